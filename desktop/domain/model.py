@@ -1,0 +1,180 @@
+"""The values the billing rules work on: plans, contracts, accounts, invoices, transitions.
+
+Plain frozen dataclasses: storage maps its rows to them, services and the UI read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from fractions import Fraction
+from typing import Mapping
+
+from desktop.domain.periods import Frequency
+
+PLAN, ADDON = "plan", "addon"
+INACTIVE, ACTIVE, CANCELLED = "inactive", "active", "cancelled"
+ACTIVATION, RENEWAL, CANCELLATION = "activation", "renewal", "cancellation"
+LINE_KINDS = ("plan", "unused", "addon", "deposit", "deposit_refund")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan or an add-on of the catalog. A one-off add-on has no frequency."""
+
+    name: str
+    price: int
+    frequency: Frequency | None = Frequency("month")
+    deposit: int = 0
+    group: str | None = None
+    archived: bool = False
+    kind: str = PLAN
+    allowances: Mapping[str, int] = field(default_factory=dict, compare=False)
+    addons: tuple[str, ...] = ()
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def recurring(self) -> bool:
+        return self.frequency is not None
+
+
+@dataclass(frozen=True)
+class ContractAddon:
+    """An add-on held on a contract since start_date (rule 16)."""
+
+    addon: Plan
+    quantity: int = 1
+    start_date: date | None = None
+
+
+@dataclass(frozen=True)
+class InvoicedSpan:
+    """One line already invoiced for the contract's current period, kept for rule 6 credits."""
+
+    kind: str
+    description: str
+    start: date
+    end: date
+    amount: int
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One member on one plan (DESIGN.md §2). next_invoice_date is None once it has ended."""
+
+    member: int | str
+    plan: Plan
+    start_date: date
+    billing_anchor: date
+    next_invoice_date: date | None
+    next_plan: Plan | None = None
+    cancellation_date: date | None = None
+    custom_price: int | None = None
+    quantity: int = 1
+    prorate_last_invoice: bool = True
+    prorate_first_invoice: bool = True
+    predecessor: int | str | None = None
+    addons: tuple[ContractAddon, ...] = ()
+    invoiced: tuple[InvoicedSpan, ...] = ()
+    notes: str = ""
+    id: int | str | None = None
+
+    @property
+    def unit_price(self) -> int:
+        """The price of one unit for one period: the custom price, else the plan's."""
+        return self.plan.price if self.custom_price is None else self.custom_price
+
+    @property
+    def price(self) -> int:
+        return self.unit_price * self.quantity
+
+    def with_changes(self, **changes) -> Contract:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A member's money held by the space: credit balance and refundable deposit."""
+
+    member: int | str
+    credit_balance: int = 0
+    deposit_held: int = 0
+
+
+@dataclass(frozen=True)
+class BillingSettings:
+    """Site settings the rules need: currency, tax rate (a fraction of one), billing day."""
+
+    currency: str = "EUR"
+    tax_rate: Fraction = Fraction(0)
+    billing_day: int | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """An invoice line; days/period_days say how it was prorated ("12 of 31 days")."""
+
+    kind: str
+    description: str
+    amount: int
+    contract: int | str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    days: int | None = None
+    period_days: int | None = None
+
+    @property
+    def taxable(self) -> bool:
+        """Rule 17: everything but deposits and deposit refunds is taxed."""
+        return self.kind not in ("deposit", "deposit_refund")
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """Rule 17: the lines due for one member on one date, with their totals."""
+
+    member: int | str
+    issue_date: date
+    lines: tuple[Line, ...]
+    subtotal: int
+    tax: int
+    total: int
+    credit_applied: int
+    amount_due: int
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A state change due on a date; (contract, kind, date) is its exactly-once key (rule 19)."""
+
+    contract: int | str | None
+    kind: str
+    date: date
+    description: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.contract, self.kind, self.date)
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """Rule 20: a plan switch applied to a contract, for the plan-change history."""
+
+    contract: int | str | None
+    date: date
+    old_plan: str
+    new_plan: str
+    old_price: int
+    new_price: int
+    quantity: int
+    upgrade: bool
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem: the field it concerns and a sentence an operator understands."""
+
+    field: str
+    message: str

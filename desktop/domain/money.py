@@ -1,0 +1,55 @@
+"""Money as integers of minor units (DESIGN.md rule 3): one rounding helper, currency digits."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+
+def round_minor(value: Fraction | int) -> int:
+    """Round an exact amount to whole minor units, half away from zero (rule 3)."""
+    value = Fraction(value)
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    whole, remainder = divmod(magnitude.numerator, magnitude.denominator)
+    if 2 * remainder >= magnitude.denominator:
+        whole += 1
+    return sign * whole
+
+
+def minor_digits(currency: str) -> int:
+    """How many decimal digits the currency's minor unit has (EUR 2, JPY 0, BHD 3)."""
+    # Imported here so the rest of the billing core loads with the standard library alone.
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(currency)
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Read a major-unit decimal like "350" or "350.50" as minor units; ValueError if not exact."""
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        raise ValueError(f'"{text}" is not an amount.') from None
+    if not value.is_finite():
+        raise ValueError(f'"{text}" is not an amount.')
+    scaled = value.scaleb(minor_digits(currency))
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f'"{text}" has more decimals than {currency} allows.')
+    return int(scaled)
+
+
+def to_major(amount: int, currency: str) -> Decimal:
+    """Minor units as an exact Decimal in major units, for display by Babel."""
+    return Decimal(amount).scaleb(-minor_digits(currency))
+
+
+def parse_rate(text: str) -> Fraction:
+    """A percentage written as a decimal string ("20", "8.5") as an exact fraction of one."""
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ValueError(f'"{text}" is not a tax rate.') from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ValueError(f'"{text}" is not a tax rate between 0 and 100.')
+    return Fraction(value) / 100

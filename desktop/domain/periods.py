@@ -1,0 +1,101 @@
+"""Billing frequencies and period boundaries (DESIGN.md rules 1 and 2)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+UNITS = ("week", "month", "year")
+_PER_YEAR = {"week": Fraction(365, 7), "month": Fraction(12), "year": Fraction(1)}
+_PATTERN = re.compile(r"^\s*(\d+)\s+(week|month|year)s?\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Frequency:
+    """Rule 1: a billing frequency is a unit (week, month, year) times a count of at least 1."""
+
+    unit: str
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"Unknown billing unit {self.unit!r}: use week, month or year.")
+        if not isinstance(self.count, int) or self.count < 1:
+            raise ValueError("A billing frequency needs a count of at least 1.")
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit}{'' if self.count == 1 else 's'}"
+
+    @property
+    def periods_per_year(self) -> Fraction:
+        """How many periods fit in a year, exactly (weeks count 365/7 a year; rule 13)."""
+        return _PER_YEAR[self.unit] / self.count
+
+
+def parse_frequency(text: str) -> Frequency:
+    """Read a frequency written like "1 month", "3 months", "2 weeks" or "1 year"."""
+    match = _PATTERN.match(text or "")
+    if not match:
+        raise ValueError(f'"{text}" is not a billing frequency such as "1 month" or "2 weeks".')
+    return Frequency(match.group(2), int(match.group(1)))
+
+
+def _add_months(anchor: date, months: int) -> date:
+    year, month0 = divmod(anchor.year * 12 + anchor.month - 1 + months, 12)
+    day = min(anchor.day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day)
+
+
+def boundary(anchor: date, frequency: Frequency, k: int) -> date:
+    """Rule 2: boundary k = anchor + k x frequency, month steps clamped and counted from the anchor."""
+    if frequency.unit == "week":
+        return anchor + timedelta(days=7 * frequency.count * k)
+    months = frequency.count * k * (12 if frequency.unit == "year" else 1)
+    return _add_months(anchor, months)
+
+
+def _index_at_or_before(anchor: date, frequency: Frequency, day: date) -> int:
+    """The largest k with boundary(anchor, frequency, k) <= day."""
+    if frequency.unit == "week":
+        return (day - anchor).days // (7 * frequency.count)
+    step = frequency.count * (12 if frequency.unit == "year" else 1)
+    k = ((day.year - anchor.year) * 12 + day.month - anchor.month) // step
+    # Clamping moves a boundary by at most a few days, so the estimate is off by at most one.
+    while boundary(anchor, frequency, k) > day:
+        k -= 1
+    while boundary(anchor, frequency, k + 1) <= day:
+        k += 1
+    return k
+
+
+def period_containing(anchor: date, frequency: Frequency, day: date) -> tuple[date, date]:
+    """The half-open period [start, end) of the anchor's boundaries with start <= day < end."""
+    k = _index_at_or_before(anchor, frequency, day)
+    return boundary(anchor, frequency, k), boundary(anchor, frequency, k + 1)
+
+
+def is_boundary(anchor: date, frequency: Frequency, day: date) -> bool:
+    return period_containing(anchor, frequency, day)[0] == day
+
+
+def next_boundary_after(anchor: date, frequency: Frequency, day: date) -> date:
+    """The first boundary strictly after the day."""
+    return period_containing(anchor, frequency, day)[1]
+
+
+def billing_day_anchor(start: date, billing_day: int) -> date:
+    """Rule 11: the latest date on or before the start whose day is the billing day (clamped)."""
+    this_month = date(start.year, start.month,
+                      min(billing_day, calendar.monthrange(start.year, start.month)[1]))
+    if this_month <= start:
+        return this_month
+    year, month = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
+    return date(year, month, min(billing_day, calendar.monthrange(year, month)[1]))
+
+
+def days(span: tuple[date, date]) -> int:
+    """Number of days in a half-open span; 0 when it is empty."""
+    return max(0, (span[1] - span[0]).days)
