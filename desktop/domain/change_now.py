@@ -1,0 +1,70 @@
+"""Change now (rule 12): cancel on a day with the last invoice prorated, new term from that day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Iterable
+
+from desktop.domain.model import Account, BillingSettings, Contract, ContractAddon, Plan
+from desktop.domain.transitions import simulate
+
+# Far enough ahead to reach the next invoice of any frequency (three years covers "1 year" twice).
+_HORIZON = timedelta(days=3 * 366)
+
+
+def successor_term(contract: Contract, start: date, plan: Plan | None = None,
+                   quantity: int | None = None, new_id=None,
+                   addons: tuple[ContractAddon, ...] | None = None,
+                   prorate_first: bool | None = None) -> Contract:
+    """Rule 10: the next term starts on the given day, continues the anchor, links the predecessor."""
+    plan = plan or contract.plan
+    keeps_plan = plan == contract.plan
+    carried = contract.addons if addons is None else addons
+    return Contract(
+        member=contract.member, plan=plan, next_plan=plan, start_date=start,
+        billing_anchor=contract.billing_anchor, next_invoice_date=start,
+        custom_price=contract.custom_price if keeps_plan else None,
+        quantity=contract.quantity if quantity is None else quantity,
+        prorate_last_invoice=contract.prorate_last_invoice,
+        prorate_first_invoice=(contract.prorate_first_invoice if prorate_first is None
+                               else prorate_first),
+        predecessor=contract.id,
+        addons=tuple(replace(item, start_date=start) for item in carried),
+        id=new_id,
+    )
+
+
+def change_now(contract: Contract, target: Plan, day: date, quantity: int | None = None,
+               addons: tuple[ContractAddon, ...] | None = None,
+               new_id="new") -> tuple[Contract, Contract]:
+    """Rule 12 = rules 6 + 10 + 11: the ended contract and the new term it becomes on the day."""
+    ended = replace(contract, cancellation_date=day, prorate_last_invoice=True,
+                    next_plan=contract.plan if contract.next_plan is None else contract.next_plan)
+    term = successor_term(contract, day, target, quantity, new_id, addons, prorate_first=True)
+    return ended, term
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Rule 12's checkout figures: what is due on the day and at the next billing date."""
+
+    day: date
+    pay_now: int
+    next_billing_date: date | None
+    next_billing_amount: int
+    credit_balance_after: int
+
+
+def quote(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
+          day: date, horizon: timedelta = _HORIZON) -> Quote:
+    """Simulate the member's contracts from `day`: the amount due that day and the next invoice's."""
+    results = simulate(account, contracts, settings, day + horizon)
+    invoices = [r for r in results if r.invoice is not None]
+    today = [r for r in invoices if r.day <= day]
+    later = [r for r in invoices if r.day > day]
+    pay_now = sum(r.invoice.amount_due for r in today)
+    balance = today[-1].account.credit_balance if today else account.credit_balance
+    if later:
+        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due, balance)
+    return Quote(day, pay_now, None, 0, balance)

@@ -1,0 +1,64 @@
+"""What a contract's dates say: status, effective cancellation, the next date something is due."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Contract
+from desktop.domain.periods import period_containing
+
+
+def effective_cancellation(contract: Contract) -> date | None:
+    """Rule 8: a blank next plan ends the contract on N, so the cancellation is the earlier of C and N."""
+    candidates = [contract.cancellation_date]
+    if contract.next_plan is None and contract.next_invoice_date is not None:
+        candidates.append(contract.next_invoice_date)
+    dates = [d for d in candidates if d is not None]
+    return min(dates) if dates else None
+
+
+def status(contract: Contract, day: date) -> str:
+    """Rule 5 and §2: inactive before the start, cancelled from the cancellation date on."""
+    if contract.next_invoice_date is None:
+        return CANCELLED
+    ends = effective_cancellation(contract)
+    if ends is not None and day >= ends:
+        return CANCELLED
+    if day < contract.start_date:
+        return INACTIVE
+    return ACTIVE
+
+
+def is_open(contract: Contract) -> bool:
+    """An open contract still has something to happen: it is inactive or active, not ended."""
+    return contract.next_invoice_date is not None
+
+
+def next_event_date(contract: Contract) -> date | None:
+    """The date of the contract's next transition: its cancellation or its next invoice date."""
+    if contract.next_invoice_date is None:
+        return None
+    ends = effective_cancellation(contract)
+    if ends is not None and ends <= contract.next_invoice_date:
+        return ends
+    return contract.next_invoice_date
+
+
+def last_day_of_access(contract: Contract) -> date | None:
+    """Rule 5: the member's last day is the day before the cancellation date."""
+    ends = effective_cancellation(contract)
+    return None if ends is None else ends - timedelta(days=1)
+
+
+def current_period(contract: Contract) -> tuple[date, date] | None:
+    """The billing period that ends on the next invoice date (the one already invoiced)."""
+    n = contract.next_invoice_date
+    if n is None or contract.plan.frequency is None or n <= contract.start_date:
+        return None
+    start, _ = period_containing(contract.billing_anchor, contract.plan.frequency, n - timedelta(days=1))
+    return max(start, contract.start_date), n
+
+
+def deposit_required(contract: Contract) -> int:
+    """Rule 15: the refundable deposit a contract requires (the plan's, per unit)."""
+    return contract.plan.deposit * contract.quantity

@@ -1,0 +1,113 @@
+"""Invoice lines for a contract and the arithmetic of an invoice (rules 3, 4, 6, 15, 16, 17)."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from desktop.domain.contracts import current_period
+from desktop.domain.model import ADDON, Contract, ContractAddon, Invoice, InvoicedSpan, Line, Plan
+from desktop.domain.money import round_minor
+from desktop.domain.periods import days
+from desktop.domain.proration import overlap, prorated_fraction
+
+
+def _described(plan: Plan, quantity: int) -> str:
+    return plan.name if quantity == 1 else f"{plan.name} × {quantity}"
+
+
+def priced_line(kind: str, description: str, amount: int | Fraction, contract_id,
+                period: tuple[date, date], span: tuple[date, date]) -> Line:
+    """A line for `amount` per period, prorated over span ∩ period and rounded once (rule 3)."""
+    billed = overlap(period, span)
+    whole = billed == period
+    value = round_minor(Fraction(amount) * prorated_fraction(period, span))
+    return Line(kind, description, value, contract_id, billed[0], billed[1],
+                None if whole else days(billed), None if whole else days(period))
+
+
+def addon_amount_per_period(contract: Contract, item: ContractAddon) -> Fraction:
+    """A recurring add-on's price converted to the contract's billing period, exactly (rule 16)."""
+    own, billed = item.addon.frequency, contract.plan.frequency
+    price = Fraction(item.addon.price * item.quantity)
+    if own is None or billed is None or own == billed:
+        return price
+    return price * own.periods_per_year / billed.periods_per_year
+
+
+def period_lines(contract: Contract, period: tuple[date, date], span: tuple[date, date]) -> list[Line]:
+    """Rule 4 and 16: the plan line and the recurring add-on lines for one billed span."""
+    lines = [priced_line("plan", _described(contract.plan, contract.quantity),
+                         contract.unit_price * contract.quantity, contract.id, period, span)]
+    for item in contract.addons:
+        if item.addon.recurring:
+            lines.append(priced_line("addon", _described(item.addon, item.quantity),
+                                     addon_amount_per_period(contract, item), contract.id,
+                                     period, span))
+    return lines
+
+
+def invoiced_spans(lines: list[Line]) -> tuple[InvoicedSpan, ...]:
+    """What a renewal invoiced, remembered for a later unused-time credit (rule 6)."""
+    return tuple(InvoicedSpan(line.kind, line.description, line.period_start, line.period_end,
+                              line.amount)
+                 for line in lines if line.kind in ("plan", ADDON) and line.period_end is not None)
+
+
+def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
+    """Rule 6, C < N: credit the unused part [C, N) of what was invoiced for the current period.
+
+    Computed from the amounts actually invoiced (or the contract's price when none is on record),
+    so a credit never exceeds what was invoiced and a prorated last invoice credits nothing.
+    """
+    spans = contract.invoiced
+    if not spans:
+        period = current_period(contract)
+        if period is None:
+            return []
+        spans = tuple(InvoicedSpan(line.kind, line.description, line.period_start,
+                                   line.period_end, line.amount)
+                      for line in period_lines(contract, period, period))
+    credits = []
+    for span in spans:
+        invoiced = (span.start, span.end)
+        unused = overlap(invoiced, (cancel_on, span.end))
+        amount = round_minor(Fraction(span.amount) * prorated_fraction(invoiced, unused))
+        if amount:
+            credits.append(Line("unused", f"Unused time on {span.description}", -amount,
+                                contract.id, unused[0], unused[1], days(unused), days(invoiced)))
+    return credits
+
+
+def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> list[Line]:
+    """Rule 16: a one-off add-on is invoiced at once; a recurring one for the rest of the period."""
+    description = _described(item.addon, item.quantity)
+    if not item.addon.recurring:
+        return [Line("addon", description, item.addon.price * item.quantity, contract.id, day, None)]
+    period = current_period(contract)
+    if period is None or not period[0] <= day < period[1]:
+        return []  # not yet invoiced: the add-on is billed with the next invoice
+    return [priced_line("addon", description, addon_amount_per_period(contract, item),
+                        contract.id, period, (day, period[1]))]
+
+
+def build_invoice(member, issue_date: date, lines: list[Line], tax_rate: Fraction,
+                  credit_balance: int) -> tuple[Invoice, int]:
+    """Rule 17: totals of one member's lines on one date; returns the invoice and the new balance.
+
+    Tax is the rate times the taxable subtotal, rounded once; a credit balance pays a positive
+    total first; a negative total becomes credit balance; the amount due is never negative.
+    """
+    subtotal = sum(line.amount for line in lines)
+    taxable = sum(line.amount for line in lines if line.taxable)
+    tax = round_minor(taxable * Fraction(tax_rate))
+    total = subtotal + tax
+    if total > 0:
+        credit_applied = min(max(credit_balance, 0), total)
+        balance = credit_balance - credit_applied
+    else:
+        credit_applied = 0
+        balance = credit_balance - total
+    invoice = Invoice(member, issue_date, tuple(lines), subtotal, tax, total, credit_applied,
+                      total - credit_applied if total > 0 else 0)
+    return invoice, balance

@@ -1,0 +1,169 @@
+"""The pure half of the sweep: what falls due for a member on a day (rules 4-8, 10-12, 15-19).
+
+`apply_day` applies one member's transitions on one date and returns the new state with the one
+invoice they produce; `simulate` repeats it in date order. The sweep writes what these return;
+the preview shows it. Both call the same code, so a preview equals the invoice later issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Iterable
+
+from desktop.domain.contracts import deposit_required, effective_cancellation, next_event_date, status
+from desktop.domain.invoicing import build_invoice, invoiced_spans, period_lines, unused_credit_lines
+from desktop.domain.model import (ACTIVATION, ACTIVE, CANCELLATION, RENEWAL, Account,
+                                  BillingSettings, Contract, Invoice, Line, PlanChange, Transition)
+from desktop.domain.periods import boundary, is_boundary, period_containing
+from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """One member's transitions on one date and everything they change."""
+
+    day: date
+    account: Account
+    contracts: tuple[Contract, ...]
+    changed: tuple[Contract, ...]
+    transitions: tuple[Transition, ...]
+    invoice: Invoice | None
+    plan_changes: tuple[PlanChange, ...] = ()
+
+
+def _switch_plan(contract: Contract, day: date) -> tuple[Contract, PlanChange | None]:
+    """Rule 7: on an invoice date the contract moves to its next plan before invoicing."""
+    target = contract.next_plan
+    if target is None or same_plan(target, contract.plan):
+        return contract, None
+    label = change_label(contract.plan, target, contract.quantity, contract.unit_price)
+    change = PlanChange(contract.id, day, contract.plan.name, target.name,
+                        contract.unit_price, target.price, contract.quantity, label == UPGRADE)
+    anchor = contract.billing_anchor
+    if target.frequency != contract.plan.frequency:
+        anchor = day  # a plan with another frequency starts a new anchor on N
+    switched = replace(contract, plan=target, next_plan=target, custom_price=None,
+                       billing_anchor=anchor)
+    return switched, change
+
+
+def _billed_period(contract: Contract, first: bool) -> tuple[Contract, tuple[date, date], tuple[date, date]]:
+    """Rules 4 and 11: the period the invoice on N covers, and the span of it that is billed."""
+    n, frequency = contract.next_invoice_date, contract.plan.frequency
+    if first and not is_boundary(contract.billing_anchor, frequency, n):
+        if not contract.prorate_first_invoice:
+            contract = replace(contract, billing_anchor=n)  # rule 11: the anchor moves to the start
+            period = (n, boundary(n, frequency, 1))
+            return contract, period, period
+    period = period_containing(contract.billing_anchor, frequency, n)
+    return contract, period, (n, period[1])
+
+
+def _invoice_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Transition, PlanChange | None]:
+    """Rules 4-7, 11, 16: renew (or activate) the contract on its next invoice date."""
+    first = contract.next_invoice_date == contract.start_date
+    contract, change = _switch_plan(contract, day)
+    contract, period, span = _billed_period(contract, first)
+    ends = contract.cancellation_date
+    if ends is not None and ends < span[1] and contract.prorate_last_invoice:
+        span = (span[0], ends)  # rule 6, C > N: the last invoice covers [B, C), prorated
+    lines = period_lines(contract, period, span)
+    renewed = replace(contract, next_invoice_date=period[1], invoiced=invoiced_spans(lines))
+    if first:
+        kind, text = ACTIVATION, f"Started {contract.plan.name}"
+    elif change is not None:
+        kind, text = RENEWAL, f"Switched from {change.old_plan} to {change.new_plan}"
+    else:
+        kind, text = RENEWAL, f"Renewed {contract.plan.name}"
+    return renewed, lines, Transition(contract.id, kind, day, text), change
+
+
+def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Transition]:
+    """Rules 5, 6, 8: the contract ends on its (effective) cancellation date."""
+    credits = []
+    if contract.prorate_last_invoice and day < contract.next_invoice_date:
+        credits = unused_credit_lines(contract, day)
+    ended = replace(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
+    return ended, credits, Transition(contract.id, CANCELLATION, day, f"Ended {contract.plan.name}")
+
+
+def _deposit_lines(account: Account, contracts: Iterable[Contract], activated: list[Contract],
+                   cancelled: bool, day: date) -> tuple[list[Line], int]:
+    """Rule 15: charge the shortfall on a first invoice; refund all when nothing remains open."""
+    held = account.deposit_held
+    contracts = list(contracts)
+    if activated:
+        required = sum(deposit_required(c) for c in contracts if status(c, day) == ACTIVE)
+        shortfall = required - held
+        if shortfall > 0:
+            plans = ", ".join(c.plan.name for c in activated)
+            line = Line("deposit", f"Refundable deposit ({plans})", shortfall, activated[0].id, day)
+            return [line], held + shortfall
+    if cancelled and held > 0 and not any(c.next_invoice_date is not None for c in contracts):
+        return [Line("deposit_refund", "Deposit refund", -held, None, day)], 0
+    return [], held
+
+
+def apply_day(account: Account, contracts: Iterable[Contract], day: date,
+              settings: BillingSettings) -> DayResult:
+    """Apply every transition of one member's contracts that falls due on the day, in one step.
+
+    Cancellations come first, then renewals and activations; all their lines go on one invoice
+    (rule 17). Contracts are processed in a stable order (by id) so the result is deterministic.
+    """
+    by_id = {id(c): c for c in contracts}
+    order = sorted(by_id, key=lambda k: str(by_id[k].id))
+    due = [k for k in order if next_event_date(by_id[k]) == day]
+    lines: list[Line] = []
+    transitions: list[Transition] = []
+    changes: list[PlanChange] = []
+    activated: list[Contract] = []
+    cancelled = False
+    for key in due:
+        contract = by_id[key]
+        if effective_cancellation(contract) == day:
+            by_id[key], credit, transition = _cancel_on(contract, day)
+            lines += credit
+            transitions.append(transition)
+            cancelled = True
+    for key in due:
+        contract = by_id[key]
+        if contract.next_invoice_date == day:
+            by_id[key], invoiced, transition, change = _invoice_on(contract, day)
+            lines += invoiced
+            transitions.append(transition)
+            if change is not None:
+                changes.append(change)
+            if transition.kind == ACTIVATION:
+                activated.append(by_id[key])
+    deposit, held = _deposit_lines(account, by_id.values(), activated, cancelled, day)
+    lines += deposit
+    invoice, balance = None, account.credit_balance
+    if lines:
+        invoice, balance = build_invoice(account.member, day, lines, settings.tax_rate, balance)
+    after = replace(account, credit_balance=balance, deposit_held=held)
+    return DayResult(day, after, tuple(by_id[k] for k in order), tuple(by_id[k] for k in due),
+                     tuple(transitions), invoice, tuple(changes))
+
+
+def next_due(contracts: Iterable[Contract]) -> date | None:
+    """The earliest date on which any of the contracts has a transition."""
+    dates = [d for d in (next_event_date(c) for c in contracts) if d is not None]
+    return min(dates) if dates else None
+
+
+def simulate(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
+             until: date, max_invoices: int | None = None) -> list[DayResult]:
+    """Rule 18: every transition due up to `until`, in date order, as the sweep applies them."""
+    contracts = tuple(contracts)
+    results: list[DayResult] = []
+    invoices = 0
+    while (day := next_due(contracts)) is not None and day <= until:
+        result = apply_day(account, contracts, day, settings)
+        results.append(result)
+        account, contracts = result.account, result.contracts
+        invoices += result.invoice is not None
+        if max_invoices is not None and invoices >= max_invoices:
+            break
+    return results
