@@ -1,0 +1,70 @@
+"""Rule 17: invoice arithmetic (tax, credit balance, amount due) and rule 16 add-on lines."""
+
+from datetime import date
+from fractions import Fraction
+
+from hypothesis import given, strategies as st
+
+from domain_builders import contract, paid, plan
+from desktop.domain.invoicing import addon_added_lines, build_invoice
+from desktop.domain.model import ContractAddon, Line
+from desktop.domain.periods import Frequency
+
+DAY = date(2024, 4, 1)
+
+
+def test_rule_17_tax_is_on_taxable_lines_only_and_rounded_once():
+    lines = [Line("plan", "Desk", 10001), Line("deposit", "Deposit", 50000)]
+    invoice, balance = build_invoice(1, DAY, lines, Fraction(1, 5), 0)
+    assert (invoice.subtotal, invoice.tax, invoice.total) == (60001, 2000, 62001)
+    assert invoice.amount_due == 62001 and balance == 0
+
+
+def test_rule_17_credit_balance_pays_a_positive_total_first():
+    invoice, balance = build_invoice(1, DAY, [Line("plan", "Desk", 30000)], Fraction(0), 45000)
+    assert (invoice.credit_applied, invoice.amount_due, balance) == (30000, 0, 15000)
+
+
+def test_rule_17_a_negative_total_becomes_credit_balance_and_nothing_is_due():
+    invoice, balance = build_invoice(1, DAY, [Line("unused", "Unused", -12000)], Fraction(1, 5), 100)
+    assert (invoice.tax, invoice.total, invoice.amount_due, balance) == (-2400, -14400, 0, 14500)
+
+
+amounts = st.lists(st.tuples(st.sampled_from(["plan", "unused", "addon", "deposit", "deposit_refund"]),
+                             st.integers(-10**7, 10**7)), max_size=6)
+
+
+@given(amounts, st.integers(0, 100), st.integers(0, 10**7))
+def test_rule_17_totals_are_conserved(pairs, rate, balance):
+    lines = [Line(kind, kind, amount) for kind, amount in pairs]
+    invoice, after = build_invoice(1, DAY, lines, Fraction(rate, 100), balance)
+    assert invoice.total == invoice.subtotal + invoice.tax
+    assert invoice.amount_due >= 0
+    if invoice.total > 0:
+        assert invoice.credit_applied + invoice.amount_due == invoice.total
+    # Money is neither made nor lost: what the member owes plus holds is unchanged.
+    assert balance - after == invoice.total - invoice.amount_due
+
+
+def test_rule_16_recurring_addon_added_mid_period_is_invoiced_prorated_at_once():
+    c = contract(start=date(2024, 1, 1), next_invoice=date(2024, 5, 1),
+                 invoiced=(paid("Hot desk", date(2024, 4, 1), date(2024, 5, 1), 30000),))
+    locker = ContractAddon(plan("Locker", 3000, kind="addon"), 1, date(2024, 4, 11))
+    (line,) = addon_added_lines(c, locker, date(2024, 4, 11))
+    assert (line.amount, line.days, line.period_days) == (2000, 20, 30)
+
+
+def test_rule_16_one_off_addon_is_invoiced_once_in_full():
+    c = contract(start=date(2024, 1, 1), next_invoice=date(2024, 5, 1))
+    pack = ContractAddon(plan("10 meeting-room hours", 9000, None, kind="addon"), 2, date(2024, 4, 11))
+    (line,) = addon_added_lines(c, pack, date(2024, 4, 11))
+    assert line.amount == 18000 and line.period_end is None
+
+
+def test_rule_16_addon_priced_by_another_frequency_is_converted_exactly():
+    from desktop.domain.invoicing import period_lines
+    yearly = plan("Annual desk", 360000, Frequency("year"))
+    locker = ContractAddon(plan("Locker", 2000, kind="addon"), 1, date(2024, 1, 1))
+    c = contract(yearly, start=date(2024, 1, 1), addons=(locker,))
+    lines = period_lines(c, (date(2024, 1, 1), date(2025, 1, 1)), (date(2024, 1, 1), date(2025, 1, 1)))
+    assert [line.amount for line in lines] == [360000, 24000]

@@ -1,0 +1,75 @@
+"""The validation list of DESIGN.md §3: every problem names its field and says why."""
+
+from datetime import date
+
+import pytest
+
+from domain_builders import contract, plan
+from desktop.domain.validation import deletion_problem, validate_contract
+
+HOT = plan("Hot desk", 20000, group="Desks", id=1)
+DEDICATED = plan("Dedicated desk", 35000, group="Desks", id=2)
+OLD = plan("Old desk", 10000, group="Desks", archived=True, id=3)
+OFFICE = plan("Private office", 90000, group="Offices", id=4)
+LOCKER = plan("Locker", 2000, kind="addon", id=7)
+CATALOG = [HOT, DEDICATED, OLD, OFFICE, LOCKER]
+TODAY = date(2024, 4, 10)
+ACTIVE = contract(HOT, start=date(2024, 1, 1), next_invoice=date(2024, 5, 1))
+
+
+def problems(draft, original=ACTIVE, today=TODAY):
+    return [(p.field, p.message) for p in validate_contract(draft, original, CATALOG, today)]
+
+
+def test_a_valid_contract_has_no_problem():
+    assert problems(ACTIVE) == []
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    (dict(cancellation_date=date(2024, 1, 1)), "cancellation_date",
+     "The cancellation date must be after the start date."),
+    (dict(next_invoice_date=date(2023, 12, 31)), "next_invoice_date",
+     "The next invoice date cannot be before the start date."),
+    (dict(quantity=0), "quantity", "The quantity must be at least 1."),
+    (dict(custom_price=-1), "custom_price", "The custom price cannot be negative."),
+    (dict(next_plan=OFFICE), "next_plan",
+     "Private office is not in the Desks group of Hot desk, so it cannot be the next plan."),
+    (dict(next_plan=OLD), "next_plan", "Old desk is archived and cannot be the next plan."),
+    (dict(custom_price=15000, next_plan=DEDICATED), "next_plan",
+     "A contract with a custom price cannot switch plans on its own; cancel it and create a new "
+     "term on the other plan."),
+    (dict(billing_anchor=date(2024, 2, 1)), "billing_anchor",
+     "The billing anchor cannot be after the start date."),
+    (dict(plan=LOCKER, next_plan=LOCKER), "plan", "Locker is an add-on, not a plan."),
+])
+def test_each_rule_reports_its_field_and_sentence(changes, field, message):
+    assert (field, message) in problems(ACTIVE.with_changes(**changes))
+
+
+def test_a_new_contract_cannot_be_sold_on_an_archived_plan():
+    draft = contract(OLD, start=date(2024, 5, 1))
+    assert problems(draft, original=None) == [("plan", "Old desk is archived and cannot be sold.")]
+
+
+def test_a_contract_that_has_not_started_cannot_have_a_blank_next_plan():
+    draft = contract(HOT, start=date(2024, 5, 1), next_plan=None)
+    assert ("next_plan", "A contract that has not started renews on its own plan; its next plan "
+                         "cannot be blank.") in problems(draft, original=None)
+
+
+def test_the_plan_and_dates_of_a_cancelled_contract_cannot_be_edited():
+    ended = ACTIVE.with_changes(cancellation_date=date(2024, 3, 1), next_invoice_date=None)
+    edited = ended.with_changes(plan=DEDICATED, next_plan=DEDICATED, start_date=date(2024, 1, 2))
+    got = problems(edited, original=ended)
+    assert ("plan", "The plan of a cancelled contract cannot be changed.") in got
+    assert ("start_date", "The dates of a cancelled contract cannot be changed.") in got
+    assert problems(ended.with_changes(notes="moved abroad"), original=ended) == []
+
+
+def test_only_cancelled_contracts_without_invoices_may_be_deleted():
+    ended = ACTIVE.with_changes(cancellation_date=date(2024, 3, 1), next_invoice_date=None)
+    assert deletion_problem(ACTIVE, False, TODAY).message == (
+        "Only a cancelled contract can be deleted; cancel it first.")
+    assert deletion_problem(ended, True, TODAY).message == (
+        "This contract has invoices, so it cannot be deleted.")
+    assert deletion_problem(ended, False, TODAY) is None
