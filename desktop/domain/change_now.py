@@ -59,12 +59,12 @@ class Quote:
 def quote(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
           day: date, horizon: timedelta = _HORIZON) -> Quote:
     """Simulate the member's contracts from `day`: the amount due that day and the next invoice's."""
-    results = simulate(account, contracts, settings, day + horizon)
-    invoices = [r for r in results if r.invoice is not None]
-    today = [r for r in invoices if r.day <= day]
-    later = [r for r in invoices if r.day > day]
+    today = [r for r in simulate(account, contracts, settings, day) if r.invoice is not None]
     pay_now = sum(r.invoice.amount_due for r in today)
-    balance = today[-1].account.credit_balance if today else account.credit_balance
+    if today:
+        account, contracts = today[-1].account, today[-1].contracts
+    later = simulate(account, contracts, settings, day + horizon, max_invoices=1)
+    later = [r for r in later if r.invoice is not None]
     if later:
-        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due, balance)
-    return Quote(day, pay_now, None, 0, balance)
+        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due, account.credit_balance)
+    return Quote(day, pay_now, None, 0, account.credit_balance)
