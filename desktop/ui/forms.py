@@ -1,0 +1,93 @@
+"""Inline validation for dialogs: a field with a problem is outlined, its sentence shown under it,
+and OK stays disabled until every problem is fixed (DESIGN.md §3 "Validation")."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from desktop.ui.style import mark_invalid
+from desktop.ui.widgets import ErrorLabel
+
+
+class FormProblems:
+    """Problems of one form, from the dialog's own checks and from the service's ValidationError."""
+
+    def __init__(self, ok_button: QPushButton | None, form_error: ErrorLabel):
+        self._ok = ok_button
+        self._form_error = form_error
+        self._fields: dict[str, tuple[QWidget, ErrorLabel]] = {}
+        self._aliases: dict[str, str] = {}
+        self._local: dict[str, str] = {}
+        self._service: dict[str, str] = {}
+        self._general = ""
+        self._touched: set[str] = set()
+
+    def add(self, key: str, widget: QWidget, error: ErrorLabel, aliases: Iterable[str] = ()) -> None:
+        """Register a field; `aliases` are other names the service may use for it."""
+        self._fields[key] = (widget, error)
+        for alias in aliases:
+            self._aliases[alias] = key
+
+    def key_for(self, field: str) -> str | None:
+        field = (field or "").strip()
+        if field in self._fields:
+            return field
+        return self._aliases.get(field)
+
+    def set_local(self, key: str, message: str | None) -> None:
+        if message:
+            self._local[key] = message
+        else:
+            self._local.pop(key, None)
+        self.refresh()
+
+    def set_service_problems(self, problems: Iterable[Any]) -> None:
+        """Show a ValidationError's problems: each by its field, the rest above the buttons."""
+        self._service.clear()
+        general = []
+        for problem in problems:
+            key = self.key_for(getattr(problem, "field", ""))
+            if key is None:
+                general.append(problem.message)
+            else:
+                self._service.setdefault(key, problem.message)
+        self._general = " ".join(general)
+        self.refresh()
+
+    def set_general(self, message: str) -> None:
+        self._general = message
+        self.refresh()
+
+    def touch_all(self) -> None:
+        """Show every local problem, also on fields not typed in yet."""
+        self._touched.update(self._fields)
+        self.refresh()
+
+    def edited(self, key: str) -> None:
+        """The operator changed a field: show its own problems, drop the service's old verdict."""
+        changed = self._service.pop(key, None) is not None or key not in self._touched
+        self._touched.add(key)
+        if self._general:
+            self._general = ""
+            changed = True
+        if changed:
+            self.refresh()
+
+    def message(self, key: str) -> str:
+        """The sentence shown under a field; a fresh empty form is not scolded before typing."""
+        local = self._local.get(key, "") if key in self._touched else ""
+        return local or self._service.get(key, "")
+
+    def has_problems(self) -> bool:
+        return bool(self._local or self._service or self._general)
+
+    def refresh(self) -> None:
+        for key, (widget, error) in self._fields.items():
+            text = self.message(key)
+            mark_invalid(widget, bool(text))
+            error.set_message(text)
+        self._form_error.set_message(self._general)
+        if self._ok is not None:
+            self._ok.setEnabled(not (self._local or self._service))

@@ -1,0 +1,193 @@
+"""The Invoices tab and the invoice list model shared with the member page."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from desktop.i18n import _
+from desktop.ui.icons import icon
+from desktop.ui.invoice_view import InvoiceView
+from desktop.ui.widgets import TableView, label, show_error, user_message
+from desktop.ui.workers import run_in_background
+
+_log = logging.getLogger(__name__)
+_ROLE = Qt.ItemDataRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+RECENT_LIMIT = 200
+# Without InvoiceService.recent the tab reads this many members' invoices instead.
+FALLBACK_MEMBERS = 100
+
+
+@dataclass(frozen=True)
+class InvoiceListRow:
+    """An invoice in a list; member fields are empty on a member's own page."""
+
+    id: int
+    number: str
+    issue_date: date
+    total: int
+    amount_due: int
+    member_id: int | None = None
+    member_name: str = ""
+
+
+class InvoiceListModel(QAbstractTableModel):
+    """Invoices: number, (member,) issued, total, amount due."""
+
+    InvoiceIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, formatter: Any, with_member: bool = False, parent=None):
+        super().__init__(parent)
+        self._formatter = formatter
+        self._rows: list[Any] = []
+        self._with_member = with_member
+        headers = [_("Number"), _("Member"), _("Issued"), _("Total"), _("Amount due")]
+        if not with_member:
+            del headers[1]
+        self.headers = tuple(headers)
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self.beginResetModel()
+        self._formatter = formatter
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def _key(self, column: int) -> str:
+        keys = ["number", "member", "issued", "total", "due"]
+        if not self._with_member:
+            del keys[1]
+        return keys[column]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=_ROLE.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            if role == _ROLE.DisplayRole:
+                return self.headers[section]
+            if role == _ROLE.TextAlignmentRole and self._key(section) in ("total", "due"):
+                return _RIGHT
+        return None
+
+    def data(self, index: QModelIndex, role=_ROLE.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = self._key(index.column())
+        if role == _ROLE.DisplayRole:
+            f = self._formatter
+            return {"number": lambda: row.number,
+                    "member": lambda: getattr(row, "member_name", ""),
+                    "issued": lambda: f.date(row.issue_date),
+                    "total": lambda: f.money(row.total),
+                    "due": lambda: f.money(row.amount_due)}[key]()
+        if role == _ROLE.TextAlignmentRole and key in ("total", "due"):
+            return _RIGHT
+        if role == self.InvoiceIdRole:
+            return row.id
+        return None
+
+
+def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any,
+                 member_name: str = "") -> InvoiceView | None:
+    """Show an invoice in a window-modal dialog; a problem is told in a message box."""
+    try:
+        invoice = invoices.get(invoice_id)
+    except Exception as exc:
+        show_error(parent, _("Invoice"), user_message(exc))
+        return None
+    view = InvoiceView(invoice, formatter, member_name, parent)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view.open()
+    return view
+
+
+def recent_invoices(invoices: Any, members: Any) -> list[InvoiceListRow]:
+    """The latest invoices, newest first: from InvoiceService.recent when the service has it."""
+    recent = getattr(invoices, "recent", None)
+    if recent is not None:
+        return list(recent(limit=RECENT_LIMIT))
+    rows: list[InvoiceListRow] = []
+    for member in members.search(limit=FALLBACK_MEMBERS):
+        detail = members.get(member.id)
+        rows.extend(InvoiceListRow(i.id, i.number, i.issue_date, i.total, i.amount_due,
+                                   detail.id, detail.name) for i in detail.invoices)
+    rows.sort(key=lambda r: (r.issue_date, r.number), reverse=True)
+    return rows[:RECENT_LIMIT]
+
+
+class InvoicesPage(QWidget):
+    """The Invoices tab: the most recent invoices; double-click opens one."""
+
+    loaded = Signal()
+
+    def __init__(self, invoices: Any, members: Any, formatter: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("invoicesPage")
+        self._invoices = invoices
+        self._members = members
+        self._formatter = formatter
+        self._job = None
+        self.model = InvoiceListModel(formatter, with_member=True, parent=self)
+        self.table = TableView("invoiceTable", _("No invoices yet. They are issued on each "
+                                                 "contract's invoice dates."))
+        self.table.setModel(self.model)
+        self.table.set_column_modes(1)
+        self.table.doubleClicked.connect(self._open)
+        self.status_label = label("", "muted", wrap=True)
+        refresh = QPushButton(icon("refresh"), _("Refresh"))
+        refresh.clicked.connect(self.refresh)
+
+        top = QHBoxLayout()
+        top.addWidget(label(_("Recent invoices"), "sectionTitle"))
+        top.addStretch(1)
+        top.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+
+    def set_formatter(self, formatter: Any) -> None:
+        self._formatter = formatter
+        self.model.set_formatter(formatter)
+
+    def refresh(self) -> None:
+        if self._job is not None:
+            return
+        self.status_label.setText(_("Loading…"))
+        self._job = run_in_background(lambda: recent_invoices(self._invoices, self._members),
+                                      self._loaded, self._failed)
+
+    def _loaded(self, rows) -> None:
+        self._job = None
+        self.model.set_rows(rows)
+        self.status_label.setText(
+            _("Double-click an invoice to see its lines.") if rows else "")
+        self.loaded.emit()
+
+    def _failed(self, exc) -> None:
+        self._job = None
+        self.status_label.setText(user_message(exc))
+        self.loaded.emit()
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            row = self.model.row_at(index.row())
+            open_invoice(self, self._invoices, row.id, self._formatter, row.member_name)

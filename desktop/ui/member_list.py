@@ -1,0 +1,282 @@
+"""The member list [memberTable, memberSearch] (DESIGN.md §6): the database filters, sorts and pages.
+
+The model holds only the rows fetched so far and asks MemberService.search for the next page of
+200 when the view scrolls near the end, so 100,000 members cost no more than the visible ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.i18n import N_, _
+from desktop.ui.icons import icon
+from desktop.ui.widgets import TableView, label, user_message
+
+PAGE_SIZE = 200
+DEBOUNCE_MS = 150
+SORT_KEYS = ("name", "company", "plans", "status", "credit_balance")
+STATUSES = ("members", "contacts", "all")
+_ROW = Qt.ItemDataRole
+
+
+class MemberListModel(QAbstractTableModel):
+    """Rows of MemberService.search, fetched lazily in pages; sort() asks the service again."""
+
+    failed = Signal(str)
+    MemberIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, members: Any, formatter: Any, parent=None):
+        super().__init__(parent)
+        self._members = members
+        self._formatter = formatter
+        self._rows: list[Any] = []
+        self._complete = True
+        self.text = ""
+        self.status = "all"
+        self.sort_key = "name"
+        self.descending = False
+        self.headers = (_("Name"), _("Company"), _("Plans"), _("Status"), _("Credit balance"))
+
+    # -- querying -------------------------------------------------------------------------
+    def set_filter(self, text: str, status: str) -> None:
+        self.text, self.status = text.strip(), status
+        self.requery()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self._formatter = formatter
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 4))
+
+    def requery(self) -> None:
+        """Start over from the first page with the current text, status and sort."""
+        first = self._page(0)
+        self.beginResetModel()
+        self._rows = first
+        self._complete = len(first) < PAGE_SIZE
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[Any]:
+        try:
+            return list(self._members.search(
+                text=self.text, status=self.status, sort=self.sort_key,
+                descending=self.descending, offset=offset, limit=PAGE_SIZE))
+        except Exception as exc:  # shown as a sentence by the panel
+            self.failed.emit(user_message(exc))
+            return []
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or self._complete:
+            return
+        rows = self._page(len(self._rows))
+        self._complete = len(rows) < PAGE_SIZE
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        self.sort_key = SORT_KEYS[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.requery()
+
+    # -- reading ----------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(SORT_KEYS)
+
+    def headerData(self, section, orientation, role=_ROW.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            if role == _ROW.DisplayRole:
+                return self.headers[section]
+            if role == _ROW.TextAlignmentRole and section == 4:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def row_of(self, member_id: int) -> int:
+        """The row showing this member among those fetched, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == member_id), -1)
+
+    def data(self, index: QModelIndex, role=_ROW.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == _ROW.DisplayRole:
+            return self._display(row, column)
+        if role == _ROW.ToolTipRole:
+            return row.email or None
+        if role == _ROW.TextAlignmentRole and column == 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.MemberIdRole:
+            return row.id
+        return None
+
+    def _display(self, row: Any, column: int) -> str:
+        if column == 0:
+            return row.name
+        if column == 1:
+            return row.company or ""
+        if column == 2:
+            return row.plans or ""
+        if column == 3:
+            return _("Member") if row.status == "member" else _("Contact")
+        return self._formatter.money(row.credit_balance)
+
+
+class MemberListPanel(QWidget):
+    """Search box, status filter and the member table; emits the chosen member's id."""
+
+    memberSelected = Signal(int)   # noqa: N815
+    memberActivated = Signal(int)  # noqa: N815
+
+    def __init__(self, members: Any, formatter: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._members = members
+        self.model = MemberListModel(members, formatter, self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("memberSearch")
+        self.search.setPlaceholderText(_("Search name, email or company"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search", "#6b7480"), QLineEdit.ActionPosition.LeadingPosition)
+
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("memberStatusFilter")
+        for key, text in zip(STATUSES, (_("Members"), _("Contacts"), _("All"))):
+            self.status_filter.addItem(text, key)
+        self.status_filter.setCurrentIndex(STATUSES.index("all"))
+
+        self.table = TableView("memberTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.set_column_modes(0, fixed={1: 150, 2: 140, 3: 80, 4: 110})
+        self.count_label = label("", "countLabel")
+        self.error_label = label("", "formError", wrap=True)
+        self.error_label.hide()
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.model.failed.connect(self._show_failure)
+        self.model.modelReset.connect(self._update_count)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(self._activated)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self.new_action = QAction(icon("new"), _("&New member…"), self)
+        self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
+        self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
+        self._update_actions()
+
+    # -- filtering ----------------------------------------------------------------------------
+    def status(self) -> str:
+        return self.status_filter.currentData()
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.error_label.hide()
+        current = self.current_member_id()
+        self.model.set_filter(self.search.text(), self.status())
+        if current is not None:
+            self.select_member(current, emit=False)
+        self._update_empty_text()
+
+    def refresh(self) -> None:
+        """Query again with the same filter, keeping the selected member selected."""
+        self.apply_filter()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self.model.set_formatter(formatter)
+
+    def _update_empty_text(self) -> None:
+        if self.model.text:
+            text = _("Nobody matches “{text}”.").format(text=self.model.text)
+            if self.model.status != "all":
+                text += " " + _("Choose All to look among members and contacts.")
+        elif self.model.status == "members":
+            text = _("No members yet: people become members when a contract starts.")
+        elif self.model.status == "contacts":
+            text = _("No contacts: everyone here has an active contract.")
+        else:
+            text = _("No one here yet. Add a member with New member.")
+        self.table.set_empty_text(text)
+
+    def _update_count(self) -> None:
+        try:
+            total = self._members.count(text=self.model.text, status=self.model.status)
+        except Exception as exc:
+            self._show_failure(user_message(exc))
+            return
+        self.count_label.setText(
+            N_("{count} person", "{count} people", total).format(count=total))
+
+    def _show_failure(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    # -- selection ----------------------------------------------------------------------------
+    def current_member_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(index.row()).id
+
+    def select_member(self, member_id: int, emit: bool = True) -> bool:
+        row = self.model.row_of(member_id)
+        if row < 0:
+            return False
+        if not emit:
+            self.table.selectionModel().blockSignals(True)
+        try:
+            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        finally:
+            self.table.selectionModel().blockSignals(False)
+        self.table.scrollTo(self.model.index(row, 0))
+        self._update_actions()
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
+        if current.isValid():
+            self.memberSelected.emit(self.model.row_at(current.row()).id)
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.memberActivated.emit(self.model.row_at(index.row()).id)
+
+    def _update_actions(self) -> None:
+        selected = self.current_member_id() is not None
+        self.edit_action.setEnabled(selected)
+        self.archive_action.setEnabled(selected)

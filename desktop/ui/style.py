@@ -1,0 +1,33 @@
+"""The application's light style sheet (desktop/ui/style.qss) and the invalid-field marking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+STYLE_PATH = Path(__file__).with_name("style.qss")
+
+# Dynamic property the style sheet uses to outline a field with a problem.
+INVALID = "invalid"
+
+
+def style_sheet() -> str:
+    return STYLE_PATH.read_text(encoding="utf-8")
+
+
+def apply_style(app: QApplication) -> None:
+    """Use the Fusion style under the sheet so every platform looks the same."""
+    app.setStyle("Fusion")
+    app.setStyleSheet(style_sheet())
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    """Set or clear the `invalid` property and re-polish so the style sheet picks it up."""
+    if bool(widget.property(INVALID)) == invalid:
+        return
+    widget.setProperty(INVALID, invalid)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()

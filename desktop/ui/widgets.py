@@ -1,0 +1,153 @@
+"""Small widgets shared by the pages: tables with an empty-state sentence, badges, stat cards."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import _
+
+_log = logging.getLogger(__name__)
+
+
+def user_message(exc: BaseException) -> str:
+    """One sentence for an operator: the product's own errors speak for themselves."""
+    if type(exc).__module__.startswith("desktop.") or isinstance(exc, ValueError):
+        text = str(exc).strip()
+        if text:
+            return text
+    _log.error("unexpected error", exc_info=exc)
+    return _("Something went wrong ({reason}). Nothing was changed.").format(
+        reason=str(exc).strip() or type(exc).__name__)
+
+
+def show_error(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+class TableView(QTableView):
+    """A read-only row table that paints a helpful sentence when its model has no rows."""
+
+    def __init__(self, object_name: str, empty_text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self._empty_text = empty_text
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setStretchLastSection(True)
+
+    def set_empty_text(self, text: str) -> None:
+        self._empty_text = text
+        self.viewport().update()
+
+    def empty_text(self) -> str:
+        return self._empty_text
+
+    def set_column_modes(self, stretch: int, *, fixed: dict[int, int] | None = None) -> None:
+        """Stretch one column, size the others to their contents (or a fixed width)."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        model = self.model()
+        for column in range(model.columnCount() if model else 0):
+            if column == stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            elif fixed and column in fixed:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, fixed[column])
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _is_empty(self) -> bool:
+        model: QAbstractItemModel | None = self.model()
+        if model is None:
+            return True
+        return model.rowCount(QModelIndex()) == 0 and not model.canFetchMore(QModelIndex())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if self._empty_text and self._is_empty():
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            rect = self.viewport().rect().adjusted(24, 16, -24, -16)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, self._empty_text)
+            painter.end()
+
+
+def label(text: str = "", object_name: str | None = None, *, wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if object_name:
+        widget.setObjectName(object_name)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+class ErrorLabel(QLabel):
+    """The sentence under a field or form; hidden while there is nothing to say."""
+
+    def __init__(self, object_name: str = "fieldError", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWordWrap(True)
+        self.hide()
+
+    def set_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class Badge(QLabel):
+    """A small rounded status pill; `tone` picks the colour in the style sheet."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statusBadge")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def set_badge(self, text: str, tone: str) -> None:
+        self.setText(text.upper())
+        self.setProperty("tone", tone)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setVisible(bool(text))
+
+
+class StatCard(QFrame):
+    """A caption over a large value (credit balance, deposit held)."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.caption = label(caption, "muted")
+        self.value = label("", "statValue")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def set_value(self, text: str, tooltip: str = "") -> None:
+        self.value.setText(text)
+        self.setToolTip(tooltip)

@@ -1,0 +1,79 @@
+"""Run a blocking call on a worker thread and deliver its result on the GUI thread.
+
+Services open their own database session per call (SERVICES_API.md), so a worker may call them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+_log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    """Lives in the thread that started the job; the worker emits into it across threads."""
+
+    result = Signal(object)
+    error = Signal(object)
+
+
+class _Call(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            value = self._fn()
+        except BaseException as exc:  # reported to the GUI as a sentence, never re-raised here
+            _log.debug("worker call failed", exc_info=True)
+            self._relay.error.emit(exc)
+        else:
+            self._relay.result.emit(value)
+
+
+class Job(QObject):
+    """One background call. `done(result)` or `failed(exception)` is emitted on the GUI thread."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    _running: set["Job"] = set()  # keeps jobs alive until they report
+
+    def __init__(self, fn: Callable[[], Any], parent: QObject | None = None):
+        super().__init__(parent)
+        self._fn = fn
+        self._relay = _Relay()
+        # Bound slots of objects living in the GUI thread make these queued connections.
+        self._relay.result.connect(self._deliver_result)
+        self._relay.error.connect(self._deliver_error)
+
+    def start(self, pool: QThreadPool | None = None) -> "Job":
+        Job._running.add(self)
+        (pool or QThreadPool.globalInstance()).start(_Call(self._fn, self._relay))
+        return self
+
+    @Slot(object)
+    def _deliver_result(self, value: Any) -> None:
+        Job._running.discard(self)
+        self.done.emit(value)
+
+    @Slot(object)
+    def _deliver_error(self, exc: BaseException) -> None:
+        Job._running.discard(self)
+        self.failed.emit(exc)
+
+
+def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
+                      on_failed: Callable[[BaseException], None],
+                      pool: QThreadPool | None = None) -> Job:
+    """Start fn on a worker; call on_done/on_failed on the GUI thread with its outcome."""
+    job = Job(fn)
+    job.done.connect(on_done)
+    job.failed.connect(on_failed)
+    return job.start(pool)

@@ -1,0 +1,67 @@
+"""Shared fixtures for the interface tests: offscreen Qt, the real Formatter, fake services."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from desktop.i18n import Formatter  # noqa: E402
+import ui_fakes as fakes  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def styled_app(qapp):
+    """The application style and sheet, as the real window uses them."""
+    from desktop.ui.style import apply_style
+
+    apply_style(qapp)
+    return qapp
+
+
+@pytest.fixture
+def formatter():
+    return Formatter("en_IE", "EUR")
+
+
+@pytest.fixture
+def clock():
+    return fakes.FakeClock()
+
+
+@pytest.fixture
+def fake_members():
+    return fakes.FakeMembers(fakes.people(450) + [])
+
+
+@pytest.fixture
+def ada_members():
+    return fakes.FakeMembers([fakes.ada()])
+
+
+@pytest.fixture
+def fake_catalog():
+    return fakes.FakeCatalog()
+
+
+@pytest.fixture
+def fake_invoices():
+    return fakes.FakeInvoices()
+
+
+@pytest.fixture
+def fake_sweep():
+    return fakes.FakeSweep()
+
+
+@pytest.fixture
+def shot(request):
+    """Save a widget's picture to /tmp/shots/<name>.png for a person to look at."""
+
+    def save(widget, name: str):
+        os.makedirs("/tmp/shots", exist_ok=True)
+        widget.grab().save(f"/tmp/shots/{name}.png")
+
+    return save

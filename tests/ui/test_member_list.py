@@ -1,0 +1,103 @@
+"""Member list [memberTable, memberSearch] (DESIGN.md §6): lazy paging, search while typing,
+status filter, sorting by the service."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from desktop.ui.member_list import PAGE_SIZE, MemberListModel, MemberListPanel
+
+
+def test_model_passes_the_model_tester(qtmodeltester, fake_members, formatter):
+    model = MemberListModel(fake_members, formatter)
+    model.requery()
+    qtmodeltester.check(model)
+
+
+def test_model_fetches_pages_of_200_lazily(fake_members, formatter):
+    model = MemberListModel(fake_members, formatter)
+    model.requery()
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 2 * PAGE_SIZE
+    assert fake_members.search_calls[-1]["offset"] == PAGE_SIZE
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 450
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_credit_balance_is_formatted_and_right_aligned(fake_members, formatter):
+    model = MemberListModel(fake_members, formatter)
+    model.requery()
+    row = model.row_at(0)
+    index = model.index(0, 4)
+    assert model.data(index) == formatter.money(row.credit_balance)
+    assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+
+
+def test_sort_asks_the_service_again(fake_members, formatter):
+    model = MemberListModel(fake_members, formatter)
+    model.requery()
+    model.sort(4, Qt.SortOrder.DescendingOrder)
+    call = fake_members.search_calls[-1]
+    assert (call["sort"], call["descending"], call["offset"]) == ("credit_balance", True, 0)
+    balances = [model.row_at(i).credit_balance for i in range(model.rowCount())]
+    assert balances == sorted(balances, reverse=True)
+
+
+def test_search_while_typing_shows_matches(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.model.rowCount() >= PAGE_SIZE
+    qtbot.keyClicks(panel.search, "00042")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=2000)
+    assert panel.model.row_at(0).name == "Person 00042"
+    assert panel.count_label.text() == "1 person"
+
+
+def test_search_is_debounced_to_one_query(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    before = len(fake_members.search_calls)
+    qtbot.keyClicks(panel.search, "Person 0010")
+    qtbot.waitUntil(lambda: panel.model.text == "Person 0010", timeout=2000)
+    texts = [c["text"] for c in fake_members.search_calls[before:]]
+    assert texts == ["Person 0010"]
+
+
+def test_no_match_shows_a_sentence(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.search.setText("zebra")
+    panel.apply_filter()
+    assert panel.model.rowCount() == 0
+    assert "zebra" in panel.table.empty_text()
+
+
+def test_status_filter_members_and_contacts(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("members"))
+    assert fake_members.search_calls[-1]["status"] == "members"
+    assert panel.model.rowCount() == 150
+    assert {panel.model.row_at(i).status for i in range(150)} == {"member"}
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("contacts"))
+    assert {panel.model.row_at(i).status for i in range(panel.model.rowCount())} == {"contact"}
+
+
+def test_clicking_the_header_sorts_by_company(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert fake_members.search_calls[-1]["sort"] == "company"
+
+
+def test_selecting_a_row_emits_the_member_id(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.memberSelected) as blocker:
+        panel.table.setCurrentIndex(panel.model.index(2, 0))
+    assert blocker.args == [panel.model.row_at(2).id]
+    assert panel.edit_action.isEnabled()

@@ -1,0 +1,303 @@
+"""In-memory services honouring SERVICES_API.md, so widgets are tested without a database."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from desktop.domain.model import ADDON, PLAN, Invoice, Line, Plan, Problem, Transition
+from desktop.domain.periods import Frequency
+from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
+
+TODAY = date(2026, 3, 20)
+
+
+class FakeClock:
+    def __init__(self, today: date = TODAY):
+        self.day = today
+
+    def today(self) -> date:
+        return self.day
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(10, 2))
+
+
+@dataclass
+class FakeMember:
+    id: int
+    name: str
+    email: str
+    company: str = ""
+    phone: str = ""
+    notes: str = ""
+    credit_balance: int = 0
+    deposit_held: int = 0
+    archived: bool = False
+    contracts: list = field(default_factory=list)
+    invoices: list = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "member" if any(c.status == "active" for c in self.contracts) else "contact"
+
+    @property
+    def plans(self) -> str:
+        return ", ".join(sorted({c.plan for c in self.contracts if c.status == "active"}))
+
+
+class FakeMembers:
+    """MemberService over a list; counts calls to search so tests can see the paging."""
+
+    def __init__(self, members: list[FakeMember]):
+        self.members = {m.id: m for m in members}
+        self.search_calls: list[dict] = []
+
+    def _matching(self, text: str, status: str) -> list[FakeMember]:
+        text = text.strip().lower()
+        found = [m for m in self.members.values() if not m.archived]
+        if text:
+            found = [m for m in found
+                     if text in m.name.lower() or text in m.email.lower()
+                     or text in m.company.lower()]
+        if status == "members":
+            found = [m for m in found if m.status == "member"]
+        elif status == "contacts":
+            found = [m for m in found if m.status == "contact"]
+        return found
+
+    def search(self, text="", status="all", sort="name", descending=False, offset=0, limit=200):
+        self.search_calls.append(dict(text=text, status=status, sort=sort,
+                                      descending=descending, offset=offset, limit=limit))
+        found = self._matching(text, status)
+        key = {"name": lambda m: m.name.lower(), "company": lambda m: m.company.lower(),
+               "plans": lambda m: m.plans.lower(), "status": lambda m: m.status == "member",
+               "credit_balance": lambda m: m.credit_balance}[sort]
+        found.sort(key=lambda m: (key(m), m.id), reverse=descending)
+        return [MemberRow(m.id, m.name, m.email, m.company, m.plans, m.status, m.credit_balance)
+                for m in found[offset:offset + limit]]
+
+    def count(self, text="", status="all") -> int:
+        return len(self._matching(text, status))
+
+    def get(self, member_id: int) -> MemberDetail:
+        m = self.members.get(member_id)
+        if m is None:
+            raise NotFound("This member no longer exists.")
+        return MemberDetail(m.id, m.name, m.email, m.company, m.phone, m.notes, m.credit_balance,
+                            m.deposit_held, m.archived, m.status,
+                            {"Meeting room hours": 10} if m.status == "member" else {},
+                            list(m.contracts), list(m.invoices))
+
+    def _problems(self, name, email, member_id):
+        problems = []
+        if not name.strip():
+            problems.append(Problem("name", "Enter the member's name."))
+        if any(m.email.lower() == email.strip().lower() and m.id != member_id
+               for m in self.members.values()):
+            problems.append(Problem("email", f"Another member already uses {email}."))
+        return problems
+
+    def create(self, name, email, company="", phone="", notes="") -> int:
+        problems = self._problems(name, email, None)
+        if problems:
+            raise ValidationError(problems)
+        new_id = max(self.members, default=0) + 1
+        self.members[new_id] = FakeMember(new_id, name, email, company, phone, notes)
+        return new_id
+
+    def update(self, member_id, *, name, email, company, phone, notes) -> None:
+        problems = self._problems(name, email, member_id)
+        if problems:
+            raise ValidationError(problems)
+        m = self.members[member_id]
+        m.name, m.email, m.company, m.phone, m.notes = name, email, company, phone, notes
+
+    def set_archived(self, member_id, archived) -> None:
+        self.members[member_id].archived = archived
+
+
+def people(count: int) -> list[FakeMember]:
+    """Members named "Person 00001"…; every third has an active contract."""
+    result = []
+    for i in range(1, count + 1):
+        contracts = []
+        if i % 3 == 0:
+            contracts = [ContractRow(i * 10, "active", "Hot desk", 20000, date(2026, 4, 1), None,
+                                     date(2025, 1, 1), None)]
+        result.append(FakeMember(i, f"Person {i:05d}", f"p{i}@example.org",
+                                 f"Company {i % 7}", credit_balance=(i * 137) % 5000,
+                                 contracts=contracts))
+    return result
+
+
+def ada() -> FakeMember:
+    """A member with a chain of terms (past, current, next), a parallel add-on and invoices."""
+    contracts = [
+        ContractRow(1, "cancelled", "Hot desk", 20000, None, date(2025, 9, 1),
+                    date(2025, 1, 1), None),
+        ContractRow(2, "active", "Dedicated desk", 35000, date(2026, 4, 1), date(2026, 6, 1),
+                    date(2025, 9, 1), 1),
+        ContractRow(3, "inactive", "Private office", 60000, date(2026, 6, 1), None,
+                    date(2026, 6, 1), 2),
+        ContractRow(4, "active", "Locker", 1500, date(2026, 4, 1), None, date(2025, 11, 15), None),
+    ]
+    invoices = [InvoiceRow(7, "2026-0007", date(2026, 3, 1), 43800, 43800),
+                InvoiceRow(6, "2026-0006", date(2026, 2, 1), 43800, 0)]
+    return FakeMember(1, "Ada Lovelace", "ada@example.org", "Analytical Engines Ltd",
+                      "+353 1 555 0100", credit_balance=1250, deposit_held=50000,
+                      contracts=contracts, invoices=invoices)
+
+
+def sample_invoice() -> Invoice:
+    lines = (
+        Line("unused", "Unused time on Hot desk", -13333, 2, date(2026, 3, 11), date(2026, 4, 1),
+             20, 31),
+        Line("plan", "Dedicated desk", 12000, 2, date(2026, 3, 20), date(2026, 4, 1), 12, 31),
+        Line("addon", "Locker", 1500, 2, date(2026, 3, 1), date(2026, 4, 1)),
+        Line("deposit", "Deposit for Dedicated desk", 30000, 2),
+    )
+    return Invoice(1, date(2026, 3, 20), lines, subtotal=30167, tax=-267, total=29900,
+                   credit_applied=1250, amount_due=28650, number="2026-0008")
+
+
+class FakeInvoices:
+    def __init__(self, invoice: Invoice | None = None):
+        self.invoice = invoice or sample_invoice()
+
+    def get(self, invoice_id: int) -> Invoice:
+        return self.invoice
+
+
+def catalog_plans() -> list[Plan]:
+    return [
+        Plan("Hot desk", 20000, Frequency("month"), 0, "Desks", allowances={"Day passes": 20},
+             addons=("Locker",), id=1),
+        Plan("Dedicated desk", 35000, Frequency("month"), 30000, "Desks",
+             allowances={"Meeting room hours": 10}, addons=("Locker", "Mail handling"), id=2),
+        Plan("Private office", 180000, Frequency("month", 3), 100000, "Offices",
+             allowances={"Meeting room hours": 40, "Printing pages": 500}, id=3),
+        Plan("Old desk", 15000, Frequency("month"), 0, "Desks", archived=True, id=4),
+        Plan("Locker", 1500, Frequency("month"), 0, None, kind=ADDON, id=5),
+        Plan("Mail handling", 2500, Frequency("month"), 0, None, kind=ADDON, id=6),
+        Plan("10 meeting hours", 9000, None, 0, None, kind=ADDON,
+             allowances={"Meeting room hours": 10}, id=7),
+    ]
+
+
+class FakeCatalog:
+    def __init__(self):
+        self.items = {p.id: p for p in catalog_plans()}
+        self.sold = {1, 2, 5}
+
+    def plans(self, include_archived=True):
+        return [p for p in self.items.values() if include_archived or not p.archived]
+
+    def groups(self):
+        return sorted({p.group for p in self.items.values() if p.group})
+
+    def save_plan(self, plan: Plan) -> int:
+        problems = []
+        if any(p.name.lower() == plan.name.lower() and p.id != plan.id
+               for p in self.items.values()):
+            problems.append(Problem("name", f"A plan called {plan.name} already exists."))
+        if plan.price < 0:
+            problems.append(Problem("price", "The price cannot be negative."))
+        if problems:
+            raise ValidationError(problems)
+        plan_id = plan.id if plan.id is not None else max(self.items) + 1
+        self.items[plan_id] = replace(plan, id=plan_id)
+        return plan_id
+
+    def set_archived(self, plan_id, archived):
+        self.items[plan_id] = replace(self.items[plan_id], archived=archived)
+
+    def delete_plan(self, plan_id):
+        if plan_id in self.sold:
+            raise Refused("This plan was sold; archive it instead.")
+        del self.items[plan_id]
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: date
+    applied: list
+    invoices_issued: int
+    failed: list
+
+
+@dataclass(frozen=True)
+class Forecast:
+    date: date
+    member_id: int
+    member_name: str
+    contract_id: int
+    kind: str
+    description: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Applied:
+    applied_at: datetime
+    date: date
+    kind: str
+    contract_id: int
+    member_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Run:
+    ran_at: datetime
+    as_of: date
+    applied: int
+    invoices_issued: int
+    failed: int
+
+
+class FakeSweep:
+    """SweepService; `gate` (a threading.Event) holds apply_due until set, to test overlap."""
+
+    def __init__(self, gate: threading.Event | None = None):
+        self.gate = gate
+        self.calls: list[date] = []
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
+        self.error: Exception | None = None
+        self.last: Run | None = None
+
+    def apply_due(self, as_of: date) -> Report:
+        with self._lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+            self.calls.append(as_of)
+        try:
+            if self.gate is not None:
+                self.gate.wait(5)
+            if self.error is not None:
+                raise self.error
+            applied = [Transition(2, "renewal", as_of, "Dedicated desk renewed")]
+            self.last = Run(datetime.combine(as_of, time(10, 2)), as_of, 1, 1, 0)
+            return Report(as_of, applied, 1, [])
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def forecast(self, as_of: date, days: int = 30):
+        return [
+            Forecast(as_of + timedelta(days=12), 1, "Ada Lovelace", 2, "renewal",
+                     "Dedicated desk renews", 35000),
+            Forecast(as_of + timedelta(days=20), 2, "Grace Hopper", 8, "cancellation",
+                     "Hot desk ends; last day the day before", -4516),
+        ]
+
+    def last_run(self):
+        return self.last
+
+    def applied_since(self, since: datetime):
+        return [Applied(datetime.combine(TODAY, time(9, 0)), TODAY, "activation", 3,
+                        "Ada Lovelace", "Private office starts")]
