@@ -1,0 +1,450 @@
+"""The bridge between the database rows and the billing core (rules 6, 15, 17-20).
+
+Reads a member's contracts as domain values (`load_member_state`, `load_member_states` for a
+batch, a fixed number of queries whatever the batch size) and writes what `apply_day` returned
+(`write_day`, `write_days`) inside the caller's transaction: applied-transition rows, contracts,
+the member's money, the invoice and its lines, the audit and plan changes. The sweep, the
+previews and every contract use case go through here, so they all see the same state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Iterable, Mapping
+
+from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from desktop.domain.contracts import current_period, next_event_date
+from desktop.domain.model import (ADDON, Account, BillingSettings, Contract, ContractAddon,
+                                  Invoice, InvoicedSpan, Plan)
+from desktop.domain.money import parse_rate
+from desktop.domain.periods import parse_frequency
+from desktop.domain.transitions import DayResult
+from desktop.storage import models as m
+from desktop.storage.database import next_invoice_number
+
+SYSTEM = "system"
+
+# The audited contract fields the sweep can change, with the labels the History tab shows
+# (the same labels as desktop.services.history.contract_values).
+_AUDITED = (
+    ("plan", "Plan"), ("next_plan", "Next plan"), ("custom_price", "Custom price"),
+    ("billing_anchor", "Billing anchor"), ("next_invoice_date", "Next invoice date"),
+    ("cancellation_date", "Cancellation date"),
+)
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """Everything apply_day needs for one member: money held, all contracts, site settings."""
+
+    account: Account
+    contracts: tuple[Contract, ...]
+    settings: BillingSettings
+
+
+# Settings and plans ---------------------------------------------------------------------------
+
+def billing_settings(session: Session) -> BillingSettings:
+    """The site's billing settings (defaults when the settings row does not exist yet)."""
+    row = session.execute(select(m.SettingsRow.currency, m.SettingsRow.tax_rate,
+                                 m.SettingsRow.billing_day).where(m.SettingsRow.id == 1)).first()
+    if row is None:
+        return BillingSettings()
+    return BillingSettings(row.currency or "EUR", parse_rate(row.tax_rate or "0"), row.billing_day)
+
+
+def load_plans(session: Session) -> dict[int, Plan]:
+    """The whole catalog (plans and add-ons) as domain values by id; three queries."""
+    allowances: dict[int, dict[str, int]] = {}
+    for plan_id, name, quantity in session.execute(
+            select(m.PlanAllowanceRow.plan_id, m.PlanAllowanceRow.name,
+                   m.PlanAllowanceRow.quantity).order_by(m.PlanAllowanceRow.name)):
+        allowances.setdefault(plan_id, {})[name] = quantity
+    rows = session.execute(select(m.PlanRow.id, m.PlanRow.name, m.PlanRow.kind, m.PlanRow.price,
+                                  m.PlanRow.frequency, m.PlanRow.deposit, m.PlanRow.group_name,
+                                  m.PlanRow.archived)).all()
+    names = {r.id: r.name for r in rows}
+    offered: dict[int, list[str]] = {}
+    for plan_id, addon_id in session.execute(select(m.plan_addons.c.plan_id,
+                                                    m.plan_addons.c.addon_id)):
+        offered.setdefault(plan_id, []).append(names[addon_id])
+    return {
+        r.id: Plan(name=r.name, price=r.price,
+                   frequency=parse_frequency(r.frequency) if r.frequency else None,
+                   deposit=r.deposit or 0, group=r.group_name, archived=bool(r.archived),
+                   kind=r.kind, allowances=allowances.get(r.id, {}),
+                   addons=tuple(sorted(offered.get(r.id, ()))), id=r.id)
+        for r in rows
+    }
+
+
+# Reading member states ------------------------------------------------------------------------
+
+_CONTRACT_COLUMNS = (
+    m.ContractRow.id, m.ContractRow.member_id, m.ContractRow.plan_id, m.ContractRow.next_plan_id,
+    m.ContractRow.custom_price, m.ContractRow.quantity, m.ContractRow.start_date,
+    m.ContractRow.billing_anchor, m.ContractRow.next_invoice_date,
+    m.ContractRow.cancellation_date, m.ContractRow.prorate_last_invoice,
+    m.ContractRow.prorate_first_invoice, m.ContractRow.predecessor_id, m.ContractRow.notes,
+)
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _contracts_where(session: Session, condition, plans: Mapping[int, Plan]) -> list[Contract]:
+    """Contracts matching a condition as domain values, add-ons and invoiced spans filled."""
+    rows = session.execute(select(*_CONTRACT_COLUMNS).where(condition)
+                           .order_by(m.ContractRow.id)).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    addons: dict[int, list[ContractAddon]] = {}
+    for chunk in _chunks(ids):
+        for contract_id, addon_id, quantity, start in session.execute(
+                select(m.ContractAddonRow.contract_id, m.ContractAddonRow.addon_id,
+                       m.ContractAddonRow.quantity, m.ContractAddonRow.start_date)
+                .where(m.ContractAddonRow.contract_id.in_(chunk))
+                .order_by(m.ContractAddonRow.start_date, m.ContractAddonRow.id)):
+            addons.setdefault(contract_id, []).append(
+                ContractAddon(plans[addon_id], quantity, start))
+    contracts = [
+        Contract(member=r.member_id, plan=plans[r.plan_id],
+                 next_plan=None if r.next_plan_id is None else plans[r.next_plan_id],
+                 start_date=r.start_date, billing_anchor=r.billing_anchor,
+                 next_invoice_date=r.next_invoice_date, cancellation_date=r.cancellation_date,
+                 custom_price=r.custom_price, quantity=r.quantity,
+                 prorate_last_invoice=bool(r.prorate_last_invoice),
+                 prorate_first_invoice=bool(r.prorate_first_invoice),
+                 predecessor=r.predecessor_id, addons=tuple(addons.get(r.id, ())),
+                 notes=r.notes or "", id=r.id)
+        for r in rows
+    ]
+    return _with_invoiced_spans(session, contracts)
+
+
+def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Contract]:
+    """Fill Contract.invoiced with the lines invoiced for each contract's current period (rule 6).
+
+    One query for the whole list: the plan and add-on lines of these contracts that end on or
+    before the next invoice date and after the earliest current-period start; each contract then
+    keeps those inside its own current period.
+    """
+    periods = {c.id: p for c in contracts if (p := current_period(c)) is not None}
+    if not periods:
+        return contracts
+    earliest = min(p[0] for p in periods.values())
+    spans: dict[int, list[InvoicedSpan]] = {}
+    ids = list(periods)
+    for chunk in _chunks(ids):
+        query = (
+            select(m.InvoiceLineRow.contract_id, m.InvoiceLineRow.kind,
+                   m.InvoiceLineRow.description, m.InvoiceLineRow.period_start,
+                   m.InvoiceLineRow.period_end, m.InvoiceLineRow.amount)
+            .join(m.ContractRow, m.ContractRow.id == m.InvoiceLineRow.contract_id)
+            .where(m.InvoiceLineRow.contract_id.in_(chunk),
+                   m.InvoiceLineRow.kind.in_(("plan", ADDON)),
+                   m.InvoiceLineRow.period_end > earliest,
+                   m.InvoiceLineRow.period_end <= m.ContractRow.next_invoice_date,
+                   m.InvoiceLineRow.period_start.is_not(None))
+            .order_by(m.InvoiceLineRow.invoice_id, m.InvoiceLineRow.position))
+        for cid, kind, description, start, end, amount in session.execute(query):
+            low, high = periods[cid]
+            if start >= low and end <= high:
+                spans.setdefault(cid, []).append(InvoicedSpan(kind, description, start, end, amount))
+    return [replace(c, invoiced=tuple(spans[c.id])) if c.id in spans else c for c in contracts]
+
+
+def load_member_states(session: Session, member_ids: Iterable[int],
+                       plans: Mapping[int, Plan] | None = None,
+                       settings: BillingSettings | None = None) -> dict[int, MemberState]:
+    """Member states for many members at once: one query per table, not per member or contract."""
+    ids = sorted(set(member_ids))
+    plans = load_plans(session) if plans is None else plans
+    settings = billing_settings(session) if settings is None else settings
+    accounts: dict[int, Account] = {}
+    contracts: dict[int, list[Contract]] = {}
+    for chunk in _chunks(ids):
+        for mid, balance, held in session.execute(
+                select(m.MemberRow.id, m.MemberRow.credit_balance, m.MemberRow.deposit_held)
+                .where(m.MemberRow.id.in_(chunk))):
+            accounts[mid] = Account(mid, balance or 0, held or 0)
+        for contract in _contracts_where(session, m.ContractRow.member_id.in_(chunk), plans):
+            contracts.setdefault(contract.member, []).append(contract)
+    return {mid: MemberState(account, tuple(contracts.get(mid, ())), settings)
+            for mid, account in accounts.items()}
+
+
+def load_member_state(session: Session, member_id: int) -> MemberState:
+    """One member's account, ALL their contracts (invoiced spans filled) and the settings."""
+    states = load_member_states(session, [member_id])
+    if member_id not in states:
+        from desktop.services.errors import NotFound
+
+        raise NotFound("This member no longer exists.")
+    return states[member_id]
+
+
+def load_contract(session: Session, contract_id: int,
+                  plans: Mapping[int, Plan] | None = None) -> Contract | None:
+    """One contract as a domain value (add-ons and invoiced spans filled), or None."""
+    plans = load_plans(session) if plans is None else plans
+    found = _contracts_where(session, m.ContractRow.id == contract_id, plans)
+    return found[0] if found else None
+
+
+# Writing a day's result -----------------------------------------------------------------------
+
+def _contract_values(contract: Contract) -> dict:
+    return dict(
+        plan_id=contract.plan.id,
+        next_plan_id=None if contract.next_plan is None else contract.next_plan.id,
+        custom_price=contract.custom_price, quantity=contract.quantity,
+        start_date=contract.start_date, billing_anchor=contract.billing_anchor,
+        next_invoice_date=contract.next_invoice_date,
+        cancellation_date=contract.cancellation_date,
+        prorate_last_invoice=contract.prorate_last_invoice,
+        prorate_first_invoice=contract.prorate_first_invoice,
+        predecessor_id=contract.predecessor, notes=contract.notes,
+        next_event_date=next_event_date(contract),
+    )
+
+
+class _Readable:
+    """Audit values as readable strings, formatted once per distinct value (rule 20)."""
+
+    def __init__(self, session: Session) -> None:
+        from desktop.services import history
+
+        self.fmt = history.formatter(session)
+        self._dates: dict[date, str] = {}
+        self._money: dict[int, str] = {}
+
+    def value(self, field: str, value) -> str:
+        if value is None:
+            return ""
+        if field in ("plan", "next_plan"):
+            return value.name
+        if field == "custom_price":
+            if value not in self._money:
+                self._money[value] = self.fmt.money(value)
+            return self._money[value]
+        if value not in self._dates:
+            self._dates[value] = self.fmt.date(value)
+        return self._dates[value]
+
+
+def _same(field: str, old, new) -> bool:
+    if field in ("plan", "next_plan"):
+        if old is None or new is None:
+            return old is new
+        return old.id == new.id if old.id is not None and new.id is not None else old == new
+    return old == new
+
+
+def _history_rows(before: Contract | None, after: Contract, readable: _Readable, now: datetime,
+                  who: str) -> list[dict]:
+    rows = []
+    for field, label in _AUDITED:
+        old = None if before is None else getattr(before, field)
+        new = getattr(after, field)
+        if before is not None and _same(field, old, new):
+            continue
+        rows.append(dict(at=now, who=who, entity="contract", entity_id=after.id,
+                         member_id=after.member, contract_id=after.id, field=label,
+                         old_value=readable.value(field, old), new_value=readable.value(field, new)))
+    return rows
+
+
+def _money_history(before: Account | None, after: Account, readable: _Readable, now: datetime,
+                   who: str) -> list[dict]:
+    rows = []
+    for field, label in (("credit_balance", "Credit balance"), ("deposit_held", "Deposit held")):
+        old, new = (None if before is None else getattr(before, field)), getattr(after, field)
+        if old != new:
+            rows.append(dict(at=now, who=who, entity="member", entity_id=after.member,
+                             member_id=after.member, contract_id=None, field=label,
+                             old_value="" if old is None else readable.fmt.money(old),
+                             new_value=readable.fmt.money(new)))
+    return rows
+
+
+def _update_rows(session: Session, model, key: str, values_by_id: dict[int, dict],
+                 bump_version: bool) -> None:
+    """Update rows by id; through the ORM object when the session holds one, else in bulk.
+
+    A row already loaded in the session is changed on the object so the session never holds a
+    stale copy (and, for contracts, the ORM bumps the version the editors compare).
+    """
+    bulk = []
+    for row_id, values in values_by_id.items():
+        loaded = session.identity_map.get(identity_key(model, row_id))
+        if loaded is not None:
+            for name, value in values.items():
+                setattr(loaded, name, value)
+        else:
+            bulk.append({"_id": row_id, **values})
+    if not bulk:
+        return
+    session.flush()
+    names = [n for n in bulk[0] if n != "_id"]
+    table = model.__table__
+    statement = update(table).where(table.c.id == bindparam("_id")).values(
+        {n: bindparam(n) for n in names})
+    if bump_version:
+        statement = statement.values(version=table.c.version + 1)
+    session.connection().execute(statement, bulk)
+
+
+def write_days(session: Session, results: Iterable[DayResult], *, now: datetime, who: str,
+               before: Mapping[int, MemberState] | None = None) -> list[Invoice | None]:
+    """Write many members' day results in bulk, in the caller's transaction (rules 17, 19, 20).
+
+    `before` (member id -> the state apply_day started from) lets the audit compare without
+    reading the old rows again. A duplicate applied-transition key raises IntegrityError.
+    Returns, for each result, the issued invoice with its number (or None).
+    """
+    results = list(results)
+    if not results:
+        return []
+    if before is None:
+        before = load_member_states(session, {r.account.member for r in results})
+    readable = _Readable(session)
+    applied, history, plan_changes = [], [], []
+    contracts: dict[int, dict] = {}
+    accounts: dict[int, dict] = {}
+    for result in results:
+        state = before.get(result.account.member)
+        old = {c.id: c for c in state.contracts} if state else {}
+        for transition in result.transitions:
+            applied.append(dict(contract_id=transition.contract, kind=transition.kind,
+                                date=transition.date, applied_at=now,
+                                description=transition.description))
+        for contract in result.changed:
+            contracts[contract.id] = _contract_values(contract)
+            history += _history_rows(old.get(contract.id), contract, readable, now, who)
+        old_account = state.account if state else None
+        if old_account is None or (old_account.credit_balance, old_account.deposit_held) != (
+                result.account.credit_balance, result.account.deposit_held):
+            accounts[result.account.member] = dict(credit_balance=result.account.credit_balance,
+                                                   deposit_held=result.account.deposit_held)
+            history += _money_history(old_account, result.account, readable, now, who)
+        for change in result.plan_changes:
+            plan_changes.append(dict(contract_id=change.contract, date=change.date,
+                                     old_plan=change.old_plan, new_plan=change.new_plan,
+                                     old_price=change.old_price, new_price=change.new_price,
+                                     quantity=change.quantity, upgrade=change.upgrade, at=now))
+    connection = session.connection()
+    # The exactly-once key goes in first: a duplicate stops the whole write (rule 19).
+    connection.execute(insert(m.AppliedTransitionRow.__table__), applied)
+    _update_rows(session, m.ContractRow, "id", contracts, bump_version=True)
+    _update_rows(session, m.MemberRow, "id", accounts, bump_version=False)
+    issued = _insert_invoices(session, [r.invoice for r in results])
+    if history:
+        connection.execute(insert(m.HistoryRow.__table__), history)
+    if plan_changes:
+        connection.execute(insert(m.PlanChangeRow.__table__), plan_changes)
+    return issued
+
+
+def invoice_numbers(session: Session, count: int) -> list[str]:
+    """`count` consecutive invoice numbers, the first from storage's next_invoice_number.
+
+    The following ones continue its trailing digits (same width), so a batch of invoices
+    needs one query whatever its size (the write transaction holds the lock, and the unique
+    index on the number turns any clash into an error that rolls the batch back).
+    """
+    first = next_invoice_number(session)
+    head = first.rstrip("0123456789")
+    digits = first[len(head):]
+    if not digits:
+        raise ValueError(f"Invoice number {first!r} does not end in digits.")
+    start, width = int(digits), len(digits)
+    return [f"{head}{start + k:0{width}d}" for k in range(count)]
+
+
+def _insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:
+    """Insert the invoices with consecutive numbers and their lines; returns them numbered."""
+    wanted = [inv for inv in invoices if inv is not None]
+    if not wanted:
+        return list(invoices)
+    connection = session.connection()
+    numbers = invoice_numbers(session, len(wanted))
+    first_id = (connection.execute(select(func.max(m.InvoiceRow.id))).scalar() or 0) + 1
+    invoice_rows, line_rows, numbered = [], [], {}
+    for offset, (invoice, number) in enumerate(zip(wanted, numbers)):
+        invoice_id = first_id + offset
+        numbered[id(invoice)] = replace(invoice, number=number)
+        invoice_rows.append(dict(id=invoice_id, number=number, member_id=invoice.member,
+                                 issue_date=invoice.issue_date, subtotal=invoice.subtotal,
+                                 tax=invoice.tax, total=invoice.total,
+                                 credit_applied=invoice.credit_applied,
+                                 amount_due=invoice.amount_due))
+        for position, line in enumerate(invoice.lines):
+            line_rows.append(dict(invoice_id=invoice_id, position=position, kind=line.kind,
+                                  description=line.description, contract_id=line.contract,
+                                  period_start=line.period_start, period_end=line.period_end,
+                                  amount=line.amount, days=line.days,
+                                  period_days=line.period_days))
+    connection.execute(insert(m.InvoiceRow.__table__), invoice_rows)
+    if line_rows:
+        connection.execute(insert(m.InvoiceLineRow.__table__), line_rows)
+    return [None if inv is None else numbered[id(inv)] for inv in invoices]
+
+
+def write_day(session: Session, result: DayResult, *, now: datetime, who: str,
+              before: MemberState | None = None) -> Invoice | None:
+    """Write one member's day result in the caller's transaction; the issued invoice or None.
+
+    Inserts the applied-transition rows (a duplicate key raises IntegrityError), updates the
+    changed contracts (next_event_date included), the member's credit balance and deposit held,
+    inserts the invoice with its number and lines, the history rows and the plan changes.
+    """
+    member = result.account.member
+    states = None if before is None else {member: before}
+    return write_days(session, [result], now=now, who=who, before=states)[0]
+
+
+# Saving a contract edited by hand -------------------------------------------------------------
+
+def save_contract(session: Session, contract: Contract) -> m.ContractRow:
+    """Insert or update a contract row from a domain Contract, with next_event_date and add-ons.
+
+    The row is flushed, so a new contract has its id. Plans must carry their database ids.
+    """
+    if contract.id is None:
+        row = m.ContractRow(member_id=contract.member)
+        session.add(row)
+    else:
+        row = session.get(m.ContractRow, contract.id)
+        if row is None:
+            from desktop.services.errors import NotFound
+
+            raise NotFound("This contract no longer exists.")
+    values = _contract_values(contract)
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    if row.member_id != contract.member:
+        row.member_id = contract.member
+    wanted = [(item.addon.id, item.quantity, item.start_date) for item in contract.addons]
+    held = [(a.addon_id, a.quantity, a.start_date) for a in row.addons]
+    if wanted != held:
+        row.addons.clear()
+        session.flush()
+        for addon_id, quantity, start in wanted:
+            row.addons.append(m.ContractAddonRow(addon_id=addon_id, quantity=quantity,
+                                                 start_date=start))
+    session.flush()
+    return row
+
+
+def due_condition(day: date):
+    """The SQL condition for contracts with a transition due on the day."""
+    return and_(m.ContractRow.next_event_date == day, m.ContractRow.next_invoice_date.is_not(None))
