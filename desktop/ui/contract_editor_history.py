@@ -1,0 +1,87 @@
+"""The History tab: the contract's audit rows (rule 20) in a read-only table."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
+
+from desktop.i18n import _
+from desktop.ui.widgets import TableView
+
+
+def field_caption(name: str) -> str:
+    """A contract field as the editor names it; anything else readable as written."""
+    captions = {
+        "plan": _("Plan"), "next_plan": _("Next plan"), "custom_price": _("Custom price"),
+        "quantity": _("Quantity"), "start_date": _("Start date"),
+        "next_invoice_date": _("Next invoice date"), "billing_anchor": _("Billing anchor"),
+        "cancellation_date": _("Cancellation date"),
+        "prorate_last_invoice": _("Prorate last invoice"),
+        "prorate_first_invoice": _("Prorate first invoice"), "notes": _("Notes"),
+        "predecessor": _("Predecessor"), "status": _("Status"), "price": _("Price"),
+    }
+    return captions.get(name, name.replace("_", " ").capitalize())
+
+
+class HistoryModel(QAbstractTableModel):
+    """Rows of ContractState.history: when, who, what, old value, new value."""
+
+    COLUMNS = ("at", "who", "field", "old", "new")
+
+    def __init__(self, formatter, parent=None):
+        super().__init__(parent)
+        self._fmt = formatter
+        self._rows: list = []
+
+    def set_rows(self, rows: Sequence) -> None:
+        self.beginResetModel()
+        # Newest first: the question is usually "what happened lately".
+        self._rows = sorted(rows, key=lambda row: row.at, reverse=True)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        return (_("When"), _("Who"), _("Change"), _("Old value"), _("New value"))[section]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if column == "at":
+            return self._fmt.datetime_short(row.at)
+        if column == "field":
+            return field_caption(row.field)
+        return str(getattr(row, column) or "")
+
+
+class HistoryTab(QWidget):
+    """The audit table, with a sentence while there is nothing to show."""
+
+    def __init__(self, formatter):
+        super().__init__()
+        self.model = HistoryModel(formatter, self)
+        self.table = TableView("historyTable", _("No changes recorded yet."))
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setStretchLastSection(True)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(12, 12, 12, 12)
+        column.addWidget(self.table)
+
+    def show_history(self, rows: Sequence) -> None:
+        self.model.set_rows(rows)

@@ -1,0 +1,426 @@
+"""The General and Key dates tabs of the contract editor (DESIGN.md §6, rules 8-11, 13).
+
+Each tab shows a draft, reports the operator's edits as `edited(dict)` of Contract fields, and
+names the widget and message label of each field so the editor can mark problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from desktop.domain.model import PLAN, Contract, Plan
+from desktop.domain.periods import next_boundary_after
+from desktop.domain.plan_changes import same_plan
+from desktop.i18n import _
+from desktop.ui.contract_editor_widgets import (FieldMessage, date_edit, field_block, from_qdate,
+                                                set_optional_date, styled_label, to_qdate)
+from desktop.ui.icons import icon
+
+NEW, INACTIVE, ACTIVE, CANCELLED = "new", "inactive", "active", "cancelled"
+PLAN_ROLE = Qt.UserRole + 1
+
+
+@dataclass
+class EditorContext:
+    """What the tabs need besides the draft: how it may be edited and the catalog."""
+
+    formatter: object
+    status: str
+    plans: list[Plan] = field(default_factory=list)
+
+    @property
+    def free(self) -> bool:
+        """Rule 10: a contract that has not started edits plan, price and dates freely."""
+        return self.status in (NEW, INACTIVE)
+
+    @property
+    def locked(self) -> bool:
+        """A cancelled contract's plan and dates are history."""
+        return self.status == CANCELLED
+
+
+def change_label_text(label: str) -> str:
+    return {"upgrade": _("upgrade"), "downgrade": _("downgrade"),
+            "same level": _("same level")}.get(label, label)
+
+
+def form_layout(widget: QWidget) -> QFormLayout:
+    """An aligned form at the top of the tab; spare height goes below it, not between rows."""
+    outer = QVBoxLayout(widget)
+    outer.setContentsMargins(0, 0, 0, 0)
+    form = QFormLayout()
+    outer.addLayout(form)
+    outer.addStretch(1)
+    form.setContentsMargins(18, 16, 18, 16)
+    form.setHorizontalSpacing(16)
+    form.setVerticalSpacing(12)
+    form.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+    return form
+
+
+LABEL_WIDTH = 130
+
+
+def align_labels(form: QFormLayout) -> None:
+    """Give every tab's labels one width so fields line up when switching tabs."""
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.LabelRole)
+        if item is not None and item.widget() is not None:
+            item.widget().setMinimumWidth(LABEL_WIDTH)
+            item.widget().setAlignment(Qt.AlignRight | Qt.AlignTop)
+
+
+class GeneralTab(QWidget):
+    """Plan, custom price, quantity, next plan with its sentence, the custom-price block, notes."""
+
+    edited = Signal(dict)
+    localProblem = Signal(str, str)
+    manualPathRequested = Signal()
+
+    def __init__(self, formatter):
+        super().__init__()
+        self._fmt = formatter
+        self._ctx: EditorContext | None = None
+        self._plans: list[Plan] = []
+        form = form_layout(self)
+
+        self.plan_combo = QComboBox(objectName="planCombo")
+        self.plan_combo.setMinimumWidth(260)
+        self.plan_message = FieldMessage("planMessage")
+        self.plan_note = styled_label(role="hint")
+        self.plan_note.setObjectName("planNote")
+        block = field_block(self.plan_combo, self.plan_message)
+        block.layout().addWidget(self.plan_note)
+        form.addRow(_("Plan"), block)
+
+        self.price_edit = QLineEdit(objectName="customPriceEdit")
+        self.price_edit.setPlaceholderText(_("same as plan"))
+        self.price_edit.setClearButtonEnabled(True)
+        self.price_edit.setMaximumWidth(160)
+        self.price_hint = styled_label(role="hint", wrap=False)
+        self.price_hint.setObjectName("planPriceHint")
+        self.price_message = FieldMessage("customPriceMessage")
+        form.addRow(_("Custom price"), field_block(self.price_edit, self.price_message,
+                                                   self.price_hint))
+
+        self.quantity_spin = QSpinBox(objectName="quantitySpin")
+        # 0 is reachable on purpose: validation explains why it is refused (§3).
+        self.quantity_spin.setRange(0, 9999)
+        self.quantity_spin.setMaximumWidth(100)
+        self.quantity_message = FieldMessage("quantityMessage")
+        form.addRow(_("Quantity"), field_block(self.quantity_spin, self.quantity_message))
+
+        self.next_plan_combo = QComboBox(objectName="nextPlanCombo")
+        self.next_plan_combo.setMinimumWidth(260)
+        self.next_plan_combo.setModel(QStandardItemModel(self.next_plan_combo))
+        self.next_plan_message = FieldMessage("nextPlanMessage")
+        self.description = styled_label()
+        self.description.setObjectName("nextPlanDescription")
+        self.description.setTextFormat(Qt.PlainText)
+        self.block = self._custom_price_block()
+        next_block = field_block(self.next_plan_combo, self.next_plan_message)
+        self.next_plan_label = QLabel(_("Next plan"))
+        form.addRow(self.next_plan_label, next_block)
+        self._next_block = next_block
+        below = QWidget()
+        below_column = QVBoxLayout(below)
+        below_column.setContentsMargins(0, 0, 0, 0)
+        below_column.addWidget(self._with_icon(self.description))
+        below_column.addWidget(self.block)
+        form.addRow("", below)
+
+        self.notes_edit = QPlainTextEdit(objectName="notesEdit")
+        self.notes_edit.setPlaceholderText(_("Anything the front desk should know"))
+        self.notes_edit.setMaximumHeight(70)
+        form.addRow(_("Notes"), self.notes_edit)
+        align_labels(form)
+
+        self.plan_combo.activated.connect(self._plan_chosen)
+        self.price_edit.textEdited.connect(self._price_typed)
+        self.quantity_spin.valueChanged.connect(lambda v: self.edited.emit({"quantity": v}))
+        self.next_plan_combo.currentIndexChanged.connect(self._next_plan_chosen)
+        self.notes_edit.textChanged.connect(
+            lambda: self.edited.emit({"notes": self.notes_edit.toPlainText()}))
+
+    def _with_icon(self, label: QLabel) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 4, 0, 0)
+        glyph = QLabel()
+        glyph.setPixmap(icon("about", "#1f4f9a").pixmap(14, 14))
+        row.addWidget(glyph, 0, Qt.AlignTop)
+        row.addWidget(label, 1)
+        self._description_box = box
+        return box
+
+    def _custom_price_block(self) -> QFrame:
+        frame = QFrame(objectName="customPriceBlock")
+        frame.setProperty("role", "banner")
+        frame.setProperty("kind", "warning")
+        row = QVBoxLayout(frame)
+        row.setContentsMargins(10, 8, 10, 8)
+        text = styled_label(_(
+            "This contract has a custom price, so it cannot switch to another plan on its own: "
+            "it may only renew on its plan or end (rule 9). To move it to another plan, cancel "
+            "it and start a new term on the new plan."))
+        text.setObjectName("customPriceBlockText")
+        button = QPushButton(_("Cancel and start a new term…"), objectName="manualPathButton")
+        button.clicked.connect(self.manualPathRequested)
+        row.addWidget(text)
+        row.addWidget(button, 0, Qt.AlignLeft)
+        frame.hide()
+        return frame
+
+    def fields(self) -> dict[str, tuple[QWidget, FieldMessage]]:
+        return {"plan": (self.plan_combo, self.plan_message),
+                "custom_price": (self.price_edit, self.price_message),
+                "quantity": (self.quantity_spin, self.quantity_message),
+                "next_plan": (self.next_plan_combo, self.next_plan_message)}
+
+    # Showing a draft ---------------------------------------------------------------------------
+
+    def load(self, draft: Contract, ctx: EditorContext,
+             eligible: list[tuple[Plan, str]]) -> None:
+        """Show a draft afresh (on open, revert and reload)."""
+        self._ctx = ctx
+        self._plans = [p for p in ctx.plans if p.kind == PLAN
+                       and (not p.archived or same_plan(p, draft.plan))]
+        if not any(same_plan(p, draft.plan) for p in self._plans):
+            self._plans.insert(0, draft.plan)
+        with _Blocked(self.plan_combo, self.price_edit, self.quantity_spin, self.notes_edit):
+            self.plan_combo.clear()
+            for plan in self._plans:
+                self.plan_combo.addItem(plan.name)
+            self.plan_combo.setCurrentIndex(self._plan_index(draft.plan))
+            self.price_edit.setText("" if draft.custom_price is None
+                                    else self._fmt.money_plain(draft.custom_price))
+            self.quantity_spin.setValue(draft.quantity)
+            self.notes_edit.setPlainText(draft.notes)
+        self.plan_combo.setEnabled(ctx.free)
+        for widget in (self.price_edit, self.quantity_spin):
+            widget.setEnabled(not ctx.locked)
+        self.plan_note.setText(self._plan_note(ctx))
+        self.plan_note.setVisible(bool(self.plan_note.text()))
+        # Rule 10: before the start there is one plan choice; plan and next plan stay equal.
+        # A cancelled contract has no next plan to choose.
+        self.next_plan_label.setVisible(ctx.status == ACTIVE)
+        self._next_block.setVisible(ctx.status == ACTIVE)
+        self.set_next_plans(draft, eligible)
+        self.update_derived(draft)
+
+    def _plan_note(self, ctx: EditorContext) -> str:
+        if ctx.status == ACTIVE:
+            return _("To move to another plan, choose a next plan below or use Change plan…")
+        if ctx.free:
+            return _("Renews on this plan: a contract that has not started keeps its plan and "
+                     "next plan the same.")
+        return ""
+
+    def _plan_index(self, plan: Plan) -> int:
+        return next((i for i, p in enumerate(self._plans) if same_plan(p, plan)), -1)
+
+    def set_next_plans(self, draft: Contract, eligible: list[tuple[Plan, str]]) -> None:
+        """Fill the next-plan list: eligible plans with their labels, then the blank entry."""
+        model: QStandardItemModel = self.next_plan_combo.model()
+        with _Blocked(self.next_plan_combo):
+            model.clear()
+            entries = [(plan, label) for plan, label in eligible]
+            if not any(same_plan(p, draft.plan) for p, _label in entries):
+                entries.insert(0, (draft.plan, ""))
+            chosen = draft.next_plan
+            if chosen is not None and not any(same_plan(p, chosen) for p, _l in entries):
+                entries.append((chosen, _("not eligible")))
+            for plan, label in entries:
+                if same_plan(plan, draft.plan):
+                    text = _("{plan} — current plan, renews").format(plan=plan.name)
+                else:
+                    text = _("{plan} — {label}").format(plan=plan.name,
+                                                       label=change_label_text(label))
+                item = QStandardItem(text)
+                item.setData(plan, PLAN_ROLE)
+                model.appendRow(item)
+            blank = QStandardItem(_("— End the contract —"))
+            blank.setData(None, PLAN_ROLE)
+            model.appendRow(blank)
+            self.next_plan_combo.setCurrentIndex(self._next_index(chosen))
+        self.next_plan_combo.setEnabled(not self._ctx.locked if self._ctx else True)
+        self._apply_block(draft)
+
+    def _next_index(self, plan: Plan | None) -> int:
+        model = self.next_plan_combo.model()
+        for row in range(model.rowCount()):
+            candidate = model.item(row).data(PLAN_ROLE)
+            if (plan is None and candidate is None) or (
+                    plan is not None and candidate is not None and same_plan(candidate, plan)):
+                return row
+        return model.rowCount() - 1
+
+    def _apply_block(self, draft: Contract) -> None:
+        """Rule 9: with a custom price only the current plan and the blank entry can be chosen."""
+        blocked = (self._ctx is not None and self._ctx.status == ACTIVE
+                   and draft.custom_price is not None)
+        model = self.next_plan_combo.model()
+        for row in range(model.rowCount()):
+            item = model.item(row)
+            plan = item.data(PLAN_ROLE)
+            other = plan is not None and not same_plan(plan, draft.plan)
+            item.setEnabled(not (blocked and other))
+            item.setToolTip(_("Not available: the contract has a custom price.")
+                            if blocked and other else "")
+        self.block.setVisible(blocked)
+
+    def update_derived(self, draft: Contract) -> None:
+        """Refresh what follows from the draft without touching what the operator types."""
+        plan_price = self._fmt.money_plain(draft.plan.price)
+        self.price_hint.setText(_("plan price {amount}").format(amount=plan_price))
+        self._apply_block(draft)
+
+    def show_description(self, sentences: list[str]) -> None:
+        """The describe() sentences under the next plan (rule 8: "This contract ends on …")."""
+        self.description.setText("\n".join(sentences))
+        self._description_box.setVisible(bool(sentences))
+
+    # Edits ------------------------------------------------------------------------------------
+
+    def _plan_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._plans):
+            plan = self._plans[index]
+            self.edited.emit({"plan": plan, "next_plan": plan})
+
+    def _price_typed(self, text: str) -> None:
+        if not text.strip():
+            self.localProblem.emit("custom_price", "")
+            self.edited.emit({"custom_price": None})
+            return
+        try:
+            amount = self._fmt.parse_money(text)
+        except ValueError as error:
+            self.localProblem.emit("custom_price", str(error))
+            return
+        self.localProblem.emit("custom_price", "")
+        self.edited.emit({"custom_price": amount})
+
+    def _next_plan_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.edited.emit({"next_plan": self.next_plan_combo.itemData(index, PLAN_ROLE)})
+
+
+class KeyDatesTab(QWidget):
+    """Start date, next invoice date and billing anchor (rules 2, 4, 11)."""
+
+    edited = Signal(dict)
+
+    def __init__(self, formatter):
+        super().__init__()
+        self._fmt = formatter
+        self._draft: Contract | None = None
+        form = form_layout(self)
+        self.start_edit = date_edit("startDateEdit", formatter)
+        self.start_message = FieldMessage("startDateMessage")
+        self.start_note = styled_label(role="hint")
+        start_block = field_block(self.start_edit, self.start_message)
+        start_block.layout().addWidget(self.start_note)
+        form.addRow(_("Start date"), start_block)
+
+        self.next_edit = date_edit("nextInvoiceDateEdit", formatter)
+        self.next_message = FieldMessage("nextInvoiceDateMessage")
+        self.next_note = styled_label(role="hint")
+        self.next_note.setObjectName("nextInvoiceNote")
+        next_block = field_block(self.next_edit, self.next_message)
+        next_block.layout().addWidget(self.next_note)
+        form.addRow(_("Next invoice date"), next_block)
+
+        self.anchor_edit = date_edit("billingAnchorEdit", formatter)
+        self.anchor_message = FieldMessage("billingAnchorMessage")
+        self.anchor_note = styled_label(role="hint")
+        self.anchor_note.setObjectName("billingAnchorNote")
+        anchor_block = field_block(self.anchor_edit, self.anchor_message)
+        anchor_block.layout().addWidget(self.anchor_note)
+        form.addRow(_("Billing anchor"), anchor_block)
+        align_labels(form)
+
+        self.start_edit.dateChanged.connect(self._start_changed)
+        self.next_edit.dateChanged.connect(
+            lambda d: self.edited.emit({"next_invoice_date": from_qdate(d)}))
+        self.anchor_edit.dateChanged.connect(
+            lambda d: self.edited.emit({"billing_anchor": from_qdate(d)}))
+
+    def fields(self) -> dict[str, tuple[QWidget, FieldMessage]]:
+        return {"start_date": (self.start_edit, self.start_message),
+                "next_invoice_date": (self.next_edit, self.next_message),
+                "billing_anchor": (self.anchor_edit, self.anchor_message)}
+
+    def load(self, draft: Contract, ctx: EditorContext) -> None:
+        self._draft = draft
+        started = _("Fixed once the contract has started.")
+        self.start_edit.setEnabled(ctx.free)
+        self.anchor_edit.setEnabled(ctx.free)
+        self.next_edit.setEnabled(not ctx.locked and draft.next_invoice_date is not None)
+        self.start_note.setText(started if ctx.status == ACTIVE else "")
+        self.start_note.setVisible(ctx.status == ACTIVE)
+        self.update_derived(draft)
+
+    def update_derived(self, draft: Contract) -> None:
+        """Show the draft's dates (start edits carry linked dates along) and the anchor sentence."""
+        self._draft = draft
+        with _Blocked(self.start_edit, self.next_edit, self.anchor_edit):
+            self.start_edit.setDate(to_qdate(draft.start_date))
+            set_optional_date(self.next_edit, draft.next_invoice_date, _("none: it has ended"))
+            self.anchor_edit.setDate(to_qdate(draft.billing_anchor))
+        self.next_note.setText(self._next_sentence(draft))
+        self.anchor_note.setText(self._anchor_sentence(draft))
+
+    def _next_sentence(self, draft: Contract) -> str:
+        if draft.next_invoice_date is None:
+            return _("This contract has ended; nothing more is invoiced.")
+        if draft.plan.frequency is None:
+            return ""
+        return _("Invoiced {frequency}, in advance, for the period that starts on this date."
+                 ).format(frequency=self._fmt.frequency(draft.plan.frequency))
+
+    def _anchor_sentence(self, draft: Contract) -> str:
+        """Rule 2: name the next few boundaries so the anchor means something."""
+        frequency = draft.plan.frequency
+        if frequency is None:
+            return ""
+        day = draft.next_invoice_date or draft.start_date
+        boundaries = []
+        for _i in range(3):
+            day = next_boundary_after(draft.billing_anchor, frequency, day - timedelta(days=1))
+            boundaries.append(self._fmt.date(day))
+            day = day + timedelta(days=1)
+        return _("Billing periods start on {dates}, …").format(dates=", ".join(boundaries))
+
+    def _start_changed(self, qdate) -> None:
+        """Before the start, the first invoice and the anchor follow the start date they equal."""
+        start = from_qdate(qdate)
+        changes: dict[str, date] = {"start_date": start}
+        old = self._draft.start_date if self._draft else None
+        if self._draft is not None and old is not None:
+            if self._draft.next_invoice_date == old:
+                changes["next_invoice_date"] = start
+            if self._draft.billing_anchor == old:
+                changes["billing_anchor"] = start
+        self.edited.emit(changes)
+
+
+class _Blocked:
+    """Silence widgets' signals while the editor itself sets their values."""
+
+    def __init__(self, *widgets):
+        self._widgets = widgets
+
+    def __enter__(self):
+        self._previous = [w.blockSignals(True) for w in self._widgets]
+
+    def __exit__(self, *exc):
+        for widget, previous in zip(self._widgets, self._previous):
+            widget.blockSignals(previous)
