@@ -24,7 +24,7 @@ from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
 from desktop.domain.transitions import DayResult
 from desktop.storage import models as m
-from desktop.storage.database import next_invoice_number
+from desktop.storage.database import INVOICE_DIGITS, INVOICE_PREFIX
 
 SYSTEM = "system"
 
@@ -84,13 +84,11 @@ def load_plans(session: Session) -> dict[int, Plan]:
 
 # Reading member states ------------------------------------------------------------------------
 
-_CONTRACT_COLUMNS = (
-    m.ContractRow.id, m.ContractRow.member_id, m.ContractRow.plan_id, m.ContractRow.next_plan_id,
-    m.ContractRow.custom_price, m.ContractRow.quantity, m.ContractRow.start_date,
-    m.ContractRow.billing_anchor, m.ContractRow.next_invoice_date,
-    m.ContractRow.cancellation_date, m.ContractRow.prorate_last_invoice,
-    m.ContractRow.prorate_first_invoice, m.ContractRow.predecessor_id, m.ContractRow.notes,
-)
+_CONTRACTS = m.ContractRow.__table__
+_CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in (
+    "id", "member_id", "plan_id", "next_plan_id", "custom_price", "quantity", "start_date",
+    "billing_anchor", "next_invoice_date", "cancellation_date", "prorate_last_invoice",
+    "prorate_first_invoice", "predecessor_id", "notes"))
 
 
 def _chunks(values: list, size: int = 500):
@@ -98,20 +96,27 @@ def _chunks(values: list, size: int = 500):
         yield values[start:start + size]
 
 
+def _core(session: Session):
+    """The session's connection for plain Core reads (pending ORM changes flushed first)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
 def _contracts_where(session: Session, condition, plans: Mapping[int, Plan]) -> list[Contract]:
     """Contracts matching a condition as domain values, add-ons and invoiced spans filled."""
-    rows = session.execute(select(*_CONTRACT_COLUMNS).where(condition)
-                           .order_by(m.ContractRow.id)).all()
+    connection = _core(session)
+    rows = connection.execute(select(*_CONTRACT_COLUMNS).where(condition)
+                              .order_by(_CONTRACTS.c.id)).all()
     if not rows:
         return []
     ids = [r.id for r in rows]
     addons: dict[int, list[ContractAddon]] = {}
+    a = m.ContractAddonRow.__table__.c
     for chunk in _chunks(ids):
-        for contract_id, addon_id, quantity, start in session.execute(
-                select(m.ContractAddonRow.contract_id, m.ContractAddonRow.addon_id,
-                       m.ContractAddonRow.quantity, m.ContractAddonRow.start_date)
-                .where(m.ContractAddonRow.contract_id.in_(chunk))
-                .order_by(m.ContractAddonRow.start_date, m.ContractAddonRow.id)):
+        for contract_id, addon_id, quantity, start in connection.execute(
+                select(a.contract_id, a.addon_id, a.quantity, a.start_date)
+                .where(a.contract_id.in_(chunk)).order_by(a.start_date, a.id)):
             addons.setdefault(contract_id, []).append(
                 ContractAddon(plans[addon_id], quantity, start))
     contracts = [
@@ -142,19 +147,18 @@ def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Co
     earliest = min(p[0] for p in periods.values())
     spans: dict[int, list[InvoicedSpan]] = {}
     ids = list(periods)
+    line, c = m.InvoiceLineRow.__table__.c, _CONTRACTS.c
+    connection = _core(session)
     for chunk in _chunks(ids):
         query = (
-            select(m.InvoiceLineRow.contract_id, m.InvoiceLineRow.kind,
-                   m.InvoiceLineRow.description, m.InvoiceLineRow.period_start,
-                   m.InvoiceLineRow.period_end, m.InvoiceLineRow.amount)
-            .join(m.ContractRow, m.ContractRow.id == m.InvoiceLineRow.contract_id)
-            .where(m.InvoiceLineRow.contract_id.in_(chunk),
-                   m.InvoiceLineRow.kind.in_(("plan", ADDON)),
-                   m.InvoiceLineRow.period_end > earliest,
-                   m.InvoiceLineRow.period_end <= m.ContractRow.next_invoice_date,
-                   m.InvoiceLineRow.period_start.is_not(None))
-            .order_by(m.InvoiceLineRow.invoice_id, m.InvoiceLineRow.position))
-        for cid, kind, description, start, end, amount in session.execute(query):
+            select(line.contract_id, line.kind, line.description, line.period_start,
+                   line.period_end, line.amount)
+            .join(_CONTRACTS, c.id == line.contract_id)
+            .where(line.contract_id.in_(chunk), line.kind.in_(("plan", ADDON)),
+                   line.period_end > earliest, line.period_end <= c.next_invoice_date,
+                   line.period_start.is_not(None))
+            .order_by(line.invoice_id, line.position))
+        for cid, kind, description, start, end, amount in connection.execute(query):
             low, high = periods[cid]
             if start >= low and end <= high:
                 spans.setdefault(cid, []).append(InvoicedSpan(kind, description, start, end, amount))
@@ -170,12 +174,13 @@ def load_member_states(session: Session, member_ids: Iterable[int],
     settings = billing_settings(session) if settings is None else settings
     accounts: dict[int, Account] = {}
     contracts: dict[int, list[Contract]] = {}
+    member = m.MemberRow.__table__.c
     for chunk in _chunks(ids):
-        for mid, balance, held in session.execute(
-                select(m.MemberRow.id, m.MemberRow.credit_balance, m.MemberRow.deposit_held)
-                .where(m.MemberRow.id.in_(chunk))):
+        for mid, balance, held in _core(session).execute(
+                select(member.id, member.credit_balance, member.deposit_held)
+                .where(member.id.in_(chunk))):
             accounts[mid] = Account(mid, balance or 0, held or 0)
-        for contract in _contracts_where(session, m.ContractRow.member_id.in_(chunk), plans):
+        for contract in _contracts_where(session, _CONTRACTS.c.member_id.in_(chunk), plans):
             contracts.setdefault(contract.member, []).append(contract)
     return {mid: MemberState(account, tuple(contracts.get(mid, ())), settings)
             for mid, account in accounts.items()}
@@ -195,7 +200,7 @@ def load_contract(session: Session, contract_id: int,
                   plans: Mapping[int, Plan] | None = None) -> Contract | None:
     """One contract as a domain value (add-ons and invoiced spans filled), or None."""
     plans = load_plans(session) if plans is None else plans
-    found = _contracts_where(session, m.ContractRow.id == contract_id, plans)
+    found = _contracts_where(session, _CONTRACTS.c.id == contract_id, plans)
     return found[0] if found else None
 
 
@@ -275,31 +280,42 @@ def _money_history(before: Account | None, after: Account, readable: _Readable, 
     return rows
 
 
-def _update_rows(session: Session, model, key: str, values_by_id: dict[int, dict],
+def _update_rows(session: Session, model, values_by_id: dict[int, dict],
                  bump_version: bool) -> None:
     """Update rows by id; through the ORM object when the session holds one, else in bulk.
 
     A row already loaded in the session is changed on the object so the session never holds a
-    stale copy (and, for contracts, the ORM bumps the version the editors compare).
+    stale copy (and, for contracts, the ORM bumps the version the editors compare). The others
+    are updated with one executemany per set of changed columns.
     """
-    bulk = []
+    groups: dict[tuple[str, ...], list[dict]] = {}
     for row_id, values in values_by_id.items():
         loaded = session.identity_map.get(identity_key(model, row_id))
         if loaded is not None:
             for name, value in values.items():
                 setattr(loaded, name, value)
         else:
-            bulk.append({"_id": row_id, **values})
-    if not bulk:
+            groups.setdefault(tuple(sorted(values)), []).append({"_id": row_id, **values})
+    if not groups:
         return
     session.flush()
-    names = [n for n in bulk[0] if n != "_id"]
     table = model.__table__
-    statement = update(table).where(table.c.id == bindparam("_id")).values(
-        {n: bindparam(n) for n in names})
-    if bump_version:
-        statement = statement.values(version=table.c.version + 1)
-    session.connection().execute(statement, bulk)
+    connection = session.connection()
+    for names, rows in groups.items():
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {n: bindparam(n) for n in names})
+        if bump_version:
+            statement = statement.values(version=table.c.version + 1)
+        connection.execute(statement, rows)
+
+
+def _changed_values(before: Contract | None, after: Contract) -> dict:
+    """The contract columns that differ from the state apply_day started from."""
+    new = _contract_values(after)
+    if before is None:
+        return new
+    old = _contract_values(before)
+    return {name: value for name, value in new.items() if old[name] != value}
 
 
 def write_days(session: Session, results: Iterable[DayResult], *, now: datetime, who: str,
@@ -327,7 +343,9 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
                                 date=transition.date, applied_at=now,
                                 description=transition.description))
         for contract in result.changed:
-            contracts[contract.id] = _contract_values(contract)
+            values = _changed_values(old.get(contract.id), contract)
+            if values:
+                contracts[contract.id] = values
             history += _history_rows(old.get(contract.id), contract, readable, now, who)
         old_account = state.account if state else None
         if old_account is None or (old_account.credit_balance, old_account.deposit_held) != (
@@ -343,8 +361,8 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     connection = session.connection()
     # The exactly-once key goes in first: a duplicate stops the whole write (rule 19).
     connection.execute(insert(m.AppliedTransitionRow.__table__), applied)
-    _update_rows(session, m.ContractRow, "id", contracts, bump_version=True)
-    _update_rows(session, m.MemberRow, "id", accounts, bump_version=False)
+    _update_rows(session, m.ContractRow, contracts, bump_version=True)
+    _update_rows(session, m.MemberRow, accounts, bump_version=False)
     issued = _insert_invoices(session, [r.invoice for r in results])
     if history:
         connection.execute(insert(m.HistoryRow.__table__), history)
@@ -354,19 +372,36 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
 
 
 def invoice_numbers(session: Session, count: int) -> list[str]:
-    """`count` consecutive invoice numbers, the first from storage's next_invoice_number.
+    """`count` consecutive invoice numbers after the highest one, in next_invoice_number's format.
 
-    The following ones continue its trailing digits (same width), so a batch of invoices
-    needs one query whatever its size (the write transaction holds the lock, and the unique
-    index on the number turns any clash into an error that rolls the batch back).
+    Read inside the write transaction, which holds the lock; one indexed query per batch
+    whatever its size (the unique index on the number turns any clash into an error).
     """
-    first = next_invoice_number(session)
-    head = first.rstrip("0123456789")
-    digits = first[len(head):]
-    if not digits:
-        raise ValueError(f"Invoice number {first!r} does not end in digits.")
-    start, width = int(digits), len(digits)
-    return [f"{head}{start + k:0{width}d}" for k in range(count)]
+    highest = _highest_number(session)
+    return [f"{INVOICE_PREFIX}{highest + k:0{INVOICE_DIGITS}d}" for k in range(1, count + 1)]
+
+
+def _highest_number(session: Session) -> int:
+    """The highest "INV-000123"-style number (longer numbers follow INV-999999)."""
+    number = m.InvoiceRow.__table__.c.number
+    connection = session.connection()
+    highest, width = 0, INVOICE_DIGITS
+    while True:
+        low, high = INVOICE_PREFIX + "0" * width, INVOICE_PREFIX + "9" * width
+        # Fixed-width numbers sort like integers, so the index gives the highest first; the
+        # rows are read one at a time until one is all digits (imported numbers may not be).
+        result = connection.execute(
+            select(number).where(number.between(low, high), func.length(number) == len(low))
+            .order_by(number.desc()))
+        found = next((n for (n,) in result if n[len(INVOICE_PREFIX):].isascii()
+                      and n[len(INVOICE_PREFIX):].isdigit()), None)
+        result.close()
+        if found is None:
+            return highest
+        highest = int(found[len(INVOICE_PREFIX):])
+        if highest < 10 ** width - 1:
+            return highest
+        width += 1
 
 
 def _insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:

@@ -1,0 +1,279 @@
+"""The sweep: applies every transition due up to a day, exactly once (rules 18, 19; DESIGN.md §7).
+
+Member-days are applied in date order, then member id order, in batches of one write
+transaction each. Inside a batch each member-day is atomic (a savepoint with its
+applied-transition rows): a batch is first written in bulk under one savepoint, and only when
+that fails is it written again one member-day at a time, so a failing member-day rolls back
+alone and is reported while the others go through. A crash loses at most the uncommitted batch;
+the next sweep redoes it. Two processes sweeping one database queue on the write lock (BEGIN
+IMMEDIATE on SQLite) and each batch re-reads what is due inside its transaction, so they
+produce the same database as one sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.contracts import next_event_date
+from desktop.domain.model import Transition
+from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
+from desktop.services.ledger import (SYSTEM, MemberState, billing_settings, load_member_states,
+                                     load_plans, write_day, write_days)
+from desktop.storage import models as m
+
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A member-day that could not be applied: key (member id, date) and a sentence."""
+
+    key: tuple
+    message: str
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    as_of: date
+    applied: list[Transition] = field(default_factory=list)
+    invoices_issued: int = 0
+    failed: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ForecastItem:
+    """A transition due in the forecast window; amount is the total of the invoice it is on."""
+
+    date: date
+    member_id: int
+    member_name: str
+    contract_id: int
+    kind: str
+    description: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    ran_at: datetime
+    as_of: date
+    applied: int
+    invoices_issued: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class AppliedRow:
+    applied_at: datetime
+    date: date
+    kind: str
+    contract_id: int
+    member_name: str
+    description: str
+
+
+@dataclass
+class _Progress:
+    """What one run has done so far; only committed batches are added to it."""
+
+    applied: list[Transition] = field(default_factory=list)
+    invoices: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    skipped: set[int] = field(default_factory=set)
+
+
+class SweepService:
+    """Applies due transitions (apply_due) and says what is due next (forecast)."""
+
+    def __init__(self, db, clock, batch_size: int = BATCH_SIZE) -> None:
+        self.db = db
+        self.clock = clock
+        self.batch_size = batch_size
+
+    # Applying ---------------------------------------------------------------------------------
+
+    def apply_due(self, as_of: date) -> SweepReport:
+        """Rules 18 and 19: every transition due on or before as_of, in date order, exactly once."""
+        now = self.clock.now()
+        progress = _Progress()
+        while True:
+            batch = _Progress(skipped=set(progress.skipped))
+            with self.db.write() as session:
+                finished = self._apply_batch(session, as_of, now, batch)
+            # Counted only once the batch has committed.
+            progress.applied += batch.applied
+            progress.invoices += batch.invoices
+            progress.failed += batch.failed
+            progress.skipped = batch.skipped
+            if finished:
+                break
+        self._record_run(now, as_of, progress)
+        return SweepReport(as_of, progress.applied, progress.invoices, progress.failed)
+
+    def _apply_batch(self, session: Session, as_of: date, now: datetime, batch: _Progress) -> bool:
+        """Apply up to batch_size member-days in this transaction; True when nothing is left."""
+        plans = load_plans(session)
+        settings = billing_settings(session)
+        count = 0
+        while count < self.batch_size:
+            day = _first_due_day(session, as_of, batch.skipped)
+            if day is None:
+                return True
+            members = _members_due(session, day, batch.skipped, self.batch_size - count)
+            states = load_member_states(session, members, plans, settings)
+            results = []
+            for member in members:
+                state = states.get(member)
+                if state is None or next_due(state.contracts) != day:
+                    _repair_event_dates(session, state)
+                    continue
+                try:
+                    results.append(apply_day(state.account, state.contracts, day, state.settings))
+                except Exception as exc:  # a rule that cannot be applied: report, skip the member
+                    batch.failed.append(_failure(session, member, day, exc))
+                    batch.skipped.add(member)
+            self._write(session, results, states, now, batch)
+            count += len(members)
+        return False
+
+    def _write(self, session: Session, results: list[DayResult], states: dict[int, MemberState],
+               now: datetime, batch: _Progress) -> None:
+        """Write the batch in bulk under one savepoint; member by member only if that fails."""
+        if not results:
+            return
+        try:
+            with session.begin_nested():
+                invoices = write_days(session, results, now=now, who=SYSTEM, before=states)
+        except Exception:
+            invoices = None  # one member-day is at fault: find it, keep the others
+        if invoices is not None:
+            for result, invoice in zip(results, invoices):
+                batch.applied += result.transitions
+                batch.invoices += invoice is not None
+            return
+        for result in results:
+            member = result.account.member
+            try:
+                with session.begin_nested():
+                    invoice = write_day(session, result, now=now, who=SYSTEM,
+                                        before=states[member])
+            except Exception as exc:
+                batch.skipped.add(member)
+                if not _already_applied(session, result):
+                    batch.failed.append(_failure(session, member, result.day, exc))
+                continue
+            batch.applied += result.transitions
+            batch.invoices += invoice is not None
+
+    def _record_run(self, now: datetime, as_of: date, progress: _Progress) -> None:
+        """A sweep_runs row; an idle run after an idle run only moves that row's time."""
+        applied, failed = len(progress.applied), len(progress.failed)
+        with self.db.write() as session:
+            last = session.scalars(select(m.SweepRunRow)
+                                   .order_by(m.SweepRunRow.ran_at.desc(), m.SweepRunRow.id.desc())
+                                   .limit(1)).first()
+            idle = applied == 0 and failed == 0 and progress.invoices == 0
+            if idle and last is not None and (last.applied, last.invoices_issued, last.failed) == (0, 0, 0):
+                last.ran_at, last.as_of = max(last.ran_at, now), as_of
+                return
+            session.add(m.SweepRunRow(ran_at=now, as_of=as_of, applied=applied,
+                                      invoices_issued=progress.invoices, failed=failed))
+
+    # Reading ----------------------------------------------------------------------------------
+
+    def forecast(self, as_of: date, days: int = 30) -> list[ForecastItem]:
+        """Transitions due up to as_of + days, simulated without writing (the sweep's own code)."""
+        until = as_of + timedelta(days=days)
+        items: list[ForecastItem] = []
+        with self.db.session() as session:
+            members = list(session.scalars(
+                select(m.ContractRow.member_id).where(m.ContractRow.next_event_date <= until)
+                .distinct().order_by(m.ContractRow.member_id)))
+            plans = load_plans(session)
+            settings = billing_settings(session)
+            for start in range(0, len(members), 500):
+                chunk = members[start:start + 500]
+                names = dict(session.execute(select(m.MemberRow.id, m.MemberRow.name)
+                                             .where(m.MemberRow.id.in_(chunk))).all())
+                states = load_member_states(session, chunk, plans, settings)
+                for member in chunk:
+                    state = states[member]
+                    try:
+                        results = simulate(state.account, state.contracts, state.settings, until)
+                    except Exception:  # the sweep reports it; the forecast shows what it can
+                        continue
+                    for result in results:
+                        amount = 0 if result.invoice is None else result.invoice.total
+                        items += [ForecastItem(result.day, member, names.get(member, ""),
+                                               t.contract, t.kind, t.description, amount)
+                                  for t in result.transitions]
+        items.sort(key=lambda item: (item.date, item.member_name, item.member_id,
+                                     item.contract_id, item.kind))
+        return items
+
+    def last_run(self) -> SweepRun | None:
+        with self.db.session() as session:
+            row = session.scalars(select(m.SweepRunRow)
+                                  .order_by(m.SweepRunRow.ran_at.desc(), m.SweepRunRow.id.desc())
+                                  .limit(1)).first()
+            if row is None:
+                return None
+            return SweepRun(row.ran_at, row.as_of, row.applied, row.invoices_issued, row.failed)
+
+    def applied_since(self, since: datetime) -> list[AppliedRow]:
+        """Transitions applied at or after `since`, oldest first, with the member's name."""
+        t, c, mem = m.AppliedTransitionRow, m.ContractRow, m.MemberRow
+        with self.db.session() as session:
+            rows = session.execute(
+                select(t.applied_at, t.date, t.kind, t.contract_id, mem.name, t.description)
+                .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
+                .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
+        return [AppliedRow(*row) for row in rows]
+
+
+def _first_due_day(session: Session, as_of: date, skipped: set[int]) -> date | None:
+    query = select(func.min(m.ContractRow.next_event_date)).where(
+        m.ContractRow.next_event_date <= as_of)
+    if skipped:
+        query = query.where(m.ContractRow.member_id.not_in(sorted(skipped)))
+    return session.scalar(query)
+
+
+def _members_due(session: Session, day: date, skipped: set[int], limit: int) -> list[int]:
+    query = (select(m.ContractRow.member_id).where(m.ContractRow.next_event_date == day)
+             .distinct().order_by(m.ContractRow.member_id).limit(limit))
+    if skipped:
+        query = query.where(m.ContractRow.member_id.not_in(sorted(skipped)))
+    return list(session.scalars(query))
+
+
+def _repair_event_dates(session: Session, state: MemberState | None) -> None:
+    """A stored next_event_date that disagrees with the contract's dates is recomputed."""
+    if state is None:
+        return
+    for contract in state.contracts:
+        session.execute(update(m.ContractRow).where(m.ContractRow.id == contract.id)
+                        .values(next_event_date=next_event_date(contract),
+                                version=m.ContractRow.version + 1))
+
+
+def _already_applied(session: Session, result: DayResult) -> bool:
+    """Whether another process applied this member-day first (its transition keys exist)."""
+    t = m.AppliedTransitionRow
+    keys = [(tr.contract, tr.kind, tr.date) for tr in result.transitions]
+    if not keys:
+        return False
+    found = session.execute(select(t.id).where(tuple_(t.contract_id, t.kind, t.date).in_(keys))
+                            .limit(1)).first()
+    return found is not None
+
+
+def _failure(session: Session, member: int, day: date, exc: Exception) -> Failure:
+    name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member)) or f"#{member}"
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Failure((member, day), f"The transitions of {name} due on {day.isoformat()} could not "
+                                  f"be applied: {reason}")
