@@ -109,6 +109,7 @@ class InvoiceView(QDialog):
         self.table = TableView("invoiceLines", _("This invoice has no lines."))
         self.table.setModel(self.lines_model)
         self.table.setSelectionMode(TableView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.set_column_modes(0)
 
         self.total_labels: dict[str, QLabel] = {}

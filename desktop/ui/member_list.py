@@ -165,7 +165,8 @@ class MemberListPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.set_column_modes(0, fixed={1: 150, 2: 140, 3: 80, 4: 110})
+        self.table.set_column_modes(0, fixed={1: 120, 2: 110, 3: 72, 4: 100})
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
         self.error_label.hide()
@@ -198,6 +199,9 @@ class MemberListPanel(QWidget):
         self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
         self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
         self._update_actions()
+        # Enabling sorting above already ran the first query; count what it found.
+        self._update_count()
+        self._update_empty_text()
 
     # -- filtering ----------------------------------------------------------------------------
     def status(self) -> str:

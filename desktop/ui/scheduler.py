@@ -78,7 +78,7 @@ class SweepScheduler(QObject):
         as_of = self._clock.today()
         self._last_day = as_of
         self.runs += 1
-        job = Job(lambda: self._sweep.apply_due(as_of), self)
+        job = Job(lambda: self._sweep.apply_due(as_of))
         job.done.connect(self._on_done)
         job.failed.connect(self._on_failed)
         self._job = job
@@ -99,8 +99,7 @@ class SweepScheduler(QObject):
         self._serve_pending()
 
     def _finish_job(self) -> None:
-        if self._job is not None:
-            self._job.deleteLater()
+        # Dropping the reference frees the job on this (GUI) thread once its signal returns.
         self._job = None
 
     def _serve_pending(self) -> None:

@@ -94,7 +94,9 @@ class TermTimeline(QWidget):
     def date_range(self) -> tuple[date, date]:
         today = self._today or date(2000, 1, 1)
         starts = [b.start for b in self._bars]
-        ends = [b.end for b in self._bars if b.end] + starts
+        # An open-ended term keeps a readable stretch of bar after its start.
+        ends = [b.end for b in self._bars if b.end]
+        ends += [b.start + (MIN_FUTURE if b.end is None else timedelta(0)) for b in self._bars]
         lo = max(min(starts + [today - timedelta(days=30)]), today - MAX_PAST)
         hi = max(ends + [today + MIN_FUTURE]) + timedelta(days=20)
         return lo, hi

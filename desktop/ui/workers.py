@@ -38,7 +38,11 @@ class _Call(QRunnable):
 
 
 class Job(QObject):
-    """One background call. `done(result)` or `failed(exception)` is emitted on the GUI thread."""
+    """One background call. `done(result)` or `failed(exception)` is emitted on the GUI thread.
+
+    Keep it without a Qt parent: it is freed on the GUI thread when the last Python reference
+    goes (deleteLater on a job raced with pytest-qt's event processing and crashed).
+    """
 
     done = Signal(object)
     failed = Signal(object)
@@ -48,7 +52,9 @@ class Job(QObject):
     def __init__(self, fn: Callable[[], Any], parent: QObject | None = None):
         super().__init__(parent)
         self._fn = fn
-        self._relay = _Relay()
+        # Owned by the job on the C++ side, so it is destroyed with the job on the GUI thread,
+        # never by the worker dropping its last Python reference.
+        self._relay = _Relay(self)
         # Bound slots of objects living in the GUI thread make these queued connections.
         self._relay.result.connect(self._deliver_result)
         self._relay.error.connect(self._deliver_error)

@@ -1,0 +1,167 @@
+"""Member page, member dialog, invoice view and term timeline (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.ui.invoice_view import InvoiceLinesModel, InvoiceView
+from desktop.ui.invoices_page import InvoiceListModel
+from desktop.ui.member_dialog import MemberDialog
+from desktop.ui.member_page import ContractTableModel, MemberPage
+from desktop.ui.timeline import TermTimeline, chains
+
+
+def double_click(qtbot, view, pos):
+    """An item view only reports a double click that follows a press on the same item."""
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+# -- member dialog ------------------------------------------------------------------------------
+def test_new_member_ok_is_disabled_until_name_and_email_are_valid(qtbot, fake_members):
+    dialog = MemberDialog(fake_members)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()
+    assert not dialog.findChild(type(dialog.form_error), "fieldError").isVisible()
+    qtbot.keyClicks(dialog.name_edit, "Grace Hopper")
+    qtbot.keyClicks(dialog.email_edit, "grace@")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.problems.message("email") == "“grace@” is not an email address."
+    assert dialog.email_edit.property("invalid") is True
+    qtbot.keyClicks(dialog.email_edit, "navy.mil")
+    assert dialog.ok_button.isEnabled()
+    assert not dialog.email_edit.property("invalid")
+
+
+def test_clearing_the_name_shows_a_message_next_to_it(qtbot, fake_members):
+    dialog = MemberDialog(fake_members, member_id=3)
+    qtbot.addWidget(dialog)
+    assert dialog.name_edit.text() == "Person 00003"
+    assert dialog.ok_button.isEnabled()
+    dialog.name_edit.clear()
+    assert dialog.problems.message("name") == "Enter the member's name."
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_service_problem_is_shown_by_its_field_and_nothing_is_written(qtbot, fake_members):
+    dialog = MemberDialog(fake_members)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("Copycat")
+    dialog.email_edit.setText("P5@example.org")
+    before = len(fake_members.members)
+    dialog.ok_button.click()
+    assert dialog.result() != MemberDialog.DialogCode.Accepted
+    assert len(fake_members.members) == before
+    assert dialog.problems.message("email") == "Another member already uses P5@example.org."
+    assert not dialog.ok_button.isEnabled()
+    dialog.email_edit.setText("copycat@example.org")
+    assert dialog.ok_button.isEnabled()
+    dialog.ok_button.click()
+    assert dialog.result() == MemberDialog.DialogCode.Accepted
+    assert fake_members.members[dialog.member_id].name == "Copycat"
+
+
+# -- member page --------------------------------------------------------------------------------
+def test_contract_and_invoice_models_pass_the_model_tester(qtmodeltester, ada_members, formatter):
+    detail = ada_members.get(1)
+    contracts = ContractTableModel(formatter)
+    contracts.set_rows(detail.contracts)
+    qtmodeltester.check(contracts)
+    invoices = InvoiceListModel(formatter)
+    invoices.set_rows(detail.invoices)
+    qtmodeltester.check(invoices)
+
+
+def test_member_page_shows_details_money_and_contracts(qtbot, ada_members, fake_invoices,
+                                                       formatter, clock):
+    page = MemberPage(ada_members, fake_invoices, formatter, clock)
+    qtbot.addWidget(page)
+    page.show_member(1)
+    assert page.title.text() == "Ada Lovelace"
+    assert page.credit_card.value.text() == formatter.money(1250)
+    assert page.deposit_card.value.text() == formatter.money(50000)
+    assert "Meeting room hours" in page.allowances_card.value.text()
+    table = page.findChild(type(page.contract_table), "contractTable")
+    model = table.model()
+    assert model.rowCount() == 4
+    # Current terms first; an active contract with a cancellation date is "Cancelling".
+    statuses = [model.index(r, 0).data() for r in range(4)]
+    assert statuses[-1] == "Cancelled" and "Cancelling" in statuses and "Not started" in statuses
+    row = statuses.index("Cancelling")
+    assert model.index(row, 4).data() == formatter.date(model.row_at(row).cancellation_date)
+
+
+def test_double_clicking_a_contract_emits_its_id(qtbot, ada_members, fake_invoices, formatter,
+                                                 clock):
+    page = MemberPage(ada_members, fake_invoices, formatter, clock)
+    qtbot.addWidget(page)
+    page.show_member(1)
+    page.resize(900, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    table = page.contract_table
+    rect = table.visualRect(table.model().index(0, 1))
+    with qtbot.waitSignal(page.contractActivated) as blocker:
+        double_click(qtbot, table, rect.center())
+    assert blocker.args == [table.model().row_at(0).id]
+
+
+def test_double_clicking_an_invoice_opens_its_lines(qtbot, ada_members, fake_invoices, formatter,
+                                                    clock):
+    page = MemberPage(ada_members, fake_invoices, formatter, clock)
+    qtbot.addWidget(page)
+    page.show_member(1)
+    page.resize(900, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    table = page.invoice_table
+    rect = table.visualRect(table.model().index(0, 0))
+    double_click(qtbot, table, rect.center())
+    view = page.findChild(InvoiceView, "invoiceView")
+    assert view is not None and view.isVisible()
+    view.close()
+
+
+# -- invoice view -------------------------------------------------------------------------------
+def test_invoice_lines_model(qtmodeltester, formatter, fake_invoices):
+    model = InvoiceLinesModel(formatter, fake_invoices.invoice.lines)
+    qtmodeltester.check(model)
+
+
+def test_invoice_view_shows_periods_proration_and_totals(qtbot, formatter, fake_invoices):
+    invoice = fake_invoices.invoice
+    view = InvoiceView(invoice, formatter, "Ada Lovelace")
+    qtbot.addWidget(view)
+    model = view.table.model()
+    plan_row = [r for r in range(model.rowCount()) if model.index(r, 0).data() == "Dedicated desk"]
+    assert plan_row
+    r = plan_row[0]
+    assert model.index(r, 1).data() == formatter.span(invoice.lines[1].period_start,
+                                                      invoice.lines[1].period_end)
+    assert model.index(r, 2).data() == "12 of 31 days"
+    assert model.index(r, 3).data() == formatter.money(12000)
+    deposit = model.rowCount() - 1
+    assert model.index(deposit, 1).data() == "" and model.index(deposit, 2).data() == ""
+    assert view.total_labels["subtotal"].text() == formatter.money(30167)
+    assert view.total_labels["tax"].text() == formatter.money(-267)
+    assert view.total_labels["total"].text() == formatter.money(29900)
+    assert view.total_labels["credit_applied"].text() == formatter.money(-1250)
+    assert view.total_labels["amount_due"].text() == formatter.money(28650)
+
+
+# -- timeline -----------------------------------------------------------------------------------
+def test_terms_are_grouped_into_chains_by_predecessor(ada_members):
+    lanes = chains(ada_members.get(1).contracts)
+    assert [[c.id for c in lane] for lane in lanes] == [[1, 2, 3], [4]]
+
+
+def test_timeline_has_a_sensible_size_and_range(qtbot, ada_members, formatter, clock):
+    timeline = TermTimeline(formatter)
+    qtbot.addWidget(timeline)
+    timeline.set_terms(ada_members.get(1).contracts, clock.today())
+    assert timeline.sizeHint().height() < 140
+    low, high = timeline.date_range()
+    assert low <= clock.today() < high
+    bars = timeline.bar_list()
+    assert {b.lane for b in bars} == {0, 1}
+    assert "Private office" in timeline.bar_tooltip(next(b for b in bars if b.contract_id == 3))
