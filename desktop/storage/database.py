@@ -1,0 +1,242 @@
+"""Opening the database (DESIGN.md §7): SQLite file by default, any SQLAlchemy URL otherwise.
+
+`open_database` refuses a foreign or newer database without changing it, backs up a SQLite
+file before migrating it, and upgrades the schema with the packaged Alembic migrations.
+`Database.write()` is the one way to change data: one transaction, which on SQLite starts with
+BEGIN IMMEDIATE so that two processes queue for the write lock instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool, StaticPool
+
+from desktop.storage import backups, migrate
+from desktop.storage.errors import DatabaseRefused
+from desktop.storage.models import InvoiceRow, SettingsRow
+
+__all__ = ["Database", "DatabaseRefused", "default_path", "next_invoice_number",
+           "open_database", "restore"]
+
+BUSY_TIMEOUT_MS = 30_000
+_BEGIN = "frontdesk_begin"  # execution option carrying the BEGIN statement to emit
+
+
+def default_path() -> Path:
+    """The database file in the user's data directory."""
+    return Path(user_data_dir("Frontdesk", appauthor=False)) / "frontdesk.sqlite3"
+
+
+def _resolve(target: str | None) -> tuple[URL, Path | None]:
+    """The URL to open and, when it is a SQLite file, the file's path."""
+    if target is None:
+        path = default_path()
+    elif "://" in target:
+        url = make_url(target)
+        database = url.database or ""
+        if url.get_backend_name() != "sqlite" or database in ("", ":memory:") \
+                or database.startswith("file:"):
+            return url, None
+        path = Path(database)
+    else:
+        path = Path(target)
+    path = path.expanduser().absolute()
+    return URL.create("sqlite", database=str(path)), path
+
+
+def _sqlite_engine(url: URL, *, foreign_keys: bool, memory: bool = False,
+                   poolclass: type | None = None) -> Engine:
+    """A SQLite engine whose transactions start with the BEGIN the connection asks for."""
+    options: dict = {}
+    if memory:
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    elif poolclass is not None:
+        options = {"poolclass": poolclass}
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:
+        # SQLAlchemy emits BEGIN itself (below); the driver must not start transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN, "BEGIN"))
+
+    return engine
+
+
+def _immediate(engine: Engine) -> Engine:
+    """The same engine (and pool), its transactions taking the write lock at BEGIN."""
+    return engine.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
+
+
+class Database:
+    """An open Frontdesk database: read sessions, write transactions, backups."""
+
+    def __init__(self, engine: Engine, write_engine: Engine, url: URL, path: Path | None):
+        self.engine = engine
+        self.url = url
+        self.path = path
+        self._read = sessionmaker(engine)
+        # Objects stay readable after the write commits (the session is closed by then).
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        """A session for reading; use it as `with db.session() as s:`. Do not write with it."""
+        return self._read()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits when the block ends, rolls back if it raises.
+
+        On SQLite it begins with BEGIN IMMEDIATE, so it waits (up to the busy timeout) for
+        another writer instead of failing later; session.begin_nested() gives savepoints.
+        """
+        with self._write() as session, session.begin():
+            # Take the connection (and so the write lock) now, not at the first statement, so
+            # the whole block is inside the lock.
+            session.connection()
+            yield session
+
+    def backup_now(self, now: datetime) -> Path:
+        """Back the database file up now (rotating); only a SQLite file can be backed up."""
+        if self.path is None:
+            raise DatabaseRefused("Only a database file can be backed up from Frontdesk.")
+        return backups.backup_file(self.path, now)
+
+    def backup_daily(self, now: datetime) -> Path | None:
+        """A backup unless one exists for now's calendar day; None when none was taken."""
+        return None if self.path is None else backups.backup_daily(self.path, now)
+
+    def list_backups(self) -> list[Path]:
+        """The backups of this database file, newest first."""
+        return [] if self.path is None else backups.list_backups(self.path)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (needed before restoring a backup over the file)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.dispose()
+
+
+def open_database(target: str | None, *, now: datetime) -> Database:
+    """Open (creating or upgrading) the database; `now` only names a pre-migration backup.
+
+    target: None = the default file in the user's data directory, a path = a SQLite file,
+    anything with "://" = a SQLAlchemy URL. Raises DatabaseRefused, changing nothing, for a
+    file that is not a Frontdesk database or one written by a newer version.
+    """
+    url, path = _resolve(target)
+    if path is not None:
+        return _open_file(url, path, now)
+    if url.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(url, foreign_keys=True, memory=True)
+        write_engine = _immediate(engine)
+    else:
+        engine = write_engine = create_engine(url)
+    name = url.render_as_string(hide_password=True)
+    try:
+        with write_engine.begin() as connection:
+            if not migrate.connection_state(connection, name).current:
+                migrate.upgrade(connection)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, write_engine, url, None)
+
+
+def _open_file(url: URL, path: Path, now: datetime) -> Database:
+    state = migrate.sqlite_file_state(path)  # refuses before anything is written
+    if not state.current:
+        if not state.empty:
+            backups.backup_file(path, now)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _migrate_file(url, path)
+    engine = _sqlite_engine(url, foreign_keys=True)
+    return Database(engine, _immediate(engine), url, path)
+
+
+def _migrate_file(url: URL, path: Path) -> None:
+    """Upgrade a SQLite file in one immediate transaction, with foreign keys checked at the end.
+
+    Foreign keys are off while migrating because SQLite rebuilds altered tables by copying
+    them; the check afterwards makes sure the rebuilt tables still hold together.
+    """
+    engine = _immediate(_sqlite_engine(url, foreign_keys=False, poolclass=NullPool))
+    try:
+        with engine.begin() as connection:
+            # Read again under the write lock: another process may have migrated meanwhile.
+            state = migrate.connection_state(connection, str(path))
+            if state.current:
+                return
+            migrate.upgrade(connection)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+            if broken is not None:
+                raise DatabaseRefused(
+                    f"Upgrading {path} would break links between tables in {broken[0]}; "
+                    "it was not changed.")
+    finally:
+        engine.dispose()
+
+
+def restore(path: str | Path, backup: str | Path) -> None:
+    """Copy a backup over a database file that is closed (dispose its Database first)."""
+    path, backup = Path(path), Path(backup)
+    if not backup.is_file():
+        raise DatabaseRefused(f"The backup {backup} does not exist.")
+    if migrate.sqlite_file_state(backup).empty:
+        raise DatabaseRefused(migrate.not_frontdesk(str(backup)))
+    backups.restore_file(path, backup)
+
+
+INVOICE_PREFIX = "INV-"
+INVOICE_DIGITS = 6
+
+
+def next_invoice_number(session: Session) -> str:
+    """The number after the highest "INV-000001"-style number, read inside a write transaction.
+
+    Unique across processes because the write transaction holds the lock: BEGIN IMMEDIATE on
+    SQLite, the settings row locked FOR UPDATE on a server. Add the invoice before asking for
+    the next number (autoflush makes it count).
+    """
+    session.execute(select(SettingsRow.id).with_for_update())
+    highest, width = 0, INVOICE_DIGITS
+    while True:
+        low = INVOICE_PREFIX + "0" * width
+        high = INVOICE_PREFIX + "9" * width
+        # Fixed-width numbers sort like integers, so the index finds the highest directly.
+        result = session.scalars(
+            select(InvoiceRow.number)
+            .where(InvoiceRow.number.between(low, high), func.length(InvoiceRow.number) == len(low))
+            .order_by(InvoiceRow.number.desc()))
+        found = next((n for n in result if n[len(INVOICE_PREFIX):].isascii()
+                      and n[len(INVOICE_PREFIX):].isdigit()), None)
+        result.close()
+        if found is None:
+            break
+        highest = int(found[len(INVOICE_PREFIX):])
+        if highest < 10 ** width - 1:
+            break
+        width += 1  # INV-999999 is followed by INV-1000000
+    return f"{INVOICE_PREFIX}{highest + 1:0{INVOICE_DIGITS}d}"

@@ -1,0 +1,126 @@
+"""Schema versions: what revision a database is at, and upgrading it with Alembic (§7).
+
+The Alembic configuration is built in code from the scripts shipped in
+desktop/storage/migrations, so nothing outside the package is needed at run time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from desktop.storage.backups import connect_readonly
+from desktop.storage.errors import DatabaseRefused
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+VERSION_TABLE = "alembic_version"
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Tables every Frontdesk schema has had; a database with an unknown revision but without
+# them belongs to another program, not to a newer Frontdesk.
+_CORE_TABLES = frozenset({"members", "plans", "contracts"})
+
+NEWER = "This database was written by a newer version of Frontdesk; it was not changed."
+
+
+def not_frontdesk(name: str) -> str:
+    return f"{name} is not a Frontdesk database; it was not changed."
+
+
+def alembic_config() -> Config:
+    """An Alembic Config pointing at the packaged migration scripts (no alembic.ini)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> tuple[frozenset[str], frozenset[str]]:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    known = frozenset(script.revision for script in scripts.walk_revisions())
+    return known, frozenset(scripts.get_heads())
+
+
+def known_revisions() -> frozenset[str]:
+    return _scripts()[0]
+
+
+def head_revisions() -> frozenset[str]:
+    return _scripts()[1]
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database stands: no schema yet, or the revisions recorded in it."""
+
+    revisions: frozenset[str]
+    tables: frozenset[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.revisions and not (self.tables - {VERSION_TABLE})
+
+    @property
+    def current(self) -> bool:
+        return self.revisions == head_revisions()
+
+
+def judge(revisions: frozenset[str], tables: frozenset[str], name: str) -> SchemaState:
+    """Refuse a foreign or newer database; otherwise say where it stands."""
+    state = SchemaState(revisions, tables)
+    if state.empty:
+        return state
+    if not revisions:
+        raise DatabaseRefused(not_frontdesk(name))
+    if not revisions <= known_revisions():
+        raise DatabaseRefused(NEWER if _CORE_TABLES <= tables else not_frontdesk(name))
+    return state
+
+
+def sqlite_file_state(path: Path) -> SchemaState:
+    """Inspect a SQLite file without changing it (read-only); a missing file is empty."""
+    if not path.exists() or path.stat().st_size == 0:
+        return SchemaState(frozenset(), frozenset())
+    if not path.is_file():
+        raise DatabaseRefused(not_frontdesk(str(path)))
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseRefused(f"{path} cannot be read ({error.strerror}).") from None
+    if header != SQLITE_HEADER:
+        raise DatabaseRefused(not_frontdesk(str(path)))
+    try:
+        with closing(connect_readonly(path)) as conn:
+            tables = frozenset(name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'"))
+            revisions = frozenset()
+            if VERSION_TABLE in tables:
+                revisions = frozenset(rev for (rev,) in conn.execute(
+                    f"SELECT version_num FROM {VERSION_TABLE}"))
+    except sqlite3.DatabaseError:
+        raise DatabaseRefused(not_frontdesk(str(path))) from None
+    return judge(revisions, tables, str(path))
+
+
+def connection_state(connection: Connection, name: str) -> SchemaState:
+    """Inspect a database through an open connection (servers and in-memory SQLite)."""
+    tables = frozenset(inspect(connection).get_table_names())
+    revisions = frozenset(MigrationContext.configure(connection).get_current_heads())
+    return judge(revisions, tables, name)
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on a connection, inside its current transaction."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

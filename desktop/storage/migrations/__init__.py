@@ -1,0 +1,1 @@
+"""Alembic migrations of the Frontdesk database, run at open by desktop.storage.migrate."""

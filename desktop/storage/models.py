@@ -1,0 +1,297 @@
+"""The database tables (DESIGN.md §7), as SQLAlchemy 2 declarative rows.
+
+Money columns hold integers of minor units (rule 3), dates are calendar dates. Relationships
+that a hot path walks for many rows at once (a plan's allowances and add-ons, a contract's
+plans and add-ons, an invoice's lines) load with "selectin", a fixed number of queries per
+batch; the wide ones (a member's contracts and invoices, a contract's member) raise instead of
+loading one row at a time, so a query that needs them has to say so with an option.
+Migrations in desktop/storage/migrations must match this file exactly (a test compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep SQLite batch migrations and autogenerate comparisons predictable.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = BigInteger
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SettingsRow(Base):
+    """The site settings: exactly one row, id 1."""
+
+    __tablename__ = "settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    currency: Mapped[str] = mapped_column(String, default="EUR")
+    locale: Mapped[str] = mapped_column(String, default="en_IE")
+    # A percentage as a decimal string ("20", "8.5"): exact, read with money.parse_rate.
+    tax_rate: Mapped[str] = mapped_column(String, default="0")
+    billing_day: Mapped[int | None] = mapped_column(Integer)
+    operator: Mapped[str] = mapped_column(String, default="")
+
+
+plan_addons = Table(
+    "plan_addons",
+    Base.metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    Column("addon_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_plan_addons_addon_id", "addon_id"),
+)
+
+
+class PlanRow(Base):
+    """A plan or an add-on of the catalog (kind says which); frequency None = one-off add-on."""
+
+    __tablename__ = "plans"
+    __table_args__ = (CheckConstraint("kind IN ('plan', 'addon')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    kind: Mapped[str] = mapped_column(String, default="plan")
+    price: Mapped[int] = mapped_column(Money, default=0)
+    frequency: Mapped[str | None] = mapped_column(String)
+    deposit: Mapped[int] = mapped_column(Money, default=0)
+    group_name: Mapped[str | None] = mapped_column(String)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    allowances: Mapped[list[PlanAllowanceRow]] = relationship(
+        back_populates="plan", lazy="selectin", cascade="all, delete-orphan",
+        passive_deletes=True, order_by="PlanAllowanceRow.name",
+    )
+    addons: Mapped[list[PlanRow]] = relationship(
+        secondary=plan_addons,
+        primaryjoin=lambda: PlanRow.id == plan_addons.c.plan_id,
+        secondaryjoin=lambda: PlanRow.id == plan_addons.c.addon_id,
+        lazy="selectin", order_by=lambda: PlanRow.name,
+    )
+
+
+class PlanAllowanceRow(Base):
+    """A quantity a plan or add-on grants per period (meeting-room hours, ...)."""
+
+    __tablename__ = "plan_allowances"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+    plan: Mapped[PlanRow] = relationship(back_populates="allowances", lazy="raise_on_sql")
+
+
+class MemberRow(Base):
+    """A member or contact (the status is derived from contracts, never stored)."""
+
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String, unique=True)
+    name: Mapped[str] = mapped_column(String)
+    company: Mapped[str] = mapped_column(String, default="")
+    phone: Mapped[str] = mapped_column(String, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    credit_balance: Mapped[int] = mapped_column(Money, default=0)
+    deposit_held: Mapped[int] = mapped_column(Money, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    contracts: Mapped[list[ContractRow]] = relationship(
+        back_populates="member", lazy="raise_on_sql")
+    invoices: Mapped[list[InvoiceRow]] = relationship(
+        back_populates="member", lazy="raise_on_sql")
+
+
+# Search and sort are case-insensitive: order by func.lower(...) to use these.
+Index("ix_members_name_lower", func.lower(MemberRow.name))
+Index("ix_members_company_lower", func.lower(MemberRow.company))
+
+
+class ContractRow(Base):
+    """One member on one plan. next_invoice_date None = ended; version guards concurrent edits."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    next_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
+    custom_price: Mapped[int | None] = mapped_column(Money)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    start_date: Mapped[date] = mapped_column(Date)
+    billing_anchor: Mapped[date] = mapped_column(Date)
+    next_invoice_date: Mapped[date | None] = mapped_column(Date, index=True)
+    cancellation_date: Mapped[date | None] = mapped_column(Date)
+    prorate_last_invoice: Mapped[bool] = mapped_column(Boolean, default=True)
+    prorate_first_invoice: Mapped[bool] = mapped_column(Boolean, default=True)
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # The date of the next transition, kept up to date by the services so the sweep and the
+    # forecast find due contracts through an index instead of evaluating every contract.
+    next_event_date: Mapped[date | None] = mapped_column(Date, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    member: Mapped[MemberRow] = relationship(back_populates="contracts", lazy="raise_on_sql")
+    plan: Mapped[PlanRow] = relationship(foreign_keys=[plan_id], lazy="selectin")
+    next_plan: Mapped[PlanRow | None] = relationship(foreign_keys=[next_plan_id], lazy="selectin")
+    addons: Mapped[list[ContractAddonRow]] = relationship(
+        back_populates="contract", lazy="selectin", cascade="all, delete-orphan",
+        passive_deletes=True, order_by="ContractAddonRow.id",
+    )
+
+
+class ContractAddonRow(Base):
+    """An add-on held on a contract since start_date (rule 16); a contract lists them by id."""
+
+    __tablename__ = "contract_addons"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    addon_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    start_date: Mapped[date | None] = mapped_column(Date)
+
+    contract: Mapped[ContractRow] = relationship(back_populates="addons", lazy="raise_on_sql")
+    addon: Mapped[PlanRow] = relationship(lazy="selectin")
+
+
+class InvoiceRow(Base):
+    """An issued invoice (rule 17); never edited once written."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String, unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    subtotal: Mapped[int] = mapped_column(Money)
+    tax: Mapped[int] = mapped_column(Money)
+    total: Mapped[int] = mapped_column(Money)
+    credit_applied: Mapped[int] = mapped_column(Money, default=0)
+    amount_due: Mapped[int] = mapped_column(Money)
+
+    member: Mapped[MemberRow] = relationship(back_populates="invoices", lazy="raise_on_sql")
+    lines: Mapped[list[InvoiceLineRow]] = relationship(
+        back_populates="invoice", lazy="selectin", cascade="all, delete-orphan",
+        passive_deletes=True, order_by="InvoiceLineRow.position",
+    )
+
+
+class InvoiceLineRow(Base):
+    """One invoice line; days/period_days say how it was prorated."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (
+        Index("ix_invoice_lines_contract_id_period_end", "contract_id", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String)
+    description: Mapped[str] = mapped_column(Text, default="")
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Money)
+    days: Mapped[int | None] = mapped_column(Integer)
+    period_days: Mapped[int | None] = mapped_column(Integer)
+
+    invoice: Mapped[InvoiceRow] = relationship(back_populates="lines", lazy="raise_on_sql")
+
+
+class AppliedTransitionRow(Base):
+    """A transition the sweep applied; the unique key makes it exactly once (rule 19)."""
+
+    __tablename__ = "applied_transitions"
+    __table_args__ = (UniqueConstraint("contract_id", "kind", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String)
+    date: Mapped[dt.date] = mapped_column(Date)
+    applied_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class HistoryRow(Base):
+    """An audit row (rule 20). No foreign keys: the audit outlives what it describes."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    who: Mapped[str] = mapped_column(String)
+    entity: Mapped[str] = mapped_column(String)
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    member_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    contract_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    field: Mapped[str] = mapped_column(String)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanChangeRow(Base):
+    """A plan switch applied to a contract (rule 20); plans kept by name like the audit."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    old_plan: Mapped[str] = mapped_column(String)
+    new_plan: Mapped[str] = mapped_column(String)
+    old_price: Mapped[int] = mapped_column(Money)
+    new_price: Mapped[int] = mapped_column(Money)
+    quantity: Mapped[int] = mapped_column(Integer)
+    upgrade: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SweepRunRow(Base):
+    """One run of the sweep, for the status bar (added by migration 0002)."""
+
+    __tablename__ = "sweep_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+    invoices_issued: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,57 @@
+"""Helpers shared by the storage tests: a small catalog, a member, a statement counter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import event
+
+from desktop.domain.model import ADDON, Plan
+from desktop.domain.periods import Frequency
+from desktop.storage.mapping import add_plan
+from desktop.storage.models import MemberRow
+
+NOW = datetime(2024, 3, 5, 9, 30, 0)
+JAN1, FEB1, MAR1, APR1 = date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1), date(2024, 4, 1)
+
+
+def add_member(session, email: str = "ada@example.org", name: str = "Ada Lovelace") -> MemberRow:
+    member = MemberRow(email=email, name=name, company="Analytical Engines Ltd")
+    session.add(member)
+    session.flush()
+    return member
+
+
+def add_catalog(session) -> dict[str, Plan]:
+    """Two add-ons and two plans offering them, as domain plans carrying their ids."""
+    plans = [
+        Plan("Locker", 2500, Frequency("month"), kind=ADDON, allowances={"Lockers": 1}),
+        Plan("Mail handling", 1000, None, kind=ADDON),
+        Plan("Hot desk", 20000, Frequency("month"), deposit=10000, group="Desks",
+             allowances={"Meeting room hours": 4}, addons=("Locker", "Mail handling")),
+        Plan("Dedicated desk", 35000, Frequency("month", 3), deposit=30000, group="Desks",
+             allowances={"Meeting room hours": 10, "Print pages": 200}, addons=("Locker",)),
+    ]
+    rows = [add_plan(session, plan) for plan in plans]
+    session.flush()
+    return {plan.name: replace(plan, id=row.id) for plan, row in zip(plans, rows)}
+
+
+class StatementCounter:
+    """Counts the queries (SQL statements but BEGIN) an engine runs while the context is open."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _count(self, _conn, _cursor, statement, *_args) -> None:
+        if not statement.startswith("BEGIN"):  # transaction control is not a query
+            self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._count)

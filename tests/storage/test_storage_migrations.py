@@ -1,0 +1,174 @@
+"""Schema creation and upgrades at open; refusing foreign and newer databases (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, select
+from sqlalchemy.schema import CreateIndex
+from storage_helpers import NOW
+
+from desktop.storage import migrate
+from desktop.storage.database import DatabaseRefused, open_database
+from desktop.storage.models import Base, MemberRow, SweepRunRow
+
+NEWER = "This database was written by a newer version of Frontdesk; it was not changed."
+
+
+def _revision(path: Path) -> set[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def _file_at_0001(path: Path) -> None:
+    """A database as the first release left it, with one member."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0001")
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("INSERT INTO members (email, name, company, phone, notes, credit_balance,"
+                     " deposit_held, archived) VALUES ('old@example.org', 'Old Timer', '', '',"
+                     " '', 700, 0, 0)")
+
+
+def test_migrations_have_one_head_after_0001():
+    assert migrate.head_revisions() == {"0002"}
+    assert migrate.known_revisions() == {"0001", "0002"}
+
+
+def test_an_empty_file_is_migrated_to_head_without_a_backup(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    path.touch()
+    db = open_database(str(path), now=NOW)
+    db.dispose()
+    assert _revision(path) == {"0002"}
+    assert db.list_backups() == []
+
+
+def test_a_missing_file_and_its_folders_are_created(tmp_path):
+    path = tmp_path / "deep" / "er" / "desk.sqlite3"
+    db = open_database(str(path), now=NOW)
+    with db.session() as session:
+        assert session.scalars(select(MemberRow)).all() == []
+    db.dispose()
+    assert db.path == path and _revision(path) == {"0002"}
+
+
+def test_a_file_at_0001_is_backed_up_then_upgraded_with_its_data(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    _file_at_0001(path)
+    db = open_database(str(path), now=datetime(2024, 5, 6, 7, 8, 9))
+    with db.write() as session:
+        member = session.scalars(select(MemberRow)).one()
+        assert (member.email, member.credit_balance) == ("old@example.org", 700)
+        session.add(SweepRunRow(ran_at=NOW, as_of=date(2024, 5, 6)))  # the table 0002 adds
+    db.dispose()
+    assert _revision(path) == {"0002"}
+    backup = tmp_path / "desk.backup-20240506-070809.sqlite3"
+    assert db.list_backups() == [backup]
+    assert _revision(backup) == {"0001"}  # the backup is of the database before the upgrade
+    with closing(sqlite3.connect(backup)) as conn:
+        assert conn.execute("SELECT email FROM members").fetchall() == [("old@example.org",)]
+
+
+def test_a_current_file_is_opened_without_a_backup(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    open_database(str(path), now=NOW).dispose()
+    db = open_database(str(path), now=datetime(2030, 1, 1))
+    db.dispose()
+    assert db.list_backups() == []
+
+
+def test_a_newer_database_is_refused_and_left_byte_for_byte(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    open_database(str(path), now=NOW).dispose()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = _files(tmp_path)
+    with pytest.raises(DatabaseRefused) as refused:
+        open_database(str(path), now=NOW)
+    assert str(refused.value) == NEWER
+    assert _files(tmp_path) == before  # same bytes, no backup, no new file
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_unchanged(tmp_path):
+    path = tmp_path / "other.db"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO recipes (name) VALUES ('soup')")
+    before = _files(tmp_path)
+    with pytest.raises(DatabaseRefused) as refused:
+        open_database(str(path), now=NOW)
+    assert str(refused.value) == f"{path} is not a Frontdesk database; it was not changed."
+    assert _files(tmp_path) == before
+
+
+def test_another_programs_alembic_database_is_foreign_not_newer(tmp_path):
+    path = tmp_path / "other.db"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('abc123')")
+        conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY)")
+    with pytest.raises(DatabaseRefused, match="is not a Frontdesk database; it was not changed"):
+        open_database(str(path), now=NOW)
+
+
+@pytest.mark.parametrize("content", [b"name,email\nAda,ada@example.org\n", b"\x00" * 4096])
+def test_a_file_that_is_not_sqlite_is_refused_and_left_unchanged(tmp_path, content):
+    path = tmp_path / "members.csv"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseRefused) as refused:
+        open_database(str(path), now=NOW)
+    assert str(refused.value) == f"{path} is not a Frontdesk database; it was not changed."
+    assert _files(tmp_path) == {"members.csv": content}
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(DatabaseRefused, match="is not a Frontdesk database"):
+        open_database(str(tmp_path), now=NOW)
+
+
+def test_migrated_schema_matches_the_models_exactly(db):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True})
+        with warnings.catch_warnings():
+            # SQLite cannot reflect expression indexes; the next test compares those.
+            warnings.filterwarnings("ignore", message=".*expression-based index")
+            assert compare_metadata(context, Base.metadata) == []
+
+
+def _normalised(sql: str) -> str:
+    return " ".join(sql.replace("(", " ( ").replace(")", " ) ").split()).upper()
+
+
+def test_migrated_indexes_match_the_models_including_expression_indexes(db):
+    with db.engine.connect() as connection:
+        migrated = {name: _normalised(sql) for name, sql in connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+        declared = {index.name: _normalised(str(CreateIndex(index).compile(connection)))
+                    for table in Base.metadata.tables.values() for index in table.indexes}
+    assert migrated == declared
+    assert "LOWER ( NAME )" in migrated["ix_members_name_lower"]
+
+
+def test_in_memory_url_is_migrated_and_usable():
+    db = open_database("sqlite://", now=NOW)
+    with db.write() as session:
+        session.add(MemberRow(email="mem@example.org", name="In Memory"))
+    with db.session() as session:
+        assert session.scalars(select(MemberRow.email)).all() == ["mem@example.org"]
+    assert db.path is None and db.list_backups() == [] and db.backup_daily(NOW) is None
+    db.dispose()
