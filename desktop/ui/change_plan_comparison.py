@@ -1,0 +1,104 @@
+"""The change-plan assistant's comparison: one column per "when", pay now and next billing rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.i18n import _
+
+WHENS = ("now", "next_invoice", "date")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One way of applying the change: its caption, and the quote (or why there is none)."""
+
+    when: str
+    caption: str
+    option: object | None = None
+    problem: str = ""
+
+
+class ComparisonModel(QAbstractTableModel):
+    """Rule 12's checkout figures side by side so a manager can compare before applying."""
+
+    ROWS = ("on", "pay_now", "next_billing_date", "next_billing_amount")
+
+    def __init__(self, formatter, parent=None):
+        super().__init__(parent)
+        self._fmt = formatter
+        self._columns: list[Column] = []
+        self._selected = 0
+
+    def set_columns(self, columns: list[Column]) -> None:
+        self.beginResetModel()
+        self._columns = list(columns)
+        self.endResetModel()
+
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    def set_selected(self, column: int) -> None:
+        """Highlight the column the operator will apply."""
+        self._selected = column
+        if self._columns:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.ROWS) - 1, len(self._columns) - 1))
+            self.headerDataChanged.emit(Qt.Horizontal, 0, len(self._columns) - 1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ROWS)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal:
+            if not 0 <= section < len(self._columns):
+                return None
+            if role == Qt.DisplayRole:
+                return self._columns[section].caption
+            if role == Qt.FontRole and section == self._selected:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.DisplayRole and 0 <= section < len(self.ROWS):
+            return (_("Takes effect"), _("Pay now"), _("Next billing date"),
+                    _("Next billing amount"))[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.ROWS)
+                                       and 0 <= index.column() < len(self._columns)):
+            return None
+        column = self._columns[index.column()]
+        row = self.ROWS[index.row()]
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            if column.option is None:
+                return column.problem if role == Qt.ToolTipRole else "—"
+            return self._text(column.option, row)
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.FontRole and row in ("pay_now", "next_billing_amount"):
+            font = QFont()
+            font.setBold(row == "pay_now")
+            return font
+        if role == Qt.BackgroundRole and index.column() == self._selected:
+            return QBrush(QColor("#e8f0fd"))
+        return None
+
+    def _text(self, option, row: str) -> str:
+        fmt = self._fmt
+        if row == "on":
+            return fmt.date(option.on) if option.on is not None else "—"
+        if row == "pay_now":
+            return fmt.money(option.pay_now)
+        if row == "next_billing_date":
+            return fmt.date(option.next_billing_date) if option.next_billing_date else "—"
+        if option.next_billing_date is None:
+            return "—"
+        return fmt.money(option.next_billing_amount)
