@@ -13,7 +13,7 @@ catalog most recently passed to `install`, so modules may import them before the
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -67,7 +67,7 @@ def _compiled(source: Path) -> bytes:
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(locale: str) -> NullTranslations:
     """The translations for a locale (cached); a NullTranslations when it has no catalog."""
     source = catalog_source(locale)
