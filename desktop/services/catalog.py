@@ -1,0 +1,194 @@
+"""The plans catalog: plans and add-ons, groups, allowances, deposits, archive (DESIGN.md §2, §6)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.model import ADDON, PLAN, Plan, Problem
+from desktop.domain.periods import Frequency, parse_frequency
+from desktop.i18n.formatting import Formatter
+from desktop.services import history
+from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.ledger import load_plans
+from desktop.storage import models as m
+
+
+def was_sold(session: Session, plan_id: int) -> bool:
+    """True when any contract (as plan or next plan) or contract add-on refers to the plan."""
+    contract = m.ContractRow
+    return bool(session.scalar(select(
+        exists().where(or_(contract.plan_id == plan_id, contract.next_plan_id == plan_id))
+        | exists().where(m.ContractAddonRow.addon_id == plan_id))))
+
+
+def _frequency(value) -> Frequency | None:
+    """A Frequency as given, or one parsed from text such as "3 months"; ValueError otherwise."""
+    if value is None or isinstance(value, Frequency):
+        return value
+    text = str(value).strip()
+    return parse_frequency(text) if text else None
+
+
+def plan_problems(session: Session, plan: Plan) -> list[Problem]:
+    """Every problem of a plan or add-on about to be saved, with the field it concerns."""
+    problems = []
+    name = (plan.name or "").strip()
+    if not name:
+        problems.append(Problem("name", "Enter the name of the plan."))
+    else:
+        query = select(m.PlanRow.id).where(func.lower(m.PlanRow.name) == name.lower())
+        if plan.id is not None:
+            query = query.where(m.PlanRow.id != plan.id)
+        if session.scalar(query.limit(1)) is not None:
+            problems.append(Problem("name", f"Another plan or add-on is already called {name}."))
+    if plan.kind not in (PLAN, ADDON):
+        problems.append(Problem("kind", "Choose whether this is a plan or an add-on."))
+    if not isinstance(plan.price, int) or plan.price < 0:
+        problems.append(Problem("price", "The price cannot be negative."))
+    if not isinstance(plan.deposit, int) or plan.deposit < 0:
+        problems.append(Problem("deposit", "The deposit cannot be negative."))
+    try:
+        frequency = _frequency(plan.frequency)
+        if frequency is None and plan.kind == PLAN:
+            problems.append(Problem("frequency", "A plan needs a billing frequency such as "
+                                                 "\"1 month\"; only add-ons can be one-off."))
+    except ValueError as exc:
+        problems.append(Problem("frequency", str(exc)))
+    for allowance, amount in dict(plan.allowances).items():
+        if not str(allowance).strip():
+            problems.append(Problem("allowances", "Every allowance needs a name."))
+        elif not isinstance(amount, int) or amount < 0:
+            problems.append(Problem("allowances",
+                                    f"The allowance {allowance} must be a whole number, 0 or more."))
+    problems += _addon_problems(session, plan)
+    problems += _kind_change_problems(session, plan)
+    return problems
+
+
+def _addon_problems(session: Session, plan: Plan) -> list[Problem]:
+    if plan.addons and plan.kind == ADDON:
+        return [Problem("addons", "An add-on cannot offer other add-ons.")]
+    problems = []
+    kinds = dict(session.execute(select(m.PlanRow.name, m.PlanRow.kind)
+                                 .where(m.PlanRow.name.in_(list(plan.addons)))).all())
+    for name in plan.addons:
+        if kinds.get(name) != ADDON:
+            problems.append(Problem("addons", f"{name} is not an add-on, so a plan cannot offer it."))
+    return problems
+
+
+def _kind_change_problems(session: Session, plan: Plan) -> list[Problem]:
+    if plan.id is None:
+        return []
+    row = session.get(m.PlanRow, plan.id)
+    if row is None or row.kind == plan.kind:
+        return []
+    offered = session.scalar(select(exists().where(m.plan_addons.c.addon_id == plan.id)))
+    if was_sold(session, plan.id) or offered:
+        return [Problem("kind", f"{row.name} is already in use, so it cannot change between "
+                                "plan and add-on.")]
+    return []
+
+
+def plan_values(plan: Plan, fmt: Formatter) -> dict[str, str]:
+    """The audited fields of a plan as readable strings."""
+    frequency = _frequency(plan.frequency)
+    return {
+        "Name": plan.name, "Kind": plan.kind, "Price": fmt.money(plan.price),
+        "Frequency": "one-off" if frequency is None else fmt.frequency(frequency),
+        "Deposit": fmt.money(plan.deposit), "Group": plan.group or "",
+        "Archived": "yes" if plan.archived else "no",
+        "Allowances": ", ".join(f"{k}: {v}" for k, v in sorted(dict(plan.allowances).items())),
+        "Add-ons": ", ".join(sorted(plan.addons)),
+    }
+
+
+def _fill(session: Session, row: m.PlanRow, plan: Plan) -> None:
+    frequency = _frequency(plan.frequency)
+    row.name, row.kind, row.price = plan.name.strip(), plan.kind, plan.price
+    row.frequency = None if frequency is None else str(frequency)
+    row.deposit, row.archived = plan.deposit, bool(plan.archived)
+    row.group_name = (plan.group or "").strip() or None
+    wanted = {str(k).strip(): v for k, v in dict(plan.allowances).items()}
+    for allowance in list(row.allowances):
+        if allowance.name not in wanted:
+            row.allowances.remove(allowance)
+    held = {a.name: a for a in row.allowances}
+    for name, amount in wanted.items():
+        if name in held:
+            held[name].quantity = amount
+        else:
+            row.allowances.append(m.PlanAllowanceRow(name=name, quantity=amount))
+    row.addons = list(session.scalars(select(m.PlanRow).where(m.PlanRow.name.in_(list(plan.addons)))))
+
+
+class CatalogService:
+    def __init__(self, db, clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def plans(self, include_archived: bool = True) -> list[Plan]:
+        """Plans first, then add-ons, each by name; every Plan has its id."""
+        with self.db.session() as session:
+            plans = load_plans(session).values()
+        return sorted((p for p in plans if include_archived or not p.archived),
+                      key=lambda p: (p.kind != PLAN, p.name.lower(), p.id))
+
+    def groups(self) -> list[str]:
+        with self.db.session() as session:
+            names = session.scalars(select(m.PlanRow.group_name).distinct()
+                                    .where(m.PlanRow.group_name.is_not(None)))
+            return sorted({n for n in names if n}, key=lambda n: (n.lower(), n))
+
+    def save_plan(self, plan: Plan) -> int:
+        """Create (plan.id None) or update a plan or add-on; ValidationError, nothing written."""
+        with self.db.write() as session:
+            row = None
+            if plan.id is not None:
+                row = session.get(m.PlanRow, plan.id)
+                if row is None:
+                    raise NotFound("This plan no longer exists.")
+            problems = plan_problems(session, plan)
+            if problems:
+                raise ValidationError(problems)
+            fmt = history.formatter(session)
+            before = {} if row is None else plan_values(load_plans(session)[row.id], fmt)
+            if row is None:
+                row = m.PlanRow()
+                session.add(row)
+            _fill(session, row, plan)
+            session.flush()
+            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
+                                  entity="plan", entity_id=row.id, before=before,
+                                  after=plan_values(load_plans(session)[row.id], fmt))
+            return row.id
+
+    def set_archived(self, plan_id: int, archived: bool) -> None:
+        with self.db.write() as session:
+            row = session.get(m.PlanRow, plan_id)
+            if row is None:
+                raise NotFound("This plan no longer exists.")
+            before = "yes" if row.archived else "no"
+            row.archived = bool(archived)
+            after = "yes" if row.archived else "no"
+            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
+                                  entity="plan", entity_id=row.id, before={"Archived": before},
+                                  after={"Archived": after})
+
+    def delete_plan(self, plan_id: int) -> None:
+        """Delete a plan nobody ever bought; a sold plan can only be archived (Refused)."""
+        with self.db.write() as session:
+            row = session.get(m.PlanRow, plan_id)
+            if row is None:
+                raise NotFound("This plan no longer exists.")
+            if was_sold(session, plan_id):
+                raise Refused(f"{row.name} has been sold, so it can only be archived.")
+            name = row.name
+            # Other plans stop offering it; its allowances go with it.
+            row.addons.clear()
+            session.flush()
+            session.execute(delete(m.plan_addons).where(m.plan_addons.c.addon_id == plan_id))
+            session.delete(row)
+            history.write_event(session, at=self.clock.now(), who=history.operator(session),
+                                entity="plan", entity_id=plan_id, field="Deleted", old=name)

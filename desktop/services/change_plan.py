@@ -1,0 +1,185 @@
+"""The change plan assistant (rules 7, 9, 12, 13, 14): options, quotes, and applying one.
+
+Three ways to change: "now" (rule 12: cancel today with the last invoice prorated, new term from
+today with the first invoice prorated, and today's invoice issued at once), "next_invoice"
+(rule 7: the next plan, switched on the next invoice date; with a new quantity or add-ons it
+becomes a change on that date) and "date" (like now, on a chosen later date). Every quote is
+domain `quote` on today, run on the member's contracts as the change leaves them: pay now is
+what today's invoice asks, the next billing date and amount are the first invoice after today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.change_now import change_now, quote
+from desktop.domain.contracts import effective_cancellation, status
+from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan, PlanChange, Problem
+from desktop.domain.plan_changes import (UPGRADE, change_label, custom_price_blocks, is_no_change,
+                                         labelled_targets, same_plan)
+from desktop.domain.validation import validate_contract
+from desktop.services import history
+from desktop.services.contract_store import catalog, member_state_of, with_contract
+from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.ledger import MemberState
+from desktop.services.previews import CUSTOM_PRICE_BLOCK
+
+NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
+WHENS = (NOW, NEXT_INVOICE, DATE)
+NO_CHANGE = "This selection would not change the membership."
+
+
+@dataclass(frozen=True)
+class ChangeOption:
+    plan: Plan
+    label: str
+    when: str
+    on: date
+    pay_now: int
+    next_billing_date: date | None
+    next_billing_amount: int
+    no_change: bool
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    """A change worked out but not written: the contracts it saves, which is in force after."""
+
+    option: ChangeOption
+    original: Contract
+    ended: Contract | None        # the contract as the change leaves it (None: unchanged)
+    term: Contract | None         # the new term (None: rule 7, the next plan switches instead)
+    blocked: str | None           # why it may not be applied (rule 9 or 14), else None
+
+
+def _refuse_unless_changeable(contract: Contract, today: date) -> None:
+    state = status(contract, today)
+    if state == ACTIVE:
+        return
+    if state == "inactive":
+        raise Refused("This contract has not started yet; choose its plan in the editor.")
+    raise Refused("This contract has ended; create a new term to continue it.")
+
+
+def _target(contract: Contract, plans: list[Plan], plan_id: int) -> tuple[Plan, str]:
+    for plan, label in labelled_targets(contract, plans):
+        if plan.id == plan_id:
+            return plan, label
+    if any(p.id == plan_id for p in plans):
+        name = next(p.name for p in plans if p.id == plan_id)
+        raise ValidationError([Problem("plan", f"{name} is not one of the plans this contract "
+                                               "can change to.")])
+    raise NotFound("This plan no longer exists.")
+
+
+def _addons(plans: list[Plan], addon_ids: tuple[int, ...]) -> list[Plan]:
+    by_id = {p.id: p for p in plans}
+    chosen = []
+    for addon_id in addon_ids:
+        addon = by_id.get(addon_id)
+        if addon is None:
+            raise NotFound("This add-on no longer exists.")
+        if addon.kind != "addon":
+            raise ValidationError([Problem("addons", f"{addon.name} is not an add-on.")])
+        chosen.append(addon)
+    return chosen
+
+
+def _change_day(contract: Contract, when: str, on: date | None, today: date) -> date:
+    if when == NOW:
+        return today
+    if when == NEXT_INVOICE:
+        return contract.next_invoice_date
+    if when != DATE:
+        raise ValueError(f'Unknown "when" {when!r}: use now, next_invoice or date.')
+    if on is None:
+        raise ValidationError([Problem("on", "Choose the date of the change.")])
+    if on < today:
+        raise ValidationError([Problem("on", "The change date cannot be in the past.")])
+    return on
+
+
+def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: date | None,
+             quantity: int | None, addon_ids: tuple[int, ...], today: date
+             ) -> tuple[ChangePlan, MemberState]:
+    """The change asked for and its quote, without writing anything."""
+    state, contract = member_state_of(session, contract_id)
+    _refuse_unless_changeable(contract, today)
+    plans = catalog(session)
+    target, label = _target(contract, plans, plan_id)
+    if quantity is not None and quantity < 1:
+        raise ValidationError([Problem("quantity", "The quantity must be at least 1.")])
+    added = [a for a in _addons(plans, addon_ids)
+             if a.name not in {item.addon.name for item in contract.addons}]
+    day = _change_day(contract, when, on, today)
+    ends = effective_cancellation(contract)
+    # A blank next plan ends the contract on N (rule 8); choosing a next plan for N lifts that.
+    last = contract.cancellation_date if when == NEXT_INVOICE else ends
+    if last is not None and day >= last:
+        fmt = history.formatter(session)
+        raise Refused(f"This contract ends on {fmt.date(last)}, so it cannot change plans "
+                      f"on {fmt.date(day)}.")
+    no_change = is_no_change(contract, target, quantity, [a.name for a in added])
+    blocked = NO_CHANGE if no_change else None
+    new_quantity = contract.quantity if quantity is None else quantity
+    simple_switch = when == NEXT_INVOICE and new_quantity == contract.quantity and not added
+    if no_change:
+        ended, term, contracts = None, None, state.contracts
+    elif simple_switch:
+        ended, term = contract.with_changes(next_plan=target), None
+        contracts = with_contract(state.contracts, ended)
+    else:
+        held = tuple(ContractAddon(a, 1, day) for a in added)
+        ended, term = change_now(contract, target, day, quantity=new_quantity,
+                                 addons=contract.addons + held, new_id=None)
+        if ends is not None and ends > day:  # a scheduled end stays scheduled on the new term
+            term = term.with_changes(cancellation_date=ends)
+        contracts = with_contract(state.contracts, ended) + (term,)
+    if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target, today):
+        blocked = CUSTOM_PRICE_BLOCK
+    figures = quote(state.account, contracts, state.settings, today)
+    option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
+                          figures.next_billing_amount, no_change)
+    return ChangePlan(option, contract, ended, term, blocked), state
+
+
+def options(session: Session, contract_id: int, today: date) -> list[ChangeOption]:
+    """Every eligible plan (rule 13) with each way of changing to it; "date" is quoted on the
+    day after today until the assistant asks for another day."""
+    state, contract = member_state_of(session, contract_id)
+    _refuse_unless_changeable(contract, today)
+    found = []
+    for plan, _label in labelled_targets(contract, catalog(session)):
+        for when in WHENS:
+            on = today + timedelta(days=1) if when == DATE else None
+            try:
+                found.append(work_out(session, contract_id, plan.id, when, on, None, (), today)[0]
+                             .option)
+            except Refused:
+                continue  # this way is not open (the contract ends before the change)
+    return found
+
+
+def validated(change: ChangePlan, plans: list[Plan], today: date) -> list[Problem]:
+    """The domain's validation of the contracts the change would save."""
+    problems = []
+    if change.ended is not None:
+        problems += validate_contract(change.ended, change.original, plans, today)
+    if change.term is not None:
+        problems += validate_contract(change.term, None, plans, today)
+    return problems
+
+
+def record_plan_change(session: Session, change: ChangePlan, term_id: int, now: datetime) -> None:
+    """Rule 20: a change to another plan (or quantity) records old/new plan, price, upgrade."""
+    original, term = change.original, change.term
+    if same_plan(original.plan, term.plan) and original.quantity == term.quantity:
+        return
+    label = change_label(original.plan, term.plan, original.quantity, original.unit_price,
+                         term.quantity)
+    history.write_plan_change(session, PlanChange(
+        term_id, term.start_date, original.plan.name, term.plan.name, original.unit_price,
+        term.unit_price, term.quantity, label == UPGRADE), term_id, now)

@@ -1,0 +1,284 @@
+"""Members and contacts: search, detail page, create and edit (DESIGN.md §2, §6).
+
+Search filters, sorts and pages in SQL so the member list stays fast over 100,000 members; a
+member's status (member = at least one active contract today) is derived with a correlated
+EXISTS, never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from desktop.domain import contracts as rules
+from desktop.domain.model import ACTIVE, Problem
+from desktop.services import history
+from desktop.services.errors import NotFound, ValidationError
+from desktop.services.ledger import load_member_state
+from desktop.storage import models as m
+
+STATUSES = ("all", "members", "contacts")
+SORTS = ("name", "company", "plans", "status", "credit_balance")
+# Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    name: str
+    email: str
+    company: str
+    plans: str
+    status: str
+    credit_balance: int
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    id: int
+    status: str
+    plan: str
+    price: int
+    next_invoice_date: date | None
+    cancellation_date: date | None
+    start_date: date
+    predecessor: int | None
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    id: int
+    number: str
+    issue_date: date
+    total: int
+    amount_due: int
+
+
+@dataclass(frozen=True)
+class MemberDetail:
+    id: int
+    name: str
+    email: str
+    company: str
+    phone: str
+    notes: str
+    credit_balance: int
+    deposit_held: int
+    archived: bool
+    status: str
+    allowances: dict[str, int]
+    contracts: list[ContractRow]
+    invoices: list[InvoiceRow]
+
+
+def active_on(today: date):
+    """SQL for a contracts row that is active on the day (the domain's status() in SQL).
+
+    Active: started, not ended, and before its effective cancellation: the cancellation date,
+    or the next invoice date when the next plan is blank (rule 8).
+    """
+    c = m.ContractRow
+    return and_(c.start_date <= today, c.next_invoice_date.is_not(None),
+                or_(c.cancellation_date.is_(None), c.cancellation_date > today),
+                or_(c.next_plan_id.is_not(None), c.next_invoice_date > today))
+
+
+def _is_member(today: date):
+    return exists().where(m.ContractRow.member_id == m.MemberRow.id, active_on(today))
+
+
+def _first_plan(today: date):
+    """The alphabetically first active plan's name: the member list sorts "plans" by it."""
+    return (select(func.min(func.lower(m.PlanRow.name)))
+            .join(m.ContractRow, m.ContractRow.plan_id == m.PlanRow.id)
+            .where(m.ContractRow.member_id == m.MemberRow.id, active_on(today))
+            .correlate(m.MemberRow).scalar_subquery())
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query, text: str, status: str, today: date):
+    if status not in STATUSES:
+        raise ValueError(f'Unknown status filter "{status}": use all, members or contacts.')
+    text = (text or "").strip()
+    if text:
+        pattern = _like(text)
+        query = query.where(or_(*(func.lower(col).like(pattern, escape="\\")
+                                  for col in (m.MemberRow.name, m.MemberRow.email,
+                                              m.MemberRow.company))))
+    if status == "members":
+        query = query.where(_is_member(today))
+    elif status == "contacts":
+        query = query.where(~_is_member(today))
+    return query
+
+
+def _sort_key(sort: str, today: date):
+    member = m.MemberRow
+    keys = {
+        "name": lambda: func.lower(member.name),
+        "company": lambda: func.lower(member.company),
+        "plans": lambda: func.coalesce(_first_plan(today), ""),
+        "status": lambda: case((_is_member(today), 1), else_=0),
+        "credit_balance": lambda: member.credit_balance,
+    }
+    if sort not in keys:
+        raise ValueError(f'Unknown sort "{sort}": use one of {", ".join(SORTS)}.')
+    return keys[sort]()
+
+
+def active_plan_names(session: Session, member_ids: list[int], today: date) -> dict[int, list[str]]:
+    """Each member's active plan names, distinct and sorted case-insensitively."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(m.ContractRow.member_id, m.PlanRow.name)
+        .join(m.PlanRow, m.ContractRow.plan_id == m.PlanRow.id)
+        .where(m.ContractRow.member_id.in_(member_ids), active_on(today)))
+    names: dict[int, set[str]] = defaultdict(set)
+    for member_id, name in rows:
+        names[member_id].add(name)
+    return {k: sorted(v, key=lambda n: (n.lower(), n)) for k, v in names.items()}
+
+
+def member_problems(session: Session, name: str, email: str, member_id: int | None) -> list[Problem]:
+    """Name required; email well-formed and not used by another member (case-insensitive)."""
+    problems = []
+    if not (name or "").strip():
+        problems.append(Problem("name", "Enter the member's name."))
+    email = (email or "").strip()
+    if not _EMAIL.match(email):
+        problems.append(Problem("email", f'"{email}" is not an email address such as '
+                                         f'"ada@example.org".' if email else
+                                "Enter the member's email address."))
+    else:
+        query = select(m.MemberRow.id).where(func.lower(m.MemberRow.email) == email.lower())
+        if member_id is not None:
+            query = query.where(m.MemberRow.id != member_id)
+        if session.scalar(query.limit(1)) is not None:
+            problems.append(Problem("email", f"Another member already uses {email}."))
+    return problems
+
+
+def _values(row: m.MemberRow) -> dict[str, str]:
+    return {"Name": row.name, "Email": row.email, "Company": row.company or "",
+            "Phone": row.phone or "", "Notes": row.notes or "",
+            "Archived": "yes" if row.archived else "no"}
+
+
+class MemberService:
+    def __init__(self, db, clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def search(self, text: str = "", status: str = "all", sort: str = "name",
+               descending: bool = False, offset: int = 0, limit: int = 200) -> list[MemberRow]:
+        """One page of members matching the text (name, email, company) and the status."""
+        today = self.clock.today()
+        member = m.MemberRow
+        key = _sort_key(sort, today)
+        order = (key.desc(), member.id.desc()) if descending else (key.asc(), member.id.asc())
+        query = select(member.id, member.name, member.email, member.company,
+                       member.credit_balance, _is_member(today).label("is_member"))
+        query = _filtered(query, text, status, today).order_by(*order)
+        query = query.offset(max(0, offset)).limit(max(0, limit))
+        with self.db.session() as session:
+            found = session.execute(query).all()
+            plans = active_plan_names(session, [r.id for r in found], today)
+        return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
+                          "member" if r.is_member else "contact", r.credit_balance)
+                for r in found]
+
+    def count(self, text: str = "", status: str = "all") -> int:
+        query = _filtered(select(func.count(m.MemberRow.id)), text, status, self.clock.today())
+        with self.db.session() as session:
+            return session.scalar(query) or 0
+
+    def get(self, member_id: int) -> MemberDetail:
+        """The member page: details, allowances of active contracts, contracts and invoices."""
+        today = self.clock.today()
+        with self.db.session() as session:
+            row = session.get(m.MemberRow, member_id)
+            if row is None:
+                raise NotFound("This member no longer exists.")
+            contracts = sorted(load_member_state(session, member_id).contracts,
+                               key=lambda c: (c.start_date, c.id))
+            invoices = session.scalars(
+                select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
+                .order_by(m.InvoiceRow.issue_date.desc(), m.InvoiceRow.id.desc())).all()
+            statuses = {c.id: rules.status(c, today) for c in contracts}
+            return MemberDetail(
+                row.id, row.name, row.email, row.company or "", row.phone or "", row.notes or "",
+                row.credit_balance, row.deposit_held, row.archived,
+                "member" if ACTIVE in statuses.values() else "contact",
+                allowances_of([c for c in contracts if statuses[c.id] == ACTIVE], today),
+                [ContractRow(c.id, statuses[c.id], c.plan.name, c.price, c.next_invoice_date,
+                             c.cancellation_date, c.start_date, c.predecessor)
+                 for c in contracts],
+                [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due) for i in invoices])
+
+    def create(self, name: str, email: str, company: str = "", phone: str = "",
+               notes: str = "") -> int:
+        with self.db.write() as session:
+            problems = member_problems(session, name, email, None)
+            if problems:
+                raise ValidationError(problems)
+            row = m.MemberRow(name=name.strip(), email=email.strip(), company=company.strip(),
+                              phone=phone.strip(), notes=notes, credit_balance=0,
+                              deposit_held=0, archived=False)
+            session.add(row)
+            session.flush()
+            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
+                                  entity="member", entity_id=row.id, before={},
+                                  after=_values(row), member_id=row.id)
+            return row.id
+
+    def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
+               notes: str) -> None:
+        with self.db.write() as session:
+            row = session.get(m.MemberRow, member_id)
+            if row is None:
+                raise NotFound("This member no longer exists.")
+            problems = member_problems(session, name, email, member_id)
+            if problems:
+                raise ValidationError(problems)
+            before = _values(row)
+            row.name, row.email, row.company = name.strip(), email.strip(), company.strip()
+            row.phone, row.notes = phone.strip(), notes
+            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
+                                  entity="member", entity_id=row.id, before=before,
+                                  after=_values(row), member_id=row.id)
+
+    def set_archived(self, member_id: int, archived: bool) -> None:
+        with self.db.write() as session:
+            row = session.get(m.MemberRow, member_id)
+            if row is None:
+                raise NotFound("This member no longer exists.")
+            before = _values(row)
+            row.archived = bool(archived)
+            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
+                                  entity="member", entity_id=row.id, before=before,
+                                  after=_values(row), member_id=row.id)
+
+
+def allowances_of(active_contracts, today: date) -> dict[str, int]:
+    """Plan allowances x quantity plus add-on allowances x add-on quantity, summed (§2)."""
+    totals: dict[str, int] = defaultdict(int)
+    for contract in active_contracts:
+        for name, amount in contract.plan.allowances.items():
+            totals[name] += amount * contract.quantity
+        for item in contract.addons:
+            if item.start_date is not None and item.start_date > today:
+                continue
+            for name, amount in item.addon.allowances.items():
+                totals[name] += amount * item.quantity
+    return dict(sorted(totals.items()))
