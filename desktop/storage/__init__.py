@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, row/domain mapping, opening, migrations and backups (§7)."""

@@ -8,6 +8,7 @@ BEGIN IMMEDIATE so that two processes queue for the write lock instead of failin
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -168,10 +170,16 @@ def open_database(target: str | None, *, now: datetime) -> Database:
 def _open_file(url: URL, path: Path, now: datetime) -> Database:
     state = migrate.sqlite_file_state(path)  # refuses before anything is written
     if not state.current:
-        if not state.empty:
-            backups.backup_file(path, now)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _migrate_file(url, path)
+        try:
+            # No upgrade without its backup; the upgrade itself is one transaction.
+            if not state.empty:
+                backups.backup_file(path, now)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _migrate_file(url, path)
+        except (OSError, sqlite3.Error, OperationalError) as error:
+            reason = getattr(error, "orig", None) or getattr(error, "strerror", None) or error
+            raise DatabaseRefused(f"{path} could not be opened ({reason}); "
+                                  "it was not changed.") from error
     engine = _sqlite_engine(url, foreign_keys=True)
     return Database(engine, _immediate(engine), url, path)
 

@@ -172,3 +172,10 @@ def test_in_memory_url_is_migrated_and_usable():
         assert session.scalars(select(MemberRow.email)).all() == ["mem@example.org"]
     assert db.path is None and db.list_backups() == [] and db.backup_daily(NOW) is None
     db.dispose()
+
+
+def test_a_path_that_cannot_be_created_is_refused_in_one_sentence(tmp_path):
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseRefused, match=r"could not be opened \(.+\); it was not changed\."):
+        open_database(str(blocker / "desk.sqlite3"), now=NOW)
