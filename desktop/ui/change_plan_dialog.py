@@ -91,7 +91,7 @@ class ChangePlanDialog(QDialog):
         self.quantitySpin.setMaximumWidth(100)
         form.addRow(_("Quantity"), self.quantitySpin)
         self.addonList = QListWidget(objectName="addonList")
-        self.addonList.setMaximumHeight(96)
+        self.addonList.setFixedHeight(74)
         self.addon_note = styled_label(role="hint")
         addon_block = QWidget()
         addon_column = QVBoxLayout(addon_block)
@@ -272,7 +272,7 @@ class ChangePlanDialog(QDialog):
                 columns.append(Column(when, captions[when], None, user_message(error)))
                 continue
             no_change |= bool(option.no_change)
-            columns.append(Column(when, captions[when], option))
+            columns.append(Column(when, captions[when], option, self._blocked(plan, when)))
         self.model.set_columns(columns)
         self.model.set_selected(WHENS.index(self.selected_when()))
         self._fit_table()
@@ -281,6 +281,15 @@ class ChangePlanDialog(QDialog):
         else:
             self.noChange.clear()
         self._update_apply(columns, no_change)
+
+    def _blocked(self, plan: Plan, when: str) -> str:
+        """Rule 9: a custom price stops the next plan switching on its own (change it now or on a
+        date instead: that cancels and starts a new term)."""
+        if (when == "next_invoice" and self._contract.custom_price is not None
+                and not same_plan(plan, self._contract.plan)):
+            return _("This contract has a custom price, so it cannot switch plans on its next "
+                     "invoice date; change it now or on a chosen date instead.")
+        return ""
 
     def _fit_table(self) -> None:
         """Show every row of the comparison without a scroll bar or blank space below."""

@@ -12,12 +12,14 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from desktop.domain.model import PLAN, Contract, Plan
 from desktop.domain.periods import next_boundary_after
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
+from desktop.services.previews import CUSTOM_PRICE_BLOCK
 from desktop.ui.contract_editor_widgets import (FieldMessage, date_edit, field_block, from_qdate,
                                                 set_optional_date, styled_label, to_qdate)
 from desktop.ui.icons import icon
@@ -130,12 +132,8 @@ class GeneralTab(QWidget):
         self.next_plan_label = QLabel(_("Next plan"))
         form.addRow(self.next_plan_label, next_block)
         self._next_block = next_block
-        below = QWidget()
-        below_column = QVBoxLayout(below)
-        below_column.setContentsMargins(0, 0, 0, 0)
-        below_column.addWidget(self._with_icon(self.description))
-        below_column.addWidget(self.block)
-        form.addRow("", below)
+        form.addRow("", self._with_icon(self.description))
+        form.addRow("", self.block)
 
         self.notes_edit = QPlainTextEdit(objectName="notesEdit")
         self.notes_edit.setPlaceholderText(_("Anything the front desk should know"))
@@ -152,6 +150,7 @@ class GeneralTab(QWidget):
 
     def _with_icon(self, label: QLabel) -> QWidget:
         box = QWidget()
+        box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 4, 0, 0)
         glyph = QLabel()
@@ -169,13 +168,16 @@ class GeneralTab(QWidget):
         row.setContentsMargins(10, 8, 10, 8)
         text = styled_label(_(
             "This contract has a custom price, so it cannot switch to another plan on its own: "
-            "it may only renew on its plan or end (rule 9). To move it to another plan, cancel "
+            "it may only renew on its plan or end. To move it to another plan, cancel "
             "it and start a new term on the new plan."))
         text.setObjectName("customPriceBlockText")
+        # A wrapped label inside a form row is measured narrow; start it at a realistic width.
+        text.setMinimumWidth(420)
         button = QPushButton(_("Cancel and start a new term…"), objectName="manualPathButton")
         button.clicked.connect(self.manualPathRequested)
         row.addWidget(text)
         row.addWidget(button, 0, Qt.AlignLeft)
+        frame.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         frame.hide()
         return frame
 
@@ -285,6 +287,9 @@ class GeneralTab(QWidget):
 
     def show_description(self, sentences: list[str]) -> None:
         """The describe() sentences under the next plan (rule 8: "This contract ends on …")."""
+        if self.block.isVisibleTo(self):
+            # The block box below explains rule 9 with its button; say it once.
+            sentences = [s for s in sentences if s != CUSTOM_PRICE_BLOCK]
         self.description.setText("\n".join(sentences))
         self._description_box.setVisible(bool(sentences))
 
@@ -322,6 +327,7 @@ class KeyDatesTab(QWidget):
         super().__init__()
         self._fmt = formatter
         self._draft: Contract | None = None
+        self._free = False
         form = form_layout(self)
         self.start_edit = date_edit("startDateEdit", formatter)
         self.start_message = FieldMessage("startDateMessage")
@@ -361,9 +367,11 @@ class KeyDatesTab(QWidget):
     def load(self, draft: Contract, ctx: EditorContext) -> None:
         self._draft = draft
         started = _("Fixed once the contract has started.")
+        self._free = ctx.free
         self.start_edit.setEnabled(ctx.free)
         self.anchor_edit.setEnabled(ctx.free)
-        self.next_edit.setEnabled(not ctx.locked and draft.next_invoice_date is not None)
+        # Rule 10: before its first invoice a contract is first invoiced on its start date.
+        self.next_edit.setEnabled(ctx.status == ACTIVE and draft.next_invoice_date is not None)
         self.start_note.setText(started if ctx.status == ACTIVE else "")
         self.start_note.setVisible(ctx.status == ACTIVE)
         self.update_derived(draft)
@@ -379,6 +387,8 @@ class KeyDatesTab(QWidget):
         self.anchor_note.setText(self._anchor_sentence(draft))
 
     def _next_sentence(self, draft: Contract) -> str:
+        if self._free:
+            return _("The first invoice is issued on the start date.")
         if draft.next_invoice_date is None:
             return _("This contract has ended; nothing more is invoiced.")
         if draft.plan.frequency is None:
@@ -405,7 +415,7 @@ class KeyDatesTab(QWidget):
         changes: dict[str, date] = {"start_date": start}
         old = self._draft.start_date if self._draft else None
         if self._draft is not None and old is not None:
-            if self._draft.next_invoice_date == old:
+            if self._free or self._draft.next_invoice_date == old:
                 changes["next_invoice_date"] = start
             if self._draft.billing_anchor == old:
                 changes["billing_anchor"] = start

@@ -157,6 +157,10 @@ class InvoicePreview(QWidget):
             row += 1
         grid.addWidget(_label(_("Amount due"), "due"), row, 0)
         grid.addWidget(_label(fmt.money(invoice.amount_due), "due", right=True), row, 1)
+        if invoice.total < 0:
+            # Rule 17: a negative total is not paid out; it becomes credit balance.
+            grid.addWidget(_label(_("{amount} goes to the credit balance.").format(
+                amount=fmt.money(-invoice.total)), "lineDetail"), row + 1, 0, 1, 2)
         return card
 
     def _add_line(self, grid: QGridLayout, row: int, line: Line) -> int:
