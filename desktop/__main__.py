@@ -1,0 +1,5 @@
+"""python -m desktop: the frontdesk command."""
+
+from desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,239 @@
+"""The command line (DESIGN.md §4): the window by default, and headless commands.
+
+Exit status: 0 done, 2 bad input (nothing written), 1 anything else; errors are one sentence
+on standard error, never a traceback. This is the composition root of the headless commands:
+the only place here that reads the system clock, which it passes down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from desktop import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+ENVIRONMENT = "FRONTDESK_DATABASE_URL"
+
+
+class BadInput(Exception):
+    """Input the command cannot use; nothing was written (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one sentence on stderr and exit 2, without the usage dump."""
+
+    def error(self, message: str) -> None:
+        sentence = message[:1].upper() + message[1:]
+        sys.stderr.write(f"{sentence.rstrip('.')}. Run \"frontdesk --help\" for the commands.\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a date written YYYY-MM-DD') from None
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number of at least 1')
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number') from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    database = _Parser(add_help=False)
+    database.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                          help=f"database file or SQLAlchemy URL (default: ${ENVIRONMENT}, "
+                               "else the file in your data directory)")
+    parser = _Parser(prog="frontdesk", parents=[database],
+                     description="Contracts and billing for a coworking space's front desk. "
+                                 "Without a command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    demo = commands.add_parser("demo", parents=[database],
+                               help="fill an empty database with realistic sample data")
+    demo.add_argument("--members", type=_count, default=120, metavar="N")
+    demo.add_argument("--seed", type=_seed, default=1, metavar="S")
+    sweep = commands.add_parser("sweep", parents=[database],
+                                help="apply every transition due up to a day (default today)")
+    sweep.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
+    sweep.add_argument("--json", action="store_true", help="print the report as JSON")
+    imports = commands.add_parser("import", parents=[database],
+                                  help="load a frontdesk/1 document into an empty database")
+    imports.add_argument("file", metavar="FILE")
+    export = commands.add_parser("export", parents=[database],
+                                 help="write the database as a frontdesk/1 document (- = stdout)")
+    export.add_argument("file", metavar="FILE")
+    return parser
+
+
+def database_target(args: argparse.Namespace) -> str | None:
+    """--db, else $FRONTDESK_DATABASE_URL, else None (the default file)."""
+    return getattr(args, "db", None) or os.environ.get(ENVIRONMENT) or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    target = database_target(args)
+    if args.command is None:
+        return _window(target)
+    from desktop.services.clock import SystemClock
+    from desktop.storage.errors import DatabaseRefused
+
+    clock = SystemClock()
+    try:
+        return _COMMANDS[args.command](args, target, clock)
+    except (BadInput, DatabaseRefused) as exc:
+        _error(str(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _error("Interrupted; what was not committed was rolled back.")
+        return EXIT_FAILED
+    except Exception as exc:  # the last line of defence: a sentence, never a traceback
+        _error(f"The {args.command} command failed: {_first_line(exc)}")
+        return EXIT_FAILED
+
+
+def _window(target: str | None) -> int:
+    try:
+        from desktop import app
+    except ImportError:
+        print(f"frontdesk {__version__}")
+        print("The window is not available in this build.")
+        return EXIT_OK
+    result = app.run(target)
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line if line.endswith((".", "!", "?")) else line + "."
+
+
+def _error(sentence: str) -> None:
+    sys.stderr.write(sentence.rstrip() + "\n")
+
+
+def _open(target: str | None, clock):
+    from desktop.storage.database import open_database
+
+    return open_database(target, now=clock.now())
+
+
+# Commands -------------------------------------------------------------------------------------
+
+def _demo(args, target, clock) -> int:
+    from desktop.services.demo import is_empty, load_demo
+
+    with _open(target, clock) as db:
+        if not is_empty(db):
+            raise BadInput("The database is not empty; the sample data goes into a new database "
+                           "(use --db NEW-FILE).")
+        summary = load_demo(db, clock.today(), members=args.members, seed=args.seed)
+    print(f"Loaded {summary.members} members, {summary.contracts} contracts and "
+          f"{summary.invoices} invoices.")
+    return EXIT_OK
+
+
+def _sweep(args, target, clock) -> int:
+    from desktop.services.sweep import SweepService
+
+    as_of = args.today or clock.today()
+    with _open(target, clock) as db:
+        report = SweepService(db, clock).apply_due(as_of)
+    if args.json:
+        print(json.dumps({
+            "as_of": report.as_of.isoformat(),
+            "applied": [{"contract": t.contract, "kind": t.kind, "date": t.date.isoformat(),
+                         "description": t.description} for t in report.applied],
+            "invoices_issued": report.invoices_issued,
+            "failed": [{"key": [k.isoformat() if isinstance(k, date) else k for k in f.key],
+                        "message": f.message} for f in report.failed],
+        }, indent=2))
+    else:
+        for t in report.applied:
+            print(f"{t.date.isoformat()}  {t.kind:<12}  contract {t.contract}  {t.description}")
+        print(f"Applied {len(report.applied)} transitions due up to {as_of.isoformat()}; "
+              f"issued {report.invoices_issued} invoices.")
+    if report.failed:
+        first = report.failed[0].message
+        more = "" if len(report.failed) == 1 else f" ({len(report.failed) - 1} more failed too)"
+        _error(f"{first.rstrip('.')}{more}.")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _read_document(name: str):
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{name} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{name} cannot be read: {_first_line(exc)}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{name} is not JSON: {exc.msg} at line {exc.lineno}, "
+                       f"column {exc.colno}.") from None
+
+
+def _import(args, target, clock) -> int:
+    from desktop.services.exchange import ImportProblems, import_document
+
+    document = _read_document(args.file)
+    with _open(target, clock) as db:
+        try:
+            summary = import_document(db, document, clock.now())
+        except ImportProblems as problems:
+            count = len(problems.problems)
+            if count == 1:
+                _error(f"Nothing was imported: {problems.problems[0]}")
+            else:
+                _error(f"Nothing was imported; the document has {count} problems:")
+                for problem in problems.problems:
+                    _error(f"  {problem}")
+            return EXIT_BAD_INPUT
+    print(f"Imported {summary.plans} plans, {summary.members} members, {summary.contracts} "
+          f"contracts and {summary.invoices} invoices.")
+    return EXIT_OK
+
+
+def _export(args, target, clock) -> int:
+    from desktop.services.exchange import export_document
+
+    with _open(target, clock) as db, db.session() as session:
+        document = export_document(session)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    path = Path(args.file)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)  # never a half-written document under the real name
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise BadInput(f"{args.file} cannot be written: {_first_line(exc)}") from None
+    return EXIT_OK
+
+
+_COMMANDS = {"demo": _demo, "sweep": _sweep, "import": _import, "export": _export}
