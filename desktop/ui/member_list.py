@@ -10,11 +10,19 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.i18n import N_, _
 from desktop.ui.icons import icon
-from desktop.ui.widgets import TableView, label, user_message
+from desktop.ui.member_dialog import MemberDialog
+from desktop.ui.widgets import TableView, label, show_error, user_message
 
 PAGE_SIZE = 200
 DEBOUNCE_MS = 150
@@ -143,6 +151,7 @@ class MemberListPanel(QWidget):
 
     memberSelected = Signal(int)   # noqa: N815
     memberActivated = Signal(int)  # noqa: N815
+    memberChanged = Signal(int)    # noqa: N815 (created, edited or archived)
 
     def __init__(self, members: Any, formatter: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -198,6 +207,11 @@ class MemberListPanel(QWidget):
         self.new_action = QAction(icon("new"), _("&New member…"), self)
         self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
         self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
+        self.new_action.triggered.connect(self.new_member)
+        self.edit_action.triggered.connect(self.edit_member)
+        self.archive_action.triggered.connect(self.archive_member)
+        self.table.addActions([self.new_action, self.edit_action, self.archive_action])
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._update_actions()
         # Enabling sorting above already ran the first query; count what it found.
         self._update_count()
@@ -284,3 +298,56 @@ class MemberListPanel(QWidget):
         selected = self.current_member_id() is not None
         self.edit_action.setEnabled(selected)
         self.archive_action.setEnabled(selected)
+
+    # -- member actions -------------------------------------------------------------------
+    def new_member(self) -> int | None:
+        dialog = MemberDialog(self._members, parent=self)
+        if dialog.exec() != MemberDialog.DialogCode.Accepted:
+            return None
+        self._show_member_after_change(dialog.member_id)
+        return dialog.member_id
+
+    def edit_member(self, member_id: int | None = None) -> None:
+        member_id = member_id if isinstance(member_id, int) else self.current_member_id()
+        if member_id is None:
+            return
+        try:
+            dialog = MemberDialog(self._members, member_id, parent=self)
+        except Exception as exc:
+            show_error(self, _("Edit member"), user_message(exc))
+            return
+        if dialog.exec() == MemberDialog.DialogCode.Accepted:
+            self._show_member_after_change(member_id)
+
+    def archive_member(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        row = self.model.row_at(index.row())
+        answer = QMessageBox.question(
+            self, _("Archive member"),
+            _("Archive {name}? They leave the member list; their contracts and invoices are "
+              "kept.").format(name=row.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._members.set_archived(row.id, True)
+        except Exception as exc:
+            show_error(self, _("Archive member"), user_message(exc))
+            return
+        self.refresh()
+        self.memberChanged.emit(row.id)
+
+    def _show_member_after_change(self, member_id: int) -> None:
+        self.refresh()
+        if self.model.row_of(member_id) < 0:
+            # The member may not match the old search or filter: show everyone.
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.status_filter.blockSignals(True)
+            self.status_filter.setCurrentIndex(STATUSES.index("all"))
+            self.status_filter.blockSignals(False)
+            self.apply_filter()
+        self.select_member(member_id)
+        self.memberChanged.emit(member_id)

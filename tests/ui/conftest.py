@@ -65,3 +65,30 @@ def shot(request):
         widget.grab().save(f"/tmp/shots/{name}.png")
 
     return save
+
+
+@pytest.fixture
+def fake_settings():
+    return fakes.FakeSettings()
+
+
+@pytest.fixture
+def make_services(fake_catalog, fake_invoices, fake_sweep, fake_settings):
+    """Services for the main window over the given fake members (and optional demo)."""
+    from desktop.ui.context import Services
+
+    def make(members, demo=None, **extra):
+        return Services(settings=fake_settings, members=members, catalog=fake_catalog,
+                        contracts=None, invoices=fake_invoices, sweep=fake_sweep,
+                        load_demo=demo.load if demo else None,
+                        is_empty=demo.is_empty if demo else None, **extra)
+
+    return make
+
+
+@pytest.fixture
+def qsettings(tmp_path):
+    """A QSettings in a temporary INI file, so tests never touch the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "frontdesk.ini"), QSettings.Format.IniFormat)

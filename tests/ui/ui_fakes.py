@@ -301,3 +301,46 @@ class FakeSweep:
     def applied_since(self, since: datetime):
         return [Applied(datetime.combine(TODAY, time(9, 0)), TODAY, "activation", 3,
                         "Ada Lovelace", "Private office starts")]
+
+
+class FakeSettings:
+    """SettingsService keeping one SiteSettings; save validates the tax rate like the real one."""
+
+    def __init__(self):
+        from desktop.services.settings import SiteSettings
+
+        self.current = SiteSettings("EUR", "en_IE", "20", None, "Sam")
+        self.saves = []
+
+    def get(self):
+        return self.current
+
+    def save(self, settings):
+        from desktop.services.settings import settings_problems
+
+        problems = settings_problems(settings)
+        if problems:
+            raise ValidationError(problems)
+        self.current = settings
+        self.saves.append(settings)
+        return settings
+
+
+class Demo:
+    """load_demo / is_empty over the fake members: loading adds Ada and 40 people."""
+
+    def __init__(self, members: FakeMembers, gate: threading.Event | None = None):
+        self.members = members
+        self.gate = gate
+        self.loaded_on: list[date] = []
+
+    def is_empty(self) -> bool:
+        return not self.members.members
+
+    def load(self, today: date):
+        if self.gate is not None:
+            self.gate.wait(5)
+        self.loaded_on.append(today)
+        for m in [ada()] + people(40)[1:]:
+            self.members.members[m.id] = m
+        return {"members": 40}

@@ -1,0 +1,107 @@
+"""Plans catalog [planCatalog] and plan dialog (DESIGN.md §2, §6): validation, archive, delete."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.domain.model import ADDON, PLAN
+from desktop.domain.periods import Frequency
+from desktop.ui.plan_catalog import PlanCatalog, PlanTableModel
+from desktop.ui.plan_dialog import PlanDialog
+
+
+def test_plan_model_passes_the_model_tester(qtmodeltester, fake_catalog, formatter):
+    model = PlanTableModel(formatter)
+    model.set_plans(fake_catalog.plans())
+    qtmodeltester.check(model)
+
+
+def test_catalog_lists_plans_then_addons_and_hides_archived(qtbot, fake_catalog, formatter):
+    catalog = PlanCatalog(fake_catalog, formatter)
+    qtbot.addWidget(catalog)
+    table = catalog.table
+    names = [table.model().index(r, 0).data() for r in range(table.model().rowCount())]
+    assert "Old desk" not in names
+    assert names.index("Private office") < names.index("Locker")
+    office = names.index("Private office")
+    assert table.model().index(office, 3).data() == formatter.money(180000)
+    assert table.model().index(office, 4).data() == "every 3 months"
+    assert "40 Meeting room hours" in table.model().index(office, 6).data()
+    catalog.show_archived.setChecked(True)
+    assert table.model().rowCount() == len(fake_catalog.plans())
+
+
+def test_new_plan_dialog_checks_price_and_name_before_ok(qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.name_edit, "Team room")
+    qtbot.keyClicks(dialog.price_edit, "12x")
+    assert "is not an amount" in dialog.problems.message("price")
+    assert dialog.price_edit.property("invalid") is True
+    assert not dialog.ok_button.isEnabled()
+    dialog.price_edit.setText("1200")
+    assert dialog.ok_button.isEnabled()
+    dialog.count_spin.setValue(3)
+    dialog.add_allowance("Meeting room hours", 25)
+    dialog.ok_button.click()
+    assert dialog.result() == PlanDialog.DialogCode.Accepted
+    saved = fake_catalog.items[dialog.plan_id]
+    assert (saved.name, saved.price, saved.frequency) == ("Team room", 120000, Frequency("month", 3))
+    assert dict(saved.allowances) == {"Meeting room hours": 25}
+
+
+def test_duplicate_name_is_shown_next_to_the_name(qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("hot desk")
+    dialog.price_edit.setText("10")
+    before = dict(fake_catalog.items)
+    dialog.ok_button.click()
+    assert fake_catalog.items == before
+    assert dialog.problems.message("name") == "A plan called hot desk already exists."
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_allowance_quantity_must_be_a_whole_number(qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter, fake_catalog.items[2])
+    qtbot.addWidget(dialog)
+    assert dialog.ok_button.isEnabled()
+    dialog.allowance_model.item(0, 1).setText("ten")
+    assert dialog.problems.message("allowances") == (
+        "The allowance Meeting room hours must be a whole number, 0 or more.")
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_editing_keeps_offered_addons_and_one_off_is_for_addons(qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter, fake_catalog.items[2])
+    qtbot.addWidget(dialog)
+    assert dialog.offered_addons() == ("Locker", "Mail handling")
+    assert dialog.one_off_check.isHidden()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(ADDON))
+    assert not dialog.one_off_check.isHidden()
+    dialog.one_off_check.setChecked(True)
+    plan = dialog.plan()
+    assert plan.kind == ADDON and plan.frequency is None and plan.addons == ()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(PLAN))
+    assert dialog.plan().frequency == Frequency("month")
+
+
+def test_archive_and_refused_delete(qtbot, fake_catalog, formatter, monkeypatch):
+    catalog = PlanCatalog(fake_catalog, formatter)
+    qtbot.addWidget(catalog)
+    assert catalog.select_plan(1)
+    catalog.archive_button.click()
+    assert fake_catalog.items[1].archived
+    assert catalog.show_archived.isChecked()
+    assert catalog.archive_button.text() == "Restore"
+    messages = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    catalog.delete_button.click()
+    assert messages == ["This plan was sold; archive it instead."]
+    assert 1 in fake_catalog.items
+    assert catalog.select_plan(7)
+    catalog.delete_button.click()
+    assert 7 not in fake_catalog.items
