@@ -1,0 +1,242 @@
+"""The change plan assistant through ContractService (rules 7, 9, 12, 13, 14, 15, 20).
+
+The two "change now" rows of DESIGN.md's worked examples are replayed end to end: the quote's
+pay now is the amount due of the invoice the change issues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from desktop.services.contracts import ContractService
+from desktop.services.errors import Refused, ValidationError
+from desktop.services.settings import SettingsService
+from service_builders import World
+
+APRIL_11 = date(2024, 4, 11)
+
+
+@pytest.fixture
+def world():
+    return World(APRIL_11)
+
+
+@pytest.fixture
+def service(world):
+    return ContractService(world.db, world.clock)
+
+
+def _paid_april(world, plan, **extra):
+    """A member whose contract on `plan` was invoiced on 1 April for [1 Apr, 1 May)."""
+    member = world.member()
+    contract_id = world.contract(member, plan, date(2024, 4, 1), **extra)
+    world.run_until(member, APRIL_11)
+    return member, contract_id
+
+
+def _lines(invoice_row):
+    return [(line.kind, line.amount) for line in invoice_row.lines]
+
+
+def test_change_now_upgrade_matches_the_worked_example(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    member, contract_id = _paid_april(world, standard)
+    quote = service.quote_change(contract_id, premium.id, "now")
+    assert (quote.label, quote.when, quote.on, quote.no_change) == ("upgrade", "now", APRIL_11, False)
+    assert quote.pay_now == 20000
+    assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 50000)
+
+    new_id = service.change_plan(contract_id, premium.id, "now")
+
+    issued = world.invoices(member)[-1]
+    assert issued.issue_date == APRIL_11
+    assert _lines(issued) == [("unused", -13333), ("plan", 33333)]
+    assert issued.amount_due == quote.pay_now == 20000
+    old, new = service.load(contract_id), service.load(new_id)
+    assert (old.status, old.contract.cancellation_date, old.contract.next_invoice_date) == (
+        "cancelled", APRIL_11, None)
+    assert (new.status, new.contract.plan.name, new.contract.predecessor) == (
+        "active", "Premium", contract_id)
+    assert new.contract.next_invoice_date == date(2024, 5, 1)
+    (change,) = world.plan_changes()
+    assert (change.contract_id, change.old_plan, change.new_plan, change.upgrade) == (
+        new_id, "Standard", "Premium", True)
+    assert (change.old_price, change.new_price, change.date) == (20000, 50000, APRIL_11)
+
+
+def test_change_now_downgrade_matches_the_worked_example(service, world):
+    premium, basic = world.plan("Premium", 50000), world.plan("Basic", 5000)
+    member, contract_id = _paid_april(world, premium)
+    quote = service.quote_change(contract_id, basic.id, "now")
+    assert (quote.label, quote.pay_now) == ("downgrade", 0)
+    service.change_plan(contract_id, basic.id, "now")
+    issued = world.invoices(member)[-1]
+    assert _lines(issued) == [("unused", -33333), ("plan", 3333)]
+    assert issued.total == -30000 and issued.amount_due == quote.pay_now == 0
+    assert world.member_balance(member) == 30000
+    assert world.plan_changes()[0].upgrade is False
+    # The credit pays the next invoices first (rule 17).
+    assert quote.next_billing_amount == 0
+
+
+def test_change_now_with_tax_and_a_deposit_shortfall_still_matches_its_quote(service, world):
+    settings = SettingsService(world.db, world.clock)
+    settings.save(replace(settings.get(), tax_rate="20"))
+    desk = world.plan("Hot desk", 20000, deposit=10000)
+    office = world.plan("Private office", 90000, deposit=50000)
+    member, contract_id = _paid_april(world, desk)
+    quote = service.quote_change(contract_id, office.id, "now", quantity=2)
+    service.change_plan(contract_id, office.id, "now", quantity=2)
+    issued = world.invoices(member)[-1]
+    assert issued.amount_due == quote.pay_now
+    # Deposit shortfall: two offices need 100000, 10000 already held (rule 15).
+    assert ("deposit", 90000) in _lines(issued)
+    # 20 of 30 days: charge 120000, credit -13333 (of 20000 paid); tax 20% of 106667 = 21333.
+    assert ("plan", 120000) in _lines(issued) and ("unused", -13333) in _lines(issued)
+    assert issued.tax == 21333 and issued.amount_due == 106667 + 21333 + 90000
+
+
+def test_change_on_the_next_invoice_date_sets_the_next_plan(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    member, contract_id = _paid_april(world, standard)
+    quote = service.quote_change(contract_id, premium.id, "next_invoice")
+    assert (quote.on, quote.pay_now) == (date(2024, 5, 1), 0)
+    assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 50000)
+    before = len(world.invoices(member))
+    assert service.change_plan(contract_id, premium.id, "next_invoice") == contract_id
+    state = service.load(contract_id)
+    assert state.contract.plan.name == "Standard" and state.contract.next_plan.name == "Premium"
+    assert len(world.invoices(member)) == before  # nothing invoiced now
+    (may,) = world.run_until(member, date(2024, 5, 1))
+    assert may.amount_due == quote.next_billing_amount
+    assert [p.new_plan for p in world.plan_changes()] == ["Premium"]
+
+
+def test_change_on_the_next_invoice_date_with_another_quantity_is_a_new_term_then(service, world):
+    standard = world.plan("Standard", 20000)
+    member, contract_id = _paid_april(world, standard)
+    quote = service.quote_change(contract_id, standard.id, "next_invoice", quantity=3)
+    assert not quote.no_change and quote.next_billing_amount == 60000
+    new_id = service.change_plan(contract_id, standard.id, "next_invoice", quantity=3)
+    new = service.load(new_id)
+    assert (new.status, new.contract.start_date, new.contract.quantity) == (
+        "inactive", date(2024, 5, 1), 3)
+    invoices = world.run_until(member, date(2024, 5, 1))
+    assert [i.amount_due for i in invoices] == [60000]
+
+
+def test_change_on_a_chosen_date_cancels_then_and_starts_a_term_then(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    member, contract_id = _paid_april(world, standard)
+    on = date(2024, 4, 21)
+    quote = service.quote_change(contract_id, premium.id, "date", on=on)
+    assert (quote.on, quote.pay_now, quote.next_billing_date) == (on, 0, on)
+    new_id = service.change_plan(contract_id, premium.id, "date", on=on)
+    assert service.load(new_id).status == "inactive"
+    assert service.load(contract_id).contract.cancellation_date == on
+    (issued,) = world.run_until(member, on)
+    # 10 unused days of April credited, 10 days of Premium charged.
+    assert [(line.kind, line.amount) for line in issued.lines] == [("unused", -6667), ("plan", 16667)]
+    assert issued.amount_due == quote.next_billing_amount
+
+
+def test_a_chosen_date_must_be_given_and_not_past(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    _member, contract_id = _paid_april(world, standard)
+    with pytest.raises(ValidationError, match="Choose the date of the change."):
+        service.quote_change(contract_id, premium.id, "date")
+    before = world.dump()
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        service.change_plan(contract_id, premium.id, "date", on=date(2024, 4, 1))
+    assert world.dump() == before
+
+
+def test_a_selection_that_changes_nothing_says_so_and_cannot_be_applied(service, world):
+    """Rule 14."""
+    locker = world.addon("Locker", 2000)
+    standard = world.plan("Standard", 20000, addons=("Locker",))
+    _member, contract_id = _paid_april(world, standard, addons=(locker,))
+    quote = service.quote_change(contract_id, standard.id, "now", quantity=1,
+                                 addon_ids=(locker.id,))
+    assert quote.no_change
+    before = world.dump()
+    with pytest.raises(Refused, match="This selection would not change the membership."):
+        service.change_plan(contract_id, standard.id, "now", addon_ids=(locker.id,))
+    assert world.dump() == before
+
+
+def test_a_custom_price_blocks_a_switch_on_the_next_invoice_date(service, world):
+    """Rule 9: the option is quoted, applying it is refused; change now (the manual way) works."""
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    member, contract_id = _paid_april(world, standard, custom_price=15000)
+    quote = service.quote_change(contract_id, premium.id, "next_invoice")
+    assert quote.next_billing_amount == 50000
+    before = world.dump()
+    with pytest.raises(Refused, match="has a custom price, so it cannot switch plans automatically"):
+        service.change_plan(contract_id, premium.id, "next_invoice")
+    assert world.dump() == before
+    new_id = service.change_plan(contract_id, premium.id, "now")
+    assert service.load(new_id).contract.custom_price is None
+    # Credit on what was actually paid (15000), charge at the plan's price.
+    assert _lines(world.invoices(member)[-1]) == [("unused", -10000), ("plan", 33333)]
+
+
+def test_add_ons_chosen_in_the_assistant_are_held_by_the_new_term(service, world):
+    locker = world.addon("Locker", 3000)
+    standard = world.plan("Standard", 20000, addons=("Locker",))
+    member, contract_id = _paid_april(world, standard)
+    quote = service.quote_change(contract_id, standard.id, "now", addon_ids=(locker.id,))
+    assert not quote.no_change
+    new_id = service.change_plan(contract_id, standard.id, "now", addon_ids=(locker.id,))
+    held = service.load(new_id).contract.addons
+    assert [(a.addon.name, a.quantity, a.start_date) for a in held] == [("Locker", 1, APRIL_11)]
+    issued = world.invoices(member)[-1]
+    assert issued.amount_due == quote.pay_now
+    assert _lines(issued) == [("unused", -13333), ("plan", 13333), ("addon", 2000)]
+    assert world.plan_changes() == []  # same plan, same quantity: no plan change to record
+
+
+def test_the_options_cover_every_eligible_plan_and_way(service, world):
+    standard = world.plan("Standard", 20000, group="Desks")
+    premium = world.plan("Premium", 50000, group="Desks")
+    world.plan("Office", 90000, group="Offices")
+    _member, contract_id = _paid_april(world, standard)
+    options = service.change_options(contract_id)
+    assert [(o.plan.name, o.when) for o in options] == [
+        (p, w) for p in ("Standard", "Premium") for w in ("now", "next_invoice", "date")]
+    same = [o for o in options if o.plan.id == standard.id]
+    assert all(o.no_change and o.label == "same level" for o in same)
+    now = next(o for o in options if o.plan.id == premium.id and o.when == "now")
+    assert now == service.quote_change(contract_id, premium.id, "now")
+
+
+def test_a_change_after_the_contract_ends_is_not_offered(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    _member, contract_id = _paid_april(world, standard, cancellation=date(2024, 4, 20))
+    whens = {o.when for o in service.change_options(contract_id) if o.plan.id == premium.id}
+    assert whens == {"now", "date"}
+    with pytest.raises(Refused, match="ends on 20 Apr 2024, so it cannot change plans on 1 May 2024"):
+        service.change_plan(contract_id, premium.id, "next_invoice")
+
+
+def test_only_an_active_contract_changes_plan(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    member = world.member()
+    future = world.contract(member, standard, date(2024, 5, 1))
+    with pytest.raises(Refused, match="has not started yet"):
+        service.change_options(future)
+    with pytest.raises(Refused, match="has not started yet"):
+        service.change_plan(future, premium.id, "now")
+
+
+def test_a_plan_outside_the_group_is_refused(service, world):
+    standard = world.plan("Standard", 20000, group="Desks")
+    office = world.plan("Office", 90000, group="Offices")
+    _member, contract_id = _paid_april(world, standard)
+    before = world.dump()
+    with pytest.raises(ValidationError, match="Office is not one of the plans this contract can change to."):
+        service.change_plan(contract_id, office.id, "now")
+    assert world.dump() == before
