@@ -196,6 +196,17 @@ def load_member_state(session: Session, member_id: int) -> MemberState:
     return states[member_id]
 
 
+def load_contracts(session: Session, contract_ids: Iterable[int],
+                   plans: Mapping[int, Plan] | None = None) -> dict[int, Contract]:
+    """Contracts by id as domain values (add-ons and invoiced spans filled); missing ids left out."""
+    plans = load_plans(session) if plans is None else plans
+    ids = sorted(set(contract_ids))
+    found: dict[int, Contract] = {}
+    for chunk in _chunks(ids):
+        found.update((c.id, c) for c in _contracts_where(session, _CONTRACTS.c.id.in_(chunk), plans))
+    return found
+
+
 def load_contract(session: Session, contract_id: int,
                   plans: Mapping[int, Plan] | None = None) -> Contract | None:
     """One contract as a domain value (add-ons and invoiced spans filled), or None."""
@@ -206,7 +217,8 @@ def load_contract(session: Session, contract_id: int,
 
 # Writing a day's result -----------------------------------------------------------------------
 
-def _contract_values(contract: Contract) -> dict:
+def contract_columns(contract: Contract) -> dict:
+    """The contracts-table columns of a domain contract (member and version aside)."""
     return dict(
         plan_id=contract.plan.id,
         next_plan_id=None if contract.next_plan is None else contract.next_plan.id,
@@ -221,7 +233,7 @@ def _contract_values(contract: Contract) -> dict:
     )
 
 
-class _Readable:
+class Readable:
     """Audit values as readable strings, formatted once per distinct value (rule 20)."""
 
     def __init__(self, session: Session) -> None:
@@ -253,8 +265,9 @@ def _same(field: str, old, new) -> bool:
     return old == new
 
 
-def _history_rows(before: Contract | None, after: Contract, readable: _Readable, now: datetime,
-                  who: str) -> list[dict]:
+def contract_audit_rows(before: Contract | None, after: Contract, readable: Readable,
+                        now: datetime, who: str) -> list[dict]:
+    """History rows (as dicts) for the audited fields that differ between two contract states."""
     rows = []
     for field, label in _AUDITED:
         old = None if before is None else getattr(before, field)
@@ -267,7 +280,7 @@ def _history_rows(before: Contract | None, after: Contract, readable: _Readable,
     return rows
 
 
-def _money_history(before: Account | None, after: Account, readable: _Readable, now: datetime,
+def _money_history(before: Account | None, after: Account, readable: Readable, now: datetime,
                    who: str) -> list[dict]:
     rows = []
     for field, label in (("credit_balance", "Credit balance"), ("deposit_held", "Deposit held")):
@@ -311,10 +324,10 @@ def _update_rows(session: Session, model, values_by_id: dict[int, dict],
 
 def _changed_values(before: Contract | None, after: Contract) -> dict:
     """The contract columns that differ from the state apply_day started from."""
-    new = _contract_values(after)
+    new = contract_columns(after)
     if before is None:
         return new
-    old = _contract_values(before)
+    old = contract_columns(before)
     return {name: value for name, value in new.items() if old[name] != value}
 
 
@@ -331,7 +344,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
         return []
     if before is None:
         before = load_member_states(session, {r.account.member for r in results})
-    readable = _Readable(session)
+    readable = Readable(session)
     applied, history, plan_changes = [], [], []
     contracts: dict[int, dict] = {}
     accounts: dict[int, dict] = {}
@@ -346,7 +359,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
             values = _changed_values(old.get(contract.id), contract)
             if values:
                 contracts[contract.id] = values
-            history += _history_rows(old.get(contract.id), contract, readable, now, who)
+            history += contract_audit_rows(old.get(contract.id), contract, readable, now, who)
         old_account = state.account if state else None
         if old_account is None or (old_account.credit_balance, old_account.deposit_held) != (
                 result.account.credit_balance, result.account.deposit_held):
@@ -363,7 +376,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     connection.execute(insert(m.AppliedTransitionRow.__table__), applied)
     _update_rows(session, m.ContractRow, contracts, bump_version=True)
     _update_rows(session, m.MemberRow, accounts, bump_version=False)
-    issued = _insert_invoices(session, [r.invoice for r in results])
+    issued = insert_invoices(session, [r.invoice for r in results])
     if history:
         connection.execute(insert(m.HistoryRow.__table__), history)
     if plan_changes:
@@ -404,8 +417,11 @@ def _highest_number(session: Session) -> int:
         width += 1
 
 
-def _insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:
-    """Insert the invoices with consecutive numbers and their lines; returns them numbered."""
+def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:
+    """Insert the invoices (None entries skipped) with consecutive numbers and their lines.
+
+    Returns the list with each invoice numbered. Money held by the member is the caller's.
+    """
     wanted = [inv for inv in invoices if inv is not None]
     if not wanted:
         return list(invoices)
@@ -462,7 +478,7 @@ def save_contract(session: Session, contract: Contract) -> m.ContractRow:
             from desktop.services.errors import NotFound
 
             raise NotFound("This contract no longer exists.")
-    values = _contract_values(contract)
+    values = contract_columns(contract)
     for name, value in values.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
