@@ -471,6 +471,7 @@ class ContractEditor(QWidget):
     def _guard_answered(self, _result: int) -> None:
         box, self._guard = self._guard, None
         clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+        box.setParent(None)  # gone at once: a second close asks with a fresh box
         box.deleteLater()
         if clicked == QMessageBox.Save and not self.save():
             return

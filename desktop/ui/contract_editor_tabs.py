@@ -141,7 +141,7 @@ class GeneralTab(QWidget):
         form.addRow(_("Notes"), self.notes_edit)
         align_labels(form)
 
-        self.plan_combo.activated.connect(self._plan_chosen)
+        self.plan_combo.currentIndexChanged.connect(self._plan_chosen)
         self.price_edit.textEdited.connect(self._price_typed)
         self.quantity_spin.valueChanged.connect(lambda v: self.edited.emit({"quantity": v}))
         self.next_plan_combo.currentIndexChanged.connect(self._next_plan_chosen)

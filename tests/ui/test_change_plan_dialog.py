@@ -1,0 +1,177 @@
+"""The change-plan assistant on the real services (DESIGN.md §6, rules 9, 12, 13, 14)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QPushButton, QRadioButton, QSpinBox, QTableView
+
+from desktop.ui.change_plan_comparison import ComparisonModel
+from desktop.ui.change_plan_dialog import ChangePlanDialog
+from desktop.ui.contract_editor import ContractEditor
+from editor_fakes import EditorWorld
+
+
+@pytest.fixture
+def world():
+    return EditorWorld()
+
+
+@pytest.fixture
+def open_dialog(qtbot, world, formatter):
+    def make(contract_id):
+        dialog = ChangePlanDialog(world.contracts, world.catalog, formatter, contract_id)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+
+    return make
+
+
+def child(widget, kind, name):
+    found = widget.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def select_plan(dialog, name: str) -> None:
+    plans = child(dialog, QListWidget, "planList")
+    rows = [r for r in range(plans.count()) if plans.item(r).text().startswith(name)]
+    assert rows, name
+    plans.setCurrentRow(rows[0])
+
+
+def table(dialog) -> dict[tuple[str, str], str]:
+    """The comparison as {(row caption, column caption): text}."""
+    model = child(dialog, QTableView, "comparisonTable").model()
+    return {(model.headerData(r, Qt.Vertical), model.headerData(c, Qt.Horizontal)):
+            model.index(r, c).data()
+            for r in range(model.rowCount()) for c in range(model.columnCount())}
+
+
+def test_lists_the_plans_of_the_group_with_labels(open_dialog, world):
+    dialog = open_dialog(world.active)
+    plans = child(dialog, QListWidget, "planList")
+    texts = [plans.item(r).text().split("\n")[0] for r in range(plans.count())]
+    assert texts == ["Hot desk — downgrade", "Dedicated desk — current plan",
+                     "Private office — upgrade"]
+    assert plans.currentItem().text().startswith("Hot desk")  # not the current plan
+
+
+def test_same_plan_same_quantity_is_no_change(qtbot, open_dialog, world):
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Dedicated desk")
+    message = child(dialog, QLabel, "noChangeMessageText")
+    assert message.isVisible()
+    assert message.text() == "This selection would not change the membership."
+    apply = child(dialog, QPushButton, "applyButton")
+    assert not apply.isEnabled()
+    addons = child(dialog, QListWidget, "addonList")
+    assert [addons.item(r).text() for r in range(addons.count())] == \
+        ["Locker · €15.00", "Mail handling · €20.00"]
+    addons.item(1).setCheckState(Qt.Checked)  # a new add-on is a change
+    qtbot.waitUntil(lambda: not message.isVisible())
+    assert apply.isEnabled()
+    assert dialog.addon_ids() == (world.mail.id,)
+
+
+def test_pay_now_and_next_billing_for_each_when_side_by_side(open_dialog, world, formatter):
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Private office")
+    dialog.quote_now()
+    shown = table(dialog)
+    for when, caption in (("now", "Now"), ("next_invoice", "On the next invoice date")):
+        quote = world.contracts.quote_change(world.active, world.office.id, when, None, 1, ())
+        assert shown[("Pay now", caption)] == formatter.money(quote.pay_now)
+        assert shown[("Next billing date", caption)] == formatter.date(quote.next_billing_date)
+        assert shown[("Next billing amount", caption)] == \
+            formatter.money(quote.next_billing_amount)
+    # Now: unused Dedicated desk credited, Private office charged to 1 Apr, plus tax (rule 12).
+    now = world.contracts.quote_change(world.active, world.office.id, "now", None, 1, ())
+    assert now.pay_now > 0
+    assert shown[("Takes effect", "On the next invoice date")] == formatter.date(date(2026, 4, 1))
+    assert "On 11 Mar 2026" in {key[1] for key in shown}
+
+
+def test_comparison_model(qtmodeltester, open_dialog, world):
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Private office")
+    dialog.quote_now()
+    model = child(dialog, QTableView, "comparisonTable").model()
+    assert isinstance(model, ComparisonModel) and model.columnCount() == 3
+    qtmodeltester.check(model)
+
+
+def test_apply_on_the_next_invoice_date_schedules_the_switch(qtbot, open_dialog, world):
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Private office")
+    child(dialog, QRadioButton, "whenNextInvoiceRadio").setChecked(True)
+    with qtbot.waitSignal(dialog.applied) as applied:
+        qtbot.mouseClick(child(dialog, QPushButton, "applyButton"), Qt.LeftButton)
+    assert applied.args == [world.active]
+    assert world.stored(world.active).next_plan.name == "Private office"
+    assert child(dialog, QLabel, "changeResultText").text() == \
+        "Scheduled: the contract switches to Private office on 1 April 2026."
+    assert not child(dialog, QPushButton, "applyButton").isVisible()
+
+
+def test_apply_now_starts_the_new_term_and_says_what_was_paid(qtbot, open_dialog, world,
+                                                              formatter):
+    quote = world.contracts.quote_change(world.active, world.office.id, "now", None, 2, ())
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Private office")
+    child(dialog, QSpinBox, "changeQuantitySpin").setValue(2)
+    dialog.quote_now()
+    with qtbot.waitSignal(dialog.applied) as applied:
+        dialog.apply()
+    term = world.stored(applied.args[0])
+    assert (term.plan.name, term.quantity, term.predecessor) == ("Private office", 2,
+                                                                 world.active)
+    assert world.stored(world.active).cancellation_date == date(2026, 3, 10)
+    assert formatter.money(quote.pay_now) in child(dialog, QLabel, "changeResultText").text()
+
+
+def test_a_date_in_the_past_cannot_be_applied(qtbot, open_dialog, world):
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Private office")
+    child(dialog, QDateEdit, "changeDateEdit").setDate(QDate(2026, 3, 1))
+    assert child(dialog, QRadioButton, "whenDateRadio").isChecked()
+    dialog.quote_now()
+    assert child(dialog, QLabel, "changeMessageText").text() == \
+        "The change date cannot be in the past."
+    assert not child(dialog, QPushButton, "applyButton").isEnabled()
+    assert table(dialog)[("Pay now", "On 1 Mar 2026")] == "—"
+
+
+def test_custom_price_cannot_switch_on_the_next_invoice_date(open_dialog, world):
+    dialog = open_dialog(world.custom)
+    select_plan(dialog, "Private office")
+    child(dialog, QRadioButton, "whenNextInvoiceRadio").setChecked(True)
+    assert "custom price" in child(dialog, QLabel, "changeMessageText").text()
+    assert not child(dialog, QPushButton, "applyButton").isEnabled()
+    child(dialog, QRadioButton, "whenNowRadio").setChecked(True)
+    assert child(dialog, QPushButton, "applyButton").isEnabled()
+
+
+def test_editor_opens_the_assistant_and_reloads_after_apply(qtbot, world, formatter):
+    editor = ContractEditor(world.contracts, world.catalog, formatter, world.active)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.mouseClick(child(editor, QPushButton, "changePlanButton"), Qt.LeftButton)
+    dialog = child(editor, ChangePlanDialog, "changePlanDialog")
+    select_plan(dialog, "Private office")
+    child(dialog, QRadioButton, "whenNextInvoiceRadio").setChecked(True)
+    with qtbot.waitSignals([editor.saved, editor.planChanged]):
+        dialog.apply()
+    assert editor.draft().next_plan.name == "Private office"
+    assert not editor.is_dirty()
+
+
+def test_assistant_screenshot(qtbot, open_dialog, world, shot):
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Private office")
+    dialog.quote_now()
+    shot(dialog, "change_plan_dialog")
+    assert dialog.grab().height() >= dialog.minimumHeight()
