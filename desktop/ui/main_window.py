@@ -66,7 +66,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.splitter.addWidget(self.members_panel)
         self.splitter.addWidget(self.member_page)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 760])
+        self.splitter.setSizes([580, 700])
         self.splitter.setChildrenCollapsible(False)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
         self.plan_catalog = PlanCatalog(services.catalog, formatter)
@@ -88,6 +88,7 @@ class MainWindow(WindowActions, QMainWindow):
 
         self.status_label = QLabel(_("Checking due transitions…"), objectName="transitionStatus")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
 

@@ -127,7 +127,8 @@ class MemberListModel(QAbstractTableModel):
         if role == _ROW.DisplayRole:
             return self._display(row, column)
         if role == _ROW.ToolTipRole:
-            return row.email or None
+            # Elided company and plan names read in full on hover; elsewhere the email.
+            return (self._display(row, column) if column in (1, 2) else row.email) or None
         if role == _ROW.TextAlignmentRole and column == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.MemberIdRole:
@@ -174,7 +175,7 @@ class MemberListPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.set_column_modes(0, fixed={1: 120, 2: 110, 3: 72, 4: 100})
+        self.table.set_column_modes(0, fixed={1: 110, 2: 100})
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)

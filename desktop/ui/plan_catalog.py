@@ -150,7 +150,8 @@ class PlanCatalog(QWidget):
                                               "New plan; add-ons come after."))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicatorShown(False)
+        # No column sort until one is clicked: the model's own order (plans, group, name).
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.set_column_modes(6, fixed={7: 180})
         self.table.doubleClicked.connect(self.edit_selected)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)

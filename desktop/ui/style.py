@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
 STYLE_PATH = Path(__file__).with_name("style.qss")
 
@@ -23,7 +23,19 @@ def apply_style(app: QApplication) -> None:
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
-    """Set or clear the `invalid` property and re-polish so the style sheet picks it up."""
+    """Set or clear the `invalid` property and re-polish so the style sheet picks it up.
+
+    Spin boxes and combo boxes are outlined through their text field, so their arrows keep
+    the platform look.
+    """
+    if isinstance(widget, (QAbstractSpinBox, QComboBox)):
+        inner = widget.findChild(QLineEdit)
+        if inner is not None:
+            _set_invalid(inner, invalid)
+    _set_invalid(widget, invalid)
+
+
+def _set_invalid(widget: QWidget, invalid: bool) -> None:
     if bool(widget.property(INVALID)) == invalid:
         return
     widget.setProperty(INVALID, invalid)

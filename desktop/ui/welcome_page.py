@@ -54,6 +54,7 @@ class WelcomePage(QWidget):
         self.progress.setMaximumHeight(8)
         self.progress.hide()
         self.status = label("", "muted", wrap=True)
+        self.status.hide()
         self.error = label("", "formError", wrap=True)
         self.error.hide()
         self.sample_button.clicked.connect(self.load_sample)
@@ -94,18 +95,19 @@ class WelcomePage(QWidget):
         self.error.hide()
         self.progress.show()
         self.status.setText(_("Creating plans, members, contracts and their invoices…"))
+        self.status.show()
         self._job = run_in_background(self._load_sample, self._loaded, self._failed)
 
     def _loaded(self, summary: Any) -> None:
         self._job = None
         self.progress.hide()
-        self.status.setText("")
+        self.status.hide()
         self.finished.emit(summary)
 
     def _failed(self, exc: BaseException) -> None:
         self._job = None
         self.progress.hide()
-        self.status.setText("")
+        self.status.hide()
         self.error.setText(_("The sample data could not be loaded: {reason}").format(
             reason=user_message(exc)))
         self.error.show()

@@ -65,13 +65,15 @@ class TableView(QTableView):
     def empty_text(self) -> str:
         return self._empty_text
 
-    def set_column_modes(self, stretch: int, *, fixed: dict[int, int] | None = None) -> None:
-        """Stretch one column, size the others to their contents (or a fixed width)."""
+    def set_column_modes(self, stretch: int | tuple[int, ...], *,
+                         fixed: dict[int, int] | None = None) -> None:
+        """Stretch some columns, size the others to their contents (or a fixed width)."""
+        stretch = (stretch,) if isinstance(stretch, int) else stretch
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
         model = self.model()
         for column in range(model.columnCount() if model else 0):
-            if column == stretch:
+            if column in stretch:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             elif fixed and column in fixed:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

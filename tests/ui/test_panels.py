@@ -1,0 +1,100 @@
+"""Transitions tab, Invoices tab, preferences and the welcome page (DESIGN.md §6, issue 4)."""
+
+from __future__ import annotations
+
+import ui_fakes as fakes
+
+from desktop.ui.invoices_page import InvoiceListModel, InvoicesPage
+from desktop.ui.preferences_dialog import PreferencesDialog
+from desktop.ui.transitions_panel import TransitionsPanel, TransitionTableModel
+from desktop.ui.welcome_page import WelcomePage
+
+
+def test_transition_models_pass_the_model_tester(qtmodeltester, fake_sweep, formatter, clock):
+    due = TransitionTableModel(formatter, with_amount=True)
+    due.set_rows(fake_sweep.forecast(clock.today()))
+    qtmodeltester.check(due)
+    applied = TransitionTableModel(formatter, with_amount=False)
+    applied.set_rows(fake_sweep.applied_since(clock.now()))
+    qtmodeltester.check(applied)
+
+
+def test_transitions_panel_lists_applied_and_due(qtbot, fake_sweep, formatter, clock):
+    panel = TransitionsPanel(fake_sweep, formatter, clock)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.refreshed, timeout=3000):
+        panel.refresh()
+    due = panel.due_table.model()
+    assert due.rowCount() == 2
+    first = [due.index(0, c).data() for c in range(5)]
+    item = fake_sweep.forecast(clock.today())[0]
+    assert first == [formatter.date(item.date), "Ada Lovelace", "Renewal",
+                     "Dedicated desk renews", formatter.money(35000)]
+    assert due.index(1, 4).data() == formatter.money(-4516)
+    applied = panel.applied_table.model()
+    assert [applied.index(0, c).data() for c in range(4)] == [
+        formatter.date(clock.today()), "Ada Lovelace", "Activation", "Private office starts"]
+    assert "2 due in the next 30 days" in panel.summary.text()
+
+
+def test_transitions_panel_says_when_nothing_is_due(qtbot, fake_sweep, formatter, clock):
+    fake_sweep.forecast = lambda as_of, days=30: []
+    panel = TransitionsPanel(fake_sweep, formatter, clock)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.refreshed, timeout=3000):
+        panel.refresh()
+    assert panel.due_model.rowCount() == 0
+    assert panel.due_table.empty_text() == "Nothing falls due in the next 30 days."
+
+
+def test_invoices_page_falls_back_to_member_invoices(qtbot, ada_members, fake_invoices, formatter):
+    page = InvoicesPage(fake_invoices, ada_members, formatter)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=3000):
+        page.refresh()
+    model = page.table.model()
+    assert model.rowCount() == 2
+    assert [model.index(0, c).data() for c in range(5)] == [
+        "2026-0007", "Ada Lovelace", formatter.date(fakes.ada().invoices[0].issue_date),
+        formatter.money(43800), formatter.money(43800)]
+
+
+def test_invoice_list_model(qtmodeltester, ada_members, formatter):
+    model = InvoiceListModel(formatter, with_member=True)
+    model.set_rows(ada_members.get(1).invoices)
+    qtmodeltester.check(model)
+
+
+def test_preferences_validate_tax_rate_and_currency(qtbot, fake_settings):
+    dialog = PreferencesDialog(fake_settings)
+    qtbot.addWidget(dialog)
+    assert dialog.ok_button.isEnabled()
+    dialog.tax_edit.setText("120")
+    assert dialog.problems.message("tax_rate") == '"120" is not a tax rate between 0 and 100.'
+    assert not dialog.ok_button.isEnabled()
+    dialog.tax_edit.setText("8.5")
+    dialog.currency_combo.setCurrentText("EURO")
+    assert "EURO" in dialog.problems.message("currency")
+    assert dialog.currency_combo.property("invalid") is True
+    dialog.ok_button.click()
+    assert fake_settings.saves == []
+    dialog.currency_combo.setCurrentText("CHF")
+    dialog.billing_day_spin.setValue(1)
+    dialog.operator_edit.setText("Robin")
+    dialog.ok_button.click()
+    saved = fake_settings.saves[-1]
+    assert (saved.currency, saved.tax_rate, saved.billing_day, saved.operator) == (
+        "CHF", "8.5", 1, "Robin")
+
+
+def test_welcome_page_reports_a_failed_load_and_lets_you_retry(qtbot):
+    def broken():
+        raise ValueError("The database is not empty.")
+
+    page = WelcomePage(broken)
+    qtbot.addWidget(page)
+    page.sample_button.click()
+    qtbot.waitUntil(lambda: not page.loading, timeout=3000)
+    assert page.error.text() == ("The sample data could not be loaded: "
+                                 "The database is not empty.")
+    assert page.sample_button.isEnabled() and page.empty_button.isEnabled()
