@@ -11,7 +11,7 @@ from desktop.domain.contracts import effective_cancellation
 from desktop.domain.model import Contract
 from desktop.domain.periods import is_boundary, period_containing
 from desktop.i18n import _
-from desktop.ui.contract_editor_tabs import EditorContext, _Blocked, align_labels, form_layout
+from desktop.ui.contract_editor_tabs import EditorContext, Blocked, align_labels, form_layout
 from desktop.ui.contract_editor_widgets import (FieldMessage, date_edit, field_block, from_qdate,
                                                 styled_label, to_qdate)
 
@@ -86,7 +86,7 @@ class CancellationTab(QWidget):
     def update_derived(self, draft: Contract, ctx: EditorContext) -> None:
         self._draft = draft
         cancelled = draft.cancellation_date is not None
-        with _Blocked(self.cancel_check, self.date_edit, self.prorate_check):
+        with Blocked(self.cancel_check, self.date_edit, self.prorate_check):
             self.cancel_check.setChecked(cancelled)
             self.date_edit.setDate(to_qdate(draft.cancellation_date or default_cancellation(draft)))
             self.prorate_check.setChecked(draft.prorate_last_invoice)
@@ -131,7 +131,7 @@ class CancellationTab(QWidget):
     def _date_changed(self, qdate) -> None:
         # A date typed (or set by a test or script) means the contract is to be cancelled.
         if not self.cancel_check.isChecked():
-            with _Blocked(self.cancel_check):
+            with Blocked(self.cancel_check):
                 self.cancel_check.setChecked(True)
             self.date_edit.setEnabled(True)
         self.edited.emit({"cancellation_date": from_qdate(qdate)})
@@ -189,7 +189,7 @@ class NewTermTab(QWidget):
         self.update_derived(draft, ctx)
 
     def update_derived(self, draft: Contract, ctx: EditorContext) -> None:
-        with _Blocked(self.prorate_check):
+        with Blocked(self.prorate_check):
             self.prorate_check.setChecked(draft.prorate_first_invoice)
         self.effect.setText(self._effect(draft, ctx))
 

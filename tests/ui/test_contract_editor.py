@@ -430,3 +430,21 @@ def test_editor_screenshots(qtbot, open_editor, world, shot):
     qtbot.waitUntil(lambda: editor.preview.findChild(QLabel, "previewDue0") is not None)
     shot(editor, "contract_editor")
     assert editor.grab().width() == 1100
+
+
+def test_new_term_opens_through_the_window_factory_when_given(qtbot, world, formatter):
+    opened = []
+
+    def factory(contract_id):
+        editor = ContractEditor(world.contracts, world.catalog, formatter, contract_id)
+        qtbot.addWidget(editor)
+        opened.append(editor)
+        return editor
+
+    editor = ContractEditor(world.contracts, world.catalog, formatter, world.custom,
+                            open_contract=factory)
+    qtbot.addWidget(editor)
+    editor._create_new_term(date(2026, 4, 1))
+    assert [e.contract_id for e in opened] == [editor.new_term_editor.contract_id]
+    assert opened[0].tabs.currentWidget() is opened[0].new_term
+    assert world.stored(opened[0].contract_id).custom_price == 30000  # rule 10 copies it
