@@ -10,10 +10,13 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.services.contracts import ContractService
 from desktop.services.errors import Refused, ValidationError
 from desktop.services.settings import SettingsService
+from desktop.storage import models as m
 from service_builders import World
 
 APRIL_11 = date(2024, 4, 11)
@@ -240,3 +243,36 @@ def test_a_plan_outside_the_group_is_refused(service, world):
     with pytest.raises(ValidationError, match="Office is not one of the plans this contract can change to."):
         service.change_plan(contract_id, office.id, "now")
     assert world.dump() == before
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries({
+    "price": st.integers(0, 90000), "target_price": st.integers(0, 90000),
+    "day": st.integers(2, 30), "quantity": st.integers(1, 3), "tax_rate": st.sampled_from(["0", "20"]),
+    "credit": st.integers(0, 40000), "deposit": st.sampled_from([0, 5000]),
+    "target_deposit": st.sampled_from([0, 5000, 20000]), "prorate_first": st.booleans(),
+}))
+def test_pay_now_is_always_the_amount_due_of_the_invoice_the_change_issues(case):
+    """Rule 12: the quote and the applied change run the same code."""
+    day = date(2024, 4, case["day"])
+    world = World(day)
+    service = ContractService(world.db, world.clock)
+    settings_service = SettingsService(world.db, world.clock)
+    settings_service.save(replace(settings_service.get(), tax_rate=case["tax_rate"]))
+    current = world.plan("Current", case["price"], deposit=case["deposit"])
+    target = world.plan("Target", case["target_price"], deposit=case["target_deposit"])
+    member = world.member()
+    contract_id = world.contract(member, current, date(2024, 4, 1),
+                                 prorate_first=case["prorate_first"])
+    world.run_until(member, day)
+    with world.db.write() as session:
+        session.get(m.MemberRow, member).credit_balance = case["credit"]
+    quote = service.quote_change(contract_id, target.id, "now", quantity=case["quantity"])
+    before = len(world.invoices(member))
+    new_id = service.change_plan(contract_id, target.id, "now", quantity=case["quantity"])
+    issued = world.invoices(member)[before:]
+    assert [i.issue_date for i in issued] == [day]
+    assert issued[0].amount_due == quote.pay_now
+    (may,) = world.run_until(member, date(2024, 5, 1))
+    assert (date(2024, 5, 1), may.amount_due) == (quote.next_billing_date, quote.next_billing_amount)
+    assert service.load(new_id).contract.quantity == case["quantity"]
