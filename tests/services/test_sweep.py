@@ -1,0 +1,206 @@
+"""The sweep through the database: catch-up (rule 18), money (rules 15, 17), preview == invoice.
+
+Exactly-once behaviour (rule 19: twice, two processes, failures, crashes) is in
+test_sweep_safety.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from desktop.domain.model import Invoice, Line
+from desktop.domain.transitions import simulate
+from desktop.services.clock import FixedClock
+from desktop.services.demo import load_demo
+from desktop.services.ledger import load_contract, load_member_state, save_contract
+from desktop.services.sweep import SweepService
+from desktop.storage import models as m
+
+
+def invoices_of(db, member_id: int) -> list[Invoice]:
+    """The member's invoices as domain values (numbers left out), oldest first."""
+    with db.session() as session:
+        rows = session.scalars(select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
+                               .order_by(m.InvoiceRow.issue_date, m.InvoiceRow.id)).all()
+        return [Invoice(member_id, r.issue_date,
+                        tuple(Line(l.kind, l.description, l.amount, l.contract_id, l.period_start,
+                                   l.period_end, l.days, l.period_days) for l in r.lines),
+                        r.subtotal, r.tax, r.total, r.credit_applied, r.amount_due)
+                for r in rows]
+
+
+def account_of(db, member_id: int) -> tuple[int, int]:
+    with db.session() as session:
+        row = session.get(m.MemberRow, member_id)
+        return row.credit_balance, row.deposit_held
+
+
+def test_catch_up_issues_each_month_on_its_own_date_and_switches_on_the_right_one(
+        db, clock, catalog, add_member, add_contract):
+    """Rule 18: a machine off for eleven months issues the eleven invoices, and the plan switch
+    (rule 7) happens on the first invoice date after it was scheduled."""
+    ada = add_member("Ada Lovelace")
+    contract_id = add_contract(ada, catalog["Hot desk"], start=date(2023, 1, 1))
+    sweep = SweepService(db, clock)
+    first = sweep.apply_due(date(2023, 1, 15))
+    assert [t.kind for t in first.applied] == ["activation"]
+    with db.write() as session:  # the desk schedules a switch in January
+        contract = load_contract(session, contract_id)
+        save_contract(session, contract.with_changes(next_plan=catalog["Dedicated desk"]))
+
+    report = sweep.apply_due(date(2023, 12, 31))
+
+    assert report.invoices_issued == 11 and not report.failed
+    invoices = invoices_of(db, ada)
+    assert [i.issue_date for i in invoices] == [date(2023, month, 1) for month in range(1, 13)]
+    assert [i.lines[0].description for i in invoices] == ["Hot desk"] + ["Dedicated desk"] * 11
+    assert [i.lines[0].amount for i in invoices] == [20000] + [35000] * 11
+    assert all(i.lines[0].period_start == i.issue_date for i in invoices)
+    assert len(invoices[1].lines) == 1  # rule 15: only a first invoice charges a deposit
+    with db.session() as session:
+        changes = session.scalars(select(m.PlanChangeRow)).all()
+        assert [(c.date, c.old_plan, c.new_plan, c.upgrade) for c in changes] == [
+            (date(2023, 2, 1), "Hot desk", "Dedicated desk", True)]
+        row = session.get(m.ContractRow, contract_id)
+        assert (row.next_invoice_date, row.next_event_date) == (date(2024, 1, 1), date(2024, 1, 1))
+        applied = session.scalars(select(m.AppliedTransitionRow.date)
+                                  .order_by(m.AppliedTransitionRow.date)).all()
+        assert applied == [date(2023, month, 1) for month in range(1, 13)]
+
+
+def test_catch_up_over_quarters_and_a_cancellation(db, clock, catalog, add_member, add_contract):
+    member = add_member("Grace Hopper")
+    add_contract(member, catalog["Team office"], start=date(2023, 1, 31),
+                 cancellation_date=date(2023, 10, 15), prorate_last_invoice=True)
+    report = SweepService(db, clock).apply_due(date(2023, 12, 31))
+    invoices = invoices_of(db, member)
+    # Rule 2: boundaries counted from the anchor (Jan 31 -> Apr 30 -> Jul 31 -> Oct 31).
+    assert [i.issue_date for i in invoices] == [date(2023, 1, 31), date(2023, 4, 30),
+                                                date(2023, 7, 31), date(2023, 10, 15)]
+    assert [t.kind for t in report.applied] == ["activation", "renewal", "renewal", "cancellation"]
+    # Rule 6 (C > N, toggle on): the last invoice covers [Jul 31, Oct 15) of the 92-day quarter.
+    last = invoices[2].lines[0]
+    assert (last.period_start, last.period_end, last.days, last.period_days, last.amount) == (
+        date(2023, 7, 31), date(2023, 10, 15), 76, 92, 148696)  # 180000 x 76 / 92 = 148695.65
+    assert [(l.kind, l.amount) for l in invoices[3].lines] == [("deposit_refund", -100000)]
+
+
+def test_deposit_refund_tax_and_credit_balance(db, clock, catalog, add_member, add_contract,
+                                               set_tax_rate):
+    """Rules 15 and 17 through the sweep, with the amounts worked out by hand."""
+    set_tax_rate("20")
+    member = add_member("Emmy Noether")
+    add_contract(member, catalog["Dedicated desk"], start=date(2024, 1, 1),
+                 cancellation_date=date(2024, 3, 1))
+    sweep = SweepService(db, clock)
+    sweep.apply_due(date(2024, 3, 5))
+    first, second, last = invoices_of(db, member)
+    assert [(l.kind, l.amount) for l in first.lines] == [("plan", 35000), ("deposit", 20000)]
+    assert (first.subtotal, first.tax, first.total, first.amount_due) == (55000, 7000, 62000, 62000)
+    assert (second.total, second.amount_due) == (42000, 42000)
+    assert [(l.kind, l.amount) for l in last.lines] == [("deposit_refund", -20000)]
+    assert (last.tax, last.total, last.credit_applied, last.amount_due) == (0, -20000, 0, 0)
+    assert account_of(db, member) == (20000, 0)
+
+    add_contract(member, catalog["Hot desk"], start=date(2024, 3, 15))
+    sweep.apply_due(date(2024, 3, 20))
+    after = invoices_of(db, member)[-1]
+    assert (after.subtotal, after.tax, after.total) == (20000, 4000, 24000)
+    assert (after.credit_applied, after.amount_due) == (20000, 4000)
+    assert account_of(db, member) == (0, 0)
+
+
+def test_deposit_stays_held_while_another_contract_is_open(db, clock, catalog, add_member,
+                                                           add_contract):
+    member = add_member("Mary Somerville")
+    add_contract(member, catalog["Private office"], start=date(2024, 1, 1),
+                 cancellation_date=date(2024, 2, 1))
+    add_contract(member, catalog["Dedicated desk"], start=date(2024, 2, 1))
+    SweepService(db, clock).apply_due(date(2024, 2, 1))
+    invoices = invoices_of(db, member)
+    assert [(l.kind, l.amount) for l in invoices[0].lines] == [("plan", 60000), ("deposit", 50000)]
+    # The desk needs 20000, 50000 is held: no shortfall, no refund (rule 15).
+    assert [(l.kind, l.amount) for l in invoices[1].lines] == [("plan", 35000)]
+    assert account_of(db, member) == (0, 50000)
+
+
+def test_preview_equals_the_invoices_the_sweep_issues(db):
+    """§1 / rule 18: simulate() from load_member_state before sweeping == what the sweep wrote."""
+    today = date(2024, 6, 10)
+    load_demo(db, today, members=60, seed=7)
+    until = today + timedelta(days=120)
+    with db.session() as session:
+        members = session.scalars(select(m.MemberRow.id)).all()
+        previews = {}
+        for member in members:
+            state = load_member_state(session, member)
+            results = simulate(state.account, state.contracts, state.settings, until)
+            previews[member] = ([r.invoice for r in results if r.invoice is not None],
+                                results[-1].account if results else state.account)
+        before = {member: len(invoices_of(db, member)) for member in members}
+    SweepService(db, FixedClock(until, datetime(2024, 10, 8, 9))).apply_due(until)
+    kinds = set()
+    for member in members:
+        issued = invoices_of(db, member)[before[member]:]
+        expected, account = previews[member]
+        assert issued == expected, f"member {member}"
+        assert account_of(db, member) == (account.credit_balance, account.deposit_held)
+        kinds |= {line.kind for invoice in issued for line in invoice.lines}
+    assert {"plan", "addon", "unused", "deposit_refund"} <= kinds  # the scenarios were varied
+
+
+def test_forecast_lists_what_falls_due_with_its_invoice_amount(db, clock, catalog, add_member,
+                                                               add_contract, set_tax_rate):
+    set_tax_rate("20")
+    ada = add_member("Ada Lovelace")
+    add_contract(ada, catalog["Hot desk"], start=date(2024, 1, 1))
+    grace = add_member("Grace Hopper")
+    add_contract(grace, catalog["Virtual office"], start=date(2024, 1, 20),
+                 cancellation_date=date(2024, 2, 20))
+    sweep = SweepService(db, clock)
+    sweep.apply_due(date(2024, 1, 1))
+
+    items = sweep.forecast(date(2024, 1, 10), days=30)
+
+    assert [(i.date, i.member_name, i.kind, i.amount) for i in items] == [
+        (date(2024, 1, 20), "Grace Hopper", "activation", 10800),
+        (date(2024, 2, 1), "Ada Lovelace", "renewal", 24000)]
+    assert len(invoices_of(db, grace)) == 0  # nothing written
+
+
+def test_last_run_and_applied_since(db, catalog, add_member, add_contract):
+    clock = FixedClock(date(2024, 2, 1), datetime(2024, 2, 1, 9, 30))
+    sweep = SweepService(db, clock)
+    assert sweep.last_run() is None
+    member = add_member("Ada Lovelace")
+    contract = add_contract(member, catalog["Hot desk"], start=date(2024, 1, 1))
+    sweep.apply_due(date(2024, 2, 1))
+    run = sweep.last_run()
+    assert (run.ran_at, run.as_of, run.applied, run.invoices_issued, run.failed) == (
+        datetime(2024, 2, 1, 9, 30), date(2024, 2, 1), 2, 2, 0)
+    rows = sweep.applied_since(datetime(2024, 2, 1))
+    assert [(r.date, r.kind, r.contract_id, r.member_name) for r in rows] == [
+        (date(2024, 1, 1), "activation", contract, "Ada Lovelace"),
+        (date(2024, 2, 1), "renewal", contract, "Ada Lovelace")]
+    assert sweep.applied_since(datetime(2024, 2, 2)) == []
+    clock.set(date(2024, 2, 2), datetime(2024, 2, 2, 8))
+    sweep.apply_due(date(2024, 2, 2))
+    sweep.apply_due(date(2024, 2, 2))
+    with db.session() as session:  # idle runs after an idle run update one row
+        assert len(session.scalars(select(m.SweepRunRow)).all()) == 2
+    assert sweep.last_run().as_of == date(2024, 2, 2)
+
+
+def test_the_sweep_writes_an_audit_row_per_change(db, clock, catalog, add_member, add_contract):
+    """Rule 20: who = system, what changed, old and new values."""
+    member = add_member("Ada Lovelace")
+    contract = add_contract(member, catalog["Hot desk"], start=date(2024, 1, 1))
+    SweepService(db, clock).apply_due(date(2024, 1, 1))
+    with db.session() as session:
+        rows = session.scalars(select(m.HistoryRow).where(m.HistoryRow.contract_id == contract)
+                               .where(m.HistoryRow.who == "system")).all()
+        assert [(r.field, r.old_value, r.new_value) for r in rows] == [
+            ("Next invoice date", "1 Jan 2024", "1 Feb 2024")]
+        assert session.get(m.ContractRow, contract).version == 2  # editors see the change
