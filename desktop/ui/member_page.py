@@ -102,6 +102,14 @@ class ContractTableModel(QAbstractTableModel):
         return None
 
 
+def _fit_rows(table: TableView, rows: int, least: int = 2, most: int = 8) -> None:
+    """Size a table to its rows (between least and most) so the space left goes to invoices."""
+    shown = min(max(rows, least), most)
+    height = (table.horizontalHeader().sizeHint().height()
+              + shown * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth() + 2)
+    table.setFixedHeight(height)
+
+
 class MemberPage(QWidget):
     """Shows one member; emits contractActivated(id) so the window can open the editor."""
 
@@ -187,11 +195,10 @@ class MemberPage(QWidget):
         layout.addWidget(label(_("Terms"), "sectionTitle"))
         layout.addWidget(self.timeline)
         layout.addWidget(label(_("Contracts"), "sectionTitle"))
-        layout.addWidget(self.contract_table, 3)
+        layout.addWidget(self.contract_table)
         layout.addWidget(label(_("Invoices"), "sectionTitle"))
-        layout.addWidget(self.invoice_table, 2)
-        self.contract_table.setMinimumHeight(120)
-        self.invoice_table.setMinimumHeight(100)
+        layout.addWidget(self.invoice_table, 1)
+        self.invoice_table.setMinimumHeight(110)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -250,6 +257,7 @@ class MemberPage(QWidget):
             if allowances else _("None"))
         self.timeline.set_terms(list(d.contracts), self._clock.today())
         self.contract_model.set_rows(d.contracts)
+        _fit_rows(self.contract_table, len(d.contracts))
         self.invoice_model.set_rows(sorted(d.invoices, key=lambda i: i.issue_date, reverse=True))
 
     def _contract_activated(self, index: QModelIndex) -> None:
