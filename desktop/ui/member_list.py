@@ -342,9 +342,14 @@ class MemberListPanel(QWidget):
     def _show_member_after_change(self, member_id: int) -> None:
         self.refresh()
         if self.model.row_of(member_id) < 0:
-            # The member may not match the old search or filter: show everyone.
+            # Not among the rows fetched (another filter, or far down the list): search for
+            # exactly this member so it is in sight and selected.
+            try:
+                email = self._members.get(member_id).email
+            except Exception:
+                email = ""
             self.search.blockSignals(True)
-            self.search.clear()
+            self.search.setText(email)
             self.search.blockSignals(False)
             self.status_filter.blockSignals(True)
             self.status_filter.setCurrentIndex(STATUSES.index("all"))

@@ -101,3 +101,42 @@ def test_selecting_a_row_emits_the_member_id(qtbot, fake_members, formatter):
         panel.table.setCurrentIndex(panel.model.index(2, 0))
     assert blocker.args == [panel.model.row_at(2).id]
     assert panel.edit_action.isEnabled()
+
+
+def test_new_member_action_creates_and_selects_the_member(qtbot, fake_members, formatter,
+                                                          monkeypatch):
+    from desktop.ui.member_dialog import MemberDialog
+
+    def fill_and_accept(dialog):
+        dialog.name_edit.setText("Zora Neale")
+        dialog.email_edit.setText("zora@example.org")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(MemberDialog, "exec", fill_and_accept)
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.search.setText("Person 0001")
+    panel.apply_filter()
+    with qtbot.waitSignal(panel.memberChanged) as blocker:
+        panel.new_action.trigger()
+    new_id = blocker.args[0]
+    assert fake_members.members[new_id].name == "Zora Neale"
+    assert panel.current_member_id() == new_id
+    assert panel.search.text() == "zora@example.org"
+
+
+def test_archive_member_asks_first_and_removes_the_row(qtbot, fake_members, formatter,
+                                                      monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.select_member(5)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    panel.archive_action.trigger()
+    assert not fake_members.members[5].archived
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.archive_action.trigger()
+    assert fake_members.members[5].archived
+    assert panel.model.row_of(5) == -1
