@@ -94,7 +94,8 @@ class ContractService:
         today = self.clock.today()
         with self.db.session() as session:
             original = None if draft.id is None else load_contract(session, draft.id)
-            return validate_contract(draft, original, catalog(session), today)
+            return validate_contract(_normalised(draft, original), original, catalog(session),
+                                     today)
 
     def describe(self, draft: Contract) -> list[str]:
         with self.db.session() as session:

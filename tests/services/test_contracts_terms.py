@@ -206,14 +206,15 @@ def test_only_a_cancelled_contract_without_invoices_can_be_deleted(service, worl
 def test_a_cancelled_contract_never_invoiced_is_deleted_and_its_successor_relinked(service, world, desk):
     member = world.member()
     first = world.contract(member, desk, date(2024, 1, 1), next_invoice=date(2024, 5, 1))
-    middle = world.contract(member, desk, date(2024, 3, 1), cancellation=date(2024, 3, 2),
-                            predecessor=first)
+    # A blank next plan ends a term on its first invoice date: cancelled, never invoiced.
+    middle = world.contract(member, desk, date(2024, 3, 1), next_plan=None, predecessor=first)
     last = world.contract(member, desk, date(2024, 5, 1), predecessor=middle)
-    # Cancelled before it was ever invoiced: the cancellation is applied, no invoice.
-    with world.db.write() as session:
-        session.get(m.ContractRow, middle).next_invoice_date = None
+    world.run_until(member, TODAY)
+    assert service.load(middle).status == "cancelled" and world.invoices(member) == []
+    assert len(world.dump()["applied_transitions"]) == 1
     service.delete(middle)
     with pytest.raises(NotFound):
         service.load(middle)
     assert service.load(last).contract.predecessor == first
     assert [r.field for r in world.history(contract_id=middle)][-1] == "Deleted"
+    assert world.dump()["applied_transitions"] == []
