@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 
 class SystemClock:
-    """The real clock; only the composition root (desktop/app.py) should create one."""
+    """The real clock. Only a composition root (desktop/app.py, desktop/cli.py) creates one,
+    ideally passing the reader itself (`SystemClock(datetime.now)`); everything else is handed
+    this object and never reads the time on its own."""
+
+    def __init__(self, now: Callable[[], datetime] = datetime.now) -> None:
+        self._now = now
 
     def today(self) -> date:
-        return date.today()
+        return self._now().date()
 
     def now(self) -> datetime:
-        return datetime.now()
+        return self._now()
 
 
 class FixedClock:
