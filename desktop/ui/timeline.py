@@ -119,9 +119,15 @@ class TermTimeline(QWidget):
             return
         lo, hi = self.date_range()
         self._paint_axis(painter, palette, lo, hi)
-        for bar in self._bars:
-            self._paint_bar(painter, palette, bar, lo, hi)
+        labels = [self._paint_bar(painter, palette, bar, lo, hi) for bar in self._bars]
         self._paint_today(painter, lo, hi)
+        # Plan names go on top of the today line so it never crosses out a word.
+        metrics = QFontMetrics(painter.font())
+        for rect, color, text in labels:
+            painter.setPen(color)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                                int(max(0, rect.width()))))
 
     def _paint_axis(self, painter: QPainter, palette: QPalette, lo: date, hi: date) -> None:
         baseline = self.height() - AXIS + 2
@@ -159,7 +165,8 @@ class TermTimeline(QWidget):
             month += step
 
     def _paint_bar(self, painter: QPainter, palette: QPalette, bar: Bar, lo: date,
-                   hi: date) -> None:
+                   hi: date) -> tuple[QRectF, QColor, str]:
+        """Paint the bar's shape; return where and how its plan name is to be written."""
         top = TOP + bar.lane * (LANE_HEIGHT + LANE_GAP)
         left = self._x(bar.start, lo, hi)
         right = self._x(bar.end, lo, hi) if bar.end else self.width() - SIDE
@@ -188,12 +195,7 @@ class TermTimeline(QWidget):
             tip.lineTo(rect.right() - 10, mid + 5)
             painter.setPen(QPen(text, 1.5))
             painter.drawPath(tip)
-        metrics = QFontMetrics(painter.font())
-        inner = rect.adjusted(8, 0, -14, 0)
-        painter.setPen(text)
-        painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         metrics.elidedText(bar.plan, Qt.TextElideMode.ElideRight,
-                                            int(max(0, inner.width()))))
+        return rect.adjusted(8, 0, -14, 0), QColor(text), bar.plan
 
     def _paint_today(self, painter: QPainter, lo: date, hi: date) -> None:
         x = self._x(self._today, lo, hi)
