@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QMessageBox, QPushButton, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from desktop.domain.model import Contract, Problem
+from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.contract_editor_actions import EditorActions
 from desktop.ui.contract_editor_history import HistoryTab
@@ -83,7 +84,11 @@ class ContractEditor(EditorActions, QWidget):
         except Exception as error:  # the window must open and say why, never show a traceback
             self._plans = getattr(self, "_plans", [])
             self.errorBanner.show_message(user_message(error), "error")
-            self.setEnabled(True)
+            self.tabs.setEnabled(False)
+            self.preview.show_message(_("There is nothing to preview."))
+            for button in (self.saveButton, self.revertButton, self.changePlanButton,
+                           self.createNewTermButton):
+                button.setEnabled(False)
 
     # Layout -------------------------------------------------------------------------------------
 
@@ -283,7 +288,7 @@ class ContractEditor(EditorActions, QWidget):
             return
         try:
             self._problems = list(self._contracts.validate(draft))
-            self.general.show_description(list(self._contracts.describe(draft)))
+            self.general.show_description(self._sentences(draft))
             if self._status == ACTIVE:
                 self.general.set_next_plans(draft, self._eligible(draft))
         except Exception as error:
@@ -291,6 +296,16 @@ class ContractEditor(EditorActions, QWidget):
         self._show_problems()
         self._show_preview(draft)
         self.previewRefreshed.emit()
+
+    def _sentences(self, draft: Contract) -> list[str]:
+        """describe()'s sentences; a plain renewal, which it leaves unsaid, is said here."""
+        sentences = list(self._contracts.describe(draft))
+        n = draft.next_invoice_date
+        if (not sentences and self._status == ACTIVE and n is not None
+                and draft.next_plan is not None and same_plan(draft.next_plan, draft.plan)):
+            sentences.append(_("Renews on {plan} on {day}, the next invoice date.").format(
+                plan=draft.plan.name, day=self._fmt.date(n)))
+        return sentences
 
     def _show_preview(self, draft: Contract) -> None:
         if self.problems():

@@ -34,10 +34,12 @@ class NewTermDialog(QDialog):
         else:
             intro = _("The new term starts on {day}, the day this contract ends.").format(
                 day=formatter.date_long(contract.cancellation_date))
-        column.addWidget(styled_label(intro))
-        column.addWidget(styled_label(_(
+        details = styled_label(_(
             "It copies the plan, quantity and custom price, continues the billing anchor and "
-            "opens in the editor, where you can adjust it before it starts."), role="hint"))
+            "opens in the editor, where you can adjust it before it starts."), role="hint")
+        for label in (styled_label(intro), details):
+            label.setMinimumWidth(400)  # measured at the dialog's width, not squeezed first
+            column.addWidget(label)
         self.date_edit = date_edit("newTermCancellationDateEdit", formatter)
         self.message = FieldMessage("newTermCancellationMessage")
         self.last_day = styled_label(role="hint")

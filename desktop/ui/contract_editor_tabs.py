@@ -91,6 +91,8 @@ class GeneralTab(QWidget):
         self._plans: list[Plan] = []
         form = form_layout(self)
 
+        # Rows are shown and hidden with setRowVisible so a hidden row leaves no gap.
+        self._form = form
         self.plan_combo = QComboBox(objectName="planCombo")
         self.plan_combo.setMinimumWidth(260)
         self.plan_message = FieldMessage("planMessage")
@@ -137,6 +139,8 @@ class GeneralTab(QWidget):
         self.notes_edit.setMaximumHeight(70)
         form.addRow(_("Notes"), self.notes_edit)
         align_labels(form)
+        form.setRowVisible(self.block, False)
+        form.setRowVisible(self._description_box, False)
 
         self.plan_combo.currentIndexChanged.connect(self._plan_chosen)
         self.price_edit.textEdited.connect(self._price_typed)
@@ -175,7 +179,6 @@ class GeneralTab(QWidget):
         row.addWidget(text)
         row.addWidget(button, 0, Qt.AlignLeft)
         frame.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
-        frame.hide()
         return frame
 
     def fields(self) -> dict[str, tuple[QWidget, FieldMessage]]:
@@ -210,8 +213,7 @@ class GeneralTab(QWidget):
         self.plan_note.setVisible(bool(self.plan_note.text()))
         # Rule 10: before the start there is one plan choice; plan and next plan stay equal.
         # A cancelled contract has no next plan to choose.
-        self.next_plan_label.setVisible(ctx.status == ACTIVE)
-        self._next_block.setVisible(ctx.status == ACTIVE)
+        self._form.setRowVisible(self._next_block, ctx.status == ACTIVE)
         self.set_next_plans(draft, eligible)
         self.update_derived(draft)
 
@@ -274,7 +276,7 @@ class GeneralTab(QWidget):
             item.setEnabled(not (blocked and other))
             item.setToolTip(_("Not available: the contract has a custom price.")
                             if blocked and other else "")
-        self.block.setVisible(blocked)
+        self._form.setRowVisible(self.block, blocked)
 
     def update_derived(self, draft: Contract) -> None:
         """Refresh what follows from the draft without touching what the operator types."""
@@ -288,7 +290,7 @@ class GeneralTab(QWidget):
             # The block box below explains rule 9 with its button; say it once.
             sentences = [s for s in sentences if s != CUSTOM_PRICE_BLOCK]
         self.description.setText("\n".join(sentences))
-        self._description_box.setVisible(bool(sentences))
+        self._form.setRowVisible(self._description_box, bool(sentences))
 
     # Edits ------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.domain.contracts import effective_cancellation
 from desktop.domain.model import Contract
@@ -164,6 +164,7 @@ class NewTermTab(QWidget):
         self.predecessor_button.clicked.connect(
             lambda: self.openContractRequested.emit(int(self._predecessor)))
         predecessor = QWidget()
+        predecessor.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         column = QVBoxLayout(predecessor)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.predecessor_label)

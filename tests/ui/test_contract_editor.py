@@ -448,3 +448,16 @@ def test_new_term_opens_through_the_window_factory_when_given(qtbot, world, form
     assert [e.contract_id for e in opened] == [editor.new_term_editor.contract_id]
     assert opened[0].tabs.currentWidget() is opened[0].new_term
     assert world.stored(opened[0].contract_id).custom_price == 30000  # rule 10 copies it
+
+
+def test_a_plain_renewal_is_said_in_words(open_editor, world):
+    editor = open_editor(world.active)
+    assert child(editor, QLabel, "nextPlanDescription").text() == \
+        "Renews on Dedicated desk on 1 Apr 2026, the next invoice date."
+
+
+def test_a_contract_that_no_longer_exists_is_said_so(open_editor):
+    editor = open_editor(999)
+    assert child(editor, QLabel, "errorBannerText").text() == "This contract no longer exists."
+    assert not child(editor, QPushButton, "saveButton").isEnabled()
+    assert not child(editor, QTabWidget, "contractTabs").isEnabled()
