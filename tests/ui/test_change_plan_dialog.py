@@ -175,3 +175,10 @@ def test_assistant_screenshot(qtbot, open_dialog, world, shot):
     dialog.quote_now()
     shot(dialog, "change_plan_dialog")
     assert dialog.grab().height() >= dialog.minimumHeight()
+
+
+def test_an_ended_contract_cannot_change_plans(open_dialog, world):
+    dialog = open_dialog(world.ended)
+    assert child(dialog, QLabel, "changeMessageText").text() == \
+        "This contract has ended; create a new term to continue it."
+    assert not child(dialog, QPushButton, "applyButton").isEnabled()
