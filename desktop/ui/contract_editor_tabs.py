@@ -126,6 +126,7 @@ class GeneralTab(QWidget):
         self.description = styled_label()
         self.description.setObjectName("nextPlanDescription")
         self.description.setTextFormat(Qt.PlainText)
+        self.description.setMinimumWidth(420)  # see customPriceBlockText
         self.block = self._custom_price_block()
         next_block = field_block(self.next_plan_combo, self.next_plan_message)
         self.next_plan_label = QLabel(_("Next plan"))

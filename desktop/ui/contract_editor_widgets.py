@@ -14,6 +14,8 @@ from desktop.ui.style import mark_invalid
 
 # The editor's own look; the application's style sheet may refine it but it must read well alone.
 EDITOR_STYLE = """
+QLineEdit:disabled, QSpinBox:disabled, QDateEdit:disabled, QPlainTextEdit:disabled {
+    background: #f1f3f6; color: #8a939e; }
 *[invalid="true"] { border: 1px solid #c62828; background: #fff6f6; border-radius: 3px; }
 QLabel[role="fieldMessage"] { color: #b71c1c; }
 QLabel[role="hint"] { color: #5f6b7a; }
