@@ -1,0 +1,128 @@
+"""The composition root: paths, settings, locale, database, services, window and timer.
+
+The only module that reads the system clock; everything below is handed a clock.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import __version__
+from desktop.i18n import install
+from desktop.i18n.formatting import Formatter
+from desktop.services import demo
+from desktop.services.catalog import CatalogService
+from desktop.services.clock import FixedClock, SystemClock
+from desktop.services.contracts import ContractService
+from desktop.services.invoices import InvoiceService
+from desktop.services.members import MemberService
+from desktop.services.settings import SettingsService
+from desktop.services.sweep import SweepService
+from desktop.storage.database import Database, DatabaseRefused, open_database, restore
+from desktop.ui.context import Services
+from desktop.ui.contract_editor import ContractEditor
+from desktop.ui.main_window import MainWindow
+from desktop.ui.style import apply_style
+
+ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
+
+
+def make_clock(today: date | None):
+    """A fixed clock for a given day (tests, demos), else the system clock."""
+    return FixedClock(today) if today is not None else SystemClock(datetime.now)
+
+
+def _restore_from(db: Database, clock, backup: Path) -> None:
+    """Keep a copy of the current file, then put the backup in its place; the engine reconnects."""
+    db.backup_now(clock.now())
+    db.dispose()
+    restore(db.path, backup)
+
+
+def build_services(db: Database, clock) -> Services:
+    """Every service on one database and one clock, plus the database-level operations."""
+    def build(cls):
+        return cls(db, clock)
+    return Services(
+        build(SettingsService), build(MemberService), build(CatalogService),
+        build(ContractService), build(InvoiceService), build(SweepService),
+        load_demo=functools.partial(demo.load_demo, db),
+        is_empty=functools.partial(demo.is_empty, db),
+        backup_now=(lambda: db.backup_now(clock.now())) if db.path else None,
+        list_backups=db.list_backups if db.path else None,
+        restore=functools.partial(_restore_from, db, clock) if db.path else None,
+    )
+
+
+class _EditorFactory:
+    """Opens contract editors with the current formatter; the window tracks what it returns."""
+
+    def __init__(self, services: Services, formatter: Formatter):
+        self.services, self.formatter = services, formatter
+        self.window: MainWindow | None = None
+
+    def _show(self, editor: ContractEditor) -> ContractEditor:
+        editor.show()
+        editor.raise_()
+        return editor
+
+    def existing(self, contract_id: int) -> ContractEditor:
+        return self._show(ContractEditor(self.services.contracts, self.services.catalog,
+                                         self.formatter, contract_id,
+                                         open_contract=self.window.open_contract))
+
+    def new(self, member_id: int, plan_id: int) -> ContractEditor:
+        draft = self.services.contracts.new_draft(member_id, plan_id)
+        return self._show(ContractEditor(self.services.contracts, self.services.catalog,
+                                         self.formatter, draft=draft,
+                                         open_contract=self.window.open_contract))
+
+    def set_formatter(self, formatter: Formatter) -> None:
+        self.formatter = formatter
+
+
+def create_main_window(database: str | None, today: date | None = None, *,
+                       settings: QSettings | None = None) -> MainWindow:
+    """The fully wired main window, without starting the event loop or the timer."""
+    clock = make_clock(today)
+    db = open_database(database, now=clock.now())
+    if db.path is not None:
+        db.backup_daily(clock.now())
+    services = build_services(db, clock)
+    site = services.settings.get()
+    install(site.locale)
+    formatter = Formatter(site.locale, site.currency)
+    factory = _EditorFactory(services, formatter)
+    window = MainWindow(services, formatter, clock,
+                        settings or QSettings(ORGANISATION, APPLICATION),
+                        open_contract_editor=factory.existing,
+                        open_new_contract=factory.new)
+    factory.window = window
+    window.formatterChanged.connect(factory.set_formatter)
+    window.database = db
+    return window
+
+
+def run(database: str | None = None, today: date | None = None) -> int:
+    """Open the window on the database and run until it is closed."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    apply_style(app)
+    try:
+        window = create_main_window(database, today)
+    except DatabaseRefused as refused:
+        QMessageBox.critical(None, APPLICATION, str(refused))
+        return 2
+    window.show()
+    window.start()
+    code = app.exec()
+    window.database.dispose()
+    return code
