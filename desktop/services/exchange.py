@@ -419,15 +419,23 @@ def _contracts(reader: _Reader, value, plans: dict[str, Plan], plan_names: set[s
             addons=_contract_addons(reader, rec["addons"], place, plans, plan_names), id=cid)
         if values["plan"] is None:
             values["plan"] = reader.problem(f"{place}.plan", "cannot be empty.")
-        if _bad(*values.values()):
+        # A bad id or member does not stop the contract's rules from being checked.
+        checked = dict(values, member=values["member"] if isinstance(member, str) else "",
+                       id=cid if isinstance(cid, str) else place)
+        if _bad(*checked.values()):
             continue
-        draft = Contract(**values)
+        draft = Contract(**checked)
         # Passed as its own original: an imported contract is kept as it was, so selling an
         # archived plan (checked for new contracts) is not a problem here.
+        running = draft.next_invoice_date != draft.start_date
         for problem in validate_contract(draft, draft, catalog, today):
-            reader.problem(f"{place}.{problem.field}", problem.message)
+            # Rule 7 moves the anchor of a running contract to the day it switched to a plan
+            # of another frequency: after its start date, and valid.
+            if not (running and problem.field == "billing_anchor"):
+                reader.problem(f"{place}.{problem.field}", problem.message)
         links.append((place, draft))
-        contracts.append(draft)
+        if not _bad(*values.values()):
+            contracts.append(draft)
     for place, draft in links:
         if draft.predecessor is not None and (draft.predecessor not in ids
                                               or draft.predecessor == draft.id):
@@ -473,15 +481,18 @@ def _invoices(reader: _Reader, value, emails: set[str], member_names: set[str],
                          for key in ("subtotal", "tax", "total", "credit_applied", "amount_due")})
         lines = [_line(reader, line, f"{place}.lines[{j}]", contract_ids)
                  for j, line in enumerate(reader.items(rec["lines"], f"{place}.lines"))]
-        if _bad(*values.values()) or any(line is None for line in lines):
-            continue
-        if values["subtotal"] != sum(line["amount"] for line in lines):
+        amounts = [None if line is None else line["amount"] for line in lines]
+        if not _bad(values["subtotal"], *amounts) and None not in amounts \
+                and values["subtotal"] != sum(amounts):
             reader.problem(f"{place}.subtotal", f"{values['subtotal']} is not the sum of its "
-                                                f"lines ({sum(line['amount'] for line in lines)}).")
-        if values["total"] != values["subtotal"] + values["tax"]:
+                                                f"lines ({sum(amounts)}).")
+        if not _bad(values["subtotal"], values["tax"], values["total"]) \
+                and values["total"] != values["subtotal"] + values["tax"]:
             reader.problem(f"{place}.total", f"{values['total']} is not the subtotal plus tax "
                                              f"({values['subtotal'] + values['tax']}).")
-        invoices.append((values, lines))
+        if not _bad(*values.values()) and not any(line is None or _bad(*line.values())
+                                                  for line in lines):
+            invoices.append((values, lines))
     return invoices
 
 
@@ -504,11 +515,9 @@ def _line(reader: _Reader, item, place: str, contract_ids: set[str]) -> dict | N
                   period_start=reader.day(rec["period_start"], f"{place}.period_start", nullable=True),
                   period_end=reader.day(rec["period_end"], f"{place}.period_end", nullable=True),
                   amount=reader.money(rec["amount"], f"{place}.amount"))
-    if _bad(*values.values()):
-        return None
-    if values["period_start"] and values["period_end"] and values["period_end"] < values["period_start"]:
-        reader.problem(f"{place}.period_end", "is before the period start.")
-        return None
+    start, end = values["period_start"], values["period_end"]
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        values["period_end"] = reader.problem(f"{place}.period_end", "is before the period start.")
     return values
 
 

@@ -1,0 +1,139 @@
+"""Every public worked example of DESIGN.md §3, as a frontdesk/1 document: import, sweep, export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from desktop.services.clock import FixedClock
+from desktop.services.exchange import export_document, import_document
+from desktop.services.sweep import SweepService
+
+MEMBER = "ada@example.org"
+
+
+def document(plans: list[dict], contracts: list[dict], invoices: list[dict] = (),
+             credit_balance: int = 0) -> dict:
+    return {"format": "frontdesk/1",
+            "settings": {"currency": "EUR", "locale": "en_IE", "tax_rate": "0",
+                         "billing_day": None},
+            "plans": plans,
+            "members": [{"email": MEMBER, "name": "Ada Lovelace",
+                         "credit_balance": credit_balance}],
+            "contracts": [{"member": MEMBER, **c} for c in contracts],
+            "invoices": list(invoices)}
+
+
+def plan(name: str, price: int, frequency: str = "1 month") -> dict:
+    return {"name": name, "price": price, "frequency": frequency}
+
+
+def swept(db, doc: dict, as_of: date) -> dict:
+    """Import into the empty database, sweep up to as_of, export."""
+    import_document(db, doc, datetime(2024, 1, 1, 9))
+    SweepService(db, FixedClock(as_of)).apply_due(as_of)
+    with db.session() as session:
+        return export_document(session)
+
+
+def lines(exported: dict) -> list[tuple]:
+    return [(i["issue_date"], line["kind"], line["period_start"], line["period_end"], line["amount"])
+            for i in exported["invoices"] for line in i["lines"]]
+
+
+def test_monthly_anchor_on_the_31st(db):
+    """Boundaries 01-31, 02-29, 03-31, 04-30, 05-31."""
+    doc = document([plan("Desk", 10000)],
+                   [{"id": "a", "plan": "Desk", "start_date": "2024-01-31"}])
+    exported = swept(db, doc, date(2024, 5, 31))
+    assert [i["issue_date"] for i in exported["invoices"]] == [
+        "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
+    assert [(s, e) for _, _, s, e, _ in lines(exported)][:4] == [
+        ("2024-01-31", "2024-02-29"), ("2024-02-29", "2024-03-31"),
+        ("2024-03-31", "2024-04-30"), ("2024-04-30", "2024-05-31")]
+    assert exported["contracts"][0]["next_invoice_date"] == "2024-06-30"
+
+
+def test_every_three_months_from_the_30th_of_november(db):
+    """2025-02-28, 2025-05-30, 2025-08-30."""
+    doc = document([plan("Office", 90000, "3 months")],
+                   [{"id": "a", "plan": "Office", "start_date": "2024-11-30"}])
+    exported = swept(db, doc, date(2025, 8, 30))
+    assert [i["issue_date"] for i in exported["invoices"]] == [
+        "2024-11-30", "2025-02-28", "2025-05-30", "2025-08-30"]
+
+
+def test_prorated_last_invoice_of_a_month(db):
+    """30000/month, period [2024-03-15, 04-15), cancel 03-25, prorate last: 9677."""
+    doc = document([plan("Desk", 30000)],
+                   [{"id": "a", "plan": "Desk", "start_date": "2024-03-15",
+                     "cancellation_date": "2024-03-25", "prorate_last_invoice": True}])
+    exported = swept(db, doc, date(2024, 4, 30))
+    assert lines(exported) == [("2024-03-15", "plan", "2024-03-15", "2024-03-25", 9677)]
+    assert exported["contracts"][0]["status"] == "cancelled"
+
+
+def test_new_term_with_a_prorated_first_invoice(db):
+    """New term 2024-03-20, anchor day 1, 31000/month, prorate first: 12000, then 31000 on 04-01."""
+    doc = document([plan("Old desk", 20000), plan("Office", 31000)], [
+        {"id": "old", "plan": "Old desk", "start_date": "2024-01-01",
+         "next_invoice_date": None, "cancellation_date": "2024-03-20"},
+        {"id": "new", "plan": "Office", "start_date": "2024-03-20",
+         "billing_anchor": "2024-01-01", "prorate_first_invoice": True, "predecessor": "old"}])
+    exported = swept(db, doc, date(2024, 4, 1))
+    assert lines(exported) == [("2024-03-20", "plan", "2024-03-20", "2024-04-01", 12000),
+                               ("2024-04-01", "plan", "2024-04-01", "2024-05-01", 31000)]
+    assert exported["contracts"][1]["predecessor"] == "1"
+
+
+def _change_now(old_price: int, new_price: int) -> dict:
+    """Paid old_price for April; changed on 04-11: cancel with prorated last, new term from 04-11."""
+    return document(
+        [plan("Before", old_price), plan("After", new_price)],
+        [{"id": "a", "plan": "Before", "start_date": "2024-03-01",
+          "next_invoice_date": "2024-05-01", "cancellation_date": "2024-04-11",
+          "prorate_last_invoice": True},
+         {"id": "b", "plan": "After", "start_date": "2024-04-11", "billing_anchor": "2024-03-01",
+          "prorate_first_invoice": True, "predecessor": "a"}],
+        [{"number": "INV-000001", "member": MEMBER, "issue_date": "2024-04-01",
+          "subtotal": old_price, "tax": 0, "total": old_price, "amount_due": old_price,
+          "lines": [{"kind": "plan", "description": "Before", "contract": "a",
+                     "period_start": "2024-04-01", "period_end": "2024-05-01",
+                     "amount": old_price}]}])
+
+
+def test_change_now_to_a_dearer_plan(db):
+    """Paid 20000 for April, change now on 04-11 to 50000: credit -13333, charge 33333, pay 20000."""
+    exported = swept(db, _change_now(20000, 50000), date(2024, 4, 11))
+    invoice = exported["invoices"][-1]
+    assert [(l["kind"], l["amount"]) for l in invoice["lines"]] == [("unused", -13333),
+                                                                    ("plan", 33333)]
+    assert (invoice["number"], invoice["amount_due"]) == ("INV-000002", 20000)
+    assert exported["members"][0]["credit_balance"] == 0
+
+
+def test_change_now_to_a_cheaper_plan(db):
+    """Paid 50000 for April, change now on 04-11 to 5000: credit -33333, charge 3333, credit 30000."""
+    exported = swept(db, _change_now(50000, 5000), date(2024, 4, 11))
+    invoice = exported["invoices"][-1]
+    assert [(l["kind"], l["amount"]) for l in invoice["lines"]] == [("unused", -33333),
+                                                                    ("plan", 3333)]
+    assert (invoice["total"], invoice["amount_due"]) == (-30000, 0)
+    assert exported["members"][0]["credit_balance"] == 30000
+
+
+def test_weekly_plan_with_a_prorated_last_week(db):
+    """Weekly 7000, week [2024-06-03, 06-10), cancel 06-06, prorate last: 3000."""
+    doc = document([plan("Week desk", 7000, "1 week")],
+                   [{"id": "a", "plan": "Week desk", "start_date": "2024-06-03",
+                     "cancellation_date": "2024-06-06"}])
+    exported = swept(db, doc, date(2024, 6, 30))
+    assert lines(exported) == [("2024-06-03", "plan", "2024-06-03", "2024-06-06", 3000)]
+
+
+def test_yearly_plan_with_a_prorated_last_invoice(db):
+    """Yearly 365000, [2024-03-01, 2025-03-01), cancel 2024-09-01, prorate last: 184000."""
+    doc = document([plan("Yearly desk", 365000, "1 year")],
+                   [{"id": "a", "plan": "Yearly desk", "start_date": "2024-03-01",
+                     "cancellation_date": "2024-09-01"}])
+    exported = swept(db, doc, date(2025, 3, 1))
+    assert lines(exported) == [("2024-03-01", "plan", "2024-03-01", "2024-09-01", 184000)]
