@@ -1,0 +1,138 @@
+"""The application as `frontdesk` opens it: create_main_window on a real database file.
+
+These follow the newcomer's path of issue 4: sample data, find a member, edit a contract and see
+its preview, save, and let the timer issue the invoice the preview showed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, QSettings
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QLineEdit, QPushButton, QTableView
+
+from desktop.app import create_main_window
+from desktop.domain.contracts import status
+from desktop.services import demo
+from desktop.services.clock import FixedClock
+from desktop.storage.database import open_database
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def demo_file(tmp_path):
+    path = tmp_path / "frontdesk.sqlite3"
+    db = open_database(str(path), now=FixedClock(TODAY).now())
+    demo.load_demo(db, TODAY, members=25, seed=5)
+    db.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def open_window(qtbot, settings):
+    windows = []
+
+    def make(path, today=TODAY):
+        window = create_main_window(path, today, settings=settings)
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.scheduler.stop()
+        window.database.dispose()
+
+
+def test_an_empty_database_opens_on_the_welcome_page_and_loads_sample_data(qtbot, open_window, tmp_path):
+    window = open_window(str(tmp_path / "new.sqlite3"))
+    assert window.stack.currentWidget() is window.welcome
+    load = next(b for b in window.welcome.findChildren(QPushButton) if "sample" in b.text().lower())
+    load.click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=20000)
+    qtbot.waitUntil(lambda: window.findChild(QTableView, "memberTable").model().rowCount() > 0,
+                    timeout=5000)
+
+
+def test_search_while_typing_filters_the_member_table(qtbot, open_window, demo_file):
+    window = open_window(demo_file)
+    table = window.findChild(QTableView, "memberTable")
+    everyone = table.model().rowCount()
+    person = window.services.members.search(limit=1)[0]
+    qtbot.keyClicks(window.findChild(QLineEdit, "memberSearch"), person.email)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=3000)
+    assert everyone > 1
+    assert table.model().index(0, 0).data() == person.name
+
+
+def _active_monthly_contract(window):
+    contracts = window.services.contracts
+    for row in window.services.members.search(status="members", limit=200):
+        for item in window.services.members.get(row.id).contracts:
+            state = contracts.load(item.id)
+            c = state.contract
+            if (status(c, TODAY) == "active" and c.cancellation_date is None
+                    and c.plan.frequency is not None and c.plan.frequency.unit == "month"
+                    and c.next_plan is not None and c.custom_price is None):
+                return row.id, c
+    raise AssertionError("the demo has no plain active monthly contract")
+
+
+def test_cancel_with_prorated_last_invoice_preview_equals_the_invoice_the_timer_issues(
+        qtbot, open_window, demo_file):
+    window = open_window(demo_file)
+    member_id, contract = _active_monthly_contract(window)
+    editor = window.open_contract(contract.id)
+    assert editor.objectName() == "contractEditor"
+    n = contract.next_invoice_date
+    cancel_on = n + timedelta(days=10)
+    with qtbot.waitSignal(editor.previewRefreshed, timeout=3000):
+        editor.findChild(QCheckBox, "cancelContractCheck").setChecked(True)
+        editor.findChild(QDateEdit, "cancellationDateEdit").setDate(
+            QDate(cancel_on.year, cancel_on.month, cancel_on.day))
+        editor.findChild(QCheckBox, "prorateLastInvoiceCheck").setChecked(True)
+    preview = editor.preview.invoices()[0]
+    assert preview.issue_date == n
+    plan_line = next(line for line in preview.lines if line.kind == "plan")
+    assert (plan_line.period_end, plan_line.days) == (cancel_on, 10)
+    last_day = editor.findChild(QLabel, "lastDayOfAccessLabel").text()
+    assert window.formatter.date_long(cancel_on - timedelta(days=1)) in last_day
+
+    save = editor.findChild(QPushButton, "saveButton")
+    assert save.isEnabled()
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        save.click()
+
+    window.clock.set(n)
+    with qtbot.waitSignal(window.scheduler.finished, timeout=10000) as done:
+        window.scheduler.run_now()
+    assert any(t.contract == contract.id for t in done.args[0].applied)
+    issued_row = next(i for i in window.services.members.get(member_id).invoices
+                      if i.issue_date == n)
+    issued = window.services.invoices.get(issued_row.id)
+    assert [(l.kind, l.amount, l.period_start, l.period_end) for l in issued.lines] == [
+        (l.kind, l.amount, l.period_start, l.period_end) for l in preview.lines]
+    assert (issued.total, issued.amount_due) == (preview.total, preview.amount_due)
+    status_text = window.findChild(QLabel, "transitionStatus").text()
+    assert status_text.startswith("Checked")
+
+
+def test_a_database_from_a_newer_version_is_refused_with_a_sentence(tmp_path, settings):
+    from desktop.storage.database import DatabaseRefused
+    import sqlite3
+
+    path = tmp_path / "newer.sqlite3"
+    open_database(str(path), now=FixedClock(TODAY).now()).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="newer version of Frontdesk"):
+        create_main_window(str(path), TODAY, settings=settings)
+    assert path.read_bytes() == before
