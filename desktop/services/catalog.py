@@ -1,4 +1,7 @@
-"""The plans catalog: plans and add-ons, groups, allowances, deposits, archive (DESIGN.md §2, §6)."""
+"""The plans catalog: plans and add-ons, groups, allowances, deposits, archive (DESIGN.md §2).
+
+A plan that was ever sold can only be archived, never deleted (§6 plans catalog).
+"""
 
 from __future__ import annotations
 
@@ -60,7 +63,8 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
             problems.append(Problem("allowances", "Every allowance needs a name."))
         elif not isinstance(amount, int) or amount < 0:
             problems.append(Problem("allowances",
-                                    f"The allowance {allowance} must be a whole number, 0 or more."))
+                                    f"The allowance {allowance} must be a whole number, "
+                                    "0 or more."))
     problems += _addon_problems(session, plan)
     problems += _kind_change_problems(session, plan)
     return problems
@@ -74,7 +78,8 @@ def _addon_problems(session: Session, plan: Plan) -> list[Problem]:
                                  .where(m.PlanRow.name.in_(list(plan.addons)))).all())
     for name in plan.addons:
         if kinds.get(name) != ADDON:
-            problems.append(Problem("addons", f"{name} is not an add-on, so a plan cannot offer it."))
+            problems.append(Problem("addons",
+                                    f"{name} is not an add-on, so a plan cannot offer it."))
     return problems
 
 
@@ -120,7 +125,8 @@ def _fill(session: Session, row: m.PlanRow, plan: Plan) -> None:
             held[name].quantity = amount
         else:
             row.allowances.append(m.PlanAllowanceRow(name=name, quantity=amount))
-    row.addons = list(session.scalars(select(m.PlanRow).where(m.PlanRow.name.in_(list(plan.addons)))))
+    offered = select(m.PlanRow).where(m.PlanRow.name.in_(list(plan.addons)))
+    row.addons = list(session.scalars(offered))
 
 
 class CatalogService:

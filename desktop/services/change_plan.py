@@ -18,13 +18,18 @@ from sqlalchemy.orm import Session
 from desktop.domain.change_now import change_now, quote
 from desktop.domain.contracts import effective_cancellation, status
 from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan, PlanChange, Problem
-from desktop.domain.plan_changes import (UPGRADE, change_label, custom_price_blocks, is_no_change,
-                                         labelled_targets, same_plan)
+from desktop.domain.plan_changes import (
+    UPGRADE,
+    change_label,
+    custom_price_blocks,
+    is_no_change,
+    labelled_targets,
+    same_plan,
+)
 from desktop.domain.validation import validate_contract
 from desktop.services import history
 from desktop.services.contract_store import catalog, member_state_of, with_contract
 from desktop.services.errors import NotFound, Refused, ValidationError
-from desktop.services.ledger import MemberState
 from desktop.services.previews import CUSTOM_PRICE_BLOCK
 
 NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
@@ -103,8 +108,7 @@ def _change_day(contract: Contract, when: str, on: date | None, today: date) -> 
 
 
 def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: date | None,
-             quantity: int | None, addon_ids: tuple[int, ...], today: date
-             ) -> tuple[ChangePlan, MemberState]:
+             quantity: int | None, addon_ids: tuple[int, ...], today: date) -> ChangePlan:
     """The change asked for and its quote, without writing anything."""
     state, contract = member_state_of(session, contract_id)
     _refuse_unless_changeable(contract, today)
@@ -143,21 +147,21 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     figures = quote(state.account, contracts, state.settings, today)
     option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
                           figures.next_billing_amount, no_change)
-    return ChangePlan(option, contract, ended, term, blocked), state
+    return ChangePlan(option, contract, ended, term, blocked)
 
 
 def options(session: Session, contract_id: int, today: date) -> list[ChangeOption]:
     """Every eligible plan (rule 13) with each way of changing to it; "date" is quoted on the
     day after today until the assistant asks for another day."""
-    state, contract = member_state_of(session, contract_id)
+    _state, contract = member_state_of(session, contract_id)
     _refuse_unless_changeable(contract, today)
     found = []
     for plan, _label in labelled_targets(contract, catalog(session)):
         for when in WHENS:
             on = today + timedelta(days=1) if when == DATE else None
             try:
-                found.append(work_out(session, contract_id, plan.id, when, on, None, (), today)[0]
-                             .option)
+                found.append(work_out(session, contract_id, plan.id, when, on, None, (),
+                                      today).option)
             except Refused:
                 continue  # this way is not open (the contract ends before the change)
     return found

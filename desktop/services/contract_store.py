@@ -17,8 +17,14 @@ from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 from desktop.domain.transitions import simulate
 from desktop.services import history
 from desktop.services.errors import NotFound, StaleEdit
-from desktop.services.ledger import (MemberState, invoice_numbers, load_member_state, load_plans,
-                                     save_contract, write_day)
+from desktop.services.ledger import (
+    MemberState,
+    invoice_numbers,
+    load_member_state,
+    load_plans,
+    save_contract,
+    write_day,
+)
 from desktop.storage import models as m
 from desktop.storage.mapping import add_invoice
 
@@ -76,7 +82,8 @@ def store(session: Session, before: Contract | None, after: Contract, *, today: 
     new = history.contract_values(replace(after, id=row.id), fmt)
     if before is None:
         history.write_event(session, at=now, who=who, entity="contract", entity_id=row.id,
-                            field="Created", new=f"{after.plan.name}, from {fmt.date(after.start_date)}",
+                            field="Created",
+                            new=f"{after.plan.name}, from {fmt.date(after.start_date)}",
                             member_id=row.member_id, contract_id=row.id)
     history.write_changes(session, at=now, who=who, entity="contract", entity_id=row.id,
                           before=old, after=new, member_id=row.member_id, contract_id=row.id)

@@ -17,9 +17,19 @@ from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.services import change_plan as changes
 from desktop.services import history
 from desktop.services.change_plan import ChangeOption
-from desktop.services.contract_store import (apply_due, catalog, check_version, contract_row,
-                                             has_invoices, issue_invoice, member_state_of,
-                                             plan_by_id, store, successor_ids, with_contract)
+from desktop.services.contract_store import (
+    apply_due,
+    catalog,
+    check_version,
+    contract_row,
+    has_invoices,
+    issue_invoice,
+    member_state_of,
+    plan_by_id,
+    store,
+    successor_ids,
+    with_contract,
+)
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.history import HistoryRow
 from desktop.services.ledger import billing_settings, load_contract, load_member_state
@@ -103,7 +113,7 @@ class ContractService:
         return describe(draft, self.clock.today(), fmt)
 
     def preview(self, draft: Contract, count: int = 3) -> list:
-        """The member's next `count` invoices with the draft in force, as the sweep will issue them."""
+        """The member's next `count` invoices with the draft in force, as the sweep issues them."""
         with self.db.session() as session:
             state = load_member_state(session, draft.member)
             original = None if draft.id is None else load_contract(session, draft.id)
@@ -167,7 +177,7 @@ class ContractService:
     def quote_change(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
                      quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> ChangeOption:
         with self.db.session() as session:
-            change, _ = changes.work_out(session, contract_id, plan_id, when, on, quantity,
+            change = changes.work_out(session, contract_id, plan_id, when, on, quantity,
                                          tuple(addon_ids), self.clock.today())
             return change.option
 
@@ -179,8 +189,8 @@ class ContractService:
         """
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
-            change, state = changes.work_out(session, contract_id, plan_id, when, on, quantity,
-                                             tuple(addon_ids), today)
+            change = changes.work_out(session, contract_id, plan_id, when, on, quantity,
+                                      tuple(addon_ids), today)
             if change.blocked:
                 raise Refused(change.blocked)
             problems = changes.validated(change, catalog(session), today)
@@ -215,7 +225,8 @@ class ContractService:
             store(session, contract, updated, today=today, now=now, who=who)
             # A one-off is invoiced at once even before the start; a recurring one bought before
             # the start is billed with the first invoice.
-            lines = addon_added_lines(contract, item, today) if active or not addon.recurring else []
+            invoiced_now = active or not addon.recurring
+            lines = addon_added_lines(contract, item, today) if invoiced_now else []
             if lines:
                 invoice, balance = build_invoice(contract.member, today, lines,
                                                  state.settings.tax_rate,

@@ -1,4 +1,4 @@
-"""What a service raises when it will not do what it was asked; each carries a sentence for the user."""
+"""What a service raises when it will not do what it was asked; each carries a user's sentence."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ time of the change), so the audit reads the same even after the plans it names a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

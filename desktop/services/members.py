@@ -150,7 +150,8 @@ def active_plan_names(session: Session, member_ids: list[int], today: date) -> d
     return {k: sorted(v, key=lambda n: (n.lower(), n)) for k, v in names.items()}
 
 
-def member_problems(session: Session, name: str, email: str, member_id: int | None) -> list[Problem]:
+def member_problems(session: Session, name: str, email: str,
+                    member_id: int | None) -> list[Problem]:
     """Name required; email well-formed and not used by another member (case-insensitive)."""
     problems = []
     if not (name or "").strip():

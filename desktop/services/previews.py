@@ -1,4 +1,4 @@
-"""What the contract editor shows before saving: sentences (rules 5, 7, 8, 9) and invoices (rule 18).
+"""What the contract editor shows before saving: sentences (rules 5, 7-9) and invoices (rule 18).
 
 The invoice preview runs the sweep's own code (`simulate` -> `apply_day`) on the member's
 saved contracts with the draft in place of its saved version, so it equals what the sweep

@@ -81,7 +81,8 @@ class SettingsService:
             if row is None:
                 row = m.SettingsRow(id=1)
                 session.add(row)
-            row.currency, row.locale, row.tax_rate = settings.currency, settings.locale, settings.tax_rate
+            row.currency, row.locale = settings.currency, settings.locale
+            row.tax_rate = settings.tax_rate
             row.billing_day, row.operator = settings.billing_day, settings.operator
             who = settings.operator or history.SYSTEM
             history.write_changes(

@@ -51,7 +51,8 @@ class World:
         with self.db.session() as session:
             return load_plans(session)[plan_id]
 
-    def member(self, name: str = "Ada Lovelace", email: str | None = None, company: str = "") -> int:
+    def member(self, name: str = "Ada Lovelace", email: str | None = None,
+               company: str = "") -> int:
         self._emails += 1
         return self.members.create(name, email or f"member{self._emails}@example.org", company)
 
@@ -81,8 +82,9 @@ class World:
 
     def invoices(self, member_id: int) -> list[m.InvoiceRow]:
         with self.db.session() as session:
-            return list(session.scalars(select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
-                                        .order_by(m.InvoiceRow.issue_date, m.InvoiceRow.id)))
+            query = (select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
+                     .order_by(m.InvoiceRow.issue_date, m.InvoiceRow.id))
+            return list(session.scalars(query))
 
     def history(self, **where) -> list[m.HistoryRow]:
         with self.db.session() as session:

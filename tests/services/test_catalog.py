@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from service_builders import World
 
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.periods import Frequency
 from desktop.services.errors import NotFound, Refused, ValidationError
-from service_builders import World
 
 
 @pytest.fixture
@@ -77,7 +77,8 @@ def test_a_plan_needs_a_name(world):
 
 def test_plan_names_are_unique_regardless_of_case(world):
     world.plan("Hot desk", 20000)
-    _invalid(world, Plan("hot DESK", 100), "name", "Another plan or add-on is already called hot DESK.")
+    _invalid(world, Plan("hot DESK", 100), "name",
+             "Another plan or add-on is already called hot DESK.")
 
 
 def test_renaming_a_plan_to_its_own_name_is_not_a_duplicate(world):

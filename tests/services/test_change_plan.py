@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from service_builders import World
 
 from desktop.services.contracts import ContractService
 from desktop.services.errors import Refused, ValidationError
 from desktop.services.settings import SettingsService
 from desktop.storage import models as m
-from service_builders import World
 
 APRIL_11 = date(2024, 4, 11)
 
@@ -48,7 +48,8 @@ def test_change_now_upgrade_matches_the_worked_example(service, world):
     standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
     member, contract_id = _paid_april(world, standard)
     quote = service.quote_change(contract_id, premium.id, "now")
-    assert (quote.label, quote.when, quote.on, quote.no_change) == ("upgrade", "now", APRIL_11, False)
+    assert (quote.label, quote.when, quote.on, quote.no_change) == (
+        "upgrade", "now", APRIL_11, False)
     assert quote.pay_now == 20000
     assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 50000)
 
@@ -142,7 +143,7 @@ def test_change_on_a_chosen_date_cancels_then_and_starts_a_term_then(service, wo
     assert service.load(contract_id).contract.cancellation_date == on
     (issued,) = world.run_until(member, on)
     # 10 unused days of April credited, 10 days of Premium charged.
-    assert [(line.kind, line.amount) for line in issued.lines] == [("unused", -6667), ("plan", 16667)]
+    assert _lines(issued) == [("unused", -6667), ("plan", 16667)]
     assert issued.amount_due == quote.next_billing_amount
 
 
@@ -178,7 +179,7 @@ def test_a_custom_price_blocks_a_switch_on_the_next_invoice_date(service, world)
     quote = service.quote_change(contract_id, premium.id, "next_invoice")
     assert quote.next_billing_amount == 50000
     before = world.dump()
-    with pytest.raises(Refused, match="has a custom price, so it cannot switch plans automatically"):
+    with pytest.raises(Refused, match="has a custom price, so it cannot switch plans automat"):
         service.change_plan(contract_id, premium.id, "next_invoice")
     assert world.dump() == before
     new_id = service.change_plan(contract_id, premium.id, "now")
@@ -221,7 +222,7 @@ def test_a_change_after_the_contract_ends_is_not_offered(service, world):
     _member, contract_id = _paid_april(world, standard, cancellation=date(2024, 4, 20))
     whens = {o.when for o in service.change_options(contract_id) if o.plan.id == premium.id}
     assert whens == {"now", "date"}
-    with pytest.raises(Refused, match="ends on 20 Apr 2024, so it cannot change plans on 1 May 2024"):
+    with pytest.raises(Refused, match="ends on 20 Apr 2024, so it cannot change plans on 1 May"):
         service.change_plan(contract_id, premium.id, "next_invoice")
 
 
@@ -240,7 +241,8 @@ def test_a_plan_outside_the_group_is_refused(service, world):
     office = world.plan("Office", 90000, group="Offices")
     _member, contract_id = _paid_april(world, standard)
     before = world.dump()
-    with pytest.raises(ValidationError, match="Office is not one of the plans this contract can change to."):
+    with pytest.raises(ValidationError,
+                       match="Office is not one of the plans this contract can change to."):
         service.change_plan(contract_id, office.id, "now")
     assert world.dump() == before
 
@@ -248,7 +250,8 @@ def test_a_plan_outside_the_group_is_refused(service, world):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.fixed_dictionaries({
     "price": st.integers(0, 90000), "target_price": st.integers(0, 90000),
-    "day": st.integers(2, 30), "quantity": st.integers(1, 3), "tax_rate": st.sampled_from(["0", "20"]),
+    "day": st.integers(2, 30), "quantity": st.integers(1, 3),
+    "tax_rate": st.sampled_from(["0", "20"]),
     "credit": st.integers(0, 40000), "deposit": st.sampled_from([0, 5000]),
     "target_deposit": st.sampled_from([0, 5000, 20000]), "prorate_first": st.booleans(),
 }))
@@ -274,5 +277,6 @@ def test_pay_now_is_always_the_amount_due_of_the_invoice_the_change_issues(case)
     assert [i.issue_date for i in issued] == [day]
     assert issued[0].amount_due == quote.pay_now
     (may,) = world.run_until(member, date(2024, 5, 1))
-    assert (date(2024, 5, 1), may.amount_due) == (quote.next_billing_date, quote.next_billing_amount)
+    assert (quote.next_billing_date, quote.next_billing_amount) == (
+        date(2024, 5, 1), may.amount_due)
     assert service.load(new_id).contract.quantity == case["quantity"]

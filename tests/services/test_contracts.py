@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from service_builders import World
 
 from desktop.services.contracts import ContractService
 from desktop.services.errors import NotFound, StaleEdit, ValidationError
 from desktop.services.settings import SettingsService
-from service_builders import World
 
 TODAY = date(2024, 4, 11)
 
@@ -113,7 +113,8 @@ def test_saving_a_new_draft_writes_the_contract_and_its_creation_audit(service, 
     draft = service.new_draft(member, desk.id).with_changes(quantity=2, notes="Window seat")
     contract_id = service.save(draft, None)
     state = service.load(contract_id)
-    assert (state.contract.quantity, state.contract.notes, state.status) == (2, "Window seat", "active")
+    assert (state.contract.quantity, state.contract.notes, state.status) == (
+        2, "Window seat", "active")
     assert world.contract_row(contract_id).next_event_date == TODAY
     fields = {h.field: h.new for h in state.history}
     assert fields["Created"] == "Hot desk, from 11 Apr 2024"
@@ -194,7 +195,8 @@ def _refused(service, world, draft, version, field, message):
 def test_the_cancellation_date_must_be_after_the_start(service, world, active):
     state = service.load(active)
     _refused(service, world, state.contract.with_changes(cancellation_date=date(2024, 3, 1)),
-             state.version, "cancellation_date", "The cancellation date must be after the start date.")
+             state.version, "cancellation_date",
+             "The cancellation date must be after the start date.")
 
 
 def test_the_next_invoice_date_cannot_be_before_the_start(service, world, active):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from service_builders import World
 
 from desktop.services.contracts import ContractService
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.storage import models as m
-from service_builders import World
 
 TODAY = date(2024, 4, 11)
 
@@ -46,8 +46,8 @@ def _active(world, plan, **extra):
 # Create new term (rule 10) --------------------------------------------------------------------
 
 def test_a_new_term_starts_on_the_cancellation_date_and_copies_the_contract(service, world, desk):
-    member, contract_id = _active(world, desk, quantity=2, custom_price=18000,
-                                  cancellation=date(2024, 6, 15))
+    _member, contract_id = _active(world, desk, quantity=2, custom_price=18000,
+                                   cancellation=date(2024, 6, 15))
     new_id = service.create_new_term(contract_id)
     new = service.load(new_id)
     assert new.status == "inactive"
@@ -125,7 +125,8 @@ def test_a_recurring_add_on_bought_mid_period_is_invoiced_at_once_prorated(servi
         ("addon", 2000, 20, 30)]
     assert world.members.get(member).allowances == {"Lockers": 1}  # counts immediately
     (may,) = world.run_until(member, date(2024, 5, 1))
-    assert sorted((line.kind, line.amount) for line in may.lines) == [("addon", 3000), ("plan", 20000)]
+    assert sorted((line.kind, line.amount) for line in may.lines) == [
+        ("addon", 3000), ("plan", 20000)]
 
 
 def test_a_one_off_add_on_is_invoiced_once_at_once(service, world, desk):
@@ -138,13 +139,15 @@ def test_a_one_off_add_on_is_invoiced_once_at_once(service, world, desk):
     assert [(line.kind, line.amount) for line in may.lines] == [("plan", 20000)]
 
 
-def test_a_recurring_add_on_on_a_term_not_started_comes_with_its_first_invoice(service, world, desk):
+def test_a_recurring_add_on_on_a_term_not_started_comes_with_its_first_invoice(
+        service, world, desk):
     member = world.member()
     contract_id = world.contract(member, desk, date(2024, 5, 1))
     service.add_addon(contract_id, _addon(world, "Locker").id)
     assert world.invoices(member) == []
     (first,) = world.run_until(member, date(2024, 5, 1))
-    assert sorted((line.kind, line.amount) for line in first.lines) == [("addon", 3000), ("plan", 20000)]
+    assert sorted((line.kind, line.amount) for line in first.lines) == [
+        ("addon", 3000), ("plan", 20000)]
 
 
 def test_an_add_on_uses_the_credit_balance_first(service, world, desk):
@@ -203,7 +206,8 @@ def test_only_a_cancelled_contract_without_invoices_can_be_deleted(service, worl
     assert world.dump() == before
 
 
-def test_a_cancelled_contract_never_invoiced_is_deleted_and_its_successor_relinked(service, world, desk):
+def test_a_cancelled_contract_never_invoiced_is_deleted_and_its_successor_relinked(
+        service, world, desk):
     member = world.member()
     first = world.contract(member, desk, date(2024, 1, 1), next_invoice=date(2024, 5, 1))
     # A blank next plan ends a term on its first invoice date: cancelled, never invoiced.

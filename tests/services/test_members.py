@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from service_builders import World
 
 from desktop.domain.contracts import status as domain_status
 from desktop.domain.model import ACTIVE, Contract, ContractAddon
 from desktop.services.errors import NotFound, ValidationError
 from desktop.storage import models as m
-from service_builders import World
 
 TODAY = date(2024, 4, 11)
 
@@ -30,9 +30,11 @@ def test_a_created_member_is_a_contact_with_its_details(world):
     got = world.members.get(member_id)
     assert (got.name, got.email, got.company, got.phone, got.notes) == (
         "Ada Lovelace", "ada@example.org", "Engines Ltd", "+353 1 234", "Prefers the quiet room")
-    assert (got.status, got.credit_balance, got.deposit_held, got.archived) == ("contact", 0, 0, False)
+    assert (got.status, got.credit_balance, got.deposit_held, got.archived) == (
+        "contact", 0, 0, False)
     assert got.contracts == [] and got.invoices == [] and got.allowances == {}
-    assert {r.field for r in world.history(entity="member", member_id=member_id)} >= {"Name", "Email"}
+    fields = {r.field for r in world.history(entity="member", member_id=member_id)}
+    assert fields >= {"Name", "Email"}
 
 
 @pytest.mark.parametrize("name, email, field, message", [
@@ -84,7 +86,10 @@ def test_search_matches_name_email_or_company_without_regard_to_case(world):
     ada = world.member("Ada Lovelace", "ada@engines.example", "Analytical Engines")
     grace = world.member("Grace Hopper", "grace@navy.example", "US Navy")
     alan = world.member("Alan Turing", "alan@bletchley.example", "Bletchley ENGINES")
-    found = lambda text: [r.id for r in world.members.search(text)]  # noqa: E731
+
+    def found(text):
+        return [r.id for r in world.members.search(text)]
+
     assert found("ENGINE") == [ada, alan]
     assert found("navy") == [grace]
     assert found("  hopper ") == [grace]
@@ -150,8 +155,9 @@ def test_the_status_filter_agrees_with_the_billing_core(cases):
                             billing_anchor=case["start"], next_invoice_date=case["next_invoice"],
                             next_plan=None if case["blank_next"] else desk,
                             cancellation_date=case["cancellation"])
-        contract_id = world.contract(member, desk, case["start"], next_invoice=case["next_invoice"],
-                                     next_plan=contract.next_plan, cancellation=case["cancellation"])
+        contract_id = world.contract(
+            member, desk, case["start"], next_invoice=case["next_invoice"],
+            next_plan=contract.next_plan, cancellation=case["cancellation"])
         if case["next_invoice"] is None:  # the builder treats None as "the start date"
             with world.db.write() as session:
                 session.get(m.ContractRow, contract_id).next_invoice_date = None

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from service_builders import World
 
 from desktop.services.contracts import ContractService
 from desktop.services.errors import NotFound
@@ -16,7 +17,6 @@ from desktop.services.invoices import InvoiceService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep import SweepService
 from desktop.storage import models as m
-from service_builders import World
 
 TODAY = date(2024, 4, 11)
 
@@ -49,9 +49,9 @@ def _dedicated(world):
 def test_a_blank_next_plan_ends_the_contract_on_its_next_invoice_date(service, world):
     """Rule 8."""
     contract = service.load(_active(world)).contract.with_changes(next_plan=None)
-    assert service.describe(contract) == [
+    assert service.describe(contract) == [(
         "This contract ends on 1 May 2024, its next invoice date; the last day of access is "
-        "30 Apr 2024."]
+        "30 Apr 2024.")]
 
 
 def test_a_next_plan_switches_on_the_next_invoice_date(service, world):
@@ -84,8 +84,9 @@ def test_a_custom_price_explains_why_the_plan_cannot_switch(service, world):
 
 def test_a_term_not_started_and_an_ended_contract_are_described(service, world):
     contract = service.load(_active(world)).contract
-    future = contract.with_changes(id=None, start_date=date(2024, 6, 1),
-                                   billing_anchor=date(2024, 6, 1), next_invoice_date=date(2024, 6, 1))
+    june = date(2024, 6, 1)
+    future = contract.with_changes(id=None, start_date=june, billing_anchor=june,
+                                   next_invoice_date=june)
     assert service.describe(future) == ["Starts on 1 Jun 2024, with its first invoice."]
     ended = contract.with_changes(cancellation_date=date(2024, 4, 1), next_invoice_date=None)
     assert service.describe(ended) == [
@@ -95,7 +96,8 @@ def test_a_term_not_started_and_an_ended_contract_are_described(service, world):
 def test_dates_follow_the_site_locale(service, world):
     settings_service = SettingsService(world.db, world.clock)
     settings_service.save(replace(settings_service.get(), locale="de_DE"))
-    contract = service.load(_active(world)).contract.with_changes(cancellation_date=date(2024, 4, 15))
+    contract = service.load(_active(world)).contract
+    contract = contract.with_changes(cancellation_date=date(2024, 4, 15))
     assert service.describe(contract) == [
         "Cancels on 15.04.2024; the last day of access is 14.04.2024."]
 
@@ -173,7 +175,8 @@ def test_any_valid_edit_previews_exactly_what_the_sweep_then_issues(edit):
         session.get(m.MemberRow, member).credit_balance = edit["credit"]
     state = service.load(contract_id)
     next_plan = {"same": desk, "dedicated": dedicated, "blank": None}[edit["next_plan"]]
-    cancel = None if edit["cancel_in_days"] is None else TODAY + timedelta(days=edit["cancel_in_days"])
+    days = edit["cancel_in_days"]
+    cancel = None if days is None else TODAY + timedelta(days=days)
     draft = state.contract.with_changes(
         next_plan=next_plan, cancellation_date=cancel, prorate_last_invoice=edit["prorate_last"],
         quantity=edit["quantity"],
