@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.change_now import change_now, quote
 from desktop.domain.contracts import effective_cancellation, status
-from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan, PlanChange, Problem
+from desktop.domain.model import ACTIVE, ADDON, Contract, ContractAddon, Plan, PlanChange, Problem
 from desktop.domain.plan_changes import (
     UPGRADE,
     change_label,
     custom_price_blocks,
+    eligible_targets,
     is_no_change,
     labelled_targets,
     same_plan,
@@ -69,10 +70,11 @@ def _refuse_unless_changeable(contract: Contract, today: date) -> None:
     raise Refused("This contract has ended; create a new term to continue it.")
 
 
-def _target(contract: Contract, plans: list[Plan], plan_id: int) -> tuple[Plan, str]:
-    for plan, label in labelled_targets(contract, plans):
+def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
+    """The plan asked for, if the contract may change to it (rule 13)."""
+    for plan in eligible_targets(contract.plan, plans):
         if plan.id == plan_id:
-            return plan, label
+            return plan
     if any(p.id == plan_id for p in plans):
         name = next(p.name for p in plans if p.id == plan_id)
         raise ValidationError([Problem("plan", f"{name} is not one of the plans this contract "
@@ -80,15 +82,26 @@ def _target(contract: Contract, plans: list[Plan], plan_id: int) -> tuple[Plan, 
     raise NotFound("This plan no longer exists.")
 
 
-def _addons(plans: list[Plan], addon_ids: tuple[int, ...]) -> list[Plan]:
+def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contract,
+                target: Plan) -> list[Plan]:
+    """The add-ons chosen that the contract does not hold yet; each must be offered (rule 16)."""
     by_id = {p.id: p for p in plans}
+    held = {item.addon.name for item in contract.addons}
     chosen = []
-    for addon_id in addon_ids:
+    for addon_id in dict.fromkeys(addon_ids):
         addon = by_id.get(addon_id)
         if addon is None:
             raise NotFound("This add-on no longer exists.")
-        if addon.kind != "addon":
-            raise ValidationError([Problem("addons", f"{addon.name} is not an add-on.")])
+        if addon.name in held:
+            continue
+        if addon.kind != ADDON:
+            raise ValidationError([Problem("addons", f"{addon.name} is a plan, not an add-on.")])
+        if addon.archived:
+            raise ValidationError([Problem("addons",
+                                           f"{addon.name} is archived and cannot be sold.")])
+        if addon.name not in target.addons:
+            raise ValidationError([Problem("addons",
+                                           f"{target.name} does not offer {addon.name}.")])
         chosen.append(addon)
     return chosen
 
@@ -113,11 +126,10 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     state, contract = member_state_of(session, contract_id)
     _refuse_unless_changeable(contract, today)
     plans = catalog(session)
-    target, label = _target(contract, plans, plan_id)
+    target = _target(contract, plans, plan_id)
     if quantity is not None and quantity < 1:
         raise ValidationError([Problem("quantity", "The quantity must be at least 1.")])
-    added = [a for a in _addons(plans, addon_ids)
-             if a.name not in {item.addon.name for item in contract.addons}]
+    added = _new_addons(plans, addon_ids, contract, target)
     day = _change_day(contract, when, on, today)
     ends = effective_cancellation(contract)
     # A blank next plan ends the contract on N (rule 8); choosing a next plan for N lifts that.
@@ -129,6 +141,9 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     no_change = is_no_change(contract, target, quantity, [a.name for a in added])
     blocked = NO_CHANGE if no_change else None
     new_quantity = contract.quantity if quantity is None else quantity
+    # Rule 13 by price per year, for the quantity chosen (two desks is an upgrade on one).
+    label = change_label(contract.plan, target, contract.quantity, contract.unit_price,
+                         new_quantity)
     simple_switch = when == NEXT_INVOICE and new_quantity == contract.quantity and not added
     if no_change:
         ended, term, contracts = None, None, state.contracts

@@ -280,3 +280,24 @@ def test_pay_now_is_always_the_amount_due_of_the_invoice_the_change_issues(case)
     assert (quote.next_billing_date, quote.next_billing_amount) == (
         date(2024, 5, 1), may.amount_due)
     assert service.load(new_id).contract.quantity == case["quantity"]
+
+
+def test_more_of_the_same_plan_is_labelled_an_upgrade(service, world):
+    standard = world.plan("Standard", 20000)
+    _member, contract_id = _paid_april(world, standard)
+    quote = service.quote_change(contract_id, standard.id, "now", quantity=2)
+    # Credit -13333 (20 of 30 days of one desk), charge 26667 (of two), each rounded once.
+    assert (quote.label, quote.no_change, quote.pay_now) == ("upgrade", False, 13334)
+
+
+def test_an_add_on_the_new_plan_does_not_offer_is_refused(service, world):
+    locker = world.addon("Locker", 3000)
+    standard = world.plan("Standard", 20000, addons=("Locker",))
+    premium = world.plan("Premium", 50000)
+    _member, contract_id = _paid_april(world, standard)
+    assert not service.quote_change(contract_id, standard.id, "now",
+                                    addon_ids=(locker.id,)).no_change
+    before = world.dump()
+    with pytest.raises(ValidationError, match="Premium does not offer Locker."):
+        service.change_plan(contract_id, premium.id, "now", addon_ids=(locker.id,))
+    assert world.dump() == before
