@@ -178,7 +178,7 @@ class ContractService:
                      quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> ChangeOption:
         with self.db.session() as session:
             change = changes.work_out(session, contract_id, plan_id, when, on, quantity,
-                                         tuple(addon_ids), self.clock.today())
+                                      tuple(addon_ids), self.clock.today())
             return change.option
 
     def change_plan(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
