@@ -333,9 +333,11 @@ def _changed_values(before: Contract | None, after: Contract) -> dict:
 
 def write_days(session: Session, results: Iterable[DayResult], *, now: datetime, who: str,
                before: Mapping[int, MemberState] | None = None) -> list[Invoice | None]:
-    """Write many members' day results in bulk, in the caller's transaction (rules 17, 19, 20).
+    """Write many day results in bulk, in the caller's transaction (rules 17, 19, 20).
 
-    `before` (member id -> the state apply_day started from) lets the audit compare without
+    Results are written in the order given (invoice numbers follow it); several results of
+    one member must come in date order, each continuing from the previous one. `before`
+    (member id -> the state the first of them started from) lets the audit compare without
     reading the old rows again. A duplicate applied-transition key raises IntegrityError.
     Returns, for each result, the issued invoice with its number (or None).
     """
@@ -348,32 +350,35 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     applied, history, plan_changes = [], [], []
     contracts: dict[int, dict] = {}
     accounts: dict[int, dict] = {}
+    current = {member: (state.account, {c.id: c for c in state.contracts})
+               for member, state in before.items()}
     for result in results:
-        state = before.get(result.account.member)
-        old = {c.id: c for c in state.contracts} if state else {}
+        member = result.account.member
+        old_account, old = current.get(member, (None, {}))
         for transition in result.transitions:
             applied.append(dict(contract_id=transition.contract, kind=transition.kind,
                                 date=transition.date, applied_at=now,
                                 description=transition.description))
         for contract in result.changed:
             values = _changed_values(old.get(contract.id), contract)
-            if values:
-                contracts[contract.id] = values
+            if values:  # merged: a later result of the same contract may change other columns
+                contracts[contract.id] = {**contracts.get(contract.id, {}), **values}
             history += contract_audit_rows(old.get(contract.id), contract, readable, now, who)
-        old_account = state.account if state else None
         if old_account is None or (old_account.credit_balance, old_account.deposit_held) != (
                 result.account.credit_balance, result.account.deposit_held):
-            accounts[result.account.member] = dict(credit_balance=result.account.credit_balance,
-                                                   deposit_held=result.account.deposit_held)
+            accounts[member] = dict(credit_balance=result.account.credit_balance,
+                                    deposit_held=result.account.deposit_held)
             history += _money_history(old_account, result.account, readable, now, who)
         for change in result.plan_changes:
             plan_changes.append(dict(contract_id=change.contract, date=change.date,
                                      old_plan=change.old_plan, new_plan=change.new_plan,
                                      old_price=change.old_price, new_price=change.new_price,
                                      quantity=change.quantity, upgrade=change.upgrade, at=now))
+        current[member] = (result.account, {c.id: c for c in result.contracts})
     connection = session.connection()
-    # The exactly-once key goes in first: a duplicate stops the whole write (rule 19).
-    connection.execute(insert(m.AppliedTransitionRow.__table__), applied)
+    # The exactly-once keys go in first: a duplicate stops the whole write (rule 19).
+    if applied:
+        connection.execute(insert(m.AppliedTransitionRow.__table__), applied)
     _update_rows(session, m.ContractRow, contracts, bump_version=True)
     _update_rows(session, m.MemberRow, accounts, bump_version=False)
     issued = insert_invoices(session, [r.invoice for r in results])

@@ -115,34 +115,45 @@ class SweepService:
         return SweepReport(as_of, progress.applied, progress.invoices, progress.failed)
 
     def _apply_batch(self, session: Session, as_of: date, now: datetime, batch: _Progress) -> bool:
-        """Apply up to batch_size member-days in this transaction; True when nothing is left."""
-        plans = load_plans(session)
+        """Apply the next member-days in this transaction; True when nothing was left to do.
+
+        The batch takes the members next due (up to batch_size of them, by first due date then
+        member id) and applies each one's member-days that come, in that same order, before the
+        first member it did not take (the horizon). Sorted by (date, member), everything it
+        writes therefore comes after the previous batch and before the next one: invoice
+        numbers follow the same order whatever the batch size, or the number of processes.
+        """
+        picked, horizon = _members_next_due(session, as_of, batch.skipped, self.batch_size)
+        if not picked:
+            return True
         settings = billing_settings(session)
-        count = 0
-        while count < self.batch_size:
-            day = _first_due_day(session, as_of, batch.skipped)
-            if day is None:
-                return True
-            members = _members_due(session, day, batch.skipped, self.batch_size - count)
-            states = load_member_states(session, members, plans, settings)
-            results = []
-            for member in members:
-                state = states.get(member)
-                if state is None or next_due(state.contracts) != day:
-                    _repair_event_dates(session, state)
-                    continue
+        states = load_member_states(session, [member for member, _ in picked],
+                                    load_plans(session), settings)
+        results: list[tuple[tuple, DayResult]] = []
+        for member, due in picked:
+            state = states.get(member)
+            if state is None or next_due(state.contracts) != due:
+                _repair_event_dates(session, state)  # a stale next_event_date, fixed for next time
+                continue
+            account, contracts = state.account, state.contracts
+            while (day := next_due(contracts)) is not None and day <= as_of \
+                    and (horizon is None or (day, member) < horizon):
                 try:
-                    results.append(apply_day(state.account, state.contracts, day, state.settings))
+                    result = apply_day(account, contracts, day, settings)
                 except Exception as exc:  # a rule that cannot be applied: report, skip the member
                     batch.failed.append(_failure(session, member, day, exc))
                     batch.skipped.add(member)
-            self._write(session, results, states, now, batch)
-            count += len(members)
+                    break
+                results.append(((day, member), result))
+                account, contracts = result.account, result.contracts
+        results.sort(key=lambda pair: pair[0])
+        self._write(session, [result for _, result in results[:self.batch_size * 5]], states,
+                    now, batch)
         return False
 
     def _write(self, session: Session, results: list[DayResult], states: dict[int, MemberState],
                now: datetime, batch: _Progress) -> None:
-        """Write the batch in bulk under one savepoint; member by member only if that fails."""
+        """Write the batch in bulk under one savepoint; member-day by member-day if that fails."""
         if not results:
             return
         try:
@@ -155,17 +166,22 @@ class SweepService:
                 batch.applied += result.transitions
                 batch.invoices += invoice is not None
             return
+        before = dict(states)
         for result in results:
             member = result.account.member
+            if member in batch.skipped:
+                continue  # an earlier member-day of this member failed: the rest waits
             try:
                 with session.begin_nested():
                     invoice = write_day(session, result, now=now, who=SYSTEM,
-                                        before=states[member])
+                                        before=before[member])
             except Exception as exc:
                 batch.skipped.add(member)
                 if not _already_applied(session, result):
                     batch.failed.append(_failure(session, member, result.day, exc))
                 continue
+            before[member] = MemberState(result.account, result.contracts,
+                                         before[member].settings)
             batch.applied += result.transitions
             batch.invoices += invoice is not None
 
@@ -235,20 +251,33 @@ class SweepService:
         return [AppliedRow(*row) for row in rows]
 
 
-def _first_due_day(session: Session, as_of: date, skipped: set[int]) -> date | None:
-    query = select(func.min(m.ContractRow.next_event_date)).where(
-        m.ContractRow.next_event_date <= as_of)
-    if skipped:
-        query = query.where(m.ContractRow.member_id.not_in(sorted(skipped)))
-    return session.scalar(query)
-
-
-def _members_due(session: Session, day: date, skipped: set[int], limit: int) -> list[int]:
-    query = (select(m.ContractRow.member_id).where(m.ContractRow.next_event_date == day)
-             .distinct().order_by(m.ContractRow.member_id).limit(limit))
-    if skipped:
-        query = query.where(m.ContractRow.member_id.not_in(sorted(skipped)))
-    return list(session.scalars(query))
+def _members_next_due(session: Session, as_of: date, skipped: set[int],
+                      count: int) -> tuple[list[tuple[int, date]], tuple[date, int] | None]:
+    """Up to `count` members due by as_of, as (member, first due date) sorted by date then id,
+    and the horizon: (date, member) of the first member left out, or None if none was."""
+    c = m.ContractRow
+    picked: list[tuple[int, date]] = []
+    taken: set[int] = set()
+    day = None
+    while True:
+        excluded = sorted(skipped | taken)
+        query = select(func.min(c.next_event_date)).where(c.next_event_date <= as_of)
+        if day is not None:
+            query = query.where(c.next_event_date > day)
+        if excluded:
+            query = query.where(c.member_id.not_in(excluded))
+        day = session.scalar(query)
+        if day is None:
+            return picked, None
+        members = (select(c.member_id).where(c.next_event_date == day).distinct()
+                   .order_by(c.member_id).limit(count - len(picked) + 1))
+        if excluded:
+            members = members.where(c.member_id.not_in(excluded))
+        for member in session.scalars(members):
+            if len(picked) == count:
+                return picked, (day, member)
+            picked.append((member, day))
+            taken.add(member)
 
 
 def _repair_event_dates(session: Session, state: MemberState | None) -> None:

@@ -292,13 +292,13 @@ def test_an_interrupt_mid_batch_leaves_old_or_new_state_and_a_rerun_converges(
 
     def interrupted(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 250:  # in the middle of the second batch of 200
+        if calls["n"] == 250:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sweep_module, "apply_day", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        SweepService(db, FixedClock(AS_OF, NOW)).apply_due(AS_OF)
+    with pytest.raises(KeyboardInterrupt):  # batches of about 50 member-days: a few committed
+        SweepService(db, FixedClock(AS_OF, NOW), batch_size=50).apply_due(AS_OF)
 
     with db.session() as session:
         committed = session.scalar(select(func.count()).select_from(m.AppliedTransitionRow)
@@ -320,13 +320,13 @@ from desktop.storage.database import open_database
 real, written = sweep.write_days, [0]
 def crash(session, results, **kwargs):
     written[0] += len(results)
-    if written[0] > 300:  # past the first batch of 200
+    if written[0] > 300:  # a few batches of about 50 member-days have committed
         real(session, results, **kwargs)
         os._exit(3)  # the power goes: no rollback, no commit, no cleanup
     return real(session, results, **kwargs)
 sweep.write_days = crash
 db = open_database(sys.argv[1], now=datetime(2024, 9, 18, 9))
-sweep.SweepService(db, FixedClock(date.fromisoformat(sys.argv[2]))).apply_due(
+sweep.SweepService(db, FixedClock(date.fromisoformat(sys.argv[2])), batch_size=50).apply_due(
     date.fromisoformat(sys.argv[2]))
 """
 
