@@ -121,6 +121,7 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
         plans = _write_catalog(session)
     with db.write() as session:
         _insert(session, m.MemberRow, _people(rng, members))
+    depth = min(1.0, (2000 / members) ** 0.25)
     sold = [plans[name] for name, _ in _SOLD]
     weights = [w for _, w in _SOLD]
     contracts, later = [], {mid: [], today: []}
@@ -129,7 +130,7 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
         if story == "contact":
             continue
         plan = rng.choices(sold, weights)[0]
-        start = _start(rng, today, story)
+        start = _start(rng, today, story, depth)
         contract = _signed(rng, len(contracts) + 1, member_id, plan, start, plans)
         if story == "custom price":
             contract = replace(contract, custom_price=plan.price * rng.choice((80, 85, 90)) // 100)
@@ -141,7 +142,7 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
         later[when].append((story, contract.id))
         if rng.random() < 0.12:  # a second contract: a mail address beside a desk, say
             extra = _signed(rng, len(contracts) + 1, member_id, plans["Mail address"],
-                            _start(rng, today, "active"), plans)
+                            _start(rng, today, "active", depth), plans)
             contracts.append(extra)
         if rng.random() < 0.10:
             later[mid].append((rng.choice(("one-off add-on", "add-on mid-period")), contract.id))
@@ -206,12 +207,16 @@ def _people(rng: random.Random, count: int) -> list[dict]:
     return rows
 
 
-def _start(rng: random.Random, today: date, story: str) -> date:
-    """Most contracts began in the last few months, a few long ago; some start soon."""
+def _start(rng: random.Random, today: date, story: str, depth: float = 1.0) -> date:
+    """Most contracts began in the last few months, a few long ago; some start soon.
+
+    A large demo has a shallower history (depth < 1), so its sweep stays proportionate.
+    """
     if story == "inactive":
         return today + timedelta(days=rng.randint(1, 30))
     days = rng.choices((rng.randint(0, 90), rng.randint(91, 240), rng.randint(241, 540),
                         rng.randint(541, 900)), (55, 25, 15, 5))[0]
+    days = int(days * depth)
     if story in ("cancelled", "switched", "new term"):
         days = max(days, 45 + rng.randint(5, 60))  # begun before the desk's edits 40 days ago
     elif story in ("cancelling", "scheduled switch", "future new term", "blank next plan"):

@@ -255,29 +255,26 @@ def _members_next_due(session: Session, as_of: date, skipped: set[int],
                       count: int) -> tuple[list[tuple[int, date]], tuple[date, int] | None]:
     """Up to `count` members due by as_of, as (member, first due date) sorted by date then id,
     and the horizon: (date, member) of the first member left out, or None if none was."""
-    c = m.ContractRow
+    c = m.ContractRow.__table__.c
+    query = (select(c.member_id, c.next_event_date).where(c.next_event_date <= as_of)
+             .order_by(c.next_event_date, c.member_id))
+    if skipped:
+        query = query.where(c.member_id.not_in(sorted(skipped)))
     picked: list[tuple[int, date]] = []
     taken: set[int] = set()
-    day = None
-    while True:
-        excluded = sorted(skipped | taken)
-        query = select(func.min(c.next_event_date)).where(c.next_event_date <= as_of)
-        if day is not None:
-            query = query.where(c.next_event_date > day)
-        if excluded:
-            query = query.where(c.member_id.not_in(excluded))
-        day = session.scalar(query)
-        if day is None:
-            return picked, None
-        members = (select(c.member_id).where(c.next_event_date == day).distinct()
-                   .order_by(c.member_id).limit(count - len(picked) + 1))
-        if excluded:
-            members = members.where(c.member_id.not_in(excluded))
-        for member in session.scalars(members):
+    # Read in index order and stop early: a member's first row is its first due date.
+    result = session.connection().execute(query)
+    try:
+        for member, day in result:
+            if member in taken:
+                continue
             if len(picked) == count:
                 return picked, (day, member)
             picked.append((member, day))
             taken.add(member)
+    finally:
+        result.close()
+    return picked, None
 
 
 def _repair_event_dates(session: Session, state: MemberState | None) -> None:
