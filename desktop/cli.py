@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:
         sentence = message[:1].upper() + message[1:]
-        sys.stderr.write(f"{sentence.rstrip('.')}. Run \"frontdesk --help\" for the commands.\n")
+        sys.stderr.write(f"{sentence.rstrip('.')}; \"frontdesk --help\" lists the commands.\n")
         raise SystemExit(EXIT_BAD_INPUT)
 
 

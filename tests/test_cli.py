@@ -1,0 +1,215 @@
+"""The command line (DESIGN.md §4): exit 0 done, 2 bad input (nothing written), 1 anything else;
+errors are one sentence on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from desktop import __version__, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def no_database_in_the_environment(monkeypatch):
+    monkeypatch.delenv(cli.ENVIRONMENT, raising=False)
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    """main() in this process; SystemExit (argparse) counts as its exit status."""
+    try:
+        code = cli.main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_sentence(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err and lines[0].endswith("."), err
+    return lines[0]
+
+
+def document(db_file: Path, capsys) -> dict:
+    code, out, _ = run(["export", "-", "--db", str(db_file)], capsys)
+    assert code == 0
+    return json.loads(out)
+
+
+def test_version(capsys):
+    code, out, _ = run(["--version"], capsys)
+    assert (code, out.strip()) == (0, f"frontdesk {__version__}")
+
+
+def test_demo_fills_an_empty_database_and_refuses_a_full_one(tmp_path, capsys):
+    db_file = tmp_path / "demo.sqlite3"
+    code, out, err = run(["demo", "--members", "15", "--seed", "4", "--db", str(db_file)], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Loaded 15 members,")
+    before = document(db_file, capsys)
+    code, _, err = run(["--db", str(db_file), "demo"], capsys)
+    assert code == 2
+    assert "not empty" in one_sentence(err)
+    assert document(db_file, capsys) == before
+
+
+def test_sweep_prints_what_it_applied_and_json_when_asked(tmp_path, capsys):
+    db_file = tmp_path / "sweep.sqlite3"
+    run(["demo", "--members", "10", "--db", str(db_file)], capsys)
+    code, out, err = run(["sweep", "--db", str(db_file), "--today", "2099-01-01", "--json"],
+                         capsys)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert set(report) == {"as_of", "applied", "invoices_issued", "failed"}
+    assert report["as_of"] == "2099-01-01" and report["invoices_issued"] > 0
+    assert set(report["applied"][0]) == {"contract", "kind", "date", "description"}
+    code, out, _ = run(["sweep", "--db", str(db_file), "--today", "2099-01-01"], capsys)
+    assert code == 0
+    assert out.strip() == "Applied 0 transitions due up to 2099-01-01; issued 0 invoices."
+
+
+def test_the_environment_variable_names_the_database(tmp_path, capsys, monkeypatch):
+    db_file = tmp_path / "env.sqlite3"
+    monkeypatch.setenv(cli.ENVIRONMENT, f"sqlite:///{db_file}")
+    assert run(["demo", "--members", "3"], capsys)[0] == 0
+    assert db_file.exists()
+    assert len(document(db_file, capsys)["members"]) == 3
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["sweep", "--today", "2024-02-30"], '"2024-02-30" is not a date'),
+    (["demo", "--members", "many"], '"many" is not a whole number'),
+    (["demo", "--members", "0"], '"0" is not a whole number of at least 1'),
+    (["frobnicate"], "Argument COMMAND: invalid choice: 'frobnicate'"),
+    (["import"], "The following arguments are required: FILE"),
+    (["export", "a", "b"], "Unrecognized arguments: b"),
+])
+def test_bad_arguments_exit_2_with_one_sentence(argv, words, tmp_path, capsys):
+    db_file = tmp_path / "never.sqlite3"
+    code, out, err = run(argv + ["--db", str(db_file)], capsys)
+    assert code == 2 and out == ""
+    assert words in one_sentence(err)
+    assert not db_file.exists()  # nothing written, not even a new database
+
+
+def test_import_and_export_round_trip(tmp_path, capsys):
+    source, target = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
+    run(["demo", "--members", "12", "--db", str(source)], capsys)
+    exported = tmp_path / "space.json"
+    assert run(["export", str(exported), "--db", str(source)], capsys)[0] == 0
+    code, out, err = run(["import", str(exported), "--db", str(target)], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Imported ") and "12 members" in out
+    assert document(target, capsys) == json.loads(exported.read_text(encoding="utf-8"))
+
+
+def test_an_import_with_problems_lists_every_one_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({
+        "format": "frontdesk/1",
+        "plans": [{"name": "Desk", "price": "lots"}],
+        "members": [{"email": "ada@example.org", "name": "Ada"}],
+        "contracts": [{"id": "1", "member": "ada@example.org", "plan": "Desk",
+                       "start_date": "2024-13-01"}]}), encoding="utf-8")
+    db_file = tmp_path / "target.sqlite3"
+    code, out, err = run(["import", str(bad), "--db", str(db_file)], capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "Nothing was imported; the document has 2 problems:",
+        '  plans[0].price: "lots" is not a whole number of minor units.',
+        '  contracts[0].start_date: "2024-13-01" is not a date.']
+    assert document(db_file, capsys)["members"] == []
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "does not exist"),
+    ("{not json", "is not JSON: Expecting property name"),
+])
+def test_an_unreadable_import_file_exits_2(tmp_path, capsys, content, words):
+    path = tmp_path / "space.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, _, err = run(["import", str(path), "--db", str(tmp_path / "db.sqlite3")], capsys)
+    assert code == 2 and words in one_sentence(err)
+
+
+def test_import_into_a_database_that_is_not_empty_exits_2(tmp_path, capsys):
+    db_file = tmp_path / "full.sqlite3"
+    run(["demo", "--members", "3", "--db", str(db_file)], capsys)
+    path = tmp_path / "space.json"
+    run(["export", str(path), "--db", str(db_file)], capsys)
+    before = document(db_file, capsys)
+    code, _, err = run(["import", str(path), "--db", str(db_file)], capsys)
+    assert code == 2 and "not empty" in one_sentence(err)
+    assert document(db_file, capsys) == before
+
+
+def test_a_file_that_is_not_a_frontdesk_database_is_refused_untouched(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list\n", encoding="utf-8")
+    code, _, err = run(["sweep", "--db", str(notes)], capsys)
+    assert code == 2 and "not a Frontdesk database" in one_sentence(err)
+    assert notes.read_text(encoding="utf-8") == "shopping list\n"
+
+
+def test_an_unexpected_failure_exits_1_with_one_sentence(tmp_path, capsys, monkeypatch):
+    from desktop.services import sweep
+
+    def broken(self, as_of):
+        raise RuntimeError("the disk is full\nmore detail nobody needs")
+
+    monkeypatch.setattr(sweep.SweepService, "apply_due", broken)
+    code, _, err = run(["sweep", "--db", str(tmp_path / "db.sqlite3")], capsys)
+    assert code == 1
+    assert one_sentence(err) == "The sweep command failed: the disk is full."
+
+
+def test_a_sweep_with_failed_member_days_exits_1(tmp_path, capsys, monkeypatch):
+    from desktop.services import sweep
+
+    db_file = tmp_path / "db.sqlite3"
+    run(["demo", "--members", "5", "--db", str(db_file)], capsys)
+
+    def refuse(*args, **kwargs):
+        raise ValueError("no rule for this")
+
+    monkeypatch.setattr(sweep, "apply_day", refuse)
+    code, out, err = run(["sweep", "--db", str(db_file), "--today", "2099-01-01"], capsys)
+    assert code == 1 and "issued 0 invoices" in out
+    assert "could not be applied: no rule for this" in one_sentence(err)
+
+
+def test_no_command_opens_the_window_on_the_chosen_database(monkeypatch, capsys):
+    opened = []
+    fake = types.ModuleType("desktop.app")
+    fake.run = lambda target: opened.append(target) or 0
+    monkeypatch.setitem(sys.modules, "desktop.app", fake)
+    assert run(["--db", "/tmp/somewhere.sqlite3"], capsys)[0] == 0
+    assert opened == ["/tmp/somewhere.sqlite3"]
+
+
+def test_without_the_window_module_it_says_so(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "desktop.app", None)  # import fails as if not built
+    code, out, _ = run([], capsys)
+    assert code == 0
+    assert out.splitlines() == [f"frontdesk {__version__}",
+                                "The window is not available in this build."]
+
+
+def test_python_dash_m_desktop_never_shows_a_traceback(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop(cli.ENVIRONMENT, None)
+    done = subprocess.run([sys.executable, "-m", "desktop", "sweep", "--today", "yesterday",
+                           "--db", str(tmp_path / "db.sqlite3")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "yesterday" in one_sentence(done.stderr)
