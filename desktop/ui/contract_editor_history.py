@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from desktop.i18n import _
+from desktop.ui.tables import RowTableModel
 from desktop.ui.widgets import TableView
 
 
@@ -25,47 +26,30 @@ def field_caption(name: str) -> str:
     return captions.get(name, name.replace("_", " ").capitalize())
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowTableModel):
     """Rows of ContractState.history: when, who, what, old value, new value."""
 
     COLUMNS = ("at", "who", "field", "old", "new")
 
     def __init__(self, formatter, parent=None):
-        super().__init__(parent)
-        self._fmt = formatter
-        self._rows: list = []
+        super().__init__(formatter, (_("When"), _("Who"), _("Change"), _("Old value"),
+                                     _("New value")), parent=parent)
 
-    def set_rows(self, rows: Sequence) -> None:
-        self.beginResetModel()
+    def ordered(self, rows: Sequence) -> list:
         # Newest first: the question is usually "what happened lately".
-        self._rows = sorted(rows, key=lambda row: row.at, reverse=True)
-        self.endResetModel()
+        return sorted(rows, key=lambda row: row.at, reverse=True)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
-            return None
-        if not 0 <= section < len(self.COLUMNS):
-            return None
-        return (_("When"), _("Who"), _("Change"), _("Old value"), _("New value"))[section]
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
-            return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if column == "at":
-            return self._fmt.datetime_short(row.at)
-        if column == "field":
+    def cell_text(self, row, column: int) -> str:
+        key = self.COLUMNS[column]
+        if key == "at":
+            return self._formatter.datetime_short(row.at)
+        if key == "field":
             return field_caption(row.field)
-        return str(getattr(row, column) or "")
+        return str(getattr(row, key) or "")
+
+    def cell_data(self, row, column: int, role: int):
+        """Every cell reads in full on hover (long old and new values)."""
+        return self.cell_text(row, column) if role == Qt.ToolTipRole else None
 
 
 class HistoryTab(QWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.ui.tables import ROLE, RowTableModel
 from desktop.ui.widgets import TableView, label
-
-_ROLE = Qt.ItemDataRole
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def line_kind_text(kind: str) -> str:
@@ -28,48 +26,15 @@ def line_kind_text(kind: str) -> str:
             "deposit": _("Deposit"), "deposit_refund": _("Deposit refund")}.get(kind, kind)
 
 
-class InvoiceLinesModel(QAbstractTableModel):
+class InvoiceLinesModel(RowTableModel):
     """The lines of one invoice: description, period, proration, amount."""
 
     def __init__(self, formatter: Any, lines=(), parent=None):
-        super().__init__(parent)
-        self._formatter = formatter
-        self._lines = list(lines)
-        self.headers = (_("Description"), _("Period"), _("Proration"), _("Amount"))
+        super().__init__(formatter, (_("Description"), _("Period"), _("Proration"), _("Amount")),
+                         right=(3,), parent=parent)
+        self.set_rows(lines)
 
-    def set_lines(self, lines) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=_ROLE.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            if role == _ROLE.DisplayRole:
-                return self.headers[section]
-            if role == _ROLE.TextAlignmentRole and section == 3:
-                return _RIGHT
-        return None
-
-    def data(self, index: QModelIndex, role=_ROLE.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        line = self._lines[index.row()]
-        column = index.column()
-        if role == _ROLE.DisplayRole:
-            return self._display(line, column)
-        if role == _ROLE.ToolTipRole and column == 0:
-            return line_kind_text(line.kind)
-        if role == _ROLE.TextAlignmentRole and column == 3:
-            return _RIGHT
-        return None
-
-    def _display(self, line: Any, column: int) -> str:
+    def cell_text(self, line: Any, column: int) -> str:
         f = self._formatter
         if column == 0:
             return line.description
@@ -82,6 +47,11 @@ class InvoiceLinesModel(QAbstractTableModel):
                 return f.days_of(line.days, line.period_days)
             return ""
         return f.money(line.amount)
+
+    def cell_data(self, line: Any, column: int, role: int) -> Any:
+        if role == ROLE.ToolTipRole and column == 0:
+            return line_kind_text(line.kind)
+        return None
 
 
 class InvoiceView(QDialog):

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.i18n import _
 from desktop.ui.icons import icon
 from desktop.ui.invoice_view import InvoiceView
+from desktop.ui.tables import RowTableModel
 from desktop.ui.widgets import TableView, label, show_error, user_message
 from desktop.ui.workers import run_in_background
 
 _log = logging.getLogger(__name__)
-_ROLE = Qt.ItemDataRole
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 RECENT_LIMIT = 200
 # Without InvoiceService.recent the tab reads this many members' invoices instead.
 FALLBACK_MEMBERS = 100
@@ -37,71 +36,28 @@ class InvoiceListRow:
     member_name: str = ""
 
 
-class InvoiceListModel(QAbstractTableModel):
+class InvoiceListModel(RowTableModel):
     """Invoices: number, (member,) issued, total, amount due."""
 
-    InvoiceIdRole = Qt.ItemDataRole.UserRole + 1
+    InvoiceIdRole = RowTableModel.IdRole
 
     def __init__(self, formatter: Any, with_member: bool = False, parent=None):
-        super().__init__(parent)
-        self._formatter = formatter
-        self._rows: list[Any] = []
-        self._with_member = with_member
-        headers = [_("Number"), _("Member"), _("Issued"), _("Total"), _("Amount due")]
+        columns = {"number": _("Number"), "member": _("Member"), "issued": _("Issued"),
+                   "total": _("Total"), "due": _("Amount due")}
         if not with_member:
-            del headers[1]
-        self.headers = tuple(headers)
+            del columns["member"]
+        keys = tuple(columns)
+        super().__init__(formatter, columns.values(), parent=parent,
+                         right=(keys.index("total"), keys.index("due")))
+        self._keys = keys
 
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def set_formatter(self, formatter: Any) -> None:
-        self.beginResetModel()
-        self._formatter = formatter
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def _key(self, column: int) -> str:
-        keys = ["number", "member", "issued", "total", "due"]
-        if not self._with_member:
-            del keys[1]
-        return keys[column]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=_ROLE.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            if role == _ROLE.DisplayRole:
-                return self.headers[section]
-            if role == _ROLE.TextAlignmentRole and self._key(section) in ("total", "due"):
-                return _RIGHT
-        return None
-
-    def data(self, index: QModelIndex, role=_ROLE.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        key = self._key(index.column())
-        if role == _ROLE.DisplayRole:
-            f = self._formatter
-            return {"number": lambda: row.number,
-                    "member": lambda: getattr(row, "member_name", ""),
-                    "issued": lambda: f.date(row.issue_date),
-                    "total": lambda: f.money(row.total),
-                    "due": lambda: f.money(row.amount_due)}[key]()
-        if role == _ROLE.TextAlignmentRole and key in ("total", "due"):
-            return _RIGHT
-        if role == self.InvoiceIdRole:
-            return row.id
-        return None
+    def cell_text(self, row: Any, column: int) -> str:
+        f = self._formatter
+        return {"number": lambda: row.number,
+                "member": lambda: getattr(row, "member_name", ""),
+                "issued": lambda: f.date(row.issue_date),
+                "total": lambda: f.money(row.total),
+                "due": lambda: f.money(row.amount_due)}[self._keys[column]]()
 
 
 def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any,

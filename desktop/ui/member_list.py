@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,32 +22,30 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.ui.icons import icon
 from desktop.ui.member_dialog import MemberDialog
+from desktop.ui.tables import RowTableModel
 from desktop.ui.widgets import TableView, label, show_error, user_message
 
 PAGE_SIZE = 200
 DEBOUNCE_MS = 150
 SORT_KEYS = ("name", "company", "plans", "status", "credit_balance")
 STATUSES = ("members", "contacts", "all")
-_ROW = Qt.ItemDataRole
 
 
-class MemberListModel(QAbstractTableModel):
+class MemberListModel(RowTableModel):
     """Rows of MemberService.search, fetched lazily in pages; sort() asks the service again."""
 
     failed = Signal(str)
-    MemberIdRole = Qt.ItemDataRole.UserRole + 1
+    MemberIdRole = RowTableModel.IdRole
 
     def __init__(self, members: Any, formatter: Any, parent=None):
-        super().__init__(parent)
+        super().__init__(formatter, (_("Name"), _("Company"), _("Plans"), _("Status"),
+                                     _("Credit balance")), right=(4,), parent=parent)
         self._members = members
-        self._formatter = formatter
-        self._rows: list[Any] = []
         self._complete = True
         self.text = ""
         self.status = "all"
         self.sort_key = "name"
         self.descending = False
-        self.headers = (_("Name"), _("Company"), _("Plans"), _("Status"), _("Credit balance"))
 
     # -- querying -------------------------------------------------------------------------
     def set_filter(self, text: str, status: str) -> None:
@@ -98,44 +96,17 @@ class MemberListModel(QAbstractTableModel):
         self.requery()
 
     # -- reading ----------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(SORT_KEYS)
-
-    def headerData(self, section, orientation, role=_ROW.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            if role == _ROW.DisplayRole:
-                return self.headers[section]
-            if role == _ROW.TextAlignmentRole and section == 4:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
     def row_of(self, member_id: int) -> int:
         """The row showing this member among those fetched, or -1."""
         return next((i for i, r in enumerate(self._rows) if r.id == member_id), -1)
 
-    def data(self, index: QModelIndex, role=_ROW.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == _ROW.DisplayRole:
-            return self._display(row, column)
-        if role == _ROW.ToolTipRole:
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
             # Elided company and plan names read in full on hover; elsewhere the email.
-            return (self._display(row, column) if column in (1, 2) else row.email) or None
-        if role == _ROW.TextAlignmentRole and column == 4:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.MemberIdRole:
-            return row.id
+            return (self.cell_text(row, column) if column in (1, 2) else row.email) or None
         return None
 
-    def _display(self, row: Any, column: int) -> str:
+    def cell_text(self, row: Any, column: int) -> str:
         if column == 0:
             return row.name
         if column == 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
 from desktop.i18n import _
 from desktop.ui.icons import icon
 from desktop.ui.invoices_page import InvoiceListModel, open_invoice
+from desktop.ui.tables import RowTableModel
 from desktop.ui.timeline import TermTimeline
 from desktop.ui.widgets import Badge, StatCard, TableView, label, user_message
-
-_ROLE = Qt.ItemDataRole
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def contract_status_text(row: Any) -> str:
@@ -34,71 +32,41 @@ def contract_status_text(row: Any) -> str:
     return _("Cancelling") if row.cancellation_date else _("Active")
 
 
-class ContractTableModel(QAbstractTableModel):
+class ContractTableModel(RowTableModel):
     """A member's contracts: status, plan, price, next invoice, cancellation."""
 
-    ContractIdRole = Qt.ItemDataRole.UserRole + 1
+    ContractIdRole = RowTableModel.IdRole
 
     def __init__(self, formatter: Any, parent=None):
-        super().__init__(parent)
-        self._formatter = formatter
-        self._rows: list[Any] = []
-        self.headers = (_("Status"), _("Plan"), _("Price"), _("Next invoice"), _("Cancellation"))
+        super().__init__(formatter, (_("Status"), _("Plan"), _("Price"), _("Next invoice"),
+                                     _("Cancellation")), right=(2,), parent=parent)
 
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
+    def ordered(self, rows) -> list[Any]:
         # Current and future terms first, then the past, newest first within each.
         order = {"active": 0, "inactive": 1, "cancelled": 2}
-        self._rows = sorted(rows, key=lambda r: (order.get(r.status, 3), -r.start_date.toordinal()))
-        self.endResetModel()
+        return sorted(rows, key=lambda r: (order.get(r.status, 3), -r.start_date.toordinal()))
 
-    def set_formatter(self, formatter: Any) -> None:
-        self.beginResetModel()
-        self._formatter = formatter
-        self.endResetModel()
+    def cell_text(self, row: Any, column: int) -> str:
+        f = self._formatter
+        if column == 0:
+            return contract_status_text(row)
+        if column == 1:
+            return row.plan
+        if column == 2:
+            return f.money(row.price)
+        if column == 3:
+            return f.date(row.next_invoice_date) if row.next_invoice_date else "—"
+        return f.date(row.cancellation_date) if row.cancellation_date else "—"
 
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=_ROLE.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            if role == _ROLE.DisplayRole:
-                return self.headers[section]
-            if role == _ROLE.TextAlignmentRole and section == 2:
-                return _RIGHT
-        return None
-
-    def data(self, index: QModelIndex, role=_ROLE.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column, f = self._rows[index.row()], index.column(), self._formatter
-        if role == _ROLE.DisplayRole:
-            if column == 0:
-                return contract_status_text(row)
-            if column == 1:
-                return row.plan
-            if column == 2:
-                return f.money(row.price)
-            if column == 3:
-                return f.date(row.next_invoice_date) if row.next_invoice_date else "—"
-            return f.date(row.cancellation_date) if row.cancellation_date else "—"
-        if role == _ROLE.ToolTipRole:
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            f = self._formatter
             if column == 4 and row.cancellation_date:
                 return _("Last day of access: {date}").format(
                     date=f.date(row.cancellation_date - timedelta(days=1)))
             if column == 0 and row.status == "inactive":
                 return _("Starts on {date}").format(date=f.date(row.start_date))
             return _("Double-click to open the contract.")
-        if role == _ROLE.TextAlignmentRole and column == 2:
-            return _RIGHT
-        if role == self.ContractIdRole:
-            return row.id
         return None
 
 

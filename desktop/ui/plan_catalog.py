@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,77 +20,47 @@ from desktop.domain.model import ADDON, PLAN
 from desktop.i18n import _
 from desktop.ui.icons import icon
 from desktop.ui.plan_dialog import PlanDialog
+from desktop.ui.tables import RowTableModel
 from desktop.ui.widgets import TableView, label, show_error, user_message
 
-_ROLE = Qt.ItemDataRole
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 COLUMNS = ("name", "kind", "group", "price", "frequency", "deposit", "allowances", "addons",
            "archived")
 _MONEY = ("price", "deposit")
 
 
-class PlanTableModel(QAbstractTableModel):
+class PlanTableModel(RowTableModel):
     """Every plan and add-on of the catalog, one row each."""
 
-    PlanIdRole = Qt.ItemDataRole.UserRole + 1
+    PlanIdRole = RowTableModel.IdRole
     SortRole = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, formatter: Any, parent=None):
-        super().__init__(parent)
-        self._formatter = formatter
-        self._plans: list[Any] = []
-        self.headers = (_("Name"), _("Kind"), _("Group"), _("Price"), _("Billed"), _("Deposit"),
-                        _("Allowances"), _("Offered add-ons"), _("Archived"))
+        super().__init__(formatter, (_("Name"), _("Kind"), _("Group"), _("Price"), _("Billed"),
+                                     _("Deposit"), _("Allowances"), _("Offered add-ons"),
+                                     _("Archived")),
+                         right=[i for i, key in enumerate(COLUMNS) if key in _MONEY],
+                         parent=parent)
 
-    def set_plans(self, plans) -> None:
-        self.beginResetModel()
+    def ordered(self, plans) -> list[Any]:
         # Plans before add-ons, then by group and name: how the desk thinks of the catalog.
-        self._plans = sorted(plans, key=lambda p: (p.kind != PLAN, (p.group or "").lower(),
-                                                   p.name.lower()))
-        self.endResetModel()
+        return sorted(plans, key=lambda p: (p.kind != PLAN, (p.group or "").lower(),
+                                            p.name.lower()))
 
-    def set_formatter(self, formatter: Any) -> None:
-        self.beginResetModel()
-        self._formatter = formatter
-        self.endResetModel()
+    def cell_text(self, plan: Any, column: int) -> str:
+        return self._display(plan, COLUMNS[column])
 
-    def plan_at(self, row: int) -> Any:
-        return self._plans[row]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._plans)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=_ROLE.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == _ROLE.DisplayRole:
-                return self.headers[section]
-            if role == _ROLE.TextAlignmentRole and COLUMNS[section] in _MONEY:
-                return _RIGHT
-        return None
-
-    def data(self, index: QModelIndex, role=_ROLE.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._plans):
-            return None
-        plan, key = self._plans[index.row()], COLUMNS[index.column()]
-        if role == _ROLE.DisplayRole:
-            return self._display(plan, key)
+    def cell_data(self, plan: Any, column: int, role: int) -> Any:
+        key = COLUMNS[column]
         if role == self.SortRole:
             if key in _MONEY:
                 return getattr(plan, key)
             if key == "frequency":
                 return float(plan.frequency.periods_per_year) if plan.frequency else 0.0
             return (self._display(plan, key) or "").lower()
-        if role == _ROLE.TextAlignmentRole and key in _MONEY:
-            return _RIGHT
-        if role == _ROLE.ForegroundRole and plan.archived:
+        if role == Qt.ItemDataRole.ForegroundRole and plan.archived:
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-        if role == _ROLE.ToolTipRole and key in ("allowances", "addons"):
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("allowances", "addons"):
             return self._display(plan, key) or None
-        if role == self.PlanIdRole:
-            return plan.id
         return None
 
     def _display(self, plan: Any, key: str) -> str:
@@ -131,7 +101,7 @@ class _PlanFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802
-        return self.show_archived or not self.sourceModel().plan_at(row).archived
+        return self.show_archived or not self.sourceModel().row_at(row).archived
 
 
 class PlanCatalog(QWidget):
@@ -203,7 +173,7 @@ class PlanCatalog(QWidget):
             self._tell(user_message(exc))
             return
         self.error_label.hide()
-        self.model.set_plans(plans)
+        self.model.set_rows(plans)
         if current is not None:
             self.select_plan(current.id)
         self._update_buttons()
@@ -217,11 +187,11 @@ class PlanCatalog(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return self.model.plan_at(self.proxy.mapToSource(index).row())
+        return self.model.row_at(self.proxy.mapToSource(index).row())
 
     def select_plan(self, plan_id: int) -> bool:
         for row in range(self.model.rowCount()):
-            if self.model.plan_at(row).id == plan_id:
+            if self.model.row_at(row).id == plan_id:
                 index = self.proxy.mapFromSource(self.model.index(row, 0))
                 if index.isValid():
                     self.table.setCurrentIndex(index)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop.i18n import _
 from desktop.ui.icons import icon
+from desktop.ui.tables import RowTableModel
 from desktop.ui.widgets import TableView, label, user_message
 from desktop.ui.workers import run_in_background
 
-_ROLE = Qt.ItemDataRole
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 FORECAST_DAYS = 30
 APPLIED_DAYS = 7    # how far back the "applied" list reaches
 
@@ -24,66 +23,32 @@ def kind_text(kind: str) -> str:
             "cancellation": _("Cancellation"), "invoice": _("Invoice")}.get(kind, kind.title())
 
 
-class TransitionTableModel(QAbstractTableModel):
+class TransitionTableModel(RowTableModel):
     """Rows with date, member_name, kind, description and, for forecasts, amount."""
 
     def __init__(self, formatter: Any, with_amount: bool, parent=None):
-        super().__init__(parent)
-        self._formatter = formatter
-        self._rows: list[Any] = []
+        super().__init__(formatter, (_("Date"), _("Member"), _("Kind"), _("Description")) + (
+            (_("Amount"),) if with_amount else ()), right=(4,), parent=parent)
         self._with_amount = with_amount
-        self.headers = (_("Date"), _("Member"), _("Kind"), _("Description")) + (
-            (_("Amount"),) if with_amount else ())
 
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = sorted(rows, key=lambda r: (r.date, r.member_name.lower()),
-                            reverse=not self._with_amount)   # applied: newest first
-        self.endResetModel()
+    def ordered(self, rows) -> list[Any]:
+        return sorted(rows, key=lambda r: (r.date, r.member_name.lower()),
+                      reverse=not self._with_amount)   # applied: newest first
 
-    def set_formatter(self, formatter: Any) -> None:
-        self.beginResetModel()
-        self._formatter = formatter
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=_ROLE.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            if role == _ROLE.DisplayRole:
-                return self.headers[section]
-            if role == _ROLE.TextAlignmentRole and section == 4:
-                return _RIGHT
-        return None
-
-    def data(self, index: QModelIndex, role=_ROLE.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == _ROLE.DisplayRole:
-            if column == 0:
-                return self._formatter.date(row.date)
-            if column == 1:
-                return row.member_name
-            if column == 2:
-                return kind_text(row.kind)
-            if column == 3:
-                return row.description
-            return self._formatter.money(row.amount)
-        if role == _ROLE.ToolTipRole and column == 3:
+    def cell_text(self, row: Any, column: int) -> str:
+        if column == 0:
+            return self._formatter.date(row.date)
+        if column == 1:
+            return row.member_name
+        if column == 2:
+            return kind_text(row.kind)
+        if column == 3:
             return row.description
-        if role == _ROLE.TextAlignmentRole and column == 4:
-            return _RIGHT
+        return self._formatter.money(row.amount)
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+            return row.description
         return None
 
 

@@ -12,7 +12,7 @@ from desktop.ui.plan_dialog import PlanDialog
 
 def test_plan_model_passes_the_model_tester(qtmodeltester, fake_catalog, formatter):
     model = PlanTableModel(formatter)
-    model.set_plans(fake_catalog.plans())
+    model.set_rows(fake_catalog.plans())
     qtmodeltester.check(model)
 
 
