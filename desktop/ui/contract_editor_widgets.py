@@ -7,8 +7,9 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QDateEdit, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QVBoxLayout, QWidget)
+                               QWidget)
 
+from desktop.ui.forms import field_box
 from desktop.ui.icons import icon
 from desktop.ui.style import mark_invalid
 
@@ -111,19 +112,7 @@ class FieldMessage(QLabel):
 
 def field_block(widget: QWidget, message: FieldMessage, *extras: QWidget) -> QWidget:
     """The field (with any hint beside it) above its problem message, for a form row."""
-    block = QWidget()
-    column = QVBoxLayout(block)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    row = QHBoxLayout()
-    row.setSpacing(8)
-    row.addWidget(widget)
-    for extra in extras:
-        row.addWidget(extra)
-    row.addStretch(1)
-    column.addLayout(row)
-    column.addWidget(message)
-    return block
+    return field_box(widget, *extras, error=message, spacing=8)
 
 
 class Banner(QFrame):

@@ -5,10 +5,34 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.ui.style import mark_invalid
-from desktop.ui.widgets import ErrorLabel
+from desktop.ui.widgets import ErrorLabel, label
+
+
+def field_box(*widgets: QWidget, error: QLabel, hint: str = "", spacing: int = 6,
+              stretch: bool = True) -> QWidget:
+    """A form row's field: its widgets side by side, an optional hint, then its problem sentence.
+
+    `stretch` keeps short widgets at their own width; leave it off for a field that should fill
+    the row.
+    """
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    row = QHBoxLayout()
+    row.setSpacing(spacing)
+    for widget in widgets:
+        row.addWidget(widget)
+    if stretch:
+        row.addStretch(1)
+    column.addLayout(row)
+    if hint:
+        column.addWidget(label(hint, "muted", wrap=True))
+    column.addWidget(error)
+    return box
 
 
 class FormProblems:

@@ -17,21 +17,10 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _
 from desktop.services.errors import ValidationError
-from desktop.ui.forms import FormProblems
+from desktop.ui.forms import FormProblems, field_box
 from desktop.ui.widgets import ErrorLabel, user_message
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _with_error(field: QWidget) -> tuple[QWidget, ErrorLabel]:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    error = ErrorLabel()
-    layout.addWidget(field)
-    layout.addWidget(error)
-    return box, error
 
 
 class MemberDialog(QDialog):
@@ -70,8 +59,8 @@ class MemberDialog(QDialog):
                                   ("company", _("Company"), self.company_edit),
                                   ("phone", _("Phone"), self.phone_edit),
                                   ("notes", _("Notes"), self.notes_edit)):
-            box, error = _with_error(widget)
-            form.addRow(text, box)
+            error = ErrorLabel()
+            form.addRow(text, field_box(widget, error=error, stretch=False))
             self.problems.add(key, widget, error)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

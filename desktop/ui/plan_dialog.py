@@ -29,25 +29,9 @@ from desktop.domain.model import ADDON, PLAN, Plan
 from desktop.domain.periods import UNITS, Frequency
 from desktop.i18n import _
 from desktop.services.errors import ValidationError
-from desktop.ui.forms import FormProblems
+from desktop.ui.forms import FormProblems, field_box
 from desktop.ui.icons import icon
 from desktop.ui.widgets import ErrorLabel, label, user_message
-
-
-def _boxed(*widgets: QWidget, error: ErrorLabel, stretch_last: bool = False) -> QWidget:
-    box = QWidget()
-    outer = QVBoxLayout(box)
-    outer.setContentsMargins(0, 0, 0, 0)
-    outer.setSpacing(2)
-    row = QHBoxLayout()
-    row.setSpacing(6)
-    for widget in widgets:
-        row.addWidget(widget)
-    if not stretch_last:
-        row.addStretch(1)
-    outer.addLayout(row)
-    outer.addWidget(error)
-    return box
 
 
 class PlanDialog(QDialog):
@@ -121,14 +105,14 @@ class PlanDialog(QDialog):
                                                 "deposit", "allowances", "addons")}
         form = QFormLayout()
         form.setVerticalSpacing(6)
-        form.addRow(_("Name"), _boxed(self.name_edit, error=errors["name"], stretch_last=True))
-        form.addRow(_("Kind"), _boxed(self.kind_combo, error=errors["kind"]))
-        form.addRow(_("Group"), _boxed(self.group_combo, error=errors["group"], stretch_last=True))
-        form.addRow(_("Price per period"), _boxed(self.price_edit, label(formatter.currency),
+        form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
+        form.addRow(_("Kind"), field_box(self.kind_combo, error=errors["kind"]))
+        form.addRow(_("Group"), field_box(self.group_combo, error=errors["group"], stretch=False))
+        form.addRow(_("Price per period"), field_box(self.price_edit, label(formatter.currency),
                                                   error=errors["price"]))
-        form.addRow(_("Billed every"), _boxed(self.count_spin, self.unit_combo,
+        form.addRow(_("Billed every"), field_box(self.count_spin, self.unit_combo,
                                               self.one_off_check, error=errors["frequency"]))
-        form.addRow(_("Refundable deposit"), _boxed(self.deposit_edit, label(formatter.currency),
+        form.addRow(_("Refundable deposit"), field_box(self.deposit_edit, label(formatter.currency),
                                                     error=errors["deposit"]))
         form.addRow("", self.archived_check)
         for key, widget in (("name", self.name_edit), ("kind", self.kind_combo),

@@ -19,24 +19,12 @@ from desktop.domain.money import parse_rate
 from desktop.i18n import Formatter, _
 from desktop.services.errors import ValidationError
 from desktop.services.settings import SiteSettings
-from desktop.ui.forms import FormProblems
-from desktop.ui.widgets import ErrorLabel, label, user_message
+from desktop.ui.forms import FormProblems, field_box
+from desktop.ui.widgets import ErrorLabel, user_message
 
 LOCALES = ("en_IE", "en_GB", "en_US", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "nl_NL",
            "es_ES", "it_IT", "pt_PT", "sv_SE", "da_DK", "pl_PL")
 CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CZK", "JPY", "CAD", "AUD")
-
-
-def _field(widget: QWidget, error: ErrorLabel, hint: str = "") -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(widget)
-    if hint:
-        layout.addWidget(label(hint, "muted", wrap=True))
-    layout.addWidget(error)
-    return box
 
 
 class PreferencesDialog(QDialog):
@@ -91,7 +79,9 @@ class PreferencesDialog(QDialog):
                  _("New contracts bill on this day of the month (monthly and yearly plans).")))
         for key, caption, widget, hint in rows:
             error = ErrorLabel()
-            form.addRow(caption, _field(widget, error, hint))
+            # The short tax field keeps its width at the left; the others fill the row.
+            form.addRow(caption, field_box(widget, error=error, hint=hint,
+                                           stretch=widget is self.tax_edit))
             self.problems.add(key, widget, error)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
