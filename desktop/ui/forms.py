@@ -1,14 +1,27 @@
 """Inline validation for dialogs: a field with a problem is outlined, its sentence shown under it,
-and OK stays disabled until every problem is fixed (DESIGN.md §3 "Validation")."""
+and OK stays disabled until every problem is fixed (DESIGN.md §3 "Validation").
+
+FormDialog is the dialog around such a form: OK and Cancel, the form's own sentence above them,
+and the service's ValidationError shown field by field.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop.services.errors import ValidationError
 from desktop.ui.style import mark_invalid
-from desktop.ui.widgets import ErrorLabel, label
+from desktop.ui.widgets import ErrorLabel, label, user_message
 
 
 def field_box(*widgets: QWidget, error: QLabel, hint: str = "", spacing: int = 6,
@@ -115,3 +128,49 @@ class FormProblems:
         self._form_error.set_message(self._general)
         if self._ok is not None:
             self._ok.setEnabled(not (self._local or self._service))
+
+
+class FormDialog(QDialog):
+    """OK (named `ok_text`) stays disabled while `problems` has any; the service has the last word.
+
+    A subclass registers its fields on `problems`, sets what it can see by itself in
+    check_locally(), calls edited(key) when a field changes, and writes in submit().
+    """
+
+    def __init__(self, ok_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.form_error = ErrorLabel("formError")
+        self.problems = FormProblems(self.ok_button, self.form_error)
+
+    def check_locally(self) -> None:
+        """Set the problems the dialog can see without asking the service."""
+
+    def submit(self) -> None:
+        """Write the form through the service; a refusal raises (ValidationError or other)."""
+        raise NotImplementedError
+
+    def edited(self, key: str) -> None:
+        self.problems.edited(key)
+        self.check_locally()
+
+    def accept(self) -> None:
+        """Write unless a problem stands; then show every problem, also on fields not typed in."""
+        self.check_locally()
+        if not self.ok_button.isEnabled():
+            self.problems.touch_all()
+            return
+        try:
+            self.submit()
+        except ValidationError as exc:
+            self.problems.set_service_problems(exc.problems)
+            return
+        except Exception as exc:
+            self.problems.set_general(user_message(exc))
+            return
+        super().accept()

@@ -6,8 +6,6 @@ import re
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -16,18 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
-from desktop.services.errors import ValidationError
-from desktop.ui.forms import FormProblems, field_box
-from desktop.ui.widgets import ErrorLabel, user_message
+from desktop.ui.forms import FormDialog, field_box
+from desktop.ui.widgets import ErrorLabel
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class MemberDialog(QDialog):
+class MemberDialog(FormDialog):
     """Creates a member (member_id None) or updates one; `member_id` holds the result."""
 
     def __init__(self, members: Any, member_id: int | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(_("Create member") if member_id is None else _("Save"), parent)
         self.setObjectName("memberDialog")
         self._members = members
         self.member_id = member_id
@@ -42,15 +39,6 @@ class MemberDialog(QDialog):
         self.notes_edit.setFixedHeight(70)
         self.name_edit.setPlaceholderText(_("Ada Lovelace"))
         self.email_edit.setPlaceholderText(_("ada@example.org"))
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Create member") if member_id is None else _("Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form_error = ErrorLabel("formError")
-        self.problems = FormProblems(self.ok_button, self.form_error)
 
         form = QFormLayout()
         form.setVerticalSpacing(8)
@@ -71,9 +59,9 @@ class MemberDialog(QDialog):
             self._load(member_id)
         for key, edit in (("name", self.name_edit), ("email", self.email_edit),
                           ("company", self.company_edit), ("phone", self.phone_edit)):
-            edit.textChanged.connect(lambda _text, key=key: self._edited(key))
-        self.notes_edit.textChanged.connect(lambda: self._edited("notes"))
-        self._check_locally()
+            edit.textChanged.connect(lambda _text, key=key: self.edited(key))
+        self.notes_edit.textChanged.connect(lambda: self.edited("notes"))
+        self.check_locally()
 
     def _load(self, member_id: int) -> None:
         detail = self._members.get(member_id)
@@ -88,11 +76,7 @@ class MemberDialog(QDialog):
                 "company": self.company_edit.text().strip(),
                 "phone": self.phone_edit.text().strip(), "notes": self.notes_edit.toPlainText()}
 
-    def _edited(self, key: str) -> None:
-        self.problems.edited(key)
-        self._check_locally()
-
-    def _check_locally(self) -> None:
+    def check_locally(self) -> None:
         """Problems the dialog can see by itself; the service checks the rest (e.g. duplicates)."""
         values = self.values()
         self.problems.set_local("name", "" if values["name"] else _("Enter the member's name."))
@@ -105,19 +89,9 @@ class MemberDialog(QDialog):
             message = ""
         self.problems.set_local("email", message)
 
-    def accept(self) -> None:
-        if self.problems.has_problems() and not self.ok_button.isEnabled():
-            return
+    def submit(self) -> None:
         values = self.values()
-        try:
-            if self.member_id is None:
-                self.member_id = self._members.create(**values)
-            else:
-                self._members.update(self.member_id, **values)
-        except ValidationError as exc:
-            self.problems.set_service_problems(exc.problems)
-            return
-        except Exception as exc:
-            self.problems.set_general(user_message(exc))
-            return
-        super().accept()
+        if self.member_id is None:
+            self.member_id = self._members.create(**values)
+        else:
+            self._members.update(self.member_id, **values)

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -28,18 +26,17 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, PLAN, Plan
 from desktop.domain.periods import UNITS, Frequency
 from desktop.i18n import _
-from desktop.services.errors import ValidationError
-from desktop.ui.forms import FormProblems, field_box
+from desktop.ui.forms import FormDialog, field_box
 from desktop.ui.icons import icon
-from desktop.ui.widgets import ErrorLabel, label, user_message
+from desktop.ui.widgets import ErrorLabel, label
 
 
-class PlanDialog(QDialog):
+class PlanDialog(FormDialog):
     """Edits a copy of a Plan; on OK CatalogService.save_plan decides. `plan_id` holds the result."""
 
     def __init__(self, catalog: Any, formatter: Any, plan: Plan | None = None, kind: str = PLAN,
                  parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(_("Save"), parent)
         self.setObjectName("planDialog")
         self._catalog, self._formatter = catalog, formatter
         self._original = plan
@@ -92,15 +89,6 @@ class PlanDialog(QDialog):
         self.addon_view.setModel(self.addon_model)
         self.addon_view.setMinimumHeight(110)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form_error = ErrorLabel("formError")
-        self.problems = FormProblems(self.ok_button, self.form_error)
-
         errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "frequency",
                                                 "deposit", "allowances", "addons")}
         form = QFormLayout()
@@ -144,18 +132,18 @@ class PlanDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._load(plan, kind)
-        self.name_edit.textChanged.connect(lambda: self._edited("name"))
-        self.kind_combo.currentIndexChanged.connect(lambda: self._edited("kind"))
-        self.group_combo.currentTextChanged.connect(lambda: self._edited("group"))
-        self.price_edit.textChanged.connect(lambda: self._edited("price"))
-        self.deposit_edit.textChanged.connect(lambda: self._edited("deposit"))
-        self.count_spin.valueChanged.connect(lambda: self._edited("frequency"))
-        self.unit_combo.currentIndexChanged.connect(lambda: self._edited("frequency"))
-        self.one_off_check.toggled.connect(lambda: self._edited("frequency"))
-        self.allowance_model.dataChanged.connect(lambda: self._edited("allowances"))
-        self.allowance_model.rowsRemoved.connect(lambda: self._edited("allowances"))
-        self.addon_model.itemChanged.connect(lambda: self._edited("addons"))
-        self._check_locally()
+        self.name_edit.textChanged.connect(lambda: self.edited("name"))
+        self.kind_combo.currentIndexChanged.connect(lambda: self.edited("kind"))
+        self.group_combo.currentTextChanged.connect(lambda: self.edited("group"))
+        self.price_edit.textChanged.connect(lambda: self.edited("price"))
+        self.deposit_edit.textChanged.connect(lambda: self.edited("deposit"))
+        self.count_spin.valueChanged.connect(lambda: self.edited("frequency"))
+        self.unit_combo.currentIndexChanged.connect(lambda: self.edited("frequency"))
+        self.one_off_check.toggled.connect(lambda: self.edited("frequency"))
+        self.allowance_model.dataChanged.connect(lambda: self.edited("allowances"))
+        self.allowance_model.rowsRemoved.connect(lambda: self.edited("allowances"))
+        self.addon_model.itemChanged.connect(lambda: self.edited("addons"))
+        self.check_locally()
 
     @staticmethod
     def _safe(call, default):
@@ -250,11 +238,7 @@ class PlanDialog(QDialog):
             return None, _("The amount cannot be negative.")
         return amount, ""
 
-    def _edited(self, key: str) -> None:
-        self.problems.edited(key)
-        self._check_locally()
-
-    def _check_locally(self) -> None:
+    def check_locally(self) -> None:
         self.problems.set_local("name", "" if self.name_edit.text().strip()
                                 else _("Enter the name of the plan."))
         self.problems.set_local("price", self._money(self.price_edit)[1])
@@ -272,17 +256,5 @@ class PlanDialog(QDialog):
                     allowances=self.allowances()[0], addons=self.offered_addons(),
                     id=self.plan_id)
 
-    def accept(self) -> None:
-        self._check_locally()
-        if not self.ok_button.isEnabled():
-            self.problems.touch_all()
-            return
-        try:
-            self.plan_id = self._catalog.save_plan(self.plan())
-        except ValidationError as exc:
-            self.problems.set_service_problems(exc.problems)
-            return
-        except Exception as exc:
-            self.problems.set_general(user_message(exc))
-            return
-        super().accept()
+    def submit(self) -> None:
+        self.plan_id = self._catalog.save_plan(self.plan())

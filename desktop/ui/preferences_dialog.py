@@ -6,8 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QSpinBox,
@@ -17,21 +15,20 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.money import parse_rate
 from desktop.i18n import Formatter, _
-from desktop.services.errors import ValidationError
 from desktop.services.settings import SiteSettings
-from desktop.ui.forms import FormProblems, field_box
-from desktop.ui.widgets import ErrorLabel, user_message
+from desktop.ui.forms import FormDialog, field_box
+from desktop.ui.widgets import ErrorLabel
 
 LOCALES = ("en_IE", "en_GB", "en_US", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "nl_NL",
            "es_ES", "it_IT", "pt_PT", "sv_SE", "da_DK", "pl_PL")
 CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CZK", "JPY", "CAD", "AUD")
 
 
-class PreferencesDialog(QDialog):
+class PreferencesDialog(FormDialog):
     """Edits the site settings; SettingsService.save validates. `saved` holds what was saved."""
 
     def __init__(self, settings_service: Any, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
         self.setMinimumWidth(460)
@@ -57,15 +54,6 @@ class PreferencesDialog(QDialog):
         self.billing_day_spin.setValue(current.billing_day or 0)
         self.billing_day_spin.setMinimumWidth(240)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form_error = ErrorLabel("formError")
-        self.problems = FormProblems(self.ok_button, self.form_error)
-
         form = QFormLayout()
         form.setVerticalSpacing(8)
         rows = (("operator", _("Operator"), self.operator_edit, ""),
@@ -88,12 +76,12 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
 
-        self.locale_combo.currentTextChanged.connect(lambda: self._edited("locale"))
-        self.currency_combo.currentTextChanged.connect(lambda: self._edited("currency"))
-        self.tax_edit.textChanged.connect(lambda: self._edited("tax_rate"))
-        self.billing_day_spin.valueChanged.connect(lambda: self._edited("billing_day"))
-        self.operator_edit.textChanged.connect(lambda: self._edited("operator"))
-        self._check_locally()
+        self.locale_combo.currentTextChanged.connect(lambda: self.edited("locale"))
+        self.currency_combo.currentTextChanged.connect(lambda: self.edited("currency"))
+        self.tax_edit.textChanged.connect(lambda: self.edited("tax_rate"))
+        self.billing_day_spin.valueChanged.connect(lambda: self.edited("billing_day"))
+        self.operator_edit.textChanged.connect(lambda: self.edited("operator"))
+        self.check_locally()
 
     def settings(self) -> SiteSettings:
         day = self.billing_day_spin.value()
@@ -103,11 +91,7 @@ class PreferencesDialog(QDialog):
                             billing_day=day or None,
                             operator=self.operator_edit.text().strip())
 
-    def _edited(self, key: str) -> None:
-        self.problems.edited(key)
-        self._check_locally()
-
-    def _check_locally(self) -> None:
+    def check_locally(self) -> None:
         values = self.settings()
         try:
             parse_rate(values.tax_rate)
@@ -127,16 +111,5 @@ class PreferencesDialog(QDialog):
         self.problems.set_local("currency", currency)
         self.problems.set_local("locale", locale)
 
-    def accept(self) -> None:
-        if not self.ok_button.isEnabled():
-            self.problems.touch_all()
-            return
-        try:
-            self.saved = self._service.save(self.settings())
-        except ValidationError as exc:
-            self.problems.set_service_problems(exc.problems)
-            return
-        except Exception as exc:
-            self.problems.set_general(user_message(exc))
-            return
-        super().accept()
+    def submit(self) -> None:
+        self.saved = self._service.save(self.settings())

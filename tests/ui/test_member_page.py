@@ -43,6 +43,18 @@ def test_clearing_the_name_shows_a_message_next_to_it(qtbot, fake_members):
     assert not dialog.ok_button.isEnabled()
 
 
+def test_accepting_an_untouched_form_writes_nothing_and_names_every_problem(qtbot, fake_members):
+    dialog = MemberDialog(fake_members)
+    qtbot.addWidget(dialog)
+    before = len(fake_members.members)
+    assert dialog.problems.message("name") == ""   # not scolded before typing
+    dialog.accept()
+    assert dialog.result() != MemberDialog.DialogCode.Accepted
+    assert len(fake_members.members) == before
+    assert dialog.problems.message("name") == "Enter the member's name."
+    assert dialog.problems.message("email") == "Enter an email address."
+
+
 def test_service_problem_is_shown_by_its_field_and_nothing_is_written(qtbot, fake_members):
     dialog = MemberDialog(fake_members)
     qtbot.addWidget(dialog)
