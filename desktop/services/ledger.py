@@ -293,6 +293,55 @@ def _money_history(before: Account | None, after: Account, readable: Readable, n
     return rows
 
 
+def _stored_column(values: list) -> list:
+    """A column's values as SQLAlchemy's SQLite types store them (ISO dates, 0/1 booleans)."""
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, datetime):
+        return [None if v is None else v.isoformat(" ", "microseconds") for v in values]
+    if isinstance(sample, date):
+        return [None if v is None else v.isoformat() for v in values]
+    if isinstance(sample, bool):
+        return [None if v is None else int(v) for v in values]
+    return values
+
+
+def _driver_rows(rows: list[dict], names: list[str]) -> list[tuple]:
+    """Rows as parameter tuples for the SQLite driver, converted a column at a time."""
+    return list(zip(*(_stored_column([row[n] for row in rows]) for n in names)))
+
+
+def insert_rows(connection, table, rows: list[dict]) -> None:
+    """Insert many rows with one executemany (all rows have the same keys).
+
+    On SQLite the parameters go straight to the driver, in the formats SQLAlchemy's column
+    types write, which makes bulk writes several times cheaper; elsewhere a Core insert.
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    connection.exec_driver_sql(sql, _driver_rows(rows, names))
+
+
+def _update_by_id(connection, table, names: tuple[str, ...], rows: list[dict],
+                  bump_version: bool) -> None:
+    """UPDATE ... WHERE id = ? for many rows, the same way as insert_rows."""
+    if connection.dialect.name != "sqlite":
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {n: bindparam(n) for n in names})
+        if bump_version:
+            statement = statement.values(version=table.c.version + 1)
+        connection.execute(statement, rows)
+        return
+    assignments = [f"{n} = ?" for n in names] + (["version = version + 1"] if bump_version else [])
+    sql = f"UPDATE {table.name} SET {', '.join(assignments)} WHERE id = ?"
+    connection.exec_driver_sql(sql, _driver_rows(rows, [*names, "_id"]))
+
+
 def _update_rows(session: Session, model, values_by_id: dict[int, dict],
                  bump_version: bool) -> None:
     """Update rows by id; through the ORM object when the session holds one, else in bulk.
@@ -312,14 +361,9 @@ def _update_rows(session: Session, model, values_by_id: dict[int, dict],
     if not groups:
         return
     session.flush()
-    table = model.__table__
     connection = session.connection()
     for names, rows in groups.items():
-        statement = update(table).where(table.c.id == bindparam("_id")).values(
-            {n: bindparam(n) for n in names})
-        if bump_version:
-            statement = statement.values(version=table.c.version + 1)
-        connection.execute(statement, rows)
+        _update_by_id(connection, model.__table__, names, rows, bump_version)
 
 
 def _changed_values(before: Contract | None, after: Contract) -> dict:
@@ -350,10 +394,11 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     applied, history, plan_changes = [], [], []
     contracts: dict[int, dict] = {}
     accounts: dict[int, dict] = {}
-    current = {member: (state.account, {c.id: c for c in state.contracts})
-               for member, state in before.items()}
+    current: dict[int, tuple[Account, dict]] = {}
     for result in results:
         member = result.account.member
+        if member not in current and member in before:
+            current[member] = (before[member].account, {c.id: c for c in before[member].contracts})
         old_account, old = current.get(member, (None, {}))
         for transition in result.transitions:
             applied.append(dict(contract_id=transition.contract, kind=transition.kind,
@@ -377,15 +422,12 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
         current[member] = (result.account, {c.id: c for c in result.contracts})
     connection = session.connection()
     # The exactly-once keys go in first: a duplicate stops the whole write (rule 19).
-    if applied:
-        connection.execute(insert(m.AppliedTransitionRow.__table__), applied)
+    insert_rows(connection, m.AppliedTransitionRow.__table__, applied)
     _update_rows(session, m.ContractRow, contracts, bump_version=True)
     _update_rows(session, m.MemberRow, accounts, bump_version=False)
     issued = insert_invoices(session, [r.invoice for r in results])
-    if history:
-        connection.execute(insert(m.HistoryRow.__table__), history)
-    if plan_changes:
-        connection.execute(insert(m.PlanChangeRow.__table__), plan_changes)
+    insert_rows(connection, m.HistoryRow.__table__, history)
+    insert_rows(connection, m.PlanChangeRow.__table__, plan_changes)
     return issued
 
 
@@ -448,9 +490,8 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
                                   period_start=line.period_start, period_end=line.period_end,
                                   amount=line.amount, days=line.days,
                                   period_days=line.period_days))
-    connection.execute(insert(m.InvoiceRow.__table__), invoice_rows)
-    if line_rows:
-        connection.execute(insert(m.InvoiceLineRow.__table__), line_rows)
+    insert_rows(connection, m.InvoiceRow.__table__, invoice_rows)
+    insert_rows(connection, m.InvoiceLineRow.__table__, line_rows)
     return [None if inv is None else numbered[id(inv)] for inv in invoices]
 
 
