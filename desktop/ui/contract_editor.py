@@ -83,7 +83,7 @@ class ContractEditor(EditorActions, QWidget):
                 self._show_state(contract_service.load(contract_id))
         except Exception as error:  # the window must open and say why, never show a traceback
             self._plans = getattr(self, "_plans", [])
-            self.errorBanner.show_message(user_message(error), "error")
+            self._show_error(error)
             self.tabs.setEnabled(False)
             self.preview.show_message(_("There is nothing to preview."))
             for button in (self.saveButton, self.revertButton, self.changePlanButton,
@@ -209,7 +209,7 @@ class ContractEditor(EditorActions, QWidget):
         try:
             return list(self._contracts.eligible_next_plans(draft))
         except Exception as error:
-            self.errorBanner.show_message(user_message(error), "error")
+            self._show_error(error)
             return []
 
     def _show_header(self) -> None:

@@ -37,7 +37,7 @@ class EditorActions:
             self._mark_stale()
             return False
         except Exception as error:
-            self.errorBanner.show_message(user_message(error), "error")
+            self._show_error(error)
             return False
         self.errorBanner.clear()
         self._show_state(state)
@@ -51,12 +51,8 @@ class EditorActions:
 
     def reload(self) -> None:
         """Load the stored contract again, dropping unsaved edits (the stale banner's action)."""
-        if self.contract_id is None:
-            return
-        try:
-            state = self._contracts.load(self.contract_id)
-        except Exception as error:
-            self.errorBanner.show_message(user_message(error), "error")
+        state = self._stored_state()
+        if state is None:
             return
         self._stale = False
         self.staleBanner.clear()
@@ -65,14 +61,8 @@ class EditorActions:
 
     def contract_changed_elsewhere(self) -> None:
         """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
-        if self.contract_id is None:
-            return
-        try:
-            state = self._contracts.load(self.contract_id)
-        except Exception as error:
-            self.errorBanner.show_message(user_message(error), "error")
-            return
-        if state.version == self._version:
+        state = self._stored_state()
+        if state is None or state.version == self._version:
             return
         if self.is_dirty():
             self._mark_stale()
@@ -80,6 +70,20 @@ class EditorActions:
         self._show_state(state)
         self.staleBanner.show_message(_("This contract was changed by the scheduled transitions; "
                                         "the editor now shows its new state."), "info", False)
+
+    def _stored_state(self):
+        """The contract as stored now; None when there is none yet or it cannot be read (said)."""
+        if self.contract_id is None:
+            return None
+        try:
+            return self._contracts.load(self.contract_id)
+        except Exception as error:
+            self._show_error(error)
+            return None
+
+    def _show_error(self, error: BaseException) -> None:
+        """A service's refusal or failure, as a sentence on the error banner."""
+        self.errorBanner.show_message(user_message(error), "error")
 
     def _mark_stale(self) -> None:
         self._stale = True
@@ -106,7 +110,7 @@ class EditorActions:
             new_id = self._contracts.create_new_term(self.contract_id, cancellation_date)
             state = self._contracts.load(self.contract_id)
         except Exception as error:
-            self.errorBanner.show_message(user_message(error), "error")
+            self._show_error(error)
             return
         self.errorBanner.clear()
         self._show_state(state)
