@@ -68,6 +68,14 @@ def shot(request):
 
 
 @pytest.fixture
+def world():
+    """The contract editor's real services over an in-memory database (editor_fakes)."""
+    from editor_fakes import EditorWorld
+
+    return EditorWorld()
+
+
+@pytest.fixture
 def fake_settings():
     return fakes.FakeSettings()
 

@@ -95,3 +95,10 @@ class EditorWorld:
             return {name: sorted(map(tuple, session.execute(text(f'SELECT * FROM "{name}"'))),
                                  key=repr)
                     for name in names}
+
+
+def child(widget, kind, name):
+    """The child widget of this type and objectName; the test fails naming it when missing."""
+    found = widget.findChild(kind, name)
+    assert found is not None, name
+    return found

@@ -11,12 +11,7 @@ from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QPushButton, QRadi
 from desktop.ui.change_plan_comparison import ComparisonModel
 from desktop.ui.change_plan_dialog import ChangePlanDialog
 from desktop.ui.contract_editor import ContractEditor
-from editor_fakes import EditorWorld
-
-
-@pytest.fixture
-def world():
-    return EditorWorld()
+from editor_fakes import child
 
 
 @pytest.fixture
@@ -28,12 +23,6 @@ def open_dialog(qtbot, world, formatter):
         return dialog
 
     return make
-
-
-def child(widget, kind, name):
-    found = widget.findChild(kind, name)
-    assert found is not None, name
-    return found
 
 
 def select_plan(dialog, name: str) -> None:

@@ -11,12 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QLabel,
 
 from desktop.ui.contract_editor import ContractEditor
 from desktop.ui.contract_editor_history import HistoryModel
-from editor_fakes import EditorWorld
-
-
-@pytest.fixture
-def world():
-    return EditorWorld()
+from editor_fakes import child
 
 
 @pytest.fixture
@@ -30,12 +25,6 @@ def open_editor(qtbot, world, formatter):
         return editor
 
     return make
-
-
-def child(editor, kind, name):
-    widget = editor.findChild(kind, name)
-    assert widget is not None, name
-    return widget
 
 
 def choose(combo: QComboBox, prefix: str) -> None:

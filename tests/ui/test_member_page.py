@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop.ui.invoice_view import InvoiceLinesModel, InvoiceView
@@ -103,14 +104,20 @@ def test_member_page_shows_details_money_and_contracts(qtbot, ada_members, fake_
     assert model.index(row, 4).data() == formatter.date(model.row_at(row).cancellation_date)
 
 
-def test_double_clicking_a_contract_emits_its_id(qtbot, ada_members, fake_invoices, formatter,
-                                                 clock):
+@pytest.fixture
+def shown_page(qtbot, ada_members, fake_invoices, formatter, clock):
+    """Ada's member page on screen, so its tables can be clicked."""
     page = MemberPage(ada_members, fake_invoices, formatter, clock)
     qtbot.addWidget(page)
     page.show_member(1)
     page.resize(900, 900)
     page.show()
     qtbot.waitExposed(page)
+    return page
+
+
+def test_double_clicking_a_contract_emits_its_id(qtbot, shown_page):
+    page = shown_page
     table = page.contract_table
     rect = table.visualRect(table.model().index(0, 1))
     with qtbot.waitSignal(page.contractActivated) as blocker:
@@ -118,14 +125,8 @@ def test_double_clicking_a_contract_emits_its_id(qtbot, ada_members, fake_invoic
     assert blocker.args == [table.model().row_at(0).id]
 
 
-def test_double_clicking_an_invoice_opens_its_lines(qtbot, ada_members, fake_invoices, formatter,
-                                                    clock):
-    page = MemberPage(ada_members, fake_invoices, formatter, clock)
-    qtbot.addWidget(page)
-    page.show_member(1)
-    page.resize(900, 900)
-    page.show()
-    qtbot.waitExposed(page)
+def test_double_clicking_an_invoice_opens_its_lines(qtbot, shown_page):
+    page = shown_page
     table = page.invoice_table
     rect = table.visualRect(table.model().index(0, 0))
     double_click(qtbot, table, rect.center())

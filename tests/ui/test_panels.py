@@ -19,11 +19,17 @@ def test_transition_models_pass_the_model_tester(qtmodeltester, fake_sweep, form
     qtmodeltester.check(applied)
 
 
-def test_transitions_panel_lists_applied_and_due(qtbot, fake_sweep, formatter, clock):
-    panel = TransitionsPanel(fake_sweep, formatter, clock)
+def loaded_transitions(qtbot, sweep, formatter, clock) -> TransitionsPanel:
+    """The Transitions tab once its background load has finished."""
+    panel = TransitionsPanel(sweep, formatter, clock)
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.refreshed, timeout=3000):
         panel.refresh()
+    return panel
+
+
+def test_transitions_panel_lists_applied_and_due(qtbot, fake_sweep, formatter, clock):
+    panel = loaded_transitions(qtbot, fake_sweep, formatter, clock)
     due = panel.due_table.model()
     assert due.rowCount() == 2
     first = [due.index(0, c).data() for c in range(5)]
@@ -39,10 +45,7 @@ def test_transitions_panel_lists_applied_and_due(qtbot, fake_sweep, formatter, c
 
 def test_transitions_panel_says_when_nothing_is_due(qtbot, fake_sweep, formatter, clock):
     fake_sweep.forecast = lambda as_of, days=30: []
-    panel = TransitionsPanel(fake_sweep, formatter, clock)
-    qtbot.addWidget(panel)
-    with qtbot.waitSignal(panel.refreshed, timeout=3000):
-        panel.refresh()
+    panel = loaded_transitions(qtbot, fake_sweep, formatter, clock)
     assert panel.due_model.rowCount() == 0
     assert panel.due_table.empty_text() == "Nothing falls due in the next 30 days."
 
