@@ -24,9 +24,16 @@ from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan
 from desktop.domain.plan_changes import eligible_targets
 from desktop.services.clock import FixedClock
 from desktop.services.exchange import is_empty as _session_is_empty
-from desktop.services.ledger import (Readable, billing_settings, contract_audit_rows,
-                                     contract_columns, insert_invoices, load_contracts,
-                                     load_member_states, load_plans)
+from desktop.services.ledger import (
+    Readable,
+    billing_settings,
+    contract_audit_rows,
+    contract_columns,
+    insert_invoices,
+    load_contracts,
+    load_member_states,
+    load_plans,
+)
 from desktop.services.sweep import SweepService
 from desktop.storage import models as m
 
@@ -170,10 +177,12 @@ def _write_catalog(session) -> dict[str, Plan]:
     for name, (price, frequency, deposit, group, archived, allowances, _) in PLANS.items():
         rows[name] = m.PlanRow(name=name, kind="plan", price=price, frequency=frequency,
                                deposit=deposit, group_name=group, archived=archived)
-        rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v) for k, v in allowances.items()]
+        rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v)
+                                 for k, v in allowances.items()]
     for name, (price, frequency, allowances) in ADDONS.items():
         rows[name] = m.PlanRow(name=name, kind="addon", price=price, frequency=frequency)
-        rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v) for k, v in allowances.items()]
+        rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v)
+                                 for k, v in allowances.items()]
     session.add_all(rows.values())
     session.flush()
     for name, spec in PLANS.items():
@@ -193,7 +202,8 @@ def _people(rng: random.Random, count: int) -> list[dict]:
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         company = "" if rng.random() < 0.35 else f"{rng.choice(_BRANDS)} {rng.choice(_KINDS)}"
         domain = (_ascii(company.rsplit(" ", 1)[0]) + rng.choice((".ie", ".com", ".eu"))
-                  if company else rng.choice(("fastmail.com", "eircom.net", "proton.me", "mail.ie")))
+                  if company
+                  else rng.choice(("fastmail.com", "eircom.net", "proton.me", "mail.ie")))
         local = f"{_ascii(first)}.{_ascii(last)}"
         email = f"{local}@{domain}"
         if email in emails:
@@ -283,7 +293,8 @@ def _edit(session, rng: random.Random, stories: list[tuple[str, int]], day: date
                     else today + timedelta(days=rng.randint(5, 60)))
             changed[cid] = replace(contract, cancellation_date=ends,
                                    prorate_last_invoice=rng.random() < 0.7)
-        elif story in ("switched", "scheduled switch") and targets and contract.custom_price is None:
+        elif (story in ("switched", "scheduled switch") and targets
+              and contract.custom_price is None):
             changed[cid] = replace(contract, next_plan=rng.choice(targets))
         elif story == "blank next plan":
             changed[cid] = replace(contract, next_plan=None)

@@ -17,7 +17,15 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, LINE_KINDS, Contract, ContractAddon, Plan
+from desktop.domain.model import (
+    ACTIVE,
+    CANCELLED,
+    INACTIVE,
+    LINE_KINDS,
+    Contract,
+    ContractAddon,
+    Plan,
+)
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
 from desktop.domain.validation import validate_contract
@@ -325,9 +333,11 @@ def _members(reader: _Reader, value) -> tuple[list[dict], set[str]]:
         email = reader.text(rec["email"], f"{place}.email", required=True)
         if isinstance(email, str):
             if "@" not in email:
-                email = reader.problem(f"{place}.email", f"{_shown(email)} is not an email address.")
+                email = reader.problem(f"{place}.email",
+                                       f"{_shown(email)} is not an email address.")
             elif email.lower() in {e.lower() for e in named}:
-                email = reader.problem(f"{place}.email", f"{_shown(email)} is used by another member.")
+                email = reader.problem(f"{place}.email",
+                                       f"{_shown(email)} is used by another member.")
             else:
                 named.add(email)
         values = dict(
@@ -370,7 +380,7 @@ def _contract_addons(reader: _Reader, value, place: str, plans: dict[str, Plan],
 
 def _contracts(reader: _Reader, value, plans: dict[str, Plan], plan_names: set[str],
                emails: set[str], member_names: set[str], today: date) -> list[Contract]:
-    """Contracts read and validated (rules, validate_contract); member = email, ids = document ids."""
+    """Contracts read and checked with validate_contract; member = email, ids = document ids."""
     contracts, ids, links = [], set(), []
     catalog = list(plans.values())
     for i, item in enumerate(reader.items(value, "contracts")):
@@ -512,7 +522,8 @@ def _line(reader: _Reader, item, place: str, contract_ids: set[str]) -> dict | N
                                                        "contract.")
     values = dict(kind=kind, contract=contract,
                   description=reader.text(rec["description"], f"{place}.description"),
-                  period_start=reader.day(rec["period_start"], f"{place}.period_start", nullable=True),
+                  period_start=reader.day(rec["period_start"], f"{place}.period_start",
+                                          nullable=True),
                   period_end=reader.day(rec["period_end"], f"{place}.period_end", nullable=True),
                   amount=reader.money(rec["amount"], f"{place}.amount"))
     start, end = values["period_start"], values["period_end"]

@@ -9,17 +9,25 @@ previews and every contract use case go through here, so they all see the same s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Iterable, Mapping
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from desktop.domain.contracts import current_period, next_event_date
-from desktop.domain.model import (ADDON, Account, BillingSettings, Contract, ContractAddon,
-                                  Invoice, InvoicedSpan, Plan)
+from desktop.domain.model import (
+    ADDON,
+    Account,
+    BillingSettings,
+    Contract,
+    ContractAddon,
+    Invoice,
+    InvoicedSpan,
+    Plan,
+)
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
 from desktop.domain.transitions import DayResult
@@ -161,7 +169,8 @@ def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Co
         for cid, kind, description, start, end, amount in connection.execute(query):
             low, high = periods[cid]
             if start >= low and end <= high:
-                spans.setdefault(cid, []).append(InvoicedSpan(kind, description, start, end, amount))
+                span = InvoicedSpan(kind, description, start, end, amount)
+                spans.setdefault(cid, []).append(span)
     return [replace(c, invoiced=tuple(spans[c.id])) if c.id in spans else c for c in contracts]
 
 
@@ -198,12 +207,13 @@ def load_member_state(session: Session, member_id: int) -> MemberState:
 
 def load_contracts(session: Session, contract_ids: Iterable[int],
                    plans: Mapping[int, Plan] | None = None) -> dict[int, Contract]:
-    """Contracts by id as domain values (add-ons and invoiced spans filled); missing ids left out."""
+    """Contracts by id as domain values (add-ons and invoiced spans filled); missing ids absent."""
     plans = load_plans(session) if plans is None else plans
     ids = sorted(set(contract_ids))
     found: dict[int, Contract] = {}
     for chunk in _chunks(ids):
-        found.update((c.id, c) for c in _contracts_where(session, _CONTRACTS.c.id.in_(chunk), plans))
+        condition = _CONTRACTS.c.id.in_(chunk)
+        found.update((c.id, c) for c in _contracts_where(session, condition, plans))
     return found
 
 
@@ -276,7 +286,8 @@ def contract_audit_rows(before: Contract | None, after: Contract, readable: Read
             continue
         rows.append(dict(at=now, who=who, entity="contract", entity_id=after.id,
                          member_id=after.member, contract_id=after.id, field=label,
-                         old_value=readable.value(field, old), new_value=readable.value(field, new)))
+                         old_value=readable.value(field, old),
+                         new_value=readable.value(field, new)))
     return rows
 
 

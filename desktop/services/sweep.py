@@ -15,14 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
-from desktop.services.ledger import (SYSTEM, MemberState, billing_settings, load_member_states,
-                                     load_plans, write_day, write_days)
+from desktop.services.ledger import (
+    SYSTEM,
+    MemberState,
+    billing_settings,
+    load_member_states,
+    load_plans,
+    write_day,
+    write_days,
+)
 from desktop.storage import models as m
 
 BATCH_SIZE = 200
@@ -193,7 +200,8 @@ class SweepService:
                                    .order_by(m.SweepRunRow.ran_at.desc(), m.SweepRunRow.id.desc())
                                    .limit(1)).first()
             idle = applied == 0 and failed == 0 and progress.invoices == 0
-            if idle and last is not None and (last.applied, last.invoices_issued, last.failed) == (0, 0, 0):
+            if idle and last is not None and not (last.applied or last.invoices_issued
+                                                  or last.failed):
                 last.ran_at, last.as_of = max(last.ran_at, now), as_of
                 return
             session.add(m.SweepRunRow(ran_at=now, as_of=as_of, applied=applied,

@@ -1,4 +1,4 @@
-"""Sweep benchmarks (DESIGN.md §8), run by `make bench`; they print their figures, no timing asserts.
+"""Sweep benchmarks (DESIGN.md §8), run by `make bench`; they print figures, assert no timings.
 
 - 10,000 monthly contracts renewing on one day, beside the floor: a SQLAlchemy Core bulk
   insert of the same invoice and line rows into the same schema, measured in the same run.
@@ -76,7 +76,8 @@ def test_one_day_sweep_of_10000_renewals(tmp_path):
     finally:
         db.dispose()
     floor = _floor(tmp_path, count, invoices, lines)
-    print(f"\none-day sweep: {count} renewals in {elapsed:.2f} s = {count / elapsed:,.0f} renewals/s"
+    print(f"\none-day sweep: {count} renewals in {elapsed:.2f} s = "
+          f"{count / elapsed:,.0f} renewals/s"
           f"\n  floor (Core bulk insert of the same {len(invoices)} invoices and {len(lines)} "
           f"lines): {floor:.2f} s = {count / floor:,.0f} invoices/s"
           f"\n  sweep / floor = {elapsed / floor:.1f}x  (targets: under 2 s, within 3x)")

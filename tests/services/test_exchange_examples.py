@@ -36,8 +36,8 @@ def swept(db, doc: dict, as_of: date) -> dict:
 
 
 def lines(exported: dict) -> list[tuple]:
-    return [(i["issue_date"], line["kind"], line["period_start"], line["period_end"], line["amount"])
-            for i in exported["invoices"] for line in i["lines"]]
+    return [(i["issue_date"], line["kind"], line["period_start"], line["period_end"],
+             line["amount"]) for i in exported["invoices"] for line in i["lines"]]
 
 
 def test_monthly_anchor_on_the_31st(db):
@@ -86,7 +86,7 @@ def test_new_term_with_a_prorated_first_invoice(db):
 
 
 def _change_now(old_price: int, new_price: int) -> dict:
-    """Paid old_price for April; changed on 04-11: cancel with prorated last, new term from 04-11."""
+    """Paid old_price for April; on 04-11: cancel with prorated last, new term from 04-11."""
     return document(
         [plan("Before", old_price), plan("After", new_price)],
         [{"id": "a", "plan": "Before", "start_date": "2024-03-01",
@@ -102,20 +102,20 @@ def _change_now(old_price: int, new_price: int) -> dict:
 
 
 def test_change_now_to_a_dearer_plan(db):
-    """Paid 20000 for April, change now on 04-11 to 50000: credit -13333, charge 33333, pay 20000."""
+    """Paid 20000 for April, change now on 04-11 to 50000: -13333, charge 33333, pay 20000."""
     exported = swept(db, _change_now(20000, 50000), date(2024, 4, 11))
     invoice = exported["invoices"][-1]
-    assert [(l["kind"], l["amount"]) for l in invoice["lines"]] == [("unused", -13333),
+    assert [(ln["kind"], ln["amount"]) for ln in invoice["lines"]] == [("unused", -13333),
                                                                     ("plan", 33333)]
     assert (invoice["number"], invoice["amount_due"]) == ("INV-000002", 20000)
     assert exported["members"][0]["credit_balance"] == 0
 
 
 def test_change_now_to_a_cheaper_plan(db):
-    """Paid 50000 for April, change now on 04-11 to 5000: credit -33333, charge 3333, credit 30000."""
+    """Paid 50000 for April, change now on 04-11 to 5000: -33333, charge 3333, credit 30000."""
     exported = swept(db, _change_now(50000, 5000), date(2024, 4, 11))
     invoice = exported["invoices"][-1]
-    assert [(l["kind"], l["amount"]) for l in invoice["lines"]] == [("unused", -33333),
+    assert [(ln["kind"], ln["amount"]) for ln in invoice["lines"]] == [("unused", -33333),
                                                                     ("plan", 3333)]
     assert (invoice["total"], invoice["amount_due"]) == (-30000, 0)
     assert exported["members"][0]["credit_balance"] == 30000

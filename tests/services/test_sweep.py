@@ -25,8 +25,9 @@ def invoices_of(db, member_id: int) -> list[Invoice]:
         rows = session.scalars(select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
                                .order_by(m.InvoiceRow.issue_date, m.InvoiceRow.id)).all()
         return [Invoice(member_id, r.issue_date,
-                        tuple(Line(l.kind, l.description, l.amount, l.contract_id, l.period_start,
-                                   l.period_end, l.days, l.period_days) for l in r.lines),
+                        tuple(Line(ln.kind, ln.description, ln.amount, ln.contract_id,
+                                   ln.period_start, ln.period_end, ln.days, ln.period_days)
+                              for ln in r.lines),
                         r.subtotal, r.tax, r.total, r.credit_applied, r.amount_due)
                 for r in rows]
 
@@ -84,7 +85,7 @@ def test_catch_up_over_quarters_and_a_cancellation(db, clock, catalog, add_membe
     last = invoices[2].lines[0]
     assert (last.period_start, last.period_end, last.days, last.period_days, last.amount) == (
         date(2023, 7, 31), date(2023, 10, 15), 76, 92, 148696)  # 180000 x 76 / 92 = 148695.65
-    assert [(l.kind, l.amount) for l in invoices[3].lines] == [("deposit_refund", -100000)]
+    assert [(ln.kind, ln.amount) for ln in invoices[3].lines] == [("deposit_refund", -100000)]
 
 
 def test_deposit_refund_tax_and_credit_balance(db, clock, catalog, add_member, add_contract,
@@ -97,10 +98,10 @@ def test_deposit_refund_tax_and_credit_balance(db, clock, catalog, add_member, a
     sweep = SweepService(db, clock)
     sweep.apply_due(date(2024, 3, 5))
     first, second, last = invoices_of(db, member)
-    assert [(l.kind, l.amount) for l in first.lines] == [("plan", 35000), ("deposit", 20000)]
+    assert [(ln.kind, ln.amount) for ln in first.lines] == [("plan", 35000), ("deposit", 20000)]
     assert (first.subtotal, first.tax, first.total, first.amount_due) == (55000, 7000, 62000, 62000)
     assert (second.total, second.amount_due) == (42000, 42000)
-    assert [(l.kind, l.amount) for l in last.lines] == [("deposit_refund", -20000)]
+    assert [(ln.kind, ln.amount) for ln in last.lines] == [("deposit_refund", -20000)]
     assert (last.tax, last.total, last.credit_applied, last.amount_due) == (0, -20000, 0, 0)
     assert account_of(db, member) == (20000, 0)
 
@@ -120,9 +121,10 @@ def test_deposit_stays_held_while_another_contract_is_open(db, clock, catalog, a
     add_contract(member, catalog["Dedicated desk"], start=date(2024, 2, 1))
     SweepService(db, clock).apply_due(date(2024, 2, 1))
     invoices = invoices_of(db, member)
-    assert [(l.kind, l.amount) for l in invoices[0].lines] == [("plan", 60000), ("deposit", 50000)]
+    assert [(ln.kind, ln.amount) for ln in invoices[0].lines] == [("plan", 60000),
+                                                                  ("deposit", 50000)]
     # The desk needs 20000, 50000 is held: no shortfall, no refund (rule 15).
-    assert [(l.kind, l.amount) for l in invoices[1].lines] == [("plan", 35000)]
+    assert [(ln.kind, ln.amount) for ln in invoices[1].lines] == [("plan", 35000)]
     assert account_of(db, member) == (0, 50000)
 
 
