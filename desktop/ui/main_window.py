@@ -280,13 +280,7 @@ class MainWindow(WindowActions, QMainWindow):
     def open_contract(self, contract_id: int) -> Any:
         if self._open_editor is None:
             return None
-        try:
-            editor = self._open_editor(contract_id)
-        except Exception as exc:
-            show_error(self, _("Contract"), user_message(exc))
-            return None
-        self._track_editor(editor)
-        return editor
+        return self._tracked_editor(_("Contract"), self._open_editor, contract_id)
 
     def new_contract(self, member_id: int) -> Any:
         if self._open_new_contract is None or member_id is None:
@@ -296,21 +290,22 @@ class MainWindow(WindowActions, QMainWindow):
         plan_id = pick_plan(self, self.services.catalog, self.formatter)
         if plan_id is None:
             return None
-        try:
-            editor = self._open_new_contract(member_id, plan_id)
-        except Exception as exc:
-            show_error(self, _("New contract"), user_message(exc))
-            return None
-        self._track_editor(editor)
-        return editor
+        return self._tracked_editor(_("New contract"), self._open_new_contract, member_id, plan_id)
 
-    def _track_editor(self, editor: Any) -> None:
+    def _tracked_editor(self, title: str, open_editor: Callable[..., Any], *args: Any) -> Any:
+        """Open an editor and follow its saves; a failure is told in a message box (`title`)."""
+        try:
+            editor = open_editor(*args)
+        except Exception as exc:
+            show_error(self, title, user_message(exc))
+            return None
         if editor is None:
-            return
+            return None
         self.editors.append(editor)
         saved = getattr(editor, "saved", None)
         if saved is not None:
             saved.connect(self._contract_saved)
+        return editor
 
     def _contract_saved(self, *_args) -> None:
         self.member_page.refresh()
