@@ -31,25 +31,22 @@ class KeyDatesTab(QWidget):
         self.start_edit = date_edit("startDateEdit", formatter)
         self.start_message = FieldMessage("startDateMessage")
         self.start_note = styled_label(role="hint")
-        start_block = field_block(self.start_edit, self.start_message)
-        start_block.layout().addWidget(self.start_note)
-        form.addRow(_("Start date"), start_block)
+        form.addRow(_("Start date"), field_block(self.start_edit, self.start_message,
+                                                 below=(self.start_note,)))
 
         self.next_edit = date_edit("nextInvoiceDateEdit", formatter)
         self.next_message = FieldMessage("nextInvoiceDateMessage")
         self.next_note = styled_label(role="hint")
         self.next_note.setObjectName("nextInvoiceNote")
-        next_block = field_block(self.next_edit, self.next_message)
-        next_block.layout().addWidget(self.next_note)
-        form.addRow(_("Next invoice date"), next_block)
+        form.addRow(_("Next invoice date"), field_block(self.next_edit, self.next_message,
+                                                        below=(self.next_note,)))
 
         self.anchor_edit = date_edit("billingAnchorEdit", formatter)
         self.anchor_message = FieldMessage("billingAnchorMessage")
         self.anchor_note = styled_label(role="hint")
         self.anchor_note.setObjectName("billingAnchorNote")
-        anchor_block = field_block(self.anchor_edit, self.anchor_message)
-        anchor_block.layout().addWidget(self.anchor_note)
-        form.addRow(_("Billing anchor"), anchor_block)
+        form.addRow(_("Billing anchor"), field_block(self.anchor_edit, self.anchor_message,
+                                                     below=(self.anchor_note,)))
         align_labels(form)
 
         self.start_edit.dateChanged.connect(self._start_changed)

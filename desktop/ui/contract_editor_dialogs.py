@@ -45,9 +45,8 @@ class NewTermDialog(QDialog):
         self.last_day = styled_label(role="hint")
         if self._asks:
             form = QFormLayout()
-            block = field_block(self.date_edit, self.message)
-            block.layout().addWidget(self.last_day)
-            form.addRow(_("Cancellation date"), block)
+            form.addRow(_("Cancellation date"), field_block(self.date_edit, self.message,
+                                                            below=(self.last_day,)))
             column.addLayout(form)
             self.date_edit.setDate(to_qdate(default_cancellation(contract)))
             self.date_edit.dateChanged.connect(self._check)

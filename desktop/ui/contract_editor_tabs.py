@@ -98,9 +98,8 @@ class GeneralTab(QWidget):
         self.plan_message = FieldMessage("planMessage")
         self.plan_note = styled_label(role="hint")
         self.plan_note.setObjectName("planNote")
-        block = field_block(self.plan_combo, self.plan_message)
-        block.layout().addWidget(self.plan_note)
-        form.addRow(_("Plan"), block)
+        form.addRow(_("Plan"), field_block(self.plan_combo, self.plan_message,
+                                           below=(self.plan_note,)))
 
         self.price_edit = QLineEdit(objectName="customPriceEdit")
         self.price_edit.setPlaceholderText(_("same as plan"))

@@ -54,19 +54,17 @@ class CancellationTab(QWidget):
         self.date_message = FieldMessage("cancellationDateMessage")
         self.last_day = styled_label()
         self.last_day.setObjectName("lastDayOfAccessLabel")
-        block = field_block(self.date_edit, self.date_message)
-        block.layout().addWidget(self.last_day)
-        form.addRow(_("Cancellation date"), block)
+        form.addRow(_("Cancellation date"), field_block(self.date_edit, self.date_message,
+                                                        below=(self.last_day,)))
 
         self.prorate_check = QCheckBox(_("Prorate last invoice"),
                                        objectName="prorateLastInvoiceCheck")
         self.prorate_sentence = styled_label(prorate_last_sentence())
         self.prorate_effect = styled_label(role="hint")
         self.prorate_effect.setObjectName("prorateLastEffect")
-        prorate_block = field_block(self.prorate_check, FieldMessage("prorateLastMessage"))
-        prorate_block.layout().addWidget(self.prorate_sentence)
-        prorate_block.layout().addWidget(self.prorate_effect)
-        form.addRow(_("Last invoice"), prorate_block)
+        form.addRow(_("Last invoice"), field_block(
+            self.prorate_check, FieldMessage("prorateLastMessage"),
+            below=(self.prorate_sentence, self.prorate_effect)))
         align_labels(form)
 
         self.cancel_check.toggled.connect(self._cancel_toggled)
@@ -153,10 +151,9 @@ class NewTermTab(QWidget):
         self.sentence = styled_label(prorate_first_sentence())
         self.effect = styled_label(role="hint")
         self.effect.setObjectName("prorateFirstEffect")
-        block = field_block(self.prorate_check, FieldMessage("prorateFirstMessage"))
-        block.layout().addWidget(self.sentence)
-        block.layout().addWidget(self.effect)
-        form.addRow(_("First invoice"), block)
+        form.addRow(_("First invoice"), field_block(
+            self.prorate_check, FieldMessage("prorateFirstMessage"),
+            below=(self.sentence, self.effect)))
 
         self.predecessor_label = styled_label()
         self.predecessor_label.setObjectName("predecessorLabel")

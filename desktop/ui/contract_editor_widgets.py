@@ -110,9 +110,13 @@ class FieldMessage(QLabel):
         mark_invalid(widget, bool(message))
 
 
-def field_block(widget: QWidget, message: FieldMessage, *extras: QWidget) -> QWidget:
-    """The field (with any hint beside it) above its problem message, for a form row."""
-    return field_box(widget, *extras, error=message, spacing=8)
+def field_block(widget: QWidget, message: FieldMessage, *extras: QWidget,
+                below: tuple[QWidget, ...] = ()) -> QWidget:
+    """The field (with any hint beside it) above its problem message, then any notes `below`."""
+    block = field_box(widget, *extras, error=message, spacing=8)
+    for note in below:
+        block.layout().addWidget(note)
+    return block
 
 
 class Banner(QFrame):
