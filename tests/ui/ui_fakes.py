@@ -10,6 +10,7 @@ from desktop.domain.model import ADDON, PLAN, Invoice, Line, Plan, Problem, Tran
 from desktop.domain.periods import Frequency
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
+from desktop.services.sweep import AppliedRow, ForecastItem, SweepReport, SweepRun
 
 TODAY = date(2026, 3, 20)
 
@@ -220,44 +221,6 @@ class FakeCatalog:
         del self.items[plan_id]
 
 
-@dataclass(frozen=True)
-class Report:
-    as_of: date
-    applied: list
-    invoices_issued: int
-    failed: list
-
-
-@dataclass(frozen=True)
-class Forecast:
-    date: date
-    member_id: int
-    member_name: str
-    contract_id: int
-    kind: str
-    description: str
-    amount: int
-
-
-@dataclass(frozen=True)
-class Applied:
-    applied_at: datetime
-    date: date
-    kind: str
-    contract_id: int
-    member_name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Run:
-    ran_at: datetime
-    as_of: date
-    applied: int
-    invoices_issued: int
-    failed: int
-
-
 class FakeSweep:
     """SweepService; `gate` (a threading.Event) holds apply_due until set, to test overlap."""
 
@@ -268,9 +231,9 @@ class FakeSweep:
         self.max_active = 0
         self._lock = threading.Lock()
         self.error: Exception | None = None
-        self.last: Run | None = None
+        self.last: SweepRun | None = None
 
-    def apply_due(self, as_of: date) -> Report:
+    def apply_due(self, as_of: date) -> SweepReport:
         with self._lock:
             self.active += 1
             self.max_active = max(self.max_active, self.active)
@@ -281,26 +244,26 @@ class FakeSweep:
             if self.error is not None:
                 raise self.error
             applied = [Transition(2, "renewal", as_of, "Dedicated desk renewed")]
-            self.last = Run(datetime.combine(as_of, time(10, 2)), as_of, 1, 1, 0)
-            return Report(as_of, applied, 1, [])
+            self.last = SweepRun(datetime.combine(as_of, time(10, 2)), as_of, 1, 1, 0)
+            return SweepReport(as_of, applied, 1, [])
         finally:
             with self._lock:
                 self.active -= 1
 
     def forecast(self, as_of: date, days: int = 30):
         return [
-            Forecast(as_of + timedelta(days=12), 1, "Ada Lovelace", 2, "renewal",
-                     "Dedicated desk renews", 35000),
-            Forecast(as_of + timedelta(days=20), 2, "Grace Hopper", 8, "cancellation",
-                     "Hot desk ends; last day the day before", -4516),
+            ForecastItem(as_of + timedelta(days=12), 1, "Ada Lovelace", 2, "renewal",
+                         "Dedicated desk renews", 35000),
+            ForecastItem(as_of + timedelta(days=20), 2, "Grace Hopper", 8, "cancellation",
+                         "Hot desk ends; last day the day before", -4516),
         ]
 
     def last_run(self):
         return self.last
 
     def applied_since(self, since: datetime):
-        return [Applied(datetime.combine(TODAY, time(9, 0)), TODAY, "activation", 3,
-                        "Ada Lovelace", "Private office starts")]
+        return [AppliedRow(datetime.combine(TODAY, time(9, 0)), TODAY, "activation", 3,
+                           "Ada Lovelace", "Private office starts")]
 
 
 class FakeSettings:
