@@ -6,6 +6,7 @@ The only module that reads the system clock; everything below is handed a clock.
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from desktop.ui.context import Services
 from desktop.ui.contract_editor import ContractEditor
 from desktop.ui.main_window import MainWindow
 from desktop.ui.style import apply_style
+from desktop.ui.workers import run_in_background
 
 ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
 
@@ -92,8 +94,6 @@ def create_main_window(database: str | None, today: date | None = None, *,
     """The fully wired main window, without starting the event loop or the timer."""
     clock = make_clock(today)
     db = open_database(database, now=clock.now())
-    if db.path is not None:
-        db.backup_daily(clock.now())
     services = build_services(db, clock)
     site = services.settings.get()
     install(site.locale)
@@ -106,7 +106,30 @@ def create_main_window(database: str | None, today: date | None = None, *,
     factory.window = window
     window.formatterChanged.connect(factory.set_formatter)
     window.database = db
+    window.clock_source = clock
     return window
+
+
+def prepare_for_background_work() -> None:
+    """Keep the window responsive while the sweep runs on a worker thread.
+
+    A full garbage collection on the worker walks every object of the window while holding the
+    interpreter lock (about 100 ms with a large list); freezing what exists at start-up leaves it
+    only the sweep's own objects. A short switch interval lets the GUI thread in more often.
+    """
+    gc.collect()
+    gc.freeze()
+    sys.setswitchinterval(0.001)
+
+
+def take_daily_backup(window: MainWindow) -> None:
+    """The first open of a day keeps a copy of the file, taken off the GUI thread."""
+    db = window.database
+    if db.path is None:
+        return
+    run_in_background(lambda: db.backup_daily(window.clock_source.now()),
+                      lambda _path: None,
+                      lambda exc: window.statusBar().showMessage(str(exc), 10000))
 
 
 def run(database: str | None = None, today: date | None = None) -> int:
@@ -122,6 +145,8 @@ def run(database: str | None = None, today: date | None = None) -> int:
         QMessageBox.critical(None, APPLICATION, str(refused))
         return 2
     window.show()
+    prepare_for_background_work()
+    take_daily_backup(window)
     window.start()
     code = app.exec()
     window.database.dispose()

@@ -24,6 +24,7 @@ from desktop.ui.icons import icon
 from desktop.ui.member_dialog import MemberDialog
 from desktop.ui.tables import RowTableModel
 from desktop.ui.widgets import TableView, label, show_error, user_message
+from desktop.ui.workers import run_in_background
 
 PAGE_SIZE = 200
 DEBOUNCE_MS = 150
@@ -146,12 +147,14 @@ class MemberListPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.set_column_modes(0, fixed={1: 110, 2: 100})
+        # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
+        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 80, 4: 110})
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
         self.error_label.hide()
 
+        self._count_generation = 0
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -223,11 +226,26 @@ class MemberListPanel(QWidget):
         self.table.set_empty_text(text)
 
     def _update_count(self) -> None:
-        try:
-            total = self._members.count(text=self.model.text, status=self.model.status)
-        except Exception as exc:
-            self._show_failure(user_message(exc))
+        """Show how many people match: known at once when everything is fetched, else counted
+        on a worker so a keystroke never waits for a count over every member."""
+        self._count_generation += 1
+        if not self.model.canFetchMore(QModelIndex()):
+            self._show_count(self.model.rowCount())
             return
+        generation = self._count_generation
+        text, status = self.model.text, self.model.status
+
+        def done(total: int) -> None:
+            if generation == self._count_generation:  # a newer filter has replaced this one
+                self._show_count(total)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._count_generation:
+                self._show_failure(user_message(exc))
+
+        run_in_background(lambda: self._members.count(text=text, status=status), done, failed)
+
+    def _show_count(self, total: int) -> None:
         self.count_label.setText(
             N_("{count} person", "{count} people", total).format(count=total))
 

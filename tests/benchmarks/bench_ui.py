@@ -38,7 +38,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-from desktop.app import create_main_window
+from desktop.app import create_main_window, prepare_for_background_work
 from desktop.services.clock import FixedClock
 from desktop.services.sweep import SweepService
 from desktop.storage.database import open_database
@@ -254,7 +254,7 @@ def test_start_to_usable_window_on_10000_members(bench_databases, tmp_path):
         return _run_sample("start", kind, str(database), dbs.day.isoformat(),
                            str(tmp_path / folder))
 
-    # The first open of the day also takes the daily backup; it warms the disk cache too.
+    # The first open warms the disk cache (the daily backup is taken later, off the GUI thread).
     first = sample("app", "first")
     sample("floor", "floor-warm-up")
     app_times, floor_times = [], []
@@ -267,7 +267,7 @@ def test_start_to_usable_window_on_10000_members(bench_databases, tmp_path):
     figure, floor = statistics.median(app_times), statistics.median(floor_times)
     _row("1. start to usable window, 10,000 members (median)", _ms(figure), _ms(floor),
          figure / floor, "<= 1.5x floor and < 1 s", figure <= 1.5 * floor and figure < 1.0)
-    _row("   first open of the day (takes the daily backup)", _ms(first["seconds"]), _ms(floor),
+    _row("   first open (cold disk cache)", _ms(first["seconds"]), _ms(floor),
          first["seconds"] / floor, "< 1 s", first["seconds"] < 1.0)
     _note(f"a fresh process per sample, {START_SAMPLES} each; app "
           f"{', '.join(_ms(t) for t in app_times)}; floor {', '.join(_ms(t) for t in floor_times)}")
@@ -415,6 +415,7 @@ def test_event_loop_stall_during_10000_contract_sweep(bench_databases, qapp, tmp
     database = dbs.working_copy(source, tmp_path / "window", backed_up=False)
     apply_style(qapp)
     window, _table, _watch = _shown("app", str(database), day.isoformat(), str(tmp_path), 0)
+    prepare_for_background_work()  # as desktop.app.run() does once the window is shown
     outcome: dict = {}
     try:
         beat = Heartbeat()

@@ -136,3 +136,14 @@ def test_a_database_from_a_newer_version_is_refused_with_a_sentence(tmp_path, se
     with pytest.raises(DatabaseRefused, match="newer version of Frontdesk"):
         create_main_window(str(path), TODAY, settings=settings)
     assert path.read_bytes() == before
+
+
+def test_the_first_open_of_a_day_keeps_a_backup_taken_off_the_gui_thread(qtbot, open_window, demo_file):
+    from desktop.app import take_daily_backup
+
+    window = open_window(demo_file)
+    assert window.database.list_backups() == [] or all(
+        TODAY.strftime("%Y%m%d") not in p.name for p in window.database.list_backups())
+    take_daily_backup(window)
+    qtbot.waitUntil(lambda: any(TODAY.strftime("%Y%m%d") in p.name
+                                for p in window.database.list_backups()), timeout=5000)

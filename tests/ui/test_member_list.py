@@ -140,3 +140,10 @@ def test_archive_member_asks_first_and_removes_the_row(qtbot, fake_members, form
     panel.archive_action.trigger()
     assert fake_members.members[5].archived
     assert panel.model.row_of(5) == -1
+
+
+def test_the_count_of_a_long_list_arrives_from_a_worker(qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    assert panel.model.canFetchMore(QModelIndex())  # more than one page: counted in the background
+    qtbot.waitUntil(lambda: panel.count_label.text() == "450 people", timeout=3000)
