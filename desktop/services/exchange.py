@@ -322,7 +322,7 @@ def _plans(reader: _Reader, value) -> tuple[list[Plan], set[str]]:
 
 def _members(reader: _Reader, value) -> tuple[list[dict], set[str]]:
     """Member rows read without problems (document order) and every email the document gives."""
-    rows, named = [], set()
+    rows, named, lowered = [], set(), set()
     for i, item in enumerate(reader.items(value, "members")):
         place = f"members[{i}]"
         rec = reader.record(item, place, ("email", "name"),
@@ -335,11 +335,12 @@ def _members(reader: _Reader, value) -> tuple[list[dict], set[str]]:
             if "@" not in email:
                 email = reader.problem(f"{place}.email",
                                        f"{_shown(email)} is not an email address.")
-            elif email.lower() in {e.lower() for e in named}:
+            elif email.lower() in lowered:
                 email = reader.problem(f"{place}.email",
                                        f"{_shown(email)} is used by another member.")
             else:
                 named.add(email)
+                lowered.add(email.lower())
         values = dict(
             email=email, name=reader.text(rec["name"], f"{place}.name", required=True),
             company=reader.text(rec["company"], f"{place}.company"),
