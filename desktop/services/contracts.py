@@ -141,7 +141,10 @@ class ContractService:
                          who=history.operator(session))
 
     def create_new_term(self, contract_id: int, cancellation_date: date | None = None) -> int:
-        """Rule 10: a new inactive contract starting on the predecessor's end; its id."""
+        """Rule 10: a new inactive contract starting on the predecessor's end; its id.
+
+        Refused when that end is already past: the new term would be invoiced for the gap.
+        """
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
             contract = load_contract(session, contract_id)
@@ -151,6 +154,11 @@ class ContractService:
                 raise Refused("This contract already has a next term.")
             who, plans = history.operator(session), catalog(session)
             start = effective_cancellation(contract)
+            if start is not None and start < today:
+                # The sweep would bill every period from that day to today (rule 18).
+                raise Refused(f"This contract ended on {history.formatter(session).date(start)}; "
+                              "a new term would start in the past. Start a new contract for "
+                              "this member instead.")
             if start is None:
                 if cancellation_date is None:
                     raise ValidationError([Problem(

@@ -101,6 +101,31 @@ def test_a_contract_gets_one_next_term(service, world, desk):
         service.create_new_term(contract_id)
 
 
+@pytest.mark.parametrize("extra", [
+    {"cancellation": date(2024, 2, 1)},
+    {"next_plan": None, "next_invoice": date(2024, 2, 1)},  # rule 8: ended on N
+], ids=["cancelled", "blank next plan"])
+def test_a_contract_that_ended_before_today_gets_no_new_term(service, world, desk, extra):
+    """Rule 10 + 18: a term starting in the past would be invoiced for the whole gap."""
+    member = world.member()
+    contract_id = world.contract(member, desk, date(2024, 1, 1), **extra)
+    world.run_until(member, TODAY)
+    before = world.dump()
+    with pytest.raises(Refused) as caught:
+        service.create_new_term(contract_id)
+    assert str(caught.value) == ("This contract ended on 1 Feb 2024; a new term would start in "
+                                 "the past. Start a new contract for this member instead.")
+    assert world.dump() == before
+
+
+def test_a_contract_ending_today_gets_a_new_term_from_today(service, world, desk):
+    member, contract_id = _active(world, desk, cancellation=TODAY)
+    new_id = service.create_new_term(contract_id)
+    assert service.load(new_id).contract.start_date == TODAY
+    (issued,) = world.run_until(member, TODAY)
+    assert [(line.contract, line.period_start) for line in issued.lines] == [(new_id, TODAY)]
+
+
 def test_the_new_term_takes_over_on_its_start_without_a_gap(service, world, desk):
     member, contract_id = _active(world, desk, cancellation=date(2024, 5, 1))
     new_id = service.create_new_term(contract_id)
