@@ -29,13 +29,19 @@ from desktop.domain.plan_changes import (
 )
 from desktop.domain.validation import validate_contract
 from desktop.services import history
-from desktop.services.contract_store import catalog, member_state_of, with_contract
+from desktop.services.contract_store import (
+    catalog,
+    member_state_of,
+    next_term_start,
+    with_contract,
+)
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.previews import CUSTOM_PRICE_BLOCK
 
 NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
 WHENS = (NOW, NEXT_INVOICE, DATE)
 NO_CHANGE = "This selection would not change the membership."
+HAS_NEXT_TERM = "This contract already has a next term; change that term instead."
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,16 @@ class ChangePlan:
     blocked: str | None           # why it may not be applied (rule 9 or 14), else None
 
 
-def _refuse_unless_changeable(contract: Contract, today: date) -> None:
+def _refuse_unless_changeable(session: Session, contract: Contract, today: date) -> None:
+    """Only an active contract changes here, and only the last term of its chain: a change
+    makes a new term, and a second next term would run alongside the first (rule 10)."""
     state = status(contract, today)
-    if state == ACTIVE:
-        return
     if state == "inactive":
         raise Refused("This contract has not started yet; choose its plan in the editor.")
-    raise Refused("This contract has ended; create a new term to continue it.")
+    if next_term_start(session, contract.id) is not None:
+        raise Refused(HAS_NEXT_TERM)
+    if state != ACTIVE:
+        raise Refused("This contract has ended; create a new term to continue it.")
 
 
 def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
@@ -124,7 +133,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
              quantity: int | None, addon_ids: tuple[int, ...], today: date) -> ChangePlan:
     """The change asked for and its quote, without writing anything."""
     state, contract = member_state_of(session, contract_id)
-    _refuse_unless_changeable(contract, today)
+    _refuse_unless_changeable(session, contract, today)
     plans = catalog(session)
     target = _target(contract, plans, plan_id)
     if quantity is not None and quantity < 1:
@@ -169,7 +178,7 @@ def options(session: Session, contract_id: int, today: date) -> list[ChangeOptio
     """Every eligible plan (rule 13) with each way of changing to it; "date" is quoted on the
     day after today until the assistant asks for another day."""
     _state, contract = member_state_of(session, contract_id)
-    _refuse_unless_changeable(contract, today)
+    _refuse_unless_changeable(session, contract, today)
     found = []
     for plan, _label in labelled_targets(contract, catalog(session)):
         for when in WHENS:

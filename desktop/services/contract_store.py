@@ -73,6 +73,15 @@ def successor_ids(session: Session, contract_id: int) -> list[int]:
                                 .where(m.ContractRow.predecessor_id == contract_id)))
 
 
+def next_term_start(session: Session, contract_id: int | None) -> date | None:
+    """The start of the contract's next term (rule 10), the earliest if several; None if none."""
+    if contract_id is None:
+        return None
+    return session.scalar(select(m.ContractRow.start_date)
+                          .where(m.ContractRow.predecessor_id == contract_id)
+                          .order_by(m.ContractRow.start_date).limit(1))
+
+
 def store(session: Session, before: Contract | None, after: Contract, *, today: date,
           now: datetime, who: str) -> int:
     """Save a contract, a history row per changed field and a plan-change row (rule 20)."""

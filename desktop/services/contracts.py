@@ -25,6 +25,7 @@ from desktop.services.contract_store import (
     has_invoices,
     issue_invoice,
     member_state_of,
+    next_term_start,
     plan_by_id,
     store,
     successor_ids,
@@ -59,6 +60,25 @@ def _normalised(draft: Contract, original: Contract | None) -> Contract:
     if not _not_yet_invoiced(original):
         return draft
     return replace(draft, next_invoice_date=draft.start_date, next_plan=draft.plan)
+
+
+def _next_term_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
+    """Terms of a chain never overlap (rule 10): a contract with a next term must end by its start.
+
+    Only a change of the end is refused, so an edit of anything else still saves.
+    """
+    if original is None:
+        return []
+    start = next_term_start(session, original.id)
+    ends = effective_cancellation(draft)
+    if start is None or ends == effective_cancellation(original):
+        return []
+    if ends is None or ends > start:
+        fmt = history.formatter(session)
+        return [Problem("cancellation_date",
+                        f"This contract has a next term starting {fmt.date(start)}; its "
+                        "cancellation date cannot be removed or moved past it.")]
+    return []
 
 
 class ContractService:
@@ -104,8 +124,9 @@ class ContractService:
         today = self.clock.today()
         with self.db.session() as session:
             original = None if draft.id is None else load_contract(session, draft.id)
-            return validate_contract(_normalised(draft, original), original, catalog(session),
-                                     today)
+            draft = _normalised(draft, original)
+            return (validate_contract(draft, original, catalog(session), today)
+                    + _next_term_problems(session, draft, original))
 
     def describe(self, draft: Contract) -> list[str]:
         with self.db.session() as session:
@@ -134,7 +155,8 @@ class ContractService:
             elif session.get(m.MemberRow, draft.member) is None:
                 raise NotFound("This member no longer exists.")
             draft = _normalised(draft, original)
-            problems = validate_contract(draft, original, catalog(session), today)
+            problems = (validate_contract(draft, original, catalog(session), today)
+                        + _next_term_problems(session, draft, original))
             if problems:
                 raise ValidationError(problems)
             return store(session, original, draft, today=today, now=now,

@@ -226,6 +226,30 @@ def test_a_change_after_the_contract_ends_is_not_offered(service, world):
         service.change_plan(contract_id, premium.id, "next_invoice")
 
 
+@pytest.mark.parametrize("when, on", [("now", None), ("next_invoice", None),
+                                      ("date", date(2024, 4, 21))])
+def test_a_contract_with_a_next_term_is_not_changed_here(service, world, when, on):
+    """Rule 10: a change starts a new term, which would run alongside the next term already
+    there (both invoiced for the same days); the next term is the one to change."""
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    _member, contract_id = _paid_april(world, standard)
+    next_term = service.create_new_term(contract_id, date(2024, 6, 1))
+    message = "This contract already has a next term; change that term instead."
+    with pytest.raises(Refused) as caught:
+        service.change_options(contract_id)
+    assert str(caught.value) == message
+    with pytest.raises(Refused) as caught:
+        service.quote_change(contract_id, premium.id, when, on)
+    assert str(caught.value) == message
+    before = world.dump()
+    with pytest.raises(Refused) as caught:
+        service.change_plan(contract_id, premium.id, when, on)
+    assert str(caught.value) == message
+    assert world.dump() == before
+    with pytest.raises(Refused, match="has not started yet; choose its plan in the editor"):
+        service.change_plan(next_term, premium.id, when, on)
+
+
 def test_only_an_active_contract_changes_plan(service, world):
     standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
     member = world.member()

@@ -251,6 +251,41 @@ def test_a_custom_price_blocks_an_automated_plan_change(service, world, desk, de
     assert service.validate(state.contract.with_changes(next_plan=None)) == []
 
 
+NEXT_TERM_MESSAGE = ("This contract has a next term starting 1 Jun 2024; its cancellation date "
+                     "cannot be removed or moved past it.")
+
+
+@pytest.mark.parametrize("cancellation", [None, date(2024, 6, 15)], ids=["removed", "later"])
+def test_a_contract_with_a_next_term_keeps_its_end_by_that_term(service, world, active,
+                                                                 cancellation):
+    """Rule 10: terms of a chain never overlap, else both would be invoiced for the same days."""
+    service.create_new_term(active, date(2024, 6, 1))
+    state = service.load(active)
+    _refused(service, world, state.contract.with_changes(cancellation_date=cancellation),
+             state.version, "cancellation_date", NEXT_TERM_MESSAGE)
+
+
+def test_a_contract_with_a_next_term_may_end_earlier_and_edit_the_rest(service, world, active):
+    service.create_new_term(active, date(2024, 6, 1))
+    state = service.load(active)
+    service.save(state.contract.with_changes(notes="Moving to the new term"), state.version)
+    state = service.load(active)
+    service.save(state.contract.with_changes(cancellation_date=date(2024, 5, 20)), state.version)
+    assert service.load(active).contract.cancellation_date == date(2024, 5, 20)
+
+
+def test_a_blank_next_plan_cannot_be_filled_when_a_next_term_follows(service, world, desk):
+    """Rule 8: the blank next plan ended the contract on 1 Jun, where its next term starts;
+    a next plan would renew it alongside that term."""
+    member = world.member()
+    contract_id = world.contract(member, desk, date(2024, 3, 1), next_plan=None,
+                                 next_invoice=date(2024, 6, 1))
+    service.create_new_term(contract_id)
+    state = service.load(contract_id)
+    _refused(service, world, state.contract.with_changes(next_plan=desk), state.version,
+             "cancellation_date", NEXT_TERM_MESSAGE)
+
+
 def test_the_plan_and_dates_of_a_cancelled_contract_cannot_change(service, world, desk, dedicated):
     member = world.member()
     contract_id = world.contract(member, desk, date(2024, 1, 1), cancellation=date(2024, 3, 1))

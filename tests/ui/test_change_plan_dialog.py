@@ -171,3 +171,13 @@ def test_an_ended_contract_cannot_change_plans(open_dialog, world):
     assert child(dialog, QLabel, "changeMessageText").text() == \
         "This contract has ended; create a new term to continue it."
     assert not child(dialog, QPushButton, "applyButton").isEnabled()
+
+
+def test_a_contract_with_a_next_term_says_to_change_that_term(open_dialog, world):
+    """Rule 10: a change would start a second next term beside the one already scheduled."""
+    world.contracts.create_new_term(world.active, date(2026, 5, 1))
+    dialog = open_dialog(world.active)
+    assert child(dialog, QLabel, "changeMessageText").text() == \
+        "This contract already has a next term; change that term instead."
+    assert child(dialog, QListWidget, "planList").count() == 0
+    assert not child(dialog, QPushButton, "applyButton").isEnabled()
