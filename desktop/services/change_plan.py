@@ -93,7 +93,8 @@ def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
 
 def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contract,
                 target: Plan) -> list[Plan]:
-    """The add-ons chosen that the contract does not hold yet; each must be offered (rule 16)."""
+    """The add-ons chosen that the contract does not hold yet; each must be offered and recurring
+    (rule 16)."""
     by_id = {p.id: p for p in plans}
     held = {item.addon.name for item in contract.addons}
     chosen = []
@@ -111,6 +112,12 @@ def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contrac
         if addon.name not in target.addons:
             raise ValidationError([Problem("addons",
                                            f"{target.name} does not offer {addon.name}.")])
+        if not addon.recurring:
+            # A term bills its recurring add-ons each period; a one-off is invoiced once, at
+            # once, when it is added to the contract (rule 16).
+            raise ValidationError([Problem("addons", f"{addon.name} is a one-off add-on: it is "
+                                                     "invoiced once when added to the contract, "
+                                                     "not with a plan change.")])
         chosen.append(addon)
     return chosen
 

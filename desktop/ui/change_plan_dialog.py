@@ -212,7 +212,11 @@ class ChangePlanDialog(QDialog):
         if plan is None or self._contract is None:
             return
         held = {item.addon.name for item in self._contract.addons}
-        names = list(dict.fromkeys([*sorted(held), *plan.addons]))
+        # Only recurring add-ons come with a plan change; a one-off is invoiced once, when it is
+        # added to the contract (rule 16).
+        offered = [name for name in plan.addons
+                   if name in self._addons and self._addons[name].recurring]
+        names = list(dict.fromkeys([*sorted(held), *offered]))
         self.addonList.blockSignals(True)
         self.addonList.clear()
         for name in names:
@@ -230,7 +234,12 @@ class ChangePlanDialog(QDialog):
             item.setCheckState(Qt.Checked if name in held else Qt.Unchecked)
             self.addonList.addItem(item)
         self.addonList.blockSignals(False)
-        self.addon_note.setText("" if names else _("This plan offers no add-ons."))
+        if names:
+            self.addon_note.setText("")
+        elif any(name in self._addons for name in plan.addons):  # one-offs only
+            self.addon_note.setText(_("This plan offers no recurring add-ons."))
+        else:
+            self.addon_note.setText(_("This plan offers no add-ons."))
         self.addon_note.setVisible(not names)
         self.addonList.setVisible(bool(names))
         self.quote_now()

@@ -203,6 +203,26 @@ def test_add_ons_chosen_in_the_assistant_are_held_by_the_new_term(service, world
     assert world.plan_changes() == []  # same plan, same quantity: no plan change to record
 
 
+@pytest.mark.parametrize("when", ["now", "next_invoice", "date"])
+def test_a_one_off_add_on_is_not_part_of_a_plan_change(service, world, when):
+    """Rule 16: a term bills its recurring add-ons each period; a one-off is invoiced once, at
+    once, by adding it to the contract, so the assistant does not take one."""
+    hours = world.addon("10 meeting-room hours", 9000, None)
+    standard = world.plan("Standard", 20000, addons=("10 meeting-room hours",))
+    premium = world.plan("Premium", 50000, addons=("10 meeting-room hours",))
+    _member, contract_id = _paid_april(world, standard)
+    on = date(2024, 4, 21) if when == "date" else None
+    message = ("10 meeting-room hours is a one-off add-on: it is invoiced once when added to "
+               "the contract, not with a plan change.")
+    with pytest.raises(ValidationError) as caught:
+        service.quote_change(contract_id, premium.id, when, on, addon_ids=(hours.id,))
+    assert [(p.field, p.message) for p in caught.value.problems] == [("addons", message)]
+    before = world.dump()
+    with pytest.raises(ValidationError, match=message):
+        service.change_plan(contract_id, premium.id, when, on, addon_ids=(hours.id,))
+    assert world.dump() == before
+
+
 def test_the_options_cover_every_eligible_plan_and_way(service, world):
     standard = world.plan("Standard", 20000, group="Desks")
     premium = world.plan("Premium", 50000, group="Desks")

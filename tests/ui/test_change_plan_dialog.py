@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QPushButton, QRadioButton, QSpinBox, QTableView
 
+from desktop.domain.model import ADDON, Plan
+from desktop.domain.periods import Frequency
 from desktop.ui.change_plan_comparison import ComparisonModel
 from desktop.ui.change_plan_dialog import ChangePlanDialog
 from desktop.ui.contract_editor import ContractEditor
@@ -181,3 +183,22 @@ def test_a_contract_with_a_next_term_says_to_change_that_term(open_dialog, world
         "This contract already has a next term; change that term instead."
     assert child(dialog, QListWidget, "planList").count() == 0
     assert not child(dialog, QPushButton, "applyButton").isEnabled()
+
+
+def test_only_recurring_add_ons_are_offered(qtbot, open_dialog, world):
+    """Rule 16: a one-off add-on is invoiced when added to the contract, not with a plan change."""
+    world.catalog.save_plan(Plan("Meeting hours", 9000, None, kind=ADDON))
+    world.catalog.save_plan(Plan("Flex desk", 30000, Frequency("month"), group="Desks",
+                                 addons=("Locker", "Meeting hours")))
+    world.catalog.save_plan(Plan("Studio", 40000, Frequency("month"), group="Desks",
+                                 addons=("Meeting hours",)))
+    dialog = open_dialog(world.active)
+    addons = child(dialog, QListWidget, "addonList")
+    select_plan(dialog, "Flex desk")
+    assert [addons.item(r).text() for r in range(addons.count())] == ["Locker · €15.00"]
+    select_plan(dialog, "Studio")
+    assert not addons.isVisible()
+    assert dialog.addon_note.isVisible()
+    assert dialog.addon_note.text() == "This plan offers no recurring add-ons."
+    select_plan(dialog, "Hot desk")
+    assert [addons.item(r).text() for r in range(addons.count())] == ["Locker · €15.00"]
