@@ -6,6 +6,8 @@ today with the first invoice prorated, and today's invoice issued at once), "nex
 becomes a change on that date) and "date" (like now, on a chosen later date). Every quote is
 domain `quote` on today, run on the member's contracts as the change leaves them: pay now is
 what today's invoice asks, the next billing date and amount are the first invoice after today.
+Refused, in the quote as when applied: a contract that already has a next term (rule 10), a new
+term on the day the contract started (§3 validation), and one-off add-ons (rule 16).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
 WHENS = (NOW, NEXT_INVOICE, DATE)
 NO_CHANGE = "This selection would not change the membership."
 HAS_NEXT_TERM = "This contract already has a next term; change that term instead."
+STARTED_TODAY = ('This contract started today, so it cannot be changed now; change it from '
+                 'tomorrow with "On a chosen date".')
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,11 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     label = change_label(contract.plan, target, contract.quantity, contract.unit_price,
                          new_quantity)
     simple_switch = when == NEXT_INVOICE and new_quantity == contract.quantity and not added
+    if day == contract.start_date == today and (when != NEXT_INVOICE or not simple_switch):
+        # Ending it the day it starts is a cancellation on its start date, which validation
+        # forbids (§3); refused in the quote too, so the assistant never offers a figure it
+        # cannot apply.
+        raise Refused(STARTED_TODAY)
     if no_change:
         ended, term, contracts = None, None, state.contracts
     elif simple_switch:

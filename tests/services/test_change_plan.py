@@ -270,6 +270,51 @@ def test_a_contract_with_a_next_term_is_not_changed_here(service, world, when, o
         service.change_plan(next_term, premium.id, when, on)
 
 
+STARTED_TODAY = ('This contract started today, so it cannot be changed now; change it from '
+                 'tomorrow with "On a chosen date".')
+
+
+@pytest.mark.parametrize("invoiced", [False, True], ids=["before its first invoice", "after"])
+def test_a_contract_that_started_today_changes_from_tomorrow(service, world, invoiced):
+    """Rules 5 and 12: changing now would cancel it on its start date; the quote refuses the same
+    way, so no figure is offered that cannot be applied."""
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    member = world.member()
+    contract_id = world.contract(member, standard, APRIL_11)
+    if invoiced:
+        world.run_until(member, APRIL_11)
+    for when, on in (("now", None), ("date", APRIL_11)):
+        with pytest.raises(Refused) as caught:
+            service.quote_change(contract_id, premium.id, when, on)
+        assert str(caught.value) == STARTED_TODAY
+    if not invoiced:  # its next invoice date is today: a new term from it would start today
+        with pytest.raises(Refused) as caught:
+            service.quote_change(contract_id, standard.id, "next_invoice", quantity=2)
+        assert str(caught.value) == STARTED_TODAY
+    before = world.dump()
+    with pytest.raises(Refused) as caught:
+        service.change_plan(contract_id, premium.id, "now")
+    assert str(caught.value) == STARTED_TODAY
+    assert world.dump() == before
+    offered = {o.when for o in service.change_options(contract_id) if o.plan.id == premium.id}
+    assert offered == {"next_invoice", "date"}
+    tomorrow = date(2024, 4, 12)
+    new_id = service.change_plan(contract_id, premium.id, "date", on=tomorrow)
+    assert service.load(new_id).contract.start_date == tomorrow
+
+
+def test_a_second_change_the_same_day_is_refused(service, world):
+    standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
+    office = world.plan("Office", 90000)
+    _member, contract_id = _paid_april(world, standard)
+    new_id = service.change_plan(contract_id, premium.id, "now")
+    before = world.dump()
+    with pytest.raises(Refused) as caught:
+        service.change_plan(new_id, office.id, "now")
+    assert str(caught.value) == STARTED_TODAY
+    assert world.dump() == before
+
+
 def test_only_an_active_contract_changes_plan(service, world):
     standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
     member = world.member()

@@ -202,3 +202,19 @@ def test_only_recurring_add_ons_are_offered(qtbot, open_dialog, world):
     assert dialog.addon_note.text() == "This plan offers no recurring add-ons."
     select_plan(dialog, "Hot desk")
     assert [addons.item(r).text() for r in range(addons.count())] == ["Locker · €15.00"]
+
+
+def test_a_contract_started_today_can_change_from_tomorrow(qtbot, open_dialog, world):
+    """Rules 5 and 12: "Now" would cancel it on its start date; a chosen date works."""
+    started = world.contract(world.grace, world.hot, date(2026, 3, 10), date(2026, 3, 10))
+    world.sweep(world.grace, date(2026, 3, 10))
+    dialog = open_dialog(started)
+    select_plan(dialog, "Private office")
+    assert child(dialog, QRadioButton, "whenNowRadio").isChecked()
+    assert child(dialog, QLabel, "changeMessageText").text() == (
+        'This contract started today, so it cannot be changed now; change it from tomorrow '
+        'with "On a chosen date".')
+    assert not child(dialog, QPushButton, "applyButton").isEnabled()
+    child(dialog, QRadioButton, "whenDateRadio").setChecked(True)
+    assert child(dialog, QDateEdit, "changeDateEdit").date() == QDate(2026, 3, 11)
+    assert child(dialog, QPushButton, "applyButton").isEnabled()
