@@ -81,6 +81,26 @@ def _next_term_problems(session, draft: Contract, original: Contract | None) -> 
     return []
 
 
+def _previous_term_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
+    """The other side of the chain (rule 10): a next term starts no earlier than the end of the
+    term it continues. Only a new or moved start date is checked."""
+    if draft.predecessor is None or (original is not None
+                                     and draft.start_date == original.start_date):
+        return []
+    previous = load_contract(session, draft.predecessor)
+    ends = None if previous is None else effective_cancellation(previous)
+    if ends is None or draft.start_date >= ends:
+        return []
+    return [Problem("start_date", f"This term continues a contract that ends on "
+                                  f"{history.formatter(session).date(ends)}; it cannot start "
+                                  "before then.")]
+
+
+def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
+    return (_next_term_problems(session, draft, original)
+            + _previous_term_problems(session, draft, original))
+
+
 class ContractService:
     def __init__(self, db, clock) -> None:
         self.db = db
@@ -126,7 +146,7 @@ class ContractService:
             original = None if draft.id is None else load_contract(session, draft.id)
             draft = _normalised(draft, original)
             return (validate_contract(draft, original, catalog(session), today)
-                    + _next_term_problems(session, draft, original))
+                    + _chain_problems(session, draft, original))
 
     def describe(self, draft: Contract) -> list[str]:
         with self.db.session() as session:
@@ -156,7 +176,7 @@ class ContractService:
                 raise NotFound("This member no longer exists.")
             draft = _normalised(draft, original)
             problems = (validate_contract(draft, original, catalog(session), today)
-                        + _next_term_problems(session, draft, original))
+                        + _chain_problems(session, draft, original))
             if problems:
                 raise ValidationError(problems)
             return store(session, original, draft, today=today, now=now,

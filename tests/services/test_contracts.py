@@ -274,6 +274,18 @@ def test_a_contract_with_a_next_term_may_end_earlier_and_edit_the_rest(service, 
     assert service.load(active).contract.cancellation_date == date(2024, 5, 20)
 
 
+def test_a_next_term_cannot_start_before_the_term_it_continues_ends(service, world, active):
+    """Rule 10, from the next term's side: starting earlier would bill both for the same days."""
+    new_id = service.create_new_term(active, date(2024, 6, 1))
+    state = service.load(new_id)
+    _refused(service, world, state.contract.with_changes(start_date=date(2024, 5, 1)),
+             state.version, "start_date",
+             "This term continues a contract that ends on 1 Jun 2024; it cannot start before "
+             "then.")
+    service.save(state.contract.with_changes(start_date=date(2024, 6, 3)), state.version)
+    assert service.load(new_id).contract.start_date == date(2024, 6, 3)
+
+
 def test_a_blank_next_plan_cannot_be_filled_when_a_next_term_follows(service, world, desk):
     """Rule 8: the blank next plan ended the contract on 1 Jun, where its next term starts;
     a next plan would renew it alongside that term."""
