@@ -8,6 +8,7 @@ the only place here that reads the system clock, which it passes down.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _window(target: str | None) -> int:
     try:
-        from desktop import app
+        app = importlib.import_module("desktop.app")
     except ImportError:
         print(f"frontdesk {__version__}")
         print("The window is not available in this build.")

@@ -3,6 +3,7 @@ errors are one sentence on stderr, never a traceback."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -188,7 +189,18 @@ def test_a_sweep_with_failed_member_days_exits_1(tmp_path, capsys, monkeypatch):
     assert "could not be applied: no rule for this" in one_sentence(err)
 
 
-def test_no_command_opens_the_window_on_the_chosen_database(monkeypatch, capsys):
+@pytest.fixture
+def real_window_loaded(monkeypatch):
+    """desktop.app imported (as after the UI tests), its run() made to fail if reached."""
+    try:
+        real = importlib.import_module("desktop.app")
+    except ImportError:
+        return
+    monkeypatch.setattr(real, "run", lambda *args: pytest.fail("the real window was opened"))
+
+
+def test_no_command_opens_the_window_on_the_chosen_database(monkeypatch, capsys,
+                                                           real_window_loaded):
     opened = []
     fake = types.ModuleType("desktop.app")
     fake.run = lambda target: opened.append(target) or 0
@@ -197,7 +209,7 @@ def test_no_command_opens_the_window_on_the_chosen_database(monkeypatch, capsys)
     assert opened == ["/tmp/somewhere.sqlite3"]
 
 
-def test_without_the_window_module_it_says_so(monkeypatch, capsys):
+def test_without_the_window_module_it_says_so(monkeypatch, capsys, real_window_loaded):
     monkeypatch.setitem(sys.modules, "desktop.app", None)  # import fails as if not built
     code, out, _ = run([], capsys)
     assert code == 0
