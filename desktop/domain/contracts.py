@@ -51,12 +51,15 @@ def last_day_of_access(contract: Contract) -> date | None:
 
 
 def current_period(contract: Contract) -> tuple[date, date] | None:
-    """The billing period that ends on the next invoice date (the one already invoiced)."""
+    """The whole billing period that ends on the next invoice date (the one already invoiced).
+
+    It may begin before the start date when the first invoice was prorated: rates are per day
+    of the whole period (rule 3), and only the days from the start were billed.
+    """
     n = contract.next_invoice_date
     if n is None or contract.plan.frequency is None or n <= contract.start_date:
         return None
-    start, _ = period_containing(contract.billing_anchor, contract.plan.frequency, n - timedelta(days=1))
-    return max(start, contract.start_date), n
+    return period_containing(contract.billing_anchor, contract.plan.frequency, n - timedelta(days=1))
 
 
 def deposit_required(contract: Contract) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
@@ -62,12 +63,14 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
     """
     spans = contract.invoiced
     if not spans:
+        # No invoice on record: credit the contract's own price for the unused days.
         period = current_period(contract)
         if period is None:
             return []
-        spans = tuple(InvoicedSpan(line.kind, line.description, line.period_start,
-                                   line.period_end, line.amount)
-                      for line in period_lines(contract, period, period))
+        unused = (max(cancel_on, contract.start_date), period[1])
+        return [replace(line, kind="unused", description=f"Unused time on {line.description}",
+                        amount=-line.amount, days=days(unused), period_days=days(period))
+                for line in period_lines(contract, period, unused) if line.amount]
     credits = []
     for span in spans:
         invoiced = (span.start, span.end)
@@ -85,8 +88,9 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     if not item.addon.recurring:
         return [Line("addon", description, item.addon.price * item.quantity, contract.id, day, None)]
     period = current_period(contract)
-    if period is None or not period[0] <= day < period[1]:
+    if period is None or not (max(period[0], contract.start_date) <= day < period[1]):
         return []  # not yet invoiced: the add-on is billed with the next invoice
+    # Prorated over the whole period, like the plan (rule 3), for the days left in it.
     return [priced_line("addon", description, addon_amount_per_period(contract, item),
                         contract.id, period, (day, period[1]))]
 

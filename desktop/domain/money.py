@@ -5,6 +5,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+# The largest price or amount a field accepts, in minor units: far above any real price, far
+# below what the database's 64-bit integers hold once multiplied by quantities and periods.
+MAX_AMOUNT = 10**12
+
 
 def round_minor(value: Fraction | int) -> int:
     """Round an exact amount to whole minor units, half away from zero (rule 3)."""

@@ -11,6 +11,8 @@ from fractions import Fraction
 UNITS = ("week", "month", "year")
 _PER_YEAR = {"week": Fraction(365, 7), "month": Fraction(12), "year": Fraction(1)}
 _PATTERN = re.compile(r"^\s*(\d+)\s+(week|month|year)s?\s*$")
+# The longest period a plan may bill at once, in each unit: ten years.
+MAX_COUNT = {"week": 520, "month": 120, "year": 10}
 
 
 @dataclass(frozen=True, order=True)
@@ -25,6 +27,8 @@ class Frequency:
             raise ValueError(f"Unknown billing unit {self.unit!r}: use week, month or year.")
         if not isinstance(self.count, int) or self.count < 1:
             raise ValueError("A billing frequency needs a count of at least 1.")
+        if self.count > MAX_COUNT[self.unit]:
+            raise ValueError("A billing frequency can be at most ten years.")
 
     def __str__(self) -> str:
         return f"{self.count} {self.unit}{'' if self.count == 1 else 's'}"
@@ -87,13 +91,20 @@ def next_boundary_after(anchor: date, frequency: Frequency, day: date) -> date:
 
 
 def billing_day_anchor(start: date, billing_day: int) -> date:
-    """Rule 11: the latest date on or before the start whose day is the billing day (clamped)."""
-    this_month = date(start.year, start.month,
-                      min(billing_day, calendar.monthrange(start.year, start.month)[1]))
-    if this_month <= start:
-        return this_month
-    year, month = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
-    return date(year, month, min(billing_day, calendar.monthrange(year, month)[1]))
+    """Rule 11: the latest date on or before the start whose day is the billing day.
+
+    The anchor keeps the billing day itself (a 31st, not a clamped 29th), so rule 2's clamping
+    gives every month's last day when the billing day is past its end.
+    """
+    if not 1 <= billing_day <= 31:
+        raise ValueError("The billing day must be between 1 and 31.")
+    year, month = start.year, start.month
+    while True:
+        if billing_day <= calendar.monthrange(year, month)[1]:
+            candidate = date(year, month, billing_day)
+            if candidate <= start:
+                return candidate
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
 
 
 def days(span: tuple[date, date]) -> int:

@@ -6,10 +6,15 @@ from datetime import date
 from typing import Iterable
 
 from desktop.domain.contracts import status
-from desktop.domain.model import CANCELLED, INACTIVE, PLAN, Contract, Plan, Problem
+from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, PLAN, Contract, Plan, Problem
+from desktop.domain.money import MAX_AMOUNT
 from desktop.domain.plan_changes import custom_price_blocks, eligible_targets, same_plan
 
 _DATE_FIELDS = ("start_date", "billing_anchor", "next_invoice_date", "cancellation_date")
+# What an operator may still change on a cancelled contract: its notes (and nothing that bills).
+_FROZEN_WHEN_CANCELLED = ("quantity", "custom_price", "prorate_last_invoice",
+                          "prorate_first_invoice")
+MAX_QUANTITY = 10_000
 
 
 def _plan_problems(draft: Contract, original: Contract | None) -> list[Problem]:
@@ -21,10 +26,14 @@ def _plan_problems(draft: Contract, original: Contract | None) -> list[Problem]:
     return problems
 
 
-def _next_plan_problems(draft: Contract, catalog: list[Plan], today: date) -> list[Problem]:
+def _next_plan_problems(draft: Contract, original: Contract | None, catalog: list[Plan],
+                        today: date) -> list[Problem]:
     target = draft.next_plan
     if target is None or same_plan(target, draft.plan):
         return []
+    if original is not None and same_plan(target, original.next_plan) \
+            and same_plan(draft.plan, original.plan) and draft.custom_price == original.custom_price:
+        return []  # already scheduled: a later archive or regrouping does not undo it
     if target.archived:
         return [Problem("next_plan", f"{target.name} is archived and cannot be the next plan.")]
     if not any(same_plan(target, p) for p in eligible_targets(draft.plan, catalog)):
@@ -38,6 +47,7 @@ def _next_plan_problems(draft: Contract, catalog: list[Plan], today: date) -> li
 
 
 def _cancelled_edit_problems(draft: Contract, original: Contract | None, today: date) -> list[Problem]:
+    """A cancelled contract is history: only its notes may change."""
     if original is None or status(original, today) != CANCELLED:
         return []
     problems = []
@@ -46,6 +56,52 @@ def _cancelled_edit_problems(draft: Contract, original: Contract | None, today: 
     for name in _DATE_FIELDS:
         if getattr(draft, name) != getattr(original, name):
             problems.append(Problem(name, "The dates of a cancelled contract cannot be changed."))
+    changed = [name for name in _FROZEN_WHEN_CANCELLED
+               if getattr(draft, name) != getattr(original, name)]
+    if not same_plan(draft.next_plan, original.next_plan):
+        changed.append("next_plan")
+    problems += [Problem(name, "A cancelled contract can no longer be changed; only its notes "
+                               "can.") for name in changed]
+    return problems
+
+
+def _last_invoice_prorated(contract: Contract) -> bool:
+    """Rule 6: the last invoice already billed only up to the cancellation date."""
+    ends = contract.cancellation_date
+    return (ends is not None and contract.next_invoice_date is not None
+            and ends < contract.next_invoice_date
+            and any(span.end == ends for span in contract.invoiced))
+
+
+def _started_edit_problems(draft: Contract, original: Contract | None, today: date) -> list[Problem]:
+    """A started contract has invoices behind it: what they billed cannot change under them."""
+    if original is None or status(original, today) != ACTIVE:
+        return []
+    problems = []
+    if not same_plan(draft.plan, original.plan):
+        problems.append(Problem("plan", "A started contract keeps its plan; choose a next plan "
+                                        "or use Change plan."))
+    if draft.start_date != original.start_date:
+        problems.append(Problem("start_date",
+                                "The start date of a started contract cannot be changed."))
+    if draft.billing_anchor != original.billing_anchor:
+        problems.append(Problem("billing_anchor",
+                                "The billing anchor of a started contract cannot be changed."))
+    moved = draft.next_invoice_date
+    if moved is not None and moved != original.next_invoice_date:
+        if original.next_invoice_date is not None and moved < original.next_invoice_date:
+            problems.append(Problem("next_invoice_date", "The next invoice date cannot move "
+                                    "earlier: the time before it has already been invoiced."))
+        elif moved < today:
+            problems.append(Problem("next_invoice_date",
+                                    "The next invoice date cannot be in the past."))
+    if draft.cancellation_date != original.cancellation_date:
+        if draft.cancellation_date is not None and draft.cancellation_date < today:
+            problems.append(Problem("cancellation_date",
+                                    "The cancellation date cannot be in the past."))
+        elif _last_invoice_prorated(original):
+            problems.append(Problem("cancellation_date", "The last invoice already billed up to "
+                                    "the cancellation date; create a new term to continue."))
     return problems
 
 
@@ -56,9 +112,14 @@ def validate_contract(draft: Contract, original: Contract | None, catalog: Itera
     problems = _plan_problems(draft, original)
     if draft.quantity < 1:
         problems.append(Problem("quantity", "The quantity must be at least 1."))
+    elif draft.quantity > MAX_QUANTITY:
+        problems.append(Problem("quantity", f"The quantity can be at most {MAX_QUANTITY:,}."))
     if draft.custom_price is not None and draft.custom_price < 0:
         problems.append(Problem("custom_price", "The custom price cannot be negative."))
-    if draft.cancellation_date is not None and draft.cancellation_date <= draft.start_date:
+    elif draft.custom_price is not None and draft.custom_price > MAX_AMOUNT:
+        problems.append(Problem("custom_price", "The custom price is too large."))
+    if (draft.cancellation_date is not None and draft.next_invoice_date is not None
+            and draft.cancellation_date <= draft.start_date):
         problems.append(Problem("cancellation_date",
                                 "The cancellation date must be after the start date."))
     if draft.next_invoice_date is not None and draft.next_invoice_date < draft.start_date:
@@ -70,9 +131,14 @@ def validate_contract(draft: Contract, original: Contract | None, catalog: Itera
     if status(draft, today) == INACTIVE and draft.next_plan is None:
         problems.append(Problem("next_plan", "A contract that has not started renews on its own "
                                              "plan; its next plan cannot be blank."))
-    problems += _next_plan_problems(draft, catalog, today)
+    problems += _next_plan_problems(draft, original, catalog, today)
     problems += _cancelled_edit_problems(draft, original, today)
-    return problems
+    problems += _started_edit_problems(draft, original, today)
+    # One problem a field, the most basic first: the field shows one sentence.
+    first: dict[str, Problem] = {}
+    for problem in problems:
+        first.setdefault(problem.field, problem)
+    return list(first.values())
 
 
 def deletion_problem(contract: Contract, has_invoices: bool, today: date) -> Problem | None:

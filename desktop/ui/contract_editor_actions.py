@@ -24,7 +24,13 @@ class EditorActions:
     def save(self) -> bool:
         """Save the draft; on refusal show why and keep it; True when it was stored."""
         self.refresh_now()
-        if self._draft is None or self.problems() or self._stale:
+        if self._draft is None or self._stale:
+            return False
+        if self.problems():
+            # A problem may only be the scheduled transitions having moved the contract on.
+            stored = self._stored_state()
+            if stored is not None and stored.version != self._version:
+                self._mark_stale()
             return False
         try:
             contract_id = self._contracts.save(self._draft, self._version)

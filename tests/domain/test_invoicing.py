@@ -68,3 +68,10 @@ def test_rule_16_addon_priced_by_another_frequency_is_converted_exactly():
     c = contract(yearly, start=date(2024, 1, 1), addons=(locker,))
     lines = period_lines(c, (date(2024, 1, 1), date(2025, 1, 1)), (date(2024, 1, 1), date(2025, 1, 1)))
     assert [line.amount for line in lines] == [360000, 24000]
+
+
+def test_rule_16_an_addon_added_in_a_short_first_period_is_prorated_over_the_whole_period():
+    c = contract(start=date(2024, 3, 20), anchor=date(2024, 3, 1), next_invoice=date(2024, 4, 1))
+    locker = ContractAddon(plan("Locker", 3100, kind="addon"), 1, date(2024, 3, 25))
+    (line,) = addon_added_lines(c, locker, date(2024, 3, 25))
+    assert (line.amount, line.days, line.period_days) == (700, 7, 31)

@@ -76,8 +76,24 @@ def test_rule_2_every_day_lies_in_exactly_one_period(anchor, frequency, day):
 @pytest.mark.parametrize("start,day,expected", [
     (date(2024, 3, 20), 1, date(2024, 3, 1)),
     (date(2024, 3, 1), 15, date(2024, 2, 15)),
-    (date(2024, 3, 10), 31, date(2024, 2, 29)),
+    (date(2024, 3, 10), 31, date(2024, 1, 31)),
+    (date(2024, 3, 31), 31, date(2024, 3, 31)),
     (date(2024, 1, 5), 10, date(2023, 12, 10)),
 ])
 def test_rule_11_billing_day_anchor_is_the_latest_such_day_on_or_before_the_start(start, day, expected):
     assert billing_day_anchor(start, day) == expected
+
+
+def test_rule_11_a_billing_day_past_a_month_end_keeps_falling_on_month_ends():
+    anchor = billing_day_anchor(date(2024, 3, 15), 31)
+    assert [boundary(anchor, Frequency("month"), k) for k in range(1, 5)] == [
+        date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31)]
+
+
+def test_rule_1_a_frequency_is_at_most_ten_years():
+    assert Frequency("week", 520) and Frequency("month", 120) and Frequency("year", 10)
+    for unit, count in (("week", 521), ("month", 121), ("year", 11)):
+        with pytest.raises(ValueError, match="at most ten years"):
+            Frequency(unit, count)
+    with pytest.raises(ValueError, match="at most ten years"):
+        parse_frequency("9000 years")

@@ -220,3 +220,13 @@ def test_rule_19_each_transition_has_a_stable_unique_key():
     assert keys[0] == (1, "activation", date(2024, 1, 1))
     # Applying the result again finds nothing more due: a re-run does nothing.
     assert simulate(first[-1].account, first[-1].contracts, NO_TAX, date(2024, 6, 1)) == []
+
+
+def test_rule_6_a_credit_from_the_price_counts_only_days_after_the_start():
+    # Started 03-20 on an anchor of the 1st, never invoiced on record: cancelling on 03-25
+    # credits the 7 unused days of 31, as if the prorated first invoice had been issued.
+    c = contract(plan(price=31000), start=date(2024, 3, 20), anchor=date(2024, 3, 1),
+                 next_invoice=date(2024, 4, 1), cancellation_date=date(2024, 3, 25))
+    result = apply_day(Account(1), [c], date(2024, 3, 25), NO_TAX)
+    (line,) = result.invoice.lines
+    assert (line.kind, line.amount, line.days, line.period_days) == ("unused", -7000, 7, 31)

@@ -73,3 +73,58 @@ def test_only_cancelled_contracts_without_invoices_may_be_deleted():
     assert deletion_problem(ended, True, TODAY).message == (
         "This contract has invoices, so it cannot be deleted.")
     assert deletion_problem(ended, False, TODAY) is None
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    (dict(plan=DEDICATED, next_plan=DEDICATED), "plan",
+     "A started contract keeps its plan; choose a next plan or use Change plan."),
+    (dict(start_date=date(2024, 1, 2)), "start_date",
+     "The start date of a started contract cannot be changed."),
+    (dict(billing_anchor=date(2023, 12, 15)), "billing_anchor",
+     "The billing anchor of a started contract cannot be changed."),
+    (dict(next_invoice_date=date(2024, 4, 20)), "next_invoice_date",
+     "The next invoice date cannot move earlier: the time before it has already been invoiced."),
+    (dict(cancellation_date=date(2024, 4, 9)), "cancellation_date",
+     "The cancellation date cannot be in the past."),
+    (dict(quantity=10_001), "quantity", "The quantity can be at most 10,000."),
+    (dict(custom_price=10**12 + 1), "custom_price", "The custom price is too large."),
+])
+def test_a_started_contract_keeps_what_its_invoices_billed(changes, field, message):
+    assert (field, message) in problems(ACTIVE.with_changes(**changes))
+
+
+def test_a_started_contract_may_move_its_next_invoice_later_and_cancel_from_today():
+    assert problems(ACTIVE.with_changes(next_invoice_date=date(2024, 5, 15))) == []
+    assert problems(ACTIVE.with_changes(cancellation_date=TODAY)) == []
+
+
+def test_a_next_invoice_date_moved_into_the_past_is_refused():
+    overdue = ACTIVE.with_changes(next_invoice_date=date(2024, 4, 1))  # the sweep has not run yet
+    assert ("next_invoice_date", "The next invoice date cannot be in the past.") in problems(
+        overdue.with_changes(next_invoice_date=date(2024, 4, 5)), original=overdue)
+
+
+def test_after_a_prorated_last_invoice_the_cancellation_date_stays():
+    from domain_builders import paid
+    prorated = ACTIVE.with_changes(
+        next_invoice_date=date(2024, 6, 1), cancellation_date=date(2024, 5, 15),
+        invoiced=(paid("Hot desk", date(2024, 5, 1), date(2024, 5, 15), 9000),))
+    today = date(2024, 5, 3)
+    message = ("cancellation_date", "The last invoice already billed up to the cancellation "
+                                    "date; create a new term to continue.")
+    assert message in problems(prorated.with_changes(cancellation_date=None), prorated, today)
+    assert message in problems(prorated.with_changes(cancellation_date=date(2024, 5, 25)),
+                               prorated, today)
+
+
+def test_a_cancelled_contract_keeps_everything_but_its_notes():
+    ended = ACTIVE.with_changes(cancellation_date=date(2024, 3, 1), next_invoice_date=None)
+    got = problems(ended.with_changes(quantity=2, next_plan=DEDICATED), original=ended)
+    sentence = "A cancelled contract can no longer be changed; only its notes can."
+    assert ("quantity", sentence) in got and ("next_plan", sentence) in got
+
+
+def test_a_scheduled_next_plan_stays_valid_after_it_is_archived_or_regrouped():
+    scheduled = ACTIVE.with_changes(next_plan=OLD)  # scheduled before Old desk was archived
+    assert problems(scheduled.with_changes(notes="called"), original=scheduled) == []
+    assert problems(scheduled.with_changes(notes="called"), original=ACTIVE) != []

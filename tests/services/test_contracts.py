@@ -304,8 +304,10 @@ def test_the_plan_and_dates_of_a_cancelled_contract_cannot_change(service, world
     world.run_until(member, TODAY)
     state = service.load(contract_id)
     assert state.status == "cancelled"
-    _refused(service, world, state.contract.with_changes(plan=dedicated, next_plan=dedicated),
+    _refused(service, world, state.contract.with_changes(plan=dedicated),
              state.version, "plan", "The plan of a cancelled contract cannot be changed.")
+    _refused(service, world, state.contract.with_changes(quantity=3), state.version, "quantity",
+             "A cancelled contract can no longer be changed; only its notes can.")
     _refused(service, world, state.contract.with_changes(start_date=date(2024, 1, 2)),
              state.version, "start_date", "The dates of a cancelled contract cannot be changed.")
     # Its notes can still be edited.
