@@ -125,7 +125,10 @@ def validate_contract(draft: Contract, original: Contract | None, catalog: Itera
     if draft.next_invoice_date is not None and draft.next_invoice_date < draft.start_date:
         problems.append(Problem("next_invoice_date",
                                 "The next invoice date cannot be before the start date."))
-    if draft.billing_anchor > draft.start_date:
+    # Rule 7 moves a running contract's anchor to the day it switched frequency; only an anchor
+    # set by hand must lie on or before the start.
+    anchor_set = original is None or draft.billing_anchor != original.billing_anchor
+    if anchor_set and draft.billing_anchor > draft.start_date:
         problems.append(Problem("billing_anchor",
                                 "The billing anchor cannot be after the start date."))
     if status(draft, today) == INACTIVE and draft.next_plan is None:

@@ -128,3 +128,8 @@ def test_a_scheduled_next_plan_stays_valid_after_it_is_archived_or_regrouped():
     scheduled = ACTIVE.with_changes(next_plan=OLD)  # scheduled before Old desk was archived
     assert problems(scheduled.with_changes(notes="called"), original=scheduled) == []
     assert problems(scheduled.with_changes(notes="called"), original=ACTIVE) != []
+
+
+def test_an_anchor_moved_by_a_frequency_switch_does_not_block_later_edits():
+    switched = ACTIVE.with_changes(billing_anchor=date(2024, 3, 1))  # rule 7 moved it
+    assert problems(switched.with_changes(notes="yearly now"), original=switched) == []
