@@ -12,7 +12,7 @@ import importlib
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from desktop import __version__
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.services.clock import SystemClock
     from desktop.storage.errors import DatabaseRefused
 
-    clock = SystemClock()
+    clock = SystemClock(datetime.now)
     try:
         return _COMMANDS[args.command](args, target, clock)
     except (BadInput, DatabaseRefused) as exc:

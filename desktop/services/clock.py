@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 
 class SystemClock:
     """The real clock. Only a composition root (desktop/app.py, desktop/cli.py) creates one,
-    ideally passing the reader itself (`SystemClock(datetime.now)`); everything else is handed
-    this object and never reads the time on its own."""
+    passing the reader itself (`SystemClock(datetime.now)`); everything else is handed this
+    object and never reads the time on its own."""
 
-    def __init__(self, now: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(self, now: Callable[[], datetime]) -> None:
         self._now = now
 
     def today(self) -> date:
