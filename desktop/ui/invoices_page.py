@@ -19,8 +19,6 @@ from desktop.ui.workers import run_in_background
 
 _log = logging.getLogger(__name__)
 RECENT_LIMIT = 200
-# Without InvoiceService.recent the tab reads this many members' invoices instead.
-FALLBACK_MEMBERS = 100
 
 
 @dataclass(frozen=True)
@@ -74,18 +72,9 @@ def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any
     return view
 
 
-def recent_invoices(invoices: Any, members: Any) -> list[InvoiceListRow]:
-    """The latest invoices, newest first: from InvoiceService.recent when the service has it."""
-    recent = getattr(invoices, "recent", None)
-    if recent is not None:
-        return list(recent(limit=RECENT_LIMIT))
-    rows: list[InvoiceListRow] = []
-    for member in members.search(limit=FALLBACK_MEMBERS):
-        detail = members.get(member.id)
-        rows.extend(InvoiceListRow(i.id, i.number, i.issue_date, i.total, i.amount_due,
-                                   detail.id, detail.name) for i in detail.invoices)
-    rows.sort(key=lambda r: (r.issue_date, r.number), reverse=True)
-    return rows[:RECENT_LIMIT]
+def recent_invoices(invoices: Any) -> list[Any]:
+    """The latest invoices, newest first (InvoiceService.recent)."""
+    return list(invoices.recent(limit=RECENT_LIMIT))
 
 
 class InvoicesPage(QWidget):
@@ -93,16 +82,15 @@ class InvoicesPage(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, invoices: Any, members: Any, formatter: Any, parent: QWidget | None = None):
+    def __init__(self, invoices: Any, formatter: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("invoicesPage")
         self._invoices = invoices
-        self._members = members
         self._formatter = formatter
         self._job = None
         self.model = InvoiceListModel(formatter, with_member=True, parent=self)
-        self.table = TableView("invoiceTable", _("No invoices yet. They are issued on each "
-                                                 "contract's invoice dates."))
+        self._empty_text = _("No invoices yet. They are issued on each contract's invoice dates.")
+        self.table = TableView("invoiceTable", self._empty_text)
         self.table.setModel(self.model)
         self.table.set_column_modes(1)
         self.table.doubleClicked.connect(self._open)
@@ -128,11 +116,13 @@ class InvoicesPage(QWidget):
         if self._job is not None:
             return
         self.status_label.setText(_("Loading…"))
-        self._job = run_in_background(lambda: recent_invoices(self._invoices, self._members),
+        self.table.set_empty_text("")  # not "no invoices" before they are read
+        self._job = run_in_background(lambda: recent_invoices(self._invoices),
                                       self._loaded, self._failed)
 
     def _loaded(self, rows) -> None:
         self._job = None
+        self.table.set_empty_text(self._empty_text)
         self.model.set_rows(rows)
         self.status_label.setText(
             _("Double-click an invoice to see its lines.") if rows else "")

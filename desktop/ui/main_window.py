@@ -70,7 +70,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
         self.plan_catalog = PlanCatalog(services.catalog, formatter)
-        self.invoices_page = InvoicesPage(services.invoices, services.members, formatter)
+        self.invoices_page = InvoicesPage(services.invoices, formatter)
         self.transitions_panel = TransitionsPanel(services.sweep, formatter, clock)
 
         self.tabs = QTabWidget(objectName="mainTabs")

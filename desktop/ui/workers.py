@@ -32,9 +32,16 @@ class _Call(QRunnable):
             value = self._fn()
         except BaseException as exc:  # reported to the GUI as a sentence, never re-raised here
             _log.debug("worker call failed", exc_info=True)
-            self._relay.error.emit(exc)
+            self._emit(self._relay.error, exc)
         else:
-            self._relay.result.emit(value)
+            self._emit(self._relay.result, value)
+
+    @staticmethod
+    def _emit(signal, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window closed while the call ran: nobody waits for it
+            _log.debug("worker result dropped: its receiver is gone")
 
 
 class Job(QObject):

@@ -255,3 +255,18 @@ def test_the_member_page_lists_invoices_newest_first(world):
     assert got.contracts[0].id == contract_id
     assert got.contracts[0].next_invoice_date == date(2024, 5, 1)
 
+
+
+def test_recent_invoices_list_the_newest_first_with_the_member(db, clock):
+    from desktop.services.invoices import InvoiceService
+    from desktop.services import demo
+
+    demo.load_demo(db, clock.today(), members=12, seed=2)
+    rows = InvoiceService(db, clock).recent(limit=5)
+    assert len(rows) == 5
+    assert [r.id for r in rows] == sorted((r.id for r in rows), reverse=True)
+    first = InvoiceService(db, clock).get(rows[0].id)
+    assert (rows[0].number, rows[0].total, rows[0].amount_due) == (
+        first.number, first.total, first.amount_due)
+    assert rows[0].member_name
+    assert InvoiceService(db, clock).recent(limit=2, offset=1)[0] == rows[1]

@@ -50,8 +50,8 @@ def test_transitions_panel_says_when_nothing_is_due(qtbot, fake_sweep, formatter
     assert panel.due_table.empty_text() == "Nothing falls due in the next 30 days."
 
 
-def test_invoices_page_falls_back_to_member_invoices(qtbot, ada_members, fake_invoices, formatter):
-    page = InvoicesPage(fake_invoices, ada_members, formatter)
+def test_invoices_page_lists_the_recent_invoices(qtbot, fake_invoices, formatter):
+    page = InvoicesPage(fake_invoices, formatter)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=3000):
         page.refresh()

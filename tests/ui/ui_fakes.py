@@ -171,6 +171,14 @@ class FakeInvoices:
     def get(self, invoice_id: int) -> Invoice:
         return self.invoice
 
+    def recent(self, limit: int = 200, offset: int = 0):
+        """Ada's invoices as the service lists them: newest first, with her name."""
+        from desktop.services.invoices import InvoiceSummary
+
+        rows = [InvoiceSummary(i.id, i.number, i.issue_date, i.total, i.amount_due, 1,
+                               "Ada Lovelace") for i in ada().invoices]
+        return rows[offset:offset + limit]
+
 
 def catalog_plans() -> list[Plan]:
     return [
