@@ -24,12 +24,14 @@ from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan
 from desktop.domain.plan_changes import eligible_targets
 from desktop.services.clock import FixedClock
 from desktop.services.exchange import is_empty as _session_is_empty
-from desktop.services.ledger import (
+from desktop.services.day_writes import (
     Readable,
-    billing_settings,
     contract_audit_rows,
     contract_columns,
     insert_invoices,
+)
+from desktop.services.member_states import (
+    billing_settings,
     load_contracts,
     load_member_states,
     load_plans,

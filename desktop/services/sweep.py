@@ -21,14 +21,12 @@ from sqlalchemy.orm import Session
 from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
-from desktop.services.ledger import (
-    SYSTEM,
+from desktop.services.day_writes import SYSTEM, write_day, write_days
+from desktop.services.member_states import (
     MemberState,
     billing_settings,
     load_member_states,
     load_plans,
-    write_day,
-    write_days,
 )
 from desktop.storage import models as m
 

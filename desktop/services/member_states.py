@@ -1,0 +1,209 @@
+"""Member states: the database rows a member's billing depends on, read as domain values.
+
+`load_member_states` reads a batch in a fixed number of queries whatever its size (accounts,
+contracts with their add-ons and the invoiced spans rule 6 credits from); `load_plans` reads
+the catalog and `billing_settings` the site's settings. The sweep, the previews and every
+contract use case read through here, so they all see the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.contracts import current_period
+from desktop.domain.model import (
+    ADDON,
+    Account,
+    BillingSettings,
+    Contract,
+    ContractAddon,
+    InvoicedSpan,
+    Plan,
+)
+from desktop.domain.money import parse_rate
+from desktop.domain.periods import parse_frequency
+from desktop.storage import models as m
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """Everything apply_day needs for one member: money held, all contracts, site settings."""
+
+    account: Account
+    contracts: tuple[Contract, ...]
+    settings: BillingSettings
+
+
+# Settings and plans ---------------------------------------------------------------------------
+
+def billing_settings(session: Session) -> BillingSettings:
+    """The site's billing settings (defaults when the settings row does not exist yet)."""
+    row = session.execute(select(m.SettingsRow.currency, m.SettingsRow.tax_rate,
+                                 m.SettingsRow.billing_day).where(m.SettingsRow.id == 1)).first()
+    if row is None:
+        return BillingSettings()
+    return BillingSettings(row.currency or "EUR", parse_rate(row.tax_rate or "0"), row.billing_day)
+
+
+def load_plans(session: Session) -> dict[int, Plan]:
+    """The whole catalog (plans and add-ons) as domain values by id; three queries."""
+    allowances: dict[int, dict[str, int]] = {}
+    for plan_id, name, quantity in session.execute(
+            select(m.PlanAllowanceRow.plan_id, m.PlanAllowanceRow.name,
+                   m.PlanAllowanceRow.quantity).order_by(m.PlanAllowanceRow.name)):
+        allowances.setdefault(plan_id, {})[name] = quantity
+    rows = session.execute(select(m.PlanRow.id, m.PlanRow.name, m.PlanRow.kind, m.PlanRow.price,
+                                  m.PlanRow.frequency, m.PlanRow.deposit, m.PlanRow.group_name,
+                                  m.PlanRow.archived)).all()
+    names = {r.id: r.name for r in rows}
+    offered: dict[int, list[str]] = {}
+    for plan_id, addon_id in session.execute(select(m.plan_addons.c.plan_id,
+                                                    m.plan_addons.c.addon_id)):
+        offered.setdefault(plan_id, []).append(names[addon_id])
+    return {
+        r.id: Plan(name=r.name, price=r.price,
+                   frequency=parse_frequency(r.frequency) if r.frequency else None,
+                   deposit=r.deposit or 0, group=r.group_name, archived=bool(r.archived),
+                   kind=r.kind, allowances=allowances.get(r.id, {}),
+                   addons=tuple(sorted(offered.get(r.id, ()))), id=r.id)
+        for r in rows
+    }
+
+
+# Reading member states ------------------------------------------------------------------------
+
+_CONTRACTS = m.ContractRow.__table__
+_CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in (
+    "id", "member_id", "plan_id", "next_plan_id", "custom_price", "quantity", "start_date",
+    "billing_anchor", "next_invoice_date", "cancellation_date", "prorate_last_invoice",
+    "prorate_first_invoice", "predecessor_id", "notes"))
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _core(session: Session):
+    """The session's connection for plain Core reads (pending ORM changes flushed first)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
+def _contracts_where(session: Session, condition, plans: Mapping[int, Plan]) -> list[Contract]:
+    """Contracts matching a condition as domain values, add-ons and invoiced spans filled."""
+    connection = _core(session)
+    rows = connection.execute(select(*_CONTRACT_COLUMNS).where(condition)
+                              .order_by(_CONTRACTS.c.id)).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    addons: dict[int, list[ContractAddon]] = {}
+    a = m.ContractAddonRow.__table__.c
+    for chunk in _chunks(ids):
+        for contract_id, addon_id, quantity, start in connection.execute(
+                select(a.contract_id, a.addon_id, a.quantity, a.start_date)
+                .where(a.contract_id.in_(chunk)).order_by(a.start_date, a.id)):
+            addons.setdefault(contract_id, []).append(
+                ContractAddon(plans[addon_id], quantity, start))
+    contracts = [
+        Contract(member=r.member_id, plan=plans[r.plan_id],
+                 next_plan=None if r.next_plan_id is None else plans[r.next_plan_id],
+                 start_date=r.start_date, billing_anchor=r.billing_anchor,
+                 next_invoice_date=r.next_invoice_date, cancellation_date=r.cancellation_date,
+                 custom_price=r.custom_price, quantity=r.quantity,
+                 prorate_last_invoice=bool(r.prorate_last_invoice),
+                 prorate_first_invoice=bool(r.prorate_first_invoice),
+                 predecessor=r.predecessor_id, addons=tuple(addons.get(r.id, ())),
+                 notes=r.notes or "", id=r.id)
+        for r in rows
+    ]
+    return _with_invoiced_spans(session, contracts)
+
+
+def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Contract]:
+    """Fill Contract.invoiced with the lines invoiced for each contract's current period (rule 6).
+
+    One query for the whole list: the plan and add-on lines of these contracts that end on or
+    before the next invoice date and after the earliest current-period start; each contract then
+    keeps those inside its own current period.
+    """
+    periods = {c.id: p for c in contracts if (p := current_period(c)) is not None}
+    if not periods:
+        return contracts
+    earliest = min(p[0] for p in periods.values())
+    spans: dict[int, list[InvoicedSpan]] = {}
+    ids = list(periods)
+    line, c = m.InvoiceLineRow.__table__.c, _CONTRACTS.c
+    connection = _core(session)
+    for chunk in _chunks(ids):
+        query = (
+            select(line.contract_id, line.kind, line.description, line.period_start,
+                   line.period_end, line.amount)
+            .join(_CONTRACTS, c.id == line.contract_id)
+            .where(line.contract_id.in_(chunk), line.kind.in_(("plan", ADDON)),
+                   line.period_end > earliest, line.period_end <= c.next_invoice_date,
+                   line.period_start.is_not(None))
+            .order_by(line.invoice_id, line.position))
+        for cid, kind, description, start, end, amount in connection.execute(query):
+            low, high = periods[cid]
+            if start >= low and end <= high:
+                span = InvoicedSpan(kind, description, start, end, amount)
+                spans.setdefault(cid, []).append(span)
+    return [replace(c, invoiced=tuple(spans[c.id])) if c.id in spans else c for c in contracts]
+
+
+def load_member_states(session: Session, member_ids: Iterable[int],
+                       plans: Mapping[int, Plan] | None = None,
+                       settings: BillingSettings | None = None) -> dict[int, MemberState]:
+    """Member states for many members at once: one query per table, not per member or contract."""
+    ids = sorted(set(member_ids))
+    plans = load_plans(session) if plans is None else plans
+    settings = billing_settings(session) if settings is None else settings
+    accounts: dict[int, Account] = {}
+    contracts: dict[int, list[Contract]] = {}
+    member = m.MemberRow.__table__.c
+    for chunk in _chunks(ids):
+        for mid, balance, held in _core(session).execute(
+                select(member.id, member.credit_balance, member.deposit_held)
+                .where(member.id.in_(chunk))):
+            accounts[mid] = Account(mid, balance or 0, held or 0)
+        for contract in _contracts_where(session, _CONTRACTS.c.member_id.in_(chunk), plans):
+            contracts.setdefault(contract.member, []).append(contract)
+    return {mid: MemberState(account, tuple(contracts.get(mid, ())), settings)
+            for mid, account in accounts.items()}
+
+
+def load_member_state(session: Session, member_id: int) -> MemberState:
+    """One member's account, ALL their contracts (invoiced spans filled) and the settings."""
+    states = load_member_states(session, [member_id])
+    if member_id not in states:
+        from desktop.services.errors import NotFound
+
+        raise NotFound("This member no longer exists.")
+    return states[member_id]
+
+
+def load_contracts(session: Session, contract_ids: Iterable[int],
+                   plans: Mapping[int, Plan] | None = None) -> dict[int, Contract]:
+    """Contracts by id as domain values (add-ons and invoiced spans filled); missing ids absent."""
+    plans = load_plans(session) if plans is None else plans
+    ids = sorted(set(contract_ids))
+    found: dict[int, Contract] = {}
+    for chunk in _chunks(ids):
+        condition = _CONTRACTS.c.id.in_(chunk)
+        found.update((c.id, c) for c in _contracts_where(session, condition, plans))
+    return found
+
+
+def load_contract(session: Session, contract_id: int,
+                  plans: Mapping[int, Plan] | None = None) -> Contract | None:
+    """One contract as a domain value (add-ons and invoiced spans filled), or None."""
+    plans = load_plans(session) if plans is None else plans
+    found = _contracts_where(session, _CONTRACTS.c.id == contract_id, plans)
+    return found[0] if found else None
