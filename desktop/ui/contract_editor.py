@@ -20,6 +20,7 @@ from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.contract_editor_actions import EditorActions
+from desktop.ui.contract_editor_addons import AddonsBlock
 from desktop.ui.contract_editor_history import HistoryTab
 from desktop.ui.contract_editor_dates import KeyDatesTab
 from desktop.ui.contract_editor_tabs import ACTIVE, CANCELLED, NEW, EditorContext, GeneralTab
@@ -131,6 +132,10 @@ class ContractEditor(EditorActions, QWidget):
                 tab.edited.connect(self._edit)
         self.general.localProblem.connect(self._local_problem)
         self.general.manualPathRequested.connect(self.start_new_term)
+        self.addons = AddonsBlock(self._contracts, self._catalog, self._fmt)
+        self.general.insert_above_notes(_("Add-ons"), self.addons)
+        self.addons.changed.connect(self._addons_changed)
+        self.addons.failed.connect(lambda text: self.errorBanner.show_message(text, "error"))
         self.new_term.openContractRequested.connect(self._predecessor_requested)
         self.preview = InvoicePreview(self._fmt)
         splitter = QSplitter(Qt.Horizontal)
@@ -196,6 +201,7 @@ class ContractEditor(EditorActions, QWidget):
         self.cancellation.load(contract, ctx)
         self.new_term.load(contract, ctx)
         self.history.show_history(self._history)
+        self.addons.load(contract, status, saved=contract.id is not None)
         self._show_header()
         self._show_problems()
         self.refresh_later()
@@ -349,5 +355,11 @@ class ContractEditor(EditorActions, QWidget):
         self.saveButton.setEnabled(bool(self._draft) and can_save)
         self.revertButton.setEnabled(self.is_dirty())
         self.changePlanButton.setEnabled(not self.is_dirty())
+        self.addons.set_dirty(self.is_dirty() or self._stale)
         self.changePlanButton.setToolTip(_("Save or revert your changes first.")
                                          if self.is_dirty() else "")
+
+    def _addons_changed(self) -> None:
+        """An add-on was added or removed (written at once, rule 16): show it, tell the page."""
+        self.reload()
+        self.saved.emit(self.contract_id)

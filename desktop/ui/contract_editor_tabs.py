@@ -181,6 +181,12 @@ class GeneralTab(QWidget):
         frame.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         return frame
 
+    def insert_above_notes(self, caption: str, block: QWidget) -> None:
+        """A block of the editor's own (the add-ons) between the next plan and the notes."""
+        row, _role = self._form.getWidgetPosition(self.notes_edit)
+        self._form.insertRow(row, caption, block)
+        align_labels(self._form)
+
     def fields(self) -> dict[str, tuple[QWidget, FieldMessage]]:
         return {"plan": (self.plan_combo, self.plan_message),
                 "custom_price": (self.price_edit, self.price_message),
