@@ -64,7 +64,7 @@ def _update_by_id(connection, table, names: tuple[str, ...], rows: list[dict],
 
 
 def update_rows(session: Session, model, values_by_id: dict[int, dict],
-                 bump_version: bool) -> None:
+                bump_version: bool) -> None:
     """Update rows by id; through the ORM object when the session holds one, else in bulk.
 
     A row already loaded in the session is changed on the object so the session never holds a

@@ -34,7 +34,6 @@ _AUDITED = (
 )
 
 
-
 def contract_columns(contract: Contract) -> dict:
     """The contracts-table columns of a domain contract (member and version aside)."""
     return dict(
@@ -110,7 +109,6 @@ def _money_history(before: Account | None, after: Account, readable: Readable, n
                              old_value="" if old is None else readable.fmt.money(old),
                              new_value=readable.fmt.money(new)))
     return rows
-
 
 
 def _changed_values(before: Contract | None, after: Contract) -> dict:

@@ -23,13 +23,13 @@ from desktop.domain.invoicing import addon_added_lines, build_invoice
 from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan
 from desktop.domain.plan_changes import eligible_targets
 from desktop.services.clock import FixedClock
-from desktop.services.exchange import is_empty as _session_is_empty
 from desktop.services.day_writes import (
     Readable,
     contract_audit_rows,
     contract_columns,
     insert_invoices,
 )
+from desktop.services.exchange import is_empty as _session_is_empty
 from desktop.services.member_states import (
     billing_settings,
     load_contracts,
