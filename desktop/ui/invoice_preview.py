@@ -29,11 +29,16 @@ QLabel[role="previewMessage"][tone="neutral"] { color: #5f6b7a; }
 """
 
 
+# Headings and totals are short, and a wrapped label's height is worked out before the style
+# sheet enlarges its font, which clipped them; only descriptions and details wrap.
+_UNWRAPPED = {"cardKicker", "cardDate", "due"}
+
+
 def _label(text: str, role: str = "", right: bool = False) -> QLabel:
     label = QLabel(text)
     if role:
         label.setProperty("role", role)
-    label.setWordWrap(not right)
+    label.setWordWrap(not right and role not in _UNWRAPPED)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
     if right:
         label.setAlignment(Qt.AlignRight | Qt.AlignTop)
