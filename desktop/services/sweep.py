@@ -19,12 +19,14 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import Transition
+from desktop.domain.model import CANCELLATION, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.day_writes import SYSTEM, write_day, write_days
+from desktop.services.history import formatter
 from desktop.services.member_states import (
     MemberState,
     billing_settings,
+    load_contracts,
     load_member_states,
     load_plans,
 )
@@ -132,8 +134,8 @@ class SweepService:
         if not picked:
             return True
         settings = billing_settings(session)
-        states = load_member_states(session, [member for member, _ in picked],
-                                    load_plans(session), settings)
+        plans = load_plans(session)
+        states = load_member_states(session, [member for member, _ in picked], plans, settings)
         results: list[tuple[tuple, DayResult]] = []
         for member, due in picked:
             state = states.get(member)
@@ -153,11 +155,11 @@ class SweepService:
                 account, contracts = result.account, result.contracts
         results.sort(key=lambda pair: pair[0])
         self._write(session, [result for _, result in results[:self.batch_size * 5]], states,
-                    now, batch)
+                    plans, now, batch)
         return False
 
     def _write(self, session: Session, results: list[DayResult], states: dict[int, MemberState],
-               now: datetime, batch: _Progress) -> None:
+               plans, now: datetime, batch: _Progress) -> None:
         """Write the batch in bulk under one savepoint; member-day by member-day if that fails."""
         if not results:
             return
@@ -182,8 +184,9 @@ class SweepService:
                                         before=before[member])
             except Exception as exc:
                 batch.skipped.add(member)
-                if not _already_applied(session, result):
-                    batch.failed.append(_failure(session, member, result.day, exc))
+                failure = _write_failure(session, result, exc, plans)
+                if failure is not None:
+                    batch.failed.append(failure)
                 continue
             before[member] = MemberState(result.account, result.contracts,
                                          before[member].settings)
@@ -293,19 +296,36 @@ def _repair_event_dates(session: Session, state: MemberState | None) -> None:
                                 version=m.ContractRow.version + 1))
 
 
-def _already_applied(session: Session, result: DayResult) -> bool:
-    """Whether another process applied this member-day first (its transition keys exist)."""
-    t = m.AppliedTransitionRow
+def _write_failure(session: Session, result: DayResult, exc: Exception, plans
+                   ) -> Failure | None:
+    """Why a member-day could not be written, or None when another process applied it first.
+
+    A transition key already on record (rule 19) means "applied by another process" only when
+    the contract's stored state has moved past that date since; a contract still due on it
+    (its next invoice date moved back onto a day already applied, say) is reported, every run.
+    """
+    member, t = result.account.member, m.AppliedTransitionRow
     keys = [(tr.contract, tr.kind, tr.date) for tr in result.transitions]
-    if not keys:
-        return False
-    found = session.execute(select(t.id).where(tuple_(t.contract_id, t.kind, t.date).in_(keys))
-                            .limit(1)).first()
-    return found is not None
+    clashes = [] if not keys else sorted(session.execute(
+        select(t.contract_id, t.kind, t.date)
+        .where(tuple_(t.contract_id, t.kind, t.date).in_(keys))).all())
+    if not clashes:
+        return _failure(session, member, result.day, exc)
+    stored = load_contracts(session, {contract for contract, _, _ in clashes}, plans)
+    for contract, kind, day in clashes:
+        due = None if contract not in stored else next_event_date(stored[contract])
+        if due is not None and due <= day:
+            when = formatter(session).date(day)
+            check = "cancellation date" if kind == CANCELLATION else "next invoice date"
+            return Failure((member, result.day),
+                           f"Contract {contract}: the {kind} of {when} was already applied; "
+                           f"check its {check}.")
+    return None
 
 
 def _failure(session: Session, member: int, day: date, exc: Exception) -> Failure:
     name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member)) or f"#{member}"
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return Failure((member, day), f"The transitions of {name} due on {day.isoformat()} could not "
-                                  f"be applied: {reason}")
+    when = formatter(session).date(day)
+    return Failure((member, day), f"The transitions of {name} due on {when} could not be "
+                                  f"applied: {reason}")

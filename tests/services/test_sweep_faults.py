@@ -1,0 +1,117 @@
+"""A sweep contains each member's bad data (rules 18, 19; DESIGN.md §7).
+
+A transition key already on record for a contract still due on that date is reported in
+`failed` on every run, while every other member goes through. The states are written straight
+into the database, as no service would write them any more.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select, text
+
+from desktop.domain.transitions import apply_day
+from desktop.services import sweep as sweep_module
+from desktop.services.clock import FixedClock
+from desktop.services.day_writes import write_day
+from desktop.services.sweep import Failure, SweepService
+from desktop.storage import models as m
+
+NOW = datetime(2024, 5, 10, 9)
+
+
+def sweep(db, day: date):
+    return SweepService(db, FixedClock(day, NOW)).apply_due(day)
+
+
+def invoice_dates(db, member: int) -> list[date]:
+    with db.session() as session:
+        return list(session.scalars(select(m.InvoiceRow.issue_date)
+                                    .where(m.InvoiceRow.member_id == member)
+                                    .order_by(m.InvoiceRow.issue_date)))
+
+
+def applied_count(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(m.AppliedTransitionRow))
+
+
+@pytest.fixture
+def two_members(db, catalog, add_member, add_contract):
+    """Ada (contract 1, from 1 April) and Grace (contract 2, from 15 April), swept to 10 May."""
+    ada = add_member("Ada Lovelace")
+    add_contract(ada, catalog["Hot desk"], start=date(2024, 4, 1))
+    grace = add_member("Grace Hopper")
+    add_contract(grace, catalog["Virtual office"], start=date(2024, 4, 15))
+    assert not sweep(db, date(2024, 5, 10)).failed
+    return ada, grace
+
+
+def test_a_contract_moved_back_onto_an_applied_date_is_reported_every_run(db, two_members):
+    ada, grace = two_members
+    with db.write() as session:  # moved back onto 1 May, whose renewal is on record
+        session.execute(text("UPDATE contracts SET next_invoice_date = '2024-05-01', "
+                             "next_event_date = '2024-05-01' WHERE id = 1"))
+    expected = Failure((ada, date(2024, 5, 1)), "Contract 1: the renewal of 1 May 2024 was "
+                                                "already applied; check its next invoice date.")
+    for _ in range(2):
+        before = applied_count(db)
+        report = sweep(db, date(2024, 5, 10))
+        assert (report.failed, report.applied, applied_count(db)) == ([expected], [], before)
+
+    report = sweep(db, date(2024, 6, 20))  # the others still go through
+
+    assert report.failed == [expected]
+    assert [(t.contract, t.date) for t in report.applied] == [(2, date(2024, 5, 15)),
+                                                              (2, date(2024, 6, 15))]
+    assert invoice_dates(db, ada) == [date(2024, 4, 1), date(2024, 5, 1)]
+    assert invoice_dates(db, grace) == [date(2024, 4, 15), date(2024, 5, 15), date(2024, 6, 15)]
+    with db.session() as session:
+        assert session.get(m.SweepRunRow, 3).failed == 1  # the runs count it
+
+
+def test_a_member_day_another_process_applied_first_is_not_a_failure(
+        db, two_members, monkeypatch):
+    """Read, then someone else commits the same member-day before this sweep writes it."""
+    ada, _ = two_members
+    real_load = sweep_module.load_member_states
+
+    def load_then_race(session, members, *args):
+        states = real_load(session, members, *args)
+        if ada in states:  # the other process's write, after this sweep read the state
+            state = states[ada]
+            result = apply_day(state.account, state.contracts, date(2024, 6, 1), state.settings)
+            write_day(session, result, now=NOW, who="system", before=state)
+        return states
+
+    monkeypatch.setattr(sweep_module, "load_member_states", load_then_race)
+    report = sweep(db, date(2024, 6, 1))
+
+    assert report.failed == []
+    # Ada's member-day was the other process's; Grace's was this sweep's.
+    assert [(t.contract, t.date) for t in report.applied] == [(2, date(2024, 5, 15))]
+    assert invoice_dates(db, ada) == [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)]
+
+
+def test_a_transition_that_fails_for_another_reason_keeps_its_own_sentence(
+        db, two_members, monkeypatch):
+    ada, grace = two_members
+    real_day = sweep_module.write_day
+
+    def refuse_ada(session, result, **kwargs):
+        if result.account.member == ada:
+            raise RuntimeError("the disk is full")
+        return real_day(session, result, **kwargs)
+
+    def refuse_batch(session, results, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(sweep_module, "write_days", refuse_batch)
+    monkeypatch.setattr(sweep_module, "write_day", refuse_ada)
+    report = sweep(db, date(2024, 6, 1))
+
+    assert report.failed == [Failure((ada, date(2024, 6, 1)), "The transitions of Ada Lovelace "
+                                     "due on 1 Jun 2024 could not be applied: the disk is full")]
+    assert invoice_dates(db, grace)[-1] == date(2024, 5, 15)
