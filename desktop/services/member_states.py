@@ -26,6 +26,7 @@ from desktop.domain.model import (
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
+from desktop.services.errors import NotFound, ServiceError
 from desktop.storage import models as m
 
 
@@ -49,8 +50,28 @@ def billing_settings(session: Session) -> BillingSettings:
     return BillingSettings(row.currency or "EUR", parse_rate(row.tax_rate or "0"), row.billing_day)
 
 
-def load_plans(session: Session) -> dict[int, Plan]:
-    """The whole catalog (plans and add-ons) as domain values by id; three queries."""
+class UnreadablePlan(ServiceError, ValueError):
+    """A plan row the billing core refuses (a frequency over ten years, say), met while reading."""
+
+
+class PlanCatalog(dict):
+    """Plans by id; asking for a plan that could not be read raises UnreadablePlan."""
+
+    def __init__(self, plans: dict[int, Plan], unreadable: dict[int, str]) -> None:
+        super().__init__(plans)
+        self.unreadable = unreadable
+
+    def __missing__(self, plan_id: int) -> Plan:
+        raise UnreadablePlan(self.unreadable.get(plan_id, f"Plan #{plan_id} does not exist."))
+
+
+def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, Plan]:
+    """The whole catalog (plans and add-ons) as domain values by id; three queries.
+
+    A plan row the billing core refuses raises ValueError, unless skip_unreadable: then it is
+    left out and only what needs it fails, with UnreadablePlan, so one broken plan does not stop
+    the members and contracts that do not use it (the member states are read this way).
+    """
     allowances: dict[int, dict[str, int]] = {}
     for plan_id, name, quantity in session.execute(
             select(m.PlanAllowanceRow.plan_id, m.PlanAllowanceRow.name,
@@ -64,14 +85,23 @@ def load_plans(session: Session) -> dict[int, Plan]:
     for plan_id, addon_id in session.execute(select(m.plan_addons.c.plan_id,
                                                     m.plan_addons.c.addon_id)):
         offered.setdefault(plan_id, []).append(names[addon_id])
-    return {
-        r.id: Plan(name=r.name, price=r.price,
-                   frequency=parse_frequency(r.frequency) if r.frequency else None,
-                   deposit=r.deposit or 0, group=r.group_name, archived=bool(r.archived),
-                   kind=r.kind, allowances=allowances.get(r.id, {}),
-                   addons=tuple(sorted(offered.get(r.id, ()))), id=r.id)
-        for r in rows
-    }
+    plans: dict[int, Plan] = {}
+    unreadable: dict[int, str] = {}
+    for r in rows:
+        try:
+            plans[r.id] = Plan(name=r.name, price=r.price,
+                               frequency=parse_frequency(r.frequency) if r.frequency else None,
+                               deposit=r.deposit or 0, group=r.group_name,
+                               archived=bool(r.archived), kind=r.kind,
+                               allowances=allowances.get(r.id, {}),
+                               addons=tuple(sorted(offered.get(r.id, ()))), id=r.id)
+        except ValueError as exc:
+            if not skip_unreadable:
+                raise
+            reason = str(exc).rstrip(".")
+            unreadable[r.id] = (f"The plan {r.name} cannot be used "
+                                f"({reason[:1].lower()}{reason[1:]}).")
+    return PlanCatalog(plans, unreadable) if skip_unreadable else plans
 
 
 # Reading member states ------------------------------------------------------------------------
@@ -163,7 +193,7 @@ def load_member_states(session: Session, member_ids: Iterable[int],
                        settings: BillingSettings | None = None) -> dict[int, MemberState]:
     """Member states for many members at once: one query per table, not per member or contract."""
     ids = sorted(set(member_ids))
-    plans = load_plans(session) if plans is None else plans
+    plans = load_plans(session, skip_unreadable=True) if plans is None else plans
     settings = billing_settings(session) if settings is None else settings
     accounts: dict[int, Account] = {}
     contracts: dict[int, list[Contract]] = {}
@@ -183,8 +213,6 @@ def load_member_state(session: Session, member_id: int) -> MemberState:
     """One member's account, ALL their contracts (invoiced spans filled) and the settings."""
     states = load_member_states(session, [member_id])
     if member_id not in states:
-        from desktop.services.errors import NotFound
-
         raise NotFound("This member no longer exists.")
     return states[member_id]
 
@@ -192,7 +220,7 @@ def load_member_state(session: Session, member_id: int) -> MemberState:
 def load_contracts(session: Session, contract_ids: Iterable[int],
                    plans: Mapping[int, Plan] | None = None) -> dict[int, Contract]:
     """Contracts by id as domain values (add-ons and invoiced spans filled); missing ids absent."""
-    plans = load_plans(session) if plans is None else plans
+    plans = load_plans(session, skip_unreadable=True) if plans is None else plans
     ids = sorted(set(contract_ids))
     found: dict[int, Contract] = {}
     for chunk in _chunks(ids):
@@ -204,6 +232,6 @@ def load_contracts(session: Session, contract_ids: Iterable[int],
 def load_contract(session: Session, contract_id: int,
                   plans: Mapping[int, Plan] | None = None) -> Contract | None:
     """One contract as a domain value (add-ons and invoiced spans filled), or None."""
-    plans = load_plans(session) if plans is None else plans
+    plans = load_plans(session, skip_unreadable=True) if plans is None else plans
     found = _contracts_where(session, _CONTRACTS.c.id == contract_id, plans)
     return found[0] if found else None

@@ -12,6 +12,7 @@ produce the same database as one sweep.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -33,6 +34,7 @@ from desktop.services.member_states import (
 from desktop.storage import models as m
 
 BATCH_SIZE = 200
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,15 @@ class SweepService:
         if not picked:
             return True
         settings = billing_settings(session)
-        plans = load_plans(session)
-        states = load_member_states(session, [member for member, _ in picked], plans, settings)
+        plans = load_plans(session, skip_unreadable=True)
+        states, unreadable = _member_states(session, [member for member, _ in picked], plans,
+                                            settings)
         results: list[tuple[tuple, DayResult]] = []
         for member, due in picked:
+            if member in unreadable:  # its data cannot be read: report it, the others go on
+                batch.failed.append(_failure(session, member, due, unreadable[member]))
+                batch.skipped.add(member)
+                continue
             state = states.get(member)
             if state is None or next_due(state.contracts) != due:
                 _repair_event_dates(session, state)  # a stale next_event_date, fixed for next time
@@ -218,18 +225,20 @@ class SweepService:
             members = list(session.scalars(
                 select(m.ContractRow.member_id).where(m.ContractRow.next_event_date <= until)
                 .distinct().order_by(m.ContractRow.member_id)))
-            plans = load_plans(session)
+            plans = load_plans(session, skip_unreadable=True)
             settings = billing_settings(session)
             for start in range(0, len(members), 500):
                 chunk = members[start:start + 500]
                 names = dict(session.execute(select(m.MemberRow.id, m.MemberRow.name)
                                              .where(m.MemberRow.id.in_(chunk))).all())
-                states = load_member_states(session, chunk, plans, settings)
-                for member in chunk:
-                    state = states[member]
+                states, unreadable = _member_states(session, chunk, plans, settings)
+                for member, exc in unreadable.items():
+                    _log.warning("Forecast: member %s left out: %s", member, exc)
+                for member, state in sorted(states.items()):
                     try:
                         results = simulate(state.account, state.contracts, state.settings, until)
-                    except Exception:  # the sweep reports it; the forecast shows what it can
+                    except Exception as exc:  # the sweep reports it; the forecast shows the rest
+                        _log.warning("Forecast: member %s left out: %s", member, exc)
                         continue
                     for result in results:
                         amount = 0 if result.invoice is None else result.invoice.total
@@ -294,6 +303,23 @@ def _repair_event_dates(session: Session, state: MemberState | None) -> None:
         session.execute(update(m.ContractRow).where(m.ContractRow.id == contract.id)
                         .values(next_event_date=next_event_date(contract),
                                 version=m.ContractRow.version + 1))
+
+
+def _member_states(session: Session, members: list[int], plans, settings
+                   ) -> tuple[dict[int, MemberState], dict[int, Exception]]:
+    """The members' states read as one batch; when that fails, one member at a time, so one
+    member's unreadable data (member id -> the error) does not hold up the others."""
+    try:
+        return load_member_states(session, members, plans, settings), {}
+    except Exception:  # one of them is at fault: find it, keep the others
+        states: dict[int, MemberState] = {}
+        unreadable: dict[int, Exception] = {}
+    for member in members:
+        try:
+            states.update(load_member_states(session, [member], plans, settings))
+        except Exception as exc:
+            unreadable[member] = exc
+    return states, unreadable
 
 
 def _write_failure(session: Session, result: DayResult, exc: Exception, plans

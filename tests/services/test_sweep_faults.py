@@ -1,12 +1,13 @@
 """A sweep contains each member's bad data (rules 18, 19; DESIGN.md §7).
 
-A transition key already on record for a contract still due on that date is reported in
-`failed` on every run, while every other member goes through. The states are written straight
-into the database, as no service would write them any more.
+A transition key already on record for a contract still due on that date, or a plan the billing
+core cannot read, is reported in `failed` on every run, while every other member goes through.
+The states are written straight into the database, as no service would write them any more.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 import pytest
@@ -16,6 +17,8 @@ from desktop.domain.transitions import apply_day
 from desktop.services import sweep as sweep_module
 from desktop.services.clock import FixedClock
 from desktop.services.day_writes import write_day
+from desktop.services.errors import ServiceError
+from desktop.services.member_states import load_member_state
 from desktop.services.sweep import Failure, SweepService
 from desktop.storage import models as m
 
@@ -115,3 +118,43 @@ def test_a_transition_that_fails_for_another_reason_keeps_its_own_sentence(
     assert report.failed == [Failure((ada, date(2024, 6, 1)), "The transitions of Ada Lovelace "
                                      "due on 1 Jun 2024 could not be applied: the disk is full")]
     assert invoice_dates(db, grace)[-1] == date(2024, 5, 15)
+
+
+@pytest.fixture
+def broken_plan(db, two_members):
+    """Grace's plan stored with a frequency the billing core refuses (over ten years)."""
+    with db.write() as session:
+        session.execute(text("UPDATE plans SET frequency = '9000 years' "
+                             "WHERE name = 'Virtual office'"))
+    return two_members
+
+
+def test_a_member_whose_data_cannot_be_read_fails_alone(db, broken_plan):
+    ada, grace = broken_plan
+    expected = Failure((grace, date(2024, 5, 15)), "The transitions of Grace Hopper due on "
+                       "15 May 2024 could not be applied: The plan Virtual office cannot be used "
+                       "(a billing frequency can be at most ten years).")
+    for _ in range(2):
+        report = sweep(db, date(2024, 6, 20))
+        assert report.failed == [expected]
+    assert invoice_dates(db, ada) == [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)]
+    assert invoice_dates(db, grace) == [date(2024, 4, 15)]
+
+
+def test_the_forecast_leaves_out_a_member_it_cannot_read_with_a_warning(
+        db, broken_plan, caplog):
+    ada, grace = broken_plan
+    with caplog.at_level(logging.WARNING, logger="desktop.services.sweep"):
+        items = SweepService(db, FixedClock(date(2024, 5, 10), NOW)).forecast(date(2024, 5, 10))
+    assert [(i.member_id, i.date, i.kind) for i in items] == [(ada, date(2024, 6, 1), "renewal")]
+    assert [r.getMessage() for r in caplog.records] == [
+        (f"Forecast: member {grace} left out: The plan Virtual office cannot be used (a billing "
+         "frequency can be at most ten years).")]
+
+
+def test_reading_a_member_on_a_broken_plan_is_a_sentence_and_others_still_read(db, broken_plan):
+    ada, grace = broken_plan
+    with db.session() as session:
+        assert load_member_state(session, ada).contracts[0].plan.name == "Hot desk"
+        with pytest.raises(ServiceError, match=r"^The plan Virtual office cannot be used"):
+            load_member_state(session, grace)
