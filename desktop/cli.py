@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
 
     clock = SystemClock(datetime.now)
     try:
+        if args.command not in _CREATING:
+            _require_database(target)
         return _COMMANDS[args.command](args, target, clock)
     except (BadInput, DatabaseRefused) as exc:
         _error(str(exc))
@@ -131,6 +133,22 @@ def _first_line(exc: BaseException) -> str:
 
 def _error(sentence: str) -> None:
     sys.stderr.write(sentence.rstrip() + "\n")
+
+
+def _require_database(target: str | None) -> None:
+    """Refuse a database file that does not exist: opening it would create an empty one.
+
+    Only the commands that fill a new database (demo, import) and the window, which creates
+    the default database on first run, may do that; a URL is left to its server or driver.
+    """
+    if target is not None and "://" in target:
+        return
+    from desktop.storage.database import default_path
+
+    path = default_path() if target is None else Path(target).expanduser()
+    if not path.exists():
+        raise BadInput(f'There is no database at {path}; run "frontdesk demo" or '
+                       f'"frontdesk import" to create one.')
 
 
 def _open(target: str | None, clock):
@@ -238,3 +256,4 @@ def _export(args, target, clock) -> int:
 
 
 _COMMANDS = {"demo": _demo, "sweep": _sweep, "import": _import, "export": _export}
+_CREATING = ("demo", "import")  # the commands that fill a new database

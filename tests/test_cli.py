@@ -162,14 +162,48 @@ def test_a_file_that_is_not_a_frontdesk_database_is_refused_untouched(tmp_path, 
     assert notes.read_text(encoding="utf-8") == "shopping list\n"
 
 
+@pytest.mark.parametrize("command", [["sweep"], ["export", "-"]])
+def test_a_database_file_that_does_not_exist_is_refused_not_created(command, tmp_path, capsys):
+    db_file = tmp_path / "typo.sqlite3"
+    code, out, err = run(command + ["--db", str(db_file)], capsys)
+    assert (code, out) == (2, "")
+    assert one_sentence(err) == (f'There is no database at {db_file}; run "frontdesk demo" or '
+                                 f'"frontdesk import" to create one.')
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_default_or_environment_database_is_refused_too(
+        tmp_path, capsys, monkeypatch):
+    from desktop.storage import database
+
+    default = tmp_path / "data" / "frontdesk.sqlite3"
+    monkeypatch.setattr(database, "default_path", lambda: default)
+    code, _, err = run(["sweep"], capsys)
+    assert code == 2 and f"There is no database at {default};" in one_sentence(err)
+    monkeypatch.setenv(cli.ENVIRONMENT, str(tmp_path / "env.sqlite3"))
+    code, _, err = run(["export", "-"], capsys)
+    assert code == 2 and "env.sqlite3;" in one_sentence(err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_url_names_a_database_the_driver_may_create(tmp_path, capsys):
+    db_file = tmp_path / "new.sqlite3"
+    code, out, err = run(["sweep", "--db", f"sqlite:///{db_file}", "--today", "2024-01-01"],
+                         capsys)
+    assert (code, err) == (0, "")
+    assert out.strip() == "Applied 0 transitions due up to 2024-01-01; issued 0 invoices."
+
+
 def test_an_unexpected_failure_exits_1_with_one_sentence(tmp_path, capsys, monkeypatch):
     from desktop.services import sweep
 
     def broken(self, as_of):
         raise RuntimeError("the disk is full\nmore detail nobody needs")
 
+    db_file = tmp_path / "db.sqlite3"
+    run(["demo", "--members", "1", "--db", str(db_file)], capsys)
     monkeypatch.setattr(sweep.SweepService, "apply_due", broken)
-    code, _, err = run(["sweep", "--db", str(tmp_path / "db.sqlite3")], capsys)
+    code, _, err = run(["sweep", "--db", str(db_file)], capsys)
     assert code == 1
     assert one_sentence(err) == "The sweep command failed: the disk is full."
 
