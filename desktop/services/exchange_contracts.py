@@ -29,7 +29,7 @@ def _contract_addons(reader: Reader, value, place: str, plans: dict[str, Plan],
             if not (isinstance(rec["name"], str) and rec["name"] in named and addon is None):
                 reader.problem(f"{where}.name", f"{shown(rec['name'])} is not an add-on in plans.")
             bad = True
-        quantity = reader.integer(rec["quantity"], f"{where}.quantity", minimum=1)
+        quantity = reader.quantity(rec["quantity"], f"{where}.quantity")
         start = reader.day(rec["start_date"], f"{where}.start_date", nullable=True)
         if any_bad(quantity, start) or addon is None or addon.kind != "addon":
             bad = True
@@ -80,7 +80,7 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
             cancellation_date=reader.day(rec["cancellation_date"], f"{place}.cancellation_date",
                                          nullable=True),
             custom_price=reader.money(rec["custom_price"], f"{place}.custom_price", nullable=True),
-            quantity=reader.integer(rec["quantity"], f"{place}.quantity"),
+            quantity=reader.quantity(rec["quantity"], f"{place}.quantity"),
             prorate_last_invoice=reader.flag(rec["prorate_last_invoice"],
                                              f"{place}.prorate_last_invoice"),
             prorate_first_invoice=reader.flag(rec["prorate_first_invoice"],
@@ -95,23 +95,78 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
         if any_bad(*checked.values()):
             continue
         draft = Contract(**checked)
-        # Passed as its own original: an imported contract is kept as it was, so selling an
-        # archived plan (checked for new contracts) is not a problem here.
-        running = draft.next_invoice_date != draft.start_date
-        for problem in validate_contract(draft, draft, catalog, today):
-            # Rule 7 moves the anchor of a running contract to the day it switched to a plan
-            # of another frequency: after its start date, and valid.
-            if not (running and problem.field == "billing_anchor"):
-                reader.problem(f"{place}.{problem.field}", problem.message)
-        links.append((place, draft))
+        for field, message in _contract_problems(draft, catalog, today):
+            reader.problem(f"{place}.{field}", message)
+        links.append((place, draft, isinstance(cid, str)))
         if not any_bad(*values.values()):
             contracts.append(draft)
-    for place, draft in links:
-        if draft.predecessor is not None and (draft.predecessor not in ids
-                                              or draft.predecessor == draft.id):
-            reader.problem(f"{place}.predecessor",
-                           f"{shown(draft.predecessor)} is not the id of another contract.")
+    _predecessor_problems(reader, links, ids)
     return contracts
+
+
+def _contract_problems(draft: Contract, catalog: list[Plan], today: date) -> list[tuple[str, str]]:
+    """(field, sentence) for each problem of a contract as stored.
+
+    validate_contract gets the contract as its own original: an imported contract is kept as it
+    was, so the rules of an edit (selling an archived plan, moving invoiced dates) do not apply.
+    """
+    problems = [(p.field, p.message) for p in validate_contract(draft, draft, catalog, today)]
+    fields = {field for field, _ in problems}
+    if draft.next_invoice_date is None and draft.cancellation_date is None:
+        problems.append(("cancellation_date", ("An ended contract (no next invoice date) "
+                                               "needs the cancellation date it ended on.")))
+    # Rule 7 moves a running contract's anchor to the day it switched frequency; one that has
+    # not started keeps the anchor it was made with, on or before its start.
+    if draft.next_invoice_date == draft.start_date and draft.billing_anchor > draft.start_date \
+            and "billing_anchor" not in fields:
+        problems.append(("billing_anchor", "The billing anchor cannot be after the start date."))
+    return problems
+
+
+def _predecessor_problems(reader: Reader, links: list[tuple[str, Contract, bool]],
+                          ids: set[str]) -> None:
+    """A predecessor is another contract of the same member, and a chain of terms ends (rule 10).
+
+    links: (place, contract, whether its id is its own) for each contract checked.
+    """
+    by_id = {draft.id: (place, draft) for place, draft, own_id in links if own_id}
+    for place, draft, _ in links:
+        before = draft.predecessor
+        if before is not None and (before not in ids or before == draft.id):
+            reader.problem(f"{place}.predecessor",
+                           f"{shown(before)} is not the id of another contract.")
+        elif before in by_id and draft.member and by_id[before][1].member \
+                and by_id[before][1].member != draft.member:
+            reader.problem(f"{place}.predecessor",
+                           f"{shown(before)} is a contract of another member.")
+    order = {cid: index for index, cid in enumerate(by_id)}
+    following = {cid: draft.predecessor for cid, (_, draft) in by_id.items()
+                 if draft.predecessor in by_id and draft.predecessor != cid}
+    for loop in _loops(following):
+        first = min(range(len(loop)), key=lambda k: order[loop[k]])
+        loop = loop[first:] + loop[:first]  # told at the first of them in the document
+        chain = "".join(f", which follows {shown(cid)}" for cid in loop[2:] + loop[:1])
+        reader.problem(f"{by_id[loop[0]][0]}.predecessor",
+                       f"{shown(loop[1])} makes the chain of terms a loop: {shown(loop[0])} "
+                       f"follows {shown(loop[1])}{chain}.")
+
+
+def _loops(following: dict[str, str]) -> list[list[str]]:
+    """The loops of contracts each following at most one other, each loop in its own order."""
+    done: set[str] = set()
+    loops = []
+    for start in following:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cid = start
+        while cid in following and cid not in done and cid not in on_path:
+            path.append(cid)
+            on_path.add(cid)
+            cid = following[cid]
+        if cid in on_path:  # came back onto this walk: the part from there is a loop
+            loops.append(path[path.index(cid):])
+        done.update(path)
+    return loops
 
 
 def _plan_ref(reader: Reader, name, place: str, plans: dict[str, Plan], named: set[str]):

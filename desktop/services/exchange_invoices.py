@@ -36,18 +36,38 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
         lines = [_line(reader, line, f"{place}.lines[{j}]", contract_ids)
                  for j, line in enumerate(reader.items(rec["lines"], f"{place}.lines"))]
         amounts = [None if line is None else line["amount"] for line in lines]
-        if not any_bad(values["subtotal"], *amounts) and None not in amounts \
-                and values["subtotal"] != sum(amounts):
-            reader.problem(f"{place}.subtotal", f"{values['subtotal']} is not the sum of its "
-                                                f"lines ({sum(amounts)}).")
-        if not any_bad(values["subtotal"], values["tax"], values["total"]) \
-                and values["total"] != values["subtotal"] + values["tax"]:
-            reader.problem(f"{place}.total", f"{values['total']} is not the subtotal plus tax "
-                                             f"({values['subtotal'] + values['tax']}).")
+        _total_problems(reader, place, values, amounts)
         if not any_bad(*values.values()) and not any(line is None or any_bad(*line.values())
                                                      for line in lines):
             invoices.append((values, lines))
     return invoices
+
+
+def _total_problems(reader: Reader, place: str, values: dict, amounts: list) -> None:
+    """Rule 17: subtotal = the lines, total = subtotal + tax, a credit balance pays a positive
+    total first, and the amount due is what it leaves (never below zero)."""
+    subtotal, tax, total = values["subtotal"], values["tax"], values["total"]
+    credit, due = values["credit_applied"], values["amount_due"]
+    if not any_bad(subtotal, *amounts) and None not in amounts and subtotal != sum(amounts):
+        reader.problem(f"{place}.subtotal", f"{subtotal} is not the sum of its lines "
+                                            f"({sum(amounts)}).")
+    if not any_bad(subtotal, tax, total) and total != subtotal + tax:
+        reader.problem(f"{place}.total", f"{total} is not the subtotal plus tax "
+                                         f"({subtotal + tax}).")
+    if any_bad(total, credit, due):
+        return
+    if total > 0 and not 0 <= credit <= total:
+        reader.problem(f"{place}.credit_applied", f"{credit} is not between 0 and the total "
+                                                  f"({total}).")
+    elif total <= 0 and credit != 0:
+        reader.problem(f"{place}.credit_applied", f"{credit} is not 0: a total of {total} "
+                                                  "uses no credit.")
+    elif total > 0 and due != total - credit:
+        reader.problem(f"{place}.amount_due", f"{due} is not the total less the credit applied "
+                                              f"({total - credit}).")
+    elif total <= 0 and due != 0:
+        reader.problem(f"{place}.amount_due", f"{due} is not 0: a total of {total} leaves "
+                                              "nothing due.")
 
 
 def _line(reader: Reader, item, place: str, contract_ids: set[str]) -> dict | None:

@@ -90,6 +90,7 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
     """The plans read without problems (document order) and every name the document gives."""
     read: list[tuple[str, Plan, list]] = []
     named: set[str] = set()
+    folded: dict[str, str] = {}  # lower-case name -> the name as first given
     for i, item in enumerate(reader.items(value, "plans")):
         place = f"plans[{i}]"
         rec = reader.record(item, place, ("name", "price"),
@@ -101,8 +102,14 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         if isinstance(name, str):
             if name in named:
                 name = reader.problem(f"{place}.name", f"{shown(name)} is used by another plan.")
+            elif name.lower() in folded:  # the catalog tells plans apart regardless of case
+                named.add(name)
+                name = reader.problem(f"{place}.name", f"{shown(name)} is the name of another "
+                                      f"plan, {shown(folded[name.lower()])}, in other "
+                                      "capitals.")
             else:
                 named.add(name)
+                folded[name.lower()] = name
         kind = rec["kind"]
         if kind not in ("plan", "addon"):
             kind = reader.problem(f"{place}.kind", f'{shown(kind)} is not "plan" or "addon".')

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from desktop.domain.money import MAX_AMOUNT
 from desktop.domain.periods import parse_frequency
+from desktop.domain.validation import MAX_QUANTITY
 
 BAD = object()  # a value that was reported as a problem
 
@@ -78,19 +80,28 @@ class Reader:
             return self.problem(place, "cannot be empty.")
         return value
 
-    def integer(self, value, place: str, *, minimum: int | None = None, nullable: bool = False,
-                what: str = "a whole number"):
+    def integer(self, value, place: str, *, minimum: int | None = None,
+                maximum: int = MAX_AMOUNT, nullable: bool = False, what: str = "a whole number"):
+        """A whole number within bounds; the default maximum keeps any field far inside what
+        the database's 64-bit integers hold."""
         if value is None and nullable:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             return self.problem(place, f"{shown(value)} is not {what}.")
         if minimum is not None and value < minimum:
             return self.problem(place, f"{value} is below {minimum}.")
+        if value > maximum:
+            return self.problem(place, f"{value} is above {maximum}, the largest accepted.")
         return value
 
-    def money(self, value, place: str, *, minimum: int | None = None, nullable: bool = False):
+    def money(self, value, place: str, *, minimum: int = -MAX_AMOUNT, nullable: bool = False):
+        """An amount in minor units, at most MAX_AMOUNT either way (a price: minimum=0)."""
         return self.integer(value, place, minimum=minimum, nullable=nullable,
                             what="a whole number of minor units")
+
+    def quantity(self, value, place: str):
+        """A quantity of a plan or add-on: 1 to MAX_QUANTITY."""
+        return self.integer(value, place, minimum=1, maximum=MAX_QUANTITY)
 
     def flag(self, value, place: str):
         if not isinstance(value, bool):
@@ -112,7 +123,11 @@ class Reader:
             return None
         try:
             return parse_frequency(value if isinstance(value, str) else "")
-        except ValueError:
+        except ValueError as exc:
+            if isinstance(value, str) and not str(exc).startswith('"'):
+                reason = str(exc)  # written like one, but refused: too long, say
+                return self.problem(place, f"{shown(value)} cannot be used: "
+                                           f"{reason[:1].lower()}{reason[1:]}")
             return self.problem(place, f'{shown(value)} is not a billing frequency such as '
                                        f'"1 month" or "2 weeks".')
 
