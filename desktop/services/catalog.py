@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import ADDON, PLAN, Plan, Problem
+from desktop.domain.money import MAX_AMOUNT
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n.formatting import Formatter
 from desktop.services import history
@@ -49,8 +50,12 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
         problems.append(Problem("kind", "Choose whether this is a plan or an add-on."))
     if not isinstance(plan.price, int) or plan.price < 0:
         problems.append(Problem("price", "The price cannot be negative."))
+    elif plan.price > MAX_AMOUNT:
+        problems.append(Problem("price", "The price is too large."))
     if not isinstance(plan.deposit, int) or plan.deposit < 0:
         problems.append(Problem("deposit", "The deposit cannot be negative."))
+    elif plan.deposit > MAX_AMOUNT:
+        problems.append(Problem("deposit", "The deposit is too large."))
     try:
         frequency = _frequency(plan.frequency)
         if frequency is None and plan.kind == PLAN:

@@ -181,3 +181,8 @@ def test_a_plan_that_was_ever_sold_can_only_be_archived(world, sold_as):
     assert world.dump() == before
     world.catalog.set_archived(target.id, True)
     assert world.plan_by_id(target.id).archived
+
+
+def test_a_price_or_deposit_beyond_any_real_amount_is_refused(world):
+    _invalid(world, Plan("Hot desk", 10**12 + 1), "price", "The price is too large.")
+    _invalid(world, Plan("Hot desk", 100, deposit=2**70), "deposit", "The deposit is too large.")
