@@ -23,6 +23,8 @@ from desktop.storage import models as m
 from desktop.storage.database import open_database
 
 TODAY = date(2024, 1, 1)
+# The day of the use-case tests built on service_builders.World.
+WORLD_TODAY = date(2024, 4, 11)
 MONTH, QUARTER, YEAR = Frequency("month"), Frequency("month", 3), Frequency("year")
 
 # name -> (kind, price, frequency, deposit, group, allowances, offered add-ons)
@@ -129,3 +131,19 @@ def set_tax_rate(db):
         with db.write() as session:
             session.get(m.SettingsRow, 1).tax_rate = rate
     return set_rate
+
+
+@pytest.fixture
+def world():
+    """A small world of plans, members and contracts on 11 April 2024 (service_builders)."""
+    from service_builders import World
+
+    return World(WORLD_TODAY)
+
+
+@pytest.fixture
+def service(world):
+    """The contract use cases over the world's database and clock."""
+    from desktop.services.contracts import ContractService
+
+    return ContractService(world.db, world.clock)

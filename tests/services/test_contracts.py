@@ -7,23 +7,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from service_builders import World
 
-from desktop.services.contracts import ContractService
 from desktop.services.errors import NotFound, StaleEdit, ValidationError
 from desktop.services.settings import SettingsService
 
 TODAY = date(2024, 4, 11)
-
-
-@pytest.fixture
-def world():
-    return World(TODAY)
-
-
-@pytest.fixture
-def service(world):
-    return ContractService(world.db, world.clock)
 
 
 @pytest.fixture

@@ -6,23 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_builders import World
 
-from desktop.services.contracts import ContractService
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.storage import models as m
 
 TODAY = date(2024, 4, 11)
-
-
-@pytest.fixture
-def world():
-    return World(TODAY)
-
-
-@pytest.fixture
-def service(world):
-    return ContractService(world.db, world.clock)
 
 
 @pytest.fixture

@@ -17,11 +17,6 @@ from desktop.storage import models as m
 TODAY = date(2024, 4, 11)
 
 
-@pytest.fixture
-def world():
-    return World(TODAY)
-
-
 # Create and update ---------------------------------------------------------------------------
 
 def test_a_created_member_is_a_contact_with_its_details(world):

@@ -21,16 +21,6 @@ from desktop.storage import models as m
 TODAY = date(2024, 4, 11)
 
 
-@pytest.fixture
-def world():
-    return World(TODAY)
-
-
-@pytest.fixture
-def service(world):
-    return ContractService(world.db, world.clock)
-
-
 def _active(world, **extra):
     desk = world.plan("Hot desk", 20000, group="Desks")
     world.plan("Dedicated desk", 35000, group="Desks")
