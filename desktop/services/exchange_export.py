@@ -54,12 +54,8 @@ def export_document(session: Session) -> dict:
     invoices = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
     return {
         "format": FORMAT,
-        "settings": {
-            "currency": settings.currency if settings else "EUR",
-            "locale": settings.locale if settings else "en_IE",
-            "tax_rate": settings.tax_rate if settings else "0",
-            "billing_day": settings.billing_day if settings else None,
-        },
+        "settings": {key: getattr(settings, key) if settings else m.SETTINGS_DEFAULTS[key]
+                     for key in ("currency", "locale", "tax_rate", "billing_day")},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),

@@ -15,6 +15,7 @@ from desktop.services.exchange_contracts import read_contracts
 from desktop.services.exchange_export import FORMAT
 from desktop.services.exchange_invoices import read_invoices
 from desktop.services.exchange_values import BAD, ImportProblems, Reader, any_bad, shown
+from desktop.storage.models import SETTINGS_DEFAULTS
 
 _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices")
 
@@ -55,8 +56,8 @@ def read_document(doc, today: date) -> Document:
 
 def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
-                        {"currency": "EUR", "locale": "en_IE", "tax_rate": "0",
-                         "billing_day": None})
+                        {key: SETTINGS_DEFAULTS[key]
+                         for key in ("currency", "locale", "tax_rate", "billing_day")})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter

@@ -41,7 +41,7 @@ def formatter(session: Session) -> Formatter:
     """A formatter for the site's locale and currency (defaults when the settings are unusable)."""
     row = session.get(m.SettingsRow, 1)
     try:
-        return Formatter(row.locale or "en_IE", row.currency or "EUR") if row else Formatter()
+        return Formatter(row.locale, row.currency) if row else Formatter()
     except ValueError:
         return Formatter()
 

@@ -47,7 +47,7 @@ def billing_settings(session: Session) -> BillingSettings:
                                  m.SettingsRow.billing_day).where(m.SettingsRow.id == 1)).first()
     if row is None:
         return BillingSettings()
-    return BillingSettings(row.currency or "EUR", parse_rate(row.tax_rate or "0"), row.billing_day)
+    return BillingSettings(row.currency, parse_rate(row.tax_rate), row.billing_day)
 
 
 class UnreadablePlan(ServiceError, ValueError):

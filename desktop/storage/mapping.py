@@ -30,6 +30,7 @@ from desktop.domain.model import (
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
 from desktop.storage.models import (
+    SETTINGS_DEFAULTS,
     AppliedTransitionRow,
     ContractAddonRow,
     ContractRow,
@@ -59,7 +60,7 @@ def settings_row(session: Session) -> SettingsRow:
     """The site settings row (created by the first migration; recreated if someone removed it)."""
     row = session.get(SettingsRow, 1)
     if row is None:
-        row = SettingsRow(id=1, currency="EUR", locale="en_IE", tax_rate="0", operator="")
+        row = SettingsRow(id=1, **SETTINGS_DEFAULTS)
         session.add(row)
     return row
 

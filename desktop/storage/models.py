@@ -48,6 +48,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Every site setting's default, declared once: a new database, a missing row and an export of
+# one all use these. (Migration 0001 writes the same values into the row it creates.)
+SETTINGS_DEFAULTS = {"currency": "EUR", "locale": "en_IE", "tax_rate": "0", "billing_day": None,
+                     "operator": ""}
+
+
 class SettingsRow(Base):
     """The site settings: exactly one row, id 1."""
 
@@ -55,12 +61,12 @@ class SettingsRow(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
-    currency: Mapped[str] = mapped_column(String, default="EUR")
-    locale: Mapped[str] = mapped_column(String, default="en_IE")
+    currency: Mapped[str] = mapped_column(String, default=SETTINGS_DEFAULTS["currency"])
+    locale: Mapped[str] = mapped_column(String, default=SETTINGS_DEFAULTS["locale"])
     # A percentage as a decimal string ("20", "8.5"): exact, read with money.parse_rate.
-    tax_rate: Mapped[str] = mapped_column(String, default="0")
+    tax_rate: Mapped[str] = mapped_column(String, default=SETTINGS_DEFAULTS["tax_rate"])
     billing_day: Mapped[int | None] = mapped_column(Integer)
-    operator: Mapped[str] = mapped_column(String, default="")
+    operator: Mapped[str] = mapped_column(String, default=SETTINGS_DEFAULTS["operator"])
 
 
 plan_addons = Table(
