@@ -123,11 +123,15 @@ def prepare_for_background_work() -> None:
 
 
 def take_daily_backup(window: MainWindow) -> None:
-    """The first open of a day keeps a copy of the file, taken off the GUI thread."""
+    """The first open of a day keeps a copy of the file (once it holds data), off the GUI thread."""
     db = window.database
     if db.path is None:
         return
-    run_in_background(lambda: db.backup_daily(window.clock_source.now()),
+    def backup() -> Path | None:
+        # An empty database has nothing worth keeping yet.
+        return None if demo.is_empty(db) else db.backup_daily(window.clock_source.now())
+
+    run_in_background(backup,
                       lambda _path: None,
                       lambda exc: window.statusBar().showMessage(str(exc), 10000))
 

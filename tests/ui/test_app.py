@@ -147,3 +147,14 @@ def test_the_first_open_of_a_day_keeps_a_backup_taken_off_the_gui_thread(qtbot, 
     take_daily_backup(window)
     qtbot.waitUntil(lambda: any(TODAY.strftime("%Y%m%d") in p.name
                                 for p in window.database.list_backups()), timeout=5000)
+
+
+def test_an_empty_database_is_not_backed_up(qtbot, open_window, tmp_path):
+    from PySide6.QtCore import QThreadPool
+
+    from desktop.app import take_daily_backup
+
+    window = open_window(str(tmp_path / "empty.sqlite3"))
+    take_daily_backup(window)
+    assert QThreadPool.globalInstance().waitForDone(5000)  # the backup job has run
+    assert window.database.list_backups() == []
