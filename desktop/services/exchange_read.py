@@ -63,24 +63,19 @@ def read_settings(reader: Reader, value) -> dict:
     from desktop.i18n.formatting import Formatter
     from desktop.i18n.translations import parse_locale
 
-    currency = reader.text(rec["currency"], "settings.currency", required=True)
-    if currency is not BAD:
-        try:
-            Formatter("en_IE", currency)
-        except ValueError as exc:
-            reader.problem("settings.currency", str(exc))
-    locale = reader.text(rec["locale"], "settings.locale", required=True)
-    if locale is not BAD:
-        try:
-            parse_locale(locale)
-        except ValueError as exc:
-            reader.problem("settings.locale", str(exc))
-    rate = reader.text(rec["tax_rate"], "settings.tax_rate", required=True)
-    if rate is not BAD:
-        try:
-            parse_rate(rate)
-        except ValueError as exc:
-            reader.problem("settings.tax_rate", str(exc))
+    def checked(key: str, check) -> object:
+        """The setting's text, with the check's sentence reported at its place when it fails."""
+        value = reader.text(rec[key], f"settings.{key}", required=True)
+        if value is not BAD:
+            try:
+                check(value)
+            except ValueError as exc:
+                reader.problem(f"settings.{key}", str(exc))
+        return value
+
+    currency = checked("currency", lambda code: Formatter("en_IE", code))
+    locale = checked("locale", parse_locale)
+    rate = checked("tax_rate", parse_rate)
     day = reader.integer(rec["billing_day"], "settings.billing_day", nullable=True, minimum=1)
     if isinstance(day, int) and day > 31:
         reader.problem("settings.billing_day", f"{day} is not a day of the month (1 to 31).")

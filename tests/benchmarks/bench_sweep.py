@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from bench_data import seed_monthly_contracts
+
 from desktop.services.clock import FixedClock
 from desktop.services.sweep import SweepService
 from desktop.storage import models as m
@@ -22,22 +24,7 @@ NOW = datetime(2024, 3, 1, 9, 0)
 
 
 def _seed(db, members: int, start: date, next_invoice: date) -> None:
-    """Members with one active monthly contract each, bulk inserted (not what is measured)."""
-    with db.write() as session:
-        session.get(m.SettingsRow, 1).tax_rate = "20"
-        connection = session.connection()
-        connection.execute(insert(m.PlanRow.__table__), [
-            dict(id=1, name="Hot desk", kind="plan", price=20000, frequency="1 month",
-                 deposit=0, group_name="Desks", archived=False)])
-        connection.execute(insert(m.MemberRow.__table__), [
-            dict(id=i, email=f"member{i}@example.org", name=f"Member {i:05d}", company="",
-                 phone="", notes="", credit_balance=0, deposit_held=0, archived=False)
-            for i in range(1, members + 1)])
-        connection.execute(insert(m.ContractRow.__table__), [
-            dict(id=i, member_id=i, plan_id=1, next_plan_id=1, quantity=1, start_date=start,
-                 billing_anchor=start, next_invoice_date=next_invoice, prorate_last_invoice=True,
-                 prorate_first_invoice=True, notes="", next_event_date=next_invoice, version=1)
-            for i in range(1, members + 1)])
+    seed_monthly_contracts(db, members, start, next_invoice)
 
 
 def _floor(tmp_path, count: int, invoices: list[dict], lines: list[dict]) -> float:

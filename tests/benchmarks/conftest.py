@@ -15,11 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+
+from bench_data import seed_monthly_contracts
 
 from desktop.services.demo import load_demo
 from desktop.storage import backups
-from desktop.storage import models as m
 from desktop.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,22 +73,7 @@ class BenchDatabases:
 
     def _seed_renewals(self, db, count: int) -> None:
         start = date(self.sweep_day.year, self.sweep_day.month - 1, 1)
-        renews = self.sweep_day
-        with db.write() as session:
-            session.get(m.SettingsRow, 1).tax_rate = "23"
-            connection = session.connection()
-            connection.execute(insert(m.PlanRow.__table__), [
-                dict(id=1, name="Hot desk", kind="plan", price=19500, frequency="1 month",
-                     deposit=0, group_name="Desks", archived=False)])
-            connection.execute(insert(m.MemberRow.__table__), [
-                dict(id=i, email=f"member{i}@example.org", name=f"Member {i:05d}", company="",
-                     phone="", notes="", credit_balance=0, deposit_held=0, archived=False)
-                for i in range(1, count + 1)])
-            connection.execute(insert(m.ContractRow.__table__), [
-                dict(id=i, member_id=i, plan_id=1, next_plan_id=1, quantity=1, start_date=start,
-                     billing_anchor=start, next_invoice_date=renews, prorate_last_invoice=True,
-                     prorate_first_invoice=True, notes="", next_event_date=renews, version=1)
-                for i in range(1, count + 1)])
+        seed_monthly_contracts(db, count, start, self.sweep_day, price=19500, tax_rate="23")
 
 
 def _schema_key() -> str:

@@ -1,0 +1,29 @@
+"""Benchmark data written straight to the tables: setting it up is not what is measured."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import insert
+
+from desktop.storage import models as m
+
+
+def seed_monthly_contracts(db, members: int, start: date, next_invoice: date, *,
+                           price: int = 20000, tax_rate: str = "20") -> None:
+    """Members with one active monthly Hot desk contract each, due on next_invoice."""
+    with db.write() as session:
+        session.get(m.SettingsRow, 1).tax_rate = tax_rate
+        connection = session.connection()
+        connection.execute(insert(m.PlanRow.__table__), [
+            dict(id=1, name="Hot desk", kind="plan", price=price, frequency="1 month",
+                 deposit=0, group_name="Desks", archived=False)])
+        connection.execute(insert(m.MemberRow.__table__), [
+            dict(id=i, email=f"member{i}@example.org", name=f"Member {i:05d}", company="",
+                 phone="", notes="", credit_balance=0, deposit_held=0, archived=False)
+            for i in range(1, members + 1)])
+        connection.execute(insert(m.ContractRow.__table__), [
+            dict(id=i, member_id=i, plan_id=1, next_plan_id=1, quantity=1, start_date=start,
+                 billing_anchor=start, next_invoice_date=next_invoice, prorate_last_invoice=True,
+                 prorate_first_invoice=True, notes="", next_event_date=next_invoice, version=1)
+            for i in range(1, members + 1)])
