@@ -193,3 +193,15 @@ def test_contract_rules_are_checked_with_the_import_day(db):
         "contracts[1].next_plan: A contract that has not started renews on its own plan; its "
         "next plan cannot be blank."]
     import_document(db, document, datetime(2024, 6, 25, 9))  # started by then: allowed
+
+
+@pytest.mark.parametrize("key, value", [("currency", "XXQ"), ("locale", "zz_QQ")])
+def test_an_unknown_currency_or_locale_is_reported_at_its_place(db, counts, key, value):
+    document = small_document()
+    document["settings"][key] = value
+    before = counts()
+    with pytest.raises(ImportProblems) as raised:
+        import_document(db, document, NOW)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"settings.{key}: ") and value in problem
+    assert counts() == before
