@@ -12,7 +12,6 @@ from datetime import date
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from desktop.domain.money import round_minor
 from desktop.i18n import _
 from desktop.services.errors import ValidationError
 from desktop.ui.contract_editor_widgets import EDITOR_STYLE, Banner, styled_label
+from desktop.ui.forms import accept_cancel_buttons
 from desktop.ui.icons import icon
 from desktop.ui.widgets import user_message
 
@@ -145,13 +145,7 @@ class AddonDialog(QDialog):
         column.addWidget(self.error)
         column.addStretch(1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
-        self.okButton = buttons.addButton(_("Add add-on"), QDialogButtonBox.AcceptRole)
-        self.okButton.setObjectName("addAddonOkButton")
-        self.okButton.setProperty("primary", True)
-        self.okButton.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.okButton = accept_cancel_buttons(self, _("Add add-on"), "addAddonOkButton")
         column.addWidget(buttons)
         self.addonList.currentRowChanged.connect(self._chosen)
         self.quantitySpin.valueChanged.connect(self._chosen)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QMessageBox, QVBoxLayout,
+from PySide6.QtWidgets import (QDialog, QFormLayout, QMessageBox, QVBoxLayout,
                                QWidget)
 
 from desktop.domain.model import Contract
 from desktop.i18n import _
 from desktop.ui.contract_editor_terms import default_cancellation
+from desktop.ui.forms import accept_cancel_buttons
 from desktop.ui.contract_editor_widgets import (FieldMessage, date_edit, field_block, from_qdate,
                                                 styled_label, to_qdate)
 
@@ -55,13 +56,8 @@ class NewTermDialog(QDialog):
         if saves_first:
             column.addWidget(styled_label(_("Your unsaved changes to this contract are saved "
                                             "first."), role="hint"))
-        buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
-        self.create_button = buttons.addButton(_("Create new term"), QDialogButtonBox.AcceptRole)
-        self.create_button.setObjectName("newTermCreateButton")
-        self.create_button.setProperty("primary", True)
-        self.create_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.create_button = accept_cancel_buttons(self, _("Create new term"),
+                                                            "newTermCreateButton")
         column.addWidget(buttons)
         self._check()
 

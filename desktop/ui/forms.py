@@ -174,3 +174,16 @@ class FormDialog(QDialog):
             self.problems.set_general(user_message(exc))
             return
         super().accept()
+
+
+def accept_cancel_buttons(dialog: QDialog, accept_text: str,
+                          object_name: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """Cancel and a primary, default button named for what it does, wired to the dialog."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    accept.setObjectName(object_name)
+    accept.setProperty("primary", True)
+    accept.setDefault(True)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, accept
