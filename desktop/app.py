@@ -20,19 +20,23 @@ from desktop.i18n.formatting import Formatter
 from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
-from desktop.services.contracts import ContractService
+from desktop.services.contracts.editing import ContractService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.settings import SettingsService
-from desktop.services.sweep import SweepService
-from desktop.storage.database import Database, DatabaseRefused, open_database, restore
-from desktop.ui.context import Services
-from desktop.ui.contract_editor import ContractEditor
-from desktop.ui.main_window import MainWindow
-from desktop.ui.style import apply_style
-from desktop.ui.workers import run_in_background
+from desktop.services.sweep.service import SweepService
+from desktop.storage.database import Database, open_database, restore
+from desktop.storage.errors import DatabaseRefused
+from desktop.ui.common.icons import application_icon
+from desktop.ui.common.style import apply_style
+from desktop.ui.common.workers import run_in_background
+from desktop.ui.contract_editor.editor import ContractEditor
+from desktop.ui.window.context import Services
+from desktop.ui.window.main_window import MainWindow
 
 ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
+# The desktop entry packaging/frontdesk.desktop, so the shell groups the window under its icon.
+DESKTOP_FILE_NAME = "frontdesk"
 
 
 def make_clock(today: date | None):
@@ -142,6 +146,8 @@ def run(database: str | None = None, today: date | None = None) -> int:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    app.setWindowIcon(application_icon())
     apply_style(app)
     try:
         window = create_main_window(database, today)

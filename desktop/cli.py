@@ -173,7 +173,7 @@ def _demo(args, target, clock) -> int:
 
 
 def _sweep(args, target, clock) -> int:
-    from desktop.services.sweep import SweepService
+    from desktop.services.sweep.service import SweepService
 
     as_of = args.today or clock.today()
     with _open(target, clock) as db:
@@ -215,7 +215,8 @@ def _read_document(name: str):
 
 
 def _import(args, target, clock) -> int:
-    from desktop.services.exchange import ImportProblems, import_document
+    from desktop.services.exchange.importer import import_document
+    from desktop.services.exchange.values import ImportProblems
 
     document = _read_document(args.file)
     with _open(target, clock) as db:
@@ -236,7 +237,7 @@ def _import(args, target, clock) -> int:
 
 
 def _export(args, target, clock) -> int:
-    from desktop.services.exchange import export_document
+    from desktop.services.exchange.export import export_document
 
     with _open(target, clock) as db, db.session() as session:
         document = export_document(session)

@@ -44,8 +44,8 @@ def main(out: Path) -> None:
     from desktop.services import demo
     from desktop.services.clock import FixedClock
     from desktop.storage.database import open_database
-    from desktop.ui.change_plan_dialog import ChangePlanDialog
-    from desktop.ui.style import apply_style
+    from desktop.ui.change_plan.dialog import ChangePlanDialog
+    from desktop.ui.common.style import apply_style
 
     apply_style(app)
     out.mkdir(parents=True, exist_ok=True)

@@ -195,7 +195,7 @@ def test_a_url_names_a_database_the_driver_may_create(tmp_path, capsys):
 
 
 def test_an_unexpected_failure_exits_1_with_one_sentence(tmp_path, capsys, monkeypatch):
-    from desktop.services import sweep
+    from desktop.services.sweep import service as sweep
 
     def broken(self, as_of):
         raise RuntimeError("the disk is full\nmore detail nobody needs")
@@ -209,7 +209,7 @@ def test_an_unexpected_failure_exits_1_with_one_sentence(tmp_path, capsys, monke
 
 
 def test_a_sweep_with_failed_member_days_exits_1(tmp_path, capsys, monkeypatch):
-    from desktop.services import sweep
+    from desktop.services.sweep import service as sweep
 
     db_file = tmp_path / "db.sqlite3"
     run(["demo", "--members", "5", "--db", str(db_file)], capsys)

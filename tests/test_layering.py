@@ -146,7 +146,7 @@ def clock_reads(path: Path, source: str) -> list[str]:
         ("desktop/domain/x.py", "from ..services import sweep"),
         ("desktop/domain/x.py", "from desktop import ui"),
         ("desktop/storage/x.py", "from PySide6.QtWidgets import QWidget"),
-        ("desktop/storage/x.py", "from desktop.services.sweep import run"),
+        ("desktop/storage/x.py", "from desktop.services.sweep.service import run"),
         ("desktop/storage/sub/x.py", "from ...ui import window"),
         ("desktop/services/x.py", "import PySide6"),
         ("desktop/services/x.py", "from desktop.ui.window import MainWindow"),

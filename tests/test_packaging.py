@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 DESKTOP_FILE = PACKAGING / "frontdesk.desktop"
 METAINFO = PACKAGING / "io.frontdesk.Frontdesk.metainfo.xml"
-ICON = PACKAGING / "frontdesk.svg"
+ICON = ROOT / "resources" / "frontdesk.svg"
 SPEC = PACKAGING / "frontdesk.spec"
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -65,7 +65,7 @@ def test_desktop_entry_lists_office_and_finance_categories_and_keywords():
 def test_desktop_entry_starts_the_installed_program_with_the_shipped_icon():
     entry = desktop_entry()
     assert entry["Exec"].split()[0] in console_scripts()
-    assert (PACKAGING / f"{entry['Icon']}.svg") == ICON and ICON.is_file()
+    assert (ICON.parent / f"{entry['Icon']}.svg") == ICON and ICON.is_file()
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
@@ -211,8 +211,7 @@ def test_spec_ships_migrations_translations_and_package_files(spec_steps):
     german = ROOT / "desktop" / "i18n" / "locale" / "de" / "LC_MESSAGES" / "frontdesk.po"
     for script in [*scripts, german]:
         assert datas.get(script) == str(script.parent.relative_to(ROOT)), f"{script} not shipped"
-    if (ROOT / "resources").is_dir():
-        assert datas.get(ROOT / "resources") == "resources"
+    assert datas.get(ROOT / "resources") == "desktop/resources"
     assert not any(source.suffix == ".py" and migrations not in source.parents for source in datas)
 
 

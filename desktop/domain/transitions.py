@@ -11,10 +11,31 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterable
 
-from desktop.domain.contracts import deposit_required, effective_cancellation, next_event_date, status
-from desktop.domain.invoicing import build_invoice, invoiced_spans, period_lines, unused_credit_lines
-from desktop.domain.model import (ACTIVATION, ACTIVE, CANCELLATION, RENEWAL, Account,
-                                  BillingSettings, Contract, Invoice, Line, PlanChange, Transition)
+from desktop.domain.contracts import (
+    deposit_required,
+    effective_cancellation,
+    next_event_date,
+    status,
+)
+from desktop.domain.invoicing import (
+    build_invoice,
+    invoiced_spans,
+    period_lines,
+    unused_credit_lines,
+)
+from desktop.domain.model import (
+    ACTIVATION,
+    ACTIVE,
+    CANCELLATION,
+    RENEWAL,
+    Account,
+    BillingSettings,
+    Contract,
+    Invoice,
+    Line,
+    PlanChange,
+    Transition,
+)
 from desktop.domain.periods import boundary, is_boundary, period_containing
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 

@@ -14,7 +14,7 @@ from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n.formatting import Formatter
 from desktop.services import history
 from desktop.services.errors import NotFound, Refused, ValidationError
-from desktop.services.ledger import load_plans
+from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 
 

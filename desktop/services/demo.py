@@ -23,20 +23,20 @@ from desktop.domain.invoicing import addon_added_lines, build_invoice
 from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan
 from desktop.domain.plan_changes import eligible_targets
 from desktop.services.clock import FixedClock
-from desktop.services.day_writes import (
+from desktop.services.exchange.importer import is_empty as _session_is_empty
+from desktop.services.sweep.day_writes import (
     Readable,
     contract_audit_rows,
     contract_columns,
     insert_invoices,
 )
-from desktop.services.exchange import is_empty as _session_is_empty
-from desktop.services.member_states import (
+from desktop.services.sweep.member_states import (
     billing_settings,
     load_contracts,
     load_member_states,
     load_plans,
 )
-from desktop.services.sweep import SweepService
+from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
 OPERATOR = "Front desk"

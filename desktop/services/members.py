@@ -19,7 +19,7 @@ from desktop.domain import contracts as rules
 from desktop.domain.model import ACTIVE, Problem
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
-from desktop.services.ledger import load_member_state
+from desktop.services.sweep.member_states import load_member_state
 from desktop.storage import models as m
 
 STATUSES = ("all", "members", "contacts")

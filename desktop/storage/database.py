@@ -25,7 +25,7 @@ from desktop.storage import backups, migrate
 from desktop.storage.errors import DatabaseRefused
 from desktop.storage.models import InvoiceRow, SettingsRow
 
-__all__ = ["Database", "DatabaseRefused", "default_path", "next_invoice_number",
+__all__ = ["Database", "default_path", "next_invoice_number",
            "open_database", "restore"]
 
 BUSY_TIMEOUT_MS = 30_000

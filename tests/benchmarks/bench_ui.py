@@ -40,10 +40,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
 from desktop.app import create_main_window, prepare_for_background_work
 from desktop.services.clock import FixedClock
-from desktop.services.sweep import SweepService
+from desktop.services.sweep.service import SweepService
 from desktop.storage.database import open_database
-from desktop.ui.member_list import DEBOUNCE_MS, PAGE_SIZE
-from desktop.ui.style import apply_style
+from desktop.ui.common.style import apply_style
+from desktop.ui.members.member_list import DEBOUNCE_MS, PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SAMPLES = 5

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
 from bench_data import seed_monthly_contracts
 
 from desktop.services.demo import load_demo

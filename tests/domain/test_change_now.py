@@ -4,6 +4,7 @@ from datetime import date
 from fractions import Fraction
 
 from domain_builders import contract, paid, plan
+
 from desktop.domain.change_now import change_now, quote, successor_term
 from desktop.domain.model import Account, BillingSettings
 from desktop.domain.transitions import apply_day

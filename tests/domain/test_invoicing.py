@@ -3,9 +3,10 @@
 from datetime import date
 from fractions import Fraction
 
-from hypothesis import given, strategies as st
-
 from domain_builders import contract, paid, plan
+from hypothesis import given
+from hypothesis import strategies as st
+
 from desktop.domain.invoicing import addon_added_lines, build_invoice
 from desktop.domain.model import ContractAddon, Line
 from desktop.domain.periods import Frequency

@@ -3,10 +3,18 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from desktop.domain.periods import (Frequency, billing_day_anchor, boundary, is_boundary,
-                                    next_boundary_after, parse_frequency, period_containing)
+from desktop.domain.periods import (
+    Frequency,
+    billing_day_anchor,
+    boundary,
+    is_boundary,
+    next_boundary_after,
+    parse_frequency,
+    period_containing,
+)
 
 frequencies = st.builds(Frequency, st.sampled_from(["week", "month", "year"]),
                         st.integers(min_value=1, max_value=6))

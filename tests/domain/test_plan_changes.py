@@ -3,10 +3,16 @@
 from datetime import date
 
 from domain_builders import contract, plan
+
 from desktop.domain.model import ContractAddon
 from desktop.domain.periods import Frequency
-from desktop.domain.plan_changes import (custom_price_blocks, eligible_targets, is_no_change,
-                                         labelled_targets, price_per_year)
+from desktop.domain.plan_changes import (
+    custom_price_blocks,
+    eligible_targets,
+    is_no_change,
+    labelled_targets,
+    price_per_year,
+)
 
 HOT = plan("Hot desk", 20000, group="Desks", id=1)
 DEDICATED = plan("Dedicated desk", 35000, group="Desks", id=2)

@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 from fractions import Fraction
 
-from hypothesis import given, strategies as st
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.domain.money import parse_amount, parse_rate, round_minor
 from desktop.domain.proration import prorate
-
-import pytest
 
 
 def test_rule_3_worked_example_monthly_cancel_prorated():

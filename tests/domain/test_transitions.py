@@ -3,10 +3,16 @@
 from datetime import date
 from fractions import Fraction
 
-from hypothesis import given, strategies as st
+from domain_builders import contract, paid, plan
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domain_builders import MONTH, contract, paid, plan
-from desktop.domain.contracts import effective_cancellation, last_day_of_access, next_event_date, status
+from desktop.domain.contracts import (
+    effective_cancellation,
+    last_day_of_access,
+    next_event_date,
+    status,
+)
 from desktop.domain.model import Account, BillingSettings
 from desktop.domain.periods import Frequency
 from desktop.domain.transitions import apply_day, simulate

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-
 from domain_builders import contract, plan
+
 from desktop.domain.validation import deletion_problem, validate_contract
 
 HOT = plan("Hot desk", 20000, group="Desks", id=1)

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from desktop.domain.model import Contract, ContractAddon, Plan
 from desktop.domain.periods import Frequency
 from desktop.services.clock import FixedClock
-from desktop.services.ledger import load_plans, save_contract
+from desktop.services.contracts.store import save_contract
+from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 
@@ -144,6 +145,6 @@ def world():
 @pytest.fixture
 def service(world):
     """The contract use cases over the world's database and clock."""
-    from desktop.services.contracts import ContractService
+    from desktop.services.contracts.editing import ContractService
 
     return ContractService(world.db, world.clock)

@@ -14,9 +14,9 @@ from desktop.domain.model import ADDON, PLAN, Contract, ContractAddon, Plan
 from desktop.domain.periods import parse_frequency
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
-from desktop.services.contract_store import apply_due
-from desktop.services.ledger import load_plans, save_contract
+from desktop.services.contracts.store import apply_due, save_contract
 from desktop.services.members import MemberService
+from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 

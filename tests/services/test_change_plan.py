@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_builders import World
 
-from desktop.services.contracts import ContractService
+from desktop.services.contracts.editing import ContractService
 from desktop.services.errors import Refused, ValidationError
 from desktop.services.settings import SettingsService
 from desktop.storage import models as m

@@ -8,7 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from desktop.services.demo import load_demo
-from desktop.services.exchange import ImportProblems, export_document, import_document
+from desktop.services.exchange.export import export_document
+from desktop.services.exchange.importer import import_document
+from desktop.services.exchange.values import ImportProblems
 from desktop.storage.database import open_database
 
 NOW = datetime(2024, 6, 10, 9)

@@ -11,7 +11,8 @@ import pytest
 
 from desktop.domain.money import MAX_AMOUNT
 from desktop.domain.validation import MAX_QUANTITY
-from desktop.services.exchange import ImportProblems, import_document
+from desktop.services.exchange.importer import import_document
+from desktop.services.exchange.values import ImportProblems
 
 NOW = datetime(2024, 6, 10, 9)
 HUGE = 10**20  # beyond what the database's 64-bit integers hold

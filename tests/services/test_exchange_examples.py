@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from desktop.services.clock import FixedClock
-from desktop.services.exchange import export_document, import_document
-from desktop.services.sweep import SweepService
+from desktop.services.exchange.export import export_document
+from desktop.services.exchange.importer import import_document
+from desktop.services.sweep.service import SweepService
 
 MEMBER = "ada@example.org"
 

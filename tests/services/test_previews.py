@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_builders import World
 
-from desktop.services.contracts import ContractService
+from desktop.services.contracts.editing import ContractService
 from desktop.services.errors import NotFound
 from desktop.services.invoices import InvoiceService
 from desktop.services.settings import SettingsService
-from desktop.services.sweep import SweepService
+from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
 TODAY = date(2024, 4, 11)

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from desktop.domain.model import Invoice, Line
 from desktop.domain.transitions import simulate
 from desktop.services.clock import FixedClock
+from desktop.services.contracts.store import save_contract
 from desktop.services.demo import load_demo
-from desktop.services.ledger import load_contract, load_member_state, save_contract
-from desktop.services.sweep import SweepService
+from desktop.services.sweep.member_states import load_contract, load_member_state
+from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
 

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from desktop.domain.transitions import apply_day
-from desktop.services import sweep as sweep_module
 from desktop.services.clock import FixedClock
-from desktop.services.day_writes import write_day
 from desktop.services.errors import ServiceError
-from desktop.services.member_states import load_member_state
-from desktop.services.sweep import Failure, SweepService
+from desktop.services.sweep import service as sweep_module
+from desktop.services.sweep.day_writes import write_day
+from desktop.services.sweep.member_states import load_member_state
+from desktop.services.sweep.service import Failure, SweepService
 from desktop.storage import models as m
 
 NOW = datetime(2024, 5, 10, 9)
@@ -144,7 +144,7 @@ def test_a_member_whose_data_cannot_be_read_fails_alone(db, broken_plan):
 def test_the_forecast_leaves_out_a_member_it_cannot_read_with_a_warning(
         db, broken_plan, caplog):
     ada, grace = broken_plan
-    with caplog.at_level(logging.WARNING, logger="desktop.services.sweep"):
+    with caplog.at_level(logging.WARNING, logger="desktop.services.sweep.service"):
         items = SweepService(db, FixedClock(date(2024, 5, 10), NOW)).forecast(date(2024, 5, 10))
     assert [(i.member_id, i.date, i.kind) for i in items] == [(ada, date(2024, 6, 1), "renewal")]
     assert [r.getMessage() for r in caplog.records] == [

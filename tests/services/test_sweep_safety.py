@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from desktop.domain.transitions import simulate
-from desktop.services import sweep as sweep_module
 from desktop.services.clock import FixedClock
 from desktop.services.demo import load_demo
-from desktop.services.exchange import export_document
-from desktop.services.ledger import load_member_state
-from desktop.services.sweep import SweepService
+from desktop.services.exchange.export import export_document
+from desktop.services.sweep import service as sweep_module
+from desktop.services.sweep.member_states import load_member_state
+from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 
@@ -117,7 +117,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from desktop.services.clock import FixedClock
-from desktop.services.sweep import SweepService
+from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database, open_database
 
 original = Database.write
@@ -314,7 +314,7 @@ def test_an_interrupt_mid_batch_leaves_old_or_new_state_and_a_rerun_converges(
 _CRASHING_SWEEP = """
 import os, sys
 from datetime import date, datetime
-from desktop.services import sweep
+from desktop.services.sweep import service as sweep
 from desktop.services.clock import FixedClock
 from desktop.storage.database import open_database
 

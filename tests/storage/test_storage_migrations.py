@@ -16,7 +16,8 @@ from sqlalchemy.schema import CreateIndex
 from storage_helpers import NOW
 
 from desktop.storage import migrate
-from desktop.storage.database import DatabaseRefused, open_database
+from desktop.storage.database import open_database
+from desktop.storage.errors import DatabaseRefused
 from desktop.storage.models import Base, MemberRow, SweepRunRow
 
 NEWER = "This database was written by a newer version of Frontdesk; it was not changed."

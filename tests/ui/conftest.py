@@ -7,15 +7,15 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+import ui_fakes as fakes  # noqa: E402
 
 from desktop.i18n import Formatter  # noqa: E402
-import ui_fakes as fakes  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
 def styled_app(qapp):
     """The application style and sheet, as the real window uses them."""
-    from desktop.ui.style import apply_style
+    from desktop.ui.common.style import apply_style
 
     apply_style(qapp)
     return qapp
@@ -83,7 +83,7 @@ def fake_settings():
 @pytest.fixture
 def make_services(fake_catalog, fake_invoices, fake_sweep, fake_settings):
     """Services for the main window over the given fake members (and optional demo)."""
-    from desktop.ui.context import Services
+    from desktop.ui.window.context import Services
 
     def make(members, demo=None, **extra):
         return Services(settings=fake_settings, members=members, catalog=fake_catalog,

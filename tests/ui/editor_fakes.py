@@ -16,11 +16,11 @@ from desktop.domain.model import ADDON, Contract, ContractAddon, Plan
 from desktop.domain.periods import Frequency
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
-from desktop.services.contract_store import apply_due
-from desktop.services.contracts import ContractService
-from desktop.services.ledger import load_plans, save_contract
+from desktop.services.contracts.editing import ContractService
+from desktop.services.contracts.store import apply_due, save_contract
 from desktop.services.members import MemberService
 from desktop.services.settings import SettingsService, SiteSettings
+from desktop.services.sweep.member_states import load_plans
 from desktop.storage.database import open_database
 
 TODAY = date(2026, 3, 10)

@@ -6,6 +6,9 @@ its preview, save, and let the timer issue the invoice the preview showed.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -125,8 +128,9 @@ def test_cancel_with_prorated_last_invoice_preview_equals_the_invoice_the_timer_
 
 
 def test_a_database_from_a_newer_version_is_refused_with_a_sentence(tmp_path, settings):
-    from desktop.storage.database import DatabaseRefused
     import sqlite3
+
+    from desktop.storage.errors import DatabaseRefused
 
     path = tmp_path / "newer.sqlite3"
     open_database(str(path), now=FixedClock(TODAY).now()).dispose()
@@ -158,3 +162,22 @@ def test_an_empty_database_is_not_backed_up(qtbot, open_window, tmp_path):
     take_daily_backup(window)
     assert QThreadPool.globalInstance().waitForDone(5000)  # the backup job has run
     assert window.database.list_backups() == []
+
+
+def test_start_up_loads_no_icon_font_library(tmp_path):
+    """The icons are the project's own SVG files: opening the window imports no icon font."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from desktop.app import create_main_window\n"
+        f"window = create_main_window({str(tmp_path / 'start.sqlite3')!r})\n"
+        "window.show(); app.processEvents()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'qtawesome', 'qtpy'}))\n"
+        "print(window.windowIcon().isNull())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "False"]

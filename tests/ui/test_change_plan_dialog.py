@@ -5,15 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from editor_fakes import child
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QPushButton, QRadioButton, QSpinBox, QTableView
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+)
 
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.periods import Frequency
-from desktop.ui.change_plan_comparison import ComparisonModel
-from desktop.ui.change_plan_dialog import ChangePlanDialog
-from desktop.ui.contract_editor import ContractEditor
-from editor_fakes import child
+from desktop.ui.change_plan.comparison import ComparisonModel
+from desktop.ui.change_plan.dialog import ChangePlanDialog
+from desktop.ui.contract_editor.editor import ContractEditor
 
 
 @pytest.fixture

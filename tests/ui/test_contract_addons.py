@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMessageBox, QP
 
 from desktop.domain.model import ADDON, Plan
 from desktop.services.invoices import InvoiceService
-from desktop.ui.addon_dialog import AddonDialog
-from desktop.ui.contract_editor import ContractEditor
-from desktop.ui.contract_editor_addons import HeldAddonsModel
+from desktop.ui.contract_editor.addon_dialog import AddonDialog
+from desktop.ui.contract_editor.addons import HeldAddonsModel
+from desktop.ui.contract_editor.editor import ContractEditor
 
 TODAY = date(2026, 3, 10)
 

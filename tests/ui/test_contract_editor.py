@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QSpinBox, QTabWidget, QTableView)
-
-from desktop.ui.contract_editor import ContractEditor
-from desktop.ui.contract_editor_history import HistoryModel
 from editor_fakes import child
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+)
+
+from desktop.ui.contract_editor.editor import ContractEditor
+from desktop.ui.contract_editor.history import HistoryModel
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import ui_fakes as fakes
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QMessageBox, QTableView
 
-from desktop.ui.main_window import MainWindow
+from desktop.ui.window.main_window import MainWindow
 
 
 def make_window(qtbot, services, formatter, clock, qsettings, **kwargs):
@@ -131,7 +131,7 @@ def test_backup_now_tells_where_the_copy_is(qtbot, make_services, ada_members, f
 
 def test_preferences_change_the_currency_everywhere(qtbot, make_services, ada_members, formatter,
                                                    clock, qsettings, monkeypatch, fake_settings):
-    from desktop.ui.preferences_dialog import PreferencesDialog
+    from desktop.ui.window.preferences_dialog import PreferencesDialog
 
     def accept_with_gbp(dialog):
         dialog.currency_combo.setCurrentText("GBP")

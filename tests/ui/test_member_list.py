@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop.ui.member_list import PAGE_SIZE, MemberListModel, MemberListPanel
+from desktop.ui.members.member_list import PAGE_SIZE, MemberListModel, MemberListPanel
 
 
 def test_model_passes_the_model_tester(qtmodeltester, fake_members, formatter):
@@ -105,7 +105,7 @@ def test_selecting_a_row_emits_the_member_id(qtbot, fake_members, formatter):
 
 def test_new_member_action_creates_and_selects_the_member(qtbot, fake_members, formatter,
                                                           monkeypatch):
-    from desktop.ui.member_dialog import MemberDialog
+    from desktop.ui.members.member_dialog import MemberDialog
 
     def fill_and_accept(dialog):
         dialog.name_edit.setText("Zora Neale")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.ui.invoice_view import InvoiceLinesModel, InvoiceView
-from desktop.ui.invoices_page import InvoiceListModel
-from desktop.ui.member_dialog import MemberDialog
-from desktop.ui.member_page import ContractTableModel, MemberPage
-from desktop.ui.timeline import TermTimeline, chains
+from desktop.ui.invoices.invoice_view import InvoiceLinesModel, InvoiceView
+from desktop.ui.invoices.invoices_page import InvoiceListModel
+from desktop.ui.members.member_dialog import MemberDialog
+from desktop.ui.members.member_page import ContractTableModel, MemberPage
+from desktop.ui.members.timeline import TermTimeline, chains
 
 
 def double_click(qtbot, view, pos):

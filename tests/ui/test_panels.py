@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ui_fakes as fakes
 
-from desktop.ui.invoices_page import InvoiceListModel, InvoicesPage
-from desktop.ui.preferences_dialog import PreferencesDialog
-from desktop.ui.transitions_panel import TransitionsPanel, TransitionTableModel
-from desktop.ui.welcome_page import WelcomePage
+from desktop.ui.invoices.invoices_page import InvoiceListModel, InvoicesPage
+from desktop.ui.transitions.panel import TransitionsPanel, TransitionTableModel
+from desktop.ui.window.preferences_dialog import PreferencesDialog
+from desktop.ui.window.welcome_page import WelcomePage
 
 
 def test_transition_models_pass_the_model_tester(qtmodeltester, fake_sweep, formatter, clock):

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.model import ADDON, PLAN
 from desktop.domain.periods import Frequency
-from desktop.ui.plan_catalog import PlanCatalog, PlanTableModel
-from desktop.ui.plan_dialog import PlanDialog
+from desktop.ui.catalog.plan_catalog import PlanCatalog, PlanTableModel
+from desktop.ui.catalog.plan_dialog import PlanDialog
 
 
 def test_plan_model_passes_the_model_tester(qtmodeltester, fake_catalog, formatter):

@@ -11,16 +11,16 @@ from PySide6.QtWidgets import QLabel
 from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
-from desktop.services.contracts import ContractService
+from desktop.services.contracts.editing import ContractService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.settings import SettingsService
-from desktop.services.sweep import SweepService
+from desktop.services.sweep.service import SweepService
 from desktop.storage.database import open_database
-from desktop.ui.context import Services
-from desktop.ui.invoice_view import InvoiceView
-from desktop.ui.main_window import MainWindow
-from desktop.ui.plan_dialog import PlanDialog
+from desktop.ui.catalog.plan_dialog import PlanDialog
+from desktop.ui.invoices.invoice_view import InvoiceView
+from desktop.ui.window.context import Services
+from desktop.ui.window.main_window import MainWindow
 
 TODAY = date(2026, 3, 20)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from ui_fakes import FakeSweep
 
-from desktop.ui.scheduler import SweepScheduler
+from desktop.ui.transitions.scheduler import SweepScheduler
 
 
 def test_start_runs_a_sweep_and_reports_on_the_gui_thread(qtbot, fake_sweep, clock, qapp):

@@ -6,11 +6,11 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from desktop.domain.model import ADDON, PLAN, Invoice, Line, Plan, Problem, Transition
+from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
 from desktop.domain.periods import Frequency
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
-from desktop.services.sweep import AppliedRow, ForecastItem, SweepReport, SweepRun
+from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
 
 TODAY = date(2026, 3, 20)
 

@@ -1,0 +1,229 @@
+"""The change plan assistant (rules 7, 9, 12, 13, 14): options, quotes, and applying one.
+
+Three ways to change: "now" (rule 12: cancel today with the last invoice prorated, new term from
+today with the first invoice prorated, and today's invoice issued at once), "next_invoice"
+(rule 7: the next plan, switched on the next invoice date; with a new quantity or add-ons it
+becomes a change on that date) and "date" (like now, on a chosen later date). Every quote is
+domain `quote` on today, run on the member's contracts as the change leaves them: pay now is
+what today's invoice asks, the next billing date and amount are the first invoice after today.
+Refused, in the quote as when applied: a contract that already has a next term (rule 10), a new
+term on the day the contract started (§3 validation), and one-off add-ons (rule 16).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.change_now import change_now, quote
+from desktop.domain.contracts import effective_cancellation, status
+from desktop.domain.model import ACTIVE, ADDON, Contract, ContractAddon, Plan, PlanChange, Problem
+from desktop.domain.plan_changes import (
+    UPGRADE,
+    change_label,
+    custom_price_blocks,
+    eligible_targets,
+    is_no_change,
+    labelled_targets,
+    same_plan,
+)
+from desktop.domain.validation import validate_contract
+from desktop.services import history
+from desktop.services.contracts.previews import CUSTOM_PRICE_BLOCK
+from desktop.services.contracts.store import (
+    catalog,
+    member_state_of,
+    next_term_start,
+    with_contract,
+)
+from desktop.services.errors import NotFound, Refused, ValidationError
+
+NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
+WHENS = (NOW, NEXT_INVOICE, DATE)
+NO_CHANGE = "This selection would not change the membership."
+HAS_NEXT_TERM = "This contract already has a next term; change that term instead."
+STARTED_TODAY = ('This contract started today, so it cannot be changed now; change it from '
+                 'tomorrow with "On a chosen date".')
+
+
+@dataclass(frozen=True)
+class ChangeOption:
+    plan: Plan
+    label: str
+    when: str
+    on: date
+    pay_now: int
+    next_billing_date: date | None
+    next_billing_amount: int
+    no_change: bool
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    """A change worked out but not written: the contracts it saves, which is in force after."""
+
+    option: ChangeOption
+    original: Contract
+    ended: Contract | None        # the contract as the change leaves it (None: unchanged)
+    term: Contract | None         # the new term (None: rule 7, the next plan switches instead)
+    blocked: str | None           # why it may not be applied (rule 9 or 14), else None
+
+
+def _refuse_unless_changeable(session: Session, contract: Contract, today: date) -> None:
+    """Only an active contract changes here, and only the last term of its chain: a change
+    makes a new term, and a second next term would run alongside the first (rule 10)."""
+    state = status(contract, today)
+    if state == "inactive":
+        raise Refused("This contract has not started yet; choose its plan in the editor.")
+    if next_term_start(session, contract.id) is not None:
+        raise Refused(HAS_NEXT_TERM)
+    if state != ACTIVE:
+        raise Refused("This contract has ended; create a new term to continue it.")
+
+
+def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
+    """The plan asked for, if the contract may change to it (rule 13)."""
+    for plan in eligible_targets(contract.plan, plans):
+        if plan.id == plan_id:
+            return plan
+    if any(p.id == plan_id for p in plans):
+        name = next(p.name for p in plans if p.id == plan_id)
+        raise ValidationError([Problem("plan", f"{name} is not one of the plans this contract "
+                                               "can change to.")])
+    raise NotFound("This plan no longer exists.")
+
+
+def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contract,
+                target: Plan) -> list[Plan]:
+    """The add-ons chosen that the contract does not hold yet; each must be offered and recurring
+    (rule 16)."""
+    by_id = {p.id: p for p in plans}
+    held = {item.addon.name for item in contract.addons}
+    chosen = []
+    for addon_id in dict.fromkeys(addon_ids):
+        addon = by_id.get(addon_id)
+        if addon is None:
+            raise NotFound("This add-on no longer exists.")
+        if addon.name in held:
+            continue
+        if addon.kind != ADDON:
+            raise ValidationError([Problem("addons", f"{addon.name} is a plan, not an add-on.")])
+        if addon.archived:
+            raise ValidationError([Problem("addons",
+                                           f"{addon.name} is archived and cannot be sold.")])
+        if addon.name not in target.addons:
+            raise ValidationError([Problem("addons",
+                                           f"{target.name} does not offer {addon.name}.")])
+        if not addon.recurring:
+            # A term bills its recurring add-ons each period; a one-off is invoiced once, at
+            # once, when it is added to the contract (rule 16).
+            raise ValidationError([Problem("addons", f"{addon.name} is a one-off add-on: it is "
+                                                     "invoiced once when added to the contract, "
+                                                     "not with a plan change.")])
+        chosen.append(addon)
+    return chosen
+
+
+def _change_day(contract: Contract, when: str, on: date | None, today: date) -> date:
+    if when == NOW:
+        return today
+    if when == NEXT_INVOICE:
+        return contract.next_invoice_date
+    if when != DATE:
+        raise ValueError(f'Unknown "when" {when!r}: use now, next_invoice or date.')
+    if on is None:
+        raise ValidationError([Problem("on", "Choose the date of the change.")])
+    if on < today:
+        raise ValidationError([Problem("on", "The change date cannot be in the past.")])
+    return on
+
+
+def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: date | None,
+             quantity: int | None, addon_ids: tuple[int, ...], today: date) -> ChangePlan:
+    """The change asked for and its quote, without writing anything."""
+    state, contract = member_state_of(session, contract_id)
+    _refuse_unless_changeable(session, contract, today)
+    plans = catalog(session)
+    target = _target(contract, plans, plan_id)
+    if quantity is not None and quantity < 1:
+        raise ValidationError([Problem("quantity", "The quantity must be at least 1.")])
+    added = _new_addons(plans, addon_ids, contract, target)
+    day = _change_day(contract, when, on, today)
+    ends = effective_cancellation(contract)
+    # A blank next plan ends the contract on N (rule 8); choosing a next plan for N lifts that.
+    last = contract.cancellation_date if when == NEXT_INVOICE else ends
+    if last is not None and day >= last:
+        fmt = history.formatter(session)
+        raise Refused(f"This contract ends on {fmt.date(last)}, so it cannot change plans "
+                      f"on {fmt.date(day)}.")
+    no_change = is_no_change(contract, target, quantity, [a.name for a in added])
+    blocked = NO_CHANGE if no_change else None
+    new_quantity = contract.quantity if quantity is None else quantity
+    # Rule 13 by price per year, for the quantity chosen (two desks is an upgrade on one).
+    label = change_label(contract.plan, target, contract.quantity, contract.unit_price,
+                         new_quantity)
+    simple_switch = when == NEXT_INVOICE and new_quantity == contract.quantity and not added
+    if day == contract.start_date == today and (when != NEXT_INVOICE or not simple_switch):
+        # Ending it the day it starts is a cancellation on its start date, which validation
+        # forbids (§3); refused in the quote too, so the assistant never offers a figure it
+        # cannot apply.
+        raise Refused(STARTED_TODAY)
+    if no_change:
+        ended, term, contracts = None, None, state.contracts
+    elif simple_switch:
+        ended, term = contract.with_changes(next_plan=target), None
+        contracts = with_contract(state.contracts, ended)
+    else:
+        held = tuple(ContractAddon(a, 1, day) for a in added)
+        ended, term = change_now(contract, target, day, quantity=new_quantity,
+                                 addons=contract.addons + held, new_id=None)
+        if ends is not None and ends > day:  # a scheduled end stays scheduled on the new term
+            term = term.with_changes(cancellation_date=ends)
+        contracts = with_contract(state.contracts, ended) + (term,)
+    if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target, today):
+        blocked = CUSTOM_PRICE_BLOCK
+    figures = quote(state.account, contracts, state.settings, today)
+    option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
+                          figures.next_billing_amount, no_change)
+    return ChangePlan(option, contract, ended, term, blocked)
+
+
+def options(session: Session, contract_id: int, today: date) -> list[ChangeOption]:
+    """Every eligible plan (rule 13) with each way of changing to it; "date" is quoted on the
+    day after today until the assistant asks for another day."""
+    _state, contract = member_state_of(session, contract_id)
+    _refuse_unless_changeable(session, contract, today)
+    found = []
+    for plan, _label in labelled_targets(contract, catalog(session)):
+        for when in WHENS:
+            on = today + timedelta(days=1) if when == DATE else None
+            try:
+                found.append(work_out(session, contract_id, plan.id, when, on, None, (),
+                                      today).option)
+            except Refused:
+                continue  # this way is not open (the contract ends before the change)
+    return found
+
+
+def validated(change: ChangePlan, plans: list[Plan], today: date) -> list[Problem]:
+    """The domain's validation of the contracts the change would save."""
+    problems = []
+    if change.ended is not None:
+        problems += validate_contract(change.ended, change.original, plans, today)
+    if change.term is not None:
+        problems += validate_contract(change.term, None, plans, today)
+    return problems
+
+
+def record_plan_change(session: Session, change: ChangePlan, term_id: int, now: datetime) -> None:
+    """Rule 20: a change to another plan (or quantity) records old/new plan, price, upgrade."""
+    original, term = change.original, change.term
+    if same_plan(original.plan, term.plan) and original.quantity == term.quantity:
+        return
+    label = change_label(original.plan, term.plan, original.quantity, original.unit_price,
+                         term.quantity)
+    history.write_plan_change(session, PlanChange(
+        term_id, term.start_date, original.plan.name, term.plan.name, original.unit_price,
+        term.unit_price, term.quantity, label == UPGRADE), term_id, now)

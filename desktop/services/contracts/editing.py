@@ -1,0 +1,333 @@
+"""The contract editor's use cases: load, draft, validate, describe, preview, save, new term,
+change plan, add-ons, delete (DESIGN.md rules 5-20). One write transaction per mutating call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from desktop.domain.change_now import successor_term
+from desktop.domain.contracts import effective_cancellation, status
+from desktop.domain.invoicing import addon_added_lines, build_invoice
+from desktop.domain.model import ACTIVE, ADDON, CANCELLED, Contract, ContractAddon, Plan, Problem
+from desktop.domain.periods import billing_day_anchor
+from desktop.domain.plan_changes import labelled_targets, same_plan
+from desktop.domain.validation import deletion_problem, validate_contract
+from desktop.services import history
+from desktop.services.contracts import change_plan as changes
+from desktop.services.contracts.change_plan import ChangeOption
+from desktop.services.contracts.previews import describe, preview_invoices
+from desktop.services.contracts.store import (
+    apply_due,
+    catalog,
+    check_version,
+    contract_row,
+    has_invoices,
+    issue_invoice,
+    member_state_of,
+    next_term_start,
+    plan_by_id,
+    store,
+    successor_ids,
+    with_contract,
+)
+from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.history import HistoryRow
+from desktop.services.sweep.member_states import billing_settings, load_contract, load_member_state
+from desktop.storage import models as m
+
+__all__ = ["ContractService", "ContractState"]
+
+
+@dataclass(frozen=True)
+class ContractState:
+    contract: Contract
+    member_name: str
+    status: str
+    version: int
+    history: list[HistoryRow]
+
+
+def _not_yet_invoiced(original: Contract | None) -> bool:
+    """A new contract, or one whose first invoice (on its start date) has not been issued."""
+    return original is None or original.next_invoice_date == original.start_date
+
+
+def _normalised(draft: Contract, original: Contract | None) -> Contract:
+    """Rule 10: until its first invoice a contract is invoiced on its start date and renews on
+    its own plan, so the next invoice date follows the start and the next plan follows the plan."""
+    if not _not_yet_invoiced(original):
+        return draft
+    return replace(draft, next_invoice_date=draft.start_date, next_plan=draft.plan)
+
+
+def _next_term_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
+    """Terms of a chain never overlap (rule 10): a contract with a next term must end by its start.
+
+    Only a change of the end is refused, so an edit of anything else still saves.
+    """
+    if original is None:
+        return []
+    start = next_term_start(session, original.id)
+    ends = effective_cancellation(draft)
+    if start is None or ends == effective_cancellation(original):
+        return []
+    if ends is None or ends > start:
+        fmt = history.formatter(session)
+        return [Problem("cancellation_date",
+                        f"This contract has a next term starting {fmt.date(start)}; its "
+                        "cancellation date cannot be removed or moved past it.")]
+    return []
+
+
+def _previous_term_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
+    """The other side of the chain (rule 10): a next term starts no earlier than the end of the
+    term it continues. Only a new or moved start date is checked."""
+    if draft.predecessor is None or (original is not None
+                                     and draft.start_date == original.start_date):
+        return []
+    previous = load_contract(session, draft.predecessor)
+    ends = None if previous is None else effective_cancellation(previous)
+    if ends is None or draft.start_date >= ends:
+        return []
+    return [Problem("start_date", f"This term continues a contract that ends on "
+                                  f"{history.formatter(session).date(ends)}; it cannot start "
+                                  "before then.")]
+
+
+def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
+    return (_next_term_problems(session, draft, original)
+            + _previous_term_problems(session, draft, original))
+
+
+class ContractService:
+    def __init__(self, db, clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def load(self, contract_id: int) -> ContractState:
+        with self.db.session() as session:
+            row = contract_row(session, contract_id)
+            _state, contract = member_state_of(session, contract_id)
+            name = session.get(m.MemberRow, row.member_id).name
+            return ContractState(contract, name, status(contract, self.clock.today()),
+                                 row.version, history.contract_history(session, contract_id))
+
+    def new_draft(self, member_id: int, plan_id: int) -> Contract:
+        """An unsaved contract starting today; anchor by rule 11 (the site's billing day)."""
+        today = self.clock.today()
+        with self.db.session() as session:
+            if session.get(m.MemberRow, member_id) is None:
+                raise NotFound("This member no longer exists.")
+            plan = plan_by_id(session, plan_id)
+            billing_day = billing_settings(session).billing_day
+        anchor = today
+        if billing_day and plan.frequency is not None and plan.frequency.unit in ("month", "year"):
+            anchor = billing_day_anchor(today, billing_day)
+        return Contract(member=member_id, plan=plan, next_plan=plan, start_date=today,
+                        billing_anchor=anchor, next_invoice_date=today)
+
+    def eligible_next_plans(self, contract: Contract) -> list[tuple[Plan, str]]:
+        """Rule 13: the plans of the contract's group (all when none), labelled; never archived,
+        except the contract's own plan, which it may always keep."""
+        with self.db.session() as session:
+            plans = catalog(session)
+        found = labelled_targets(contract, plans)
+        if not any(same_plan(plan, contract.plan) for plan, _ in found):
+            found.insert(0, (contract.plan, "same level"))
+        return found
+
+    def validate(self, draft: Contract) -> list[Problem]:
+        today = self.clock.today()
+        with self.db.session() as session:
+            original = None if draft.id is None else load_contract(session, draft.id)
+            draft = _normalised(draft, original)
+            return (validate_contract(draft, original, catalog(session), today)
+                    + _chain_problems(session, draft, original))
+
+    def describe(self, draft: Contract) -> list[str]:
+        with self.db.session() as session:
+            fmt = history.formatter(session)
+        return describe(draft, self.clock.today(), fmt)
+
+    def preview(self, draft: Contract, count: int = 3) -> list:
+        """The member's next `count` invoices with the draft in force, as the sweep issues them."""
+        with self.db.session() as session:
+            state = load_member_state(session, draft.member)
+            original = None if draft.id is None else load_contract(session, draft.id)
+        contracts = with_contract(state.contracts, _normalised(draft, original))
+        return preview_invoices(state, contracts, self.clock.today(), count)
+
+    # Saving ----------------------------------------------------------------------------------
+
+    def save(self, draft: Contract, version: int | None) -> int:
+        """Validate and save; ValidationError or StaleEdit leave the database untouched."""
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            original = None
+            if draft.id is not None:
+                check_version(contract_row(session, draft.id), version)
+                original = load_contract(session, draft.id)
+                draft = replace(draft, member=original.member)
+            elif session.get(m.MemberRow, draft.member) is None:
+                raise NotFound("This member no longer exists.")
+            draft = _normalised(draft, original)
+            problems = (validate_contract(draft, original, catalog(session), today)
+                        + _chain_problems(session, draft, original))
+            if problems:
+                raise ValidationError(problems)
+            return store(session, original, draft, today=today, now=now,
+                         who=history.operator(session))
+
+    def create_new_term(self, contract_id: int, cancellation_date: date | None = None) -> int:
+        """Rule 10: a new inactive contract starting on the predecessor's end; its id.
+
+        Refused when that end is already past: the new term would be invoiced for the gap.
+        """
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            contract = load_contract(session, contract_id)
+            if contract is None:
+                raise NotFound("This contract no longer exists.")
+            if successor_ids(session, contract_id):
+                raise Refused("This contract already has a next term.")
+            who, plans = history.operator(session), catalog(session)
+            start = effective_cancellation(contract)
+            if start is not None and start < today:
+                # The sweep would bill every period from that day to today (rule 18).
+                raise Refused(f"This contract ended on {history.formatter(session).date(start)}; "
+                              "a new term would start in the past. Start a new contract for "
+                              "this member instead.")
+            if start is None:
+                if cancellation_date is None:
+                    raise ValidationError([Problem(
+                        "cancellation_date",
+                        "Set the cancellation date first: the new term starts on it.")])
+                ended = contract.with_changes(cancellation_date=cancellation_date)
+                problems = validate_contract(ended, contract, plans, today)
+                if problems:
+                    raise ValidationError(problems)
+                store(session, contract, ended, today=today, now=now, who=who)
+                start = cancellation_date
+            term = successor_term(contract, start)
+            problems = validate_contract(term, None, plans, today)
+            if problems:
+                raise ValidationError(problems)
+            return store(session, None, term, today=today, now=now, who=who)
+
+    # Changing plans (rules 12-14) ------------------------------------------------------------
+
+    def change_options(self, contract_id: int) -> list[ChangeOption]:
+        with self.db.session() as session:
+            return changes.options(session, contract_id, self.clock.today())
+
+    def quote_change(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
+                     quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> ChangeOption:
+        with self.db.session() as session:
+            change = changes.work_out(session, contract_id, plan_id, when, on, quantity,
+                                      tuple(addon_ids), self.clock.today())
+            return change.option
+
+    def change_plan(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
+                    quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> int:
+        """Apply a change in one transaction; the id of the contract in force or scheduled.
+
+        "now" also issues today's invoice at once (the one quote_change showed as pay now).
+        """
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            change = changes.work_out(session, contract_id, plan_id, when, on, quantity,
+                                      tuple(addon_ids), today)
+            if change.blocked:
+                raise Refused(change.blocked)
+            problems = changes.validated(change, catalog(session), today)
+            if problems:
+                raise ValidationError(problems)
+            who = history.operator(session)
+            store(session, change.original, change.ended, today=today, now=now, who=who)
+            in_force = contract_id
+            if change.term is not None:
+                in_force = store(session, None, change.term, today=today, now=now, who=who)
+                changes.record_plan_change(session, change, in_force, now)
+            if change.option.on == today:
+                session.flush()
+                apply_due(session, change.original.member, today, now=now, who=who)
+            return in_force
+
+    # Add-ons (rule 16) -----------------------------------------------------------------------
+
+    def add_addon(self, contract_id: int, addon_id: int, quantity: int = 1) -> None:
+        """Add an add-on; bought mid-period it is invoiced at once (prorated when recurring)."""
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            state, contract = member_state_of(session, contract_id)
+            addon = plan_by_id(session, addon_id)
+            problems = _addon_problems(contract, addon, quantity, today)
+            if problems:
+                raise ValidationError(problems)
+            active = status(contract, today) == ACTIVE
+            item = ContractAddon(addon, quantity, today if active else contract.start_date)
+            updated = contract.with_changes(addons=contract.addons + (item,))
+            who = history.operator(session)
+            store(session, contract, updated, today=today, now=now, who=who)
+            # A one-off is invoiced at once even before the start; a recurring one bought before
+            # the start is billed with the first invoice.
+            invoiced_now = active or not addon.recurring
+            lines = addon_added_lines(contract, item, today) if invoiced_now else []
+            if lines:
+                invoice, balance = build_invoice(contract.member, today, lines,
+                                                 state.settings.tax_rate,
+                                                 state.account.credit_balance)
+                issue_invoice(session, state.account, invoice, balance, now=now, who=who)
+
+    def remove_addon(self, contract_id: int, addon_id: int) -> None:
+        """Remove an add-on: it is no longer invoiced from the next invoice date (rule 16)."""
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            _state, contract = member_state_of(session, contract_id)
+            kept = tuple(a for a in contract.addons if a.addon.id != addon_id)
+            if len(kept) == len(contract.addons):
+                raise NotFound("This contract does not have that add-on.")
+            store(session, contract, contract.with_changes(addons=kept), today=today, now=now,
+                  who=history.operator(session))
+
+    def delete(self, contract_id: int) -> None:
+        """Delete a cancelled contract that was never invoiced; Refused otherwise."""
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            contract = load_contract(session, contract_id)
+            if contract is None:
+                raise NotFound("This contract no longer exists.")
+            problem = deletion_problem(contract, has_invoices(session, contract_id), today)
+            if problem is not None:
+                raise Refused(problem.message)
+            row = contract_row(session, contract_id)
+            for successor in successor_ids(session, contract_id):
+                # The chain skips the deleted link: the next term continues its predecessor.
+                contract_row(session, successor).predecessor_id = row.predecessor_id
+            history.write_event(session, at=now, who=history.operator(session), entity="contract",
+                                entity_id=contract_id, field="Deleted", old=contract.plan.name,
+                                member_id=row.member_id, contract_id=contract_id)
+            session.delete(row)
+
+
+def _addon_problems(contract: Contract, addon: Plan, quantity: int, today: date) -> list[Problem]:
+    """Rule 16 checks: an open contract, an add-on its plan offers, not held twice if recurring."""
+    if status(contract, today) == CANCELLED:
+        raise Refused("This contract has ended, so add-ons cannot be added to it.")
+    problems = []
+    if addon.kind != ADDON:
+        problems.append(Problem("addon", f"{addon.name} is a plan, not an add-on."))
+    elif addon.archived:
+        problems.append(Problem("addon", f"{addon.name} is archived and cannot be sold."))
+    elif addon.name not in contract.plan.addons:
+        problems.append(Problem("addon", f"{contract.plan.name} does not offer {addon.name}."))
+    elif addon.recurring and any(a.addon.id == addon.id for a in contract.addons):
+        problems.append(Problem("addon", f"This contract already has {addon.name}."))
+    if not isinstance(quantity, int) or quantity < 1:
+        problems.append(Problem("quantity", "The quantity must be at least 1."))
+    return problems
+

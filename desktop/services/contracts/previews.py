@@ -1,0 +1,62 @@
+"""What the contract editor shows before saving: sentences (rules 5, 7-9) and invoices (rule 18).
+
+The invoice preview runs the sweep's own code (`simulate` -> `apply_day`) on the member's
+saved contracts with the draft in place of its saved version, so it equals what the sweep
+will issue, to the cent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from desktop.domain.contracts import effective_cancellation, status
+from desktop.domain.model import ACTIVE, CANCELLED, Contract, Invoice
+from desktop.domain.plan_changes import custom_price_blocks, same_plan
+from desktop.domain.transitions import simulate
+from desktop.i18n.formatting import Formatter
+from desktop.services.sweep.member_states import MemberState
+
+# Far enough ahead to reach the next invoices of any frequency ("1 year" needs two of them).
+HORIZON = timedelta(days=3 * 366)
+
+CUSTOM_PRICE_BLOCK = ("This contract has a custom price, so it cannot switch plans automatically. "
+                      "To move it to another plan, cancel it and create a new term.")
+
+
+def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
+    """The sentences the editor shows about what the draft will do, in the order they happen."""
+    sentences = []
+    n = draft.next_invoice_date
+    ends = effective_cancellation(draft)
+    day = timedelta(days=1)
+    blocked = draft.custom_price is not None and status(draft, today) == ACTIVE
+    if status(draft, today) == CANCELLED and ends is not None:
+        sentences.append(f"Cancelled on {fmt.date(ends)}; the last day of access was "
+                         f"{fmt.date(ends - day)}.")
+        return sentences
+    if draft.start_date > today:
+        sentences.append(f"Starts on {fmt.date(draft.start_date)}, with its first invoice.")
+    if n is not None and draft.next_plan is None and ends == n:
+        sentences.append(f"This contract ends on {fmt.date(n)}, its next invoice date; "
+                         f"the last day of access is {fmt.date(n - day)}.")  # rule 8
+    elif draft.cancellation_date is not None:
+        sentences.append(f"Cancels on {fmt.date(draft.cancellation_date)}; the last day of "
+                         f"access is {fmt.date(draft.cancellation_date - day)}.")  # rule 5
+    switches = (n is not None and draft.next_plan is not None
+                and not same_plan(draft.next_plan, draft.plan) and (ends is None or ends > n))
+    if switches and not custom_price_blocks(draft, draft.next_plan, today):
+        sentences.append(f"Switches to {draft.next_plan.name} on {fmt.date(n)}, "
+                         f"the next invoice date.")  # rule 7
+    if blocked:
+        sentences.append(CUSTOM_PRICE_BLOCK)  # rule 9
+    return sentences
+
+
+def preview_invoices(state: MemberState, contracts: tuple[Contract, ...], today: date,
+                     count: int) -> list[Invoice]:
+    """The member's next `count` invoices as the sweep will issue them (numbers None)."""
+    if count <= 0:
+        return []
+    results = simulate(state.account, contracts, state.settings, until=today + HORIZON,
+                       max_invoices=count)
+    return [r.invoice for r in results if r.invoice is not None]

@@ -1,0 +1,177 @@
+"""Reading and writing contracts for the contract use cases, with the audit every write needs.
+
+Everything here runs inside the caller's session; the services own the transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desktop.domain.model import Account, Contract, Invoice, Plan, PlanChange
+from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
+from desktop.domain.transitions import simulate
+from desktop.services import history
+from desktop.services.errors import NotFound, StaleEdit
+from desktop.services.sweep.day_writes import contract_columns, invoice_numbers, write_day
+from desktop.services.sweep.member_states import MemberState, load_member_state, load_plans
+from desktop.storage import models as m
+from desktop.storage.mapping import add_invoice
+
+
+def catalog(session: Session) -> list[Plan]:
+    """Every plan and add-on, ids set."""
+    return list(load_plans(session).values())
+
+
+def plan_by_id(session: Session, plan_id: int) -> Plan:
+    plan = load_plans(session).get(plan_id)
+    if plan is None:
+        raise NotFound("This plan no longer exists.")
+    return plan
+
+
+def contract_row(session: Session, contract_id: int) -> m.ContractRow:
+    row = session.get(m.ContractRow, contract_id)
+    if row is None:
+        raise NotFound("This contract no longer exists.")
+    return row
+
+
+def member_state_of(session: Session, contract_id: int) -> tuple[MemberState, Contract]:
+    """The member state (all their contracts, invoiced spans filled) and the contract in it."""
+    row = contract_row(session, contract_id)
+    state = load_member_state(session, row.member_id)
+    contract = next(c for c in state.contracts if c.id == contract_id)
+    return state, contract
+
+
+def with_contract(contracts, draft: Contract) -> tuple[Contract, ...]:
+    """The member's contracts with the draft in place of its saved version (or added if new)."""
+    if draft.id is None:
+        return tuple(contracts) + (draft,)
+    replaced = tuple(draft if c.id == draft.id else c for c in contracts)
+    return replaced if any(c.id == draft.id for c in contracts) else replaced + (draft,)
+
+
+def has_invoices(session: Session, contract_id: int) -> bool:
+    return bool(session.scalar(select(exists().where(m.InvoiceLineRow.contract_id == contract_id))))
+
+
+def successor_ids(session: Session, contract_id: int) -> list[int]:
+    return list(session.scalars(select(m.ContractRow.id)
+                                .where(m.ContractRow.predecessor_id == contract_id)))
+
+
+def next_term_start(session: Session, contract_id: int | None) -> date | None:
+    """The start of the contract's next term (rule 10), the earliest if several; None if none."""
+    if contract_id is None:
+        return None
+    return session.scalar(select(m.ContractRow.start_date)
+                          .where(m.ContractRow.predecessor_id == contract_id)
+                          .order_by(m.ContractRow.start_date).limit(1))
+
+
+def store(session: Session, before: Contract | None, after: Contract, *, today: date,
+          now: datetime, who: str) -> int:
+    """Save a contract, a history row per changed field and a plan-change row (rule 20)."""
+    row = save_contract(session, after)
+    fmt = history.formatter(session)
+    old = {} if before is None else history.contract_values(before, fmt)
+    new = history.contract_values(replace(after, id=row.id), fmt)
+    if before is None:
+        history.write_event(session, at=now, who=who, entity="contract", entity_id=row.id,
+                            field="Created",
+                            new=f"{after.plan.name}, from {fmt.date(after.start_date)}",
+                            member_id=row.member_id, contract_id=row.id)
+    history.write_changes(session, at=now, who=who, entity="contract", entity_id=row.id,
+                          before=old, after=new, member_id=row.member_id, contract_id=row.id)
+    if before is not None and not same_plan(before.plan, after.plan):
+        label = change_label(before.plan, after.plan, before.quantity, before.unit_price,
+                             after.quantity)
+        change = PlanChange(row.id, today, before.plan.name, after.plan.name, before.unit_price,
+                            after.unit_price, after.quantity, label == UPGRADE)
+        history.write_plan_change(session, change, row.id, now)
+    return row.id
+
+
+def check_version(row: m.ContractRow, version: int | None) -> None:
+    if version is not None and row.version != version:
+        raise StaleEdit("This contract was changed since you opened it (by someone else or by "
+                        "the scheduled transitions); reload it to see the changes.")
+
+
+def apply_due(session: Session, member_id: int, day: date, *, now: datetime,
+              who: str) -> list[Invoice]:
+    """Apply the member's transitions due up to the day, as the sweep would; the issued invoices.
+
+    Runs the same simulate/apply_day code as the sweep and writes each day with the ledger,
+    so an invoice issued here is the one the preview and the quote showed.
+    """
+    state = load_member_state(session, member_id)
+    issued = []
+    before = state
+    for result in simulate(state.account, state.contracts, state.settings, until=day):
+        try:
+            with session.begin_nested():
+                invoice = write_day(session, result, now=now, who=who, before=before)
+        except IntegrityError:
+            raise StaleEdit("The scheduled transitions of this member were applied meanwhile; "
+                            "try again.") from None
+        if invoice is not None:
+            issued.append(invoice)
+        before = MemberState(result.account, result.contracts, state.settings)
+    return issued
+
+
+def issue_invoice(session: Session, account: Account, invoice: Invoice, balance: int, *,
+                  now: datetime, who: str) -> Invoice:
+    """Write an invoice issued outside a transition (an add-on bought mid-period, rule 16).
+
+    The member's credit balance becomes `balance` (build_invoice's result), audited.
+    """
+    number = invoice_numbers(session, 1)[0]
+    add_invoice(session, invoice, number)
+    member = session.get(m.MemberRow, account.member)
+    if member.credit_balance != balance:
+        fmt = history.formatter(session)
+        history.write_changes(session, at=now, who=who, entity="member", entity_id=member.id,
+                              before={"Credit balance": fmt.money(member.credit_balance)},
+                              after={"Credit balance": fmt.money(balance)}, member_id=member.id)
+        member.credit_balance = balance
+    session.flush()
+    return replace(invoice, number=number)
+
+
+def save_contract(session: Session, contract: Contract) -> m.ContractRow:
+    """Insert or update a contract row from a domain Contract, with next_event_date and add-ons.
+
+    The row is flushed, so a new contract has its id. Plans must carry their database ids.
+    """
+    if contract.id is None:
+        row = m.ContractRow(member_id=contract.member)
+        session.add(row)
+    else:
+        row = session.get(m.ContractRow, contract.id)
+        if row is None:
+            raise NotFound("This contract no longer exists.")
+    values = contract_columns(contract)
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    if row.member_id != contract.member:
+        row.member_id = contract.member
+    wanted = [(item.addon.id, item.quantity, item.start_date) for item in contract.addons]
+    held = [(a.addon_id, a.quantity, a.start_date) for a in row.addons]
+    if wanted != held:
+        row.addons.clear()
+        session.flush()
+        for addon_id, quantity, start in wanted:
+            row.addons.append(m.ContractAddonRow(addon_id=addon_id, quantity=quantity,
+                                                 start_date=start))
+    session.flush()
+    return row

@@ -1,0 +1,176 @@
+"""Reading a whole frontdesk/1 document and checking it (DESIGN.md §4): settings, plans, members.
+
+`read_document` reads every section, collecting every problem with its place; the contracts
+and invoices are read in exchange_contracts and exchange_invoices. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.domain.model import Contract, Plan
+from desktop.domain.money import parse_rate
+from desktop.services.exchange.contracts import read_contracts
+from desktop.services.exchange.export import FORMAT
+from desktop.services.exchange.invoices import read_invoices
+from desktop.services.exchange.values import BAD, ImportProblems, Reader, any_bad, shown
+from desktop.storage.models import SETTINGS_DEFAULTS
+
+_SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices")
+
+
+@dataclass(frozen=True)
+class Document:
+    settings: dict
+    plans: list[Plan]
+    members: list[dict]
+    contracts: list[Contract]
+    invoices: list[tuple[dict, list[dict]]]
+
+
+def read_document(doc, today: date) -> Document:
+    """Read and check a whole document; ImportProblems lists every problem with its place."""
+    reader = Reader()
+    if not isinstance(doc, dict):
+        raise ImportProblems([f"The document is {shown(doc)[:40]}, not a {FORMAT} object."])
+    if doc.get("format") != FORMAT:
+        reader.problem("format", f"{shown(doc.get('format'))} is not {shown(FORMAT)}.")
+    for key in doc:
+        if key not in _SECTIONS:
+            reader.problem(key, "is not a section of this format.")
+    settings = read_settings(reader, doc.get("settings"))
+    plans, plan_names = read_plans(reader, doc.get("plans"))
+    by_name = {plan.name: plan for plan in plans}
+    members, member_names = read_members(reader, doc.get("members"))
+    emails = {row["email"] for row in members}
+    contracts = read_contracts(reader, doc.get("contracts"), by_name, plan_names, emails,
+                               member_names, today)
+    ids = {item.get("id") for item in doc.get("contracts") or [] if isinstance(item, dict)}
+    invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
+                             {i for i in ids if isinstance(i, str)})
+    if reader.problems:
+        raise ImportProblems(reader.problems)
+    return Document(settings, plans, members, contracts, invoices)
+
+
+def read_settings(reader: Reader, value) -> dict:
+    rec = reader.record({} if value is None else value, "settings", (),
+                        {key: SETTINGS_DEFAULTS[key]
+                         for key in ("currency", "locale", "tax_rate", "billing_day")})
+    if rec is None:
+        return {}
+    from desktop.i18n.formatting import Formatter
+    from desktop.i18n.translations import parse_locale
+
+    def checked(key: str, check) -> object:
+        """The setting's text, with the check's sentence reported at its place when it fails."""
+        value = reader.text(rec[key], f"settings.{key}", required=True)
+        if value is not BAD:
+            try:
+                check(value)
+            except ValueError as exc:
+                reader.problem(f"settings.{key}", str(exc))
+        return value
+
+    currency = checked("currency", lambda code: Formatter("en_IE", code))
+    locale = checked("locale", parse_locale)
+    rate = checked("tax_rate", parse_rate)
+    day = reader.integer(rec["billing_day"], "settings.billing_day", nullable=True, minimum=1)
+    if isinstance(day, int) and day > 31:
+        reader.problem("settings.billing_day", f"{day} is not a day of the month (1 to 31).")
+    return {"currency": currency, "locale": locale, "tax_rate": rate, "billing_day": day}
+
+
+def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
+    """The plans read without problems (document order) and every name the document gives."""
+    read: list[tuple[str, Plan, list]] = []
+    named: set[str] = set()
+    folded: dict[str, str] = {}  # lower-case name -> the name as first given
+    for i, item in enumerate(reader.items(value, "plans")):
+        place = f"plans[{i}]"
+        rec = reader.record(item, place, ("name", "price"),
+                            {"kind": "plan", "frequency": "1 month", "deposit": 0, "group": None,
+                             "archived": False, "allowances": {}, "addons": []})
+        if rec is None:
+            continue
+        name = reader.text(rec["name"], f"{place}.name", required=True)
+        if isinstance(name, str):
+            if name in named:
+                name = reader.problem(f"{place}.name", f"{shown(name)} is used by another plan.")
+            elif name.lower() in folded:  # the catalog tells plans apart regardless of case
+                named.add(name)
+                name = reader.problem(f"{place}.name", f"{shown(name)} is the name of another "
+                                      f"plan, {shown(folded[name.lower()])}, in other "
+                                      "capitals.")
+            else:
+                named.add(name)
+                folded[name.lower()] = name
+        kind = rec["kind"]
+        if kind not in ("plan", "addon"):
+            kind = reader.problem(f"{place}.kind", f'{shown(kind)} is not "plan" or "addon".')
+        price = reader.money(rec["price"], f"{place}.price", minimum=0)
+        frequency = reader.frequency(rec["frequency"], f"{place}.frequency",
+                                     nullable=kind == "addon")
+        deposit = reader.money(rec["deposit"], f"{place}.deposit", minimum=0)
+        group = reader.text(rec["group"], f"{place}.group", nullable=True)
+        archived = reader.flag(rec["archived"], f"{place}.archived")
+        allowances = rec["allowances"]
+        if not isinstance(allowances, dict):
+            allowances = reader.problem(f"{place}.allowances",
+                                        f"{shown(allowances)} is not an object.")
+        else:
+            for key, amount in allowances.items():
+                if reader.integer(amount, f"{place}.allowances.{key}", minimum=0) is BAD:
+                    allowances = BAD
+        addons = reader.items(rec["addons"], f"{place}.addons")
+        if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances):
+            read.append((place, Plan(name=name, price=price, frequency=frequency, deposit=deposit,
+                                     group=group, archived=archived, kind=kind,
+                                     allowances=dict(sorted(allowances.items()))), addons))
+    kinds = {plan.name: plan.kind for _, plan, _ in read}
+    plans = []
+    for place, plan, addons in read:
+        offered = []
+        for j, name in enumerate(addons):
+            if isinstance(name, str) and kinds.get(name) == "addon":
+                offered.append(name)
+            elif isinstance(name, str) and name in kinds:
+                reader.problem(f"{place}.addons[{j}]", f"{shown(name)} is a plan, not an add-on.")
+            elif not (isinstance(name, str) and name in named):  # a broken plan is reported once
+                reader.problem(f"{place}.addons[{j}]", f"{shown(name)} is not an add-on in plans.")
+        plans.append(Plan(**{**plan.__dict__, "addons": tuple(sorted(set(offered)))}))
+    return plans, named
+
+
+def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
+    """Member rows read without problems (document order) and every email the document gives."""
+    rows, named, lowered = [], set(), set()
+    for i, item in enumerate(reader.items(value, "members")):
+        place = f"members[{i}]"
+        rec = reader.record(item, place, ("email", "name"),
+                            {"company": "", "phone": "", "notes": "", "credit_balance": 0,
+                             "deposit_held": 0})
+        if rec is None:
+            continue
+        email = reader.text(rec["email"], f"{place}.email", required=True)
+        if isinstance(email, str):
+            if "@" not in email:
+                email = reader.problem(f"{place}.email",
+                                       f"{shown(email)} is not an email address.")
+            elif email.lower() in lowered:
+                email = reader.problem(f"{place}.email",
+                                       f"{shown(email)} is used by another member.")
+            else:
+                named.add(email)
+                lowered.add(email.lower())
+        values = dict(
+            email=email, name=reader.text(rec["name"], f"{place}.name", required=True),
+            company=reader.text(rec["company"], f"{place}.company"),
+            phone=reader.text(rec["phone"], f"{place}.phone"),
+            notes=reader.text(rec["notes"], f"{place}.notes"),
+            credit_balance=reader.money(rec["credit_balance"], f"{place}.credit_balance"),
+            deposit_held=reader.money(rec["deposit_held"], f"{place}.deposit_held", minimum=0))
+        if not any_bad(*values.values()):
+            rows.append(values)
+    return rows, named

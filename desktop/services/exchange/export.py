@@ -1,0 +1,92 @@
+"""Export: the whole database as a frontdesk/1 document (DESIGN.md §4).
+
+Everything is ordered by database id and contracts export their database ids, so an import of
+the document (which keeps document order and numeric ids) exports back to the same document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE
+from desktop.services.sweep.member_states import load_plans
+from desktop.storage import models as m
+
+FORMAT = "frontdesk/1"
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _status(row) -> str:
+    """The stored state's status: ended, not yet activated, or running (rules 4, 5; §2)."""
+    if row.next_invoice_date is None:
+        return CANCELLED
+    return INACTIVE if row.next_invoice_date == row.start_date else ACTIVE
+
+
+def export_document(session: Session) -> dict:
+    """The whole database as a frontdesk/1 document (plain JSON values), ordered by id."""
+    plans = load_plans(session)
+    names = {pid: plan.name for pid, plan in plans.items()}
+    settings = session.get(m.SettingsRow, 1)
+    members = session.execute(select(m.MemberRow.__table__).order_by(m.MemberRow.id)).all()
+    emails = {row.id: row.email for row in members}
+    contracts = session.execute(select(m.ContractRow.__table__).order_by(m.ContractRow.id)).all()
+    addons: dict[int, list[dict]] = {}
+    for row in session.execute(select(m.ContractAddonRow.__table__).order_by(
+            m.ContractAddonRow.contract_id, m.ContractAddonRow.start_date, m.ContractAddonRow.id)):
+        addons.setdefault(row.contract_id, []).append(
+            {"name": names[row.addon_id], "quantity": row.quantity,
+             "start_date": _iso(row.start_date)})
+    lines: dict[int, list[dict]] = {}
+    for row in session.execute(select(m.InvoiceLineRow.__table__).order_by(
+            m.InvoiceLineRow.invoice_id, m.InvoiceLineRow.position, m.InvoiceLineRow.id)):
+        lines.setdefault(row.invoice_id, []).append(
+            {"kind": row.kind, "description": row.description,
+             "contract": None if row.contract_id is None else str(row.contract_id),
+             "period_start": _iso(row.period_start), "period_end": _iso(row.period_end),
+             "amount": row.amount})
+    invoices = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
+    return {
+        "format": FORMAT,
+        "settings": {key: getattr(settings, key) if settings else m.SETTINGS_DEFAULTS[key]
+                     for key in ("currency", "locale", "tax_rate", "billing_day")},
+        "plans": [
+            {"name": p.name, "kind": p.kind, "price": p.price,
+             "frequency": None if p.frequency is None else str(p.frequency),
+             "deposit": p.deposit, "group": p.group, "archived": p.archived,
+             "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons)}
+            for _, p in sorted(plans.items())
+        ],
+        "members": [
+            {"email": r.email, "name": r.name, "company": r.company or "", "phone": r.phone or "",
+             "notes": r.notes or "", "credit_balance": r.credit_balance,
+             "deposit_held": r.deposit_held}
+            for r in members
+        ],
+        "contracts": [
+            {"id": str(r.id), "member": emails[r.member_id], "plan": names[r.plan_id],
+             "next_plan": None if r.next_plan_id is None else names[r.next_plan_id],
+             "custom_price": r.custom_price, "quantity": r.quantity,
+             "start_date": _iso(r.start_date), "billing_anchor": _iso(r.billing_anchor),
+             "next_invoice_date": _iso(r.next_invoice_date),
+             "cancellation_date": _iso(r.cancellation_date),
+             "prorate_last_invoice": bool(r.prorate_last_invoice),
+             "prorate_first_invoice": bool(r.prorate_first_invoice),
+             "predecessor": None if r.predecessor_id is None else str(r.predecessor_id),
+             "status": _status(r), "addons": addons.get(r.id, [])}
+            for r in contracts
+        ],
+        "invoices": [
+            {"number": r.number, "member": emails[r.member_id], "issue_date": _iso(r.issue_date),
+             "subtotal": r.subtotal, "tax": r.tax, "total": r.total,
+             "credit_applied": r.credit_applied, "amount_due": r.amount_due,
+             "lines": lines.get(r.id, [])}
+            for r in invoices
+        ],
+    }

@@ -1,0 +1,136 @@
+"""The frontdesk/1 document (DESIGN.md §4): export the whole database, import into an empty one.
+
+Import is all or nothing: the document is read completely first, every problem collected with
+its place (`contracts[3].cancellation_date: "2024-02-30" is not a date.`), and only a document
+without problems is written, in one transaction. Export orders everything by database id and
+an import keeps document order (and numeric contract ids), so export, import, export gives
+back the same document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.contracts import next_event_date
+from desktop.domain.model import Contract
+from desktop.services.exchange.document import Document, read_document
+from desktop.services.exchange.values import BAD, ImportProblems
+from desktop.services.sweep.day_writes import SYSTEM
+from desktop.storage import models as m
+
+__all__ = ["ImportSummary", "import_document", "is_empty"]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    plans: int
+    members: int
+    contracts: int
+    invoices: int
+
+
+def is_empty(session: Session) -> bool:
+    """No plans, members, contracts or invoices (settings alone do not count)."""
+    return all(session.execute(select(model.id).limit(1)).first() is None
+               for model in (m.PlanRow, m.MemberRow, m.ContractRow, m.InvoiceRow))
+
+
+def _database_ids(contracts: list[Contract]) -> dict[str, int]:
+    """Document ids to database ids: a canonical number keeps its value, others follow on."""
+    ids: dict[str, int] = {}
+    for contract in contracts:
+        text = contract.id
+        if text.isascii() and text.isdigit() and str(int(text)) == text and int(text) > 0:
+            ids[text] = int(text)
+    following = max(ids.values(), default=0)
+    for contract in contracts:
+        if contract.id not in ids:
+            following += 1
+            ids[contract.id] = following
+    return ids
+
+
+def import_document(db, doc: dict, now: datetime) -> ImportSummary:
+    """Load a frontdesk/1 document into an empty database, all or nothing (ImportProblems)."""
+    with db.session() as session:
+        if not is_empty(session):
+            raise ImportProblems(["The database is not empty; import into a new database."])
+    read = read_document(doc, now.date())
+    with db.write() as session:
+        if not is_empty(session):
+            raise ImportProblems(["The database is not empty; import into a new database."])
+        _write(session, read, now)
+    return ImportSummary(len(read.plans), len(read.members), len(read.contracts),
+                         len(read.invoices))
+
+
+def _write(session: Session, read: Document, now: datetime) -> None:
+    connection = session.connection()
+    settings = {k: v for k, v in read.settings.items() if v is not BAD}
+    if session.get(m.SettingsRow, 1) is None:
+        session.add(m.SettingsRow(id=1, **settings))
+    else:
+        connection.execute(update(m.SettingsRow.__table__).where(m.SettingsRow.id == 1)
+                           .values(**settings))
+    plan_ids = {plan.name: index for index, plan in enumerate(read.plans, start=1)}
+    _insert(connection, m.PlanRow, [
+        dict(id=plan_ids[p.name], name=p.name, kind=p.kind, price=p.price,
+             frequency=None if p.frequency is None else str(p.frequency), deposit=p.deposit,
+             group_name=p.group, archived=p.archived) for p in read.plans])
+    _insert(connection, m.PlanAllowanceRow, [
+        dict(plan_id=plan_ids[p.name], name=name, quantity=quantity)
+        for p in read.plans for name, quantity in p.allowances.items()])
+    offered = [dict(plan_id=plan_ids[p.name], addon_id=plan_ids[name])
+               for p in read.plans for name in p.addons]
+    if offered:
+        connection.execute(insert(m.plan_addons), offered)
+    member_ids = {row["email"]: index for index, row in enumerate(read.members, start=1)}
+    _insert(connection, m.MemberRow, [dict(id=member_ids[row["email"]], archived=False, **row)
+                                      for row in read.members])
+    ids = _database_ids(read.contracts)
+    rows, addons, links = [], [], []
+    for c in read.contracts:
+        cid = ids[c.id]
+        rows.append(dict(id=cid, member_id=member_ids[c.member], plan_id=plan_ids[c.plan.name],
+                         next_plan_id=None if c.next_plan is None else plan_ids[c.next_plan.name],
+                         custom_price=c.custom_price, quantity=c.quantity, start_date=c.start_date,
+                         billing_anchor=c.billing_anchor, next_invoice_date=c.next_invoice_date,
+                         cancellation_date=c.cancellation_date,
+                         prorate_last_invoice=c.prorate_last_invoice,
+                         prorate_first_invoice=c.prorate_first_invoice, predecessor_id=None,
+                         notes="", next_event_date=next_event_date(c), version=1))
+        addons += [dict(contract_id=cid, addon_id=plan_ids[a.addon.name], quantity=a.quantity,
+                        start_date=a.start_date) for a in c.addons]
+        if c.predecessor is not None:
+            links.append(dict(_id=cid, _predecessor=ids[c.predecessor]))
+    _insert(connection, m.ContractRow, rows)
+    if links:  # after every contract exists, so a predecessor may come later in the document
+        table = m.ContractRow.__table__
+        connection.execute(update(table).where(table.c.id == bindparam("_id"))
+                           .values(predecessor_id=bindparam("_predecessor")), links)
+    _insert(connection, m.ContractAddonRow, addons)
+    invoices, lines = [], []
+    for index, (values, invoice_lines) in enumerate(read.invoices, start=1):
+        invoice = {k: v for k, v in values.items() if k != "member"}
+        invoices.append(dict(invoice, id=index, member_id=member_ids[values["member"]]))
+        # The document does not carry how a line was prorated ("12 of 31 days").
+        lines += [dict({k: v for k, v in line.items() if k != "contract"}, invoice_id=index,
+                       position=position, days=None, period_days=None,
+                       contract_id=None if line["contract"] is None else ids[line["contract"]])
+                  for position, line in enumerate(invoice_lines)]
+    _insert(connection, m.InvoiceRow, invoices)
+    _insert(connection, m.InvoiceLineRow, lines)
+    _insert(connection, m.HistoryRow, [dict(
+        at=now, who=SYSTEM, entity="database", entity_id=None, member_id=None, contract_id=None,
+        field="Imported", old_value="",
+        new_value=f"{len(read.plans)} plans, {len(read.members)} members, "
+                  f"{len(read.contracts)} contracts, {len(read.invoices)} invoices")])
+
+
+def _insert(connection, model, rows: list[dict]) -> None:
+    if rows:
+        connection.execute(insert(model.__table__), rows)

@@ -1,0 +1,357 @@
+"""The sweep: applies every transition due up to a day, exactly once (rules 18, 19; DESIGN.md §7).
+
+Member-days are applied in date order, then member id order, in batches of one write
+transaction each. Inside a batch each member-day is atomic (a savepoint with its
+applied-transition rows): a batch is first written in bulk under one savepoint, and only when
+that fails is it written again one member-day at a time, so a failing member-day rolls back
+alone and is reported while the others go through. A crash loses at most the uncommitted batch;
+the next sweep redoes it. Two processes sweeping one database queue on the write lock (BEGIN
+IMMEDIATE on SQLite) and each batch re-reads what is due inside its transaction, so they
+produce the same database as one sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.contracts import next_event_date
+from desktop.domain.model import CANCELLATION, Transition
+from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
+from desktop.services.history import formatter
+from desktop.services.sweep.day_writes import SYSTEM, write_day, write_days
+from desktop.services.sweep.member_states import (
+    MemberState,
+    billing_settings,
+    load_contracts,
+    load_member_states,
+    load_plans,
+)
+from desktop.storage import models as m
+
+BATCH_SIZE = 200
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A member-day that could not be applied: key (member id, date) and a sentence."""
+
+    key: tuple
+    message: str
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    as_of: date
+    applied: list[Transition] = field(default_factory=list)
+    invoices_issued: int = 0
+    failed: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ForecastItem:
+    """A transition due in the forecast window; amount is the total of the invoice it is on."""
+
+    date: date
+    member_id: int
+    member_name: str
+    contract_id: int
+    kind: str
+    description: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    ran_at: datetime
+    as_of: date
+    applied: int
+    invoices_issued: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class AppliedRow:
+    applied_at: datetime
+    date: date
+    kind: str
+    contract_id: int
+    member_name: str
+    description: str
+
+
+@dataclass
+class _Progress:
+    """What one run has done so far; only committed batches are added to it."""
+
+    applied: list[Transition] = field(default_factory=list)
+    invoices: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    skipped: set[int] = field(default_factory=set)
+
+
+class SweepService:
+    """Applies due transitions (apply_due) and says what is due next (forecast)."""
+
+    def __init__(self, db, clock, batch_size: int = BATCH_SIZE) -> None:
+        self.db = db
+        self.clock = clock
+        self.batch_size = batch_size
+
+    # Applying ---------------------------------------------------------------------------------
+
+    def apply_due(self, as_of: date) -> SweepReport:
+        """Rules 18 and 19: every transition due on or before as_of, in date order, exactly once."""
+        now = self.clock.now()
+        progress = _Progress()
+        while True:
+            batch = _Progress(skipped=set(progress.skipped))
+            with self.db.write() as session:
+                finished = self._apply_batch(session, as_of, now, batch)
+            # Counted only once the batch has committed.
+            progress.applied += batch.applied
+            progress.invoices += batch.invoices
+            progress.failed += batch.failed
+            progress.skipped = batch.skipped
+            if finished:
+                break
+        self._record_run(now, as_of, progress)
+        return SweepReport(as_of, progress.applied, progress.invoices, progress.failed)
+
+    def _apply_batch(self, session: Session, as_of: date, now: datetime, batch: _Progress) -> bool:
+        """Apply the next member-days in this transaction; True when nothing was left to do.
+
+        The batch takes the members next due (up to batch_size of them, by first due date then
+        member id) and applies each one's member-days that come, in that same order, before the
+        first member it did not take (the horizon). Sorted by (date, member), everything it
+        writes therefore comes after the previous batch and before the next one: invoice
+        numbers follow the same order whatever the batch size, or the number of processes.
+        """
+        picked, horizon = _members_next_due(session, as_of, batch.skipped, self.batch_size)
+        if not picked:
+            return True
+        settings = billing_settings(session)
+        plans = load_plans(session, skip_unreadable=True)
+        states, unreadable = _member_states(session, [member for member, _ in picked], plans,
+                                            settings)
+        results: list[tuple[tuple, DayResult]] = []
+        for member, due in picked:
+            if member in unreadable:  # its data cannot be read: report it, the others go on
+                batch.failed.append(_failure(session, member, due, unreadable[member]))
+                batch.skipped.add(member)
+                continue
+            state = states.get(member)
+            if state is None or next_due(state.contracts) != due:
+                _repair_event_dates(session, state)  # a stale next_event_date, fixed for next time
+                continue
+            account, contracts = state.account, state.contracts
+            while (day := next_due(contracts)) is not None and day <= as_of \
+                    and (horizon is None or (day, member) < horizon):
+                try:
+                    result = apply_day(account, contracts, day, settings)
+                except Exception as exc:  # a rule that cannot be applied: report, skip the member
+                    batch.failed.append(_failure(session, member, day, exc))
+                    batch.skipped.add(member)
+                    break
+                results.append(((day, member), result))
+                account, contracts = result.account, result.contracts
+        results.sort(key=lambda pair: pair[0])
+        self._write(session, [result for _, result in results[:self.batch_size * 5]], states,
+                    plans, now, batch)
+        return False
+
+    def _write(self, session: Session, results: list[DayResult], states: dict[int, MemberState],
+               plans, now: datetime, batch: _Progress) -> None:
+        """Write the batch in bulk under one savepoint; member-day by member-day if that fails."""
+        if not results:
+            return
+        try:
+            with session.begin_nested():
+                invoices = write_days(session, results, now=now, who=SYSTEM, before=states)
+        except Exception:
+            invoices = None  # one member-day is at fault: find it, keep the others
+        if invoices is not None:
+            for result, invoice in zip(results, invoices):
+                batch.applied += result.transitions
+                batch.invoices += invoice is not None
+            return
+        before = dict(states)
+        for result in results:
+            member = result.account.member
+            if member in batch.skipped:
+                continue  # an earlier member-day of this member failed: the rest waits
+            try:
+                with session.begin_nested():
+                    invoice = write_day(session, result, now=now, who=SYSTEM,
+                                        before=before[member])
+            except Exception as exc:
+                batch.skipped.add(member)
+                failure = _write_failure(session, result, exc, plans)
+                if failure is not None:
+                    batch.failed.append(failure)
+                continue
+            before[member] = MemberState(result.account, result.contracts,
+                                         before[member].settings)
+            batch.applied += result.transitions
+            batch.invoices += invoice is not None
+
+    def _record_run(self, now: datetime, as_of: date, progress: _Progress) -> None:
+        """A sweep_runs row; an idle run after an idle run only moves that row's time."""
+        applied, failed = len(progress.applied), len(progress.failed)
+        with self.db.write() as session:
+            last = session.scalars(select(m.SweepRunRow)
+                                   .order_by(m.SweepRunRow.ran_at.desc(), m.SweepRunRow.id.desc())
+                                   .limit(1)).first()
+            idle = applied == 0 and failed == 0 and progress.invoices == 0
+            if idle and last is not None and not (last.applied or last.invoices_issued
+                                                  or last.failed):
+                last.ran_at, last.as_of = max(last.ran_at, now), as_of
+                return
+            session.add(m.SweepRunRow(ran_at=now, as_of=as_of, applied=applied,
+                                      invoices_issued=progress.invoices, failed=failed))
+
+    # Reading ----------------------------------------------------------------------------------
+
+    def forecast(self, as_of: date, days: int = 30) -> list[ForecastItem]:
+        """Transitions due up to as_of + days, simulated without writing (the sweep's own code)."""
+        until = as_of + timedelta(days=days)
+        items: list[ForecastItem] = []
+        with self.db.session() as session:
+            members = list(session.scalars(
+                select(m.ContractRow.member_id).where(m.ContractRow.next_event_date <= until)
+                .distinct().order_by(m.ContractRow.member_id)))
+            plans = load_plans(session, skip_unreadable=True)
+            settings = billing_settings(session)
+            for start in range(0, len(members), 500):
+                chunk = members[start:start + 500]
+                names = dict(session.execute(select(m.MemberRow.id, m.MemberRow.name)
+                                             .where(m.MemberRow.id.in_(chunk))).all())
+                states, unreadable = _member_states(session, chunk, plans, settings)
+                for member, exc in unreadable.items():
+                    _log.warning("Forecast: member %s left out: %s", member, exc)
+                for member, state in sorted(states.items()):
+                    try:
+                        results = simulate(state.account, state.contracts, state.settings, until)
+                    except Exception as exc:  # the sweep reports it; the forecast shows the rest
+                        _log.warning("Forecast: member %s left out: %s", member, exc)
+                        continue
+                    for result in results:
+                        amount = 0 if result.invoice is None else result.invoice.total
+                        items += [ForecastItem(result.day, member, names.get(member, ""),
+                                               t.contract, t.kind, t.description, amount)
+                                  for t in result.transitions]
+        items.sort(key=lambda item: (item.date, item.member_name, item.member_id,
+                                     item.contract_id, item.kind))
+        return items
+
+    def last_run(self) -> SweepRun | None:
+        with self.db.session() as session:
+            row = session.scalars(select(m.SweepRunRow)
+                                  .order_by(m.SweepRunRow.ran_at.desc(), m.SweepRunRow.id.desc())
+                                  .limit(1)).first()
+            if row is None:
+                return None
+            return SweepRun(row.ran_at, row.as_of, row.applied, row.invoices_issued, row.failed)
+
+    def applied_since(self, since: datetime) -> list[AppliedRow]:
+        """Transitions applied at or after `since`, oldest first, with the member's name."""
+        t, c, mem = m.AppliedTransitionRow, m.ContractRow, m.MemberRow
+        with self.db.session() as session:
+            rows = session.execute(
+                select(t.applied_at, t.date, t.kind, t.contract_id, mem.name, t.description)
+                .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
+                .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
+        return [AppliedRow(*row) for row in rows]
+
+
+def _members_next_due(session: Session, as_of: date, skipped: set[int],
+                      count: int) -> tuple[list[tuple[int, date]], tuple[date, int] | None]:
+    """Up to `count` members due by as_of, as (member, first due date) sorted by date then id,
+    and the horizon: (date, member) of the first member left out, or None if none was."""
+    c = m.ContractRow.__table__.c
+    query = (select(c.member_id, c.next_event_date).where(c.next_event_date <= as_of)
+             .order_by(c.next_event_date, c.member_id))
+    if skipped:
+        query = query.where(c.member_id.not_in(sorted(skipped)))
+    picked: list[tuple[int, date]] = []
+    taken: set[int] = set()
+    # Read in index order and stop early: a member's first row is its first due date.
+    result = session.connection().execute(query)
+    try:
+        for member, day in result:
+            if member in taken:
+                continue
+            if len(picked) == count:
+                return picked, (day, member)
+            picked.append((member, day))
+            taken.add(member)
+    finally:
+        result.close()
+    return picked, None
+
+
+def _repair_event_dates(session: Session, state: MemberState | None) -> None:
+    """A stored next_event_date that disagrees with the contract's dates is recomputed."""
+    if state is None:
+        return
+    for contract in state.contracts:
+        session.execute(update(m.ContractRow).where(m.ContractRow.id == contract.id)
+                        .values(next_event_date=next_event_date(contract),
+                                version=m.ContractRow.version + 1))
+
+
+def _member_states(session: Session, members: list[int], plans, settings
+                   ) -> tuple[dict[int, MemberState], dict[int, Exception]]:
+    """The members' states read as one batch; when that fails, one member at a time, so one
+    member's unreadable data (member id -> the error) does not hold up the others."""
+    try:
+        return load_member_states(session, members, plans, settings), {}
+    except Exception:  # one of them is at fault: find it, keep the others
+        states: dict[int, MemberState] = {}
+        unreadable: dict[int, Exception] = {}
+    for member in members:
+        try:
+            states.update(load_member_states(session, [member], plans, settings))
+        except Exception as exc:
+            unreadable[member] = exc
+    return states, unreadable
+
+
+def _write_failure(session: Session, result: DayResult, exc: Exception, plans
+                   ) -> Failure | None:
+    """Why a member-day could not be written, or None when another process applied it first.
+
+    A transition key already on record (rule 19) means "applied by another process" only when
+    the contract's stored state has moved past that date since; a contract still due on it
+    (its next invoice date moved back onto a day already applied, say) is reported, every run.
+    """
+    member, t = result.account.member, m.AppliedTransitionRow
+    keys = [(tr.contract, tr.kind, tr.date) for tr in result.transitions]
+    clashes = [] if not keys else sorted(session.execute(
+        select(t.contract_id, t.kind, t.date)
+        .where(tuple_(t.contract_id, t.kind, t.date).in_(keys))).all())
+    if not clashes:
+        return _failure(session, member, result.day, exc)
+    stored = load_contracts(session, {contract for contract, _, _ in clashes}, plans)
+    for contract, kind, day in clashes:
+        due = None if contract not in stored else next_event_date(stored[contract])
+        if due is not None and due <= day:
+            when = formatter(session).date(day)
+            check = "cancellation date" if kind == CANCELLATION else "next invoice date"
+            return Failure((member, result.day),
+                           f"Contract {contract}: the {kind} of {when} was already applied; "
+                           f"check its {check}.")
+    return None
+
+
+def _failure(session: Session, member: int, day: date, exc: Exception) -> Failure:
+    name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member)) or f"#{member}"
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    when = formatter(session).date(day)
+    return Failure((member, day), f"The transitions of {name} due on {when} could not be "
+                                  f"applied: {reason}")

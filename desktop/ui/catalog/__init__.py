@@ -1,0 +1,1 @@
+"""The plans catalog: plans, add-ons, allowances, deposits, archive."""

@@ -1,0 +1,259 @@
+"""The Plans tab [planCatalog] (DESIGN.md §6): plans and add-ons, groups, prices, allowances, archive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.model import ADDON, PLAN
+from desktop.i18n import _
+from desktop.ui.catalog.plan_dialog import PlanDialog
+from desktop.ui.common.icons import icon
+from desktop.ui.common.tables import RowTableModel
+from desktop.ui.common.widgets import TableView, label, show_error, user_message
+
+COLUMNS = ("name", "kind", "group", "price", "frequency", "deposit", "allowances", "addons",
+           "archived")
+_MONEY = ("price", "deposit")
+
+
+class PlanTableModel(RowTableModel):
+    """Every plan and add-on of the catalog, one row each."""
+
+    PlanIdRole = RowTableModel.IdRole
+    SortRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, formatter: Any, parent=None):
+        super().__init__(formatter, (_("Name"), _("Kind"), _("Group"), _("Price"), _("Billed"),
+                                     _("Deposit"), _("Allowances"), _("Offered add-ons"),
+                                     _("Archived")),
+                         right=[i for i, key in enumerate(COLUMNS) if key in _MONEY],
+                         parent=parent)
+
+    def ordered(self, plans) -> list[Any]:
+        # Plans before add-ons, then by group and name: how the desk thinks of the catalog.
+        return sorted(plans, key=lambda p: (p.kind != PLAN, (p.group or "").lower(),
+                                            p.name.lower()))
+
+    def cell_text(self, plan: Any, column: int) -> str:
+        return self._display(plan, COLUMNS[column])
+
+    def cell_data(self, plan: Any, column: int, role: int) -> Any:
+        key = COLUMNS[column]
+        if role == self.SortRole:
+            if key in _MONEY:
+                return getattr(plan, key)
+            if key == "frequency":
+                return float(plan.frequency.periods_per_year) if plan.frequency else 0.0
+            return (self._display(plan, key) or "").lower()
+        if role == Qt.ItemDataRole.ForegroundRole and plan.archived:
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("allowances", "addons"):
+            return self._display(plan, key) or None
+        return None
+
+    def _display(self, plan: Any, key: str) -> str:
+        f = self._formatter
+        if key == "name":
+            return plan.name
+        if key == "kind":
+            return _("Plan") if plan.kind == PLAN else _("Add-on")
+        if key == "group":
+            return plan.group or ""
+        if key in _MONEY:
+            return f.money(getattr(plan, key))
+        if key == "frequency":
+            return f.frequency(plan.frequency) if plan.frequency else _("one-off")
+        if key == "allowances":
+            return ", ".join(_("{quantity} {name}").format(quantity=q, name=n)
+                             for n, q in sorted(dict(plan.allowances).items()))
+        if key == "addons":
+            return ", ".join(sorted(plan.addons))
+        return _("Archived") if plan.archived else ""
+
+
+class _PlanFilter(QSortFilterProxyModel):
+    """Hides archived rows unless asked; sorts by the model's SortRole."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.show_archived = False
+        self.setSortRole(PlanTableModel.SortRole)
+
+    def set_show_archived(self, show: bool) -> None:
+        if hasattr(self, "beginFilterChange"):   # Qt 6.9+
+            self.beginFilterChange()
+            self.show_archived = show
+            self.endFilterChange()
+        else:
+            self.show_archived = show
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802
+        return self.show_archived or not self.sourceModel().row_at(row).archived
+
+
+class PlanCatalog(QWidget):
+    """The catalog table with New plan / New add-on / Edit / Archive / Delete."""
+
+    catalogChanged = Signal()  # noqa: N815
+
+    def __init__(self, catalog: Any, formatter: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("planCatalog")
+        self._catalog, self._formatter = catalog, formatter
+        self.model = PlanTableModel(formatter, self)
+        self.proxy = _PlanFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = TableView("planTable", _("No plans yet. Create the first one with "
+                                              "New plan; add-ons come after."))
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        # No column sort until one is clicked: the model's own order (plans, group, name).
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.set_column_modes((6, 7))
+        self.table.doubleClicked.connect(self.edit_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+
+        self.new_plan_button = QPushButton(icon("new"), _("New plan…"), objectName="newPlanButton")
+        self.new_addon_button = QPushButton(icon("new"), _("New add-on…"),
+                                            objectName="newAddonButton")
+        self.edit_button = QPushButton(icon("edit"), _("Edit…"), objectName="editPlanButton")
+        self.archive_button = QPushButton(icon("archive"), _("Archive"),
+                                          objectName="archivePlanButton")
+        self.delete_button = QPushButton(icon("delete"), _("Delete"), objectName="deletePlanButton")
+        self.show_archived = QCheckBox(_("Show archived"), objectName="showArchivedCheck")
+        self.new_plan_button.clicked.connect(lambda: self.create(PLAN))
+        self.new_addon_button.clicked.connect(lambda: self.create(ADDON))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.archive_button.clicked.connect(self.toggle_archived)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.show_archived.toggled.connect(self.proxy.set_show_archived)
+        self.error_label = label("", "formError", wrap=True)
+        self.error_label.hide()
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        for button in (self.new_plan_button, self.new_addon_button, self.edit_button,
+                       self.archive_button, self.delete_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(self.show_archived)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addLayout(bar)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(label(_("A plan in a group offers only the plans of its group as next "
+                                 "plans; archived plans are never offered. Editing a plan's "
+                                 "price changes every contract on it without a custom price."),
+                               "muted", wrap=True))
+        self.refresh()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self._formatter = formatter
+        self.model.set_formatter(formatter)
+
+    def refresh(self) -> None:
+        current = self.selected_plan()
+        try:
+            plans = self._catalog.plans(include_archived=True)
+        except Exception as exc:
+            self._tell(user_message(exc))
+            return
+        self.error_label.hide()
+        self.model.set_rows(plans)
+        if current is not None:
+            self.select_plan(current.id)
+        self._update_buttons()
+
+    def _tell(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    # -- selection ----------------------------------------------------------------------------
+    def selected_plan(self) -> Any:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def select_plan(self, plan_id: int) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).id == plan_id:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    self.table.setCurrentIndex(index)
+                    self.table.selectRow(index.row())
+                    return True
+        return False
+
+    def _update_buttons(self, *_args) -> None:
+        plan = self.selected_plan()
+        for button in (self.edit_button, self.archive_button, self.delete_button):
+            button.setEnabled(plan is not None)
+        self.archive_button.setText(_("Restore") if plan is not None and plan.archived
+                                    else _("Archive"))
+
+    # -- actions ------------------------------------------------------------------------------
+    def dialog_for(self, plan: Any = None, kind: str = PLAN) -> PlanDialog:
+        return PlanDialog(self._catalog, self._formatter, plan, kind, self)
+
+    def create(self, kind: str = PLAN) -> None:
+        dialog = self.dialog_for(None, kind)
+        if dialog.exec() == PlanDialog.DialogCode.Accepted:
+            self._changed(dialog.plan_id)
+
+    def edit_selected(self, *_args) -> None:
+        plan = self.selected_plan()
+        if plan is None:
+            return
+        dialog = self.dialog_for(plan)
+        if dialog.exec() == PlanDialog.DialogCode.Accepted:
+            self._changed(dialog.plan_id)
+
+    def toggle_archived(self) -> None:
+        plan = self.selected_plan()
+        if plan is None:
+            return
+        try:
+            self._catalog.set_archived(plan.id, not plan.archived)
+        except Exception as exc:
+            show_error(self, _("Archive"), user_message(exc))
+            return
+        if not plan.archived and not self.show_archived.isChecked():
+            self.show_archived.setChecked(True)  # keep the row just archived in sight
+        self._changed(plan.id)
+
+    def delete_selected(self) -> None:
+        plan = self.selected_plan()
+        if plan is None:
+            return
+        answer = QMessageBox.question(
+            self, _("Delete"), _("Delete {name}? This cannot be undone. A plan that was ever "
+                                 "sold can only be archived.").format(name=plan.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._catalog.delete_plan(plan.id)
+        except Exception as exc:
+            show_error(self, _("Delete"), user_message(exc))
+            return
+        self._changed(None)
+
+    def _changed(self, plan_id: int | None) -> None:
+        self.refresh()
+        if plan_id is not None:
+            self.select_plan(plan_id)
+        self.catalogChanged.emit()

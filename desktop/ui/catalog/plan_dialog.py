@@ -1,0 +1,260 @@
+"""New / edit plan or add-on (DESIGN.md §2): price, frequency, deposit, group, allowances, add-ons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.model import ADDON, PLAN, Plan
+from desktop.domain.periods import UNITS, Frequency
+from desktop.i18n import _
+from desktop.ui.common.forms import FormDialog, field_box
+from desktop.ui.common.icons import icon
+from desktop.ui.common.widgets import ErrorLabel, label
+
+
+class PlanDialog(FormDialog):
+    """Edits a copy of a Plan; on OK CatalogService.save_plan decides. `plan_id` holds the result."""
+
+    def __init__(self, catalog: Any, formatter: Any, plan: Plan | None = None, kind: str = PLAN,
+                 parent: QWidget | None = None):
+        super().__init__(_("Save"), parent)
+        self.setObjectName("planDialog")
+        self._catalog, self._formatter = catalog, formatter
+        self._original = plan
+        self.plan_id = plan.id if plan else None
+        kind = plan.kind if plan else kind
+        titles = {(True, PLAN): _("New plan"), (True, ADDON): _("New add-on"),
+                  (False, PLAN): _("Edit plan"), (False, ADDON): _("Edit add-on")}
+        self.setWindowTitle(titles[(plan is None, kind)])
+        self.setMinimumWidth(560)
+
+        self.name_edit = QLineEdit(objectName="planNameEdit")
+        self.kind_combo = QComboBox(objectName="planKindCombo")
+        self.kind_combo.addItem(_("Plan"), PLAN)
+        self.kind_combo.addItem(_("Add-on"), ADDON)
+        self.group_combo = QComboBox(objectName="planGroupCombo")
+        self.group_combo.setEditable(True)
+        self.group_combo.addItem("")
+        self.group_combo.addItems(self._safe(catalog.groups, []))
+        self.group_combo.lineEdit().setPlaceholderText(_("No group: every plan is offered"))
+        self.price_edit = QLineEdit(objectName="planPriceEdit")
+        self.deposit_edit = QLineEdit(objectName="planDepositEdit")
+        for edit in (self.price_edit, self.deposit_edit):
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+            edit.setMaximumWidth(130)
+        self.count_spin = QSpinBox(objectName="planFrequencyCount")
+        self.count_spin.setRange(1, 52)
+        self.unit_combo = QComboBox(objectName="planFrequencyUnit")
+        for unit, text in zip(UNITS, (_("weeks"), _("months"), _("years"))):
+            self.unit_combo.addItem(text, unit)
+        self.one_off_check = QCheckBox(_("One-off (invoiced once)"), objectName="planOneOffCheck")
+        self.archived_check = QCheckBox(_("Archived: no longer offered"),
+                                        objectName="planArchivedCheck")
+
+        self.allowance_model = QStandardItemModel(0, 2, self)
+        self.allowance_model.setHorizontalHeaderLabels([_("Allowance"), _("Per period")])
+        self.allowance_view = QTableView(objectName="planAllowances")
+        self.allowance_view.setModel(self.allowance_model)
+        self.allowance_view.verticalHeader().hide()
+        self.allowance_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.allowance_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.allowance_view.setMinimumHeight(110)
+        add_allowance = QPushButton(icon("new"), _("Add"))
+        remove_allowance = QPushButton(icon("delete"), _("Remove"))
+        add_allowance.clicked.connect(lambda: self.add_allowance("", 1, edit=True))
+        remove_allowance.clicked.connect(self._remove_allowance)
+
+        self.addon_model = QStandardItemModel(self)
+        self.addon_view = QListView(objectName="planAddons")
+        self.addon_view.setModel(self.addon_model)
+        self.addon_view.setMinimumHeight(110)
+
+        errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "frequency",
+                                                "deposit", "allowances", "addons")}
+        form = QFormLayout()
+        form.setVerticalSpacing(6)
+        form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
+        form.addRow(_("Kind"), field_box(self.kind_combo, error=errors["kind"]))
+        form.addRow(_("Group"), field_box(self.group_combo, error=errors["group"], stretch=False))
+        form.addRow(_("Price per period"), field_box(self.price_edit, label(formatter.currency),
+                                                  error=errors["price"]))
+        form.addRow(_("Billed every"), field_box(self.count_spin, self.unit_combo,
+                                              self.one_off_check, error=errors["frequency"]))
+        form.addRow(_("Refundable deposit"), field_box(self.deposit_edit, label(formatter.currency),
+                                                    error=errors["deposit"]))
+        form.addRow("", self.archived_check)
+        for key, widget in (("name", self.name_edit), ("kind", self.kind_combo),
+                            ("group", self.group_combo), ("price", self.price_edit),
+                            ("frequency", self.count_spin), ("deposit", self.deposit_edit),
+                            ("allowances", self.allowance_view), ("addons", self.addon_view)):
+            self.problems.add(key, widget, errors[key])
+
+        lists = QGridLayout()
+        lists.setHorizontalSpacing(12)
+        lists.addWidget(label(_("Allowances"), "sectionTitle"), 0, 0)
+        self.addons_title = label(_("Add-ons this plan offers"), "sectionTitle")
+        lists.addWidget(self.addons_title, 0, 1)
+        lists.addWidget(self.allowance_view, 1, 0)
+        lists.addWidget(self.addon_view, 1, 1)
+        allowance_buttons = QHBoxLayout()
+        allowance_buttons.addWidget(add_allowance)
+        allowance_buttons.addWidget(remove_allowance)
+        allowance_buttons.addStretch(1)
+        lists.addLayout(allowance_buttons, 2, 0)
+        lists.addWidget(errors["allowances"], 3, 0)
+        lists.addWidget(errors["addons"], 3, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addLayout(form)
+        layout.addLayout(lists)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+
+        self._load(plan, kind)
+        self.name_edit.textChanged.connect(lambda: self.edited("name"))
+        self.kind_combo.currentIndexChanged.connect(lambda: self.edited("kind"))
+        self.group_combo.currentTextChanged.connect(lambda: self.edited("group"))
+        self.price_edit.textChanged.connect(lambda: self.edited("price"))
+        self.deposit_edit.textChanged.connect(lambda: self.edited("deposit"))
+        self.count_spin.valueChanged.connect(lambda: self.edited("frequency"))
+        self.unit_combo.currentIndexChanged.connect(lambda: self.edited("frequency"))
+        self.one_off_check.toggled.connect(lambda: self.edited("frequency"))
+        self.allowance_model.dataChanged.connect(lambda: self.edited("allowances"))
+        self.allowance_model.rowsRemoved.connect(lambda: self.edited("allowances"))
+        self.addon_model.itemChanged.connect(lambda: self.edited("addons"))
+        self.check_locally()
+
+    @staticmethod
+    def _safe(call, default):
+        try:
+            return call()
+        except Exception:
+            return default
+
+    # -- loading ----------------------------------------------------------------------------
+    def _load(self, plan: Plan | None, kind: str) -> None:
+        f = self._formatter
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+        frequency = plan.frequency if plan else Frequency("month")
+        if plan:
+            self.name_edit.setText(plan.name)
+            self.group_combo.setCurrentText(plan.group or "")
+            self.archived_check.setChecked(plan.archived)
+            for name, quantity in sorted(dict(plan.allowances).items()):
+                self.add_allowance(name, quantity)
+        self.price_edit.setText(f.money_plain(plan.price) if plan else "")
+        self.deposit_edit.setText(f.money_plain(plan.deposit if plan else 0))
+        self.one_off_check.setChecked(frequency is None)
+        if frequency is not None:
+            self.count_spin.setValue(frequency.count)
+            self.unit_combo.setCurrentIndex(self.unit_combo.findData(frequency.unit))
+        offered = set(plan.addons) if plan else set()
+        addons = [p for p in self._safe(self._catalog.plans, [])
+                  if p.kind == ADDON and (not p.archived or p.name in offered)]
+        for addon in sorted(addons, key=lambda p: p.name.lower()):
+            item = QStandardItem(addon.name)
+            item.setCheckable(True)
+            item.setEditable(False)
+            item.setCheckState(Qt.CheckState.Checked if addon.name in offered
+                               else Qt.CheckState.Unchecked)
+            self.addon_model.appendRow(item)
+        self._kind_changed()
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+
+    def add_allowance(self, name: str, quantity: int, edit: bool = False) -> None:
+        quantity_item = QStandardItem(str(quantity))
+        quantity_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.allowance_model.appendRow([QStandardItem(name), quantity_item])
+        if edit:
+            index = self.allowance_model.index(self.allowance_model.rowCount() - 1, 0)
+            self.allowance_view.setCurrentIndex(index)
+            self.allowance_view.edit(index)
+
+    def _remove_allowance(self) -> None:
+        index = self.allowance_view.currentIndex()
+        if index.isValid():
+            self.allowance_model.removeRow(index.row())
+
+    def _kind_changed(self) -> None:
+        """Only add-ons can be one-off; only plans offer add-ons."""
+        is_addon = self.kind() == ADDON
+        self.one_off_check.setVisible(is_addon)
+        if not is_addon:
+            self.one_off_check.setChecked(False)
+        self.addon_view.setEnabled(not is_addon)
+        self.addons_title.setEnabled(not is_addon)
+
+    # -- reading ----------------------------------------------------------------------------
+    def kind(self) -> str:
+        return self.kind_combo.currentData()
+
+    def allowances(self) -> tuple[dict[str, int], str]:
+        """The allowances typed, and a sentence about the first one that is not valid."""
+        values: dict[str, int] = {}
+        for row in range(self.allowance_model.rowCount()):
+            name = (self.allowance_model.item(row, 0).text() or "").strip()
+            text = (self.allowance_model.item(row, 1).text() or "").strip()
+            if not name:
+                return values, _("Every allowance needs a name.")
+            if not text.isdigit():
+                return values, _("The allowance {name} must be a whole number, 0 or more.").format(
+                    name=name)
+            values[name] = values.get(name, 0) + int(text)
+        return values, ""
+
+    def offered_addons(self) -> tuple[str, ...]:
+        if self.kind() == ADDON:
+            return ()
+        return tuple(self.addon_model.item(r).text() for r in range(self.addon_model.rowCount())
+                     if self.addon_model.item(r).checkState() == Qt.CheckState.Checked)
+
+    def _money(self, edit: QLineEdit) -> tuple[int | None, str]:
+        try:
+            amount = self._formatter.parse_money(edit.text())
+        except ValueError as exc:
+            return None, str(exc)
+        if amount < 0:
+            return None, _("The amount cannot be negative.")
+        return amount, ""
+
+    def check_locally(self) -> None:
+        self.problems.set_local("name", "" if self.name_edit.text().strip()
+                                else _("Enter the name of the plan."))
+        self.problems.set_local("price", self._money(self.price_edit)[1])
+        self.problems.set_local("deposit", self._money(self.deposit_edit)[1])
+        self.problems.set_local("allowances", self.allowances()[1])
+
+    def plan(self) -> Plan:
+        """The plan as typed (call when there are no local problems)."""
+        frequency = None if self.one_off_check.isChecked() else Frequency(
+            self.unit_combo.currentData(), self.count_spin.value())
+        return Plan(name=self.name_edit.text().strip(), price=self._money(self.price_edit)[0],
+                    frequency=frequency, deposit=self._money(self.deposit_edit)[0],
+                    group=self.group_combo.currentText().strip() or None,
+                    archived=self.archived_check.isChecked(), kind=self.kind(),
+                    allowances=self.allowances()[0], addons=self.offered_addons(),
+                    id=self.plan_id)
+
+    def submit(self) -> None:
+        self.plan_id = self._catalog.save_plan(self.plan())

@@ -1,0 +1,1 @@
+"""The change-plan assistant: eligible plans and add-ons, when to change, the comparison."""

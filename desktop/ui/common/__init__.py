@@ -1,0 +1,1 @@
+"""Pieces every screen uses: forms, tables, small widgets, worker threads, style and icons."""

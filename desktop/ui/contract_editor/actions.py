@@ -1,0 +1,183 @@
+"""What the contract editor does with its draft: save, revert, reload, new term, change plan,
+and the guard against closing with unsaved changes (DESIGN.md §6, rules 10 and 12).
+
+A mixin of ContractEditor, which holds the draft, the services and the widgets it uses.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.i18n import _
+from desktop.services.errors import StaleEdit, ValidationError
+from desktop.ui.common.widgets import user_message
+from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
+
+
+class EditorActions:
+    """The editor's actions; every service error becomes a sentence on screen."""
+
+    # Actions ------------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save the draft; on refusal show why and keep it; True when it was stored."""
+        self.refresh_now()
+        if self._draft is None or self._stale:
+            return False
+        if self.problems():
+            # A problem may only be the scheduled transitions having moved the contract on.
+            stored = self._stored_state()
+            if stored is not None and stored.version != self._version:
+                self._mark_stale()
+            return False
+        try:
+            contract_id = self._contracts.save(self._draft, self._version)
+            state = self._contracts.load(contract_id)
+        except ValidationError as error:
+            self._problems = list(error.problems)
+            self._show_problems()
+            return False
+        except StaleEdit:
+            self._mark_stale()
+            return False
+        except Exception as error:
+            self._show_error(error)
+            return False
+        self.errorBanner.clear()
+        self._show_state(state)
+        self.saved.emit(contract_id)
+        return True
+
+    def revert(self) -> None:
+        """Back to the contract as last loaded or saved."""
+        if self._original is not None:
+            self._show(self._original, self._status, self._version, self._history)
+
+    def reload(self) -> None:
+        """Load the stored contract again, dropping unsaved edits (the stale banner's action)."""
+        state = self._stored_state()
+        if state is None:
+            return
+        self._stale = False
+        self.staleBanner.clear()
+        self.errorBanner.clear()
+        self._show_state(state)
+
+    def contract_changed_elsewhere(self) -> None:
+        """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
+        state = self._stored_state()
+        if state is None or state.version == self._version:
+            return
+        if self.is_dirty():
+            self._mark_stale()
+            return
+        self._show_state(state)
+        self.staleBanner.show_message(_("This contract was changed by the scheduled transitions; "
+                                        "the editor now shows its new state."), "info", False)
+
+    def _stored_state(self):
+        """The contract as stored now; None when there is none yet or it cannot be read (said)."""
+        if self.contract_id is None:
+            return None
+        try:
+            return self._contracts.load(self.contract_id)
+        except Exception as error:
+            self._show_error(error)
+            return None
+
+    def _show_error(self, error: BaseException) -> None:
+        """A service's refusal or failure, as a sentence on the error banner."""
+        self.errorBanner.show_message(user_message(error), "error")
+
+    def _mark_stale(self) -> None:
+        self._stale = True
+        self.staleBanner.show_message(_(
+            "This contract was changed by the scheduled transitions while you were editing, so "
+            "your changes cannot be saved over it. Reload to see the new state (your unsaved "
+            "changes will be dropped)."), "warning", True)
+        self._update_buttons()
+
+    def start_new_term(self) -> None:
+        """Rule 10 (and rule 9's manual path): ask, create the new term, open it."""
+        if self.contract_id is None:
+            return
+        dialog = NewTermDialog(self._fmt, self._draft, self.is_dirty(), self)
+        dialog.accepted.connect(lambda: self._create_new_term(dialog.cancellation_date()))
+        dialog.open()
+
+    def _create_new_term(self, cancellation_date) -> None:
+        if self.is_dirty() and not self.save():
+            self.errorBanner.show_message(_("The new term was not created: save the changes to "
+                                            "this contract first."), "error")
+            return
+        try:
+            new_id = self._contracts.create_new_term(self.contract_id, cancellation_date)
+            state = self._contracts.load(self.contract_id)
+        except Exception as error:
+            self._show_error(error)
+            return
+        self.errorBanner.clear()
+        self._show_state(state)
+        self.saved.emit(self.contract_id)
+        self.newTermCreated.emit(new_id)
+        if self._open_new_terms:
+            self.new_term_editor = self.open_editor(new_id, on_new_term_tab=True)
+
+    def _predecessor_requested(self, contract_id: int) -> None:
+        self.openContractRequested.emit(contract_id)
+        self.open_editor(contract_id)
+
+    def open_editor(self, contract_id: int, on_new_term_tab: bool = False):
+        """Open another contract in an editor (the new term on its New term tab, rule 10)."""
+        if self._open_contract is not None:
+            editor = self._open_contract(contract_id)
+        else:
+            editor = type(self)(self._contracts, self._catalog, self._fmt, contract_id,
+                                open_new_terms=self._open_new_terms)
+            editor.setAttribute(Qt.WA_DeleteOnClose)
+            editor.saved.connect(self.saved)
+            editor.show()
+        if on_new_term_tab and isinstance(editor, type(self)):
+            editor.tabs.setCurrentWidget(editor.new_term)
+        return editor
+
+    def open_change_plan(self):
+        """The change-plan assistant for this contract; reloads once it has applied."""
+        from desktop.ui.change_plan.dialog import ChangePlanDialog
+        dialog = ChangePlanDialog(self._contracts, self._catalog, self._fmt, self.contract_id,
+                                  self)
+        dialog.applied.connect(self._plan_changed)
+        dialog.open()
+        return dialog
+
+    def _plan_changed(self, contract_id: int) -> None:
+        self.reload()
+        self.saved.emit(self.contract_id)
+        self.planChanged.emit(contract_id)
+
+    # Closing ------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_confirmed or not self.is_dirty():
+            self._timer.stop()
+            event.accept()
+            self.closed.emit()
+            return
+        event.ignore()
+        if self._guard is None:
+            self._guard = unsaved_changes_box(self)
+            self._guard.finished.connect(self._guard_answered)
+            self._guard.open()
+
+    def _guard_answered(self, _result: int) -> None:
+        box, self._guard = self._guard, None
+        clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+        box.setParent(None)  # gone at once: a second close asks with a fresh box
+        box.deleteLater()
+        if clicked == QMessageBox.Save and not self.save():
+            return
+        if clicked in (QMessageBox.Save, QMessageBox.Discard):
+            self._close_confirmed = True
+            self.close()

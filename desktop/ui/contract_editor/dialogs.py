@@ -1,0 +1,99 @@
+"""The contract editor's small dialogs: create a new term (rule 10) and the unsaved-changes guard."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QMessageBox, QVBoxLayout, QWidget
+
+from desktop.domain.model import Contract
+from desktop.i18n import _
+from desktop.ui.common.fields import (
+    FieldMessage,
+    date_edit,
+    field_block,
+    from_qdate,
+    styled_label,
+    to_qdate,
+)
+from desktop.ui.common.forms import accept_cancel_buttons
+from desktop.ui.contract_editor.terms import default_cancellation
+
+
+class NewTermDialog(QDialog):
+    """Rule 10: confirm the new term, asking for the cancellation date when there is none."""
+
+    def __init__(self, formatter, contract: Contract, saves_first: bool,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("newTermDialog")
+        self.setWindowTitle(_("Create new term"))
+        self.setMinimumWidth(440)
+        self._fmt = formatter
+        self._contract = contract
+        self._asks = contract.cancellation_date is None
+        column = QVBoxLayout(self)
+        column.setSpacing(10)
+        if self._asks:
+            intro = _("This contract has no cancellation date. The new term starts on the day "
+                      "it ends, so choose when this contract ends.")
+        else:
+            intro = _("The new term starts on {day}, the day this contract ends.").format(
+                day=formatter.date_long(contract.cancellation_date))
+        details = styled_label(_(
+            "It copies the plan, quantity and custom price, continues the billing anchor and "
+            "opens in the editor, where you can adjust it before it starts."), role="hint")
+        for label in (styled_label(intro), details):
+            label.setMinimumWidth(400)  # measured at the dialog's width, not squeezed first
+            column.addWidget(label)
+        self.date_edit = date_edit("newTermCancellationDateEdit", formatter)
+        self.message = FieldMessage("newTermCancellationMessage")
+        self.last_day = styled_label(role="hint")
+        if self._asks:
+            form = QFormLayout()
+            form.addRow(_("Cancellation date"), field_block(self.date_edit, self.message,
+                                                            below=(self.last_day,)))
+            column.addLayout(form)
+            self.date_edit.setDate(to_qdate(default_cancellation(contract)))
+            self.date_edit.dateChanged.connect(self._check)
+        else:
+            self.date_edit.hide()
+        if saves_first:
+            column.addWidget(styled_label(_("Your unsaved changes to this contract are saved "
+                                            "first."), role="hint"))
+        buttons, self.create_button = accept_cancel_buttons(self, _("Create new term"),
+                                                            "newTermCreateButton")
+        column.addWidget(buttons)
+        self._check()
+
+    def cancellation_date(self) -> date | None:
+        """The date chosen here, or None when the contract already had one."""
+        return from_qdate(self.date_edit.date()) if self._asks else None
+
+    def _check(self) -> None:
+        if not self._asks:
+            return
+        chosen = from_qdate(self.date_edit.date())
+        problem = ""
+        if chosen <= self._contract.start_date:
+            problem = _("The cancellation date must be after the start date.")
+        self.message.show_problem(self.date_edit, problem)
+        self.last_day.setText(_("Last day of access: {last}.").format(
+            last=self._fmt.date_long(chosen - timedelta(days=1))))
+        self.create_button.setEnabled(not problem)
+
+
+def unsaved_changes_box(parent: QWidget) -> QMessageBox:
+    """Save / Discard / Cancel, for closing an editor with unsaved changes."""
+    box = QMessageBox(parent)
+    box.setObjectName("unsavedChangesBox")
+    box.setIcon(QMessageBox.Warning)
+    box.setWindowTitle(_("Unsaved changes"))
+    box.setText(_("This contract has unsaved changes."))
+    box.setInformativeText(_("Save them before closing?"))
+    box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+    box.setDefaultButton(QMessageBox.Save)
+    box.button(QMessageBox.Save).setObjectName("guardSaveButton")
+    box.button(QMessageBox.Discard).setObjectName("guardDiscardButton")
+    box.button(QMessageBox.Cancel).setObjectName("guardCancelButton")
+    return box

@@ -1,0 +1,71 @@
+"""The History tab: the contract's audit rows (rule 20) in a read-only table."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
+
+from desktop.i18n import _
+from desktop.ui.common.tables import RowTableModel
+from desktop.ui.common.widgets import TableView
+
+
+def field_caption(name: str) -> str:
+    """A contract field as the editor names it; anything else readable as written."""
+    captions = {
+        "plan": _("Plan"), "next_plan": _("Next plan"), "custom_price": _("Custom price"),
+        "quantity": _("Quantity"), "start_date": _("Start date"),
+        "next_invoice_date": _("Next invoice date"), "billing_anchor": _("Billing anchor"),
+        "cancellation_date": _("Cancellation date"),
+        "prorate_last_invoice": _("Prorate last invoice"),
+        "prorate_first_invoice": _("Prorate first invoice"), "notes": _("Notes"),
+        "predecessor": _("Predecessor"), "status": _("Status"), "price": _("Price"),
+    }
+    return captions.get(name, name.replace("_", " ").capitalize())
+
+
+class HistoryModel(RowTableModel):
+    """Rows of ContractState.history: when, who, what, old value, new value."""
+
+    COLUMNS = ("at", "who", "field", "old", "new")
+
+    def __init__(self, formatter, parent=None):
+        super().__init__(formatter, (_("When"), _("Who"), _("Change"), _("Old value"),
+                                     _("New value")), parent=parent)
+
+    def ordered(self, rows: Sequence) -> list:
+        # Newest first: the question is usually "what happened lately".
+        return sorted(rows, key=lambda row: row.at, reverse=True)
+
+    def cell_text(self, row, column: int) -> str:
+        key = self.COLUMNS[column]
+        if key == "at":
+            return self._formatter.datetime_short(row.at)
+        if key == "field":
+            return field_caption(row.field)
+        return str(getattr(row, key) or "")
+
+    def cell_data(self, row, column: int, role: int):
+        """Every cell reads in full on hover (long old and new values)."""
+        return self.cell_text(row, column) if role == Qt.ToolTipRole else None
+
+
+class HistoryTab(QWidget):
+    """The audit table, with a sentence while there is nothing to show."""
+
+    def __init__(self, formatter):
+        super().__init__()
+        self.model = HistoryModel(formatter, self)
+        self.table = TableView("historyTable", _("No changes recorded yet."))
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setStretchLastSection(True)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(12, 12, 12, 12)
+        column.addWidget(self.table)
+
+    def show_history(self, rows: Sequence) -> None:
+        self.model.set_rows(rows)

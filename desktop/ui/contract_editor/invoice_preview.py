@@ -1,0 +1,193 @@
+"""The live invoice preview: the next invoices a contract draft will produce, as cards."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.model import Invoice, Line
+from desktop.i18n import _
+
+PREVIEW_STYLE = """
+#invoicePreview { background: #f4f6f9; }
+#previewCards { background: #f4f6f9; }
+QFrame[role="invoiceCard"] { background: #ffffff; border: 1px solid #d9dee5; border-radius: 8px; }
+QFrame[role="invoiceCard"] QLabel { background: transparent; border: none; }
+QLabel[role="cardKicker"] { color: #5f6b7a; font-size: 8pt; font-weight: 600; }
+QLabel[role="cardDate"] { font-size: 12pt; font-weight: 600; }
+QLabel[role="lineDetail"] { color: #5f6b7a; font-size: 8pt; }
+QLabel[role="credit"] { color: #1b6b34; }
+QLabel[role="due"] { font-size: 12pt; font-weight: 700; }
+QFrame[role="rule"] { background: #e3e7ec; max-height: 1px; min-height: 1px; border: none; }
+QLabel[role="previewTitle"] { font-size: 12pt; font-weight: 600; }
+QLabel[role="previewNote"] { color: #5f6b7a; }
+QLabel[role="previewMessage"] { color: #8a5300; }
+QLabel[role="previewMessage"][tone="neutral"] { color: #5f6b7a; }
+"""
+
+
+# Headings and totals are short, and a wrapped label's height is worked out before the style
+# sheet enlarges its font, which clipped them; only descriptions and details wrap.
+_UNWRAPPED = {"cardKicker", "cardDate", "due"}
+
+
+def _label(text: str, role: str = "", right: bool = False) -> QLabel:
+    label = QLabel(text)
+    if role:
+        label.setProperty("role", role)
+    label.setWordWrap(not right and role not in _UNWRAPPED)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    if right:
+        label.setAlignment(Qt.AlignRight | Qt.AlignTop)
+    return label
+
+
+def _rule() -> QFrame:
+    rule = QFrame()
+    rule.setProperty("role", "rule")
+    return rule
+
+
+class InvoicePreview(QWidget):
+    """Shows invoices exactly as the sweep will issue them; formats only through the Formatter."""
+
+    def __init__(self, formatter, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("invoicePreview")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.setStyleSheet(PREVIEW_STYLE)
+        self.setMinimumWidth(320)
+        self._formatter = formatter
+        self._invoices: tuple[Invoice, ...] = ()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(12, 12, 12, 12)
+        column.setSpacing(6)
+        column.addWidget(_label(_("Invoice preview"), "previewTitle"))
+        self._note = _label(_("What the unsaved edits will invoice next."), "previewNote")
+        self._note.setObjectName("previewNote")
+        column.addWidget(self._note)
+        self._message = _label("", "previewMessage")
+        self._message.setObjectName("previewMessage")
+        self._message.hide()
+        column.addWidget(self._message)
+        self._cards = QWidget()
+        self._cards.setObjectName("previewCards")
+        self._cards_layout = QVBoxLayout(self._cards)
+        self._cards_layout.setContentsMargins(0, 4, 0, 0)
+        self._cards_layout.setSpacing(10)
+        self._cards_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(self._cards)
+        column.addWidget(scroll, 1)
+
+    def invoices(self) -> tuple[Invoice, ...]:
+        """The invoices on show (empty while a message is shown instead)."""
+        return self._invoices
+
+    def show_invoices(self, invoices: Sequence[Invoice], note: str | None = None) -> None:
+        """Replace the cards; `note` is the sentence under the title."""
+        self._invoices = tuple(invoices)
+        self._message.hide()
+        if note is not None:
+            self._note.setText(note)
+        self._clear_cards()
+        if not self._invoices:
+            self._set_message(_("Nothing more will be invoiced for this contract."), "neutral")
+        for index, invoice in enumerate(self._invoices):
+            card = self._card(invoice, index)
+            self._cards_layout.insertWidget(index, card)
+
+    def show_message(self, text: str) -> None:
+        """Show why there is no preview (a problem to fix, or a service error) instead of cards."""
+        self._invoices = ()
+        self._clear_cards()
+        self._set_message(text, "problem")
+
+    def _set_message(self, text: str, tone: str) -> None:
+        self._message.setProperty("tone", tone)
+        self._message.style().unpolish(self._message)
+        self._message.style().polish(self._message)
+        self._message.setText(text)
+        self._message.show()
+
+    def plain_text(self) -> str:
+        """Everything the preview shows, one label per line: for tests and accessibility."""
+        texts = [self._message.text()] if self._message.isVisible() else []
+        texts += [label.text() for label in self._cards.findChildren(QLabel)]
+        return "\n".join(t for t in texts if t)
+
+    def _clear_cards(self) -> None:
+        while self._cards_layout.count() > 1:
+            item = self._cards_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+                item.widget().setParent(None)
+
+    def _card(self, invoice: Invoice, index: int) -> QFrame:
+        fmt = self._formatter
+        card = QFrame()
+        card.setObjectName(f"previewInvoice{index}")
+        card.setProperty("role", "invoiceCard")
+        card.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        grid = QGridLayout(card)
+        grid.setContentsMargins(14, 12, 14, 12)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(0, 1)
+        kicker = _("Next invoice") if index == 0 else _("Then")
+        grid.addWidget(_label(kicker, "cardKicker"), 0, 0, 1, 2)
+        grid.addWidget(_label(fmt.date_long(invoice.issue_date), "cardDate"), 1, 0)
+        due = _label(fmt.money(invoice.amount_due), "cardDate", right=True)
+        due.setObjectName(f"previewDue{index}")
+        grid.addWidget(due, 1, 1)
+        grid.addWidget(_rule(), 2, 0, 1, 2)
+        row = 3
+        for line in invoice.lines:
+            row = self._add_line(grid, row, line)
+        grid.addWidget(_rule(), row, 0, 1, 2)
+        row += 1
+        totals = [(_("Subtotal"), invoice.subtotal, ""), (_("Tax"), invoice.tax, ""),
+                  (_("Total"), invoice.total, "")]
+        if invoice.credit_applied:
+            totals.append((_("Credit applied"), -invoice.credit_applied, "credit"))
+        for caption, amount, role in totals:
+            grid.addWidget(_label(caption, role), row, 0)
+            grid.addWidget(_label(fmt.money(amount), role, right=True), row, 1)
+            row += 1
+        grid.addWidget(_label(_("Amount due"), "due"), row, 0)
+        grid.addWidget(_label(fmt.money(invoice.amount_due), "due", right=True), row, 1)
+        if invoice.total < 0:
+            # Rule 17: a negative total is not paid out; it becomes credit balance.
+            grid.addWidget(_label(_("{amount} goes to the credit balance.").format(
+                amount=fmt.money(-invoice.total)), "lineDetail"), row + 1, 0, 1, 2)
+        return card
+
+    def _add_line(self, grid: QGridLayout, row: int, line: Line) -> int:
+        fmt = self._formatter
+        grid.addWidget(_label(line.description), row, 0)
+        grid.addWidget(_label(fmt.money(line.amount), "credit" if line.amount < 0 else "",
+                              right=True), row, 1)
+        details = []
+        if line.period_start is not None and line.period_end is not None:
+            details.append(fmt.span(line.period_start, line.period_end))
+        elif line.period_start is not None:
+            details.append(fmt.date(line.period_start))
+        if line.days is not None and line.period_days:
+            details.append(fmt.days_of(line.days, line.period_days))
+        if details:
+            grid.addWidget(_label(" · ".join(details), "lineDetail"), row + 1, 0, 1, 2)
+            return row + 2
+        return row + 1

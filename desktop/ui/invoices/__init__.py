@@ -1,0 +1,1 @@
+"""Invoices: the Invoices tab and the view of one invoice."""

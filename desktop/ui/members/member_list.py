@@ -1,0 +1,348 @@
+"""The member list [memberTable, memberSearch] (DESIGN.md §6): the database filters, sorts and pages.
+
+The model holds only the rows fetched so far and asks MemberService.search for the next page of
+200 when the view scrolls near the end, so 100,000 members cost no more than the visible ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import N_, _
+from desktop.ui.common.icons import icon
+from desktop.ui.common.tables import RowTableModel
+from desktop.ui.common.widgets import TableView, label, show_error, user_message
+from desktop.ui.common.workers import run_in_background
+from desktop.ui.members.member_dialog import MemberDialog
+
+PAGE_SIZE = 200
+DEBOUNCE_MS = 150
+SORT_KEYS = ("name", "company", "plans", "status", "credit_balance")
+STATUSES = ("members", "contacts", "all")
+
+
+class MemberListModel(RowTableModel):
+    """Rows of MemberService.search, fetched lazily in pages; sort() asks the service again."""
+
+    failed = Signal(str)
+    MemberIdRole = RowTableModel.IdRole
+
+    def __init__(self, members: Any, formatter: Any, parent=None):
+        super().__init__(formatter, (_("Name"), _("Company"), _("Plans"), _("Status"),
+                                     _("Credit balance")), right=(4,), parent=parent)
+        self._members = members
+        self._complete = True
+        self.text = ""
+        self.status = "all"
+        self.sort_key = "name"
+        self.descending = False
+
+    # -- querying -------------------------------------------------------------------------
+    def set_filter(self, text: str, status: str) -> None:
+        self.text, self.status = text.strip(), status
+        self.requery()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self._formatter = formatter
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 4))
+
+    def requery(self) -> None:
+        """Start over from the first page with the current text, status and sort."""
+        first = self._page(0)
+        self.beginResetModel()
+        self._rows = first
+        self._complete = len(first) < PAGE_SIZE
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[Any]:
+        try:
+            return list(self._members.search(
+                text=self.text, status=self.status, sort=self.sort_key,
+                descending=self.descending, offset=offset, limit=PAGE_SIZE))
+        except Exception as exc:  # shown as a sentence by the panel
+            self.failed.emit(user_message(exc))
+            return []
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or self._complete:
+            return
+        rows = self._page(len(self._rows))
+        self._complete = len(rows) < PAGE_SIZE
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        self.sort_key = SORT_KEYS[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.requery()
+
+    # -- reading ----------------------------------------------------------------------------
+    def row_of(self, member_id: int) -> int:
+        """The row showing this member among those fetched, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == member_id), -1)
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Elided company and plan names read in full on hover; elsewhere the email.
+            return (self.cell_text(row, column) if column in (1, 2) else row.email) or None
+        return None
+
+    def cell_text(self, row: Any, column: int) -> str:
+        if column == 0:
+            return row.name
+        if column == 1:
+            return row.company or ""
+        if column == 2:
+            return row.plans or ""
+        if column == 3:
+            return _("Member") if row.status == "member" else _("Contact")
+        return self._formatter.money(row.credit_balance)
+
+
+class MemberListPanel(QWidget):
+    """Search box, status filter and the member table; emits the chosen member's id."""
+
+    memberSelected = Signal(int)   # noqa: N815
+    memberActivated = Signal(int)  # noqa: N815
+    memberChanged = Signal(int)    # noqa: N815 (created, edited or archived)
+
+    def __init__(self, members: Any, formatter: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._members = members
+        self.model = MemberListModel(members, formatter, self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("memberSearch")
+        self.search.setPlaceholderText(_("Search name, email or company"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search", "#6b7480"), QLineEdit.ActionPosition.LeadingPosition)
+
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("memberStatusFilter")
+        for key, text in zip(STATUSES, (_("Members"), _("Contacts"), _("All"))):
+            self.status_filter.addItem(text, key)
+        self.status_filter.setCurrentIndex(STATUSES.index("all"))
+
+        self.table = TableView("memberTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
+        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 80, 4: 110})
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.count_label = label("", "countLabel")
+        self.error_label = label("", "formError", wrap=True)
+        self.error_label.hide()
+
+        self._count_generation = 0
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.model.failed.connect(self._show_failure)
+        self.model.modelReset.connect(self._update_count)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(self._activated)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self.new_action = QAction(icon("new"), _("&New member…"), self)
+        self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
+        self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
+        self.new_action.triggered.connect(self.new_member)
+        self.edit_action.triggered.connect(self.edit_member)
+        self.archive_action.triggered.connect(self.archive_member)
+        self.table.addActions([self.new_action, self.edit_action, self.archive_action])
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._update_actions()
+        # Enabling sorting above already ran the first query; count what it found.
+        self._update_count()
+        self._update_empty_text()
+
+    # -- filtering ----------------------------------------------------------------------------
+    def status(self) -> str:
+        return self.status_filter.currentData()
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.error_label.hide()
+        current = self.current_member_id()
+        self.model.set_filter(self.search.text(), self.status())
+        if current is not None:
+            self.select_member(current, emit=False)
+        self._update_empty_text()
+
+    def refresh(self) -> None:
+        """Query again with the same filter, keeping the selected member selected."""
+        self.apply_filter()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self.model.set_formatter(formatter)
+
+    def _update_empty_text(self) -> None:
+        if self.model.text:
+            text = _("Nobody matches “{text}”.").format(text=self.model.text)
+            if self.model.status != "all":
+                text += " " + _("Choose All to look among members and contacts.")
+        elif self.model.status == "members":
+            text = _("No members yet: people become members when a contract starts.")
+        elif self.model.status == "contacts":
+            text = _("No contacts: everyone here has an active contract.")
+        else:
+            text = _("No one here yet. Add a member with New member.")
+        self.table.set_empty_text(text)
+
+    def _update_count(self) -> None:
+        """Show how many people match: known at once when everything is fetched, else counted
+        on a worker so a keystroke never waits for a count over every member."""
+        self._count_generation += 1
+        if not self.model.canFetchMore(QModelIndex()):
+            self._show_count(self.model.rowCount())
+            return
+        generation = self._count_generation
+        text, status = self.model.text, self.model.status
+
+        def done(total: int) -> None:
+            if generation == self._count_generation:  # a newer filter has replaced this one
+                self._show_count(total)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._count_generation:
+                self._show_failure(user_message(exc))
+
+        run_in_background(lambda: self._members.count(text=text, status=status), done, failed)
+
+    def _show_count(self, total: int) -> None:
+        self.count_label.setText(
+            N_("{count} person", "{count} people", total).format(count=total))
+
+    def _show_failure(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    # -- selection ----------------------------------------------------------------------------
+    def current_member_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(index.row()).id
+
+    def select_member(self, member_id: int, emit: bool = True) -> bool:
+        row = self.model.row_of(member_id)
+        if row < 0:
+            return False
+        if not emit:
+            self.table.selectionModel().blockSignals(True)
+        try:
+            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        finally:
+            self.table.selectionModel().blockSignals(False)
+        self.table.scrollTo(self.model.index(row, 0))
+        self._update_actions()
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
+        if current.isValid():
+            self.memberSelected.emit(self.model.row_at(current.row()).id)
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.memberActivated.emit(self.model.row_at(index.row()).id)
+
+    def _update_actions(self) -> None:
+        selected = self.current_member_id() is not None
+        self.edit_action.setEnabled(selected)
+        self.archive_action.setEnabled(selected)
+
+    # -- member actions -------------------------------------------------------------------
+    def new_member(self) -> int | None:
+        dialog = MemberDialog(self._members, parent=self)
+        if dialog.exec() != MemberDialog.DialogCode.Accepted:
+            return None
+        self._show_member_after_change(dialog.member_id)
+        return dialog.member_id
+
+    def edit_member(self, member_id: int | None = None) -> None:
+        member_id = member_id if isinstance(member_id, int) else self.current_member_id()
+        if member_id is None:
+            return
+        try:
+            dialog = MemberDialog(self._members, member_id, parent=self)
+        except Exception as exc:
+            show_error(self, _("Edit member"), user_message(exc))
+            return
+        if dialog.exec() == MemberDialog.DialogCode.Accepted:
+            self._show_member_after_change(member_id)
+
+    def archive_member(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        row = self.model.row_at(index.row())
+        answer = QMessageBox.question(
+            self, _("Archive member"),
+            _("Archive {name}? They leave the member list; their contracts and invoices are "
+              "kept.").format(name=row.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._members.set_archived(row.id, True)
+        except Exception as exc:
+            show_error(self, _("Archive member"), user_message(exc))
+            return
+        self.refresh()
+        self.memberChanged.emit(row.id)
+
+    def _show_member_after_change(self, member_id: int) -> None:
+        self.refresh()
+        if self.model.row_of(member_id) < 0:
+            # Not among the rows fetched (another filter, or far down the list): search for
+            # exactly this member so it is in sight and selected.
+            try:
+                email = self._members.get(member_id).email
+            except Exception:
+                email = ""
+            self.search.blockSignals(True)
+            self.search.setText(email)
+            self.search.blockSignals(False)
+            self.status_filter.blockSignals(True)
+            self.status_filter.setCurrentIndex(STATUSES.index("all"))
+            self.status_filter.blockSignals(False)
+            self.apply_filter()
+        self.select_member(member_id)
+        self.memberChanged.emit(member_id)

@@ -1,0 +1,239 @@
+"""The member page (DESIGN.md §6): details, money held, allowances, terms, contracts, invoices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import _
+from desktop.ui.common.icons import icon
+from desktop.ui.common.tables import RowTableModel
+from desktop.ui.common.widgets import Badge, StatCard, TableView, label, user_message
+from desktop.ui.invoices.invoices_page import InvoiceListModel, open_invoice
+from desktop.ui.members.timeline import TermTimeline
+
+
+def contract_status_text(row: Any) -> str:
+    """Rule-5 wording: an active contract with a cancellation date is still running, cancelling."""
+    if row.status == "inactive":
+        return _("Not started")
+    if row.status == "cancelled":
+        return _("Cancelled")
+    return _("Cancelling") if row.cancellation_date else _("Active")
+
+
+class ContractTableModel(RowTableModel):
+    """A member's contracts: status, plan, price, next invoice, cancellation."""
+
+    ContractIdRole = RowTableModel.IdRole
+
+    def __init__(self, formatter: Any, parent=None):
+        super().__init__(formatter, (_("Status"), _("Plan"), _("Price"), _("Next invoice"),
+                                     _("Cancellation")), right=(2,), parent=parent)
+
+    def ordered(self, rows) -> list[Any]:
+        # Current and future terms first, then the past, newest first within each.
+        order = {"active": 0, "inactive": 1, "cancelled": 2}
+        return sorted(rows, key=lambda r: (order.get(r.status, 3), -r.start_date.toordinal()))
+
+    def cell_text(self, row: Any, column: int) -> str:
+        f = self._formatter
+        if column == 0:
+            return contract_status_text(row)
+        if column == 1:
+            return row.plan
+        if column == 2:
+            return f.money(row.price)
+        if column == 3:
+            return f.date(row.next_invoice_date) if row.next_invoice_date else "—"
+        return f.date(row.cancellation_date) if row.cancellation_date else "—"
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            f = self._formatter
+            if column == 4 and row.cancellation_date:
+                return _("Last day of access: {date}").format(
+                    date=f.date(row.cancellation_date - timedelta(days=1)))
+            if column == 0 and row.status == "inactive":
+                return _("Starts on {date}").format(date=f.date(row.start_date))
+            return _("Double-click to open the contract.")
+        return None
+
+
+def _fit_rows(table: TableView, rows: int, least: int = 2, most: int = 8) -> None:
+    """Size a table to its rows (between least and most) so the space left goes to invoices."""
+    shown = min(max(rows, least), most)
+    height = (table.horizontalHeader().sizeHint().height()
+              + shown * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth() + 2)
+    table.setFixedHeight(height)
+
+
+class MemberPage(QWidget):
+    """Shows one member; emits contractActivated(id) so the window can open the editor."""
+
+    contractActivated = Signal(int)    # noqa: N815
+    editRequested = Signal(int)        # noqa: N815
+    newContractRequested = Signal(int)  # noqa: N815
+
+    def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("memberPage")
+        self._members, self._invoices = members, invoices
+        self._formatter, self._clock = formatter, clock
+        self.member_id: int | None = None
+        self.detail: Any = None
+
+        self.stack = QStackedWidget(self)
+        self.empty_label = label(_("Select a member in the list to see their contracts, "
+                                   "invoices and allowances."), "muted", wrap=True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self._build_content())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def _build_content(self) -> QWidget:
+        self.title = label("", "pageTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.badge, self.archived_badge = Badge(), Badge()
+        self.subtitle = label("", "muted")
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.edit_button = QPushButton(icon("edit"), _("Edit details…"))
+        self.edit_button.setObjectName("editMemberButton")
+        self.edit_button.clicked.connect(lambda: self.editRequested.emit(self.member_id))
+        self.new_contract_button = QPushButton(icon("contract"), _("New contract…"))
+        self.new_contract_button.setObjectName("newContractButton")
+        self.new_contract_button.clicked.connect(
+            lambda: self.newContractRequested.emit(self.member_id))
+
+        self.credit_card = StatCard(_("Credit balance"))
+        self.deposit_card = StatCard(_("Deposit held"))
+        self.allowances_card = StatCard(_("Allowances this period"))
+        self.allowances_card.value.setWordWrap(True)
+        self.allowances_card.value.setObjectName("allowancesValue")
+
+        self.timeline = TermTimeline(self._formatter)
+        self.contract_model = ContractTableModel(self._formatter, self)
+        self.contract_table = TableView("contractTable", _("No contracts yet."))
+        self.contract_table.setModel(self.contract_model)
+        self.contract_table.set_column_modes(1)
+        self.contract_table.doubleClicked.connect(self._contract_activated)
+        self.invoice_model = InvoiceListModel(self._formatter, parent=self)
+        self.invoice_table = TableView("memberInvoiceTable", _("No invoices yet."))
+        self.invoice_table.setModel(self.invoice_model)
+        self.invoice_table.set_column_modes(0)
+        self.invoice_table.doubleClicked.connect(self._invoice_activated)
+        self.error_label = label("", "formError", wrap=True)
+
+        heading = QHBoxLayout()
+        heading.setSpacing(8)
+        heading.addWidget(self.title)
+        heading.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        heading.addWidget(self.archived_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        heading.addStretch(1)
+        heading.addWidget(self.new_contract_button)
+        heading.addWidget(self.edit_button)
+        cards = QHBoxLayout()
+        cards.setSpacing(8)
+        cards.addWidget(self.credit_card, 1)
+        cards.addWidget(self.deposit_card, 1)
+        cards.addWidget(self.allowances_card, 2)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(6)
+        layout.addLayout(heading)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.error_label)
+        layout.addSpacing(4)
+        layout.addLayout(cards)
+        layout.addWidget(label(_("Terms"), "sectionTitle"))
+        layout.addWidget(self.timeline)
+        layout.addWidget(label(_("Contracts"), "sectionTitle"))
+        layout.addWidget(self.contract_table)
+        layout.addWidget(label(_("Invoices"), "sectionTitle"))
+        layout.addWidget(self.invoice_table, 1)
+        self.invoice_table.setMinimumHeight(110)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        return scroll
+
+    # -- showing ----------------------------------------------------------------------------
+    def set_formatter(self, formatter: Any) -> None:
+        self._formatter = formatter
+        self.timeline.set_formatter(formatter)
+        self.contract_model.set_formatter(formatter)
+        self.invoice_model.set_formatter(formatter)
+        self.refresh()
+
+    def clear(self) -> None:
+        self.member_id, self.detail = None, None
+        self.stack.setCurrentIndex(0)
+
+    def show_member(self, member_id: int | None) -> None:
+        if member_id is None:
+            self.clear()
+            return
+        self.member_id = member_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.member_id is None:
+            return
+        try:
+            detail = self._members.get(self.member_id)
+        except Exception as exc:
+            self.error_label.setText(user_message(exc))
+            self.error_label.show()
+            return
+        self.error_label.hide()
+        self.detail = detail
+        self._fill(detail)
+        self.stack.setCurrentIndex(1)
+
+    def _fill(self, d: Any) -> None:
+        f = self._formatter
+        self.title.setText(d.name)
+        is_member = d.status == "member"
+        self.badge.set_badge(_("Member") if is_member else _("Contact"),
+                             "member" if is_member else "contact")
+        self.archived_badge.set_badge(_("Archived") if d.archived else "", "archived")
+        parts = [p for p in (d.company, d.email, d.phone) if p]
+        self.subtitle.setText("  ·  ".join(parts))
+        self.credit_card.set_value(f.money(d.credit_balance),
+                                   _("Used first on the member's next invoices."))
+        self.deposit_card.set_value(f.money(d.deposit_held),
+                                    _("Refundable deposit the space holds."))
+        allowances = sorted(d.allowances.items())
+        self.allowances_card.set_value(
+            "  ·  ".join(_("{quantity} {name}").format(quantity=q, name=n) for n, q in allowances)
+            if allowances else _("None"))
+        self.timeline.set_terms(list(d.contracts), self._clock.today())
+        self.contract_model.set_rows(d.contracts)
+        _fit_rows(self.contract_table, len(d.contracts))
+        self.invoice_model.set_rows(sorted(d.invoices, key=lambda i: i.issue_date, reverse=True))
+
+    def _contract_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.contractActivated.emit(self.contract_model.row_at(index.row()).id)
+
+    def _invoice_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            row = self.invoice_model.row_at(index.row())
+            open_invoice(self, self._invoices, row.id, self._formatter,
+                         self.detail.name if self.detail else "")

@@ -1,0 +1,1 @@
+"""Due transitions: the background scheduler and the Transitions tab."""

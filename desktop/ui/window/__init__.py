@@ -1,0 +1,1 @@
+"""The main window and what surrounds it: menus and actions, the welcome page, preferences."""

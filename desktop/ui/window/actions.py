@@ -1,0 +1,109 @@
+"""The main window's File, Tools and Help commands: backups, preferences, sample data, about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+import desktop
+from desktop.i18n import Formatter, _
+from desktop.ui.common.widgets import show_error, user_message
+from desktop.ui.window.preferences_dialog import PreferencesDialog
+
+
+class WindowActions:
+    """Mixed into MainWindow; uses its services, formatter and pages."""
+
+    def backup_now(self) -> Path | None:
+        if self.services.backup_now is None:
+            return None
+        try:
+            path = self.services.backup_now()
+        except Exception as exc:
+            show_error(self, _("Backup"), user_message(exc))
+            return None
+        QMessageBox.information(self, _("Backup"),
+                                _("The database was copied to {path}.").format(path=path))
+        return path
+
+    def choose_backup(self) -> Path | None:
+        """Ask which backup to restore; the file dialog opens where the backups are."""
+        start = ""
+        if self.services.list_backups is not None:
+            try:
+                backups = self.services.list_backups()
+                start = str(backups[0].parent) if backups else ""
+            except Exception:
+                start = ""
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Restore from a backup"), start, _("Backups (*.sqlite3 *.db *.bak);;All files (*)"))
+        return Path(name) if name else None
+
+    def restore_backup(self, path: Path | None = None) -> bool:
+        if self.services.restore is None:
+            return False
+        path = path if isinstance(path, Path) else self.choose_backup()
+        if path is None:
+            return False
+        answer = QMessageBox.question(
+            self, _("Restore"),
+            _("Replace the database with the backup {name}? Everything recorded since that "
+              "backup is lost; a copy of the current database is kept first.").format(
+                name=path.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.services.restore(path)
+        except Exception as exc:
+            show_error(self, _("Restore"), user_message(exc))
+            return False
+        self.member_page.clear()
+        self.refresh_all()
+        self.scheduler.run_now()
+        return True
+
+    def edit_preferences(self) -> Any:
+        try:
+            dialog = PreferencesDialog(self.services.settings, self)
+        except Exception as exc:
+            show_error(self, _("Preferences"), user_message(exc))
+            return None
+        if dialog.exec() != PreferencesDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        saved = dialog.saved
+        if (saved.locale, saved.currency) != (str(self.formatter.locale), self.formatter.currency):
+            self.set_formatter(Formatter(saved.locale, saved.currency))
+        return saved
+
+    def set_formatter(self, formatter: Any) -> None:
+        """Show every amount and date with a new locale or currency."""
+        self.formatter = formatter
+        for page in (self.members_panel, self.member_page, self.plan_catalog,
+                     self.invoices_page, self.transitions_panel):
+            page.set_formatter(formatter)
+        self._update_status()
+        self.formatterChanged.emit(formatter)
+
+    def load_sample_data(self) -> None:
+        if self.services.load_demo is None:
+            return
+        if not self._database_is_empty():
+            QMessageBox.information(self, _("Load sample data"),
+                                    _("Sample data can only be loaded into an empty database. "
+                                      "Start Frontdesk with a new database file to try it."))
+            return
+        self.stack.setCurrentWidget(self.welcome)
+        self.welcome.load_sample()
+
+    def sample_summary_text(self, summary: Any) -> str:
+        return _("Loaded {members} members, {contracts} contracts and {invoices} invoices.").format(
+            members=getattr(summary, "members", 0), contracts=getattr(summary, "contracts", 0),
+            invoices=getattr(summary, "invoices", 0))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Frontdesk"), _(
+            "<b>Frontdesk {version}</b><p>Contracts and billing for a coworking space's front "
+            "desk, offline on this computer.</p><p>Due transitions are applied in the "
+            "background every minute.</p>").format(version=desktop.__version__))

@@ -1,0 +1,389 @@
+"""The main window (DESIGN.md §6): Members | Plans | Invoices | Transitions, menus, status bar.
+
+Built from injected parts; it opens no database and reads no clock of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QWidget
+
+from desktop.i18n import N_, _
+from desktop.ui.catalog.plan_catalog import PlanCatalog
+from desktop.ui.common.icons import application_icon, icon
+from desktop.ui.common.widgets import show_error, user_message
+from desktop.ui.invoices.invoices_page import InvoicesPage
+from desktop.ui.members.member_list import MemberListPanel
+from desktop.ui.members.member_page import MemberPage
+from desktop.ui.transitions.panel import TransitionsPanel
+from desktop.ui.transitions.scheduler import SweepScheduler
+from desktop.ui.window.actions import WindowActions
+from desktop.ui.window.context import Services
+from desktop.ui.window.welcome_page import WelcomePage
+
+_log = logging.getLogger(__name__)
+MEMBERS_TAB, PLANS_TAB, INVOICES_TAB, TRANSITIONS_TAB = range(4)
+
+
+class MainWindow(WindowActions, QMainWindow):
+    """The window people spend the day in.
+
+    `open_contract_editor(contract_id)` opens the contract editor and returns it (its `saved`
+    signal and `contract_changed_elsewhere()` are used when present); `open_new_contract(
+    member_id, plan_id)` opens an editor on a new draft. Either may be None.
+    """
+
+    formatterChanged = Signal(object)  # noqa: N815
+    sweepStatusChanged = Signal(str)   # noqa: N815
+
+    def __init__(self, services: Services, formatter: Any, clock: Any, settings: QSettings,
+                 open_contract_editor: Callable[[int], Any] | None = None,
+                 open_new_contract: Callable[[int, int], Any] | None = None,
+                 scheduler: SweepScheduler | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(_("Frontdesk"))
+        self.setWindowIcon(application_icon())
+        self.services, self.formatter, self.clock = services, formatter, clock
+        self.settings = settings
+        self._open_editor = open_contract_editor
+        self._open_new_contract = open_new_contract
+        self.editors: list[Any] = []
+        self.scheduler = scheduler or SweepScheduler(services.sweep, clock, parent=self)
+        self.last_report: Any = None
+        self.last_checked = None
+        self.last_error = ""
+
+        self.members_panel = MemberListPanel(services.members, formatter)
+        self.member_page = MemberPage(services.members, services.invoices, formatter, clock)
+        self.member_page.new_contract_button.setVisible(open_new_contract is not None)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="memberSplitter")
+        self.splitter.addWidget(self.members_panel)
+        self.splitter.addWidget(self.member_page)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([580, 700])
+        self.splitter.setChildrenCollapsible(False)
+        self.members_panel.setContentsMargins(8, 8, 0, 8)
+        self.plan_catalog = PlanCatalog(services.catalog, formatter)
+        self.invoices_page = InvoicesPage(services.invoices, formatter)
+        self.transitions_panel = TransitionsPanel(services.sweep, formatter, clock)
+
+        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.splitter, icon("members"), _("Members"))
+        self.tabs.addTab(self.plan_catalog, icon("plans"), _("Plans"))
+        self.tabs.addTab(self.invoices_page, icon("invoice"), _("Invoices"))
+        self.tabs.addTab(self.transitions_panel, icon("transitions"), _("Transitions"))
+        load = (lambda: services.load_demo(clock.today())) if services.load_demo else None
+        self.welcome = WelcomePage(load)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.welcome)
+        self.setCentralWidget(self.stack)
+
+        self.status_label = QLabel(_("Checking due transitions…"), objectName="transitionStatus")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self._build_menus()
+        self._connect()
+        self._restore_state()
+        if self._database_is_empty():
+            self.stack.setCurrentWidget(self.welcome)
+
+    # -- building -------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, icon_name: str | None = None,
+                name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self.backup_action = self._action(_("&Backup now"), self.backup_now, None, "backup",
+                                          "backupAction")
+        self.restore_action = self._action(_("&Restore…"), self.restore_backup, None, "restore",
+                                           "restoreAction")
+        self.backup_action.setEnabled(self.services.backup_now is not None)
+        self.restore_action.setEnabled(self.services.restore is not None)
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Preferences…"), self.edit_preferences,
+                                         QKeySequence.StandardKey.Preferences, "preferences",
+                                         "preferencesAction"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit,
+                                         "quit", "quitAction"))
+
+        edit_menu = bar.addMenu(_("&Edit"))
+        panel = self.members_panel
+        panel.new_action.setShortcut(QKeySequence.StandardKey.New)
+        panel.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+        edit_menu.addActions([panel.new_action, panel.edit_action, panel.archive_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action(_("&Find member"), self.find_member,
+                                         QKeySequence.StandardKey.Find, "search", "findAction"))
+
+        view_menu = bar.addMenu(_("&View"))
+        for index, text in enumerate((_("&Members"), _("&Plans"), _("&Invoices"),
+                                      _("&Transitions"))):
+            view_menu.addAction(self._action(text, lambda _c=False, i=index: self.show_tab(i),
+                                             QKeySequence(f"Ctrl+{index + 1}")))
+        view_menu.addSeparator()
+        view_menu.addAction(self._action(_("&Refresh"), self.refresh_all,
+                                         QKeySequence.StandardKey.Refresh, "refresh"))
+
+        tools_menu = bar.addMenu(_("&Tools"))
+        self.run_sweep_action = self._action(_("&Run due transitions now"), self.run_sweep_now,
+                                             QKeySequence("Ctrl+R"), "sweep", "runSweepAction")
+        self.sample_action = self._action(_("&Load sample data…"), self.load_sample_data,
+                                          None, "sample", "loadSampleAction")
+        self.sample_action.setEnabled(self.services.load_demo is not None)
+        tools_menu.addAction(self.run_sweep_action)
+        tools_menu.addAction(self.sample_action)
+
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&About Frontdesk"), self.show_about, None, "about",
+                                         "aboutAction"))
+
+    def _connect(self) -> None:
+        self.members_panel.memberSelected.connect(self.member_page.show_member)
+        self.members_panel.memberChanged.connect(self._member_changed)
+        self.member_page.contractActivated.connect(self.open_contract)
+        self.member_page.editRequested.connect(self.members_panel.edit_member)
+        self.member_page.newContractRequested.connect(self.new_contract)
+        self.transitions_panel.run_button.clicked.connect(self.run_sweep_now)
+        self.transitions_panel.refreshed.connect(self._update_status)
+        self.transitions_panel.memberActivated.connect(self.show_member)
+        self.plan_catalog.catalogChanged.connect(self._catalog_changed)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.scheduler.started.connect(self._sweep_started)
+        self.scheduler.finished.connect(self._sweep_finished)
+        self.scheduler.failed.connect(self._sweep_failed)
+        self.scheduler.dateChanged.connect(self._date_changed)
+        self.welcome.finished.connect(self._welcome_done)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the background timer: a sweep now, then every minute."""
+        self.scheduler.start()
+
+    def _database_is_empty(self) -> bool:
+        if self.services.is_empty is None:
+            return False
+        try:
+            return bool(self.services.is_empty())
+        except Exception as exc:
+            _log.warning("could not tell whether the database is empty: %s", exc)
+            return False
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("mainWindow/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.value("mainWindow/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        tab = self.settings.value("mainWindow/tab", 0)
+        try:
+            self.tabs.setCurrentIndex(int(tab))
+        except (TypeError, ValueError):
+            pass
+
+    def save_state(self) -> None:
+        self.settings.setValue("mainWindow/geometry", self.saveGeometry())
+        self.settings.setValue("mainWindow/state", self.saveState())
+        self.settings.setValue("mainWindow/splitter", self.splitter.saveState())
+        self.settings.setValue("mainWindow/tab", self.tabs.currentIndex())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Each editor guards its own unsaved changes; one that stays open keeps the window open.
+        for editor in list(self.live_editors()):
+            if not editor.close():
+                event.ignore()
+                return
+        self.save_state()
+        self.scheduler.stop()
+        super().closeEvent(event)
+
+    # -- navigation -----------------------------------------------------------------------------
+    def show_tab(self, index: int) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(index)
+
+    def find_member(self) -> None:
+        self.show_tab(MEMBERS_TAB)
+        self.members_panel.search.setFocus()
+        self.members_panel.search.selectAll()
+
+    def show_member(self, member_id: int) -> None:
+        self.show_tab(MEMBERS_TAB)
+        if not self.members_panel.select_member(member_id):
+            self.member_page.show_member(member_id)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == INVOICES_TAB and self.invoices_page.model.rowCount() == 0:
+            self.invoices_page.refresh()
+        if index == TRANSITIONS_TAB and not self.transitions_panel.loading:
+            self.transitions_panel.refresh()
+
+    def refresh_all(self) -> None:
+        self.members_panel.refresh()
+        self.member_page.refresh()
+        self.plan_catalog.refresh()
+        self.invoices_page.refresh()
+        self.transitions_panel.refresh()
+
+    def _member_changed(self, member_id: int) -> None:
+        if self.member_page.member_id == member_id:
+            self.member_page.refresh()
+        if self.members_panel.current_member_id() == member_id:
+            self.member_page.show_member(member_id)
+
+    def _catalog_changed(self) -> None:
+        self.members_panel.refresh()
+        self.member_page.refresh()
+
+    # -- contracts ------------------------------------------------------------------------------
+    def live_editors(self) -> list[Any]:
+        alive = []
+        for editor in self.editors:
+            try:
+                if editor.isVisible():
+                    alive.append(editor)
+            except RuntimeError:     # its window was closed and deleted
+                continue
+        self.editors = alive
+        return alive
+
+    def open_contract(self, contract_id: int) -> Any:
+        if self._open_editor is None:
+            return None
+        return self._tracked_editor(_("Contract"), self._open_editor, contract_id)
+
+    def new_contract(self, member_id: int) -> Any:
+        if self._open_new_contract is None or member_id is None:
+            return None
+        from desktop.ui.members.plan_picker import pick_plan
+
+        plan_id = pick_plan(self, self.services.catalog, self.formatter)
+        if plan_id is None:
+            return None
+        return self._tracked_editor(_("New contract"), self._open_new_contract, member_id, plan_id)
+
+    def _tracked_editor(self, title: str, open_editor: Callable[..., Any], *args: Any) -> Any:
+        """Open an editor and follow its saves; a failure is told in a message box (`title`)."""
+        try:
+            editor = open_editor(*args)
+        except Exception as exc:
+            show_error(self, title, user_message(exc))
+            return None
+        if editor is None:
+            return None
+        self.editors.append(editor)
+        saved = getattr(editor, "saved", None)
+        if saved is not None:
+            saved.connect(self._contract_saved)
+        return editor
+
+    def _contract_saved(self, *_args) -> None:
+        self.member_page.refresh()
+        self.members_panel.refresh()
+
+    # -- the sweep ------------------------------------------------------------------------------
+    def run_sweep_now(self) -> None:
+        self.scheduler.run_now()
+
+    def _sweep_started(self, _as_of: date) -> None:
+        self.run_sweep_action.setEnabled(False)
+        self.transitions_panel.run_button.setEnabled(False)
+
+    def _sweep_finished(self, report: Any) -> None:
+        first = self.last_report is None
+        self.last_report, self.last_error = report, ""
+        self.last_checked = self.clock.now()
+        self._sweep_idle()
+        changed = bool(report.applied or report.invoices_issued)
+        if changed:
+            self.members_panel.refresh()
+            self.member_page.refresh()
+            if self.invoices_page.model.rowCount():
+                self.invoices_page.refresh()
+            for editor in self.live_editors():
+                notify = getattr(editor, "contract_changed_elsewhere", None)
+                if notify is not None:
+                    notify()
+        if first or changed:
+            self.transitions_panel.refresh()
+        self._update_status()
+
+    def _sweep_failed(self, message: str) -> None:
+        self.last_error = message
+        self.last_checked = self.clock.now()
+        self._sweep_idle()
+        self._update_status()
+
+    def _sweep_idle(self) -> None:
+        self.run_sweep_action.setEnabled(True)
+        self.transitions_panel.run_button.setEnabled(True)
+
+    def _date_changed(self, _today: date) -> None:
+        self.member_page.refresh()
+        self.transitions_panel.refresh()
+
+    def status_text(self) -> str:
+        """"Checked 10:02 · 3 transitions applied today · 5 due in the next 30 days"."""
+        if self.last_checked is None:
+            return _("Checking due transitions…")
+        parts = [_("Checked {time}").format(time=self.formatter.datetime_short(self.last_checked))]
+        if self.last_error:
+            parts.append(_("the last check failed: {reason}").format(reason=self.last_error))
+        today = self.clock.today()
+        applied = sum(1 for row in self.transitions_panel.applied_model.rows()
+                      if row.applied_at.date() == today)
+        parts.append(N_("{count} transition applied today", "{count} transitions applied today",
+                        applied).format(count=applied))
+        due = self.transitions_panel.due_model.rowCount()
+        parts.append(N_("{count} due in the next 30 days", "{count} due in the next 30 days",
+                        due).format(count=due))
+        failed = len(self.last_report.failed) if self.last_report is not None else 0
+        if failed:
+            parts.append(N_("{count} could not be applied", "{count} could not be applied",
+                            failed).format(count=failed))
+        return "  ·  ".join(parts)
+
+    def _update_status(self) -> None:
+        text = self.status_text()
+        self.status_label.setText(text)
+        failures = getattr(self.last_report, "failed", None) or []
+        self.status_label.setToolTip("\n".join(f.message for f in failures))
+        self.sweepStatusChanged.emit(text)
+
+    # -- first run ------------------------------------------------------------------------------
+    def _welcome_done(self, summary: Any) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.show_tab(MEMBERS_TAB if summary is not None else PLANS_TAB)
+        self.refresh_all()
+        if summary is not None:
+            self.scheduler.run_now()

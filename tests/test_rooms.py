@@ -1,0 +1,144 @@
+"""The house: feature packages and the arrows allowed between them, module and folder sizes.
+
+DESIGN.md §5 sets the layers; this file keeps the rooms inside ui/ and services/ readable: every
+screen in its own package, shared pieces in ui/common, no cycle between packages, no re-export
+shims, no module over ~400 lines and no folder of more than ~12 modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "desktop"
+MAX_LINES = 400
+MAX_MODULES = 12
+
+# Package -> the sibling packages it may import. ui/common is the floor every screen stands on.
+UI_ARROWS = {
+    "common": set(),
+    "catalog": {"common"},
+    "change_plan": {"common"},
+    "contract_editor": {"common", "change_plan"},
+    "invoices": {"common"},
+    "members": {"common", "invoices"},
+    "transitions": {"common"},
+    "window": {"common", "catalog", "invoices", "members", "transitions"},
+}
+
+
+def room_of(module: str, layer: str) -> str | None:
+    """The package or module of `layer` (e.g. desktop.ui) that a dotted name lies in."""
+    if not module.startswith(layer + "."):
+        return None
+    return module[len(layer) + 1:].split(".")[0]
+
+
+def imports_of(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+    return found
+
+
+def arrows(layer: str) -> dict[str, set[str]]:
+    """Room -> the other rooms of the same layer its modules import."""
+    folder = ROOT / layer.replace(".", "/")
+    graph: dict[str, set[str]] = {}
+    for path in folder.rglob("*.py"):
+        relative = path.relative_to(folder).with_suffix("")
+        if relative.parts == ("__init__",):
+            continue
+        room = relative.parts[0]
+        for name in imports_of(path):
+            target = room_of(name, layer)
+            is_room = target and ((folder / target).is_dir() or (folder / f"{target}.py").exists())
+            if is_room and target != room:
+                graph.setdefault(room, set()).add(target)
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph as a path, or None."""
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return trail + [node, nxt]
+            if nxt not in state and (found := visit(nxt, trail + [node])):
+                return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [])):
+            return found
+    return None
+
+
+def test_cycle_finder_finds_a_cycle_and_accepts_a_tree():
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None
+    assert cycle_in({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_ui_is_rooms_only_no_loose_modules():
+    loose = [p.name for p in (PACKAGE / "ui").glob("*.py") if p.name != "__init__.py"]
+    assert loose == []
+    assert set(UI_ARROWS) == {p.name for p in (PACKAGE / "ui").iterdir()
+                              if (p / "__init__.py").is_file()}
+
+
+def test_ui_rooms_import_only_the_rooms_they_stand_on():
+    problems = [f"ui/{room} imports ui/{target}"
+                for room, targets in arrows("desktop.ui").items()
+                for target in targets - UI_ARROWS[room]]
+    assert problems == []
+
+
+@pytest.mark.parametrize("layer", ["desktop.ui", "desktop.services", "desktop.storage",
+                                   "desktop.domain"])
+def test_no_cycle_between_the_rooms_of_a_layer(layer):
+    assert cycle_in(arrows(layer)) is None
+
+
+def test_the_sweep_does_not_reach_up_into_the_use_cases_that_call_it():
+    assert arrows("desktop.services").get("sweep", set()) <= {"errors", "history"}
+
+
+def test_no_module_over_the_size_a_reader_takes_in():
+    long = [f"{p.relative_to(ROOT)}: {n} lines" for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    assert long == []
+
+
+def test_no_folder_with_more_modules_than_a_reader_keeps_apart():
+    crowded = [f"{d.relative_to(ROOT)}: {n} modules" for d in [PACKAGE, *PACKAGE.rglob("*")]
+               if d.is_dir() and (n := len([p for p in d.glob("*.py")
+                                            if p.name != "__init__.py"])) > MAX_MODULES]
+    assert crowded == []
+
+
+def test_no_module_re_exports_names_it_imports():
+    """Callers import from the real place: an __all__ lists only what its module defines."""
+    shims = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.asname or alias.name.split(".")[0] for node in tree.body
+                    if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                names = {elt.value for elt in node.value.elts}
+                shims += [f"{path.relative_to(ROOT)}: {name}" for name in names & imported]
+    allowed = {"desktop/i18n/__init__.py"}  # the i18n layer's front door: _, N_, Formatter
+    assert [s for s in shims if s.split(":")[0] not in allowed] == []
