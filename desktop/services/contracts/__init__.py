@@ -1,1 +1,3 @@
-"""The contract editor's use cases: editing, previews, the change-plan assistant and the contract store."""
+"""The contract editor's use cases:
+editing, previews, the change-plan assistant and the contract store.
+"""

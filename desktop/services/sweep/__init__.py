@@ -1,1 +1,3 @@
-"""The sweep and the ledger it writes: member states read from rows, day results written in bulk (rules 15-20)."""
+"""The sweep and the ledger it writes (rules 15-20):
+member states read from rows, day results written in bulk.
+"""
