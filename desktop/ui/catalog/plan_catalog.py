@@ -123,7 +123,7 @@ class PlanCatalog(QWidget):
         # No column sort until one is clicked: the model's own order (plans, group, name).
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.set_column_modes((6, 7))
-        self.table.doubleClicked.connect(self.edit_selected)
+        self.table.activated.connect(self.edit_selected)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
 
         self.new_plan_button = QPushButton(icon("new"), _("New plan…"), objectName="newPlanButton")

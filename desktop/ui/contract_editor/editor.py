@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMessageBox,
@@ -28,6 +28,7 @@ from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.common.fields import EDITOR_STYLE, Banner, styled_label
 from desktop.ui.common.icons import icon
+from desktop.ui.common.keyboard import prepare_for_keyboard
 from desktop.ui.common.widgets import user_message
 from desktop.ui.contract_editor.actions import EditorActions
 from desktop.ui.contract_editor.addons import AddonsBlock
@@ -176,6 +177,17 @@ class ContractEditor(EditorActions, QWidget):
         self.createNewTermButton.clicked.connect(self.start_new_term)
         self.revertButton.clicked.connect(self.revert)
         self.saveButton.clicked.connect(self.save)
+        # Ctrl+S saves; Esc and Ctrl+W close, asking about unsaved changes (closeEvent).
+        for keys, slot in ((QKeySequence.StandardKey.Save, self._save_by_keyboard),
+                           (QKeySequence(Qt.Key.Key_Escape), self.close),
+                           (QKeySequence("Ctrl+W"), self.close)):
+            QShortcut(keys, self, activated=slot)
+        prepare_for_keyboard(self)
+
+    def _save_by_keyboard(self) -> None:
+        """Ctrl+S does what Save does, only when Save could be pressed."""
+        if self.saveButton.isEnabled():
+            self.save()
 
     # What is shown ------------------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ class InvoicesPage(QWidget):
         self.table = TableView("invoiceTable", self._empty_text)
         self.table.setModel(self.model)
         self.table.set_column_modes(1)
-        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
         self.status_label = label("", "muted", wrap=True)
         refresh = QPushButton(icon("refresh"), _("Refresh"))
         refresh.clicked.connect(self.refresh)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
-from desktop.ui.common.widgets import TableView, label, show_error, user_message
+from desktop.ui.common.widgets import SearchField, TableView, label, show_error, user_message
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.members.member_dialog import MemberDialog
 
@@ -131,7 +131,7 @@ class MemberListPanel(QWidget):
         self._members = members
         self.model = MemberListModel(members, formatter, self)
 
-        self.search = QLineEdit()
+        self.search = SearchField()
         self.search.setObjectName("memberSearch")
         self.search.setPlaceholderText(_("Search name, email or company"))
         self.search.setClearButtonEnabled(True)
@@ -160,12 +160,13 @@ class MemberListPanel(QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.downPressed.connect(self.enter_list)
         self.status_filter.currentIndexChanged.connect(self.apply_filter)
         self.model.failed.connect(self._show_failure)
         self.model.modelReset.connect(self._update_count)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)  # Enter or a double click
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
@@ -182,9 +183,10 @@ class MemberListPanel(QWidget):
         self.new_action = QAction(icon("new"), _("&New member…"), self)
         self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
         self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
-        self.new_action.triggered.connect(self.new_member)
-        self.edit_action.triggered.connect(self.edit_member)
-        self.archive_action.triggered.connect(self.archive_member)
+        # triggered(bool) would pass `checked` on as an argument: call without it.
+        self.new_action.triggered.connect(lambda: self.new_member())
+        self.edit_action.triggered.connect(lambda: self.edit_member())
+        self.archive_action.triggered.connect(lambda: self.archive_member())
         self.table.addActions([self.new_action, self.edit_action, self.archive_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._update_actions()
@@ -253,6 +255,19 @@ class MemberListPanel(QWidget):
         self.error_label.setText(message)
         self.error_label.show()
 
+    def _search_entered(self) -> None:
+        """Enter in the search: show the matches now and move into the list."""
+        self.apply_filter()
+        self.enter_list()
+
+    def enter_list(self) -> None:
+        """Put the keyboard in the member list, on the current row or the first one."""
+        if self.model.rowCount() == 0:
+            return
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- selection ----------------------------------------------------------------------------
     def current_member_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -298,7 +313,7 @@ class MemberListPanel(QWidget):
         return dialog.member_id
 
     def edit_member(self, member_id: int | None = None) -> None:
-        member_id = member_id if isinstance(member_id, int) else self.current_member_id()
+        member_id = member_id if member_id is not None else self.current_member_id()
         if member_id is None:
             return
         try:

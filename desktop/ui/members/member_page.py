@@ -129,12 +129,12 @@ class MemberPage(QWidget):
         self.contract_table = TableView("contractTable", _("No contracts yet."))
         self.contract_table.setModel(self.contract_model)
         self.contract_table.set_column_modes(1)
-        self.contract_table.doubleClicked.connect(self._contract_activated)
+        self.contract_table.activated.connect(self._contract_activated)
         self.invoice_model = InvoiceListModel(self._formatter, parent=self)
         self.invoice_table = TableView("memberInvoiceTable", _("No invoices yet."))
         self.invoice_table.setModel(self.invoice_model)
         self.invoice_table.set_column_modes(0)
-        self.invoice_table.doubleClicked.connect(self._invoice_activated)
+        self.invoice_table.activated.connect(self._invoice_activated)
         self.error_label = label("", "formError", wrap=True)
 
         heading = QHBoxLayout()
@@ -227,6 +227,14 @@ class MemberPage(QWidget):
         self.contract_model.set_rows(d.contracts)
         _fit_rows(self.contract_table, len(d.contracts))
         self.invoice_model.set_rows(sorted(d.invoices, key=lambda i: i.issue_date, reverse=True))
+
+    def focus_contracts(self) -> None:
+        """Open the member by keyboard: the focus goes to their contracts, on the first one."""
+        if self.member_id is None or self.contract_model.rowCount() == 0:
+            return
+        if not self.contract_table.currentIndex().isValid():
+            self.contract_table.setCurrentIndex(self.contract_model.index(0, 0))
+        self.contract_table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _contract_activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -74,7 +74,7 @@ class TransitionsPanel(QWidget):
             "Nothing falls due in the next {days} days.").format(days=FORECAST_DAYS))
         self.due_table.setModel(self.due_model)
         self.due_table.set_column_modes(3)
-        self.due_table.doubleClicked.connect(self._due_activated)
+        self.due_table.activated.connect(self._due_activated)
         self.summary = label("", "muted", wrap=True)
         self.error_label = label("", "formError", wrap=True)
         self.error_label.hide()

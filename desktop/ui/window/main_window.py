@@ -164,6 +164,7 @@ class MainWindow(WindowActions, QMainWindow):
     def _connect(self) -> None:
         self.members_panel.memberSelected.connect(self.member_page.show_member)
         self.members_panel.memberChanged.connect(self._member_changed)
+        self.members_panel.memberActivated.connect(self._member_opened)
         self.member_page.contractActivated.connect(self.open_contract)
         self.member_page.editRequested.connect(self.members_panel.edit_member)
         self.member_page.newContractRequested.connect(self.new_contract)
@@ -254,6 +255,12 @@ class MainWindow(WindowActions, QMainWindow):
         self.plan_catalog.refresh()
         self.invoices_page.refresh()
         self.transitions_panel.refresh()
+
+    def _member_opened(self, member_id: int) -> None:
+        """Enter on a member: their page, with the keyboard in their contracts."""
+        if self.member_page.member_id != member_id:
+            self.member_page.show_member(member_id)
+        self.member_page.focus_contracts()
 
     def _member_changed(self, member_id: int) -> None:
         if self.member_page.member_id == member_id:

@@ -1,0 +1,99 @@
+"""Keyboard reach for every form: labels that name their field, mnemonics, accessible names.
+
+A form row's label is made the buddy of the input inside the row's field (not of the container
+around it), so Alt+letter jumps to the input and screen readers name it. Mnemonics are given
+at run time, in whatever language the labels are in: each label, check box and button without
+one gets the first free letter of its text in its window, the way KDE's accelerator manager
+does, so translations need no '&' of their own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit, QAbstractItemView,
+          QAbstractButton)
+
+
+def plain(text: str) -> str:
+    """A label's text as read aloud: no mnemonic marker, no trailing colon."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip().rstrip(":")
+
+
+def first_input(widget: QWidget) -> QWidget | None:
+    """The widget itself when it takes input, else the first input inside it, in tab order."""
+    if isinstance(widget, INPUTS):
+        return widget
+    for child in widget.findChildren(QWidget):
+        if isinstance(child, INPUTS) and not isinstance(child.parent(), (QComboBox,
+                                                                         QAbstractSpinBox)):
+            return child
+    return None
+
+
+def name_input(widget: QWidget, name: str) -> None:
+    """Give an input an accessible name unless it has one."""
+    if name and not widget.accessibleName():
+        widget.setAccessibleName(name)
+
+
+def link_form_labels(form: QFormLayout) -> None:
+    """Point every row's label at the input in its field and name that input after it."""
+    for row in range(form.rowCount()):
+        label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        if label_item is None or field_item is None:
+            continue
+        label, field = label_item.widget(), field_item.widget()
+        if not isinstance(label, QLabel) or field is None or not label.text():
+            continue
+        target = first_input(field)
+        if target is None:
+            continue
+        label.setBuddy(target)
+        name_input(target, plain(label.text()))
+
+
+def _taken(text: str) -> str | None:
+    index = text.replace("&&", "").find("&")
+    if index < 0 or index + 1 >= len(text.replace("&&", "")):
+        return None
+    return text.replace("&&", "")[index + 1].lower()
+
+
+def _with_mnemonic(text: str, used: set[str]) -> str:
+    for index, char in enumerate(text):
+        if char.isalnum() and char.lower() not in used:
+            used.add(char.lower())
+            return text[:index] + "&" + text[index:]
+    return text
+
+
+def assign_mnemonics(window: QWidget) -> None:
+    """Give each buddied label, check box, radio button and push button a free letter."""
+    labels = [w for w in window.findChildren(QLabel) if w.buddy() is not None and w.text()]
+    buttons = [w for w in window.findChildren(QAbstractButton)
+               if w.text() and not w.text().startswith("…")]
+    used = {letter for w in labels + buttons if (letter := _taken(w.text()))}
+    for widget in labels + buttons:
+        text = widget.text()
+        if _taken(text) is None and "<" not in text:
+            widget.setText(_with_mnemonic(text, used))
+
+
+def prepare_for_keyboard(window: QWidget) -> None:
+    """Link every form's labels in the window, then hand out mnemonics."""
+    for form in window.findChildren(QFormLayout):
+        link_form_labels(form)
+    assign_mnemonics(window)

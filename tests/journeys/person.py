@@ -1,0 +1,97 @@
+"""What a person does at the desk, as Qt events: type, press keys and shortcuts, click, pick.
+
+Each helper checks the widget is there to be used (visible, enabled) before acting, as a person
+could only use what they see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+
+
+def usable(widget: QWidget) -> QWidget:
+    assert widget is not None, "no such widget"
+    assert widget.isVisible(), f"{widget.objectName() or widget} is not visible"
+    assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
+    return widget
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def press(key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier, widget: QWidget | None = None):
+    """A key on the focused widget (or the given one), as the keyboard delivers it."""
+    QTest.keyClick(widget or focused(), key, modifiers)
+
+
+def shortcut(sequence: str, widget: QWidget | None = None) -> None:
+    """A shortcut such as "Ctrl+E", pressed where the focus is."""
+    combo = QKeySequence(sequence)[0]
+    QTest.keyClick(widget or focused(), combo.key(), combo.keyboardModifiers())
+
+
+def type_text(text: str, widget: QWidget | None = None) -> None:
+    QTest.keyClicks(widget or focused(), text)
+
+
+def replace_text(widget: QWidget, text: str) -> None:
+    """Select everything in a field with Ctrl+A and type over it."""
+    usable(widget)
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(widget, text)
+
+
+def click(widget: QWidget, button=Qt.MouseButton.LeftButton) -> None:
+    QTest.mouseClick(usable(widget), button)
+
+
+def click_row(view: QAbstractItemView, row: int, column: int = 0, double: bool = False) -> None:
+    usable(view)
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    centre = view.visualRect(index).center()
+    assert view.viewport().rect().contains(centre), "the row is not in sight"
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    if double:
+        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def when_modal(act: Callable[[QWidget], None], seen: list | None = None) -> list:
+    """Run act(dialog) as soon as a modal dialog is up; exec() blocks until it is closed.
+
+    Returns a list that holds the dialog once it was seen, for the test to check.
+    """
+    seen = [] if seen is None else seen
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(10, poll)
+            return
+        seen.append(dialog)
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def texts(widget: QWidget) -> str:
+    """Every label's and button's text under a widget, one line each (what a person reads)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    parts = [w.text() for w in widget.findChildren(QLabel) if w.isVisible()]
+    parts += [w.text() for w in widget.findChildren(QAbstractButton) if w.isVisible()]
+    return "\n".join(parts)
+
+
+def point_in(widget: QWidget) -> QPoint:
+    return widget.rect().center()
