@@ -28,6 +28,7 @@ from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database, open_database, restore
 from desktop.storage.errors import DatabaseRefused
 from desktop.ui.common.icons import application_icon
+from desktop.ui.common.keyboard import KeyboardReach
 from desktop.ui.common.style import apply_style
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.contract_editor.editor import ContractEditor
@@ -93,11 +94,21 @@ class _EditorFactory:
         self.formatter = formatter
 
 
+def _prepare_windows_for_keyboard() -> None:
+    """Labels linked to their inputs and mnemonics in every window, once per application."""
+    app = QApplication.instance()
+    if app is not None and app.property("keyboardReach") is None:
+        reach = KeyboardReach(app)
+        app.installEventFilter(reach)
+        app.setProperty("keyboardReach", reach)
+
+
 def create_main_window(database: str | None, today: date | None = None, *,
                        settings: QSettings | None = None) -> MainWindow:
     """The fully wired main window, without starting the event loop or the timer."""
     clock = make_clock(today)
     db = open_database(database, now=clock.now())
+    _prepare_windows_for_keyboard()
     services = build_services(db, clock)
     site = services.settings.get()
     install(site.locale)

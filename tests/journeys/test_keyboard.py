@@ -64,7 +64,7 @@ def test_tab_leaves_the_member_table(qtbot, desk):
     assert table.currentIndex().row() == 0  # Tab moved the focus, not the row
 
 
-def plain_active_contract(window):
+def plain_active_contract(window, offers_addons: bool = False):
     """(member name, contract) of an active monthly contract with nothing unusual about it."""
     from desktop.domain.contracts import status
 
@@ -75,7 +75,8 @@ def plain_active_contract(window):
             c = window.services.contracts.load(item.id).contract
             if (status(c, today) == "active" and c.cancellation_date is None
                     and c.custom_price is None and c.next_plan is not None
-                    and c.plan.frequency.unit == "month" and len(detail.contracts) == 1):
+                    and c.plan.frequency.unit == "month" and len(detail.contracts) == 1
+                    and (c.plan.addons or not offers_addons)):
                 return row.name, c
     raise AssertionError("the sample has no plain monthly contract")
 

@@ -111,8 +111,11 @@ class PlanDialog(FormDialog):
 
         lists = QGridLayout()
         lists.setHorizontalSpacing(12)
-        lists.addWidget(label(_("Allowances"), "sectionTitle"), 0, 0)
+        allowances_title = label(_("Allowances"), "sectionTitle")
+        allowances_title.setBuddy(self.allowance_view)
+        lists.addWidget(allowances_title, 0, 0)
         self.addons_title = label(_("Add-ons this plan offers"), "sectionTitle")
+        self.addons_title.setBuddy(self.addon_view)
         lists.addWidget(self.addons_title, 0, 1)
         lists.addWidget(self.allowance_view, 1, 0)
         lists.addWidget(self.addon_view, 1, 1)

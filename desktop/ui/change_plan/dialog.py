@@ -143,6 +143,8 @@ class ChangePlanDialog(QDialog):
 
         self.model = ComparisonModel(self._fmt, self)
         self.comparisonTable = QTableView(objectName="comparisonTable")
+        self.comparisonTable.setAccessibleName(_("Comparison of when to change"))
+        self.comparisonTable.setTabKeyNavigation(False)
         self.comparisonTable.setModel(self.model)
         self.comparisonTable.setSelectionMode(QAbstractItemView.NoSelection)
         self.comparisonTable.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -9,6 +9,7 @@ does, so translations need no '&' of their own.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -93,7 +94,29 @@ def assign_mnemonics(window: QWidget) -> None:
 
 
 def prepare_for_keyboard(window: QWidget) -> None:
-    """Link every form's labels in the window, then hand out mnemonics."""
+    """Link every form's labels in the window, name buddied inputs, then hand out mnemonics."""
     for form in window.findChildren(QFormLayout):
         link_form_labels(form)
+    # Qt names an input after its buddy label only when both share a parent: say it outright.
+    for label in window.findChildren(QLabel):
+        if label.buddy() is not None and label.text():
+            name_input(label.buddy(), plain(label.text()))
     assign_mnemonics(window)
+
+
+class KeyboardReach(QObject):
+    """Prepares each window and dialog for the keyboard the first time it is shown.
+
+    Installed on the application by the composition root, so every dialog (the member dialog,
+    the plan dialog, message boxes, …) gets linked labels and mnemonics without each one asking.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
+                and watched.isWindow() and not watched.property(_READY)):
+            watched.setProperty(_READY, True)
+            prepare_for_keyboard(watched)
+        return False
+
+
+_READY = "keyboardReady"

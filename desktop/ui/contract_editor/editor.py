@@ -28,7 +28,6 @@ from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.common.fields import EDITOR_STYLE, Banner, styled_label
 from desktop.ui.common.icons import icon
-from desktop.ui.common.keyboard import prepare_for_keyboard
 from desktop.ui.common.widgets import user_message
 from desktop.ui.contract_editor.actions import EditorActions
 from desktop.ui.contract_editor.addons import AddonsBlock
@@ -182,7 +181,6 @@ class ContractEditor(EditorActions, QWidget):
                            (QKeySequence(Qt.Key.Key_Escape), self.close),
                            (QKeySequence("Ctrl+W"), self.close)):
             QShortcut(keys, self, activated=slot)
-        prepare_for_keyboard(self)
 
     def _save_by_keyboard(self) -> None:
         """Ctrl+S does what Save does, only when Save could be pressed."""

@@ -59,6 +59,7 @@ class HistoryTab(QWidget):
         super().__init__()
         self.model = HistoryModel(formatter, self)
         self.table = TableView("historyTable", _("No changes recorded yet."))
+        self.table.setAccessibleName(_("History"))
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)

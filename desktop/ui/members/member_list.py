@@ -183,6 +183,10 @@ class MemberListPanel(QWidget):
         self.new_action = QAction(icon("new"), _("&New member…"), self)
         self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
         self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
+        for action, name in ((self.new_action, "newMemberAction"),
+                             (self.edit_action, "editMemberAction"),
+                             (self.archive_action, "archiveMemberAction")):
+            action.setObjectName(name)
         # triggered(bool) would pass `checked` on as an argument: call without it.
         self.new_action.triggered.connect(lambda: self.new_member())
         self.edit_action.triggered.connect(lambda: self.edit_member())
