@@ -35,7 +35,6 @@ from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.change_plan.comparison import WHENS, Column, ComparisonModel
 from desktop.ui.common.fields import (
-    EDITOR_STYLE,
     Banner,
     change_label_text,
     date_edit,
@@ -58,7 +57,6 @@ class ChangePlanDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("changePlanDialog")
-        self.setStyleSheet(EDITOR_STYLE)
         self.setWindowTitle(_("Change plan"))
         self.setMinimumSize(820, 560)
         self._contracts, self._fmt, self._id = contract_service, formatter, contract_id

@@ -21,28 +21,6 @@ from desktop.ui.common.forms import field_box
 from desktop.ui.common.icons import icon
 from desktop.ui.common.style import mark_invalid
 
-# The editor's own look; the application's style sheet may refine it but it must read well alone.
-EDITOR_STYLE = """
-QLineEdit:disabled, QSpinBox:disabled, QDateEdit:disabled, QPlainTextEdit:disabled {
-    background: #f1f3f6; color: #8a939e; }
-*[invalid="true"] { border: 1px solid #c62828; background: #fff6f6; border-radius: 3px; }
-QLabel[role="fieldMessage"] { color: #b71c1c; }
-QLabel[role="hint"] { color: #5f6b7a; }
-QLabel[role="explanation"] { color: #3c4650; }
-QLabel[role="title"] { font-size: 15pt; font-weight: 600; }
-QLabel[role="subtitle"] { color: #5f6b7a; }
-QLabel[role="chip"] { border-radius: 9px; padding: 2px 10px; font-weight: 600; }
-QLabel[role="chip"][status="active"] { background: #e3f4e8; color: #1b6b34; }
-QLabel[role="chip"][status="inactive"] { background: #e6eefb; color: #1f4f9a; }
-QLabel[role="chip"][status="new"] { background: #e6eefb; color: #1f4f9a; }
-QLabel[role="chip"][status="cancelling"] { background: #fff1db; color: #8a5300; }
-QLabel[role="chip"][status="cancelled"] { background: #eceff1; color: #455a64; }
-QFrame[role="banner"] { border-radius: 6px; }
-QFrame[role="banner"][kind="warning"] { background: #fff4e0; border: 1px solid #f0b860; }
-QFrame[role="banner"][kind="info"] { background: #eef4fc; border: 1px solid #a9c4ea; }
-QFrame[role="banner"][kind="error"] { background: #fdecec; border: 1px solid #e6a1a1; }
-"""
-
 # QDateEdit cannot hold "no date"; its minimum shows this text and stands for None instead.
 _NO_DATE = QDate(1900, 1, 1)
 
@@ -132,8 +110,8 @@ class Banner(QFrame):
 
     actionClicked = Signal()
 
-    _ICONS = {"warning": ("warning", "#a15c00"), "info": ("about", "#1f4f9a"),
-              "error": ("warning", "#b71c1c")}
+    _ICONS = {"warning": ("warning", "warning"), "info": ("about", "info"),
+              "error": ("warning", "error")}
 
     def __init__(self, name: str, kind: str = "info", action: str = "",
                  action_name: str = ""):

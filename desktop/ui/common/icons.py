@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalett
 from PySide6.QtSvg import QSvgRenderer
 
 from desktop.ui.common.resources import resource_path
+from desktop.ui.common.style import colour
 
 # Meanings the screens ask for; each is a file resources/icons/<name>.svg.
 NAMES = frozenset({
@@ -31,17 +32,17 @@ def _svg(name: str) -> str:
 class _TintedSvgEngine(QIconEngine):
     """Renders one SVG in the colour its mode calls for, at exactly the size painted."""
 
-    def __init__(self, name: str, colour: str | None) -> None:
+    def __init__(self, name: str, tint: str | None) -> None:
         super().__init__()
         self._name = name
-        self._colour = colour
+        self._colour = tint
 
     def _colour_for(self, mode: QIcon.Mode) -> str:
         palette = QGuiApplication.palette()
         if mode == QIcon.Mode.Disabled:
             return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
         if self._colour is not None:
-            return self._colour
+            return colour(self._colour, palette)
         if mode == QIcon.Mode.Selected:
             return palette.color(QPalette.ColorRole.HighlightedText).name()
         return palette.color(QPalette.ColorRole.WindowText).name()
@@ -68,11 +69,12 @@ class _TintedSvgEngine(QIconEngine):
         return "frontdesk-tinted-svg"
 
 
-def icon(name: str, colour: str | None = None) -> QIcon:
-    """The icon for a meaning in NAMES, in the palette's text colour unless a colour is given."""
+def icon(name: str, tint: str | None = None) -> QIcon:
+    """The icon for a meaning in NAMES, in the palette's text colour or a tint: a tone of the
+    style ("error", "info", "muted", "onAccent", …) or a colour name."""
     if name not in NAMES:
         raise KeyError(f"no icon named {name!r}")
-    return QIcon(_TintedSvgEngine(name, colour))
+    return QIcon(_TintedSvgEngine(name, tint))
 
 
 def application_icon() -> QIcon:

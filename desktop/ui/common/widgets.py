@@ -44,6 +44,7 @@ class TableView(QTableView):
     def __init__(self, object_name: str, empty_text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(object_name)
+        self.setProperty("frontdeskTable", True)  # styled by resources/style.qss
         self._empty_text = empty_text
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -29,7 +29,7 @@ from desktop.domain.model import ACTIVE, ADDON, Contract, ContractAddon, Plan
 from desktop.domain.money import round_minor
 from desktop.i18n import _
 from desktop.services.errors import ValidationError
-from desktop.ui.common.fields import EDITOR_STYLE, Banner, styled_label
+from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.forms import accept_cancel_buttons
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import user_message
@@ -95,7 +95,6 @@ class AddonDialog(QDialog):
                  status: str, today: date, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("addAddonDialog")
-        self.setStyleSheet(EDITOR_STYLE)
         self.setWindowTitle(_("Add add-on"))
         self.setMinimumWidth(500)
         self._contracts, self._fmt = contract_service, formatter
@@ -157,7 +156,7 @@ class AddonDialog(QDialog):
         row = QHBoxLayout(box)
         row.setContentsMargins(10, 8, 10, 8)
         glyph = QLabel()
-        glyph.setPixmap(icon("invoice", "#1f4f9a").pixmap(16, 16))
+        glyph.setPixmap(icon("invoice", "info").pixmap(16, 16))
         self.outcome = styled_label()
         self.outcome.setObjectName("addonOutcome")
         self.outcome.setTextFormat(Qt.PlainText)

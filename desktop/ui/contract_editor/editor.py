@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.ui.common.fields import EDITOR_STYLE, Banner, styled_label
+from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import user_message
 from desktop.ui.contract_editor.actions import EditorActions
@@ -61,7 +61,6 @@ class ContractEditor(EditorActions, QWidget):
         if (contract_id is None) == (draft is None):
             raise ValueError("Give the editor either a contract id or a new draft.")
         self.setObjectName("contractEditor")
-        self.setStyleSheet(EDITOR_STYLE)
         self.setMinimumSize(960, 600)
         self._contracts, self._catalog, self._fmt = contract_service, catalog_service, formatter
         self._open_new_terms = open_new_terms
@@ -357,7 +356,7 @@ class ContractEditor(EditorActions, QWidget):
                 label.show_problem(widget, messages.get(field, ""))
                 flagged |= field in messages
                 shown.add(field)
-            self.tabs.setTabIcon(index, icon("warning", "#c62828") if flagged else QIcon())
+            self.tabs.setTabIcon(index, icon("warning", "error") if flagged else QIcon())
         general = [m for f, m in messages.items() if f not in shown]
         count = len(messages)
         self.summary.setText(" ".join(general) if general else (

@@ -18,24 +18,6 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import Invoice, Line
 from desktop.i18n import _
 
-PREVIEW_STYLE = """
-#invoicePreview { background: #f4f6f9; }
-#previewCards { background: #f4f6f9; }
-QFrame[role="invoiceCard"] { background: #ffffff; border: 1px solid #d9dee5; border-radius: 8px; }
-QFrame[role="invoiceCard"] QLabel { background: transparent; border: none; }
-QLabel[role="cardKicker"] { color: #5f6b7a; font-size: 8pt; font-weight: 600; }
-QLabel[role="cardDate"] { font-size: 12pt; font-weight: 600; }
-QLabel[role="lineDetail"] { color: #5f6b7a; font-size: 8pt; }
-QLabel[role="credit"] { color: #1b6b34; }
-QLabel[role="due"] { font-size: 12pt; font-weight: 700; }
-QFrame[role="rule"] { background: #e3e7ec; max-height: 1px; min-height: 1px; border: none; }
-QLabel[role="previewTitle"] { font-size: 12pt; font-weight: 600; }
-QLabel[role="previewNote"] { color: #5f6b7a; }
-QLabel[role="previewMessage"] { color: #8a5300; }
-QLabel[role="previewMessage"][tone="neutral"] { color: #5f6b7a; }
-"""
-
-
 # Headings and totals are short, and a wrapped label's height is worked out before the style
 # sheet enlarges its font, which clipped them; only descriptions and details wrap.
 _UNWRAPPED = {"cardKicker", "cardDate", "due"}
@@ -65,7 +47,6 @@ class InvoicePreview(QWidget):
         super().__init__(parent)
         self.setObjectName("invoicePreview")
         self.setAttribute(Qt.WA_StyledBackground, True)
-        self.setStyleSheet(PREVIEW_STYLE)
         self.setMinimumWidth(320)
         self._formatter = formatter
         self._invoices: tuple[Invoice, ...] = ()

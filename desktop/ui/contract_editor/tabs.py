@@ -161,7 +161,7 @@ class GeneralTab(QWidget):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 4, 0, 0)
         glyph = QLabel()
-        glyph.setPixmap(icon("about", "#1f4f9a").pixmap(14, 14))
+        glyph.setPixmap(icon("about", "info").pixmap(14, 14))
         row.addWidget(glyph, 0, Qt.AlignTop)
         row.addWidget(label, 1)
         self._description_box = box

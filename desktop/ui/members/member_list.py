@@ -135,7 +135,7 @@ class MemberListPanel(QWidget):
         self.search.setObjectName("memberSearch")
         self.search.setPlaceholderText(_("Search name, email or company"))
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search", "#6b7480"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.addAction(icon("search", "muted"), QLineEdit.ActionPosition.LeadingPosition)
 
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("memberStatusFilter")

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop.i18n import _
+from desktop.ui.common.style import colour
 
 LANE_HEIGHT = 26
 LANE_GAP = 6
@@ -199,7 +200,7 @@ class TermTimeline(QWidget):
 
     def _paint_today(self, painter: QPainter, lo: date, hi: date) -> None:
         x = self._x(self._today, lo, hi)
-        color = QColor("#c62828")
+        color = QColor(colour("error", self.palette()))
         painter.setPen(QPen(color, 1.5))
         painter.drawLine(QPointF(x, TOP - 4), QPointF(x, self.height() - AXIS + 2))
         metrics = QFontMetrics(painter.font())

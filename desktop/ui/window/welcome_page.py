@@ -42,7 +42,7 @@ class WelcomePage(QWidget):
                         "plans, add-ons, members and contracts in every state — to look "
                         "around, or start empty and add your own plans and members."),
                       wrap=True)
-        self.sample_button = QPushButton(icon("sample", "white"), _("Load sample data"),
+        self.sample_button = QPushButton(icon("sample", "onAccent"), _("Load sample data"),
                                          objectName="loadSampleButton")
         self.sample_button.setProperty("primary", True)
         self.sample_button.setDefault(True)
