@@ -95,3 +95,12 @@ def texts(widget: QWidget) -> str:
 
 def point_in(widget: QWidget) -> QPoint:
     return widget.rect().center()
+
+
+def click_tab(tabs, page: QWidget) -> None:
+    """Click the tab that shows `page`, where a person sees its caption."""
+    index = tabs.indexOf(page)
+    assert index >= 0, "no such tab"
+    bar = tabs.tabBar()
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QSettings
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QTableView
 
+from desktop.ui.common.date_field import DateField
 from desktop.app import create_main_window
 from desktop.domain.contracts import status
 from desktop.services import demo
@@ -98,7 +99,7 @@ def test_cancel_with_prorated_last_invoice_preview_equals_the_invoice_the_timer_
     cancel_on = n + timedelta(days=10)
     with qtbot.waitSignal(editor.previewRefreshed, timeout=3000):
         editor.findChild(QCheckBox, "cancelContractCheck").setChecked(True)
-        editor.findChild(QDateEdit, "cancellationDateEdit").setDate(
+        editor.findChild(DateField, "cancellationDateEdit").setDate(
             QDate(cancel_on.year, cancel_on.month, cancel_on.day))
         editor.findChild(QCheckBox, "prorateLastInvoiceCheck").setChecked(True)
     preview = editor.preview.invoices()[0]

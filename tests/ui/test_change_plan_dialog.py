@@ -8,7 +8,6 @@ import pytest
 from editor_fakes import child
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QLabel,
     QListWidget,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from desktop.ui.common.date_field import DateField
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.periods import Frequency
 from desktop.ui.change_plan.comparison import ComparisonModel
@@ -135,7 +135,7 @@ def test_apply_now_starts_the_new_term_and_says_what_was_paid(qtbot, open_dialog
 def test_a_date_in_the_past_cannot_be_applied(qtbot, open_dialog, world):
     dialog = open_dialog(world.active)
     select_plan(dialog, "Private office")
-    child(dialog, QDateEdit, "changeDateEdit").setDate(QDate(2026, 3, 1))
+    child(dialog, DateField, "changeDateEdit").setDate(QDate(2026, 3, 1))
     assert child(dialog, QRadioButton, "whenDateRadio").isChecked()
     dialog.quote_now()
     assert child(dialog, QLabel, "changeMessageText").text() == \
@@ -224,5 +224,5 @@ def test_a_contract_started_today_can_change_from_tomorrow(qtbot, open_dialog, w
         'with "On a chosen date".')
     assert not child(dialog, QPushButton, "applyButton").isEnabled()
     child(dialog, QRadioButton, "whenDateRadio").setChecked(True)
-    assert child(dialog, QDateEdit, "changeDateEdit").date() == QDate(2026, 3, 11)
+    assert child(dialog, DateField, "changeDateEdit").date() == QDate(2026, 3, 11)
     assert child(dialog, QPushButton, "applyButton").isEnabled()

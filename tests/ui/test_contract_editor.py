@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from desktop.ui.common.date_field import DateField
 from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.contract_editor.history import HistoryModel
 
@@ -105,7 +105,7 @@ def test_custom_price_blocks_other_plans_and_offers_the_manual_path(qtbot, open_
     qtbot.mouseClick(child(editor, QPushButton, "manualPathButton"), Qt.LeftButton)
     dialog = child(editor, QDialog, "newTermDialog")
     assert dialog.isVisible()
-    assert child(dialog, QDateEdit, "newTermCancellationDateEdit").date() == QDate(2026, 4, 1)
+    assert child(dialog, DateField, "newTermCancellationDateEdit").date() == QDate(2026, 4, 1)
     dialog.reject()
 
 
@@ -140,7 +140,7 @@ def test_cancellation_before_next_invoice_credits_unused_days_when_prorated(qtbo
     with refreshed(qtbot, editor):
         child(editor, QCheckBox, "cancelContractCheck").setChecked(True)
     with refreshed(qtbot, editor):
-        child(editor, QDateEdit, "cancellationDateEdit").setDate(QDate(2026, 3, 20))
+        child(editor, DateField, "cancellationDateEdit").setDate(QDate(2026, 3, 20))
     assert child(editor, QLabel, "lastDayOfAccessLabel").text() == \
         "Last day of access: 19 March 2026."
     invoice = first_invoice(editor)
@@ -158,7 +158,7 @@ def test_cancellation_before_next_invoice_credits_unused_days_when_prorated(qtbo
 def test_cancellation_after_next_invoice_prorates_the_last_invoice(qtbot, open_editor, world):
     editor = open_editor(world.active)
     with refreshed(qtbot, editor):
-        child(editor, QDateEdit, "cancellationDateEdit").setDate(QDate(2026, 4, 20))
+        child(editor, DateField, "cancellationDateEdit").setDate(QDate(2026, 4, 20))
     assert child(editor, QCheckBox, "cancelContractCheck").isChecked()
     invoice = first_invoice(editor)
     assert (invoice.issue_date, invoice.lines[0].amount) == (date(2026, 4, 1), 22167)  # 19/30
@@ -168,7 +168,7 @@ def test_cancellation_after_next_invoice_prorates_the_last_invoice(qtbot, open_e
     with refreshed(qtbot, editor):
         child(editor, QCheckBox, "cancelContractCheck").setChecked(False)
     assert editor.draft().cancellation_date is None
-    assert not child(editor, QDateEdit, "cancellationDateEdit").isEnabled()
+    assert not child(editor, DateField, "cancellationDateEdit").isEnabled()
     assert "No cancellation" in child(editor, QLabel, "lastDayOfAccessLabel").text()
 
 
@@ -179,8 +179,8 @@ def test_invalid_dates_are_marked_save_is_disabled_and_nothing_is_written(qtbot,
     before = world.dump()
     editor = open_editor(world.active)
     with refreshed(qtbot, editor):
-        child(editor, QDateEdit, "cancellationDateEdit").setDate(QDate(2025, 5, 1))
-    edit = child(editor, QDateEdit, "cancellationDateEdit")
+        child(editor, DateField, "cancellationDateEdit").setDate(QDate(2025, 5, 1))
+    edit = child(editor, DateField, "cancellationDateEdit")
     message = child(editor, QLabel, "cancellationDateMessage")
     assert message.text() == "The cancellation date must be after the start date."
     assert edit.property("invalid") is True
@@ -257,9 +257,9 @@ def test_contract_not_started_keeps_plan_and_next_plan_equal(qtbot, open_editor,
     assert first_invoice(editor).issue_date == date(2026, 4, 15)
     assert first_invoice(editor).lines[0].description == "Private office"
     with refreshed(qtbot, editor):
-        child(editor, QDateEdit, "startDateEdit").setDate(QDate(2026, 5, 1))
+        child(editor, DateField, "startDateEdit").setDate(QDate(2026, 5, 1))
     assert editor.draft().next_invoice_date == date(2026, 5, 1)
-    assert child(editor, QDateEdit, "nextInvoiceDateEdit").date() == QDate(2026, 5, 1)
+    assert child(editor, DateField, "nextInvoiceDateEdit").date() == QDate(2026, 5, 1)
     assert editor.save()
     stored = world.stored(world.inactive)
     assert (stored.plan.name, stored.next_plan.name, stored.start_date) == \
@@ -271,7 +271,7 @@ def test_create_new_term_asks_for_the_cancellation_date_and_opens_the_term(qtbot
     editor = open_editor(world.active)
     qtbot.mouseClick(child(editor, QPushButton, "createNewTermButton"), Qt.LeftButton)
     dialog = child(editor, QDialog, "newTermDialog")
-    child(dialog, QDateEdit, "newTermCancellationDateEdit").setDate(QDate(2026, 5, 1))
+    child(dialog, DateField, "newTermCancellationDateEdit").setDate(QDate(2026, 5, 1))
     with qtbot.waitSignal(editor.newTermCreated) as created:
         qtbot.mouseClick(child(dialog, QPushButton, "newTermCreateButton"), Qt.LeftButton)
     new_id = created.args[0]
@@ -293,7 +293,7 @@ def test_new_term_dialog_refuses_a_date_before_the_start(qtbot, open_editor, wor
     editor = open_editor(world.active)
     editor.start_new_term()
     dialog = child(editor, QDialog, "newTermDialog")
-    child(dialog, QDateEdit, "newTermCancellationDateEdit").setDate(QDate(2025, 1, 1))
+    child(dialog, DateField, "newTermCancellationDateEdit").setDate(QDate(2025, 1, 1))
     assert not child(dialog, QPushButton, "newTermCreateButton").isEnabled()
     assert "after the start date" in child(dialog, QLabel, "newTermCancellationMessage").text()
     dialog.reject()
@@ -316,8 +316,8 @@ def test_new_draft_saves_a_new_contract(qtbot, open_editor, world):
 
 def test_cancelled_contract_plan_and_dates_are_read_only(open_editor, world):
     editor = open_editor(world.ended)
-    for kind, name in ((QComboBox, "planCombo"), (QDateEdit, "startDateEdit"),
-                       (QDateEdit, "billingAnchorEdit"), (QDateEdit, "cancellationDateEdit"),
+    for kind, name in ((QComboBox, "planCombo"), (DateField, "startDateEdit"),
+                       (DateField, "billingAnchorEdit"), (DateField, "cancellationDateEdit"),
                        (QCheckBox, "cancelContractCheck")):
         assert not child(editor, kind, name).isEnabled(), name
     banner = child(editor, QLabel, "stateBannerText")
@@ -383,7 +383,7 @@ def test_timer_change_under_unsaved_edits_shows_the_banner_and_overwrites_nothin
     qtbot.mouseClick(child(editor, QPushButton, "reloadButton"), Qt.LeftButton)
     assert not banner.isVisible()
     assert editor.draft().next_invoice_date == date(2026, 5, 1)
-    assert child(editor, QDateEdit, "nextInvoiceDateEdit").date() == QDate(2026, 5, 1)
+    assert child(editor, DateField, "nextInvoiceDateEdit").date() == QDate(2026, 5, 1)
 
 
 def test_stale_save_is_refused_with_the_banner(qtbot, open_editor, world):

@@ -172,6 +172,7 @@ class ChangePlanDialog(QDialog):
         self.addonList.itemChanged.connect(self.quote_later)
         self.whenGroup.idToggled.connect(self._when_toggled)
         self.dateEdit.dateChanged.connect(self._date_changed)
+        self.dateEdit.readableChanged.connect(self.quote_later)
         self.comparisonTable.horizontalHeader().sectionClicked.connect(self._column_clicked)
         self.comparisonTable.clicked.connect(lambda index: self._column_clicked(index.column()))
 
@@ -294,6 +295,9 @@ class ChangePlanDialog(QDialog):
         columns, no_change = [], False
         for when in WHENS:
             on = self.chosen_date() if when == "date" else None
+            if when == "date" and not self.dateEdit.readable():
+                columns.append(Column(when, captions[when], None, self.dateEdit.toolTip()))
+                continue
             try:
                 option = self._contracts.quote_change(
                     self._id, plan.id, when, on, self.quantitySpin.value(), self.addon_ids())

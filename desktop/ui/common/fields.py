@@ -7,7 +7,6 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -17,11 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.ui.common.date_field import DateField
 from desktop.ui.common.forms import field_box
 from desktop.ui.common.icons import icon
 from desktop.ui.common.style import mark_invalid
 
-# QDateEdit cannot hold "no date"; its minimum shows this text and stands for None instead.
+# A date field cannot hold "no date"; its minimum shows a text and stands for None instead.
 _NO_DATE = QDate(1900, 1, 1)
 
 
@@ -46,27 +46,24 @@ def qt_date_format(formatter) -> str:
     return re.sub(r"y+", "yyyy", pattern)
 
 
-def date_edit(name: str, formatter=None) -> QDateEdit:
-    """A calendar-popup date field named for tests and accessibility."""
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
+def date_edit(name: str, formatter=None) -> DateField:
+    """A date field named for tests and accessibility, in the formatter's display format."""
+    edit = DateField(name, formatter)
     display = qt_date_format(formatter) if formatter is not None else ""
     if display:
         edit.setDisplayFormat(display)
-    edit.setMinimumWidth(150)
     edit.setMinimumDate(_NO_DATE)
     edit.setMaximumDate(QDate(9999, 12, 31))
     return edit
 
 
-def set_optional_date(edit: QDateEdit, value: date | None, none_text: str) -> None:
+def set_optional_date(edit: DateField, value: date | None, none_text: str) -> None:
     """Show a date, or `none_text` when there is none (read-only displays only)."""
     edit.setSpecialValueText(none_text if value is None else "")
     edit.setDate(_NO_DATE if value is None else to_qdate(value))
 
 
-def optional_date(edit: QDateEdit) -> date | None:
+def optional_date(edit: DateField) -> date | None:
     return None if edit.date() == _NO_DATE else from_qdate(edit.date())
 
 

@@ -56,6 +56,7 @@ class NewTermDialog(QDialog):
             column.addLayout(form)
             self.date_edit.setDate(to_qdate(default_cancellation(contract)))
             self.date_edit.dateChanged.connect(self._check)
+            self.date_edit.readableChanged.connect(self._check)
         else:
             self.date_edit.hide()
         if saves_first:
@@ -75,7 +76,9 @@ class NewTermDialog(QDialog):
             return
         chosen = from_qdate(self.date_edit.date())
         problem = ""
-        if chosen <= self._contract.start_date:
+        if not self.date_edit.readable():
+            problem = self.date_edit.toolTip()
+        elif chosen <= self._contract.start_date:
             problem = _("The cancellation date must be after the start date.")
         self.message.show_problem(self.date_edit, problem)
         self.last_day.setText(_("Last day of access: {last}.").format(

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
+from desktop.ui.common.date_field import DateField
 from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import user_message
@@ -137,6 +138,7 @@ class ContractEditor(EditorActions, QWidget):
             if hasattr(tab, "edited"):
                 tab.edited.connect(self._edit)
         self.general.localProblem.connect(self._local_problem)
+        self._watch_typed_dates()
         self.general.manualPathRequested.connect(self.start_new_term)
         self.addons = AddonsBlock(self._contracts, self._catalog, self._fmt)
         self.general.insert_above_notes(_("Add-ons"), self.addons)
@@ -180,6 +182,15 @@ class ContractEditor(EditorActions, QWidget):
                            (QKeySequence(Qt.Key.Key_Escape), self.close),
                            (QKeySequence("Ctrl+W"), self.close)):
             QShortcut(keys, self, activated=slot)
+
+    def _watch_typed_dates(self) -> None:
+        """A date typed so that it cannot be read is a problem of its field until fixed."""
+        for tab in (self.dates, self.cancellation):
+            for field, (widget, _label) in tab.fields().items():
+                if isinstance(widget, DateField):
+                    widget.readableChanged.connect(
+                        lambda ok, f=field, w=widget: self._local_problem(
+                            f, "" if ok else w.toolTip()))
 
     def _save_by_keyboard(self) -> None:
         """Ctrl+S does what Save does, only when Save could be pressed."""
