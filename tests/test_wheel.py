@@ -20,7 +20,9 @@ RESOURCES = ROOT / "resources"
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory) -> set[str]:
     source = tmp_path_factory.mktemp("source")
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+    # Committed files and new ones not yet committed (but not what git ignores).
+    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                              "--exclude-standard"], cwd=ROOT, capture_output=True,
                              check=True).stdout.decode().split("\0")
     for name in filter(None, tracked):
         if not (ROOT / name).is_file():
@@ -28,11 +30,6 @@ def wheel_names(tmp_path_factory) -> set[str]:
         target = source / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
-    for name in RESOURCES.rglob("*"):  # new, not yet committed resources count too
-        if name.is_file():
-            target = source / name.relative_to(ROOT)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(name, target)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                     "--no-build-isolation", "-w", str(out), str(source)],

@@ -33,6 +33,11 @@ def styled_app(qapp):
 
 
 @pytest.fixture(scope="session")
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture(scope="session")
 def sample_database(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("sample") / "frontdesk.sqlite3"
     db = open_database(str(path), now=FixedClock(TODAY).now())

@@ -108,7 +108,7 @@ def test_the_calendar_opens_by_keyboard_reads_in_full_and_picks_by_mouse(qtbot, 
 
 
 @pytest.fixture
-def german_desk(open_desk, database):
+def german_desk(open_desk, database, today):
     """The same sample on a site whose locale is German (site settings, set before opening)."""
     from dataclasses import replace
 
@@ -116,10 +116,8 @@ def german_desk(open_desk, database):
     from desktop.services.settings import SettingsService
     from desktop.storage.database import open_database
 
-    from conftest import TODAY
-
-    db = open_database(database, now=FixedClock(TODAY).now())
-    service = SettingsService(db, FixedClock(TODAY))
+    db = open_database(database, now=FixedClock(today).now())
+    service = SettingsService(db, FixedClock(today))
     service.save(replace(service.get(), locale="de_DE"))
     db.dispose()
     return open_desk(database)
