@@ -146,6 +146,15 @@ class CatalogService:
         return sorted((p for p in plans if include_archived or not p.archived),
                       key=lambda p: (p.kind != PLAN, p.name.lower(), p.id))
 
+    def sold_plan_ids(self) -> set[int]:
+        """Plans and add-ons some contract has held: they can be archived, never deleted."""
+        contract = m.ContractRow
+        with self.db.session() as session:
+            sold = set(session.scalars(select(contract.plan_id).distinct()))
+            sold |= set(session.scalars(select(contract.next_plan_id).distinct()))
+            sold |= set(session.scalars(select(m.ContractAddonRow.addon_id).distinct()))
+        return sold - {None}
+
     def groups(self) -> list[str]:
         with self.db.session() as session:
             names = session.scalars(select(m.PlanRow.group_name).distinct()

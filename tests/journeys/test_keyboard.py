@@ -76,7 +76,7 @@ def plain_active_contract(window, offers_addons: bool = False):
             if (status(c, today) == "active" and c.cancellation_date is None
                     and c.custom_price is None and c.next_plan is not None
                     and c.plan.frequency.unit == "month" and len(detail.contracts) == 1
-                    and (c.plan.addons or not offers_addons)):
+                    and not c.plan.archived and (c.plan.addons or not offers_addons)):
                 return row.name, c
     raise AssertionError("the sample has no plain monthly contract")
 

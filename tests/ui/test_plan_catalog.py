@@ -87,7 +87,8 @@ def test_editing_keeps_offered_addons_and_one_off_is_for_addons(qtbot, fake_cata
     assert dialog.plan().frequency == Frequency("month")
 
 
-def test_archive_and_refused_delete(qtbot, fake_catalog, formatter, monkeypatch):
+def test_archive_and_delete_only_what_was_never_sold(qtbot, fake_catalog, formatter,
+                                                    monkeypatch):
     catalog = PlanCatalog(fake_catalog, formatter)
     qtbot.addWidget(catalog)
     assert catalog.select_plan(1)
@@ -99,8 +100,10 @@ def test_archive_and_refused_delete(qtbot, fake_catalog, formatter, monkeypatch)
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
-    catalog.delete_button.click()
-    assert messages == ["This plan was sold; archive it instead."]
+    # A sold plan's Delete is not offered and says why, instead of asking and then refusing.
+    assert not catalog.delete_button.isEnabled()
+    assert "can only be archived" in catalog.delete_button.toolTip()
+    assert messages == []
     assert 1 in fake_catalog.items
     assert catalog.select_plan(7)
     catalog.delete_button.click()

@@ -223,6 +223,9 @@ class FakeCatalog:
     def set_archived(self, plan_id, archived):
         self.items[plan_id] = replace(self.items[plan_id], archived=archived)
 
+    def sold_plan_ids(self):
+        return set(self.sold)
+
     def delete_plan(self, plan_id):
         if plan_id in self.sold:
             raise Refused("This plan was sold; archive it instead.")

@@ -227,3 +227,12 @@ def record_plan_change(session: Session, change: ChangePlan, term_id: int, now: 
     history.write_plan_change(session, PlanChange(
         term_id, term.start_date, original.plan.name, term.plan.name, original.unit_price,
         term.unit_price, term.quantity, label == UPGRADE), term_id, now)
+
+
+def change_refusal(session: Session, contract: Contract, today: date) -> str:
+    """Why this contract cannot change plan here, or "" (the checks applying a change makes)."""
+    try:
+        _refuse_unless_changeable(session, contract, today)
+    except Refused as refusal:
+        return str(refusal)
+    return ""

@@ -192,15 +192,11 @@ class ContractService:
             contract = load_contract(session, contract_id)
             if contract is None:
                 raise NotFound("This contract no longer exists.")
-            if successor_ids(session, contract_id):
-                raise Refused("This contract already has a next term.")
+            refusal = _new_term_refusal(session, contract, today)
+            if refusal:
+                raise Refused(refusal)
             who, plans = history.operator(session), catalog(session)
             start = effective_cancellation(contract)
-            if start is not None and start < today:
-                # The sweep would bill every period from that day to today (rule 18).
-                raise Refused(f"This contract ended on {history.formatter(session).date(start)}; "
-                              "a new term would start in the past. Start a new contract for "
-                              "this member instead.")
             if start is None:
                 if cancellation_date is None:
                     raise ValidationError([Problem(
@@ -217,6 +213,17 @@ class ContractService:
             if problems:
                 raise ValidationError(problems)
             return store(session, None, term, today=today, now=now, who=who)
+
+    def unavailable_actions(self, contract_id: int) -> dict[str, str]:
+        """Why Change plan and Create new term cannot be used now ("" where they can), so the
+        editor offers only what it can do (DESIGN.md §6)."""
+        today = self.clock.today()
+        with self.db.session() as session:
+            contract = load_contract(session, contract_id)
+            if contract is None:
+                raise NotFound("This contract no longer exists.")
+            return {"change_plan": changes.change_refusal(session, contract, today),
+                    "new_term": _new_term_refusal(session, contract, today)}
 
     # Changing plans (rules 12-14) ------------------------------------------------------------
 
@@ -312,6 +319,22 @@ class ContractService:
                                 entity_id=contract_id, field="Deleted", old=contract.plan.name,
                                 member_id=row.member_id, contract_id=contract_id)
             session.delete(row)
+
+
+def _new_term_refusal(session, contract: Contract, today: date) -> str:
+    """Why no new term can follow this contract (rule 10), or ""."""
+    successors = successor_ids(session, contract.id)
+    if successors:
+        return f"This contract already has a next term (contract {successors[0]})."
+    if contract.plan.archived:
+        return (f"{contract.plan.name} is archived, so no new term can continue it; start a new "
+                "contract on a current plan instead.")
+    start = effective_cancellation(contract)
+    if start is not None and start < today:
+        # The sweep would bill every period from that day to today (rule 18).
+        return (f"This contract ended on {history.formatter(session).date(start)}; a new term "
+                "would start in the past. Start a new contract for this member instead.")
+    return ""
 
 
 def _addon_problems(contract: Contract, addon: Plan, quantity: int, today: date) -> list[Problem]:

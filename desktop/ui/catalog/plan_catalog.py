@@ -113,6 +113,7 @@ class PlanCatalog(QWidget):
         super().__init__(parent)
         self.setObjectName("planCatalog")
         self._catalog, self._formatter = catalog, formatter
+        self._sold: set[int] = set()
         self.model = PlanTableModel(formatter, self)
         self.proxy = _PlanFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -169,6 +170,7 @@ class PlanCatalog(QWidget):
         current = self.selected_plan()
         try:
             plans = self._catalog.plans(include_archived=True)
+            self._sold = self._catalog.sold_plan_ids()
         except Exception as exc:
             self._tell(user_message(exc))
             return
@@ -203,6 +205,12 @@ class PlanCatalog(QWidget):
         plan = self.selected_plan()
         for button in (self.edit_button, self.archive_button, self.delete_button):
             button.setEnabled(plan is not None)
+        # Offered only when it can be done: a plan that was sold can only be archived.
+        sold = plan is not None and plan.id in self._sold
+        self.delete_button.setEnabled(plan is not None and not sold)
+        self.delete_button.setToolTip(
+            _("{name} has been sold, so it can only be archived.").format(name=plan.name)
+            if sold else "")
         self.archive_button.setText(_("Restore") if plan is not None and plan.archived
                                     else _("Archive"))
 
@@ -241,8 +249,7 @@ class PlanCatalog(QWidget):
         if plan is None:
             return
         answer = QMessageBox.question(
-            self, _("Delete"), _("Delete {name}? This cannot be undone. A plan that was ever "
-                                 "sold can only be archived.").format(name=plan.name))
+            self, _("Delete"), _("Delete {name}? This cannot be undone.").format(name=plan.name))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

@@ -274,7 +274,7 @@ class ContractEditor(EditorActions, QWidget):
             self.stateBanner.clear()
         saved_active = self.contract_id is not None and self._status == ACTIVE
         self.changePlanButton.setVisible(saved_active)
-        self.createNewTermButton.setEnabled(self.contract_id is not None)
+        self._unavailable = self._unavailable_actions()
 
     def _status_text(self) -> tuple[str, str]:
         if self._status == NEW:
@@ -376,15 +376,31 @@ class ContractEditor(EditorActions, QWidget):
             else ""))
         self._update_buttons()
 
+    def _unavailable_actions(self) -> dict[str, str]:
+        """Why Change plan and Create new term cannot be offered now ("" where they can)."""
+        if self.contract_id is None:
+            return {"change_plan": "", "new_term": _("Save the contract first.")}
+        try:
+            return self._contracts.unavailable_actions(self.contract_id)
+        except Exception as error:
+            reason = user_message(error)
+            return {"change_plan": reason, "new_term": reason}
+
     def _update_buttons(self) -> None:
         new = self.contract_id is None
         can_save = (new or self.is_dirty()) and not self.problems() and not self._stale
         self.saveButton.setEnabled(bool(self._draft) and can_save)
         self.revertButton.setEnabled(self.is_dirty())
-        self.changePlanButton.setEnabled(not self.is_dirty())
         self.addons.set_dirty(self.is_dirty() or self._stale)
-        self.changePlanButton.setToolTip(_("Save or revert your changes first.")
-                                         if self.is_dirty() else "")
+        # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
+        unavailable = getattr(self, "_unavailable", {})
+        change_reason = unavailable.get("change_plan") or (
+            _("Save or revert your changes first.") if self.is_dirty() else "")
+        self.changePlanButton.setEnabled(not change_reason)
+        self.changePlanButton.setToolTip(change_reason)
+        term_reason = unavailable.get("new_term", "")
+        self.createNewTermButton.setEnabled(not term_reason and not self._stale)
+        self.createNewTermButton.setToolTip(term_reason)
 
     def _addons_changed(self) -> None:
         """An add-on was added or removed (written at once, rule 16): show it, tell the page."""

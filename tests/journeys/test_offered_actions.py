@@ -1,0 +1,67 @@
+"""An action that cannot apply is disabled and says why, never offered and then refused."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QPushButton, QTableView
+
+from person import click, click_row, when_modal
+from test_keyboard import plain_active_contract
+
+
+def create_new_term_by_mouse(qtbot, window, editor, cancel_on: str):
+    """Create new term… → type the cancellation date → Create: the new term's editor opens."""
+    from desktop.ui.common.date_field import DateField
+    from person import replace_text
+
+    def fill(dialog):
+        replace_text(dialog.findChild(DateField, "newTermCancellationDateEdit"), cancel_on)
+        click(dialog.findChild(QPushButton, "newTermCreateButton"))
+
+    before = len(window.live_editors())
+    seen = when_modal(fill)
+    click(editor.findChild(QPushButton, "createNewTermButton"))
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    qtbot.waitUntil(lambda: len(window.live_editors()) > before, timeout=3000)
+    return window.live_editors()[-1]
+
+
+def test_a_contract_with_a_next_term_offers_neither_change_plan_nor_another_term(qtbot, desk):
+    _name, contract = plain_active_contract(desk)
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    term = create_new_term_by_mouse(qtbot, desk, editor, "1 Feb 2027")
+    assert term is not editor and term.contract_id != contract.id
+    for name in ("changePlanButton", "createNewTermButton"):
+        button = editor.findChild(QPushButton, name)
+        qtbot.waitUntil(lambda b=button: not b.isEnabled(), timeout=3000)
+        assert "next term" in button.toolTip(), name
+
+
+def test_a_plan_that_was_sold_cannot_be_deleted_and_says_so(qtbot, desk):
+    desk.show_tab(1)
+    table = desk.findChild(QTableView, "planTable")
+    sold = desk.services.catalog.sold_plan_ids()
+    row = next(r for r in range(table.model().rowCount())
+               if table.model().index(r, 0).data() in
+               {p.name for p in desk.services.catalog.plans() if p.id in sold})
+    click_row(table, row)
+    delete = desk.findChild(QPushButton, "deletePlanButton")
+    assert not delete.isEnabled()
+    assert "can only be archived" in delete.toolTip()
+    assert QApplication.activeModalWidget() is None
+
+
+def test_a_contract_on_an_archived_plan_offers_no_new_term(qtbot, desk):
+    from desktop.domain.contracts import status
+
+    today = desk.clock.today()
+    contract = next(
+        c for row in desk.services.members.search(status="members", limit=200)
+        for item in desk.services.members.get(row.id).contracts
+        if (c := desk.services.contracts.load(item.id).contract).plan.archived
+        and status(c, today) == "active")
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    button = editor.findChild(QPushButton, "createNewTermButton")
+    assert not button.isEnabled()
+    assert "is archived" in button.toolTip()
