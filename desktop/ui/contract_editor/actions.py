@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.i18n import _
 from desktop.services.errors import StaleEdit, ValidationError
+from desktop.ui.common.date_field import DateField
 from desktop.ui.common.widgets import user_message
 from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
 
@@ -156,6 +157,48 @@ class EditorActions:
         self.reload()
         self.saved.emit(self.contract_id)
         self.planChanged.emit(contract_id)
+
+    # Buttons and keys --------------------------------------------------------------------------
+    def _watch_typed_dates(self) -> None:
+        """A date typed so that it cannot be read is a problem of its field until fixed."""
+        for tab in (self.dates, self.cancellation):
+            for field, (widget, _label) in tab.fields().items():
+                if isinstance(widget, DateField):
+                    widget.readableChanged.connect(
+                        lambda ok, f=field, w=widget: self._local_problem(
+                            f, "" if ok else w.toolTip()))
+
+    def _save_by_keyboard(self) -> None:
+        """Ctrl+S does what Save does, only when Save could be pressed."""
+        if self.saveButton.isEnabled():
+            self.save()
+
+    def _unavailable_actions(self) -> dict[str, str]:
+        """Why Change plan and Create new term cannot be offered now ("" where they can)."""
+        if self.contract_id is None:
+            return {"change_plan": "", "new_term": _("Save the contract first.")}
+        try:
+            return self._contracts.unavailable_actions(self.contract_id)
+        except Exception as error:
+            reason = user_message(error)
+            return {"change_plan": reason, "new_term": reason}
+
+    def _update_buttons(self) -> None:
+        new = self.contract_id is None
+        can_save = (new or self.is_dirty()) and not self.problems() and not self._stale
+        self.saveButton.setEnabled(bool(self._draft) and can_save)
+        self.revertButton.setEnabled(self.is_dirty())
+        self.addons.set_dirty(self.is_dirty() or self._stale)
+        # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
+        unavailable = getattr(self, "_unavailable", {})
+        change_reason = unavailable.get("change_plan") or (
+            _("Save or revert your changes first.") if self.is_dirty() else "")
+        self.changePlanButton.setEnabled(not change_reason)
+        self.changePlanButton.setToolTip(change_reason)
+        term_reason = unavailable.get("new_term", "")
+        self.createNewTermButton.setEnabled(not term_reason and not self._stale)
+        self.createNewTermButton.setToolTip(term_reason)
+
 
     # Closing ------------------------------------------------------------------------------------
 

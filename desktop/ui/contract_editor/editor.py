@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.ui.common.date_field import DateField
 from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import user_message
@@ -35,7 +34,13 @@ from desktop.ui.contract_editor.addons import AddonsBlock
 from desktop.ui.contract_editor.dates import KeyDatesTab
 from desktop.ui.contract_editor.history import HistoryTab
 from desktop.ui.contract_editor.invoice_preview import InvoicePreview
-from desktop.ui.contract_editor.tabs import ACTIVE, CANCELLED, NEW, EditorContext, GeneralTab
+from desktop.ui.contract_editor.tabs import (
+    ACTIVE,
+    CANCELLED,
+    NEW,
+    EditorContext,
+    GeneralTab,
+)
 from desktop.ui.contract_editor.terms import CancellationTab, NewTermTab
 
 _log = logging.getLogger(__name__)
@@ -182,20 +187,6 @@ class ContractEditor(EditorActions, QWidget):
                            (QKeySequence(Qt.Key.Key_Escape), self.close),
                            (QKeySequence("Ctrl+W"), self.close)):
             QShortcut(keys, self, activated=slot)
-
-    def _watch_typed_dates(self) -> None:
-        """A date typed so that it cannot be read is a problem of its field until fixed."""
-        for tab in (self.dates, self.cancellation):
-            for field, (widget, _label) in tab.fields().items():
-                if isinstance(widget, DateField):
-                    widget.readableChanged.connect(
-                        lambda ok, f=field, w=widget: self._local_problem(
-                            f, "" if ok else w.toolTip()))
-
-    def _save_by_keyboard(self) -> None:
-        """Ctrl+S does what Save does, only when Save could be pressed."""
-        if self.saveButton.isEnabled():
-            self.save()
 
     # What is shown ------------------------------------------------------------------------------
 
@@ -375,32 +366,6 @@ class ContractEditor(EditorActions, QWidget):
             _("Fix the {count} highlighted fields to save.").format(count=count) if count
             else ""))
         self._update_buttons()
-
-    def _unavailable_actions(self) -> dict[str, str]:
-        """Why Change plan and Create new term cannot be offered now ("" where they can)."""
-        if self.contract_id is None:
-            return {"change_plan": "", "new_term": _("Save the contract first.")}
-        try:
-            return self._contracts.unavailable_actions(self.contract_id)
-        except Exception as error:
-            reason = user_message(error)
-            return {"change_plan": reason, "new_term": reason}
-
-    def _update_buttons(self) -> None:
-        new = self.contract_id is None
-        can_save = (new or self.is_dirty()) and not self.problems() and not self._stale
-        self.saveButton.setEnabled(bool(self._draft) and can_save)
-        self.revertButton.setEnabled(self.is_dirty())
-        self.addons.set_dirty(self.is_dirty() or self._stale)
-        # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
-        unavailable = getattr(self, "_unavailable", {})
-        change_reason = unavailable.get("change_plan") or (
-            _("Save or revert your changes first.") if self.is_dirty() else "")
-        self.changePlanButton.setEnabled(not change_reason)
-        self.changePlanButton.setToolTip(change_reason)
-        term_reason = unavailable.get("new_term", "")
-        self.createNewTermButton.setEnabled(not term_reason and not self._stale)
-        self.createNewTermButton.setToolTip(term_reason)
 
     def _addons_changed(self) -> None:
         """An add-on was added or removed (written at once, rule 16): show it, tell the page."""

@@ -29,7 +29,12 @@ from desktop.domain.model import PLAN, Contract, Plan
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.services.contracts.previews import CUSTOM_PRICE_BLOCK
-from desktop.ui.common.fields import FieldMessage, change_label_text, field_block, styled_label
+from desktop.ui.common.fields import (
+    FieldMessage,
+    change_label_text,
+    field_block,
+    styled_label,
+)
 from desktop.ui.common.icons import icon
 
 NEW, INACTIVE, ACTIVE, CANCELLED = "new", "inactive", "active", "cancelled"

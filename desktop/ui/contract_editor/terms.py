@@ -19,7 +19,12 @@ from desktop.ui.common.fields import (
     styled_label,
     to_qdate,
 )
-from desktop.ui.contract_editor.tabs import Blocked, EditorContext, align_labels, form_layout
+from desktop.ui.contract_editor.tabs import (
+    Blocked,
+    EditorContext,
+    align_labels,
+    form_layout,
+)
 
 
 def prorate_last_sentence() -> str:
