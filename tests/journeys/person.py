@@ -104,3 +104,10 @@ def click_tab(tabs, page: QWidget) -> None:
     bar = tabs.tabBar()
     QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     assert tabs.currentIndex() == index
+
+
+def bring_to_front(qtbot, window: QWidget) -> None:
+    """Click into a window (here: activate it), as a person does before using its shortcuts."""
+    window.activateWindow()
+    window.raise_()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)

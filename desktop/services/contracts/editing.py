@@ -154,12 +154,20 @@ class ContractService:
         return describe(draft, self.clock.today(), fmt)
 
     def preview(self, draft: Contract, count: int = 3) -> list:
-        """The member's next `count` invoices with the draft in force, as the sweep issues them."""
+        """The next `count` invoices that bill this contract, with the draft in force, as the
+        sweep issues them (whole invoices: the member's other lines, tax and credit included).
+
+        Invoices of the member's other contracts alone (a successor's, say) are not this
+        contract's to show.
+        """
         with self.db.session() as session:
             state = load_member_state(session, draft.member)
             original = None if draft.id is None else load_contract(session, draft.id)
         contracts = with_contract(state.contracts, _normalised(draft, original))
-        return preview_invoices(state, contracts, self.clock.today(), count)
+        upcoming = preview_invoices(state, contracts, self.clock.today(), count * 4)
+        # Lines of no contract (a deposit refunded when the last one ends) count as this one's.
+        own = [i for i in upcoming if any(line.contract in (draft.id, None) for line in i.lines)]
+        return own[:count]
 
     # Saving ----------------------------------------------------------------------------------
 

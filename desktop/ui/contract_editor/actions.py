@@ -78,6 +78,24 @@ class EditorActions:
         self.staleBanner.show_message(_("This contract was changed by the scheduled transitions; "
                                         "the editor now shows its new state."), "info", False)
 
+    def member_changed_elsewhere(self) -> None:
+        """Another screen changed this member (a save, a new term, an add-on): show it now.
+
+        The contract itself changed: reload it if clean, else say so and never overwrite. Only
+        the member's other contracts changed: check and preview again, since both depend on them.
+        """
+        state = self._stored_state()
+        if state is None:
+            return
+        if state.version != self._version:
+            if self.is_dirty():
+                self._mark_stale()
+                return
+            self._show_state(state)
+            return
+        self._unavailable = self._unavailable_actions()
+        self.refresh_now()
+
     def _stored_state(self):
         """The contract as stored now; None when there is none yet or it cannot be read (said)."""
         if self.contract_id is None:

@@ -1,0 +1,84 @@
+"""The main window's side of the timer: starting a run, following it, the status bar sentence.
+
+A mixin of MainWindow, which holds the scheduler, the panels and the status label.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from desktop.i18n import N_, _
+
+
+class SweepStatus:
+    """Runs of the sweep as the window shows them (DESIGN.md §6 status bar [transitionStatus])."""
+
+    def run_sweep_now(self) -> None:
+        self.scheduler.run_now()
+
+    def _sweep_started(self, _as_of: date) -> None:
+        self.run_sweep_action.setEnabled(False)
+        self.transitions_panel.run_button.setEnabled(False)
+
+    def _sweep_finished(self, report: Any) -> None:
+        first = self.last_report is None
+        self.last_report, self.last_error = report, ""
+        self.last_checked = self.clock.now()
+        self._sweep_idle()
+        changed = bool(report.applied or report.invoices_issued)
+        if changed:
+            self.members_panel.refresh()
+            self.member_page.refresh()
+            if self.invoices_page.model.rowCount():
+                self.invoices_page.refresh()
+            for editor in self.live_editors():
+                notify = getattr(editor, "contract_changed_elsewhere", None)
+                if notify is not None:
+                    notify()
+        if first or changed:
+            self.transitions_panel.refresh()
+        self._update_status()
+
+    def _sweep_failed(self, message: str) -> None:
+        self.last_error = message
+        self.last_checked = self.clock.now()
+        self._sweep_idle()
+        self._update_status()
+
+    def _sweep_idle(self) -> None:
+        self.run_sweep_action.setEnabled(True)
+        self.transitions_panel.run_button.setEnabled(True)
+
+    def _date_changed(self, _today: date) -> None:
+        self.member_page.refresh()
+        self.transitions_panel.refresh()
+
+    def status_text(self) -> str:
+        """"Checked 10:02 · 3 transitions applied today · 5 due in the next 30 days"."""
+        if self.last_checked is None:
+            return _("Checking due transitions…")
+        parts = [_("Checked {time}").format(time=self.formatter.datetime_short(self.last_checked))]
+        if self.last_error:
+            parts.append(_("the last check failed: {reason}").format(reason=self.last_error))
+        today = self.clock.today()
+        applied = sum(1 for row in self.transitions_panel.applied_model.rows()
+                      if row.applied_at.date() == today)
+        parts.append(N_("{count} transition applied today", "{count} transitions applied today",
+                        applied).format(count=applied))
+        due = self.transitions_panel.due_model.rowCount()
+        parts.append(N_("{count} due in the next 30 days", "{count} due in the next 30 days",
+                        due).format(count=due))
+        failed = len(self.last_report.failed) if self.last_report is not None else 0
+        if failed:
+            parts.append(N_("{count} could not be applied", "{count} could not be applied",
+                            failed).format(count=failed))
+        return "  ·  ".join(parts)
+
+    def _update_status(self) -> None:
+        text = self.status_text()
+        self.status_label.setText(text)
+        failures = getattr(self.last_report, "failed", None) or []
+        self.status_label.setToolTip("\n".join(f.message for f in failures))
+        self.sweepStatusChanged.emit(text)
+
