@@ -21,6 +21,9 @@ def successor_term(contract: Contract, start: date, plan: Plan | None = None,
     plan = plan or contract.plan
     keeps_plan = plan == contract.plan
     carried = contract.addons if addons is None else addons
+    # Rule 10 and 16: a term carries the recurring add-ons; a package was bought once, for the
+    # period it was bought in, and is never copied.
+    carried = tuple(item for item in carried if item.addon.recurring)
     return Contract(
         member=contract.member, plan=plan, next_plan=plan, start_date=start,
         billing_anchor=contract.billing_anchor, next_invoice_date=start,

@@ -182,7 +182,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
         if ends is not None and ends > day:  # a scheduled end stays scheduled on the new term
             term = term.with_changes(cancellation_date=ends)
         contracts = with_contract(state.contracts, ended) + (term,)
-    if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target, today):
+    if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target):
         blocked = CUSTOM_PRICE_BLOCK
     figures = quote(state.account, contracts, state.settings, today)
     option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,

@@ -8,10 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from desktop.domain.change_now import successor_term
-from desktop.domain.contracts import effective_cancellation, status
+from desktop.domain.contracts import default_anchor, effective_cancellation, status
 from desktop.domain.invoicing import addon_added_lines, build_invoice
 from desktop.domain.model import ACTIVE, ADDON, CANCELLED, Contract, ContractAddon, Plan, Problem
-from desktop.domain.periods import billing_day_anchor
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.services import history
@@ -124,9 +123,7 @@ class ContractService:
                 raise NotFound("This member no longer exists.")
             plan = plan_by_id(session, plan_id)
             billing_day = billing_settings(session).billing_day
-        anchor = today
-        if billing_day and plan.frequency is not None and plan.frequency.unit in ("month", "year"):
-            anchor = billing_day_anchor(today, billing_day)
+        anchor = default_anchor(today, plan.frequency, billing_day)
         return Contract(member=member_id, plan=plan, next_plan=plan, start_date=today,
                         billing_anchor=anchor, next_invoice_date=today)
 
