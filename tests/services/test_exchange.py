@@ -78,17 +78,18 @@ def test_export_import_export_gives_back_the_same_document(db, other_db):
     assert statuses == {"inactive", "active", "cancelled"}
 
 
-def test_a_hand_written_document_is_imported_with_new_ids_and_its_links(db, tmp_path):
+def test_a_hand_written_document_keeps_its_contract_ids_and_links(db, tmp_path):
+    """§4: a document's contract ids are kept as references and exported back."""
     import_document(db, small_document(), NOW)
     document = export(db)
-    assert [c["id"] for c in document["contracts"]] == ["1", "2", "3"]
+    assert [c["id"] for c in document["contracts"]] == ["c-ada", "c-ada-2", "grace-1"]
     ada, successor, grace = document["contracts"]
-    assert successor["predecessor"] == "1"
+    assert successor["predecessor"] == "c-ada"
     assert (ada["next_plan"], grace["next_plan"]) == ("Hot desk", None)  # left out = renews
     assert successor["billing_anchor"] == "2024-01-01"
     assert successor["next_invoice_date"] == "2024-06-20"  # left out = inactive until the start
     assert ada["addons"] == [{"name": "Locker", "quantity": 1, "start_date": "2024-01-01"}]
-    assert [line["contract"] for line in document["invoices"][0]["lines"]] == ["1", "1"]
+    assert [line["contract"] for line in document["invoices"][0]["lines"]] == ["c-ada", "c-ada"]
     assert document["members"][1]["credit_balance"] == 1500
     assert document["plans"][0]["allowances"] == {"Printing pages": 100}
     # and the result is stable: its export imports to the same export
