@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from desktop.domain.model import Account, BillingSettings, Contract, ContractAddon, Plan
+from desktop.domain.invoicing import build_invoice
+from desktop.domain.model import Account, BillingSettings, Contract, ContractAddon, Line, Plan
 from desktop.domain.transitions import simulate
 
 # Far enough ahead to reach the next invoice of any frequency (three years covers "1 year" twice).
@@ -60,12 +61,21 @@ class Quote:
 
 
 def quote(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
-          day: date, horizon: timedelta = _HORIZON) -> Quote:
-    """Simulate the member's contracts from `day`: the amount due that day and the next invoice's."""
+          day: date, horizon: timedelta = _HORIZON, at_once: Sequence[Line] = ()) -> Quote:
+    """Simulate the member's contracts from `day`: the amount due that day and the next invoice's.
+
+    `at_once` are lines invoiced on the day outside the transitions (add-ons bought, rule 16):
+    their invoice follows the day's transitions, as when the change is applied.
+    """
     today = [r for r in simulate(account, contracts, settings, day) if r.invoice is not None]
     pay_now = sum(r.invoice.amount_due for r in today)
     if today:
         account, contracts = today[-1].account, today[-1].contracts
+    if at_once:
+        invoice, balance = build_invoice(account.member, day, list(at_once), settings.tax_rate,
+                                         account.credit_balance)
+        pay_now += invoice.amount_due
+        account = replace(account, credit_balance=balance)
     later = simulate(account, contracts, settings, day + horizon, max_invoices=1)
     later = [r for r in later if r.invoice is not None]
     if later:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
+from typing import Iterable
 
 from desktop.domain.contracts import current_period
 from desktop.domain.model import ADDON, Contract, ContractAddon, Invoice, InvoicedSpan, Line, Plan
@@ -111,6 +112,22 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     # Prorated over the whole period, like the plan (rule 3), for the days left in it.
     return [priced_line("addon", description, addon_amount_per_period(contract, item),
                         contract.id, period, (start, period[1]))]
+
+
+def buy_addons(contract: Contract, bought: Iterable[tuple[Plan, int]], day: date,
+               start: date | None = None) -> tuple[Contract, list[Line]]:
+    """Rule 16: the contract holding add-ons bought on `day`, and the lines invoiced at once.
+
+    Buying add-ons changes nothing else of the contract (no cancellation, no new term). A
+    package is held from the day it is bought, a recurring add-on from `start` (default: that
+    day); neither before the contract starts.
+    """
+    items = tuple(ContractAddon(addon, quantity,
+                                max(day if not addon.recurring or start is None else start,
+                                    contract.start_date))
+                  for addon, quantity in bought)
+    lines = [line for item in items for line in addon_added_lines(contract, item, day)]
+    return contract.with_changes(addons=contract.addons + items), lines
 
 
 def build_invoice(member, issue_date: date, lines: list[Line], tax_rate: Fraction,

@@ -78,8 +78,11 @@ def plan_chosen(draft: Contract, plan: Plan) -> Contract:
 
 def is_no_change(contract: Contract, target: Plan, quantity: int | None = None,
                  addon_names: Iterable[str] = ()) -> bool:
-    """Rule 14: the same plan, the same quantity and only add-ons already held change nothing."""
-    held = {item.addon.name for item in contract.addons}
+    """Rule 14: the same plan, the same quantity and only add-ons already held change nothing.
+
+    A package is never "held": buying it again buys more hours (rule 16).
+    """
+    held = {item.addon.name for item in contract.addons if item.addon.recurring}
     return (same_plan(target, contract.plan)
             and (quantity is None or quantity == contract.quantity)
             and set(addon_names) <= held)
