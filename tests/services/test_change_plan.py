@@ -397,28 +397,45 @@ def test_a_plan_outside_the_group_is_refused(service, world):
     "tax_rate": st.sampled_from(["0", "20"]),
     "credit": st.integers(0, 40000), "deposit": st.sampled_from([0, 5000]),
     "target_deposit": st.sampled_from([0, 5000, 20000]), "prorate_first": st.booleans(),
+    "same_plan": st.booleans(), "locker": st.booleans(), "package": st.booleans(),
 }))
 def test_pay_now_is_always_the_amount_due_of_the_invoice_the_change_issues(case):
-    """Rule 12: the quote and the applied change run the same code."""
+    """Rules 12, 15, 16: the quote and the applied change run the same code, add-ons bought
+    (alone or with the change) and deposits included."""
     day = date(2024, 4, case["day"])
     world = World(day)
     service = ContractService(world.db, world.clock)
     settings_service = SettingsService(world.db, world.clock)
     settings_service.save(replace(settings_service.get(), tax_rate=case["tax_rate"]))
-    current = world.plan("Current", case["price"], deposit=case["deposit"])
-    target = world.plan("Target", case["target_price"], deposit=case["target_deposit"])
+    locker = world.addon("Locker", 3000)
+    hours = world.addon("10 meeting-room hours", 9000, None)
+    offered = ("Locker", "10 meeting-room hours")
+    current = world.plan("Current", case["price"], deposit=case["deposit"], addons=offered)
+    target = world.plan("Target", case["target_price"], deposit=case["target_deposit"],
+                        addons=offered)
+    if case["same_plan"]:
+        target = current
     member = world.member()
     contract_id = world.contract(member, current, date(2024, 4, 1),
                                  prorate_first=case["prorate_first"])
     world.run_until(member, day)
     with world.db.write() as session:
         session.get(m.MemberRow, member).credit_balance = case["credit"]
-    quote = service.quote_change(contract_id, target.id, "now", quantity=case["quantity"])
+    addon_ids = tuple(a.id for a, chosen in ((locker, case["locker"]), (hours, case["package"]))
+                      if chosen)
+    quote = service.quote_change(contract_id, target.id, "now", quantity=case["quantity"],
+                                 addon_ids=addon_ids)
+    assert quote.no_change == (case["same_plan"] and case["quantity"] == 1 and not addon_ids)
+    if quote.no_change:  # rule 14: nothing to apply
+        with pytest.raises(Refused):
+            service.change_plan(contract_id, target.id, "now", quantity=case["quantity"])
+        return
     before = len(world.invoices(member))
-    new_id = service.change_plan(contract_id, target.id, "now", quantity=case["quantity"])
+    new_id = service.change_plan(contract_id, target.id, "now", quantity=case["quantity"],
+                                 addon_ids=addon_ids)
     issued = world.invoices(member)[before:]
-    assert [i.issue_date for i in issued] == [day]
-    assert issued[0].amount_due == quote.pay_now
+    assert {i.issue_date for i in issued} == {day}
+    assert sum(i.amount_due for i in issued) == quote.pay_now
     (may,) = world.run_until(member, date(2024, 5, 1))
     assert (quote.next_billing_date, quote.next_billing_amount) == (
         date(2024, 5, 1), may.amount_due)
@@ -444,3 +461,20 @@ def test_an_add_on_the_new_plan_does_not_offer_is_refused(service, world):
     with pytest.raises(ValidationError, match="Premium does not offer Locker."):
         service.change_plan(contract_id, premium.id, "now", addon_ids=(locker.id,))
     assert world.dump() == before
+
+
+def test_rule_15_both_ways_of_an_upgrade_collect_the_deposit(service, world):
+    """The audit's case: Hot desk → Dedicated desk (deposit 350.00). Now charges it today; the
+    next plan charges it on the switch, 1 May; neither refunds it later."""
+    hot = world.plan("Hot desk", 20000, group="Desks")
+    dedicated = world.plan("Dedicated desk", 35000, group="Desks", deposit=35000)
+    member, contract_id = _paid_april(world, hot)
+    now = service.quote_change(contract_id, dedicated.id, "now")
+    later = service.quote_change(contract_id, dedicated.id, "next_invoice")
+    assert now.pay_now == -13333 + 23333 + 35000 and now.next_billing_amount == 35000
+    assert later.pay_now == 0 and later.next_billing_amount == 35000 + 35000
+    service.change_plan(contract_id, dedicated.id, "next_invoice")
+    (may,) = world.run_until(member, date(2024, 5, 1))
+    assert (_lines(may), may.amount_due) == ([("plan", 35000), ("deposit", 35000)], 70000)
+    (june,) = world.run_until(member, date(2024, 6, 1))
+    assert _lines(june) == [("plan", 35000)]
