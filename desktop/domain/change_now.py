@@ -58,6 +58,8 @@ class Quote:
     next_billing_date: date | None
     next_billing_amount: int
     credit_balance_after: int
+    deposit: int = 0                 # rule 15: the deposit those two invoices charge,
+    deposit_date: date | None = None  # and the day the first of them is charged
 
 
 def quote(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
@@ -78,6 +80,11 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
         account = replace(account, credit_balance=balance)
     later = simulate(account, contracts, settings, day + horizon, max_invoices=1)
     later = [r for r in later if r.invoice is not None]
+    deposits = [(r.day, line.amount) for r in today + later[:1] for line in r.invoice.lines
+                if line.kind == "deposit"]
+    deposit = sum(amount for _, amount in deposits)
+    charged_on = deposits[0][0] if deposits else None
     if later:
-        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due, account.credit_balance)
-    return Quote(day, pay_now, None, 0, account.credit_balance)
+        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due,
+                     account.credit_balance, deposit, charged_on)
+    return Quote(day, pay_now, None, 0, account.credit_balance, deposit, charged_on)

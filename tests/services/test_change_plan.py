@@ -473,6 +473,9 @@ def test_rule_15_both_ways_of_an_upgrade_collect_the_deposit(service, world):
     later = service.quote_change(contract_id, dedicated.id, "next_invoice")
     assert now.pay_now == -13333 + 23333 + 35000 and now.next_billing_amount == 35000
     assert later.pay_now == 0 and later.next_billing_amount == 35000 + 35000
+    # The assistant says it apart, so the two columns' difference is explained.
+    assert (now.deposit, now.deposit_date) == (35000, APRIL_11)
+    assert (later.deposit, later.deposit_date) == (35000, date(2024, 5, 1))
     service.change_plan(contract_id, dedicated.id, "next_invoice")
     (may,) = world.run_until(member, date(2024, 5, 1))
     assert (_lines(may), may.amount_due) == ([("plan", 35000), ("deposit", 35000)], 70000)

@@ -94,6 +94,21 @@ def test_pay_now_and_next_billing_for_each_when_side_by_side(open_dialog, world,
     assert "On 11 Mar 2026" in {key[1] for key in shown}
 
 
+def test_the_deposit_an_upgrade_collects_is_said_for_each_when(open_dialog, world):
+    """Rule 15: now and next plan both collect the deposit, each on its own day, in words."""
+    world.catalog.save_plan(Plan("Studio desk", 40000, Frequency("month"), deposit=35000,
+                                 group="Desks"))
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Studio desk")
+    dialog.quote_now()
+    shown = table(dialog)
+    assert shown[("Refundable deposit", "Now")] == "€350.00 on 10 Mar 2026"
+    assert shown[("Refundable deposit", "On the next invoice date")] == "€350.00 on 1 Apr 2026"
+    select_plan(dialog, "Hot desk")
+    dialog.quote_now()
+    assert table(dialog)[("Refundable deposit", "Now")] == "—"
+
+
 def test_comparison_model(qtmodeltester, open_dialog, world):
     dialog = open_dialog(world.active)
     select_plan(dialog, "Private office")

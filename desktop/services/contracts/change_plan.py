@@ -71,6 +71,8 @@ class ChangeOption:
     next_billing_date: date | None
     next_billing_amount: int
     no_change: bool
+    deposit: int = 0                 # rule 15: deposit charged now or at the next billing date
+    deposit_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,8 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
         blocked = CUSTOM_PRICE_BLOCK
     figures = quote(state.account, contracts, state.settings, today, at_once=at_once)
     option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
-                          figures.next_billing_amount, no_change)
+                          figures.next_billing_amount, no_change, figures.deposit,
+                          figures.deposit_date)
     return ChangePlan(option, contract, ended, term, blocked, tuple(at_once))
 
 
