@@ -190,9 +190,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
         ended, term, contracts = None, None, state.contracts
     elif alone:
         # Recurring ones are held from the day chosen; packages are bought today (rule 16).
-        ended, at_once = buy_addons(contract, [(a, 1) for a in recurring], today, start=day)
-        ended, more = buy_addons(ended, packages, today)
-        at_once += more
+        ended, at_once = buy_addons(contract, [(a, 1) for a in added], today, start=day)
         term, contracts = None, with_contract(state.contracts, ended)
     elif simple_switch:
         ended, at_once = buy_addons(contract.with_changes(next_plan=target), packages, today)
