@@ -7,6 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
+from desktop.services.catalog import CatalogService
+from desktop.services.clock import FixedClock
+from desktop.services.contracts.editing import ContractService
 from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
@@ -99,6 +102,20 @@ def test_a_hand_written_document_keeps_its_contract_ids_and_links(db, tmp_path):
         assert export(again) == document
     finally:
         again.dispose()
+
+
+def test_a_contract_made_after_an_import_exports_its_database_id_beside_the_references(db):
+    """§4: imported ids come back as given; a contract made here exports its database id,
+    which no reference takes (a numeric reference keeps its number as database id)."""
+    document = small_document()
+    document["contracts"][2]["id"] = "7"
+    import_document(db, document, NOW)
+    clock = FixedClock(date(2024, 6, 10))
+    contracts = ContractService(db, clock)
+    desk = next(p for p in CatalogService(db, clock).plans() if p.name == "Hot desk")
+    made = contracts.save(contracts.new_draft(2, desk.id), None)
+    ids = [c["id"] for c in export(db)["contracts"]]
+    assert ids == ["7", "c-ada", "c-ada-2", "10"] and made == 10
 
 
 def test_status_is_written_by_export_and_ignored_on_import(db):
