@@ -131,6 +131,27 @@ def test_an_import_with_problems_lists_every_one_and_writes_nothing(tmp_path, ca
     assert document(db_file, capsys)["members"] == []
 
 
+def test_rule_9_an_import_the_editor_could_never_save_exits_2_and_writes_nothing(tmp_path,
+                                                                                capsys):
+    """The audit's case: a custom price with another next plan, refused at its place."""
+    bad = tmp_path / "custom.json"
+    bad.write_text(json.dumps({
+        "format": "frontdesk/1",
+        "plans": [{"name": "Desk", "price": 20000}, {"name": "Office", "price": 60000}],
+        "members": [{"email": "ada@example.org", "name": "Ada"}],
+        "contracts": [{"id": "c1", "member": "ada@example.org", "plan": "Desk",
+                       "next_plan": "Office", "custom_price": 15000,
+                       "start_date": "2024-01-01", "next_invoice_date": "2024-05-01"}]}),
+        encoding="utf-8")
+    db_file = tmp_path / "target.sqlite3"
+    code, out, err = run(["import", str(bad), "--db", str(db_file)], capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "Nothing was imported: contracts[0].next_plan: A contract with a custom price cannot "
+        "switch plans on its own; cancel it and create a new term on the other plan."]
+    assert document(db_file, capsys)["contracts"] == []
+
+
 @pytest.mark.parametrize("content, words", [
     (None, "does not exist"),
     ("{not json", "is not JSON: Expecting property name"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from desktop.domain.model import Account, BillingSettings, Contract, ContractAddon, Plan
+from desktop.domain.invoicing import build_invoice
+from desktop.domain.model import Account, BillingSettings, Contract, ContractAddon, Line, Plan
 from desktop.domain.transitions import simulate
 
 # Far enough ahead to reach the next invoice of any frequency (three years covers "1 year" twice).
@@ -21,6 +22,9 @@ def successor_term(contract: Contract, start: date, plan: Plan | None = None,
     plan = plan or contract.plan
     keeps_plan = plan == contract.plan
     carried = contract.addons if addons is None else addons
+    # Rule 10 and 16: a term carries the recurring add-ons; a package was bought once, for the
+    # period it was bought in, and is never copied.
+    carried = tuple(item for item in carried if item.addon.recurring)
     return Contract(
         member=contract.member, plan=plan, next_plan=plan, start_date=start,
         billing_anchor=contract.billing_anchor, next_invoice_date=start,
@@ -54,17 +58,33 @@ class Quote:
     next_billing_date: date | None
     next_billing_amount: int
     credit_balance_after: int
+    deposit: int = 0                 # rule 15: the deposit those two invoices charge,
+    deposit_date: date | None = None  # and the day the first of them is charged
 
 
 def quote(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
-          day: date, horizon: timedelta = _HORIZON) -> Quote:
-    """Simulate the member's contracts from `day`: the amount due that day and the next invoice's."""
+          day: date, horizon: timedelta = _HORIZON, at_once: Sequence[Line] = ()) -> Quote:
+    """Simulate the member's contracts from `day`: the amount due that day and the next invoice's.
+
+    `at_once` are lines invoiced on the day outside the transitions (add-ons bought, rule 16):
+    their invoice follows the day's transitions, as when the change is applied.
+    """
     today = [r for r in simulate(account, contracts, settings, day) if r.invoice is not None]
     pay_now = sum(r.invoice.amount_due for r in today)
     if today:
         account, contracts = today[-1].account, today[-1].contracts
+    if at_once:
+        invoice, balance = build_invoice(account.member, day, list(at_once), settings.tax_rate,
+                                         account.credit_balance)
+        pay_now += invoice.amount_due
+        account = replace(account, credit_balance=balance)
     later = simulate(account, contracts, settings, day + horizon, max_invoices=1)
     later = [r for r in later if r.invoice is not None]
+    deposits = [(r.day, line.amount) for r in today + later[:1] for line in r.invoice.lines
+                if line.kind == "deposit"]
+    deposit = sum(amount for _, amount in deposits)
+    charged_on = deposits[0][0] if deposits else None
     if later:
-        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due, account.credit_balance)
-    return Quote(day, pay_now, None, 0, account.credit_balance)
+        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due,
+                     account.credit_balance, deposit, charged_on)
+    return Quote(day, pay_now, None, 0, account.credit_balance, deposit, charged_on)

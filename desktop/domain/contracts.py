@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Contract
-from desktop.domain.periods import period_containing
+from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Contract, ContractAddon
+from desktop.domain.periods import Frequency, billing_day_anchor, period_containing
 
 
 def effective_cancellation(contract: Contract) -> date | None:
@@ -65,3 +65,30 @@ def current_period(contract: Contract) -> tuple[date, date] | None:
 def deposit_required(contract: Contract) -> int:
     """Rule 15: the refundable deposit a contract requires (the plan's, per unit)."""
     return contract.plan.deposit * contract.quantity
+
+
+def default_anchor(start: date, frequency: Frequency | None, billing_day: int | None,
+                   predecessor_anchor: date | None = None) -> date:
+    """Rule 11: a new term keeps its predecessor's anchor; otherwise the site's billing day
+    (month and year frequencies only) gives the latest such day on or before the start;
+    otherwise the start date itself."""
+    if predecessor_anchor is not None:
+        return predecessor_anchor
+    if billing_day and frequency is not None and frequency.unit in ("month", "year"):
+        return billing_day_anchor(start, billing_day)
+    return start
+
+
+def addon_counts_on(contract: Contract, item: ContractAddon, day: date) -> bool:
+    """Rule 16: whether an add-on's allowances count on the day.
+
+    Held from its start date; a one-off package counts in the billing period it was bought in
+    only (its start date's period of the contract; the contract's start when it has none).
+    """
+    bought = item.start_date or contract.start_date
+    if day < bought:
+        return False
+    if item.addon.recurring or contract.plan.frequency is None:
+        return True
+    period = period_containing(contract.billing_anchor, contract.plan.frequency, bought)
+    return day < period[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
+from typing import Iterable
 
 from desktop.domain.contracts import current_period
 from desktop.domain.model import ADDON, Contract, ContractAddon, Invoice, InvoicedSpan, Line, Plan
@@ -36,15 +37,27 @@ def addon_amount_per_period(contract: Contract, item: ContractAddon) -> Fraction
     return price * own.periods_per_year / billed.periods_per_year
 
 
+def held_span(item: ContractAddon, span: tuple[date, date]) -> tuple[date, date]:
+    """Rule 16: the part of a billed span the add-on is held, from its start date (maybe empty)."""
+    if item.start_date is None or item.start_date <= span[0]:
+        return span
+    return item.start_date, span[1]
+
+
 def period_lines(contract: Contract, period: tuple[date, date], span: tuple[date, date]) -> list[Line]:
-    """Rule 4 and 16: the plan line and the recurring add-on lines for one billed span."""
+    """Rule 4 and 16: the plan line and the recurring add-on lines for one billed span.
+
+    An add-on is billed only from its start date: one starting inside the span is prorated from
+    that day, one starting after it gets no line yet.
+    """
     lines = [priced_line("plan", _described(contract.plan, contract.quantity),
                          contract.unit_price * contract.quantity, contract.id, period, span)]
     for item in contract.addons:
-        if item.addon.recurring:
+        held = held_span(item, span)
+        if item.addon.recurring and days(overlap(period, held)) > 0:
             lines.append(priced_line("addon", _described(item.addon, item.quantity),
                                      addon_amount_per_period(contract, item), contract.id,
-                                     period, span))
+                                     period, held))
     return lines
 
 
@@ -83,16 +96,38 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
 
 
 def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> list[Line]:
-    """Rule 16: a one-off add-on is invoiced at once; a recurring one for the rest of the period."""
+    """Rule 16: what buying an add-on on `day` invoices at once.
+
+    A one-off add-on in full; a recurring one for the rest of the period already invoiced, from
+    its start date (nothing when it starts on or after the next invoice date: that invoice bills
+    it).
+    """
     description = _described(item.addon, item.quantity)
     if not item.addon.recurring:
         return [Line("addon", description, item.addon.price * item.quantity, contract.id, day, None)]
+    start = day if item.start_date is None else max(day, item.start_date)
     period = current_period(contract)
-    if period is None or not (max(period[0], contract.start_date) <= day < period[1]):
-        return []  # not yet invoiced: the add-on is billed with the next invoice
+    if period is None or not (max(period[0], contract.start_date) <= start < period[1]):
+        return []  # not yet invoiced: the add-on is billed from its start with a later invoice
     # Prorated over the whole period, like the plan (rule 3), for the days left in it.
     return [priced_line("addon", description, addon_amount_per_period(contract, item),
-                        contract.id, period, (day, period[1]))]
+                        contract.id, period, (start, period[1]))]
+
+
+def buy_addons(contract: Contract, bought: Iterable[tuple[Plan, int]], day: date,
+               start: date | None = None) -> tuple[Contract, list[Line]]:
+    """Rule 16: the contract holding add-ons bought on `day`, and the lines invoiced at once.
+
+    Buying add-ons changes nothing else of the contract (no cancellation, no new term). A
+    package is held from the day it is bought, a recurring add-on from `start` (default: that
+    day); neither before the contract starts.
+    """
+    items = tuple(ContractAddon(addon, quantity,
+                                max(day if not addon.recurring or start is None else start,
+                                    contract.start_date))
+                  for addon, quantity in bought)
+    lines = [line for item in items for line in addon_added_lines(contract, item, day)]
+    return contract.with_changes(addons=contract.addons + items), lines
 
 
 def build_invoice(member, issue_date: date, lines: list[Line], tax_rate: Fraction,

@@ -1,13 +1,12 @@
-"""Which plans a contract may move to and how the move is labelled (rules 8, 9, 13, 14)."""
+"""Which plans a contract may move to and how the move is labelled (rules 8, 9, 10, 13, 14)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
 from fractions import Fraction
 from typing import Iterable
 
-from desktop.domain.contracts import status
-from desktop.domain.model import ACTIVE, PLAN, Contract, Plan
+from desktop.domain.model import PLAN, Contract, Plan
 
 UPGRADE, DOWNGRADE, SAME_LEVEL = "upgrade", "downgrade", "same level"
 
@@ -57,18 +56,33 @@ def same_plan(a: Plan | None, b: Plan | None) -> bool:
     return a.name == b.name
 
 
-def custom_price_blocks(contract: Contract, next_plan: Plan | None, today: date) -> bool:
-    """Rule 9: an active contract with a custom price keeps its plan (or ends: blank is allowed)."""
+def custom_price_blocks(contract: Contract, next_plan: Plan | None) -> bool:
+    """Rule 9: a contract with a custom price keeps its plan (or ends: blank is allowed).
+
+    Whatever its status: a switch on any invoice date, the first included (rule 7), would drop
+    the price agreed for this plan, so such a state can never be saved nor imported.
+    """
     return (contract.custom_price is not None
-            and status(contract, today) == ACTIVE
             and next_plan is not None
             and not same_plan(next_plan, contract.plan))
 
 
+def plan_chosen(draft: Contract, plan: Plan) -> Contract:
+    """Rule 10: a contract that has not started takes the plan as plan and next plan.
+
+    A custom price was agreed for the old plan (a new term copies it), so another plan clears it.
+    """
+    custom_price = draft.custom_price if same_plan(plan, draft.plan) else None
+    return replace(draft, plan=plan, next_plan=plan, custom_price=custom_price)
+
+
 def is_no_change(contract: Contract, target: Plan, quantity: int | None = None,
                  addon_names: Iterable[str] = ()) -> bool:
-    """Rule 14: the same plan, the same quantity and only add-ons already held change nothing."""
-    held = {item.addon.name for item in contract.addons}
+    """Rule 14: the same plan, the same quantity and only add-ons already held change nothing.
+
+    A package is never "held": buying it again buys more hours (rule 16).
+    """
+    held = {item.addon.name for item in contract.addons if item.addon.recurring}
     return (same_plan(target, contract.plan)
             and (quantity is None or quantity == contract.quantity)
             and set(addon_names) <= held)

@@ -109,17 +109,22 @@ def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tra
     return ended, credits, Transition(contract.id, CANCELLATION, day, f"Ended {contract.plan.name}")
 
 
-def _deposit_lines(account: Account, contracts: Iterable[Contract], activated: list[Contract],
+def _deposit_lines(account: Account, contracts: Iterable[Contract], grown: list[Contract],
                    cancelled: bool, day: date) -> tuple[list[Line], int]:
-    """Rule 15: charge the shortfall on a first invoice; refund all when nothing remains open."""
+    """Rule 15: charge the shortfall where the need may grow; refund all when nothing is open.
+
+    `grown` are the contracts whose plan the member took up on the day: a first invoice (a new
+    contract, a new term, a change now) or a switch to the next plan. The need is what the
+    contracts active or starting that day require; a smaller need keeps what is held.
+    """
     held = account.deposit_held
     contracts = list(contracts)
-    if activated:
+    if grown:
         required = sum(deposit_required(c) for c in contracts if status(c, day) == ACTIVE)
         shortfall = required - held
         if shortfall > 0:
-            plans = ", ".join(c.plan.name for c in activated)
-            line = Line("deposit", f"Refundable deposit ({plans})", shortfall, activated[0].id, day)
+            plans = ", ".join(c.plan.name for c in grown)
+            line = Line("deposit", f"Refundable deposit ({plans})", shortfall, grown[0].id, day)
             return [line], held + shortfall
     if cancelled and held > 0 and not any(c.next_invoice_date is not None for c in contracts):
         return [Line("deposit_refund", "Deposit refund", -held, None, day)], 0
@@ -139,7 +144,7 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
     lines: list[Line] = []
     transitions: list[Transition] = []
     changes: list[PlanChange] = []
-    activated: list[Contract] = []
+    grown: list[Contract] = []
     cancelled = False
     for key in due:
         contract = by_id[key]
@@ -156,9 +161,9 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
             transitions.append(transition)
             if change is not None:
                 changes.append(change)
-            if transition.kind == ACTIVATION:
-                activated.append(by_id[key])
-    deposit, held = _deposit_lines(account, by_id.values(), activated, cancelled, day)
+            if transition.kind == ACTIVATION or change is not None:
+                grown.append(by_id[key])
+    deposit, held = _deposit_lines(account, by_id.values(), grown, cancelled, day)
     lines += deposit
     invoice, balance = None, account.credit_balance
     if lines:

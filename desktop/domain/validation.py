@@ -26,13 +26,18 @@ def _plan_problems(draft: Contract, original: Contract | None) -> list[Problem]:
     return problems
 
 
-def _next_plan_problems(draft: Contract, original: Contract | None, catalog: list[Plan],
-                        today: date) -> list[Problem]:
+def _next_plan_problems(draft: Contract, original: Contract | None,
+                        catalog: list[Plan]) -> list[Problem]:
     target = draft.next_plan
     if target is None or same_plan(target, draft.plan):
         return []
+    if custom_price_blocks(draft, target):
+        # Checked before the exception below: no state with a custom price and another next
+        # plan is legal, however it came about (an import, say).
+        return [Problem("next_plan", "A contract with a custom price cannot switch plans on its "
+                                     "own; cancel it and create a new term on the other plan.")]
     if original is not None and same_plan(target, original.next_plan) \
-            and same_plan(draft.plan, original.plan) and draft.custom_price == original.custom_price:
+            and same_plan(draft.plan, original.plan):
         return []  # already scheduled: a later archive or regrouping does not undo it
     if target.archived:
         return [Problem("next_plan", f"{target.name} is archived and cannot be the next plan.")]
@@ -40,9 +45,6 @@ def _next_plan_problems(draft: Contract, original: Contract | None, catalog: lis
         group = draft.plan.group or "no"
         return [Problem("next_plan", f"{target.name} is not in the {group} group of "
                                      f"{draft.plan.name}, so it cannot be the next plan.")]
-    if custom_price_blocks(draft, target, today):
-        return [Problem("next_plan", "A contract with a custom price cannot switch plans on its "
-                                     "own; cancel it and create a new term on the other plan.")]
     return []
 
 
@@ -134,7 +136,7 @@ def validate_contract(draft: Contract, original: Contract | None, catalog: Itera
     if status(draft, today) == INACTIVE and draft.next_plan is None:
         problems.append(Problem("next_plan", "A contract that has not started renews on its own "
                                              "plan; its next plan cannot be blank."))
-    problems += _next_plan_problems(draft, original, catalog, today)
+    problems += _next_plan_problems(draft, original, catalog)
     problems += _cancelled_edit_problems(draft, original, today)
     problems += _started_edit_problems(draft, original, today)
     # One problem a field, the most basic first: the field shows one sentence.

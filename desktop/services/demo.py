@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from desktop.domain.change_now import successor_term
 from desktop.domain.contracts import is_open, status
-from desktop.domain.invoicing import addon_added_lines, build_invoice
-from desktop.domain.model import ACTIVE, Contract, ContractAddon, Plan
+from desktop.domain.invoicing import build_invoice, buy_addons
+from desktop.domain.model import ACTIVE, Contract, ContractAddon, Line, Plan
 from desktop.domain.plan_changes import eligible_targets
 from desktop.services.clock import FixedClock
 from desktop.services.exchange.importer import is_empty as _session_is_empty
@@ -312,9 +312,8 @@ def _edit(session, rng: random.Random, stories: list[tuple[str, int]], day: date
                       if plans[n].recurring == (story == "add-on mid-period")
                       and n not in {a.addon.name for a in contract.addons}]
             if wanted:
-                item = ContractAddon(rng.choice(wanted), 1, day)
-                changed[cid] = replace(contract, addons=contract.addons + (item,))
-                purchases.append((changed[cid], item))
+                changed[cid], lines = buy_addons(contract, [(rng.choice(wanted), 1)], day)
+                purchases.append((contract.member, lines))
     _save_edits(session, current, changed, created, day)
     _invoice_purchases(session, purchases, day)
 
@@ -342,20 +341,19 @@ def _save_edits(session, before: dict[int, Contract], changed: dict[int, Contrac
     _insert(session, m.HistoryRow, audit)
 
 
-def _invoice_purchases(session, purchases: list[tuple[Contract, ContractAddon]], day: date) -> None:
+def _invoice_purchases(session, purchases: list[tuple[int, list[Line]]], day: date) -> None:
     """Rule 16: an add-on bought mid-period is invoiced at once (prorated if recurring)."""
     if not purchases:
         return
-    states = load_member_states(session, {c.member for c, _ in purchases})
+    states = load_member_states(session, {member for member, _ in purchases})
     settings = billing_settings(session)
     balances = {mid: s.account.credit_balance for mid, s in states.items()}
     invoices = []
-    for contract, item in purchases:
-        lines = addon_added_lines(contract, item, day)
+    for member, lines in purchases:
         if not lines:
             continue
-        invoice, balances[contract.member] = build_invoice(
-            contract.member, day, lines, settings.tax_rate, balances[contract.member])
+        invoice, balances[member] = build_invoice(member, day, lines, settings.tax_rate,
+                                                  balances[member])
         invoices.append(invoice)
     insert_invoices(session, invoices)
     table = m.MemberRow.__table__

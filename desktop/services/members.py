@@ -278,7 +278,7 @@ def allowances_of(active_contracts, today: date) -> dict[str, int]:
         for name, amount in contract.plan.allowances.items():
             totals[name] += amount * contract.quantity
         for item in contract.addons:
-            if item.start_date is not None and item.start_date > today:
+            if not rules.addon_counts_on(contract, item, today):
                 continue
             for name, amount in item.addon.allowances.items():
                 totals[name] += amount * item.quantity

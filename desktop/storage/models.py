@@ -163,6 +163,9 @@ class ContractRow(Base):
     prorate_first_invoice: Mapped[bool] = mapped_column(Boolean, default=True)
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The id a frontdesk/1 document gave an imported contract (DESIGN.md §4), written back by
+    # export; None for a contract made here, which exports its database id.
+    reference: Mapped[str | None] = mapped_column(Text, unique=True, index=True)
     # The date of the next transition, kept up to date by the services so the sweep and the
     # forecast find due contracts through an index instead of evaluating every contract.
     next_event_date: Mapped[date | None] = mapped_column(Date, index=True)

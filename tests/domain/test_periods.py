@@ -105,3 +105,14 @@ def test_rule_1_a_frequency_is_at_most_ten_years():
             Frequency(unit, count)
     with pytest.raises(ValueError, match="at most ten years"):
         parse_frequency("9000 years")
+
+
+def test_rule_11_default_anchor_predecessor_then_billing_day_then_start():
+    from desktop.domain.contracts import default_anchor
+    month, week = Frequency("month"), Frequency("week")
+    start = date(2025, 3, 20)
+    assert default_anchor(start, month, None) == start
+    assert default_anchor(start, month, 1) == date(2025, 3, 1)
+    assert default_anchor(start, Frequency("year"), 25) == date(2025, 2, 25)
+    assert default_anchor(start, week, 1) == start  # a billing day is for months and years
+    assert default_anchor(start, month, 1, predecessor_anchor=date(2024, 7, 9)) == date(2024, 7, 9)

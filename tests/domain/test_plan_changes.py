@@ -1,4 +1,4 @@
-"""Rules 8, 9, 13, 14: eligible targets, labels, the custom-price block and "no change"."""
+"""Rules 8, 9, 10, 13, 14: eligible targets, labels, the custom-price block and "no change"."""
 
 from datetime import date
 
@@ -11,6 +11,7 @@ from desktop.domain.plan_changes import (
     eligible_targets,
     is_no_change,
     labelled_targets,
+    plan_chosen,
     price_per_year,
 )
 
@@ -43,13 +44,14 @@ def test_rule_13_labels_compare_price_per_year_times_quantity():
     assert labels["Hot desk"] == "downgrade"
 
 
-def test_rule_9_custom_price_blocks_automated_changes_of_an_active_contract():
+def test_rule_9_custom_price_blocks_automated_changes_whatever_the_status():
     c = contract(HOT, start=date(2024, 1, 1), next_invoice=date(2024, 5, 1), custom_price=15000)
-    today = date(2024, 4, 10)
-    assert custom_price_blocks(c, DEDICATED, today)
-    assert not custom_price_blocks(c, HOT, today)
-    assert not custom_price_blocks(c, None, today)  # blank (ending) is allowed
-    assert not custom_price_blocks(c.with_changes(custom_price=None), DEDICATED, today)
+    not_started = contract(HOT, start=date(2030, 1, 1), custom_price=15000)
+    assert custom_price_blocks(not_started, DEDICATED)  # its first invoice would switch
+    assert custom_price_blocks(c, DEDICATED)
+    assert not custom_price_blocks(c, HOT)
+    assert not custom_price_blocks(c, None)  # blank (ending) is allowed
+    assert not custom_price_blocks(c.with_changes(custom_price=None), DEDICATED)
 
 
 def test_rule_14_same_plan_quantity_and_held_addons_is_no_change():
@@ -59,3 +61,12 @@ def test_rule_14_same_plan_quantity_and_held_addons_is_no_change():
     assert not is_no_change(c, HOT, 2)
     assert not is_no_change(c, DEDICATED)
     assert not is_no_change(c, HOT, 1, ["Mail handling"])
+
+
+def test_rule_10_choosing_another_plan_before_the_start_clears_the_custom_price():
+    """The audit's case: a new term copied 186.30 for a team office; another plan clears it."""
+    term = contract(HOT, start=date(2030, 1, 1), custom_price=18630)
+    moved = plan_chosen(term, DEDICATED)
+    assert (moved.plan, moved.next_plan, moved.custom_price, moved.unit_price) == (
+        DEDICATED, DEDICATED, None, 35000)
+    assert plan_chosen(term, HOT).custom_price == 18630  # the same plan keeps it

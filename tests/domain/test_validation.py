@@ -133,3 +133,16 @@ def test_a_scheduled_next_plan_stays_valid_after_it_is_archived_or_regrouped():
 def test_an_anchor_moved_by_a_frequency_switch_does_not_block_later_edits():
     switched = ACTIVE.with_changes(billing_anchor=date(2024, 3, 1))  # rule 7 moved it
     assert problems(switched.with_changes(notes="yearly now"), original=switched) == []
+
+
+def test_rule_9_a_stored_custom_price_with_another_next_plan_is_refused_as_its_own_original():
+    """What import checks (the contract passed as its own original): no exception for a state
+    with a custom price and another next plan, active or not started."""
+    message = ("A contract with a custom price cannot switch plans on its own; cancel it and "
+               "create a new term on the other plan.")
+    stored = ACTIVE.with_changes(custom_price=15000, next_plan=DEDICATED)
+    assert problems(stored, original=stored) == [("next_plan", message)]
+    future = contract(HOT, start=date(2024, 6, 1), custom_price=15000, next_plan=DEDICATED)
+    assert problems(future, original=future) == [("next_plan", message)]
+    archived_later = ACTIVE.with_changes(next_plan=OLD)
+    assert problems(archived_later, original=archived_later) == []

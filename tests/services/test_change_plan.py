@@ -188,39 +188,93 @@ def test_a_custom_price_blocks_a_switch_on_the_next_invoice_date(service, world)
     assert _lines(world.invoices(member)[-1]) == [("unused", -10000), ("plan", 33333)]
 
 
-def test_add_ons_chosen_in_the_assistant_are_held_by_the_new_term(service, world):
+def test_rule_16_add_ons_alone_are_bought_on_the_contract_which_goes_on(service, world):
+    """The audit's case: current plan + Locker + Now + Apply kept the contract running since
+    April and invoices the Locker for the rest of April, 3000 × 20/30 = 2000; no unused-time
+    or plan lines, no new term, and the plan can still be changed today."""
+    locker = world.addon("Locker", 3000)
+    standard = world.plan("Standard", 20000, addons=("Locker",))
+    premium = world.plan("Premium", 50000, addons=("Locker",))
+    member, contract_id = _paid_april(world, standard)
+    quote = service.quote_change(contract_id, standard.id, "now", addon_ids=(locker.id,))
+    assert (quote.no_change, quote.pay_now) == (False, 2000)
+    assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 23000)
+    in_force = service.change_plan(contract_id, standard.id, "now", addon_ids=(locker.id,))
+    assert in_force == contract_id
+    state = service.load(contract_id)
+    assert (state.status, state.contract.start_date, state.contract.cancellation_date) == (
+        "active", date(2024, 4, 1), None)
+    assert [(a.addon.name, a.start_date) for a in state.contract.addons] == [
+        ("Locker", APRIL_11)]
+    assert len(world.dump()["contracts"]) == 1
+    issued = world.invoices(member)[-1]
+    assert (_lines(issued), issued.amount_due) == ([("addon", 2000)], quote.pay_now)
+    assert world.plan_changes() == []
+    assert service.quote_change(contract_id, premium.id, "now").pay_now > 0  # still changeable
+    (may,) = world.run_until(member, date(2024, 5, 1))
+    assert (_lines(may), may.amount_due) == ([("plan", 20000), ("addon", 3000)], 23000)
+
+
+@pytest.mark.parametrize("when,on,start,pay_now,may", [
+    ("next_invoice", None, date(2024, 5, 1), 0, [("plan", 20000), ("addon", 3000)]),
+    ("date", date(2024, 4, 21), date(2024, 4, 21), 1000, [("plan", 20000), ("addon", 3000)]),
+    ("date", date(2024, 5, 16), date(2024, 5, 16), 0, [("plan", 20000), ("addon", 1548)]),
+])
+def test_rule_16_add_ons_alone_on_a_later_day_are_held_from_that_day(
+        service, world, when, on, start, pay_now, may):
+    """Held from the day chosen: invoiced at once for the rest of the period already invoiced
+    (10 of 30 April days: 1000), else from that day with the invoice that covers it (16 of 31
+    May days: 1548)."""
     locker = world.addon("Locker", 3000)
     standard = world.plan("Standard", 20000, addons=("Locker",))
     member, contract_id = _paid_april(world, standard)
-    quote = service.quote_change(contract_id, standard.id, "now", addon_ids=(locker.id,))
-    assert not quote.no_change
-    new_id = service.change_plan(contract_id, standard.id, "now", addon_ids=(locker.id,))
-    held = service.load(new_id).contract.addons
-    assert [(a.addon.name, a.quantity, a.start_date) for a in held] == [("Locker", 1, APRIL_11)]
-    issued = world.invoices(member)[-1]
-    assert issued.amount_due == quote.pay_now
-    assert _lines(issued) == [("unused", -13333), ("plan", 13333), ("addon", 2000)]
-    assert world.plan_changes() == []  # same plan, same quantity: no plan change to record
+    quote = service.quote_change(contract_id, standard.id, when, on, addon_ids=(locker.id,))
+    before = len(world.invoices(member))
+    assert service.change_plan(contract_id, standard.id, when, on,
+                               addon_ids=(locker.id,)) == contract_id
+    held = service.load(contract_id).contract.addons
+    assert [(a.addon.name, a.start_date) for a in held] == [("Locker", start)]
+    issued = world.invoices(member)[before:]
+    assert sum(i.amount_due for i in issued) == quote.pay_now == pay_now
+    (may_invoice,) = world.run_until(member, date(2024, 5, 1))
+    assert _lines(may_invoice) == may
+    assert may_invoice.amount_due == quote.next_billing_amount
 
 
 @pytest.mark.parametrize("when", ["now", "next_invoice", "date"])
-def test_a_one_off_add_on_is_not_part_of_a_plan_change(service, world, when):
-    """Rule 16: a term bills its recurring add-ons each period; a one-off is invoiced once, at
-    once, by adding it to the contract, so the assistant does not take one."""
+def test_rule_16_a_package_is_offered_and_bought_at_once_whatever_the_change(service, world, when):
+    """A one-off package chosen in the assistant is invoiced once, today, in full, on the
+    contract in force today; the plan change goes on as chosen."""
     hours = world.addon("10 meeting-room hours", 9000, None)
     standard = world.plan("Standard", 20000, addons=("10 meeting-room hours",))
     premium = world.plan("Premium", 50000, addons=("10 meeting-room hours",))
-    _member, contract_id = _paid_april(world, standard)
+    member, contract_id = _paid_april(world, standard)
     on = date(2024, 4, 21) if when == "date" else None
-    message = ("10 meeting-room hours is a one-off add-on: it is invoiced once when added to "
-               "the contract, not with a plan change.")
-    with pytest.raises(ValidationError) as caught:
-        service.quote_change(contract_id, premium.id, when, on, addon_ids=(hours.id,))
-    assert [(p.field, p.message) for p in caught.value.problems] == [("addons", message)]
-    before = world.dump()
-    with pytest.raises(ValidationError, match=message):
-        service.change_plan(contract_id, premium.id, when, on, addon_ids=(hours.id,))
-    assert world.dump() == before
+    for target in (standard, premium):
+        assert target.id in {o.plan.id for o in service.change_options(contract_id)}
+    quote = service.quote_change(contract_id, premium.id, when, on, addon_ids=(hours.id,))
+    without = service.quote_change(contract_id, premium.id, when, on)
+    assert quote.pay_now == without.pay_now + 9000
+    before = len(world.invoices(member))
+    in_force = service.change_plan(contract_id, premium.id, when, on, addon_ids=(hours.id,))
+    issued = world.invoices(member)[before:]
+    assert [line for i in issued for line in _lines(i) if line[0] == "addon"] == [("addon", 9000)]
+    assert sum(i.amount_due for i in issued) == quote.pay_now
+    holder = in_force if when == "now" else contract_id
+    assert [(a.addon.name, a.start_date) for a in service.load(holder).contract.addons] == [
+        ("10 meeting-room hours", APRIL_11)]
+
+
+def test_rule_16_a_package_alone_can_be_bought_again(service, world):
+    hours = world.addon("10 meeting-room hours", 9000, None)
+    standard = world.plan("Standard", 20000, addons=("10 meeting-room hours",))
+    member, contract_id = _paid_april(world, standard)
+    for _ in range(2):
+        quote = service.quote_change(contract_id, standard.id, "now", addon_ids=(hours.id,))
+        assert (quote.no_change, quote.pay_now) == (False, 9000)
+        assert service.change_plan(contract_id, standard.id, "now",
+                                   addon_ids=(hours.id,)) == contract_id
+    assert [_lines(i) for i in world.invoices(member)[-2:]] == [[("addon", 9000)]] * 2
 
 
 def test_the_options_cover_every_eligible_plan_and_way(service, world):
@@ -343,28 +397,45 @@ def test_a_plan_outside_the_group_is_refused(service, world):
     "tax_rate": st.sampled_from(["0", "20"]),
     "credit": st.integers(0, 40000), "deposit": st.sampled_from([0, 5000]),
     "target_deposit": st.sampled_from([0, 5000, 20000]), "prorate_first": st.booleans(),
+    "same_plan": st.booleans(), "locker": st.booleans(), "package": st.booleans(),
 }))
 def test_pay_now_is_always_the_amount_due_of_the_invoice_the_change_issues(case):
-    """Rule 12: the quote and the applied change run the same code."""
+    """Rules 12, 15, 16: the quote and the applied change run the same code, add-ons bought
+    (alone or with the change) and deposits included."""
     day = date(2024, 4, case["day"])
     world = World(day)
     service = ContractService(world.db, world.clock)
     settings_service = SettingsService(world.db, world.clock)
     settings_service.save(replace(settings_service.get(), tax_rate=case["tax_rate"]))
-    current = world.plan("Current", case["price"], deposit=case["deposit"])
-    target = world.plan("Target", case["target_price"], deposit=case["target_deposit"])
+    locker = world.addon("Locker", 3000)
+    hours = world.addon("10 meeting-room hours", 9000, None)
+    offered = ("Locker", "10 meeting-room hours")
+    current = world.plan("Current", case["price"], deposit=case["deposit"], addons=offered)
+    target = world.plan("Target", case["target_price"], deposit=case["target_deposit"],
+                        addons=offered)
+    if case["same_plan"]:
+        target = current
     member = world.member()
     contract_id = world.contract(member, current, date(2024, 4, 1),
                                  prorate_first=case["prorate_first"])
     world.run_until(member, day)
     with world.db.write() as session:
         session.get(m.MemberRow, member).credit_balance = case["credit"]
-    quote = service.quote_change(contract_id, target.id, "now", quantity=case["quantity"])
+    addon_ids = tuple(a.id for a, chosen in ((locker, case["locker"]), (hours, case["package"]))
+                      if chosen)
+    quote = service.quote_change(contract_id, target.id, "now", quantity=case["quantity"],
+                                 addon_ids=addon_ids)
+    assert quote.no_change == (case["same_plan"] and case["quantity"] == 1 and not addon_ids)
+    if quote.no_change:  # rule 14: nothing to apply
+        with pytest.raises(Refused):
+            service.change_plan(contract_id, target.id, "now", quantity=case["quantity"])
+        return
     before = len(world.invoices(member))
-    new_id = service.change_plan(contract_id, target.id, "now", quantity=case["quantity"])
+    new_id = service.change_plan(contract_id, target.id, "now", quantity=case["quantity"],
+                                 addon_ids=addon_ids)
     issued = world.invoices(member)[before:]
-    assert [i.issue_date for i in issued] == [day]
-    assert issued[0].amount_due == quote.pay_now
+    assert {i.issue_date for i in issued} == {day}
+    assert sum(i.amount_due for i in issued) == quote.pay_now
     (may,) = world.run_until(member, date(2024, 5, 1))
     assert (quote.next_billing_date, quote.next_billing_amount) == (
         date(2024, 5, 1), may.amount_due)
@@ -390,3 +461,23 @@ def test_an_add_on_the_new_plan_does_not_offer_is_refused(service, world):
     with pytest.raises(ValidationError, match="Premium does not offer Locker."):
         service.change_plan(contract_id, premium.id, "now", addon_ids=(locker.id,))
     assert world.dump() == before
+
+
+def test_rule_15_both_ways_of_an_upgrade_collect_the_deposit(service, world):
+    """The audit's case: Hot desk → Dedicated desk (deposit 350.00). Now charges it today; the
+    next plan charges it on the switch, 1 May; neither refunds it later."""
+    hot = world.plan("Hot desk", 20000, group="Desks")
+    dedicated = world.plan("Dedicated desk", 35000, group="Desks", deposit=35000)
+    member, contract_id = _paid_april(world, hot)
+    now = service.quote_change(contract_id, dedicated.id, "now")
+    later = service.quote_change(contract_id, dedicated.id, "next_invoice")
+    assert now.pay_now == -13333 + 23333 + 35000 and now.next_billing_amount == 35000
+    assert later.pay_now == 0 and later.next_billing_amount == 35000 + 35000
+    # The assistant says it apart, so the two columns' difference is explained.
+    assert (now.deposit, now.deposit_date) == (35000, APRIL_11)
+    assert (later.deposit, later.deposit_date) == (35000, date(2024, 5, 1))
+    service.change_plan(contract_id, dedicated.id, "next_invoice")
+    (may,) = world.run_until(member, date(2024, 5, 1))
+    assert (_lines(may), may.amount_due) == ([("plan", 35000), ("deposit", 35000)], 70000)
+    (june,) = world.run_until(member, date(2024, 6, 1))
+    assert _lines(june) == [("plan", 35000)]

@@ -47,6 +47,20 @@ def test_a_new_term_starts_on_the_cancellation_date_and_copies_the_contract(serv
     assert new.history[0].field == "Created"
 
 
+def test_rule_10_a_new_term_copies_recurring_add_ons_but_not_a_package(service, world, desk):
+    """The audit's case: a package bought and invoiced on the old term is not copied, so its
+    hours are not granted again, and the term's first invoice bills the Locker only."""
+    member, contract_id = _active(world, desk, cancellation=date(2024, 6, 1))
+    service.add_addon(contract_id, _addon(world, "Locker").id)
+    service.add_addon(contract_id, _addon(world, "10 meeting-room hours").id)
+    new_id = service.create_new_term(contract_id)
+    held = service.load(new_id).contract.addons
+    assert [(a.addon.name, a.start_date) for a in held] == [("Locker", date(2024, 6, 1))]
+    june = world.run_until(member, date(2024, 6, 1))[-1]
+    assert [(line.kind, line.description, line.amount) for line in june.lines] == [
+        ("plan", "Hot desk", 20000), ("addon", "Locker", 3000)]
+
+
 def test_a_missing_cancellation_date_is_taken_from_the_request(service, world, desk):
     _member, contract_id = _active(world, desk)
     new_id = service.create_new_term(contract_id, date(2024, 7, 1))

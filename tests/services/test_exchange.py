@@ -7,6 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
+from desktop.services.catalog import CatalogService
+from desktop.services.clock import FixedClock
+from desktop.services.contracts.editing import ContractService
 from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
@@ -78,17 +81,18 @@ def test_export_import_export_gives_back_the_same_document(db, other_db):
     assert statuses == {"inactive", "active", "cancelled"}
 
 
-def test_a_hand_written_document_is_imported_with_new_ids_and_its_links(db, tmp_path):
+def test_a_hand_written_document_keeps_its_contract_ids_and_links(db, tmp_path):
+    """§4: a document's contract ids are kept as references and exported back."""
     import_document(db, small_document(), NOW)
     document = export(db)
-    assert [c["id"] for c in document["contracts"]] == ["1", "2", "3"]
+    assert [c["id"] for c in document["contracts"]] == ["c-ada", "c-ada-2", "grace-1"]
     ada, successor, grace = document["contracts"]
-    assert successor["predecessor"] == "1"
+    assert successor["predecessor"] == "c-ada"
     assert (ada["next_plan"], grace["next_plan"]) == ("Hot desk", None)  # left out = renews
     assert successor["billing_anchor"] == "2024-01-01"
     assert successor["next_invoice_date"] == "2024-06-20"  # left out = inactive until the start
     assert ada["addons"] == [{"name": "Locker", "quantity": 1, "start_date": "2024-01-01"}]
-    assert [line["contract"] for line in document["invoices"][0]["lines"]] == ["1", "1"]
+    assert [line["contract"] for line in document["invoices"][0]["lines"]] == ["c-ada", "c-ada"]
     assert document["members"][1]["credit_balance"] == 1500
     assert document["plans"][0]["allowances"] == {"Printing pages": 100}
     # and the result is stable: its export imports to the same export
@@ -98,6 +102,20 @@ def test_a_hand_written_document_is_imported_with_new_ids_and_its_links(db, tmp_
         assert export(again) == document
     finally:
         again.dispose()
+
+
+def test_a_contract_made_after_an_import_exports_its_database_id_beside_the_references(db):
+    """§4: imported ids come back as given; a contract made here exports its database id,
+    which no reference takes (a numeric reference keeps its number as database id)."""
+    document = small_document()
+    document["contracts"][2]["id"] = "7"
+    import_document(db, document, NOW)
+    clock = FixedClock(date(2024, 6, 10))
+    contracts = ContractService(db, clock)
+    desk = next(p for p in CatalogService(db, clock).plans() if p.name == "Hot desk")
+    made = contracts.save(contracts.new_draft(2, desk.id), None)
+    ids = [c["id"] for c in export(db)["contracts"]]
+    assert ids == ["7", "c-ada", "c-ada-2", "10"] and made == 10
 
 
 def test_status_is_written_by_export_and_ignored_on_import(db):

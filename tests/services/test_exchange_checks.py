@@ -180,3 +180,22 @@ def test_an_ended_contract_needs_its_cancellation_date(db, counts):
 def test_a_contract_not_started_keeps_its_anchor_on_or_before_its_start(db, counts):
     assert problems_of(db, counts, _set("contracts", 1, billing_anchor="2024-06-21")) == [
         "contracts[1].billing_anchor: The billing anchor cannot be after the start date."]
+
+
+def test_rule_9_a_custom_price_with_another_next_plan_is_refused_at_its_place(db, counts):
+    """The audit's case: the editor could never save it, and the sweep would drop the price."""
+    def custom(document):
+        document["plans"].append({"name": "Office", "price": 60000, "frequency": "1 month"})
+        document["contracts"][2].update(custom_price=15000, next_plan="Office")
+    assert problems_of(db, counts, custom) == [
+        "contracts[2].next_plan: A contract with a custom price cannot switch plans on its own; "
+        "cancel it and create a new term on the other plan."]
+
+
+def test_a_next_plan_archived_or_regrouped_after_it_was_scheduled_is_imported(db):
+    document = copy.deepcopy(BASE)
+    document["plans"][0]["group"] = "Desks"
+    document["plans"].append({"name": "Old office", "price": 60000, "frequency": "1 month",
+                              "group": "Offices", "archived": True})
+    document["contracts"][2]["next_plan"] = "Old office"
+    assert import_document(db, document, NOW).contracts == 3

@@ -83,7 +83,7 @@ def test_new_term_with_a_prorated_first_invoice(db):
     exported = swept(db, doc, date(2024, 4, 1))
     assert lines(exported) == [("2024-03-20", "plan", "2024-03-20", "2024-04-01", 12000),
                                ("2024-04-01", "plan", "2024-04-01", "2024-05-01", 31000)]
-    assert exported["contracts"][1]["predecessor"] == "1"
+    assert exported["contracts"][1]["predecessor"] == "old"  # §4: ids survive
 
 
 def _change_now(old_price: int, new_price: int) -> dict:
@@ -138,3 +138,67 @@ def test_yearly_plan_with_a_prorated_last_invoice(db):
                      "cancellation_date": "2024-09-01"}])
     exported = swept(db, doc, date(2025, 3, 1))
     assert lines(exported) == [("2024-03-01", "plan", "2024-03-01", "2024-09-01", 184000)]
+
+
+def _with_locker(start: str) -> dict:
+    return document([plan("Desk", 30000), {**plan("Locker", 2500), "kind": "addon"}],
+                    [{"id": "c1", "plan": "Desk", "start_date": "2025-01-01",
+                      "addons": [{"name": "Locker", "start_date": start}]}])
+
+
+def test_rule_16_an_imported_addon_is_not_billed_before_its_start_date(db):
+    """Locker from 2025-03-10, invoiced monthly from 2025-01-01: nothing in January or February;
+    March bills [03-10, 04-01), 2500 × 22/31 = 1774."""
+    exported = swept(db, _with_locker("2025-03-10"), date(2025, 4, 1))
+    assert [entry for entry in lines(exported) if entry[1] == "addon"] == [
+        ("2025-03-01", "addon", "2025-03-10", "2025-04-01", 1774),
+        ("2025-04-01", "addon", "2025-04-01", "2025-05-01", 2500)]
+
+
+def test_rule_16_an_imported_addon_starting_mid_period_is_prorated_from_its_start(db):
+    """Locker from 2025-01-15: 2500 × 17/31 = 1371 for [01-15, 02-01), not the whole month."""
+    exported = swept(db, _with_locker("2025-01-15"), date(2025, 1, 31))
+    assert lines(exported) == [("2025-01-01", "plan", "2025-01-01", "2025-02-01", 30000),
+                               ("2025-01-01", "addon", "2025-01-15", "2025-02-01", 1371)]
+
+
+def test_contract_ids_of_the_document_survive_import_sweep_export(db):
+    """§4: "c1" stays "c1", in the contract, its lines and the term that follows it."""
+    doc = _with_locker("2025-01-01")
+    doc["contracts"][0]["cancellation_date"] = "2025-02-01"
+    doc["contracts"].append({"member": MEMBER, "id": "c2", "plan": "Desk",
+                             "start_date": "2025-02-01", "predecessor": "c1"})
+    exported = swept(db, doc, date(2025, 2, 1))
+    assert [(c["id"], c["predecessor"]) for c in exported["contracts"]] == [
+        ("c1", None), ("c2", "c1")]
+    assert {line["contract"] for i in exported["invoices"] for line in i["lines"]} == {"c1", "c2"}
+
+
+def test_rule_11_a_missing_anchor_follows_the_site_billing_day_and_the_predecessor(db):
+    """Billing day 1: a contract from 2025-01-15 is anchored on 01-01 (first invoice 17/31 of
+    31000 = 17000); its new term from 2025-03-10 keeps that anchor (22/31 = 22000)."""
+    doc = document([plan("Desk", 31000)], [
+        {"id": "a", "plan": "Desk", "start_date": "2025-01-15", "billing_anchor": None,
+         "cancellation_date": "2025-03-10"},
+        {"id": "b", "plan": "Desk", "start_date": "2025-03-10", "predecessor": "a"}])
+    doc["settings"]["billing_day"] = 1
+    exported = swept(db, doc, date(2025, 4, 1))
+    assert [c["billing_anchor"] for c in exported["contracts"]] == ["2025-01-01", "2025-01-01"]
+    assert lines(exported) == [
+        ("2025-01-15", "plan", "2025-01-15", "2025-02-01", 17000),
+        ("2025-02-01", "plan", "2025-02-01", "2025-03-01", 31000),
+        ("2025-03-01", "plan", "2025-03-01", "2025-03-10", 9000),
+        ("2025-03-10", "plan", "2025-03-10", "2025-04-01", 22000),
+        ("2025-04-01", "plan", "2025-04-01", "2025-05-01", 31000)]
+
+
+def test_rule_15_an_upgrade_by_next_plan_collects_the_deposit_on_the_switch(db):
+    """Hot desk (no deposit) → Dedicated desk (deposit 35000) as next plan on 2025-02-01."""
+    doc = document([plan("Hot desk", 20000), {**plan("Dedicated desk", 35000), "deposit": 35000}],
+                   [{"id": "a", "plan": "Hot desk", "next_plan": "Dedicated desk",
+                     "start_date": "2025-01-01", "next_invoice_date": "2025-02-01"}])
+    exported = swept(db, doc, date(2025, 3, 1))
+    assert [(day, kind, amount) for day, kind, _, _, amount in lines(exported)] == [
+        ("2025-02-01", "plan", 35000), ("2025-02-01", "deposit", 35000),
+        ("2025-03-01", "plan", 35000)]
+    assert exported["members"][0]["deposit_held"] == 35000

@@ -237,6 +237,23 @@ def test_allowances_sum_active_contracts_and_their_add_ons(world):
         ("active", "Hot desk", 40000), ("inactive", "Private office", 90000)]
 
 
+def test_rule_16_a_packages_allowance_counts_in_the_period_it_was_bought_in_only(world):
+    """The audit's case: 10 meeting-room hours bought on 2024-03-20 count until the period
+    [03-01, 04-01) ends, not in April."""
+    world.addon("10 meeting-room hours", 9000, None, allowances={"Meeting room hours": 10})
+    desk = world.plan("Hot desk", 20000, allowances={"Meeting room hours": 4},
+                      addons=("10 meeting-room hours",))
+    package = next(world.plan_by_id(p.id) for p in world.catalog.plans()
+                   if p.name == "10 meeting-room hours")
+    member = world.member()
+    world.contract(member, desk, date(2024, 3, 1), next_invoice=date(2024, 5, 1),
+                   addons=(ContractAddon(package, 1, date(2024, 3, 20)),))
+    world.clock.set(date(2024, 3, 31))
+    assert world.members.get(member).allowances == {"Meeting room hours": 14}
+    world.clock.set(TODAY)
+    assert world.members.get(member).allowances == {"Meeting room hours": 4}
+
+
 def test_the_member_page_lists_invoices_newest_first(world):
     desk = world.plan("Hot desk", 20000)
     member = world.member()

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_builders import World
 
+from desktop.domain.model import ContractAddon
 from desktop.services.contracts.editing import ContractService
 from desktop.services.errors import NotFound
 from desktop.services.invoices import InvoiceService
@@ -146,18 +147,26 @@ edits = st.fixed_dictionaries({
     "tax_rate": st.sampled_from(["0", "20", "8.5"]),
     "credit": st.integers(0, 30000),
     "deposit": st.sampled_from([0, 10000]),
+    "dedicated_deposit": st.sampled_from([0, 10000, 35000]),
+    # Rule 16: an add-on held from a start date before, inside or after the next periods.
+    "addon_start_in_days": st.one_of(st.none(), st.integers(-40, 120)),
+    "addon_frequency": st.sampled_from(["1 month", "1 week", None]),
 })
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_any_valid_edit_previews_exactly_what_the_sweep_then_issues(edit):
+    """Rules 7, 15, 16, 17: switches that raise the deposit and add-ons held from any start
+    date included."""
     world = World(TODAY)
     service = ContractService(world.db, world.clock)
     settings_service = SettingsService(world.db, world.clock)
     settings_service.save(replace(settings_service.get(), tax_rate=edit["tax_rate"]))
     desk = world.plan("Hot desk", 20000, group="Desks", deposit=edit["deposit"])
-    dedicated = world.plan("Dedicated desk", 35000, group="Desks", deposit=2 * edit["deposit"])
+    dedicated = world.plan("Dedicated desk", 35000, group="Desks",
+                           deposit=edit["dedicated_deposit"])
+    locker = world.addon("Locker", 2500, edit["addon_frequency"])
     member = world.member()
     contract_id = world.contract(member, desk, date(2024, 3, 1))
     world.run_until(member, TODAY)
@@ -171,12 +180,19 @@ def test_any_valid_edit_previews_exactly_what_the_sweep_then_issues(edit):
         next_plan=next_plan, cancellation_date=cancel, prorate_last_invoice=edit["prorate_last"],
         quantity=edit["quantity"],
         custom_price=edit["custom_price"] if next_plan in (desk, None) else None)
+    if edit["addon_start_in_days"] is not None:
+        held = ContractAddon(locker, 2, TODAY + timedelta(days=edit["addon_start_in_days"]))
+        draft = draft.with_changes(addons=draft.addons + (held,))
     assert service.validate(draft) == []
     preview = service.preview(draft, count=3)
     service.save(draft, state.version)
     until = preview[-1].issue_date if preview else TODAY + timedelta(days=400)
     issued = _unnumbered(_swept(world, member, until))
     assert issued == preview
+    if edit["addon_start_in_days"] is not None:
+        starts = [line.period_start for invoice in issued for line in invoice.lines
+                  if line.kind == "addon"]
+        assert all(start >= held.start_date for start in starts)
 
 
 def test_an_unknown_invoice_is_not_found(world):

@@ -60,7 +60,10 @@ def test_catch_up_issues_each_month_on_its_own_date_and_switches_on_the_right_on
     assert [i.lines[0].description for i in invoices] == ["Hot desk"] + ["Dedicated desk"] * 11
     assert [i.lines[0].amount for i in invoices] == [20000] + [35000] * 11
     assert all(i.lines[0].period_start == i.issue_date for i in invoices)
-    assert len(invoices[1].lines) == 1  # rule 15: only a first invoice charges a deposit
+    # Rule 15: the switch raises the need, so its invoice charges the shortfall; later renewals
+    # charge nothing more.
+    assert [(line.kind, line.amount) for line in invoices[1].lines[1:]] == [("deposit", 20000)]
+    assert all(len(i.lines) == 1 for i in invoices[2:])
     with db.session() as session:
         changes = session.scalars(select(m.PlanChangeRow)).all()
         assert [(c.date, c.old_plan, c.new_plan, c.upgrade) for c in changes] == [

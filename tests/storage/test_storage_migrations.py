@@ -45,8 +45,8 @@ def _file_at_0001(path: Path) -> None:
 
 
 def test_migrations_have_one_head_after_0001():
-    assert migrate.head_revisions() == {"0002"}
-    assert migrate.known_revisions() == {"0001", "0002"}
+    assert migrate.head_revisions() == {"0003"}
+    assert migrate.known_revisions() == {"0001", "0002", "0003"}
 
 
 def test_an_empty_file_is_migrated_to_head_without_a_backup(tmp_path):
@@ -54,7 +54,7 @@ def test_an_empty_file_is_migrated_to_head_without_a_backup(tmp_path):
     path.touch()
     db = open_database(str(path), now=NOW)
     db.dispose()
-    assert _revision(path) == {"0002"}
+    assert _revision(path) == {"0003"}
     assert db.list_backups() == []
 
 
@@ -64,7 +64,7 @@ def test_a_missing_file_and_its_folders_are_created(tmp_path):
     with db.session() as session:
         assert session.scalars(select(MemberRow)).all() == []
     db.dispose()
-    assert db.path == path and _revision(path) == {"0002"}
+    assert db.path == path and _revision(path) == {"0003"}
 
 
 def test_a_file_at_0001_is_backed_up_then_upgraded_with_its_data(tmp_path):
@@ -76,12 +76,45 @@ def test_a_file_at_0001_is_backed_up_then_upgraded_with_its_data(tmp_path):
         assert (member.email, member.credit_balance) == ("old@example.org", 700)
         session.add(SweepRunRow(ran_at=NOW, as_of=date(2024, 5, 6)))  # the table 0002 adds
     db.dispose()
-    assert _revision(path) == {"0002"}
+    assert _revision(path) == {"0003"}
     backup = tmp_path / "desk.backup-20240506-070809.sqlite3"
     assert db.list_backups() == [backup]
     assert _revision(backup) == {"0001"}  # the backup is of the database before the upgrade
     with closing(sqlite3.connect(backup)) as conn:
         assert conn.execute("SELECT email FROM members").fetchall() == [("old@example.org",)]
+
+
+def test_a_file_at_0002_keeps_its_contracts_and_gains_an_empty_reference(tmp_path):
+    """0003 adds contracts.reference (DESIGN.md §4); every row written by 0002 is kept as it was."""
+    path = tmp_path / "desk.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0002")
+    engine.dispose()
+    rows = [
+        "INSERT INTO plans (id, name, kind, price, frequency, deposit, archived) VALUES "
+        "(1, 'Desk', 'plan', 20000, '1 month', 5000, 0)",
+        "INSERT INTO members (id, email, name, company, phone, notes, credit_balance,"
+        " deposit_held, archived) VALUES (1, 'old@example.org', 'Old Timer', '', '', '', 700,"
+        " 5000, 0)",
+        "INSERT INTO contracts (id, member_id, plan_id, next_plan_id, custom_price, quantity,"
+        " start_date, billing_anchor, next_invoice_date, prorate_last_invoice,"
+        " prorate_first_invoice, notes, next_event_date, version) VALUES (7, 1, 1, 1, 18000, 2,"
+        " '2024-01-15', '2024-01-01', '2024-05-01', 1, 0, 'corner desk', '2024-05-01', 3)",
+    ]
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for sql in rows:
+            conn.execute(sql)
+        before = conn.execute("SELECT * FROM contracts").fetchall()
+    db = open_database(str(path), now=NOW)
+    db.dispose()
+    assert _revision(path) == {"0003"}
+    with closing(sqlite3.connect(path)) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(contracts)")]
+        after = conn.execute(f"SELECT {', '.join(columns)} FROM contracts").fetchall()
+        member = conn.execute("SELECT credit_balance, deposit_held FROM members").fetchall()
+    assert after == [before[0] + (None,)] and columns[-1] == "reference"
+    assert member == [(700, 5000)]
 
 
 def test_a_current_file_is_opened_without_a_backup(tmp_path):

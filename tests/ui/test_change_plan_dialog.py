@@ -94,6 +94,21 @@ def test_pay_now_and_next_billing_for_each_when_side_by_side(open_dialog, world,
     assert "On 11 Mar 2026" in {key[1] for key in shown}
 
 
+def test_the_deposit_an_upgrade_collects_is_said_for_each_when(open_dialog, world):
+    """Rule 15: now and next plan both collect the deposit, each on its own day, in words."""
+    world.catalog.save_plan(Plan("Studio desk", 40000, Frequency("month"), deposit=35000,
+                                 group="Desks"))
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Studio desk")
+    dialog.quote_now()
+    shown = table(dialog)
+    assert shown[("Refundable deposit", "Now")] == "€350.00 on 10 Mar 2026"
+    assert shown[("Refundable deposit", "On the next invoice date")] == "€350.00 on 1 Apr 2026"
+    select_plan(dialog, "Hot desk")
+    dialog.quote_now()
+    assert table(dialog)[("Refundable deposit", "Now")] == "—"
+
+
 def test_comparison_model(qtmodeltester, open_dialog, world):
     dialog = open_dialog(world.active)
     select_plan(dialog, "Private office")
@@ -193,23 +208,50 @@ def test_a_contract_with_a_next_term_says_to_change_that_term(open_dialog, world
     assert not child(dialog, QPushButton, "applyButton").isEnabled()
 
 
-def test_only_recurring_add_ons_are_offered(qtbot, open_dialog, world):
-    """Rule 16: a one-off add-on is invoiced when added to the contract, not with a plan change."""
+def test_one_off_packages_are_offered_beside_recurring_add_ons(qtbot, open_dialog, world):
+    """Rule 16: a package chosen here is bought, invoiced today, whatever the plan change."""
     world.catalog.save_plan(Plan("Meeting hours", 9000, None, kind=ADDON))
     world.catalog.save_plan(Plan("Flex desk", 30000, Frequency("month"), group="Desks",
                                  addons=("Locker", "Meeting hours")))
-    world.catalog.save_plan(Plan("Studio", 40000, Frequency("month"), group="Desks",
-                                 addons=("Meeting hours",)))
+    world.catalog.save_plan(Plan("Studio", 40000, Frequency("month"), group="Desks"))
     dialog = open_dialog(world.active)
     addons = child(dialog, QListWidget, "addonList")
     select_plan(dialog, "Flex desk")
-    assert [addons.item(r).text() for r in range(addons.count())] == ["Locker · €15.00"]
+    assert [addons.item(r).text() for r in range(addons.count())] == [
+        "Locker · €15.00", "Meeting hours · €90.00 (one-off, invoiced today)"]
     select_plan(dialog, "Studio")
     assert not addons.isVisible()
-    assert dialog.addon_note.isVisible()
-    assert dialog.addon_note.text() == "This plan offers no recurring add-ons."
-    select_plan(dialog, "Hot desk")
-    assert [addons.item(r).text() for r in range(addons.count())] == ["Locker · €15.00"]
+    assert dialog.addon_note.text() == "This plan offers no add-ons."
+
+
+def _click_row(qtbot, widget: QListWidget, text: str) -> None:
+    rows = [r for r in range(widget.count()) if widget.item(r).text().startswith(text)]
+    assert rows, text
+    rect = widget.visualItemRect(widget.item(rows[0]))
+    qtbot.mouseClick(widget.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def test_add_ons_alone_are_bought_on_the_contract_by_mouse_and_keyboard(qtbot, open_dialog,
+                                                                         world, formatter):
+    """The audit's case: current plan + Locker + Now + Apply keeps the contract and bills the
+    Locker for the rest of the period: 1500 × 22/31 = 1065, plus 20 % tax = 12.78."""
+    dialog = open_dialog(world.active)
+    _click_row(qtbot, child(dialog, QListWidget, "planList"), "Dedicated desk")
+    addons = child(dialog, QListWidget, "addonList")
+    _click_row(qtbot, addons, "Locker")
+    qtbot.keyClick(addons, Qt.Key_Space)
+    assert addons.currentItem().checkState() == Qt.Checked
+    qtbot.waitUntil(lambda: table(dialog)[("Pay now", "Now")] == "€12.78")
+    apply = child(dialog, QPushButton, "applyButton")
+    assert apply.isEnabled()
+    with qtbot.waitSignal(dialog.applied) as applied:
+        qtbot.mouseClick(apply, Qt.LeftButton)
+    assert applied.args == [world.active]
+    stored = world.stored(world.active)
+    assert (stored.cancellation_date, stored.start_date) == (None, date(2025, 6, 1))
+    assert [(a.addon.name, a.start_date) for a in stored.addons] == [("Locker", date(2026, 3, 10))]
+    assert child(dialog, QLabel, "changeResultText").text() == (
+        "Done: the add-ons were added to this contract; the member pays €12.78 now.")
 
 
 def test_a_contract_started_today_can_change_from_tomorrow(qtbot, open_dialog, world):

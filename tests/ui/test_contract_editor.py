@@ -266,6 +266,31 @@ def test_contract_not_started_keeps_plan_and_next_plan_equal(qtbot, open_editor,
         ("Private office", "Private office", date(2026, 5, 1))
 
 
+def test_rule_10_another_plan_for_a_new_term_clears_the_copied_custom_price(qtbot, open_editor,
+                                                                           world):
+    """The audit's case: the term previewed the old custom price on another plan, silently."""
+    term_id = world.contracts.create_new_term(world.custom, date(2026, 5, 1))
+    editor = open_editor(term_id)
+    price = child(editor, QLineEdit, "customPriceEdit")
+    assert price.text() == "300.00"
+    combo = child(editor, QComboBox, "planCombo")
+    combo.setFocus()
+    with refreshed(qtbot, editor):
+        qtbot.keyClicks(combo, "Private")
+    assert combo.currentText() == "Private office"
+    assert price.text() == ""
+    note = child(editor, QLabel, "customPriceClearedNote")
+    assert note.isVisible()
+    assert note.text() == ("Choosing another plan cleared the custom price of €300.00; the new "
+                           "plan's price applies.")
+    (may,) = [i for i in editor.preview.invoices() if i.issue_date == date(2026, 5, 1)]
+    assert [(line.description, line.amount) for line in may.lines if line.kind == "plan"] == [
+        ("Private office", 60000)]
+    assert editor.save()
+    stored = world.stored(term_id)
+    assert (stored.plan.name, stored.custom_price) == ("Private office", None)
+
+
 def test_create_new_term_asks_for_the_cancellation_date_and_opens_the_term(qtbot, open_editor,
                                                                            world):
     editor = open_editor(world.active)

@@ -6,8 +6,11 @@ today with the first invoice prorated, and today's invoice issued at once), "nex
 becomes a change on that date) and "date" (like now, on a chosen later date). Every quote is
 domain `quote` on today, run on the member's contracts as the change leaves them: pay now is
 what today's invoice asks, the next billing date and amount are the first invoice after today.
-Refused, in the quote as when applied: a contract that already has a next term (rule 10), a new
-term on the day the contract started (§3 validation), and one-off add-ons (rule 16).
+Add-ons alone (the same plan and quantity) are bought on the contract, which goes on as it is:
+recurring ones held from the day chosen, packages bought today; with a plan change, packages are
+bought today on the contract in force today (rule 16). Refused, in the quote as when applied: a
+contract that already has a next term (rule 10) and a new term on the day the contract started
+(§3 validation).
 """
 
 from __future__ import annotations
@@ -19,7 +22,17 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.change_now import change_now, quote
 from desktop.domain.contracts import effective_cancellation, status
-from desktop.domain.model import ACTIVE, ADDON, Contract, ContractAddon, Plan, PlanChange, Problem
+from desktop.domain.invoicing import buy_addons
+from desktop.domain.model import (
+    ACTIVE,
+    ADDON,
+    Contract,
+    ContractAddon,
+    Line,
+    Plan,
+    PlanChange,
+    Problem,
+)
 from desktop.domain.plan_changes import (
     UPGRADE,
     change_label,
@@ -58,6 +71,8 @@ class ChangeOption:
     next_billing_date: date | None
     next_billing_amount: int
     no_change: bool
+    deposit: int = 0                 # rule 15: deposit charged now or at the next billing date
+    deposit_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,7 @@ class ChangePlan:
     ended: Contract | None        # the contract as the change leaves it (None: unchanged)
     term: Contract | None         # the new term (None: rule 7, the next plan switches instead)
     blocked: str | None           # why it may not be applied (rule 9 or 14), else None
+    at_once: tuple[Line, ...] = ()  # add-ons bought, invoiced today (rule 16)
 
 
 def _refuse_unless_changeable(session: Session, contract: Contract, today: date) -> None:
@@ -97,10 +113,10 @@ def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
 
 def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contract,
                 target: Plan) -> list[Plan]:
-    """The add-ons chosen that the contract does not hold yet; each must be offered and recurring
-    (rule 16)."""
+    """The add-ons chosen that the contract does not hold yet, each offered by the target plan
+    (rule 16). A package is never held: choosing one buys it (again)."""
     by_id = {p.id: p for p in plans}
-    held = {item.addon.name for item in contract.addons}
+    held = {item.addon.name for item in contract.addons if item.addon.recurring}
     chosen = []
     for addon_id in dict.fromkeys(addon_ids):
         addon = by_id.get(addon_id)
@@ -116,12 +132,6 @@ def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contrac
         if addon.name not in target.addons:
             raise ValidationError([Problem("addons",
                                            f"{target.name} does not offer {addon.name}.")])
-        if not addon.recurring:
-            # A term bills its recurring add-ons each period; a one-off is invoiced once, at
-            # once, when it is added to the contract (rule 16).
-            raise ValidationError([Problem("addons", f"{addon.name} is a one-off add-on: it is "
-                                                     "invoiced once when added to the contract, "
-                                                     "not with a plan change.")])
         chosen.append(addon)
     return chosen
 
@@ -151,43 +161,59 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
         raise ValidationError([Problem("quantity", "The quantity must be at least 1.")])
     added = _new_addons(plans, addon_ids, contract, target)
     day = _change_day(contract, when, on, today)
+    new_quantity = contract.quantity if quantity is None else quantity
+    # Rule 16: add-ons alone (same plan, same quantity) are bought on the contract as it is.
+    alone = same_plan(target, contract.plan) and new_quantity == contract.quantity
     ends = effective_cancellation(contract)
     # A blank next plan ends the contract on N (rule 8); choosing a next plan for N lifts that.
-    last = contract.cancellation_date if when == NEXT_INVOICE else ends
+    last = contract.cancellation_date if when == NEXT_INVOICE and not alone else ends
     if last is not None and day >= last:
         fmt = history.formatter(session)
         raise Refused(f"This contract ends on {fmt.date(last)}, so it cannot change plans "
                       f"on {fmt.date(day)}.")
     no_change = is_no_change(contract, target, quantity, [a.name for a in added])
     blocked = NO_CHANGE if no_change else None
-    new_quantity = contract.quantity if quantity is None else quantity
     # Rule 13 by price per year, for the quantity chosen (two desks is an upgrade on one).
     label = change_label(contract.plan, target, contract.quantity, contract.unit_price,
                          new_quantity)
-    simple_switch = when == NEXT_INVOICE and new_quantity == contract.quantity and not added
-    if day == contract.start_date == today and (when != NEXT_INVOICE or not simple_switch):
+    recurring = [a for a in added if a.recurring]
+    packages = [(a, 1) for a in added if not a.recurring]
+    simple_switch = when == NEXT_INVOICE and new_quantity == contract.quantity and not recurring
+    if (day == contract.start_date == today and not alone
+            and (when != NEXT_INVOICE or not simple_switch)):
         # Ending it the day it starts is a cancellation on its start date, which validation
         # forbids (§3); refused in the quote too, so the assistant never offers a figure it
         # cannot apply.
         raise Refused(STARTED_TODAY)
+    at_once: list[Line] = []
     if no_change:
         ended, term, contracts = None, None, state.contracts
+    elif alone:
+        # Recurring ones are held from the day chosen; packages are bought today (rule 16).
+        ended, at_once = buy_addons(contract, [(a, 1) for a in added], today, start=day)
+        term, contracts = None, with_contract(state.contracts, ended)
     elif simple_switch:
-        ended, term = contract.with_changes(next_plan=target), None
-        contracts = with_contract(state.contracts, ended)
+        ended, at_once = buy_addons(contract.with_changes(next_plan=target), packages, today)
+        term, contracts = None, with_contract(state.contracts, ended)
     else:
-        held = tuple(ContractAddon(a, 1, day) for a in added)
+        held = tuple(ContractAddon(a, 1, day) for a in recurring)
         ended, term = change_now(contract, target, day, quantity=new_quantity,
                                  addons=contract.addons + held, new_id=None)
         if ends is not None and ends > day:  # a scheduled end stays scheduled on the new term
             term = term.with_changes(cancellation_date=ends)
+        # Packages are bought today on the contract in force today, so their hours count now.
+        if day == today:
+            term, at_once = buy_addons(term, packages, today)
+        else:
+            ended, at_once = buy_addons(ended, packages, today)
         contracts = with_contract(state.contracts, ended) + (term,)
-    if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target, today):
+    if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target):
         blocked = CUSTOM_PRICE_BLOCK
-    figures = quote(state.account, contracts, state.settings, today)
+    figures = quote(state.account, contracts, state.settings, today, at_once=at_once)
     option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
-                          figures.next_billing_amount, no_change)
-    return ChangePlan(option, contract, ended, term, blocked)
+                          figures.next_billing_amount, no_change, figures.deposit,
+                          figures.deposit_date)
+    return ChangePlan(option, contract, ended, term, blocked, tuple(at_once))
 
 
 def options(session: Session, contract_id: int, today: date) -> list[ChangeOption]:

@@ -8,10 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from desktop.domain.change_now import successor_term
-from desktop.domain.contracts import effective_cancellation, status
-from desktop.domain.invoicing import addon_added_lines, build_invoice
-from desktop.domain.model import ACTIVE, ADDON, CANCELLED, Contract, ContractAddon, Plan, Problem
-from desktop.domain.periods import billing_day_anchor
+from desktop.domain.contracts import default_anchor, effective_cancellation, status
+from desktop.domain.invoicing import buy_addons
+from desktop.domain.model import ADDON, CANCELLED, Contract, Plan, Problem
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.services import history
@@ -24,7 +23,7 @@ from desktop.services.contracts.store import (
     check_version,
     contract_row,
     has_invoices,
-    issue_invoice,
+    invoice_at_once,
     member_state_of,
     next_term_start,
     plan_by_id,
@@ -124,9 +123,7 @@ class ContractService:
                 raise NotFound("This member no longer exists.")
             plan = plan_by_id(session, plan_id)
             billing_day = billing_settings(session).billing_day
-        anchor = today
-        if billing_day and plan.frequency is not None and plan.frequency.unit in ("month", "year"):
-            anchor = billing_day_anchor(today, billing_day)
+        anchor = default_anchor(today, plan.frequency, billing_day)
         return Contract(member=member_id, plan=plan, next_plan=plan, start_date=today,
                         billing_anchor=anchor, next_invoice_date=today)
 
@@ -267,9 +264,13 @@ class ContractService:
             if change.term is not None:
                 in_force = store(session, None, change.term, today=today, now=now, who=who)
                 changes.record_plan_change(session, change, in_force, now)
-            if change.option.on == today:
+            if change.option.on == today or change.at_once:
                 session.flush()
                 apply_due(session, change.original.member, today, now=now, who=who)
+            # Add-ons bought (rule 16): a line of the new term gets the id it was just given.
+            bought = [line if line.contract is not None else replace(line, contract=in_force)
+                      for line in change.at_once]
+            invoice_at_once(session, change.original.member, bought, today, now=now, who=who)
             return in_force
 
     # Add-ons (rule 16) -----------------------------------------------------------------------
@@ -283,20 +284,12 @@ class ContractService:
             problems = _addon_problems(contract, addon, quantity, today)
             if problems:
                 raise ValidationError(problems)
-            active = status(contract, today) == ACTIVE
-            item = ContractAddon(addon, quantity, today if active else contract.start_date)
-            updated = contract.with_changes(addons=contract.addons + (item,))
-            who = history.operator(session)
-            store(session, contract, updated, today=today, now=now, who=who)
             # A one-off is invoiced at once even before the start; a recurring one bought before
             # the start is billed with the first invoice.
-            invoiced_now = active or not addon.recurring
-            lines = addon_added_lines(contract, item, today) if invoiced_now else []
-            if lines:
-                invoice, balance = build_invoice(contract.member, today, lines,
-                                                 state.settings.tax_rate,
-                                                 state.account.credit_balance)
-                issue_invoice(session, state.account, invoice, balance, now=now, who=who)
+            updated, lines = buy_addons(contract, [(addon, quantity)], today)
+            who = history.operator(session)
+            store(session, contract, updated, today=today, now=now, who=who)
+            invoice_at_once(session, contract.member, lines, today, now=now, who=who)
 
     def remove_addon(self, contract_id: int, addon_id: int) -> None:
         """Remove an add-on: it is no longer invoiced from the next invoice date (rule 16)."""

@@ -44,7 +44,7 @@ def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
                          f"access is {fmt.date(draft.cancellation_date - day)}.")  # rule 5
     switches = (n is not None and draft.next_plan is not None
                 and not same_plan(draft.next_plan, draft.plan) and (ends is None or ends > n))
-    if switches and not custom_price_blocks(draft, draft.next_plan, today):
+    if switches and not custom_price_blocks(draft, draft.next_plan):
         sentences.append(f"Switches to {draft.next_plan.name} on {fmt.date(n)}, "
                          f"the next invoice date.")  # rule 7
     if blocked:

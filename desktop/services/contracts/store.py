@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Sequence
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.domain.model import Account, Contract, Invoice, Plan, PlanChange
+from desktop.domain.invoicing import build_invoice
+from desktop.domain.model import Account, Contract, Invoice, Line, Plan, PlanChange
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 from desktop.domain.transitions import simulate
 from desktop.services import history
@@ -145,6 +147,20 @@ def issue_invoice(session: Session, account: Account, invoice: Invoice, balance:
         member.credit_balance = balance
     session.flush()
     return replace(invoice, number=number)
+
+
+def invoice_at_once(session: Session, member_id: int, lines: Sequence[Line], day: date, *,
+                    now: datetime, who: str) -> Invoice | None:
+    """Rule 16: the lines of add-ons bought on the day, on one invoice issued at once.
+
+    Built on the member's balance as it stands (after the day's transitions), as the quote did.
+    """
+    if not lines:
+        return None
+    state = load_member_state(session, member_id)
+    invoice, balance = build_invoice(member_id, day, list(lines), state.settings.tax_rate,
+                                     state.account.credit_balance)
+    return issue_invoice(session, state.account, invoice, balance, now=now, who=who)
 
 
 def save_contract(session: Session, contract: Contract) -> m.ContractRow:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from desktop.domain.contracts import default_anchor
 from desktop.domain.model import Contract, ContractAddon, Plan
 from desktop.domain.validation import validate_contract
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
@@ -38,11 +39,52 @@ def _contract_addons(reader: Reader, value, place: str, plans: dict[str, Plan],
     return BAD if bad else tuple(items)
 
 
+def _iso(value) -> date | None:
+    """A date as the document writes it, or None (the reader reports a bad one at its place)."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def default_anchors(items: list, plans: dict[str, Plan], billing_day) -> dict[str, date]:
+    """Rule 11's default for each contract whose billing_anchor is null or absent, by id.
+
+    A new term takes its predecessor's anchor (given, or itself a default), so the chain is
+    followed; a contract whose values are unreadable gets none (its problems are told).
+    """
+    records = {item["id"]: item for item in items
+               if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    found: dict[str, date | None] = {}
+
+    def anchor_of(cid: str, seen: frozenset) -> date | None:
+        item = records.get(cid)
+        if item is None or cid in seen:
+            return None  # an unknown id or a loop of terms: told as a predecessor problem
+        if item.get("billing_anchor") is not None:
+            return _iso(item["billing_anchor"])
+        if cid not in found:
+            start, plan = _iso(item.get("start_date")), plans.get(item.get("plan"))
+            before = item.get("predecessor")
+            inherited = anchor_of(before, seen | {cid}) if isinstance(before, str) else None
+            day = billing_day if isinstance(billing_day, int) else None
+            found[cid] = None if start is None else default_anchor(
+                start, None if plan is None else plan.frequency, day, inherited)
+        return found[cid]
+
+    for cid, item in records.items():
+        if item.get("billing_anchor") is None:
+            anchor_of(cid, frozenset())
+    return {cid: day for cid, day in found.items() if day is not None}
+
+
 def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: set[str],
-                   emails: set[str], member_names: set[str], today: date) -> list[Contract]:
+                   emails: set[str], member_names: set[str], today: date,
+                   billing_day: int | None = None) -> list[Contract]:
     """Contracts read and checked with validate_contract; member = email, ids = document ids."""
     contracts, ids, links = [], set(), []
     catalog = list(plans.values())
+    defaults = default_anchors(value if isinstance(value, list) else [], plans, billing_day)
     for i, item in enumerate(reader.items(value, "contracts")):
         place = f"contracts[{i}]"
         rec = reader.record(item, place, ("id", "member", "plan", "start_date"),
@@ -69,8 +111,10 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
         if rec["next_plan"] is _SAME:
             next_plan = plan
         start = reader.day(rec["start_date"], f"{place}.start_date")
-        anchor = (start if rec["billing_anchor"] is None
-                  else reader.day(rec["billing_anchor"], f"{place}.billing_anchor"))
+        if rec["billing_anchor"] is not None:
+            anchor = reader.day(rec["billing_anchor"], f"{place}.billing_anchor")
+        else:
+            anchor = defaults.get(cid, start) if isinstance(cid, str) else start
         upcoming = (start if rec["next_invoice_date"] is _SAME
                     else reader.day(rec["next_invoice_date"], f"{place}.next_invoice_date",
                                     nullable=True))

@@ -45,7 +45,7 @@ def read_document(doc, today: date) -> Document:
     members, member_names = read_members(reader, doc.get("members"))
     emails = {row["email"] for row in members}
     contracts = read_contracts(reader, doc.get("contracts"), by_name, plan_names, emails,
-                               member_names, today)
+                               member_names, today, settings.get("billing_day"))
     ids = {item.get("id") for item in doc.get("contracts") or [] if isinstance(item, dict)}
     invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
                              {i for i in ids if isinstance(i, str)})

@@ -1,7 +1,8 @@
 """Export: the whole database as a frontdesk/1 document (DESIGN.md §4).
 
-Everything is ordered by database id and contracts export their database ids, so an import of
-the document (which keeps document order and numeric ids) exports back to the same document.
+Everything is ordered by database id. A contract exports its reference (the id the document it
+was imported from gave it) or else its database id, so an import of the document (which keeps
+document order, numeric ids and references) exports back to the same document.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ def _status(row) -> str:
     return INACTIVE if row.next_invoice_date == row.start_date else ACTIVE
 
 
+def document_id(row) -> str:
+    """§4: the contract's reference from the document it came in with, else its database id.
+
+    They never clash: import gives a contract whose reference is a number that number as its
+    database id, and a number written with other digits ("007") is no database id.
+    """
+    return row.reference if row.reference is not None else str(row.id)
+
+
 def export_document(session: Session) -> dict:
     """The whole database as a frontdesk/1 document (plain JSON values), ordered by id."""
     plans = load_plans(session)
@@ -37,6 +47,7 @@ def export_document(session: Session) -> dict:
     members = session.execute(select(m.MemberRow.__table__).order_by(m.MemberRow.id)).all()
     emails = {row.id: row.email for row in members}
     contracts = session.execute(select(m.ContractRow.__table__).order_by(m.ContractRow.id)).all()
+    ids = {row.id: document_id(row) for row in contracts}
     addons: dict[int, list[dict]] = {}
     for row in session.execute(select(m.ContractAddonRow.__table__).order_by(
             m.ContractAddonRow.contract_id, m.ContractAddonRow.start_date, m.ContractAddonRow.id)):
@@ -48,7 +59,7 @@ def export_document(session: Session) -> dict:
             m.InvoiceLineRow.invoice_id, m.InvoiceLineRow.position, m.InvoiceLineRow.id)):
         lines.setdefault(row.invoice_id, []).append(
             {"kind": row.kind, "description": row.description,
-             "contract": None if row.contract_id is None else str(row.contract_id),
+             "contract": None if row.contract_id is None else ids[row.contract_id],
              "period_start": _iso(row.period_start), "period_end": _iso(row.period_end),
              "amount": row.amount})
     invoices = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
@@ -70,7 +81,7 @@ def export_document(session: Session) -> dict:
             for r in members
         ],
         "contracts": [
-            {"id": str(r.id), "member": emails[r.member_id], "plan": names[r.plan_id],
+            {"id": ids[r.id], "member": emails[r.member_id], "plan": names[r.plan_id],
              "next_plan": None if r.next_plan_id is None else names[r.next_plan_id],
              "custom_price": r.custom_price, "quantity": r.quantity,
              "start_date": _iso(r.start_date), "billing_anchor": _iso(r.billing_anchor),
@@ -78,7 +89,7 @@ def export_document(session: Session) -> dict:
              "cancellation_date": _iso(r.cancellation_date),
              "prorate_last_invoice": bool(r.prorate_last_invoice),
              "prorate_first_invoice": bool(r.prorate_first_invoice),
-             "predecessor": None if r.predecessor_id is None else str(r.predecessor_id),
+             "predecessor": None if r.predecessor_id is None else ids[r.predecessor_id],
              "status": _status(r), "addons": addons.get(r.id, [])}
             for r in contracts
         ],

@@ -3,8 +3,9 @@
 Import is all or nothing: the document is read completely first, every problem collected with
 its place (`contracts[3].cancellation_date: "2024-02-30" is not a date.`), and only a document
 without problems is written, in one transaction. Export orders everything by database id and
-an import keeps document order (and numeric contract ids), so export, import, export gives
-back the same document.
+an import keeps document order (and numeric contract ids); each contract keeps its document id
+as its reference, which export writes back, so export, import, export gives back the same
+document.
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def _write(session: Session, read: Document, now: datetime) -> None:
                          cancellation_date=c.cancellation_date,
                          prorate_last_invoice=c.prorate_last_invoice,
                          prorate_first_invoice=c.prorate_first_invoice, predecessor_id=None,
-                         notes="", next_event_date=next_event_date(c), version=1))
+                         notes="", next_event_date=next_event_date(c), version=1,
+                         reference=c.id))
         addons += [dict(contract_id=cid, addon_id=plan_ids[a.addon.name], quantity=a.quantity,
                         start_date=a.start_date) for a in c.addons]
         if c.predecessor is not None:

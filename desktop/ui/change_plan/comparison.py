@@ -1,4 +1,5 @@
-"""The change-plan assistant's comparison: one column per "when", pay now and next billing rows."""
+"""The change-plan assistant's comparison: one column per "when", pay now, next billing and
+the deposit they include (rule 15)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class Column:
 class ComparisonModel(QAbstractTableModel):
     """Rule 12's checkout figures side by side so a manager can compare before applying."""
 
-    ROWS = ("on", "pay_now", "next_billing_date", "next_billing_amount")
+    ROWS = ("on", "pay_now", "next_billing_date", "next_billing_amount", "deposit")
 
     def __init__(self, formatter, parent=None):
         super().__init__(parent)
@@ -68,7 +69,7 @@ class ComparisonModel(QAbstractTableModel):
             return None
         if role == Qt.DisplayRole and 0 <= section < len(self.ROWS):
             return (_("Takes effect"), _("Pay now"), _("Next billing date"),
-                    _("Next billing amount"))[section]
+                    _("Next billing amount"), _("Refundable deposit"))[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.DisplayRole):
@@ -99,6 +100,12 @@ class ComparisonModel(QAbstractTableModel):
             return fmt.money(option.pay_now)
         if row == "next_billing_date":
             return fmt.date(option.next_billing_date) if option.next_billing_date else "—"
+        if row == "deposit":
+            # Rule 15: included in the figures above, said apart so a difference is explained.
+            if not option.deposit:
+                return "—"
+            return _("{amount} on {day}").format(amount=fmt.money(option.deposit),
+                                                 day=fmt.date(option.deposit_date))
         if option.next_billing_date is None:
             return "—"
         return fmt.money(option.next_billing_amount)

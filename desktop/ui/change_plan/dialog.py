@@ -232,11 +232,9 @@ class ChangePlanDialog(QDialog):
         plan = self.selected_plan()
         if plan is None or self._contract is None:
             return
-        held = {item.addon.name for item in self._contract.addons}
-        # Only recurring add-ons come with a plan change; a one-off is invoiced once, when it is
-        # added to the contract (rule 16).
-        offered = [name for name in plan.addons
-                   if name in self._addons and self._addons[name].recurring]
+        # A package is never held: ticking it buys it (again), invoiced at once (rule 16).
+        held = {item.addon.name for item in self._contract.addons if item.addon.recurring}
+        offered = [name for name in plan.addons if name in self._addons]
         names = list(dict.fromkeys([*sorted(held), *offered]))
         self.addonList.blockSignals(True)
         self.addonList.clear()
@@ -248,6 +246,8 @@ class ChangePlanDialog(QDialog):
                 name=name, price=self._fmt.money(addon.price))
             if name in held:
                 text = _("{text} (already held)").format(text=text)
+            elif not addon.recurring:
+                text = _("{text} (one-off, invoiced today)").format(text=text)
             item = QListWidgetItem(text)
             item.setData(PLAN_ROLE, addon)
             item.setFlags(Qt.ItemIsUserCheckable | (Qt.NoItemFlags if name in held
@@ -255,12 +255,7 @@ class ChangePlanDialog(QDialog):
             item.setCheckState(Qt.Checked if name in held else Qt.Unchecked)
             self.addonList.addItem(item)
         self.addonList.blockSignals(False)
-        if names:
-            self.addon_note.setText("")
-        elif any(name in self._addons for name in plan.addons):  # one-offs only
-            self.addon_note.setText(_("This plan offers no recurring add-ons."))
-        else:
-            self.addon_note.setText(_("This plan offers no add-ons."))
+        self.addon_note.setText("" if names else _("This plan offers no add-ons."))
         self.addon_note.setVisible(not names)
         self.addonList.setVisible(bool(names))
         self.quote_now()
@@ -381,6 +376,11 @@ class ChangePlanDialog(QDialog):
     def _report(self, plan: Plan, when: str, option) -> str:
         fmt = self._fmt
         pay_now = fmt.money(option.pay_now) if option is not None else ""
+        if (same_plan(plan, self._contract.plan)
+                and self.quantitySpin.value() == self._contract.quantity):
+            # Rule 16: add-ons alone are bought on the contract, which goes on as it is.
+            return _("Done: the add-ons were added to this contract; the member pays {amount} "
+                     "now.").format(amount=pay_now)
         if when == "now":
             return _("Done: {plan} replaces {old} from today; the member pays {amount} now."
                      ).format(plan=plan.name, old=self._contract.plan.name, amount=pay_now)

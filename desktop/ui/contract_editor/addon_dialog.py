@@ -1,7 +1,7 @@
 """Add an add-on to a saved contract (DESIGN.md rule 16): choose, see what it invoices, add.
 
-The sentence under the choice is computed with the domain's addon_added_lines on the loaded
-contract, the function ContractService.add_addon invoices with, so the figure shown is the one
+The sentence under the choice is computed with the domain's buy_addons on the loaded contract,
+the function ContractService.add_addon invoices with, so the figure shown is the one
 the member is charged (before tax, which the invoice adds, rule 17).
 """
 
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.contracts import effective_cancellation
-from desktop.domain.invoicing import addon_added_lines, addon_amount_per_period
-from desktop.domain.model import ACTIVE, ADDON, Contract, ContractAddon, Plan
+from desktop.domain.invoicing import addon_amount_per_period, buy_addons
+from desktop.domain.model import ACTIVE, ADDON, Contract, Plan
 from desktop.domain.money import round_minor
 from desktop.i18n import _
 from desktop.services.errors import ValidationError
@@ -50,13 +50,13 @@ def addon_outcome(contract: Contract, status: str, addon: Plan, quantity: int, t
     """What adding the add-on invoices, in sentences, as ContractService.add_addon does it."""
     fmt = formatter
     active = status == ACTIVE
-    item = ContractAddon(addon, quantity, today if active else contract.start_date)
+    bought, lines = buy_addons(contract, [(addon, quantity)], today)
+    item = bought.addons[-1]
     if not addon.recurring:
         # A one-off is invoiced at once, even before the contract starts.
-        amount = sum(line.amount for line in addon_added_lines(contract, item, today))
+        amount = sum(line.amount for line in lines)
         return [_("Invoiced once, now: {amount}.").format(amount=fmt.money(amount))]
     sentences = []
-    lines = addon_added_lines(contract, item, today) if active else []
     if lines:
         line, amount = lines[0], fmt.money(sum(line.amount for line in lines))
         if line.days is None:

@@ -41,8 +41,9 @@ class NewTermDialog(QDialog):
             intro = _("The new term starts on {day}, the day this contract ends.").format(
                 day=formatter.date_long(contract.cancellation_date))
         details = styled_label(_(
-            "It copies the plan, quantity and custom price, continues the billing anchor and "
-            "opens in the editor, where you can adjust it before it starts."), role="hint")
+            "It copies the plan, quantity, custom price and recurring add-ons (one-off "
+            "packages are not copied), continues the billing anchor and opens in the editor, "
+            "where you can adjust it before it starts."), role="hint")
         for label in (styled_label(intro), details):
             label.setMinimumWidth(400)  # measured at the dialog's width, not squeezed first
             column.addWidget(label)

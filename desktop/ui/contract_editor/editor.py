@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.model import Contract, Problem
-from desktop.domain.plan_changes import same_plan
+from desktop.domain.plan_changes import plan_chosen, same_plan
 from desktop.i18n import _
 from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
@@ -282,6 +282,13 @@ class ContractEditor(EditorActions, QWidget):
     def _edit(self, changes: dict) -> None:
         if self._draft is None:
             return
+        if "plan" in changes:
+            # Rule 10: another plan for a contract not started clears its custom price; say so.
+            before = self._draft
+            self._draft = plan_chosen(before, changes["plan"])
+            if before.custom_price is not None and self._draft.custom_price is None:
+                self.general.show_cleared_price(before.custom_price)
+                changes = dict(changes, custom_price=None)
         self._draft = replace(self._draft, **changes)
         ctx = self._context()
         self.general.update_derived(self._draft)

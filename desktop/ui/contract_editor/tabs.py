@@ -119,8 +119,11 @@ class GeneralTab(QWidget):
         self.price_hint = styled_label(role="hint", wrap=False)
         self.price_hint.setObjectName("planPriceHint")
         self.price_message = FieldMessage("customPriceMessage")
+        self.price_note = styled_label(role="hint")
+        self.price_note.setObjectName("customPriceClearedNote")
+        self.price_note.hide()
         form.addRow(_("Custom price"), field_block(self.price_edit, self.price_message,
-                                                   self.price_hint))
+                                                   self.price_hint, below=(self.price_note,)))
 
         self.quantity_spin = QSpinBox(objectName="quantitySpin")
         # 0 is reachable on purpose: validation explains why it is refused (§3).
@@ -223,6 +226,7 @@ class GeneralTab(QWidget):
                                     else self._fmt.money_plain(draft.custom_price))
             self.quantity_spin.setValue(draft.quantity)
             self.notes_edit.setPlainText(draft.notes)
+        self.price_note.hide()
         self.plan_combo.setEnabled(ctx.free)
         for widget in (self.price_edit, self.quantity_spin):
             widget.setEnabled(not ctx.locked)
@@ -309,6 +313,16 @@ class GeneralTab(QWidget):
         self.description.setText("\n".join(sentences))
         self._form.setRowVisible(self._description_box, bool(sentences))
 
+    def show_cleared_price(self, amount: int) -> None:
+        """Rule 10: choosing another plan cleared the custom price (agreed for the old plan)."""
+        with Blocked(self.price_edit):
+            self.price_edit.setText("")
+        self.localProblem.emit("custom_price", "")
+        self.price_note.setText(_("Choosing another plan cleared the custom price of {amount}; "
+                                  "the new plan's price applies.").format(
+            amount=self._fmt.money(amount)))
+        self.price_note.show()
+
     # Edits ------------------------------------------------------------------------------------
 
     def _plan_chosen(self, index: int) -> None:
@@ -317,6 +331,7 @@ class GeneralTab(QWidget):
             self.edited.emit({"plan": plan, "next_plan": plan})
 
     def _price_typed(self, text: str) -> None:
+        self.price_note.hide()
         if not text.strip():
             self.localProblem.emit("custom_price", "")
             self.edited.emit({"custom_price": None})
