@@ -223,6 +223,13 @@ def test_span_shows_the_half_open_end_as_stored():
     assert DE.span(date(2026, 4, 1), date(2026, 5, 1)) == f"1. Apr.{THIN}–{THIN}1. Mai 2026"
 
 
+def test_a_billing_period_reads_to_its_last_day():
+    assert EN.period(date(2026, 10, 1), date(2027, 1, 1)) == f"1 Oct{THIN}–{THIN}31 Dec 2026"
+    assert EN.period(date(2026, 4, 1), date(2026, 5, 1)) == "1–30 Apr 2026"
+    assert EN.period(date(2026, 4, 1), date(2026, 4, 2)) == "1 Apr 2026"
+    assert DE.period(date(2026, 10, 1), date(2027, 1, 1)) == f"1. Okt.{THIN}–{THIN}31. Dez. 2026"
+
+
 def test_datetime_short_shows_the_moment_as_given():
     assert EN.datetime_short(datetime(2026, 4, 1, 10, 2)) == "01/04/2026, 10:02"
     plus_two = timezone(timedelta(hours=2))

@@ -8,7 +8,7 @@ end exactly as stored: the period [1 Apr, 1 May) reads "1 Apr – 1 May 2026".
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
@@ -168,6 +168,12 @@ class Formatter:
     def span(self, start: date, end: date) -> str:
         """A half-open span with its end as stored: "1 Apr – 1 May 2026"."""
         return format_interval(start, end, "yMMMd", locale=self.locale)
+
+    def period(self, start: date, end: date) -> str:
+        """The days a half-open period covers, as people read them: [1 Oct, 1 Jan) is
+        "1 Oct – 31 Dec 2026" (its last day, not the first day after it)."""
+        last = max(start, end - timedelta(days=1))
+        return format_interval(start, last, "yMMMd", locale=self.locale)
 
     def datetime_short(self, dt: datetime) -> str:
         """A moment as given, without time zone conversion: "01/04/2026, 10:02"."""

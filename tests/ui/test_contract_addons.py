@@ -140,8 +140,8 @@ def test_the_figure_shown_is_the_amount_invoiced(qtbot, formatter, today, first_
     add(qtbot, editor, dialog)
     [invoice] = invoices_of(world, world.ada)
     [line] = invoice.lines
-    assert shown == first_sentence.format(span=formatter.span(date(2026, 3, 1),
-                                                              date(2026, 4, 1)))
+    assert shown == first_sentence.format(span=formatter.period(date(2026, 3, 1),
+                                                                date(2026, 4, 1)))
     assert shown.endswith(f": {formatter.money(line.amount)}.")
     assert (line.description, line.period_start) == ("Mail handling × 3", today)
 

@@ -149,8 +149,8 @@ def test_invoice_view_shows_periods_proration_and_totals(qtbot, formatter, fake_
     plan_row = [r for r in range(model.rowCount()) if model.index(r, 0).data() == "Dedicated desk"]
     assert plan_row
     r = plan_row[0]
-    assert model.index(r, 1).data() == formatter.span(invoice.lines[1].period_start,
-                                                      invoice.lines[1].period_end)
+    assert model.index(r, 1).data() == formatter.period(invoice.lines[1].period_start,
+                                                        invoice.lines[1].period_end)
     assert model.index(r, 2).data() == "12 of 31 days"
     assert model.index(r, 3).data() == formatter.money(12000)
     deposit = model.rowCount() - 1

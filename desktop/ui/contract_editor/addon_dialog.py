@@ -61,7 +61,7 @@ def addon_outcome(contract: Contract, status: str, addon: Plan, quantity: int, t
         line, amount = lines[0], fmt.money(sum(line.amount for line in lines))
         if line.days is None:
             sentences.append(_("Invoiced now for this whole period ({span}): {amount}.").format(
-                span=fmt.span(line.period_start, line.period_end), amount=amount))
+                span=fmt.period(line.period_start, line.period_end), amount=amount))
         else:
             sentences.append(_("Invoiced now for the rest of this period ({days}): {amount}.")
                              .format(days=fmt.days_of(line.days, line.period_days),

@@ -163,7 +163,7 @@ class InvoicePreview(QWidget):
                               right=True), row, 1)
         details = []
         if line.period_start is not None and line.period_end is not None:
-            details.append(fmt.span(line.period_start, line.period_end))
+            details.append(fmt.period(line.period_start, line.period_end))
         elif line.period_start is not None:
             details.append(fmt.date(line.period_start))
         if line.days is not None and line.period_days:

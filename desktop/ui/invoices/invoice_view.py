@@ -40,7 +40,7 @@ class InvoiceLinesModel(RowTableModel):
             return line.description
         if column == 1:
             if line.period_start and line.period_end:
-                return f.span(line.period_start, line.period_end)
+                return f.period(line.period_start, line.period_end)
             return ""
         if column == 2:
             if line.days is not None and line.period_days:

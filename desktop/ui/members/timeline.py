@@ -215,7 +215,7 @@ class TermTimeline(QWidget):
         if bar.end is None:
             when = _("from {start}").format(start=f.date(bar.start))
         else:
-            when = f.span(bar.start, bar.end)
+            when = f.period(bar.start, bar.end)
         return _("{plan}: {when}").format(plan=bar.plan, when=when)
 
     def event(self, event) -> bool:

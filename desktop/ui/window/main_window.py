@@ -326,6 +326,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         that member (its preview and its actions depend on the member's other contracts)."""
         self.member_page.refresh()
         self.members_panel.refresh()
+        self.statusBar().showMessage(_("Saved."), 10000)
+        # What the save made due today (a new contract's first invoice) is issued at once.
+        self.scheduler.run_now()
         source = self.sender()
         member = getattr(getattr(source, "draft", lambda: None)(), "member", None)
         for editor in self.live_editors():

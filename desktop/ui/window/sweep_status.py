@@ -15,6 +15,8 @@ class SweepStatus:
     """Runs of the sweep as the window shows them (DESIGN.md §6 status bar [transitionStatus])."""
 
     def run_sweep_now(self) -> None:
+        """Tools → Run due transitions now: run, and say what it did even when nothing was due."""
+        self._run_asked = True
         self.scheduler.run_now()
 
     def _sweep_started(self, _as_of: date) -> None:
@@ -39,12 +41,35 @@ class SweepStatus:
         if first or changed:
             self.transitions_panel.refresh()
         self._update_status()
+        self._tell_run(report)
+
+    def _tell_run(self, report: Any) -> None:
+        """A run that did something, failed somewhere or was asked for says so in the bar."""
+        asked, self._run_asked = getattr(self, "_run_asked", False), False
+        applied, issued = len(report.applied), report.invoices_issued
+        parts = []
+        if applied or issued:
+            parts.append(N_("Applied {count} due transition", "Applied {count} due transitions",
+                            applied).format(count=applied) + "; " +
+                         N_("issued {count} invoice.", "issued {count} invoices.",
+                            issued).format(count=issued))
+        if report.failed:
+            parts.append(N_("{count} could not be applied; the Transitions tab says why.",
+                            "{count} could not be applied; the Transitions tab says why.",
+                            len(report.failed)).format(count=len(report.failed)))
+        if not parts and asked:
+            parts.append(_("Nothing was due."))
+        if parts:
+            self.statusBar().showMessage(" ".join(parts), 10000)
 
     def _sweep_failed(self, message: str) -> None:
         self.last_error = message
         self.last_checked = self.clock.now()
+        self._run_asked = False
         self._sweep_idle()
         self._update_status()
+        self.statusBar().showMessage(
+            _("Due transitions could not be applied: {reason}").format(reason=message), 10000)
 
     def _sweep_idle(self) -> None:
         self.run_sweep_action.setEnabled(True)

@@ -1,0 +1,81 @@
+"""Every action says what it did (DESIGN.md §6): saves, runs of the timer, a new contract's
+first invoice at once, and invoice periods read to their last day."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton, QTableView
+
+from person import bring_to_front, click, press, shortcut, type_text, when_modal
+from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
+
+
+def test_a_save_says_so_in_the_status_bar(qtbot, desk):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    name, _contract = plain_active_contract(desk)
+    editor = open_editor_by_keyboard(qtbot, desk, name)
+    editor.findChild(QPlainTextEdit).setFocus()
+    type_text("Key card 114")
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        shortcut("Ctrl+S")
+    assert desk.statusBar().currentMessage() == "Saved."
+
+
+def test_run_due_transitions_now_says_what_it_did(qtbot, desk):
+    bring_to_front(qtbot, desk)
+    with qtbot.waitSignal(desk.scheduler.finished, timeout=10000):
+        shortcut("Ctrl+R", desk)
+    assert desk.statusBar().currentMessage() == "Nothing was due."
+
+
+def test_a_new_contract_starting_today_is_invoiced_when_it_is_saved(qtbot, desk):
+    name = next(p.name for p in desk.services.members.search(status="contacts", limit=50))
+    find_by_keyboard(qtbot, desk, name)
+    member_id = desk.members_panel.current_member_id()
+    before = len(desk.services.members.get(member_id).invoices)
+
+    def choose_plan(dialog):
+        press(Qt.Key.Key_Return, widget=dialog)  # the first plan offered: Continue
+
+    seen = when_modal(choose_plan)
+    click(desk.findChild(QPushButton, "newContractButton"))
+    qtbot.waitUntil(lambda: bool(seen) and bool(desk.live_editors()), timeout=5000)
+    editor = desk.live_editors()[-1]
+    qtbot.waitExposed(editor)
+    save = editor.findChild(QPushButton, "saveButton")
+    qtbot.waitUntil(lambda: save.isEnabled() and bool(editor.preview.invoices()), timeout=3000)
+    preview = editor.preview.invoices()[0]
+    assert preview.issue_date == desk.clock.today()
+    with qtbot.waitSignal(desk.scheduler.finished, timeout=10000):
+        click(save)
+    invoices = desk.services.members.get(member_id).invoices
+    assert len(invoices) == before + 1
+    issued = desk.services.invoices.get(max(invoices, key=lambda i: i.id).id)
+    assert (issued.issue_date, issued.total) == (preview.issue_date, preview.total)
+    assert "issued 1 invoice" in desk.statusBar().currentMessage()
+
+
+def test_an_invoice_line_reads_to_the_last_day_of_its_period(qtbot, desk):
+    name, _contract = plain_active_contract(desk)
+    find_by_keyboard(qtbot, desk, name)
+    invoices = desk.findChild(QTableView, "memberInvoiceTable")
+    invoices.setFocus()
+    press(Qt.Key.Key_Down)
+    shown = []
+
+    def read(dialog):
+        lines = dialog.findChild(QTableView)
+        shown.append(lines.model().index(0, 1).data())
+        dialog.reject()
+
+    seen = when_modal(read)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    row = invoices.model().row_at(invoices.currentIndex().row())
+    line = desk.services.invoices.get(row.id).lines[0]
+    from datetime import timedelta
+
+    assert shown == [desk.formatter.period(line.period_start, line.period_end)]
+    assert desk.formatter.date(line.period_end - timedelta(days=1)).split()[0] in shown[0]
