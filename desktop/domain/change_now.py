@@ -7,7 +7,15 @@ from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from desktop.domain.invoicing import build_invoice
-from desktop.domain.model import Account, BillingSettings, Contract, ContractAddon, Line, Plan
+from desktop.domain.model import (
+    Account,
+    BillingSettings,
+    Contract,
+    ContractAddon,
+    Invoice,
+    Line,
+    Plan,
+)
 from desktop.domain.transitions import simulate
 
 # Far enough ahead to reach the next invoice of any frequency (three years covers "1 year" twice).
@@ -60,6 +68,8 @@ class Quote:
     credit_balance_after: int
     deposit: int = 0                 # rule 15: the deposit those two invoices charge,
     deposit_date: date | None = None  # and the day the first of them is charged
+    change_invoice: Invoice | None = None  # the invoice that bills the change, line by line
+    balance_after_change: int = 0          # the credit balance once that invoice is issued
 
 
 def quote(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
@@ -84,7 +94,12 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
                 if line.kind == "deposit"]
     deposit = sum(amount for _, amount in deposits)
     charged_on = deposits[0][0] if deposits else None
+    # The change is billed on the day's invoice when it applies now, else on the next one.
+    billed = today[0] if today else (later[0] if later else None)
+    change_invoice = billed.invoice if billed is not None else None
+    balance_after = billed.account.credit_balance if billed is not None else account.credit_balance
     if later:
         return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due,
-                     account.credit_balance, deposit, charged_on)
-    return Quote(day, pay_now, None, 0, account.credit_balance, deposit, charged_on)
+                     account.credit_balance, deposit, charged_on, change_invoice, balance_after)
+    return Quote(day, pay_now, None, 0, account.credit_balance, deposit, charged_on,
+                 change_invoice, balance_after)

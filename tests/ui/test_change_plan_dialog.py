@@ -56,7 +56,8 @@ def test_lists_the_plans_of_the_group_with_labels(open_dialog, world):
     texts = [plans.item(r).text().split("\n")[0] for r in range(plans.count())]
     assert texts == ["Hot desk — downgrade", "Dedicated desk — current plan",
                      "Private office — upgrade"]
-    assert plans.currentItem().text().startswith("Hot desk")  # not the current plan
+    # Nothing chosen for the operator: the dialog opens on the current plan.
+    assert plans.currentItem().text().startswith("Dedicated desk — current plan")
 
 
 def test_same_plan_same_quantity_is_no_change(qtbot, open_dialog, world):

@@ -28,6 +28,7 @@ from desktop.domain.model import (
     ADDON,
     Contract,
     ContractAddon,
+    Invoice,
     Line,
     Plan,
     PlanChange,
@@ -73,6 +74,8 @@ class ChangeOption:
     no_change: bool
     deposit: int = 0                 # rule 15: deposit charged now or at the next billing date
     deposit_date: date | None = None
+    change_invoice: Invoice | None = None  # the invoice that bills the change (rule 12)
+    balance_after_change: int = 0          # the member's credit balance after it
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,8 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     figures = quote(state.account, contracts, state.settings, today, at_once=at_once)
     option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
                           figures.next_billing_amount, no_change, figures.deposit,
-                          figures.deposit_date)
+                          figures.deposit_date, figures.change_invoice,
+                          figures.balance_after_change)
     return ChangePlan(option, contract, ended, term, blocked, tuple(at_once))
 
 

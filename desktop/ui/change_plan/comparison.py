@@ -1,5 +1,6 @@
-"""The change-plan assistant's comparison: one column per "when", pay now, next billing and
-the deposit they include (rule 15)."""
+"""The change-plan assistant's comparison: one column per "when", with the invoice that bills
+the change line by line (credit for unused time, charges, deposit, tax), pay now, the next
+billing and the credit balance after (rules 12, 15, 17)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.i18n import _
+from desktop.ui.common.style import colour
 
 WHENS = ("now", "next_invoice", "date")
 
@@ -26,7 +28,8 @@ class Column:
 class ComparisonModel(QAbstractTableModel):
     """Rule 12's checkout figures side by side so a manager can compare before applying."""
 
-    ROWS = ("on", "pay_now", "next_billing_date", "next_billing_amount", "deposit")
+    ROWS = ("on", "credit", "charges", "deposit", "tax", "pay_now", "next_billing_date",
+            "next_billing_amount", "balance_after")
 
     def __init__(self, formatter, parent=None):
         super().__init__(parent)
@@ -68,8 +71,12 @@ class ComparisonModel(QAbstractTableModel):
                 return font
             return None
         if role == Qt.DisplayRole and 0 <= section < len(self.ROWS):
-            return (_("Takes effect"), _("Pay now"), _("Next billing date"),
-                    _("Next billing amount"), _("Refundable deposit"))[section]
+            return (_("Takes effect"), _("Credit for unused time"), _("Charges"),
+                    _("Refundable deposit"), _("Tax"), _("Pay now"), _("Next billing date"),
+                    _("Next billing amount"), _("Credit balance after"))[section]
+        if role == Qt.ToolTipRole and 0 <= section < len(self.ROWS):
+            if self.ROWS[section] in ("credit", "charges", "deposit", "tax"):
+                return _("On the invoice that bills the change.")
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.DisplayRole):
@@ -89,11 +96,26 @@ class ComparisonModel(QAbstractTableModel):
             font.setBold(row == "pay_now")
             return font
         if role == Qt.BackgroundRole and index.column() == self._selected:
-            return QBrush(QColor("#e8f0fd"))
+            return QBrush(QColor(colour("selection")))
         return None
 
     def _text(self, option, row: str) -> str:
         fmt = self._fmt
+        invoice = getattr(option, "change_invoice", None)
+        if row in ("credit", "charges", "tax"):
+            if invoice is None:
+                return "—"
+            if row == "tax":
+                return fmt.money(invoice.tax)
+            credit = sum(line.amount for line in invoice.lines if line.amount < 0
+                         and line.kind not in ("deposit", "deposit_refund"))
+            if row == "credit":
+                return fmt.money(credit) if credit else "—"
+            charges = sum(line.amount for line in invoice.lines if line.amount > 0
+                          and line.kind not in ("deposit", "deposit_refund"))
+            return fmt.money(charges)
+        if row == "balance_after":
+            return fmt.money(getattr(option, "balance_after_change", 0))
         if row == "on":
             return fmt.date(option.on) if option.on is not None else "—"
         if row == "pay_now":

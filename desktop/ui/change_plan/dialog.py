@@ -42,6 +42,7 @@ from desktop.ui.common.fields import (
     styled_label,
     to_qdate,
 )
+from desktop.ui.common.screens import fit_to_screen, scrolled
 from desktop.ui.common.widgets import user_message
 
 QUOTE_DELAY_MS = 100
@@ -58,7 +59,9 @@ class ChangePlanDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("changePlanDialog")
         self.setWindowTitle(_("Change plan"))
-        self.setMinimumSize(820, 560)
+        # Small enough for a 1600×1000 screen at scale 2: the content scrolls, the buttons stay.
+        self.setMinimumSize(640, 400)
+        self._fitted = False
         self._contracts, self._fmt, self._id = contract_service, formatter, contract_id
         self._options: dict[str, list] = {}
         self._timer = QTimer(self, singleShot=True, interval=QUOTE_DELAY_MS)
@@ -80,8 +83,11 @@ class ChangePlanDialog(QDialog):
     # Layout -------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        column = QVBoxLayout(self)
-        column.setContentsMargins(16, 14, 16, 14)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 12)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(16, 14, 16, 8)
         column.setSpacing(10)
         self.heading = styled_label(role="title", wrap=False)
         self.current = styled_label(role="subtitle")
@@ -165,7 +171,9 @@ class ChangePlanDialog(QDialog):
         self.closeButton.setObjectName("closeButton")
         self.buttons.rejected.connect(self.reject)
         self.applyButton.clicked.connect(self.apply)
-        column.addWidget(self.buttons)
+        self.buttons.setContentsMargins(16, 0, 16, 0)
+        outer.addWidget(scrolled(content), 1)
+        outer.addWidget(self.buttons)
 
         self.planList.currentRowChanged.connect(self._plan_chosen)
         self.quantitySpin.valueChanged.connect(self.quote_later)
@@ -175,6 +183,12 @@ class ChangePlanDialog(QDialog):
         self.dateEdit.readableChanged.connect(self.quote_later)
         self.comparisonTable.horizontalHeader().sectionClicked.connect(self._column_clicked)
         self.comparisonTable.clicked.connect(lambda index: self._column_clicked(index.column()))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._fitted:
+            self._fitted = True
+            fit_to_screen(self, QSize(1060, 780))
+        super().showEvent(event)
 
     # Filling ------------------------------------------------------------------------------------
 
@@ -216,10 +230,11 @@ class ChangePlanDialog(QDialog):
             self.message.show_message(_("No plan can be offered for this contract."), "error")
             self.applyButton.setEnabled(False)
             return
-        # Start on the first plan that is not the current one: that is why the dialog was opened.
-        first = next((row for row in range(self.planList.count())
-                      if not same_plan(self.planList.item(row).data(PLAN_ROLE), contract.plan)), 0)
-        self.planList.setCurrentRow(first)
+        # Start on the current plan: nothing is chosen for the operator, and "no change" says so
+        # until they pick another plan or an add-on.
+        current = next((row for row in range(self.planList.count())
+                        if same_plan(self.planList.item(row).data(PLAN_ROLE), contract.plan)), 0)
+        self.planList.setCurrentRow(current)
 
     def selected_plan(self) -> Plan | None:
         item = self.planList.currentItem()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from desktop.domain.plan_changes import plan_chosen, same_plan
 from desktop.i18n import _
 from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
+from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
 from desktop.ui.common.widgets import user_message
 from desktop.ui.contract_editor.actions import EditorActions
 from desktop.ui.contract_editor.addons import AddonsBlock
@@ -67,7 +67,9 @@ class ContractEditor(EditorActions, QWidget):
         if (contract_id is None) == (draft is None):
             raise ValueError("Give the editor either a contract id or a new draft.")
         self.setObjectName("contractEditor")
-        self.setMinimumSize(960, 600)
+        # Small enough for a 1600×1000 screen at scale 2; the tabs scroll (DESIGN.md §6).
+        self.setMinimumSize(640, 420)
+        self._fitted = False
         self._contracts, self._catalog, self._fmt = contract_service, catalog_service, formatter
         self._open_new_terms = open_new_terms
         # How another contract (a new term, a predecessor) is opened: the main window's own
@@ -134,7 +136,7 @@ class ContractEditor(EditorActions, QWidget):
         self.cancellation = CancellationTab(self._fmt)
         self.new_term = NewTermTab(self._fmt)
         self.history = HistoryTab(self._fmt)
-        self.tabs = QTabWidget(objectName="contractTabs")
+        self.tabs = ScrolledTabs(objectName="contractTabs")
         self.tabs.setIconSize(QSize(12, 12))
         for tab, caption in ((self.general, _("General")), (self.dates, _("Key dates")),
                              (self.cancellation, _("Cancellation")),
@@ -187,6 +189,12 @@ class ContractEditor(EditorActions, QWidget):
                            (QKeySequence(Qt.Key.Key_Escape), self.close),
                            (QKeySequence("Ctrl+W"), self.close)):
             QShortcut(keys, self, activated=slot)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._fitted:  # the first time only: later the operator's size stands
+            self._fitted = True
+            fit_to_screen(self, QSize(1180, 720))
+        super().showEvent(event)
 
     # What is shown ------------------------------------------------------------------------------
 

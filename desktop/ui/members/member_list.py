@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 from desktop.i18n import N_, _
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
-from desktop.ui.common.widgets import SearchField, TableView, label, show_error, user_message
+from desktop.ui.common.widgets import (
+    SearchField,
+    TableView,
+    label,
+    show_error,
+    user_message,
+)
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.members.member_dialog import MemberDialog
 

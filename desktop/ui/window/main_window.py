@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import _
 from desktop.ui.catalog.plan_catalog import PlanCatalog
 from desktop.ui.common.icons import application_icon, icon
+from desktop.ui.common.screens import available_size, fit_to_screen
 from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.invoices.invoices_page import InvoicesPage
 from desktop.ui.members.member_list import MemberListPanel
@@ -35,6 +36,8 @@ from desktop.ui.window.welcome_page import WelcomePage
 
 _log = logging.getLogger(__name__)
 MEMBERS_TAB, PLANS_TAB, INVOICES_TAB, TRANSITIONS_TAB = range(4)
+# The smallest window that is still worth working in; smaller restored sizes are replaced.
+MIN_WIDTH, MIN_HEIGHT = 720, 440
 
 
 class MainWindow(SweepStatus, WindowActions, QMainWindow):
@@ -75,6 +78,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([580, 700])
         self.splitter.setChildrenCollapsible(False)
+        # Neither side is ever squeezed to nothing; together they fit a scale-2 laptop screen.
+        self.members_panel.setMinimumWidth(260)
+        self.member_page.setMinimumWidth(380)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
         self.plan_catalog = PlanCatalog(services.catalog, formatter)
         self.invoices_page = InvoicesPage(services.invoices, formatter)
@@ -202,10 +208,13 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
 
     def _restore_state(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        restored = geometry is not None and self.restoreGeometry(geometry)
+        # A saved size that no longer fits (another screen) or is too small to work in is
+        # replaced by one that fits this screen.
+        room = available_size(self)
+        if (not restored or self.width() < MIN_WIDTH or self.height() < MIN_HEIGHT
+                or self.width() > room.width() or self.height() > room.height()):
+            fit_to_screen(self, QSize(1280, 800))
         state = self.settings.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)

@@ -1,0 +1,110 @@
+"""Run in its own process (the screen and scale are fixed when Qt starts): open the window, the
+contract editor and the change-plan assistant as a person would find them on this screen, and
+print, as JSON, every button outside its window and every label whose text does not fit.
+
+Usage: python fit_check.py DATABASE CONTRACT_ID [PICTURES_DIR [dark]]
+(with QT_QPA_PLATFORM=offscreen:configfile=… for the screen); given a folder, each screen is
+also saved there as a picture to look at, in the dark palette when asked.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QRect, QSettings
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea, QWidget
+
+
+def in_scroll_area(widget: QWidget, window: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def problems_of(window: QWidget, name: str) -> list[str]:
+    found = []
+    screen = window.screen().availableGeometry()
+    if not screen.contains(window.frameGeometry()):
+        found.append(f"{name}: {window.frameGeometry()} is not inside the screen {screen}")
+    inside = window.rect()
+    for button in window.findChildren(QAbstractButton):
+        if not button.isVisible() or in_scroll_area(button, window) or not button.text():
+            continue
+        rect = QRect(button.mapTo(window, button.rect().topLeft()), button.size())
+        if not inside.contains(rect):
+            found.append(f"{name}: button {button.text()!r} at {rect} is outside {inside}")
+    for label in window.findChildren(QLabel):
+        text = label.text()
+        if not label.isVisible() or not text.strip() or "<" in text or label.pixmap() is not None \
+                and not label.pixmap().isNull():
+            continue
+        if label.visibleRegion().isEmpty():
+            continue
+        room = label.contentsRect()
+        metrics = label.fontMetrics()
+        shown = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+        if label.wordWrap():
+            needed = label.heightForWidth(room.width())
+            if needed > room.height() + 1:
+                found.append(f"{name}: {shown[:40]!r} needs {needed}px of height, has "
+                             f"{room.height()}")
+        else:
+            widest = max(metrics.horizontalAdvance(line) for line in shown.split("\n"))
+            if widest > room.width() + 1:
+                found.append(f"{name}: {shown[:40]!r} needs {widest}px, has {room.width()}")
+    return found
+
+
+def main(database: str, contract_id: int, pictures: str = "", palette: str = "") -> None:
+    app = QApplication(sys.argv[:1])
+    if palette == "dark":
+        sys.path.insert(0, str(Path(__file__).parent))
+        from test_palettes import dark_palette
+
+        app.setPalette(dark_palette())
+
+    def picture(widget: QWidget, name: str) -> None:
+        if pictures:
+            Path(pictures).mkdir(parents=True, exist_ok=True)
+            widget.grab().save(str(Path(pictures) / f"{name}.png"))
+    from desktop.app import create_main_window
+    from desktop.ui.change_plan.dialog import ChangePlanDialog
+    from desktop.ui.common.style import apply_style
+
+    apply_style(app)
+    folder = tempfile.mkdtemp()
+    settings = QSettings(str(Path(folder) / "window.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(database, date(2026, 11, 22), settings=settings)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    problems = problems_of(window, "main window")
+    picture(window, "main-window")
+    editor = window.open_contract(contract_id)
+    QTest.qWaitForWindowExposed(editor)
+    QTest.qWait(400)  # the preview's debounce
+    for index in range(editor.tabs.count()):
+        editor.tabs.setCurrentIndex(index)
+        QTest.qWait(20)
+        problems += problems_of(editor, f"editor ({editor.tabs.tabText(index)})")
+        picture(editor, f"editor-{index}")
+    dialog = ChangePlanDialog(window.services.contracts, window.services.catalog,
+                              window.formatter, contract_id, parent=editor)
+    dialog.show()
+    QTest.qWaitForWindowExposed(dialog)
+    QTest.qWait(400)  # the quotes' debounce
+    problems += problems_of(dialog, "change plan")
+    picture(dialog, "change-plan")
+    print(json.dumps(problems))
+    window.scheduler.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:5])
