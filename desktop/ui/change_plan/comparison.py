@@ -131,3 +131,11 @@ class ComparisonModel(QAbstractTableModel):
         if option.next_billing_date is None:
             return "—"
         return fmt.money(option.next_billing_amount)
+
+
+def fit_rows(table) -> None:
+    """Show every row of the comparison without a scroll bar or blank space below."""
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(row) for row in range(table.model().rowCount()))
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows
+                         + 2 * table.frameWidth())

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.ui.change_plan.comparison import WHENS, Column, ComparisonModel
+from desktop.ui.change_plan.comparison import WHENS, Column, ComparisonModel, fit_rows
 from desktop.ui.common.fields import (
     Banner,
     change_label_text,
@@ -318,7 +318,7 @@ class ChangePlanDialog(QDialog):
             columns.append(Column(when, captions[when], option, self._blocked(plan, when)))
         self.model.set_columns(columns)
         self.model.set_selected(WHENS.index(self.selected_when()))
-        self._fit_table()
+        fit_rows(self.comparisonTable)
         if no_change:
             self.noChange.show_message(_("This selection would not change the membership."))
         else:
@@ -333,14 +333,6 @@ class ChangePlanDialog(QDialog):
             return _("This contract has a custom price, so it cannot switch plans on its next "
                      "invoice date; change it now or on a chosen date instead.")
         return ""
-
-    def _fit_table(self) -> None:
-        """Show every row of the comparison without a scroll bar or blank space below."""
-        table = self.comparisonTable
-        table.resizeRowsToContents()
-        rows = sum(table.rowHeight(row) for row in range(self.model.rowCount()))
-        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows
-                             + 2 * table.frameWidth())
 
     def _update_apply(self, columns: list[Column], no_change: bool) -> None:
         selected = columns[WHENS.index(self.selected_when())] if columns else None
