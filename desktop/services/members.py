@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import contracts as rules
 from desktop.domain.model import ACTIVE, Problem
+from desktop.domain.plan_changes import same_plan
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
 from desktop.services.sweep.member_states import load_member_state
@@ -49,6 +50,10 @@ class ContractRow:
     cancellation_date: date | None
     start_date: date
     predecessor: int | None
+    # Rule 7: the plan it switches to on its next invoice date, when that is another plan;
+    # rule 8: ends_on is set when a blank next plan ends it there.
+    switches_to: str | None = None
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,18 @@ def _values(row: m.MemberRow) -> dict[str, str]:
             "Archived": "yes" if row.archived else "no"}
 
 
+def _contract_row(c, state: str) -> ContractRow:
+    """A contract as the member page lists it, with what is scheduled for its next invoice."""
+    switches_to = ends_on = None
+    if state == ACTIVE and c.next_invoice_date is not None:
+        if c.next_plan is None:
+            ends_on = rules.effective_cancellation(c)
+        elif not same_plan(c.next_plan, c.plan):
+            switches_to = c.next_plan.name
+    return ContractRow(c.id, state, c.plan.name, c.price, c.next_invoice_date,
+                       c.cancellation_date, c.start_date, c.predecessor, switches_to, ends_on)
+
+
 class MemberService:
     def __init__(self, db, clock) -> None:
         self.db = db
@@ -222,9 +239,7 @@ class MemberService:
                 row.credit_balance, row.deposit_held, row.archived,
                 "member" if ACTIVE in statuses.values() else "contact",
                 allowances_of([c for c in contracts if statuses[c.id] == ACTIVE], today),
-                [ContractRow(c.id, statuses[c.id], c.plan.name, c.price, c.next_invoice_date,
-                             c.cancellation_date, c.start_date, c.predecessor)
-                 for c in contracts],
+                [_contract_row(c, statuses[c.id]) for c in contracts],
                 [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due) for i in invoices])
 
     def create(self, name: str, email: str, company: str = "", phone: str = "",

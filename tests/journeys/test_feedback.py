@@ -79,3 +79,50 @@ def test_an_invoice_line_reads_to_the_last_day_of_its_period(qtbot, desk):
 
     assert shown == [desk.formatter.period(line.period_start, line.period_end)]
     assert desk.formatter.date(line.period_end - timedelta(days=1)).split()[0] in shown[0]
+
+
+def test_the_member_page_shows_a_scheduled_switch(qtbot, desk):
+    from PySide6.QtWidgets import QComboBox
+
+    name, contract = plain_active_contract(desk)
+    editor = open_editor_by_keyboard(qtbot, desk, name)
+    combo = editor.findChild(QComboBox, "nextPlanCombo")
+    combo.setFocus()
+    start = combo.currentIndex()
+    press(Qt.Key.Key_Down)
+    if combo.currentIndex() == start or combo.currentText().startswith("—"):
+        press(Qt.Key.Key_Up)
+        press(Qt.Key.Key_Up)
+    chosen = editor.draft().next_plan
+    assert chosen is not None and chosen.name != contract.plan.name
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        shortcut("Ctrl+S")
+    table = desk.findChild(QTableView, "contractTable")
+    qtbot.waitUntil(lambda: "→" in (table.model().index(0, 1).data() or ""), timeout=3000)
+    shown = table.model().index(0, 1).data()
+    assert chosen.name in shown
+    assert desk.formatter.date(contract.next_invoice_date) in shown
+
+
+def test_the_add_on_dialog_shows_only_what_an_add_on_has(qtbot, desk):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox, QWidget
+
+    desk.show_tab(1)
+    seen = []
+
+    def inspect(dialog):
+        shown = {name: dialog.findChild(QWidget, name).isVisibleTo(dialog)
+                 for name in ("planGroupCombo", "planDepositEdit", "planAddons")}
+        one_off = dialog.findChild(QCheckBox, "planOneOffCheck")
+        click(one_off)
+        seen.append((shown, one_off.isChecked(),
+                     dialog.findChild(QSpinBox, "planFrequencyCount").isEnabled(),
+                     dialog.findChild(QComboBox, "planFrequencyUnit").isEnabled()))
+        dialog.reject()
+
+    when_modal(inspect)
+    click(desk.findChild(QPushButton, "newAddonButton"))
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    shown, one_off, count_enabled, unit_enabled = seen[0]
+    assert shown == {"planGroupCombo": False, "planDepositEdit": False, "planAddons": False}
+    assert one_off and not count_enabled and not unit_enabled

@@ -91,7 +91,7 @@ class PlanDialog(FormDialog):
 
         errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "frequency",
                                                 "deposit", "allowances", "addons")}
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.setVerticalSpacing(6)
         form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
         form.addRow(_("Kind"), field_box(self.kind_combo, error=errors["kind"]))
@@ -143,6 +143,7 @@ class PlanDialog(FormDialog):
         self.count_spin.valueChanged.connect(lambda: self.edited("frequency"))
         self.unit_combo.currentIndexChanged.connect(lambda: self.edited("frequency"))
         self.one_off_check.toggled.connect(lambda: self.edited("frequency"))
+        self.one_off_check.toggled.connect(self._one_off_toggled)
         self.allowance_model.dataChanged.connect(lambda: self.edited("allowances"))
         self.allowance_model.rowsRemoved.connect(lambda: self.edited("allowances"))
         self.addon_model.itemChanged.connect(lambda: self.edited("addons"))
@@ -200,13 +201,25 @@ class PlanDialog(FormDialog):
             self.allowance_model.removeRow(index.row())
 
     def _kind_changed(self) -> None:
-        """Only add-ons can be one-off; only plans offer add-ons."""
+        """Only add-ons can be one-off; only plans have a group, a deposit and add-ons: the
+        fields that do not apply are not shown at all."""
         is_addon = self.kind() == ADDON
         self.one_off_check.setVisible(is_addon)
         if not is_addon:
             self.one_off_check.setChecked(False)
-        self.addon_view.setEnabled(not is_addon)
-        self.addons_title.setEnabled(not is_addon)
+        for field in (self.group_combo, self.deposit_edit):
+            row, _role = self._form.getWidgetPosition(field.parentWidget())
+            if row >= 0:
+                self._form.setRowVisible(row, not is_addon)
+        for widget in (self.addon_view, self.addons_title):
+            widget.setVisible(not is_addon)
+        self._one_off_toggled()
+
+    def _one_off_toggled(self) -> None:
+        """A one-off add-on is invoiced once: it has no billing frequency to choose."""
+        recurring = not self.one_off_check.isChecked()
+        self.count_spin.setEnabled(recurring)
+        self.unit_combo.setEnabled(recurring)
 
     # -- reading ----------------------------------------------------------------------------
     def kind(self) -> str:
@@ -252,9 +265,11 @@ class PlanDialog(FormDialog):
         """The plan as typed (call when there are no local problems)."""
         frequency = None if self.one_off_check.isChecked() else Frequency(
             self.unit_combo.currentData(), self.count_spin.value())
+        is_plan = self.kind() != ADDON  # an add-on has no group and no deposit of its own
         return Plan(name=self.name_edit.text().strip(), price=self._money(self.price_edit)[0],
-                    frequency=frequency, deposit=self._money(self.deposit_edit)[0],
-                    group=self.group_combo.currentText().strip() or None,
+                    frequency=frequency,
+                    deposit=self._money(self.deposit_edit)[0] if is_plan else 0,
+                    group=(self.group_combo.currentText().strip() or None) if is_plan else None,
                     archived=self.archived_check.isChecked(), kind=self.kind(),
                     allowances=self.allowances()[0], addons=self.offered_addons(),
                     id=self.plan_id)

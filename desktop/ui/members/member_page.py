@@ -51,6 +51,12 @@ class ContractTableModel(RowTableModel):
         if column == 0:
             return contract_status_text(row)
         if column == 1:
+            # A switch or an end scheduled for the next invoice date shows where it is seen.
+            if getattr(row, "switches_to", None) and row.next_invoice_date:
+                return _("{plan} → {next} on {day}").format(
+                    plan=row.plan, next=row.switches_to, day=f.date(row.next_invoice_date))
+            if getattr(row, "ends_on", None) and not row.cancellation_date:
+                return _("{plan}, ends {day}").format(plan=row.plan, day=f.date(row.ends_on))
             return row.plan
         if column == 2:
             return f.money(row.price)
