@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
+import os
+import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.i18n import install
 from desktop.i18n.formatting import Formatter
+from desktop.log_file import start_logging
 from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
@@ -27,6 +31,7 @@ from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database, open_database, restore
 from desktop.storage.errors import DatabaseRefused
+from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
 from desktop.ui.common.keyboard import KeyboardReach
 from desktop.ui.common.style import apply_style
@@ -35,7 +40,9 @@ from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.window.context import Services
 from desktop.ui.window.main_window import MainWindow
 
+_log = logging.getLogger(__name__)
 ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
+DATABASE_VARIABLE = "FRONTDESK_DATABASE_URL"
 # The desktop entry packaging/frontdesk.desktop, so the shell groups the window under its icon.
 DESKTOP_FILE_NAME = "frontdesk"
 
@@ -151,9 +158,28 @@ def take_daily_backup(window: MainWindow) -> None:
                       lambda exc: window.statusBar().showMessage(str(exc), 10000))
 
 
+def stop_on_interrupt(app: QApplication) -> QTimer:
+    """Ctrl+C in the terminal closes the window as Quit does.
+
+    Qt's event loop does not return to Python on its own, so a short timer lets the
+    interpreter see the signal; closing goes through the window's own close (unsaved edits ask).
+    """
+    # Closing is queued, so a Ctrl+C that comes before the event loop runs is not lost.
+    signal.signal(signal.SIGINT, lambda *_args: QTimer.singleShot(0, app.closeAllWindows))
+    wake = QTimer(app)
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
+    return wake
+
+
 def run(database: str | None = None, today: date | None = None) -> int:
     """Open the window on the database and run until it is closed."""
+    log_path = start_logging()
+    UnexpectedErrors(log_path).install()
+    # `frontdesk-gui` starts here directly: the same database as the command line would use.
+    database = database or os.environ.get(DATABASE_VARIABLE) or None
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    stop_on_interrupt(app)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
@@ -166,6 +192,7 @@ def run(database: str | None = None, today: date | None = None) -> int:
         QMessageBox.critical(None, APPLICATION, str(refused))
         return 2
     window.show()
+    _log.info("window open on %s", database or "the default database")
     prepare_for_background_work()
     take_daily_backup(window)
     window.start()

@@ -31,7 +31,10 @@ class _Call(QRunnable):
         try:
             value = self._fn()
         except BaseException as exc:  # reported to the GUI as a sentence, never re-raised here
-            _log.debug("worker call failed", exc_info=True)
+            # The product's own refusals are expected; anything else is a fault worth its trace.
+            expected = type(exc).__module__.startswith("desktop.")
+            _log.log(logging.WARNING if expected else logging.ERROR, "background call failed: %s",
+                     exc, exc_info=not expected)
             self._emit(self._relay.error, exc)
         else:
             self._emit(self._relay.result, value)
