@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 
-from person import focused, press, shortcut, type_text, when_modal
+from person import bring_to_front, focused, press, shortcut, type_text, when_modal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -127,3 +127,27 @@ def test_ctrl_w_with_unsaved_changes_asks_first(qtbot, desk):
     press(Qt.Key.Key_Escape, widget=box)  # Esc on the question: keep editing
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
     assert editor.isVisible() and editor.is_dirty()
+
+
+def test_enter_on_an_invoice_row_opens_it_and_tab_leaves_the_table(qtbot, desk):
+    bring_to_front(qtbot, desk)
+    shortcut("Ctrl+3", desk)
+    table = desk.findChild(QTableView, "invoiceTable")
+    qtbot.waitUntil(lambda: table.isVisible() and table.model().rowCount() > 0, timeout=5000)
+    table.setFocus()
+    press(Qt.Key.Key_Down)
+    row = table.currentIndex().row()
+    assert row >= 0
+    opened = []
+
+    def look(dialog):
+        opened.append(dialog.windowTitle())
+        dialog.reject()
+
+    when_modal(look)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(opened), timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    table.setFocus()
+    press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
