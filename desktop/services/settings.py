@@ -40,7 +40,7 @@ class SiteSettings:
     logo: bytes | None = None
 
 
-def _from_row(row: m.SettingsRow | None) -> SiteSettings:
+def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
     if row is None:
         return SiteSettings()
     terms = row.payment_terms
@@ -123,7 +123,7 @@ class SettingsService:
 
     def get(self) -> SiteSettings:
         with self.db.session() as session:
-            return _from_row(session.get(m.SettingsRow, 1))
+            return settings_of_row(session.get(m.SettingsRow, 1))
 
     def save(self, settings: SiteSettings) -> SiteSettings:
         """Validate and save; ValidationError (nothing written) when a field is wrong."""
@@ -133,7 +133,7 @@ class SettingsService:
         settings = _normalised(settings)
         with self.db.write() as session:
             row = session.get(m.SettingsRow, 1)
-            before = _from_row(row)
+            before = settings_of_row(row)
             if row is None:
                 row = m.SettingsRow(id=1)
                 session.add(row)

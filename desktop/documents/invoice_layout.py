@@ -1,0 +1,172 @@
+"""The invoice document's layout (DESIGN.md §2 "Invoice document") as one QTextDocument.
+
+The same document is shown in the invoice view, printed and written to PDF, so the figures on
+paper are the figures on screen. Labels are in the site's language and amounts and dates in the
+site's locale (the invoice is the site's, whatever language the operator's interface speaks).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+import segno.helpers
+from PySide6.QtCore import QByteArray, QBuffer, QIODevice, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from stdnum import iban as stdnum_iban
+
+from desktop.domain.money import to_major
+from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
+from desktop.i18n.formatting import Formatter
+from desktop.i18n.translations import load
+from desktop.services.documents import InvoiceDocument
+
+QR_URL, LOGO_URL = "frontdesk-epc-qr", "frontdesk-logo"
+QR_SIZE, LOGO_HEIGHT = 112, 56  # in the document's pixels (1/96 inch)
+
+_STYLE = """
+body { font-size: 9.5pt; color: #1d2125; }
+h1 { font-size: 18pt; font-weight: 600; margin: 0; }
+.muted { color: #5f6b76; }
+.site { font-size: 12pt; font-weight: 600; }
+th { text-align: left; font-weight: 600; color: #5f6b76; border-bottom: 1px solid #9aa4ad; }
+td.amount, th.amount { text-align: right; }
+.lines td { border-bottom: 1px solid #dde1e5; }
+.strong { font-weight: 600; }
+"""
+
+
+def status_text(status: str, gettext) -> str:
+    """A payment status in words, through the given gettext."""
+    _ = gettext
+    return {UNPAID: _("Unpaid"), PARTLY_PAID: _("Partly paid"), PAID: _("Paid"),
+            OVERDUE: _("Overdue")}.get(status, status)
+
+
+def epc_payload_wanted(doc: InvoiceDocument) -> bool:
+    """An EPC payment code is printed for a EUR invoice of a site with a name and an IBAN, while
+    something is left to pay."""
+    site = doc.site
+    return (site.currency == "EUR" and bool(site.iban.strip()) and bool(site.site_name.strip())
+            and doc.standing.outstanding > 0)
+
+
+def epc_qr_png(doc: InvoiceDocument) -> bytes:
+    """The EPC (SEPA credit transfer) QR code for what is left to pay, as PNG bytes (segno)."""
+    amount = to_major(doc.standing.outstanding, "EUR")
+    code = segno.helpers.make_epc_qr(
+        name=doc.site.site_name.strip()[:70], iban=stdnum_iban.compact(doc.site.iban),
+        amount=Decimal(amount), text=(doc.invoice.number or "")[:140])
+    buffer = _Buffer()
+    code.save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()
+
+
+class _Buffer(bytearray):
+    def write(self, data: bytes) -> int:
+        self.extend(data)
+        return len(data)
+
+    def getvalue(self) -> bytes:
+        return bytes(self)
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(escape(part) for part in text.splitlines() if part.strip())
+
+
+def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
+                 with_logo: bool) -> str:
+    """The document as Qt rich text; images are referred to by QR_URL and LOGO_URL."""
+    _ = load(str(formatter.locale)).gettext
+    f, invoice, site, bill, standing = (formatter, doc.invoice, doc.site, doc.bill_to,
+                                        doc.standing)
+    number = escape(invoice.number or "")
+    logo = f'<img src="{LOGO_URL}" height="{LOGO_HEIGHT}"><br>' if with_logo else ""
+    site_block = "".join([
+        logo, f'<span class="site">{escape(site.site_name)}</span><br>' if site.site_name else "",
+        _lines(site.address),
+        "<br>" + escape(_("VAT id {vat_id}").format(vat_id=site.vat_id)) if site.vat_id else ""])
+    facts = [(_("Invoice number"), number), (_("Issue date"), f.date(invoice.issue_date)),
+             (_("Due date"), f.date(standing.due_date)),
+             (_("Status"), escape(status_text(standing.status, _)))]
+    facts_rows = "".join(f'<tr><td class="muted">{k}</td><td class="amount">{v}</td></tr>'
+                         for k, v in facts)
+    bill_block = "<br>".join(filter(None, [
+        f'<span class="strong">{escape(bill.name)}</span>', escape(bill.company),
+        _lines(bill.address), escape(bill.email),
+        escape(_("VAT id {vat_id}").format(vat_id=bill.vat_id)) if bill.vat_id else ""]))
+    line_rows = []
+    for line in invoice.lines:
+        period = f.span(line.period_start, line.period_end) \
+            if line.period_start and line.period_end else ""
+        proration = f.days_of(line.days, line.period_days) \
+            if line.days is not None and line.period_days else ""
+        line_rows.append(f"<tr><td>{escape(line.description)}</td><td>{period}</td>"
+                         f'<td>{proration}</td><td class="amount">{f.money(line.amount)}</td></tr>')
+    if not line_rows:
+        line_rows.append(f'<tr><td colspan="4" class="muted">{_("No lines.")}</td></tr>')
+    totals = [(_("Subtotal"), invoice.subtotal, False), (_("Tax"), invoice.tax, False),
+              (_("Total"), invoice.total, True)]
+    if invoice.credit_applied:
+        totals.append((_("Credit applied"), -invoice.credit_applied, False))
+    totals.append((_("Amount due"), invoice.amount_due, True))
+    if standing.paid:
+        totals.append((_("Paid"), -standing.paid, False))
+        totals.append((_("Left to pay"), standing.outstanding, True))
+    totals_rows = "".join(
+        f'<tr><td class="{"strong" if bold else "muted"}">{escape(caption)}</td>'
+        f'<td class="amount{" strong" if bold else ""}">{f.money(amount)}</td></tr>'
+        for caption, amount, bold in totals)
+    pay = []
+    if site.iban.strip() and standing.outstanding > 0:
+        pay.append(escape(_("Please transfer {amount} to IBAN {iban} by {date}, quoting "
+                            "{number}.").format(amount=f.money(standing.outstanding),
+                                                iban=site.iban, date=f.date(standing.due_date),
+                                                number=invoice.number or "")))
+    qr = (f'<td width="{QR_SIZE + 8}" align="right"><img src="{QR_URL}" width="{QR_SIZE}" '
+          f'height="{QR_SIZE}"></td>') if with_qr else ""
+    return f"""<html><head><style>{_STYLE}</style></head><body>
+<table width="100%" cellspacing="0" cellpadding="0"><tr>
+<td valign="top">{site_block}</td>
+<td valign="top" align="right"><h1>{escape(_("Invoice"))}</h1>
+<table cellspacing="0" cellpadding="2">{facts_rows}</table></td></tr></table>
+<p class="muted" style="margin-top: 18px; margin-bottom: 2px">{escape(_("Bill to"))}</p>
+<p style="margin-top: 0">{bill_block}</p>
+<table class="lines" width="100%" cellspacing="0" cellpadding="5" style="margin-top: 12px">
+<tr><th>{escape(_("Description"))}</th><th>{escape(_("Period"))}</th>
+<th>{escape(_("Proration"))}</th><th class="amount">{escape(_("Amount"))}</th></tr>
+{"".join(line_rows)}</table>
+<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px"><tr>
+<td width="55%"></td><td><table width="100%" cellspacing="0" cellpadding="3">{totals_rows}
+</table></td></tr></table>
+<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 24px"><tr>
+<td valign="bottom">{"<br>".join(pay)}</td>{qr}</tr></table>
+</body></html>"""
+
+
+def invoice_document(doc: InvoiceDocument, formatter: Formatter) -> QTextDocument:
+    """The invoice laid out as a QTextDocument, with its QR code and logo as resources."""
+    text = QTextDocument()
+    text.setDocumentMargin(0)
+    with_qr = epc_payload_wanted(doc)
+    logo = QImage.fromData(doc.site.logo) if doc.site.logo else QImage()
+    if with_qr:
+        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL),
+                         QImage.fromData(epc_qr_png(doc)))
+    if not logo.isNull():
+        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LOGO_URL), logo)
+    text.setHtml(invoice_html(doc, formatter, with_qr=with_qr, with_logo=not logo.isNull()))
+    text.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
+                            f"{doc.invoice.number or ''}")
+    return text
+
+
+def png_of(image: QImage) -> bytes:
+    """An image as PNG bytes (the logo chosen in Preferences is kept this way)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
