@@ -105,7 +105,8 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
         line_rows.append(f"<tr><td>{escape(line.description)}</td><td>{period}</td>"
                          f'<td>{proration}</td><td class="amount">{f.money(line.amount)}</td></tr>')
     if not line_rows:
-        line_rows.append(f'<tr><td colspan="4" class="muted">{_("No lines.")}</td></tr>')
+        no_lines = escape(_("No lines."))
+        line_rows.append(f'<tr><td colspan="4" class="muted">{no_lines}</td></tr>')
     totals = [(_("Subtotal"), invoice.subtotal, False), (_("Tax"), invoice.tax, False),
               (_("Total"), invoice.total, True)]
     if invoice.credit_applied:
@@ -126,16 +127,20 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
                                                 number=invoice.number or "")))
     qr = (f'<td width="{QR_SIZE + 8}" align="right"><img src="{QR_URL}" width="{QR_SIZE}" '
           f'height="{QR_SIZE}"></td>') if with_qr else ""
+    # Babel reads no calls inside f-strings (before Python 3.12): the labels are made here.
+    heading, bill_to = escape(_("Invoice")), escape(_("Bill to"))
+    columns = [escape(_("Description")), escape(_("Period")), escape(_("Proration")),
+               escape(_("Amount"))]
     return f"""<html><head><style>{_STYLE}</style></head><body>
 <table width="100%" cellspacing="0" cellpadding="0"><tr>
 <td valign="top">{site_block}</td>
-<td valign="top" align="right"><h1>{escape(_("Invoice"))}</h1>
+<td valign="top" align="right"><h1>{heading}</h1>
 <table cellspacing="0" cellpadding="2">{facts_rows}</table></td></tr></table>
-<p class="muted" style="margin-top: 18px; margin-bottom: 2px">{escape(_("Bill to"))}</p>
+<p class="muted" style="margin-top: 18px; margin-bottom: 2px">{bill_to}</p>
 <p style="margin-top: 0">{bill_block}</p>
 <table class="lines" width="100%" cellspacing="0" cellpadding="5" style="margin-top: 12px">
-<tr><th>{escape(_("Description"))}</th><th>{escape(_("Period"))}</th>
-<th>{escape(_("Proration"))}</th><th class="amount">{escape(_("Amount"))}</th></tr>
+<tr><th>{columns[0]}</th><th>{columns[1]}</th>
+<th>{columns[2]}</th><th class="amount">{columns[3]}</th></tr>
 {"".join(line_rows)}</table>
 <table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px"><tr>
 <td width="55%"></td><td><table width="100%" cellspacing="0" cellpadding="3">{totals_rows}
