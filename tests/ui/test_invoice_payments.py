@@ -1,0 +1,189 @@
+"""Invoices leave the desk, payments come back (issue 11), in the real window: the invoice view
+shows the document and records a payment once, an over-payment is marked and cannot be saved,
+the Invoices tab filters by status with its totals, Preferences refuse a bad IBAN, and
+File → Export → CSV writes a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+
+from desktop.app import create_main_window
+from desktop.services import demo
+from desktop.services.clock import FixedClock
+from desktop.storage.database import open_database
+from desktop.ui.invoices.invoice_view import InvoiceView
+from desktop.ui.invoices.payment_dialog import PaymentDialog
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "frontdesk.sqlite3"
+    db = open_database(str(path), now=FixedClock(TODAY).now())
+    demo.load_demo(db, TODAY, members=12, seed=5)
+    db.dispose()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(str(path), TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.scheduler.stop()
+    window.database.dispose()
+
+
+def _invoices_tab(qtbot, window):
+    page = window.invoices_page
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    return page
+
+
+def _open_first_unpaid(qtbot, window) -> InvoiceView:
+    page = _invoices_tab(qtbot, window)
+    combo = page.status_filter
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # All invoices -> Unpaid
+    assert combo.currentData() == "unpaid" and page.model.rowCount() > 0
+    table = page.table
+    rect = table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = page.findChild(InvoiceView, "invoiceView")
+    assert view is not None
+    qtbot.waitUntil(view.isVisible, timeout=3000)
+    return view
+
+
+def _in_payment_dialog(qtbot, act):
+    """Run `act(dialog)` on the payment dialog once it is shown (it runs its own loop)."""
+    done = []
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PaymentDialog):
+            QTimer.singleShot(20, poke)
+            return
+        act(dialog)
+        done.append(dialog)
+
+    QTimer.singleShot(0, poke)
+    return done
+
+
+def test_a_payment_pressed_twice_is_recorded_once_and_the_document_follows(qtbot, window):
+    view = _open_first_unpaid(qtbot, window)
+    number = view.document.invoice.number
+    due = view.document.standing.outstanding
+    assert number in view.browser.toPlainText() and "Unpaid" in view.status_label.text()
+    formatter = window.formatter
+
+    def pay_part(dialog):
+        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(1000))
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "paymentReferenceEdit"), "BANK-42")
+        qtbot.keyClick(amount, Qt.Key.Key_Return)
+        qtbot.keyClick(amount, Qt.Key.Key_Return)  # a second press while it closes
+
+    done = _in_payment_dialog(qtbot, pay_part)
+    with qtbot.waitSignal(view.paymentRecorded, timeout=5000):
+        qtbot.mouseClick(view.findChild(QPushButton, "recordPaymentButton"),
+                         Qt.MouseButton.LeftButton)
+    assert done
+    standing = window.services.payments.standing(number)
+    assert [(p.amount, p.reference) for p in standing.payments] == [(1000, "BANK-42")]
+    assert standing.outstanding == due - 1000
+    text = " ".join(view.browser.toPlainText().split())
+    assert f"Left to pay {' '.join(formatter.money(due - 1000).split())}" in text
+    assert view.status_label.text().startswith(("Partly paid", "Overdue"))
+    view.close()
+
+
+def test_an_over_payment_is_marked_and_cannot_be_recorded(qtbot, window):
+    view = _open_first_unpaid(qtbot, window)
+    number = view.document.invoice.number
+    left = view.document.standing.outstanding
+    formatter = window.formatter
+    seen = {}
+
+    def overpay(dialog):
+        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(left + 1))
+        seen["ok"] = dialog.ok_button.isEnabled()
+        seen["message"] = dialog.problems.message("amount")
+        qtbot.keyClick(amount, Qt.Key.Key_Return)  # refused: the dialog stays
+        seen["still open"] = dialog.isVisible()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    done = _in_payment_dialog(qtbot, overpay)
+    qtbot.mouseClick(view.findChild(QPushButton, "recordPaymentButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert seen == {"ok": False, "still open": True, "message": (
+        f"{formatter.money(left + 1)} is more than the {formatter.money(left)} this invoice "
+        f"still lacks; record at most {formatter.money(left)}.")}
+    assert window.services.payments.standing(number).payments == ()
+    view.close()
+
+
+def test_the_status_filter_and_totals_of_the_invoices_tab(qtbot, window):
+    page = _invoices_tab(qtbot, window)
+    everything = window.services.invoices.totals()
+    assert page.totals_label.text().startswith(f"{everything.count} invoices")
+    assert window.formatter.money(everything.outstanding) in page.totals_label.text()
+    page.status_filter.setFocus()
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Overdue
+    overdue = window.services.invoices.totals(status="overdue")
+    assert page.model.rowCount() == min(overdue.count, 200)
+    assert {page.model.index(r, 5).data() for r in range(page.model.rowCount())} <= {"Overdue"}
+    assert page.totals_label.text().startswith(f"{overdue.count} invoices")
+    button = page.findChild(QPushButton, "invoiceBatchPdfButton")
+    assert button.isVisible() and button.isEnabled()
+
+
+def test_preferences_mark_a_bad_iban_and_keep_save_disabled(qtbot, window):
+    seen = {}
+
+    def type_iban():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "preferencesDialog":
+            QTimer.singleShot(20, type_iban)
+            return
+        tabs = dialog.tabs
+        qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton,
+                         pos=tabs.tabBar().tabRect(1).center())
+        iban = dialog.findChild(QLineEdit, "ibanEdit")
+        qtbot.keyClicks(iban, "DE89 3704 0044 0532 0130 01")
+        seen["message"] = dialog.problems.message("iban")
+        seen["save"] = dialog.ok_button.isEnabled()
+        iban.clear()
+        qtbot.keyClicks(iban, "DE89 3704 0044 0532 0130 00")
+        seen["fixed"] = dialog.ok_button.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, type_iban)
+    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    assert seen == {"message": '"DE89 3704 0044 0532 0130 01" is not a valid IBAN; check the '
+                               'country code and the digits.', "save": False, "fixed": True}
+    assert window.services.settings.get().iban == ""
+
+
+def test_file_export_csv_writes_the_members(qtbot, window, tmp_path):
+    action = window.findChild(type(window.csv_action), "exportCsvAction")
+    assert action.isEnabled() and action.text() == "&CSV…"
+    target = tmp_path / "members.csv"
+    assert window.export_csv("members", str(target)) == target
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == window.services.members.count()
+    assert "written to" in window.statusBar().currentMessage()
+    assert not (tmp_path / "members.csv.partial").exists()
