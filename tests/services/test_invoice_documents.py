@@ -136,3 +136,24 @@ def test_the_epc_code_needs_an_iban_euros_and_something_to_pay(qapp):
     assert not epc_payload_wanted(replace(document, site=replace(document.site, iban="")))
     PaymentService(world.db, world.clock).record(number, 39000)
     assert not epc_payload_wanted(documents.invoice(number))
+
+
+def test_the_qr_image_draws_segnos_modules_black_on_a_quiet_zone(qapp):
+    import segno.helpers
+    from PySide6.QtGui import QColor
+
+    from desktop.documents.invoice_layout import epc_qr_image
+
+    world, _member, number = change_now_world()
+    document = DocumentService(world.db, world.clock).invoice(number)
+    image = epc_qr_image(document)
+    code = segno.helpers.make_epc_qr(name="Harbour Desk Coworking",
+                                     iban=IBAN.replace(" ", ""), amount="390.00",
+                                     text="INV-000002")
+    size = len(code.matrix) + 4
+    assert (image.width(), image.height()) == (size * 4, size * 4)
+    black = QColor(0, 0, 0).rgb()
+    for y, row in enumerate(code.matrix):
+        for x, dark in enumerate(row):
+            assert (image.pixel((x + 2) * 4 + 1, (y + 2) * 4 + 1) == black) == bool(dark)
+    assert all(image.pixel(i, 1) != black for i in range(image.width()))  # the quiet zone
