@@ -187,3 +187,117 @@ def test_file_export_csv_writes_the_members(qtbot, window, tmp_path):
     assert len(rows) == window.services.members.count()
     assert "written to" in window.statusBar().currentMessage()
     assert not (tmp_path / "members.csv.partial").exists()
+
+
+def _modal(qtbot, name: str, act) -> list:
+    """Run `act(dialog)` on the modal dialog called `name` once it is shown."""
+    done = []
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != name:
+            QTimer.singleShot(20, poke)
+            return
+        act(dialog)
+        done.append(dialog)
+
+    QTimer.singleShot(0, poke)
+    return done
+
+
+def _show_member(qtbot, window, email: str):
+    panel = window.members_panel
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(panel.search, email)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=3000)
+    rect = panel.table.visualRect(panel.model.index(0, 0))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.member_page.title.text() != "", timeout=3000)
+    return window.member_page
+
+
+def test_a_refund_pays_credit_out_from_the_member_page(qtbot, window):
+    from desktop.storage import models as m
+
+    members = window.services.members
+    member = members.search(status="members")[0]
+    with window.database.write() as session:
+        session.get(m.MemberRow, member.id).credit_balance = 12000
+    page = _show_member(qtbot, window, member.email)
+    formatter = window.formatter
+    assert page.credit_card.value.text() == formatter.money(12000)
+    assert page.outstanding_card.value.text() == formatter.money(members.get(member.id)
+                                                                 .outstanding)
+
+    def refund_part(dialog):
+        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
+        assert amount.text() == formatter.money_plain(12000)  # the whole balance is offered
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(12001))
+        assert not dialog.ok_button.isEnabled()
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(5000))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = _modal(qtbot, "paymentDialog", refund_part)
+    qtbot.mouseClick(page.findChild(QPushButton, "refundCreditButton"), Qt.MouseButton.LeftButton)
+    assert done
+    assert page.credit_card.value.text() == formatter.money(7000)
+    assert members.get(member.id).credit_balance == 7000
+    row = window.members_panel.model.row_of(member.id)
+    if row >= 0:
+        assert window.members_panel.model.index(row, 4).data() == formatter.money(7000)
+
+
+def test_the_member_list_shows_and_filters_what_is_outstanding(qtbot, window):
+    panel = window.members_panel
+    model = panel.model
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Outstanding"
+    panel.status_filter.setFocus()
+    qtbot.keyClick(panel.status_filter, Qt.Key.Key_End)  # With outstanding
+    assert panel.status_filter.currentData() == "outstanding"
+    owing = window.services.members.search(status="outstanding")
+    qtbot.waitUntil(lambda: model.rowCount() == len(owing), timeout=3000)
+    for row in range(model.rowCount()):
+        assert model.index(row, 5).data() == window.formatter.money(owing[row].outstanding)
+        assert owing[row].outstanding > 0
+
+
+def test_the_member_dialog_saves_a_billing_address_and_vat_id(qtbot, window):
+    def fill(dialog):
+        qtbot.keyClicks(dialog.name_edit, "Grace Hopper")
+        qtbot.keyClicks(dialog.email_edit, "grace@navy.example")
+        qtbot.keyClicks(dialog.address_edit, "1 Harbour Road")
+        qtbot.keyClick(dialog.address_edit, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.address_edit, "Arlington VA")
+        qtbot.keyClicks(dialog.vat_edit, "US-123")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = _modal(qtbot, "memberDialog", fill)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    members = window.services.members
+    (grace,) = [r for r in members.search("grace@navy.example")]
+    detail = members.get(grace.id)
+    assert (detail.billing_address, detail.vat_id) == ("1 Harbour Road\nArlington VA", "US-123")
+
+
+def test_preferences_save_the_sites_identity(qtbot, window):
+    def fill(dialog):
+        tabs = dialog.tabs
+        qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton,
+                         pos=tabs.tabBar().tabRect(1).center())
+        qtbot.keyClicks(dialog.site_name_edit, "Harbour Desk")
+        qtbot.keyClicks(dialog.iban_edit, "de89370400440532013000")
+        dialog.prefix_edit.selectAll()
+        qtbot.keyClicks(dialog.prefix_edit, "HD-")
+        dialog.terms_spin.selectAll()
+        qtbot.keyClicks(dialog.terms_spin, "30")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = _modal(qtbot, "preferencesDialog", fill)
+    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    assert done
+    saved = window.services.settings.get()
+    assert (saved.site_name, saved.iban, saved.invoice_prefix, saved.payment_terms) == (
+        "Harbour Desk", "DE89 3704 0044 0532 0130 00", "HD-", 30)
