@@ -19,7 +19,13 @@ from desktop.domain import contracts as rules
 from desktop.domain.model import ACTIVE, Problem
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
-from desktop.services.payments import lacking_of_invoice, member_outstanding
+from desktop.domain.payments import due_date, payment_status
+from desktop.services.payments import (
+    lacking_of_invoice,
+    member_outstanding,
+    paid_of_invoice,
+    payment_terms,
+)
 from desktop.services.sweep.member_states import load_member_state
 from desktop.storage import models as m
 
@@ -60,6 +66,7 @@ class InvoiceRow:
     issue_date: date
     total: int
     amount_due: int
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,9 +239,12 @@ class MemberService:
                 raise NotFound("This member no longer exists.")
             contracts = sorted(load_member_state(session, member_id).contracts,
                                key=lambda c: (c.start_date, c.id))
-            invoices = session.scalars(
-                select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
+            invoices = session.execute(
+                select(m.InvoiceRow.id, m.InvoiceRow.number, m.InvoiceRow.issue_date,
+                       m.InvoiceRow.total, m.InvoiceRow.amount_due, paid_of_invoice())
+                .where(m.InvoiceRow.member_id == member_id)
                 .order_by(m.InvoiceRow.issue_date.desc(), m.InvoiceRow.id.desc())).all()
+            terms = payment_terms(session)
             statuses = {c.id: rules.status(c, today) for c in contracts}
             return MemberDetail(
                 row.id, row.name, row.email, row.company or "", row.phone or "", row.notes or "",
@@ -244,7 +254,10 @@ class MemberService:
                 [ContractRow(c.id, statuses[c.id], c.plan.name, c.price, c.next_invoice_date,
                              c.cancellation_date, c.start_date, c.predecessor)
                  for c in contracts],
-                [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due) for i in invoices],
+                [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due,
+                            payment_status(i.amount_due, i[5], due_date(i.issue_date, terms),
+                                           today))
+                 for i in invoices],
                 row.billing_address or "", row.vat_id or "",
                 member_outstanding(session, [member_id]).get(member_id, 0))
 

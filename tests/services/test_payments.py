@@ -39,6 +39,10 @@ def test_a_partial_then_a_full_payment(scene):
     assert MemberService(world.db, world.clock).get(member).outstanding == april + 29000
     (row,) = MemberService(world.db, world.clock).search(status="outstanding")
     assert (row.id, row.outstanding) == (member, april + 29000)
+    page = MemberService(world.db, world.clock).get(member).invoices
+    assert [(i.number, i.status) for i in page] == [(number, rules.PARTLY_PAID),
+                                                   (world.invoices(member)[0].number,
+                                                    rules.UNPAID)]
     payments.record(number, 29000, day=date(2024, 4, 12), method="transfer")
     standing = payments.standing(number)
     assert (standing.paid, standing.outstanding, standing.status) == (DUE, 0, rules.PAID)

@@ -60,7 +60,7 @@ class InvoiceListModel(RowTableModel):
         columns = {"number": _("Number"), "member": _("Member"), "issued": _("Issued"),
                    "total": _("Total"), "due": _("Amount due"), "status": _("Status")}
         if not with_member:
-            del columns["member"], columns["status"]
+            del columns["member"]
         keys = tuple(columns)
         super().__init__(formatter, columns.values(), parent=parent,
                          right=(keys.index("total"), keys.index("due")))
