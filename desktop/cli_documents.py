@@ -149,7 +149,13 @@ def _csv(args, target, clock, open_database, bad_input) -> int:
 
     with open_database(target, clock) as db:
         if args.file == "-":
-            write_csv(db, args.kind, sys.stdout, clock.today())
+            try:
+                write_csv(db, args.kind, sys.stdout, clock.today())
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # The reader stopped early (| head): not a failure; keep Python from
+                # complaining about the closed pipe at exit.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
         path = Path(args.file)
         partial = path.with_name(path.name + ".partial")
