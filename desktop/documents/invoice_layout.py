@@ -11,7 +11,7 @@ from decimal import Decimal
 from html import escape
 
 import segno.helpers
-from PySide6.QtCore import QByteArray, QBuffer, QIODevice, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from stdnum import iban as stdnum_iban
 

@@ -45,7 +45,8 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     member = session.get(m.MemberRow, row.member_id)
     bill_to = BillTo(member.name, member.company or "", member.email,
                      member.billing_address or "", member.vat_id or "")
-    return InvoiceDocument(invoice_to_domain(row), site, bill_to, invoice_standing(session, row, today))
+    return InvoiceDocument(invoice_to_domain(row), site, bill_to,
+                           invoice_standing(session, row, today))
 
 
 class DocumentService:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import contracts as rules
 from desktop.domain.model import ACTIVE, Problem
+from desktop.domain.payments import due_date, payment_status
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
-from desktop.domain.payments import due_date, payment_status
 from desktop.services.payments import (
     lacking_of_invoice,
     member_outstanding,

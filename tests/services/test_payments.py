@@ -163,7 +163,8 @@ def test_the_invoice_list_filters_by_status_and_period_and_totals_everything(sce
     assert (late.count, late.overdue) == (2, first_due + DUE - 10000)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(min_value=-100, max_value=45000), min_size=1, max_size=6))
 def test_payments_never_exceed_the_amount_due(scene, attempts):
     world, _member, number, payments = scene

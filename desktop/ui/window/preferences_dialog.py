@@ -4,10 +4,9 @@ number prefix, payment terms and logo (issue 11)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
@@ -25,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.documents.invoice_layout import png_of
 from desktop.domain.money import parse_rate
 from desktop.i18n import Formatter, _
-from desktop.documents.invoice_layout import png_of
 from desktop.services.settings import (
     MAX_PAYMENT_TERMS,
     SiteSettings,
