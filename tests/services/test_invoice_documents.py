@@ -157,3 +157,23 @@ def test_the_qr_image_draws_segnos_modules_black_on_a_quiet_zone(qapp):
         for x, dark in enumerate(row):
             assert (image.pixel((x + 2) * 4 + 1, (y + 2) * 4 + 1) == black) == bool(dark)
     assert all(image.pixel(i, 1) != black for i in range(image.width()))  # the quiet zone
+
+
+def test_a_printer_gets_the_same_pages_as_the_pdf(scene, tmp_path):
+    """Print… paints the same document on the printer the platform dialog configured; a
+    printer writing to a file shows what it receives."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.documents.paper import page_layout, paint
+
+    world, number = scene
+    document = DocumentService(world.db, world.clock).invoice(number)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setPageLayout(page_layout(Formatter("en_IE", "EUR")))
+    paint([invoice_document(document, Formatter("en_IE", "EUR"))], printer)
+    text, pages, size = pdf_text(tmp_path / "printed.pdf")
+    for passage in EXPECTED:
+        assert passage in text
+    assert (pages, size) == (1, A4)

@@ -301,3 +301,88 @@ def test_preferences_save_the_sites_identity(qtbot, window):
     saved = window.services.settings.get()
     assert (saved.site_name, saved.iban, saved.invoice_prefix, saved.payment_terms) == (
         "Harbour Desk", "DE89 3704 0044 0532 0130 00", "HD-", 30)
+
+
+def test_save_as_pdf_writes_the_document_the_view_shows(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+
+    view = _open_first_unpaid(qtbot, window)
+    target = tmp_path / "saved.pdf"
+
+    def choose(dialog):
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name.text() == f"{view.document.invoice.number}.pdf"  # named by its number
+        # Typed key by key, Qt's own completer pops up over the dialog and takes the click.
+        name.setText(str(target))
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, poke)
+            return
+        try:
+            choose(dialog)
+        finally:
+            if dialog.isVisible():  # a failed step must not leave the test waiting
+                dialog.reject()
+
+    QTimer.singleShot(0, poke)
+    qtbot.mouseClick(view.findChild(QPushButton, "saveInvoicePdfButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=5000)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(target).pages)
+    shown = " ".join(view.browser.toPlainText().split())
+    invoice = view.document.invoice
+    for passage in [invoice.number, f"Amount due {window.formatter.money(invoice.amount_due)}"] + [
+            line.description for line in invoice.lines]:
+        assert passage in text and passage in shown
+    view.close()
+
+
+def test_pdfs_of_a_day_writes_one_file_per_invoice_issued_that_day(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFileDialog, QMessageBox
+
+    page = _invoices_tab(qtbot, window)
+    day = page.model.row_at(0).issue_date
+    assert (day.year, day.month) == (TODAY.year, TODAY.month)  # reachable in the day section
+    expected = sorted(f"{d.invoice.number}.pdf"
+                      for d in window.services.documents.issued_on(day))
+    folder = tmp_path / "day"
+    folder.mkdir()
+    seen = []
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, step)
+            return
+        if dialog.objectName() == "pdfDayDialog":
+            edit = dialog.findChild(QDateEdit, "pdfDayEdit")
+            edit.setFocus()
+            for _step in range((TODAY - day).days):  # the day section steps back a day a key
+                qtbot.keyClick(edit, Qt.Key.Key_Down)
+            seen.append(edit.date().toPython())
+            qtbot.mouseClick(dialog.findChild(QPushButton, "pdfDayAccept"),
+                             Qt.MouseButton.LeftButton)
+        elif isinstance(dialog, QFileDialog):
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(folder))
+            buttons = dialog.findChild(QDialogButtonBox)
+            qtbot.mouseClick(buttons.buttons()[0], Qt.MouseButton.LeftButton)
+        elif isinstance(dialog, QMessageBox):
+            seen.append(dialog.text())
+            qtbot.keyClick(dialog, Qt.Key.Key_Return)
+            return
+        QTimer.singleShot(20, step)
+
+    QTimer.singleShot(0, step)
+    qtbot.mouseClick(page.findChild(QPushButton, "invoiceBatchPdfButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    assert seen == [day, f"{len(expected)} invoice PDFs issued on {window.formatter.date(day)} were "
+                    f"written to {folder}."]
+    assert sorted(p.name for p in folder.iterdir()) == expected
