@@ -103,6 +103,7 @@ def test_a_payment_pressed_twice_is_recorded_once_and_the_document_follows(qtbot
     text = " ".join(view.browser.toPlainText().split())
     assert f"Left to pay {' '.join(formatter.money(due - 1000).split())}" in text
     assert view.status_label.text().startswith(("Partly paid", "Overdue"))
+    assert window.statusBar().currentMessage() == "Payment recorded."
     view.close()
 
 

@@ -34,6 +34,7 @@ class WindowActions:
 
     def _money_changed(self, member_id: int) -> None:
         """A payment or refund: the member's page, balance and outstanding column change."""
+        self.statusBar().showMessage(_("Payment recorded."), 8000)
         self._member_changed(member_id)
         self.members_panel.refresh()
         if self.invoices_page.model.rowCount():
