@@ -177,3 +177,22 @@ def test_a_printer_gets_the_same_pages_as_the_pdf(scene, tmp_path):
     for passage in EXPECTED:
         assert passage in text
     assert (pages, size) == (1, A4)
+
+
+def test_the_sites_logo_heads_the_document(qapp, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from desktop.documents.invoice_layout import LOGO_URL, png_of
+
+    logo = QImage(120, 40, QImage.Format.Format_RGB32)
+    logo.fill(QColor("#204a87"))
+    world, _member, number = change_now_world(replace(SITE, logo=png_of(logo)))
+    document = DocumentService(world.db, world.clock).invoice(number)
+    assert document.site.logo.startswith(b"\x89PNG")
+    text = invoice_document(document, Formatter())
+    assert not text.resource(2, LOGO_URL).isNull()
+    (path,) = write_pdfs([document], tmp_path, Formatter())
+    assert len(PdfReader(str(path)).pages[0].images) == 2  # the logo and the QR code
+    without = replace(document, site=replace(document.site, logo=None))
+    (path,) = write_pdfs([without], tmp_path / "plain", Formatter())
+    assert len(PdfReader(str(path)).pages[0].images) == 1

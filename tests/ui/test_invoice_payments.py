@@ -387,3 +387,40 @@ def test_pdfs_of_a_day_writes_one_file_per_invoice_issued_that_day(qtbot, window
     assert seen == [day, f"{len(expected)} invoice PDFs issued on {window.formatter.date(day)} were "
                     f"written to {folder}."]
     assert sorted(p.name for p in folder.iterdir()) == expected
+
+
+def test_a_logo_is_chosen_in_preferences_and_kept_as_png(qtbot, window, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    picture = QImage(600, 300, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#4e9a06"))
+    source = tmp_path / "logo.jpg"
+    assert picture.save(str(source), "JPG")
+    seen = {}
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(source))
+            open_button = dialog.findChild(QDialogButtonBox).buttons()[0]
+            qtbot.mouseClick(open_button, Qt.MouseButton.LeftButton)
+        elif dialog is not None and dialog.objectName() == "preferencesDialog":
+            if "preview" not in seen:
+                dialog.tabs.setCurrentIndex(1)
+                seen["preview"] = None
+                QTimer.singleShot(0, lambda: qtbot.mouseClick(
+                    dialog.findChild(QPushButton, "chooseLogoButton"), Qt.MouseButton.LeftButton))
+            elif seen["preview"] is None and dialog.logo:
+                seen["preview"] = not dialog.logo_preview.pixmap().isNull()
+                qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+                return
+        QTimer.singleShot(20, step)
+
+    QTimer.singleShot(0, step)
+    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    assert seen == {"preview": True}
+    logo = window.services.settings.get().logo
+    assert logo.startswith(b"\x89PNG")
+    kept = QImage.fromData(logo)
+    assert (kept.width(), kept.height()) == (480, 240)  # scaled to 240 px high, ratio kept
