@@ -7,6 +7,7 @@ site's locale (the invoice is the site's, whatever language the operator's inter
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from html import escape
 
@@ -41,6 +42,27 @@ def status_text(status: str, gettext) -> str:
     _ = gettext
     return {UNPAID: _("Unpaid"), PARTLY_PAID: _("Partly paid"), PAID: _("Paid"),
             OVERDUE: _("Overdue")}.get(status, status)
+
+
+_UNUSED = re.compile(r"Unused time on (?P<name>.+)", re.S)
+_DEPOSIT = re.compile(r"Refundable deposit \((?P<plans>.+)\)", re.S)
+
+
+def line_text(kind: str, description: str, gettext) -> str:
+    """A line's description in the invoice's language.
+
+    Issued lines keep the billing core's English wording (rules 6, 15), made from three fixed
+    templates around plan names; those three are translated here, everything else (plan and
+    add-on names) is shown as written.
+    """
+    _ = gettext
+    if kind == "unused" and (found := _UNUSED.fullmatch(description)):
+        return _("Unused time on {name}").format(name=found["name"])
+    if kind == "deposit" and (found := _DEPOSIT.fullmatch(description)):
+        return _("Refundable deposit ({plans})").format(plans=found["plans"])
+    if kind == "deposit_refund" and description == "Deposit refund":
+        return _("Deposit refund")
+    return description
 
 
 def epc_payload_wanted(doc: InvoiceDocument) -> bool:
@@ -101,7 +123,8 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
             if line.period_start and line.period_end else ""
         proration = f.days_of(line.days, line.period_days) \
             if line.days is not None and line.period_days else ""
-        line_rows.append(f"<tr><td>{escape(line.description)}</td><td>{period}</td>"
+        described = escape(line_text(line.kind, line.description, _))
+        line_rows.append(f"<tr><td>{described}</td><td>{period}</td>"
                          f'<td>{proration}</td><td class="amount">{f.money(line.amount)}</td></tr>')
     if not line_rows:
         no_lines = escape(_("No lines."))

@@ -124,6 +124,9 @@ def test_letter_paper_and_german_labels_follow_the_site_locale(qapp, tmp_path):
     text, _pages, size = pdf_text(german)
     assert size == A4
     assert "Rechnungsnummer INV-000002" in text and "Zwischensumme 400,00 €" in text
+    # The billing core's wording of the lines is in the invoice's language too.
+    assert "Nicht genutzte Zeit für Standard" in text
+    assert "Rückzahlbare Kaution (Premium) 200,00 €" in text
 
 
 def test_the_epc_code_needs_an_iban_euros_and_something_to_pay(qapp):
@@ -196,3 +199,18 @@ def test_the_sites_logo_heads_the_document(qapp, tmp_path):
     without = replace(document, site=replace(document.site, logo=None))
     (path,) = write_pdfs([without], tmp_path / "plain", Formatter())
     assert len(PdfReader(str(path)).pages[0].images) == 1
+
+
+@pytest.mark.parametrize(("kind", "description", "german"), [
+    ("unused", "Unused time on Hot desk", "Nicht genutzte Zeit für Hot desk"),
+    ("deposit", "Refundable deposit (Desk, Office)", "Rückzahlbare Kaution (Desk, Office)"),
+    ("deposit_refund", "Deposit refund", "Kautionserstattung"),
+    ("plan", "Unused time on Mars", "Unused time on Mars"),  # a plan's name stays as written
+    ("addon", "Locker", "Locker"),
+])
+def test_the_cores_line_wording_is_translated_and_names_are_not(kind, description, german):
+    from desktop.documents.invoice_layout import line_text
+    from desktop.i18n.translations import load
+
+    assert line_text(kind, description, load("de_DE").gettext) == german
+    assert line_text(kind, description, load("en_IE").gettext) == description
