@@ -84,12 +84,19 @@ def invoice_standing(session: Session, invoice: m.InvoiceRow, today: date) -> In
                            tuple(_payment(row, invoice.number) for row in rows))
 
 
-def invoice_row(session: Session, invoice: int | str) -> m.InvoiceRow:
-    """The invoice by database id or by number; NotFound with a sentence otherwise."""
+def invoice_row(session: Session, invoice: int | str, *, lock: bool = False) -> m.InvoiceRow:
+    """The invoice by database id or by number; NotFound with a sentence otherwise.
+
+    With lock, the row is locked for the transaction (FOR UPDATE on a server; SQLite's
+    BEGIN IMMEDIATE already serialises writers), so two desks paying the same invoice at once
+    are checked one after the other against what it still lacks.
+    """
+    query = select(m.InvoiceRow)
     if isinstance(invoice, int):
-        row = session.get(m.InvoiceRow, invoice)
+        query = query.where(m.InvoiceRow.id == invoice)
     else:
-        row = session.scalar(select(m.InvoiceRow).where(m.InvoiceRow.number == invoice.strip()))
+        query = query.where(m.InvoiceRow.number == invoice.strip())
+    row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
         raise NotFound(f"There is no invoice {invoice}." if isinstance(invoice, str)
                        else "This invoice does not exist.")
@@ -128,7 +135,7 @@ class PaymentService:
             done = _already(session, token)
             if done is not None:
                 return _payment(done, invoice_row(session, done.invoice_id).number)
-            row = invoice_row(session, invoice)
+            row = invoice_row(session, invoice, lock=True)
             fmt = history.formatter(session)
             paid = session.scalar(select(func.coalesce(func.sum(m.PaymentRow.amount), 0))
                                   .where(m.PaymentRow.invoice_id == row.id))
@@ -158,7 +165,7 @@ class PaymentService:
             done = _already(session, token)
             if done is not None:
                 return _payment(done, None)
-            member = session.get(m.MemberRow, member_id)
+            member = session.get(m.MemberRow, member_id, with_for_update=True)
             if member is None:
                 raise NotFound("This member no longer exists.")
             fmt = history.formatter(session)

@@ -180,3 +180,47 @@ def test_payments_never_exceed_the_amount_due(scene, attempts):
     standing = payments.standing(number)
     assert standing.paid == accepted <= DUE
     assert standing.outstanding == DUE - accepted
+
+
+def test_two_desks_paying_the_same_invoice_at_once_record_it_once(tmp_path):
+    """Two connections to one file, each paying the whole amount at the same moment: the
+    writes queue, the second sees the first and is refused."""
+    import threading
+    from datetime import datetime
+
+    from desktop.services.clock import FixedClock
+    from desktop.services.demo import load_demo
+    from desktop.storage.database import open_database
+
+    path = str(tmp_path / "desk.sqlite3")
+    clock = FixedClock(date(2026, 3, 1), datetime(2026, 3, 1, 9))
+    first = open_database(path, now=clock.now())
+    load_demo(first, clock.today(), members=4, seed=2)
+    with first.session() as session:
+        number, due = session.execute(
+            m.InvoiceRow.__table__.select().with_only_columns(
+                m.InvoiceRow.number, m.InvoiceRow.amount_due)
+            .where(m.InvoiceRow.amount_due > 0).limit(1)).one()
+    second = open_database(path, now=clock.now())
+    barrier, results = threading.Barrier(2), []
+
+    def pay(db):
+        barrier.wait()
+        try:
+            PaymentService(db, clock).record(number, due)
+            results.append("recorded")
+        except ValidationError as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=pay, args=(db,)) for db in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    try:
+        assert sorted(results) == sorted(["recorded", "This invoice is paid in full; there is "
+                                                      "nothing left to pay."])
+        assert PaymentService(first, clock).standing(number).paid == due
+    finally:
+        first.dispose()
+        second.dispose()
