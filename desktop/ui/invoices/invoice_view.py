@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -65,11 +65,13 @@ class InvoiceView(QDialog):
         self._formatter, self._tools = formatter, tools
         number = document.invoice.number or _("(draft)")
         self.setWindowTitle(_("Invoice {number}").format(number=number))
-        self.resize(760, 680)
+        self.resize(820, 700)
 
         self.browser = QTextBrowser(objectName="invoiceDocument")
         self.browser.setAccessibleName(_("Invoice document"))
         self.browser.setOpenLinks(False)
+        # The page wraps to the view's width; full-width tables would only add a stray bar.
+        self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         paper = self.browser.palette()  # the page is paper: dark text on white in any palette
         paper.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
         paper.setColor(QPalette.ColorRole.Text, QColor("#1d2125"))
@@ -105,6 +107,7 @@ class InvoiceView(QDialog):
     def show_document(self, document: InvoiceDocument) -> None:
         self.document = document
         self._text = invoice_document(document, self._formatter)
+        self._text.setDocumentMargin(24)  # the paper's margin on screen
         self.browser.setDocument(self._text)
         standing, f = document.standing, self._formatter
         parts = [status_text(standing.status, gettext)]
