@@ -151,3 +151,25 @@ def test_the_iban_is_kept_in_groups_of_four_and_the_prefix_numbers_new_invoices(
     audit = {h.field: h.new_value for h in world.history(entity="settings")}
     assert audit["IBAN"] == "DE89 3704 0044 0532 0130 00"
     assert audit["Invoice number prefix"] == "2024-"
+
+
+def test_the_logo_travels_as_base64_png_and_a_broken_one_is_refused():
+    import base64
+
+    logo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+    world, _member, _number = change_now_world(replace(SITE, logo=logo))
+    document = export(world.db)
+    assert document["settings"]["logo"] == base64.b64encode(logo).decode()
+    other = open_database("sqlite://", now=NOW)
+    import_document(other, copy.deepcopy(document), NOW)
+    assert export(other) == document
+    assert SettingsService(other, world.clock).get().logo == logo
+    other.dispose()
+    for broken in ("not base64!", base64.b64encode(b"GIF89a....").decode()):
+        document["settings"]["logo"] = broken
+        fresh = open_database("sqlite://", now=NOW)
+        with pytest.raises(ImportProblems) as refused:
+            import_document(fresh, copy.deepcopy(document), NOW)
+        assert refused.value.problems == [
+            "settings.logo: is not a PNG picture written in base64."]
+        fresh.dispose()

@@ -6,6 +6,8 @@ and invoices are read in exchange_contracts and exchange_invoices. Nothing here 
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,7 +63,7 @@ def read_document(doc, today: date) -> Document:
 
 def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
-                        {key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS})
+                        {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter
@@ -93,7 +95,24 @@ def read_settings(reader: Reader, value) -> dict:
     terms = reader.integer(rec["payment_terms"], "settings.payment_terms", minimum=0,
                            maximum=365)
     return {"currency": currency, "locale": locale, "tax_rate": rate, "billing_day": day,
-            **identity, "payment_terms": terms}
+            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"])}
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_logo(reader: Reader, value) -> bytes | None:
+    """The logo: base64 text of a PNG picture (as export writes it), or null."""
+    text = reader.text(value, "settings.logo", nullable=True)
+    if not isinstance(text, str):
+        return text
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data.startswith(PNG_SIGNATURE):
+        return reader.problem("settings.logo", "is not a PNG picture written in base64.")
+    return data
 
 
 def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:

@@ -6,6 +6,7 @@ the document (which keeps document order and numeric ids) exports back to the sa
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 
 FORMAT = "frontdesk/1"
-# The settings a document carries (the logo stays in the database), in document order.
+# The settings a document carries, in document order; the logo (PNG bytes) follows as base64.
 SETTINGS_KEYS = ("currency", "locale", "tax_rate", "billing_day", "site_name", "address",
                  "vat_id", "iban", "invoice_prefix", "payment_terms")
 
@@ -58,7 +59,8 @@ def export_document(session: Session) -> dict:
     numbers = {row.id: row.number for row in invoices}
     return {
         "format": FORMAT,
-        "settings": {key: _setting(settings, key) for key in SETTINGS_KEYS},
+        "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
+                     "logo": _logo(settings)},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -100,6 +102,12 @@ def export_document(session: Session) -> dict:
             for r in session.execute(select(m.PaymentRow.__table__).order_by(m.PaymentRow.id))
         ],
     }
+
+
+def _logo(row) -> str | None:
+    """The site's logo as base64 text (it is kept as PNG), or None."""
+    logo = getattr(row, "logo", None) if row is not None else None
+    return base64.b64encode(logo).decode("ascii") if logo else None
 
 
 def _setting(row, key: str):
