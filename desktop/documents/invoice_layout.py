@@ -7,6 +7,7 @@ site's locale (the invoice is the site's, whatever language the operator's inter
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 from html import escape
@@ -22,7 +23,9 @@ from desktop.i18n.formatting import Formatter
 from desktop.i18n.translations import load
 from desktop.services.documents import InvoiceDocument
 
+_log = logging.getLogger(__name__)
 QR_URL, LOGO_URL = "frontdesk-epc-qr", "frontdesk-logo"
+EPC_MAX_CENTS = 99_999_999_999  # the EPC code carries at most 999,999,999.99 EUR
 QR_SIZE, LOGO_HEIGHT = 112, 56  # in the document's pixels (1/96 inch)
 
 _STYLE = """
@@ -70,12 +73,13 @@ def epc_payload_wanted(doc: InvoiceDocument) -> bool:
     something is left to pay."""
     site = doc.site
     return (site.currency == "EUR" and bool(site.iban.strip()) and bool(site.site_name.strip())
-            and doc.standing.outstanding > 0)
+            and 0 < doc.standing.outstanding <= EPC_MAX_CENTS)
 
 
 def epc_qr_image(doc: InvoiceDocument) -> QImage:
     """The EPC (SEPA credit transfer) QR code for what is left to pay (segno), as a black and
-    white image with one pixel per module and a quiet zone of two."""
+    white image of four pixels a module with a quiet zone of two modules; ValueError when
+    segno refuses the payment's data."""
     amount = to_major(doc.standing.outstanding, "EUR")
     code = segno.helpers.make_epc_qr(
         name=doc.site.site_name.strip()[:70], iban=stdnum_iban.compact(doc.site.iban),
@@ -176,11 +180,16 @@ def invoice_document(doc: InvoiceDocument, formatter: Formatter) -> QTextDocumen
     """The invoice laid out as a QTextDocument, with its QR code and logo as resources."""
     text = QTextDocument()
     text.setDocumentMargin(0)
-    with_qr = epc_payload_wanted(doc)
+    code = None
+    if epc_payload_wanted(doc):
+        try:
+            code = epc_qr_image(doc)
+        except ValueError:  # a name segno cannot encode: the transfer line says it in words
+            _log.warning("no EPC code for invoice %s", doc.invoice.number, exc_info=True)
+    with_qr = code is not None
     logo = QImage.fromData(doc.site.logo) if doc.site.logo else QImage()
     if with_qr:
-        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL),
-                         epc_qr_image(doc))
+        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL), code)
     if not logo.isNull():
         text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LOGO_URL), logo)
     text.setHtml(invoice_html(doc, formatter, with_qr=with_qr, with_logo=not logo.isNull()))

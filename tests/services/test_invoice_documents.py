@@ -214,3 +214,11 @@ def test_the_cores_line_wording_is_translated_and_names_are_not(kind, descriptio
 
     assert line_text(kind, description, load("de_DE").gettext) == german
     assert line_text(kind, description, load("en_IE").gettext) == description
+
+
+def test_an_amount_beyond_the_epc_limit_prints_without_a_code(qapp):
+    world, _member, number = change_now_world()
+    document = DocumentService(world.db, world.clock).invoice(number)
+    huge = replace(document, standing=replace(document.standing, outstanding=10**11))
+    assert not epc_payload_wanted(huge)
+    assert invoice_document(huge, Formatter()).resource(2, "frontdesk-epc-qr") is None
