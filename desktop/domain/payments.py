@@ -47,11 +47,11 @@ def payment_status(amount_due: int, paid: int, due: date, today: date) -> str:
 
 
 def payment_problem(amount: int, amount_due: int, paid: int, day: date, issued: date,
-                    money) -> tuple[str, str] | None:
+                    money, today: date) -> tuple[str, str] | None:
     """(field, sentence) when a payment cannot be recorded, else None; `money` formats amounts.
 
-    A payment is more than zero, at most what the invoice still lacks, and not dated before
-    the invoice was issued.
+    A payment is more than zero, at most what the invoice still lacks, and dated between the
+    invoice's issue date and today (money is recorded once it has arrived).
     """
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         return "amount", "A payment is an amount greater than zero."
@@ -63,6 +63,8 @@ def payment_problem(amount: int, amount_due: int, paid: int, day: date, issued: 
                           f"lacks; record at most {money(left)}.")
     if day < issued:
         return "date", "A payment cannot be dated before the invoice was issued."
+    if day > today:
+        return "date", "A payment cannot be dated after today; record it when it arrives."
     return None
 
 

@@ -140,7 +140,7 @@ class PaymentService:
             paid = session.scalar(select(func.coalesce(func.sum(m.PaymentRow.amount), 0))
                                   .where(m.PaymentRow.invoice_id == row.id))
             problem = rules.payment_problem(amount, row.amount_due, paid, day, row.issue_date,
-                                            fmt.money)
+                                            fmt.money, self.clock.today())
             if problem:
                 raise ValidationError([Problem(*problem)])
             payment = m.PaymentRow(member_id=row.member_id, invoice_id=row.id, date=day,

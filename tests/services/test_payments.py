@@ -43,6 +43,7 @@ def test_a_partial_then_a_full_payment(scene):
     assert [(i.number, i.status) for i in page] == [(number, rules.PARTLY_PAID),
                                                    (world.invoices(member)[0].number,
                                                     rules.UNPAID)]
+    world.set_today(date(2024, 4, 12))
     payments.record(number, 29000, day=date(2024, 4, 12), method="transfer")
     standing = payments.standing(number)
     assert (standing.paid, standing.outstanding, standing.status) == (DUE, 0, rules.PAID)
@@ -60,6 +61,8 @@ def test_a_partial_then_a_full_payment(scene):
     (0, APRIL_11, "A payment is an amount greater than zero."),
     (-500, APRIL_11, "A payment is an amount greater than zero."),
     (100, date(2024, 4, 10), "A payment cannot be dated before the invoice was issued."),
+    (100, date(2024, 4, 12), "A payment cannot be dated after today; record it when it "
+                             "arrives."),
 ])
 def test_a_payment_the_rules_refuse_says_why_and_writes_nothing(scene, amount, day, message):
     world, _member, number, payments = scene

@@ -115,7 +115,7 @@ def payment_dialog(payments: Any, standing: Any, issue_date: date, formatter: An
                                                           amount=formatter.money(left)),
         _("Record"), formatter, left, today,
         lambda amount, day: rules.payment_problem(amount, standing.amount_due, standing.paid,
-                                                  day, issue_date, formatter.money),
+                                                  day, issue_date, formatter.money, today),
         lambda amount, **kw: payments.record(standing.invoice_id, amount, **kw), parent)
 
 
