@@ -25,9 +25,12 @@ from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
+from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
+from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
+from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database, open_database, restore
 from desktop.storage.errors import DatabaseRefused
@@ -71,6 +74,8 @@ def build_services(db: Database, clock) -> Services:
         backup_now=(lambda: db.backup_now(clock.now())) if db.path else None,
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
+        payments=build(PaymentService), documents=build(DocumentService),
+        write_csv=lambda kind, out: write_csv(db, kind, out, clock.today()),
     )
 
 

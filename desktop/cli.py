@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[database],
                                  help="write the database as a frontdesk/1 document (- = stdout)")
     export.add_argument("file", metavar="FILE")
+    from desktop.cli_documents import add_commands
+
+    add_commands(commands, database, _day)
     return parser
 
 
@@ -256,5 +259,12 @@ def _export(args, target, clock) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"demo": _demo, "sweep": _sweep, "import": _import, "export": _export}
+def _documents(args, target, clock) -> int:
+    from desktop.cli_documents import run
+
+    return run(args, target, clock, _open, BadInput)
+
+
+_COMMANDS = {"demo": _demo, "sweep": _sweep, "import": _import, "export": _export,
+             "invoices": _documents, "payments": _documents, "csv": _documents}
 _CREATING = ("demo", "import")  # the commands that fill a new database

@@ -280,3 +280,71 @@ def test_python_dash_m_desktop_never_shows_a_traceback(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert "yesterday" in one_sentence(done.stderr)
+
+
+# Payments and refunds (issue 11) -------------------------------------------------------------
+
+
+def _demo_with_invoice(tmp_path, capsys) -> tuple[str, str, int]:
+    """A demo database, an invoice number with something left to pay, and what it lacks."""
+    import sqlite3
+    from contextlib import closing
+
+    database = str(tmp_path / "desk.sqlite3")
+    assert cli.main(["demo", "--members", "5", "--db", database]) == 0
+    with closing(sqlite3.connect(database)) as conn:
+        number, due = conn.execute("SELECT number, amount_due FROM invoices "
+                                   "WHERE amount_due > 0 ORDER BY id LIMIT 1").fetchone()
+    capsys.readouterr()
+    return database, number, due
+
+
+def _payments(database: str) -> list[tuple]:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(database)) as conn:
+        return conn.execute("SELECT amount, method, reference FROM payments ORDER BY id").fetchall()
+
+
+def test_payments_add_records_a_partial_payment(tmp_path, capsys):
+    database, number, due = _demo_with_invoice(tmp_path, capsys)
+    assert cli.main(["payments", "add", number, "100", "--method", "card", "--reference", "R1",
+                     "--db", database]) == 0
+    assert capsys.readouterr().out.startswith(f"Recorded €1.00 on {number}; ")
+    assert _payments(database) == [(100, "card", "R1")]
+
+
+@pytest.mark.parametrize(("amount", "number", "words"), [
+    ("OVER", None, "this invoice still lacks"),
+    ("100", "INV-424242", "There is no invoice INV-424242; nothing was written."),
+    ("0", None, "A payment is an amount greater than zero; nothing was written."),
+])
+def test_payments_add_refuses_bad_input_with_one_sentence_and_writes_nothing(
+        tmp_path, capsys, amount, number, words):
+    database, existing, due = _demo_with_invoice(tmp_path, capsys)
+    amount = str(due + 1) if amount == "OVER" else amount
+    assert cli.main(["payments", "add", number or existing, amount, "--db", database]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+    assert _payments(database) == []
+
+
+def test_payments_refund_pays_out_credit_or_says_why_not(tmp_path, capsys):
+    import sqlite3
+    from contextlib import closing
+
+    database, _number, _due = _demo_with_invoice(tmp_path, capsys)
+    with closing(sqlite3.connect(database)) as conn, conn:
+        email = conn.execute("SELECT email FROM members ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE members SET credit_balance = 5000 WHERE email = ?", (email,))
+    assert cli.main(["payments", "refund", email, "6000", "--db", database]) == 2
+    assert "more than the credit balance" in capsys.readouterr().err
+    assert cli.main(["payments", "refund", email, "2000", "--db", database]) == 0
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT credit_balance FROM members WHERE email = ?",
+                            (email,)).fetchone() == (3000,)
+    assert _payments(database) == [(-2000, "", "")]
+    assert cli.main(["payments", "refund", "nobody@example.org", "1", "--db", database]) == 2
+    assert capsys.readouterr().err.endswith("There is no member with the email "
+                                            "nobody@example.org.\n")

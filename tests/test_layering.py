@@ -22,10 +22,17 @@ COMPOSITION_ROOT = PACKAGE / "app.py"
 FORBIDDEN = {
     "desktop.domain": ("PySide6", "shiboken6", "sqlalchemy", "alembic", "desktop.storage",
                        "desktop.services", "desktop.ui", "desktop.i18n", "desktop.app",
-                       "desktop.cli"),
+                       "desktop.cli", "desktop.documents"),
     "desktop.storage": ("PySide6", "shiboken6", "desktop.services", "desktop.ui", "desktop.app",
-                        "desktop.cli"),
-    "desktop.services": ("PySide6", "shiboken6", "desktop.ui", "desktop.app", "desktop.cli"),
+                        "desktop.cli", "desktop.documents"),
+    "desktop.services": ("PySide6", "shiboken6", "desktop.ui", "desktop.app", "desktop.cli",
+                         "desktop.documents"),
+    # Invoice documents: laid out with QtGui (QTextDocument, QPdfWriter) so the window and the
+    # command line share them; no widgets (the command line has no QApplication), and the data
+    # comes from the services, never from the database directly.
+    "desktop.documents": ("PySide6.QtWidgets", "PySide6.QtPrintSupport", "sqlalchemy",
+                          "alembic", "desktop.storage", "desktop.ui", "desktop.app",
+                          "desktop.cli"),
     "desktop.i18n": ("PySide6", "shiboken6", "sqlalchemy", "desktop.storage", "desktop.services",
                      "desktop.ui", "desktop.app", "desktop.cli"),
 }
@@ -150,6 +157,9 @@ def clock_reads(path: Path, source: str) -> list[str]:
         ("desktop/storage/sub/x.py", "from ...ui import window"),
         ("desktop/services/x.py", "import PySide6"),
         ("desktop/services/x.py", "from desktop.ui.window import MainWindow"),
+        ("desktop/services/x.py", "from desktop.documents.paper import write_pdf"),
+        ("desktop/documents/x.py", "from PySide6.QtWidgets import QTextBrowser"),
+        ("desktop/documents/x.py", "from desktop.storage import models"),
     ],
 )
 def test_layer_checker_catches_a_forbidden_import(relative, source):
@@ -165,6 +175,8 @@ def test_layer_checker_catches_a_forbidden_import(relative, source):
         ("desktop/services/x.py", "from desktop.storage import db\nfrom desktop.i18n import _"),
         ("desktop/ui/x.py", "from PySide6.QtWidgets import QWidget\n"
                             "from desktop.services import x"),
+        ("desktop/documents/x.py", "from PySide6.QtGui import QPdfWriter\n"
+                                   "from desktop.services.documents import InvoiceDocument"),
     ],
 )
 def test_layer_checker_allows_imports_down_the_layers(relative, source):
@@ -207,7 +219,7 @@ def test_clock_checker_allows_what_does_not_read_the_clock(source):
 
 def test_the_package_has_modules_in_every_checked_layer():
     names = {module_name(path) for path in source_files()}
-    for layer in ("desktop.domain", "desktop.i18n"):
+    for layer in ("desktop.domain", "desktop.i18n", "desktop.documents"):
         assert any(is_within(name, layer) for name in names), f"no module under {layer}"
 
 

@@ -18,13 +18,20 @@ from sqlalchemy.orm import Session
 from desktop.domain import contracts as rules
 from desktop.domain.model import ACTIVE, Problem
 from desktop.domain.plan_changes import same_plan
+from desktop.domain.payments import due_date, payment_status
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
+from desktop.services.payments import (
+    lacking_of_invoice,
+    member_outstanding,
+    paid_of_invoice,
+    payment_terms,
+)
 from desktop.services.sweep.member_states import load_member_state
 from desktop.storage import models as m
 
-STATUSES = ("all", "members", "contacts")
-SORTS = ("name", "company", "plans", "status", "credit_balance")
+STATUSES = ("all", "members", "contacts", "outstanding")
+SORTS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
 # Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
@@ -38,6 +45,7 @@ class MemberRow:
     plans: str
     status: str
     credit_balance: int
+    outstanding: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class InvoiceRow:
     issue_date: date
     total: int
     amount_due: int
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,9 @@ class MemberDetail:
     allowances: dict[str, int]
     contracts: list[ContractRow]
     invoices: list[InvoiceRow]
+    billing_address: str = ""
+    vat_id: str = ""
+    outstanding: int = 0
 
 
 def active_on(today: date):
@@ -113,7 +125,8 @@ def _like(text: str) -> str:
 
 def _filtered(query, text: str, status: str, today: date):
     if status not in STATUSES:
-        raise ValueError(f'Unknown status filter "{status}": use all, members or contacts.')
+        raise ValueError(f'Unknown status filter "{status}": use all, members, contacts or '
+                         'outstanding.')
     text = (text or "").strip()
     if text:
         pattern = _like(text)
@@ -124,7 +137,16 @@ def _filtered(query, text: str, status: str, today: date):
         query = query.where(_is_member(today))
     elif status == "contacts":
         query = query.where(~_is_member(today))
+    elif status == "outstanding":
+        query = query.where(_outstanding() > 0)
     return query
+
+
+def _outstanding():
+    """SQL: the member row's outstanding amount (what their invoices still lack, summed)."""
+    return (select(func.coalesce(func.sum(lacking_of_invoice()), 0))
+            .where(m.InvoiceRow.member_id == m.MemberRow.id)
+            .correlate(m.MemberRow).scalar_subquery())
 
 
 def _sort_key(sort: str, today: date):
@@ -135,6 +157,7 @@ def _sort_key(sort: str, today: date):
         "plans": lambda: func.coalesce(_first_plan(today), ""),
         "status": lambda: case((_is_member(today), 1), else_=0),
         "credit_balance": lambda: member.credit_balance,
+        "outstanding": _outstanding,
     }
     if sort not in keys:
         raise ValueError(f'Unknown sort "{sort}": use one of {", ".join(SORTS)}.')
@@ -178,6 +201,7 @@ def member_problems(session: Session, name: str, email: str,
 def _values(row: m.MemberRow) -> dict[str, str]:
     return {"Name": row.name, "Email": row.email, "Company": row.company or "",
             "Phone": row.phone or "", "Notes": row.notes or "",
+            "Billing address": row.billing_address or "", "VAT id": row.vat_id or "",
             "Archived": "yes" if row.archived else "no"}
 
 
@@ -212,8 +236,10 @@ class MemberService:
         with self.db.session() as session:
             found = session.execute(query).all()
             plans = active_plan_names(session, [r.id for r in found], today)
+            owed = member_outstanding(session, [r.id for r in found])
         return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
-                          "member" if r.is_member else "contact", r.credit_balance)
+                          "member" if r.is_member else "contact", r.credit_balance,
+                          owed.get(r.id, 0))
                 for r in found]
 
     def count(self, text: str = "", status: str = "all") -> int:
@@ -230,9 +256,12 @@ class MemberService:
                 raise NotFound("This member no longer exists.")
             contracts = sorted(load_member_state(session, member_id).contracts,
                                key=lambda c: (c.start_date, c.id))
-            invoices = session.scalars(
-                select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
+            invoices = session.execute(
+                select(m.InvoiceRow.id, m.InvoiceRow.number, m.InvoiceRow.issue_date,
+                       m.InvoiceRow.total, m.InvoiceRow.amount_due, paid_of_invoice())
+                .where(m.InvoiceRow.member_id == member_id)
                 .order_by(m.InvoiceRow.issue_date.desc(), m.InvoiceRow.id.desc())).all()
+            terms = payment_terms(session)
             statuses = {c.id: rules.status(c, today) for c in contracts}
             return MemberDetail(
                 row.id, row.name, row.email, row.company or "", row.phone or "", row.notes or "",
@@ -240,17 +269,23 @@ class MemberService:
                 "member" if ACTIVE in statuses.values() else "contact",
                 allowances_of([c for c in contracts if statuses[c.id] == ACTIVE], today),
                 [_contract_row(c, statuses[c.id]) for c in contracts],
-                [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due) for i in invoices])
+                [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due,
+                            payment_status(i.amount_due, i[5], due_date(i.issue_date, terms),
+                                           today))
+                 for i in invoices],
+                row.billing_address or "", row.vat_id or "",
+                member_outstanding(session, [member_id]).get(member_id, 0))
 
     def create(self, name: str, email: str, company: str = "", phone: str = "",
-               notes: str = "") -> int:
+               notes: str = "", billing_address: str = "", vat_id: str = "") -> int:
         with self.db.write() as session:
             problems = member_problems(session, name, email, None)
             if problems:
                 raise ValidationError(problems)
             row = m.MemberRow(name=name.strip(), email=email.strip(), company=company.strip(),
                               phone=phone.strip(), notes=notes, credit_balance=0,
-                              deposit_held=0, archived=False)
+                              deposit_held=0, archived=False,
+                              billing_address=billing_address.strip(), vat_id=vat_id.strip())
             session.add(row)
             session.flush()
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),
@@ -259,7 +294,8 @@ class MemberService:
             return row.id
 
     def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
-               notes: str) -> None:
+               notes: str, billing_address: str | None = None, vat_id: str | None = None) -> None:
+        """Save the member's details; billing address and VAT id stay as they are when None."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
             if row is None:
@@ -270,6 +306,10 @@ class MemberService:
             before = _values(row)
             row.name, row.email, row.company = name.strip(), email.strip(), company.strip()
             row.phone, row.notes = phone.strip(), notes
+            if billing_address is not None:
+                row.billing_address = billing_address.strip()
+            if vat_id is not None:
+                row.vat_id = vat_id.strip()
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),
                                   entity="member", entity_id=row.id, before=before,
                                   after=_values(row), member_id=row.id)

@@ -25,8 +25,8 @@ from desktop.storage import backups, migrate
 from desktop.storage.errors import DatabaseRefused
 from desktop.storage.models import InvoiceRow, SettingsRow
 
-__all__ = ["Database", "default_path", "next_invoice_number",
-           "open_database", "restore"]
+__all__ = ["Database", "default_path", "highest_invoice_number", "invoice_prefix",
+           "next_invoice_number", "open_database", "restore"]
 
 BUSY_TIMEOUT_MS = 30_000
 _BEGIN = "frontdesk_begin"  # execution option carrying the BEGIN statement to emit
@@ -221,30 +221,43 @@ INVOICE_PREFIX = "INV-"
 INVOICE_DIGITS = 6
 
 
+def invoice_prefix(session: Session) -> str:
+    """The site's invoice number prefix (Preferences), INVOICE_PREFIX when none is set."""
+    prefix = session.scalar(select(SettingsRow.invoice_prefix).where(SettingsRow.id == 1))
+    return prefix or INVOICE_PREFIX
+
+
+def highest_invoice_number(session: Session, prefix: str) -> int:
+    """The highest number of "<prefix>000123"-style invoice numbers (longer ones follow
+    <prefix>999999); 0 when there is none. Numbers of another prefix do not count."""
+    highest, width = 0, INVOICE_DIGITS
+    while True:
+        low, high = prefix + "0" * width, prefix + "9" * width
+        # Fixed-width numbers sort like integers, so the index gives the highest first; the
+        # rows are read one at a time until one is all digits (imported numbers may not be).
+        result = session.connection().execute(
+            select(InvoiceRow.number)
+            .where(InvoiceRow.number.between(low, high), func.length(InvoiceRow.number) == len(low))
+            .order_by(InvoiceRow.number.desc()))
+        found = next((n for (n,) in result if n[len(prefix):].isascii()
+                      and n[len(prefix):].isdigit()), None)
+        result.close()
+        if found is None:
+            return highest
+        highest = int(found[len(prefix):])
+        if highest < 10 ** width - 1:
+            return highest
+        width += 1  # INV-999999 is followed by INV-1000000
+
+
 def next_invoice_number(session: Session) -> str:
     """The number after the highest "INV-000001"-style number, read inside a write transaction.
 
     Unique across processes because the write transaction holds the lock: BEGIN IMMEDIATE on
     SQLite, the settings row locked FOR UPDATE on a server. Add the invoice before asking for
-    the next number (autoflush makes it count).
+    the next number (autoflush makes it count). The prefix is the site's (invoice_prefix).
     """
     session.execute(select(SettingsRow.id).with_for_update())
-    highest, width = 0, INVOICE_DIGITS
-    while True:
-        low = INVOICE_PREFIX + "0" * width
-        high = INVOICE_PREFIX + "9" * width
-        # Fixed-width numbers sort like integers, so the index finds the highest directly.
-        result = session.scalars(
-            select(InvoiceRow.number)
-            .where(InvoiceRow.number.between(low, high), func.length(InvoiceRow.number) == len(low))
-            .order_by(InvoiceRow.number.desc()))
-        found = next((n for n in result if n[len(INVOICE_PREFIX):].isascii()
-                      and n[len(INVOICE_PREFIX):].isdigit()), None)
-        result.close()
-        if found is None:
-            break
-        highest = int(found[len(INVOICE_PREFIX):])
-        if highest < 10 ** width - 1:
-            break
-        width += 1  # INV-999999 is followed by INV-1000000
-    return f"{INVOICE_PREFIX}{highest + 1:0{INVOICE_DIGITS}d}"
+    session.flush()
+    prefix = invoice_prefix(session)
+    return f"{prefix}{highest_invoice_number(session, prefix) + 1:0{INVOICE_DIGITS}d}"

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -51,7 +52,8 @@ class Base(DeclarativeBase):
 # Every site setting's default, declared once: a new database, a missing row and an export of
 # one all use these. (Migration 0001 writes the same values into the row it creates.)
 SETTINGS_DEFAULTS = {"currency": "EUR", "locale": "en_IE", "tax_rate": "0", "billing_day": None,
-                     "operator": ""}
+                     "operator": "", "site_name": "", "address": "", "vat_id": "", "iban": "",
+                     "invoice_prefix": "INV-", "payment_terms": 14}
 
 
 class SettingsRow(Base):
@@ -67,6 +69,15 @@ class SettingsRow(Base):
     tax_rate: Mapped[str] = mapped_column(String, default=SETTINGS_DEFAULTS["tax_rate"])
     billing_day: Mapped[int | None] = mapped_column(Integer)
     operator: Mapped[str] = mapped_column(String, default=SETTINGS_DEFAULTS["operator"])
+    # The site's identity on invoice documents (migration 0004); NULL in older rows reads as
+    # empty, and as the defaults above for the prefix and the payment terms.
+    site_name: Mapped[str | None] = mapped_column(String)
+    address: Mapped[str | None] = mapped_column(Text)
+    vat_id: Mapped[str | None] = mapped_column(String)
+    iban: Mapped[str | None] = mapped_column(String)
+    invoice_prefix: Mapped[str | None] = mapped_column(String)
+    payment_terms: Mapped[int | None] = mapped_column(Integer)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 plan_addons = Table(
@@ -131,6 +142,9 @@ class MemberRow(Base):
     credit_balance: Mapped[int] = mapped_column(Money, default=0)
     deposit_held: Mapped[int] = mapped_column(Money, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Printed on invoice documents (migration 0004); NULL in older rows reads as empty.
+    billing_address: Mapped[str | None] = mapped_column(Text)
+    vat_id: Mapped[str | None] = mapped_column(String)
 
     contracts: Mapped[list[ContractRow]] = relationship(
         back_populates="member", lazy="raise_on_sql")
@@ -304,3 +318,22 @@ class SweepRunRow(Base):
     applied: Mapped[int] = mapped_column(Integer, default=0)
     invoices_issued: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PaymentRow(Base):
+    """Money received against an invoice, or a refund paid out of a credit balance (amount < 0,
+    no invoice). The token, unique, makes one press of "Record" write one row (migration 0004).
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount <> 0", name="amount"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    method: Mapped[str] = mapped_column(String, default="")
+    reference: Mapped[str] = mapped_column(String, default="")
+    token: Mapped[str | None] = mapped_column(String, unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

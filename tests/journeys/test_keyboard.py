@@ -148,6 +148,7 @@ def test_enter_on_an_invoice_row_opens_it_and_tab_leaves_the_table(qtbot, desk):
     press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(opened), timeout=3000)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    bring_to_front(qtbot, desk)
     table.setFocus()
     press(Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not table

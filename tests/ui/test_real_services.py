@@ -12,8 +12,10 @@ from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
+from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
+from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import open_database
@@ -41,7 +43,8 @@ def window(qtbot, database, formatter, qsettings):
     services = Services(build(SettingsService), build(MemberService), build(CatalogService),
                         build(ContractService), build(InvoiceService), build(SweepService),
                         load_demo=functools.partial(demo.load_demo, db),
-                        is_empty=functools.partial(demo.is_empty, db))
+                        is_empty=functools.partial(demo.is_empty, db),
+                        payments=build(PaymentService), documents=build(DocumentService))
     window = MainWindow(services, formatter, clock, qsettings)
     qtbot.addWidget(window)
     yield window
@@ -66,10 +69,11 @@ def test_search_then_member_page_then_invoice(qtbot, window, formatter):
     assert page.contract_table.model().rowCount() == len(detail.contracts)
     assert page.credit_card.value.text() == formatter.money(detail.credit_balance)
     invoice = window.services.invoices.get(detail.invoices[0].id)
-    view = InvoiceView(invoice, formatter, detail.name)
+    view = InvoiceView(window.services.documents.invoice(invoice.number), formatter)
     qtbot.addWidget(view)
-    assert view.table.model().rowCount() == len(invoice.lines)
-    assert view.total_labels["amount_due"].text() == formatter.money(invoice.amount_due)
+    text = " ".join(view.browser.toPlainText().split())
+    assert all(line.description in text for line in invoice.lines)
+    assert f"Amount due {formatter.money(invoice.amount_due)}" in text
 
 
 def test_sweep_and_transitions_tab(qtbot, window):

@@ -101,7 +101,8 @@ class FakeMembers:
             problems.append(Problem("email", f"Another member already uses {email}."))
         return problems
 
-    def create(self, name, email, company="", phone="", notes="") -> int:
+    def create(self, name, email, company="", phone="", notes="", billing_address="",
+               vat_id="") -> int:
         problems = self._problems(name, email, None)
         if problems:
             raise ValidationError(problems)
@@ -109,7 +110,8 @@ class FakeMembers:
         self.members[new_id] = FakeMember(new_id, name, email, company, phone, notes)
         return new_id
 
-    def update(self, member_id, *, name, email, company, phone, notes) -> None:
+    def update(self, member_id, *, name, email, company, phone, notes, billing_address=None,
+               vat_id=None) -> None:
         problems = self._problems(name, email, member_id)
         if problems:
             raise ValidationError(problems)

@@ -6,18 +6,21 @@ and invoices are read in exchange_contracts and exchange_invoices. Nothing here 
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import date
 
 from desktop.domain.model import Contract, Plan
 from desktop.domain.money import parse_rate
 from desktop.services.exchange.contracts import read_contracts
-from desktop.services.exchange.export import FORMAT
+from desktop.services.exchange.export import FORMAT, SETTINGS_KEYS
 from desktop.services.exchange.invoices import read_invoices
+from desktop.services.exchange.payments import read_payments
 from desktop.services.exchange.values import BAD, ImportProblems, Reader, any_bad, shown
 from desktop.storage.models import SETTINGS_DEFAULTS
 
-_SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices")
+_SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", "payments")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Document:
     members: list[dict]
     contracts: list[Contract]
     invoices: list[tuple[dict, list[dict]]]
+    payments: list[dict]
 
 
 def read_document(doc, today: date) -> Document:
@@ -49,15 +53,17 @@ def read_document(doc, today: date) -> Document:
     ids = {item.get("id") for item in doc.get("contracts") or [] if isinstance(item, dict)}
     invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
                              {i for i in ids if isinstance(i, str)})
+    issued = {values["number"]: (values["member"], values["amount_due"])
+              for values, _lines in invoices}
+    payments = read_payments(reader, doc.get("payments"), issued, emails)
     if reader.problems:
         raise ImportProblems(reader.problems)
-    return Document(settings, plans, members, contracts, invoices)
+    return Document(settings, plans, members, contracts, invoices, payments)
 
 
 def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
-                        {key: SETTINGS_DEFAULTS[key]
-                         for key in ("currency", "locale", "tax_rate", "billing_day")})
+                        {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter
@@ -79,7 +85,34 @@ def read_settings(reader: Reader, value) -> dict:
     day = reader.integer(rec["billing_day"], "settings.billing_day", nullable=True, minimum=1)
     if isinstance(day, int) and day > 31:
         reader.problem("settings.billing_day", f"{day} is not a day of the month (1 to 31).")
-    return {"currency": currency, "locale": locale, "tax_rate": rate, "billing_day": day}
+    identity = {key: reader.text(rec[key], f"settings.{key}")
+                for key in ("site_name", "address", "vat_id", "iban", "invoice_prefix")}
+    from desktop.services.settings import iban_problem, prefix_problem
+
+    for key, check in (("iban", iban_problem), ("invoice_prefix", prefix_problem)):
+        if isinstance(identity[key], str) and (problem := check(identity[key])):
+            identity[key] = reader.problem(f"settings.{key}", problem)
+    terms = reader.integer(rec["payment_terms"], "settings.payment_terms", minimum=0,
+                           maximum=365)
+    return {"currency": currency, "locale": locale, "tax_rate": rate, "billing_day": day,
+            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"])}
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_logo(reader: Reader, value) -> bytes | None:
+    """The logo: base64 text of a PNG picture (as export writes it), or null."""
+    text = reader.text(value, "settings.logo", nullable=True)
+    if not isinstance(text, str):
+        return text
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data.startswith(PNG_SIGNATURE):
+        return reader.problem("settings.logo", "is not a PNG picture written in base64.")
+    return data
 
 
 def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
@@ -150,7 +183,7 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
         place = f"members[{i}]"
         rec = reader.record(item, place, ("email", "name"),
                             {"company": "", "phone": "", "notes": "", "credit_balance": 0,
-                             "deposit_held": 0})
+                             "deposit_held": 0, "billing_address": "", "vat_id": ""})
         if rec is None:
             continue
         email = reader.text(rec["email"], f"{place}.email", required=True)
@@ -170,7 +203,9 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
             phone=reader.text(rec["phone"], f"{place}.phone"),
             notes=reader.text(rec["notes"], f"{place}.notes"),
             credit_balance=reader.money(rec["credit_balance"], f"{place}.credit_balance"),
-            deposit_held=reader.money(rec["deposit_held"], f"{place}.deposit_held", minimum=0))
+            deposit_held=reader.money(rec["deposit_held"], f"{place}.deposit_held", minimum=0),
+            billing_address=reader.text(rec["billing_address"], f"{place}.billing_address"),
+            vat_id=reader.text(rec["vat_id"], f"{place}.vat_id"))
         if not any_bad(*values.values()):
             rows.append(values)
     return rows, named

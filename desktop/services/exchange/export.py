@@ -7,6 +7,7 @@ document order, numeric ids and references) exports back to the same document.
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 from sqlalchemy import select
@@ -17,13 +18,16 @@ from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 
 FORMAT = "frontdesk/1"
+# The settings a document carries, in document order; the logo (PNG bytes) follows as base64.
+SETTINGS_KEYS = ("currency", "locale", "tax_rate", "billing_day", "site_name", "address",
+                 "vat_id", "iban", "invoice_prefix", "payment_terms")
 
 
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _status(row) -> str:
+def stored_status(row) -> str:
     """The stored state's status: ended, not yet activated, or running (rules 4, 5; §2)."""
     if row.next_invoice_date is None:
         return CANCELLED
@@ -63,10 +67,11 @@ def export_document(session: Session) -> dict:
              "period_start": _iso(row.period_start), "period_end": _iso(row.period_end),
              "amount": row.amount})
     invoices = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
+    numbers = {row.id: row.number for row in invoices}
     return {
         "format": FORMAT,
-        "settings": {key: getattr(settings, key) if settings else m.SETTINGS_DEFAULTS[key]
-                     for key in ("currency", "locale", "tax_rate", "billing_day")},
+        "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
+                     "logo": _logo(settings)},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -77,7 +82,8 @@ def export_document(session: Session) -> dict:
         "members": [
             {"email": r.email, "name": r.name, "company": r.company or "", "phone": r.phone or "",
              "notes": r.notes or "", "credit_balance": r.credit_balance,
-             "deposit_held": r.deposit_held}
+             "deposit_held": r.deposit_held, "billing_address": r.billing_address or "",
+             "vat_id": r.vat_id or ""}
             for r in members
         ],
         "contracts": [
@@ -90,7 +96,7 @@ def export_document(session: Session) -> dict:
              "prorate_last_invoice": bool(r.prorate_last_invoice),
              "prorate_first_invoice": bool(r.prorate_first_invoice),
              "predecessor": None if r.predecessor_id is None else ids[r.predecessor_id],
-             "status": _status(r), "addons": addons.get(r.id, [])}
+             "status": stored_status(r), "addons": addons.get(r.id, [])}
             for r in contracts
         ],
         "invoices": [
@@ -100,4 +106,24 @@ def export_document(session: Session) -> dict:
              "lines": lines.get(r.id, [])}
             for r in invoices
         ],
+        "payments": [
+            {"invoice": numbers.get(r.invoice_id), "member": emails[r.member_id],
+             "date": _iso(r.date), "amount": r.amount, "method": r.method or "",
+             "reference": r.reference or ""}
+            for r in session.execute(select(m.PaymentRow.__table__).order_by(m.PaymentRow.id))
+        ],
     }
+
+
+def _logo(row) -> str | None:
+    """The site's logo as base64 text (it is kept as PNG), or None."""
+    logo = getattr(row, "logo", None) if row is not None else None
+    return base64.b64encode(logo).decode("ascii") if logo else None
+
+
+def _setting(row, key: str):
+    """A setting as exported: a value never set (NULL in an older row) is its default."""
+    value = getattr(row, key) if row is not None else None
+    if value is None or (value == "" and key == "invoice_prefix"):
+        return m.SETTINGS_DEFAULTS[key]
+    return value

@@ -126,11 +126,18 @@ def _write(session: Session, read: Document, now: datetime) -> None:
                   for position, line in enumerate(invoice_lines)]
     _insert(connection, m.InvoiceRow, invoices)
     _insert(connection, m.InvoiceLineRow, lines)
+    invoice_ids = {values["number"]: index
+                   for index, (values, _lines) in enumerate(read.invoices, start=1)}
+    _insert(connection, m.PaymentRow, [dict(
+        member_id=member_ids[p["member"]], invoice_id=invoice_ids.get(p["invoice"]),
+        date=p["date"], amount=p["amount"], method=p["method"], reference=p["reference"],
+        token=None, recorded_at=now) for p in read.payments])
     _insert(connection, m.HistoryRow, [dict(
         at=now, who=SYSTEM, entity="database", entity_id=None, member_id=None, contract_id=None,
         field="Imported", old_value="",
         new_value=f"{len(read.plans)} plans, {len(read.members)} members, "
-                  f"{len(read.contracts)} contracts, {len(read.invoices)} invoices")])
+                  f"{len(read.contracts)} contracts, {len(read.invoices)} invoices, "
+                  f"{len(read.payments)} payments")])
 
 
 def _insert(connection, model, rows: list[dict]) -> None:

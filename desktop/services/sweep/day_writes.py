@@ -21,7 +21,7 @@ from desktop.domain.transitions import DayResult
 from desktop.services.sweep.bulk_rows import insert_rows, update_rows
 from desktop.services.sweep.member_states import MemberState, load_member_states
 from desktop.storage import models as m
-from desktop.storage.database import INVOICE_DIGITS, INVOICE_PREFIX
+from desktop.storage.database import INVOICE_DIGITS, highest_invoice_number, invoice_prefix
 
 SYSTEM = "system"
 
@@ -182,31 +182,9 @@ def invoice_numbers(session: Session, count: int) -> list[str]:
     Read inside the write transaction, which holds the lock; one indexed query per batch
     whatever its size (the unique index on the number turns any clash into an error).
     """
-    highest = _highest_number(session)
-    return [f"{INVOICE_PREFIX}{highest + k:0{INVOICE_DIGITS}d}" for k in range(1, count + 1)]
-
-
-def _highest_number(session: Session) -> int:
-    """The highest "INV-000123"-style number (longer numbers follow INV-999999)."""
-    number = m.InvoiceRow.__table__.c.number
-    connection = session.connection()
-    highest, width = 0, INVOICE_DIGITS
-    while True:
-        low, high = INVOICE_PREFIX + "0" * width, INVOICE_PREFIX + "9" * width
-        # Fixed-width numbers sort like integers, so the index gives the highest first; the
-        # rows are read one at a time until one is all digits (imported numbers may not be).
-        result = connection.execute(
-            select(number).where(number.between(low, high), func.length(number) == len(low))
-            .order_by(number.desc()))
-        found = next((n for (n,) in result if n[len(INVOICE_PREFIX):].isascii()
-                      and n[len(INVOICE_PREFIX):].isdigit()), None)
-        result.close()
-        if found is None:
-            return highest
-        highest = int(found[len(INVOICE_PREFIX):])
-        if highest < 10 ** width - 1:
-            return highest
-        width += 1
+    prefix = invoice_prefix(session)
+    highest = highest_invoice_number(session, prefix)
+    return [f"{prefix}{highest + k:0{INVOICE_DIGITS}d}" for k in range(1, count + 1)]
 
 
 def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:

@@ -1,122 +1,170 @@
-"""An issued invoice, line by line (rule 17): period, proration ("12 of 31 days"), amounts, totals."""
+"""An issued invoice as its document (rule 17, DESIGN.md §2 "Invoice document"): the page the
+printer and the PDF get, shown on screen by the same renderer, with where it stands with its
+payments, and Print…, Save as PDF… and Record payment…."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
+    QFileDialog,
     QHBoxLayout,
-    QLabel,
+    QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.i18n import _
-from desktop.ui.common.tables import ROLE, RowTableModel
-from desktop.ui.common.widgets import TableView, label
+from desktop.documents.invoice_layout import invoice_document, status_text
+from desktop.documents.paper import page_layout, paint, pdf_name, write_pdf
+from desktop.domain import payments as rules
+from desktop.i18n import _, gettext
+from desktop.services.documents import BillTo, InvoiceDocument
+from desktop.services.payments import InvoiceStanding
+from desktop.services.settings import SiteSettings
+from desktop.ui.common.widgets import label, show_error, user_message
+from desktop.ui.invoices.payment_dialog import payment_dialog
 
 
-def line_kind_text(kind: str) -> str:
-    return {"plan": _("Plan"), "unused": _("Unused time"), "addon": _("Add-on"),
-            "deposit": _("Deposit"), "deposit_refund": _("Deposit refund")}.get(kind, kind)
+@dataclass(frozen=True)
+class InvoiceTools:
+    """What the invoice view needs beyond the invoice: documents, payments and today."""
+
+    documents: Any   # DocumentService
+    payments: Any    # PaymentService
+    clock: Any
 
 
-class InvoiceLinesModel(RowTableModel):
-    """The lines of one invoice: description, period, proration, amount."""
-
-    def __init__(self, formatter: Any, lines=(), parent=None):
-        super().__init__(formatter, (_("Description"), _("Period"), _("Proration"), _("Amount")),
-                         right=(3,), parent=parent)
-        self.set_rows(lines)
-
-    def cell_text(self, line: Any, column: int) -> str:
-        f = self._formatter
-        if column == 0:
-            return line.description
-        if column == 1:
-            if line.period_start and line.period_end:
-                return f.period(line.period_start, line.period_end)
-            return ""
-        if column == 2:
-            if line.days is not None and line.period_days:
-                return f.days_of(line.days, line.period_days)
-            return ""
-        return f.money(line.amount)
-
-    def cell_data(self, line: Any, column: int, role: int) -> Any:
-        if role == ROLE.ToolTipRole and column == 0:
-            return line_kind_text(line.kind)
-        return None
+def plain_document(invoice: Any, member_name: str = "") -> InvoiceDocument:
+    """The document of an invoice read without the site's identity or its payments (a window
+    built without the document and payment services)."""
+    standing = InvoiceStanding(0, invoice.number or "", 0, invoice.amount_due, 0,
+                               invoice.amount_due, invoice.issue_date,
+                               rules.PAID if invoice.amount_due <= 0 else rules.UNPAID, ())
+    return InvoiceDocument(invoice, SiteSettings(), BillTo(member_name, "", "", "", ""),
+                           standing)
 
 
 class InvoiceView(QDialog):
-    """A read-only invoice: header, lines and the five totals of rule 17."""
+    """The invoice's document, its payment status, and what can be done with it."""
 
-    def __init__(self, invoice: Any, formatter: Any, member_name: str = "",
-                 parent: QWidget | None = None):
+    paymentRecorded = Signal(int)  # noqa: N815  (the member whose invoice was paid)
+
+    def __init__(self, document: InvoiceDocument, formatter: Any,
+                 tools: InvoiceTools | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("invoiceView")
-        self.invoice = invoice
-        number = invoice.number or _("(draft)")
+        self._formatter, self._tools = formatter, tools
+        number = document.invoice.number or _("(draft)")
         self.setWindowTitle(_("Invoice {number}").format(number=number))
-        self.resize(720, 460)
+        self.resize(820, 700)
 
-        title = label(_("Invoice {number}").format(number=number), "pageTitle")
-        subtitle = _("Issued {date}").format(date=formatter.date_long(invoice.issue_date))
-        if member_name:
-            subtitle = _("{member} · {issued}").format(member=member_name, issued=subtitle)
-        header = QVBoxLayout()
-        header.setSpacing(2)
-        header.addWidget(title)
-        header.addWidget(label(subtitle, "muted"))
+        self.browser = QTextBrowser(objectName="invoiceDocument")
+        self.browser.setAccessibleName(_("Invoice document"))
+        self.browser.setOpenLinks(False)
+        # The page wraps to the view's width; full-width tables would only add a stray bar.
+        self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        paper = self.browser.palette()  # the page is paper: dark text on white in any palette
+        paper.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+        paper.setColor(QPalette.ColorRole.Text, QColor("#1d2125"))
+        self.browser.setPalette(paper)
+        self.status_label = label("", "invoiceStatus", wrap=True)
+        self.status_label.setObjectName("invoiceStatus")
 
-        self.lines_model = InvoiceLinesModel(formatter, invoice.lines, self)
-        self.table = TableView("invoiceLines", _("This invoice has no lines."))
-        self.table.setModel(self.lines_model)
-        self.table.setSelectionMode(TableView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.set_column_modes(0)
-
-        self.total_labels: dict[str, QLabel] = {}
-        totals = QGridLayout()
-        totals.setHorizontalSpacing(24)
-        totals.setVerticalSpacing(4)
-        rows = (("subtotal", _("Subtotal"), invoice.subtotal),
-                ("tax", _("Tax"), invoice.tax),
-                ("total", _("Total"), invoice.total),
-                ("credit_applied", _("Credit applied"), -invoice.credit_applied
-                 if invoice.credit_applied else 0),
-                ("amount_due", _("Amount due"), invoice.amount_due))
-        for row, (key, caption, amount) in enumerate(rows):
-            name = QLabel(caption)
-            value = QLabel(formatter.money(amount))
-            value.setObjectName(f"invoice_{key}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if key in ("total", "amount_due"):
-                bold = QFont(value.font())
-                bold.setBold(True)
-                name.setFont(bold)
-                value.setFont(bold)
-            totals.addWidget(name, row, 0)
-            totals.addWidget(value, row, 1)
-            self.total_labels[key] = value
-        totals_row = QHBoxLayout()
-        totals_row.addStretch(1)
-        totals_row.addLayout(totals)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
+        self.print_button = QPushButton(_("&Print…"),
+                                        objectName="printInvoiceButton")
+        self.pdf_button = QPushButton(_("Save as P&DF…"),
+                                      objectName="saveInvoicePdfButton")
+        self.pay_button = QPushButton(_("Record &payment…"),
+                                      objectName="recordPaymentButton")
+        self.print_button.clicked.connect(self.print_invoice)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.pay_button.clicked.connect(self.record_payment)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        for button in (self.print_button, self.pdf_button, self.pay_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(close)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 12)
         layout.setSpacing(10)
-        layout.addLayout(header)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(totals_row)
-        layout.addWidget(buttons)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.status_label)
+        layout.addLayout(row)
+        self.show_document(document)
+
+    def show_document(self, document: InvoiceDocument) -> None:
+        self.document = document
+        self._text = invoice_document(document, self._formatter)
+        self._text.setDocumentMargin(24)  # the paper's margin on screen
+        self.browser.setDocument(self._text)
+        standing, f = document.standing, self._formatter
+        parts = [status_text(standing.status, gettext)]
+        if standing.paid:
+            parts.append(_("{paid} paid").format(paid=f.money(standing.paid)))
+        if standing.outstanding:
+            parts.append(_("{left} left to pay by {date}").format(
+                left=f.money(standing.outstanding), date=f.date(standing.due_date)))
+        for payment in standing.payments:
+            parts.append(_("{amount} on {date}").format(amount=f.money(payment.amount),
+                                                        date=f.date(payment.date))
+                         + (f" ({payment.method})" if payment.method else ""))
+        self.status_label.setText(" · ".join(parts))
+        if self._tools is None:
+            self.pay_button.setEnabled(False)
+            self.pay_button.setToolTip(_("Payments cannot be recorded in this window."))
+        elif standing.outstanding <= 0:
+            self.pay_button.setEnabled(False)
+            self.pay_button.setToolTip(_("This invoice is paid in full."))
+        else:
+            self.pay_button.setEnabled(True)
+            self.pay_button.setToolTip("")
+
+    def print_invoice(self) -> bool:
+        """The platform's print dialog, then the same pages as the PDF."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(page_layout(self._formatter))
+        printer.setDocName(self.document.invoice.number or "")
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        paint([invoice_document(self.document, self._formatter)], printer)
+        return True
+
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        if not path:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save invoice as PDF"), pdf_name(self.document), _("PDF files (*.pdf)"))
+        if not path:
+            return None
+        try:
+            return write_pdf([self.document], Path(path), self._formatter)
+        except Exception as exc:
+            show_error(self, _("Save as PDF"), user_message(exc))
+            return None
+
+    def record_payment(self) -> Any:
+        if self._tools is None:
+            return None
+        today: date = self._tools.clock.today()
+        dialog = payment_dialog(self._tools.payments, self.document.standing,
+                                self.document.invoice.issue_date, self._formatter, today, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        try:
+            self.show_document(self._tools.documents.invoice(self.document.standing.invoice_id))
+        except Exception as exc:
+            show_error(self, _("Invoice"), user_message(exc))
+        self.paymentRecorded.emit(self.document.standing.member_id)
+        return dialog.recorded

@@ -1,21 +1,36 @@
-"""The Invoices tab and the invoice list model shared with the member page."""
+"""The Invoices tab and the invoice list model shared with the member page: filtered by payment
+status and period, with totals (issued, paid, outstanding, overdue) and the PDFs of a day."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.i18n import _
+from desktop.documents.invoice_layout import status_text
+from desktop.documents.paper import write_pdfs
+from desktop.domain import payments as rules
+from desktop.i18n import _, gettext
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView, label, show_error, user_message
 from desktop.ui.common.workers import run_in_background
-from desktop.ui.invoices.invoice_view import InvoiceView
+from desktop.ui.invoices.invoice_view import InvoiceTools, InvoiceView, plain_document
+from desktop.ui.invoices.periods import ask_day, period_range, periods
 
 _log = logging.getLogger(__name__)
 RECENT_LIMIT = 200
@@ -32,16 +47,18 @@ class InvoiceListRow:
     amount_due: int
     member_id: int | None = None
     member_name: str = ""
+    paid: int = 0
+    status: str = ""
 
 
 class InvoiceListModel(RowTableModel):
-    """Invoices: number, (member,) issued, total, amount due."""
+    """Invoices: number, (member,) issued, total, amount due, (status)."""
 
     InvoiceIdRole = RowTableModel.IdRole
 
     def __init__(self, formatter: Any, with_member: bool = False, parent=None):
         columns = {"number": _("Number"), "member": _("Member"), "issued": _("Issued"),
-                   "total": _("Total"), "due": _("Amount due")}
+                   "total": _("Total"), "due": _("Amount due"), "status": _("Status")}
         if not with_member:
             del columns["member"]
         keys = tuple(columns)
@@ -55,85 +72,184 @@ class InvoiceListModel(RowTableModel):
                 "member": lambda: getattr(row, "member_name", ""),
                 "issued": lambda: f.date(row.issue_date),
                 "total": lambda: f.money(row.total),
-                "due": lambda: f.money(row.amount_due)}[self._keys[column]]()
+                "due": lambda: f.money(row.amount_due),
+                "status": lambda: status_text(getattr(row, "status", ""), gettext)
+                }[self._keys[column]]()
 
 
 def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any,
-                 member_name: str = "") -> InvoiceView | None:
-    """Show an invoice in a window-modal dialog; a problem is told in a message box."""
+                 member_name: str = "", tools: InvoiceTools | None = None) -> InvoiceView | None:
+    """Show an invoice's document in a window-modal dialog; a problem is told in a message box."""
     try:
-        invoice = invoices.get(invoice_id)
+        document = (tools.documents.invoice(invoice_id) if tools is not None
+                    else plain_document(invoices.get(invoice_id), member_name))
     except Exception as exc:
         show_error(parent, _("Invoice"), user_message(exc))
         return None
-    view = InvoiceView(invoice, formatter, member_name, parent)
+    view = InvoiceView(document, formatter, tools, parent)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view.open()
     return view
 
 
-def recent_invoices(invoices: Any) -> list[Any]:
-    """The latest invoices, newest first (InvoiceService.recent)."""
-    return list(invoices.recent(limit=RECENT_LIMIT))
+def status_filters() -> list[tuple[str, str]]:
+    return [("all", _("All invoices")), (rules.UNPAID, _("Unpaid")),
+            (rules.PARTLY_PAID, _("Partly paid")), (rules.PAID, _("Paid")),
+            (rules.OVERDUE, _("Overdue"))]
 
 
 class InvoicesPage(QWidget):
-    """The Invoices tab: the most recent invoices; double-click opens one."""
+    """The Invoices tab: the latest invoices of a status and period, their totals; double-click
+    opens one; "PDFs of a day" writes the invoices issued on a day into a folder."""
 
     loaded = Signal()
+    memberChanged = Signal(int)  # noqa: N815  (a payment was recorded for this member)
 
-    def __init__(self, invoices: Any, formatter: Any, parent: QWidget | None = None):
+    def __init__(self, invoices: Any, formatter: Any, parent: QWidget | None = None,
+                 tools: InvoiceTools | None = None):
         super().__init__(parent)
         self.setObjectName("invoicesPage")
         self._invoices = invoices
         self._formatter = formatter
+        self._tools = tools
         self._job = None
+        self._again = False
         self.model = InvoiceListModel(formatter, with_member=True, parent=self)
         self._empty_text = _("No invoices yet. They are issued on each contract's invoice dates.")
         self.table = TableView("invoiceTable", self._empty_text)
         self.table.setModel(self.model)
         self.table.set_column_modes(1)
-        self.table.activated.connect(self._open)
+        self.table.activated.connect(self._open)  # Enter or a double click
         self.status_label = label("", "muted", wrap=True)
+        self.totals_label = QLabel(objectName="invoiceTotals")
+        self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.status_filter = QComboBox(objectName="invoiceStatusFilter")
+        for key, text in status_filters():
+            self.status_filter.addItem(text, key)
+        self.status_filter.setAccessibleName(_("Payment status"))
+        self.period_filter = QComboBox(objectName="invoicePeriodFilter")
+        for key, text in periods():
+            self.period_filter.addItem(text, key)
+        self.period_filter.setAccessibleName(_("Issued in"))
+        status_caption, period_caption = QLabel(_("&Status")), QLabel(_("&Issued"))
+        status_caption.setBuddy(self.status_filter)
+        period_caption.setBuddy(self.period_filter)
+        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.period_filter.currentIndexChanged.connect(self.refresh)
         refresh = QPushButton(icon("refresh"), _("Refresh"))
         refresh.clicked.connect(self.refresh)
+        self.batch_button = QPushButton(_("PDFs of a &day…"), objectName="invoiceBatchPdfButton")
+        self.batch_button.setToolTip(_("Write the invoices issued on a day as PDFs into a "
+                                       "folder, one file per invoice named by its number."))
+        self.batch_button.clicked.connect(lambda: self.write_day_pdfs())
+        if tools is None:
+            self.batch_button.setEnabled(False)
+            self.batch_button.setToolTip(_("Invoice documents cannot be made in this window."))
 
         top = QHBoxLayout()
-        top.addWidget(label(_("Recent invoices"), "sectionTitle"))
+        top.addWidget(label(_("Invoices"), "sectionTitle"))
+        top.addSpacing(12)
+        for widget in (status_caption, self.status_filter, period_caption, self.period_filter):
+            top.addWidget(widget)
         top.addStretch(1)
+        top.addWidget(self.batch_button)
         top.addWidget(refresh)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals_label)
         layout.addWidget(self.status_label)
 
     def set_formatter(self, formatter: Any) -> None:
         self._formatter = formatter
         self.model.set_formatter(formatter)
 
+    def filters(self) -> dict[str, Any]:
+        """The service's keyword arguments for the chosen status and period."""
+        today = self._tools.clock.today() if self._tools is not None else None
+        start, end = period_range(self.period_filter.currentData(), today)
+        return {"status": self.status_filter.currentData(), "start": start, "end": end}
+
     def refresh(self) -> None:
         if self._job is not None:
+            self._again = True  # the filter changed while loading: load again when done
             return
         self.status_label.setText(_("Loading…"))
         self.table.set_empty_text("")  # not "no invoices" before they are read
-        self._job = run_in_background(lambda: recent_invoices(self._invoices),
-                                      self._loaded, self._failed)
+        filters = self.filters()
+        self._job = run_in_background(lambda: self._read(filters), self._loaded, self._failed)
 
-    def _loaded(self, rows) -> None:
+    def _read(self, filters: dict) -> tuple[list, Any]:
+        if self._tools is None and filters == {"status": "all", "start": None, "end": None}:
+            return list(self._invoices.recent(limit=RECENT_LIMIT)), None
+        rows = list(self._invoices.recent(limit=RECENT_LIMIT, **filters))
+        return rows, self._invoices.totals(**filters)
+
+    def _loaded(self, result) -> None:
         self._job = None
-        self.table.set_empty_text(self._empty_text)
+        rows, totals = result
+        self.table.set_empty_text(self._empty_text if self.filters()["status"] == "all"
+                                  else _("No invoices match this filter."))
         self.model.set_rows(rows)
+        self.totals_label.setText(self._totals_text(totals))
         self.status_label.setText(
-            _("Double-click an invoice to see its lines.") if rows else "")
+            _("Double-click an invoice to see it, print it or record a payment.") if rows else "")
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
         self.loaded.emit()
+
+    def _totals_text(self, totals: Any) -> str:
+        if totals is None:
+            return ""
+        f = self._formatter
+        return _("{count} invoices · issued {issued} · paid {paid} · outstanding {outstanding} · "
+                 "overdue {overdue}").format(count=totals.count, issued=f.money(totals.issued),
+                                             paid=f.money(totals.paid),
+                                             outstanding=f.money(totals.outstanding),
+                                             overdue=f.money(totals.overdue))
 
     def _failed(self, exc) -> None:
         self._job = None
+        self._again = False
         self.status_label.setText(user_message(exc))
         self.loaded.emit()
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
             row = self.model.row_at(index.row())
-            open_invoice(self, self._invoices, row.id, self._formatter, row.member_name)
+            view = open_invoice(self, self._invoices, row.id, self._formatter, row.member_name,
+                                self._tools)
+            if view is not None:
+                view.paymentRecorded.connect(self._paid)
+
+    def _paid(self, member_id: int) -> None:
+        self.refresh()
+        self.memberChanged.emit(member_id)
+
+    def write_day_pdfs(self, day: date | None = None, folder: str | None = None) -> list[Path]:
+        """Ask for a day and a folder, then write that day's invoices as PDFs."""
+        if self._tools is None:
+            return []
+        day = day or ask_day(self, self._tools.clock.today(), self._formatter)
+        if day is None:
+            return []
+        folder = folder or QFileDialog.getExistingDirectory(self, _("Folder for the PDFs"))
+        if not folder:
+            return []
+        try:
+            documents = self._tools.documents.issued_on(day)
+            written = write_pdfs(documents, Path(folder), self._formatter)
+        except Exception as exc:
+            show_error(self, _("PDFs of a day"), user_message(exc))
+            return []
+        if written:
+            message = _("{count} invoice PDFs issued on {date} were written to {folder}.")
+        else:
+            message = _("No invoices were issued on {date}; nothing was written.")
+        QMessageBox.information(self, _("PDFs of a day"), message.format(
+            count=len(written), date=self._formatter.date(day), folder=folder))
+        return written

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -37,6 +38,11 @@ class MemberDialog(FormDialog):
         self.phone_edit = QLineEdit(objectName="memberPhoneEdit")
         self.notes_edit = QPlainTextEdit(objectName="memberNotesEdit")
         self.notes_edit.setFixedHeight(70)
+        self.address_edit = QPlainTextEdit(objectName="memberBillingAddressEdit")
+        self.address_edit.setFixedHeight(60)
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setPlaceholderText(_("Printed on the member's invoices"))
+        self.vat_edit = QLineEdit(objectName="memberVatIdEdit")
         self.name_edit.setPlaceholderText(_("Ada Lovelace"))
         self.email_edit.setPlaceholderText(_("ada@example.org"))
 
@@ -46,9 +52,14 @@ class MemberDialog(FormDialog):
                                   ("email", _("Email"), self.email_edit),
                                   ("company", _("Company"), self.company_edit),
                                   ("phone", _("Phone"), self.phone_edit),
+                                  ("billing_address", _("&Billing address"), self.address_edit),
+                                  ("vat_id", _("&VAT id"), self.vat_edit),
                                   ("notes", _("Notes"), self.notes_edit)):
             error = ErrorLabel()
-            form.addRow(text, field_box(widget, error=error, stretch=False))
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            widget.setAccessibleName(text.replace("&", ""))
+            form.addRow(caption, field_box(widget, error=error, stretch=False))
             self.problems.add(key, widget, error)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -61,6 +72,8 @@ class MemberDialog(FormDialog):
                           ("company", self.company_edit), ("phone", self.phone_edit)):
             edit.textChanged.connect(lambda _text, key=key: self.edited(key))
         self.notes_edit.textChanged.connect(lambda: self.edited("notes"))
+        self.address_edit.textChanged.connect(lambda: self.edited("billing_address"))
+        self.vat_edit.textChanged.connect(lambda: self.edited("vat_id"))
         self.check_locally()
 
     def _load(self, member_id: int) -> None:
@@ -70,11 +83,15 @@ class MemberDialog(FormDialog):
         self.company_edit.setText(detail.company or "")
         self.phone_edit.setText(detail.phone or "")
         self.notes_edit.setPlainText(detail.notes or "")
+        self.address_edit.setPlainText(getattr(detail, "billing_address", "") or "")
+        self.vat_edit.setText(getattr(detail, "vat_id", "") or "")
 
     def values(self) -> dict[str, str]:
         return {"name": self.name_edit.text().strip(), "email": self.email_edit.text().strip(),
                 "company": self.company_edit.text().strip(),
-                "phone": self.phone_edit.text().strip(), "notes": self.notes_edit.toPlainText()}
+                "phone": self.phone_edit.text().strip(), "notes": self.notes_edit.toPlainText(),
+                "billing_address": self.address_edit.toPlainText().strip(),
+                "vat_id": self.vat_edit.text().strip()}
 
     def check_locally(self) -> None:
         """Problems the dialog can see by itself; the service checks the rest (e.g. duplicates)."""

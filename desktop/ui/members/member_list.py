@@ -34,8 +34,8 @@ from desktop.ui.members.member_dialog import MemberDialog
 
 PAGE_SIZE = 200
 DEBOUNCE_MS = 150
-SORT_KEYS = ("name", "company", "plans", "status", "credit_balance")
-STATUSES = ("members", "contacts", "all")
+SORT_KEYS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
+STATUSES = ("members", "contacts", "all", "outstanding")
 
 
 class MemberListModel(RowTableModel):
@@ -46,7 +46,8 @@ class MemberListModel(RowTableModel):
 
     def __init__(self, members: Any, formatter: Any, parent=None):
         super().__init__(formatter, (_("Name"), _("Company"), _("Plans"), _("Status"),
-                                     _("Credit balance")), right=(4,), parent=parent)
+                                     _("Credit balance"), _("Outstanding")), right=(4, 5),
+                         parent=parent)
         self._members = members
         self._complete = True
         self.text = ""
@@ -122,6 +123,8 @@ class MemberListModel(RowTableModel):
             return row.plans or ""
         if column == 3:
             return _("Member") if row.status == "member" else _("Contact")
+        if column == 5:
+            return self._formatter.money(getattr(row, "outstanding", 0))
         return self._formatter.money(row.credit_balance)
 
 
@@ -145,7 +148,8 @@ class MemberListPanel(QWidget):
 
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("memberStatusFilter")
-        for key, text in zip(STATUSES, (_("Members"), _("Contacts"), _("All"))):
+        for key, text in zip(STATUSES, (_("Members"), _("Contacts"), _("All"),
+                                        _("With outstanding"))):
             self.status_filter.addItem(text, key)
         self.status_filter.setCurrentIndex(STATUSES.index("all"))
 
@@ -154,7 +158,7 @@ class MemberListPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
-        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 80, 4: 110})
+        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 80, 4: 110, 5: 110})
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
@@ -233,6 +237,8 @@ class MemberListPanel(QWidget):
             text = _("No members yet: people become members when a contract starts.")
         elif self.model.status == "contacts":
             text = _("No contacts: everyone here has an active contract.")
+        elif self.model.status == "outstanding":
+            text = _("Nobody owes anything: every invoice is paid.")
         else:
             text = _("No one here yet. Add a member with New member.")
         self.table.set_empty_text(text)

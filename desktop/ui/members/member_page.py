@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QPushButton,
     QScrollArea,
@@ -20,6 +21,7 @@ from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import Badge, StatCard, TableView, label, user_message
 from desktop.ui.invoices.invoices_page import InvoiceListModel, open_invoice
+from desktop.ui.invoices.payment_dialog import refund_dialog
 from desktop.ui.members.timeline import TermTimeline
 
 
@@ -90,12 +92,14 @@ class MemberPage(QWidget):
     contractActivated = Signal(int)    # noqa: N815
     editRequested = Signal(int)        # noqa: N815
     newContractRequested = Signal(int)  # noqa: N815
+    memberChanged = Signal(int)        # noqa: N815  (a payment or refund was recorded)
 
     def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, tools: Any = None):
         super().__init__(parent)
         self.setObjectName("memberPage")
         self._members, self._invoices = members, invoices
+        self._tools = tools  # InvoiceTools: documents, payments and the clock
         self._formatter, self._clock = formatter, clock
         self.member_id: int | None = None
         self.detail: Any = None
@@ -125,7 +129,11 @@ class MemberPage(QWidget):
             lambda: self.newContractRequested.emit(self.member_id))
 
         self.credit_card = StatCard(_("Credit balance"))
+        self.outstanding_card = StatCard(_("Outstanding"))
+        self.outstanding_card.value.setObjectName("outstandingValue")
         self.deposit_card = StatCard(_("Deposit held"))
+        self.refund_button = QPushButton(_("Refund &credit…"), objectName="refundCreditButton")
+        self.refund_button.clicked.connect(self.refund_credit)
         self.allowances_card = StatCard(_("Allowances this period"))
         self.allowances_card.value.setWordWrap(True)
         self.allowances_card.value.setObjectName("allowancesValue")
@@ -149,11 +157,13 @@ class MemberPage(QWidget):
         heading.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addWidget(self.archived_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addStretch(1)
+        heading.addWidget(self.refund_button)
         heading.addWidget(self.new_contract_button)
         heading.addWidget(self.edit_button)
         cards = QHBoxLayout()
         cards.setSpacing(8)
         cards.addWidget(self.credit_card, 1)
+        cards.addWidget(self.outstanding_card, 1)
         cards.addWidget(self.deposit_card, 1)
         cards.addWidget(self.allowances_card, 2)
 
@@ -227,6 +237,18 @@ class MemberPage(QWidget):
         self.subtitle.setText("  ·  ".join(parts))
         self.credit_card.set_value(f.money(d.credit_balance),
                                    _("Used first on the member's next invoices."))
+        owed = getattr(d, "outstanding", 0)
+        self.outstanding_card.set_value(f.money(owed),
+                                        _("What the member's invoices still lack."))
+        if self._tools is None:
+            self.refund_button.setEnabled(False)
+            self.refund_button.setToolTip(_("Refunds cannot be recorded in this window."))
+        elif d.credit_balance <= 0:
+            self.refund_button.setEnabled(False)
+            self.refund_button.setToolTip(_("There is no credit balance to refund."))
+        else:
+            self.refund_button.setEnabled(True)
+            self.refund_button.setToolTip(_("Pay the credit balance out to the member."))
         self.deposit_card.set_value(f.money(d.deposit_held),
                                     _("Refundable deposit the space holds."))
         allowances = sorted(d.allowances.items())
@@ -253,5 +275,22 @@ class MemberPage(QWidget):
     def _invoice_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             row = self.invoice_model.row_at(index.row())
-            open_invoice(self, self._invoices, row.id, self._formatter,
-                         self.detail.name if self.detail else "")
+            view = open_invoice(self, self._invoices, row.id, self._formatter,
+                                self.detail.name if self.detail else "", self._tools)
+            if view is not None:
+                view.paymentRecorded.connect(self._money_changed)
+
+    def refund_credit(self) -> Any:
+        """Pay (part of) the credit balance out; the page and the list show the new balance."""
+        if self._tools is None or self.detail is None:
+            return None
+        dialog = refund_dialog(self._tools.payments, self.detail.id, self.detail.credit_balance,
+                               self._formatter, self._tools.clock.today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        self._money_changed(self.detail.id)
+        return dialog.recorded
+
+    def _money_changed(self, member_id: int) -> None:
+        self.refresh()
+        self.memberChanged.emit(member_id)

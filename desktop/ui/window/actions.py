@@ -1,20 +1,74 @@
-"""The main window's File, Tools and Help commands: backups, preferences, sample data, about."""
+"""The main window's File, Tools and Help commands: backups, CSV export, preferences, sample
+data, about."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 import desktop
 from desktop.i18n import Formatter, _
+from desktop.services.spreadsheets import KINDS
 from desktop.ui.common.widgets import show_error, user_message
+from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.ui.window.preferences_dialog import PreferencesDialog
+
+
+def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
+    """What invoice views need to print and take payments, when the services provide it."""
+    if services.documents is None or services.payments is None:
+        return None
+    return InvoiceTools(services.documents, services.payments, clock)
+
+
+def csv_kinds() -> dict[str, str]:
+    """The CSV exports by name, in the words the export dialog offers them."""
+    return dict(zip(KINDS, (_("Members"), _("Contracts"), _("Invoices"), _("Invoice lines"),
+                            _("Payments"))))
 
 
 class WindowActions:
     """Mixed into MainWindow; uses its services, formatter and pages."""
+
+    def _money_changed(self, member_id: int) -> None:
+        """A payment or refund: the member's page, balance and outstanding column change."""
+        self.statusBar().showMessage(_("Payment recorded."), 8000)
+        self._member_changed(member_id)
+        self.members_panel.refresh()
+        if self.invoices_page.model.rowCount():
+            self.invoices_page.refresh()
+
+    def export_csv(self, kind: str | None = None, path: str | None = None) -> Path | None:
+        """File → Export → CSV…: choose what, then where; written whole or not at all."""
+        if self.services.write_csv is None:
+            return None
+        kinds = csv_kinds()
+        if kind is None:
+            text, chosen = QInputDialog.getItem(self, _("Export as CSV"), _("What to export:"),
+                                                list(kinds.values()), 0, False)
+            if not chosen:
+                return None
+            kind = next(key for key, label in kinds.items() if label == text)
+        if not path:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Export as CSV"), f"{kind}.csv", _("CSV files (*.csv)"))
+        if not path:
+            return None
+        target = Path(path)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                count = self.services.write_csv(kind, out)
+            partial.replace(target)
+        except Exception as exc:
+            partial.unlink(missing_ok=True)
+            show_error(self, _("Export as CSV"), user_message(exc))
+            return None
+        self.statusBar().showMessage(_("{count} rows written to {path}.").format(
+            count=count, path=target), 8000)
+        return target
 
     def backup_now(self) -> Path | None:
         if self.services.backup_now is None:

@@ -31,3 +31,7 @@ class Services:
     list_backups: Callable[[], list[Path]] | None = None
     # Replaces the database with a backup and reopens it; the services keep working after it.
     restore: Callable[[Path], Any] | None = None
+    payments: Any = None     # PaymentService
+    documents: Any = None    # DocumentService
+    # spreadsheets.write_csv bound to the database and today: write_csv(kind, text file) -> rows
+    write_csv: Callable[[str, Any], int] | None = None

@@ -29,7 +29,7 @@ from desktop.ui.members.member_list import MemberListPanel
 from desktop.ui.members.member_page import MemberPage
 from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
-from desktop.ui.window.actions import WindowActions
+from desktop.ui.window.actions import WindowActions, invoice_tools
 from desktop.ui.window.context import Services
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
@@ -70,7 +70,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.last_error = ""
 
         self.members_panel = MemberListPanel(services.members, formatter)
-        self.member_page = MemberPage(services.members, services.invoices, formatter, clock)
+        tools = invoice_tools(services, clock)
+        self.member_page = MemberPage(services.members, services.invoices, formatter, clock,
+                                      tools=tools)
         self.member_page.new_contract_button.setVisible(open_new_contract is not None)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="memberSplitter")
         self.splitter.addWidget(self.members_panel)
@@ -83,7 +85,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.member_page.setMinimumWidth(380)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
         self.plan_catalog = PlanCatalog(services.catalog, formatter)
-        self.invoices_page = InvoicesPage(services.invoices, formatter)
+        self.invoices_page = InvoicesPage(services.invoices, formatter, tools=tools)
         self.transitions_panel = TransitionsPanel(services.sweep, formatter, clock)
 
         self.tabs = QTabWidget(objectName="mainTabs")
@@ -136,6 +138,12 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
+        export_menu = file_menu.addMenu(_("E&xport"))
+        export_menu.setObjectName("exportMenu")
+        self.csv_action = self._action(_("&CSV…"), self.export_csv, None, None, "exportCsvAction")
+        self.csv_action.setEnabled(self.services.write_csv is not None)
+        export_menu.addAction(self.csv_action)
+        file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Preferences…"), self.edit_preferences,
                                          QKeySequence.StandardKey.Preferences, "preferences",
                                          "preferencesAction"))
@@ -181,6 +189,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.member_page.contractActivated.connect(self.open_contract)
         self.member_page.editRequested.connect(self.members_panel.edit_member)
         self.member_page.newContractRequested.connect(self.new_contract)
+        self.member_page.memberChanged.connect(self._money_changed)
+        self.invoices_page.memberChanged.connect(self._money_changed)
         self.transitions_panel.run_button.clicked.connect(self.run_sweep_now)
         self.transitions_panel.refreshed.connect(self._update_status)
         self.transitions_panel.memberActivated.connect(self.show_member)

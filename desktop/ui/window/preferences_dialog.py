@@ -1,21 +1,38 @@
-"""Preferences (issue 4 item 1): operator name, locale, currency, tax rate, default billing day."""
+"""Preferences: operator name, locale, currency, tax rate, default billing day (issue 4), and on
+a second tab the site's identity on invoice documents: name, address, VAT id, IBAN, invoice
+number prefix, payment terms and logo (issue 11)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.documents.invoice_layout import png_of
 from desktop.domain.money import parse_rate
 from desktop.i18n import Formatter, _
-from desktop.services.settings import SiteSettings
+from desktop.services.settings import (
+    MAX_PAYMENT_TERMS,
+    SiteSettings,
+    iban_problem,
+    prefix_problem,
+)
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel
 
@@ -54,6 +71,7 @@ class PreferencesDialog(FormDialog):
         self.billing_day_spin.setValue(current.billing_day or 0)
         self.billing_day_spin.setMinimumWidth(240)
 
+        self._current = current
         form = QFormLayout()
         form.setVerticalSpacing(8)
         rows = (("operator", _("Operator"), self.operator_edit, ""),
@@ -71,8 +89,13 @@ class PreferencesDialog(FormDialog):
             form.addRow(caption, field_box(widget, error=error, hint=hint,
                                            stretch=widget is self.tax_edit))
             self.problems.add(key, widget, error)
+        site_tab = QWidget()
+        site_tab.setLayout(form)
+        self.tabs = QTabWidget(objectName="preferencesTabs")
+        self.tabs.addTab(site_tab, _("&Site"))
+        self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
 
@@ -81,15 +104,104 @@ class PreferencesDialog(FormDialog):
         self.tax_edit.textChanged.connect(lambda: self.edited("tax_rate"))
         self.billing_day_spin.valueChanged.connect(lambda: self.edited("billing_day"))
         self.operator_edit.textChanged.connect(lambda: self.edited("operator"))
+        for key, edit in (("site_name", self.site_name_edit), ("vat_id", self.vat_edit),
+                          ("iban", self.iban_edit), ("invoice_prefix", self.prefix_edit)):
+            edit.textChanged.connect(lambda _text, key=key: self.edited(key))
+        self.address_edit.textChanged.connect(lambda: self.edited("address"))
+        self.terms_spin.valueChanged.connect(lambda: self.edited("payment_terms"))
         self.check_locally()
+
+    def _identity_tab(self, current: SiteSettings) -> QWidget:
+        """The site as its invoices name it, and how they are numbered and paid."""
+        self.site_name_edit = QLineEdit(current.site_name, objectName="siteNameEdit")
+        self.address_edit = QPlainTextEdit(current.address, objectName="siteAddressEdit")
+        self.address_edit.setFixedHeight(64)
+        self.address_edit.setTabChangesFocus(True)
+        self.vat_edit = QLineEdit(current.vat_id, objectName="siteVatIdEdit")
+        self.iban_edit = QLineEdit(current.iban, objectName="ibanEdit")
+        self.iban_edit.setPlaceholderText("IE29 AIBK 9311 5212 3456 78")
+        self.prefix_edit = QLineEdit(current.invoice_prefix, objectName="invoicePrefixEdit")
+        self.prefix_edit.setMaximumWidth(140)
+        self.terms_spin = QSpinBox(objectName="paymentTermsSpin")
+        self.terms_spin.setRange(0, MAX_PAYMENT_TERMS)
+        self.terms_spin.setValue(current.payment_terms)
+        self.terms_spin.setSuffix(_(" days"))
+        self.logo = current.logo
+        self.logo_preview = QLabel(objectName="logoPreview")
+        self.logo_button = QPushButton(_("C&hoose…"), objectName="chooseLogoButton")
+        self.logo_button.clicked.connect(lambda: self.choose_logo())
+        self.logo_clear = QPushButton(_("Remo&ve"), objectName="removeLogoButton")
+        self.logo_clear.clicked.connect(lambda: self.set_logo(None))
+        self._show_logo()
+        form = QFormLayout()
+        form.setVerticalSpacing(8)
+        rows = (("site_name", _("Site &name"), (self.site_name_edit,), "", False),
+                ("address", _("&Address"), (self.address_edit,), "", False),
+                ("vat_id", _("VAT &id"), (self.vat_edit,), "", False),
+                ("iban", _("I&BAN"), (self.iban_edit,),
+                 _("With an IBAN, EUR invoices carry a payment QR code."), False),
+                ("invoice_prefix", _("Number &prefix"), (self.prefix_edit,),
+                 _("New invoices are numbered with it, e.g. INV-000123."), True),
+                ("payment_terms", _("Payment &terms"), (self.terms_spin,),
+                 _("An invoice unpaid this many days after its issue date is overdue."), True),
+                ("logo", _("&Logo"), (self.logo_preview, self.logo_button, self.logo_clear),
+                 "", True))
+        for key, caption, widgets, hint, stretch in rows:
+            error = ErrorLabel()
+            text = QLabel(caption)
+            text.setBuddy(widgets[-1] if key == "logo" else widgets[0])
+            for widget in widgets:
+                widget.setAccessibleName(caption.replace("&", ""))
+            form.addRow(text, field_box(*widgets, error=error, hint=hint, stretch=stretch))
+            self.problems.add(key, widgets[0], error)
+        tab = QWidget()
+        tab.setLayout(form)
+        return tab
+
+    def choose_logo(self, path: str | None = None) -> bool:
+        """Read a picture for the invoices' heading; it is kept in the database as PNG."""
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Logo for the invoices"), "", _("Pictures (*.png *.jpg *.jpeg *.svg)"))
+        if not path:
+            return False
+        image = QImage(str(Path(path)))
+        if image.isNull():
+            self.problems.set_local("logo", _("{name} is not a picture Frontdesk can read.")
+                                    .format(name=Path(path).name))
+            return False
+        self.problems.set_local("logo", "")
+        if image.height() > 240:  # plenty for print; keeps the database small
+            image = image.scaledToHeight(240, Qt.TransformationMode.SmoothTransformation)
+        self.set_logo(png_of(image))
+        return True
+
+    def set_logo(self, data: bytes | None) -> None:
+        self.logo = data or None
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        pixmap = QPixmap()
+        if self.logo:
+            pixmap.loadFromData(self.logo)
+        if pixmap.isNull():
+            self.logo_preview.setText(_("No logo"))
+        else:
+            self.logo_preview.setPixmap(pixmap.scaledToHeight(
+                40, Qt.TransformationMode.SmoothTransformation))
+        self.logo_clear.setEnabled(bool(self.logo))
 
     def settings(self) -> SiteSettings:
         day = self.billing_day_spin.value()
-        return SiteSettings(currency=self.currency_combo.currentText().strip().upper(),
-                            locale=self.locale_combo.currentText().strip(),
-                            tax_rate=self.tax_edit.text().strip(),
-                            billing_day=day or None,
-                            operator=self.operator_edit.text().strip())
+        return replace(self._current, currency=self.currency_combo.currentText().strip().upper(),
+                       locale=self.locale_combo.currentText().strip(),
+                       tax_rate=self.tax_edit.text().strip(), billing_day=day or None,
+                       operator=self.operator_edit.text().strip(),
+                       site_name=self.site_name_edit.text().strip(),
+                       address=self.address_edit.toPlainText().strip(),
+                       vat_id=self.vat_edit.text().strip(), iban=self.iban_edit.text().strip(),
+                       invoice_prefix=self.prefix_edit.text().strip(),
+                       payment_terms=self.terms_spin.value(), logo=self.logo)
 
     def check_locally(self) -> None:
         values = self.settings()
@@ -110,6 +222,8 @@ class PreferencesDialog(FormDialog):
             locale = str(exc)
         self.problems.set_local("currency", currency)
         self.problems.set_local("locale", locale)
+        self.problems.set_local("iban", iban_problem(values.iban))
+        self.problems.set_local("invoice_prefix", prefix_problem(values.invoice_prefix))
 
     def submit(self) -> None:
         self.saved = self._service.save(self.settings())

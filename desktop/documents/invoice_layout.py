@@ -1,0 +1,208 @@
+"""The invoice document's layout (DESIGN.md §2 "Invoice document") as one QTextDocument.
+
+The same document is shown in the invoice view, printed and written to PDF, so the figures on
+paper are the figures on screen. Labels are in the site's language and amounts and dates in the
+site's locale (the invoice is the site's, whatever language the operator's interface speaks).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+from html import escape
+
+import segno.helpers
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from stdnum import iban as stdnum_iban
+
+from desktop.domain.money import to_major
+from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
+from desktop.i18n.formatting import Formatter
+from desktop.i18n.translations import load
+from desktop.services.documents import InvoiceDocument
+
+_log = logging.getLogger(__name__)
+QR_URL, LOGO_URL = "frontdesk-epc-qr", "frontdesk-logo"
+EPC_MAX_CENTS = 99_999_999_999  # the EPC code carries at most 999,999,999.99 EUR
+QR_SIZE, LOGO_HEIGHT = 112, 56  # in the document's pixels (1/96 inch)
+
+_STYLE = """
+body { font-size: 9.5pt; color: #1d2125; }
+h1 { font-size: 18pt; font-weight: 600; margin: 0; }
+.muted { color: #5f6b76; }
+.site { font-size: 12pt; font-weight: 600; }
+th { text-align: left; font-weight: 600; color: #5f6b76; border-bottom: 1px solid #9aa4ad; }
+td.amount, th.amount { text-align: right; }
+.lines td { border-bottom: 1px solid #dde1e5; }
+.strong { font-weight: 600; }
+"""
+
+
+def status_text(status: str, gettext) -> str:
+    """A payment status in words, through the given gettext."""
+    _ = gettext
+    return {UNPAID: _("Unpaid"), PARTLY_PAID: _("Partly paid"), PAID: _("Paid"),
+            OVERDUE: _("Overdue")}.get(status, status)
+
+
+_UNUSED = re.compile(r"Unused time on (?P<name>.+)", re.S)
+_DEPOSIT = re.compile(r"Refundable deposit \((?P<plans>.+)\)", re.S)
+
+
+def line_text(kind: str, description: str, gettext) -> str:
+    """A line's description in the invoice's language.
+
+    Issued lines keep the billing core's English wording (rules 6, 15), made from three fixed
+    templates around plan names; those three are translated here, everything else (plan and
+    add-on names) is shown as written.
+    """
+    _ = gettext
+    if kind == "unused" and (found := _UNUSED.fullmatch(description)):
+        return _("Unused time on {name}").format(name=found["name"])
+    if kind == "deposit" and (found := _DEPOSIT.fullmatch(description)):
+        return _("Refundable deposit ({plans})").format(plans=found["plans"])
+    if kind == "deposit_refund" and description == "Deposit refund":
+        return _("Deposit refund")
+    return description
+
+
+def epc_payload_wanted(doc: InvoiceDocument) -> bool:
+    """An EPC payment code is printed for a EUR invoice of a site with a name and an IBAN, while
+    something is left to pay."""
+    site = doc.site
+    return (site.currency == "EUR" and bool(site.iban.strip()) and bool(site.site_name.strip())
+            and 0 < doc.standing.outstanding <= EPC_MAX_CENTS)
+
+
+def epc_qr_image(doc: InvoiceDocument) -> QImage:
+    """The EPC (SEPA credit transfer) QR code for what is left to pay (segno), as a black and
+    white image of four pixels a module with a quiet zone of two modules; ValueError when
+    segno refuses the payment's data."""
+    amount = to_major(doc.standing.outstanding, "EUR")
+    code = segno.helpers.make_epc_qr(
+        name=doc.site.site_name.strip()[:70], iban=stdnum_iban.compact(doc.site.iban),
+        amount=Decimal(amount), text=(doc.invoice.number or "")[:140])
+    border = 2
+    size = len(code.matrix) + 2 * border
+    white, margin = bytes([255]) * size, bytes([255]) * border
+    data = bytearray(white * border)
+    for row in code.matrix:
+        data += margin + bytes(0 if dark else 255 for dark in row) + margin
+    data += white * border
+    image = QImage(bytes(data), size, size, size, QImage.Format.Format_Grayscale8)
+    # Scaled without smoothing so the modules stay sharp in print; copied off `data`.
+    return image.scaled(size * 4, size * 4).convertToFormat(QImage.Format.Format_Mono)
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(escape(part) for part in text.splitlines() if part.strip())
+
+
+def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
+                 with_logo: bool) -> str:
+    """The document as Qt rich text; images are referred to by QR_URL and LOGO_URL."""
+    _ = load(str(formatter.locale)).gettext
+    f, invoice, site, bill, standing = (formatter, doc.invoice, doc.site, doc.bill_to,
+                                        doc.standing)
+    number = escape(invoice.number or "")
+    logo = f'<img src="{LOGO_URL}" height="{LOGO_HEIGHT}"><br>' if with_logo else ""
+    site_block = "".join([
+        logo, f'<span class="site">{escape(site.site_name)}</span><br>' if site.site_name else "",
+        _lines(site.address),
+        "<br>" + escape(_("VAT id {vat_id}").format(vat_id=site.vat_id)) if site.vat_id else ""])
+    facts = [(_("Invoice number"), number), (_("Issue date"), f.date(invoice.issue_date)),
+             (_("Due date"), f.date(standing.due_date)),
+             (_("Status"), escape(status_text(standing.status, _)))]
+    facts_rows = "".join(f'<tr><td class="muted">{k}</td><td class="amount">{v}</td></tr>'
+                         for k, v in facts)
+    bill_block = "<br>".join(filter(None, [
+        f'<span class="strong">{escape(bill.name)}</span>', escape(bill.company),
+        _lines(bill.address), escape(bill.email),
+        escape(_("VAT id {vat_id}").format(vat_id=bill.vat_id)) if bill.vat_id else ""]))
+    line_rows = []
+    for line in invoice.lines:
+        period = f.period(line.period_start, line.period_end) \
+            if line.period_start and line.period_end else ""
+        proration = f.days_of(line.days, line.period_days) \
+            if line.days is not None and line.period_days else ""
+        described = escape(line_text(line.kind, line.description, _))
+        line_rows.append(f"<tr><td>{described}</td><td>{period}</td>"
+                         f'<td>{proration}</td><td class="amount">{f.money(line.amount)}</td></tr>')
+    if not line_rows:
+        no_lines = escape(_("No lines."))
+        line_rows.append(f'<tr><td colspan="4" class="muted">{no_lines}</td></tr>')
+    totals = [(_("Subtotal"), invoice.subtotal, False), (_("Tax"), invoice.tax, False),
+              (_("Total"), invoice.total, True)]
+    if invoice.credit_applied:
+        totals.append((_("Credit applied"), -invoice.credit_applied, False))
+    totals.append((_("Amount due"), invoice.amount_due, True))
+    if standing.paid:
+        totals.append((_("Paid"), -standing.paid, False))
+        totals.append((_("Left to pay"), standing.outstanding, True))
+    totals_rows = "".join(
+        f'<tr><td class="{"strong" if bold else "muted"}">{escape(caption)}</td>'
+        f'<td class="amount{" strong" if bold else ""}">{f.money(amount)}</td></tr>'
+        for caption, amount, bold in totals)
+    pay = []
+    if site.iban.strip() and standing.outstanding > 0:
+        pay.append(escape(_("Please transfer {amount} to IBAN {iban} by {date}, quoting "
+                            "{number}.").format(amount=f.money(standing.outstanding),
+                                                iban=site.iban, date=f.date(standing.due_date),
+                                                number=invoice.number or "")))
+    qr = (f'<td width="{QR_SIZE + 8}" align="right"><img src="{QR_URL}" width="{QR_SIZE}" '
+          f'height="{QR_SIZE}"></td>') if with_qr else ""
+    # Babel reads no calls inside f-strings (before Python 3.12): the labels are made here.
+    heading, bill_to = escape(_("Invoice")), escape(_("Bill to"))
+    columns = [escape(_("Description")), escape(_("Period")), escape(_("Proration")),
+               escape(_("Amount"))]
+    return f"""<html><head><style>{_STYLE}</style></head><body>
+<table width="100%" cellspacing="0" cellpadding="0"><tr>
+<td valign="top">{site_block}</td>
+<td valign="top" align="right"><h1>{heading}</h1>
+<table cellspacing="0" cellpadding="2">{facts_rows}</table></td></tr></table>
+<p class="muted" style="margin-top: 18px; margin-bottom: 2px">{bill_to}</p>
+<p style="margin-top: 0">{bill_block}</p>
+<table class="lines" width="100%" cellspacing="0" cellpadding="5" style="margin-top: 12px">
+<tr><th>{columns[0]}</th><th>{columns[1]}</th>
+<th>{columns[2]}</th><th class="amount">{columns[3]}</th></tr>
+{"".join(line_rows)}</table>
+<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px"><tr>
+<td width="55%"></td><td><table width="100%" cellspacing="0" cellpadding="3">{totals_rows}
+</table></td></tr></table>
+<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 24px"><tr>
+<td valign="bottom">{"<br>".join(pay)}</td>{qr}</tr></table>
+</body></html>"""
+
+
+def invoice_document(doc: InvoiceDocument, formatter: Formatter) -> QTextDocument:
+    """The invoice laid out as a QTextDocument, with its QR code and logo as resources."""
+    text = QTextDocument()
+    text.setDocumentMargin(0)
+    code = None
+    if epc_payload_wanted(doc):
+        try:
+            code = epc_qr_image(doc)
+        except ValueError:  # a name segno cannot encode: the transfer line says it in words
+            _log.warning("no EPC code for invoice %s", doc.invoice.number, exc_info=True)
+    with_qr = code is not None
+    logo = QImage.fromData(doc.site.logo) if doc.site.logo else QImage()
+    if with_qr:
+        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL), code)
+    if not logo.isNull():
+        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LOGO_URL), logo)
+    text.setHtml(invoice_html(doc, formatter, with_qr=with_qr, with_logo=not logo.isNull()))
+    text.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
+                            f"{doc.invoice.number or ''}")
+    return text
+
+
+def png_of(image: QImage) -> bytes:
+    """An image as PNG bytes (the logo chosen in Preferences is kept this way)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())

@@ -1,0 +1,80 @@
+"""Payments against invoices and refunds of a credit balance (DESIGN.md §2 "Payment").
+
+An invoice is paid when its payments reach its amount due, partly paid when some arrived,
+unpaid when none did; unpaid or partly paid after its due date (issue date + the site's payment
+terms) it is overdue. Amounts are minor units; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from desktop.domain.money import MAX_AMOUNT
+
+UNPAID, PARTLY_PAID, PAID, OVERDUE = "unpaid", "partly_paid", "paid", "overdue"
+STATUSES = (UNPAID, PARTLY_PAID, PAID, OVERDUE)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money received against an invoice (amount > 0) or a refund paid out (amount < 0)."""
+
+    date: date
+    amount: int
+    method: str = ""
+    reference: str = ""
+    invoice: str | None = None
+    id: int | None = None
+
+
+def due_date(issue_date: date, payment_terms: int) -> date:
+    return issue_date + timedelta(days=payment_terms)
+
+
+def outstanding(amount_due: int, paid: int) -> int:
+    """What the invoice still lacks; never below zero."""
+    return max(amount_due - paid, 0)
+
+
+def payment_status(amount_due: int, paid: int, due: date, today: date) -> str:
+    """Unpaid, partly paid or paid; overdue when something is still owed after the due date."""
+    if outstanding(amount_due, paid) == 0:
+        return PAID
+    if today > due:
+        return OVERDUE
+    return PARTLY_PAID if paid > 0 else UNPAID
+
+
+def payment_problem(amount: int, amount_due: int, paid: int, day: date, issued: date,
+                    money, today: date) -> tuple[str, str] | None:
+    """(field, sentence) when a payment cannot be recorded, else None; `money` formats amounts.
+
+    A payment is more than zero, at most what the invoice still lacks, and dated between the
+    invoice's issue date and today (money is recorded once it has arrived).
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        return "amount", "A payment is an amount greater than zero."
+    left = outstanding(amount_due, paid)
+    if left == 0:
+        return "amount", "This invoice is paid in full; there is nothing left to pay."
+    if amount > left:
+        return "amount", (f"{money(amount)} is more than the {money(left)} this invoice still "
+                          f"lacks; record at most {money(left)}.")
+    if day < issued:
+        return "date", "A payment cannot be dated before the invoice was issued."
+    if day > today:
+        return "date", "A payment cannot be dated after today; record it when it arrives."
+    return None
+
+
+def refund_problem(amount: int, credit_balance: int, money) -> tuple[str, str] | None:
+    """(field, sentence) when a refund cannot be paid out of the credit balance, else None."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        return "amount", "A refund is an amount greater than zero."
+    if credit_balance <= 0:
+        return "amount", "This member has no credit balance to refund."
+    if amount > credit_balance:
+        return "amount", (f"{money(amount)} is more than the credit balance of "
+                          f"{money(credit_balance)}; refund at most {money(credit_balance)}.")
+    return None

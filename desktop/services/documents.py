@@ -1,0 +1,75 @@
+"""What an invoice document shows (DESIGN.md §2 "Invoice document"), gathered in one read.
+
+The renderer in desktop/documents lays it out; this module only collects the issued invoice,
+the site's identity, the member's billing details and where the invoice stands with its
+payments, so the invoice view, Print, Save as PDF and `frontdesk invoices pdf` show the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.model import Invoice
+from desktop.services.errors import NotFound
+from desktop.services.payments import InvoiceStanding, invoice_row, invoice_standing
+from desktop.services.settings import SiteSettings, settings_of_row
+from desktop.storage import models as m
+from desktop.storage.mapping import invoice_to_domain
+
+
+@dataclass(frozen=True)
+class BillTo:
+    """The member as the invoice names them."""
+
+    name: str
+    company: str
+    email: str
+    address: str
+    vat_id: str
+
+
+@dataclass(frozen=True)
+class InvoiceDocument:
+    invoice: Invoice
+    site: SiteSettings
+    bill_to: BillTo
+    standing: InvoiceStanding
+
+
+def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
+              today: date) -> InvoiceDocument:
+    member = session.get(m.MemberRow, row.member_id)
+    bill_to = BillTo(member.name, member.company or "", member.email,
+                     member.billing_address or "", member.vat_id or "")
+    return InvoiceDocument(invoice_to_domain(row), site, bill_to,
+                           invoice_standing(session, row, today))
+
+
+class DocumentService:
+    def __init__(self, db, clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def invoice(self, invoice: int | str) -> InvoiceDocument:
+        """The document of one invoice, by database id or by number (NotFound otherwise)."""
+        with self.db.session() as session:
+            site = settings_of_row(session.get(m.SettingsRow, 1))
+            return _document(session, invoice_row(session, invoice), site, self.clock.today())
+
+    def issued_on(self, day: date) -> list[InvoiceDocument]:
+        """The documents of every invoice issued on the day, in number order."""
+        with self.db.session() as session:
+            site = settings_of_row(session.get(m.SettingsRow, 1))
+            rows = session.scalars(select(m.InvoiceRow).where(m.InvoiceRow.issue_date == day)
+                                   .order_by(m.InvoiceRow.id)).all()
+            return [_document(session, row, site, self.clock.today()) for row in rows]
+
+    def numbered(self, number: str) -> InvoiceDocument:
+        try:
+            return self.invoice(number)
+        except NotFound:
+            raise NotFound(f"There is no invoice numbered {number}.") from None

@@ -1,0 +1,224 @@
+"""Invoice documents (issue 11 item 2): the PDF written by the renderer and by the command line
+for a prorated change-now invoice with tax, credit applied, a deposit line and a refund of
+unused time, read back as text: number, dates, every line and every total, as the invoice
+view and the export show them."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from document_world import IBAN, SITE, change_now_world
+from pypdf import PdfReader
+
+from desktop import cli
+from desktop.documents.invoice_layout import epc_payload_wanted, invoice_document
+from desktop.documents.paper import write_pdfs
+from desktop.i18n.formatting import Formatter
+from desktop.services.documents import DocumentService
+from desktop.services.exchange.export import export_document
+from desktop.services.payments import PaymentService
+
+A4, LETTER = (595, 842), (612, 792)  # points
+
+
+def pdf_text(path: Path) -> tuple[str, int, tuple[int, int]]:
+    """The text of the PDF with whitespace made single spaces, its pages, its first page size."""
+    reader = PdfReader(str(path))
+    box = reader.pages[0].mediabox
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return text, len(reader.pages), (round(float(box.width)), round(float(box.height)))
+
+
+EXPECTED = [
+    # site, number, dates, status
+    "Harbour Desk Coworking 12 Quay Street Galway H91 X2Y3 VAT id IE1234567T Invoice",
+    "Invoice number INV-000002 Issue date 11 Apr 2024 Due date 25 Apr 2024 Status Partly paid",
+    # the member's billing details
+    "Bill to Ada Lovelace Analytical Engines Ltd 1 Engine Row London EC1 ada@example.org "
+    "VAT id GB123456789",
+    # every line with its period and proration
+    "Unused time on Standard 11–30 Apr 2024 20 of 30 days -€133.33",
+    "Premium 11–30 Apr 2024 20 of 30 days €333.33",
+    "Refundable deposit (Premium) €200.00",
+    # the totals of rule 17, then what was paid
+    "Subtotal €400.00 Tax €40.00 Total €440.00 Credit applied -€50.00 Amount due €390.00 "
+    "Paid -€100.00 Left to pay €290.00",
+    f"Please transfer €290.00 to IBAN {IBAN} by 25 Apr 2024, quoting INV-000002.",
+]
+
+
+@pytest.fixture
+def scene(qapp):
+    world, member, number = change_now_world()
+    PaymentService(world.db, world.clock).record(number, 10000, method="card")
+    return world, number
+
+
+def test_the_pdf_reads_number_dates_lines_and_totals(scene, tmp_path):
+    world, number = scene
+    document = DocumentService(world.db, world.clock).invoice(number)
+    (path,) = write_pdfs([document], tmp_path, Formatter("en_IE", "EUR"))
+    assert path == tmp_path / "INV-000002.pdf"
+    text, pages, size = pdf_text(path)
+    for passage in EXPECTED:
+        assert passage in text
+    assert (pages, size) == (1, A4)
+    # The figures are the export's figures.
+    with world.db.session() as session:
+        exported = next(i for i in export_document(session)["invoices"] if i["number"] == number)
+    assert [line["amount"] for line in exported["lines"]] == [-13333, 33333, 20000]
+    assert (exported["subtotal"], exported["tax"], exported["total"], exported["credit_applied"],
+            exported["amount_due"]) == (40000, 4000, 44000, 5000, 39000)
+
+
+def test_the_command_line_writes_the_same_pdf(scene, tmp_path, capsys, monkeypatch):
+    world, number = scene
+    database = tmp_path / "desk.sqlite3"
+    source = world.db.engine.raw_connection()
+    try:  # the same database, as a file the command line opens
+        with closing(sqlite3.connect(database)) as target:
+            source.driver_connection.backup(target)
+    finally:
+        source.close()
+    out = tmp_path / "pdfs"
+    monkeypatch.setattr(cli, "datetime", _FixedNow)
+    assert cli.main(["invoices", "pdf", str(out), "--issued", "2024-04-11",
+                     "--db", str(database)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["INV-000002.pdf"]
+    text, _pages, _size = pdf_text(out / "INV-000002.pdf")
+    for passage in EXPECTED:
+        assert passage in text
+    assert "Wrote 1 invoice PDF" in capsys.readouterr().out
+
+
+class _FixedNow:
+    """datetime for the command line's clock: 11 April 2024 (the payment's status holds)."""
+
+    @staticmethod
+    def now():
+        from datetime import datetime
+
+        return datetime(2024, 4, 11, 10, 0)
+
+
+def test_an_unknown_number_is_one_sentence_and_exit_2(scene, tmp_path, capsys):
+    database = tmp_path / "desk.sqlite3"
+    assert cli.main(["demo", "--members", "3", "--db", str(database)]) == 0
+    capsys.readouterr()
+    assert cli.main(["invoices", "pdf", str(tmp_path / "out"), "--number", "NOPE",
+                     "--db", str(database)]) == 2
+    assert capsys.readouterr().err == "There is no invoice numbered NOPE.\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_letter_paper_and_german_labels_follow_the_site_locale(qapp, tmp_path):
+    world, _member, number = change_now_world(replace(SITE, locale="en_US"))
+    document = DocumentService(world.db, world.clock).invoice(number)
+    (path,) = write_pdfs([document], tmp_path, Formatter("en_US", "EUR"))
+    assert pdf_text(path)[2] == LETTER
+    german = write_pdfs([document], tmp_path / "de", Formatter("de_DE", "EUR"))[0]
+    text, _pages, size = pdf_text(german)
+    assert size == A4
+    assert "Rechnungsnummer INV-000002" in text and "Zwischensumme 400,00 €" in text
+    # The billing core's wording of the lines is in the invoice's language too.
+    assert "Nicht genutzte Zeit für Standard" in text
+    assert "Rückzahlbare Kaution (Premium) 200,00 €" in text
+
+
+def test_the_epc_code_needs_an_iban_euros_and_something_to_pay(qapp):
+    world, _member, number = change_now_world()
+    documents = DocumentService(world.db, world.clock)
+    document = documents.invoice(number)
+    assert epc_payload_wanted(document)
+    assert invoice_document(document, Formatter()).resource(2, "frontdesk-epc-qr") is not None
+    assert not epc_payload_wanted(replace(document, site=replace(document.site, currency="GBP")))
+    assert not epc_payload_wanted(replace(document, site=replace(document.site, iban="")))
+    PaymentService(world.db, world.clock).record(number, 39000)
+    assert not epc_payload_wanted(documents.invoice(number))
+
+
+def test_the_qr_image_draws_segnos_modules_black_on_a_quiet_zone(qapp):
+    import segno.helpers
+    from PySide6.QtGui import QColor
+
+    from desktop.documents.invoice_layout import epc_qr_image
+
+    world, _member, number = change_now_world()
+    document = DocumentService(world.db, world.clock).invoice(number)
+    image = epc_qr_image(document)
+    code = segno.helpers.make_epc_qr(name="Harbour Desk Coworking",
+                                     iban=IBAN.replace(" ", ""), amount="390.00",
+                                     text="INV-000002")
+    size = len(code.matrix) + 4
+    assert (image.width(), image.height()) == (size * 4, size * 4)
+    black = QColor(0, 0, 0).rgb()
+    for y, row in enumerate(code.matrix):
+        for x, dark in enumerate(row):
+            assert (image.pixel((x + 2) * 4 + 1, (y + 2) * 4 + 1) == black) == bool(dark)
+    assert all(image.pixel(i, 1) != black for i in range(image.width()))  # the quiet zone
+
+
+def test_a_printer_gets_the_same_pages_as_the_pdf(scene, tmp_path):
+    """Print… paints the same document on the printer the platform dialog configured; a
+    printer writing to a file shows what it receives."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.documents.paper import page_layout, paint
+
+    world, number = scene
+    document = DocumentService(world.db, world.clock).invoice(number)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setPageLayout(page_layout(Formatter("en_IE", "EUR")))
+    paint([invoice_document(document, Formatter("en_IE", "EUR"))], printer)
+    text, pages, size = pdf_text(tmp_path / "printed.pdf")
+    for passage in EXPECTED:
+        assert passage in text
+    assert (pages, size) == (1, A4)
+
+
+def test_the_sites_logo_heads_the_document(qapp, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from desktop.documents.invoice_layout import LOGO_URL, png_of
+
+    logo = QImage(120, 40, QImage.Format.Format_RGB32)
+    logo.fill(QColor("#204a87"))
+    world, _member, number = change_now_world(replace(SITE, logo=png_of(logo)))
+    document = DocumentService(world.db, world.clock).invoice(number)
+    assert document.site.logo.startswith(b"\x89PNG")
+    text = invoice_document(document, Formatter())
+    assert not text.resource(2, LOGO_URL).isNull()
+    (path,) = write_pdfs([document], tmp_path, Formatter())
+    assert len(PdfReader(str(path)).pages[0].images) == 2  # the logo and the QR code
+    without = replace(document, site=replace(document.site, logo=None))
+    (path,) = write_pdfs([without], tmp_path / "plain", Formatter())
+    assert len(PdfReader(str(path)).pages[0].images) == 1
+
+
+@pytest.mark.parametrize(("kind", "description", "german"), [
+    ("unused", "Unused time on Hot desk", "Nicht genutzte Zeit für Hot desk"),
+    ("deposit", "Refundable deposit (Desk, Office)", "Rückzahlbare Kaution (Desk, Office)"),
+    ("deposit_refund", "Deposit refund", "Kautionserstattung"),
+    ("plan", "Unused time on Mars", "Unused time on Mars"),  # a plan's name stays as written
+    ("addon", "Locker", "Locker"),
+])
+def test_the_cores_line_wording_is_translated_and_names_are_not(kind, description, german):
+    from desktop.documents.invoice_layout import line_text
+    from desktop.i18n.translations import load
+
+    assert line_text(kind, description, load("de_DE").gettext) == german
+    assert line_text(kind, description, load("en_IE").gettext) == description
+
+
+def test_an_amount_beyond_the_epc_limit_prints_without_a_code(qapp):
+    world, _member, number = change_now_world()
+    document = DocumentService(world.db, world.clock).invoice(number)
+    huge = replace(document, standing=replace(document.standing, outstanding=10**11))
+    assert not epc_payload_wanted(huge)
+    assert invoice_document(huge, Formatter()).resource(2, "frontdesk-epc-qr") is None

@@ -1,0 +1,426 @@
+"""Invoices leave the desk, payments come back (issue 11), in the real window: the invoice view
+shows the document and records a payment once, an over-payment is marked and cannot be saved,
+the Invoices tab filters by status with its totals, Preferences refuse a bad IBAN, and
+File → Export → CSV writes a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+
+from desktop.app import create_main_window
+from desktop.services import demo
+from desktop.services.clock import FixedClock
+from desktop.storage.database import open_database
+from desktop.ui.invoices.invoice_view import InvoiceView
+from desktop.ui.invoices.payment_dialog import PaymentDialog
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "frontdesk.sqlite3"
+    db = open_database(str(path), now=FixedClock(TODAY).now())
+    demo.load_demo(db, TODAY, members=12, seed=5)
+    db.dispose()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(str(path), TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.scheduler.stop()
+    window.database.dispose()
+
+
+def _invoices_tab(qtbot, window):
+    page = window.invoices_page
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    return page
+
+
+def _open_first_unpaid(qtbot, window) -> InvoiceView:
+    page = _invoices_tab(qtbot, window)
+    combo = page.status_filter
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # All invoices -> Unpaid
+    assert combo.currentData() == "unpaid" and page.model.rowCount() > 0
+    table = page.table
+    rect = table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = page.findChild(InvoiceView, "invoiceView")
+    assert view is not None
+    qtbot.waitUntil(view.isVisible, timeout=3000)
+    return view
+
+
+def _in_payment_dialog(qtbot, act):
+    """Run `act(dialog)` on the payment dialog once it is shown (it runs its own loop)."""
+    done = []
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PaymentDialog):
+            QTimer.singleShot(20, poke)
+            return
+        act(dialog)
+        done.append(dialog)
+
+    QTimer.singleShot(0, poke)
+    return done
+
+
+def test_a_payment_pressed_twice_is_recorded_once_and_the_document_follows(qtbot, window):
+    view = _open_first_unpaid(qtbot, window)
+    number = view.document.invoice.number
+    due = view.document.standing.outstanding
+    assert number in view.browser.toPlainText() and "Unpaid" in view.status_label.text()
+    formatter = window.formatter
+
+    def pay_part(dialog):
+        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(1000))
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "paymentReferenceEdit"), "BANK-42")
+        qtbot.keyClick(amount, Qt.Key.Key_Return)
+        qtbot.keyClick(amount, Qt.Key.Key_Return)  # a second press while it closes
+
+    done = _in_payment_dialog(qtbot, pay_part)
+    with qtbot.waitSignal(view.paymentRecorded, timeout=5000):
+        qtbot.mouseClick(view.findChild(QPushButton, "recordPaymentButton"),
+                         Qt.MouseButton.LeftButton)
+    assert done
+    standing = window.services.payments.standing(number)
+    assert [(p.amount, p.reference) for p in standing.payments] == [(1000, "BANK-42")]
+    assert standing.outstanding == due - 1000
+    text = " ".join(view.browser.toPlainText().split())
+    assert f"Left to pay {' '.join(formatter.money(due - 1000).split())}" in text
+    assert view.status_label.text().startswith(("Partly paid", "Overdue"))
+    assert window.statusBar().currentMessage() == "Payment recorded."
+    view.close()
+
+
+def test_an_over_payment_is_marked_and_cannot_be_recorded(qtbot, window):
+    view = _open_first_unpaid(qtbot, window)
+    number = view.document.invoice.number
+    left = view.document.standing.outstanding
+    formatter = window.formatter
+    seen = {}
+
+    def overpay(dialog):
+        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(left + 1))
+        seen["ok"] = dialog.ok_button.isEnabled()
+        seen["message"] = dialog.problems.message("amount")
+        qtbot.keyClick(amount, Qt.Key.Key_Return)  # refused: the dialog stays
+        seen["still open"] = dialog.isVisible()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    done = _in_payment_dialog(qtbot, overpay)
+    qtbot.mouseClick(view.findChild(QPushButton, "recordPaymentButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert seen == {"ok": False, "still open": True, "message": (
+        f"{formatter.money(left + 1)} is more than the {formatter.money(left)} this invoice "
+        f"still lacks; record at most {formatter.money(left)}.")}
+    assert window.services.payments.standing(number).payments == ()
+    view.close()
+
+
+def test_the_status_filter_and_totals_of_the_invoices_tab(qtbot, window):
+    page = _invoices_tab(qtbot, window)
+    everything = window.services.invoices.totals()
+    assert page.totals_label.text().startswith(f"{everything.count} invoices")
+    assert window.formatter.money(everything.outstanding) in page.totals_label.text()
+    page.status_filter.setFocus()
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Overdue
+    overdue = window.services.invoices.totals(status="overdue")
+    assert page.model.rowCount() == min(overdue.count, 200)
+    assert {page.model.index(r, 5).data() for r in range(page.model.rowCount())} <= {"Overdue"}
+    assert page.totals_label.text().startswith(f"{overdue.count} invoices")
+    button = page.findChild(QPushButton, "invoiceBatchPdfButton")
+    assert button.isVisible() and button.isEnabled()
+
+
+def test_preferences_mark_a_bad_iban_and_keep_save_disabled(qtbot, window):
+    seen = {}
+
+    def type_iban():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "preferencesDialog":
+            QTimer.singleShot(20, type_iban)
+            return
+        tabs = dialog.tabs
+        qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton,
+                         pos=tabs.tabBar().tabRect(1).center())
+        iban = dialog.findChild(QLineEdit, "ibanEdit")
+        qtbot.keyClicks(iban, "DE89 3704 0044 0532 0130 01")
+        seen["message"] = dialog.problems.message("iban")
+        seen["save"] = dialog.ok_button.isEnabled()
+        iban.clear()
+        qtbot.keyClicks(iban, "DE89 3704 0044 0532 0130 00")
+        seen["fixed"] = dialog.ok_button.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, type_iban)
+    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    assert seen == {"message": '"DE89 3704 0044 0532 0130 01" is not a valid IBAN; check the '
+                               'country code and the digits.', "save": False, "fixed": True}
+    assert window.services.settings.get().iban == ""
+
+
+def test_file_export_csv_writes_the_members(qtbot, window, tmp_path):
+    action = window.findChild(type(window.csv_action), "exportCsvAction")
+    assert action.isEnabled() and action.text() == "&CSV…"
+    target = tmp_path / "members.csv"
+    assert window.export_csv("members", str(target)) == target
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == window.services.members.count()
+    assert "written to" in window.statusBar().currentMessage()
+    assert not (tmp_path / "members.csv.partial").exists()
+
+
+def _modal(qtbot, name: str, act) -> list:
+    """Run `act(dialog)` on the modal dialog called `name` once it is shown."""
+    done = []
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != name:
+            QTimer.singleShot(20, poke)
+            return
+        act(dialog)
+        done.append(dialog)
+
+    QTimer.singleShot(0, poke)
+    return done
+
+
+def _show_member(qtbot, window, email: str):
+    panel = window.members_panel
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(panel.search, email)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=3000)
+    rect = panel.table.visualRect(panel.model.index(0, 0))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.member_page.title.text() != "", timeout=3000)
+    return window.member_page
+
+
+def test_a_refund_pays_credit_out_from_the_member_page(qtbot, window):
+    from desktop.storage import models as m
+
+    members = window.services.members
+    member = members.search(status="members")[0]
+    with window.database.write() as session:
+        session.get(m.MemberRow, member.id).credit_balance = 12000
+    page = _show_member(qtbot, window, member.email)
+    formatter = window.formatter
+    assert page.credit_card.value.text() == formatter.money(12000)
+    assert page.outstanding_card.value.text() == formatter.money(members.get(member.id)
+                                                                 .outstanding)
+
+    def refund_part(dialog):
+        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
+        assert amount.text() == formatter.money_plain(12000)  # the whole balance is offered
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(12001))
+        assert not dialog.ok_button.isEnabled()
+        amount.selectAll()
+        qtbot.keyClicks(amount, formatter.money_plain(5000))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = _modal(qtbot, "paymentDialog", refund_part)
+    qtbot.mouseClick(page.findChild(QPushButton, "refundCreditButton"), Qt.MouseButton.LeftButton)
+    assert done
+    assert page.credit_card.value.text() == formatter.money(7000)
+    assert members.get(member.id).credit_balance == 7000
+    row = window.members_panel.model.row_of(member.id)
+    if row >= 0:
+        assert window.members_panel.model.index(row, 4).data() == formatter.money(7000)
+
+
+def test_the_member_list_shows_and_filters_what_is_outstanding(qtbot, window):
+    panel = window.members_panel
+    model = panel.model
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Outstanding"
+    panel.status_filter.setFocus()
+    qtbot.keyClick(panel.status_filter, Qt.Key.Key_End)  # With outstanding
+    assert panel.status_filter.currentData() == "outstanding"
+    owing = window.services.members.search(status="outstanding")
+    qtbot.waitUntil(lambda: model.rowCount() == len(owing), timeout=3000)
+    for row in range(model.rowCount()):
+        assert model.index(row, 5).data() == window.formatter.money(owing[row].outstanding)
+        assert owing[row].outstanding > 0
+
+
+def test_the_member_dialog_saves_a_billing_address_and_vat_id(qtbot, window):
+    def fill(dialog):
+        qtbot.keyClicks(dialog.name_edit, "Grace Hopper")
+        qtbot.keyClicks(dialog.email_edit, "grace@navy.example")
+        qtbot.keyClicks(dialog.address_edit, "1 Harbour Road")
+        qtbot.keyClick(dialog.address_edit, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.address_edit, "Arlington VA")
+        qtbot.keyClicks(dialog.vat_edit, "US-123")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = _modal(qtbot, "memberDialog", fill)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    members = window.services.members
+    (grace,) = [r for r in members.search("grace@navy.example")]
+    detail = members.get(grace.id)
+    assert (detail.billing_address, detail.vat_id) == ("1 Harbour Road\nArlington VA", "US-123")
+
+
+def test_preferences_save_the_sites_identity(qtbot, window):
+    def fill(dialog):
+        tabs = dialog.tabs
+        qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton,
+                         pos=tabs.tabBar().tabRect(1).center())
+        qtbot.keyClicks(dialog.site_name_edit, "Harbour Desk")
+        qtbot.keyClicks(dialog.iban_edit, "de89370400440532013000")
+        dialog.prefix_edit.selectAll()
+        qtbot.keyClicks(dialog.prefix_edit, "HD-")
+        dialog.terms_spin.selectAll()
+        qtbot.keyClicks(dialog.terms_spin, "30")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = _modal(qtbot, "preferencesDialog", fill)
+    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    assert done
+    saved = window.services.settings.get()
+    assert (saved.site_name, saved.iban, saved.invoice_prefix, saved.payment_terms) == (
+        "Harbour Desk", "DE89 3704 0044 0532 0130 00", "HD-", 30)
+
+
+def test_save_as_pdf_writes_the_document_the_view_shows(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+
+    view = _open_first_unpaid(qtbot, window)
+    target = tmp_path / "saved.pdf"
+
+    def choose(dialog):
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name.text() == f"{view.document.invoice.number}.pdf"  # named by its number
+        # Typed key by key, Qt's own completer pops up over the dialog and takes the click.
+        name.setText(str(target))
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    def poke():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, poke)
+            return
+        try:
+            choose(dialog)
+        finally:
+            if dialog.isVisible():  # a failed step must not leave the test waiting
+                dialog.reject()
+
+    QTimer.singleShot(0, poke)
+    qtbot.mouseClick(view.findChild(QPushButton, "saveInvoicePdfButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=5000)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(target).pages)
+    shown = " ".join(view.browser.toPlainText().split())
+    invoice = view.document.invoice
+    for passage in [invoice.number, f"Amount due {window.formatter.money(invoice.amount_due)}"] + [
+            line.description for line in invoice.lines]:
+        assert passage in text and passage in shown
+    view.close()
+
+
+def test_pdfs_of_a_day_writes_one_file_per_invoice_issued_that_day(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFileDialog, QMessageBox
+
+    page = _invoices_tab(qtbot, window)
+    day = page.model.row_at(0).issue_date
+    assert (day.year, day.month) == (TODAY.year, TODAY.month)  # reachable in the day section
+    expected = sorted(f"{d.invoice.number}.pdf"
+                      for d in window.services.documents.issued_on(day))
+    folder = tmp_path / "day"
+    folder.mkdir()
+    seen = []
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, step)
+            return
+        if dialog.objectName() == "pdfDayDialog":
+            edit = dialog.findChild(QDateEdit, "pdfDayEdit")
+            edit.setFocus()
+            for _step in range((TODAY - day).days):  # the day section steps back a day a key
+                qtbot.keyClick(edit, Qt.Key.Key_Down)
+            seen.append(edit.date().toPython())
+            qtbot.mouseClick(dialog.findChild(QPushButton, "pdfDayAccept"),
+                             Qt.MouseButton.LeftButton)
+        elif isinstance(dialog, QFileDialog):
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(folder))
+            buttons = dialog.findChild(QDialogButtonBox)
+            qtbot.mouseClick(buttons.buttons()[0], Qt.MouseButton.LeftButton)
+        elif isinstance(dialog, QMessageBox):
+            seen.append(dialog.text())
+            qtbot.keyClick(dialog, Qt.Key.Key_Return)
+            return
+        QTimer.singleShot(20, step)
+
+    QTimer.singleShot(0, step)
+    qtbot.mouseClick(page.findChild(QPushButton, "invoiceBatchPdfButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    assert seen == [day, f"{len(expected)} invoice PDFs issued on {window.formatter.date(day)} were "
+                    f"written to {folder}."]
+    assert sorted(p.name for p in folder.iterdir()) == expected
+
+
+def test_a_logo_is_chosen_in_preferences_and_kept_as_png(qtbot, window, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    picture = QImage(600, 300, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#4e9a06"))
+    source = tmp_path / "logo.jpg"
+    assert picture.save(str(source), "JPG")
+    seen = {}
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(source))
+            open_button = dialog.findChild(QDialogButtonBox).buttons()[0]
+            qtbot.mouseClick(open_button, Qt.MouseButton.LeftButton)
+        elif dialog is not None and dialog.objectName() == "preferencesDialog":
+            if "preview" not in seen:
+                dialog.tabs.setCurrentIndex(1)
+                seen["preview"] = None
+                QTimer.singleShot(0, lambda: qtbot.mouseClick(
+                    dialog.findChild(QPushButton, "chooseLogoButton"), Qt.MouseButton.LeftButton))
+            elif seen["preview"] is None and dialog.logo:
+                seen["preview"] = not dialog.logo_preview.pixmap().isNull()
+                qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+                return
+        QTimer.singleShot(20, step)
+
+    QTimer.singleShot(0, step)
+    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    assert seen == {"preview": True}
+    logo = window.services.settings.get().logo
+    assert logo.startswith(b"\x89PNG")
+    kept = QImage.fromData(logo)
+    assert (kept.width(), kept.height()) == (480, 240)  # scaled to 240 px high, ratio kept
