@@ -346,7 +346,9 @@ def test_save_as_pdf_writes_the_document_the_view_shows(qtbot, window, tmp_path)
 
 
 def test_pdfs_of_a_day_writes_one_file_per_invoice_issued_that_day(qtbot, window, tmp_path):
-    from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
+
+    from desktop.ui.common.date_field import DateField
 
     page = _invoices_tab(qtbot, window)
     day = page.model.row_at(0).issue_date
@@ -363,8 +365,9 @@ def test_pdfs_of_a_day_writes_one_file_per_invoice_issued_that_day(qtbot, window
             QTimer.singleShot(20, step)
             return
         if dialog.objectName() == "pdfDayDialog":
-            edit = dialog.findChild(QDateEdit, "pdfDayEdit")
+            edit = dialog.findChild(DateField, "pdfDayEdit")
             edit.setFocus()
+            qtbot.keyClick(edit, Qt.Key.Key_Home)  # the day: Down steps back a day a key
             for _step in range((TODAY - day).days):  # the day section steps back a day a key
                 qtbot.keyClick(edit, Qt.Key.Key_Down)
             seen.append(edit.date().toPython())
