@@ -14,7 +14,7 @@ from datetime import date
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, QThreadPool  # noqa: E402
 
 from desktop.app import create_main_window  # noqa: E402
 from desktop.services import demo  # noqa: E402
@@ -77,6 +77,8 @@ def open_desk(qtbot, settings):
     yield open_on
     for window in windows:
         window.scheduler.stop()
+        # Every background call (counts, searches) ends before the database is closed.
+        QThreadPool.globalInstance().waitForDone(30000)
         for editor in window.live_editors():
             editor.hide()  # not close(): a guard would ask about unsaved changes
             editor.deleteLater()

@@ -52,6 +52,7 @@ class SweepScheduler(QObject):
 
     def start(self) -> None:
         """Run now and then on every tick."""
+        self._stopped = False
         self._timer.start()
         self.run_now()
 
@@ -59,6 +60,8 @@ class SweepScheduler(QObject):
         """Stop ticking and wait for a sweep in progress (before the database is closed)."""
         self._timer.stop()
         self._pending = False
+        # No run starts once stopped: the database may be closed right after this returns.
+        self._stopped = True
         self._pool.waitForDone(wait_ms)
 
     @Slot()
@@ -72,6 +75,8 @@ class SweepScheduler(QObject):
     @Slot()
     def run_now(self) -> bool:
         """Start a sweep as of the clock's today; False when one runs (it is then queued)."""
+        if getattr(self, "_stopped", False):
+            return False
         if self._job is not None:
             self._pending = True
             return False
