@@ -11,6 +11,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -105,13 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command not in _CREATING:
             _require_database(target)
-        return _COMMANDS[args.command](args, target, clock)
+        status = _COMMANDS[args.command](args, target, clock)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+        return status
     except (BadInput, DatabaseRefused) as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _error("Interrupted; what was not committed was rolled back.")
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader of the output stopped early (`frontdesk sweep | head`): the work is done
+        # and committed, only the rest of the report went unread, so this is no failure.
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
         _error(f"The {args.command} command failed: {_first_line(exc)}")
         return EXIT_FAILED
@@ -120,12 +128,32 @@ def main(argv: list[str] | None = None) -> int:
 def _window(target: str | None) -> int:
     try:
         app = importlib.import_module("desktop.app")
-    except ImportError:
-        print(f"frontdesk {__version__}")
-        print("The window is not available in this build.")
-        return EXIT_OK
+    except ImportError as exc:
+        _error(_why_no_window(exc))
+        return EXIT_FAILED
     result = app.run(target)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _why_no_window(exc: ImportError) -> str:
+    """One sentence on why Qt could not be loaded, naming a missing system library if any."""
+    library = re.search(r"(lib[\w.+-]+\.so[\w.]*)", str(exc))
+    if library:
+        return (f"The window cannot open: the system library {library.group(1)} is missing "
+                "(the README lists the packages Qt needs); the commands still work, see "
+                '"frontdesk --help".')
+    return ("The window cannot open: Qt (PySide6) is not installed with this copy of Frontdesk; "
+            'the commands still work, see "frontdesk --help".')
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import types
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -264,12 +265,48 @@ def test_no_command_opens_the_window_on_the_chosen_database(monkeypatch, capsys,
     assert opened == ["/tmp/somewhere.sqlite3"]
 
 
-def test_without_the_window_module_it_says_so(monkeypatch, capsys, real_window_loaded):
+def test_without_qt_the_window_command_fails_with_a_sentence(monkeypatch, capsys,
+                                                            real_window_loaded):
     monkeypatch.setitem(sys.modules, "desktop.app", None)  # import fails as if not built
-    code, out, _ = run([], capsys)
-    assert code == 0
-    assert out.splitlines() == [f"frontdesk {__version__}",
-                                "The window is not available in this build."]
+    code, out, err = run([], capsys)
+    assert (code, out) == (1, "")
+    assert "Qt (PySide6) is not installed" in one_sentence(err)
+
+
+def test_a_missing_qt_system_library_is_named_and_exits_1(tmp_path):
+    """PySide6 that cannot load its libraries (no libEGL on the machine), in a real process."""
+    fake = tmp_path / "PySide6"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        'raise ImportError("libEGL.so.1: cannot open shared object file: No such file or '
+        'directory")\n')
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    env.pop(cli.ENVIRONMENT, None)
+    done = subprocess.run([sys.executable, "-m", "desktop", "--db", str(tmp_path / "x.sqlite3")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "the system library libEGL.so.1 is missing" in one_sentence(done.stderr)
+
+
+def test_a_reader_that_stops_early_is_no_failure_of_the_sweep(tmp_path):
+    """`frontdesk sweep | head`: the pipe closes before the report is written."""
+    database = str(tmp_path / "desk.sqlite3")
+    assert cli.main(["demo", "--members", "8", "--db", database]) == 0
+    env = {**os.environ}
+    env.pop(cli.ENVIRONMENT, None)
+    # Two months after the demo's today (the real one): transitions fall due, well within any
+    # catch-up limit.
+    day = (date.today() + timedelta(days=62)).isoformat()
+    process = subprocess.Popen([sys.executable, "-m", "desktop", "sweep", "--db", database,
+                                "--today", day], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # like `head` that has read enough
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0 and err == ""
+    done = subprocess.run([sys.executable, "-m", "desktop", "sweep", "--db", database,
+                           "--today", day, "--json"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout)["applied"] == [], "the first sweep was not applied"
 
 
 def test_python_dash_m_desktop_never_shows_a_traceback(tmp_path):

@@ -30,7 +30,9 @@ from desktop.services.payments import (
 from desktop.services.sweep.member_states import load_member_state
 from desktop.storage import models as m
 
-STATUSES = ("all", "members", "contacts", "outstanding")
+# Archived members appear only under "archived", and under "outstanding" while they owe money:
+# a member who left but still owes is exactly who the desk has to chase.
+STATUSES = ("all", "members", "contacts", "outstanding", "archived")
 SORTS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
 # Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -46,6 +48,7 @@ class MemberRow:
     status: str
     credit_balance: int
     outstanding: int = 0
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,14 +128,18 @@ def _like(text: str) -> str:
 
 def _filtered(query, text: str, status: str, today: date):
     if status not in STATUSES:
-        raise ValueError(f'Unknown status filter "{status}": use all, members, contacts or '
-                         'outstanding.')
+        raise ValueError(f'Unknown status filter "{status}": use all, members, contacts, '
+                         'outstanding or archived.')
     text = (text or "").strip()
     if text:
         pattern = _like(text)
         query = query.where(or_(*(func.lower(col).like(pattern, escape="\\")
                                   for col in (m.MemberRow.name, m.MemberRow.email,
                                               m.MemberRow.company))))
+    if status == "archived":
+        query = query.where(m.MemberRow.archived.is_(True))
+    elif status != "outstanding":
+        query = query.where(m.MemberRow.archived.is_(False))
     if status == "members":
         query = query.where(_is_member(today))
     elif status == "contacts":
@@ -230,7 +237,8 @@ class MemberService:
         key = _sort_key(sort, today)
         order = (key.desc(), member.id.desc()) if descending else (key.asc(), member.id.asc())
         query = select(member.id, member.name, member.email, member.company,
-                       member.credit_balance, _is_member(today).label("is_member"))
+                       member.credit_balance, member.archived,
+                       _is_member(today).label("is_member"))
         query = _filtered(query, text, status, today).order_by(*order)
         query = query.offset(max(0, offset)).limit(max(0, limit))
         with self.db.session() as session:
@@ -239,7 +247,7 @@ class MemberService:
             owed = member_outstanding(session, [r.id for r in found])
         return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
                           "member" if r.is_member else "contact", r.credit_balance,
-                          owed.get(r.id, 0))
+                          owed.get(r.id, 0), bool(r.archived))
                 for r in found]
 
     def count(self, text: str = "", status: str = "all") -> int:
@@ -315,6 +323,7 @@ class MemberService:
                                   after=_values(row), member_id=row.id)
 
     def set_archived(self, member_id: int, archived: bool) -> None:
+        """Archive (or bring back) a member: the list hides them; contracts and invoices stay."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
             if row is None:

@@ -111,3 +111,39 @@ def bring_to_front(qtbot, window: QWidget) -> None:
     window.activateWindow()
     window.raise_()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+
+def choose_menu(qtbot, window, menu_title: str, action_name: str) -> None:
+    """Click a menu in the window's menu bar, then the item whose objectName is given."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
+    bar = window.menuBar()
+    entry = next(a for a in bar.actions() if a.text().replace("&", "") == menu_title)
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(entry).center())
+    menu: QMenu = entry.menu()
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    item = next(a for a in menu.actions() if a.objectName() == action_name)
+    assert isinstance(item, QAction) and item.isEnabled(), f"{action_name} is not enabled"
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(item).center())
+
+
+def pick_in_combo(qtbot, combo, text: str) -> None:
+    """Click a combo box open, walk to the item that reads `text` with the arrow keys, Enter.
+
+    (The popup ignores a mouse release for a double-click interval after it opens, which a
+    test could only wait out by sleeping; the keys are what a person at the desk uses anyway.)
+    """
+    click(combo)
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible, timeout=3000)
+    row = combo.findText(text)
+    assert row >= 0, f"no item {text!r}"
+    for _step in range(combo.count()):
+        current = view.currentIndex().row()
+        if current == row:
+            break
+        QTest.keyClick(view, Qt.Key.Key_Down if current < row else Qt.Key.Key_Up)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
+    assert combo.currentText() == text

@@ -75,6 +75,33 @@ def test_archiving_and_unknown_members(world):
         world.members.set_archived(9999, True)
 
 
+def test_archived_members_leave_every_list_but_archived_and_outstanding(world):
+    hot = world.plan("Hot desk", 20000)
+    ada = world.member("Ada Lovelace")
+    grace = world.member("Grace Hopper")
+    alan = world.member("Alan Turing")
+    world.contract(ada, hot, TODAY)
+    world.run_until(ada, TODAY)          # Ada now owes her first invoice
+    world.members.set_archived(ada, True)
+    world.members.set_archived(grace, True)
+
+    def found(status, text=""):
+        return [r.id for r in world.members.search(text, status=status)]
+
+    assert found("all") == [alan] and found("members") == [] and found("contacts") == [alan]
+    assert found("archived") == [ada, grace]
+    assert found("archived", "grace") == [grace]
+    assert world.members.count(status="archived") == 2
+    # Someone who left but still owes stays in sight of whoever chases the money.
+    assert found("outstanding") == [ada]
+    assert [r.archived for r in world.members.search(status="archived")] == [True, True]
+    world.members.set_archived(grace, False)
+    assert found("all") == [alan, grace]
+    changes = {(r.field, r.old_value, r.new_value)
+               for r in world.history(entity="member", member_id=grace)}
+    assert {("Archived", "no", "yes"), ("Archived", "yes", "no")} <= changes
+
+
 # Search -------------------------------------------------------------------------------------
 
 def test_search_matches_name_email_or_company_without_regard_to_case(world):

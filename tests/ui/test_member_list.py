@@ -126,20 +126,67 @@ def test_new_member_action_creates_and_selects_the_member(qtbot, fake_members, f
     assert panel.search.text() == "zora@example.org"
 
 
-def test_archive_member_asks_first_and_removes_the_row(qtbot, fake_members, formatter,
-                                                      monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+def answer_archive_dialog(button_text: str, seen: list):
+    """When the confirmation is up, note its text and press the button that reads so."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
+    def poll():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, poll)
+            return
+        seen.append(box.text())
+        for button in box.buttons():
+            if button.text().replace("&", "") == button_text:
+                button.click()
+    QTimer.singleShot(0, poll)
+
+
+def test_archive_member_asks_first_and_removes_the_row(qtbot, fake_members, formatter):
     panel = MemberListPanel(fake_members, formatter)
     qtbot.addWidget(panel)
     panel.select_member(5)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    seen: list[str] = []
+    answer_archive_dialog("Keep", seen)
     panel.archive_action.trigger()
+    assert seen and "Archive Person 00005?" in seen[0]
     assert not fake_members.members[5].archived
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    panel.archive_action.trigger()
+    answer_archive_dialog("Archive", seen)
+    with qtbot.waitSignal(panel.statusMessage) as said:
+        panel.archive_action.trigger()
     assert fake_members.members[5].archived
     assert panel.model.row_of(5) == -1
+    assert said.args == ["Person 00005 archived: choose Archived in the filter to find them "
+                         "again."]
+
+
+def test_archiving_a_member_with_a_running_contract_warns_and_defaults_to_keep(
+        qtbot, fake_members, formatter):
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.select_member(6)  # every third person has an active Hot desk contract
+    seen: list[str] = []
+    answer_archive_dialog("Keep", seen)
+    panel.archive_action.trigger()
+    assert "Person 00006 has 1 contract that is still running (Hot desk)" in seen[0]
+    assert not fake_members.members[6].archived
+
+
+def test_the_archived_filter_lists_archived_members_and_brings_them_back(
+        qtbot, fake_members, formatter):
+    fake_members.members[5].archived = True
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    assert panel.model.row_of(5) == -1
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("archived"))
+    assert [panel.model.row_at(i).id for i in range(panel.model.rowCount())] == [5]
+    assert panel.model.index(0, 3).data() == "Archived"
+    panel.select_member(5)
+    assert panel.archive_action.text() == "Un&archive member"
+    panel.archive_action.trigger()
+    assert not fake_members.members[5].archived
+    assert panel.model.rowCount() == 0
 
 
 def test_the_count_of_a_long_list_arrives_from_a_worker(qtbot, fake_members, formatter):

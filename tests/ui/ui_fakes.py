@@ -58,7 +58,7 @@ class FakeMembers:
 
     def _matching(self, text: str, status: str) -> list[FakeMember]:
         text = text.strip().lower()
-        found = [m for m in self.members.values() if not m.archived]
+        found = [m for m in self.members.values() if m.archived == (status == "archived")]
         if text:
             found = [m for m in found
                      if text in m.name.lower() or text in m.email.lower()
@@ -77,7 +77,8 @@ class FakeMembers:
                "plans": lambda m: m.plans.lower(), "status": lambda m: m.status == "member",
                "credit_balance": lambda m: m.credit_balance}[sort]
         found.sort(key=lambda m: (key(m), m.id), reverse=descending)
-        return [MemberRow(m.id, m.name, m.email, m.company, m.plans, m.status, m.credit_balance)
+        return [MemberRow(m.id, m.name, m.email, m.company, m.plans, m.status, m.credit_balance,
+                          archived=m.archived)
                 for m in found[offset:offset + limit]]
 
     def count(self, text="", status="all") -> int:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,12 +29,13 @@ from desktop.ui.common.widgets import (
     user_message,
 )
 from desktop.ui.common.workers import run_in_background
+from desktop.ui.members.archiving import archived_message, confirm_archive
 from desktop.ui.members.member_dialog import MemberDialog
 
 PAGE_SIZE = 200
 DEBOUNCE_MS = 150
 SORT_KEYS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
-STATUSES = ("members", "contacts", "all", "outstanding")
+STATUSES = ("members", "contacts", "all", "outstanding", "archived")
 
 
 class MemberListModel(RowTableModel):
@@ -122,6 +122,8 @@ class MemberListModel(RowTableModel):
         if column == 2:
             return row.plans or ""
         if column == 3:
+            if getattr(row, "archived", False):
+                return _("Archived")
             return _("Member") if row.status == "member" else _("Contact")
         if column == 5:
             return self._formatter.money(getattr(row, "outstanding", 0))
@@ -134,6 +136,7 @@ class MemberListPanel(QWidget):
     memberSelected = Signal(int)   # noqa: N815
     memberActivated = Signal(int)  # noqa: N815
     memberChanged = Signal(int)    # noqa: N815 (created, edited or archived)
+    statusMessage = Signal(str)    # noqa: N815 (what an action did, for the status bar)
 
     def __init__(self, members: Any, formatter: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -149,7 +152,7 @@ class MemberListPanel(QWidget):
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("memberStatusFilter")
         for key, text in zip(STATUSES, (_("Members"), _("Contacts"), _("All"),
-                                        _("With outstanding"))):
+                                        _("With outstanding"), _("Archived"))):
             self.status_filter.addItem(text, key)
         self.status_filter.setCurrentIndex(STATUSES.index("all"))
 
@@ -239,6 +242,8 @@ class MemberListPanel(QWidget):
             text = _("No contacts: everyone here has an active contract.")
         elif self.model.status == "outstanding":
             text = _("Nobody owes anything: every invoice is paid.")
+        elif self.model.status == "archived":
+            text = _("No archived members. Archive member (Edit menu) moves someone here.")
         else:
             text = _("No one here yet. Add a member with New member.")
         self.table.set_empty_text(text)
@@ -315,10 +320,24 @@ class MemberListPanel(QWidget):
         if index.isValid():
             self.memberActivated.emit(self.model.row_at(index.row()).id)
 
+    def _current_row(self) -> Any | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
     def _update_actions(self) -> None:
-        selected = self.current_member_id() is not None
-        self.edit_action.setEnabled(selected)
-        self.archive_action.setEnabled(selected)
+        row = self._current_row()
+        self.edit_action.setEnabled(row is not None)
+        self.archive_action.setEnabled(row is not None)
+        # One action, named for what it will do to the selected member.
+        if row is not None and getattr(row, "archived", False):
+            self.archive_action.setText(_("Un&archive member"))
+            self.archive_action.setToolTip(_("Bring {name} back to the member list.")
+                                           .format(name=row.name))
+        else:
+            self.archive_action.setText(_("&Archive member"))
+            self.archive_action.setToolTip(
+                _("Hide {name} from the member list; contracts and invoices are kept.")
+                .format(name=row.name) if row is not None else _("Select a member first."))
 
     # -- member actions -------------------------------------------------------------------
     def new_member(self) -> int | None:
@@ -341,23 +360,21 @@ class MemberListPanel(QWidget):
             self._show_member_after_change(member_id)
 
     def archive_member(self) -> None:
-        index = self.table.currentIndex()
-        if not index.isValid():
+        """Archive the selected member after confirming, or bring an archived one back."""
+        row = self._current_row()
+        if row is None:
             return
-        row = self.model.row_at(index.row())
-        answer = QMessageBox.question(
-            self, _("Archive member"),
-            _("Archive {name}? They leave the member list; their contracts and invoices are "
-              "kept.").format(name=row.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        archive = not getattr(row, "archived", False)
+        if archive and not confirm_archive(self, self._members, row):
             return
         try:
-            self._members.set_archived(row.id, True)
+            self._members.set_archived(row.id, archive)
         except Exception as exc:
             show_error(self, _("Archive member"), user_message(exc))
             return
         self.refresh()
         self.memberChanged.emit(row.id)
+        self.statusMessage.emit(archived_message(row.name, archive))
 
     def _show_member_after_change(self, member_id: int) -> None:
         self.refresh()

@@ -185,6 +185,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def _connect(self) -> None:
         self.members_panel.memberSelected.connect(self.member_page.show_member)
         self.members_panel.memberChanged.connect(self._member_changed)
+        self.members_panel.statusMessage.connect(
+            lambda text: self.statusBar().showMessage(text, 10000))
         self.members_panel.memberActivated.connect(self._member_opened)
         self.member_page.contractActivated.connect(self.open_contract)
         self.member_page.editRequested.connect(self.members_panel.edit_member)
