@@ -161,7 +161,7 @@ class MemberListPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
-        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 80, 4: 110, 5: 110})
+        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 92, 4: 110, 5: 110})
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
