@@ -38,6 +38,26 @@ def test_a_whole_date_typed_over_the_old_one_is_taken(qtbot, desk):
     assert field.text() == "1 Dec 2026"
 
 
+def test_the_next_invoice_date_typed_over_keeps_what_was_typed(qtbot, desk):
+    """Every keystroke refreshes the Key dates tab; the half-typed "1 Jan 20" must not be
+    rewritten as "1 Jan 2020" under the cursor (it became "1 Jan 202027")."""
+    _name, contract = plain_active_contract(desk)
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=3000)
+    click_tab(editor.tabs, editor.dates)
+    field = editor.findChild(DateField, "nextInvoiceDateEdit")
+    later = contract.next_invoice_date.replace(year=contract.next_invoice_date.year + 1)
+    typed = f"{later.day} {later.strftime('%b')} {later.year}"
+    replace_text(field, typed)
+    assert field.text() == typed
+    assert editor.draft().next_invoice_date == later
+    replace_text(field, later.isoformat())
+    assert field.text() == later.isoformat()
+    assert editor.draft().next_invoice_date == later
+
+
 def test_the_locale_short_format_and_iso_are_read_too(qtbot, desk):
     editor, _contract, field = cancellation_field(qtbot, desk)
     replace_text(field, "15/01/2027")

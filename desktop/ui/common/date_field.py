@@ -126,6 +126,10 @@ class DateField(QLineEdit):
 
     def setSpecialValueText(self, text: str) -> None:  # noqa: N802
         """Shown instead of the minimum date, which then stands for "no date"."""
+        if text == self._special:
+            # A screen refreshing on every keystroke sets the same text again: rewriting the
+            # field then would turn a half-typed "1 Jan 20" into "1 Jan 2020" under the cursor.
+            return
         self._special = text
         self._show_date()
 
