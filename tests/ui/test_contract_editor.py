@@ -312,6 +312,15 @@ def test_create_new_term_asks_for_the_cancellation_date_and_opens_the_term(qtbot
     assert tabs.currentWidget() is opened.new_term
     assert child(opened, QCheckBox, "prorateFirstInvoiceCheck").isVisible()
     assert f"Continues contract {world.active}" in child(opened, QLabel, "predecessorLabel").text()
+    # Typed to a day inside a period: the tab names the days the first invoice covers, to
+    # the last one, as the preview does ("20–31 May", not "20 May – 1 Jun").
+    start = child(opened, DateField, "startDateEdit")
+    start.setFocus()
+    qtbot.keyClick(start, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(start, "2026-05-20")
+    assert opened.draft().start_date == date(2026, 5, 20)
+    effect = child(opened, QLabel, "prorateFirstEffect").text()
+    assert "20–31 May 2026" in effect, effect
 
 
 def test_new_term_dialog_refuses_a_date_before_the_start(qtbot, open_editor, world):

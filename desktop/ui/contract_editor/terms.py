@@ -214,6 +214,6 @@ class NewTermTab(QWidget):
         period = period_containing(draft.billing_anchor, frequency, start)
         if draft.prorate_first_invoice:
             return _("On: the first invoice covers {span}, prorated; later invoices follow the "
-                     "billing anchor.").format(span=self._fmt.span(start, period[1]))
+                     "billing anchor.").format(span=self._fmt.period(start, period[1]))
         return _("Off: the billing anchor moves to {start} and the first invoice bills a whole "
                  "period.").format(start=self._fmt.date(start))
