@@ -277,7 +277,7 @@ class FakeSweep:
 
     def applied_since(self, since: datetime):
         return [AppliedRow(datetime.combine(TODAY, time(9, 0)), TODAY, "activation", 3,
-                           "Ada Lovelace", "Private office starts")]
+                           "Ada Lovelace", "Private office starts", 1)]
 
 
 class FakeSettings:

@@ -83,6 +83,7 @@ class AppliedRow:
     contract_id: int
     member_name: str
     description: str
+    member_id: int | None = None
 
 
 @dataclass
@@ -263,7 +264,8 @@ class SweepService:
         t, c, mem = m.AppliedTransitionRow, m.ContractRow, m.MemberRow
         with self.db.session() as session:
             rows = session.execute(
-                select(t.applied_at, t.date, t.kind, t.contract_id, mem.name, t.description)
+                select(t.applied_at, t.date, t.kind, t.contract_id, mem.name, t.description,
+                       mem.id)
                 .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
                 .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
         return [AppliedRow(*row) for row in rows]

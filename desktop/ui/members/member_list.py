@@ -291,10 +291,8 @@ class MemberListPanel(QWidget):
 
     # -- selection ----------------------------------------------------------------------------
     def current_member_id(self) -> int | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.row_at(index.row()).id
+        row = self._current_row()
+        return None if row is None else row.id
 
     def select_member(self, member_id: int, emit: bool = True) -> bool:
         row = self.model.row_of(member_id)
@@ -378,19 +376,24 @@ class MemberListPanel(QWidget):
 
     def _show_member_after_change(self, member_id: int) -> None:
         self.refresh()
+        self.reveal_member(member_id)
+        self.memberChanged.emit(member_id)
+
+    def reveal_member(self, member_id: int) -> bool:
+        """Select the member in the list, searching for exactly them when they are not among
+        the rows fetched (another filter, or far down the list), so that what the member
+        actions act on is the member in sight."""
         if self.model.row_of(member_id) < 0:
-            # Not among the rows fetched (another filter, or far down the list): search for
-            # exactly this member so it is in sight and selected.
             try:
-                email = self._members.get(member_id).email
+                member = self._members.get(member_id)
             except Exception:
-                email = ""
+                return False
             self.search.blockSignals(True)
-            self.search.setText(email)
+            self.search.setText(member.email)
             self.search.blockSignals(False)
             self.status_filter.blockSignals(True)
-            self.status_filter.setCurrentIndex(STATUSES.index("all"))
+            self.status_filter.setCurrentIndex(
+                STATUSES.index("archived" if member.archived else "all"))
             self.status_filter.blockSignals(False)
             self.apply_filter()
-        self.select_member(member_id)
-        self.memberChanged.emit(member_id)
+        return self.select_member(member_id)

@@ -70,6 +70,7 @@ class TransitionsPanel(QWidget):
             "Nothing applied in the last {days} days.").format(days=APPLIED_DAYS))
         self.applied_table.setModel(self.applied_model)
         self.applied_table.set_column_modes(3)
+        self.applied_table.activated.connect(self._applied_activated)
         self.due_table = TableView("dueTable", _(
             "Nothing falls due in the next {days} days.").format(days=FORECAST_DAYS))
         self.due_table.setModel(self.due_model)
@@ -150,3 +151,9 @@ class TransitionsPanel(QWidget):
     def _due_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.memberActivated.emit(self.due_model.row_at(index.row()).member_id)
+
+    def _applied_activated(self, index: QModelIndex) -> None:
+        """Enter or a double click on an applied transition: its member's page."""
+        member_id = self.applied_model.row_at(index.row()).member_id if index.isValid() else None
+        if member_id is not None:
+            self.memberActivated.emit(member_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -267,8 +267,12 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.members_panel.search.selectAll()
 
     def show_member(self, member_id: int) -> None:
+        """The member's page, with the member selected in the list: Edit and Archive act on
+        the selection, so it must be the member in sight."""
         self.show_tab(MEMBERS_TAB)
-        if not self.members_panel.select_member(member_id):
+        if not self.members_panel.reveal_member(member_id):
+            self.members_panel.table.clearSelection()
+            self.members_panel.table.setCurrentIndex(QModelIndex())
             self.member_page.show_member(member_id)
 
     def _tab_changed(self, index: int) -> None:
