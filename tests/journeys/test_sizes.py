@@ -31,3 +31,29 @@ def test_the_editor_and_the_assistant_fit_the_screen(desk, database, tmp_path, w
     assert result.returncode == 0, result.stderr[-2000:]
     problems = json.loads(result.stdout.strip().splitlines()[-1])
     assert problems == []
+
+
+def test_member_names_are_readable_in_the_list_of_a_window_that_fits_the_screen(qtbot, desk):
+    """At the size the window opens on a small screen the Name column was ~30 px ("Ka…")."""
+    from PySide6.QtWidgets import QTableView
+
+    table = desk.findChild(QTableView, "memberTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() > 5, timeout=3000)
+    header = table.horizontalHeader()
+    assert header.sectionSize(0) >= 170
+    names = [table.model().index(r, 0).data() for r in range(table.model().rowCount())]
+    fits = [table.fontMetrics().horizontalAdvance(n) + 16 <= header.sectionSize(0)
+            for n in names]
+    assert sum(fits) >= 0.9 * len(names), (header.sectionSize(0), names)
+    assert any(header.isSectionHidden(c) for c in range(1, 6)), "the test needs a narrow list"
+    # Dragging the splitter to give the list room brings every column back.
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    desk.resize(1900, desk.height())
+    handle = desk.splitter.handle(1)
+    start = handle.rect().center()
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(handle, start + QPoint(900, 0))
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=start + QPoint(900, 0))
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(6)), timeout=3000)

@@ -46,6 +46,7 @@ class TableView(QTableView):
         self.setObjectName(object_name)
         self.setProperty("frontdeskTable", True)  # styled by resources/style.qss
         self._empty_text = empty_text
+        self._readable: tuple[int, int, dict[int, int], tuple[int, ...]] | None = None
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -84,6 +85,32 @@ class TableView(QTableView):
                 header.resizeSection(column, fixed[column])
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def keep_readable(self, column: int, minimum: int, widths: dict[int, int],
+                      drop: tuple[int, ...]) -> None:
+        """Keep `column` (stretched) at least `minimum` px wide: when the table is too narrow
+        for every column at its width, hide the columns in `drop`, first ones first."""
+        self._readable = (column, minimum, dict(widths), tuple(drop))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        if self._readable is None:
+            return
+        column, minimum, widths, drop = self._readable
+        room = self.viewport().width() or self.width()
+        hidden: set[int] = set()
+        for candidate in (None, *drop):
+            if candidate is not None:
+                hidden.add(candidate)
+            if minimum + sum(w for c, w in widths.items() if c not in hidden) <= room:
+                break
+        header = self.horizontalHeader()
+        for c in widths:
+            header.setSectionHidden(c, c in hidden)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def _is_empty(self) -> bool:
         model: QAbstractItemModel | None = self.model()

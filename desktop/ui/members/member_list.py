@@ -161,7 +161,9 @@ class MemberListPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
-        self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 92, 4: 110, 5: 110})
+        self.table.set_column_modes(0, fixed=(widths := {1: 110, 2: 100, 3: 92, 4: 110, 5: 110}))
+        # Names stay readable: balances (on the member's page too), company, plans give way.
+        self.table.keep_readable(0, 170, widths, drop=(4, 5, 1, 2))
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
@@ -193,13 +195,11 @@ class MemberListPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
-        self.new_action = QAction(icon("new"), _("&New member…"), self)
-        self.edit_action = QAction(icon("edit"), _("&Edit member…"), self)
-        self.archive_action = QAction(icon("archive"), _("&Archive member"), self)
-        for action, name in ((self.new_action, "newMemberAction"),
-                             (self.edit_action, "editMemberAction"),
-                             (self.archive_action, "archiveMemberAction")):
-            action.setObjectName(name)
+        self.new_action = QAction(icon("new"), _("&New member…"), self, objectName="newMemberAction")
+        self.edit_action = QAction(icon("edit"), _("&Edit member…"), self,
+                                   objectName="editMemberAction")
+        self.archive_action = QAction(icon("archive"), _("&Archive member"), self,
+                                      objectName="archiveMemberAction")
         # triggered(bool) would pass `checked` on as an argument: call without it.
         self.new_action.triggered.connect(lambda: self.new_member())
         self.edit_action.triggered.connect(lambda: self.edit_member())
