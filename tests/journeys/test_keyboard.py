@@ -152,3 +152,29 @@ def test_enter_on_an_invoice_row_opens_it_and_tab_leaves_the_table(qtbot, desk):
     table.setFocus()
     press(Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not table
+
+
+def test_quit_with_an_unsaved_editor_asks_once_and_then_quits(qtbot, desk):
+    """Ctrl+Q, Discard closed only the editor; a second Ctrl+Q was needed."""
+    from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
+
+    name, _contract = plain_active_contract(desk)
+    editor = open_editor_by_keyboard(qtbot, desk, name)
+    editor.findChild(QPlainTextEdit).setFocus()
+    type_text("Unsaved words")
+
+    def ask(answer_key):
+        bring_to_front(qtbot, desk)
+        shortcut("Ctrl+Q", desk)
+        qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox),
+                        timeout=3000)
+        box = QApplication.activeModalWidget()
+        assert "unsaved" in box.text().lower()
+        press(answer_key, widget=box)
+
+    ask(Qt.Key.Key_Escape)  # keep editing: nothing closes, and nothing closes later either
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    assert editor.isVisible() and desk.isVisible()
+    ask(Qt.Key.Key_D)       # Discard (Alt-less mnemonic in a message box)
+    qtbot.waitUntil(lambda: not desk.isVisible(), timeout=3000)
+    assert not editor.isVisible()

@@ -238,7 +238,10 @@ class EditorActions:
         box.setParent(None)  # gone at once: a second close asks with a fresh box
         box.deleteLater()
         if clicked == QMessageBox.Save and not self.save():
+            self.closeKept.emit()
             return
         if clicked in (QMessageBox.Save, QMessageBox.Discard):
             self._close_confirmed = True
             self.close()
+        else:
+            self.closeKept.emit()

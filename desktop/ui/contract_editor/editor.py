@@ -55,6 +55,7 @@ class ContractEditor(EditorActions, QWidget):
     newTermCreated = Signal(int)
     planChanged = Signal(int)
     closed = Signal()
+    closeKept = Signal()  # noqa: N815 (asked about unsaved changes, the editor stays open)
     previewRefreshed = Signal()
     openContractRequested = Signal(int)
 

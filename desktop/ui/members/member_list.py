@@ -194,8 +194,8 @@ class MemberListPanel(QWidget):
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
-
-        self.new_action = QAction(icon("new"), _("&New member…"), self, objectName="newMemberAction")
+        self.new_action = QAction(icon("new"), _("&New member…"), self,
+                                  objectName="newMemberAction")
         self.edit_action = QAction(icon("edit"), _("&Edit member…"), self,
                                    objectName="editMemberAction")
         self.archive_action = QAction(icon("archive"), _("&Archive member"), self,

@@ -31,6 +31,7 @@ from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
 from desktop.ui.window.actions import WindowActions, invoice_tools
 from desktop.ui.window.context import Services
+from desktop.ui.window.quitting import quit_when_closed
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
 
@@ -38,6 +39,11 @@ _log = logging.getLogger(__name__)
 MEMBERS_TAB, PLANS_TAB, INVOICES_TAB, TRANSITIONS_TAB = range(4)
 # The smallest window that is still worth working in; smaller restored sizes are replaced.
 MIN_WIDTH, MIN_HEIGHT = 720, 440
+
+
+# Keys for standard actions on platforms whose style defines none.
+_FALLBACK_KEYS = {QKeySequence.StandardKey.Quit: QKeySequence("Ctrl+Q"),
+                  QKeySequence.StandardKey.Preferences: QKeySequence("Ctrl+,")}
 
 
 class MainWindow(SweepStatus, WindowActions, QMainWindow):
@@ -64,6 +70,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self._open_editor = open_contract_editor
         self._open_new_contract = open_new_contract
         self.editors: list[Any] = []
+        self._quit_waits_for: list[Any] = []  # editors asking about unsaved changes on quit
         self.scheduler = scheduler or SweepScheduler(services.sweep, clock, parent=self)
         self.last_report: Any = None
         self.last_checked = None
@@ -119,6 +126,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         action = QAction(text, self)
         if icon_name:
             action.setIcon(icon(icon_name))
+        if isinstance(shortcut, QKeySequence.StandardKey) and not QKeySequence.keyBindings(
+                shortcut):  # a platform without a binding for it (Windows has no Quit key)
+            shortcut = _FALLBACK_KEYS.get(shortcut)
         if shortcut is not None:
             action.setShortcut(shortcut)
         if name:
@@ -251,6 +261,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         for editor in list(self.live_editors()):
             if not editor.close():
                 event.ignore()
+                quit_when_closed(self, editor, self._quit_waits_for)
                 return
         self.save_state()
         self.scheduler.stop()
