@@ -49,11 +49,13 @@ def _status_condition(status: str, today: date, terms: int):
     paid, lacking = paid_of_invoice(), lacking_of_invoice()
     # Overdue: still lacking after the due date, issue date + terms < today.
     late = m.InvoiceRow.issue_date < today - timedelta(days=terms)
+    # The filters overlap as people chase money: "unpaid" is everything still lacking (late or
+    # not, partly paid or not), "partly paid" whatever has received something and still lacks.
     conditions = {
         rules.PAID: lacking == 0,
         rules.OVERDUE: and_(lacking > 0, late),
-        rules.PARTLY_PAID: and_(lacking > 0, ~late, paid > 0),
-        rules.UNPAID: and_(lacking > 0, ~late, paid <= 0),
+        rules.PARTLY_PAID: and_(lacking > 0, paid > 0),
+        rules.UNPAID: lacking > 0,
     }
     if status not in conditions:
         raise ValueError(f'Unknown status filter "{status}": use one of {", ".join(FILTERS)}.')

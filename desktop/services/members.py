@@ -75,6 +75,7 @@ class InvoiceRow:
     total: int
     amount_due: int
     status: str = ""
+    paid: int = 0
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ class MemberService:
                 [_contract_row(c, statuses[c.id]) for c in contracts],
                 [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due,
                             payment_status(i.amount_due, i[5], due_date(i.issue_date, terms),
-                                           today))
+                                           today), i[5])
                  for i in invoices],
                 row.billing_address or "", row.vat_id or "",
                 member_outstanding(session, [member_id]).get(member_id, 0))

@@ -153,7 +153,8 @@ def test_the_invoice_list_filters_by_status_and_period_and_totals_everything(sce
     assert rows[number].status == rules.PARTLY_PAID and rows[number].paid == 10000
     assert rows[first].status == rules.UNPAID
     assert [r.number for r in invoices.recent(status=rules.PARTLY_PAID)] == [number]
-    assert [r.number for r in invoices.recent(status=rules.UNPAID)] == [first]
+    # "Unpaid" is everything still lacking, the partly paid one too (newest first).
+    assert [r.number for r in invoices.recent(status=rules.UNPAID)] == [number, first]
     assert invoices.recent(status=rules.PAID) == []
     assert [r.number for r in invoices.recent(start=APRIL_11)] == [number]
     assert [r.number for r in invoices.recent(end=APRIL_11)] == [first]
@@ -164,6 +165,10 @@ def test_the_invoice_list_filters_by_status_and_period_and_totals_everything(sce
     world.set_today(date(2024, 5, 1))
     late = invoices.totals(status=rules.OVERDUE)
     assert (late.count, late.overdue) == (2, first_due + DUE - 10000)
+    # Late, they are overdue, and still unpaid and partly paid: no filter hides what is owed.
+    assert [r.number for r in invoices.recent(status=rules.UNPAID)] == [number, first]
+    assert [r.number for r in invoices.recent(status=rules.PARTLY_PAID)] == [number]
+    assert invoices.totals(status=rules.UNPAID).outstanding == first_due + DUE - 10000
 
 
 @settings(max_examples=25, deadline=None,

@@ -57,8 +57,9 @@ class InvoiceListModel(RowTableModel):
     InvoiceIdRole = RowTableModel.IdRole
 
     def __init__(self, formatter: Any, with_member: bool = False, parent=None):
+        # "Outstanding": what the invoice still lacks after the payments recorded against it.
         columns = {"number": _("Number"), "member": _("Member"), "issued": _("Issued"),
-                   "total": _("Total"), "due": _("Amount due"), "status": _("Status")}
+                   "total": _("Total"), "due": _("Outstanding"), "status": _("Status")}
         if not with_member:
             del columns["member"]
         keys = tuple(columns)
@@ -72,9 +73,16 @@ class InvoiceListModel(RowTableModel):
                 "member": lambda: getattr(row, "member_name", ""),
                 "issued": lambda: f.date(row.issue_date),
                 "total": lambda: f.money(row.total),
-                "due": lambda: f.money(row.amount_due),
-                "status": lambda: status_text(getattr(row, "status", ""), gettext)
+                "due": lambda: f.money(max(0, row.amount_due - getattr(row, "paid", 0))),
+                "status": lambda: self._status(row),
                 }[self._keys[column]]()
+
+    @staticmethod
+    def _status(row: Any) -> str:
+        status = getattr(row, "status", "")
+        if status == rules.OVERDUE and getattr(row, "paid", 0) > 0:
+            return _("Overdue, partly paid")
+        return status_text(status, gettext)
 
 
 def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any,
