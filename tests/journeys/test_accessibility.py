@@ -98,3 +98,57 @@ def test_every_input_of_the_editor_dialogs_is_named(qtbot, desk):
     for button in ("changePlanButton", "addAddonButton", "createNewTermButton"):
         problems += check_dialog(qtbot, lambda b=button: click(editor.findChild(QPushButton, b)))
     assert problems == []
+
+
+def clashing_mnemonics(window: QWidget) -> list[str]:
+    """Letters that two things in sight answer to at once (Alt+P moved between Print and
+    Record payment and opened neither)."""
+    from collections import defaultdict
+
+    from PySide6.QtWidgets import QAbstractButton, QMainWindow, QTabBar
+
+    from desktop.ui.common.keyboard import _taken
+
+    holders: dict[str, list[str]] = defaultdict(list)
+    texts = []
+    if isinstance(window, QMainWindow):
+        texts += [a.text() for a in window.menuBar().actions()]
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisibleTo(window):
+            texts += [bar.tabText(i) for i in range(bar.count())]
+    texts += [w.text() for w in window.findChildren(QAbstractButton) if w.isVisibleTo(window)]
+    texts += [w.text() for w in window.findChildren(QLabel)
+              if w.isVisibleTo(window) and w.buddy() is not None]
+    for text in texts:
+        if (letter := _taken(text)) is not None:
+            holders[letter].append(text)
+    return [f"{k}: {v}" for k, v in holders.items() if len(v) > 1]
+
+
+def test_no_two_things_in_sight_answer_to_one_alt_letter(qtbot, desk):
+    from PySide6.QtWidgets import QTableView
+
+    for index in range(desk.tabs.count()):
+        shortcut(f"Ctrl+{index + 1}", desk)
+        assert clashing_mnemonics(desk) == [], desk.tabs.tabText(index)
+    _name, contract = plain_active_contract(desk)
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    for index in range(editor.tabs.count()):
+        editor.tabs.setCurrentIndex(index)
+        assert clashing_mnemonics(editor) == [], editor.tabs.tabText(index)
+    editor.hide()
+    shortcut("Ctrl+3", desk)
+    table = desk.findChild(QTableView, "invoiceTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=5000)
+    seen: list[list[str]] = []
+
+    def look(view):
+        seen.append(clashing_mnemonics(view))
+        view.reject()
+
+    when_modal(look)
+    from person import click_row
+    click_row(table, 0, double=True)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [[]]

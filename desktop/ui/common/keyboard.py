@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
+    QStackedWidget,
+    QTabBar,
     QTextEdit,
     QWidget,
 )
@@ -81,16 +84,67 @@ def _with_mnemonic(text: str, used: set[str]) -> str:
     return text
 
 
+def _page_of(widget: QWidget, window: QWidget) -> QWidget | None:
+    """The tab or stack page the widget sits on (its letters are live only while that page
+    shows, so pages may reuse each other's), or None when it is always in sight."""
+    page = None
+    parent = widget.parentWidget()
+    child = widget
+    while parent is not None and child is not window:
+        if isinstance(parent, QStackedWidget):
+            page = child  # the outermost page counts: a tab inside a tab shares its letters
+        child, parent = parent, parent.parentWidget()
+    return page
+
+
+def _reserved(window: QWidget) -> set[str]:
+    """Letters the menu bar and tab captions already use in this window."""
+    texts = []
+    if isinstance(window, QMainWindow):
+        texts += [a.text() for a in window.menuBar().actions()]
+    for bar in window.findChildren(QTabBar):
+        texts += [bar.tabText(i) for i in range(bar.count())]
+    return {letter for text in texts if (letter := _taken(text))}
+
+
 def assign_mnemonics(window: QWidget) -> None:
-    """Give each buddied label, check box, radio button and push button a free letter."""
-    labels = [w for w in window.findChildren(QLabel) if w.buddy() is not None and w.text()]
+    """Give each buddied label, check box, radio button and push button a free letter.
+
+    Letters are unique among what can be in sight at once: the menu bar, tab captions, the
+    widgets always shown, and one tab page at a time. A letter written into a text that another
+    widget already holds is given up for a free one.
+    """
     buttons = [w for w in window.findChildren(QAbstractButton)
                if w.text() and not w.text().startswith("…")]
-    used = {letter for w in labels + buttons if (letter := _taken(w.text()))}
+    labels = [w for w in window.findChildren(QLabel) if w.buddy() is not None and w.text()]
+    pages: dict[QWidget | None, list[QWidget]] = {None: []}
+    # Always in sight: the buttons that act (Save, Revert) first; on a page: the labels of its
+    # fields first, so every field can be reached.
+    for widget in buttons + labels:
+        if _page_of(widget, window) is None:
+            pages[None].append(widget)
     for widget in labels + buttons:
-        text = widget.text()
-        if _taken(text) is None and "<" not in text:
-            widget.setText(_with_mnemonic(text, used))
+        if (page := _page_of(widget, window)) is not None:
+            pages.setdefault(page, []).append(widget)
+    always = _reserved(window)
+    for page, widgets in sorted(pages.items(), key=lambda item: item[0] is not None):
+        used = always if page is None else set(always)
+        explicit = [w for w in widgets if _taken(w.text()) is not None and "<" not in w.text()]
+        for widget in explicit:  # first come keep their letter, later clashes give it up
+            letter = _taken(widget.text())
+            if letter in used:
+                widget.setText(plain_mnemonic(widget.text()))
+            else:
+                used.add(letter)
+        for widget in widgets:
+            text = widget.text()
+            if _taken(text) is None and "<" not in text:
+                widget.setText(_with_mnemonic(text, used))
+
+
+def plain_mnemonic(text: str) -> str:
+    """The text without its mnemonic marker ("&&" stays a literal ampersand)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&&")
 
 
 def prepare_for_keyboard(window: QWidget) -> None:
