@@ -56,10 +56,13 @@ def make_clock(today: date | None):
 
 
 def _restore_from(db: Database, clock, backup: Path) -> None:
-    """Keep a copy of the current file, then put the backup in its place; the engine reconnects."""
-    db.backup_now(clock.now())
+    """Keep a copy of the current file, then put the backup in its place; the engine reconnects.
+
+    The copy's rotation never removes the backup being restored (it may be the oldest).
+    """
+    db.check_file()
     db.dispose()
-    restore(db.path, backup)
+    restore(db.path, backup, safety_at=clock.now())
 
 
 def build_services(db: Database, clock) -> Services:
