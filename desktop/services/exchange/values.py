@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from desktop.domain.money import MAX_AMOUNT
+from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, parse_day
 from desktop.domain.periods import parse_frequency
-from desktop.domain.validation import MAX_QUANTITY
 
 BAD = object()  # a value that was reported as a problem
 
@@ -112,11 +111,15 @@ class Reader:
         if value is None and nullable:
             return None
         try:
-            if not isinstance(value, str) or len(value) != 10:
+            if not isinstance(value, str) or len(value) != 10 or "-" not in value[4:5]:
                 raise ValueError
-            return date.fromisoformat(value)
+            date.fromisoformat(value)
         except ValueError:
             return self.problem(place, f"{shown(value)} is not a date.")
+        try:
+            return parse_day(value)  # only YYYY-MM-DD, within the accepted range
+        except ValueError as exc:
+            return self.problem(place, str(exc))
 
     def frequency(self, value, place: str, *, nullable: bool):
         if value is None and nullable:
