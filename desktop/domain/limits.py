@@ -50,6 +50,17 @@ def parse_day(text: str) -> date:
     return value
 
 
+def _decimals(value: Decimal) -> int:
+    """Digits after the point, trailing zeros not counted (without the context's rounding,
+    which would turn 1e-99999999 into 0)."""
+    _sign, digits, exponent = value.as_tuple()
+    written = "".join(map(str, digits))
+    if not written.strip("0"):
+        return 0
+    trailing_zeros = len(written) - len(written.rstrip("0"))
+    return max(0, -(exponent + trailing_zeros))
+
+
 def rate_decimal(text: str) -> Decimal:
     """A tax rate in percent, 0 to 100 with at most MAX_RATE_DECIMALS decimals."""
     shown = str(text)[:MAX_TEXT]
@@ -61,7 +72,7 @@ def rate_decimal(text: str) -> Decimal:
         raise ValueError(f'"{shown}" is not a tax rate.') from None
     if not value.is_finite() or value < 0 or value > 100:
         raise ValueError(f'"{shown}" is not a tax rate between 0 and 100.')
-    if value != 0 and value.normalize().as_tuple().exponent < -MAX_RATE_DECIMALS:
+    if _decimals(value) > MAX_RATE_DECIMALS:
         raise ValueError(f'"{shown}" has more than {MAX_RATE_DECIMALS} decimals; a tax rate '
                          'such as 8.5 or 7.6875 is expected.')
     return value
