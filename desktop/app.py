@@ -79,6 +79,7 @@ def build_services(db: Database, clock) -> Services:
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
         write_csv=lambda kind, out: write_csv(db, kind, out, clock.today()),
+        check_file=db.check_file,
     )
 
 
@@ -123,6 +124,9 @@ def create_main_window(database: str | None, today: date | None = None, *,
     """The fully wired main window, without starting the event loop or the timer."""
     clock = make_clock(today)
     db = open_database(database, now=clock.now())
+    # A write from the window waits at most a moment for another program's lock, then says so;
+    # the sweep's worker keeps the long wait.
+    db.wait_briefly_on_this_thread()
     _prepare_windows_for_keyboard()
     services = build_services(db, clock)
     site = services.settings.get()

@@ -41,6 +41,12 @@ def _stamp(database: Path, candidate: Path) -> str | None:
     return match.group(1)
 
 
+def taken_at(backup: Path) -> datetime | None:
+    """When a backup was taken, read from its name; None for a file not named as a backup."""
+    match = _SUFFIX.search(backup.name)
+    return None if match is None else datetime.strptime(match.group(1), _STAMP)
+
+
 def list_backups(database: Path) -> list[Path]:
     """The backups of a database file, newest first."""
     folder = database.parent

@@ -46,6 +46,10 @@ def create_private(path: Path) -> None:
 class DatabaseGone(DatabaseRefused):
     """The database file was deleted, moved or replaced while it was open; nothing was written."""
 
+    def __init__(self, path: Path) -> None:
+        super().__init__(gone_sentence(path))
+        self.path = path
+
 
 def gone_sentence(path: Path) -> str:
     return (f"The database file {path} was deleted, moved or replaced while Frontdesk had it "
@@ -76,4 +80,4 @@ class FileIdentity:
             except OSError:
                 self.lost = True
         if self.lost:  # once lost, always lost: a file put back later is not this one
-            raise DatabaseGone(gone_sentence(self.path))
+            raise DatabaseGone(self.path)
