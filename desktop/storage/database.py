@@ -31,7 +31,7 @@ __all__ = ["Database", "default_path", "highest_invoice_number", "invoice_prefix
            "next_invoice_number", "open_database", "restore"]
 
 BUSY_TIMEOUT_MS = 30_000
-SHORT_WAIT_MS = 2_000  # how long a write from the window waits for another program's lock
+SHORT_WAIT_MS = 5_000  # how long a write from the window waits for another program's lock
 _BEGIN = "frontdesk_begin"  # execution option carrying the BEGIN statement to emit
 _WAIT = "frontdesk_wait_ms"  # execution option: the busy timeout of this write transaction
 

@@ -24,5 +24,5 @@ def is_busy(error: BaseException | None) -> bool:
 
 def busy_sentence(path: Path | str | None) -> str:
     where = f" ({path})" if path else ""
-    return (f"Another program is using this database{where} and did not let go in time; "
-            "nothing was changed, try again in a moment.")
+    return (f"Another program is using this database{where}, or a background run is busy with "
+            "it, and it did not let go in time; nothing was changed, try again in a moment.")

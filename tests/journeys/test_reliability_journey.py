@@ -131,3 +131,30 @@ def test_a_sweep_issuing_many_invoices_at_once_asks_first(qtbot, database, setti
         window.scheduler.stop()
         QThreadPool.globalInstance().waitForDone(30000)
         window.database.dispose()
+
+
+def test_a_write_from_the_window_under_another_programs_lock_says_so_without_freezing(
+        qtbot, open_desk, database):
+    import time
+
+    from desktop.storage.database import SHORT_WAIT_MS
+    from desktop.storage.errors import DatabaseBusy
+
+    window = open_desk(database)
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        started = time.monotonic()
+        try:
+            window.services.members.create("Zed Newcomer", "zed@example.org")
+        except DatabaseBusy as busy:
+            message = str(busy)
+        else:
+            raise AssertionError("the write went through another program's lock")
+        waited = time.monotonic() - started
+    finally:
+        holder.close()
+    assert message.startswith("Another program is using this database")
+    assert "SQL" not in message and "sqlalche.me" not in message
+    assert waited < SHORT_WAIT_MS / 1000 + 3  # a moment, never the 30 s of the background
+    assert "Zed Newcomer" not in _names(Path(database))
