@@ -35,8 +35,13 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError(f'"{text}" is not an amount.') from None
     if not value.is_finite():
         raise ValueError(f'"{text}" is not an amount.')
+    # Checked before any arithmetic: 1e99999999 overflows, or takes minutes to convert.
+    if value and value.adjusted() > 15:
+        raise ValueError(f'"{text[:40]}" is larger than any amount Frontdesk accepts.')
+    if value and value.adjusted() < -15:
+        raise ValueError(f'"{text[:40]}" has more decimals than {currency} allows.')
     scaled = value.scaleb(minor_digits(currency))
-    if abs(scaled) > MAX_AMOUNT:  # before int(): 1e99999999 would take minutes to convert
+    if abs(scaled) > MAX_AMOUNT:
         raise ValueError(f'"{text[:40]}" is larger than any amount Frontdesk accepts.')
     if scaled != scaled.to_integral_value():
         raise ValueError(f'"{text}" has more decimals than {currency} allows.')
