@@ -76,6 +76,8 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, memory: bool = False,
         @event.listens_for(engine, "do_connect")
         def _existing_file_only(_dialect, _record, cargs, cparams) -> None:
             uri = f"{Path(url.database).as_uri()}?mode={mode}"
+            if mode == "ro" and not Path(f"{url.database}-wal").exists():
+                uri += "&immutable=1"  # a closed database: read it without creating side files
             if cargs:
                 cargs[0] = uri
             else:
@@ -89,7 +91,7 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, memory: bool = False,
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        if not memory:
+        if not memory and mode != "ro":  # a read-only connection changes nothing, not even this
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()

@@ -228,6 +228,19 @@ def test_exporting_an_older_database_changes_nothing_and_leaves_no_backup(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite3"]
 
 
+def test_exporting_leaves_no_file_beside_the_database_and_reads_a_backup_too(tmp_path, capsys):
+    path = imported(tmp_path, capsys)
+    db = open_database(str(path), now=NOW)
+    backup = db.backup_now(NOW)  # a self-contained file, not in write-ahead-log mode
+    db.dispose()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for source in (path, backup):
+        code, out, err = run(["export", "-", "--db", str(source)], capsys)
+        assert (code, err) == (0, "")
+        assert [m["name"] for m in json.loads(out)["members"]] == ["Ada Lovelace", "Grace Hopper"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no -wal, no -shm, no backup
+
+
 # 5. the reliability trial's worst documents ---------------------------------------------------
 
 def _changed(change) -> str:
