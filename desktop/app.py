@@ -33,7 +33,7 @@ from desktop.services.settings import SettingsService
 from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database, open_database, restore
-from desktop.storage.errors import DatabaseRefused
+from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
 from desktop.ui.common.keyboard import KeyboardReach
@@ -60,9 +60,9 @@ def _restore_from(db: Database, clock, backup: Path) -> None:
 
     The copy's rotation never removes the backup being restored (it may be the oldest).
     """
-    db.check_file()
     db.dispose()
     restore(db.path, backup, safety_at=clock.now())
+    db.adopt_file()  # a database file deleted meanwhile has been written anew
 
 
 def build_services(db: Database, clock) -> Services:
@@ -200,7 +200,7 @@ def run(database: str | None = None, today: date | None = None) -> int:
     apply_style(app)
     try:
         window = create_main_window(database, today)
-    except DatabaseRefused as refused:
+    except (DatabaseRefused, DatabaseBusy) as refused:
         QMessageBox.critical(None, APPLICATION, str(refused))
         return 2
     window.show()

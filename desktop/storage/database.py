@@ -129,6 +129,11 @@ class Database:
         self._brief_thread: int | None = None
         self._identity = None if path is None else FileIdentity.of(path)
 
+    def adopt_file(self) -> None:
+        """After a restore: the file now at the path is this database's (it may be new)."""
+        if self.path is not None:
+            self._identity = FileIdentity.of(self.path)
+
     def wait_briefly_on_this_thread(self, wait_ms: int = SHORT_WAIT_MS) -> None:
         """Writes from the calling thread (the window's) wait at most wait_ms for another
         program's lock, then fail with DatabaseBusy instead of freezing the window."""

@@ -77,9 +77,11 @@ def test_file_restore_lists_the_backups_newest_first_and_restores_the_chosen_one
     assert len(safety) == 1 and "Zed Newcomer" in _names(safety[0])
 
 
-def test_a_deleted_database_stops_the_writing_and_says_so(qtbot, open_desk, database):
+def test_a_deleted_database_stops_the_writing_says_so_and_comes_back_from_a_backup(
+        qtbot, open_desk, database):
     window = open_desk(database)
     path = Path(database)
+    backup = window.database.backup_now(TAKEN)
     for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         companion.unlink(missing_ok=True)
     with qtbot.waitSignal(window.scheduler.failed, timeout=20000):
@@ -95,6 +97,16 @@ def test_a_deleted_database_stops_the_writing_and_says_so(qtbot, open_desk, data
     assert not window.scheduler.active  # the timer writes nothing more
     assert not path.exists()  # and no new empty file was created
     message.done(0)
+
+    seen = when_modal(lambda dialog: click(dialog.restore_button))  # the newest, preselected
+    _open_file_menu_item(qtbot, window, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    qtbot.waitUntil(lambda: "Restored the backup of" in window.statusBar().currentMessage(),
+                    timeout=5000)
+    assert path.exists() and window.scheduler.active
+    assert backup.exists()
+    window.services.members.create("Zed Newcomer", "zed@example.org")  # writing goes on
+    assert "Zed Newcomer" in _names(path)
 
 
 def _invoices(path: Path) -> int:

@@ -110,6 +110,10 @@ class WindowActions:
             show_error(self, _("Restore"), user_message(exc))
             return False
         self.member_page.clear()
+        if getattr(self, "_database_lost", False):  # a lost file was brought back: carry on
+            self._database_lost = False
+            self.statusBar().clearMessage()
+            self.scheduler.start()
         self.refresh_all()
         self.scheduler.run_now()
         when = taken_at(path)
