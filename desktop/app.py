@@ -33,7 +33,7 @@ from desktop.services.settings import SettingsService
 from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database, open_database, restore
-from desktop.storage.errors import DatabaseRefused
+from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
 from desktop.ui.common.keyboard import KeyboardReach
@@ -56,10 +56,13 @@ def make_clock(today: date | None):
 
 
 def _restore_from(db: Database, clock, backup: Path) -> None:
-    """Keep a copy of the current file, then put the backup in its place; the engine reconnects."""
-    db.backup_now(clock.now())
+    """Keep a copy of the current file, then put the backup in its place; the engine reconnects.
+
+    The copy's rotation never removes the backup being restored (it may be the oldest).
+    """
     db.dispose()
-    restore(db.path, backup)
+    restore(db.path, backup, safety_at=clock.now())
+    db.adopt_file()  # a database file deleted meanwhile has been written anew
 
 
 def build_services(db: Database, clock) -> Services:
@@ -76,6 +79,7 @@ def build_services(db: Database, clock) -> Services:
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
         write_csv=lambda kind, out: write_csv(db, kind, out, clock.today()),
+        check_file=db.check_file,
     )
 
 
@@ -120,6 +124,9 @@ def create_main_window(database: str | None, today: date | None = None, *,
     """The fully wired main window, without starting the event loop or the timer."""
     clock = make_clock(today)
     db = open_database(database, now=clock.now())
+    # A write from the window waits at most a moment for another program's lock, then says so;
+    # the sweep's worker keeps the long wait.
+    db.wait_briefly_on_this_thread()
     _prepare_windows_for_keyboard()
     services = build_services(db, clock)
     site = services.settings.get()
@@ -193,7 +200,7 @@ def run(database: str | None = None, today: date | None = None) -> int:
     apply_style(app)
     try:
         window = create_main_window(database, today)
-    except DatabaseRefused as refused:
+    except (DatabaseRefused, DatabaseBusy) as refused:
         QMessageBox.critical(None, APPLICATION, str(refused))
         return 2
     window.show()

@@ -36,27 +36,39 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _day(text: str) -> date:
+    """Only YYYY-MM-DD, 2000-01-01 to 2100-12-31 (desktop/domain/limits.py)."""
+    from desktop.domain.limits import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a date written YYYY-MM-DD') from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
-def _count(text: str) -> int:
+def _whole(text: str, minimum: int, maximum: int) -> int:
+    shown = text if len(text) <= 30 else text[:30] + "…"
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 30 else None
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number of at least 1')
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise argparse.ArgumentTypeError(
+            f'"{shown}" is not a whole number from {minimum:,} to {maximum:,}')
     return value
 
 
+def _count(text: str) -> int:
+    from desktop.domain.limits import MAX_DEMO_MEMBERS
+
+    return _whole(text, 1, MAX_DEMO_MEMBERS)
+
+
 def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number') from None
+    return _whole(text, -(2**63), 2**63 - 1)
+
+
+def _limit(text: str) -> int:
+    return _whole(text, 1, 1_000_000)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,30 +89,43 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="apply every transition due up to a day (default today)")
     sweep.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
     sweep.add_argument("--json", action="store_true", help="print the report as JSON")
+    sweep.add_argument("--catch-up-limit", type=_limit, metavar="N", dest="catch_up_limit",
+                       help="allow up to N invoices per contract at once (default 24)")
     imports = commands.add_parser("import", parents=[database],
                                   help="load a frontdesk/1 document into an empty database")
     imports.add_argument("file", metavar="FILE")
     export = commands.add_parser("export", parents=[database],
                                  help="write the database as a frontdesk/1 document (- = stdout)")
     export.add_argument("file", metavar="FILE")
+    from desktop.cli_backups import add_backup_commands
     from desktop.cli_documents import add_commands
 
     add_commands(commands, database, _day)
+    add_backup_commands(commands, database)
     return parser
 
 
 def database_target(args: argparse.Namespace) -> str | None:
-    """--db, else $FRONTDESK_DATABASE_URL, else None (the default file)."""
-    return getattr(args, "db", None) or os.environ.get(ENVIRONMENT) or None
+    """--db, else $FRONTDESK_DATABASE_URL, else None (the default file). An empty --db is
+    refused: it would otherwise fall back to the live default database."""
+    given = getattr(args, "db", None)
+    if given is not None and not given.strip():
+        raise BadInput('--db was given an empty name; name a database file or URL.')
+    return given or os.environ.get(ENVIRONMENT) or None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    target = database_target(args)
+    try:
+        target = database_target(args)
+    except BadInput as exc:
+        _error(str(exc))
+        return EXIT_BAD_INPUT
     if args.command is None:
         return _window(target)
     from desktop.services.clock import SystemClock
-    from desktop.storage.errors import DatabaseRefused
+    from desktop.services.errors import ServiceError
+    from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 
     clock = SystemClock(datetime.now)
     try:
@@ -112,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, DatabaseRefused) as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
+    except (DatabaseBusy, ServiceError) as exc:  # already one sentence for the operator
+        _error(str(exc))
+        return EXIT_BAD_INPUT if isinstance(exc, ServiceError) else EXIT_FAILED
     except KeyboardInterrupt:
         _error("Interrupted; what was not committed was rolled back.")
         return EXIT_FAILED
@@ -163,7 +191,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _error(sentence: str) -> None:
-    sys.stderr.write(sentence.rstrip() + "\n")
+    sys.stderr.write(sentence.rstrip().encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def _require_database(target: str | None) -> None:
@@ -182,10 +210,31 @@ def _require_database(target: str | None) -> None:
                        f'"frontdesk import" to create one.')
 
 
-def _open(target: str | None, clock):
+def _open(target: str | None, clock, *, read_only: bool = False):
     from desktop.storage.database import open_database
 
-    return open_database(target, now=clock.now())
+    return open_database(target, now=clock.now(), read_only=read_only)
+
+
+def _new_file(target: str | None) -> Path | None:
+    """The database file a command would create (it does not exist yet), else None."""
+    if target is not None and "://" in target:
+        return None
+    from desktop.storage.database import default_path
+
+    path = default_path() if target is None else Path(target).expanduser()
+    return None if path.exists() else path
+
+
+def _remove_created(path: Path | None) -> None:
+    """Take back a database file a refused command created: nothing is left on a refusal."""
+    if path is None:
+        return
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            companion.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # Commands -------------------------------------------------------------------------------------
@@ -206,9 +255,12 @@ def _demo(args, target, clock) -> int:
 def _sweep(args, target, clock) -> int:
     from desktop.services.sweep.service import SweepService
 
+    from desktop.domain.limits import CATCH_UP_LIMIT
+
     as_of = args.today or clock.today()
     with _open(target, clock) as db:
-        report = SweepService(db, clock).apply_due(as_of)
+        report = SweepService(db, clock).apply_due(
+            as_of, catch_up_limit=args.catch_up_limit or CATCH_UP_LIMIT)
     if args.json:
         print(json.dumps({
             "as_of": report.as_of.isoformat(),
@@ -236,32 +288,50 @@ def _read_document(name: str):
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BadInput(f"{name} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise BadInput(f"{name} cannot be read: it is not UTF-8 text.") from None
+    except OSError as exc:
         raise BadInput(f"{name} cannot be read: {_first_line(exc)}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(f"{name} is not JSON: {exc.msg} at line {exc.lineno}, "
                        f"column {exc.colno}.") from None
+    except RecursionError:
+        raise BadInput(f"{name} is nested too deeply to be a frontdesk/1 document.") from None
+    except ValueError:  # a number of thousands of digits, which Python refuses to read
+        raise BadInput(f"{name} holds a number too long to be read.") from None
+
+
+MAX_PROBLEMS_SHOWN = 20
 
 
 def _import(args, target, clock) -> int:
+    from desktop.services.exchange.document import read_document
     from desktop.services.exchange.importer import import_document
     from desktop.services.exchange.values import ImportProblems
 
     document = _read_document(args.file)
-    with _open(target, clock) as db:
-        try:
+    created = _new_file(target)
+    try:
+        read_document(document, clock.today())  # every problem, before any file is opened
+        with _open(target, clock) as db:
             summary = import_document(db, document, clock.now())
-        except ImportProblems as problems:
-            count = len(problems.problems)
-            if count == 1:
-                _error(f"Nothing was imported: {problems.problems[0]}")
-            else:
-                _error(f"Nothing was imported; the document has {count} problems:")
-                for problem in problems.problems:
-                    _error(f"  {problem}")
-            return EXIT_BAD_INPUT
+    except ImportProblems as problems:
+        _remove_created(created)
+        count = len(problems.problems)
+        if count == 1:
+            _error(f"Nothing was imported: {problems.problems[0]}")
+        else:
+            _error(f"Nothing was imported; the document has {count} problems:")
+            for problem in problems.problems[:MAX_PROBLEMS_SHOWN]:
+                _error(f"  {problem}")
+            if count > MAX_PROBLEMS_SHOWN:
+                _error(f"  … and {count - MAX_PROBLEMS_SHOWN} more.")
+        return EXIT_BAD_INPUT
+    except BaseException:
+        _remove_created(created)
+        raise
     print(f"Imported {summary.plans} plans, {summary.members} members, {summary.contracts} "
           f"contracts and {summary.invoices} invoices.")
     return EXIT_OK
@@ -270,7 +340,8 @@ def _import(args, target, clock) -> int:
 def _export(args, target, clock) -> int:
     from desktop.services.exchange.export import export_document
 
-    with _open(target, clock) as db, db.session() as session:
+    # Read-only: never migrated, never backed up (an older file is read through a copy).
+    with _open(target, clock, read_only=True) as db, db.session() as session:
         document = export_document(session)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if args.file == "-":
@@ -293,6 +364,15 @@ def _documents(args, target, clock) -> int:
     return run(args, target, clock, _open, BadInput)
 
 
+def _backups(args, target, clock) -> int:
+    from desktop.cli_backups import run
+
+    return run(args, target, clock, BadInput)
+
+
 _COMMANDS = {"demo": _demo, "sweep": _sweep, "import": _import, "export": _export,
-             "invoices": _documents, "payments": _documents, "csv": _documents}
-_CREATING = ("demo", "import")  # the commands that fill a new database
+             "invoices": _documents, "payments": _documents, "csv": _documents,
+             "backups": _backups, "restore": _backups}
+# The commands that may run without the database file: demo and import fill a new one, backups
+# lists what is left of a lost one, restore brings one back.
+_CREATING = ("demo", "import", "backups", "restore")

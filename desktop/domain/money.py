@@ -5,9 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-# The largest price or amount a field accepts, in minor units: far above any real price, far
-# below what the database's 64-bit integers hold once multiplied by quantities and periods.
-MAX_AMOUNT = 10**12
+from desktop.domain.limits import MAX_AMOUNT, rate_decimal
 
 
 def round_minor(value: Fraction | int) -> int:
@@ -37,7 +35,14 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError(f'"{text}" is not an amount.') from None
     if not value.is_finite():
         raise ValueError(f'"{text}" is not an amount.')
+    # Checked before any arithmetic: 1e99999999 overflows, or takes minutes to convert.
+    if value and value.adjusted() > 15:
+        raise ValueError(f'"{text[:40]}" is larger than any amount Frontdesk accepts.')
+    if value and value.adjusted() < -15:
+        raise ValueError(f'"{text[:40]}" has more decimals than {currency} allows.')
     scaled = value.scaleb(minor_digits(currency))
+    if abs(scaled) > MAX_AMOUNT:
+        raise ValueError(f'"{text[:40]}" is larger than any amount Frontdesk accepts.')
     if scaled != scaled.to_integral_value():
         raise ValueError(f'"{text}" has more decimals than {currency} allows.')
     return int(scaled)
@@ -49,11 +54,9 @@ def to_major(amount: int, currency: str) -> Decimal:
 
 
 def parse_rate(text: str) -> Fraction:
-    """A percentage written as a decimal string ("20", "8.5") as an exact fraction of one."""
-    try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise ValueError(f'"{text}" is not a tax rate.') from None
-    if not value.is_finite() or value < 0 or value > 100:
-        raise ValueError(f'"{text}" is not a tax rate between 0 and 100.')
-    return Fraction(value) / 100
+    """A percentage written as a decimal string ("20", "8.5") as an exact fraction of one.
+
+    The range and the decimals are checked first (desktop/domain/limits.py): "1e-99999999" is
+    refused at once instead of becoming a fraction too large to compute with.
+    """
+    return Fraction(rate_decimal(text)) / 100

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from desktop.domain.money import MAX_AMOUNT
+from desktop.domain.limits import MAX_AMOUNT
 
 UNPAID, PARTLY_PAID, PAID, OVERDUE = "unpaid", "partly_paid", "paid", "overdue"
 STATUSES = (UNPAID, PARTLY_PAID, PAID, OVERDUE)

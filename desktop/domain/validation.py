@@ -7,14 +7,13 @@ from typing import Iterable
 
 from desktop.domain.contracts import status
 from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, PLAN, Contract, Plan, Problem
-from desktop.domain.money import MAX_AMOUNT
+from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, day_problem
 from desktop.domain.plan_changes import custom_price_blocks, eligible_targets, same_plan
 
 _DATE_FIELDS = ("start_date", "billing_anchor", "next_invoice_date", "cancellation_date")
 # What an operator may still change on a cancelled contract: its notes (and nothing that bills).
 _FROZEN_WHEN_CANCELLED = ("quantity", "custom_price", "prorate_last_invoice",
                           "prorate_first_invoice")
-MAX_QUANTITY = 10_000
 
 
 def _plan_problems(draft: Contract, original: Contract | None) -> list[Problem]:
@@ -107,11 +106,27 @@ def _started_edit_problems(draft: Contract, original: Contract | None, today: da
     return problems
 
 
+def _range_problems(draft: Contract, original: Contract | None) -> list[Problem]:
+    """Dates set or changed must lie in the accepted range (desktop/domain/limits.py)."""
+    problems = []
+    for name in _DATE_FIELDS:
+        value = getattr(draft, name)
+        if value is not None and (original is None or value != getattr(original, name)):
+            if sentence := day_problem(value):
+                problems.append(Problem(name, sentence))
+    for addon in draft.addons:
+        if original is not None and addon in original.addons:
+            continue
+        if addon.start_date is not None and (sentence := day_problem(addon.start_date)):
+            problems.append(Problem("addons", sentence))
+    return problems
+
+
 def validate_contract(draft: Contract, original: Contract | None, catalog: Iterable[Plan],
                       today: date) -> list[Problem]:
     """Every problem of a contract draft; an empty list means it may be saved."""
     catalog = list(catalog)
-    problems = _plan_problems(draft, original)
+    problems = _range_problems(draft, original) + _plan_problems(draft, original)
     if draft.quantity < 1:
         problems.append(Problem("quantity", "The quantity must be at least 1."))
     elif draft.quantity > MAX_QUANTITY:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import ADDON, PLAN, Plan, Problem
-from desktop.domain.money import MAX_AMOUNT
+from desktop.domain.limits import MAX_AMOUNT
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n.formatting import Formatter
 from desktop.services import history

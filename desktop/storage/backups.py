@@ -1,7 +1,10 @@
 """Backups of a SQLite database file (DESIGN.md §7): named by time, rotating, restorable.
 
 A backup sits next to its database as ``<stem>.backup-<YYYYmmdd-HHMMSS>.sqlite3`` and is taken
-with SQLite's online backup API, so it is consistent even while the application writes.
+with SQLite's online backup API, so it is consistent even while the application writes. Backups
+are created readable by their owner alone (0600), like the database. Rotation never removes the
+backup that is about to be restored (`keep_also`), and a new backup never takes the name of an
+existing one.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ import os
 import re
 import sqlite3
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from desktop.storage.files import create_private
 
 BACKUPS_KEPT = 5
 _STAMP = "%Y%m%d-%H%M%S"
@@ -36,6 +41,12 @@ def _stamp(database: Path, candidate: Path) -> str | None:
     return match.group(1)
 
 
+def taken_at(backup: Path) -> datetime | None:
+    """When a backup was taken, read from its name; None for a file not named as a backup."""
+    match = _SUFFIX.search(backup.name)
+    return None if match is None else datetime.strptime(match.group(1), _STAMP)
+
+
 def list_backups(database: Path) -> list[Path]:
     """The backups of a database file, newest first."""
     folder = database.parent
@@ -46,7 +57,7 @@ def list_backups(database: Path) -> list[Path]:
     return [path for _, path in sorted(found, reverse=True)]
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path, timeout: float = 30) -> sqlite3.Connection:
     """A read-only connection that leaves no -wal/-shm files behind a closed database.
 
     A database with a write-ahead log in use is opened normally read-only (its log must be
@@ -55,11 +66,12 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
     if not Path(f"{path}-wal").exists():
         uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True, timeout=30)
+    return sqlite3.connect(uri, uri=True, timeout=timeout)
 
 
 def _copy(source: Path, target: Path) -> None:
     """Copy one SQLite database onto another with the online backup API."""
+    create_private(target)  # 0600 before SQLite writes a byte into it
     with closing(connect_readonly(source)) as src, \
             closing(sqlite3.connect(target, timeout=30)) as dst:
         src.backup(dst)
@@ -70,9 +82,22 @@ def _remove(path: Path) -> None:
         companion.unlink(missing_ok=True)
 
 
-def backup_file(database: Path, now: datetime, keep: int = BACKUPS_KEPT) -> Path:
-    """Take a backup of the database now and keep only the newest `keep` backups."""
+def _free_name(database: Path, now: datetime) -> Path:
+    """The backup name for `now`, or the next second's when a backup already has that name."""
     target = backup_path(database, now)
+    while target.exists():
+        now += timedelta(seconds=1)
+        target = backup_path(database, now)
+    return target
+
+
+def backup_file(database: Path, now: datetime, keep: int = BACKUPS_KEPT,
+                keep_also: tuple[Path, ...] = ()) -> Path:
+    """Take a backup of the database now and keep only the newest `keep` backups.
+
+    The files in `keep_also` (the backup being restored) are never rotated away.
+    """
+    target = _free_name(database, now)
     # Written under a temporary name and renamed, so a backup file is never half written.
     partial = target.with_name(target.name + ".partial")
     _remove(partial)
@@ -81,8 +106,10 @@ def backup_file(database: Path, now: datetime, keep: int = BACKUPS_KEPT) -> Path
     with closing(sqlite3.connect(partial)) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")
     os.replace(partial, target)
+    spared = {path.resolve() for path in keep_also}
     for old in list_backups(database)[keep:]:
-        _remove(old)
+        if old.resolve() not in spared:
+            _remove(old)
     return target
 
 

@@ -9,8 +9,9 @@ BEGIN IMMEDIATE so that two processes queue for the write lock instead of failin
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -22,14 +23,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from desktop.storage import backups, migrate
-from desktop.storage.errors import DatabaseRefused
+from desktop.storage.errors import DatabaseBusy, DatabaseRefused, busy_sentence, is_busy
+from desktop.storage.files import FileIdentity, create_private, make_private_folder
 from desktop.storage.models import InvoiceRow, SettingsRow
 
 __all__ = ["Database", "default_path", "highest_invoice_number", "invoice_prefix",
            "next_invoice_number", "open_database", "restore"]
 
 BUSY_TIMEOUT_MS = 30_000
+SHORT_WAIT_MS = 5_000  # how long a write from the window waits for another program's lock
 _BEGIN = "frontdesk_begin"  # execution option carrying the BEGIN statement to emit
+_WAIT = "frontdesk_wait_ms"  # execution option: the busy timeout of this write transaction
 
 
 def default_path() -> Path:
@@ -55,14 +59,30 @@ def _resolve(target: str | None) -> tuple[URL, Path | None]:
 
 
 def _sqlite_engine(url: URL, *, foreign_keys: bool, memory: bool = False,
-                   poolclass: type | None = None) -> Engine:
-    """A SQLite engine whose transactions start with the BEGIN the connection asks for."""
+                   poolclass: type | None = None, mode: str | None = None) -> Engine:
+    """A SQLite engine whose transactions start with the BEGIN the connection asks for.
+
+    mode "rw" opens an existing file only (a deleted file is never created again, empty),
+    "ro" opens it read-only.
+    """
     options: dict = {}
     if memory:
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     elif poolclass is not None:
         options = {"poolclass": poolclass}
     engine = create_engine(url, **options)
+
+    if mode is not None:
+        @event.listens_for(engine, "do_connect")
+        def _existing_file_only(_dialect, _record, cargs, cparams) -> None:
+            uri = f"{Path(url.database).as_uri()}?mode={mode}"
+            if mode == "ro" and not Path(f"{url.database}-wal").exists():
+                uri += "&immutable=1"  # a closed database: read it without creating side files
+            if cargs:
+                cargs[0] = uri
+            else:
+                cparams["database"] = uri
+            cparams["uri"] = True
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
@@ -71,14 +91,19 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, memory: bool = False,
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        if not memory:
+        if not memory and mode != "ro":  # a read-only connection changes nothing, not even this
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN, "BEGIN"))
+        options = connection.get_execution_options()
+        begin = options.get(_BEGIN, "BEGIN")
+        if begin != "BEGIN" and not memory:  # a write: how long it may wait for the lock
+            connection.exec_driver_sql(
+                f"PRAGMA busy_timeout = {int(options.get(_WAIT, BUSY_TIMEOUT_MS))}")
+        connection.exec_driver_sql(begin)
 
     return engine
 
@@ -91,13 +116,39 @@ def _immediate(engine: Engine) -> Engine:
 class Database:
     """An open Frontdesk database: read sessions, write transactions, backups."""
 
-    def __init__(self, engine: Engine, write_engine: Engine, url: URL, path: Path | None):
+    def __init__(self, engine: Engine, write_engine: Engine, url: URL, path: Path | None,
+                 read_only: bool = False):
         self.engine = engine
         self.url = url
         self.path = path
+        self.read_only = read_only
         self._read = sessionmaker(engine)
         # Objects stay readable after the write commits (the session is closed by then).
         self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._brief = self._write
+        self._brief_thread: int | None = None
+        self._identity = None if path is None else FileIdentity.of(path)
+
+    def adopt_file(self) -> None:
+        """After a restore: the file now at the path is this database's (it may be new)."""
+        if self.path is not None:
+            self._identity = FileIdentity.of(self.path)
+
+    def wait_briefly_on_this_thread(self, wait_ms: int = SHORT_WAIT_MS) -> None:
+        """Writes from the calling thread (the window's) wait at most wait_ms for another
+        program's lock, then fail with DatabaseBusy instead of freezing the window."""
+        if self.path is not None:
+            self._brief = sessionmaker(self._write.kw["bind"].execution_options(**{_WAIT: wait_ms}),
+                                       expire_on_commit=False)
+            self._brief_thread = threading.get_ident()
+
+    def check_file(self) -> None:
+        """Raise DatabaseGone when the file was deleted or replaced since it was opened.
+
+        Looks at the path alone (os.stat), never at a connection, so any thread may call it.
+        """
+        if self._identity is not None:
+            self._identity.check()
 
     def session(self) -> Session:
         """A session for reading; use it as `with db.session() as s:`. Do not write with it."""
@@ -110,16 +161,26 @@ class Database:
         On SQLite it begins with BEGIN IMMEDIATE, so it waits (up to the busy timeout) for
         another writer instead of failing later; session.begin_nested() gives savepoints.
         """
-        with self._write() as session, session.begin():
+        if self.read_only:
+            raise DatabaseRefused("This database was opened read-only; nothing was written.")
+        self.check_file()  # never "save" into a deleted file, never create a new empty one
+        brief = self._brief_thread == threading.get_ident()
+        with (self._brief if brief else self._write)() as session, session.begin():
             # Take the connection (and so the write lock) now, not at the first statement, so
             # the whole block is inside the lock.
-            session.connection()
+            try:
+                session.connection()
+            except OperationalError as error:
+                if is_busy(error.orig):
+                    raise DatabaseBusy(busy_sentence(self.path)) from None
+                raise
             yield session
 
     def backup_now(self, now: datetime) -> Path:
         """Back the database file up now (rotating); only a SQLite file can be backed up."""
         if self.path is None:
             raise DatabaseRefused("Only a database file can be backed up from Frontdesk.")
+        self.check_file()
         return backups.backup_file(self.path, now)
 
     def backup_daily(self, now: datetime) -> Path | None:
@@ -141,15 +202,19 @@ class Database:
         self.dispose()
 
 
-def open_database(target: str | None, *, now: datetime) -> Database:
+def open_database(target: str | None, *, now: datetime, read_only: bool = False) -> Database:
     """Open (creating or upgrading) the database; `now` only names a pre-migration backup.
 
     target: None = the default file in the user's data directory, a path = a SQLite file,
     anything with "://" = a SQLAlchemy URL. Raises DatabaseRefused, changing nothing, for a
-    file that is not a Frontdesk database or one written by a newer version.
+    file that is not a Frontdesk database or one written by a newer version. read_only (a
+    SQLite file that must exist): nothing is written, no backup taken; a file of an older
+    schema is read through an upgraded copy in memory.
     """
     url, path = _resolve(target)
     if path is not None:
+        if read_only:
+            return _open_read_only(url, path)
         return _open_file(url, path, now)
     if url.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url, foreign_keys=True, memory=True)
@@ -170,18 +235,62 @@ def open_database(target: str | None, *, now: datetime) -> Database:
 def _open_file(url: URL, path: Path, now: datetime) -> Database:
     state = migrate.sqlite_file_state(path)  # refuses before anything is written
     if not state.current:
+        created = not path.exists()
         try:
             # No upgrade without its backup; the upgrade itself is one transaction.
             if not state.empty:
                 backups.backup_file(path, now)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(path.parent)
+            create_private(path)  # 0600; SQLite gives its -wal and -shm files the same mode
             _migrate_file(url, path)
-        except (OSError, sqlite3.Error, OperationalError) as error:
+        except BaseException as error:
+            if created:  # a refusal leaves nothing behind
+                _remove_new_file(path)
+            if isinstance(error, OperationalError) and is_busy(error.orig):
+                raise DatabaseBusy(busy_sentence(path)) from None
+            if not isinstance(error, (OSError, sqlite3.Error, OperationalError)):
+                raise
             reason = getattr(error, "orig", None) or getattr(error, "strerror", None) or error
             raise DatabaseRefused(f"{path} could not be opened ({reason}); "
                                   "it was not changed.") from error
-    engine = _sqlite_engine(url, foreign_keys=True)
+    engine = _sqlite_engine(url, foreign_keys=True, mode="rw")
     return Database(engine, _immediate(engine), url, path)
+
+
+def _remove_new_file(path: Path) -> None:
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            companion.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _open_read_only(url: URL, path: Path) -> Database:
+    """A file opened for reading alone: never migrated, never backed up, never created."""
+    if not path.exists():
+        raise DatabaseRefused(f"There is no database at {path}.")
+    state = migrate.sqlite_file_state(path)
+    if state.current:
+        engine = _sqlite_engine(url, foreign_keys=True, mode="ro")
+        return Database(engine, engine, url, path, read_only=True)
+    # An older schema: upgrade a copy in memory and read that; the file stays as it is.
+    engine = _sqlite_engine(URL.create("sqlite"), foreign_keys=False, memory=True)
+    try:
+        with closing(backups.connect_readonly(path)) as source:
+            raw = engine.raw_connection()
+            try:
+                source.backup(raw.driver_connection)
+            finally:
+                raw.close()
+        with engine.begin() as connection:
+            migrate.upgrade(connection)
+    except (sqlite3.Error, OperationalError) as error:
+        engine.dispose()
+        if is_busy(getattr(error, "orig", error)):
+            raise DatabaseBusy(busy_sentence(path)) from None
+        raise DatabaseRefused(f"{path} (an older version's database) could not be read; "
+                              "it was not changed.") from error
+    return Database(engine, engine, url, path, read_only=True)
 
 
 def _migrate_file(url: URL, path: Path) -> None:
@@ -207,14 +316,26 @@ def _migrate_file(url: URL, path: Path) -> None:
         engine.dispose()
 
 
-def restore(path: str | Path, backup: str | Path) -> None:
-    """Copy a backup over a database file that is closed (dispose its Database first)."""
-    path, backup = Path(path), Path(backup)
+def restore(path: str | Path, backup: str | Path, *, safety_at: datetime | None = None
+            ) -> Path | None:
+    """Copy a backup over a database file that is closed (dispose its Database first).
+
+    With safety_at, a backup of the current file is taken first (named by that time), and its
+    rotation never removes the backup being restored; returns that safety backup.
+    """
+    path, backup = Path(path).expanduser().absolute(), Path(backup).expanduser().absolute()
     if not backup.is_file():
         raise DatabaseRefused(f"The backup {backup} does not exist.")
+    if path.exists() and backup.resolve() == path.resolve():
+        raise DatabaseRefused(f"{backup} is the database itself, not a backup of it.")
     if migrate.sqlite_file_state(backup).empty:
         raise DatabaseRefused(migrate.not_frontdesk(str(backup)))
+    safety = None
+    if safety_at is not None and path.exists():
+        migrate.sqlite_file_state(path)  # the file replaced must be a Frontdesk database too
+        safety = backups.backup_file(path, safety_at, keep_also=(backup,))
     backups.restore_file(path, backup)
+    return safety
 
 
 INVOICE_PREFIX = "INV-"

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from desktop.storage.backups import connect_readonly
-from desktop.storage.errors import DatabaseRefused
+from desktop.storage.errors import DatabaseBusy, DatabaseRefused, busy_sentence, is_busy
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
@@ -31,8 +31,16 @@ _CORE_TABLES = frozenset({"members", "plans", "contracts"})
 NEWER = "This database was written by a newer version of Frontdesk; it was not changed."
 
 
+OPEN_WAIT_S = 5.0  # how long opening waits for another program's lock before saying so
+
+
 def not_frontdesk(name: str) -> str:
     return f"{name} is not a Frontdesk database; it was not changed."
+
+
+def damaged(name: str) -> str:
+    return (f"{name} is damaged or incomplete (a SQLite file that cannot be read); it was not "
+            "changed. Restore a backup (\"frontdesk backups\" lists them).")
 
 
 def alembic_config() -> Config:
@@ -86,8 +94,11 @@ def judge(revisions: frozenset[str], tables: frozenset[str], name: str) -> Schem
 
 
 def sqlite_file_state(path: Path) -> SchemaState:
-    """Inspect a SQLite file without changing it (read-only); a missing file is empty."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Inspect a SQLite file without changing it (read-only); a missing file is empty.
+
+    An empty (zero-byte) file is refused like any foreign file: Frontdesk did not make it.
+    """
+    if not path.exists():
         return SchemaState(frozenset(), frozenset())
     if not path.is_file():
         raise DatabaseRefused(not_frontdesk(str(path)))
@@ -99,7 +110,7 @@ def sqlite_file_state(path: Path) -> SchemaState:
     if header != SQLITE_HEADER:
         raise DatabaseRefused(not_frontdesk(str(path)))
     try:
-        with closing(connect_readonly(path)) as conn:
+        with closing(connect_readonly(path, timeout=OPEN_WAIT_S)) as conn:
             tables = frozenset(name for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
                 "AND name NOT LIKE 'sqlite_%'"))
@@ -107,8 +118,10 @@ def sqlite_file_state(path: Path) -> SchemaState:
             if VERSION_TABLE in tables:
                 revisions = frozenset(rev for (rev,) in conn.execute(
                     f"SELECT version_num FROM {VERSION_TABLE}"))
-    except sqlite3.DatabaseError:
-        raise DatabaseRefused(not_frontdesk(str(path))) from None
+    except sqlite3.Error as error:
+        if is_busy(error):
+            raise DatabaseBusy(busy_sentence(path)) from None
+        raise DatabaseRefused(damaged(str(path))) from None
     return judge(revisions, tables, str(path))
 
 

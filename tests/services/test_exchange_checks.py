@@ -9,8 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from desktop.domain.money import MAX_AMOUNT
-from desktop.domain.validation import MAX_QUANTITY
+from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY
 from desktop.services.exchange.importer import import_document
 from desktop.services.exchange.values import ImportProblems
 

@@ -49,13 +49,13 @@ def test_migrations_have_one_head_after_0001():
     assert migrate.known_revisions() == {"0001", "0002", "0003", "0004"}
 
 
-def test_an_empty_file_is_migrated_to_head_without_a_backup(tmp_path):
+def test_an_empty_file_is_refused_like_any_foreign_file_and_left_empty(tmp_path):
     path = tmp_path / "new.sqlite3"
     path.touch()
-    db = open_database(str(path), now=NOW)
-    db.dispose()
-    assert _revision(path) == {"0004"}
-    assert db.list_backups() == []
+    with pytest.raises(DatabaseRefused, match="is not a Frontdesk database"):
+        open_database(str(path), now=NOW)
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.sqlite3"]
 
 
 def test_a_missing_file_and_its_folders_are_created(tmp_path):

@@ -247,7 +247,7 @@ class FakeSweep:
         self.error: Exception | None = None
         self.last: SweepRun | None = None
 
-    def apply_due(self, as_of: date) -> SweepReport:
+    def apply_due(self, as_of: date, catch_up_limit: int | None = None) -> SweepReport:
         with self._lock:
             self.active += 1
             self.max_active = max(self.max_active, self.active)

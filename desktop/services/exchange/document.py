@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,9 +18,17 @@ from desktop.services.exchange.contracts import read_contracts
 from desktop.services.exchange.export import FORMAT, SETTINGS_KEYS
 from desktop.services.exchange.invoices import read_invoices
 from desktop.services.exchange.payments import read_payments
-from desktop.services.exchange.values import BAD, ImportProblems, Reader, any_bad, shown
+from desktop.services.exchange.values import (
+    BAD,
+    ImportProblems,
+    Reader,
+    any_bad,
+    shown,
+    unwritable_text,
+)
 from desktop.storage.models import SETTINGS_DEFAULTS
 
+_log = logging.getLogger(__name__)
 _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", "payments")
 
 
@@ -38,6 +47,19 @@ def read_document(doc, today: date) -> Document:
     reader = Reader()
     if not isinstance(doc, dict):
         raise ImportProblems([f"The document is {shown(doc)[:40]}, not a {FORMAT} object."])
+    if unwritable := unwritable_text(doc):
+        raise ImportProblems(unwritable)
+    try:
+        return _read_sections(reader, doc, today)
+    except ImportProblems:
+        raise
+    except Exception:  # a value of a kind no check foresaw: still one sentence, never Python's
+        _log.exception("unforeseen value in an imported document")
+        raise ImportProblems([*reader.problems, "The document holds a value of a kind Frontdesk "
+                              "cannot read; nothing was imported."]) from None
+
+
+def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     if doc.get("format") != FORMAT:
         reader.problem("format", f"{shown(doc.get('format'))} is not {shown(FORMAT)}.")
     for key in doc:
@@ -82,9 +104,12 @@ def read_settings(reader: Reader, value) -> dict:
     currency = checked("currency", lambda code: Formatter("en_IE", code))
     locale = checked("locale", parse_locale)
     rate = checked("tax_rate", parse_rate)
-    day = reader.integer(rec["billing_day"], "settings.billing_day", nullable=True, minimum=1)
-    if isinstance(day, int) and day > 31:
-        reader.problem("settings.billing_day", f"{day} is not a day of the month (1 to 31).")
+    day = rec["billing_day"]
+    if isinstance(day, int) and not isinstance(day, bool) and day > 31:
+        day = reader.problem("settings.billing_day",
+                             f"{shown(day)} is not a day of the month (1 to 31).")
+    else:
+        day = reader.integer(day, "settings.billing_day", nullable=True, minimum=1)
     identity = {key: reader.text(rec[key], f"settings.{key}")
                 for key in ("site_name", "address", "vat_id", "iban", "invoice_prefix")}
     from desktop.services.settings import iban_problem, prefix_problem

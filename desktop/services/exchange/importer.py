@@ -45,7 +45,9 @@ def _database_ids(contracts: list[Contract]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for contract in contracts:
         text = contract.id
-        if text.isascii() and text.isdigit() and str(int(text)) == text and int(text) > 0:
+        # At most 15 digits: a longer number is kept as the reference, never as a row id.
+        if text.isascii() and text.isdigit() and len(text) <= 15 and str(int(text)) == text \
+                and int(text) > 0:
             ids[text] = int(text)
     following = max(ids.values(), default=0)
     for contract in contracts:

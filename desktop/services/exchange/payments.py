@@ -21,7 +21,7 @@ def read_payments(reader: Reader, value, invoices: dict[str, tuple[str, int]],
         if rec is None:
             continue
         number, member = rec["invoice"], rec["member"]
-        if number is not None and number not in invoices:
+        if number is not None and not (isinstance(number, str) and number in invoices):
             number = reader.problem(f"{place}.invoice", f"{shown(number)} is not the number of "
                                                         "an invoice.")
         elif number is not None and member is not None and member != invoices[number][0]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from desktop.domain.money import MAX_AMOUNT
+from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, parse_day
 from desktop.domain.periods import parse_frequency
-from desktop.domain.validation import MAX_QUANTITY
 
 BAD = object()  # a value that was reported as a problem
 
@@ -30,11 +29,57 @@ class ImportProblems(Exception):
         return f"The document has {len(self.problems)} problems; the first: {self.problems[0]}"
 
 
+SHOWN_CHARACTERS = 60  # of a value quoted in a problem
+MAX_DEPTH = 16  # a frontdesk/1 document nests about six levels deep
+
+
 def shown(value) -> str:
+    """A value as the document writes it, shortened, on one line, without lone surrogates."""
     try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[:SHOWN_CHARACTERS] + "…"
+    return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """Control characters written as escapes (a newline in a key must not split a problem over
+    two lines) and lone surrogates as \\udXXX, so any problem can be printed."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ch >= " " and ch != "\x7f" else ch.encode("unicode_escape").decode()
+                   for ch in text)
+
+
+def unwritable_text(doc) -> list[str]:
+    """Places of text no database can store (lone surrogates) and of nesting too deep to be a
+    frontdesk/1 document; looked at without recursion, so no document can exhaust the stack."""
+    found, stack = [], [(doc, "", 0)]
+    while stack:
+        value, place, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            found.append(f"{place or 'The document'}: is nested too deeply for this format.")
+            continue
+        if isinstance(value, str) and not _encodable(value):
+            found.append(f"{place}: is not valid text (it holds a lone surrogate).")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{place}.{one_line(str(key))}" if place else one_line(str(key))
+                if isinstance(key, str) and not _encodable(key):
+                    found.append(f"{where}: the name is not valid text (a lone surrogate).")
+                stack.append((item, where, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{place}[{i}]", depth + 1) for i, item in enumerate(value))
+    return sorted(found)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Reader:
@@ -44,7 +89,8 @@ class Reader:
         self.problems: list[str] = []
 
     def problem(self, place: str, message: str) -> object:
-        self.problems.append(f"{place}: {message}" if place else message)
+        place = one_line(place)
+        self.problems.append(one_line(f"{place}: {message}" if place else message))
         return BAD
 
     def record(self, value, place: str, required: tuple[str, ...], optional: dict) -> dict | None:
@@ -112,11 +158,15 @@ class Reader:
         if value is None and nullable:
             return None
         try:
-            if not isinstance(value, str) or len(value) != 10:
+            if not isinstance(value, str) or len(value) != 10 or "-" not in value[4:5]:
                 raise ValueError
-            return date.fromisoformat(value)
+            date.fromisoformat(value)
         except ValueError:
             return self.problem(place, f"{shown(value)} is not a date.")
+        try:
+            return parse_day(value)  # only YYYY-MM-DD, within the accepted range
+        except ValueError as exc:
+            return self.problem(place, str(exc))
 
     def frequency(self, value, place: str, *, nullable: bool):
         if value is None and nullable:

@@ -23,6 +23,7 @@ from desktop.domain.contracts import next_event_date
 from desktop.domain.model import CANCELLATION, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.history import formatter
+from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
 from desktop.services.sweep.day_writes import SYSTEM, write_day, write_days
 from desktop.services.sweep.member_states import (
     MemberState,
@@ -106,8 +107,16 @@ class SweepService:
 
     # Applying ---------------------------------------------------------------------------------
 
-    def apply_due(self, as_of: date) -> SweepReport:
-        """Rules 18 and 19: every transition due on or before as_of, in date order, exactly once."""
+    def apply_due(self, as_of: date, catch_up_limit: int | None = None) -> SweepReport:
+        """Rules 18 and 19: every transition due on or before as_of, in date order, exactly once.
+
+        With catch_up_limit, CatchUpTooLarge (nothing written) when a contract would be issued
+        more invoices than that at once.
+        """
+        if catch_up_limit is not None:
+            with self.db.session() as session:
+                if large := large_catch_ups(session, as_of, catch_up_limit):
+                    raise CatchUpTooLarge(large, catch_up_limit, as_of)
         now = self.clock.now()
         progress = _Progress()
         while True:

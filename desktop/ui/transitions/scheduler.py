@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
+from desktop.domain.limits import CATCH_UP_LIMIT
+from desktop.services.sweep.catch_up import CatchUpTooLarge
 from desktop.ui.common.widgets import user_message
 from desktop.ui.common.workers import Job
 
@@ -25,6 +27,9 @@ class SweepScheduler(QObject):
     finished = Signal(object)   # SweepReport
     failed = Signal(str)        # a sentence
     dateChanged = Signal(object)  # noqa: N815 (Qt signal naming)
+    # CatchUpTooLarge: a contract would be issued more than CATCH_UP_LIMIT invoices at once;
+    # nothing was written, the window asks before run_now(allow_catch_up=True)
+    catchUpNeeded = Signal(object)  # noqa: N815
 
     def __init__(self, sweep: Any, clock: Any, interval_ms: int = MINUTE_MS,
                  parent: QObject | None = None):
@@ -73,17 +78,23 @@ class SweepScheduler(QObject):
         self.run_now()
 
     @Slot()
-    def run_now(self) -> bool:
-        """Start a sweep as of the clock's today; False when one runs (it is then queued)."""
+    def run_now(self, *, allow_catch_up: bool = False) -> bool:
+        """Start a sweep as of the clock's today; False when one runs (it is then queued).
+
+        Unless allow_catch_up, a sweep that would issue a contract more than CATCH_UP_LIMIT
+        invoices at once writes nothing and reports catchUpNeeded instead.
+        """
         if getattr(self, "_stopped", False):
             return False
         if self._job is not None:
             self._pending = True
+            self._pending_allow = getattr(self, "_pending_allow", False) or allow_catch_up
             return False
         as_of = self._clock.today()
         self._last_day = as_of
         self.runs += 1
-        job = Job(lambda: self._sweep.apply_due(as_of))
+        limit = None if allow_catch_up else CATCH_UP_LIMIT
+        job = Job(lambda: self._sweep.apply_due(as_of, catch_up_limit=limit))
         job.done.connect(self._on_done)
         job.failed.connect(self._on_failed)
         self._job = job
@@ -100,7 +111,10 @@ class SweepScheduler(QObject):
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         self._finish_job()
-        self.failed.emit(user_message(exc))
+        if isinstance(exc, CatchUpTooLarge):
+            self.catchUpNeeded.emit(exc)
+        else:
+            self.failed.emit(user_message(exc))
         self._serve_pending()
 
     def _finish_job(self) -> None:
@@ -110,4 +124,5 @@ class SweepScheduler(QObject):
     def _serve_pending(self) -> None:
         if self._pending:
             self._pending = False
-            self.run_now()
+            allow, self._pending_allow = getattr(self, "_pending_allow", False), False
+            self.run_now(allow_catch_up=allow)

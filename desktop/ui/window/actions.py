@@ -6,14 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 import desktop
 from desktop.i18n import Formatter, _
 from desktop.services.spreadsheets import KINDS
 from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.invoices.invoice_view import InvoiceTools
+from desktop.storage.backups import taken_at
+from desktop.storage.files import DatabaseGone
 from desktop.ui.window.preferences_dialog import PreferencesDialog
+from desktop.ui.window.restore_dialog import RestoreDialog
 
 
 def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
@@ -83,30 +86,23 @@ class WindowActions:
         return path
 
     def choose_backup(self) -> Path | None:
-        """Ask which backup to restore; the file dialog opens where the backups are."""
-        start = ""
-        if self.services.list_backups is not None:
-            try:
-                backups = self.services.list_backups()
-                start = str(backups[0].parent) if backups else ""
-            except Exception:
-                start = ""
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Restore from a backup"), start, _("Backups (*.sqlite3 *.db *.bak);;All files (*)"))
-        return Path(name) if name else None
+        """File → Restore…: the backups, newest first, with what restoring does."""
+        try:
+            backups = self.services.list_backups() if self.services.list_backups else []
+        except Exception as exc:
+            show_error(self, _("Restore"), user_message(exc))
+            return None
+        dialog = RestoreDialog(backups, self.formatter, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen
 
     def restore_backup(self, path: Path | None = None) -> bool:
+        """Put a backup in place of the database (a copy of it is kept first) and say so."""
         if self.services.restore is None:
             return False
         path = path if isinstance(path, Path) else self.choose_backup()
         if path is None:
-            return False
-        answer = QMessageBox.question(
-            self, _("Restore"),
-            _("Replace the database with the backup {name}? Everything recorded since that "
-              "backup is lost; a copy of the current database is kept first.").format(
-                name=path.name))
-        if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
             self.services.restore(path)
@@ -114,9 +110,41 @@ class WindowActions:
             show_error(self, _("Restore"), user_message(exc))
             return False
         self.member_page.clear()
+        if getattr(self, "_database_lost", False):  # a lost file was brought back: carry on
+            self._database_lost = False
+            self.statusBar().clearMessage()
+            self.scheduler.start()
         self.refresh_all()
         self.scheduler.run_now()
+        when = taken_at(path)
+        self.statusBar().showMessage(
+            _("Restored the backup of {when}; the database as it was is kept as a backup.")
+            .format(when=self.formatter.datetime_short(when) if when else path.name), 20000)
         return True
+
+    def notice_lost_database(self) -> bool:
+        """The database file was deleted or replaced: stop the timer, say so once (status bar
+        and a message), and write nothing more. True when it is lost."""
+        check = getattr(self.services, "check_file", None)
+        if check is None:
+            return False
+        try:
+            check()
+        except DatabaseGone as gone:
+            if not getattr(self, "_database_lost", False):
+                self._database_lost = True
+                self.scheduler.stop(wait_ms=0)
+                self.statusBar().showMessage(str(gone))
+                box = QMessageBox(QMessageBox.Icon.Critical, _("Database missing"),
+                                  _("The database file {path} was deleted, moved or replaced "
+                                    "while Frontdesk had it open. Nothing more is saved: close "
+                                    "Frontdesk and open the database again, or restore a "
+                                    "backup.").format(path=gone.path), parent=self)
+                box.setObjectName("databaseLostMessage")
+                box.open()
+                self._lost_message = box
+            return True
+        return False
 
     def edit_preferences(self) -> Any:
         try:

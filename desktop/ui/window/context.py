@@ -35,3 +35,6 @@ class Services:
     documents: Any = None    # DocumentService
     # spreadsheets.write_csv bound to the database and today: write_csv(kind, text file) -> rows
     write_csv: Callable[[str, Any], int] | None = None
+    # Database.check_file: raises DatabaseGone when the file was deleted or replaced (os.stat
+    # of the path alone, safe from any thread)
+    check_file: Callable[[], None] | None = None

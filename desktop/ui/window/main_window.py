@@ -210,6 +210,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.scheduler.started.connect(self._sweep_started)
         self.scheduler.finished.connect(self._sweep_finished)
+        self.scheduler.catchUpNeeded.connect(self._ask_catch_up)
         self.scheduler.failed.connect(self._sweep_failed)
         self.scheduler.dateChanged.connect(self._date_changed)
         self.welcome.finished.connect(self._welcome_done)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtWidgets import QMessageBox
+
 from desktop.i18n import N_, _
 
 
@@ -68,8 +70,41 @@ class SweepStatus:
         self._run_asked = False
         self._sweep_idle()
         self._update_status()
+        if self.notice_lost_database():
+            return
         self.statusBar().showMessage(
             _("Due transitions could not be applied: {reason}").format(reason=message), 10000)
+
+    def _ask_catch_up(self, too_large: Any) -> None:
+        """A sweep would issue a contract more than CATCH_UP_LIMIT invoices at once: ask first."""
+        self._sweep_idle()
+        box = getattr(self, "_catch_up_box", None)
+        if (box is not None and box.isVisible()) or \
+                getattr(self, "_catch_up_declined", None) == too_large.as_of:
+            return  # asked already (today's answer stands until tomorrow)
+        first = too_large.catch_ups[0]
+        box = QMessageBox(QMessageBox.Icon.Question, _("Many invoices at once"), _(
+            "Applying due transitions up to {day} would issue more than {limit} invoices at once "
+            "to contract {contract} of {member} ({count} contracts in all). Issued invoices "
+            "cannot be removed; check the contract's dates first. Issue them now?").format(
+                day=self.formatter.date(too_large.as_of), limit=too_large.limit,
+                contract=first.contract_id, member=first.member,
+                count=len(too_large.catch_ups)), parent=self)
+        box.setObjectName("catchUpQuestion")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda answer: self._catch_up_answered(answer, too_large.as_of))
+        self.statusBar().showMessage(_("Due transitions wait for your answer."), 10000)
+        box.open()
+        self._catch_up_box = box
+
+    def _catch_up_answered(self, answer: int, as_of: Any) -> None:
+        if answer == QMessageBox.StandardButton.Yes:
+            self.scheduler.run_now(allow_catch_up=True)
+        else:
+            self._catch_up_declined = as_of
+            self.statusBar().showMessage(_("Nothing was issued; due transitions wait until the "
+                                           "contract's dates are checked."), 10000)
 
     def _sweep_idle(self) -> None:
         self.run_sweep_action.setEnabled(True)
