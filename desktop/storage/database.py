@@ -3,12 +3,14 @@
 `open_database` refuses a foreign or newer database without changing it, backs up a SQLite
 file before migrating it, and upgrades the schema with the packaged Alembic migrations.
 `Database.write()` is the one way to change data: one transaction, which on SQLite starts with
-BEGIN IMMEDIATE so that two processes queue for the write lock instead of failing half-way.
+BEGIN IMMEDIATE so that two processes queue for the write lock instead of failing half-way, and
+on a PostgreSQL server takes the writers' advisory lock (desktop.storage.server) likewise.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from desktop.storage import backups, migrate
+from desktop.storage import backups, migrate, server
 from desktop.storage.errors import DatabaseRefused
 from desktop.storage.models import InvoiceRow, SettingsRow
 
@@ -98,6 +100,8 @@ class Database:
         self._read = sessionmaker(engine)
         # Objects stay readable after the write commits (the session is closed by then).
         self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self.on_server = server.is_server(url)
+        self.token = uuid.uuid4().hex  # names this Database's change notices (server.py)
 
     def session(self) -> Session:
         """A session for reading; use it as `with db.session() as s:`. Do not write with it."""
@@ -113,8 +117,12 @@ class Database:
         with self._write() as session, session.begin():
             # Take the connection (and so the write lock) now, not at the first statement, so
             # the whole block is inside the lock.
-            session.connection()
+            connection = session.connection()
+            if self.on_server:
+                server.lock_writers(connection)
             yield session
+            if self.on_server:
+                server.notify_change(session.connection(), self.token)
 
     def backup_now(self, now: datetime) -> Path:
         """Back the database file up now (rotating); only a SQLite file can be backed up."""
@@ -154,13 +162,23 @@ def open_database(target: str | None, *, now: datetime) -> Database:
     if url.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url, foreign_keys=True, memory=True)
         write_engine = _immediate(engine)
+    elif server.is_server(url):
+        url = server.server_url(url)
+        engine = write_engine = server.server_engine(url)
     else:
         engine = write_engine = create_engine(url)
     name = url.render_as_string(hide_password=True)
     try:
         with write_engine.begin() as connection:
+            if server.is_server(url):
+                server.lock_writers(connection)  # two desks upgrading at once take turns
             if not migrate.connection_state(connection, name).current:
                 migrate.upgrade(connection)
+    except OperationalError as error:
+        engine.dispose()
+        if server.is_server(url):
+            raise server.unreachable(url, error) from None
+        raise
     except BaseException:
         engine.dispose()
         raise

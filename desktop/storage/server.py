@@ -1,0 +1,70 @@
+"""A shared PostgreSQL server (DESIGN.md §7): its engine, the writers' lock, change notices.
+
+Every desk writes through `Database.write()`; on a server that transaction first takes one
+transaction-level advisory lock (`lock_writers`), PostgreSQL's own equivalent of SQLite's
+BEGIN IMMEDIATE: writers from every desk queue for it, and it is released by the server when the
+transaction ends, also when the desk's process is killed. Each write then sends a NOTIFY in the
+same transaction (`notify_change`), so another desk's window learns of it when it commits
+(`desktop.storage.changes` listens). Migrations take the same lock.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import URL
+
+from desktop.storage.errors import DatabaseRefused
+
+# The key of the writers' advisory lock: fixed, the same for every desk of every version.
+WRITER_LOCK = 0x46524F4E5444  # "FRONTD"
+CHANNEL = "frontdesk_changes"
+MISSING_DRIVER = ("Reaching a PostgreSQL server needs its driver: "
+                  "pip install 'frontdesk[postgres]'.")
+
+
+def is_server(url: URL) -> bool:
+    return url.get_backend_name() == "postgresql"
+
+
+def server_url(url: URL) -> URL:
+    """postgresql://… means psycopg 3 (the postgres extra), not SQLAlchemy's default psycopg2."""
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+
+def server_engine(url: URL) -> Engine:
+    """An engine on the server; a missing driver is DatabaseRefused naming the extra."""
+    try:
+        return create_engine(server_url(url), pool_pre_ping=True)
+    except ImportError:
+        raise DatabaseRefused(MISSING_DRIVER) from None
+
+
+def unreachable(url: URL, error: Exception) -> DatabaseRefused:
+    """The sentence for a server that cannot be reached or refuses the connection."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    words = reason[0] if reason else type(error).__name__
+    words = words.split("failed: ")[-1].strip().rstrip(".")
+    where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+    return DatabaseRefused(f"The PostgreSQL server {where} could not be opened ({words}); "
+                           "nothing was changed.")
+
+
+def follow_ids(connection: Connection, tables) -> None:
+    """After rows were inserted with ids of their own (bulk writes, an import): the server's
+    id sequences continue after the highest id, as SQLite's do by themselves."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
+
+
+def lock_writers(connection: Connection) -> None:
+    """Wait for, then hold until the transaction ends, the lock every desk's writers share."""
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
+def notify_change(connection: Connection, token: str) -> None:
+    """Tell listening desks, when this transaction commits, that data changed (token: who)."""
+    connection.exec_driver_sql(f"NOTIFY {CHANNEL}, '{token}'")
