@@ -25,6 +25,8 @@ def _on_server(item) -> bool:
         return False
     if item.get_closest_marker("server"):
         return True
+    if item.path.name == "test_cli_server.py":
+        return False
     if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
         return False
     return bool({"db", "world", "service"} & set(getattr(item, "fixturenames", ())))
@@ -47,3 +49,8 @@ def _drop_server_databases():
     yield
     if server_db.ON_SERVER:
         server_db.drop_created()
+
+
+def pytest_sessionfinish(session) -> None:
+    if server_db.ON_SERVER:
+        server_db.drop_template()

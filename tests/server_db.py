@@ -42,8 +42,9 @@ def _admin():
     return create_engine(server_url(), isolation_level="AUTOCOMMIT")
 
 
-def fresh_database(*, migrated: bool = True) -> str:
-    """The URL of a new, empty (or freshly migrated) database on the test server."""
+def fresh_database(*, migrated: bool = True, copy_of: str | None = None) -> str:
+    """The URL of a new database on the test server: freshly migrated, empty (migrated=False),
+    or a copy of another test database (copy_of: its URL; nobody may be connected to it)."""
     global _template
     base = make_url(server_url())
     engine = _admin()
@@ -56,6 +57,8 @@ def fresh_database(*, migrated: bool = True) -> str:
                 _migrate(base.set(database=_template).render_as_string(hide_password=False))
             name = f"frontdesk_test_{os.getpid()}_{next(_names)}"
             template = f" TEMPLATE {_template}" if migrated else ""
+            if copy_of is not None:
+                template = f" TEMPLATE {make_url(copy_of).database}"
             connection.exec_driver_sql(f"CREATE DATABASE {name}{template}")
     finally:
         engine.dispose()
@@ -69,6 +72,16 @@ def _migrate(url: str) -> None:
     open_database(url, now=datetime(2024, 1, 1)).dispose()
 
 
+def keep(url: str) -> None:
+    """Keep a database past its test (a module's fixture); drop() it when done."""
+    _created.remove(make_url(url).database)
+
+
+def drop(url: str) -> None:
+    _created.append(make_url(url).database)
+    drop_created()
+
+
 def drop_created() -> None:
     """Drop the databases made since the last call (their connections are ended first)."""
     if not _created:
@@ -80,3 +93,11 @@ def drop_created() -> None:
                 connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {_created.pop()} WITH (FORCE)")
     finally:
         engine.dispose()
+
+
+def drop_template() -> None:
+    global _template
+    if _template is not None:
+        _created.append(_template)
+        _template = None
+        drop_created()

@@ -10,6 +10,8 @@ same transaction (`notify_change`), so another desk's window learns of it when i
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL
 
@@ -20,6 +22,15 @@ WRITER_LOCK = 0x46524F4E5444  # "FRONTD"
 CHANNEL = "frontdesk_changes"
 MISSING_DRIVER = ("Reaching a PostgreSQL server needs its driver: "
                   "pip install 'frontdesk[postgres]'.")
+
+
+class _PipelineEcho(logging.Filter):
+    """psycopg repeats, as a warning on standard error, the error of a failed bulk write
+    ("error ignored terminating <Pipeline>: pipeline aborted") that the caller already got as
+    an exception and handles (a member-day that fails alone, DESIGN.md §7): dropped here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
 
 
 def is_server(url: URL) -> bool:
@@ -33,6 +44,9 @@ def server_url(url: URL) -> URL:
 
 def server_engine(url: URL) -> Engine:
     """An engine on the server; a missing driver is DatabaseRefused naming the extra."""
+    psycopg_log = logging.getLogger("psycopg")
+    if not any(isinstance(f, _PipelineEcho) for f in psycopg_log.filters):
+        psycopg_log.addFilter(_PipelineEcho())
     try:
         return create_engine(server_url(url), pool_pre_ping=True)
     except ImportError:
