@@ -32,6 +32,7 @@ from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
+from desktop.storage.changes import watch_changes
 from desktop.storage.database import Database, open_database, restore
 from desktop.storage.errors import DatabaseRefused
 from desktop.ui.common.error_dialog import UnexpectedErrors
@@ -42,6 +43,7 @@ from desktop.ui.common.workers import run_in_background
 from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.window.context import Services
 from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.other_desks import OtherDesks
 
 _log = logging.getLogger(__name__)
 ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
@@ -163,6 +165,15 @@ def take_daily_backup(window: MainWindow) -> None:
                       lambda exc: window.statusBar().showMessage(str(exc), 10000))
 
 
+def follow_other_desks(window: MainWindow) -> OtherDesks | None:
+    """Another window, process or desk on the same database: its saves appear in this window."""
+    watch = watch_changes(window.database)
+    if watch is None:
+        return None
+    window.other_desks = OtherDesks(window, watch)
+    return window.other_desks
+
+
 def stop_on_interrupt(app: QApplication) -> QTimer:
     """Ctrl+C in the terminal closes the window as Quit does.
 
@@ -201,6 +212,7 @@ def run(database: str | None = None, today: date | None = None) -> int:
     prepare_for_background_work()
     take_daily_backup(window)
     window.start()
+    follow_other_desks(window)
     code = app.exec()
     window.database.dispose()
     return code

@@ -1,7 +1,7 @@
 """The server pass (tests/server_db.py): which tests it runs, and dropping their databases.
 
 With FRONTDESK_TEST_BACKEND=postgresql only the tests whose database is parametrised run (they
-use the `db` or `world` fixture, or the `server` marker, and not `sqlite_only`); property tests stay in the SQLite
+use the `db`, `world` or `shared_database` fixture, or the `server` marker, and not `sqlite_only`); property tests stay in the SQLite
 pass, which is the default and the fast one.
 """
 
@@ -29,7 +29,8 @@ def _on_server(item) -> bool:
         return False
     if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
         return False
-    return bool({"db", "world", "service"} & set(getattr(item, "fixturenames", ())))
+    return bool({"db", "world", "service", "shared_database"}
+                & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_modifyitems(config, items) -> None:
