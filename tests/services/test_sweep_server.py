@@ -103,6 +103,27 @@ def _assert_numbers_gap_free_in_date_order(url: str) -> None:
     assert len(swept) > 300 and swept == sorted(swept)
 
 
+def _wait_for_waiters(url: str, count: int) -> None:
+    """Until `count` connections wait for the writers' advisory lock (bounded in time)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            with engine.connect() as connection:
+                waiting = connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND NOT granted AND database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database())").scalar()
+            if waiting >= count:
+                return
+            assert time.monotonic() < deadline, f"{waiting} waiting for the lock, not {count}"
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("desks", [2, 3])
 def test_sweeps_from_several_desks_at_once_give_the_export_of_one(copy, clean_export, desks):
     runs = [_sweep(copy) for _ in range(desks)]
@@ -145,7 +166,7 @@ def test_a_desk_killed_mid_batch_beside_two_others_loses_nothing_and_doubles_not
     started = time.monotonic()
     assert victim.stdout.readline().strip() == "mid-batch"  # it holds the lock, uncommitted
     others = [_sweep(copy) for _ in range(2)]
-    time.sleep(0.5)  # the others are queued on the lock behind the victim
+    _wait_for_waiters(copy, 2)  # the others queue on the writers' lock the victim holds
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=DEADLINE)
     outputs = [run.communicate(timeout=DEADLINE) for run in others]
