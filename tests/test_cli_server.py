@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,33 @@ def test_desks_opening_a_new_server_database_at_once_take_turns_migrating():
     assert [desk.returncode for desk in desks] == [0, 0, 0], outputs
     documents = [json.loads(out) for out, _ in outputs]
     assert documents[0]["members"] == [] and documents == documents[::-1]
+
+
+@pytest.mark.server
+def test_a_failing_member_day_on_a_server_is_one_sentence_without_driver_noise(capsys):
+    """The bulk write of the batch fails on the server and is redone member-day by member-day
+    (DESIGN.md §7); standard error holds the sweep's sentence only."""
+    from sqlalchemy import create_engine
+
+    server = server_db.fresh_database(migrated=False)
+    assert run(["--db", server, "demo", "--members", "30", "--seed", "2"], capsys)[0] == 0
+    engine = create_engine(server)
+    try:
+        with engine.begin() as connection:  # a contract moved back onto an applied renewal
+            contract, day = connection.exec_driver_sql(
+                "SELECT contract_id, date FROM applied_transitions WHERE kind = 'renewal' "
+                "ORDER BY date DESC, contract_id LIMIT 1").one()
+            connection.exec_driver_sql(
+                "UPDATE contracts SET next_invoice_date = %(day)s, next_event_date = %(day)s "
+                "WHERE id = %(id)s", {"day": day, "id": contract})
+    finally:
+        engine.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop(cli.ENVIRONMENT, None)
+    until = (day + timedelta(days=35)).isoformat()  # a month on: every member has a batch
+    swept = subprocess.run([sys.executable, "-m", "desktop", "--db", server, "sweep", "--today",
+                            until], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert swept.returncode == 1
+    assert swept.stderr.count("\n") == 1, swept.stderr
+    assert swept.stderr.startswith(f"Contract {contract}: the renewal of ")
