@@ -1,8 +1,9 @@
 """The server pass (tests/server_db.py): which tests it runs, and dropping their databases.
 
 With FRONTDESK_TEST_BACKEND=postgresql only the tests whose database is parametrised run (they
-use the `db`, `world` or `shared_database` fixture, or the `server` marker, and not `sqlite_only`); property tests stay in the SQLite
-pass, which is the default and the fast one.
+use the `db`, `world`, `service` or `shared_database` fixture, or have the `server` marker, and
+not `sqlite_only`); property tests stay in the SQLite pass, the default and the fast one. In the
+SQLite pass, tests marked `server` are skipped.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Shared fixtures for the service tests: a temp-file database, a fixed clock, a small catalog.
 
-- `db`: a fresh SQLite file (a new server database in the PostgreSQL pass) opened with open_database (migrations run), disposed afterwards.
+- `db`: a fresh SQLite file (a new server database in the PostgreSQL pass) opened with
+  open_database (migrations run), disposed afterwards.
 - `clock`: FixedClock on 2024-01-01 (move it with clock.set(day)).
 - `catalog`: a small catalog written to `db`, as domain Plans by name (ids set).
 - `add_member(name, email=None, **fields) -> id` and `add_contract(member_id, plan, **fields) -> id`
