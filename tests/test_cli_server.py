@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -60,11 +60,14 @@ def test_a_site_moves_from_its_file_to_a_server_with_export_and_import(tmp_path,
     server = server_db.fresh_database(migrated=False)
     code, out, err = run(["--db", server, "import", str(tmp_path / "site.json")], capsys)
     assert (code, err) == (0, "") and out.startswith("Imported ")
+    issued = [i["issue_date"] for i in json.loads((tmp_path / "site.json").read_text())["invoices"]]
+    until = (date.fromisoformat(max(issued)) + timedelta(days=70)).isoformat()  # two months on
     for db in (site, server):
-        code, _, err = run(["--db", str(db), "sweep", "--today", "2099-03-01"], capsys)
+        code, _, err = run(["--db", str(db), "sweep", "--today", until], capsys)
         assert (code, err) == (0, "")
     exports = [run(["--db", str(db), "export", "-"], capsys)[1] for db in (site, server)]
-    assert json.loads(exports[0])["invoices"] and exports[0] == exports[1]
+    swept = [i for i in json.loads(exports[0])["invoices"] if i["issue_date"] > max(issued)]
+    assert len(swept) > 20 and exports[0] == exports[1]
 
 
 @pytest.mark.server
