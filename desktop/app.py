@@ -14,11 +14,11 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
-from desktop.i18n import install
+from desktop.i18n import _, install
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
 from desktop.services import demo
@@ -32,6 +32,8 @@ from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
+from desktop.storage import server
+from desktop.storage.changes import watch_changes
 from desktop.storage.database import Database, open_database, restore
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 from desktop.ui.common.error_dialog import UnexpectedErrors
@@ -40,8 +42,10 @@ from desktop.ui.common.keyboard import KeyboardReach
 from desktop.ui.common.style import apply_style
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.contract_editor.editor import ContractEditor
+from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
 from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.other_desks import OtherDesks
 
 _log = logging.getLogger(__name__)
 ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
@@ -141,7 +145,54 @@ def create_main_window(database: str | None, today: date | None = None, *,
     window.formatterChanged.connect(factory.set_formatter)
     window.database = db
     window.clock_source = clock
+    window.fixed_today = today
+    add_connect_action(window, lambda: connect_to_server(window), database_name(db),
+                       db.on_server)
     return window
+
+
+def database_name(db: Database) -> str:
+    """What the title bar and status bar call the open database (never a password)."""
+    if db.on_server:
+        return server.describe(db.url)
+    return str(db.path) if db.path is not None else _("a database in memory")
+
+
+def ask_for_server(settings: QSettings, parent=None, reason: str = "") -> str | None:
+    """The connect dialog: a server's address, "" for this computer's file, None if cancelled."""
+    dialog = ConnectDialog(settings, server.server_address, server.check_server, parent)
+    dialog.result_label.setText(reason)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.chosen
+
+
+def connect_to_server(window: MainWindow) -> MainWindow | None:
+    """File → Connect to a server…: the window is replaced by one on the chosen database."""
+    target = ask_for_server(window.settings, window)
+    if target is None:
+        return None
+    return switch_database(window, target or None)
+
+
+def switch_database(window: MainWindow, target: str | None) -> MainWindow | None:
+    """Open a window on another database; the old one closes (its editors may refuse)."""
+    try:
+        new = create_main_window(target, window.fixed_today, settings=window.settings)
+    except DatabaseRefused as refused:
+        QMessageBox.warning(window, _("Connect to a server"), str(refused))
+        return None
+    if not window.close():
+        new.database.dispose()
+        new.deleteLater()
+        return None
+    QThreadPool.globalInstance().waitForDone(30000)  # its background calls end first
+    window.database.dispose()
+    window.deleteLater()
+    new.show()
+    new.start()
+    follow_other_desks(new)
+    return new
 
 
 def prepare_for_background_work() -> None:
@@ -168,6 +219,15 @@ def take_daily_backup(window: MainWindow) -> None:
     run_in_background(backup,
                       lambda _path: None,
                       lambda exc: window.statusBar().showMessage(str(exc), 10000))
+
+
+def follow_other_desks(window: MainWindow) -> OtherDesks | None:
+    """Another window, process or desk on the same database: its saves appear in this window."""
+    watch = watch_changes(window.database)
+    if watch is None:
+        return None
+    window.other_desks = OtherDesks(window, watch)
+    return window.other_desks
 
 
 def stop_on_interrupt(app: QApplication) -> QTimer:
@@ -198,16 +258,32 @@ def run(database: str | None = None, today: date | None = None) -> int:
     app.setDesktopFileName(DESKTOP_FILE_NAME)
     app.setWindowIcon(application_icon())
     apply_style(app)
+    settings = QSettings(ORGANISATION, APPLICATION)
+    saved = None if database else saved_server(settings)
+    if saved is not None:  # the server chosen last time (File → Connect to a server…)
+        database = server.server_address(saved["host"], int(saved["port"] or 5432),
+                                         saved["database"], saved["user"])
     try:
-        window = create_main_window(database, today)
+        window = create_main_window(database, today, settings=settings)
     except (DatabaseRefused, DatabaseBusy) as refused:
-        QMessageBox.critical(None, APPLICATION, str(refused))
-        return 2
+        if saved is None:
+            QMessageBox.critical(None, APPLICATION, str(refused))
+            return 2
+        # The server asks for a password, or is away: the person chooses again.
+        database = ask_for_server(settings, None, str(refused))
+        if database is None:
+            return 2
+        try:
+            window = create_main_window(database or None, today, settings=settings)
+        except DatabaseRefused as again:
+            QMessageBox.critical(None, APPLICATION, str(again))
+            return 2
     window.show()
-    _log.info("window open on %s", database or "the default database")
+    _log.info("window open on %s", database_name(window.database))
     prepare_for_background_work()
     take_daily_backup(window)
     window.start()
+    follow_other_desks(window)
     code = app.exec()
     window.database.dispose()
     return code

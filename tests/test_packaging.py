@@ -229,3 +229,17 @@ def test_spec_makes_a_one_folder_build_named_frontdesk(spec_steps):
     assert all(program.kwargs["exclude_binaries"] for program in programs)
     (collect,) = spec_steps["COLLECT"]
     assert collect.kwargs["name"] == "frontdesk"
+
+
+def test_spec_bundles_the_postgresql_driver(spec_steps):
+    """A bundled desk can reach a shared server (DESIGN.md §7): the driver SQLAlchemy loads
+    from a postgresql+psycopg:// URL is named, since nothing imports it by name."""
+    hidden = set(spec_steps["Analysis"][0].kwargs["hiddenimports"])
+    assert {"psycopg", "sqlalchemy.dialects.postgresql.psycopg"} <= hidden
+
+
+def test_the_postgres_extra_installs_psycopg_and_the_tests_have_it():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    assert any(req.startswith("psycopg[binary]") for req in extras["postgres"])
+    assert any(req.startswith("psycopg[binary]") for req in extras["test"])

@@ -36,7 +36,8 @@ ACCELERATOR = re.compile(r"&(?!&)(.)")
 # Menus whose entries must not share an accelerator (desktop/ui/window/main_window.py, member_list.py).
 MENUS = {
     "menu bar": ["&File", "&Edit", "&View", "&Tools", "&Help"],
-    "File": ["&Backup now", "&Restore…", "E&xport", "&Preferences…", "&Quit"],
+    "File": ["&Connect to a server…", "&Backup now", "&Restore…", "E&xport", "&Preferences…",
+             "&Quit"],
     "Edit": ["&New member…", "&Edit member…", "&Archive member", "&Find member"],
     "View": ["&Members", "&Plans", "&Invoices", "&Transitions", "&Refresh"],
     "Tools": ["&Run due transitions now", "&Load sample data…"],

@@ -38,6 +38,7 @@ from desktop.services.sweep.member_states import (
 )
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
+from desktop.storage.server import follow_ids
 
 OPERATOR = "Front desk"
 _M, _Q, _Y = "1 month", "3 months", "1 year"
@@ -164,6 +165,7 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
     SweepService(db, clock).apply_due(today)
     with db.write() as session:
         _edit(session, rng, later[today], today, plans, today)
+        follow_ids(session.connection(), [m.MemberRow.__table__, m.ContractRow.__table__])
     with db.session() as session:
         counts = [session.scalar(select(func.count()).select_from(t))
                   for t in (m.MemberRow, m.ContractRow, m.InvoiceRow)]

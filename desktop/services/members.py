@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import contracts as rules
@@ -152,7 +152,7 @@ def _filtered(query, text: str, status: str, today: date):
 
 def _outstanding():
     """SQL: the member row's outstanding amount (what their invoices still lack, summed)."""
-    return (select(func.coalesce(func.sum(lacking_of_invoice()), 0))
+    return (select(cast(func.coalesce(func.sum(lacking_of_invoice()), 0), BigInteger))
             .where(m.InvoiceRow.member_id == m.MemberRow.id)
             .correlate(m.MemberRow).scalar_subquery())
 

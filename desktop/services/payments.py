@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BigInteger, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import payments as rules
@@ -26,7 +26,8 @@ PAYMENT_TERMS = m.SETTINGS_DEFAULTS["payment_terms"]
 
 def paid_of_invoice():
     """SQL: what has been paid against the invoices row in the query (0 when nothing)."""
-    return (select(func.coalesce(func.sum(m.PaymentRow.amount), 0))
+    # Cast: a server's SUM of integers is a decimal number; money stays int (rule 3).
+    return (select(cast(func.coalesce(func.sum(m.PaymentRow.amount), 0), BigInteger))
             .where(m.PaymentRow.invoice_id == m.InvoiceRow.id)
             .correlate(m.InvoiceRow).scalar_subquery())
 
@@ -137,7 +138,8 @@ class PaymentService:
                 return _payment(done, invoice_row(session, done.invoice_id).number)
             row = invoice_row(session, invoice, lock=True)
             fmt = history.formatter(session)
-            paid = session.scalar(select(func.coalesce(func.sum(m.PaymentRow.amount), 0))
+            paid = session.scalar(select(cast(func.coalesce(func.sum(m.PaymentRow.amount), 0),
+                                              BigInteger))
                                   .where(m.PaymentRow.invoice_id == row.id))
             problem = rules.payment_problem(amount, row.amount_due, paid, day, row.issue_date,
                                             fmt.money, self.clock.today())

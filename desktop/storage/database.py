@@ -3,13 +3,15 @@
 `open_database` refuses a foreign or newer database without changing it, backs up a SQLite
 file before migrating it, and upgrades the schema with the packaged Alembic migrations.
 `Database.write()` is the one way to change data: one transaction, which on SQLite starts with
-BEGIN IMMEDIATE so that two processes queue for the write lock instead of failing half-way.
+BEGIN IMMEDIATE so that two processes queue for the write lock instead of failing half-way, and
+on a PostgreSQL server takes the writers' advisory lock (desktop.storage.server) likewise.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -22,13 +24,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from desktop.storage import backups, migrate
+from desktop.storage import backups, migrate, server
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused, busy_sentence, is_busy
 from desktop.storage.files import FileIdentity, create_private, make_private_folder
 from desktop.storage.models import InvoiceRow, SettingsRow
-
-__all__ = ["Database", "default_path", "highest_invoice_number", "invoice_prefix",
-           "next_invoice_number", "open_database", "restore"]
 
 BUSY_TIMEOUT_MS = 30_000
 SHORT_WAIT_MS = 5_000  # how long a write from the window waits for another program's lock
@@ -125,6 +124,8 @@ class Database:
         self._read = sessionmaker(engine)
         # Objects stay readable after the write commits (the session is closed by then).
         self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self.on_server = server.is_server(url)
+        self.token = uuid.uuid4().hex  # names this Database's change notices (server.py)
         self._brief = self._write
         self._brief_thread: int | None = None
         self._identity = None if path is None else FileIdentity.of(path)
@@ -169,12 +170,16 @@ class Database:
             # Take the connection (and so the write lock) now, not at the first statement, so
             # the whole block is inside the lock.
             try:
-                session.connection()
+                connection = session.connection()
             except OperationalError as error:
                 if is_busy(error.orig):
                     raise DatabaseBusy(busy_sentence(self.path)) from None
                 raise
+            if self.on_server:
+                server.lock_writers(connection)
             yield session
+            if self.on_server:
+                server.notify_change(session.connection(), self.token)
 
     def backup_now(self, now: datetime) -> Path:
         """Back the database file up now (rotating); only a SQLite file can be backed up."""
@@ -219,13 +224,23 @@ def open_database(target: str | None, *, now: datetime, read_only: bool = False)
     if url.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url, foreign_keys=True, memory=True)
         write_engine = _immediate(engine)
+    elif server.is_server(url):
+        url = server.server_url(url)
+        engine = write_engine = server.server_engine(url)
     else:
         engine = write_engine = create_engine(url)
     name = url.render_as_string(hide_password=True)
     try:
         with write_engine.begin() as connection:
+            if server.is_server(url):
+                server.lock_writers(connection)  # two desks upgrading at once take turns
             if not migrate.connection_state(connection, name).current:
                 migrate.upgrade(connection)
+    except OperationalError as error:
+        engine.dispose()
+        if server.is_server(url):
+            raise server.unreachable(url, error) from None
+        raise
     except BaseException:
         engine.dispose()
         raise

@@ -1,6 +1,7 @@
 """Shared fixtures for the service tests: a temp-file database, a fixed clock, a small catalog.
 
-- `db`: a fresh SQLite file opened with open_database (migrations run), disposed afterwards.
+- `db`: a fresh SQLite file (a new server database in the PostgreSQL pass) opened with
+  open_database (migrations run), disposed afterwards.
 - `clock`: FixedClock on 2024-01-01 (move it with clock.set(day)).
 - `catalog`: a small catalog written to `db`, as domain Plans by name (ids set).
 - `add_member(name, email=None, **fields) -> id` and `add_contract(member_id, plan, **fields) -> id`
@@ -13,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+import server_db
 from sqlalchemy import func, select
 
 from desktop.domain.model import Contract, ContractAddon, Plan
@@ -91,7 +93,7 @@ def row_counts(db) -> dict[str, int]:
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(str(tmp_path / "frontdesk.sqlite3"), now=datetime(2024, 1, 1, 8))
+    database = open_database(server_db.target(tmp_path), now=datetime(2024, 1, 1, 8))
     yield database
     database.dispose()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import server_db
 from sqlalchemy import inspect, select, text
 
 from desktop.domain.model import ADDON, PLAN, Contract, ContractAddon, Plan
@@ -26,7 +27,7 @@ class World:
 
     def __init__(self, today: date = date(2024, 4, 11)) -> None:
         self.clock = FixedClock(today, datetime.combine(today, time(9, 30)))
-        self.db = open_database("sqlite://", now=datetime(2024, 1, 1))
+        self.db = open_database(server_db.target(), now=datetime(2024, 1, 1))
         self.catalog = CatalogService(self.db, self.clock)
         self.members = MemberService(self.db, self.clock)
         self._emails = 0

@@ -1,8 +1,10 @@
-"""Fixtures for the storage tests: a freshly migrated database file."""
+"""Fixtures for the storage tests: a freshly migrated database file (a new database on the
+test server in the PostgreSQL pass, tests/server_db.py)."""
 
 from __future__ import annotations
 
 import pytest
+import server_db
 from storage_helpers import NOW
 
 from desktop.storage.database import Database, open_database
@@ -10,6 +12,6 @@ from desktop.storage.database import Database, open_database
 
 @pytest.fixture
 def db(tmp_path) -> Database:
-    database = open_database(str(tmp_path / "frontdesk.sqlite3"), now=NOW)
+    database = open_database(server_db.target(tmp_path), now=NOW)
     yield database
     database.dispose()

@@ -29,6 +29,7 @@ def _pragmas(session) -> tuple:
                  for name in ("foreign_keys", "journal_mode", "busy_timeout", "synchronous"))
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_are_on_for_reads_and_writes(db):
     expected = (1, "wal", 30000, 1)  # synchronous 1 = NORMAL
     with db.session() as session:
@@ -182,6 +183,7 @@ def test_invoice_numbers_are_unique_when_two_databases_issue_at_once(tmp_path):
             database.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_backups_rotate_keeping_the_newest_five(db):
     with db.write() as session:
         add_member(session)
@@ -193,6 +195,7 @@ def test_backups_rotate_keeping_the_newest_five(db):
         assert conn.execute("SELECT email FROM members").fetchall() == [("ada@example.org",)]
 
 
+@pytest.mark.sqlite_only
 def test_backup_daily_takes_at_most_one_a_day(db):
     assert db.backup_daily(NOW) is not None
     assert db.backup_daily(NOW + timedelta(hours=5)) is None

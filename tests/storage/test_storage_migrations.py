@@ -188,6 +188,7 @@ def _normalised(sql: str) -> str:
     return " ".join(sql.replace("(", " ( ").replace(")", " ) ").split()).upper()
 
 
+@pytest.mark.sqlite_only
 def test_migrated_indexes_match_the_models_including_expression_indexes(db):
     with db.engine.connect() as connection:
         migrated = {name: _normalised(sql) for name, sql in connection.exec_driver_sql(

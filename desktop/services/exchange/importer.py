@@ -22,6 +22,7 @@ from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.values import BAD, ImportProblems
 from desktop.services.sweep.day_writes import SYSTEM
 from desktop.storage import models as m
+from desktop.storage.server import follow_ids
 
 __all__ = ["ImportSummary", "import_document", "is_empty"]
 
@@ -128,6 +129,8 @@ def _write(session: Session, read: Document, now: datetime) -> None:
                   for position, line in enumerate(invoice_lines)]
     _insert(connection, m.InvoiceRow, invoices)
     _insert(connection, m.InvoiceLineRow, lines)
+    follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
+                            m.InvoiceRow.__table__])
     invoice_ids = {values["number"]: index
                    for index, (values, _lines) in enumerate(read.invoices, start=1)}
     _insert(connection, m.PaymentRow, [dict(

@@ -22,6 +22,7 @@ from desktop.services.sweep.bulk_rows import insert_rows, update_rows
 from desktop.services.sweep.member_states import MemberState, load_member_states
 from desktop.storage import models as m
 from desktop.storage.database import INVOICE_DIGITS, highest_invoice_number, invoice_prefix
+from desktop.storage.server import follow_ids
 
 SYSTEM = "system"
 
@@ -215,6 +216,7 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
                                   period_days=line.period_days))
     insert_rows(connection, m.InvoiceRow.__table__, invoice_rows)
     insert_rows(connection, m.InvoiceLineRow.__table__, line_rows)
+    follow_ids(connection, [m.InvoiceRow.__table__])
     return [None if inv is None else numbered[id(inv)] for inv in invoices]
 
 

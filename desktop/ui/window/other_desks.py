@@ -1,0 +1,69 @@
+"""Another desk's changes appear in this window (DESIGN.md §7).
+
+A timer looks every two seconds whether the database was changed elsewhere (the watch from
+`desktop.storage.changes`); when it was, the member list, the member page, the Invoices tab (if
+it was loaded) and the plans refresh, and every open editor is told as after a save in this
+window: a clean editor shows the new state, one with unsaved changes shows the stale banner and
+never overwrites the other desk's save.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+
+_log = logging.getLogger(__name__)
+INTERVAL_MS = 2000
+
+
+class OtherDesks(QObject):
+    """Follows a watch for a main window, on the GUI thread; stops when the window closes."""
+
+    def __init__(self, window: Any, watch: Any, interval_ms: int = INTERVAL_MS) -> None:
+        super().__init__(window)
+        self.window, self.watch = window, watch
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.look)
+        window.installEventFilter(self)
+        self.timer.start()
+
+    def look(self) -> bool:
+        """Refresh if another desk changed something since the last look; True if it did."""
+        try:
+            changed = self.watch.changed()
+        except Exception as error:  # the file or the server is away: the next look tries again
+            _log.warning("Could not look for other desks' changes: %s", error)
+            return False
+        if changed:
+            self.refresh()
+        return changed
+
+    def refresh(self) -> None:
+        window = self.window
+        window.members_panel.refresh()
+        window.member_page.refresh()
+        if window.invoices_page.model.rowCount():
+            window.invoices_page.refresh()
+        window.plan_catalog.refresh()
+        for editor in window.live_editors():
+            told = getattr(editor, "member_changed_elsewhere", None)
+            if told is not None:
+                told()
+
+    def stop(self) -> None:
+        if self.watch is not None:
+            self.timer.stop()
+            self.watch.close()
+            self.watch = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.window and event.type() == QEvent.Type.Close and event.isAccepted():
+            QTimer.singleShot(0, self._stop_if_closed)
+        return False
+
+    def _stop_if_closed(self) -> None:
+        if not self.window.isVisible():
+            self.stop()

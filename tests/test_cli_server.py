@@ -1,0 +1,114 @@
+"""The command line on a PostgreSQL server (DESIGN.md §7): the driver comes with the postgres
+extra, a server that cannot be reached is one sentence, a site moves from a file to a server
+with export and import, and desks opening a new server database at once take turns migrating."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import server_db
+
+from desktop import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def no_database_in_the_environment(monkeypatch):
+    monkeypatch.delenv(cli.ENVIRONMENT, raising=False)
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        code = cli.main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", [["sweep"], ["export", "-"], ["demo"]])
+def test_without_the_driver_a_server_is_one_sentence_naming_the_extra(command, capsys,
+                                                                       monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # "import psycopg" fails as if missing
+    code, out, err = run(["--db", "postgresql://desk@127.0.0.1:5432/frontdesk", *command], capsys)
+    assert (code, out) == (2, "")
+    assert err == ("Reaching a PostgreSQL server needs its driver: "
+                   "pip install 'frontdesk[postgres]'.\n")
+
+
+def test_a_server_that_cannot_be_reached_is_one_sentence_and_exit_2(capsys):
+    code, out, err = run(["--db", "postgresql://desk@127.0.0.1:1/frontdesk", "sweep"], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("The PostgreSQL server 127.0.0.1:1/frontdesk could not be opened (")
+    assert err.endswith("); nothing was changed.\n") and err.count("\n") == 1
+
+
+@pytest.mark.server
+def test_a_site_moves_from_its_file_to_a_server_with_export_and_import(tmp_path, capsys):
+    """README "Shared server": export the file, import into the server; the two databases then
+    export alike, and sweep alike."""
+    site = tmp_path / "site.sqlite3"
+    assert run(["demo", "--members", "40", "--seed", "7", "--db", str(site)], capsys)[0] == 0
+    assert run(["--db", str(site), "export", str(tmp_path / "site.json")], capsys)[:2] == (0, "")
+    server = server_db.fresh_database(migrated=False)
+    code, out, err = run(["--db", server, "import", str(tmp_path / "site.json")], capsys)
+    assert (code, err) == (0, "") and out.startswith("Imported ")
+    issued = [i["issue_date"] for i in json.loads((tmp_path / "site.json").read_text())["invoices"]]
+    until = (date.fromisoformat(max(issued)) + timedelta(days=70)).isoformat()  # two months on
+    for db in (site, server):
+        code, _, err = run(["--db", str(db), "sweep", "--today", until], capsys)
+        assert (code, err) == (0, "")
+    exports = [run(["--db", str(db), "export", "-"], capsys)[1] for db in (site, server)]
+    swept = [i for i in json.loads(exports[0])["invoices"] if i["issue_date"] > max(issued)]
+    assert len(swept) > 20 and exports[0] == exports[1]
+
+
+@pytest.mark.server
+def test_desks_opening_a_new_server_database_at_once_take_turns_migrating():
+    url = server_db.fresh_database(migrated=False)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop(cli.ENVIRONMENT, None)
+    desks = [subprocess.Popen([sys.executable, "-m", "desktop", "--db", url, "export", "-"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    outputs = [desk.communicate(timeout=120) for desk in desks]
+    assert [desk.returncode for desk in desks] == [0, 0, 0], outputs
+    documents = [json.loads(out) for out, _ in outputs]
+    assert documents[0]["members"] == [] and documents == documents[::-1]
+
+
+@pytest.mark.server
+def test_a_failing_member_day_on_a_server_is_one_sentence_without_driver_noise(capsys):
+    """The bulk write of the batch fails on the server and is redone member-day by member-day
+    (DESIGN.md §7); standard error holds the sweep's sentence only."""
+    from sqlalchemy import create_engine
+
+    server = server_db.fresh_database(migrated=False)
+    assert run(["--db", server, "demo", "--members", "30", "--seed", "2"], capsys)[0] == 0
+    engine = create_engine(server)
+    try:
+        with engine.begin() as connection:  # a contract moved back onto an applied renewal
+            contract, day = connection.exec_driver_sql(
+                "SELECT contract_id, date FROM applied_transitions WHERE kind = 'renewal' "
+                "ORDER BY date DESC, contract_id LIMIT 1").one()
+            connection.exec_driver_sql(
+                "UPDATE contracts SET next_invoice_date = %(day)s, next_event_date = %(day)s "
+                "WHERE id = %(id)s", {"day": day, "id": contract})
+    finally:
+        engine.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop(cli.ENVIRONMENT, None)
+    until = (day + timedelta(days=35)).isoformat()  # a month on: every member has a batch
+    swept = subprocess.run([sys.executable, "-m", "desktop", "--db", server, "sweep", "--today",
+                            until], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert swept.returncode == 1
+    assert swept.stderr.count("\n") == 1, swept.stderr
+    assert swept.stderr.startswith(f"Contract {contract}: the renewal of ")

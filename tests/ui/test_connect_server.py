@@ -1,0 +1,125 @@
+"""File → Connect to a server… (DESIGN.md §7): the dialog, what is kept (never the password),
+the title and status bar naming the open database, and backups on a server left to pg_dump."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import server_db
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QSpinBox
+from PySide6.QtTest import QTest
+
+from desktop.app import create_main_window, switch_database
+from desktop.storage import server
+from desktop.ui.window.connect_dialog import ConnectDialog, saved_server
+
+TODAY = date(2024, 4, 11)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def windows(qtbot):
+    opened = []
+    yield opened
+    for window in opened:
+        window.scheduler.stop()
+        window.close()
+        follower = getattr(window, "other_desks", None)
+        if follower is not None:
+            follower.stop()
+        window.database.dispose()
+
+
+def _type(widget, text: str) -> None:
+    widget.setFocus()
+    QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(widget, text)
+
+
+def _fill(dialog, host: str, port: int, database: str, user: str, password: str = "") -> None:
+    _type(dialog.findChild(QLineEdit, "serverHostEdit"), host)
+    _type(dialog.findChild(QSpinBox, "serverPortSpin"), str(port))
+    _type(dialog.findChild(QLineEdit, "serverDatabaseEdit"), database)
+    _type(dialog.findChild(QLineEdit, "serverUserEdit"), user)
+    if password:
+        _type(dialog.findChild(QLineEdit, "serverPasswordEdit"), password)
+
+
+def _dialog(qtbot, settings) -> ConnectDialog:
+    dialog = ConnectDialog(settings, server.server_address, server.check_server)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_an_empty_host_is_marked_and_connect_stays_disabled(qtbot, settings):
+    dialog = _dialog(qtbot, settings)
+    _type(dialog.findChild(QLineEdit, "serverHostEdit"), "")
+    assert not dialog.findChild(QPushButton, "connectButton").isEnabled()
+    assert not dialog.findChild(QPushButton, "testServerButton").isEnabled()
+    QTest.mouseClick(dialog.findChild(QPushButton, "connectButton"), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and saved_server(settings) is None
+
+
+def test_test_says_why_a_server_cannot_be_reached_and_nothing_is_kept(qtbot, settings):
+    dialog = _dialog(qtbot, settings)
+    _fill(dialog, "127.0.0.1", 1, "frontdesk", "desk", "secret")
+    QTest.mouseClick(dialog.findChild(QPushButton, "testServerButton"), Qt.MouseButton.LeftButton)
+    result = dialog.findChild(QLabel, "connectResult")
+    qtbot.waitUntil(lambda: "could not be reached" in result.text(), timeout=15000)
+    assert result.text() == "desk@127.0.0.1:1/frontdesk could not be reached: Connection refused."
+    QTest.mouseClick(dialog.findChild(QPushButton, "connectButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(QPushButton, "connectButton").isEnabled(),
+                    timeout=15000)
+    assert dialog.isVisible() and dialog.chosen is None and saved_server(settings) is None
+
+
+def test_the_title_and_status_bar_name_the_file_and_backups_stay_on(qtbot, tmp_path, settings,
+                                                                    windows):
+    window = create_main_window(str(tmp_path / "desk.sqlite3"), TODAY, settings=settings)
+    windows.append(window)
+    assert window.windowTitle() == f"Frontdesk — {tmp_path / 'desk.sqlite3'}"
+    assert window.findChild(QLabel, "databaseLabel").text() == str(tmp_path / "desk.sqlite3")
+    assert window.backup_action.isEnabled() and window.restore_action.isEnabled()
+    assert window.findChild(type(window.backup_action), "connectServerAction") is not None
+
+
+@pytest.mark.server
+def test_connecting_to_a_server_reopens_the_window_there_keeping_all_but_the_password(
+        qtbot, tmp_path, settings, windows):
+    from sqlalchemy.engine import make_url
+
+    window = create_main_window(str(tmp_path / "desk.sqlite3"), TODAY, settings=settings)
+    windows.append(window)
+    url = make_url(server_db.fresh_database(migrated=False))
+    dialog = _dialog(qtbot, settings)
+    _fill(dialog, url.host, url.port, url.database, url.username, "not-needed")
+    QTest.mouseClick(dialog.findChild(QPushButton, "testServerButton"), Qt.MouseButton.LeftButton)
+    result = dialog.findChild(QLabel, "connectResult")
+    qtbot.waitUntil(lambda: result.text() == "The server answered.", timeout=15000)
+    with qtbot.waitSignal(dialog.accepted, timeout=15000):
+        QTest.mouseClick(dialog.findChild(QPushButton, "connectButton"),
+                         Qt.MouseButton.LeftButton)
+    assert saved_server(settings) == {"host": url.host, "port": url.port,
+                                      "database": url.database, "user": url.username}
+    kept = (tmp_path / "desk.ini").read_text()
+    assert "not-needed" not in kept and "password" not in kept.lower()
+
+    window.show()
+    new = switch_database(window, dialog.chosen)
+    windows.append(new)
+    name = f"{url.username}@{url.host}:{url.port}/{url.database}"
+    assert new.windowTitle() == f"Frontdesk — {name}"
+    assert new.findChild(QLabel, "databaseLabel").text() == name
+    assert not window.isVisible() and new.database.on_server
+    for action in (new.backup_action, new.restore_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == "Backups of a server are the server's job (pg_dump)."
+    QApplication.processEvents()
