@@ -29,11 +29,11 @@ from desktop.ui.common.widgets import (
     show_error,
     user_message,
 )
-from desktop.ui.common.workers import run_in_background
+from desktop.ui.common.workers import NewestOnly, run_in_background
 from desktop.ui.members.member_dialog import MemberDialog
 
 PAGE_SIZE = 200
-DEBOUNCE_MS = 150
+DEBOUNCE_MS = 5  # typing is read on a worker, the newest text winning: no need to wait
 SORT_KEYS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
 STATUSES = ("members", "contacts", "all", "outstanding")
 
@@ -54,6 +54,7 @@ class MemberListModel(RowTableModel):
         self.status = "all"
         self.sort_key = "name"
         self.descending = False
+        self._requests = NewestOnly(self)
 
     # -- querying -------------------------------------------------------------------------
     def set_filter(self, text: str, status: str) -> None:
@@ -65,9 +66,21 @@ class MemberListModel(RowTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 4))
 
+    def request(self, text: str, status: str, then) -> None:
+        """set_filter read on a worker, then then(); only the newest request's rows are shown."""
+        text, key, descending = text.strip(), self.sort_key, self.descending
+        self._requests.run(lambda: list(self._members.search(
+            text=text, status=status, sort=key, descending=descending, limit=PAGE_SIZE)),
+            lambda rows: (self._show(text, status, rows), then()),
+            lambda exc: self.failed.emit(user_message(exc)))
+
     def requery(self) -> None:
         """Start over from the first page with the current text, status and sort."""
-        first = self._page(0)
+        self._requests.supersede()
+        self._show(self.text, self.status, self._page(0))
+
+    def _show(self, text: str, status: str, first: list[Any]) -> None:
+        self.text, self.status = text, status
         self.beginResetModel()
         self._rows = first
         self._complete = len(first) < PAGE_SIZE
@@ -168,7 +181,7 @@ class MemberListPanel(QWidget):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_filter)
+        self._debounce.timeout.connect(self._search_typed)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._search_entered)
         self.search.downPressed.connect(self.enter_list)
@@ -217,8 +230,16 @@ class MemberListPanel(QWidget):
         self.error_label.hide()
         current = self.current_member_id()
         self.model.set_filter(self.search.text(), self.status())
-        if current is not None:
-            self.select_member(current, emit=False)
+        self._filtered(current)
+
+    def _search_typed(self) -> None:
+        """The text typed so far, read on a worker (NewestOnly: the newest text's rows win)."""
+        self.error_label.hide()
+        current = self.current_member_id()
+        self.model.request(self.search.text(), self.status(), lambda: self._filtered(current))
+
+    def _filtered(self, current: int | None) -> None:
+        self.select_member(current, emit=False)  # unless None or no longer among the rows
         self._update_empty_text()
 
     def refresh(self) -> None:
