@@ -55,6 +55,10 @@ FIRST_ROWS_SQL = ("SELECT name, company, email, credit_balance FROM members "
 SEARCH_SQL = ("SELECT id, name, email, company, credit_balance FROM members "
               "WHERE lower(name) LIKE :p ESCAPE '\\' OR lower(email) LIKE :p ESCAPE '\\' "
               "OR lower(company) LIKE :p ESCAPE '\\' ORDER BY lower(name), id LIMIT 200")
+# The same through the trigram index (migration 0006), as the app asks for 3 characters or more.
+INDEXED_SQL = ("SELECT id, name, email, company, credit_balance FROM members WHERE id IN "
+               "(SELECT rowid FROM member_search WHERE member_search MATCH :q) "
+               "ORDER BY lower(name), id LIMIT 200")
 
 _RESULTS: list[str] = []
 
@@ -330,6 +334,7 @@ def test_keystroke_to_updated_list_over_100000_members(bench_databases, qapp, tm
         clock = KeystrokeClock(panel)
         panel.search.setFocus()
         debounce, key_to_rows, fire_to_rows, fire_to_paint, prefixes = [], [], [], [], []
+        key_to_paint = []
         for text in SEARCHES:
             if panel.search.text():  # start each search from the full list (not measured)
                 clock.arm()
@@ -348,17 +353,22 @@ def test_keystroke_to_updated_list_over_100000_members(bench_databases, qapp, tm
                 key_to_rows.append(clock.reset - pressed)
                 fire_to_rows.append(clock.reset - clock.fired)
                 fire_to_paint.append(clock.painted - clock.fired)
+                key_to_paint.append(clock.painted - pressed)
                 prefixes.append(text[:i + 1])
         if panel.search.text() != SEARCHES[-1] or panel.model.text != SEARCHES[-1]:
             raise RuntimeError("the search box did not receive the keystrokes")
     finally:
         _close(window)
 
-    floors = []
+    floors, like_floors = [], []
     with closing(sqlite3.connect(database)) as connection:
         for prefix in prefixes:
             started = time.perf_counter()
             connection.execute(SEARCH_SQL, {"p": _pattern(prefix)}).fetchall()
+            like_floors.append(time.perf_counter() - started)
+            if len(prefix) >= 3:
+                started = time.perf_counter()
+                connection.execute(INDEXED_SQL, {"q": f'"{prefix}"'}).fetchall()
             floors.append(time.perf_counter() - started)
     floor_median, floor_p95 = statistics.median(floors), _p95(floors)
     wait = statistics.median(debounce)
@@ -368,9 +378,13 @@ def test_keystroke_to_updated_list_over_100000_members(bench_databases, qapp, tm
              median / floor_median, "median <= 50 ms", median <= 0.050)
         _row("   the same, p95", _ms(p95), _ms(floor_p95), p95 / floor_p95, "—", None)
     median, p95 = statistics.median(key_to_rows), _p95(key_to_rows)
+    like_median = statistics.median(like_floors)
     _row("   keystroke to rows updated, with debounce (median)", _ms(median),
-         _ms(wait + floor_median), median / (wait + floor_median), "—", None)
-    _row("   the same, p95", _ms(p95), _ms(wait + floor_p95), p95 / (wait + floor_p95), "—", None)
+         _ms(like_median), median / like_median, "median <= 50 ms", median <= 0.050)
+    _row("   the same, p95", _ms(p95), _ms(_p95(like_floors)), p95 / _p95(like_floors),
+         "p95 <= 100 ms", p95 <= 0.100)
+    _row("   keystroke to rows painted (median)", _ms(statistics.median(key_to_paint)),
+         _ms(like_median), statistics.median(key_to_paint) / like_median, "—", None)
     _row("   search box debounce (measured; configured)", _ms(wait), f"{DEBOUNCE_MS} ms",
          None, "—", None)
     _note(f"{len(prefixes)} keystrokes typing {', '.join(SEARCHES)} into memberSearch, each "
@@ -378,8 +392,10 @@ def test_keystroke_to_updated_list_over_100000_members(bench_databases, qapp, tm
           f"{DEBOUNCE_MS} ms after the last keystroke, so the query work is timed from its end")
     _note("rows updated = model reset and count label done; rows painted = the table's next "
           "paint (includes the view's re-layout and column sizing)")
-    _note("floor = sqlite3 on the same file: same LIKE filter on name, email and company, "
-          "ORDER BY lower(name), LIMIT 200, one run per prefix typed")
+    _note("floor = sqlite3 on the same file, the query the app runs for each prefix typed: "
+          "the trigram index (member_search MATCH) from 3 characters, else LIKE on name, email "
+          "and company; ORDER BY lower(name), LIMIT 200. The keystroke rows' floor is the "
+          "LIKE query alone (the issue's floor: what every keystroke used to cost)")
     _note("slowest keystrokes (debounce end to rows painted): " + ", ".join(
         f"{p!r} {_ms(t)}" for t, p in sorted(zip(fire_to_paint, prefixes))[-3:]))
 

@@ -297,6 +297,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def _catalog_changed(self) -> None:
         self.members_panel.refresh()
         self.member_page.refresh()
+        for editor in self.live_editors():  # their previews price the member's other plans
+            getattr(editor, "member_changed_elsewhere", lambda: None)()
 
     # -- contracts ------------------------------------------------------------------------------
     def live_editors(self) -> list[Any]:
