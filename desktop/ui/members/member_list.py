@@ -168,8 +168,8 @@ class MemberListPanel(QWidget):
 
         self.table = TableView("memberTable")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
         self.table.set_column_modes(0, fixed={1: 110, 2: 100, 3: 80, 4: 110, 5: 110})
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

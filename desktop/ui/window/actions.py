@@ -14,6 +14,7 @@ from desktop.services.spreadsheets import KINDS
 from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.ui.window.preferences_dialog import PreferencesDialog
+from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
 
 
 def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
@@ -37,8 +38,9 @@ class WindowActions:
         self.statusBar().showMessage(_("Payment recorded."), 8000)
         self._member_changed(member_id)
         self.members_panel.refresh()
-        if self.invoices_page.model.rowCount():
-            self.invoices_page.refresh()
+        invoices = self.lazy_tabs.built(INVOICES_TAB)
+        if invoices is not None and invoices.model.rowCount():
+            invoices.refresh()
 
     def export_csv(self, kind: str | None = None, path: str | None = None) -> Path | None:
         """File → Export → CSV…: choose what, then where; written whole or not at all."""
@@ -134,9 +136,10 @@ class WindowActions:
     def set_formatter(self, formatter: Any) -> None:
         """Show every amount and date with a new locale or currency."""
         self.formatter = formatter
-        for page in (self.members_panel, self.member_page, self.plan_catalog,
-                     self.invoices_page, self.transitions_panel):
-            page.set_formatter(formatter)
+        for page in (self.members_panel, self.member_page, self.lazy_tabs.built(PLANS_TAB),
+                     self.lazy_tabs.built(INVOICES_TAB), self.transitions_panel):
+            if page is not None:  # a page not built yet takes the window's formatter then
+                page.set_formatter(formatter)
         self._update_status()
         self.formatterChanged.emit(formatter)
 

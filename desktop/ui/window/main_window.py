@@ -31,11 +31,17 @@ from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
 from desktop.ui.window.actions import WindowActions, invoice_tools
 from desktop.ui.window.context import Services
+from desktop.ui.window.lazy_tabs import (
+    INVOICES_TAB,
+    MEMBERS_TAB,
+    PLANS_TAB,
+    TRANSITIONS_TAB,
+    LazyTabs,
+)
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
 
 _log = logging.getLogger(__name__)
-MEMBERS_TAB, PLANS_TAB, INVOICES_TAB, TRANSITIONS_TAB = range(4)
 # The smallest window that is still worth working in; smaller restored sizes are replaced.
 MIN_WIDTH, MIN_HEIGHT = 720, 440
 
@@ -84,15 +90,18 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.members_panel.setMinimumWidth(260)
         self.member_page.setMinimumWidth(380)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
-        self.plan_catalog = PlanCatalog(services.catalog, formatter)
-        self.invoices_page = InvoicesPage(services.invoices, formatter, tools=tools)
+        # The status bar reads the transitions panel's models, so it is built now; the Plans and
+        # Invoices pages when first shown or asked for (plan_catalog, invoices_page), not before
+        # the first paint.
         self.transitions_panel = TransitionsPanel(services.sweep, formatter, clock)
 
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, icon("members"), _("Members"))
-        self.tabs.addTab(self.plan_catalog, icon("plans"), _("Plans"))
-        self.tabs.addTab(self.invoices_page, icon("invoice"), _("Invoices"))
+        self.lazy_tabs = LazyTabs(self.tabs)
+        self.lazy_tabs.add(self._build_plan_catalog, icon("plans"), _("Plans"))
+        self.lazy_tabs.add(lambda: self._build_invoices_page(tools), icon("invoice"),
+                           _("Invoices"))
         self.tabs.addTab(self.transitions_panel, icon("transitions"), _("Transitions"))
         load = (lambda: services.load_demo(clock.today())) if services.load_demo else None
         self.welcome = WelcomePage(load)
@@ -114,6 +123,24 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
             self.stack.setCurrentWidget(self.welcome)
 
     # -- building -------------------------------------------------------------------------------
+    @property
+    def plan_catalog(self) -> PlanCatalog:
+        return self.lazy_tabs.page(PLANS_TAB)
+
+    @property
+    def invoices_page(self) -> InvoicesPage:
+        return self.lazy_tabs.page(INVOICES_TAB)
+
+    def _build_plan_catalog(self) -> PlanCatalog:
+        page = PlanCatalog(self.services.catalog, self.formatter)
+        page.catalogChanged.connect(self._catalog_changed)
+        return page
+
+    def _build_invoices_page(self, tools) -> InvoicesPage:
+        page = InvoicesPage(self.services.invoices, self.formatter, tools=tools)
+        page.memberChanged.connect(self._money_changed)
+        return page
+
     def _action(self, text: str, slot, shortcut=None, icon_name: str | None = None,
                 name: str | None = None) -> QAction:
         action = QAction(text, self)
@@ -190,11 +217,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.member_page.editRequested.connect(self.members_panel.edit_member)
         self.member_page.newContractRequested.connect(self.new_contract)
         self.member_page.memberChanged.connect(self._money_changed)
-        self.invoices_page.memberChanged.connect(self._money_changed)
         self.transitions_panel.run_button.clicked.connect(self.run_sweep_now)
         self.transitions_panel.refreshed.connect(self._update_status)
         self.transitions_panel.memberActivated.connect(self.show_member)
-        self.plan_catalog.catalogChanged.connect(self._catalog_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.scheduler.started.connect(self._sweep_started)
         self.scheduler.finished.connect(self._sweep_finished)
@@ -278,8 +303,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def refresh_all(self) -> None:
         self.members_panel.refresh()
         self.member_page.refresh()
-        self.plan_catalog.refresh()
-        self.invoices_page.refresh()
+        for page in (self.lazy_tabs.built(PLANS_TAB), self.lazy_tabs.built(INVOICES_TAB)):
+            if page is not None:  # one not built yet reads everything when first shown
+                page.refresh()
         self.transitions_panel.refresh()
 
     def _member_opened(self, member_id: int) -> None:
