@@ -233,8 +233,10 @@ class MemberService:
         member = m.MemberRow
         key = _sort_key(sort, today)
         order = (key.desc(), member.id.desc()) if descending else (key.asc(), member.id.asc())
+        # Member or contact is read with the page's plans (an active contract has a plan), not
+        # per matching row before the sort: a common text matches thousands.
         query = select(member.id, member.name, member.email, member.company,
-                       member.credit_balance, _is_member(today).label("is_member"))
+                       member.credit_balance)
         with self.db.session() as session:
             query = _filtered(query, text, status, today, member_search.has_index(session))
             query = query.order_by(*order).offset(max(0, offset)).limit(max(0, limit))
@@ -242,7 +244,7 @@ class MemberService:
             plans = active_plan_names(session, [r.id for r in found], today)
             owed = member_outstanding(session, [r.id for r in found])
         return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
-                          "member" if r.is_member else "contact", r.credit_balance,
+                          "member" if plans.get(r.id) else "contact", r.credit_balance,
                           owed.get(r.id, 0))
                 for r in found]
 

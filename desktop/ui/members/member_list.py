@@ -29,7 +29,7 @@ from desktop.ui.common.widgets import (
     show_error,
     user_message,
 )
-from desktop.ui.common.workers import NewestOnly, run_in_background
+from desktop.ui.common.workers import NewestOnly
 from desktop.ui.members.member_dialog import MemberDialog
 
 PAGE_SIZE = 200
@@ -54,7 +54,7 @@ class MemberListModel(RowTableModel):
         self.status = "all"
         self.sort_key = "name"
         self.descending = False
-        self._requests = NewestOnly(self)
+        self._requests = NewestOnly(self, at_once=2)  # a new text need not wait for a slow one
 
     # -- querying -------------------------------------------------------------------------
     def set_filter(self, text: str, status: str) -> None:
@@ -177,7 +177,7 @@ class MemberListPanel(QWidget):
         self.error_label = label("", "formError", wrap=True)
         self.error_label.hide()
 
-        self._count_generation = 0
+        self._counts = NewestOnly(self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -266,23 +266,14 @@ class MemberListPanel(QWidget):
 
     def _update_count(self) -> None:
         """Show how many people match: known at once when everything is fetched, else counted
-        on a worker so a keystroke never waits for a count over every member."""
-        self._count_generation += 1
+        on a worker (the newest filter's count only) so a keystroke never waits for a count."""
         if not self.model.canFetchMore(QModelIndex()):
+            self._counts.supersede()
             self._show_count(self.model.rowCount())
             return
-        generation = self._count_generation
         text, status = self.model.text, self.model.status
-
-        def done(total: int) -> None:
-            if generation == self._count_generation:  # a newer filter has replaced this one
-                self._show_count(total)
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._count_generation:
-                self._show_failure(user_message(exc))
-
-        run_in_background(lambda: self._members.count(text=text, status=status), done, failed)
+        self._counts.run(lambda: self._members.count(text=text, status=status), self._show_count,
+                         lambda exc: self._show_failure(user_message(exc)))
 
     def _show_count(self, total: int) -> None:
         self.count_label.setText(
