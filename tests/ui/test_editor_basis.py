@@ -94,3 +94,18 @@ def test_a_basis_serves_only_its_contract_and_its_day(world):
     world.clock.set(world.clock.today() + timedelta(days=1))
     later = contracts.basis(draft, basis)
     assert later is not basis and later.today == basis.today + timedelta(days=1)
+
+
+def test_an_edit_refills_the_preview_cards_in_place(qtbot, editor_on, world, formatter):
+    from PySide6.QtWidgets import QFrame, QLabel
+
+    editor = editor_on(world.active)
+    card = editor.preview.findChild(QFrame, "previewInvoice0")
+    labels = card.findChildren(QLabel)
+    with qtbot.waitSignal(editor.previewRefreshed, timeout=2000):
+        child(editor, QSpinBox, "quantitySpin").setValue(2)
+    assert editor.preview.findChild(QFrame, "previewInvoice0") is card
+    assert card.findChildren(QLabel) == labels  # the same labels, new texts
+    first = editor.preview.invoices()[0]
+    assert child(editor, QLabel, "previewDue0").text() == formatter.money(first.amount_due)
+    assert formatter.money(2 * 35000) in [label.text() for label in labels]
