@@ -8,9 +8,11 @@ databases without the index are searched with LIKE (`DESIGN.md` §8).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, column, select, table, text
+from sqlalchemy import Connection, Engine, column, select, table, text
 from sqlalchemy.orm import Session
 
 from desktop.storage.models import MemberRow
@@ -25,6 +27,32 @@ _known: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
 def is_search_table(name: str) -> bool:
     """True for the index and the shadow tables FTS5 keeps beside it (not models)."""
     return name == TABLE or name.startswith(TABLE + "_")
+
+
+_INSERT_TRIGGER = f"{TABLE}_insert"
+
+
+@contextmanager
+def members_in_bulk(connection: Connection) -> Iterator[None]:
+    """Many members inserted at once (an import, the sample data): the per-row insert trigger is
+    set aside and the index rebuilt in one statement at the end, in the same transaction.
+
+    FTS5 flushes its pending terms at every trigger's statement, so a trigger costs about ten
+    times a bulk rebuild per member; this keeps a 100,000-member import as fast as before.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    trigger = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        (_INSERT_TRIGGER,)).scalar()
+    if trigger is None:  # no index here (an old SQLite): nothing to keep in step
+        yield
+        return
+    connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
+    yield  # raising rolls the whole transaction back, the dropped trigger with it
+    connection.exec_driver_sql(trigger)
+    connection.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
 
 
 def has_index(session: Session) -> bool:

@@ -125,3 +125,33 @@ def test_without_the_index_the_search_reads_the_columns(tmp_path):
         assert members.count("navy") == 1
     finally:
         db.dispose()
+
+
+def test_members_written_in_bulk_are_indexed_and_later_ones_by_the_trigger(tmp_path):
+    db = open_database(str(tmp_path / "bulk.sqlite3"), now=NOW)
+    try:
+        with db.write() as session:
+            with member_search.members_in_bulk(session.connection()):
+                session.connection().execute(m.MemberRow.__table__.insert(), [
+                    dict(email=f"p{i}@example.org", name=f"Person {i:03d}", company="Acme",
+                         phone="", notes="", credit_balance=0, deposit_held=0, archived=False)
+                    for i in range(300)])
+        members = MemberService(db, FixedClock(TODAY))
+        assert [r.name for r in members.search("son 123")] == ["Person 123"]
+        assert members.count("acme") == 300
+        members.create("Zelda Fitzgerald", "zelda@example.org", "Jazz Age")
+        assert [r.name for r in members.search("jazz")] == ["Zelda Fitzgerald"]
+    finally:
+        db.dispose()
+
+
+def test_a_failed_bulk_write_keeps_the_trigger(tmp_path):
+    db = open_database(str(tmp_path / "bulk.sqlite3"), now=NOW)
+    try:
+        with pytest.raises(RuntimeError), db.write() as session:
+            with member_search.members_in_bulk(session.connection()):
+                raise RuntimeError("the import failed half-way")
+        MemberService(db, FixedClock(TODAY)).create("Ada Lovelace", "ada@example.org", "Engines")
+        assert MemberService(db, FixedClock(TODAY)).count("engines") == 1
+    finally:
+        db.dispose()
