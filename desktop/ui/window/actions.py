@@ -13,8 +13,8 @@ from desktop.i18n import Formatter, _
 from desktop.services.spreadsheets import KINDS
 from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.invoices.invoice_view import InvoiceTools
-from desktop.ui.window.preferences_dialog import PreferencesDialog
 from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
+from desktop.ui.window.preferences_dialog import PreferencesDialog
 
 
 def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
