@@ -10,11 +10,10 @@ from desktop.domain.periods import Frequency, billing_day_anchor, period_contain
 
 def effective_cancellation(contract: Contract) -> date | None:
     """Rule 8: a blank next plan ends the contract on N, so the cancellation is the earlier of C and N."""
-    candidates = [contract.cancellation_date]
-    if contract.next_plan is None and contract.next_invoice_date is not None:
-        candidates.append(contract.next_invoice_date)
-    dates = [d for d in candidates if d is not None]
-    return min(dates) if dates else None
+    cancelled, n = contract.cancellation_date, contract.next_invoice_date
+    if contract.next_plan is None and n is not None and (cancelled is None or n < cancelled):
+        return n
+    return cancelled
 
 
 def status(contract: Contract, day: date) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 from typing import Iterable
 
 from desktop.domain.contracts import current_period
@@ -23,9 +24,22 @@ def priced_line(kind: str, description: str, amount: int | Fraction, contract_id
     """A line for `amount` per period, prorated over span ∩ period and rounded once (rule 3)."""
     billed = overlap(period, span)
     whole = billed == period
-    value = round_minor(Fraction(amount) * prorated_fraction(period, span))
+    value = _prorated(amount, period, span)
     return Line(kind, description, value, contract_id, billed[0], billed[1],
                 None if whole else days(billed), None if whole else days(period))
+
+
+@lru_cache(maxsize=8192)
+def _prorated(amount: int | Fraction, period: tuple[date, date], span: tuple[date, date]) -> int:
+    """Rule 3 for one price over one span of one period, rounded once; the same price and span
+    recur across the contracts of a sweep, so it is remembered (pure)."""
+    return round_minor(Fraction(amount) * prorated_fraction(period, span))
+
+
+@lru_cache(maxsize=4096)
+def _tax(taxable: int, tax_rate: Fraction) -> int:
+    """Rule 17: the tax on a taxable subtotal, rounded once (remembered: pure, and repeated)."""
+    return round_minor(taxable * Fraction(tax_rate))
 
 
 def addon_amount_per_period(contract: Contract, item: ContractAddon) -> Fraction:
@@ -139,7 +153,7 @@ def build_invoice(member, issue_date: date, lines: list[Line], tax_rate: Fractio
     """
     subtotal = sum(line.amount for line in lines)
     taxable = sum(line.amount for line in lines if line.taxable)
-    tax = round_minor(taxable * Fraction(tax_rate))
+    tax = _tax(taxable, tax_rate)
     total = subtotal + tax
     if total > 0:
         credit_applied = min(max(credit_balance, 0), total)

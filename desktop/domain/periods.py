@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 UNITS = ("week", "month", "year")
 _PER_YEAR = {"week": Fraction(365, 7), "month": Fraction(12), "year": Fraction(1)}
@@ -53,6 +54,9 @@ def _add_months(anchor: date, months: int) -> date:
     return date(year, month0 + 1, day)
 
 
+# Boundaries and periods repeat across contracts (one anchor and frequency for many members, the
+# same day for a whole sweep): they are pure, so remembered (a few thousand entries at most).
+@lru_cache(maxsize=8192)
 def boundary(anchor: date, frequency: Frequency, k: int) -> date:
     """Rule 2: boundary k = anchor + k x frequency, month steps clamped and counted from the anchor."""
     if frequency.unit == "week":
@@ -75,6 +79,7 @@ def _index_at_or_before(anchor: date, frequency: Frequency, day: date) -> int:
     return k
 
 
+@lru_cache(maxsize=8192)
 def period_containing(anchor: date, frequency: Frequency, day: date) -> tuple[date, date]:
     """The half-open period [start, end) of the anchor's boundaries with start <= day < end."""
     k = _index_at_or_before(anchor, frequency, day)

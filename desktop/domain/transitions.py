@@ -7,7 +7,7 @@ the preview shows it. Both call the same code, so a preview equals the invoice l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
@@ -35,6 +35,7 @@ from desktop.domain.model import (
     Line,
     PlanChange,
     Transition,
+    evolve,
 )
 from desktop.domain.periods import boundary, is_boundary, period_containing
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
@@ -64,7 +65,7 @@ def _switch_plan(contract: Contract, day: date) -> tuple[Contract, PlanChange | 
     anchor = contract.billing_anchor
     if target.frequency != contract.plan.frequency:
         anchor = day  # a plan with another frequency starts a new anchor on N
-    switched = replace(contract, plan=target, next_plan=target, custom_price=None,
+    switched = evolve(contract, plan=target, next_plan=target, custom_price=None,
                        billing_anchor=anchor)
     return switched, change
 
@@ -74,7 +75,7 @@ def _billed_period(contract: Contract, first: bool) -> tuple[Contract, tuple[dat
     n, frequency = contract.next_invoice_date, contract.plan.frequency
     if first and not is_boundary(contract.billing_anchor, frequency, n):
         if not contract.prorate_first_invoice:
-            contract = replace(contract, billing_anchor=n)  # rule 11: the anchor moves to the start
+            contract = evolve(contract, billing_anchor=n)  # rule 11: the anchor moves to the start
             period = (n, boundary(n, frequency, 1))
             return contract, period, period
     period = period_containing(contract.billing_anchor, frequency, n)
@@ -90,7 +91,7 @@ def _invoice_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tr
     if ends is not None and ends < span[1] and contract.prorate_last_invoice:
         span = (span[0], ends)  # rule 6, C > N: the last invoice covers [B, C), prorated
     lines = period_lines(contract, period, span)
-    renewed = replace(contract, next_invoice_date=period[1], invoiced=invoiced_spans(lines))
+    renewed = evolve(contract, next_invoice_date=period[1], invoiced=invoiced_spans(lines))
     if first:
         kind, text = ACTIVATION, f"Started {contract.plan.name}"
     elif change is not None:
@@ -105,7 +106,7 @@ def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tra
     credits = []
     if contract.prorate_last_invoice and day < contract.next_invoice_date:
         credits = unused_credit_lines(contract, day)
-    ended = replace(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
+    ended = evolve(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
     return ended, credits, Transition(contract.id, CANCELLATION, day, f"Ended {contract.plan.name}")
 
 
@@ -168,7 +169,7 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
     invoice, balance = None, account.credit_balance
     if lines:
         invoice, balance = build_invoice(account.member, day, lines, settings.tax_rate, balance)
-    after = replace(account, credit_balance=balance, deposit_held=held)
+    after = evolve(account, credit_balance=balance, deposit_held=held)
     return DayResult(day, after, tuple(by_id[k] for k in order), tuple(by_id[k] for k in due),
                      tuple(transitions), invoice, tuple(changes))
 

@@ -38,6 +38,7 @@ from desktop.services.sweep.member_states import (
 )
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
+from desktop.storage.member_search import members_in_bulk
 from desktop.storage.server import follow_ids
 
 OPERATOR = "Front desk"
@@ -130,7 +131,8 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
         row.currency, row.locale, row.tax_rate, row.operator = "EUR", "en_IE", "23", OPERATOR
         plans = _write_catalog(session)
     with db.write() as session:
-        _insert(session, m.MemberRow, _people(rng, members))
+        with members_in_bulk(session.connection()):  # indexed once, not row by row
+            _insert(session, m.MemberRow, _people(rng, members))
     depth = min(1.0, (2000 / members) ** 0.25)
     sold = [plans[name] for name, _ in _SOLD]
     weights = [w for _, w in _SOLD]

@@ -28,6 +28,7 @@ from desktop.services.payments import (
     payment_terms,
 )
 from desktop.services.sweep.member_states import load_member_state
+from desktop.storage import member_search
 from desktop.storage import models as m
 
 # Archived members appear only under "archived", and under "outstanding" while they owe money:
@@ -127,12 +128,15 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query, text: str, status: str, today: date):
+def _filtered(query, text: str, status: str, today: date, indexed: bool = False):
+    """The query narrowed to the text and status; indexed: the database has member_search."""
     if status not in STATUSES:
         raise ValueError(f'Unknown status filter "{status}": use all, members, contacts, '
                          'outstanding or archived.')
     text = (text or "").strip()
-    if text:
+    if text and indexed and len(text) >= member_search.TRIGRAM:
+        query = query.where(member_search.matching_members(text))
+    elif text:
         pattern = _like(text)
         query = query.where(or_(*(func.lower(col).like(pattern, escape="\\")
                                   for col in (m.MemberRow.name, m.MemberRow.email,
@@ -237,23 +241,25 @@ class MemberService:
         member = m.MemberRow
         key = _sort_key(sort, today)
         order = (key.desc(), member.id.desc()) if descending else (key.asc(), member.id.asc())
+        # Member or contact is read with the page's plans (an active contract has a plan), not
+        # per matching row before the sort: a common text matches thousands.
         query = select(member.id, member.name, member.email, member.company,
-                       member.credit_balance, member.archived,
-                       _is_member(today).label("is_member"))
-        query = _filtered(query, text, status, today).order_by(*order)
-        query = query.offset(max(0, offset)).limit(max(0, limit))
+                       member.credit_balance, member.archived)
         with self.db.session() as session:
+            query = _filtered(query, text, status, today, member_search.has_index(session))
+            query = query.order_by(*order).offset(max(0, offset)).limit(max(0, limit))
             found = session.execute(query).all()
             plans = active_plan_names(session, [r.id for r in found], today)
             owed = member_outstanding(session, [r.id for r in found])
         return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
-                          "member" if r.is_member else "contact", r.credit_balance,
+                          "member" if plans.get(r.id) else "contact", r.credit_balance,
                           owed.get(r.id, 0), bool(r.archived))
                 for r in found]
 
     def count(self, text: str = "", status: str = "all") -> int:
-        query = _filtered(select(func.count(m.MemberRow.id)), text, status, self.clock.today())
         with self.db.session() as session:
+            query = _filtered(select(func.count(m.MemberRow.id)), text, status,
+                              self.clock.today(), member_search.has_index(session))
             return session.scalar(query) or 0
 
     def get(self, member_id: int) -> MemberDetail:

@@ -1,25 +1,29 @@
 """Schema versions: what revision a database is at, and upgrading it with Alembic (§7).
 
 The Alembic configuration is built in code from the scripts shipped in
-desktop/storage/migrations, so nothing outside the package is needed at run time.
+desktop/storage/migrations, so nothing outside the package is needed at run time. Alembic itself
+is imported only when a migration is due: the revisions the scripts know are read from their
+`revision` / `down_revision` lines, and a database's from its version table with one query, so
+opening a current database costs no Alembic import (DESIGN.md §8, start-up).
 """
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from desktop.storage.backups import connect_readonly
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused, busy_sentence, is_busy
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
@@ -45,6 +49,8 @@ def damaged(name: str) -> str:
 
 def alembic_config() -> Config:
     """An Alembic Config pointing at the packaged migration scripts (no alembic.ini)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -52,9 +58,21 @@ def alembic_config() -> Config:
 
 @lru_cache(maxsize=1)
 def _scripts() -> tuple[frozenset[str], frozenset[str]]:
-    scripts = ScriptDirectory.from_config(alembic_config())
-    known = frozenset(script.revision for script in scripts.walk_revisions())
-    return known, frozenset(scripts.get_heads())
+    """(every revision, the heads) read from the scripts' `revision` and `down_revision`
+    assignments, as Alembic reads them (tests/storage/test_storage_migrations.py checks)."""
+    known, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                    node.targets[0], ast.Name) and node.targets[0].id in _NAMES:
+                value = ast.literal_eval(node.value)
+                values = value if isinstance(value, (tuple, list)) else (value,)
+                (known if node.targets[0].id == "revision" else parents).update(
+                    v for v in values if v)
+    return frozenset(known), frozenset(known - parents)
+
+
+_NAMES = ("revision", "down_revision")
 
 
 def known_revisions() -> frozenset[str]:
@@ -128,12 +146,17 @@ def sqlite_file_state(path: Path) -> SchemaState:
 def connection_state(connection: Connection, name: str) -> SchemaState:
     """Inspect a database through an open connection (servers and in-memory SQLite)."""
     tables = frozenset(inspect(connection).get_table_names())
-    revisions = frozenset(MigrationContext.configure(connection).get_current_heads())
+    revisions = frozenset()
+    if VERSION_TABLE in tables:
+        revisions = frozenset(connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+                              .scalars())
     return judge(revisions, tables, name)
 
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
     """Run the migrations up to `revision` on a connection, inside its current transaction."""
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)

@@ -3,9 +3,12 @@ status filter, sorting by the service."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+import threading
 
-from desktop.ui.members.member_list import PAGE_SIZE, MemberListModel, MemberListPanel
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool
+
+from desktop.ui.members.member_list import DEBOUNCE_MS, MemberListPanel
+from desktop.ui.members.member_model import PAGE_SIZE, MemberListModel
 
 
 def test_model_passes_the_model_tester(qtmodeltester, fake_members, formatter):
@@ -194,3 +197,45 @@ def test_the_count_of_a_long_list_arrives_from_a_worker(qtbot, fake_members, for
     qtbot.addWidget(panel)
     assert panel.model.canFetchMore(QModelIndex())  # more than one page: counted in the background
     qtbot.waitUntil(lambda: panel.count_label.text() == "450 people", timeout=3000)
+
+
+def _debounce_of(panel):
+    from PySide6.QtCore import QTimer
+
+    (timer,) = [t for t in panel.findChildren(QTimer) if t.isSingleShot()
+                and t.interval() == DEBOUNCE_MS]
+    return timer
+
+
+def test_typing_past_a_slow_query_shows_the_final_texts_rows_never_the_slow_ones(
+        qtbot, fake_members, formatter):
+    """A query still running when more keys arrive is superseded: its rows are never shown."""
+    held, release, asked = "Person 00", threading.Event(), []
+    search = fake_members.search
+
+    def slow_search(text="", *args, **kwargs):
+        asked.append(text)
+        if text == held:
+            release.wait(10)
+        return search(text, *args, **kwargs)
+
+    fake_members.search = slow_search
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.show()
+    shown = []
+    panel.model.modelReset.connect(lambda: shown.append(panel.model.text))
+    qtbot.keyClicks(panel.search, held)
+    qtbot.waitUntil(lambda: held in asked)  # on the worker, held
+    qtbot.keyClicks(panel.search, "04")
+    qtbot.waitUntil(lambda: not _debounce_of(panel).isActive())  # "Person 0004" is asked for
+    qtbot.keyClicks(panel.search, "2")
+    qtbot.waitUntil(lambda: not _debounce_of(panel).isActive())  # ... then "Person 00042"
+    release.set()
+    qtbot.waitUntil(lambda: panel.model.text == "Person 00042", timeout=5000)
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 person")
+    assert [panel.model.row_at(i).name for i in range(panel.model.rowCount())] == [
+        "Person 00042"]
+    assert held in asked and held not in shown  # the slow query answered last, unseen
+    assert shown[-1] == "Person 00042"

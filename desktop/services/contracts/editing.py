@@ -15,6 +15,12 @@ from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.services import history
 from desktop.services.contracts import change_plan as changes
+from desktop.services.contracts.basis import (
+    EditorBasis,
+    chain_problems,
+    load_basis,
+    load_chain,
+)
 from desktop.services.contracts.change_plan import ChangeOption
 from desktop.services.contracts.previews import describe, preview_invoices
 from desktop.services.contracts.store import (
@@ -25,7 +31,6 @@ from desktop.services.contracts.store import (
     has_invoices,
     invoice_at_once,
     member_state_of,
-    next_term_start,
     plan_by_id,
     store,
     successor_ids,
@@ -33,7 +38,7 @@ from desktop.services.contracts.store import (
 )
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.history import HistoryRow
-from desktop.services.sweep.member_states import billing_settings, load_contract, load_member_state
+from desktop.services.sweep.member_states import billing_settings, load_contract
 from desktop.storage import models as m
 
 __all__ = ["ContractService", "ContractState"]
@@ -61,43 +66,8 @@ def _normalised(draft: Contract, original: Contract | None) -> Contract:
     return replace(draft, next_invoice_date=draft.start_date, next_plan=draft.plan)
 
 
-def _next_term_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
-    """Terms of a chain never overlap (rule 10): a contract with a next term must end by its start.
-
-    Only a change of the end is refused, so an edit of anything else still saves.
-    """
-    if original is None:
-        return []
-    start = next_term_start(session, original.id)
-    ends = effective_cancellation(draft)
-    if start is None or ends == effective_cancellation(original):
-        return []
-    if ends is None or ends > start:
-        fmt = history.formatter(session)
-        return [Problem("cancellation_date",
-                        f"This contract has a next term starting {fmt.date(start)}; its "
-                        "cancellation date cannot be removed or moved past it.")]
-    return []
-
-
-def _previous_term_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
-    """The other side of the chain (rule 10): a next term starts no earlier than the end of the
-    term it continues. Only a new or moved start date is checked."""
-    if draft.predecessor is None or (original is not None
-                                     and draft.start_date == original.start_date):
-        return []
-    previous = load_contract(session, draft.predecessor)
-    ends = None if previous is None else effective_cancellation(previous)
-    if ends is None or draft.start_date >= ends:
-        return []
-    return [Problem("start_date", f"This term continues a contract that ends on "
-                                  f"{history.formatter(session).date(ends)}; it cannot start "
-                                  "before then.")]
-
-
 def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
-    return (_next_term_problems(session, draft, original)
-            + _previous_term_problems(session, draft, original))
+    return chain_problems(load_chain(session, draft), draft, original, history.formatter(session))
 
 
 class ContractService:
@@ -127,41 +97,48 @@ class ContractService:
         return Contract(member=member_id, plan=plan, next_plan=plan, start_date=today,
                         billing_anchor=anchor, next_invoice_date=today)
 
-    def eligible_next_plans(self, contract: Contract) -> list[tuple[Plan, str]]:
+    def basis(self, draft: Contract, kept: EditorBasis | None = None) -> EditorBasis:
+        """What checking, describing and previewing the draft read; `kept` when it still fits.
+
+        The editor keeps it while open and passes it to validate, describe, preview and
+        eligible_next_plans, which then query nothing; it drops it when the member changed.
+        """
+        today = self.clock.today()
+        if kept is not None and kept.fits(draft, today):
+            return kept
+        with self.db.session() as session:
+            return load_basis(session, draft, today)
+
+    def eligible_next_plans(self, contract: Contract,
+                            basis: EditorBasis | None = None) -> list[tuple[Plan, str]]:
         """Rule 13: the plans of the contract's group (all when none), labelled; never archived,
         except the contract's own plan, which it may always keep."""
-        with self.db.session() as session:
-            plans = catalog(session)
-        found = labelled_targets(contract, plans)
+        found = labelled_targets(contract, list(self.basis(contract, basis).plans))
         if not any(same_plan(plan, contract.plan) for plan, _ in found):
             found.insert(0, (contract.plan, "same level"))
         return found
 
-    def validate(self, draft: Contract) -> list[Problem]:
-        today = self.clock.today()
-        with self.db.session() as session:
-            original = None if draft.id is None else load_contract(session, draft.id)
-            draft = _normalised(draft, original)
-            return (validate_contract(draft, original, catalog(session), today)
-                    + _chain_problems(session, draft, original))
+    def validate(self, draft: Contract, basis: EditorBasis | None = None) -> list[Problem]:
+        basis = self.basis(draft, basis)
+        original = basis.original
+        draft = _normalised(draft, original)
+        return (validate_contract(draft, original, list(basis.plans), basis.today)
+                + chain_problems(basis.chain, draft, original, basis.fmt))
 
-    def describe(self, draft: Contract) -> list[str]:
-        with self.db.session() as session:
-            fmt = history.formatter(session)
-        return describe(draft, self.clock.today(), fmt)
+    def describe(self, draft: Contract, basis: EditorBasis | None = None) -> list[str]:
+        basis = self.basis(draft, basis)
+        return describe(draft, basis.today, basis.fmt)
 
-    def preview(self, draft: Contract, count: int = 3) -> list:
+    def preview(self, draft: Contract, count: int = 3, basis: EditorBasis | None = None) -> list:
         """The next `count` invoices that bill this contract, with the draft in force, as the
         sweep issues them (whole invoices: the member's other lines, tax and credit included).
 
         Invoices of the member's other contracts alone (a successor's, say) are not this
         contract's to show.
         """
-        with self.db.session() as session:
-            state = load_member_state(session, draft.member)
-            original = None if draft.id is None else load_contract(session, draft.id)
-        contracts = with_contract(state.contracts, _normalised(draft, original))
-        upcoming = preview_invoices(state, contracts, self.clock.today(), count * 4)
+        basis = self.basis(draft, basis)
+        contracts = with_contract(basis.state.contracts, _normalised(draft, basis.original))
+        upcoming = preview_invoices(basis.state, contracts, basis.today, count * 4)
         # Lines of no contract (a deposit refunded when the last one ends) count as this one's.
         own = [i for i in upcoming if any(line.contract in (draft.id, None) for line in i.lines)]
         return own[:count]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,13 +52,25 @@ def contract_columns(contract: Contract) -> dict:
     )
 
 
+@lru_cache(maxsize=8)
+def _formatter(locale: str | None, currency: str | None):
+    """history.formatter's Formatter for a site's locale and currency, built once (Babel's
+    locale data is slow to read, and every batch of a sweep asks)."""
+    from desktop.i18n.formatting import Formatter
+
+    try:
+        return Formatter() if locale is None and currency is None else Formatter(locale, currency)
+    except ValueError:
+        return Formatter()
+
+
 class Readable:
     """Audit values as readable strings, formatted once per distinct value (rule 20)."""
 
     def __init__(self, session: Session) -> None:
-        from desktop.services import history
-
-        self.fmt = history.formatter(session)
+        row = session.execute(select(m.SettingsRow.locale, m.SettingsRow.currency)
+                              .where(m.SettingsRow.id == 1)).first()
+        self.fmt = _formatter(*row) if row is not None else _formatter(None, None)
         self._dates: dict[date, str] = {}
         self._money: dict[int, str] = {}
 

@@ -9,7 +9,7 @@ contract use case read through here, so they all see the same state.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from desktop.domain.model import (
     ContractAddon,
     InvoicedSpan,
     Plan,
+    evolve,
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
@@ -185,7 +186,7 @@ def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Co
             if start >= low and end <= high:
                 span = InvoicedSpan(kind, description, start, end, amount)
                 spans.setdefault(cid, []).append(span)
-    return [replace(c, invoiced=tuple(spans[c.id])) if c.id in spans else c for c in contracts]
+    return [evolve(c, invoiced=tuple(spans[c.id])) if c.id in spans else c for c in contracts]
 
 
 def load_member_states(session: Session, member_ids: Iterable[int],

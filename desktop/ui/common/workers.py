@@ -9,6 +9,7 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 _log = logging.getLogger(__name__)
 
@@ -93,3 +94,48 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
     job.done.connect(on_done)
     job.failed.connect(on_failed)
     return job.start(pool)
+
+
+class NewestOnly:
+    """Background calls of which only the newest counts (a search typed key by key).
+
+    Up to `at_once` calls run together (a newer one need not wait for a slow older one); one
+    asked for beyond that waits, replacing any call already waiting. An outcome is delivered
+    only when no newer call was asked for since (nor `supersede`), so what is shown is always
+    the newest call's, whatever order the workers finish in. Nothing is delivered once `owner`
+    (the QObject receiving the outcomes) is gone.
+    """
+
+    def __init__(self, owner: QObject, at_once: int = 1):
+        self._owner, self._at_once = owner, at_once
+        self._newest = 0
+        self._waiting: tuple | None = None
+        self._running = 0
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_failed: Callable[[BaseException], None]) -> None:
+        self._newest += 1
+        self._waiting = (self._newest, fn, on_done, on_failed)
+        if self._running < self._at_once:
+            self._start()
+
+    def supersede(self) -> None:
+        """Drop the waiting call and the outcome of those running (a newer answer is in)."""
+        self._newest += 1
+        self._waiting = None
+
+    def _start(self) -> None:
+        number, fn, on_done, on_failed = self._waiting
+        self._waiting = None
+        self._running += 1
+        run_in_background(fn, lambda value: self._answer(number, on_done, value),
+                          lambda exc: self._answer(number, on_failed, exc))
+
+    def _answer(self, number: int, deliver: Callable[[Any], None], value: Any) -> None:
+        if not isValid(self._owner):
+            return
+        self._running -= 1
+        if number == self._newest:
+            deliver(value)
+        if self._waiting is not None:
+            self._start()

@@ -68,6 +68,7 @@ class EditorActions:
 
     def contract_changed_elsewhere(self) -> None:
         """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
+        self._basis = None  # the member's state moved on: read it again
         state = self._stored_state()
         if state is None or state.version == self._version:
             return
@@ -84,6 +85,7 @@ class EditorActions:
         The contract itself changed: reload it if clean, else say so and never overwrite. Only
         the member's other contracts changed: check and preview again, since both depend on them.
         """
+        self._basis = None  # the member's state moved on: read it again
         state = self._stored_state()
         if state is None:
             return

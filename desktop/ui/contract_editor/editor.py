@@ -84,6 +84,7 @@ class ContractEditor(EditorActions, QWidget):
         self._history: list = []
         self._local: dict[str, str] = {}
         self._problems: list[Problem] = []
+        self._basis = None  # what checking and previewing read of the member (EditorBasis)
         self._stale = False
         self._close_confirmed = False
         self._guard: QMessageBox | None = None
@@ -219,6 +220,7 @@ class ContractEditor(EditorActions, QWidget):
 
     def _show(self, contract: Contract, status: str, version, history) -> None:
         self._original = self._draft = contract
+        self._basis = None  # read again for the contract as loaded
         self._status, self._version, self._history = status, version, list(history)
         self._local.clear()
         self._problems = []
@@ -240,7 +242,8 @@ class ContractEditor(EditorActions, QWidget):
         if self._status != ACTIVE:
             return []
         try:
-            return list(self._contracts.eligible_next_plans(draft))
+            self._basis = self._contracts.basis(draft, self._basis)
+            return list(self._contracts.eligible_next_plans(draft, self._basis))
         except Exception as error:
             self._show_error(error)
             return []
@@ -327,7 +330,9 @@ class ContractEditor(EditorActions, QWidget):
         if draft is None:
             return
         try:
-            self._problems = list(self._contracts.validate(draft))
+            # Read once while the editor is open; an edit then costs only the pure rules.
+            self._basis = self._contracts.basis(draft, self._basis)
+            self._problems = list(self._contracts.validate(draft, self._basis))
             self.general.show_description(self._sentences(draft))
             if self._status == ACTIVE:
                 self.general.set_next_plans(draft, self._eligible(draft))
@@ -339,7 +344,7 @@ class ContractEditor(EditorActions, QWidget):
 
     def _sentences(self, draft: Contract) -> list[str]:
         """describe()'s sentences; a plain renewal, which it leaves unsaid, is said here."""
-        sentences = list(self._contracts.describe(draft))
+        sentences = list(self._contracts.describe(draft, self._basis))
         n = draft.next_invoice_date
         if (not sentences and self._status == ACTIVE and n is not None
                 and draft.next_plan is not None and same_plan(draft.next_plan, draft.plan)):
@@ -353,7 +358,7 @@ class ContractEditor(EditorActions, QWidget):
                                         "will invoice."))
             return
         try:
-            invoices = self._contracts.preview(draft, count=PREVIEW_COUNT)
+            invoices = self._contracts.preview(draft, count=PREVIEW_COUNT, basis=self._basis)
         except Exception as error:
             self.preview.show_message(user_message(error))
             return

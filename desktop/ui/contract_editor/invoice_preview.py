@@ -50,6 +50,7 @@ class InvoicePreview(QWidget):
         self.setMinimumWidth(320)
         self._formatter = formatter
         self._invoices: tuple[Invoice, ...] = ()
+        self._shapes: list[tuple] = []  # what each card's labels are, but their texts
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 12, 12, 12)
         column.setSpacing(6)
@@ -79,17 +80,39 @@ class InvoicePreview(QWidget):
         return self._invoices
 
     def show_invoices(self, invoices: Sequence[Invoice], note: str | None = None) -> None:
-        """Replace the cards; `note` is the sentence under the title."""
+        """Replace the cards; `note` is the sentence under the title.
+
+        A card laid out like the new invoice's (the same rows) is refilled in place: creating
+        labels is what an edit's preview would spend most of its time on (DESIGN.md §8).
+        """
         self._invoices = tuple(invoices)
         self._message.hide()
         if note is not None:
             self._note.setText(note)
-        self._clear_cards()
         if not self._invoices:
+            self._clear_cards()
             self._set_message(_("Nothing more will be invoiced for this contract."), "neutral")
+            return
         for index, invoice in enumerate(self._invoices):
-            card = self._card(invoice, index)
-            self._cards_layout.insertWidget(index, card)
+            cells, rules = self._cells(invoice, index)
+            shape = (tuple(cell[1:] for cell in cells), rules)
+            if index < len(self._shapes) and self._shapes[index] == shape:
+                card = self._cards_layout.itemAt(index).widget()
+                for label, cell in zip(card.findChildren(QLabel), cells):
+                    label.setText(cell[0])
+                continue
+            if index < len(self._shapes):
+                self._remove_card(index)
+            self._cards_layout.insertWidget(index, self._card(cells, rules, index))
+            self._shapes.insert(index, shape)
+        while len(self._shapes) > len(self._invoices):
+            self._remove_card(len(self._invoices))
+
+    def _remove_card(self, index: int) -> None:
+        card = self._cards_layout.takeAt(index).widget()
+        card.setParent(None)
+        card.deleteLater()
+        del self._shapes[index]
 
     def show_message(self, text: str) -> None:
         """Show why there is no preview (a problem to fix, or a service error) instead of cards."""
@@ -111,14 +134,14 @@ class InvoicePreview(QWidget):
         return "\n".join(t for t in texts if t)
 
     def _clear_cards(self) -> None:
+        self._shapes.clear()
         while self._cards_layout.count() > 1:
             item = self._cards_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
                 item.widget().setParent(None)
 
-    def _card(self, invoice: Invoice, index: int) -> QFrame:
-        fmt = self._formatter
+    def _card(self, cells: list[tuple], rules: tuple[int, ...], index: int) -> QFrame:
         card = QFrame()
         card.setObjectName(f"previewInvoice{index}")
         card.setProperty("role", "invoiceCard")
@@ -128,39 +151,49 @@ class InvoicePreview(QWidget):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)
         grid.setColumnStretch(0, 1)
+        for row in rules:  # between the heading, the lines and the totals
+            grid.addWidget(_rule(), row, 0, 1, 2)
+        for text, role, right, name, place in cells:
+            label = _label(text, role, right)
+            if name:
+                label.setObjectName(name)
+            grid.addWidget(label, *place)
+        return card
+
+    def _cells(self, invoice: Invoice, index: int) -> tuple[list[tuple], tuple[int, ...]]:
+        """The card's labels in order, each (text, role, right-aligned, object name, grid
+        place), and the rows of its rules."""
+        fmt = self._formatter
         kicker = _("Next invoice") if index == 0 else _("Then")
-        grid.addWidget(_label(kicker, "cardKicker"), 0, 0, 1, 2)
-        grid.addWidget(_label(fmt.date_long(invoice.issue_date), "cardDate"), 1, 0)
-        due = _label(fmt.money(invoice.amount_due), "cardDate", right=True)
-        due.setObjectName(f"previewDue{index}")
-        grid.addWidget(due, 1, 1)
-        grid.addWidget(_rule(), 2, 0, 1, 2)
-        row = 3
+        cells = [(kicker, "cardKicker", False, "", (0, 0, 1, 2)),
+                 (fmt.date_long(invoice.issue_date), "cardDate", False, "", (1, 0)),
+                 (fmt.money(invoice.amount_due), "cardDate", True, f"previewDue{index}", (1, 1))]
+        rules, row = [2], 3
         for line in invoice.lines:
-            row = self._add_line(grid, row, line)
-        grid.addWidget(_rule(), row, 0, 1, 2)
+            row = self._add_line(cells, row, line)
+        rules.append(row)
         row += 1
         totals = [(_("Subtotal"), invoice.subtotal, ""), (_("Tax"), invoice.tax, ""),
                   (_("Total"), invoice.total, "")]
         if invoice.credit_applied:
             totals.append((_("Credit applied"), -invoice.credit_applied, "credit"))
         for caption, amount, role in totals:
-            grid.addWidget(_label(caption, role), row, 0)
-            grid.addWidget(_label(fmt.money(amount), role, right=True), row, 1)
+            cells.append((caption, role, False, "", (row, 0)))
+            cells.append((fmt.money(amount), role, True, "", (row, 1)))
             row += 1
-        grid.addWidget(_label(_("Amount due"), "due"), row, 0)
-        grid.addWidget(_label(fmt.money(invoice.amount_due), "due", right=True), row, 1)
+        cells.append((_("Amount due"), "due", False, "", (row, 0)))
+        cells.append((fmt.money(invoice.amount_due), "due", True, "", (row, 1)))
         if invoice.total < 0:
             # Rule 17: a negative total is not paid out; it becomes credit balance.
-            grid.addWidget(_label(_("{amount} goes to the credit balance.").format(
-                amount=fmt.money(-invoice.total)), "lineDetail"), row + 1, 0, 1, 2)
-        return card
+            cells.append((_("{amount} goes to the credit balance.").format(
+                amount=fmt.money(-invoice.total)), "lineDetail", False, "", (row + 1, 0, 1, 2)))
+        return cells, tuple(rules)
 
-    def _add_line(self, grid: QGridLayout, row: int, line: Line) -> int:
+    def _add_line(self, cells: list[tuple], row: int, line: Line) -> int:
         fmt = self._formatter
-        grid.addWidget(_label(line.description), row, 0)
-        grid.addWidget(_label(fmt.money(line.amount), "credit" if line.amount < 0 else "",
-                              right=True), row, 1)
+        cells.append((line.description, "", False, "", (row, 0)))
+        cells.append((fmt.money(line.amount), "credit" if line.amount < 0 else "", True, "",
+                      (row, 1)))
         details = []
         if line.period_start is not None and line.period_end is not None:
             details.append(fmt.period(line.period_start, line.period_end))
@@ -169,6 +202,6 @@ class InvoicePreview(QWidget):
         if line.days is not None and line.period_days:
             details.append(fmt.days_of(line.days, line.period_days))
         if details:
-            grid.addWidget(_label(" · ".join(details), "lineDetail"), row + 1, 0, 1, 2)
+            cells.append((" · ".join(details), "lineDetail", False, "", (row + 1, 0, 1, 2)))
             return row + 2
         return row + 1

@@ -1,8 +1,5 @@
-"""The member list [memberTable, memberSearch] (DESIGN.md §6): the database filters, sorts and pages.
-
-The model holds only the rows fetched so far and asks MemberService.search for the next page of
-200 when the view scrolls near the end, so 100,000 members cost no more than the visible ones.
-"""
+"""The member list [memberTable, memberSearch] (DESIGN.md §6): search box, status filter and
+the table of MemberListModel, with the member actions (new, edit, archive)."""
 
 from __future__ import annotations
 
@@ -20,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import N_, _
 from desktop.ui.common.icons import icon
-from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import (
     SearchField,
     TableView,
@@ -28,106 +24,13 @@ from desktop.ui.common.widgets import (
     show_error,
     user_message,
 )
-from desktop.ui.common.workers import run_in_background
+from desktop.ui.common.workers import NewestOnly
 from desktop.ui.members.archiving import archived_message, confirm_archive
 from desktop.ui.members.member_dialog import MemberDialog
+from desktop.ui.members.member_model import MemberListModel
 
-PAGE_SIZE = 200
-DEBOUNCE_MS = 150
-SORT_KEYS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
+DEBOUNCE_MS = 5  # typing is read on a worker, the newest text winning: no need to wait
 STATUSES = ("members", "contacts", "all", "outstanding", "archived")
-
-
-class MemberListModel(RowTableModel):
-    """Rows of MemberService.search, fetched lazily in pages; sort() asks the service again."""
-
-    failed = Signal(str)
-    MemberIdRole = RowTableModel.IdRole
-
-    def __init__(self, members: Any, formatter: Any, parent=None):
-        super().__init__(formatter, (_("Name"), _("Company"), _("Plans"), _("Status"),
-                                     _("Credit balance"), _("Outstanding")), right=(4, 5),
-                         parent=parent)
-        self._members = members
-        self._complete = True
-        self.text = ""
-        self.status = "all"
-        self.sort_key = "name"
-        self.descending = False
-
-    # -- querying -------------------------------------------------------------------------
-    def set_filter(self, text: str, status: str) -> None:
-        self.text, self.status = text.strip(), status
-        self.requery()
-
-    def set_formatter(self, formatter: Any) -> None:
-        self._formatter = formatter
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 4))
-
-    def requery(self) -> None:
-        """Start over from the first page with the current text, status and sort."""
-        first = self._page(0)
-        self.beginResetModel()
-        self._rows = first
-        self._complete = len(first) < PAGE_SIZE
-        self.endResetModel()
-
-    def _page(self, offset: int) -> list[Any]:
-        try:
-            return list(self._members.search(
-                text=self.text, status=self.status, sort=self.sort_key,
-                descending=self.descending, offset=offset, limit=PAGE_SIZE))
-        except Exception as exc:  # shown as a sentence by the panel
-            self.failed.emit(user_message(exc))
-            return []
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and not self._complete
-
-    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
-        if parent.isValid() or self._complete:
-            return
-        rows = self._page(len(self._rows))
-        self._complete = len(rows) < PAGE_SIZE
-        if rows:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(SORT_KEYS):
-            return
-        self.sort_key = SORT_KEYS[column]
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.requery()
-
-    # -- reading ----------------------------------------------------------------------------
-    def row_of(self, member_id: int) -> int:
-        """The row showing this member among those fetched, or -1."""
-        return next((i for i, r in enumerate(self._rows) if r.id == member_id), -1)
-
-    def cell_data(self, row: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole:
-            # Elided company and plan names read in full on hover; elsewhere the email.
-            return (self.cell_text(row, column) if column in (1, 2) else row.email) or None
-        return None
-
-    def cell_text(self, row: Any, column: int) -> str:
-        if column == 0:
-            return row.name
-        if column == 1:
-            return row.company or ""
-        if column == 2:
-            return row.plans or ""
-        if column == 3:
-            if getattr(row, "archived", False):
-                return _("Archived")
-            return _("Member") if row.status == "member" else _("Contact")
-        if column == 5:
-            return self._formatter.money(getattr(row, "outstanding", 0))
-        return self._formatter.money(row.credit_balance)
 
 
 class MemberListPanel(QWidget):
@@ -158,8 +61,8 @@ class MemberListPanel(QWidget):
 
         self.table = TableView("memberTable")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
         self.table.set_column_modes(0, fixed=(widths := {1: 110, 2: 100, 3: 92, 4: 110, 5: 110}))
         # Names stay readable: balances (on the member's page too), company, plans give way.
@@ -169,11 +72,11 @@ class MemberListPanel(QWidget):
         self.error_label = label("", "formError", wrap=True)
         self.error_label.hide()
 
-        self._count_generation = 0
+        self._counts = NewestOnly(self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_filter)
+        self._debounce.timeout.connect(self._search_typed)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._search_entered)
         self.search.downPressed.connect(self.enter_list)
@@ -220,8 +123,16 @@ class MemberListPanel(QWidget):
         self.error_label.hide()
         current = self.current_member_id()
         self.model.set_filter(self.search.text(), self.status())
-        if current is not None:
-            self.select_member(current, emit=False)
+        self._filtered(current)
+
+    def _search_typed(self) -> None:
+        """The text typed so far, read on a worker (NewestOnly: the newest text's rows win)."""
+        self.error_label.hide()
+        current = self.current_member_id()
+        self.model.request(self.search.text(), self.status(), lambda: self._filtered(current))
+
+    def _filtered(self, current: int | None) -> None:
+        self.select_member(current, emit=False)  # unless None or no longer among the rows
         self._update_empty_text()
 
     def refresh(self) -> None:
@@ -250,23 +161,14 @@ class MemberListPanel(QWidget):
 
     def _update_count(self) -> None:
         """Show how many people match: known at once when everything is fetched, else counted
-        on a worker so a keystroke never waits for a count over every member."""
-        self._count_generation += 1
+        on a worker (the newest filter's count only) so a keystroke never waits for a count."""
         if not self.model.canFetchMore(QModelIndex()):
+            self._counts.supersede()
             self._show_count(self.model.rowCount())
             return
-        generation = self._count_generation
         text, status = self.model.text, self.model.status
-
-        def done(total: int) -> None:
-            if generation == self._count_generation:  # a newer filter has replaced this one
-                self._show_count(total)
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._count_generation:
-                self._show_failure(user_message(exc))
-
-        run_in_background(lambda: self._members.count(text=text, status=status), done, failed)
+        self._counts.run(lambda: self._members.count(text=text, status=status), self._show_count,
+                         lambda exc: self._show_failure(user_message(exc)))
 
     def _show_count(self, total: int) -> None:
         self.count_label.setText(

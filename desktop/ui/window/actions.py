@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 import desktop
 from desktop.i18n import Formatter, _
 from desktop.services.spreadsheets import KINDS
-from desktop.ui.common.widgets import show_error, user_message
-from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
+from desktop.ui.common.widgets import show_error, user_message
+from desktop.ui.invoices.invoice_view import InvoiceTools
+from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
 from desktop.ui.window.preferences_dialog import PreferencesDialog
 from desktop.ui.window.restore_dialog import RestoreDialog
 
@@ -40,8 +41,9 @@ class WindowActions:
         self.statusBar().showMessage(_("Payment recorded."), 8000)
         self._member_changed(member_id)
         self.members_panel.refresh()
-        if self.invoices_page.model.rowCount():
-            self.invoices_page.refresh()
+        invoices = self.lazy_tabs.built(INVOICES_TAB)
+        if invoices is not None and invoices.model.rowCount():
+            invoices.refresh()
 
     def export_csv(self, kind: str | None = None, path: str | None = None) -> Path | None:
         """File → Export → CSV…: choose what, then where; written whole or not at all."""
@@ -162,9 +164,10 @@ class WindowActions:
     def set_formatter(self, formatter: Any) -> None:
         """Show every amount and date with a new locale or currency."""
         self.formatter = formatter
-        for page in (self.members_panel, self.member_page, self.plan_catalog,
-                     self.invoices_page, self.transitions_panel):
-            page.set_formatter(formatter)
+        for page in (self.members_panel, self.member_page, self.lazy_tabs.built(PLANS_TAB),
+                     self.lazy_tabs.built(INVOICES_TAB), self.transitions_panel):
+            if page is not None:  # a page not built yet takes the window's formatter then
+                page.set_formatter(formatter)
         self._update_status()
         self.formatterChanged.emit(formatter)
 

@@ -9,7 +9,7 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -31,19 +31,21 @@ from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
 from desktop.ui.window.actions import WindowActions, invoice_tools
 from desktop.ui.window.context import Services
+from desktop.ui.window.lazy_tabs import (
+    INVOICES_TAB,
+    MEMBERS_TAB,
+    PLANS_TAB,
+    TRANSITIONS_TAB,
+    LazyTabs,
+)
+from desktop.ui.window.menus import build_menus
 from desktop.ui.window.quitting import quit_when_closed
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
 
 _log = logging.getLogger(__name__)
-MEMBERS_TAB, PLANS_TAB, INVOICES_TAB, TRANSITIONS_TAB = range(4)
 # The smallest window that is still worth working in; smaller restored sizes are replaced.
 MIN_WIDTH, MIN_HEIGHT = 720, 440
-
-
-# Keys for standard actions on platforms whose style defines none.
-_FALLBACK_KEYS = {QKeySequence.StandardKey.Quit: QKeySequence("Ctrl+Q"),
-                  QKeySequence.StandardKey.Preferences: QKeySequence("Ctrl+,")}
 
 
 class MainWindow(SweepStatus, WindowActions, QMainWindow):
@@ -91,15 +93,18 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.members_panel.setMinimumWidth(260)
         self.member_page.setMinimumWidth(380)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
-        self.plan_catalog = PlanCatalog(services.catalog, formatter)
-        self.invoices_page = InvoicesPage(services.invoices, formatter, tools=tools)
+        # The status bar reads the transitions panel's models, so it is built now; the Plans and
+        # Invoices pages when first shown or asked for (plan_catalog, invoices_page), not before
+        # the first paint.
         self.transitions_panel = TransitionsPanel(services.sweep, formatter, clock)
 
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, icon("members"), _("Members"))
-        self.tabs.addTab(self.plan_catalog, icon("plans"), _("Plans"))
-        self.tabs.addTab(self.invoices_page, icon("invoice"), _("Invoices"))
+        self.lazy_tabs = LazyTabs(self.tabs)
+        self.lazy_tabs.add(self._build_plan_catalog, icon("plans"), _("Plans"))
+        self.lazy_tabs.add(lambda: self._build_invoices_page(tools), icon("invoice"),
+                           _("Invoices"))
         self.tabs.addTab(self.transitions_panel, icon("transitions"), _("Transitions"))
         load = (lambda: services.load_demo(clock.today())) if services.load_demo else None
         self.welcome = WelcomePage(load)
@@ -114,83 +119,30 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
 
-        self._build_menus()
+        build_menus(self)
         self._connect()
         self._restore_state()
         if self._database_is_empty():
             self.stack.setCurrentWidget(self.welcome)
 
     # -- building -------------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, icon_name: str | None = None,
-                name: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if isinstance(shortcut, QKeySequence.StandardKey) and not QKeySequence.keyBindings(
-                shortcut):  # a platform without a binding for it (Windows has no Quit key)
-            shortcut = _FALLBACK_KEYS.get(shortcut)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        if name:
-            action.setObjectName(name)
-        action.triggered.connect(slot)
-        return action
+    @property
+    def plan_catalog(self) -> PlanCatalog:
+        return self.lazy_tabs.page(PLANS_TAB)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(_("&File"))
-        self.backup_action = self._action(_("&Backup now"), self.backup_now, None, "backup",
-                                          "backupAction")
-        self.restore_action = self._action(_("&Restore…"), self.restore_backup, None, "restore",
-                                           "restoreAction")
-        self.backup_action.setEnabled(self.services.backup_now is not None)
-        self.restore_action.setEnabled(self.services.restore is not None)
-        file_menu.addAction(self.backup_action)
-        file_menu.addAction(self.restore_action)
-        file_menu.addSeparator()
-        export_menu = file_menu.addMenu(_("E&xport"))
-        export_menu.setObjectName("exportMenu")
-        self.csv_action = self._action(_("&CSV…"), self.export_csv, None, None, "exportCsvAction")
-        self.csv_action.setEnabled(self.services.write_csv is not None)
-        export_menu.addAction(self.csv_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action(_("&Preferences…"), self.edit_preferences,
-                                         QKeySequence.StandardKey.Preferences, "preferences",
-                                         "preferencesAction"))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit,
-                                         "quit", "quitAction"))
+    @property
+    def invoices_page(self) -> InvoicesPage:
+        return self.lazy_tabs.page(INVOICES_TAB)
 
-        edit_menu = bar.addMenu(_("&Edit"))
-        panel = self.members_panel
-        panel.new_action.setShortcut(QKeySequence.StandardKey.New)
-        panel.edit_action.setShortcut(QKeySequence("Ctrl+E"))
-        edit_menu.addActions([panel.new_action, panel.edit_action, panel.archive_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self._action(_("&Find member"), self.find_member,
-                                         QKeySequence.StandardKey.Find, "search", "findAction"))
+    def _build_plan_catalog(self) -> PlanCatalog:
+        page = PlanCatalog(self.services.catalog, self.formatter)
+        page.catalogChanged.connect(self._catalog_changed)
+        return page
 
-        view_menu = bar.addMenu(_("&View"))
-        for index, text in enumerate((_("&Members"), _("&Plans"), _("&Invoices"),
-                                      _("&Transitions"))):
-            view_menu.addAction(self._action(text, lambda _c=False, i=index: self.show_tab(i),
-                                             QKeySequence(f"Ctrl+{index + 1}")))
-        view_menu.addSeparator()
-        view_menu.addAction(self._action(_("&Refresh"), self.refresh_all,
-                                         QKeySequence.StandardKey.Refresh, "refresh"))
-
-        tools_menu = bar.addMenu(_("&Tools"))
-        self.run_sweep_action = self._action(_("&Run due transitions now"), self.run_sweep_now,
-                                             QKeySequence("Ctrl+R"), "sweep", "runSweepAction")
-        self.sample_action = self._action(_("&Load sample data…"), self.load_sample_data,
-                                          None, "sample", "loadSampleAction")
-        self.sample_action.setEnabled(self.services.load_demo is not None)
-        tools_menu.addAction(self.run_sweep_action)
-        tools_menu.addAction(self.sample_action)
-
-        help_menu = bar.addMenu(_("&Help"))
-        help_menu.addAction(self._action(_("&About Frontdesk"), self.show_about, None, "about",
-                                         "aboutAction"))
+    def _build_invoices_page(self, tools) -> InvoicesPage:
+        page = InvoicesPage(self.services.invoices, self.formatter, tools=tools)
+        page.memberChanged.connect(self._money_changed)
+        return page
 
     def _connect(self) -> None:
         self.members_panel.memberSelected.connect(self.member_page.show_member)
@@ -202,11 +154,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.member_page.editRequested.connect(self.members_panel.edit_member)
         self.member_page.newContractRequested.connect(self.new_contract)
         self.member_page.memberChanged.connect(self._money_changed)
-        self.invoices_page.memberChanged.connect(self._money_changed)
         self.transitions_panel.run_button.clicked.connect(self.run_sweep_now)
         self.transitions_panel.refreshed.connect(self._update_status)
         self.transitions_panel.memberActivated.connect(self.show_member)
-        self.plan_catalog.catalogChanged.connect(self._catalog_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.scheduler.started.connect(self._sweep_started)
         self.scheduler.finished.connect(self._sweep_finished)
@@ -296,8 +246,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def refresh_all(self) -> None:
         self.members_panel.refresh()
         self.member_page.refresh()
-        self.plan_catalog.refresh()
-        self.invoices_page.refresh()
+        for page in (self.lazy_tabs.built(PLANS_TAB), self.lazy_tabs.built(INVOICES_TAB)):
+            if page is not None:  # one not built yet reads everything when first shown
+                page.refresh()
         self.transitions_panel.refresh()
 
     def _member_opened(self, member_id: int) -> None:
@@ -315,6 +266,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def _catalog_changed(self) -> None:
         self.members_panel.refresh()
         self.member_page.refresh()
+        for editor in self.live_editors():  # their previews price the member's other plans
+            getattr(editor, "member_changed_elsewhere", lambda: None)()
 
     # -- contracts ------------------------------------------------------------------------------
     def live_editors(self) -> list[Any]:

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.i18n import N_, _
+from desktop.ui.window.lazy_tabs import INVOICES_TAB
 
 
 class SweepStatus:
@@ -34,8 +35,9 @@ class SweepStatus:
         if changed:
             self.members_panel.refresh()
             self.member_page.refresh()
-            if self.invoices_page.model.rowCount():
-                self.invoices_page.refresh()
+            invoices = self.lazy_tabs.built(INVOICES_TAB)
+            if invoices is not None and invoices.model.rowCount():
+                invoices.refresh()
             for editor in self.live_editors():
                 notify = getattr(editor, "contract_changed_elsewhere", None)
                 if notify is not None:

@@ -1,0 +1,88 @@
+"""What the contract editor needs of the member while it is open, read once (DESIGN.md §8).
+
+Checking, describing and previewing a draft read the member's state (account, contracts with
+what was invoiced, settings), the catalog, the saved contract and its neighbours in the chain.
+The editor keeps an `EditorBasis` of all that and hands it back with every recomputation, so an
+edit costs only the pure rules (`validate_contract`, `describe`, `simulate`), no query. It asks
+for a new one when the services say the member changed; `fits` refuses a basis of another
+contract or of an earlier day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.contracts import effective_cancellation
+from desktop.domain.model import Contract, Plan, Problem
+from desktop.i18n.formatting import Formatter
+from desktop.services import history
+from desktop.services.contracts.store import catalog, next_term_start
+from desktop.services.sweep.member_states import MemberState, load_contract, load_member_state
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The neighbours of a contract in its chain of terms (rule 10)."""
+
+    next_start: date | None       # the start of its next term, the earliest if several
+    predecessor_ends: date | None  # when the term it continues ends
+
+
+def load_chain(session: Session, draft: Contract) -> Chain:
+    previous = None if draft.predecessor is None else load_contract(session, draft.predecessor)
+    return Chain(next_term_start(session, draft.id),
+                 None if previous is None else effective_cancellation(previous))
+
+
+def chain_problems(chain: Chain, draft: Contract, original: Contract | None,
+                   fmt: Formatter) -> list[Problem]:
+    """Terms of a chain never overlap (rule 10). Only a changed end is checked against the next
+    term and only a new or moved start against the previous one, so other edits still save."""
+    problems = []
+    start, ends = chain.next_start, effective_cancellation(draft)
+    if (original is not None and start is not None and ends != effective_cancellation(original)
+            and (ends is None or ends > start)):
+        problems.append(Problem(
+            "cancellation_date", f"This contract has a next term starting {fmt.date(start)}; "
+            "its cancellation date cannot be removed or moved past it."))
+    moved = original is None or draft.start_date != original.start_date
+    before = chain.predecessor_ends
+    if draft.predecessor is not None and moved and before is not None \
+            and draft.start_date < before:
+        problems.append(Problem(
+            "start_date", f"This term continues a contract that ends on {fmt.date(before)}; it "
+            "cannot start before then."))
+    return problems
+
+
+@dataclass(frozen=True)
+class EditorBasis:
+    """The member's state, the catalog, the saved contract and its chain, as of `today`."""
+
+    today: date
+    member: int
+    contract: int | None
+    predecessor: int | None
+    state: MemberState
+    original: Contract | None
+    plans: tuple[Plan, ...]
+    fmt: Formatter
+    chain: Chain
+
+    def fits(self, draft: Contract, today: date) -> bool:
+        """True when this basis serves the draft on that day."""
+        return (self.today, self.member, self.contract, self.predecessor) == (
+            today, draft.member, draft.id, draft.predecessor)
+
+
+def load_basis(session: Session, draft: Contract, today: date) -> EditorBasis:
+    """Everything validating, describing and previewing the draft reads, in one session."""
+    return EditorBasis(
+        today=today, member=draft.member, contract=draft.id, predecessor=draft.predecessor,
+        state=load_member_state(session, draft.member),
+        original=None if draft.id is None else load_contract(session, draft.id),
+        plans=tuple(catalog(session)), fmt=history.formatter(session),
+        chain=load_chain(session, draft))

@@ -1,0 +1,124 @@
+"""The member list's model: the database filters, sorts and pages.
+
+The model holds only the rows fetched so far and asks MemberService.search for the next page of
+200 when the view scrolls near the end, so 100,000 members cost no more than the visible ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+
+from desktop.i18n import _
+from desktop.ui.common.tables import RowTableModel
+from desktop.ui.common.widgets import user_message
+from desktop.ui.common.workers import NewestOnly
+
+PAGE_SIZE = 200
+SORT_KEYS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
+
+
+class MemberListModel(RowTableModel):
+    """Rows of MemberService.search, fetched lazily in pages; sort() asks the service again."""
+
+    failed = Signal(str)
+    MemberIdRole = RowTableModel.IdRole
+
+    def __init__(self, members: Any, formatter: Any, parent=None):
+        super().__init__(formatter, (_("Name"), _("Company"), _("Plans"), _("Status"),
+                                     _("Credit balance"), _("Outstanding")), right=(4, 5),
+                         parent=parent)
+        self._members = members
+        self._complete = True
+        self.text = ""
+        self.status = "all"
+        self.sort_key = "name"
+        self.descending = False
+        self._requests = NewestOnly(self, at_once=2)  # a new text need not wait for a slow one
+
+    # -- querying -------------------------------------------------------------------------
+    def set_filter(self, text: str, status: str) -> None:
+        self.text, self.status = text.strip(), status
+        self.requery()
+
+    def set_formatter(self, formatter: Any) -> None:
+        self._formatter = formatter
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 4))
+
+    def request(self, text: str, status: str, then) -> None:
+        """set_filter read on a worker, then then(); only the newest request's rows are shown."""
+        text, key, descending = text.strip(), self.sort_key, self.descending
+        self._requests.run(lambda: list(self._members.search(
+            text=text, status=status, sort=key, descending=descending, limit=PAGE_SIZE)),
+            lambda rows: (self._show(text, status, rows), then()),
+            lambda exc: self.failed.emit(user_message(exc)))
+
+    def requery(self) -> None:
+        """Start over from the first page with the current text, status and sort."""
+        self._requests.supersede()
+        self._show(self.text, self.status, self._page(0))
+
+    def _show(self, text: str, status: str, first: list[Any]) -> None:
+        self.text, self.status = text, status
+        self.beginResetModel()
+        self._rows = first
+        self._complete = len(first) < PAGE_SIZE
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[Any]:
+        try:
+            return list(self._members.search(
+                text=self.text, status=self.status, sort=self.sort_key,
+                descending=self.descending, offset=offset, limit=PAGE_SIZE))
+        except Exception as exc:  # shown as a sentence by the panel
+            self.failed.emit(user_message(exc))
+            return []
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or self._complete:
+            return
+        rows = self._page(len(self._rows))
+        self._complete = len(rows) < PAGE_SIZE
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        self.sort_key = SORT_KEYS[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.requery()
+
+    # -- reading ----------------------------------------------------------------------------
+    def row_of(self, member_id: int) -> int:
+        """The row showing this member among those fetched, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == member_id), -1)
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Elided company and plan names read in full on hover; elsewhere the email.
+            return (self.cell_text(row, column) if column in (1, 2) else row.email) or None
+        return None
+
+    def cell_text(self, row: Any, column: int) -> str:
+        if column == 0:
+            return row.name
+        if column == 1:
+            return row.company or ""
+        if column == 2:
+            return row.plans or ""
+        if column == 3:
+            if getattr(row, "archived", False):
+                return _("Archived")
+            return _("Member") if row.status == "member" else _("Contact")
+        if column == 5:
+            return self._formatter.money(getattr(row, "outstanding", 0))
+        return self._formatter.money(row.credit_balance)

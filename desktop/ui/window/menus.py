@@ -1,0 +1,94 @@
+"""The main window's menu bar and the actions on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from desktop.i18n import _
+from desktop.ui.common.icons import icon
+
+# Keys for standard actions on platforms whose style defines none.
+_FALLBACK_KEYS = {QKeySequence.StandardKey.Quit: QKeySequence("Ctrl+Q"),
+                  QKeySequence.StandardKey.Preferences: QKeySequence("Ctrl+,")}
+
+
+def make_action(parent: QWidget, text: str, slot, shortcut=None, icon_name: str | None = None,
+                name: str | None = None) -> QAction:
+    """A menu action with its icon, shortcut (a platform fallback for standard keys it does
+    not bind) and objectName."""
+    action = QAction(text, parent)
+    if icon_name:
+        action.setIcon(icon(icon_name))
+    if isinstance(shortcut, QKeySequence.StandardKey) and not QKeySequence.keyBindings(
+            shortcut):  # a platform without a binding for it (Windows has no Quit key)
+        shortcut = _FALLBACK_KEYS.get(shortcut)
+    if shortcut is not None:
+        action.setShortcut(shortcut)
+    if name:
+        action.setObjectName(name)
+    action.triggered.connect(slot)
+    return action
+
+
+def build_menus(window: Any) -> None:
+    """The menu bar: File, Edit, View, Tools, Help, with the window's actions on it."""
+    def act(text: str, slot, shortcut=None, icon_name=None, name=None) -> QAction:
+        return make_action(window, text, slot, shortcut, icon_name, name)
+
+    bar, services = window.menuBar(), window.services
+    file_menu = bar.addMenu(_("&File"))
+    window.backup_action = act(_("&Backup now"), window.backup_now, None, "backup",
+                               "backupAction")
+    window.restore_action = act(_("&Restore…"), window.restore_backup, None, "restore",
+                                "restoreAction")
+    window.backup_action.setEnabled(services.backup_now is not None)
+    window.restore_action.setEnabled(services.restore is not None)
+    file_menu.addAction(window.backup_action)
+    file_menu.addAction(window.restore_action)
+    file_menu.addSeparator()
+    export_menu = file_menu.addMenu(_("E&xport"))
+    export_menu.setObjectName("exportMenu")
+    window.csv_action = act(_("&CSV…"), window.export_csv, None, None, "exportCsvAction")
+    window.csv_action.setEnabled(services.write_csv is not None)
+    export_menu.addAction(window.csv_action)
+    file_menu.addSeparator()
+    file_menu.addAction(act(_("&Preferences…"), window.edit_preferences,
+                            QKeySequence.StandardKey.Preferences, "preferences",
+                            "preferencesAction"))
+    file_menu.addSeparator()
+    file_menu.addAction(act(_("&Quit"), window.close, QKeySequence.StandardKey.Quit, "quit",
+                            "quitAction"))
+
+    edit_menu = bar.addMenu(_("&Edit"))
+    panel = window.members_panel
+    panel.new_action.setShortcut(QKeySequence.StandardKey.New)
+    panel.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+    edit_menu.addActions([panel.new_action, panel.edit_action, panel.archive_action])
+    edit_menu.addSeparator()
+    edit_menu.addAction(act(_("&Find member"), window.find_member,
+                            QKeySequence.StandardKey.Find, "search", "findAction"))
+
+    view_menu = bar.addMenu(_("&View"))
+    for index, text in enumerate((_("&Members"), _("&Plans"), _("&Invoices"),
+                                  _("&Transitions"))):
+        view_menu.addAction(act(text, lambda _c=False, i=index: window.show_tab(i),
+                                QKeySequence(f"Ctrl+{index + 1}")))
+    view_menu.addSeparator()
+    view_menu.addAction(act(_("&Refresh"), window.refresh_all, QKeySequence.StandardKey.Refresh,
+                            "refresh"))
+
+    tools_menu = bar.addMenu(_("&Tools"))
+    window.run_sweep_action = act(_("&Run due transitions now"), window.run_sweep_now,
+                                  QKeySequence("Ctrl+R"), "sweep", "runSweepAction")
+    window.sample_action = act(_("&Load sample data…"), window.load_sample_data, None,
+                               "sample", "loadSampleAction")
+    window.sample_action.setEnabled(services.load_demo is not None)
+    tools_menu.addAction(window.run_sweep_action)
+    tools_menu.addAction(window.sample_action)
+
+    help_menu = bar.addMenu(_("&Help"))
+    help_menu.addAction(act(_("&About Frontdesk"), window.show_about, None, "about",
+                            "aboutAction"))

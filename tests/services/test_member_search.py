@@ -1,0 +1,157 @@
+"""The member search's substring index (migration 0006, DESIGN.md §8): the same members as a
+LIKE over name, email and company, kept in step with every change, and LIKE where it is absent."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, delete, func, select
+
+from desktop.services.clock import FixedClock
+from desktop.services.members import MemberService, _filtered
+from desktop.storage import member_search, migrate
+from desktop.storage import models as m
+from desktop.storage.database import open_database
+
+TODAY = date(2024, 4, 11)
+NOW = datetime(2024, 4, 11, 9, 0)
+PEOPLE = [("Ada Lovelace", "ada@engines.example", "Analytical Engines"),
+          ("Grace Hopper", "grace@navy.example", "US Navy"),
+          ("Alan Turing", "alan@bletchley.example", "Bletchley ENGINES"),
+          ('Dana "Dee" Scully', "dee@x-files.example", "100% Truth_Co"),
+          ("Zoë Ångström", "zoe@fjord.example", "")]
+
+
+def _ids(db, text: str, indexed: bool) -> list[int]:
+    query = _filtered(select(m.MemberRow.id), text, "all", TODAY, indexed)
+    with db.session() as session:
+        return sorted(session.scalars(query))
+
+
+@pytest.fixture
+def filled(world):
+    for name, email, company in PEOPLE:
+        world.member(name, email, company)
+    return world
+
+
+def test_a_new_database_has_the_index(world):
+    with world.db.session() as session:
+        assert member_search.has_index(session)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("engine", {"Ada Lovelace", "Alan Turing"}),
+    ("NAVY", {"Grace Hopper"}),
+    ('"dee"', {'Dana "Dee" Scully'}),
+    ("100%", {'Dana "Dee" Scully'}),
+    ("h_c", {'Dana "Dee" Scully'}),
+    ("ångström", {"Zoë Ångström"}),
+    (".example", {p[0] for p in PEOPLE}),
+    ("zebra", set()),
+])
+def test_the_index_finds_what_the_text_appears_in(filled, text, names):
+    assert {r.name for r in filled.members.search(text)} == names
+    assert filled.members.count(text) == len(names)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet='adeglnoruvy .@"%_', min_size=3, max_size=6))
+def test_the_index_and_like_agree_on_ascii_texts(filled, text):
+    if not text.strip() or len(text.strip()) < member_search.TRIGRAM:
+        return
+    assert _ids(filled.db, text, True) == _ids(filled.db, text, False)
+
+
+def test_texts_shorter_than_a_trigram_are_searched_with_like(filled):
+    assert {r.name for r in filled.members.search("ur")} == {"Alan Turing"}
+    assert {r.name for r in filled.members.search("%")} == {'Dana "Dee" Scully'}
+
+
+def test_the_index_follows_renames_and_deletions(filled):
+    (grace,) = [r.id for r in filled.members.search("hopper")]
+    filled.members.update(grace, name="Grace Brewster", email="gbm@navy.example",
+                          company="Harvard", phone="", notes="")
+    assert filled.members.search("hopper") == []
+    assert [r.id for r in filled.members.search("brewster")] == [grace]
+    assert [r.id for r in filled.members.search("harvard")] == [grace]
+    assert filled.members.search("grace@navy") == []
+    with filled.db.write() as session:
+        session.execute(delete(m.MemberRow).where(m.MemberRow.id == grace))
+    assert filled.members.search("brewster") == []
+
+
+def test_a_database_at_0004_gains_the_index_over_its_members(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0004")
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("INSERT INTO members (email, name, company, phone, notes, credit_balance, "
+                     "deposit_held, archived) VALUES ('old@example.org', 'Old Timer', "
+                     "'Clockworks', '', '', 0, 0, 0)")
+    db = open_database(str(path), now=NOW)
+    try:
+        with db.session() as session:
+            assert member_search.has_index(session)
+        assert [r.name for r in MemberService(db, FixedClock(TODAY)).search("clockwork")] == [
+            "Old Timer"]
+    finally:
+        db.dispose()
+
+
+def test_without_the_index_the_search_reads_the_columns(tmp_path):
+    path = tmp_path / "plain.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:  # as on a SQLite built without FTS5's trigram tokenizer
+        migrate.upgrade(connection, "0004")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0006'")
+    engine.dispose()
+    db = open_database(str(path), now=NOW)
+    try:
+        members = MemberService(db, FixedClock(TODAY))
+        for name, email, company in PEOPLE:
+            members.create(name, email, company)
+        with db.session() as session:
+            assert not member_search.has_index(session)
+            assert session.scalar(select(func.count(m.MemberRow.id))) == len(PEOPLE)
+        assert {r.name for r in members.search("engine")} == {"Ada Lovelace", "Alan Turing"}
+        assert members.count("navy") == 1
+    finally:
+        db.dispose()
+
+
+def test_members_written_in_bulk_are_indexed_and_later_ones_by_the_trigger(tmp_path):
+    db = open_database(str(tmp_path / "bulk.sqlite3"), now=NOW)
+    try:
+        with db.write() as session:
+            with member_search.members_in_bulk(session.connection()):
+                session.connection().execute(m.MemberRow.__table__.insert(), [
+                    dict(email=f"p{i}@example.org", name=f"Person {i:03d}", company="Acme",
+                         phone="", notes="", credit_balance=0, deposit_held=0, archived=False)
+                    for i in range(300)])
+        members = MemberService(db, FixedClock(TODAY))
+        assert [r.name for r in members.search("son 123")] == ["Person 123"]
+        assert members.count("acme") == 300
+        members.create("Zelda Fitzgerald", "zelda@example.org", "Jazz Age")
+        assert [r.name for r in members.search("jazz")] == ["Zelda Fitzgerald"]
+    finally:
+        db.dispose()
+
+
+def test_a_failed_bulk_write_keeps_the_trigger(tmp_path):
+    db = open_database(str(tmp_path / "bulk.sqlite3"), now=NOW)
+    try:
+        with pytest.raises(RuntimeError), db.write() as session:
+            with member_search.members_in_bulk(session.connection()):
+                raise RuntimeError("the import failed half-way")
+        MemberService(db, FixedClock(TODAY)).create("Ada Lovelace", "ada@example.org", "Engines")
+        assert MemberService(db, FixedClock(TODAY)).count("engines") == 1
+    finally:
+        db.dispose()
