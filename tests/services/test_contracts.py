@@ -171,11 +171,11 @@ def test_the_sweep_applying_a_transition_makes_an_open_editor_stale(service, wor
 # Every validation rule (DESIGN.md §3): the message, the field, nothing written -----------------
 
 def _refused(service, world, draft, version, field, message):
-    assert [(p.field, p.message) for p in service.validate(draft)] == [(field, message)]
+    assert [(p.field, str(p.message)) for p in service.validate(draft)] == [(field, message)]
     before = world.dump()
     with pytest.raises(ValidationError) as caught:
         service.save(draft, version)
-    assert [(p.field, p.message) for p in caught.value.problems] == [(field, message)]
+    assert [(p.field, str(p.message)) for p in caught.value.problems] == [(field, message)]
     assert str(caught.value) == message
     assert world.dump() == before
 

@@ -214,7 +214,7 @@ def test_bad_add_ons_are_refused_and_nothing_is_written(service, world, desk, ca
     before = world.dump()
     with pytest.raises(ValidationError) as caught:
         service.add_addon(contract_id, addon_id, quantity)
-    assert [(p.field, p.message) for p in caught.value.problems] == [(field, message)]
+    assert [(p.field, str(p.message)) for p in caught.value.problems] == [(field, message)]
     assert world.dump() == before
 
 

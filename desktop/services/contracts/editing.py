@@ -13,6 +13,7 @@ from desktop.domain.invoicing import buy_addons
 from desktop.domain.model import ADDON, CANCELLED, Contract, Plan, Problem
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
+from desktop.i18n.messages import say
 from desktop.services import history
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.change_plan import ChangeOption
@@ -311,7 +312,7 @@ class ContractService:
                 raise NotFound("This contract no longer exists.")
             problem = deletion_problem(contract, has_invoices(session, contract_id), today)
             if problem is not None:
-                raise Refused(problem.message)
+                raise Refused(say(problem.message))
             row = contract_row(session, contract_id)
             for successor in successor_ids(session, contract_id):
                 # The chain skips the deleted link: the next term continues its predecessor.

@@ -22,8 +22,19 @@ def field_caption(name: str) -> str:
         "prorate_last_invoice": _("Prorate last invoice"),
         "prorate_first_invoice": _("Prorate first invoice"), "notes": _("Notes"),
         "predecessor": _("Predecessor"), "status": _("Status"), "price": _("Price"),
+        "add_ons": _("Add-ons"), "created": _("Created"), "deleted": _("Deleted"),
+        "payment_recorded": _("Payment recorded"),
+        "credit_balance_refunded": _("Credit balance refunded"),
     }
-    return captions.get(name, name.replace("_", " ").capitalize())
+    # Rows name a field by key ("next_invoice_date") or by the English label the audit stored
+    # ("Next invoice date"); both read in the reader's language.
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    return captions.get(key, name.replace("_", " ").capitalize())
+
+
+def value_text(value: str) -> str:
+    """A stored value as the reader reads it: the audit's on/off switches are translated."""
+    return {"on": _("on"), "off": _("off")}.get(value, value)
 
 
 class HistoryModel(RowTableModel):
@@ -45,7 +56,7 @@ class HistoryModel(RowTableModel):
             return self._formatter.datetime_short(row.at)
         if key == "field":
             return field_caption(row.field)
-        return str(getattr(row, key) or "")
+        return value_text(str(getattr(row, key) or ""))
 
     def cell_data(self, row, column: int, role: int):
         """Every cell reads in full on hover (long old and new values)."""
