@@ -53,7 +53,10 @@ def english_of(language: str) -> tuple[set[str], list[str]]:
     """(whole texts, sentence pieces) of the source that this catalog words differently."""
     with (LOCALE_DIR / language / "LC_MESSAGES" / "frontdesk.po").open("rb") as handle:
         catalog = read_po(handle)
-    whole, pieces = set(), []
+    whole, pieces, translated = set(), [], set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        translated |= {text.replace("&", "").strip() for text in strings}
     for message in catalog:
         if not message.id:
             continue
@@ -69,7 +72,8 @@ def english_of(language: str) -> tuple[set[str], list[str]]:
                 # A sentence piece: several words, long enough not to be a name or a number.
                 if len(piece) >= 14 and piece.count(" ") >= 2:
                     pieces.append(piece)
-    return whole, pieces
+    # A word that is English and also this language's own ("Options" for add-ons in French).
+    return whole - translated, pieces
 
 
 def visible_texts(window: QWidget) -> list[str]:
@@ -159,7 +163,8 @@ def test_a_window_in_each_language_shows_no_english_sentence_and_nothing_clipped
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     problems["change-plan assistant"], assistant_clipped = seen[0]
     clipped += assistant_clipped
-    clipped += problems_of(desk, "main window")
+    # The offscreen screen here is 800×800; fitting real screens is tests/journeys/test_sizes.py's.
+    clipped += [p for p in problems_of(desk, "main window") if "inside the screen" not in p]
 
     assert not {where: found for where, found in problems.items() if found}
     assert not clipped
@@ -191,3 +196,56 @@ def test_english_again_puts_qt_back_in_english(qapp, english_afterwards):
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Cancel"
     box.deleteLater()
     assert QApplication.instance() is qapp
+
+
+def test_the_walk_sees_english_in_an_english_window(qtbot, open_desk, settings, database,
+                                                    english_afterwards):
+    """The check above can fail: an English window shows the German catalog's source."""
+    desk = open_in(open_desk, settings, database, "en")
+    assert english_seen(desk, "de")
+
+
+def _site_locale(database: str, locale: str) -> None:
+    from dataclasses import replace
+
+    from desktop.services.clock import FixedClock
+    from desktop.services.settings import SettingsService
+    from desktop.storage.database import open_database
+    from conftest import TODAY
+
+    db = open_database(database, now=FixedClock(TODAY).now())
+    service = SettingsService(db, FixedClock(TODAY))
+    service.save(replace(service.get(), locale=locale))
+    db.dispose()
+
+
+def _first_start_date(qtbot, desk) -> str:
+    _name, contract = plain_active_contract(desk)
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    return editor.findChild(QLineEdit, "startDateEdit").text()
+
+
+def test_a_german_user_on_an_irish_site_reads_german_words_and_irish_money_and_dates(
+        qtbot, open_desk, settings, database, english_afterwards):
+    desk = open_in(open_desk, settings, database, "de")
+    assert desk.tabs.tabText(0) == "Mitglieder"
+    assert desk.formatter.money(35000) == "€350.00"
+    credit = desk.members_panel.model.index(0, 4).data()
+    assert credit.startswith("€") or credit.startswith("-€"), credit
+    assert QLocale().name() == "en_IE"  # date fields and calendar write dates the Irish way
+    start = _first_start_date(qtbot, desk)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2,3} \d{4}", start), start  # "4 Sept 2026"
+
+
+def test_an_english_user_on_a_german_site_reads_english_words_and_german_money_and_dates(
+        qtbot, open_desk, settings, database, english_afterwards):
+    _site_locale(database, "de_DE")
+    desk = open_in(open_desk, settings, database, "en")
+    assert desk.tabs.tabText(0) == "Members"
+    assert desk.formatter.money(35000) == "350,00\u00a0€"
+    credit = desk.members_panel.model.index(0, 4).data()
+    assert credit.endswith("€"), credit
+    assert QLocale().name() == "de_DE"
+    start = _first_start_date(qtbot, desk)
+    assert re.fullmatch(r"\d{2}\.\d{2}\.\d{2,4}", start), start
