@@ -249,3 +249,61 @@ def test_an_english_user_on_a_german_site_reads_english_words_and_german_money_a
     assert QLocale().name() == "de_DE"
     start = _first_start_date(qtbot, desk)
     assert re.fullmatch(r"\d{2}\.\d{2}\.\d{2,4}", start), start
+
+
+# Preferences: the user's language, by its own name; the site's locale, by its display name ----
+
+
+def test_preferences_name_languages_and_locales_in_words_and_keep_the_language_per_user(
+        qtbot, desk, settings, english_afterwards):
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMessageBox
+    from person import press
+
+    seen: dict = {}
+
+    def choose_german(dialog):
+        tabs = dialog.findChild(QTabWidget, "preferencesTabs")
+        combo = dialog.findChild(QComboBox, "localeCombo")
+        seen["locales"] = [combo.itemText(i) for i in range(combo.count())]
+        language = dialog.findChild(QComboBox, "languageCombo")
+        click_tab(tabs, tabs.widget(tabs.count() - 1))
+        seen["languages"] = [language.itemText(i) for i in range(language.count())]
+        language.setFocus()
+        while language.currentText() != "Deutsch":
+            press(Qt.Key.Key_Down, widget=language)
+        click(dialog.findChild(QPushButton, "okButton") or dialog.ok_button)
+
+    when_modal(choose_german)
+    desk.findChild(QAction, "preferencesAction").trigger()
+    qtbot.waitUntil(lambda: desk.findChild(QMessageBox, "restartQuestion") is not None
+                    and desk.findChild(QMessageBox, "restartQuestion").isVisible(), timeout=5000)
+    question = desk.findChild(QMessageBox, "restartQuestion")
+    assert "Deutsch" in question.text() and "restart" in question.text()
+    later = next(b for b in question.buttons() if b.text().replace("&", "") == "Later")
+    click(later)
+    qtbot.waitUntil(lambda: not question.isVisible(), timeout=3000)
+
+    assert settings.value(LANGUAGE.key) == "de"
+    assert seen["languages"] == ["The system's language", "Deutsch", "English", "Español",
+                                 "Français"]
+    assert "English (Ireland)" in seen["locales"] and "Deutsch (Deutschland)" in seen["locales"]
+    assert not any(re.fullmatch(r"[a-z]{2}_[A-Z]{2}", text) for text in seen["locales"])
+    # The site's locale did not move: it is the database's, the language is this user's.
+    assert desk.services.settings.get().locale == "en_IE"
+
+
+def test_without_a_choice_the_interface_follows_the_system_language(monkeypatch, settings):
+    from desktop.ui.window import language as module
+
+    class German:
+        @staticmethod
+        def system():
+            return QLocale("de_AT")
+
+    monkeypatch.setattr(module, "QLocale", German)
+    assert module.interface_language(settings) == "de"
+    settings.setValue(LANGUAGE.key, "fr")
+    assert module.interface_language(settings) == "fr"
+    settings.setValue(LANGUAGE.key, "xx")  # an unknown value falls back to the system's
+    assert module.interface_language(settings) == "de"
