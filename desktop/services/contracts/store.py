@@ -82,13 +82,12 @@ def store(session: Session, before: Contract | None, after: Contract, *, today: 
           now: datetime, who: str) -> int:
     """Save a contract, a history row per changed field and a plan-change row (rule 20)."""
     row = save_contract(session, after)
-    fmt = history.formatter(session)
-    old = {} if before is None else history.contract_values(before, fmt)
-    new = history.contract_values(replace(after, id=row.id), fmt)
+    old = {} if before is None else history.contract_values(before)
+    new = history.contract_values(replace(after, id=row.id))
     if before is None:
+        # The start date has its own row; the plan is named as written.
         history.write_event(session, at=now, who=who, entity="contract", entity_id=row.id,
-                            field="Created",
-                            new=f"{after.plan.name}, from {fmt.date(after.start_date)}",
+                            field="Created", new=after.plan.name,
                             member_id=row.member_id, contract_id=row.id)
     history.write_changes(session, at=now, who=who, entity="contract", entity_id=row.id,
                           before=old, after=new, member_id=row.member_id, contract_id=row.id)

@@ -67,10 +67,10 @@ class Readable:
             return value.name
         if field == "custom_price":
             if value not in self._money:
-                self._money[value] = self.fmt.money(value)
+                self._money[value] = str(value)  # raw minor units, shown by the reader
             return self._money[value]
         if value not in self._dates:
-            self._dates[value] = self.fmt.date(value)
+            self._dates[value] = value.isoformat()  # raw, shown in the reader's locale
         return self._dates[value]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Sequence
 
 from PySide6.QtCore import Qt
@@ -32,8 +33,21 @@ def field_caption(name: str) -> str:
     return captions.get(key, name.replace("_", " ").capitalize())
 
 
-def value_text(value: str) -> str:
-    """A stored value as the reader reads it: the audit's on/off switches are translated."""
+_DATES = {"start_date", "billing_anchor", "next_invoice_date", "cancellation_date"}
+_MONEY = {"custom_price", "price"}
+
+
+def value_text(field: str, value: str, formatter) -> str:
+    """A stored raw value as the reader reads it: ISO dates and minor units in the site's
+    locale, the on/off switches in the reader's language, names as written."""
+    key = field.strip().lower().replace(" ", "_")
+    try:
+        if key in _DATES and value:
+            return formatter.date(date.fromisoformat(value))
+        if key in _MONEY and value:
+            return formatter.money(int(value))
+    except ValueError:
+        return value  # written by hand or by a tool: shown as it is
     return {"on": _("on"), "off": _("off")}.get(value, value)
 
 
@@ -56,7 +70,7 @@ class HistoryModel(RowTableModel):
             return self._formatter.datetime_short(row.at)
         if key == "field":
             return field_caption(row.field)
-        return value_text(str(getattr(row, key) or ""))
+        return value_text(row.field, str(getattr(row, key) or ""), self._formatter)
 
     def cell_data(self, row, column: int, role: int):
         """Every cell reads in full on hover (long old and new values)."""
