@@ -8,7 +8,9 @@ already translated) passes through unchanged.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import cache
 
 from desktop.domain.model import Message
 from desktop.i18n.formatting import Formatter
@@ -30,3 +32,25 @@ def _shown(value: object, fmt: Formatter) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return fmt._count(value)
     return str(value)
+
+
+# The billing core's invoice-line wordings around plan names (desktop.domain.invoicing), as the
+# invoice documents translate them (desktop.documents.invoice_layout.line_text).
+LINE_TEMPLATES = ("Unused time on {name}", "Refundable deposit ({plans})", "Deposit refund")
+
+
+@cache
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+                              for index, part in enumerate(parts)), re.S)
+
+
+def reword(text: str, templates) -> str:
+    """Stored English text made from one of the templates (around raw names), in the reader's
+    language; any other text (a plan's own name) as written."""
+    for template in templates:
+        found = _pattern(template).fullmatch(text or "")
+        if found:
+            return gettext(template).format(**found.groupdict())
+    return text

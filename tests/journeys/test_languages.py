@@ -205,16 +205,14 @@ def test_the_walk_sees_english_in_an_english_window(qtbot, open_desk, settings, 
     assert english_seen(desk, "de")
 
 
-def _site_locale(database: str, locale: str) -> None:
+def _site_locale(database: str, locale: str, today) -> None:
     from dataclasses import replace
 
     from desktop.services.clock import FixedClock
     from desktop.services.settings import SettingsService
     from desktop.storage.database import open_database
-    from conftest import TODAY
-
-    db = open_database(database, now=FixedClock(TODAY).now())
-    service = SettingsService(db, FixedClock(TODAY))
+    db = open_database(database, now=FixedClock(today).now())
+    service = SettingsService(db, FixedClock(today))
     service.save(replace(service.get(), locale=locale))
     db.dispose()
 
@@ -239,8 +237,8 @@ def test_a_german_user_on_an_irish_site_reads_german_words_and_irish_money_and_d
 
 
 def test_an_english_user_on_a_german_site_reads_english_words_and_german_money_and_dates(
-        qtbot, open_desk, settings, database, english_afterwards):
-    _site_locale(database, "de_DE")
+        qtbot, open_desk, settings, database, english_afterwards, today):
+    _site_locale(database, "de_DE", today)
     desk = open_in(open_desk, settings, database, "en")
     assert desk.tabs.tabText(0) == "Members"
     assert desk.formatter.money(35000) == "350,00\u00a0€"

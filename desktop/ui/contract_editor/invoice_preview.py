@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import Invoice, Line
 from desktop.i18n import _
+from desktop.i18n.messages import LINE_TEMPLATES, reword
 
 # Headings and totals are short, and a wrapped label's height is worked out before the style
 # sheet enlarges its font, which clipped them; only descriptions and details wrap.
@@ -158,7 +159,7 @@ class InvoicePreview(QWidget):
 
     def _add_line(self, grid: QGridLayout, row: int, line: Line) -> int:
         fmt = self._formatter
-        grid.addWidget(_label(line.description), row, 0)
+        grid.addWidget(_label(reword(line.description, LINE_TEMPLATES)), row, 0)
         grid.addWidget(_label(fmt.money(line.amount), "credit" if line.amount < 0 else "",
                               right=True), row, 1)
         details = []
