@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -105,6 +106,25 @@ def visible_texts(window: QWidget) -> list[str]:
     return [text.replace("&", "").strip() for text in found if text and text.strip()]
 
 
+def clipped_headers(window: QWidget, name: str) -> list[str]:
+    """Column captions of visible tables wider than their column."""
+    found = []
+    for header in window.findChildren(QHeaderView):
+        if not header.isVisible() or header.orientation() != Qt.Orientation.Horizontal:
+            continue
+        model, metrics = header.model(), header.fontMetrics()
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+            needed = max((metrics.horizontalAdvance(line) for line in text.split("\n")),
+                         default=0)
+            if needed > header.sectionSize(section):
+                found.append(f"{name}: column {text!r} needs {needed}px, has "
+                             f"{header.sectionSize(section)}")
+    return found
+
+
 def english_seen(window: QWidget, language: str) -> list[str]:
     whole, pieces = english_of(language)
     seen = []
@@ -155,7 +175,8 @@ def test_a_window_in_each_language_shows_no_english_sentence_and_nothing_clipped
     seen: list = []
 
     def inspect(dialog):
-        seen.append((english_seen(dialog, language), problems_of(dialog, "assistant")))
+        seen.append((english_seen(dialog, language), problems_of(dialog, "assistant")
+                     + clipped_headers(dialog, "assistant")))
         dialog.reject()
 
     when_modal(inspect)
