@@ -43,7 +43,7 @@ LINE_TEMPLATES = ("Unused time on {name}", "Refundable deposit ({plans})", "Depo
 def _pattern(template: str) -> re.Pattern:
     parts = re.split(r"\{(\w+)\}", template)
     return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
-                              for index, part in enumerate(parts)), re.S)
+                              for index, part in enumerate(parts)), re.DOTALL)
 
 
 def reword(text: str, templates) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import Invoice
+from desktop.i18n import _
 from desktop.services.errors import NotFound
 from desktop.services.payments import InvoiceStanding, invoice_row, invoice_standing
 from desktop.services.settings import SiteSettings, settings_of_row
@@ -72,4 +73,5 @@ class DocumentService:
         try:
             return self.invoice(number)
         except NotFound:
-            raise NotFound(f"There is no invoice numbered {number}.") from None
+            raise NotFound(_("There is no invoice numbered {number}.").format(
+                number=number)) from None

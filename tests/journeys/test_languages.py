@@ -251,7 +251,7 @@ def test_a_german_user_on_an_irish_site_reads_german_words_and_irish_money_and_d
     assert desk.tabs.tabText(0) == "Mitglieder"
     assert desk.formatter.money(35000) == "€350.00"
     credit = desk.members_panel.model.index(0, 4).data()
-    assert credit.startswith("€") or credit.startswith("-€"), credit
+    assert credit.startswith(("€", "-€")), credit
     assert QLocale().name() == "en_IE"  # date fields and calendar write dates the Irish way
     start = _first_start_date(qtbot, desk)
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2,3} \d{4}", start), start  # "4 Sept 2026"
@@ -275,9 +275,9 @@ def test_an_english_user_on_a_german_site_reads_english_words_and_german_money_a
 
 def test_preferences_name_languages_and_locales_in_words_and_keep_the_language_per_user(
         qtbot, desk, settings, english_afterwards):
+    from person import press
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMessageBox
-    from person import press
 
     seen: dict = {}
 

@@ -60,7 +60,7 @@ NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
 WHENS = (NOW, NEXT_INVOICE, DATE)
 NO_CHANGE = M_("This selection would not change the membership.")
 HAS_NEXT_TERM = M_("This contract already has a next term; change that term instead.")
-STARTED_TODAY = ('This contract started today, so it cannot be changed now; change it from '
+STARTED_TODAY = M_('This contract started today, so it cannot be changed now; change it from '
                  'tomorrow with "On a chosen date".')
 
 
@@ -111,8 +111,8 @@ def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
             return plan
     if any(p.id == plan_id for p in plans):
         name = next(p.name for p in plans if p.id == plan_id)
-        raise ValidationError([Problem("plan", f"{name} is not one of the plans this contract "
-                                               "can change to.")])
+        raise ValidationError([Problem("plan", _(
+            "{name} is not one of the plans this contract can change to.").format(name=name))])
     raise NotFound(_("This plan no longer exists."))
 
 
@@ -130,13 +130,16 @@ def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contrac
         if addon.name in held:
             continue
         if addon.kind != ADDON:
-            raise ValidationError([Problem("addons", f"{addon.name} is a plan, not an add-on.")])
+            raise ValidationError([Problem("addons", _("{name} is a plan, not an add-on.").format(
+                name=addon.name))])
         if addon.archived:
             raise ValidationError([Problem("addons",
-                                           f"{addon.name} is archived and cannot be sold.")])
+                                           _("{name} is archived and cannot be sold.").format(
+                                               name=addon.name))])
         if addon.name not in target.addons:
             raise ValidationError([Problem("addons",
-                                           f"{target.name} does not offer {addon.name}.")])
+                                           _("{plan} does not offer {name}.").format(
+                                               plan=target.name, name=addon.name))])
         chosen.append(addon)
     return chosen
 
@@ -174,8 +177,8 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     last = contract.cancellation_date if when == NEXT_INVOICE and not alone else ends
     if last is not None and day >= last:
         fmt = history.formatter(session)
-        raise Refused(f"This contract ends on {fmt.date(last)}, so it cannot change plans "
-                      f"on {fmt.date(day)}.")
+        raise Refused(_("This contract ends on {last}, so it cannot change plans on {day}.")
+                      .format(last=fmt.date(last), day=fmt.date(day)))
     no_change = is_no_change(contract, target, quantity, [a.name for a in added])
     blocked = _(NO_CHANGE) if no_change else None
     # Rule 13 by price per year, for the quantity chosen (two desks is an upgrade on one).
@@ -189,7 +192,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
         # Ending it the day it starts is a cancellation on its start date, which validation
         # forbids (§3); refused in the quote too, so the assistant never offers a figure it
         # cannot apply.
-        raise Refused(STARTED_TODAY)
+        raise Refused(_(STARTED_TODAY))
     at_once: list[Line] = []
     if no_change:
         ended, term, contracts = None, None, state.contracts

@@ -13,6 +13,7 @@ from desktop.domain.invoicing import buy_addons
 from desktop.domain.model import ADDON, CANCELLED, Contract, Plan, Problem
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
+from desktop.i18n import _
 from desktop.i18n.messages import say
 from desktop.services import history
 from desktop.services.contracts import change_plan as changes
@@ -76,8 +77,9 @@ def _next_term_problems(session, draft: Contract, original: Contract | None) -> 
     if ends is None or ends > start:
         fmt = history.formatter(session)
         return [Problem("cancellation_date",
-                        f"This contract has a next term starting {fmt.date(start)}; its "
-                        "cancellation date cannot be removed or moved past it.")]
+                        _("This contract has a next term starting {day}; its cancellation "
+                          "date cannot be removed or moved past it.").format(
+                              day=fmt.date(start)))]
     return []
 
 
@@ -91,9 +93,9 @@ def _previous_term_problems(session, draft: Contract, original: Contract | None)
     ends = None if previous is None else effective_cancellation(previous)
     if ends is None or draft.start_date >= ends:
         return []
-    return [Problem("start_date", f"This term continues a contract that ends on "
-                                  f"{history.formatter(session).date(ends)}; it cannot start "
-                                  "before then.")]
+    return [Problem("start_date", _("This term continues a contract that ends on {day}; it "
+                                    "cannot start before then.").format(
+                                        day=history.formatter(session).date(ends)))]
 
 
 def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
@@ -121,7 +123,7 @@ class ContractService:
         today = self.clock.today()
         with self.db.session() as session:
             if session.get(m.MemberRow, member_id) is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             plan = plan_by_id(session, plan_id)
             billing_day = billing_settings(session).billing_day
         anchor = default_anchor(today, plan.frequency, billing_day)
@@ -179,7 +181,7 @@ class ContractService:
                 original = load_contract(session, draft.id)
                 draft = replace(draft, member=original.member)
             elif session.get(m.MemberRow, draft.member) is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             draft = _normalised(draft, original)
             problems = (validate_contract(draft, original, catalog(session), today)
                         + _chain_problems(session, draft, original))
@@ -197,7 +199,7 @@ class ContractService:
         with self.db.write() as session:
             contract = load_contract(session, contract_id)
             if contract is None:
-                raise NotFound("This contract no longer exists.")
+                raise NotFound(_("This contract no longer exists."))
             refusal = _new_term_refusal(session, contract, today)
             if refusal:
                 raise Refused(refusal)
@@ -227,7 +229,7 @@ class ContractService:
         with self.db.session() as session:
             contract = load_contract(session, contract_id)
             if contract is None:
-                raise NotFound("This contract no longer exists.")
+                raise NotFound(_("This contract no longer exists."))
             return {"change_plan": changes.change_refusal(session, contract, today),
                     "new_term": _new_term_refusal(session, contract, today)}
 
@@ -299,7 +301,7 @@ class ContractService:
             _state, contract = member_state_of(session, contract_id)
             kept = tuple(a for a in contract.addons if a.addon.id != addon_id)
             if len(kept) == len(contract.addons):
-                raise NotFound("This contract does not have that add-on.")
+                raise NotFound(_("This contract does not have that add-on."))
             store(session, contract, contract.with_changes(addons=kept), today=today, now=now,
                   who=history.operator(session))
 
@@ -309,7 +311,7 @@ class ContractService:
         with self.db.write() as session:
             contract = load_contract(session, contract_id)
             if contract is None:
-                raise NotFound("This contract no longer exists.")
+                raise NotFound(_("This contract no longer exists."))
             problem = deletion_problem(contract, has_invoices(session, contract_id), today)
             if problem is not None:
                 raise Refused(say(problem.message))
@@ -342,17 +344,21 @@ def _new_term_refusal(session, contract: Contract, today: date) -> str:
 def _addon_problems(contract: Contract, addon: Plan, quantity: int, today: date) -> list[Problem]:
     """Rule 16 checks: an open contract, an add-on its plan offers, not held twice if recurring."""
     if status(contract, today) == CANCELLED:
-        raise Refused("This contract has ended, so add-ons cannot be added to it.")
+        raise Refused(_("This contract has ended, so add-ons cannot be added to it."))
     problems = []
     if addon.kind != ADDON:
-        problems.append(Problem("addon", f"{addon.name} is a plan, not an add-on."))
+        problems.append(Problem("addon", _("{name} is a plan, not an add-on.").format(
+            name=addon.name)))
     elif addon.archived:
-        problems.append(Problem("addon", f"{addon.name} is archived and cannot be sold."))
+        problems.append(Problem("addon", _(
+            "{name} is archived and cannot be sold.").format(name=addon.name)))
     elif addon.name not in contract.plan.addons:
-        problems.append(Problem("addon", f"{contract.plan.name} does not offer {addon.name}."))
+        problems.append(Problem("addon", _(
+            "{plan} does not offer {name}.").format(plan=contract.plan.name, name=addon.name)))
     elif addon.recurring and any(a.addon.id == addon.id for a in contract.addons):
-        problems.append(Problem("addon", f"This contract already has {addon.name}."))
+        problems.append(Problem("addon", _(
+            "This contract already has {name}.").format(name=addon.name)))
     if not isinstance(quantity, int) or quantity < 1:
-        problems.append(Problem("quantity", "The quantity must be at least 1."))
+        problems.append(Problem("quantity", _("The quantity must be at least 1.")))
     return problems
 

@@ -13,15 +13,16 @@ from desktop.domain.contracts import effective_cancellation, status
 from desktop.domain.model import ACTIVE, CANCELLED, M_, Contract, Invoice
 from desktop.domain.plan_changes import custom_price_blocks, same_plan
 from desktop.domain.transitions import simulate
-from desktop.i18n.formatting import Formatter
 from desktop.i18n import _
+from desktop.i18n.formatting import Formatter
 from desktop.services.sweep.member_states import MemberState
 
 # Far enough ahead to reach the next invoices of any frequency ("1 year" needs two of them).
 HORIZON = timedelta(days=3 * 366)
 
-CUSTOM_PRICE_BLOCK = M_("This contract has a custom price, so it cannot switch plans automatically. "
-                      "To move it to another plan, cancel it and create a new term.")
+CUSTOM_PRICE_BLOCK = M_("This contract has a custom price, so it cannot switch plans "
+                        "automatically. To move it to another plan, cancel it and create a new "
+                        "term.")
 
 
 def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
