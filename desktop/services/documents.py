@@ -39,6 +39,7 @@ class InvoiceDocument:
     site: SiteSettings
     bill_to: BillTo
     standing: InvoiceStanding
+    language: str = ""  # the site's locale when it was issued ("" = the site's current one)
 
 
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
@@ -47,7 +48,7 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     bill_to = BillTo(member.name, member.company or "", member.email,
                      member.billing_address or "", member.vat_id or "")
     return InvoiceDocument(invoice_to_domain(row), site, bill_to,
-                           invoice_standing(session, row, today))
+                           invoice_standing(session, row, today), row.language or "")
 
 
 class DocumentService:

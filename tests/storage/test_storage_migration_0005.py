@@ -92,3 +92,18 @@ def test_the_history_tab_shows_the_raw_values_in_the_reader_s_locale():
     assert value_text("Custom price", "35000", german_site) == "350,00\u00a0€"
     assert value_text("Plan", "Hot desk", german_site) == "Hot desk"
     assert value_text("Billing anchor", "sometime in May", german_site) == "sometime in May"
+
+
+def test_invoices_already_issued_take_the_site_s_locale(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    _file_at_0004(path, "de_DE", [])
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("INSERT INTO members (id, email, name, company, phone, notes, "
+                     "credit_balance, deposit_held, archived) VALUES (1, 'ada@example.org', "
+                     "'Ada', '', '', '', 0, 0, 0)")
+        conn.execute("INSERT INTO invoices (id, number, member_id, issue_date, subtotal, tax, "
+                     "total, credit_applied, amount_due) VALUES (1, 'INV-000001', 1, "
+                     "'2026-03-01', 100, 0, 100, 0, 100)")
+    open_database(str(path), now=UPGRADED_AT).dispose()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT language FROM invoices").fetchall() == [("de_DE",)]

@@ -199,6 +199,8 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
     numbers = invoice_numbers(session, len(wanted))
     first_id = (connection.execute(select(func.max(m.InvoiceRow.id))).scalar() or 0) + 1
     invoice_rows, line_rows, numbered = [], [], {}
+    # Issue 10: each invoice keeps the site's locale of its issue (its printed language).
+    language = session.scalar(select(m.SettingsRow.locale).where(m.SettingsRow.id == 1))
     for offset, (invoice, number) in enumerate(zip(wanted, numbers)):
         invoice_id = first_id + offset
         numbered[id(invoice)] = replace(invoice, number=number)
@@ -206,7 +208,7 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
                                  issue_date=invoice.issue_date, subtotal=invoice.subtotal,
                                  tax=invoice.tax, total=invoice.total,
                                  credit_applied=invoice.credit_applied,
-                                 amount_due=invoice.amount_due))
+                                 amount_due=invoice.amount_due, language=language))
         for position, line in enumerate(invoice.lines):
             line_rows.append(dict(invoice_id=invoice_id, position=position, kind=line.kind,
                                   description=line.description, contract_id=line.contract,

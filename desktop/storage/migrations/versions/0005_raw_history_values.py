@@ -1,4 +1,5 @@
-"""A contract's audit values stored raw, shown in the reader's language (issue 10).
+"""A contract's audit values stored raw, shown in the reader's language; each invoice keeps the
+locale it was issued in (issue 10).
 
 Revision ID: 0005
 Revises: 0004
@@ -9,6 +10,10 @@ locale ("1 Sept 2024", "€350.00"), so a German reader saw them in Irish Englis
 raw values the History tab formats at display: dates as ISO "2024-09-01", amounts as minor
 units "35000"; a "Created" row names its plan alone (its start date has its own row). A value
 this migration cannot read (typed by another tool) is left as it was and is shown as written.
+
+Invoices gain `language`, the site's locale on the day they were issued, so an issued invoice
+prints in the words and formats it was issued in; invoices already issued take the site's
+current locale (the best this version knows).
 """
 
 import re
@@ -76,8 +81,10 @@ def _minor(text: str, locale: Locale, currency: str) -> str | None:
 
 
 def upgrade() -> None:
+    op.add_column("invoices", sa.Column("language", sa.String(), nullable=True))
     connection = op.get_bind()
     locale, currency = _site(connection)
+    connection.execute(sa.text("UPDATE invoices SET language = :locale"), {"locale": str(locale)})
     dates = _Dates(locale)
     rows = connection.execute(sa.select(_history.c.id, _history.c.field, _history.c.old_value,
                                         _history.c.new_value)
@@ -104,6 +111,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Back to values formatted in the site's locale, as the previous version wrote them."""
+    with op.batch_alter_table("invoices") as batch:
+        batch.drop_column("language")
     connection = op.get_bind()
     locale, currency = _site(connection)
     rows = connection.execute(sa.select(_history.c.id, _history.c.field, _history.c.old_value,
