@@ -168,7 +168,9 @@ class ContractEditor(EditorActions, QWidget):
                                             objectName="changePlanButton")
         self.createNewTermButton = QPushButton(icon("new"), _("Create new term…"),
                                                objectName="createNewTermButton")
-        self.summary = styled_label(role="fieldMessage", wrap=False)
+        # Wraps rather than clips when a long language meets a narrow editor.
+        self.summary = styled_label(role="fieldMessage")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.summary.setObjectName("problemSummary")
         self.revertButton = QPushButton(icon("restore"), _("Revert"), objectName="revertButton")
         self.saveButton = QPushButton(_("Save"), objectName="saveButton")
