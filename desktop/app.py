@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
-from desktop.i18n import _, install
+from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
 from desktop.services import demo
@@ -44,6 +44,7 @@ from desktop.ui.common.workers import run_in_background
 from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
+from desktop.ui.window.language import apply_language, interface_language
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.other_desks import OtherDesks
 
@@ -134,11 +135,13 @@ def create_main_window(database: str | None, today: date | None = None, *,
     _prepare_windows_for_keyboard()
     services = build_services(db, clock)
     site = services.settings.get()
-    install(site.locale)
-    formatter = Formatter(site.locale, site.currency)
+    settings = settings or QSettings(ORGANISATION, APPLICATION)
+    # The words are the user's (QSettings), money and dates the site's (database).
+    language = interface_language(settings)
+    apply_language(language, site.locale)
+    formatter = Formatter(site.locale, site.currency, language)
     factory = _EditorFactory(services, formatter)
-    window = MainWindow(services, formatter, clock,
-                        settings or QSettings(ORGANISATION, APPLICATION),
+    window = MainWindow(services, formatter, clock, settings,
                         open_contract_editor=factory.existing,
                         open_new_contract=factory.new)
     factory.window = window

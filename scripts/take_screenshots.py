@@ -1,7 +1,10 @@
 """Render the README's screenshots from the real application on a sample database (offscreen).
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/take_screenshots.py [OUTPUT_DIR]
-The day is fixed so the pictures are the same on every run.
+       [--language de|es|fr]
+The day is fixed so the pictures are the same on every run. With a language the interface
+speaks it (the user's setting; the sample site stays en_IE, so money and dates stay Irish) and
+each file name ends in "-<language>".
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ def pick_contract(window) -> tuple[int, str]:
     raise SystemExit("The sample data has no active monthly desk contract.")
 
 
-def main(out: Path) -> None:
+def main(out: Path, language: str = "") -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from desktop.app import create_main_window
+    from desktop.i18n import _
     from desktop.services import demo
     from desktop.services.clock import FixedClock
     from desktop.storage.database import open_database
@@ -55,6 +59,11 @@ def main(out: Path) -> None:
         demo.load_demo(db, TODAY, members=120, seed=1)
         db.dispose()
         settings = QSettings(str(Path(folder) / "window.ini"), QSettings.Format.IniFormat)
+        if language:
+            from desktop.ui.window.language import LANGUAGE
+
+            settings.setValue(LANGUAGE.key, language)
+        suffix = f"-{language}" if language else ""
         window = create_main_window(path, TODAY, settings=settings)
         window.resize(1400, 860)
         window.show()
@@ -67,19 +76,19 @@ def main(out: Path) -> None:
         settle(app)
         panel.table.setCurrentIndex(panel.model.index(0, 0))
         settle(app)
-        window.grab().save(str(out / "main-window.png"))
+        window.grab().save(str(out / f"main-window{suffix}.png"))
 
         editor = window.open_contract(contract_id)
         editor.resize(1200, 680)
         settle(app)
         combo = editor.findChild(QComboBox, "nextPlanCombo")
         for index in range(combo.count()):
-            if "upgrade" in combo.itemText(index):
+            if _("upgrade") in combo.itemText(index):
                 combo.setCurrentIndex(index)
                 break
         editor.refresh_now()
         settle(app)
-        editor.grab().save(str(out / "contract-editor.png"))
+        editor.grab().save(str(out / f"contract-editor{suffix}.png"))
         editor.revert()
 
         dialog = ChangePlanDialog(window.services.contracts, window.services.catalog,
@@ -87,7 +96,7 @@ def main(out: Path) -> None:
         dialog.resize(1040, 640)
         dialog.show()
         settle(app)
-        dialog.grab().save(str(out / "change-plan.png"))
+        dialog.grab().save(str(out / f"change-plan{suffix}.png"))
         dialog.close()
         editor.close()
         window.scheduler.stop()
@@ -95,4 +104,10 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
+    arguments = sys.argv[1:]
+    chosen = ""
+    if "--language" in arguments:
+        at = arguments.index("--language")
+        chosen = arguments[at + 1]
+        del arguments[at:at + 2]
+    main(Path(arguments[0]) if arguments else Path("docs/screenshots"), chosen)

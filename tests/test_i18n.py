@@ -361,3 +361,41 @@ def test_a_current_compiled_catalog_wins_and_a_stale_one_is_ignored(scratch_loca
     translations.load.cache_clear()
     os.utime(source, (3_000_000, 3_000_000))
     assert translations.load("xx").gettext("monthly") == "from the source"
+
+
+# The billing core's sentences (issue 10) ------------------------------------------------------
+
+
+def test_a_billing_core_message_reads_in_the_installed_language_with_the_site_s_formats(
+        english_afterwards):
+    from desktop.domain.model import Message
+    from desktop.i18n.messages import say
+
+    message = Message.of("The quantity can be at most {count}.", count=10000)
+    assert str(message) == "The quantity can be at most 10,000."
+    install("de")
+    assert say(message, Formatter("en_IE", "EUR")) == "Die Menge darf höchstens 10,000 betragen."
+    assert say(message, Formatter("de_DE", "EUR")) == "Die Menge darf höchstens 10.000 betragen."
+    assert say("Already translated.") == "Already translated."
+
+
+def test_stored_transition_and_line_texts_read_in_the_installed_language(english_afterwards):
+    from desktop.domain.transitions import SWITCHED, TEMPLATES
+    from desktop.i18n.messages import LINE_TEMPLATES, reword
+
+    stored = SWITCHED.format(old="Hot desk", new="Dedicated desk")
+    assert reword(stored, TEMPLATES) == stored
+    install("fr")
+    assert reword(stored, TEMPLATES) == "Passage de Hot desk à Dedicated desk"
+    assert reword("Unused time on Hot desk", LINE_TEMPLATES) == "Temps non utilisé sur Hot desk"
+    assert reword("Hot desk × 2", TEMPLATES) == "Hot desk × 2"  # a plan's own name as written
+
+
+def test_the_words_follow_the_reader_and_the_numbers_the_site():
+    irish_site_german_reader = Formatter("en_IE", "EUR", "de")
+    assert irish_site_german_reader.money(35000) == "€350.00"
+    assert irish_site_german_reader.frequency(Frequency("month", 3)) == "alle 3 Monate"
+    assert irish_site_german_reader.date(date(2026, 12, 1)) == "1 Dec 2026"
+    spanish_reader = Formatter("de_DE", "EUR").for_language("es")
+    assert spanish_reader.days_of(12, 31) == "12 de 31 días"
+    assert spanish_reader.money(35000) == f"350,00{NBSP}€"

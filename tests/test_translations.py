@@ -1,4 +1,5 @@
-"""The German catalog is complete, in sync with the sources and safe to format (DESIGN.md §5).
+"""The German, Spanish and French catalogs are complete, in sync with the sources and safe to
+format (DESIGN.md §5, issue 10).
 
 Messages are collected with the command documented in README ("Translations"), so a string
 added to the interface without a German translation fails here with the list of what to
@@ -24,6 +25,9 @@ from babel.support import Translations
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE_DIR = ROOT / "desktop" / "i18n" / "locale"
 GERMAN = LOCALE_DIR / "de" / "LC_MESSAGES" / "frontdesk.po"
+# Every catalog shipped (a language added with `pybabel init` is checked like the others).
+LANGUAGES = tuple(sorted(path.parents[1].name
+                         for path in LOCALE_DIR.glob("*/LC_MESSAGES/frontdesk.po")))
 
 # %s, %d, %(name)s, %(count)d ... as Python's % operator reads them; "%%" is a literal percent.
 PERCENT_FIELD = re.compile(
@@ -49,6 +53,20 @@ MENUS = {
 def german() -> Catalog:
     with GERMAN.open("rb") as handle:
         return read_po(handle, locale="de")
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def catalog(request) -> Catalog:
+    """Each shipped catalog in turn."""
+    with (LOCALE_DIR / request.param / "LC_MESSAGES" / "frontdesk.po").open("rb") as handle:
+        return read_po(handle, locale=request.param)
+
+
+def test_every_language_of_the_issue_has_a_catalog():
+    from desktop.i18n import available_languages
+
+    assert {"de", "es", "fr"} <= set(LANGUAGES)
+    assert set(LANGUAGES) | {"en"} == set(available_languages())
 
 
 @pytest.fixture(scope="module")
@@ -99,21 +117,33 @@ def _accelerators(text: str) -> list[str]:
 # Sync with the sources -------------------------------------------------------------------------
 
 
-def test_every_message_in_the_sources_is_in_the_german_catalog(sources, german):
+def test_every_message_in_the_sources_is_in_each_catalog(sources, catalog):
     assert len(_entries(sources)) > 100  # the extraction found the interface's messages
-    missing = sorted(_key(m) for m in _entries(sources) if german.get(_key(m)) is None)
+    missing = sorted(_key(m) for m in _entries(sources) if catalog.get(_key(m)) is None)
     assert not missing, (
-        f"{len(missing)} message(s) in desktop/ are not in {GERMAN.relative_to(ROOT)}; run the "
+        f"{len(missing)} message(s) in desktop/ are not in the {catalog.locale} catalog; run the "
         "extract and update commands from README (Translations) and translate:\n  "
         + "\n  ".join(repr(msgid) for msgid in missing))
 
 
-def test_plural_messages_in_the_sources_are_plural_in_the_catalog(sources, german):
+def test_plural_messages_in_the_sources_are_plural_in_the_catalog(sources, catalog):
     """An N_() call needs msgid_plural in the catalog, else ngettext cannot pick a form."""
     mismatched = [repr(m.id) for m in _entries(sources)
-                  if german.get(_key(m)) is not None and german.get(_key(m)).id != m.id]
+                  if catalog.get(_key(m)) is not None and catalog.get(_key(m)).id != m.id]
     assert not mismatched, "singular/plural differs from the sources:\n  " + "\n  ".join(
         mismatched)
+
+
+def test_no_catalog_keeps_messages_the_sources_no_longer_have(sources, catalog):
+    stale = sorted(_key(m) for m in _entries(catalog) if sources.get(_key(m)) is None)
+    assert not stale, f"in the {catalog.locale} catalog but no longer in desktop/:\n  " + (
+        "\n  ".join(map(repr, stale)))
+
+
+def test_the_billing_core_templates_are_extracted(sources):
+    """Templates the domain marks with M_ reach the catalogs (babel.cfg's keywords)."""
+    assert sources.get("The cancellation date must be after the start date.") is not None
+    assert sources.get("{plan} is archived and cannot be sold.") is not None
 
 
 def test_the_scratch_extraction_sees_singular_and_plural_messages(sources):
@@ -124,35 +154,39 @@ def test_the_scratch_extraction_sees_singular_and_plural_messages(sources):
 # Completeness ----------------------------------------------------------------------------------
 
 
-def test_every_german_message_is_translated_and_not_fuzzy(german):
-    assert not german.fuzzy, "the catalog header is marked fuzzy"
-    fuzzy = [repr(_key(m)) for m in _entries(german) if m.fuzzy]
-    empty = [repr(_key(m)) for m in _entries(german)
+def test_every_message_is_translated_and_not_fuzzy(catalog):
+    assert not catalog.fuzzy, "the catalog header is marked fuzzy"
+    fuzzy = [repr(_key(m)) for m in _entries(catalog) if m.fuzzy]
+    empty = [repr(_key(m)) for m in _entries(catalog)
              if not all(text.strip() for _source, text in _pairs(m))]
     assert not fuzzy, "fuzzy (not shown until reviewed):\n  " + "\n  ".join(fuzzy)
     assert not empty, "untranslated:\n  " + "\n  ".join(empty)
 
 
-def test_plural_entries_have_every_form_german_needs(german):
-    assert german.num_plurals == 2
-    plurals = [m for m in _entries(german) if m.pluralizable]
+def test_plural_entries_have_every_form_the_language_needs(catalog):
+    # German has two forms; Spanish and French three in CLDR (one, many for millions, other).
+    assert catalog.num_plurals == {"de": 2, "es": 3, "fr": 3}.get(str(catalog.locale),
+                                                                  catalog.num_plurals)
+    plurals = [m for m in _entries(catalog) if m.pluralizable]
     assert plurals, "the catalog has plural entries"
     short = [repr(m.id) for m in plurals
-             if not isinstance(m.string, tuple) or len(m.string) != german.num_plurals]
-    assert not short, "plural entries without both German forms:\n  " + "\n  ".join(short)
+             if not isinstance(m.string, tuple) or len(m.string) != catalog.num_plurals
+             or not all(form.strip() for form in m.string)]
+    assert not short, f"plural entries without every {catalog.locale} form:\n  " + "\n  ".join(
+        short)
 
 
-def test_the_catalog_has_no_obsolete_entries(german):
+def test_the_catalog_has_no_obsolete_entries(catalog):
     """`pybabel update` keeps removed messages as #~ comments; they are noise for translators."""
-    assert not german.obsolete, sorted(map(str, german.obsolete))
+    assert not catalog.obsolete, sorted(map(str, catalog.obsolete))
 
 
 # Placeholders ----------------------------------------------------------------------------------
 
 
-def test_python_format_placeholders_survive_translation(german):
+def test_python_format_placeholders_survive_translation(catalog):
     broken = []
-    for message in _entries(german):
+    for message in _entries(catalog):
         if "python-format" not in message.flags:
             continue
         for source, text in _pairs(message):
@@ -163,9 +197,9 @@ def test_python_format_placeholders_survive_translation(german):
     assert not broken, "%-placeholders changed:\n  " + "\n  ".join(broken)
 
 
-def test_brace_placeholders_survive_translation(german):
+def test_brace_placeholders_survive_translation(catalog):
     """Checked on every entry: a stray {x} in a translation breaks .format() as surely."""
-    broken = [f"{source!r} -> {text!r}" for message in _entries(german)
+    broken = [f"{source!r} -> {text!r}" for message in _entries(catalog)
               for source, text in _pairs(message) if brace_fields(source) != brace_fields(text)]
     assert not broken, "{}-placeholders changed:\n  " + "\n  ".join(broken)
 
@@ -183,8 +217,8 @@ def test_the_placeholder_readers_see_what_python_sees():
 # Accelerators ----------------------------------------------------------------------------------
 
 
-def test_a_menu_accelerator_stays_one_accelerator(german):
-    broken = [f"{message.id!r} -> {message.string!r}" for message in _entries(german)
+def test_a_menu_accelerator_stays_one_accelerator(catalog):
+    broken = [f"{message.id!r} -> {message.string!r}" for message in _entries(catalog)
               if isinstance(message.id, str) and _accelerators(message.id)
               and len(_accelerators(message.string)) != 1]
     assert not broken, "translations needing exactly one &-accelerator:\n  " + "\n  ".join(
@@ -192,10 +226,10 @@ def test_a_menu_accelerator_stays_one_accelerator(german):
 
 
 @pytest.mark.parametrize("menu", sorted(MENUS))
-def test_german_accelerators_are_unique_within_each_menu(german, menu):
+def test_accelerators_are_unique_within_each_menu(catalog, menu):
     letters = {}
     for msgid in MENUS[menu]:
-        entry = german.get(msgid)
+        entry = catalog.get(msgid)
         assert entry is not None, f"{msgid!r} is no longer a message: update MENUS in this test"
         letters.setdefault(_accelerators(entry.string)[0], []).append(entry.string)
     clashes = {letter: texts for letter, texts in letters.items() if len(texts) > 1}
@@ -214,3 +248,20 @@ def test_the_catalog_compiles_and_picks_german_plural_forms(german):
     assert compiled.ngettext(*people, 1).format(count=1) == "1 Person"
     assert compiled.ngettext(*people, 2).format(count=2) == "2 Personen"
     assert compiled.gettext("Save") == "Speichern"
+
+
+@pytest.mark.parametrize(("language", "one", "two", "save"), [
+    ("es", "1 persona", "2 personas", "Guardar"),
+    ("fr", "1 personne", "2 personnes", "Enregistrer"),
+])
+def test_spanish_and_french_compile_and_pick_their_plural_forms(language, one, two, save):
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "frontdesk.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    assert [(m.id, errors) for m, errors in catalog.check() if errors] == []
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    compiled = Translations(io.BytesIO(buffer.getvalue()), domain="frontdesk")
+    people = ("{count} person", "{count} people")
+    assert compiled.ngettext(*people, 1).format(count=1) == one
+    assert compiled.ngettext(*people, 2).format(count=2) == two
+    assert compiled.gettext("Save") == save

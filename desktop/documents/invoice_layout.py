@@ -100,9 +100,25 @@ def _lines(text: str) -> str:
     return "<br>".join(escape(part) for part in text.splitlines() if part.strip())
 
 
+def issued_formatter(doc: InvoiceDocument, formatter: Formatter) -> Formatter:
+    """The formatter of the locale the invoice was issued in (same currency)."""
+    issued = getattr(doc, "language", "")
+    if not issued or issued == str(formatter.locale):
+        return formatter
+    try:
+        return Formatter(issued, formatter.currency)
+    except ValueError:
+        return formatter
+
+
 def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
                  with_logo: bool) -> str:
-    """The document as Qt rich text; images are referred to by QR_URL and LOGO_URL."""
+    """The document as Qt rich text; images are referred to by QR_URL and LOGO_URL.
+
+    An issued invoice prints in the site's locale of its issue (issue 10): its words, dates and
+    amounts stay as issued when the site's locale changes later.
+    """
+    formatter = issued_formatter(doc, formatter)
     _ = load(str(formatter.locale)).gettext
     f, invoice, site, bill, standing = (formatter, doc.invoice, doc.site, doc.bill_to,
                                         doc.standing)

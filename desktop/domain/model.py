@@ -172,12 +172,39 @@ class PlanChange:
     upgrade: bool
 
 
+def M_(template: str) -> str:
+    """Marks a template for extraction (babel.cfg knows `M_`); the domain does not translate."""
+    return template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence of the billing core as a template and its raw parameters (issue 10).
+
+    The domain knows no language: the interface translates the template and formats the
+    parameters (dates, amounts) in the reader's locale (`desktop.i18n.messages.say`).
+    `str()` gives the English sentence, for logs and the command line.
+    """
+
+    template: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, template: str, **params: object) -> Message:
+        return cls(template, tuple(params.items()))
+
+    def __str__(self) -> str:
+        return self.template.format(**{name: f"{value:,}" if type(value) is int else value
+                                       for name, value in self.params})
+
+
 @dataclass(frozen=True)
 class Problem:
-    """A validation problem: the field it concerns and a sentence an operator understands."""
+    """A validation problem: the field it concerns and a sentence an operator understands
+    (a `Message` from the domain, an already translated str from a service)."""
 
     field: str
-    message: str
+    message: Message | str
 
 
 _FIELDS: dict[type, frozenset[str]] = {}

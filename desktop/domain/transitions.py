@@ -27,6 +27,7 @@ from desktop.domain.model import (
     ACTIVATION,
     ACTIVE,
     CANCELLATION,
+    M_,
     RENEWAL,
     Account,
     BillingSettings,
@@ -39,6 +40,14 @@ from desktop.domain.model import (
 )
 from desktop.domain.periods import boundary, is_boundary, period_containing
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
+
+# What a transition did, stored with it as English text around raw plan names; the interface
+# reads the names back out and shows the sentence in the reader's language.
+STARTED = M_("Started {plan}")
+SWITCHED = M_("Switched from {old} to {new}")
+RENEWED = M_("Renewed {plan}")
+ENDED = M_("Ended {plan}")
+TEMPLATES = (SWITCHED, STARTED, RENEWED, ENDED)
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,11 @@ def _invoice_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tr
     lines = period_lines(contract, period, span)
     renewed = evolve(contract, next_invoice_date=period[1], invoiced=invoiced_spans(lines))
     if first:
-        kind, text = ACTIVATION, f"Started {contract.plan.name}"
+        kind, text = ACTIVATION, STARTED.format(plan=contract.plan.name)
     elif change is not None:
-        kind, text = RENEWAL, f"Switched from {change.old_plan} to {change.new_plan}"
+        kind, text = RENEWAL, SWITCHED.format(old=change.old_plan, new=change.new_plan)
     else:
-        kind, text = RENEWAL, f"Renewed {contract.plan.name}"
+        kind, text = RENEWAL, RENEWED.format(plan=contract.plan.name)
     return renewed, lines, Transition(contract.id, kind, day, text), change
 
 
@@ -107,7 +116,8 @@ def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tra
     if contract.prorate_last_invoice and day < contract.next_invoice_date:
         credits = unused_credit_lines(contract, day)
     ended = evolve(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
-    return ended, credits, Transition(contract.id, CANCELLATION, day, f"Ended {contract.plan.name}")
+    return ended, credits, Transition(contract.id, CANCELLATION, day,
+                                    ENDED.format(plan=contract.plan.name))
 
 
 def _deposit_lines(account: Account, contracts: Iterable[Contract], grown: list[Contract],

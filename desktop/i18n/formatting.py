@@ -28,19 +28,31 @@ _MARKS = re.compile(r"[\u200e\u200f\u061c]")
 
 
 class Formatter:
-    """Formats for one locale and one currency (the site's settings)."""
+    """Formats for one locale and one currency (the site's settings).
 
-    def __init__(self, locale: str = "en_IE", currency: str = "EUR") -> None:
+    Numbers, money and dates follow the site's locale; the words around them ("monthly",
+    "12 of 31 days") follow `language`, the reader's interface language (default: the locale's
+    own language, as on an invoice document printed in the site's language).
+    """
+
+    def __init__(self, locale: str = "en_IE", currency: str = "EUR",
+                 language: str | None = None) -> None:
         self.locale = parse_locale(locale)
+        self.language = str(parse_locale(language)) if language else self.locale.language
         code = str(currency).strip().upper()
         if not babel_numbers.is_currency(code):
             raise ValueError(f'"{currency}" is not a currency code such as "EUR" or "GBP".')
         self.currency = code
         self.digits = minor_digits(code)
-        self._translations = load(str(self.locale))
+        self._translations = load(self.language if language else str(self.locale))
 
     def __repr__(self) -> str:
-        return f"Formatter(locale={str(self.locale)!r}, currency={self.currency!r})"
+        return (f"Formatter(locale={str(self.locale)!r}, currency={self.currency!r}, "
+                f"language={self.language!r})")
+
+    def for_language(self, language: str) -> Formatter:
+        """The same site formats with the words in another interface language."""
+        return Formatter(str(self.locale), self.currency, language)
 
     @property
     def currency_symbol(self) -> str:

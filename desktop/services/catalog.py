@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.model import ADDON, PLAN, Plan, Problem
 from desktop.domain.limits import MAX_AMOUNT
 from desktop.domain.periods import Frequency, parse_frequency
+from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.services import history
 from desktop.services.errors import NotFound, Refused, ValidationError
@@ -39,37 +40,39 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
     problems = []
     name = (plan.name or "").strip()
     if not name:
-        problems.append(Problem("name", "Enter the name of the plan."))
+        problems.append(Problem("name", _("Enter the name of the plan.")))
     else:
         query = select(m.PlanRow.id).where(func.lower(m.PlanRow.name) == name.lower())
         if plan.id is not None:
             query = query.where(m.PlanRow.id != plan.id)
         if session.scalar(query.limit(1)) is not None:
-            problems.append(Problem("name", f"Another plan or add-on is already called {name}."))
+            problems.append(Problem("name", _(
+                "Another plan or add-on is already called {name}.").format(name=name)))
     if plan.kind not in (PLAN, ADDON):
-        problems.append(Problem("kind", "Choose whether this is a plan or an add-on."))
+        problems.append(Problem("kind", _("Choose whether this is a plan or an add-on.")))
     if not isinstance(plan.price, int) or plan.price < 0:
-        problems.append(Problem("price", "The price cannot be negative."))
+        problems.append(Problem("price", _("The price cannot be negative.")))
     elif plan.price > MAX_AMOUNT:
-        problems.append(Problem("price", "The price is too large."))
+        problems.append(Problem("price", _("The price is too large.")))
     if not isinstance(plan.deposit, int) or plan.deposit < 0:
-        problems.append(Problem("deposit", "The deposit cannot be negative."))
+        problems.append(Problem("deposit", _("The deposit cannot be negative.")))
     elif plan.deposit > MAX_AMOUNT:
-        problems.append(Problem("deposit", "The deposit is too large."))
+        problems.append(Problem("deposit", _("The deposit is too large.")))
     try:
         frequency = _frequency(plan.frequency)
         if frequency is None and plan.kind == PLAN:
-            problems.append(Problem("frequency", "A plan needs a billing frequency such as "
-                                                 "\"1 month\"; only add-ons can be one-off."))
+            problems.append(Problem("frequency", _(
+                "A plan needs a billing frequency such as \"1 month\"; only add-ons can be "
+                "one-off.")))
     except ValueError as exc:
         problems.append(Problem("frequency", str(exc)))
     for allowance, amount in dict(plan.allowances).items():
         if not str(allowance).strip():
-            problems.append(Problem("allowances", "Every allowance needs a name."))
+            problems.append(Problem("allowances", _("Every allowance needs a name.")))
         elif not isinstance(amount, int) or amount < 0:
             problems.append(Problem("allowances",
-                                    f"The allowance {allowance} must be a whole number, "
-                                    "0 or more."))
+                                    _("The allowance {name} must be a whole number, 0 or "
+                                      "more.").format(name=allowance)))
     problems += _addon_problems(session, plan)
     problems += _kind_change_problems(session, plan)
     return problems
@@ -77,14 +80,15 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
 
 def _addon_problems(session: Session, plan: Plan) -> list[Problem]:
     if plan.addons and plan.kind == ADDON:
-        return [Problem("addons", "An add-on cannot offer other add-ons.")]
+        return [Problem("addons", _("An add-on cannot offer other add-ons."))]
     problems = []
     kinds = dict(session.execute(select(m.PlanRow.name, m.PlanRow.kind)
                                  .where(m.PlanRow.name.in_(list(plan.addons)))).all())
     for name in plan.addons:
         if kinds.get(name) != ADDON:
             problems.append(Problem("addons",
-                                    f"{name} is not an add-on, so a plan cannot offer it."))
+                                    _("{name} is not an add-on, so a plan cannot offer it.").format(
+                                        name=name)))
     return problems
 
 
@@ -96,8 +100,8 @@ def _kind_change_problems(session: Session, plan: Plan) -> list[Problem]:
         return []
     offered = session.scalar(select(exists().where(m.plan_addons.c.addon_id == plan.id)))
     if was_sold(session, plan.id) or offered:
-        return [Problem("kind", f"{row.name} is already in use, so it cannot change between "
-                                "plan and add-on.")]
+        return [Problem("kind", _("{name} is already in use, so it cannot change between plan "
+                                  "and add-on.").format(name=row.name))]
     return []
 
 
@@ -168,7 +172,7 @@ class CatalogService:
             if plan.id is not None:
                 row = session.get(m.PlanRow, plan.id)
                 if row is None:
-                    raise NotFound("This plan no longer exists.")
+                    raise NotFound(_("This plan no longer exists."))
             problems = plan_problems(session, plan)
             if problems:
                 raise ValidationError(problems)
@@ -188,7 +192,7 @@ class CatalogService:
         with self.db.write() as session:
             row = session.get(m.PlanRow, plan_id)
             if row is None:
-                raise NotFound("This plan no longer exists.")
+                raise NotFound(_("This plan no longer exists."))
             before = "yes" if row.archived else "no"
             row.archived = bool(archived)
             after = "yes" if row.archived else "no"
@@ -201,9 +205,10 @@ class CatalogService:
         with self.db.write() as session:
             row = session.get(m.PlanRow, plan_id)
             if row is None:
-                raise NotFound("This plan no longer exists.")
+                raise NotFound(_("This plan no longer exists."))
             if was_sold(session, plan_id):
-                raise Refused(f"{row.name} has been sold, so it can only be archived.")
+                raise Refused(_("{name} has been sold, so it can only be archived.").format(
+                    name=row.name))
             name = row.name
             # Other plans stop offering it; its allowances go with it.
             row.addons.clear()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import Invoice
+from desktop.i18n import _
 from desktop.services.errors import NotFound
 from desktop.services.payments import InvoiceStanding, invoice_row, invoice_standing
 from desktop.services.settings import SiteSettings, settings_of_row
@@ -38,6 +39,7 @@ class InvoiceDocument:
     site: SiteSettings
     bill_to: BillTo
     standing: InvoiceStanding
+    language: str = ""  # the site's locale when it was issued ("" = the site's current one)
 
 
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
@@ -46,7 +48,7 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     bill_to = BillTo(member.name, member.company or "", member.email,
                      member.billing_address or "", member.vat_id or "")
     return InvoiceDocument(invoice_to_domain(row), site, bill_to,
-                           invoice_standing(session, row, today))
+                           invoice_standing(session, row, today), row.language or "")
 
 
 class DocumentService:
@@ -72,4 +74,5 @@ class DocumentService:
         try:
             return self.invoice(number)
         except NotFound:
-            raise NotFound(f"There is no invoice numbered {number}.") from None
+            raise NotFound(_("There is no invoice numbered {number}.").format(
+                number=number)) from None

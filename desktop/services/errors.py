@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.domain.model import Problem
+from desktop.i18n.messages import say
 
 
 class ServiceError(Exception):
@@ -21,7 +22,8 @@ class ValidationError(ServiceError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__(self.problems[0].message if self.problems else "The input is not valid.")
+        super().__init__(say(self.problems[0].message) if self.problems
+                         else "The input is not valid.")
 
 
 class StaleEdit(ServiceError):

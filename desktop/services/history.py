@@ -1,7 +1,9 @@
 """The audit writer (rule 20): one history row per changed field, who = the operator or "system".
 
-Values are stored as readable strings (formatted with the site's locale and currency at the
-time of the change), so the audit reads the same even after the plans it names are gone.
+A contract's audited values are stored raw (issue 10): dates as ISO "2026-12-01", amounts as
+minor units "35000", switches as "on"/"off", plans by name (so the audit reads the same even
+after the plans it names are gone); the History tab shows them in the reader's language and the
+site's locale. The field is the fixed English label ("Next invoice date"), translated at display.
 """
 
 from __future__ import annotations
@@ -89,25 +91,25 @@ def contract_history(session: Session, contract_id: int) -> list[HistoryRow]:
     return [HistoryRow(r.at, r.who, r.field, r.old_value or "", r.new_value or "") for r in rows]
 
 
-def _date(fmt: Formatter, day: date | None) -> str:
-    return "" if day is None else fmt.date(day)
+def _date(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
 
 
 def _yes_no(flag: bool) -> str:
     return "on" if flag else "off"
 
 
-def contract_values(contract: Contract, fmt: Formatter) -> dict[str, str]:
-    """The audited fields of a contract as readable strings, keyed by the label the audit shows."""
+def contract_values(contract: Contract) -> dict[str, str]:
+    """The audited fields of a contract as raw strings, keyed by the label the audit shows."""
     return {
         "Plan": contract.plan.name,
         "Next plan": "" if contract.next_plan is None else contract.next_plan.name,
-        "Custom price": "" if contract.custom_price is None else fmt.money(contract.custom_price),
+        "Custom price": "" if contract.custom_price is None else str(contract.custom_price),
         "Quantity": str(contract.quantity),
-        "Start date": _date(fmt, contract.start_date),
-        "Billing anchor": _date(fmt, contract.billing_anchor),
-        "Next invoice date": _date(fmt, contract.next_invoice_date),
-        "Cancellation date": _date(fmt, contract.cancellation_date),
+        "Start date": _date(contract.start_date),
+        "Billing anchor": _date(contract.billing_anchor),
+        "Next invoice date": _date(contract.next_invoice_date),
+        "Cancellation date": _date(contract.cancellation_date),
         "Prorate last invoice": _yes_no(contract.prorate_last_invoice),
         "Prorate first invoice": _yes_no(contract.prorate_first_invoice),
         "Add-ons": ", ".join(f"{a.addon.name} × {a.quantity}" if a.quantity != 1 else a.addon.name

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, select
 
 from desktop.domain import payments as rules
 from desktop.domain.model import Invoice
+from desktop.i18n import _
 from desktop.services.errors import NotFound
 from desktop.services.payments import lacking_of_invoice, paid_of_invoice, payment_terms
 from desktop.storage import models as m
@@ -72,7 +73,7 @@ class InvoiceService:
         with self.db.session() as session:
             row = session.get(m.InvoiceRow, invoice_id)
             if row is None:
-                raise NotFound("This invoice does not exist.")
+                raise NotFound(_("This invoice does not exist."))
             return invoice_to_domain(row)
 
     def recent(self, limit: int = 200, offset: int = 0, *, status: str = "all",

@@ -19,6 +19,7 @@ from desktop.domain import contracts as rules
 from desktop.domain.model import ACTIVE, Problem
 from desktop.domain.plan_changes import same_plan
 from desktop.domain.payments import due_date, payment_status
+from desktop.i18n import _
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
 from desktop.services.payments import (
@@ -195,18 +196,19 @@ def member_problems(session: Session, name: str, email: str,
     """Name required; email well-formed and not used by another member (case-insensitive)."""
     problems = []
     if not (name or "").strip():
-        problems.append(Problem("name", "Enter the member's name."))
+        problems.append(Problem("name", _("Enter the member's name.")))
     email = (email or "").strip()
     if not _EMAIL.match(email):
-        problems.append(Problem("email", f'"{email}" is not an email address such as '
-                                         f'"ada@example.org".' if email else
-                                "Enter the member's email address."))
+        problems.append(Problem("email", _(
+            '"{email}" is not an email address such as "ada@example.org".').format(email=email)
+            if email else _("Enter the member's email address.")))
     else:
         query = select(m.MemberRow.id).where(func.lower(m.MemberRow.email) == email.lower())
         if member_id is not None:
             query = query.where(m.MemberRow.id != member_id)
         if session.scalar(query.limit(1)) is not None:
-            problems.append(Problem("email", f"Another member already uses {email}."))
+            problems.append(Problem("email", _("Another member already uses {email}.").format(
+                email=email)))
     return problems
 
 
@@ -268,7 +270,7 @@ class MemberService:
         with self.db.session() as session:
             row = session.get(m.MemberRow, member_id)
             if row is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             contracts = sorted(load_member_state(session, member_id).contracts,
                                key=lambda c: (c.start_date, c.id))
             invoices = session.execute(
@@ -314,7 +316,7 @@ class MemberService:
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
             if row is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             problems = member_problems(session, name, email, member_id)
             if problems:
                 raise ValidationError(problems)
@@ -334,7 +336,7 @@ class MemberService:
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
             if row is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             before = _values(row)
             row.archived = bool(archived)
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),

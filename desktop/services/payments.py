@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop.domain import payments as rules
 from desktop.domain.model import Problem
 from desktop.domain.payments import Payment
+from desktop.i18n import _
 from desktop.services import history
 from desktop.services.errors import NotFound, ValidationError
 from desktop.storage import models as m
@@ -99,8 +100,8 @@ def invoice_row(session: Session, invoice: int | str, *, lock: bool = False) -> 
         query = query.where(m.InvoiceRow.number == invoice.strip())
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
-        raise NotFound(f"There is no invoice {invoice}." if isinstance(invoice, str)
-                       else "This invoice does not exist.")
+        raise NotFound(_("There is no invoice {number}.").format(number=invoice)
+                       if isinstance(invoice, str) else _("This invoice does not exist."))
     return row
 
 
@@ -169,7 +170,7 @@ class PaymentService:
                 return _payment(done, None)
             member = session.get(m.MemberRow, member_id, with_for_update=True)
             if member is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             fmt = history.formatter(session)
             problem = rules.refund_problem(amount, member.credit_balance, fmt.money)
             if problem:

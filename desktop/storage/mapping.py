@@ -265,6 +265,8 @@ def add_invoice(session: Session, invoice: Invoice, number: str) -> InvoiceRow:
         number=number, member_id=_db_id(invoice.member, "member"), issue_date=invoice.issue_date,
         subtotal=invoice.subtotal, tax=invoice.tax, total=invoice.total,
         credit_applied=invoice.credit_applied, amount_due=invoice.amount_due,
+        # Issue 10: the site's locale of the day it is issued, its printed language for good.
+        language=session.scalar(select(SettingsRow.locale).where(SettingsRow.id == 1)),
         lines=[InvoiceLineRow(
             position=position, kind=line.kind, description=line.description,
             contract_id=None if line.contract is None else _db_id(line.contract, "contract"),

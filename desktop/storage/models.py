@@ -227,6 +227,8 @@ class InvoiceRow(Base):
     total: Mapped[int] = mapped_column(Money)
     credit_applied: Mapped[int] = mapped_column(Money, default=0)
     amount_due: Mapped[int] = mapped_column(Money)
+    # The site's locale when it was issued: its printed words and formats stay as issued.
+    language: Mapped[str | None] = mapped_column(String)
 
     member: Mapped[MemberRow] = relationship(back_populates="invoices", lazy="raise_on_sql")
     lines: Mapped[list[InvoiceLineRow]] = relationship(

@@ -13,7 +13,8 @@ from test_keyboard import plain_active_contract
 def comparison(dialog) -> dict[tuple[str, str], str]:
     model = dialog.findChild(QTableView, "comparisonTable").model()
     return {(model.headerData(r, Qt.Orientation.Vertical),
-             model.headerData(c, Qt.Orientation.Horizontal)): model.index(r, c).data()
+             model.headerData(c, Qt.Orientation.Horizontal).replace("\n", " ")):
+            model.index(r, c).data()
             for r in range(model.rowCount()) for c in range(model.columnCount())}
 
 

@@ -120,6 +120,9 @@ def test_letter_paper_and_german_labels_follow_the_site_locale(qapp, tmp_path):
     document = DocumentService(world.db, world.clock).invoice(number)
     (path,) = write_pdfs([document], tmp_path, Formatter("en_US", "EUR"))
     assert pdf_text(path)[2] == LETTER
+    # An invoice issued on a German site prints in German (its locale of issue, issue 10).
+    world, _member, number = change_now_world(replace(SITE, locale="de_DE"))
+    document = DocumentService(world.db, world.clock).invoice(number)
     german = write_pdfs([document], tmp_path / "de", Formatter("de_DE", "EUR"))[0]
     text, _pages, size = pdf_text(german)
     assert size == A4
@@ -222,3 +225,19 @@ def test_an_amount_beyond_the_epc_limit_prints_without_a_code(qapp):
     huge = replace(document, standing=replace(document.standing, outstanding=10**11))
     assert not epc_payload_wanted(huge)
     assert invoice_document(huge, Formatter()).resource(2, "frontdesk-epc-qr") is None
+
+
+def test_an_issued_invoice_keeps_the_language_and_formats_it_was_issued_in(qapp, tmp_path):
+    """Issue 10: the site moves to de_DE after issuing; the invoice still prints as issued in
+    en_IE, and the next invoice is issued in German."""
+    from desktop.services.settings import SettingsService
+
+    world, _member, number = change_now_world()
+    settings = SettingsService(world.db, world.clock)
+    settings.save(replace(settings.get(), locale="de_DE"))
+    document = DocumentService(world.db, world.clock).invoice(number)
+    assert document.language == "en_IE"
+    (path,) = write_pdfs([document], tmp_path, Formatter("de_DE", "EUR"))
+    text = pdf_text(path)[0]
+    assert "Invoice number INV-000002 Issue date 11 Apr 2024" in text
+    assert "Subtotal €400.00" in text and "Rechnungsnummer" not in text

@@ -110,7 +110,7 @@ def test_without_the_index_the_search_reads_the_columns(tmp_path):
     path = tmp_path / "plain.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:  # as on a SQLite built without FTS5's trigram tokenizer
-        migrate.upgrade(connection, "0004")
+        migrate.upgrade(connection, "0005")
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0006'")
     engine.dispose()
     db = open_database(str(path), now=NOW)

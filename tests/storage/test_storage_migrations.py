@@ -47,7 +47,7 @@ def _file_at_0001(path: Path) -> None:
 
 def test_migrations_have_one_head_after_0001():
     assert migrate.head_revisions() == {"0006"}
-    assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0006"}
+    assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
 
 
 def test_an_empty_file_is_refused_like_any_foreign_file_and_left_empty(tmp_path):

@@ -43,9 +43,11 @@ def select_plan(dialog, name: str) -> None:
 
 
 def table(dialog) -> dict[tuple[str, str], str]:
-    """The comparison as {(row caption, column caption): text}."""
+    """The comparison as {(row caption, column caption): text}; a long caption shown on two
+    lines reads as one."""
     model = child(dialog, QTableView, "comparisonTable").model()
-    return {(model.headerData(r, Qt.Vertical), model.headerData(c, Qt.Horizontal)):
+    return {(model.headerData(r, Qt.Vertical), model.headerData(c, Qt.Horizontal).replace(
+        "\n", " ")):
             model.index(r, c).data()
             for r in range(model.rowCount()) for c in range(model.columnCount())}
 

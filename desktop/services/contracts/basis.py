@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import effective_cancellation
 from desktop.domain.model import Contract, Plan, Problem
+from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.services import history
 from desktop.services.contracts.store import catalog, next_term_start
@@ -45,16 +46,16 @@ def chain_problems(chain: Chain, draft: Contract, original: Contract | None,
     start, ends = chain.next_start, effective_cancellation(draft)
     if (original is not None and start is not None and ends != effective_cancellation(original)
             and (ends is None or ends > start)):
-        problems.append(Problem(
-            "cancellation_date", f"This contract has a next term starting {fmt.date(start)}; "
-            "its cancellation date cannot be removed or moved past it."))
+        problems.append(Problem("cancellation_date", _(
+            "This contract has a next term starting {day}; its cancellation date cannot be "
+            "removed or moved past it.").format(day=fmt.date(start))))
     moved = original is None or draft.start_date != original.start_date
     before = chain.predecessor_ends
     if draft.predecessor is not None and moved and before is not None \
             and draft.start_date < before:
-        problems.append(Problem(
-            "start_date", f"This term continues a contract that ends on {fmt.date(before)}; it "
-            "cannot start before then."))
+        problems.append(Problem("start_date", _(
+            "This term continues a contract that ends on {day}; it cannot start before "
+            "then.").format(day=fmt.date(before))))
     return problems
 
 

@@ -26,6 +26,7 @@ from desktop.domain.invoicing import buy_addons
 from desktop.domain.model import (
     ACTIVE,
     ADDON,
+    M_,
     Contract,
     ContractAddon,
     Invoice,
@@ -44,6 +45,7 @@ from desktop.domain.plan_changes import (
     same_plan,
 )
 from desktop.domain.validation import validate_contract
+from desktop.i18n import _
 from desktop.services import history
 from desktop.services.contracts.previews import CUSTOM_PRICE_BLOCK
 from desktop.services.contracts.store import (
@@ -56,9 +58,9 @@ from desktop.services.errors import NotFound, Refused, ValidationError
 
 NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
 WHENS = (NOW, NEXT_INVOICE, DATE)
-NO_CHANGE = "This selection would not change the membership."
-HAS_NEXT_TERM = "This contract already has a next term; change that term instead."
-STARTED_TODAY = ('This contract started today, so it cannot be changed now; change it from '
+NO_CHANGE = M_("This selection would not change the membership.")
+HAS_NEXT_TERM = M_("This contract already has a next term; change that term instead.")
+STARTED_TODAY = M_('This contract started today, so it cannot be changed now; change it from '
                  'tomorrow with "On a chosen date".')
 
 
@@ -95,11 +97,11 @@ def _refuse_unless_changeable(session: Session, contract: Contract, today: date)
     makes a new term, and a second next term would run alongside the first (rule 10)."""
     state = status(contract, today)
     if state == "inactive":
-        raise Refused("This contract has not started yet; choose its plan in the editor.")
+        raise Refused(_("This contract has not started yet; choose its plan in the editor."))
     if next_term_start(session, contract.id) is not None:
-        raise Refused(HAS_NEXT_TERM)
+        raise Refused(_(HAS_NEXT_TERM))
     if state != ACTIVE:
-        raise Refused("This contract has ended; create a new term to continue it.")
+        raise Refused(_("This contract has ended; create a new term to continue it."))
 
 
 def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
@@ -109,9 +111,9 @@ def _target(contract: Contract, plans: list[Plan], plan_id: int) -> Plan:
             return plan
     if any(p.id == plan_id for p in plans):
         name = next(p.name for p in plans if p.id == plan_id)
-        raise ValidationError([Problem("plan", f"{name} is not one of the plans this contract "
-                                               "can change to.")])
-    raise NotFound("This plan no longer exists.")
+        raise ValidationError([Problem("plan", _(
+            "{name} is not one of the plans this contract can change to.").format(name=name))])
+    raise NotFound(_("This plan no longer exists."))
 
 
 def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contract,
@@ -124,17 +126,20 @@ def _new_addons(plans: list[Plan], addon_ids: tuple[int, ...], contract: Contrac
     for addon_id in dict.fromkeys(addon_ids):
         addon = by_id.get(addon_id)
         if addon is None:
-            raise NotFound("This add-on no longer exists.")
+            raise NotFound(_("This add-on no longer exists."))
         if addon.name in held:
             continue
         if addon.kind != ADDON:
-            raise ValidationError([Problem("addons", f"{addon.name} is a plan, not an add-on.")])
+            raise ValidationError([Problem("addons", _("{name} is a plan, not an add-on.").format(
+                name=addon.name))])
         if addon.archived:
             raise ValidationError([Problem("addons",
-                                           f"{addon.name} is archived and cannot be sold.")])
+                                           _("{name} is archived and cannot be sold.").format(
+                                               name=addon.name))])
         if addon.name not in target.addons:
             raise ValidationError([Problem("addons",
-                                           f"{target.name} does not offer {addon.name}.")])
+                                           _("{plan} does not offer {name}.").format(
+                                               plan=target.name, name=addon.name))])
         chosen.append(addon)
     return chosen
 
@@ -147,9 +152,9 @@ def _change_day(contract: Contract, when: str, on: date | None, today: date) -> 
     if when != DATE:
         raise ValueError(f'Unknown "when" {when!r}: use now, next_invoice or date.')
     if on is None:
-        raise ValidationError([Problem("on", "Choose the date of the change.")])
+        raise ValidationError([Problem("on", _("Choose the date of the change."))])
     if on < today:
-        raise ValidationError([Problem("on", "The change date cannot be in the past.")])
+        raise ValidationError([Problem("on", _("The change date cannot be in the past."))])
     return on
 
 
@@ -161,7 +166,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     plans = catalog(session)
     target = _target(contract, plans, plan_id)
     if quantity is not None and quantity < 1:
-        raise ValidationError([Problem("quantity", "The quantity must be at least 1.")])
+        raise ValidationError([Problem("quantity", _("The quantity must be at least 1."))])
     added = _new_addons(plans, addon_ids, contract, target)
     day = _change_day(contract, when, on, today)
     new_quantity = contract.quantity if quantity is None else quantity
@@ -172,10 +177,10 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     last = contract.cancellation_date if when == NEXT_INVOICE and not alone else ends
     if last is not None and day >= last:
         fmt = history.formatter(session)
-        raise Refused(f"This contract ends on {fmt.date(last)}, so it cannot change plans "
-                      f"on {fmt.date(day)}.")
+        raise Refused(_("This contract ends on {last}, so it cannot change plans on {day}.")
+                      .format(last=fmt.date(last), day=fmt.date(day)))
     no_change = is_no_change(contract, target, quantity, [a.name for a in added])
-    blocked = NO_CHANGE if no_change else None
+    blocked = _(NO_CHANGE) if no_change else None
     # Rule 13 by price per year, for the quantity chosen (two desks is an upgrade on one).
     label = change_label(contract.plan, target, contract.quantity, contract.unit_price,
                          new_quantity)
@@ -187,7 +192,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
         # Ending it the day it starts is a cancellation on its start date, which validation
         # forbids (§3); refused in the quote too, so the assistant never offers a figure it
         # cannot apply.
-        raise Refused(STARTED_TODAY)
+        raise Refused(_(STARTED_TODAY))
     at_once: list[Line] = []
     if no_change:
         ended, term, contracts = None, None, state.contracts
@@ -211,7 +216,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
             ended, at_once = buy_addons(ended, packages, today)
         contracts = with_contract(state.contracts, ended) + (term,)
     if blocked is None and when == NEXT_INVOICE and custom_price_blocks(contract, target):
-        blocked = CUSTOM_PRICE_BLOCK
+        blocked = _(CUSTOM_PRICE_BLOCK)
     figures = quote(state.account, contracts, state.settings, today, at_once=at_once)
     option = ChangeOption(target, label, when, day, figures.pay_now, figures.next_billing_date,
                           figures.next_billing_amount, no_change, figures.deposit,

@@ -13,6 +13,8 @@ from desktop.domain.invoicing import buy_addons
 from desktop.domain.model import ADDON, CANCELLED, Contract, Plan, Problem
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
+from desktop.i18n import _
+from desktop.i18n.messages import say
 from desktop.services import history
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.basis import (
@@ -90,7 +92,7 @@ class ContractService:
         today = self.clock.today()
         with self.db.session() as session:
             if session.get(m.MemberRow, member_id) is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             plan = plan_by_id(session, plan_id)
             billing_day = billing_settings(session).billing_day
         anchor = default_anchor(today, plan.frequency, billing_day)
@@ -155,7 +157,7 @@ class ContractService:
                 original = load_contract(session, draft.id)
                 draft = replace(draft, member=original.member)
             elif session.get(m.MemberRow, draft.member) is None:
-                raise NotFound("This member no longer exists.")
+                raise NotFound(_("This member no longer exists."))
             draft = _normalised(draft, original)
             problems = (validate_contract(draft, original, catalog(session), today)
                         + _chain_problems(session, draft, original))
@@ -173,7 +175,7 @@ class ContractService:
         with self.db.write() as session:
             contract = load_contract(session, contract_id)
             if contract is None:
-                raise NotFound("This contract no longer exists.")
+                raise NotFound(_("This contract no longer exists."))
             refusal = _new_term_refusal(session, contract, today)
             if refusal:
                 raise Refused(refusal)
@@ -203,7 +205,7 @@ class ContractService:
         with self.db.session() as session:
             contract = load_contract(session, contract_id)
             if contract is None:
-                raise NotFound("This contract no longer exists.")
+                raise NotFound(_("This contract no longer exists."))
             return {"change_plan": changes.change_refusal(session, contract, today),
                     "new_term": _new_term_refusal(session, contract, today)}
 
@@ -275,7 +277,7 @@ class ContractService:
             _state, contract = member_state_of(session, contract_id)
             kept = tuple(a for a in contract.addons if a.addon.id != addon_id)
             if len(kept) == len(contract.addons):
-                raise NotFound("This contract does not have that add-on.")
+                raise NotFound(_("This contract does not have that add-on."))
             store(session, contract, contract.with_changes(addons=kept), today=today, now=now,
                   who=history.operator(session))
 
@@ -285,10 +287,10 @@ class ContractService:
         with self.db.write() as session:
             contract = load_contract(session, contract_id)
             if contract is None:
-                raise NotFound("This contract no longer exists.")
+                raise NotFound(_("This contract no longer exists."))
             problem = deletion_problem(contract, has_invoices(session, contract_id), today)
             if problem is not None:
-                raise Refused(problem.message)
+                raise Refused(say(problem.message))
             row = contract_row(session, contract_id)
             for successor in successor_ids(session, contract_id):
                 # The chain skips the deleted link: the next term continues its predecessor.
@@ -318,17 +320,21 @@ def _new_term_refusal(session, contract: Contract, today: date) -> str:
 def _addon_problems(contract: Contract, addon: Plan, quantity: int, today: date) -> list[Problem]:
     """Rule 16 checks: an open contract, an add-on its plan offers, not held twice if recurring."""
     if status(contract, today) == CANCELLED:
-        raise Refused("This contract has ended, so add-ons cannot be added to it.")
+        raise Refused(_("This contract has ended, so add-ons cannot be added to it."))
     problems = []
     if addon.kind != ADDON:
-        problems.append(Problem("addon", f"{addon.name} is a plan, not an add-on."))
+        problems.append(Problem("addon", _("{name} is a plan, not an add-on.").format(
+            name=addon.name)))
     elif addon.archived:
-        problems.append(Problem("addon", f"{addon.name} is archived and cannot be sold."))
+        problems.append(Problem("addon", _(
+            "{name} is archived and cannot be sold.").format(name=addon.name)))
     elif addon.name not in contract.plan.addons:
-        problems.append(Problem("addon", f"{contract.plan.name} does not offer {addon.name}."))
+        problems.append(Problem("addon", _(
+            "{plan} does not offer {name}.").format(plan=contract.plan.name, name=addon.name)))
     elif addon.recurring and any(a.addon.id == addon.id for a in contract.addons):
-        problems.append(Problem("addon", f"This contract already has {addon.name}."))
+        problems.append(Problem("addon", _(
+            "This contract already has {name}.").format(name=addon.name)))
     if not isinstance(quantity, int) or quantity < 1:
-        problems.append(Problem("quantity", "The quantity must be at least 1."))
+        problems.append(Problem("quantity", _("The quantity must be at least 1.")))
     return problems
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from desktop.domain.contracts import effective_cancellation, status
-from desktop.domain.model import ACTIVE, CANCELLED, Contract, Invoice
+from desktop.domain.model import ACTIVE, CANCELLED, M_, Contract, Invoice
 from desktop.domain.plan_changes import custom_price_blocks, same_plan
 from desktop.domain.transitions import simulate
+from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.services.sweep.member_states import MemberState
 
 # Far enough ahead to reach the next invoices of any frequency ("1 year" needs two of them).
 HORIZON = timedelta(days=3 * 366)
 
-CUSTOM_PRICE_BLOCK = ("This contract has a custom price, so it cannot switch plans automatically. "
-                      "To move it to another plan, cancel it and create a new term.")
+CUSTOM_PRICE_BLOCK = M_("This contract has a custom price, so it cannot switch plans "
+                        "automatically. To move it to another plan, cancel it and create a new "
+                        "term.")
 
 
 def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
@@ -31,24 +33,27 @@ def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
     day = timedelta(days=1)
     blocked = draft.custom_price is not None and status(draft, today) == ACTIVE
     if status(draft, today) == CANCELLED and ends is not None:
-        sentences.append(f"Cancelled on {fmt.date(ends)}; the last day of access was "
-                         f"{fmt.date(ends - day)}.")
+        sentences.append(_("Cancelled on {date}; the last day of access was {last_day}.").format(
+            date=fmt.date(ends), last_day=fmt.date(ends - day)))
         return sentences
     if draft.start_date > today:
-        sentences.append(f"Starts on {fmt.date(draft.start_date)}, with its first invoice.")
+        sentences.append(_("Starts on {date}, with its first invoice.").format(
+            date=fmt.date(draft.start_date)))
     if n is not None and draft.next_plan is None and ends == n:
-        sentences.append(f"This contract ends on {fmt.date(n)}, its next invoice date; "
-                         f"the last day of access is {fmt.date(n - day)}.")  # rule 8
+        sentences.append(_("This contract ends on {date}, its next invoice date; the last day "
+                           "of access is {last_day}.").format(
+            date=fmt.date(n), last_day=fmt.date(n - day)))  # rule 8
     elif draft.cancellation_date is not None:
-        sentences.append(f"Cancels on {fmt.date(draft.cancellation_date)}; the last day of "
-                         f"access is {fmt.date(draft.cancellation_date - day)}.")  # rule 5
+        sentences.append(_("Cancels on {date}; the last day of access is {last_day}.").format(
+            date=fmt.date(draft.cancellation_date),
+            last_day=fmt.date(draft.cancellation_date - day)))  # rule 5
     switches = (n is not None and draft.next_plan is not None
                 and not same_plan(draft.next_plan, draft.plan) and (ends is None or ends > n))
     if switches and not custom_price_blocks(draft, draft.next_plan):
-        sentences.append(f"Switches to {draft.next_plan.name} on {fmt.date(n)}, "
-                         f"the next invoice date.")  # rule 7
+        sentences.append(_("Switches to {plan} on {date}, the next invoice date.").format(
+            plan=draft.next_plan.name, date=fmt.date(n)))  # rule 7
     if blocked:
-        sentences.append(CUSTOM_PRICE_BLOCK)  # rule 9
+        sentences.append(_(CUSTOM_PRICE_BLOCK))  # rule 9
     return sentences
 
 

@@ -17,6 +17,7 @@ from desktop.domain.invoicing import build_invoice
 from desktop.domain.model import Account, Contract, Invoice, Line, Plan, PlanChange
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 from desktop.domain.transitions import simulate
+from desktop.i18n import _
 from desktop.services import history
 from desktop.services.errors import NotFound, StaleEdit
 from desktop.services.sweep.day_writes import contract_columns, invoice_numbers, write_day
@@ -33,14 +34,14 @@ def catalog(session: Session) -> list[Plan]:
 def plan_by_id(session: Session, plan_id: int) -> Plan:
     plan = load_plans(session).get(plan_id)
     if plan is None:
-        raise NotFound("This plan no longer exists.")
+        raise NotFound(_("This plan no longer exists."))
     return plan
 
 
 def contract_row(session: Session, contract_id: int) -> m.ContractRow:
     row = session.get(m.ContractRow, contract_id)
     if row is None:
-        raise NotFound("This contract no longer exists.")
+        raise NotFound(_("This contract no longer exists."))
     return row
 
 
@@ -82,13 +83,12 @@ def store(session: Session, before: Contract | None, after: Contract, *, today: 
           now: datetime, who: str) -> int:
     """Save a contract, a history row per changed field and a plan-change row (rule 20)."""
     row = save_contract(session, after)
-    fmt = history.formatter(session)
-    old = {} if before is None else history.contract_values(before, fmt)
-    new = history.contract_values(replace(after, id=row.id), fmt)
+    old = {} if before is None else history.contract_values(before)
+    new = history.contract_values(replace(after, id=row.id))
     if before is None:
+        # The start date has its own row; the plan is named as written.
         history.write_event(session, at=now, who=who, entity="contract", entity_id=row.id,
-                            field="Created",
-                            new=f"{after.plan.name}, from {fmt.date(after.start_date)}",
+                            field="Created", new=after.plan.name,
                             member_id=row.member_id, contract_id=row.id)
     history.write_changes(session, at=now, who=who, entity="contract", entity_id=row.id,
                           before=old, after=new, member_id=row.member_id, contract_id=row.id)
@@ -174,7 +174,7 @@ def save_contract(session: Session, contract: Contract) -> m.ContractRow:
     else:
         row = session.get(m.ContractRow, contract.id)
         if row is None:
-            raise NotFound("This contract no longer exists.")
+            raise NotFound(_("This contract no longer exists."))
     values = contract_columns(contract)
     for name, value in values.items():
         if getattr(row, name) != value:

@@ -154,7 +154,7 @@ def _contract_problems(draft: Contract, catalog: list[Plan], today: date) -> lis
     validate_contract gets the contract as its own original: an imported contract is kept as it
     was, so the rules of an edit (selling an archived plan, moving invoiced dates) do not apply.
     """
-    problems = [(p.field, p.message) for p in validate_contract(draft, draft, catalog, today)]
+    problems = [(p.field, str(p.message)) for p in validate_contract(draft, draft, catalog, today)]
     fields = {field for field, _ in problems}
     if draft.next_invoice_date is None and draft.cancellation_date is None:
         problems.append(("cancellation_date", ("An ended contract (no next invoice date) "

@@ -81,10 +81,10 @@ class Readable:
             return value.name
         if field == "custom_price":
             if value not in self._money:
-                self._money[value] = self.fmt.money(value)
+                self._money[value] = str(value)  # raw minor units, shown by the reader
             return self._money[value]
         if value not in self._dates:
-            self._dates[value] = self.fmt.date(value)
+            self._dates[value] = value.isoformat()  # raw, shown in the reader's locale
         return self._dates[value]
 
 
@@ -213,6 +213,8 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
     numbers = invoice_numbers(session, len(wanted))
     first_id = (connection.execute(select(func.max(m.InvoiceRow.id))).scalar() or 0) + 1
     invoice_rows, line_rows, numbered = [], [], {}
+    # Issue 10: each invoice keeps the site's locale of its issue (its printed language).
+    language = session.scalar(select(m.SettingsRow.locale).where(m.SettingsRow.id == 1))
     for offset, (invoice, number) in enumerate(zip(wanted, numbers)):
         invoice_id = first_id + offset
         numbered[id(invoice)] = replace(invoice, number=number)
@@ -220,7 +222,7 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
                                  issue_date=invoice.issue_date, subtotal=invoice.subtotal,
                                  tax=invoice.tax, total=invoice.total,
                                  credit_applied=invoice.credit_applied,
-                                 amount_due=invoice.amount_due))
+                                 amount_due=invoice.amount_due, language=language))
         for position, line in enumerate(invoice.lines):
             line_rows.append(dict(invoice_id=invoice_id, position=position, kind=line.kind,
                                   description=line.description, contract_id=line.contract,

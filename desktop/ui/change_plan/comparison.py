@@ -64,7 +64,7 @@ class ComparisonModel(QAbstractTableModel):
             if not 0 <= section < len(self._columns):
                 return None
             if role == Qt.DisplayRole:
-                return self._columns[section].caption
+                return two_lines(self._columns[section].caption)
             if role == Qt.FontRole and section == self._selected:
                 font = QFont()
                 font.setBold(True)
@@ -131,6 +131,16 @@ class ComparisonModel(QAbstractTableModel):
         if option.next_billing_date is None:
             return "—"
         return fmt.money(option.next_billing_amount)
+
+
+def two_lines(caption: str, longest: int = 18) -> str:
+    """A long column caption on two lines, broken at the space nearest its middle, so the three
+    columns keep their width in every language ("On the next invoice date" in Spanish)."""
+    if len(caption) <= longest or "\n" in caption or " " not in caption:
+        return caption
+    middle = len(caption) // 2
+    at = min((i for i, char in enumerate(caption) if char == " "), key=lambda i: abs(i - middle))
+    return caption[:at] + "\n" + caption[at + 1:]
 
 
 def fit_rows(table) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n.messages import say
 from desktop.services.errors import ValidationError
 from desktop.ui.common.style import mark_invalid
 from desktop.ui.common.widgets import ErrorLabel, label, user_message
@@ -87,9 +88,9 @@ class FormProblems:
         for problem in problems:
             key = self.key_for(getattr(problem, "field", ""))
             if key is None:
-                general.append(problem.message)
+                general.append(say(problem.message))
             else:
-                self._service.setdefault(key, problem.message)
+                self._service.setdefault(key, say(problem.message))
         self._general = " ".join(general)
         self.refresh()
 

@@ -28,6 +28,7 @@ from desktop.domain.invoicing import addon_amount_per_period, buy_addons
 from desktop.domain.model import ACTIVE, ADDON, Contract, Plan
 from desktop.domain.money import round_minor
 from desktop.i18n import _
+from desktop.i18n.messages import say
 from desktop.services.errors import ValidationError
 from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.forms import accept_cancel_buttons
@@ -230,7 +231,7 @@ class AddonDialog(QDialog):
         try:
             self._contracts.add_addon(self._contract.id, addon.id, self.quantitySpin.value())
         except ValidationError as error:
-            self.error.show_message(" ".join(p.message for p in error.problems) or str(error))
+            self.error.show_message(" ".join(say(p.message) for p in error.problems) or str(error))
             return
         except Exception as error:
             self.error.show_message(user_message(error))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import plan_chosen, same_plan
 from desktop.i18n import _
+from desktop.i18n.messages import say
 from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
 from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
@@ -169,7 +170,9 @@ class ContractEditor(EditorActions, QWidget):
                                             objectName="changePlanButton")
         self.createNewTermButton = QPushButton(icon("new"), _("Create new term…"),
                                                objectName="createNewTermButton")
-        self.summary = styled_label(role="fieldMessage", wrap=False)
+        # Wraps rather than clips when a long language meets a narrow editor.
+        self.summary = styled_label(role="fieldMessage")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.summary.setObjectName("problemSummary")
         self.revertButton = QPushButton(icon("restore"), _("Revert"), objectName="revertButton")
         self.saveButton = QPushButton(_("Save"), objectName="saveButton")
@@ -370,7 +373,7 @@ class ContractEditor(EditorActions, QWidget):
         """Mark each field with a problem, say why next to it, and flag its tab (§3)."""
         messages: dict[str, str] = {}
         for problem in self.problems():
-            messages.setdefault(problem.field, problem.message)
+            messages.setdefault(problem.field, say(problem.message, self._fmt))
         shown = set()
         for index in range(self.tabs.count()):
             tab = self.tabs.widget(index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Sequence
 
 from PySide6.QtCore import Qt
@@ -22,8 +23,32 @@ def field_caption(name: str) -> str:
         "prorate_last_invoice": _("Prorate last invoice"),
         "prorate_first_invoice": _("Prorate first invoice"), "notes": _("Notes"),
         "predecessor": _("Predecessor"), "status": _("Status"), "price": _("Price"),
+        "add_ons": _("Add-ons"), "created": _("Created"), "deleted": _("Deleted"),
+        "payment_recorded": _("Payment recorded"),
+        "credit_balance_refunded": _("Credit balance refunded"),
     }
-    return captions.get(name, name.replace("_", " ").capitalize())
+    # Rows name a field by key ("next_invoice_date") or by the English label the audit stored
+    # ("Next invoice date"); both read in the reader's language.
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    return captions.get(key, name.replace("_", " ").capitalize())
+
+
+_DATES = {"start_date", "billing_anchor", "next_invoice_date", "cancellation_date"}
+_MONEY = {"custom_price", "price"}
+
+
+def value_text(field: str, value: str, formatter) -> str:
+    """A stored raw value as the reader reads it: ISO dates and minor units in the site's
+    locale, the on/off switches in the reader's language, names as written."""
+    key = field.strip().lower().replace(" ", "_")
+    try:
+        if key in _DATES and value:
+            return formatter.date(date.fromisoformat(value))
+        if key in _MONEY and value:
+            return formatter.money(int(value))
+    except ValueError:
+        return value  # written by hand or by a tool: shown as it is
+    return {"on": _("on"), "off": _("off")}.get(value, value)
 
 
 class HistoryModel(RowTableModel):
@@ -45,7 +70,7 @@ class HistoryModel(RowTableModel):
             return self._formatter.datetime_short(row.at)
         if key == "field":
             return field_caption(row.field)
-        return str(getattr(row, key) or "")
+        return value_text(row.field, str(getattr(row, key) or ""), self._formatter)
 
     def cell_data(self, row, column: int, role: int):
         """Every cell reads in full on hover (long old and new values)."""

@@ -309,7 +309,7 @@ class GeneralTab(QWidget):
         """The describe() sentences under the next plan (rule 8: "This contract ends on …")."""
         if self.block.isVisibleTo(self):
             # The block box below explains rule 9 with its button; say it once.
-            sentences = [s for s in sentences if s != CUSTOM_PRICE_BLOCK]
+            sentences = [s for s in sentences if s != _(CUSTOM_PRICE_BLOCK)]
         self.description.setText("\n".join(sentences))
         self._form.setRowVisible(self._description_box, bool(sentences))
 

@@ -3,18 +3,26 @@ data, about."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QProcess
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 import desktop
-from desktop.i18n import Formatter, _
+from desktop.i18n import Formatter, _, available_languages
 from desktop.services.spreadsheets import KINDS
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
 from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.invoices.invoice_view import InvoiceTools
+from desktop.ui.window.language import (
+    choose_language,
+    chosen_language,
+    interface_language,
+    language_name,
+)
 from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
 from desktop.ui.window.preferences_dialog import PreferencesDialog
 from desktop.ui.window.restore_dialog import RestoreDialog
@@ -150,7 +158,9 @@ class WindowActions:
 
     def edit_preferences(self) -> Any:
         try:
-            dialog = PreferencesDialog(self.services.settings, self)
+            dialog = PreferencesDialog(self.services.settings, self,
+                                       language=chosen_language(self.settings),
+                                       languages=tuple(available_languages()))
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None
@@ -158,8 +168,36 @@ class WindowActions:
             return None
         saved = dialog.saved
         if (saved.locale, saved.currency) != (str(self.formatter.locale), self.formatter.currency):
-            self.set_formatter(Formatter(saved.locale, saved.currency))
+            self.set_formatter(Formatter(saved.locale, saved.currency, self.formatter.language))
+        if dialog.chosen_language() != chosen_language(self.settings):
+            choose_language(self.settings, dialog.chosen_language())
+            self.offer_restart()
         return saved
+
+    def offer_restart(self) -> QMessageBox:
+        """A new interface language applies at the next start; say so and offer it now."""
+        box = QMessageBox(QMessageBox.Icon.Information, _("Interface language"), _(
+            "Frontdesk will speak {language} after a restart. Restart now?").format(
+                language=language_name(interface_language(self.settings))),
+            QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("restartQuestion")
+        restart = box.addButton(_("&Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("&Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restart)
+        box.buttonClicked.connect(lambda button: button is restart and self.restart())
+        box.open()
+        return box
+
+    def restart(self) -> bool:
+        """Close the window (unsaved edits ask first) and start Frontdesk again."""
+        if not self.close():
+            return False
+        if getattr(sys, "frozen", False):  # the one-folder build is its own program
+            QProcess.startDetached(sys.executable, sys.argv[1:])
+        else:
+            QProcess.startDetached(sys.executable, ["-m", "desktop", *sys.argv[1:]])
+        QApplication.instance().quit()
+        return True
 
     def set_formatter(self, formatter: Any) -> None:
         """Show every amount and date with a new locale or currency."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -39,13 +39,37 @@ from desktop.ui.window.lazy_tabs import (
     LazyTabs,
 )
 from desktop.ui.window.menus import build_menus
-from desktop.ui.window.quitting import quit_when_closed
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
 
 _log = logging.getLogger(__name__)
 # The smallest window that is still worth working in; smaller restored sizes are replaced.
 MIN_WIDTH, MIN_HEIGHT = 720, 440
+
+
+def quit_when_closed(window: QWidget, editor: Any, waiting: list[Any]) -> None:
+    """Once the editor closes (saved or discarded) the window goes on closing; if the person
+    keeps the editor open, quitting is called off. `waiting` lists the editors asked so far."""
+    closed, kept = getattr(editor, "closed", None), getattr(editor, "closeKept", None)
+    if closed is None or kept is None or editor in waiting:
+        return
+    waiting.append(editor)
+
+    def finish(go_on: bool) -> None:
+        waiting.remove(editor)
+        closed.disconnect(on_closed)
+        kept.disconnect(on_kept)
+        if go_on:
+            QTimer.singleShot(0, window.close)
+
+    def on_closed() -> None:
+        finish(True)
+
+    def on_kept() -> None:
+        finish(False)
+
+    closed.connect(on_closed)
+    kept.connect(on_kept)
 
 
 class MainWindow(SweepStatus, WindowActions, QMainWindow):

@@ -1,6 +1,7 @@
-"""Preferences: operator name, locale, currency, tax rate, default billing day (issue 4), and on
+"""Preferences: operator name, locale, currency, tax rate, default billing day (issue 4), on
 a second tab the site's identity on invoice documents: name, address, VAT id, IBAN, invoice
-number prefix, payment terms and logo (issue 11)."""
+number prefix, payment terms and logo (issue 11), and on a third the user's own interface
+language (issue 10: the user's, kept on this computer, not the site's)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from desktop.services.settings import (
 )
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel
+from desktop.ui.window.language import language_name, locale_name
 
 LOCALES = ("en_IE", "en_GB", "en_US", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "nl_NL",
            "es_ES", "it_IT", "pt_PT", "sv_SE", "da_DK", "pl_PL")
@@ -44,7 +46,8 @@ CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CZK", "JP
 class PreferencesDialog(FormDialog):
     """Edits the site settings; SettingsService.save validates. `saved` holds what was saved."""
 
-    def __init__(self, settings_service: Any, parent: QWidget | None = None):
+    def __init__(self, settings_service: Any, parent: QWidget | None = None, *,
+                 language: str = "", languages: tuple[str, ...] = ()):
         super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
@@ -56,9 +59,10 @@ class PreferencesDialog(FormDialog):
         self.operator_edit = QLineEdit(current.operator, objectName="operatorEdit")
         self.operator_edit.setPlaceholderText(_("Your name, written in the history"))
         self.locale_combo = QComboBox(objectName="localeCombo")
-        self.locale_combo.setEditable(True)
-        self.locale_combo.addItems(LOCALES)
-        self.locale_combo.setCurrentText(current.locale)
+        codes = LOCALES if current.locale in LOCALES else (current.locale, *LOCALES)
+        for code in codes:
+            self.locale_combo.addItem(locale_name(code), code)
+        self.locale_combo.setCurrentIndex(codes.index(current.locale))
         self.currency_combo = QComboBox(objectName="currencyCombo")
         self.currency_combo.setEditable(True)
         self.currency_combo.addItems(CURRENCIES)
@@ -76,7 +80,7 @@ class PreferencesDialog(FormDialog):
         form.setVerticalSpacing(8)
         rows = (("operator", _("Operator"), self.operator_edit, ""),
                 ("locale", _("Locale"), self.locale_combo,
-                 _("How dates and amounts are written, e.g. en_IE or de_DE.")),
+                 _("How the site writes dates and amounts, and the language of its invoices.")),
                 ("currency", _("Currency"), self.currency_combo,
                  _("Changing it does not convert amounts already recorded.")),
                 ("tax_rate", _("Tax rate (%)"), self.tax_edit,
@@ -94,12 +98,13 @@ class PreferencesDialog(FormDialog):
         self.tabs = QTabWidget(objectName="preferencesTabs")
         self.tabs.addTab(site_tab, _("&Site"))
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
+        self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
 
-        self.locale_combo.currentTextChanged.connect(lambda: self.edited("locale"))
+        self.locale_combo.currentIndexChanged.connect(lambda: self.edited("locale"))
         self.currency_combo.currentTextChanged.connect(lambda: self.edited("currency"))
         self.tax_edit.textChanged.connect(lambda: self.edited("tax_rate"))
         self.billing_day_spin.valueChanged.connect(lambda: self.edited("billing_day"))
@@ -110,6 +115,26 @@ class PreferencesDialog(FormDialog):
         self.address_edit.textChanged.connect(lambda: self.edited("address"))
         self.terms_spin.valueChanged.connect(lambda: self.edited("payment_terms"))
         self.check_locally()
+
+    def _language_tab(self, language: str, languages: tuple[str, ...]) -> QWidget:
+        """The user's own interface language: the system's or one by its own name."""
+        self.language_combo = QComboBox(objectName="languageCombo")
+        self.language_combo.addItem(_("The system's language"), "")
+        for code in languages:
+            self.language_combo.addItem(language_name(code), code)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
+        form = QFormLayout()
+        form.addRow(_("Interface &language"), field_box(
+            self.language_combo, error=ErrorLabel(),
+            hint=_("Yours, on this computer. Money, dates and invoices follow the site's "
+                   "locale.")))
+        tab = QWidget()
+        tab.setLayout(form)
+        return tab
+
+    def chosen_language(self) -> str:
+        """The interface language chosen ("" = the system's)."""
+        return str(self.language_combo.currentData() or "")
 
     def _identity_tab(self, current: SiteSettings) -> QWidget:
         """The site as its invoices name it, and how they are numbered and paid."""
@@ -194,7 +219,7 @@ class PreferencesDialog(FormDialog):
     def settings(self) -> SiteSettings:
         day = self.billing_day_spin.value()
         return replace(self._current, currency=self.currency_combo.currentText().strip().upper(),
-                       locale=self.locale_combo.currentText().strip(),
+                       locale=str(self.locale_combo.currentData() or "").strip(),
                        tax_rate=self.tax_edit.text().strip(), billing_day=day or None,
                        operator=self.operator_edit.text().strip(),
                        site_name=self.site_name_edit.text().strip(),

@@ -1,7 +1,7 @@
 """A substring index over members' name, email and company for the search box (DESIGN.md §8).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-06
 
 SQLite only, and only where FTS5 with the trigram tokenizer is built in (SQLite 3.34 or
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
