@@ -56,11 +56,12 @@ def test_an_amount_of_a_hundred_million_digits_is_refused_before_it_is_computed(
 
 def test_the_editor_refuses_a_contract_dated_outside_the_range():
     draft = contract(HOT, start=date(24, 5, 21), next_invoice=date(24, 5, 21))
-    fields = {p.field: p.message for p in validate_contract(draft, None, [HOT], date(2024, 4, 10))}
+    fields = {p.field: str(p.message)
+              for p in validate_contract(draft, None, [HOT], date(2024, 4, 10))}
     assert "0024-05-21 is outside the dates Frontdesk accepts" in fields["start_date"]
     moved = replace(contract(HOT, start=date(2024, 1, 1), next_invoice=date(2024, 5, 1)),
                     cancellation_date=date(2207, 1, 1))
     original = contract(HOT, start=date(2024, 1, 1), next_invoice=date(2024, 5, 1))
-    fields = {p.field: p.message
+    fields = {p.field: str(p.message)
               for p in validate_contract(moved, original, [HOT], date(2024, 4, 10))}
     assert "2207-01-01 is outside" in fields["cancellation_date"]

@@ -11,6 +11,7 @@ title bar and the status bar, which database is open.
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings
@@ -166,8 +167,10 @@ def add_connect_action(window: Any, ask: Callable[[], None], name: str,
     action.triggered.connect(ask)
     file_menu.insertAction(file_menu.actions()[0], action)
     window.setWindowTitle(_("Frontdesk — {database}").format(database=name))
-    label = QLabel(name, objectName="databaseLabel")
-    label.setToolTip(_("The database this window works on"))
+    # The file's name (the whole path in the tooltip) leaves the status bar to the sweep's news.
+    shown = Path(name).name if name.startswith(("/", "~")) or ":\\" in name[:3] else name
+    label = QLabel(shown, objectName="databaseLabel")
+    label.setToolTip(_("The database this window works on") + f"\n{name}")
     window.statusBar().addPermanentWidget(label)
     if on_server:
         file_menu.setToolTipsVisible(True)
