@@ -40,6 +40,7 @@ def filled(world):
     return world
 
 
+@pytest.mark.sqlite_only
 def test_a_new_database_has_the_index(world):
     with world.db.session() as session:
         assert member_search.has_index(session)

@@ -52,12 +52,14 @@ def test_restoring_the_oldest_backup_keeps_it_through_the_safety_backup(tmp_path
     assert safety in db.list_backups()
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_never_takes_the_name_of_an_existing_one(db):
     first = db.backup_now(NOW)
     second = db.backup_now(NOW)  # the same second: the next free name, the first is kept
     assert first != second and first.exists() and second.exists()
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_the_live_database_itself(db):
     with pytest.raises(DatabaseRefused, match="is the database itself"):
         restore(db.path, db.path, safety_at=NOW)
@@ -86,6 +88,7 @@ def test_database_its_log_and_backups_are_private_in_a_private_folder(tmp_path):
 
 # A file deleted or replaced while open (item 2) ----------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_a_deleted_database_file_refuses_writes_and_is_never_created_again(db):
     with db.write() as session:
         add_member(session)
@@ -105,6 +108,7 @@ def test_a_deleted_database_file_refuses_writes_and_is_never_created_again(db):
     assert not db.path.exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_replaced_database_file_is_noticed_and_stays_refused(db, tmp_path):
     other = open_database(str(tmp_path / "other.sqlite3"), now=NOW)
     other.dispose()
@@ -146,6 +150,7 @@ def test_a_locked_file_is_busy_not_foreign_and_said_within_the_wait(tmp_path, mo
     assert message.count(".") == 1 + str(path).count(".")  # one sentence
 
 
+@pytest.mark.sqlite_only
 def test_a_write_from_the_window_waits_briefly_then_says_another_program_has_it(db):
     db.wait_briefly_on_this_thread(200)
     holder = sqlite3.connect(db.path, isolation_level=None)
