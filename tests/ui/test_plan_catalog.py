@@ -108,3 +108,41 @@ def test_archive_and_delete_only_what_was_never_sold(qtbot, fake_catalog, format
     assert catalog.select_plan(7)
     catalog.delete_button.click()
     assert 7 not in fake_catalog.items
+
+
+def test_enter_on_the_delete_question_keeps_the_plan(qtbot, fake_catalog, formatter):
+    """"This cannot be undone" had Yes as its default button."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    catalog = PlanCatalog(fake_catalog, formatter)
+    qtbot.addWidget(catalog)
+    assert catalog.select_plan(7)
+    asked = []
+
+    def answer_with_enter():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, answer_with_enter)
+            return
+        asked.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer_with_enter)
+    qtbot.mouseClick(catalog.delete_button, Qt.MouseButton.LeftButton)
+    assert asked and "cannot be undone" in asked[0]
+    assert 7 in fake_catalog.items
+
+
+def test_tab_leaves_the_allowances_table_of_the_plan_dialog(qtbot, fake_catalog, formatter):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    dialog = PlanDialog(fake_catalog, formatter)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableView, "planAllowances")
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table

@@ -248,8 +248,11 @@ class PlanCatalog(QWidget):
         plan = self.selected_plan()
         if plan is None:
             return
+        # No is the default: Enter on an irreversible question keeps the plan.
         answer = QMessageBox.question(
-            self, _("Delete"), _("Delete {name}? This cannot be undone.").format(name=plan.name))
+            self, _("Delete"), _("Delete {name}? This cannot be undone.").format(name=plan.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

@@ -79,6 +79,8 @@ class PlanDialog(FormDialog):
             0, QHeaderView.ResizeMode.Stretch)
         self.allowance_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.allowance_view.setMinimumHeight(110)
+        # Tab moves on to the next field (DESIGN.md §6); arrows and Enter edit the cells.
+        self.allowance_view.setTabKeyNavigation(False)
         add_allowance = QPushButton(icon("new"), _("Add"))
         remove_allowance = QPushButton(icon("delete"), _("Remove"))
         add_allowance.clicked.connect(lambda: self.add_allowance("", 1, edit=True))
