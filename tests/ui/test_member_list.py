@@ -239,3 +239,13 @@ def test_typing_past_a_slow_query_shows_the_final_texts_rows_never_the_slow_ones
         "Person 00042"]
     assert held in asked and held not in shown  # the slow query answered last, unseen
     assert shown[-1] == "Person 00042"
+
+
+def test_nobody_matching_says_when_archived_members_match(qtbot, fake_members, formatter):
+    fake_members.members[5].archived = True
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    qtbot.keyClicks(panel.search, "Person 00005")
+    qtbot.waitUntil(lambda: "archived member matches" in panel.table.empty_text(), timeout=3000)
+    assert panel.model.rowCount() == 0
+    assert panel.table.empty_text().startswith("Nobody matches “Person 00005”.")

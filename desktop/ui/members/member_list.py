@@ -165,10 +165,22 @@ class MemberListPanel(QWidget):
         if not self.model.canFetchMore(QModelIndex()):
             self._counts.supersede()
             self._show_count(self.model.rowCount())
+            if self.model.rowCount() == 0 and self.model.text and self.model.status != "archived":
+                text = self.model.text  # nobody here: say so when archived members match
+                self._counts.run(lambda: self._members.count(text=text, status="archived"),
+                                 lambda found: self._hint_archived(text, found),
+                                 lambda exc: None)
             return
         text, status = self.model.text, self.model.status
         self._counts.run(lambda: self._members.count(text=text, status=status), self._show_count,
                          lambda exc: self._show_failure(user_message(exc)))
+
+    def _hint_archived(self, text: str, found: int) -> None:
+        if found and text == self.model.text and self.model.rowCount() == 0:
+            self.table.set_empty_text(self.table.empty_text() + " " + N_(
+                "{count} archived member matches: choose Archived in the filter.",
+                "{count} archived members match: choose Archived in the filter.",
+                found).format(count=found))
 
     def _show_count(self, total: int) -> None:
         self.count_label.setText(
