@@ -58,6 +58,18 @@ def test_the_next_invoice_date_typed_over_keeps_what_was_typed(qtbot, desk):
     assert editor.draft().next_invoice_date == later
 
 
+def test_an_unreadable_date_takes_the_old_invoice_out_of_the_preview(qtbot, desk):
+    """The field was marked, but the preview went on showing the invoice of the old date."""
+    editor, _contract, field = cancellation_field(qtbot, desk)
+    with qtbot.waitSignal(editor.previewRefreshed, timeout=3000):
+        replace_text(field, "1 Jun 2027")
+    assert editor.preview.invoices()
+    with qtbot.waitSignal(editor.previewRefreshed, timeout=3000):
+        replace_text(field, "31 Feb 2027")
+    assert field.property("invalid") is True
+    assert editor.preview.invoices() == ()
+
+
 def test_the_locale_short_format_and_iso_are_read_too(qtbot, desk):
     editor, _contract, field = cancellation_field(qtbot, desk)
     replace_text(field, "15/01/2027")

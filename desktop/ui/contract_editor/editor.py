@@ -321,6 +321,7 @@ class ContractEditor(EditorActions, QWidget):
         else:
             self._local.pop(field, None)
         self._show_problems()
+        self.refresh_later()  # the preview must not go on showing the invoice of the old date
 
     def refresh_later(self) -> None:
         """Recompute validation and preview once the operator pauses (debounced)."""
