@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from cli_calls import one_sentence, run
 
 from desktop import __version__, cli
 
@@ -22,23 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def no_database_in_the_environment(monkeypatch):
     monkeypatch.delenv(cli.ENVIRONMENT, raising=False)
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    """main() in this process; SystemExit (argparse) counts as its exit status."""
-    try:
-        code = cli.main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_sentence(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err and lines[0].endswith("."), err
-    return lines[0]
 
 
 def document(db_file: Path, capsys) -> dict:

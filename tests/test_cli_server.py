@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import server_db
+from cli_calls import run
 
 from desktop import cli
 
@@ -22,15 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def no_database_in_the_environment(monkeypatch):
     monkeypatch.delenv(cli.ENVIRONMENT, raising=False)
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("command", [["sweep"], ["export", "-"], ["demo"]])

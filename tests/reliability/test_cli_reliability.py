@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cli_calls import one_sentence, run
+from old_schema import ADA, file_at
 from small_document import SMALL
-from sqlalchemy import create_engine
 
 from desktop import cli
 from desktop.storage import migrate
@@ -26,22 +27,6 @@ NOW = datetime(2026, 3, 5, 9, 30)
 @pytest.fixture(autouse=True)
 def no_database_in_the_environment(monkeypatch):
     monkeypatch.delenv(cli.ENVIRONMENT, raising=False)
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_sentence(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err and lines[0].endswith("."), err
-    return lines[0]
 
 
 def members(path: Path) -> list[str]:
@@ -210,14 +195,7 @@ def test_a_write_lock_held_elsewhere_is_said_in_one_sentence(tmp_path, capsys, m
 
 def test_exporting_an_older_database_changes_nothing_and_leaves_no_backup(tmp_path, capsys):
     path = tmp_path / "old.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0003")
-    engine.dispose()
-    with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute("INSERT INTO members (id, email, name, company, phone, notes, "
-                     "credit_balance, deposit_held, archived) VALUES (1, 'ada@example.org', "
-                     "'Ada Lovelace', '', '', '', 0, 0, 0)")
+    file_at(path, "0003", ADA)
     path.chmod(0o444)
     before = path.read_bytes()
     for _attempt in range(2):

@@ -3,13 +3,12 @@ LIKE over name, email and company, kept in step with every change, and LIKE wher
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from old_schema import file_at
 from sqlalchemy import create_engine, delete, func, select
 
 from desktop.services.clock import FixedClock
@@ -89,14 +88,9 @@ def test_the_index_follows_renames_and_deletions(filled):
 
 def test_a_database_at_0004_gains_the_index_over_its_members(tmp_path):
     path = tmp_path / "old.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0004")
-    engine.dispose()
-    with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute("INSERT INTO members (email, name, company, phone, notes, credit_balance, "
-                     "deposit_held, archived) VALUES ('old@example.org', 'Old Timer', "
-                     "'Clockworks', '', '', 0, 0, 0)")
+    file_at(path, "0004", "INSERT INTO members (email, name, company, phone, notes, "
+                          "credit_balance, deposit_held, archived) VALUES ('old@example.org', "
+                          "'Old Timer', 'Clockworks', '', '', 0, 0, 0)")
     db = open_database(str(path), now=NOW)
     try:
         with db.session() as session:

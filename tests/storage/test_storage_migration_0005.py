@@ -10,9 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from old_schema import file_at
 
-from desktop.storage import migrate
 from desktop.storage.database import open_database
 
 UPGRADED_AT = datetime(2026, 12, 6, 9, 0, 0)
@@ -31,10 +30,7 @@ OLD_ROWS = [  # (entity, field, old_value, new_value) as 0004 wrote them on an e
 
 
 def _file_at_0004(path: Path, locale: str, rows) -> None:
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0004")
-    engine.dispose()
+    file_at(path, "0004")
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("UPDATE settings SET currency = 'EUR', locale = ?", (locale,))
         for entity, field, old, new in rows:

@@ -13,7 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from old_schema import ADA, file_at
+from sqlalchemy import select
 from storage_helpers import NOW, add_member
 
 from desktop.storage import migrate
@@ -195,14 +196,7 @@ def test_a_damaged_file_has_its_own_sentence(tmp_path):
 
 def test_an_older_schema_opened_read_only_is_read_through_a_copy_and_left_alone(tmp_path):
     path = tmp_path / "old.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0003")
-    engine.dispose()
-    with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute("INSERT INTO members (id, email, name, company, phone, notes, "
-                     "credit_balance, deposit_held, archived) VALUES (1, 'ada@example.org', "
-                     "'Ada Lovelace', '', '', '', 0, 0, 0)")
+    file_at(path, "0003", ADA)
     before = path.read_bytes()
     for _attempt in range(2):
         db = open_database(str(path), now=NOW, read_only=True)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from alembic.script import ScriptDirectory
+from old_schema import file_at
 from sqlalchemy import create_engine
 from storage_helpers import NOW
 
@@ -45,10 +46,7 @@ def test_a_current_file_opens_without_importing_alembic(tmp_path):
 
 def test_a_file_due_a_migration_is_upgraded_with_alembic(tmp_path):
     path = tmp_path / "old.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        migrate.upgrade(connection, "0004")
-    engine.dispose()
+    file_at(path, "0004")
     assert _imports_alembic(str(path))
     assert migrate.sqlite_file_state(path).current
 
