@@ -150,7 +150,7 @@ def create_main_window(database: str | None, today: date | None = None, *,
     window.clock_source = clock
     window.fixed_today = today
     add_connect_action(window, lambda: connect_to_server(window), database_name(db),
-                       db.on_server)
+                       db.on_server, db.path.name if db.path is not None else "")
     return window
 
 

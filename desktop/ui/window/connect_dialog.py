@@ -11,7 +11,6 @@ title bar and the status bar, which database is open.
 from __future__ import annotations
 
 import getpass
-from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings
@@ -158,7 +157,7 @@ class ConnectDialog(QDialog):
 
 
 def add_connect_action(window: Any, ask: Callable[[], None], name: str,
-                       on_server: bool) -> QAction:
+                       on_server: bool, short_name: str = "") -> QAction:
     """File → Connect to a server… first in the File menu; the title and status bar name the
     open database; on a server, backup and restore say that pg_dump is the server's job."""
     file_menu = window.menuBar().actions()[0].menu()
@@ -167,9 +166,8 @@ def add_connect_action(window: Any, ask: Callable[[], None], name: str,
     action.triggered.connect(ask)
     file_menu.insertAction(file_menu.actions()[0], action)
     window.setWindowTitle(_("Frontdesk — {database}").format(database=name))
-    # The file's name (the whole path in the tooltip) leaves the status bar to the sweep's news.
-    shown = Path(name).name if name.startswith(("/", "~")) or ":\\" in name[:3] else name
-    label = QLabel(shown, objectName="databaseLabel")
+    # A short name (a file's, its whole path in the tooltip) leaves room for the sweep's news.
+    label = QLabel(short_name or name, objectName="databaseLabel")
     label.setToolTip(_("The database this window works on") + f"\n{name}")
     window.statusBar().addPermanentWidget(label)
     if on_server:
