@@ -23,8 +23,11 @@ run: $(STAMP)
 SERVER_TESTS := tests/storage tests/services tests/test_cli_server.py \
   tests/journeys/test_other_desks.py tests/ui/test_connect_server.py
 
+# One pytest worker per core; WORKERS=0 runs everything in one process.
+WORKERS ?= auto
+
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS)
 	@if [ -n "$$FRONTDESK_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL run SKIPPED: FRONTDESK_TEST_DATABASE_URL is not set" \
 	  "(scripts/with_test_server make test-postgres runs it on a throw-away server)."; fi
@@ -33,7 +36,7 @@ test-postgres: $(STAMP)
 	@test -n "$$FRONTDESK_TEST_DATABASE_URL" || { echo "FRONTDESK_TEST_DATABASE_URL is not set;" \
 	  "try: scripts/with_test_server make test-postgres" >&2; exit 2; }
 	@echo "PostgreSQL run: $(SERVER_TESTS) on the server"
-	FRONTDESK_TEST_BACKEND=postgresql QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(SERVER_TESTS)
+	FRONTDESK_TEST_BACKEND=postgresql QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS) $(SERVER_TESTS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks -s -p no:cacheprovider -o python_files='bench_*.py'

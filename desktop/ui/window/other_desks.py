@@ -61,7 +61,8 @@ class OtherDesks(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.window and event.type() == QEvent.Type.Close and event.isAccepted():
-            QTimer.singleShot(0, self._stop_if_closed)
+            # With self as context the call is dropped if the window is deleted meanwhile.
+            QTimer.singleShot(0, self, self._stop_if_closed)
         return False
 
     def _stop_if_closed(self) -> None:
