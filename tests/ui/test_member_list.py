@@ -249,3 +249,31 @@ def test_nobody_matching_says_when_archived_members_match(qtbot, fake_members, f
     qtbot.waitUntil(lambda: "archived member matches" in panel.table.empty_text(), timeout=3000)
     assert panel.model.rowCount() == 0
     assert panel.table.empty_text().startswith("Nobody matches “Person 00005”.")
+
+
+def test_a_search_that_counted_its_matches_needs_no_count_query(qtbot, fake_members, formatter):
+    """DESIGN.md §8: a page that says how many match in all (MemberPage.total) is counted."""
+    from desktop.services.members import MemberPage
+
+    search, counted = fake_members.search, []
+
+    def search_with_total(*args, **kwargs):
+        page = MemberPage(search(*args, **kwargs))
+        page.total = len(fake_members._matching(kwargs.get("text", ""),
+                                                kwargs.get("status", "all")))
+        return page
+
+    def count(*args, **kwargs):
+        counted.append(args or kwargs)
+        return 0
+
+    fake_members.search, fake_members.count = search_with_total, count
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.keyClicks(panel.search, "Person")
+    qtbot.waitUntil(lambda: panel.model.text == "Person", timeout=3000)
+    assert panel.model.canFetchMore(QModelIndex())  # more than a page: the count was needed
+    assert panel.count_label.text() == "450 people"
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert counted == []

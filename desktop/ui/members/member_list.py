@@ -171,6 +171,10 @@ class MemberListPanel(QWidget):
                                  lambda found: self._hint_archived(text, found),
                                  lambda exc: None)
             return
+        if self.model.total is not None:  # the search counted its matches with the rows
+            self._counts.supersede()
+            self._show_count(self.model.total)
+            return
         text, status = self.model.text, self.model.status
         self._counts.run(lambda: self._members.count(text=text, status=status), self._show_count,
                          lambda exc: self._show_failure(user_message(exc)))
