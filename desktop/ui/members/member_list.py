@@ -29,7 +29,8 @@ from desktop.ui.members.archiving import archived_message, confirm_archive
 from desktop.ui.members.member_dialog import MemberDialog
 from desktop.ui.members.member_model import MemberListModel
 
-DEBOUNCE_MS = 5  # typing is read on a worker, the newest text winning: no need to wait
+DEBOUNCE_MS = 0  # typing is read on a worker, the newest text winning: no need to wait; keys
+# that arrive together (a paste, fast typing between two event-loop turns) still make one query
 STATUSES = ("members", "contacts", "all", "outstanding", "archived")
 
 
