@@ -53,13 +53,6 @@ class MemberRow:
     archived: bool = False
 
 
-class MemberPage(list):
-    """One page of `MemberRow`s; `total` is how many match in all when the page's own query
-    counted them at no extra cost (a search through the index), else None: ask `count`."""
-
-    total: int | None = None
-
-
 @dataclass(frozen=True)
 class ContractRow:
     id: int
@@ -142,7 +135,7 @@ def _filtered(query, text: str, status: str, today: date, indexed: bool = False)
         raise ValueError(f'Unknown status filter "{status}": use all, members, contacts, '
                          'outstanding or archived.')
     text = (text or "").strip()
-    if _through_index(text, indexed):
+    if text and indexed and len(text) >= member_search.TRIGRAM:
         query = query.where(member_search.matching_members(text))
     elif text:
         pattern = _like(text)
@@ -160,10 +153,6 @@ def _filtered(query, text: str, status: str, today: date, indexed: bool = False)
     elif status == "outstanding":
         query = query.where(_outstanding() > 0)
     return query
-
-
-def _through_index(text: str | None, indexed: bool) -> bool:
-    return bool(indexed) and len((text or "").strip()) >= member_search.TRIGRAM
 
 
 def _outstanding():
@@ -248,38 +237,26 @@ class MemberService:
         self.clock = clock
 
     def search(self, text: str = "", status: str = "all", sort: str = "name",
-               descending: bool = False, offset: int = 0, limit: int = 200) -> MemberPage:
-        """One page of members matching the text (name, email, company) and the status.
-
-        A search through the index also counts every match in the same query (`total`): the
-        matches are few and sorted whole anyway, so the count costs nothing and the member
-        list needs no second query per keystroke (DESIGN.md §8).
-        """
+               descending: bool = False, offset: int = 0, limit: int = 200) -> list[MemberRow]:
+        """One page of members matching the text (name, email, company) and the status."""
         today = self.clock.today()
         member = m.MemberRow
         key = _sort_key(sort, today)
         order = (key.desc(), member.id.desc()) if descending else (key.asc(), member.id.asc())
         # Member or contact is read with the page's plans (an active contract has a plan), not
         # per matching row before the sort: a common text matches thousands.
-        columns = [member.id, member.name, member.email, member.company, member.credit_balance,
-                   member.archived]
+        query = select(member.id, member.name, member.email, member.company,
+                       member.credit_balance, member.archived)
         with self.db.session() as session:
-            indexed = member_search.has_index(session)
-            counted = _through_index(text, indexed)
-            query = select(*columns, *([func.count().over()] if counted else []))
-            query = _filtered(query, text, status, today, indexed)
+            query = _filtered(query, text, status, today, member_search.has_index(session))
             query = query.order_by(*order).offset(max(0, offset)).limit(max(0, limit))
             found = session.execute(query).all()
             plans = active_plan_names(session, [r.id for r in found], today)
             owed = member_outstanding(session, [r.id for r in found])
-        page = MemberPage(
-            MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
-                      "member" if plans.get(r.id) else "contact", r.credit_balance,
-                      owed.get(r.id, 0), bool(r.archived))
-            for r in found)
-        if counted and (found or offset == 0):  # past the end the count is unknown, not 0
-            page.total = found[0][-1] if found else 0
-        return page
+        return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),
+                          "member" if plans.get(r.id) else "contact", r.credit_balance,
+                          owed.get(r.id, 0), bool(r.archived))
+                for r in found]
 
     def count(self, text: str = "", status: str = "all") -> int:
         with self.db.session() as session:

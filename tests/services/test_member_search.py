@@ -150,20 +150,3 @@ def test_a_failed_bulk_write_keeps_the_trigger(tmp_path):
         assert MemberService(db, FixedClock(TODAY)).count("engines") == 1
     finally:
         db.dispose()
-
-
-@pytest.mark.sqlite_only
-@pytest.mark.parametrize("text, status", [("example", "all"), ("engine", "all"),
-                                          ("zebra", "all"), ("example", "contacts")])
-def test_a_search_through_the_index_counts_every_match_with_its_page(filled, text, status):
-    expected = filled.members.count(text, status)
-    page = filled.members.search(text, status, limit=2)
-    assert page.total == expected
-    assert len(page) == min(2, expected)
-    assert filled.members.search(text, status, offset=2, limit=2).total == (
-        expected if expected > 2 else None)  # past the last match the count is unknown
-
-
-def test_a_short_text_leaves_the_count_to_count(filled):
-    assert filled.members.search("ur").total is None
-    assert filled.members.search("").total is None

@@ -251,29 +251,35 @@ def test_nobody_matching_says_when_archived_members_match(qtbot, fake_members, f
     assert panel.table.empty_text().startswith("Nobody matches “Person 00005”.")
 
 
-def test_a_search_that_counted_its_matches_needs_no_count_query(qtbot, fake_members, formatter):
-    """DESIGN.md §8: a page that says how many match in all (MemberPage.total) is counted."""
-    from desktop.services.members import MemberPage
+def test_a_long_list_is_counted_once_typing_pauses_not_at_every_key(qtbot, fake_members,
+                                                                       formatter):
+    """DESIGN.md §8: keys typed in a row never wait behind counts of texts already replaced."""
+    from PySide6.QtCore import QTimer
 
-    search, counted = fake_members.search, []
+    from desktop.ui.members.member_list import COUNT_PAUSE_MS
 
-    def search_with_total(*args, **kwargs):
-        page = MemberPage(search(*args, **kwargs))
-        page.total = len(fake_members._matching(kwargs.get("text", ""),
-                                                kwargs.get("status", "all")))
-        return page
+    counted, count = [], fake_members.count
 
-    def count(*args, **kwargs):
-        counted.append(args or kwargs)
-        return 0
+    def counting(text="", status="all"):
+        counted.append(text)
+        return count(text, status)
 
-    fake_members.search, fake_members.count = search_with_total, count
+    fake_members.count = counting
     panel = MemberListPanel(fake_members, formatter)
     qtbot.addWidget(panel)
     panel.show()
-    qtbot.keyClicks(panel.search, "Person")
-    qtbot.waitUntil(lambda: panel.model.text == "Person", timeout=3000)
-    assert panel.model.canFetchMore(QModelIndex())  # more than a page: the count was needed
+    qtbot.waitUntil(lambda: panel.count_label.text() == "450 people", timeout=3000)
+    (pause,) = [t for t in panel.findChildren(QTimer) if t.interval() == COUNT_PAUSE_MS]
+    del counted[:]
+    at_reset = []  # as each new text's rows arrive: (text, long list, pausing, counted yet)
+    panel.model.modelReset.connect(lambda: at_reset.append((
+        panel.model.text, panel.model.canFetchMore(QModelIndex()), pause.isActive(),
+        panel.model.text in counted)))
+    for typed in ("P", "Pe", "Per"):
+        qtbot.keyClick(panel.search, typed[-1])
+        qtbot.waitUntil(lambda: panel.model.text == typed, timeout=3000)
+    assert at_reset == [(typed, True, True, False) for typed in ("P", "Pe", "Per")]
+    qtbot.waitUntil(lambda: counted[-1:] == ["Per"], timeout=3000)
+    assert set(counted) <= {"P", "Pe", "Per"}
+    qtbot.waitUntil(lambda: not pause.isActive())
     assert panel.count_label.text() == "450 people"
-    assert QThreadPool.globalInstance().waitForDone(5000)
-    assert counted == []

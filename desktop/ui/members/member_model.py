@@ -35,7 +35,6 @@ class MemberListModel(RowTableModel):
         self.status = "all"
         self.sort_key = "name"
         self.descending = False
-        self.total: int | None = None  # how many match in all, when the search said so
         self._requests = NewestOnly(self, at_once=2)  # a new text need not wait for a slow one
 
     # -- querying -------------------------------------------------------------------------
@@ -51,31 +50,31 @@ class MemberListModel(RowTableModel):
     def request(self, text: str, status: str, then) -> None:
         """set_filter read on a worker, then then(); only the newest request's rows are shown."""
         text, key, descending = text.strip(), self.sort_key, self.descending
-        self._requests.run(lambda: _counted(self._members.search(
+        self._requests.run(lambda: list(self._members.search(
             text=text, status=status, sort=key, descending=descending, limit=PAGE_SIZE)),
-            lambda page: (self._show(text, status, *page), then()),
+            lambda rows: (self._show(text, status, rows), then()),
             lambda exc: self.failed.emit(user_message(exc)))
 
     def requery(self) -> None:
         """Start over from the first page with the current text, status and sort."""
         self._requests.supersede()
-        self._show(self.text, self.status, *self._page(0))
+        self._show(self.text, self.status, self._page(0))
 
-    def _show(self, text: str, status: str, first: list[Any], total: int | None) -> None:
-        self.text, self.status, self.total = text, status, total
+    def _show(self, text: str, status: str, first: list[Any]) -> None:
+        self.text, self.status = text, status
         self.beginResetModel()
         self._rows = first
         self._complete = len(first) < PAGE_SIZE
         self.endResetModel()
 
-    def _page(self, offset: int) -> tuple[list[Any], int | None]:
+    def _page(self, offset: int) -> list[Any]:
         try:
-            return _counted(self._members.search(
+            return list(self._members.search(
                 text=self.text, status=self.status, sort=self.sort_key,
                 descending=self.descending, offset=offset, limit=PAGE_SIZE))
         except Exception as exc:  # shown as a sentence by the panel
             self.failed.emit(user_message(exc))
-            return [], None
+            return []
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and not self._complete
@@ -83,7 +82,7 @@ class MemberListModel(RowTableModel):
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
         if parent.isValid() or self._complete:
             return
-        rows, _total = self._page(len(self._rows))
+        rows = self._page(len(self._rows))
         self._complete = len(rows) < PAGE_SIZE
         if rows:
             start = len(self._rows)
@@ -123,8 +122,3 @@ class MemberListModel(RowTableModel):
         if column == 5:
             return self._formatter.money(getattr(row, "outstanding", 0))
         return self._formatter.money(row.credit_balance)
-
-
-def _counted(page: Any) -> tuple[list[Any], int | None]:
-    """A search's rows, and how many match in all when it counted them (MemberPage.total)."""
-    return list(page), getattr(page, "total", None)
