@@ -13,6 +13,7 @@ import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -41,12 +42,14 @@ from desktop.ui.common.icons import application_icon
 from desktop.ui.common.keyboard import KeyboardReach
 from desktop.ui.common.style import apply_style
 from desktop.ui.common.workers import run_in_background
-from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
 from desktop.ui.window.language import apply_language, interface_language
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.other_desks import OtherDesks
+
+if TYPE_CHECKING:  # imported when the first editor opens: nothing before the first paint needs it
+    from desktop.ui.contract_editor.editor import ContractEditor
 
 _log = logging.getLogger(__name__)
 ORGANISATION, APPLICATION = "Frontdesk", "Frontdesk"
@@ -101,11 +104,15 @@ class _EditorFactory:
         return editor
 
     def existing(self, contract_id: int) -> ContractEditor:
+        from desktop.ui.contract_editor.editor import ContractEditor
+
         return self._show(ContractEditor(self.services.contracts, self.services.catalog,
                                          self.formatter, contract_id,
                                          open_contract=self.window.open_contract))
 
     def new(self, member_id: int, plan_id: int) -> ContractEditor:
+        from desktop.ui.contract_editor.editor import ContractEditor
+
         draft = self.services.contracts.new_draft(member_id, plan_id)
         return self._show(ContractEditor(self.services.contracts, self.services.catalog,
                                          self.formatter, draft=draft,

@@ -249,3 +249,37 @@ def test_nobody_matching_says_when_archived_members_match(qtbot, fake_members, f
     qtbot.waitUntil(lambda: "archived member matches" in panel.table.empty_text(), timeout=3000)
     assert panel.model.rowCount() == 0
     assert panel.table.empty_text().startswith("Nobody matches “Person 00005”.")
+
+
+def test_a_long_list_is_counted_once_typing_pauses_not_at_every_key(qtbot, fake_members,
+                                                                       formatter):
+    """DESIGN.md §8: keys typed in a row never wait behind counts of texts already replaced."""
+    from PySide6.QtCore import QTimer
+
+    from desktop.ui.members.member_list import COUNT_PAUSE_MS
+
+    counted, count = [], fake_members.count
+
+    def counting(text="", status="all"):
+        counted.append(text)
+        return count(text, status)
+
+    fake_members.count = counting
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.count_label.text() == "450 people", timeout=3000)
+    (pause,) = [t for t in panel.findChildren(QTimer) if t.interval() == COUNT_PAUSE_MS]
+    del counted[:]
+    at_reset = []  # as each new text's rows arrive: (text, long list, pausing, counted yet)
+    panel.model.modelReset.connect(lambda: at_reset.append((
+        panel.model.text, panel.model.canFetchMore(QModelIndex()), pause.isActive(),
+        panel.model.text in counted)))
+    for typed in ("P", "Pe", "Per"):
+        qtbot.keyClick(panel.search, typed[-1])
+        qtbot.waitUntil(lambda: panel.model.text == typed, timeout=3000)
+    assert at_reset == [(typed, True, True, False) for typed in ("P", "Pe", "Per")]
+    qtbot.waitUntil(lambda: counted[-1:] == ["Per"], timeout=3000)
+    assert set(counted) <= {"P", "Pe", "Per"}
+    qtbot.waitUntil(lambda: not pause.isActive())
+    assert panel.count_label.text() == "450 people"

@@ -9,7 +9,6 @@ invoices with consecutive numbers and their lines, the audit rows and the plan c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import Account, Contract, Invoice
+from desktop.domain.model import Account, Contract, Invoice, evolve
 from desktop.domain.transitions import DayResult
 from desktop.services.sweep.bulk_rows import insert_rows, update_rows
 from desktop.services.sweep.member_states import MemberState, load_member_states
@@ -217,7 +216,7 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
     language = session.scalar(select(m.SettingsRow.locale).where(m.SettingsRow.id == 1))
     for offset, (invoice, number) in enumerate(zip(wanted, numbers)):
         invoice_id = first_id + offset
-        numbered[id(invoice)] = replace(invoice, number=number)
+        numbered[id(invoice)] = evolve(invoice, number=number)
         invoice_rows.append(dict(id=invoice_id, number=number, member_id=invoice.member,
                                  issue_date=invoice.issue_date, subtotal=invoice.subtotal,
                                  tax=invoice.tax, total=invoice.total,

@@ -29,7 +29,11 @@ from desktop.ui.members.archiving import archived_message, confirm_archive
 from desktop.ui.members.member_dialog import MemberDialog
 from desktop.ui.members.member_model import MemberListModel
 
-DEBOUNCE_MS = 5  # typing is read on a worker, the newest text winning: no need to wait
+DEBOUNCE_MS = 0  # typing is read on a worker, the newest text winning: no need to wait; keys
+# that arrive together (a paste, fast typing between two event-loop turns) still make one query
+# A list longer than a page is counted once typing pauses this long, so the keys typed in a
+# row never wait behind counts of texts already replaced (a short text's count reads every row).
+COUNT_PAUSE_MS = 120
 STATUSES = ("members", "contacts", "all", "outstanding", "archived")
 
 
@@ -73,6 +77,10 @@ class MemberListPanel(QWidget):
         self.error_label.hide()
 
         self._counts = NewestOnly(self)
+        self._count_pause = QTimer(self)
+        self._count_pause.setSingleShot(True)
+        self._count_pause.setInterval(COUNT_PAUSE_MS)
+        self._count_pause.timeout.connect(self._count_matches)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -161,9 +169,11 @@ class MemberListPanel(QWidget):
 
     def _update_count(self) -> None:
         """Show how many people match: known at once when everything is fetched, else counted
-        on a worker (the newest filter's count only) so a keystroke never waits for a count."""
+        on a worker (the newest filter's count only, once typing pauses) so a keystroke never
+        waits for a count."""
+        self._counts.supersede()  # the count of an earlier text is no longer wanted
         if not self.model.canFetchMore(QModelIndex()):
-            self._counts.supersede()
+            self._count_pause.stop()
             self._show_count(self.model.rowCount())
             if self.model.rowCount() == 0 and self.model.text and self.model.status != "archived":
                 text = self.model.text  # nobody here: say so when archived members match
@@ -171,6 +181,9 @@ class MemberListPanel(QWidget):
                                  lambda found: self._hint_archived(text, found),
                                  lambda exc: None)
             return
+        self._count_pause.start()
+
+    def _count_matches(self) -> None:
         text, status = self.model.text, self.model.status
         self._counts.run(lambda: self._members.count(text=text, status=status), self._show_count,
                          lambda exc: self._show_failure(user_message(exc)))
