@@ -101,6 +101,8 @@ class ComparisonModel(QAbstractTableModel):
 
     def _text(self, option, row: str) -> str:
         fmt = self._fmt
+        if getattr(option, "no_change", False):
+            return self._unchanged(option, row)
         invoice = getattr(option, "change_invoice", None)
         if row in ("credit", "charges", "tax"):
             if invoice is None:
@@ -131,6 +133,22 @@ class ComparisonModel(QAbstractTableModel):
         if option.next_billing_date is None:
             return "—"
         return fmt.money(option.next_billing_amount)
+
+
+    def _unchanged(self, option, row: str) -> str:
+        """A selection that changes nothing charges nothing: the billing goes on as it is."""
+        fmt = self._fmt
+        if row == "on":
+            return _("No change")
+        if row == "charges":
+            return _("Nothing charged")
+        if row == "pay_now":
+            return fmt.money(0)
+        if row == "next_billing_date":
+            return fmt.date(option.next_billing_date) if option.next_billing_date else "—"
+        if row == "next_billing_amount" and option.next_billing_date is not None:
+            return _("{amount} (unchanged)").format(amount=fmt.money(option.next_billing_amount))
+        return "—"
 
 
 def two_lines(caption: str, longest: int = 18) -> str:

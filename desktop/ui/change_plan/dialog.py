@@ -132,12 +132,18 @@ class ChangePlanDialog(QDialog):
         self.nextRadio = QRadioButton(objectName="whenNextInvoiceRadio")
         self.dateRadio = QRadioButton(_("On a chosen date"), objectName="whenDateRadio")
         self.dateEdit = date_edit("changeDateEdit", self._fmt)
+        # Why "on the next invoice date" cannot be chosen, said beside it (DESIGN.md §6).
+        self.nextReason = styled_label(role="hint")
+        self.nextReason.setObjectName("whenNextInvoiceReason")
+        self.nextReason.setContentsMargins(24, 0, 0, 0)
+        self.nextReason.hide()
         for row, radio in enumerate((self.nowRadio, self.nextRadio, self.dateRadio)):
             self.whenGroup.addButton(radio, row)
         grid.addWidget(self.nowRadio, 0, 0, 1, 2)
         grid.addWidget(self.nextRadio, 1, 0, 1, 2)
-        grid.addWidget(self.dateRadio, 2, 0)
-        grid.addWidget(self.dateEdit, 2, 1, Qt.AlignLeft)
+        grid.addWidget(self.nextReason, 2, 0, 1, 2)
+        grid.addWidget(self.dateRadio, 3, 0)
+        grid.addWidget(self.dateEdit, 3, 1, Qt.AlignLeft)
         grid.setColumnStretch(1, 1)
         self.nowRadio.setChecked(True)
         right.addWidget(when_box)
@@ -174,6 +180,9 @@ class ChangePlanDialog(QDialog):
         self.buttons.setContentsMargins(16, 0, 16, 0)
         outer.addWidget(scrolled(content), 1)
         outer.addWidget(self.buttons)
+        # Enter applies: the visible primary button is the default (set once it is inside the
+        # dialog), never a banner's hidden one nor Cancel.
+        self.applyButton.setDefault(True)
 
         self.planList.currentRowChanged.connect(self._plan_chosen)
         self.quantitySpin.valueChanged.connect(self.quote_later)
@@ -300,6 +309,7 @@ class ChangePlanDialog(QDialog):
         plan = self.selected_plan()
         if plan is None or self._contract is None:
             return
+        self._offer_next_invoice(self._blocked(plan, "next_invoice"))
         captions = {"now": _("Now"), "next_invoice": _("On the next invoice date"),
                     "date": _("On {day}").format(day=self._fmt.date(self.chosen_date()))}
         columns, no_change = [], False
@@ -334,6 +344,16 @@ class ChangePlanDialog(QDialog):
                      "invoice date; change it now or on a chosen date instead.")
         return ""
 
+    def _offer_next_invoice(self, reason: str) -> None:
+        """Not offered when it would be refused: disabled, with the reason beside it and in its
+        tooltip; a choice of it moves to "Now"."""
+        self.nextRadio.setEnabled(not reason)
+        self.nextRadio.setToolTip(reason)
+        self.nextReason.setText(reason)
+        self.nextReason.setVisible(bool(reason))
+        if reason and self.nextRadio.isChecked():
+            self.nowRadio.setChecked(True)
+
     def _update_apply(self, columns: list[Column], no_change: bool) -> None:
         selected = columns[WHENS.index(self.selected_when())] if columns else None
         problem = selected.problem if selected is not None else ""
@@ -354,7 +374,7 @@ class ChangePlanDialog(QDialog):
         self.quote_later()
 
     def _column_clicked(self, column: int) -> None:
-        if 0 <= column < len(WHENS):
+        if 0 <= column < len(WHENS) and self.whenGroup.button(column).isEnabled():
             self.whenGroup.button(column).setChecked(True)
 
     # Applying -----------------------------------------------------------------------------------
@@ -375,9 +395,11 @@ class ChangePlanDialog(QDialog):
         self.result.show_message(self._report(plan, when, column.option))
         self.applyButton.hide()
         self.closeButton.setText(_("Close"))
+        self.closeButton.setDefault(True)  # what is left to do: Enter closes
         for widget in (self.planList, self.quantitySpin, self.addonList, self.nowRadio,
                        self.nextRadio, self.dateRadio, self.dateEdit):
             widget.setEnabled(False)
+        self.nextReason.hide()
         self.applied.emit(contract_id)
 
     def _report(self, plan: Plan, when: str, option) -> str:
