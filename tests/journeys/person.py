@@ -152,11 +152,13 @@ def pick_in_combo(qtbot, combo, text: str) -> None:
 class ModalSteps:
     """Act on modal dialogs one after the other while an exec() blocks the test (never hangs).
 
-    Each step is (objectName, act): it waits until the active modal widget has that name, is
+    Each step is (name, act): it waits until the active modal widget has that objectName (or
+    class name), is
     visible and holds the keyboard focus, then runs act(widget). When a step fails or does not
     come within `timeout_ms`, every modal widget still up is closed with done(), so the exec()
     that blocks the test returns, and `failure` says what went wrong for the test to assert.
-    After the last step it watches until no modal widget is left, and closes any that stays.
+    After the last step it watches until the widgets it acted on are closed, and closes any
+    that stays.
     """
 
     def __init__(self, *steps: tuple[str, Callable[[QWidget], None]], timeout_ms: int = 5000):
@@ -173,8 +175,8 @@ class ModalSteps:
     def _poll(self) -> None:
         if not self._steps:
             left = QApplication.activeModalWidget()
-            if left is None:
-                self.done = True
+            if left is None or all(left is not seen for seen in self.seen):
+                self.done = True  # what the steps acted on is closed
             elif self._clock() > self._deadline:
                 self._give_up(f"{left.objectName() or left} stayed open")
             else:
@@ -183,7 +185,8 @@ class ModalSteps:
         name, act = self._steps[0]
         widget = QApplication.activeModalWidget()
         focus = QApplication.focusWidget()
-        ready = (widget is not None and widget.isVisible() and widget.objectName() == name
+        ready = (widget is not None and widget.isVisible()
+                 and name in (widget.objectName(), type(widget).__name__)
                  and focus is not None and (focus is widget or widget.isAncestorOf(focus)))
         if not ready:
             if self._clock() > self._deadline:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.common.style import colour
 
@@ -149,6 +150,31 @@ class ComparisonModel(QAbstractTableModel):
         if row == "next_billing_amount" and option.next_billing_date is not None:
             return _("{amount} (unchanged)").format(amount=fmt.money(option.next_billing_amount))
         return "—"
+
+
+def blocked_reason(contract, plan, when: str) -> str:
+    """Rule 9: a custom price stops the next plan switching on its own (change it now or on a
+    date instead: that cancels and starts a new term)."""
+    if (when == "next_invoice" and contract.custom_price is not None
+            and not same_plan(plan, contract.plan)):
+        return _("This contract has a custom price, so it cannot switch plans on its next "
+                 "invoice date; change it now or on a chosen date instead.")
+    return ""
+
+
+def applied_sentence(fmt, contract, plan, quantity: int, when: str, option, chosen) -> str:
+    """What was done, said once the change is applied."""
+    pay_now = fmt.money(option.pay_now) if option is not None else ""
+    if same_plan(plan, contract.plan) and quantity == contract.quantity:
+        # Rule 16: add-ons alone are bought on the contract, which goes on as it is.
+        return _("Done: the add-ons were added to this contract; the member pays {amount} "
+                 "now.").format(amount=pay_now)
+    if when == "now":
+        return _("Done: {plan} replaces {old} from today; the member pays {amount} now."
+                 ).format(plan=plan.name, old=contract.plan.name, amount=pay_now)
+    day = option.on if option is not None and option.on else chosen
+    return _("Scheduled: the contract switches to {plan} on {day}.").format(
+        plan=plan.name, day=fmt.date_long(day))
 
 
 def two_lines(caption: str, longest: int = 18) -> str:

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.ui.change_plan.comparison import WHENS, Column, ComparisonModel, fit_rows
+from desktop.ui.change_plan.comparison import (WHENS, Column, ComparisonModel, applied_sentence,
+                                               blocked_reason, fit_rows)
 from desktop.ui.common.fields import (
     Banner,
     change_label_text,
@@ -309,7 +310,7 @@ class ChangePlanDialog(QDialog):
         plan = self.selected_plan()
         if plan is None or self._contract is None:
             return
-        self._offer_next_invoice(self._blocked(plan, "next_invoice"))
+        self._offer_next_invoice(blocked_reason(self._contract, plan, "next_invoice"))
         captions = {"now": _("Now"), "next_invoice": _("On the next invoice date"),
                     "date": _("On {day}").format(day=self._fmt.date(self.chosen_date()))}
         columns, no_change = [], False
@@ -325,7 +326,7 @@ class ChangePlanDialog(QDialog):
                 columns.append(Column(when, captions[when], None, user_message(error)))
                 continue
             no_change |= bool(option.no_change)
-            columns.append(Column(when, captions[when], option, self._blocked(plan, when)))
+            columns.append(Column(when, captions[when], option, blocked_reason(self._contract, plan, when)))
         self.model.set_columns(columns)
         self.model.set_selected(WHENS.index(self.selected_when()))
         fit_rows(self.comparisonTable)
@@ -334,15 +335,6 @@ class ChangePlanDialog(QDialog):
         else:
             self.noChange.clear()
         self._update_apply(columns, no_change)
-
-    def _blocked(self, plan: Plan, when: str) -> str:
-        """Rule 9: a custom price stops the next plan switching on its own (change it now or on a
-        date instead: that cancels and starts a new term)."""
-        if (when == "next_invoice" and self._contract.custom_price is not None
-                and not same_plan(plan, self._contract.plan)):
-            return _("This contract has a custom price, so it cannot switch plans on its next "
-                     "invoice date; change it now or on a chosen date instead.")
-        return ""
 
     def _offer_next_invoice(self, reason: str) -> None:
         """Not offered when it would be refused: disabled, with the reason beside it and in its
@@ -392,7 +384,9 @@ class ChangePlanDialog(QDialog):
             self.message.show_message(user_message(error), "error")
             return
         column = self.model.columns()[WHENS.index(when)]
-        self.result.show_message(self._report(plan, when, column.option))
+        self.result.show_message(applied_sentence(
+            self._fmt, self._contract, plan, self.quantitySpin.value(), when, column.option,
+            self.chosen_date()))
         self.applyButton.hide()
         self.closeButton.setText(_("Close"))
         self.closeButton.setDefault(True)  # what is left to do: Enter closes
@@ -401,18 +395,3 @@ class ChangePlanDialog(QDialog):
             widget.setEnabled(False)
         self.nextReason.hide()
         self.applied.emit(contract_id)
-
-    def _report(self, plan: Plan, when: str, option) -> str:
-        fmt = self._fmt
-        pay_now = fmt.money(option.pay_now) if option is not None else ""
-        if (same_plan(plan, self._contract.plan)
-                and self.quantitySpin.value() == self._contract.quantity):
-            # Rule 16: add-ons alone are bought on the contract, which goes on as it is.
-            return _("Done: the add-ons were added to this contract; the member pays {amount} "
-                     "now.").format(amount=pay_now)
-        if when == "now":
-            return _("Done: {plan} replaces {old} from today; the member pays {amount} now."
-                     ).format(plan=plan.name, old=self._contract.plan.name, amount=pay_now)
-        day = option.on if option is not None and option.on else self.chosen_date()
-        return _("Scheduled: the contract switches to {plan} on {day}.").format(
-            plan=plan.name, day=fmt.date_long(day))

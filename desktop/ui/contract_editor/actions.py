@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.i18n import _
 from desktop.services.errors import StaleEdit, ValidationError
 from desktop.ui.common.date_field import DateField
-from desktop.ui.common.widgets import user_message
+from desktop.ui.common.widgets import offer, user_message
 from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
 
 
@@ -205,9 +205,11 @@ class EditorActions:
 
     def _update_buttons(self) -> None:
         new = self.contract_id is None
-        can_save = (new or self.is_dirty()) and not self.problems() and not self._stale
-        self.saveButton.setEnabled(bool(self._draft) and can_save)
-        self.revertButton.setEnabled(self.is_dirty())
+        why_not_save = (_("This contract changed elsewhere: reload it first.") if self._stale
+                        else _("Fix the marked fields first.") if self.problems()
+                        else "" if new or self.is_dirty() else _("There are no changes to save."))
+        offer(self.saveButton, why_not_save if self._draft else _("There is nothing to save."))
+        offer(self.revertButton, "" if self.is_dirty() else _("There are no changes to revert."))
         self.addons.set_dirty(self.is_dirty() or self._stale)
         # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
         unavailable = getattr(self, "_unavailable", {})

@@ -27,7 +27,14 @@ from desktop.domain import payments as rules
 from desktop.i18n import _, gettext
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
-from desktop.ui.common.widgets import TableView, label, show_error, user_message
+from desktop.ui.common.widgets import (
+    TableView,
+    label,
+    remember_folder,
+    show_error,
+    start_folder,
+    user_message,
+)
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.invoices.invoice_view import InvoiceTools, InvoiceView, plain_document
 from desktop.ui.invoices.periods import ask_day, period_range, periods
@@ -245,7 +252,11 @@ class InvoicesPage(QWidget):
         day = day or ask_day(self, self._tools.clock.today(), self._formatter)
         if day is None:
             return []
-        folder = folder or QFileDialog.getExistingDirectory(self, _("Folder for the PDFs"))
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, _("Folder for the PDFs"),
+                                                      str(start_folder(self)))
+            if folder:
+                remember_folder(self, Path(folder))
         if not folder:
             return []
         try:
