@@ -11,7 +11,7 @@ from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 import desktop
-from desktop.i18n import Formatter, _, available_languages
+from desktop.i18n import N_, Formatter, _, available_languages
 from desktop.services.spreadsheets import KINDS
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
@@ -82,7 +82,8 @@ class WindowActions:
             partial.unlink(missing_ok=True)
             show_error(self, _("Export as CSV"), user_message(exc))
             return None
-        self.statusBar().showMessage(_("{count} rows written to {path}.").format(
+        self.statusBar().showMessage(N_("{count} row written to {path}.",
+                                        "{count} rows written to {path}.", count).format(
             count=count, path=target), 8000)
         return target
 

@@ -85,10 +85,14 @@ class SweepStatus:
                 getattr(self, "_catch_up_declined", None) == too_large.as_of:
             return  # asked already (today's answer stands until tomorrow)
         first = too_large.catch_ups[0]
-        box = QMessageBox(QMessageBox.Icon.Question, _("Many invoices at once"), _(
+        box = QMessageBox(QMessageBox.Icon.Question, _("Many invoices at once"), N_(
+            "Applying due transitions up to {day} would issue more than {limit} invoices at once "
+            "to contract {contract} of {member} ({count} contract in all). Issued invoices "
+            "cannot be removed; check the contract's dates first. Issue them now?",
             "Applying due transitions up to {day} would issue more than {limit} invoices at once "
             "to contract {contract} of {member} ({count} contracts in all). Issued invoices "
-            "cannot be removed; check the contract's dates first. Issue them now?").format(
+            "cannot be removed; check the contract's dates first. Issue them now?",
+            len(too_large.catch_ups)).format(
                 day=self.formatter.date(too_large.as_of), limit=too_large.limit,
                 contract=first.contract_id, member=first.member,
                 count=len(too_large.catch_ups)), parent=self)
