@@ -313,7 +313,8 @@ class GeneralTab(QWidget):
 
     def update_derived(self, draft: Contract) -> None:
         """Refresh what follows from the draft without touching what the operator types."""
-        plan_price = self._fmt.money_plain(draft.plan.price)
+        # Shown, not typed: grouped as the site writes money ("2.400,00 €"), like every amount.
+        plan_price = self._fmt.money(draft.plan.price)
         self.price_hint.setText(_("plan price {amount}").format(amount=plan_price))
         self._apply_block(draft)
 
