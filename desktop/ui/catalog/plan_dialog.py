@@ -28,7 +28,7 @@ from desktop.domain.periods import UNITS, Frequency
 from desktop.i18n import _
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.icons import icon
-from desktop.ui.common.widgets import ErrorLabel, label
+from desktop.ui.common.widgets import ErrorLabel, label, offer
 
 
 class PlanDialog(FormDialog):
@@ -238,8 +238,10 @@ class PlanDialog(FormDialog):
     def _one_off_toggled(self) -> None:
         """A one-off add-on is invoiced once: it has no billing frequency to choose."""
         recurring = not self.one_off_check.isChecked()
-        self.count_spin.setEnabled(recurring)
-        self.unit_combo.setEnabled(recurring)
+        why = "" if recurring else _("A one-off add-on is invoiced once, so it has no billing "
+                                     "frequency.")
+        for widget in (self.count_spin, self.unit_combo):
+            offer(widget, why)
 
     # -- reading ----------------------------------------------------------------------------
     def kind(self) -> str:

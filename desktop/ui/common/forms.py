@@ -133,7 +133,9 @@ class FormProblems:
             error.set_message(text)
         self._form_error.set_message(self._general)
         if self._ok is not None:
-            self._ok.setEnabled(not (self._local or self._service))
+            blocked = bool(self._local or self._service)
+            self._ok.setEnabled(not blocked)
+            self._ok.setToolTip(_("Fix the marked fields first.") if blocked else "")
 
 
 class FormDialog(QDialog):

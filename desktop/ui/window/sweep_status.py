@@ -23,8 +23,10 @@ class SweepStatus:
         self.scheduler.run_now()
 
     def _sweep_started(self, _as_of: date) -> None:
-        self.run_sweep_action.setEnabled(False)
-        self.transitions_panel.run_button.setEnabled(False)
+        running = _("The due transitions are being applied now.")
+        for control in (self.run_sweep_action, self.transitions_panel.run_button):
+            control.setEnabled(False)
+            control.setToolTip(running)
 
     def _sweep_finished(self, report: Any) -> None:
         first = self.last_report is None
@@ -113,8 +115,9 @@ class SweepStatus:
                                            "contract's dates are checked."), 10000)
 
     def _sweep_idle(self) -> None:
-        self.run_sweep_action.setEnabled(True)
-        self.transitions_panel.run_button.setEnabled(True)
+        for control in (self.run_sweep_action, self.transitions_panel.run_button):
+            control.setEnabled(True)
+            control.setToolTip("")
 
     def _date_changed(self, _today: date) -> None:
         self.member_page.refresh()
