@@ -171,6 +171,10 @@ def test_custom_price_cannot_switch_on_the_next_invoice_date(qtbot, open_dialog,
     assert not radio.isEnabled()
     assert "custom price" in radio.toolTip()
     assert reason.isVisible() and reason.text() == radio.toolTip()
+    model = child(dialog, QTableView, "comparisonTable").model()
+    assert model.headerData(1, Qt.Horizontal, Qt.ToolTipRole) == radio.toolTip()
+    assert model.index(0, 1).data(Qt.ForegroundRole) is not None  # greyed, for comparison only
+    assert model.index(0, 0).data(Qt.ForegroundRole) is None
     qtbot.mouseClick(radio, Qt.LeftButton)
     assert child(dialog, QRadioButton, "whenNowRadio").isChecked()
     assert not child(dialog, QLabel, "changeMessageText").isVisible()

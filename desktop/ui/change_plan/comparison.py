@@ -66,6 +66,8 @@ class ComparisonModel(QAbstractTableModel):
                 return None
             if role == Qt.DisplayRole:
                 return two_lines(self._columns[section].caption)
+            if role == Qt.ToolTipRole:  # why this way cannot be applied, if it cannot
+                return self._columns[section].problem or None
             if role == Qt.FontRole and section == self._selected:
                 font = QFont()
                 font.setBold(True)
@@ -86,10 +88,14 @@ class ComparisonModel(QAbstractTableModel):
             return None
         column = self._columns[index.column()]
         row = self.ROWS[index.row()]
+        if role == Qt.ToolTipRole and column.problem:
+            return column.problem
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             if column.option is None:
                 return column.problem if role == Qt.ToolTipRole else "—"
             return self._text(column.option, row)
+        if role == Qt.ForegroundRole and column.problem:
+            return QBrush(QColor(colour("muted")))  # shown for comparison, not to be chosen
         if role == Qt.TextAlignmentRole:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.FontRole and row in ("pay_now", "next_billing_amount"):
