@@ -154,7 +154,7 @@ def test_what_the_plan_dialog_disables_says_why(qtbot, fake_catalog, formatter):
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.ok_button.isEnabled()
-    assert dialog.ok_button.toolTip() == "Fix the marked fields first."
+    assert "Enter the name of the plan." in dialog.ok_button.toolTip().splitlines()
     qtbot.mouseClick(dialog.one_off_check, Qt.MouseButton.LeftButton)
     for widget in (dialog.count_spin, dialog.unit_combo):
         assert not widget.isEnabled() and "invoiced once" in widget.toolTip()

@@ -133,9 +133,10 @@ class FormProblems:
             error.set_message(text)
         self._form_error.set_message(self._general)
         if self._ok is not None:
-            blocked = bool(self._local or self._service)
-            self._ok.setEnabled(not blocked)
-            self._ok.setToolTip(_("Fix the marked fields first.") if blocked else "")
+            # Disabled, it says why: every problem, also of fields not typed in yet.
+            why = dict.fromkeys([*self._local.values(), *self._service.values()])
+            self._ok.setEnabled(not why)
+            self._ok.setToolTip("\n".join(why))
 
 
 class FormDialog(QDialog):
