@@ -15,7 +15,8 @@ from datetime import date
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings, QThreadPool  # noqa: E402
+from PySide6.QtCore import QSettings, QThreadPool, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
 from desktop.app import create_main_window  # noqa: E402
 from desktop.services import demo  # noqa: E402
@@ -31,6 +32,32 @@ def styled_app(qapp):
 
     apply_style(qapp)
     return qapp
+
+
+WATCHDOG_MS = 60_000  # far beyond any journey's own waits
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_hanging(styled_app):
+    """A dialog a test leaves up in exec() would hang the whole run: after a minute the watchdog
+    closes every modal widget (so exec() returns) and the test fails, naming them."""
+    closed: list[str] = []
+
+    def close_modals() -> None:
+        while (widget := QApplication.activeModalWidget()) is not None and len(closed) < 20:
+            closed.append(widget.objectName() or type(widget).__name__)
+            if isinstance(widget, QDialog):
+                widget.done(QDialog.DialogCode.Rejected)
+            else:
+                widget.close()
+
+    watchdog = QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(close_modals)
+    watchdog.start(WATCHDOG_MS)
+    yield
+    watchdog.stop()
+    assert not closed, f"left open in exec(), closed after {WATCHDOG_MS // 1000} s: {closed}"
 
 
 @pytest.fixture(scope="session")

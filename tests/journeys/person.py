@@ -147,3 +147,73 @@ def pick_in_combo(qtbot, combo, text: str) -> None:
     QTest.keyClick(view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
     assert combo.currentText() == text
+
+
+class ModalSteps:
+    """Act on modal dialogs one after the other while an exec() blocks the test (never hangs).
+
+    Each step is (name, act): it waits until the active modal widget has that objectName (or
+    class name), is
+    visible and holds the keyboard focus, then runs act(widget). When a step fails or does not
+    come within `timeout_ms`, every modal widget still up is closed with done(), so the exec()
+    that blocks the test returns, and `failure` says what went wrong for the test to assert.
+    After the last step it watches until the widgets it acted on are closed, and closes any
+    that stays.
+    """
+
+    def __init__(self, *steps: tuple[str, Callable[[QWidget], None]], timeout_ms: int = 5000):
+        from time import monotonic
+
+        self._steps = list(steps)
+        self._deadline = monotonic() + timeout_ms / 1000
+        self._clock = monotonic
+        self.seen: list[QWidget] = []
+        self.failure = ""
+        self.done = False
+        QTimer.singleShot(0, self._poll)
+
+    def _poll(self) -> None:
+        if not self._steps:
+            left = QApplication.activeModalWidget()
+            if left is None or all(left is not seen for seen in self.seen):
+                self.done = True  # what the steps acted on is closed
+            elif self._clock() > self._deadline:
+                self._give_up(f"{left.objectName() or left} stayed open")
+            else:
+                QTimer.singleShot(10, self._poll)
+            return
+        name, act = self._steps[0]
+        widget = QApplication.activeModalWidget()
+        focus = QApplication.focusWidget()
+        ready = (widget is not None and widget.isVisible()
+                 and name in (widget.objectName(), type(widget).__name__)
+                 and focus is not None and (focus is widget or widget.isAncestorOf(focus)))
+        if not ready:
+            if self._clock() > self._deadline:
+                self._give_up(f"step {len(self.seen) + 1}: {name} did not come up with the "
+                              f"focus in it (modal: {widget and widget.objectName()}, "
+                              f"focus: {focus and focus.objectName()})")
+                return
+            QTimer.singleShot(10, self._poll)
+            return
+        self._steps.pop(0)
+        self.seen.append(widget)
+        try:
+            act(widget)
+        except Exception as error:  # noqa: BLE001 (reported to the test, which fails on it)
+            self._give_up(f"{name}: {error!r}")
+            return
+        QTimer.singleShot(0, self._poll)
+
+    def _give_up(self, why: str) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        self.failure, self.done = why, True
+        for _attempt in range(10):
+            widget = QApplication.activeModalWidget()
+            if widget is None:
+                break
+            if isinstance(widget, QDialog):
+                widget.done(QDialog.DialogCode.Rejected)
+            else:
+                widget.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QTableView
 
-from person import bring_to_front, click, press, shortcut, type_text, when_modal
+from person import ModalSteps, bring_to_front, click, press, shortcut, type_text, when_modal
 from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
 
 
@@ -117,11 +117,13 @@ def test_the_add_on_dialog_shows_only_what_an_add_on_has(qtbot, desk):
         seen.append((shown, one_off.isChecked(),
                      dialog.findChild(QSpinBox, "planFrequencyCount").isEnabled(),
                      dialog.findChild(QComboBox, "planFrequencyUnit").isEnabled()))
-        dialog.reject()
+        press(Qt.Key.Key_Escape, widget=dialog)  # one-off was ticked: it asks first
 
-    when_modal(inspect)
+    steps = ModalSteps(("planDialog", inspect), ("unsavedChangesBox", lambda box: click(
+        box.findChild(QPushButton, "guardDiscardButton"))))
     click(desk.findChild(QPushButton, "newAddonButton"))
-    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    qtbot.waitUntil(lambda: steps.done, timeout=10000)
+    assert steps.failure == ""
     shown, one_off, count_enabled, unit_enabled = seen[0]
     assert shown == {"planGroupCombo": False, "planDepositEdit": False, "planAddons": False}
     assert one_off and not count_enabled and not unit_enabled

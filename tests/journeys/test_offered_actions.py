@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QPushButton, QTableView
+from PySide6.QtWidgets import QApplication, QPushButton, QTableView, QWidget
 
-from person import click, click_row, when_modal
+from person import click, click_row, click_tab, when_modal
 from test_keyboard import plain_active_contract
 
 
@@ -65,3 +65,50 @@ def test_a_contract_on_an_archived_plan_offers_no_new_term(qtbot, desk):
     button = editor.findChild(QPushButton, "createNewTermButton")
     assert not button.isEnabled()
     assert "is archived" in button.toolTip()
+
+
+def disabled_without_reason(root) -> list[str]:
+    """Visible, disabled buttons and fields whose tooltip (or a disabled parent's) says nothing."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTabBar
+
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
+    silent = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, kinds) or not widget.isVisible() or widget.isEnabled() or isinstance(widget.parent(), QTabBar):
+            continue  # (a tab bar's own scroll arrows are Qt's)
+        holder = widget
+        while holder is not None and holder is not root and not holder.toolTip():
+            holder = holder.parentWidget()
+        if holder is None or holder is root:
+            silent.append(widget.objectName() or type(widget).__name__)
+    return silent
+
+
+def test_every_disabled_button_and_field_says_why(qtbot, desk):
+    desk.show_tab(1)  # the Plans tab, nothing selected
+    assert disabled_without_reason(desk) == []
+    assert desk.findChild(QPushButton, "editPlanButton").toolTip() == "Select a plan first."
+    _name, contract = plain_active_contract(desk)
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    for index in range(editor.tabs.count()):
+        click_tab(editor.tabs, editor.tabs.widget(index))
+        assert disabled_without_reason(editor) == [], editor.tabs.tabText(index)
+    anchor = editor.findChild(QWidget, "billingAnchorEdit")
+    assert not anchor.isEnabled() and anchor.toolTip() == "Fixed once the contract has started."
+
+
+def test_load_sample_data_is_not_offered_on_a_database_with_members(qtbot, desk):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    bar = desk.menuBar()
+    tools = next(a for a in bar.actions() if a.text().replace("&", "") == "Tools")
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(tools).center())
+    qtbot.waitUntil(tools.menu().isVisible, timeout=3000)
+    sample = next(a for a in tools.menu().actions() if a.objectName() == "loadSampleAction")
+    assert not sample.isEnabled()
+    assert "only be loaded into an empty database" in sample.toolTip()
+    assert sample.statusTip() == sample.toolTip()
+    QTest.keyClick(tools.menu(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not tools.menu().isVisible(), timeout=3000)

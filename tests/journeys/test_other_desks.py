@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 import server_db
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
 
 from desktop.app import follow_other_desks
 from desktop.services.exchange.export import export_document
@@ -70,6 +70,8 @@ def test_a_saved_contract_appears_in_the_other_desks_open_editor(qtbot, two_desk
         shortcut("Ctrl+S")
     qtbot.waitUntil(lambda: "Key card 114" in _notes(theirs).toPlainText(), timeout=SOON)
     assert not theirs.is_dirty()
+    assert theirs.findChild(QLabel, "staleBannerText").text() == (
+        "This contract was saved at another desk; the editor now shows its new state.")
 
 
 def test_unsaved_changes_at_the_other_desk_are_told_and_never_overwrite_the_save(qtbot,
@@ -89,6 +91,8 @@ def test_unsaved_changes_at_the_other_desk_are_told_and_never_overwrite_the_save
     banner = theirs.findChild(QPushButton, "reloadButton")
     qtbot.waitUntil(banner.isVisible, timeout=SOON)
     assert not theirs.findChild(QPushButton, "saveButton").isEnabled()
+    told = theirs.findChild(QLabel, "staleBannerText").text()
+    assert told.startswith("This contract was saved at another desk while you were editing")
     assert "Left at reception" in _notes(theirs).toPlainText()  # told, not overwritten
     stored = there.services.contracts.load(contract.id).contract
     assert "Key card 114" in stored.notes and "Left at reception" not in stored.notes

@@ -162,14 +162,49 @@ def test_a_date_in_the_past_cannot_be_applied(qtbot, open_dialog, world):
     assert table(dialog)[("Pay now", "On 1 Mar 2026")] == "—"
 
 
-def test_custom_price_cannot_switch_on_the_next_invoice_date(open_dialog, world):
+def test_custom_price_cannot_switch_on_the_next_invoice_date(qtbot, open_dialog, world):
+    """Rule 9, not offered and then refused: the choice is disabled with its reason beside it."""
     dialog = open_dialog(world.custom)
     select_plan(dialog, "Private office")
-    child(dialog, QRadioButton, "whenNextInvoiceRadio").setChecked(True)
-    assert "custom price" in child(dialog, QLabel, "changeMessageText").text()
-    assert not child(dialog, QPushButton, "applyButton").isEnabled()
-    child(dialog, QRadioButton, "whenNowRadio").setChecked(True)
+    radio = child(dialog, QRadioButton, "whenNextInvoiceRadio")
+    reason = child(dialog, QLabel, "whenNextInvoiceReason")
+    assert not radio.isEnabled()
+    assert "custom price" in radio.toolTip()
+    assert reason.isVisible() and reason.text() == radio.toolTip()
+    model = child(dialog, QTableView, "comparisonTable").model()
+    assert model.headerData(1, Qt.Horizontal, Qt.ToolTipRole) == radio.toolTip()
+    assert model.index(0, 1).data(Qt.ForegroundRole) is not None  # greyed, for comparison only
+    assert model.index(0, 0).data(Qt.ForegroundRole) is None
+    qtbot.mouseClick(radio, Qt.LeftButton)
+    assert child(dialog, QRadioButton, "whenNowRadio").isChecked()
+    assert not child(dialog, QLabel, "changeMessageText").isVisible()
     assert child(dialog, QPushButton, "applyButton").isEnabled()
+    select_plan(dialog, "Dedicated desk")  # its own plan: nothing to refuse
+    assert radio.isEnabled() and not reason.isVisible() and radio.toolTip() == ""
+
+
+def test_no_change_charges_nothing_and_keeps_the_billing(open_dialog, world, formatter):
+    dialog = open_dialog(world.active)  # opens on the current plan: no change
+    shown = table(dialog)
+    for caption in ("Now", "On the next invoice date"):
+        assert shown[("Charges", caption)] == "Nothing charged"
+        assert shown[("Credit for unused time", caption)] == "—"
+        assert shown[("Pay now", caption)] == formatter.money(0)
+        assert shown[("Takes effect", caption)] == "No change"
+        assert shown[("Next billing amount", caption)].endswith("(unchanged)")
+
+
+def test_enter_applies_the_plan_chosen_with_the_keyboard(qtbot, open_dialog, world):
+    dialog = open_dialog(world.active)
+    plans = child(dialog, QListWidget, "planList")
+    plans.setFocus()
+    qtbot.keyClick(plans, Qt.Key_Down)  # from Dedicated desk (current) to Private office
+    assert plans.currentItem().text().startswith("Private office")
+    with qtbot.waitSignal(dialog.applied, timeout=3000):
+        qtbot.keyClick(plans, Qt.Key_Return)
+    assert child(dialog, QLabel, "changeResultText").text().startswith("Done: Private office")
+    qtbot.keyClick(child(dialog, QPushButton, "closeButton"), Qt.Key_Return)
+    assert not dialog.isVisible()
 
 
 def test_editor_opens_the_assistant_and_reloads_after_apply(qtbot, world, formatter):

@@ -64,6 +64,9 @@ def test_an_empty_host_is_marked_and_connect_stays_disabled(qtbot, settings):
     _type(dialog.findChild(QLineEdit, "serverHostEdit"), "")
     assert not dialog.findChild(QPushButton, "connectButton").isEnabled()
     assert not dialog.findChild(QPushButton, "testServerButton").isEnabled()
+    for name in ("connectButton", "testServerButton"):  # disabled, and says why
+        assert dialog.findChild(QPushButton, name).toolTip() == (
+            "Fill in the host, the database and the user first.")
     QTest.mouseClick(dialog.findChild(QPushButton, "connectButton"), Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and saved_server(settings) is None
 

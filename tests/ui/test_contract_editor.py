@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from desktop.domain.model import Plan
+from desktop.domain.periods import Frequency
 from desktop.ui.common.date_field import DateField
 from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.contract_editor.history import HistoryModel
@@ -124,12 +126,37 @@ def test_typing_a_custom_price_blocks_a_chosen_switch(qtbot, open_editor, world)
 
 def test_plan_price_hint_and_unreadable_price(qtbot, open_editor, world):
     editor = open_editor(world.active)
-    assert child(editor, QLabel, "planPriceHint").text() == "plan price 350.00"
+    assert child(editor, QLabel, "planPriceHint").text() == "plan price €350.00"
     qtbot.keyClicks(child(editor, QLineEdit, "customPriceEdit"), "12,3x")
     message = child(editor, QLabel, "customPriceMessage")
     assert message.isVisible() and "is not an amount" in message.text()
     assert not child(editor, QPushButton, "saveButton").isEnabled()
     assert child(editor, QPushButton, "revertButton").isEnabled()
+
+
+def test_a_plan_price_is_grouped_as_the_site_writes_money_and_typed_either_way(qtbot, world):
+    """ "Tarifpreis 2400,00" read as a typo: shown grouped; typed with or without grouping."""
+    from desktop.i18n import Formatter
+    from desktop.i18n.translations import install
+
+    team = world._plan(Plan("Team room", 240000, Frequency("month"), group="Desks"))
+    contract_id = world.contract(world.alan, team, date(2026, 4, 15), date(2026, 4, 15))
+    german = Formatter("de_DE", "EUR")
+    install("de_DE")
+    try:
+        editor = ContractEditor(world.contracts, world.catalog, german, contract_id)
+        qtbot.addWidget(editor)
+        editor.show()
+        editor.refresh_now()
+        assert child(editor, QLabel, "planPriceHint").text() == "Tarifpreis 2.400,00\xa0€"
+        price = child(editor, QLineEdit, "customPriceEdit")
+        for typed in ("2.300,00", "2300"):
+            price.selectAll()
+            qtbot.keyClicks(price, typed)
+            editor.refresh_now()
+            assert editor.draft().custom_price == 230000
+    finally:
+        install("en_IE")
 
 
 # Cancellation (rules 5, 6) ----------------------------------------------------------------------

@@ -388,8 +388,9 @@ def test_pdfs_of_a_day_writes_one_file_per_invoice_issued_that_day(qtbot, window
     qtbot.mouseClick(page.findChild(QPushButton, "invoiceBatchPdfButton"),
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
-    assert seen == [day, f"{len(expected)} invoice PDFs issued on {window.formatter.date(day)} were "
-                    f"written to {folder}."]
+    said = (f"1 invoice PDF issued on {window.formatter.date(day)} was" if len(expected) == 1
+            else f"{len(expected)} invoice PDFs issued on {window.formatter.date(day)} were")
+    assert seen == [day, f"{said} written to {folder}."]
     assert sorted(p.name for p in folder.iterdir()) == expected
 
 

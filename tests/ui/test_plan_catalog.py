@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.model import ADDON, PLAN
@@ -146,3 +147,18 @@ def test_tab_leaves_the_allowances_table_of_the_plan_dialog(qtbot, fake_catalog,
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not table
+
+
+def test_what_the_plan_dialog_disables_says_why(qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter, kind=ADDON)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.ok_button.isEnabled()
+    assert "Enter the name of the plan." in dialog.ok_button.toolTip().splitlines()
+    qtbot.mouseClick(dialog.one_off_check, Qt.MouseButton.LeftButton)
+    for widget in (dialog.count_spin, dialog.unit_combo):
+        assert not widget.isEnabled() and "invoiced once" in widget.toolTip()
+    qtbot.keyClicks(dialog.name_edit, "Day pass")
+    qtbot.keyClicks(dialog.price_edit, "25")
+    assert dialog.ok_button.isEnabled() and dialog.ok_button.toolTip() == ""
+

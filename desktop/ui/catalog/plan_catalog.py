@@ -21,7 +21,7 @@ from desktop.i18n import _
 from desktop.ui.catalog.plan_dialog import PlanDialog
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
-from desktop.ui.common.widgets import TableView, label, show_error, user_message
+from desktop.ui.common.widgets import TableView, label, offer, show_error, user_message
 
 COLUMNS = ("name", "kind", "group", "price", "frequency", "deposit", "allowances", "addons",
            "archived")
@@ -203,14 +203,13 @@ class PlanCatalog(QWidget):
 
     def _update_buttons(self, *_args) -> None:
         plan = self.selected_plan()
+        none = "" if plan is not None else _("Select a plan first.")
         for button in (self.edit_button, self.archive_button, self.delete_button):
-            button.setEnabled(plan is not None)
+            offer(button, none)
         # Offered only when it can be done: a plan that was sold can only be archived.
-        sold = plan is not None and plan.id in self._sold
-        self.delete_button.setEnabled(plan is not None and not sold)
-        self.delete_button.setToolTip(
-            _("{name} has been sold, so it can only be archived.").format(name=plan.name)
-            if sold else "")
+        if plan is not None and plan.id in self._sold:
+            offer(self.delete_button,
+                  _("{name} has been sold, so it can only be archived.").format(name=plan.name))
         self.archive_button.setText(_("Restore") if plan is not None and plan.archived
                                     else _("Archive"))
 

@@ -28,7 +28,7 @@ from desktop.domain.periods import UNITS, Frequency
 from desktop.i18n import _
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.icons import icon
-from desktop.ui.common.widgets import ErrorLabel, label
+from desktop.ui.common.widgets import ErrorLabel, label, offer
 
 
 class PlanDialog(FormDialog):
@@ -150,6 +150,24 @@ class PlanDialog(FormDialog):
         self.allowance_model.rowsRemoved.connect(lambda: self.edited("allowances"))
         self.addon_model.itemChanged.connect(lambda: self.edited("addons"))
         self.check_locally()
+        self.loaded()
+
+    def typed(self) -> tuple:
+        """Every field as typed, so closing asks only when something differs from the start."""
+        model = self.allowance_model
+        allowances = tuple((model.item(row, 0).text(), model.item(row, 1).text())
+                           for row in range(model.rowCount()))
+        addons = tuple(self.addon_model.item(row).checkState() == Qt.CheckState.Checked
+                       for row in range(self.addon_model.rowCount()))
+        return (self.name_edit.text(), self.kind(), self.group_combo.currentText(),
+                self.price_edit.text(), self.deposit_edit.text(), self.count_spin.value(),
+                self.unit_combo.currentData(), self.one_off_check.isChecked(),
+                self.archived_check.isChecked(), allowances, addons)
+
+    def unsaved_sentence(self) -> str:
+        if self.kind() == ADDON:
+            return _("This add-on has unsaved changes.")
+        return _("This plan has unsaved changes.")
 
     @staticmethod
     def _safe(call, default):
@@ -220,8 +238,10 @@ class PlanDialog(FormDialog):
     def _one_off_toggled(self) -> None:
         """A one-off add-on is invoiced once: it has no billing frequency to choose."""
         recurring = not self.one_off_check.isChecked()
-        self.count_spin.setEnabled(recurring)
-        self.unit_combo.setEnabled(recurring)
+        why = "" if recurring else _("A one-off add-on is invoiced once, so it has no billing "
+                                     "frequency.")
+        for widget in (self.count_spin, self.unit_combo):
+            offer(widget, why)
 
     # -- reading ----------------------------------------------------------------------------
     def kind(self) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.common.style import colour
 
@@ -65,6 +66,8 @@ class ComparisonModel(QAbstractTableModel):
                 return None
             if role == Qt.DisplayRole:
                 return two_lines(self._columns[section].caption)
+            if role == Qt.ToolTipRole:  # why this way cannot be applied, if it cannot
+                return self._columns[section].problem or None
             if role == Qt.FontRole and section == self._selected:
                 font = QFont()
                 font.setBold(True)
@@ -85,10 +88,14 @@ class ComparisonModel(QAbstractTableModel):
             return None
         column = self._columns[index.column()]
         row = self.ROWS[index.row()]
+        if role == Qt.ToolTipRole and column.problem:
+            return column.problem
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             if column.option is None:
                 return column.problem if role == Qt.ToolTipRole else "—"
             return self._text(column.option, row)
+        if role == Qt.ForegroundRole and column.problem:
+            return QBrush(QColor(colour("muted")))  # shown for comparison, not to be chosen
         if role == Qt.TextAlignmentRole:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.FontRole and row in ("pay_now", "next_billing_amount"):
@@ -101,6 +108,8 @@ class ComparisonModel(QAbstractTableModel):
 
     def _text(self, option, row: str) -> str:
         fmt = self._fmt
+        if getattr(option, "no_change", False):
+            return self._unchanged(option, row)
         invoice = getattr(option, "change_invoice", None)
         if row in ("credit", "charges", "tax"):
             if invoice is None:
@@ -131,6 +140,47 @@ class ComparisonModel(QAbstractTableModel):
         if option.next_billing_date is None:
             return "—"
         return fmt.money(option.next_billing_amount)
+
+
+    def _unchanged(self, option, row: str) -> str:
+        """A selection that changes nothing charges nothing: the billing goes on as it is."""
+        fmt = self._fmt
+        if row == "on":
+            return _("No change")
+        if row == "charges":
+            return _("Nothing charged")
+        if row == "pay_now":
+            return fmt.money(0)
+        if row == "next_billing_date":
+            return fmt.date(option.next_billing_date) if option.next_billing_date else "—"
+        if row == "next_billing_amount" and option.next_billing_date is not None:
+            return _("{amount} (unchanged)").format(amount=fmt.money(option.next_billing_amount))
+        return "—"
+
+
+def blocked_reason(contract, plan, when: str) -> str:
+    """Rule 9: a custom price stops the next plan switching on its own (change it now or on a
+    date instead: that cancels and starts a new term)."""
+    if (when == "next_invoice" and contract.custom_price is not None
+            and not same_plan(plan, contract.plan)):
+        return _("This contract has a custom price, so it cannot switch plans on its next "
+                 "invoice date; change it now or on a chosen date instead.")
+    return ""
+
+
+def applied_sentence(fmt, contract, plan, quantity: int, when: str, option, chosen) -> str:
+    """What was done, said once the change is applied."""
+    pay_now = fmt.money(option.pay_now) if option is not None else ""
+    if same_plan(plan, contract.plan) and quantity == contract.quantity:
+        # Rule 16: add-ons alone are bought on the contract, which goes on as it is.
+        return _("Done: the add-ons were added to this contract; the member pays {amount} "
+                 "now.").format(amount=pay_now)
+    if when == "now":
+        return _("Done: {plan} replaces {old} from today; the member pays {amount} now."
+                 ).format(plan=plan.name, old=contract.plan.name, amount=pay_now)
+    day = option.on if option is not None and option.on else chosen
+    return _("Scheduled: the contract switches to {plan} on {day}.").format(
+        plan=plan.name, day=fmt.date_long(day))
 
 
 def two_lines(caption: str, longest: int = 18) -> str:

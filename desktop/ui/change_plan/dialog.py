@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.ui.change_plan.comparison import WHENS, Column, ComparisonModel, fit_rows
+from desktop.ui.change_plan.comparison import (WHENS, Column, ComparisonModel, applied_sentence,
+                                               blocked_reason, fit_rows)
 from desktop.ui.common.fields import (
     Banner,
     change_label_text,
@@ -132,12 +133,18 @@ class ChangePlanDialog(QDialog):
         self.nextRadio = QRadioButton(objectName="whenNextInvoiceRadio")
         self.dateRadio = QRadioButton(_("On a chosen date"), objectName="whenDateRadio")
         self.dateEdit = date_edit("changeDateEdit", self._fmt)
+        # Why "on the next invoice date" cannot be chosen, said beside it (DESIGN.md §6).
+        self.nextReason = styled_label(role="hint")
+        self.nextReason.setObjectName("whenNextInvoiceReason")
+        self.nextReason.setContentsMargins(24, 0, 0, 0)
+        self.nextReason.hide()
         for row, radio in enumerate((self.nowRadio, self.nextRadio, self.dateRadio)):
             self.whenGroup.addButton(radio, row)
         grid.addWidget(self.nowRadio, 0, 0, 1, 2)
         grid.addWidget(self.nextRadio, 1, 0, 1, 2)
-        grid.addWidget(self.dateRadio, 2, 0)
-        grid.addWidget(self.dateEdit, 2, 1, Qt.AlignLeft)
+        grid.addWidget(self.nextReason, 2, 0, 1, 2)
+        grid.addWidget(self.dateRadio, 3, 0)
+        grid.addWidget(self.dateEdit, 3, 1, Qt.AlignLeft)
         grid.setColumnStretch(1, 1)
         self.nowRadio.setChecked(True)
         right.addWidget(when_box)
@@ -174,6 +181,9 @@ class ChangePlanDialog(QDialog):
         self.buttons.setContentsMargins(16, 0, 16, 0)
         outer.addWidget(scrolled(content), 1)
         outer.addWidget(self.buttons)
+        # Enter applies: the visible primary button is the default (set once it is inside the
+        # dialog), never a banner's hidden one nor Cancel.
+        self.applyButton.setDefault(True)
 
         self.planList.currentRowChanged.connect(self._plan_chosen)
         self.quantitySpin.valueChanged.connect(self.quote_later)
@@ -300,6 +310,7 @@ class ChangePlanDialog(QDialog):
         plan = self.selected_plan()
         if plan is None or self._contract is None:
             return
+        self._offer_next_invoice(blocked_reason(self._contract, plan, "next_invoice"))
         captions = {"now": _("Now"), "next_invoice": _("On the next invoice date"),
                     "date": _("On {day}").format(day=self._fmt.date(self.chosen_date()))}
         columns, no_change = [], False
@@ -315,7 +326,7 @@ class ChangePlanDialog(QDialog):
                 columns.append(Column(when, captions[when], None, user_message(error)))
                 continue
             no_change |= bool(option.no_change)
-            columns.append(Column(when, captions[when], option, self._blocked(plan, when)))
+            columns.append(Column(when, captions[when], option, blocked_reason(self._contract, plan, when)))
         self.model.set_columns(columns)
         self.model.set_selected(WHENS.index(self.selected_when()))
         fit_rows(self.comparisonTable)
@@ -325,14 +336,15 @@ class ChangePlanDialog(QDialog):
             self.noChange.clear()
         self._update_apply(columns, no_change)
 
-    def _blocked(self, plan: Plan, when: str) -> str:
-        """Rule 9: a custom price stops the next plan switching on its own (change it now or on a
-        date instead: that cancels and starts a new term)."""
-        if (when == "next_invoice" and self._contract.custom_price is not None
-                and not same_plan(plan, self._contract.plan)):
-            return _("This contract has a custom price, so it cannot switch plans on its next "
-                     "invoice date; change it now or on a chosen date instead.")
-        return ""
+    def _offer_next_invoice(self, reason: str) -> None:
+        """Not offered when it would be refused: disabled, with the reason beside it and in its
+        tooltip; a choice of it moves to "Now"."""
+        self.nextRadio.setEnabled(not reason)
+        self.nextRadio.setToolTip(reason)
+        self.nextReason.setText(reason)
+        self.nextReason.setVisible(bool(reason))
+        if reason and self.nextRadio.isChecked():
+            self.nowRadio.setChecked(True)
 
     def _update_apply(self, columns: list[Column], no_change: bool) -> None:
         selected = columns[WHENS.index(self.selected_when())] if columns else None
@@ -354,7 +366,7 @@ class ChangePlanDialog(QDialog):
         self.quote_later()
 
     def _column_clicked(self, column: int) -> None:
-        if 0 <= column < len(WHENS):
+        if 0 <= column < len(WHENS) and self.whenGroup.button(column).isEnabled():
             self.whenGroup.button(column).setChecked(True)
 
     # Applying -----------------------------------------------------------------------------------
@@ -372,25 +384,14 @@ class ChangePlanDialog(QDialog):
             self.message.show_message(user_message(error), "error")
             return
         column = self.model.columns()[WHENS.index(when)]
-        self.result.show_message(self._report(plan, when, column.option))
+        self.result.show_message(applied_sentence(
+            self._fmt, self._contract, plan, self.quantitySpin.value(), when, column.option,
+            self.chosen_date()))
         self.applyButton.hide()
         self.closeButton.setText(_("Close"))
+        self.closeButton.setDefault(True)  # what is left to do: Enter closes
         for widget in (self.planList, self.quantitySpin, self.addonList, self.nowRadio,
                        self.nextRadio, self.dateRadio, self.dateEdit):
             widget.setEnabled(False)
+        self.nextReason.hide()
         self.applied.emit(contract_id)
-
-    def _report(self, plan: Plan, when: str, option) -> str:
-        fmt = self._fmt
-        pay_now = fmt.money(option.pay_now) if option is not None else ""
-        if (same_plan(plan, self._contract.plan)
-                and self.quantitySpin.value() == self._contract.quantity):
-            # Rule 16: add-ons alone are bought on the contract, which goes on as it is.
-            return _("Done: the add-ons were added to this contract; the member pays {amount} "
-                     "now.").format(amount=pay_now)
-        if when == "now":
-            return _("Done: {plan} replaces {old} from today; the member pays {amount} now."
-                     ).format(plan=plan.name, old=self._contract.plan.name, amount=pay_now)
-        day = option.on if option is not None and option.on else self.chosen_date()
-        return _("Scheduled: the contract switches to {plan} on {day}.").format(
-            plan=plan.name, day=fmt.date_long(day))

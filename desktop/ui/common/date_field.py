@@ -76,6 +76,7 @@ class DateField(QLineEdit):
         self._minimum, self._maximum = QDate(1900, 1, 1), QDate(9999, 12, 31)
         self._special = ""
         self._readable = True
+        self._own_tip = ""  # the field's own tooltip, shown while the text is a date
         self.popup: _CalendarPopup | None = None
         self._button = self.addAction(icon("calendar"), QLineEdit.ActionPosition.TrailingPosition)
         self._button.setText(_("Pick from a calendar"))
@@ -181,10 +182,17 @@ class DateField(QLineEdit):
         if self._readable:
             self._show_date()
 
+    def setToolTip(self, text: str) -> None:  # noqa: N802 (Qt name)
+        """The field's own tooltip (such as why it is disabled); an unreadable text's sentence
+        shows over it until the text is a date again."""
+        self._own_tip = text
+        if self._readable:
+            super().setToolTip(text)
+
     def _set_readable(self, readable: bool) -> None:
         mark_invalid(self, not readable)
-        self.setToolTip("" if readable else _("This is not a date. Type it like {example}.")
-                        .format(example=self._example()))
+        super().setToolTip(self._own_tip if readable else _(
+            "This is not a date. Type it like {example}.").format(example=self._example()))
         if readable != self._readable:
             self._readable = readable
             self.readableChanged.emit(readable)

@@ -128,6 +128,7 @@ class Banner(QFrame):
         self.button = QPushButton(action)
         self.button.setObjectName(action_name or f"{name}Button")
         self.button.clicked.connect(self.actionClicked)
+        self.button.setAutoDefault(False)  # Enter is for the dialog's own primary button
         self.button.setVisible(bool(action))
         row.addWidget(self.button, 0, Qt.AlignVCenter)
         self.hide()

@@ -2,23 +2,28 @@
 and OK stays disabled until every problem is fixed (DESIGN.md §3 "Validation").
 
 FormDialog is the dialog around such a form: OK and Cancel, the form's own sentence above them,
-and the service's ValidationError shown field by field.
+and the service's ValidationError shown field by field. Ctrl+S saves like OK; Esc, Cancel and the
+window's close button close at once when nothing was typed, and otherwise ask first, as the
+contract editor does (DESIGN.md §6): Save, Discard or Cancel (keep editing).
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.i18n import _
 from desktop.i18n.messages import say
 from desktop.services.errors import ValidationError
 from desktop.ui.common.style import mark_invalid
@@ -128,14 +133,19 @@ class FormProblems:
             error.set_message(text)
         self._form_error.set_message(self._general)
         if self._ok is not None:
-            self._ok.setEnabled(not (self._local or self._service))
+            # Disabled, it says why: every problem, also of fields not typed in yet.
+            why = dict.fromkeys([*self._local.values(), *self._service.values()])
+            self._ok.setEnabled(not why)
+            self._ok.setToolTip("\n".join(why))
 
 
 class FormDialog(QDialog):
     """OK (named `ok_text`) stays disabled while `problems` has any; the service has the last word.
 
     A subclass registers its fields on `problems`, sets what it can see by itself in
-    check_locally(), calls edited(key) when a field changes, and writes in submit().
+    check_locally(), calls edited(key) when a field changes, and writes in submit(). It returns
+    what was typed from typed() and calls loaded() once its fields are filled: closing with
+    something else typed asks first, in the words of unsaved_sentence().
     """
 
     def __init__(self, ok_text: str, parent: QWidget | None = None):
@@ -148,6 +158,49 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.form_error = ErrorLabel("formError")
         self.problems = FormProblems(self.ok_button, self.form_error)
+        self._loaded: object = None
+        self.question: QMessageBox | None = None  # the unsaved-changes box while it is up
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.accept)
+
+    def typed(self) -> object:
+        """What the fields hold now, comparable with what they held when loaded()."""
+        return None
+
+    def loaded(self) -> None:
+        """The fields are filled: from now on a difference is an unsaved change."""
+        self._loaded = self.typed()
+
+    def unsaved_sentence(self) -> str:
+        return _("Unsaved changes")
+
+    def has_changes(self) -> bool:
+        return self.typed() != self._loaded
+
+    def reject(self) -> None:
+        """Esc, Cancel or the close button: at once when nothing was typed, else ask first.
+
+        The question is opened, not executed, so no second event loop runs inside the dialog's.
+        """
+        if self.question is not None:
+            return
+        if not self.has_changes():
+            super().reject()
+            return
+        self.question = unsaved_changes_box(self, self.unsaved_sentence())
+        self.question.finished.connect(self._answered)
+        self.question.open()
+
+    def _answered(self, _result: int) -> None:
+        box, self.question = self.question, None
+        clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+        box.setParent(None)
+        box.deleteLater()
+        if clicked == QMessageBox.StandardButton.Save:
+            self.accept()
+        elif clicked == QMessageBox.StandardButton.Discard:
+            super().reject()
+        if self.isVisible():  # kept open: typing goes on where it stopped
+            self.activateWindow()
 
     def check_locally(self) -> None:
         """Set the problems the dialog can see without asking the service."""
@@ -175,6 +228,23 @@ class FormDialog(QDialog):
             self.problems.set_general(user_message(exc))
             return
         super().accept()
+
+
+def unsaved_changes_box(parent: QWidget, text: str) -> QMessageBox:
+    """Save / Discard / Cancel (keep editing), Save the default, for closing unsaved changes."""
+    box = QMessageBox(parent)
+    box.setObjectName("unsavedChangesBox")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Unsaved changes"))
+    box.setText(text)
+    box.setInformativeText(_("Save them before closing?"))
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.button(QMessageBox.StandardButton.Save).setObjectName("guardSaveButton")
+    box.button(QMessageBox.StandardButton.Discard).setObjectName("guardDiscardButton")
+    box.button(QMessageBox.StandardButton.Cancel).setObjectName("guardCancelButton")
+    return box
 
 
 def accept_cancel_buttons(dialog: QDialog, accept_text: str,

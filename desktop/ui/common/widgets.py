@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -196,3 +197,42 @@ class StatCard(QFrame):
     def set_value(self, text: str, tooltip: str = "") -> None:
         self.value.setText(text)
         self.setToolTip(tooltip)
+
+
+def offer(widget: QWidget, why_not: str, tip: str = "") -> None:
+    """Enable `widget` when `why_not` is empty; otherwise disable it and say why in its tooltip
+    (DESIGN.md §6: never offered and then refused, never disabled without a reason). `tip` is
+    its tooltip while enabled."""
+    widget.setEnabled(not why_not)
+    widget.setToolTip(why_not or tip)
+
+
+LAST_FOLDER = "files/lastFolder"
+
+
+def _settings_of(widget: QWidget | None) -> QSettings | None:
+    """The window's QSettings (the main window keeps them as `settings`), found up the parents."""
+    while widget is not None:
+        settings = getattr(widget, "settings", None)
+        if isinstance(settings, QSettings):
+            return settings
+        widget = widget.parentWidget()
+    return None
+
+
+def start_folder(widget: QWidget | None) -> Path:
+    """Where a file dialog opens: the folder used last, else the user's Documents, else home;
+    never the process's working directory."""
+    settings = _settings_of(widget)
+    last = str(settings.value(LAST_FOLDER, "") or "") if settings is not None else ""
+    if last and Path(last).is_dir():
+        return Path(last)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def remember_folder(widget: QWidget | None, folder: Path) -> None:
+    """The next file dialog opens in `folder`."""
+    settings = _settings_of(widget)
+    if settings is not None:
+        settings.setValue(LAST_FOLDER, str(folder))

@@ -13,9 +13,37 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.i18n import _
 from desktop.services.errors import StaleEdit, ValidationError
 from desktop.ui.common.date_field import DateField
-from desktop.ui.common.widgets import user_message
+from desktop.ui.common.widgets import offer, user_message
 from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
 
+
+
+# Who changed a contract open in an editor, so its banner says what happened (DESIGN.md §6).
+TIMER, OTHER_DESK, THIS_WINDOW = "timer", "other desk", "this window"
+STALE = {
+    TIMER: lambda: _(
+        "This contract was changed by the scheduled transitions while you were editing, so "
+        "your changes cannot be saved over it. Reload to see the new state (your unsaved "
+        "changes will be dropped)."),
+    OTHER_DESK: lambda: _(
+        "This contract was saved at another desk while you were editing, so your changes "
+        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+    THIS_WINDOW: lambda: _(
+        "This contract was changed in another window while you were editing, so your changes "
+        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+    "": lambda: _(
+        "This contract was changed elsewhere while you were editing, so your changes cannot "
+        "be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+}
+SHOWN_NOW = {
+    TIMER: lambda: _("This contract was changed by the scheduled transitions; the editor now "
+                     "shows its new state."),
+    OTHER_DESK: lambda: _("This contract was saved at another desk; the editor now shows its "
+                          "new state."),
+}
 
 class EditorActions:
     """The editor's actions; every service error becomes a sentence on screen."""
@@ -31,7 +59,7 @@ class EditorActions:
             # A problem may only be the scheduled transitions having moved the contract on.
             stored = self._stored_state()
             if stored is not None and stored.version != self._version:
-                self._mark_stale()
+                self._mark_stale(self._stale_by)
             return False
         try:
             contract_id = self._contracts.save(self._draft, self._version)
@@ -41,7 +69,7 @@ class EditorActions:
             self._show_problems()
             return False
         except StaleEdit:
-            self._mark_stale()
+            self._mark_stale(self._stale_by)
             return False
         except Exception as error:
             self._show_error(error)
@@ -66,21 +94,21 @@ class EditorActions:
         self.errorBanner.clear()
         self._show_state(state)
 
-    def contract_changed_elsewhere(self) -> None:
+    def contract_changed_elsewhere(self, by: str = TIMER) -> None:
         """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
         self._basis = None  # the member's state moved on: read it again
         state = self._stored_state()
         if state is None or state.version == self._version:
             return
         if self.is_dirty():
-            self._mark_stale()
+            self._mark_stale(by)
             return
         self._show_state(state)
-        self.staleBanner.show_message(_("This contract was changed by the scheduled transitions; "
-                                        "the editor now shows its new state."), "info", False)
+        self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
 
-    def member_changed_elsewhere(self) -> None:
+    def member_changed_elsewhere(self, by: str = THIS_WINDOW) -> None:
         """Another screen changed this member (a save, a new term, an add-on): show it now.
+        `by` says who: THIS_WINDOW, OTHER_DESK (another desk's save) or TIMER.
 
         The contract itself changed: reload it if clean, else say so and never overwrite. Only
         the member's other contracts changed: check and preview again, since both depend on them.
@@ -91,9 +119,11 @@ class EditorActions:
             return
         if state.version != self._version:
             if self.is_dirty():
-                self._mark_stale()
+                self._mark_stale(by)
                 return
             self._show_state(state)
+            if by == OTHER_DESK:  # this window's own changes need no word
+                self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
             return
         self._unavailable = self._unavailable_actions()
         self.refresh_now()
@@ -112,12 +142,14 @@ class EditorActions:
         """A service's refusal or failure, as a sentence on the error banner."""
         self.errorBanner.show_message(user_message(error), "error")
 
-    def _mark_stale(self) -> None:
-        self._stale = True
-        self.staleBanner.show_message(_(
-            "This contract was changed by the scheduled transitions while you were editing, so "
-            "your changes cannot be saved over it. Reload to see the new state (your unsaved "
-            "changes will be dropped)."), "warning", True)
+    def _mark_stale(self, by: str = "") -> None:
+        """Unsaved edits over a contract changed meanwhile: say by whom, offer Reload. The first
+        to tell is the one who changed it (the other desks' watch also sees this desk's own
+        writes, a moment later)."""
+        if self._stale and self._stale_by:
+            by = self._stale_by
+        self._stale, self._stale_by = True, by
+        self.staleBanner.show_message(STALE[by](), "warning", True)
         self._update_buttons()
 
     def start_new_term(self) -> None:
@@ -205,9 +237,11 @@ class EditorActions:
 
     def _update_buttons(self) -> None:
         new = self.contract_id is None
-        can_save = (new or self.is_dirty()) and not self.problems() and not self._stale
-        self.saveButton.setEnabled(bool(self._draft) and can_save)
-        self.revertButton.setEnabled(self.is_dirty())
+        why_not_save = (_("This contract changed elsewhere: reload it first.") if self._stale
+                        else _("Fix the marked fields first.") if self.problems()
+                        else "" if new or self.is_dirty() else _("There are no changes to save."))
+        offer(self.saveButton, why_not_save if self._draft else _("There is nothing to save."))
+        offer(self.revertButton, "" if self.is_dirty() else _("There are no changes to revert."))
         self.addons.set_dirty(self.is_dirty() or self._stale)
         # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
         unavailable = getattr(self, "_unavailable", {})

@@ -20,6 +20,7 @@ from desktop.ui.common.fields import (
     styled_label,
     to_qdate,
 )
+from desktop.ui.common.widgets import offer
 from desktop.ui.contract_editor.tabs import (
     ACTIVE,
     Blocked,
@@ -76,10 +77,12 @@ class KeyDatesTab(QWidget):
         self._draft = draft
         started = _("Fixed once the contract has started.")
         self._free = ctx.free
-        self.start_edit.setEnabled(ctx.free)
-        self.anchor_edit.setEnabled(ctx.free)
+        offer(self.start_edit, ctx.fixed())
+        offer(self.anchor_edit, ctx.fixed())
         # Rule 10: before its first invoice a contract is first invoiced on its start date.
-        self.next_edit.setEnabled(ctx.status == ACTIVE and draft.next_invoice_date is not None)
+        offer(self.next_edit, "" if ctx.status == ACTIVE and draft.next_invoice_date is not None
+              else _("The first invoice is issued on the start date.") if ctx.free
+              else ctx.ended() or _("This contract has no next invoice."))
         self.start_note.setText(started if ctx.status == ACTIVE else "")
         self.start_note.setVisible(ctx.status == ACTIVE)
         self.update_derived(draft)

@@ -16,6 +16,7 @@ from desktop.ui.common.fields import (
     styled_label,
     to_qdate,
 )
+from desktop.ui.common import forms
 from desktop.ui.common.forms import accept_cancel_buttons
 from desktop.ui.contract_editor.terms import default_cancellation
 
@@ -89,15 +90,4 @@ class NewTermDialog(QDialog):
 
 def unsaved_changes_box(parent: QWidget) -> QMessageBox:
     """Save / Discard / Cancel, for closing an editor with unsaved changes."""
-    box = QMessageBox(parent)
-    box.setObjectName("unsavedChangesBox")
-    box.setIcon(QMessageBox.Warning)
-    box.setWindowTitle(_("Unsaved changes"))
-    box.setText(_("This contract has unsaved changes."))
-    box.setInformativeText(_("Save them before closing?"))
-    box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
-    box.setDefaultButton(QMessageBox.Save)
-    box.button(QMessageBox.Save).setObjectName("guardSaveButton")
-    box.button(QMessageBox.Discard).setObjectName("guardDiscardButton")
-    box.button(QMessageBox.Cancel).setObjectName("guardCancelButton")
-    return box
+    return forms.unsaved_changes_box(parent, _("This contract has unsaved changes."))

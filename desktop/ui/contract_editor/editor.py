@@ -87,6 +87,7 @@ class ContractEditor(EditorActions, QWidget):
         self._problems: list[Problem] = []
         self._basis = None  # what checking and previewing read of the member (EditorBasis)
         self._stale = False
+        self._stale_by = ""  # who changed the contract under unsaved edits (actions.STALE)
         self._close_confirmed = False
         self._guard: QMessageBox | None = None
         self.new_term_editor: ContractEditor | None = None

@@ -36,6 +36,7 @@ from desktop.ui.common.fields import (
     styled_label,
 )
 from desktop.ui.common.icons import icon
+from desktop.ui.common.widgets import offer
 
 NEW, INACTIVE, ACTIVE, CANCELLED = "new", "inactive", "active", "cancelled"
 PLAN_ROLE = Qt.UserRole + 1
@@ -58,6 +59,17 @@ class EditorContext:
     def locked(self) -> bool:
         """A cancelled contract's plan and dates are history."""
         return self.status == CANCELLED
+
+    def ended(self) -> str:
+        """Why nothing of a cancelled contract's terms can be edited ("" when they can)."""
+        return _("This contract has ended: its plan, price and dates are history.") \
+            if self.locked else ""
+
+    def fixed(self) -> str:
+        """Why the start, the anchor or the plan cannot be edited any more ("" when they can)."""
+        if self.free:
+            return ""
+        return self.ended() or _("Fixed once the contract has started.")
 
 
 def form_layout(widget: QWidget) -> QFormLayout:
@@ -227,9 +239,9 @@ class GeneralTab(QWidget):
             self.quantity_spin.setValue(draft.quantity)
             self.notes_edit.setPlainText(draft.notes)
         self.price_note.hide()
-        self.plan_combo.setEnabled(ctx.free)
+        offer(self.plan_combo, ctx.ended() or self._plan_note(ctx) if not ctx.free else "")
         for widget in (self.price_edit, self.quantity_spin):
-            widget.setEnabled(not ctx.locked)
+            offer(widget, ctx.ended())
         self.plan_note.setText(self._plan_note(ctx))
         self.plan_note.setVisible(bool(self.plan_note.text()))
         # Rule 10: before the start there is one plan choice; plan and next plan stay equal.
@@ -301,7 +313,8 @@ class GeneralTab(QWidget):
 
     def update_derived(self, draft: Contract) -> None:
         """Refresh what follows from the draft without touching what the operator types."""
-        plan_price = self._fmt.money_plain(draft.plan.price)
+        # Shown, not typed: grouped as the site writes money ("2.400,00 €"), like every amount.
+        plan_price = self._fmt.money(draft.plan.price)
         self.price_hint.setText(_("plan price {amount}").format(amount=plan_price))
         self._apply_block(draft)
 

@@ -19,6 +19,7 @@ from desktop.ui.common.fields import (
     styled_label,
     to_qdate,
 )
+from desktop.ui.common.widgets import offer
 from desktop.ui.contract_editor.tabs import (
     Blocked,
     EditorContext,
@@ -55,6 +56,7 @@ class CancellationTab(QWidget):
     def __init__(self, formatter):
         super().__init__()
         self._fmt = formatter
+        self._ended = ""
         self._draft: Contract | None = None
         form = form_layout(self)
         self.cancel_check = QCheckBox(_("Cancel this contract"), objectName="cancelContractCheck")
@@ -87,8 +89,9 @@ class CancellationTab(QWidget):
 
     def load(self, draft: Contract, ctx: EditorContext) -> None:
         self._draft = draft
-        self.cancel_check.setEnabled(not ctx.locked)
-        self.prorate_check.setEnabled(not ctx.locked)
+        self._ended = ctx.ended()
+        offer(self.cancel_check, self._ended)
+        offer(self.prorate_check, self._ended)
         self.update_derived(draft, ctx)
 
     def update_derived(self, draft: Contract, ctx: EditorContext) -> None:
@@ -98,7 +101,8 @@ class CancellationTab(QWidget):
             self.cancel_check.setChecked(cancelled)
             self.date_edit.setDate(to_qdate(draft.cancellation_date or default_cancellation(draft)))
             self.prorate_check.setChecked(draft.prorate_last_invoice)
-        self.date_edit.setEnabled(cancelled and not ctx.locked)
+        self._ended = ctx.ended()
+        self._offer_date(cancelled)
         self.last_day.setText(self._last_day_sentence(draft))
         self.prorate_effect.setText(self._prorate_effect(draft))
         self.prorate_effect.setVisible(bool(self.prorate_effect.text()))
@@ -131,9 +135,14 @@ class CancellationTab(QWidget):
                         start=self._fmt.date(ends), end=self._fmt.date(n))
         return _("The contract ends on its next invoice date: nothing needs prorating.")
 
+    def _offer_date(self, cancelled: bool) -> None:
+        offer(self.date_edit, self._ended or ("" if cancelled else _(
+            "Tick “Cancel this contract” to choose the date.")),
+              tip=_("The first day without the contract."))
+
     def _cancel_toggled(self, on: bool) -> None:
         value = from_qdate(self.date_edit.date()) if on else None
-        self.date_edit.setEnabled(on)
+        self._offer_date(on)
         self.edited.emit({"cancellation_date": value})
 
     def _date_changed(self, qdate) -> None:
@@ -182,7 +191,7 @@ class NewTermTab(QWidget):
             lambda on: self.edited.emit({"prorate_first_invoice": on}))
 
     def load(self, draft: Contract, ctx: EditorContext) -> None:
-        self.prorate_check.setEnabled(ctx.free)
+        offer(self.prorate_check, ctx.fixed())
         self._predecessor = draft.predecessor
         if draft.predecessor is None:
             self.predecessor_label.setText(_("This is a first term: it continues no earlier "

@@ -30,7 +30,13 @@ from desktop.i18n import _, gettext
 from desktop.services.documents import BillTo, InvoiceDocument
 from desktop.services.payments import InvoiceStanding
 from desktop.services.settings import SiteSettings
-from desktop.ui.common.widgets import label, show_error, user_message
+from desktop.ui.common.widgets import (
+    label,
+    remember_folder,
+    show_error,
+    start_folder,
+    user_message,
+)
 from desktop.ui.invoices.payment_dialog import payment_dialog
 
 
@@ -144,8 +150,12 @@ class InvoiceView(QDialog):
 
     def save_pdf(self, path: str | None = None) -> Path | None:
         if not path:
+            # In the folder used last (else Documents), named by the invoice's number.
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save invoice as PDF"), pdf_name(self.document), _("PDF files (*.pdf)"))
+                self, _("Save invoice as PDF"), str(start_folder(self) / pdf_name(self.document)),
+                _("PDF files (*.pdf)"))
+            if path:
+                remember_folder(self, Path(path).parent)
         if not path:
             return None
         try:

@@ -24,10 +24,17 @@ from PySide6.QtWidgets import (
 from desktop.documents.invoice_layout import status_text
 from desktop.documents.paper import write_pdfs
 from desktop.domain import payments as rules
-from desktop.i18n import _, gettext
+from desktop.i18n import N_, _, gettext
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
-from desktop.ui.common.widgets import TableView, label, show_error, user_message
+from desktop.ui.common.widgets import (
+    TableView,
+    label,
+    remember_folder,
+    show_error,
+    start_folder,
+    user_message,
+)
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.invoices.invoice_view import InvoiceTools, InvoiceView, plain_document
 from desktop.ui.invoices.periods import ask_day, period_range, periods
@@ -214,11 +221,12 @@ class InvoicesPage(QWidget):
         if totals is None:
             return ""
         f = self._formatter
-        return _("{count} invoices · issued {issued} · paid {paid} · outstanding {outstanding} · "
-                 "overdue {overdue}").format(count=totals.count, issued=f.money(totals.issued),
-                                             paid=f.money(totals.paid),
-                                             outstanding=f.money(totals.outstanding),
-                                             overdue=f.money(totals.overdue))
+        return N_("{count} invoice · issued {issued} · paid {paid} · outstanding {outstanding} · "
+                  "overdue {overdue}",
+                  "{count} invoices · issued {issued} · paid {paid} · outstanding {outstanding} · "
+                  "overdue {overdue}", totals.count).format(
+            count=totals.count, issued=f.money(totals.issued), paid=f.money(totals.paid),
+            outstanding=f.money(totals.outstanding), overdue=f.money(totals.overdue))
 
     def _failed(self, exc) -> None:
         self._job = None
@@ -245,7 +253,11 @@ class InvoicesPage(QWidget):
         day = day or ask_day(self, self._tools.clock.today(), self._formatter)
         if day is None:
             return []
-        folder = folder or QFileDialog.getExistingDirectory(self, _("Folder for the PDFs"))
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, _("Folder for the PDFs"),
+                                                      str(start_folder(self)))
+            if folder:
+                remember_folder(self, Path(folder))
         if not folder:
             return []
         try:
@@ -255,7 +267,9 @@ class InvoicesPage(QWidget):
             show_error(self, _("PDFs of a day"), user_message(exc))
             return []
         if written:
-            message = _("{count} invoice PDFs issued on {date} were written to {folder}.")
+            message = N_("{count} invoice PDF issued on {date} was written to {folder}.",
+                         "{count} invoice PDFs issued on {date} were written to {folder}.",
+                         len(written))
         else:
             message = _("No invoices were issued on {date}; nothing was written.")
         QMessageBox.information(self, _("PDFs of a day"), message.format(

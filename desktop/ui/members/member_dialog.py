@@ -75,6 +75,14 @@ class MemberDialog(FormDialog):
         self.address_edit.textChanged.connect(lambda: self.edited("billing_address"))
         self.vat_edit.textChanged.connect(lambda: self.edited("vat_id"))
         self.check_locally()
+        self.loaded()
+
+    def typed(self) -> dict[str, str]:
+        return self.values()
+
+    def unsaved_sentence(self) -> str:
+        return (_("This new member is not saved yet.") if self.member_id is None
+                else _("This member has unsaved changes."))
 
     def _load(self, member_id: int) -> None:
         detail = self._members.get(member_id)

@@ -11,11 +11,11 @@ from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 import desktop
-from desktop.i18n import Formatter, _, available_languages
+from desktop.i18n import N_, Formatter, _, available_languages
 from desktop.services.spreadsheets import KINDS
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
-from desktop.ui.common.widgets import show_error, user_message
+from desktop.ui.common.widgets import remember_folder, show_error, start_folder, user_message
 from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.ui.window.language import (
     choose_language,
@@ -66,7 +66,10 @@ class WindowActions:
             kind = next(key for key, label in kinds.items() if label == text)
         if not path:
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Export as CSV"), f"{kind}.csv", _("CSV files (*.csv)"))
+                self, _("Export as CSV"), str(start_folder(self) / f"{kind}.csv"),
+                _("CSV files (*.csv)"))
+            if path:
+                remember_folder(self, Path(path).parent)
         if not path:
             return None
         target = Path(path)
@@ -79,7 +82,8 @@ class WindowActions:
             partial.unlink(missing_ok=True)
             show_error(self, _("Export as CSV"), user_message(exc))
             return None
-        self.statusBar().showMessage(_("{count} rows written to {path}.").format(
+        self.statusBar().showMessage(N_("{count} row written to {path}.",
+                                        "{count} rows written to {path}.", count).format(
             count=count, path=target), 8000)
         return target
 
@@ -208,6 +212,15 @@ class WindowActions:
                 page.set_formatter(formatter)
         self._update_status()
         self.formatterChanged.emit(formatter)
+
+    def offer_sample_data(self) -> None:
+        """Load sample data is enabled on an empty database only; otherwise it says why."""
+        why = "" if self.services.load_demo is not None and self._database_is_empty() else _(
+            "Sample data can only be loaded into an empty database. Start Frontdesk with a new "
+            "database file to try it.")
+        self.sample_action.setEnabled(not why)
+        self.sample_action.setToolTip(why or self.sample_action.text().replace("&", ""))
+        self.sample_action.setStatusTip(why)
 
     def load_sample_data(self) -> None:
         if self.services.load_demo is None:

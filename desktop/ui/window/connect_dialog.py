@@ -114,8 +114,11 @@ class ConnectDialog(QDialog):
         for edit in (self.host_edit, self.database_edit, self.user_edit):
             mark_invalid(edit, edit in missing)
         ready = not missing and not self._busy
-        self.connect_button.setEnabled(ready)
-        self.test_button.setEnabled(ready)
+        why = ("" if ready else _("Connecting…") if self._busy
+               else _("Fill in the host, the database and the user first."))
+        for button in (self.connect_button, self.test_button):
+            button.setEnabled(ready)
+            button.setToolTip(why)
 
     def address(self) -> str:
         return self._address(self.host_edit.text().strip(), self.port_spin.value(),

@@ -86,6 +86,9 @@ def build_menus(window: Any) -> None:
     window.sample_action = act(_("&Load sample data…"), window.load_sample_data, None,
                                "sample", "loadSampleAction")
     window.sample_action.setEnabled(services.load_demo is not None)
+    # Offered only on an empty database, as the sample loader allows; asked when the menu opens.
+    tools_menu.setToolTipsVisible(True)
+    tools_menu.aboutToShow.connect(window.offer_sample_data)
     tools_menu.addAction(window.run_sweep_action)
     tools_menu.addAction(window.sample_action)
 

@@ -48,10 +48,13 @@ class OtherDesks(QObject):
         if window.invoices_page.model.rowCount():
             window.invoices_page.refresh()
         window.plan_catalog.refresh()
+        # The watch also sees this desk's own sweep commit before its report arrives: while it
+        # runs, who changed a contract is not known here (editors then say "elsewhere").
+        by = "" if getattr(window.scheduler, "running", False) else "other desk"
         for editor in window.live_editors():
             told = getattr(editor, "member_changed_elsewhere", None)
-            if told is not None:
-                told()
+            if told is not None:  # its banner says who did it (actions.OTHER_DESK)
+                told(by=by)
 
     def stop(self) -> None:
         if self.watch is not None:

@@ -215,6 +215,7 @@ class PreferencesDialog(FormDialog):
             self.logo_preview.setPixmap(pixmap.scaledToHeight(
                 40, Qt.TransformationMode.SmoothTransformation))
         self.logo_clear.setEnabled(bool(self.logo))
+        self.logo_clear.setToolTip("" if self.logo else _("There is no logo to remove."))
 
     def settings(self) -> SiteSettings:
         day = self.billing_day_spin.value()

@@ -87,6 +87,8 @@ class RestoreDialog(QDialog):
 
     def _selection_changed(self) -> None:
         self.restore_button.setEnabled(self.chosen is not None)
+        self.restore_button.setToolTip("" if self.chosen is not None
+                                       else _("Choose a backup in the list first."))
 
     @property
     def chosen(self) -> Path | None:

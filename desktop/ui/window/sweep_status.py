@@ -23,8 +23,10 @@ class SweepStatus:
         self.scheduler.run_now()
 
     def _sweep_started(self, _as_of: date) -> None:
-        self.run_sweep_action.setEnabled(False)
-        self.transitions_panel.run_button.setEnabled(False)
+        running = _("The due transitions are being applied now.")
+        for control in (self.run_sweep_action, self.transitions_panel.run_button):
+            control.setEnabled(False)
+            control.setToolTip(running)
 
     def _sweep_finished(self, report: Any) -> None:
         first = self.last_report is None
@@ -85,10 +87,14 @@ class SweepStatus:
                 getattr(self, "_catch_up_declined", None) == too_large.as_of:
             return  # asked already (today's answer stands until tomorrow)
         first = too_large.catch_ups[0]
-        box = QMessageBox(QMessageBox.Icon.Question, _("Many invoices at once"), _(
+        box = QMessageBox(QMessageBox.Icon.Question, _("Many invoices at once"), N_(
+            "Applying due transitions up to {day} would issue more than {limit} invoices at once "
+            "to contract {contract} of {member} ({count} contract in all). Issued invoices "
+            "cannot be removed; check the contract's dates first. Issue them now?",
             "Applying due transitions up to {day} would issue more than {limit} invoices at once "
             "to contract {contract} of {member} ({count} contracts in all). Issued invoices "
-            "cannot be removed; check the contract's dates first. Issue them now?").format(
+            "cannot be removed; check the contract's dates first. Issue them now?",
+            len(too_large.catch_ups)).format(
                 day=self.formatter.date(too_large.as_of), limit=too_large.limit,
                 contract=first.contract_id, member=first.member,
                 count=len(too_large.catch_ups)), parent=self)
@@ -109,8 +115,9 @@ class SweepStatus:
                                            "contract's dates are checked."), 10000)
 
     def _sweep_idle(self) -> None:
-        self.run_sweep_action.setEnabled(True)
-        self.transitions_panel.run_button.setEnabled(True)
+        for control in (self.run_sweep_action, self.transitions_panel.run_button):
+            control.setEnabled(True)
+            control.setToolTip("")
 
     def _date_changed(self, _today: date) -> None:
         self.member_page.refresh()
