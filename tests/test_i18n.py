@@ -379,16 +379,23 @@ def test_a_billing_core_message_reads_in_the_installed_language_with_the_site_s_
     assert say("Already translated.") == "Already translated."
 
 
-def test_stored_transition_and_line_texts_read_in_the_installed_language(english_afterwards):
-    from desktop.domain.transitions import SWITCHED, TEMPLATES
-    from desktop.i18n.messages import LINE_TEMPLATES, reword
+def test_stored_transition_and_line_wordings_read_in_the_installed_language(
+        english_afterwards):
+    from desktop.domain.invoicing import line_wording, read_line_wording
+    from desktop.domain.transitions import transition_wording
+    from desktop.i18n.messages import wording_text
 
-    stored = SWITCHED.format(old="Hot desk", new="Dedicated desk")
-    assert reword(stored, TEMPLATES) == stored
+    switched = transition_wording("renewal", {"old": "Hot desk", "new": "Dedicated desk"})
+    assert wording_text(switched, "ignored") == "Switched from Hot desk to Dedicated desk"
     install("fr")
-    assert reword(stored, TEMPLATES) == "Passage de Hot desk à Dedicated desk"
-    assert reword("Unused time on Hot desk", LINE_TEMPLATES) == "Temps non utilisé sur Hot desk"
-    assert reword("Hot desk × 2", TEMPLATES) == "Hot desk × 2"  # a plan's own name as written
+    assert wording_text(switched, "ignored") == "Passage de Hot desk à Dedicated desk"
+    unused = read_line_wording("unused", "Unused time on Hot desk")
+    assert unused == line_wording("unused", {"name": "Hot desk"})
+    assert wording_text(unused, "ignored") == "Temps non utilisé sur Hot desk"
+    # A plan's own name, and parameters that do not fit the sentence, read as written.
+    assert read_line_wording("plan", "Unused time on Hot desk") is None
+    assert transition_wording("activation", {"old": "A"}) is None
+    assert wording_text(None, "Hot desk × 2") == "Hot desk × 2"
 
 
 def test_the_words_follow_the_reader_and_the_numbers_the_site():

@@ -166,6 +166,6 @@ def _readable(settings: SiteSettings) -> dict[str, str]:
               "invoice_prefix": "Invoice number prefix", "payment_terms": "Payment terms (days)"}
     values = {labels[k]: "" if v is None else str(v) for k, v in asdict(settings).items()
               if k in labels}
-    # The logo's bytes would say nothing in the audit; its size says it changed.
-    values["Logo"] = f"{len(settings.logo)} bytes" if settings.logo else ""
+    # The logo's bytes would say nothing in the audit; its size (raw, in bytes) says it changed.
+    values["Logo"] = str(len(settings.logo)) if settings.logo else ""
     return values

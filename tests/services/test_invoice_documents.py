@@ -213,10 +213,13 @@ def test_the_sites_logo_heads_the_document(qapp, tmp_path):
 ])
 def test_the_cores_line_wording_is_translated_and_names_are_not(kind, description, german):
     from desktop.documents.invoice_layout import line_text
+    from desktop.domain.invoicing import read_line_wording
+    from desktop.domain.model import Line
     from desktop.i18n.translations import load
 
-    assert line_text(kind, description, load("de_DE").gettext) == german
-    assert line_text(kind, description, load("en_IE").gettext) == description
+    line = Line(kind, description, 100, wording=read_line_wording(kind, description))
+    assert line_text(line, Formatter("de_DE"), load("de_DE").gettext) == german
+    assert line_text(line, Formatter(), load("en_IE").gettext) == description
 
 
 def test_an_amount_beyond_the_epc_limit_prints_without_a_code(qapp):
