@@ -12,6 +12,7 @@ from desktop.domain.model import ADDON, PLAN, Plan, Problem
 from desktop.domain.limits import MAX_AMOUNT
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n import _
+from desktop.i18n.messages import refusal
 from desktop.services import history
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.sweep.member_states import load_plans
@@ -64,7 +65,7 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
                 "A plan needs a billing frequency such as \"1 month\"; only add-ons can be "
                 "one-off.")))
     except ValueError as exc:
-        problems.append(Problem("frequency", str(exc)))
+        problems.append(Problem("frequency", refusal(exc)))
     for allowance, amount in dict(plan.allowances).items():
         if not str(allowance).strip():
             problems.append(Problem("allowances", _("Every allowance needs a name.")))

@@ -13,6 +13,7 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 from desktop.domain.model import BillingSettings, Problem
 from desktop.domain.money import parse_rate
 from desktop.i18n.formatting import Formatter
+from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
 from desktop.services import history
 from desktop.services.errors import ValidationError
@@ -83,15 +84,15 @@ def settings_problems(settings: SiteSettings) -> list[Problem]:
     try:
         Formatter("en_IE", settings.currency)
     except ValueError as exc:
-        problems.append(Problem("currency", str(exc)))
+        problems.append(Problem("currency", refusal(exc)))
     try:
         parse_locale(settings.locale)
     except ValueError as exc:
-        problems.append(Problem("locale", str(exc)))
+        problems.append(Problem("locale", refusal(exc)))
     try:
         parse_rate(settings.tax_rate)
     except ValueError as exc:
-        problems.append(Problem("tax_rate", str(exc)))
+        problems.append(Problem("tax_rate", refusal(exc)))
     day = settings.billing_day
     if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
         problems.append(Problem("billing_day",

@@ -66,7 +66,8 @@ def _invalid(world, plan: Plan, field: str, message: str) -> None:
     before = world.dump()
     with pytest.raises(ValidationError) as caught:
         world.catalog.save_plan(plan)
-    assert (caught.value.problems[0].field, caught.value.problems[0].message) == (field, message)
+    problem = caught.value.problems[0]
+    assert (problem.field, str(problem.message)) == (field, message)
     assert str(caught.value) == message
     assert world.dump() == before
 
