@@ -12,6 +12,7 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 
 from desktop.domain.model import BillingSettings, Problem
 from desktop.domain.money import parse_rate
+from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
@@ -60,7 +61,8 @@ def iban_problem(iban: str) -> str:
     try:
         stdnum_iban.validate(compact)
     except NumberInvalid:
-        return f'"{iban.strip()}" is not a valid IBAN; check the country code and the digits.'
+        return _('"{iban}" is not a valid IBAN; check the country code and the digits.').format(
+            iban=iban.strip())
     return ""
 
 
@@ -68,13 +70,14 @@ def prefix_problem(prefix: str) -> str:
     """Why an invoice number prefix cannot be used, "" when it can."""
     if _PREFIX.fullmatch(prefix or ""):
         return ""
-    return ("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
-            "underscores, such as INV- or 2026-.")
+    return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
+             "underscores, such as INV- or 2026-.")
 
 
 def terms_problem(days) -> str:
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_PAYMENT_TERMS:
-        return f"The payment terms are a number of days from 0 to {MAX_PAYMENT_TERMS}."
+        return _("The payment terms are a number of days from 0 to {most}.").format(
+            most=MAX_PAYMENT_TERMS)
     return ""
 
 
