@@ -50,9 +50,10 @@ def read_line_wording(kind: str, description: str) -> Message | None:
     return None if template is None else read_wording(template, description)
 
 
-def _unused(name: str) -> tuple[str, Message]:
+def _unused(name: str) -> dict:
+    """A credit line's description (English) and wording for the unused time on `name`."""
     wording = Message.of(UNUSED_TIME, name=name)
-    return str(wording), wording
+    return {"description": str(wording), "wording": wording}
 
 
 def _described(plan: Plan, quantity: int) -> str:
@@ -135,8 +136,7 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
         if period is None:
             return []
         unused = (max(cancel_on, contract.start_date), period[1])
-        return [replace(line, kind="unused", description=_unused(line.description)[0],
-                        wording=_unused(line.description)[1], amount=-line.amount,
+        return [replace(line, kind="unused", **_unused(line.description), amount=-line.amount,
                         days=days(unused), period_days=days(period))
                 for line in period_lines(contract, period, unused) if line.amount]
     credits = []
@@ -145,9 +145,9 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
         unused = overlap(invoiced, (cancel_on, span.end))
         amount = round_minor(Fraction(span.amount) * prorated_fraction(invoiced, unused))
         if amount:
-            text, wording = _unused(span.description)
-            credits.append(Line("unused", text, -amount, contract.id, unused[0], unused[1],
-                                days(unused), days(invoiced), wording))
+            credits.append(Line("unused", amount=-amount, contract=contract.id,
+                                period_start=unused[0], period_end=unused[1], days=days(unused),
+                                period_days=days(invoiced), **_unused(span.description)))
     return credits
 
 
