@@ -26,7 +26,6 @@ from desktop.domain.money import round_minor
 from desktop.domain.periods import days
 from desktop.domain.proration import overlap, prorated_fraction
 
-
 # The billing core's own line wordings around plan names (rules 6, 15; issue 10): a line keeps
 # its kind and the raw names, shown in the reader's language (an issued invoice's document in
 # its own language); `Line.description` keeps the English text.

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.invoicing import line_wording
 from desktop.domain.model import (
     ADDON,
     Account,
@@ -29,7 +30,6 @@ from desktop.domain.model import (
     PlanChange,
     Transition,
 )
-from desktop.domain.invoicing import line_wording
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
 from desktop.domain.transitions import transition_wording

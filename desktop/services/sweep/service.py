@@ -281,7 +281,8 @@ class SweepService:
                        mem.id, t.params)
                 .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
                 .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
-        return [AppliedRow(*row[:-1], stored_transition_wording(row.kind, row.params)) for row in rows]
+        return [AppliedRow(*row[:-1], stored_transition_wording(row.kind, row.params))
+                for row in rows]
 
 
 def _members_next_due(session: Session, as_of: date, skipped: set[int],

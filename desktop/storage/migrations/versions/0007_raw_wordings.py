@@ -55,8 +55,8 @@ _LOGO = re.compile(r"(?P<size>\d+) bytes")
 _REFUND = re.compile(r"(?P<balance>.+?) \((?P<payment>.+)\)", re.DOTALL)
 
 _history = sa.table("history", sa.column("id", sa.Integer), sa.column("entity", sa.String),
-                    sa.column("entity_id", sa.Integer), sa.column("field", sa.String), sa.column("old_value", sa.Text),
-                    sa.column("new_value", sa.Text))
+                    sa.column("entity_id", sa.Integer), sa.column("field", sa.String),
+                    sa.column("old_value", sa.Text), sa.column("new_value", sa.Text))
 _payments = sa.table("payments", sa.column("id", sa.Integer), sa.column("invoice_id", sa.Integer),
                      sa.column("date", sa.Date), sa.column("amount", sa.BigInteger),
                      sa.column("method", sa.String), sa.column("reference", sa.String))
@@ -129,7 +129,8 @@ def _payment_value(payment, field: str, text: str | None, minor) -> str | None:
     a refund's balance read from the text ("€0.00 (€50.00, 1 Dec 2026)")."""
     amount = payment.amount if field == "Payment recorded" else -payment.amount
     values = {"amount": amount, "invoice": payment.number or "",
-              "date": str(payment.date)[:10], "method": payment.method or "", "reference": payment.reference or ""}
+              "date": str(payment.date)[:10], "method": payment.method or "",
+              "reference": payment.reference or ""}
     if field == "Credit balance refunded":
         found = _REFUND.fullmatch(text or "")
         balance = None if found is None else minor(found["balance"])
