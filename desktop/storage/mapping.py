@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -249,8 +250,10 @@ def current_invoiced_spans(session: Session, contract_ids: Iterable[int]
 
 # Invoices ----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def params_json(wording: Message | None) -> str | None:
-    """A wording's raw parameters as stored (issue 10): a JSON object, None without one."""
+    """A wording's raw parameters as stored (issue 10): a JSON object, None without one
+    (remembered: a sweep writes the same few plan names thousands of times)."""
     if wording is None:
         return None
     return json.dumps(dict(wording.params), ensure_ascii=False, sort_keys=True)
