@@ -164,6 +164,11 @@ def test_a_window_in_each_language_shows_no_english_sentence_and_nothing_clipped
                     timeout=3000)
     problems["editor with a problem"] = english_seen(editor, language)
     clipped += problems_of(editor, "editor")
+    price = editor.findChild(QLineEdit, "customPriceEdit")
+    replace_text(price, "12x")  # refused by the site's money reader, not by the billing core
+    qtbot.waitUntil(lambda: "12x" in " ".join(visible_texts(editor)), timeout=3000)
+    problems["editor with an unreadable amount"] = english_seen(editor, language)
+    replace_text(price, "-5")
     tabs = editor.findChild(QTabWidget, "contractTabs")
     history = next(tabs.widget(i) for i in range(tabs.count())
                    if "history" in (tabs.widget(i).objectName() or "").lower()
