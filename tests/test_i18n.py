@@ -379,16 +379,23 @@ def test_a_billing_core_message_reads_in_the_installed_language_with_the_site_s_
     assert say("Already translated.") == "Already translated."
 
 
-def test_stored_transition_and_line_texts_read_in_the_installed_language(english_afterwards):
-    from desktop.domain.transitions import SWITCHED, TEMPLATES
-    from desktop.i18n.messages import LINE_TEMPLATES, reword
+def test_stored_transition_and_line_wordings_read_in_the_installed_language(
+        english_afterwards):
+    from desktop.domain.invoicing import line_wording, read_line_wording
+    from desktop.domain.transitions import transition_wording
+    from desktop.i18n.messages import wording_text
 
-    stored = SWITCHED.format(old="Hot desk", new="Dedicated desk")
-    assert reword(stored, TEMPLATES) == stored
+    switched = transition_wording("renewal", {"old": "Hot desk", "new": "Dedicated desk"})
+    assert wording_text(switched, "ignored") == "Switched from Hot desk to Dedicated desk"
     install("fr")
-    assert reword(stored, TEMPLATES) == "Passage de Hot desk à Dedicated desk"
-    assert reword("Unused time on Hot desk", LINE_TEMPLATES) == "Temps non utilisé sur Hot desk"
-    assert reword("Hot desk × 2", TEMPLATES) == "Hot desk × 2"  # a plan's own name as written
+    assert wording_text(switched, "ignored") == "Passage de Hot desk à Dedicated desk"
+    unused = read_line_wording("unused", "Unused time on Hot desk")
+    assert unused == line_wording("unused", {"name": "Hot desk"})
+    assert wording_text(unused, "ignored") == "Temps non utilisé sur Hot desk"
+    # A plan's own name, and parameters that do not fit the sentence, read as written.
+    assert read_line_wording("plan", "Unused time on Hot desk") is None
+    assert transition_wording("activation", {"old": "A"}) is None
+    assert wording_text(None, "Hot desk × 2") == "Hot desk × 2"
 
 
 def test_the_words_follow_the_reader_and_the_numbers_the_site():
@@ -399,3 +406,32 @@ def test_the_words_follow_the_reader_and_the_numbers_the_site():
     spanish_reader = Formatter("de_DE", "EUR").for_language("es")
     assert spanish_reader.days_of(12, 31) == "12 de 31 días"
     assert spanish_reader.money(35000) == f"350,00{NBSP}€"
+
+
+def test_refused_values_read_in_the_readers_language_and_english_on_the_command_line(
+        english_afterwards):
+    from desktop.domain.money import parse_rate
+    from desktop.domain.periods import parse_frequency
+    from desktop.i18n.messages import reason, refusal, say
+    from desktop.services.settings import SiteSettings, settings_problems
+
+    install("de")
+    refused = []
+    for attempt in (lambda: parse_rate("12,5%"), lambda: DE.parse_money("12x"),
+                    lambda: Formatter("en_IE", "EUROS"), lambda: parse_frequency("monthly")):
+        with pytest.raises(ValueError) as caught:
+            attempt()
+        refused.append(caught.value)
+    assert [str(error) for error in refused] == [  # the command line's sentences, unchanged
+        '"12,5%" is not a tax rate.', '"12x" is not an amount; write it like "1234,56".',
+        '"EUROS" is not a currency code such as "EUR" or "GBP".',
+        '"monthly" is not a billing frequency such as "1 month" or "2 weeks".']
+    assert [reason(error) for error in refused] == [
+        "„12,5%“ ist kein Steuersatz.", "„12x“ ist kein Betrag; schreiben Sie ihn wie „1234,56“.",
+        "„EUROS“ ist kein Währungscode wie „EUR“ oder „GBP“.",
+        "„monthly“ ist kein Abrechnungsrhythmus wie „1 month“ oder „2 weeks“."]
+    assert reason(ValueError("plain")) == refusal(ValueError("plain")) == "plain"
+    # The settings service hands the interface the template, translated where it is shown.
+    problems = settings_problems(SiteSettings(currency="EUROS", locale="xx_YY", tax_rate="200"))
+    assert [problem.field for problem in problems] == ["currency", "locale", "tax_rate"]
+    assert say(problems[2].message) == "„200“ ist kein Steuersatz zwischen 0 und 100."

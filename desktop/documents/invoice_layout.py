@@ -8,7 +8,6 @@ site's locale (the invoice is the site's, whatever language the operator's inter
 from __future__ import annotations
 
 import logging
-import re
 from decimal import Decimal
 from html import escape
 
@@ -17,9 +16,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from stdnum import iban as stdnum_iban
 
+from desktop.domain.model import Line
 from desktop.domain.money import to_major
 from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
 from desktop.i18n.formatting import Formatter
+from desktop.i18n.messages import wording_text
 from desktop.i18n.translations import load
 from desktop.services.documents import InvoiceDocument
 
@@ -47,25 +48,11 @@ def status_text(status: str, gettext) -> str:
             OVERDUE: _("Overdue")}.get(status, status)
 
 
-_UNUSED = re.compile(r"Unused time on (?P<name>.+)", re.S)
-_DEPOSIT = re.compile(r"Refundable deposit \((?P<plans>.+)\)", re.S)
-
-
-def line_text(kind: str, description: str, gettext) -> str:
-    """A line's description in the invoice's language.
-
-    Issued lines keep the billing core's English wording (rules 6, 15), made from three fixed
-    templates around plan names; those three are translated here, everything else (plan and
-    add-on names) is shown as written.
-    """
-    _ = gettext
-    if kind == "unused" and (found := _UNUSED.fullmatch(description)):
-        return _("Unused time on {name}").format(name=found["name"])
-    if kind == "deposit" and (found := _DEPOSIT.fullmatch(description)):
-        return _("Refundable deposit ({plans})").format(plans=found["plans"])
-    if kind == "deposit_refund" and description == "Deposit refund":
-        return _("Deposit refund")
-    return description
+def line_text(line: Line, formatter: Formatter, gettext) -> str:
+    """A line's description in the invoice's language (issue 10): the billing core's wording
+    (rules 6, 15: kind + raw plan names) through the given gettext; a plan's or an add-on's
+    name, and a line that has no wording, as written."""
+    return wording_text(line.wording, line.description, formatter, gettext)
 
 
 def epc_payload_wanted(doc: InvoiceDocument) -> bool:
@@ -143,7 +130,7 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
             if line.period_start and line.period_end else ""
         proration = f.days_of(line.days, line.period_days) \
             if line.days is not None and line.period_days else ""
-        described = escape(line_text(line.kind, line.description, _))
+        described = escape(line_text(line, f, _))
         line_rows.append(f"<tr><td>{described}</td><td>{period}</td>"
                          f'<td>{proration}</td><td class="amount">{f.money(line.amount)}</td></tr>')
     if not line_rows:

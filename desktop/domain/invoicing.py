@@ -6,13 +6,53 @@ from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from desktop.domain.contracts import current_period
-from desktop.domain.model import ADDON, Contract, ContractAddon, Invoice, InvoicedSpan, Line, Plan
+from desktop.domain.model import (
+    ADDON,
+    M_,
+    Contract,
+    ContractAddon,
+    Invoice,
+    InvoicedSpan,
+    Line,
+    Message,
+    Plan,
+    read_wording,
+    worded,
+)
 from desktop.domain.money import round_minor
 from desktop.domain.periods import days
 from desktop.domain.proration import overlap, prorated_fraction
+
+# The billing core's own line wordings around plan names (rules 6, 15; issue 10): a line keeps
+# its kind and the raw names, shown in the reader's language (an issued invoice's document in
+# its own language); `Line.description` keeps the English text.
+UNUSED_TIME = M_("Unused time on {name}")
+DEPOSIT = M_("Refundable deposit ({plans})")
+DEPOSIT_REFUND = M_("Deposit refund")
+LINE_WORDINGS = {"unused": UNUSED_TIME, "deposit": DEPOSIT, "deposit_refund": DEPOSIT_REFUND}
+
+
+def line_wording(kind: str, params: Mapping[str, object]) -> Message | None:
+    """A stored line's wording from its kind and raw parameters; None for a plan's or an
+    add-on's line (its name is its description) and for parameters that do not fit."""
+    template = LINE_WORDINGS.get(kind)
+    return None if template is None else worded(template, params)
+
+
+def read_line_wording(kind: str, description: str) -> Message | None:
+    """The wording of a line given only as English text (a frontdesk/1 document, a row of an
+    older version), when the text is made from its kind's template."""
+    template = LINE_WORDINGS.get(kind)
+    return None if template is None else read_wording(template, description)
+
+
+def _unused(name: str) -> dict:
+    """A credit line's description (English) and wording for the unused time on `name`."""
+    wording = Message.of(UNUSED_TIME, name=name)
+    return {"description": str(wording), "wording": wording}
 
 
 def _described(plan: Plan, quantity: int) -> str:
@@ -95,8 +135,8 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
         if period is None:
             return []
         unused = (max(cancel_on, contract.start_date), period[1])
-        return [replace(line, kind="unused", description=f"Unused time on {line.description}",
-                        amount=-line.amount, days=days(unused), period_days=days(period))
+        return [replace(line, kind="unused", **_unused(line.description), amount=-line.amount,
+                        days=days(unused), period_days=days(period))
                 for line in period_lines(contract, period, unused) if line.amount]
     credits = []
     for span in spans:
@@ -104,8 +144,9 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
         unused = overlap(invoiced, (cancel_on, span.end))
         amount = round_minor(Fraction(span.amount) * prorated_fraction(invoiced, unused))
         if amount:
-            credits.append(Line("unused", f"Unused time on {span.description}", -amount,
-                                contract.id, unused[0], unused[1], days(unused), days(invoiced)))
+            credits.append(Line("unused", amount=-amount, contract=contract.id,
+                                period_start=unused[0], period_end=unused[1], days=days(unused),
+                                period_days=days(invoiced), **_unused(span.description)))
     return credits
 
 

@@ -25,12 +25,26 @@ MAX_TEXT = 100               # characters of a number or date worth reading at a
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+class BadValue(ValueError):
+    """A value refused with one sentence, as a template and its raw parameters (issue 10):
+    `str()` is the English sentence (the command line's), the interface translates the template
+    (`desktop.i18n.messages.reason`). babel.cfg extracts the templates given to it."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template, self.params = template, tuple(params.items())
+        super().__init__(template.format(**params))
+
+
 def day_problem(value: date) -> str | None:
     """The sentence for a date outside FIRST_DAY..LAST_DAY, else None."""
     if FIRST_DAY <= value <= LAST_DAY:
         return None
-    return (f"{value.isoformat()} is outside the dates Frontdesk accepts "
-            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}).")
+    return str(_outside(value))
+
+
+def _outside(value: date) -> BadValue:
+    return BadValue("{day} is outside the dates Frontdesk accepts ({first} to {last}).",
+                    day=value.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
 
 
 def parse_day(text: str) -> date:
@@ -40,13 +54,13 @@ def parse_day(text: str) -> date:
     """
     shown = text[:MAX_TEXT] if isinstance(text, str) else text
     if not isinstance(text, str) or not _ISO_DAY.fullmatch(text):
-        raise ValueError(f'"{shown}" is not a date written YYYY-MM-DD.')
+        raise BadValue('"{text}" is not a date written YYYY-MM-DD.', text=shown)
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f'"{text}" is not a date written YYYY-MM-DD.') from None
-    if problem := day_problem(value):
-        raise ValueError(problem)
+        raise BadValue('"{text}" is not a date written YYYY-MM-DD.', text=text) from None
+    if day_problem(value):
+        raise _outside(value)
     return value
 
 
@@ -65,16 +79,16 @@ def rate_decimal(text: str) -> Decimal:
     """A tax rate in percent, 0 to 100 with at most MAX_RATE_DECIMALS decimals."""
     shown = str(text)[:MAX_TEXT]
     if len(str(text).strip()) > MAX_TEXT:
-        raise ValueError(f'"{shown}…" is not a tax rate.')
+        raise BadValue('"{text}…" is not a tax rate.', text=shown)
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
-        raise ValueError(f'"{shown}" is not a tax rate.') from None
+        raise BadValue('"{text}" is not a tax rate.', text=shown) from None
     if not value.is_finite() or value < 0 or value > 100:
-        raise ValueError(f'"{shown}" is not a tax rate between 0 and 100.')
+        raise BadValue('"{text}" is not a tax rate between 0 and 100.', text=shown)
     if _decimals(value) > MAX_RATE_DECIMALS:
-        raise ValueError(f'"{shown}" has more than {MAX_RATE_DECIMALS} decimals; a tax rate '
-                         'such as 8.5 or 7.6875 is expected.')
+        raise BadValue('"{text}" has more than {count} decimals; a tax rate such as 8.5 or '
+                       '7.6875 is expected.', text=shown, count=MAX_RATE_DECIMALS)
     return value
 
 

@@ -5,9 +5,11 @@ Plain frozen dataclasses: storage maps its rows to them, services and the UI rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from fractions import Fraction
+from string import Formatter
 from typing import Mapping
 
 from desktop.domain.periods import Frequency
@@ -122,6 +124,9 @@ class Line:
     period_end: date | None = None
     days: int | None = None
     period_days: int | None = None
+    # The billing core's own wording of the line (rules 6, 15; issue 10), None for a plan's or
+    # an add-on's name: shown in the reader's language, while `description` keeps the English.
+    wording: Message | None = field(default=None, compare=False)
 
     @property
     def taxable(self) -> bool:
@@ -152,6 +157,9 @@ class Transition:
     kind: str
     date: date
     description: str = ""
+    # What the transition did as a template and raw plan names (issue 10); `description` is
+    # the same sentence in English, for the command line and the frontdesk/1 document.
+    wording: Message | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple:
@@ -196,6 +204,29 @@ class Message:
     def __str__(self) -> str:
         return self.template.format(**{name: f"{value:,}" if type(value) is int else value
                                        for name, value in self.params})
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The names a template's {placeholders} use."""
+    return frozenset(name for _, name, _, _ in Formatter().parse(template) if name)
+
+
+def worded(template: str, params: Mapping[str, object]) -> Message | None:
+    """A stored wording read back: the template with exactly the parameters it names, or None
+    when they do not fit (a row written by hand or by a tool is then shown as written)."""
+    if not isinstance(params, Mapping) or placeholders(template) != set(params):
+        return None
+    return Message(template, tuple((name, params[name]) for name in sorted(params)))
+
+
+def read_wording(template: str, text: str) -> Message | None:
+    """The parameters of English text made from the template (plan names in it taken as
+    written), or None when the text is not made from it."""
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+                      for index, part in enumerate(parts))
+    found = re.fullmatch(pattern, text or "", re.DOTALL)
+    return None if found is None else worded(template, found.groupdict())
 
 
 @dataclass(frozen=True)

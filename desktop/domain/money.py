@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from desktop.domain.limits import MAX_AMOUNT, rate_decimal
+from desktop.domain.limits import MAX_AMOUNT, BadValue, rate_decimal
 
 
 def round_minor(value: Fraction | int) -> int:
@@ -32,19 +32,21 @@ def parse_amount(text: str, currency: str) -> int:
     try:
         value = Decimal(text.strip().replace(",", ""))
     except (InvalidOperation, AttributeError):
-        raise ValueError(f'"{text}" is not an amount.') from None
+        raise BadValue('"{text}" is not an amount.', text=text) from None
     if not value.is_finite():
-        raise ValueError(f'"{text}" is not an amount.')
+        raise BadValue('"{text}" is not an amount.', text=text)
     # Checked before any arithmetic: 1e99999999 overflows, or takes minutes to convert.
     if value and value.adjusted() > 15:
-        raise ValueError(f'"{text[:40]}" is larger than any amount Frontdesk accepts.')
+        raise BadValue('"{text}" is larger than any amount Frontdesk accepts.', text=text[:40])
     if value and value.adjusted() < -15:
-        raise ValueError(f'"{text[:40]}" has more decimals than {currency} allows.')
+        raise BadValue('"{text}" has more decimals than {currency} allows.', text=text[:40],
+                       currency=currency)
     scaled = value.scaleb(minor_digits(currency))
     if abs(scaled) > MAX_AMOUNT:
-        raise ValueError(f'"{text[:40]}" is larger than any amount Frontdesk accepts.')
+        raise BadValue('"{text}" is larger than any amount Frontdesk accepts.', text=text[:40])
     if scaled != scaled.to_integral_value():
-        raise ValueError(f'"{text}" has more decimals than {currency} allows.')
+        raise BadValue('"{text}" has more decimals than {currency} allows.', text=text,
+                       currency=currency)
     return int(scaled)
 
 

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
 
+from desktop.domain.limits import BadValue
+
 UNITS = ("week", "month", "year")
 _PER_YEAR = {"week": Fraction(365, 7), "month": Fraction(12), "year": Fraction(1)}
 _PATTERN = re.compile(r"^\s*(\d+)\s+(week|month|year)s?\s*$")
@@ -25,11 +27,12 @@ class Frequency:
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
-            raise ValueError(f"Unknown billing unit {self.unit!r}: use week, month or year.")
+            raise BadValue("Unknown billing unit {unit}: use week, month or year.",
+                           unit=repr(self.unit))
         if not isinstance(self.count, int) or self.count < 1:
-            raise ValueError("A billing frequency needs a count of at least 1.")
+            raise BadValue("A billing frequency needs a count of at least 1.")
         if self.count > MAX_COUNT[self.unit]:
-            raise ValueError("A billing frequency can be at most ten years.")
+            raise BadValue("A billing frequency can be at most ten years.")
 
     def __str__(self) -> str:
         return f"{self.count} {self.unit}{'' if self.count == 1 else 's'}"
@@ -44,7 +47,8 @@ def parse_frequency(text: str) -> Frequency:
     """Read a frequency written like "1 month", "3 months", "2 weeks" or "1 year"."""
     match = _PATTERN.match(text or "")
     if not match:
-        raise ValueError(f'"{text}" is not a billing frequency such as "1 month" or "2 weeks".')
+        raise BadValue('"{text}" is not a billing frequency such as "1 month" or "2 weeks".',
+                       text=text)
     return Frequency(match.group(2), int(match.group(1)))
 
 
@@ -102,7 +106,7 @@ def billing_day_anchor(start: date, billing_day: int) -> date:
     gives every month's last day when the billing day is past its end.
     """
     if not 1 <= billing_day <= 31:
-        raise ValueError("The billing day must be between 1 and 31.")
+        raise BadValue("The billing day must be between 1 and 31.")
     year, month = start.year, start.month
     while True:
         if billing_day <= calendar.monthrange(year, month)[1]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from desktop.domain.contracts import (
     deposit_required,
@@ -18,6 +18,8 @@ from desktop.domain.contracts import (
     status,
 )
 from desktop.domain.invoicing import (
+    DEPOSIT,
+    DEPOSIT_REFUND,
     build_invoice,
     invoiced_spans,
     period_lines,
@@ -34,20 +36,41 @@ from desktop.domain.model import (
     Contract,
     Invoice,
     Line,
+    Message,
     PlanChange,
     Transition,
     evolve,
+    worded,
 )
 from desktop.domain.periods import boundary, is_boundary, period_containing
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 
-# What a transition did, stored with it as English text around raw plan names; the interface
-# reads the names back out and shows the sentence in the reader's language.
+# What a transition did (issue 10): stored as its kind and the raw plan names, shown in the
+# reader's language; the English sentence is kept beside them for the command line and the
+# frontdesk/1 document.
 STARTED = M_("Started {plan}")
 SWITCHED = M_("Switched from {old} to {new}")
 RENEWED = M_("Renewed {plan}")
 ENDED = M_("Ended {plan}")
 TEMPLATES = (SWITCHED, STARTED, RENEWED, ENDED)
+
+
+def transition_wording(kind: str, params: Mapping[str, object]) -> Message | None:
+    """A stored transition's wording from its kind and raw parameters (a renewal that switched
+    plans names the old and the new one); None when they do not fit."""
+    if kind == ACTIVATION:
+        template = STARTED
+    elif kind == CANCELLATION:
+        template = ENDED
+    else:
+        template = SWITCHED if "old" in params else RENEWED
+    return worded(template, params)
+
+
+def _transition(contract: Contract, kind: str, day: date, template: str,
+                **params: str) -> Transition:
+    wording = Message.of(template, **params)
+    return Transition(contract.id, kind, day, str(wording), wording)
 
 
 @dataclass(frozen=True)
@@ -102,12 +125,13 @@ def _invoice_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tr
     lines = period_lines(contract, period, span)
     renewed = evolve(contract, next_invoice_date=period[1], invoiced=invoiced_spans(lines))
     if first:
-        kind, text = ACTIVATION, STARTED.format(plan=contract.plan.name)
+        transition = _transition(contract, ACTIVATION, day, STARTED, plan=contract.plan.name)
     elif change is not None:
-        kind, text = RENEWAL, SWITCHED.format(old=change.old_plan, new=change.new_plan)
+        transition = _transition(contract, RENEWAL, day, SWITCHED, old=change.old_plan,
+                                 new=change.new_plan)
     else:
-        kind, text = RENEWAL, RENEWED.format(plan=contract.plan.name)
-    return renewed, lines, Transition(contract.id, kind, day, text), change
+        transition = _transition(contract, RENEWAL, day, RENEWED, plan=contract.plan.name)
+    return renewed, lines, transition, change
 
 
 def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Transition]:
@@ -116,8 +140,8 @@ def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Tra
     if contract.prorate_last_invoice and day < contract.next_invoice_date:
         credits = unused_credit_lines(contract, day)
     ended = evolve(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
-    return ended, credits, Transition(contract.id, CANCELLATION, day,
-                                    ENDED.format(plan=contract.plan.name))
+    return ended, credits, _transition(contract, CANCELLATION, day, ENDED,
+                                       plan=contract.plan.name)
 
 
 def _deposit_lines(account: Account, contracts: Iterable[Contract], grown: list[Contract],
@@ -134,11 +158,12 @@ def _deposit_lines(account: Account, contracts: Iterable[Contract], grown: list[
         required = sum(deposit_required(c) for c in contracts if status(c, day) == ACTIVE)
         shortfall = required - held
         if shortfall > 0:
-            plans = ", ".join(c.plan.name for c in grown)
-            line = Line("deposit", f"Refundable deposit ({plans})", shortfall, grown[0].id, day)
+            wording = Message.of(DEPOSIT, plans=", ".join(c.plan.name for c in grown))
+            line = Line("deposit", str(wording), shortfall, grown[0].id, day, wording=wording)
             return [line], held + shortfall
     if cancelled and held > 0 and not any(c.next_invoice_date is not None for c in contracts):
-        return [Line("deposit_refund", "Deposit refund", -held, None, day)], 0
+        wording = Message.of(DEPOSIT_REFUND)
+        return [Line("deposit_refund", str(wording), -held, None, day, wording=wording)], 0
     return [], held
 
 

@@ -15,6 +15,7 @@ from fractions import Fraction
 from babel import numbers as babel_numbers
 from babel.dates import format_date, format_datetime, format_interval
 
+from desktop.domain.limits import BadValue
 from desktop.domain.money import minor_digits, to_major
 from desktop.domain.periods import Frequency
 from desktop.i18n.translations import load, parse_locale
@@ -41,7 +42,8 @@ class Formatter:
         self.language = str(parse_locale(language)) if language else self.locale.language
         code = str(currency).strip().upper()
         if not babel_numbers.is_currency(code):
-            raise ValueError(f'"{currency}" is not a currency code such as "EUR" or "GBP".')
+            raise BadValue('"{currency}" is not a currency code such as "EUR" or "GBP".',
+                           currency=currency)
         self.currency = code
         self.digits = minor_digits(code)
         self._translations = load(self.language if language else str(self.locale))
@@ -79,7 +81,7 @@ class Formatter:
         shown = "" if text is None else str(text).strip()
         cleaned = self._without_currency(shown)
         if not cleaned:
-            raise ValueError("Enter an amount.")
+            raise BadValue("Enter an amount.")
         negative = cleaned[0] == "-"
         digits = cleaned[1:] if cleaned[0] in "-+" else cleaned
         decimal_symbol, group_symbol = self._number_symbols()
@@ -97,12 +99,14 @@ class Formatter:
             raise self._not_an_amount(shown)
         scaled = value.scaleb(self.digits)
         if scaled != scaled.to_integral_value():
-            raise ValueError(f'"{shown}" has more decimals than {self.currency} allows.')
+            raise BadValue('"{text}" has more decimals than {currency} allows.', text=shown,
+                           currency=self.currency)
         return -int(scaled) if negative else int(scaled)
 
     def _not_an_amount(self, shown: str) -> ValueError:
         example = self.money_plain(123456 if self.digits else 1234)
-        return ValueError(f'"{shown}" is not an amount; write it like "{example}".')
+        return BadValue('"{text}" is not an amount; write it like "{example}".', text=shown,
+                        example=example)
 
     def _number_symbols(self) -> tuple[str, str]:
         """The decimal and group symbols of the locale's Latin digits."""

@@ -8,22 +8,35 @@ already translated) passes through unchanged.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from functools import cache
 
+from desktop.domain.limits import BadValue
 from desktop.domain.model import Message
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.translations import gettext
 
 
-def say(message: Message | str, fmt: Formatter | None = None) -> str:
-    """The message as the reader reads it."""
+def say(message: Message | str, fmt: Formatter | None = None, translate=None) -> str:
+    """The message as the reader reads it (`translate`: another language's gettext, such as an
+    issued invoice's own)."""
     if not isinstance(message, Message):
         return str(message)
     fmt = fmt or Formatter()
     values = {name: _shown(value, fmt) for name, value in message.params}
-    return gettext(message.template).format(**values)
+    return (translate or gettext)(message.template).format(**values)
+
+
+def refusal(error: Exception) -> Message | str:
+    """A refused value's sentence (issue 10): a `BadValue`'s template and parameters as a
+    `Message` the interface translates, any other error's own words."""
+    if isinstance(error, BadValue):
+        return Message(error.template, error.params)
+    return str(error)
+
+
+def reason(error: Exception, fmt: Formatter | None = None) -> str:
+    """A refused value's sentence in the reader's language."""
+    return say(refusal(error), fmt)
 
 
 def _shown(value: object, fmt: Formatter) -> str:
@@ -34,23 +47,10 @@ def _shown(value: object, fmt: Formatter) -> str:
     return str(value)
 
 
-# The billing core's invoice-line wordings around plan names (desktop.domain.invoicing), as the
-# invoice documents translate them (desktop.documents.invoice_layout.line_text).
-LINE_TEMPLATES = ("Unused time on {name}", "Refundable deposit ({plans})", "Deposit refund")
-
-
-@cache
-def _pattern(template: str) -> re.Pattern:
-    parts = re.split(r"\{(\w+)\}", template)
-    return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
-                              for index, part in enumerate(parts)), re.DOTALL)
-
-
-def reword(text: str, templates) -> str:
-    """Stored English text made from one of the templates (around raw names), in the reader's
-    language; any other text (a plan's own name) as written."""
-    for template in templates:
-        found = _pattern(template).fullmatch(text or "")
-        if found:
-            return gettext(template).format(**found.groupdict())
-    return text
+def wording_text(wording: Message | None, text: str, fmt: Formatter | None = None,
+                 translate=None) -> str:
+    """A stored transition's or invoice line's words for its reader (issue 10): its wording
+    (kind + raw parameters) in the reader's language, or, without one, its text as written (a
+    plan's or an add-on's own name, a line of an imported document). `translate` is another
+    gettext, an issued invoice's own language."""
+    return text if wording is None else say(wording, fmt, translate)

@@ -21,6 +21,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from desktop.domain.limits import BadValue
+
 DOMAIN = "frontdesk"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANGUAGE = "en"
@@ -33,7 +35,8 @@ def parse_locale(locale: str) -> Locale:
     try:
         return Locale.parse(str(locale).strip().replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError(f'"{locale}" is not a known locale such as "en_IE" or "de_DE".') from None
+        raise BadValue('"{locale}" is not a known locale such as "en_IE" or "de_DE".',
+                       locale=locale) from None
 
 
 def _candidates(locale: Locale) -> list[str]:

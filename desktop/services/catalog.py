@@ -12,7 +12,7 @@ from desktop.domain.model import ADDON, PLAN, Plan, Problem
 from desktop.domain.limits import MAX_AMOUNT
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n import _
-from desktop.i18n.formatting import Formatter
+from desktop.i18n.messages import refusal
 from desktop.services import history
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.sweep.member_states import load_plans
@@ -65,7 +65,7 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
                 "A plan needs a billing frequency such as \"1 month\"; only add-ons can be "
                 "one-off.")))
     except ValueError as exc:
-        problems.append(Problem("frequency", str(exc)))
+        problems.append(Problem("frequency", refusal(exc)))
     for allowance, amount in dict(plan.allowances).items():
         if not str(allowance).strip():
             problems.append(Problem("allowances", _("Every allowance needs a name.")))
@@ -105,13 +105,14 @@ def _kind_change_problems(session: Session, plan: Plan) -> list[Problem]:
     return []
 
 
-def plan_values(plan: Plan, fmt: Formatter) -> dict[str, str]:
-    """The audited fields of a plan as readable strings."""
+def plan_values(plan: Plan) -> dict[str, str]:
+    """The audited fields of a plan as raw strings (issue 10): amounts in minor units, the
+    frequency as stored ("1 month", "one-off"), shown in the reader's language at display."""
     frequency = _frequency(plan.frequency)
     return {
-        "Name": plan.name, "Kind": plan.kind, "Price": fmt.money(plan.price),
-        "Frequency": "one-off" if frequency is None else fmt.frequency(frequency),
-        "Deposit": fmt.money(plan.deposit), "Group": plan.group or "",
+        "Name": plan.name, "Kind": plan.kind, "Price": str(plan.price),
+        "Frequency": "one-off" if frequency is None else str(frequency),
+        "Deposit": str(plan.deposit), "Group": plan.group or "",
         "Archived": "yes" if plan.archived else "no",
         "Allowances": ", ".join(f"{k}: {v}" for k, v in sorted(dict(plan.allowances).items())),
         "Add-ons": ", ".join(sorted(plan.addons)),
@@ -176,8 +177,7 @@ class CatalogService:
             problems = plan_problems(session, plan)
             if problems:
                 raise ValidationError(problems)
-            fmt = history.formatter(session)
-            before = {} if row is None else plan_values(load_plans(session)[row.id], fmt)
+            before = {} if row is None else plan_values(load_plans(session)[row.id])
             if row is None:
                 row = m.PlanRow()
                 session.add(row)
@@ -185,7 +185,7 @@ class CatalogService:
             session.flush()
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),
                                   entity="plan", entity_id=row.id, before=before,
-                                  after=plan_values(load_plans(session)[row.id], fmt))
+                                  after=plan_values(load_plans(session)[row.id]))
             return row.id
 
     def set_archived(self, plan_id: int, archived: bool) -> None:

@@ -8,6 +8,7 @@ and refund writes a history row (rule 20).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -155,8 +156,8 @@ class PaymentService:
             history.write_event(
                 session, at=self.clock.now(), who=history.operator(session), entity="payment",
                 entity_id=payment.id, field="Payment recorded", member_id=row.member_id,
-                old=fmt.money(rules.outstanding(row.amount_due, paid)),
-                new=_described(fmt, row.number, amount, day, payment))
+                old=str(rules.outstanding(row.amount_due, paid)),
+                new=_described(row.number, amount, day, payment))
             return _payment(payment, row.number)
 
     def refund(self, member_id: int, amount: int, *, day: date | None = None,
@@ -186,16 +187,18 @@ class PaymentService:
             history.write_event(
                 session, at=self.clock.now(), who=history.operator(session), entity="payment",
                 entity_id=payment.id, field="Credit balance refunded", member_id=member_id,
-                old=fmt.money(before), new=fmt.money(member.credit_balance)
-                + f" ({_described(fmt, None, amount, day, payment)})")
+                old=str(before),
+                new=_described(None, amount, day, payment, balance=member.credit_balance))
             return _payment(payment, None)
 
 
-def _described(fmt, number: str | None, amount: int, day: date, row: m.PaymentRow) -> str:
-    """The audit's readable value: amount, invoice, date, method and reference."""
-    parts = [fmt.money(amount)]
-    if number:
-        parts.append(number)
-    parts.append(fmt.date(day))
-    parts += [text for text in (row.method, row.reference) if text]
-    return ", ".join(parts)
+def _described(number: str | None, amount: int, day: date, row: m.PaymentRow,
+               balance: int | None = None) -> str:
+    """The audit's value, raw (issue 10): a JSON object of the amount in minor units, the
+    invoice, the ISO date, method and reference (and the balance left after a refund), shown in
+    the reader's language at display."""
+    values = {"amount": amount, "invoice": number or "", "date": day.isoformat(),
+              "method": row.method or "", "reference": row.reference or ""}
+    if balance is not None:
+        values["balance"] = balance
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)

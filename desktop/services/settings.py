@@ -12,7 +12,9 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 
 from desktop.domain.model import BillingSettings, Problem
 from desktop.domain.money import parse_rate
+from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
+from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
 from desktop.services import history
 from desktop.services.errors import ValidationError
@@ -59,7 +61,8 @@ def iban_problem(iban: str) -> str:
     try:
         stdnum_iban.validate(compact)
     except NumberInvalid:
-        return f'"{iban.strip()}" is not a valid IBAN; check the country code and the digits.'
+        return _('"{iban}" is not a valid IBAN; check the country code and the digits.').format(
+            iban=iban.strip())
     return ""
 
 
@@ -67,13 +70,14 @@ def prefix_problem(prefix: str) -> str:
     """Why an invoice number prefix cannot be used, "" when it can."""
     if _PREFIX.fullmatch(prefix or ""):
         return ""
-    return ("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
-            "underscores, such as INV- or 2026-.")
+    return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
+             "underscores, such as INV- or 2026-.")
 
 
 def terms_problem(days) -> str:
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_PAYMENT_TERMS:
-        return f"The payment terms are a number of days from 0 to {MAX_PAYMENT_TERMS}."
+        return _("The payment terms are a number of days from 0 to {most}.").format(
+            most=MAX_PAYMENT_TERMS)
     return ""
 
 
@@ -83,15 +87,15 @@ def settings_problems(settings: SiteSettings) -> list[Problem]:
     try:
         Formatter("en_IE", settings.currency)
     except ValueError as exc:
-        problems.append(Problem("currency", str(exc)))
+        problems.append(Problem("currency", refusal(exc)))
     try:
         parse_locale(settings.locale)
     except ValueError as exc:
-        problems.append(Problem("locale", str(exc)))
+        problems.append(Problem("locale", refusal(exc)))
     try:
         parse_rate(settings.tax_rate)
     except ValueError as exc:
-        problems.append(Problem("tax_rate", str(exc)))
+        problems.append(Problem("tax_rate", refusal(exc)))
     day = settings.billing_day
     if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
         problems.append(Problem("billing_day",
@@ -166,6 +170,6 @@ def _readable(settings: SiteSettings) -> dict[str, str]:
               "invoice_prefix": "Invoice number prefix", "payment_terms": "Payment terms (days)"}
     values = {labels[k]: "" if v is None else str(v) for k, v in asdict(settings).items()
               if k in labels}
-    # The logo's bytes would say nothing in the audit; its size says it changed.
-    values["Logo"] = f"{len(settings.logo)} bytes" if settings.logo else ""
+    # The logo's bytes would say nothing in the audit; its size (raw, in bytes) says it changed.
+    values["Logo"] = str(len(settings.logo)) if settings.logo else ""
     return values

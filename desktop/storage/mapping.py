@@ -8,12 +8,15 @@ saved in this database is refused with ValueError.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.invoicing import line_wording
 from desktop.domain.model import (
     ADDON,
     Account,
@@ -23,12 +26,14 @@ from desktop.domain.model import (
     Invoice,
     InvoicedSpan,
     Line,
+    Message,
     Plan,
     PlanChange,
     Transition,
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
+from desktop.domain.transitions import transition_wording
 from desktop.storage.models import (
     SETTINGS_DEFAULTS,
     AppliedTransitionRow,
@@ -245,10 +250,32 @@ def current_invoiced_spans(session: Session, contract_ids: Iterable[int]
 
 # Invoices ----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
+def params_json(wording: Message | None) -> str | None:
+    """A wording's raw parameters as stored (issue 10): a JSON object, None without one
+    (remembered: a sweep writes the same few plan names thousands of times)."""
+    if wording is None:
+        return None
+    return json.dumps(dict(wording.params), ensure_ascii=False, sort_keys=True)
+
+
+def stored_params(text: str | None) -> dict | None:
+    """The stored parameters read back; None when absent or unreadable (shown as written)."""
+    if not text:
+        return None
+    try:
+        params = json.loads(text)
+    except ValueError:
+        return None
+    return params if isinstance(params, dict) else None
+
+
 def line_to_domain(row: InvoiceLineRow) -> Line:
+    params = stored_params(row.params)
     return Line(kind=row.kind, description=row.description, amount=row.amount,
                 contract=row.contract_id, period_start=row.period_start,
-                period_end=row.period_end, days=row.days, period_days=row.period_days)
+                period_end=row.period_end, days=row.days, period_days=row.period_days,
+                wording=None if params is None else line_wording(row.kind, params))
 
 
 def invoice_to_domain(row: InvoiceRow) -> Invoice:
@@ -271,7 +298,7 @@ def add_invoice(session: Session, invoice: Invoice, number: str) -> InvoiceRow:
             position=position, kind=line.kind, description=line.description,
             contract_id=None if line.contract is None else _db_id(line.contract, "contract"),
             period_start=line.period_start, period_end=line.period_end, amount=line.amount,
-            days=line.days, period_days=line.period_days,
+            days=line.days, period_days=line.period_days, params=params_json(line.wording),
         ) for position, line in enumerate(invoice.lines)],
     )
     session.add(row)
@@ -280,9 +307,16 @@ def add_invoice(session: Session, invoice: Invoice, number: str) -> InvoiceRow:
 
 # Transitions and plan changes --------------------------------------------------------------
 
+def stored_transition_wording(kind: str, params: str | None) -> Message | None:
+    """An applied transition's wording from its kind and stored parameters, or None."""
+    found = stored_params(params)
+    return None if found is None else transition_wording(kind, found)
+
+
 def transition_to_domain(row: AppliedTransitionRow) -> Transition:
     return Transition(contract=row.contract_id, kind=row.kind, date=row.date,
-                      description=row.description)
+                      description=row.description,
+                      wording=stored_transition_wording(row.kind, row.params))
 
 
 def add_applied_transition(session: Session, transition: Transition,
@@ -291,7 +325,8 @@ def add_applied_transition(session: Session, transition: Transition,
     IntegrityError (rule 19), so do it inside the transition's savepoint."""
     row = AppliedTransitionRow(
         contract_id=_db_id(transition.contract, "contract"), kind=transition.kind,
-        date=transition.date, applied_at=applied_at, description=transition.description)
+        date=transition.date, applied_at=applied_at, description=transition.description,
+        params=params_json(transition.wording))
     session.add(row)
     return row
 

@@ -257,6 +257,9 @@ class InvoiceLineRow(Base):
     amount: Mapped[int] = mapped_column(Money)
     days: Mapped[int | None] = mapped_column(Integer)
     period_days: Mapped[int | None] = mapped_column(Integer)
+    # The billing core's wording's raw parameters as a JSON object (issue 10, migration 0007);
+    # None for a plan's or an add-on's line and for lines of a document that gave only text.
+    params: Mapped[str | None] = mapped_column(Text)
 
     invoice: Mapped[InvoiceRow] = relationship(back_populates="lines", lazy="raise_on_sql")
 
@@ -273,6 +276,9 @@ class AppliedTransitionRow(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     applied_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The raw plan names of what it did, a JSON object (issue 10, migration 0007); the kind
+    # says which sentence, `description` keeps it in English for the document and the CLI.
+    params: Mapped[str | None] = mapped_column(Text)
 
 
 class HistoryRow(Base):

@@ -164,6 +164,11 @@ def test_a_window_in_each_language_shows_no_english_sentence_and_nothing_clipped
                     timeout=3000)
     problems["editor with a problem"] = english_seen(editor, language)
     clipped += problems_of(editor, "editor")
+    price = editor.findChild(QLineEdit, "customPriceEdit")
+    replace_text(price, "12x")  # refused by the site's money reader, not by the billing core
+    qtbot.waitUntil(lambda: "12x" in " ".join(visible_texts(editor)), timeout=3000)
+    problems["editor with an unreadable amount"] = english_seen(editor, language)
+    replace_text(price, "-5")
     tabs = editor.findChild(QTabWidget, "contractTabs")
     history = next(tabs.widget(i) for i in range(tabs.count())
                    if "history" in (tabs.widget(i).objectName() or "").lower()
@@ -326,3 +331,34 @@ def test_without_a_choice_the_interface_follows_the_system_language(monkeypatch,
     assert module.interface_language(settings) == "fr"
     settings.setValue(LANGUAGE.key, "xx")  # an unknown value falls back to the system's
     assert module.interface_language(settings) == "de"
+
+
+def test_a_transition_applied_while_the_site_is_english_reads_german_for_a_german_user(
+        qtbot, open_desk, settings, database, english_afterwards, today):
+    """Transitions are stored as kind + plan names, not as the English of the desk that applied
+    them (issue 10): one applied by an English desk reads German at a German desk."""
+    from datetime import timedelta
+
+    from desktop.i18n import install
+    from desktop.services.clock import FixedClock
+    from desktop.services.sweep.service import SweepService
+    from desktop.storage.database import open_database
+
+    later = today + timedelta(days=12)
+    install("en_IE")
+    db = open_database(database, now=FixedClock(later).now())
+    report = SweepService(db, FixedClock(later)).apply_due(later)
+    db.dispose()
+    english = {t.description for t in report.applied}
+    assert english and all(text.startswith(("Started ", "Renewed ", "Ended ", "Switched "))
+                           for text in english)
+
+    desk = open_in(open_desk, settings, database, "de")
+    panel = desk.transitions_panel
+    click_tab(desk.tabs, panel)
+    qtbot.waitUntil(lambda: panel.applied_table.model().rowCount() > 0, timeout=5000)
+    model = panel.applied_model
+    shown = {model.index(row, 3).data() for row in range(model.rowCount())}
+    assert not shown & english
+    assert all(text.endswith((" begonnen", " verlängert", " beendet", " gewechselt"))
+               for text in shown), shown

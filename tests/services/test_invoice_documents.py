@@ -213,10 +213,13 @@ def test_the_sites_logo_heads_the_document(qapp, tmp_path):
 ])
 def test_the_cores_line_wording_is_translated_and_names_are_not(kind, description, german):
     from desktop.documents.invoice_layout import line_text
+    from desktop.domain.invoicing import read_line_wording
+    from desktop.domain.model import Line
     from desktop.i18n.translations import load
 
-    assert line_text(kind, description, load("de_DE").gettext) == german
-    assert line_text(kind, description, load("en_IE").gettext) == description
+    line = Line(kind, description, 100, wording=read_line_wording(kind, description))
+    assert line_text(line, Formatter("de_DE"), load("de_DE").gettext) == german
+    assert line_text(line, Formatter(), load("en_IE").gettext) == description
 
 
 def test_an_amount_beyond_the_epc_limit_prints_without_a_code(qapp):
@@ -241,3 +244,33 @@ def test_an_issued_invoice_keeps_the_language_and_formats_it_was_issued_in(qapp,
     text = pdf_text(path)[0]
     assert "Invoice number INV-000002 Issue date 11 Apr 2024" in text
     assert "Subtotal €400.00" in text and "Rechnungsnummer" not in text
+
+
+def test_the_cores_lines_are_stored_raw_and_printed_in_the_invoices_own_language(qapp):
+    """Issue 10: an unused-time credit and a deposit line keep their kind and the plan names
+    (the English text beside them, for the frontdesk/1 document); the document prints them in
+    the language the invoice was issued in, whatever the site's locale is later."""
+    import json
+
+    from sqlalchemy import select
+
+    from desktop.documents.invoice_layout import invoice_html
+    from desktop.services.settings import SettingsService
+    from desktop.storage import models as m
+
+    world, _member, number = change_now_world(replace(SITE, locale="de_DE"))
+    line = m.InvoiceLineRow
+    with world.db.session() as session:
+        rows = session.execute(select(line.kind, line.description, line.params)
+                               .join(m.InvoiceRow).where(m.InvoiceRow.number == number)
+                               .order_by(line.position)).all()
+    stored = {kind: (text, None if params is None else json.loads(params))
+              for kind, text, params in rows}
+    assert stored["unused"] == ("Unused time on Standard", {"name": "Standard"})
+    assert stored["deposit"] == ("Refundable deposit (Premium)", {"plans": "Premium"})
+    assert stored["plan"] == ("Premium", None)
+    SettingsService(world.db, world.clock).save(replace(SITE, locale="en_IE"))  # later
+    document = DocumentService(world.db, world.clock).invoice(number)
+    html = invoice_html(document, Formatter("en_IE", "EUR"), with_qr=False, with_logo=False)
+    assert "Nicht genutzte Zeit für Standard" in html and "Rückzahlbare Kaution (Premium)" in html
+    assert "Unused time" not in html and "Refundable deposit" not in html

@@ -3,6 +3,7 @@ partial, full, over-payment refused, refunds, overdue after the terms, exactly o
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -50,9 +51,12 @@ def test_a_partial_then_a_full_payment(scene):
     assert [(p.date, p.amount, p.method) for p in standing.payments] == [
         (APRIL_11, 10000, "card"), (date(2024, 4, 12), 29000, "transfer")]
     audit = world.history(entity="payment")
-    assert [(h.field, h.old_value, h.new_value, h.member_id) for h in audit] == [
-        ("Payment recorded", "€390.00", f"€100.00, {number}, 11 Apr 2024, card, R-1", member),
-        ("Payment recorded", "€290.00", f"€290.00, {number}, 12 Apr 2024, transfer", member)]
+    # Raw values (issue 10): minor units, an ISO date; shown in the reader's language.
+    assert [(h.field, h.old_value, json.loads(h.new_value), h.member_id) for h in audit] == [
+        ("Payment recorded", "39000", {"amount": 10000, "invoice": number, "date": "2024-04-11",
+                                       "method": "card", "reference": "R-1"}, member),
+        ("Payment recorded", "29000", {"amount": 29000, "invoice": number, "date": "2024-04-12",
+                                       "method": "transfer", "reference": ""}, member)]
 
 
 @pytest.mark.parametrize(("amount", "day", "message"), [
@@ -123,8 +127,10 @@ def test_a_refund_pays_the_credit_balance_out_and_lowers_it(scene):
     assert refund.amount == -20000 and refund.invoice is None
     assert world.member_balance(member) == 4000
     (audit,) = world.history(entity="payment")
-    assert (audit.field, audit.old_value) == ("Credit balance refunded", "€240.00")
-    assert audit.new_value == "€40.00 (€200.00, 11 Apr 2024, transfer, deposit back)"
+    assert (audit.field, audit.old_value) == ("Credit balance refunded", "24000")
+    assert json.loads(audit.new_value) == {"amount": 20000, "invoice": "", "date": "2024-04-11",
+                                           "method": "transfer", "reference": "deposit back",
+                                           "balance": 4000}
 
 
 @pytest.mark.parametrize(("balance", "amount", "message"), [

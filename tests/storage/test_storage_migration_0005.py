@@ -60,7 +60,7 @@ def test_old_english_audit_text_becomes_raw_values(tmp_path):
         ("contract", "Prorate last invoice", "off", "on"),
         ("contract", "Plan", "Hot desk", "Dedicated desk"),
         ("contract", "Billing anchor", "", "sometime in May"),  # unreadable: kept as written
-        ("member", "Credit balance", "€0.00", "€12.50"),  # not a contract's audit: untouched
+        ("member", "Credit balance", "0", "1250"),  # a member's money: made raw by 0007
     ]
     (backup,) = db.list_backups()
     assert _history(backup)[1] == ("contract", "Start date", "", "11 Apr 2024")

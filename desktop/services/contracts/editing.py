@@ -305,15 +305,17 @@ def _new_term_refusal(session, contract: Contract, today: date) -> str:
     """Why no new term can follow this contract (rule 10), or ""."""
     successors = successor_ids(session, contract.id)
     if successors:
-        return f"This contract already has a next term (contract {successors[0]})."
+        return _("This contract already has a next term (contract {id}).").format(
+            id=successors[0])
     if contract.plan.archived:
-        return (f"{contract.plan.name} is archived, so no new term can continue it; start a new "
-                "contract on a current plan instead.")
+        return _("{plan} is archived, so no new term can continue it; start a new contract on a "
+                 "current plan instead.").format(plan=contract.plan.name)
     start = effective_cancellation(contract)
     if start is not None and start < today:
         # The sweep would bill every period from that day to today (rule 18).
-        return (f"This contract ended on {history.formatter(session).date(start)}; a new term "
-                "would start in the past. Start a new contract for this member instead.")
+        return _("This contract ended on {day}; a new term would start in the past. Start a new "
+                 "contract for this member instead.").format(
+            day=history.formatter(session).date(start))
     return ""
 
 

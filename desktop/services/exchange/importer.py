@@ -17,11 +17,13 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
+from desktop.domain.invoicing import read_line_wording
 from desktop.domain.model import Contract
 from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.values import BAD, ImportProblems
 from desktop.services.sweep.day_writes import SYSTEM
 from desktop.storage import models as m
+from desktop.storage.mapping import params_json
 from desktop.storage.member_search import members_in_bulk
 from desktop.storage.server import follow_ids
 
@@ -127,7 +129,9 @@ def _write(session: Session, read: Document, now: datetime) -> None:
         # The document does not carry how a line was prorated ("12 of 31 days").
         lines += [dict({k: v for k, v in line.items() if k != "contract"}, invoice_id=index,
                        position=position, days=None, period_days=None,
-                       contract_id=None if line["contract"] is None else ids[line["contract"]])
+                       contract_id=None if line["contract"] is None else ids[line["contract"]],
+                       # Issue 10: the billing core's English wording read back into its words.
+                       params=params_json(read_line_wording(line["kind"], line["description"])))
                   for position, line in enumerate(invoice_lines)]
     _insert(connection, m.InvoiceRow, invoices)
     _insert(connection, m.InvoiceLineRow, lines)

@@ -22,6 +22,7 @@ from desktop.services.sweep.bulk_rows import insert_rows, update_rows
 from desktop.services.sweep.member_states import MemberState, load_member_states
 from desktop.storage import models as m
 from desktop.storage.database import INVOICE_DIGITS, highest_invoice_number, invoice_prefix
+from desktop.storage.mapping import params_json
 from desktop.storage.server import follow_ids
 
 SYSTEM = "system"
@@ -119,8 +120,8 @@ def _money_history(before: Account | None, after: Account, readable: Readable, n
         if old != new:
             rows.append(dict(at=now, who=who, entity="member", entity_id=after.member,
                              member_id=after.member, contract_id=None, field=label,
-                             old_value="" if old is None else readable.fmt.money(old),
-                             new_value=readable.fmt.money(new)))
+                             old_value="" if old is None else str(old),
+                             new_value=str(new)))  # raw minor units (issue 10)
     return rows
 
 
@@ -161,7 +162,8 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
         for transition in result.transitions:
             applied.append(dict(contract_id=transition.contract, kind=transition.kind,
                                 date=transition.date, applied_at=now,
-                                description=transition.description))
+                                description=transition.description,
+                                params=params_json(transition.wording)))
         for contract in result.changed:
             values = _changed_values(old.get(contract.id), contract)
             if values:  # merged: a later result of the same contract may change other columns
@@ -227,7 +229,8 @@ def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[In
                                   description=line.description, contract_id=line.contract,
                                   period_start=line.period_start, period_end=line.period_end,
                                   amount=line.amount, days=line.days,
-                                  period_days=line.period_days))
+                                  period_days=line.period_days,
+                                  params=params_json(line.wording)))
     insert_rows(connection, m.InvoiceRow.__table__, invoice_rows)
     insert_rows(connection, m.InvoiceLineRow.__table__, line_rows)
     follow_ids(connection, [m.InvoiceRow.__table__])

@@ -20,7 +20,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import CANCELLATION, Transition
+from desktop.domain.model import CANCELLATION, Message, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.history import formatter
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
@@ -33,6 +33,7 @@ from desktop.services.sweep.member_states import (
     load_plans,
 )
 from desktop.storage import models as m
+from desktop.storage.mapping import stored_transition_wording
 
 BATCH_SIZE = 500  # members per write transaction: fewer per-batch queries, a lock held ~0.1 s
 _log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class ForecastItem:
     kind: str
     description: str
     amount: int
+    wording: Message | None = None  # the description in the reader's words (issue 10)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class AppliedRow:
     member_name: str
     description: str
     member_id: int | None = None
+    wording: Message | None = None  # the description in the reader's words (issue 10)
 
 
 @dataclass
@@ -253,7 +256,8 @@ class SweepService:
                     for result in results:
                         amount = 0 if result.invoice is None else result.invoice.total
                         items += [ForecastItem(result.day, member, names.get(member, ""),
-                                               t.contract, t.kind, t.description, amount)
+                                               t.contract, t.kind, t.description, amount,
+                                               t.wording)
                                   for t in result.transitions]
         items.sort(key=lambda item: (item.date, item.member_name, item.member_id,
                                      item.contract_id, item.kind))
@@ -274,10 +278,11 @@ class SweepService:
         with self.db.session() as session:
             rows = session.execute(
                 select(t.applied_at, t.date, t.kind, t.contract_id, mem.name, t.description,
-                       mem.id)
+                       mem.id, t.params)
                 .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
                 .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
-        return [AppliedRow(*row) for row in rows]
+        return [AppliedRow(*row[:-1], stored_transition_wording(row.kind, row.params))
+                for row in rows]
 
 
 def _members_next_due(session: Session, as_of: date, skipped: set[int],

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, PLAN, Plan
 from desktop.domain.periods import UNITS, Frequency
 from desktop.i18n import _
+from desktop.i18n.messages import reason
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import ErrorLabel, label, offer
@@ -271,7 +272,7 @@ class PlanDialog(FormDialog):
         try:
             amount = self._formatter.parse_money(edit.text())
         except ValueError as exc:
-            return None, str(exc)
+            return None, reason(exc)
         if amount < 0:
             return None, _("The amount cannot be negative.")
         return amount, ""

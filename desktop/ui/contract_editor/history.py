@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
-from desktop.i18n import _
+from desktop.domain.periods import parse_frequency
+from desktop.i18n import N_, _
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView
 
@@ -26,6 +28,9 @@ def field_caption(name: str) -> str:
         "add_ons": _("Add-ons"), "created": _("Created"), "deleted": _("Deleted"),
         "payment_recorded": _("Payment recorded"),
         "credit_balance_refunded": _("Credit balance refunded"),
+        "credit_balance": _("Credit balance"), "deposit_held": _("Deposit held"),
+        "deposit": _("Deposit"), "frequency": _("Frequency"), "logo": _("Logo"),
+        "archived": _("Archived"), "name": _("Name"), "kind": _("Kind"),
     }
     # Rows name a field by key ("next_invoice_date") or by the English label the audit stored
     # ("Next invoice date"); both read in the reader's language.
@@ -34,21 +39,52 @@ def field_caption(name: str) -> str:
 
 
 _DATES = {"start_date", "billing_anchor", "next_invoice_date", "cancellation_date"}
-_MONEY = {"custom_price", "price"}
+_MONEY = {"custom_price", "price", "deposit", "credit_balance", "deposit_held",
+          "payment_recorded", "credit_balance_refunded"}
+_PAYMENTS = {"payment_recorded", "credit_balance_refunded"}
+
+
+def _payment_text(values: dict, formatter) -> str:
+    """A payment's audit value: amount, invoice, date, method and reference (and the balance
+    left after a refund)."""
+    parts = [formatter.money(int(values["amount"]))]
+    if values.get("invoice"):
+        parts.append(str(values["invoice"]))
+    parts.append(formatter.date(date.fromisoformat(values["date"])))
+    parts += [str(values[k]) for k in ("method", "reference") if values.get(k)]
+    text = ", ".join(parts)
+    if "balance" in values:
+        return _("{balance} ({payment})").format(balance=formatter.money(int(values["balance"])),
+                                                 payment=text)
+    return text
+
+
+def _words(value: str) -> str:
+    words = {"on": _("on"), "off": _("off"), "yes": _("yes"), "no": _("no"),
+             "one-off": _("one-off"), "plan": _("Plan"), "addon": _("Add-on")}
+    return words.get(value, value)
 
 
 def value_text(field: str, value: str, formatter) -> str:
-    """A stored raw value as the reader reads it: ISO dates and minor units in the site's
-    locale, the on/off switches in the reader's language, names as written."""
+    """A stored raw value as the reader reads it (issue 10): ISO dates and minor units in the
+    site's locale, a payment's details, frequencies, the logo's size and the yes/no and on/off
+    switches in the reader's language, names as written."""
     key = field.strip().lower().replace(" ", "_")
     try:
         if key in _DATES and value:
             return formatter.date(date.fromisoformat(value))
+        if key in _PAYMENTS and value.startswith("{"):
+            return _payment_text(json.loads(value), formatter)
         if key in _MONEY and value:
             return formatter.money(int(value))
-    except ValueError:
-        return value  # written by hand or by a tool: shown as it is
-    return {"on": _("on"), "off": _("off")}.get(value, value)
+        if key == "frequency" and value and value != "one-off":
+            return formatter.frequency(parse_frequency(value))
+        if key == "logo" and value:
+            return N_("{count} byte", "{count} bytes", int(value)).format(
+                count=formatter._count(int(value)))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return value  # written by hand, by a tool or by an older version: shown as it is
+    return _words(value)
 
 
 class HistoryModel(RowTableModel):

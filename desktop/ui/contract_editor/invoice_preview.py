@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import Invoice, Line
 from desktop.i18n import _
-from desktop.i18n.messages import LINE_TEMPLATES, reword
+from desktop.i18n.messages import wording_text
 
 # Headings and totals are short, and a wrapped label's height is worked out before the style
 # sheet enlarges its font, which clipped them; only descriptions and details wrap.
@@ -192,7 +192,8 @@ class InvoicePreview(QWidget):
 
     def _add_line(self, cells: list[tuple], row: int, line: Line) -> int:
         fmt = self._formatter
-        cells.append((reword(line.description, LINE_TEMPLATES), "", False, "", (row, 0)))
+        text = wording_text(line.wording, line.description, fmt)
+        cells.append((text, "", False, "", (row, 0)))
         cells.append((fmt.money(line.amount), "credit" if line.amount < 0 else "", True, "",
                       (row, 1)))
         details = []

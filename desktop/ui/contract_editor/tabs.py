@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import PLAN, Contract, Plan
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
+from desktop.i18n.messages import reason
 from desktop.services.contracts.previews import CUSTOM_PRICE_BLOCK
 from desktop.ui.common.fields import (
     FieldMessage,
@@ -352,7 +353,7 @@ class GeneralTab(QWidget):
         try:
             amount = self._fmt.parse_money(text)
         except ValueError as error:
-            self.localProblem.emit("custom_price", str(error))
+            self.localProblem.emit("custom_price", reason(error))
             return
         self.localProblem.emit("custom_price", "")
         self.edited.emit({"custom_price": amount})

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import payments as rules
 from desktop.i18n import _
+from desktop.i18n.messages import reason
 from desktop.ui.common.fields import date_edit, from_qdate, to_qdate
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel, label
@@ -90,7 +91,7 @@ class PaymentDialog(FormDialog):
             try:
                 self._formatter.parse_money(self.amount_edit.text())
             except ValueError as exc:
-                messages["amount"] = str(exc)
+                messages["amount"] = reason(exc)
         else:
             found = self._problem(amount, day)
             if found:

@@ -8,9 +8,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from desktop.domain.transitions import TEMPLATES
 from desktop.i18n import _
-from desktop.i18n.messages import reword
+from desktop.i18n.messages import wording_text
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView, label, user_message
@@ -45,12 +44,12 @@ class TransitionTableModel(RowTableModel):
         if column == 2:
             return kind_text(row.kind)
         if column == 3:
-            return reword(row.description, TEMPLATES)
+            return wording_text(row.wording, row.description, self._formatter)
         return self._formatter.money(row.amount)
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
-            return reword(row.description, TEMPLATES)
+            return wording_text(row.wording, row.description, self._formatter)
         return None
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.documents.invoice_layout import png_of
 from desktop.domain.money import parse_rate
 from desktop.i18n import Formatter, _
+from desktop.i18n.messages import reason
 from desktop.services.settings import (
     MAX_PAYMENT_TERMS,
     SiteSettings,
@@ -235,17 +236,17 @@ class PreferencesDialog(FormDialog):
             parse_rate(values.tax_rate)
             tax = ""
         except ValueError as exc:
-            tax = str(exc)
+            tax = reason(exc)
         self.problems.set_local("tax_rate", tax)
         currency = locale = ""
         try:
             Formatter("en_IE", values.currency)
         except ValueError as exc:
-            currency = str(exc)
+            currency = reason(exc)
         try:
             Formatter(values.locale, "EUR")
         except ValueError as exc:
-            locale = str(exc)
+            locale = reason(exc)
         self.problems.set_local("currency", currency)
         self.problems.set_local("locale", locale)
         self.problems.set_local("iban", iban_problem(values.iban))
