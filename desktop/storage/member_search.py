@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, column, select, table, text
+from sqlalchemy import Connection, column, select, table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from desktop.storage.models import MemberRow
@@ -21,7 +21,6 @@ TABLE = "member_search"
 TRIGRAM = 3  # the shortest text the index can find
 
 _index = table(TABLE, column("rowid"))
-_known: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
 
 
 def is_search_table(name: str) -> bool:
@@ -30,42 +29,87 @@ def is_search_table(name: str) -> bool:
 
 
 _INSERT_TRIGGER = f"{TABLE}_insert"
+_COLUMNS = "name, email, company"
+_NEW = "new.id, new.name, new.email, new.company"
+_OLD = "'delete', old.id, old.name, old.email, old.company"
+# The index exactly as migration 0006 makes it: an import sets it aside and `build_index` makes
+# it again, off the person's path.
+_CREATE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLUMNS}, content='members', "
+    "content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {_INSERT_TRIGGER} AFTER INSERT ON members BEGIN "
+    f"INSERT INTO {TABLE}(rowid, {_COLUMNS}) VALUES ({_NEW}); END",
+    f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON members BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_COLUMNS}) VALUES ({_OLD}); END",
+    f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF name, email, company ON members BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_COLUMNS}) VALUES ({_OLD}); "
+    f"INSERT INTO {TABLE}(rowid, {_COLUMNS}) VALUES ({_NEW}); END",
+    f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
+)
+_DROP = (*(f"DROP TRIGGER IF EXISTS {TABLE}_{event}" for event in ("insert", "delete", "update")),
+         f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def _table_exists(connection: Connection) -> bool:
+    return connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).first() is not None
 
 
 @contextmanager
-def members_in_bulk(connection: Connection) -> Iterator[None]:
-    """Many members inserted at once (an import, the sample data): the per-row insert trigger is
-    set aside and the index rebuilt in one statement at the end, in the same transaction.
+def members_in_bulk(connection: Connection, *, index_later: bool = False) -> Iterator[None]:
+    """Many members inserted at once (an import, the sample data), in the caller's transaction.
 
-    FTS5 flushes its pending terms at every trigger's statement, so a trigger costs about ten
-    times a bulk rebuild per member; this keeps a 100,000-member import as fast as before.
+    FTS5 flushes its pending terms at every trigger's statement, so the per-row trigger costs
+    about ten times a bulk rebuild per member. By default the insert trigger is set aside and
+    the index rebuilt in one statement at the end. With `index_later` (an import of a whole
+    document, up to 100,000 members) the index is dropped instead, so the import is no slower
+    than without one: searches read the columns with LIKE until `build_index` makes it again
+    (the window does so on a worker when it opens).
     """
-    if connection.dialect.name != "sqlite":
-        yield
+    if connection.dialect.name != "sqlite" or not _table_exists(connection):
+        yield  # no index here (a server, an old SQLite): nothing to keep in step
+        return
+    if index_later:
+        for statement in _DROP:
+            connection.exec_driver_sql(statement)
+        yield  # raising rolls the whole transaction back, the dropped index with it
         return
     trigger = connection.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
         (_INSERT_TRIGGER,)).scalar()
-    if trigger is None:  # no index here (an old SQLite): nothing to keep in step
-        yield
-        return
     connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
     yield  # raising rolls the whole transaction back, the dropped trigger with it
     connection.exec_driver_sql(trigger)
     connection.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
 
 
+def _trigram_available(connection: Connection) -> bool:
+    try:
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE temp.frontdesk_trigram_probe USING fts5(x, tokenize='trigram')")
+    except DBAPIError:
+        return False
+    connection.exec_driver_sql("DROP TABLE temp.frontdesk_trigram_probe")
+    return True
+
+
+def build_index(connection: Connection) -> bool:
+    """Make the index over every member where an import left it out; True if it was made.
+
+    Nothing to do on a server, where it exists, or on a SQLite without the trigram tokenizer.
+    """
+    if (connection.dialect.name != "sqlite" or _table_exists(connection)
+            or not _trigram_available(connection)):
+        return False
+    for statement in _CREATE:
+        connection.exec_driver_sql(statement)
+    return True
+
+
 def has_index(session: Session) -> bool:
-    """Whether the session's database has the index; asked once per engine."""
-    engine = session.get_bind()
-    engine = getattr(engine, "engine", engine)
-    found = _known.get(engine)
-    if found is None:
-        found = engine.dialect.name == "sqlite" and session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-            {"name": TABLE}).first() is not None
-        _known[engine] = found
-    return found
+    """Whether the database has the index now (another process's import may have dropped it)."""
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite" and _table_exists(session.connection())
 
 
 def phrase(text_: str) -> str:

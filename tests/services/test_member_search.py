@@ -150,3 +150,47 @@ def test_a_failed_bulk_write_keeps_the_trigger(tmp_path):
         assert MemberService(db, FixedClock(TODAY)).count("engines") == 1
     finally:
         db.dispose()
+
+
+def _import_people(tmp_path, count: int):
+    """A database filled by importing a frontdesk/1 document of `count` members."""
+    from desktop.services.exchange.export import export_document
+    from desktop.services.exchange.importer import import_document
+
+    source = open_database(str(tmp_path / "source.sqlite3"), now=NOW)
+    try:
+        members = MemberService(source, FixedClock(TODAY))
+        for index in range(count):
+            name, email, company = PEOPLE[index % len(PEOPLE)]
+            members.create(f"{name} {index}", f"{index}.{email}", company)
+        with source.session() as session:
+            document = export_document(session)
+    finally:
+        source.dispose()
+    db = open_database(str(tmp_path / "imported.sqlite3"), now=NOW)
+    import_document(db, document, NOW)
+    return db
+
+
+@pytest.mark.sqlite_only
+def test_an_import_leaves_the_index_out_and_building_it_later_finds_the_same(tmp_path):
+    db = _import_people(tmp_path, 40)
+    try:
+        members = MemberService(db, FixedClock(TODAY))
+        with db.session() as session:
+            assert not member_search.has_index(session)  # the import did not pay for it
+        by_columns = {text: sorted(r.id for r in members.search(text))
+                      for text in ("engine", "NAVY", ".example", "100%", "zebra")}
+        assert len(by_columns["engine"]) == 16
+        with db.write() as session:
+            assert member_search.build_index(session.connection())
+        with db.session() as session:
+            assert member_search.has_index(session)
+        assert {text: sorted(r.id for r in members.search(text)) for text in by_columns} == (
+            by_columns)
+        members.create("Zelda Fitzgerald", "zelda@example.org", "Jazz Age")  # the trigger is back
+        assert [r.name for r in members.search("jazz")] == ["Zelda Fitzgerald"]
+        with db.write() as session:
+            assert not member_search.build_index(session.connection())  # made once
+    finally:
+        db.dispose()

@@ -166,6 +166,39 @@ def test_an_empty_database_is_not_backed_up(qtbot, open_window, tmp_path):
     assert window.database.list_backups() == []
 
 
+def test_a_window_on_an_imported_file_indexes_its_members_for_search_off_the_gui_thread(
+        qtbot, open_window, demo_file, tmp_path):
+    from desktop.app import index_members_for_search
+    from desktop.services.exchange.export import export_document
+    from desktop.services.exchange.importer import import_document
+    from desktop.storage import member_search
+
+    source = open_database(demo_file, now=FixedClock(TODAY).now())
+    with source.session() as session:
+        document = export_document(session)
+    source.dispose()
+    imported = tmp_path / "imported.sqlite3"
+    db = open_database(str(imported), now=FixedClock(TODAY).now())
+    import_document(db, document, FixedClock(TODAY).now())  # leaves the index out
+    db.dispose()
+
+    window = open_window(str(imported))
+
+    def indexed() -> bool:
+        with window.database.session() as session:
+            return member_search.has_index(session)
+
+    assert not indexed()
+    index_members_for_search(window)
+    qtbot.waitUntil(indexed, timeout=10000)
+    name = next(m["name"] for m in document["members"] if m["name"].isascii())
+    search = window.findChild(QLineEdit, "memberSearch")
+    qtbot.keyClicks(search, name[:6])
+    table = window.findChild(QTableView, "memberTable")
+    qtbot.waitUntil(lambda: name in {table.model().index(row, 0).data()
+                                     for row in range(table.model().rowCount())}, timeout=5000)
+
+
 def test_start_up_loads_no_icon_font_library(tmp_path):
     """The icons are the project's own SVG files: opening the window imports no icon font."""
     code = (

@@ -96,7 +96,8 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     if offered:
         connection.execute(insert(m.plan_addons), offered)
     member_ids = {row["email"]: index for index, row in enumerate(read.members, start=1)}
-    with members_in_bulk(connection):  # indexed for the search box once, not row by row
+    # The search index is made again after the import, off its path (members_in_bulk).
+    with members_in_bulk(connection, index_later=True):
         _insert(connection, m.MemberRow, [dict(id=member_ids[row["email"]], archived=False,
                                                **row) for row in read.members])
     ids = _database_ids(read.contracts)
