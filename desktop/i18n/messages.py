@@ -40,6 +40,8 @@ def reason(error: Exception, fmt: Formatter | None = None) -> str:
 
 
 def _shown(value: object, fmt: Formatter) -> str:
+    if isinstance(value, Message):  # a sentence inside a sentence (why something failed)
+        return say(value, fmt)
     if isinstance(value, date):
         return fmt.date(value)
     if isinstance(value, int) and not isinstance(value, bool):

@@ -141,6 +141,24 @@ def test_a_member_whose_data_cannot_be_read_fails_alone(db, broken_plan):
     assert invoice_dates(db, grace) == [date(2024, 4, 15)]
 
 
+def test_a_failure_reads_in_the_window_readers_language_and_english_on_the_command_line(
+        db, broken_plan):
+    from desktop.i18n import Formatter, install
+    from desktop.i18n.messages import say
+
+    _ada, grace = broken_plan
+    (failure,) = sweep(db, date(2024, 6, 20)).failed
+    assert failure.message.startswith("The transitions of Grace Hopper due on 15 May 2024")
+    install("de")
+    try:
+        german = say(failure.wording, Formatter("de_DE", "EUR"))
+    finally:
+        install("en_IE")
+    assert german == ("Die Vertragsereignisse von Grace Hopper, fällig am 15.05.2024, konnten "
+                      "nicht ausgeführt werden: Der Tarif Virtual office kann nicht verwendet "
+                      "werden: Ein Abrechnungsrhythmus kann höchstens zehn Jahre betragen.")
+
+
 def test_the_forecast_leaves_out_a_member_it_cannot_read_with_a_warning(
         db, broken_plan, caplog):
     ada, grace = broken_plan

@@ -15,13 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import current_period
+from desktop.domain.limits import BadValue
 from desktop.domain.model import (
     ADDON,
+    M_,
     Account,
     BillingSettings,
     Contract,
     ContractAddon,
     InvoicedSpan,
+    Message,
     Plan,
     evolve,
 )
@@ -52,18 +55,25 @@ def billing_settings(session: Session) -> BillingSettings:
 
 
 class UnreadablePlan(ServiceError, ValueError):
-    """A plan row the billing core refuses (a frequency over ten years, say), met while reading."""
+    """A plan row the billing core refuses (a frequency over ten years, say), met while reading;
+    `wording` is its sentence for the window's reader (issue 10)."""
+
+    def __init__(self, text: str, wording: Message | None = None) -> None:
+        super().__init__(text)
+        self.wording = wording
 
 
 class PlanCatalog(dict):
     """Plans by id; asking for a plan that could not be read raises UnreadablePlan."""
 
-    def __init__(self, plans: dict[int, Plan], unreadable: dict[int, str]) -> None:
+    def __init__(self, plans: dict[int, Plan], unreadable: dict[int, UnreadablePlan]) -> None:
         super().__init__(plans)
         self.unreadable = unreadable
 
     def __missing__(self, plan_id: int) -> Plan:
-        raise UnreadablePlan(self.unreadable.get(plan_id, f"Plan #{plan_id} does not exist."))
+        raise self.unreadable.get(plan_id) or UnreadablePlan(
+            f"Plan #{plan_id} does not exist.",
+            Message.of(M_("Plan #{plan} does not exist."), plan=str(plan_id)))
 
 
 def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, Plan]:
@@ -87,7 +97,7 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                                                     m.plan_addons.c.addon_id)):
         offered.setdefault(plan_id, []).append(names[addon_id])
     plans: dict[int, Plan] = {}
-    unreadable: dict[int, str] = {}
+    unreadable: dict[int, UnreadablePlan] = {}
     for r in rows:
         try:
             plans[r.id] = Plan(name=r.name, price=r.price,
@@ -100,8 +110,11 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
             if not skip_unreadable:
                 raise
             reason = str(exc).rstrip(".")
-            unreadable[r.id] = (f"The plan {r.name} cannot be used "
-                                f"({reason[:1].lower()}{reason[1:]}).")
+            why = Message(exc.template, exc.params) if isinstance(exc, BadValue) else str(exc)
+            unreadable[r.id] = UnreadablePlan(
+                f"The plan {r.name} cannot be used ({reason[:1].lower()}{reason[1:]}).",
+                Message.of(M_("The plan {name} cannot be used: {reason}"), name=r.name,
+                           reason=why))
     return PlanCatalog(plans, unreadable) if skip_unreadable else plans
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import CANCELLATION, Message, Transition
+from desktop.domain.model import CANCELLATION, M_, Message, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.history import formatter
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
@@ -41,10 +41,13 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Failure:
-    """A member-day that could not be applied: key (member id, date) and a sentence."""
+    """A member-day that could not be applied: key (member id, date) and a sentence, in English
+    as written (the command line, the log) and as a wording the window says in its reader's
+    language (issue 10)."""
 
     key: tuple
     message: str
+    wording: Message | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -361,8 +364,23 @@ def _write_failure(session: Session, result: DayResult, exc: Exception, plans
             check = "cancellation date" if kind == CANCELLATION else "next invoice date"
             return Failure((member, result.day),
                            f"Contract {contract}: the {kind} of {when} was already applied; "
-                           f"check its {check}.")
+                           f"check its {check}.",
+                           Message.of(_APPLIED_BEFORE.get(kind, _APPLIED_BEFORE["renewal"]),
+                                      contract=str(contract), day=day))
     return None
+
+
+# Rule 19: a transition key on record while its contract is still due on that day.
+_APPLIED_BEFORE = {
+    "activation": M_("Contract {contract}: the activation of {day} was already applied; check "
+                     "its next invoice date."),
+    "renewal": M_("Contract {contract}: the renewal of {day} was already applied; check its "
+                  "next invoice date."),
+    "invoice": M_("Contract {contract}: the invoice of {day} was already applied; check its "
+                  "next invoice date."),
+    CANCELLATION: M_("Contract {contract}: the cancellation of {day} was already applied; "
+                     "check its cancellation date."),
+}
 
 
 def _failure(session: Session, member: int, day: date, exc: Exception) -> Failure:
@@ -370,4 +388,7 @@ def _failure(session: Session, member: int, day: date, exc: Exception) -> Failur
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     when = formatter(session).date(day)
     return Failure((member, day), f"The transitions of {name} due on {when} could not be "
-                                  f"applied: {reason}")
+                                  f"applied: {reason}",
+                   Message.of(M_("The transitions of {name} due on {day} could not be applied: "
+                                 "{reason}"), name=name, day=day,
+                              reason=getattr(exc, "wording", None) or reason))

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.i18n import N_, _
+from desktop.i18n.messages import say
 from desktop.ui.window.lazy_tabs import INVOICES_TAB
 
 
@@ -148,6 +149,8 @@ class SweepStatus:
         text = self.status_text()
         self.status_label.setText(text)
         failures = getattr(self.last_report, "failed", None) or []
-        self.status_label.setToolTip("\n".join(f.message for f in failures))
+        self.status_label.setToolTip("\n".join(
+            say(f.wording, self.formatter) if getattr(f, "wording", None) else f.message
+            for f in failures))
         self.sweepStatusChanged.emit(text)
 
