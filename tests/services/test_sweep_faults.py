@@ -155,7 +155,7 @@ def test_a_failure_reads_in_the_window_readers_language_and_english_on_the_comma
     finally:
         install("en_IE")
     assert german == ("Die Vertragsereignisse von Grace Hopper, fällig am 15.05.2024, konnten "
-                      "nicht ausgeführt werden: Der Tarif Virtual office kann nicht verwendet "
+                      "nicht verarbeitet werden: Der Tarif Virtual office kann nicht verwendet "
                       "werden: Ein Abrechnungsrhythmus kann höchstens zehn Jahre betragen.")
 
 
