@@ -96,7 +96,10 @@ class InvoicePreview(QWidget):
         self.setMinimumWidth(320)
         self._formatter = formatter
         self._invoices: tuple[Invoice, ...] = ()
-        self._built: list[_Card] = []  # the cards on show, in order
+        # Cards built so far, in order; the first `_shown` are on show, the rest hidden until
+        # an edit brings back as many invoices (a cancellation date taken out again).
+        self._built: list[_Card] = []
+        self._shown = 0
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 12, 12, 12)
         column.setSpacing(6)
@@ -144,15 +147,15 @@ class InvoicePreview(QWidget):
             cells, rules = self._cells(invoice, index)
             if index < len(self._built):
                 self._refill(self._built[index], cells, rules)
+                if index >= self._shown:
+                    self._built[index].frame.show()
                 continue
             card = _Card(index, cells, rules)
             self._cards_layout.insertWidget(index, card.frame)
             self._built.append(card)
-        while len(self._built) > len(self._invoices):
-            card = self._built.pop()
-            self._cards_layout.removeWidget(card.frame)
-            card.frame.setParent(None)
-            card.frame.deleteLater()
+        for card in self._built[len(self._invoices):self._shown]:
+            card.frame.hide()
+        self._shown = len(self._invoices)
 
     @staticmethod
     def _refill(card: _Card, cells: list[tuple], rules: tuple[int, ...]) -> None:
@@ -198,16 +201,13 @@ class InvoicePreview(QWidget):
     def plain_text(self) -> str:
         """Everything the preview shows, one label per line: for tests and accessibility."""
         texts = [self._message.text()] if self._message.isVisible() else []
-        texts += [kept[0].text() for card in self._built for kept in card.labels]
+        texts += [kept[0].text() for card in self._built[:self._shown] for kept in card.labels]
         return "\n".join(t for t in texts if t)
 
     def _clear_cards(self) -> None:
-        self._built.clear()
-        while self._cards_layout.count() > 1:
-            item = self._cards_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-                item.widget().setParent(None)
+        for card in self._built[:self._shown]:
+            card.frame.hide()
+        self._shown = 0
 
     def _cells(self, invoice: Invoice, index: int) -> tuple[list[tuple], tuple[int, ...]]:
         """The card's labels in order, each (text, role, right-aligned, object name, grid
