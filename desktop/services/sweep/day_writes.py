@@ -124,13 +124,34 @@ def _money_history(before: Account | None, after: Account, readable: Readable, n
     return rows
 
 
+# The contract columns that a domain field gives as it is (contract_columns' other columns:
+# plan_id, next_plan_id, predecessor_id and next_event_date).
+_PLAIN_COLUMNS = ("custom_price", "quantity", "start_date", "billing_anchor",
+                  "next_invoice_date", "cancellation_date", "prorate_last_invoice",
+                  "prorate_first_invoice", "notes")
+
+
+def _plan_id(plan) -> int | None:
+    return None if plan is None else plan.id
+
+
 def _changed_values(before: Contract | None, after: Contract) -> dict:
-    """The contract columns that differ from the state apply_day started from."""
-    new = contract_columns(after)
+    """The contract columns that differ from the state apply_day started from: the same as
+    comparing both contracts' contract_columns, without building them (a renewal changes one
+    or two of fourteen)."""
     if before is None:
-        return new
-    old = contract_columns(before)
-    return {name: value for name, value in new.items() if old[name] != value}
+        return contract_columns(after)
+    changed = {name: getattr(after, name) for name in _PLAIN_COLUMNS
+               if getattr(before, name) != getattr(after, name)}
+    for column, old, new in (("plan_id", before.plan.id, after.plan.id),
+                             ("next_plan_id", _plan_id(before.next_plan),
+                              _plan_id(after.next_plan)),
+                             ("predecessor_id", before.predecessor, after.predecessor),
+                             ("next_event_date", next_event_date(before),
+                              next_event_date(after))):
+        if old != new:
+            changed[column] = new
+    return changed
 
 
 def write_days(session: Session, results: Iterable[DayResult], *, now: datetime, who: str,
