@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
+from operator import attrgetter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -131,8 +132,7 @@ _PLAIN_COLUMNS = ("custom_price", "quantity", "start_date", "billing_anchor",
                   "prorate_first_invoice", "notes")
 
 
-def _plan_id(plan) -> int | None:
-    return None if plan is None else plan.id
+_plain_values = attrgetter(*_PLAIN_COLUMNS)
 
 
 def _changed_values(before: Contract | None, after: Contract) -> dict:
@@ -141,16 +141,18 @@ def _changed_values(before: Contract | None, after: Contract) -> dict:
     or two of fourteen)."""
     if before is None:
         return contract_columns(after)
-    changed = {name: getattr(after, name) for name in _PLAIN_COLUMNS
-               if getattr(before, name) != getattr(after, name)}
-    for column, old, new in (("plan_id", before.plan.id, after.plan.id),
-                             ("next_plan_id", _plan_id(before.next_plan),
-                              _plan_id(after.next_plan)),
-                             ("predecessor_id", before.predecessor, after.predecessor),
-                             ("next_event_date", next_event_date(before),
-                              next_event_date(after))):
-        if old != new:
-            changed[column] = new
+    changed = {name: new for name, old, new in zip(_PLAIN_COLUMNS, _plain_values(before),
+                                                   _plain_values(after)) if old != new}
+    if before.plan.id != after.plan.id:
+        changed["plan_id"] = after.plan.id
+    old_next, new_next = before.next_plan, after.next_plan
+    if old_next is not new_next and (None if old_next is None else old_next.id) != (
+            new_id := None if new_next is None else new_next.id):
+        changed["next_plan_id"] = new_id
+    if before.predecessor != after.predecessor:
+        changed["predecessor_id"] = after.predecessor
+    if next_event_date(before) != (event := next_event_date(after)):
+        changed["next_event_date"] = event
     return changed
 
 
