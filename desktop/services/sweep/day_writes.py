@@ -103,7 +103,7 @@ def contract_audit_rows(before: Contract | None, after: Contract, readable: Read
     for field, label in _AUDITED:
         old = None if before is None else getattr(before, field)
         new = getattr(after, field)
-        if before is not None and _same(field, old, new):
+        if before is not None and (old is new or _same(field, old, new)):
             continue
         rows.append(dict(at=now, who=who, entity="contract", entity_id=after.id,
                          member_id=after.member, contract_id=after.id, field=label,
