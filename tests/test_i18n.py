@@ -399,3 +399,23 @@ def test_the_words_follow_the_reader_and_the_numbers_the_site():
     spanish_reader = Formatter("de_DE", "EUR").for_language("es")
     assert spanish_reader.days_of(12, 31) == "12 de 31 días"
     assert spanish_reader.money(35000) == f"350,00{NBSP}€"
+
+
+@pytest.mark.parametrize("locale,currency", [("en_IE", "EUR"), ("de_DE", "EUR"),
+                                             ("fr_CH", "CHF"), ("ja_JP", "JPY"),
+                                             ("hi_IN", "INR")])
+def test_kept_money_and_date_texts_are_babels_own(locale, currency):
+    """A Formatter keeps the texts it made (DESIGN.md §8); asked again, it gives Babel's."""
+    from babel.dates import format_date, format_interval
+    from babel.numbers import format_currency
+
+    from desktop.domain.money import to_major
+
+    fmt = Formatter(locale, currency)
+    for _round in range(2):
+        for amount in (0, 1, -1, 99, -13548, 123456789, -5, 10**12):
+            assert fmt.money(amount) == format_currency(to_major(amount, currency), currency,
+                                                        locale=fmt.locale)
+        day, later = date(2026, 4, 1), date(2026, 5, 1)
+        assert fmt.date_long(day) == format_date(day, "long", locale=fmt.locale)
+        assert fmt.span(day, later) == format_interval(day, later, "yMMMd", locale=fmt.locale)
