@@ -435,3 +435,23 @@ def test_refused_values_read_in_the_readers_language_and_english_on_the_command_
     problems = settings_problems(SiteSettings(currency="EUROS", locale="xx_YY", tax_rate="200"))
     assert [problem.field for problem in problems] == ["currency", "locale", "tax_rate"]
     assert say(problems[2].message) == "„200“ ist kein Steuersatz zwischen 0 und 100."
+
+
+@pytest.mark.parametrize("locale,currency", [("en_IE", "EUR"), ("de_DE", "EUR"),
+                                             ("fr_CH", "CHF"), ("ja_JP", "JPY"),
+                                             ("hi_IN", "INR")])
+def test_kept_money_and_date_texts_are_babels_own(locale, currency):
+    """A Formatter keeps the texts it made (DESIGN.md §8); asked again, it gives Babel's."""
+    from babel.dates import format_date, format_interval
+    from babel.numbers import format_currency
+
+    from desktop.domain.money import to_major
+
+    fmt = Formatter(locale, currency)
+    for _round in range(2):
+        for amount in (0, 1, -1, 99, -13548, 123456789, -5, 10**12):
+            assert fmt.money(amount) == format_currency(to_major(amount, currency), currency,
+                                                        locale=fmt.locale)
+        day, later = date(2026, 4, 1), date(2026, 5, 1)
+        assert fmt.date_long(day) == format_date(day, "long", locale=fmt.locale)
+        assert fmt.span(day, later) == format_interval(day, later, "yMMMd", locale=fmt.locale)

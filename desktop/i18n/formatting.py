@@ -26,6 +26,8 @@ _MINUS_SIGNS = ("\u2212", "\u2013", "\u2012")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 # Bidirectional marks around numbers in right-to-left locales; invisible, never meaningful.
 _MARKS = re.compile(r"[\u200e\u200f\u061c]")
+# How many made texts a Formatter keeps (a few hundred bytes each).
+_KEPT_TEXTS = 4096
 
 
 class Formatter:
@@ -47,6 +49,11 @@ class Formatter:
         self.currency = code
         self.digits = minor_digits(code)
         self._translations = load(self.language if language else str(self.locale))
+        # Parsed once per Formatter (DESIGN.md §8): Babel's format_currency looks the pattern
+        # up on every call, and a text once made is kept, since the preview and the sweep's
+        # audit rows format the same few amounts and dates over and over.
+        self._currency_pattern = self.locale.currency_formats["standard"]
+        self._texts: dict[tuple, str] = {}
 
     def __repr__(self) -> str:
         return (f"Formatter(locale={str(self.locale)!r}, currency={self.currency!r}, "
@@ -65,9 +72,25 @@ class Formatter:
 
     def money(self, amount_minor: int) -> str:
         """An amount with its currency sign: "€350.00", "350,00 €", "-€133.33" for a credit."""
-        return babel_numbers.format_currency(
-            to_major(_minor(amount_minor), self.currency), self.currency, locale=self.locale
-        )
+        key = ("money", _minor(amount_minor))
+        text = self._texts.get(key)
+        if text is None:
+            # What babel_numbers.format_currency(amount, currency, locale=…) does, its
+            # pattern looked up once.
+            text = self._keep(key, self._currency_pattern.apply(
+                to_major(amount_minor, self.currency), self.locale, currency=self.currency))
+        return text
+
+    def _keep(self, key: tuple, text: str) -> str:
+        """Remember a made text; a long-running sweep starts afresh rather than grow."""
+        if len(self._texts) >= _KEPT_TEXTS:
+            self._texts.clear()
+        self._texts[key] = text
+        return text
+
+    def _kept(self, key: tuple, make) -> str:
+        text = self._texts.get(key)
+        return self._keep(key, make()) if text is None else text
 
     def money_plain(self, amount_minor: int) -> str:
         """An amount without sign or grouping, for edit fields: "350.00", "350,00", "350"."""
@@ -171,25 +194,29 @@ class Formatter:
 
     def date(self, d: date) -> str:
         """A date, medium length: "1 Apr 2026" (en_IE), "01.04.2026" (de_DE)."""
-        return format_date(d, "medium", locale=self.locale)
+        return self._kept(("date", d), lambda: format_date(d, "medium", locale=self.locale))
 
     def date_long(self, d: date) -> str:
         """A date, long: "1 April 2026"."""
-        return format_date(d, "long", locale=self.locale)
+        return self._kept(("date_long", d),
+                          lambda: format_date(d, "long", locale=self.locale))
 
     def date_short(self, d: date) -> str:
         """A date, short: "01/04/2026"."""
-        return format_date(d, "short", locale=self.locale)
+        return self._kept(("date_short", d),
+                          lambda: format_date(d, "short", locale=self.locale))
 
     def span(self, start: date, end: date) -> str:
         """A half-open span with its end as stored: "1 Apr – 1 May 2026"."""
-        return format_interval(start, end, "yMMMd", locale=self.locale)
+        return self._kept(("span", start, end),
+                          lambda: format_interval(start, end, "yMMMd", locale=self.locale))
 
     def period(self, start: date, end: date) -> str:
         """The days a half-open period covers, as people read them: [1 Oct, 1 Jan) is
         "1 Oct – 31 Dec 2026" (its last day, not the first day after it)."""
         last = max(start, end - timedelta(days=1))
-        return format_interval(start, last, "yMMMd", locale=self.locale)
+        return self._kept(("span", start, last),
+                          lambda: format_interval(start, last, "yMMMd", locale=self.locale))
 
     def datetime_short(self, dt: datetime) -> str:
         """A moment as given, without time zone conversion: "01/04/2026, 10:02"."""

@@ -210,3 +210,33 @@ def test_the_sweep_writes_an_audit_row_per_change(db, clock, catalog, add_member
         assert [(r.field, r.old_value, r.new_value) for r in rows] == [
             ("Next invoice date", "2024-01-01", "2024-02-01")]
         assert session.get(m.ContractRow, contract).version == 2  # editors see the change
+
+
+def test_changed_columns_are_those_whose_contract_columns_differ():
+    """The writes compare a renewed contract field by field; whatever changes, that is the
+    same as comparing both states' contracts-table columns (a column added to
+    contract_columns must be compared too)."""
+    import itertools
+    from dataclasses import replace
+
+    from desktop.domain.model import Contract, Plan
+    from desktop.domain.periods import parse_frequency
+    from desktop.services.sweep.day_writes import _changed_values, contract_columns
+
+    monthly = parse_frequency("1 month")
+    desk, office = Plan("Desk", 100, monthly, id=1), Plan("Office", 200, monthly, id=2)
+    base = Contract(member=1, plan=desk, start_date=date(2024, 1, 1),
+                    billing_anchor=date(2024, 1, 1), next_invoice_date=date(2024, 2, 1), id=5)
+    edits = dict(plan=office, next_plan=office, custom_price=5, quantity=2, notes="x",
+                 start_date=date(2024, 1, 2), billing_anchor=date(2024, 1, 9),
+                 next_invoice_date=date(2024, 3, 1), cancellation_date=date(2024, 2, 10),
+                 prorate_last_invoice=not base.prorate_last_invoice,
+                 prorate_first_invoice=not base.prorate_first_invoice, predecessor=3)
+    assert set(contract_columns(base)) == {
+        "plan_id", "next_plan_id", "predecessor_id", "next_event_date", "custom_price",
+        "quantity", "start_date", "billing_anchor", "next_invoice_date", "cancellation_date",
+        "prorate_last_invoice", "prorate_first_invoice", "notes"}
+    for one, two in itertools.combinations([None, *edits], 2):
+        after = replace(base, **{name: edits[name] for name in (one, two) if name})
+        old, new = contract_columns(base), contract_columns(after)
+        assert _changed_values(base, after) == {k: v for k, v in new.items() if old[k] != v}

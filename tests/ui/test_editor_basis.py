@@ -109,3 +109,38 @@ def test_an_edit_refills_the_preview_cards_in_place(qtbot, editor_on, world, for
     first = editor.preview.invoices()[0]
     assert child(editor, QLabel, "previewDue0").text() == formatter.money(first.amount_due)
     assert formatter.money(2 * 35000) in [label.text() for label in labels]
+
+
+def _invoice(day: date, *lines):
+    from desktop.domain.model import Invoice
+
+    subtotal = sum(line.amount for line in lines)
+    return Invoice(1, day, tuple(lines), subtotal, 0, subtotal, 0, subtotal)
+
+
+def test_preview_cards_are_refilled_moved_and_brought_back_with_a_fresh_build_s_text(
+        qtbot, formatter):
+    """DESIGN.md §8: the preview keeps its cards and labels; what it shows is exactly what a
+    preview built afresh for the same invoices shows."""
+    from PySide6.QtWidgets import QFrame
+
+    from desktop.domain.model import Line
+    from desktop.ui.contract_editor.invoice_preview import InvoicePreview
+
+    day = date(2026, 4, 1)
+    plain = Line("plan", "Hot desk", 35000, 1, day, date(2026, 5, 1))
+    prorated = Line("plan", "Hot desk", 13548, 1, day, date(2026, 4, 13), 12, 31)
+    three = [_invoice(day + timedelta(days=30 * k), plain) for k in range(3)]
+    kept = InvoicePreview(formatter)
+    qtbot.addWidget(kept)
+    kept.show_invoices(three)
+    cards = [kept.findChild(QFrame, f"previewInvoice{k}") for k in range(3)]
+    for invoices in ([_invoice(day, prorated, plain)], [], three,
+                     [_invoice(day, plain, prorated)] + three[1:]):
+        kept.show_invoices(invoices)
+        fresh = InvoicePreview(formatter)
+        qtbot.addWidget(fresh)
+        fresh.show_invoices(invoices)
+        assert kept.plain_text() == fresh.plain_text()
+        assert [kept.findChild(QFrame, f"previewInvoice{k}") for k in range(3)] == cards
+    assert formatter.days_of(12, 31) in kept.plain_text()

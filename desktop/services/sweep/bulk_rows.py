@@ -18,7 +18,14 @@ def _stored_column(values: list) -> list:
     """A column's values as SQLAlchemy's SQLite types store them (ISO dates, 0/1 booleans)."""
     sample = next((v for v in values if v is not None), None)
     if isinstance(sample, datetime):
-        return [None if v is None else v.isoformat(" ", "microseconds") for v in values]
+        # Mostly one moment repeated (the sweep's "now" on every row): the same object's
+        # text is made once.
+        stored, last, text = [], None, None
+        for v in values:
+            if v is not last:
+                last, text = v, None if v is None else v.isoformat(" ", "microseconds")
+            stored.append(text)
+        return stored
     if isinstance(sample, date):
         return [None if v is None else v.isoformat() for v in values]
     if isinstance(sample, bool):
@@ -72,8 +79,9 @@ def update_rows(session: Session, model, values_by_id: dict[int, dict],
     are updated with one executemany per set of changed columns.
     """
     groups: dict[tuple[str, ...], list[dict]] = {}
+    held = len(session.identity_map) > 0  # the sweep's own sessions hold no objects
     for row_id, values in values_by_id.items():
-        loaded = session.identity_map.get(identity_key(model, row_id))
+        loaded = session.identity_map.get(identity_key(model, row_id)) if held else None
         if loaded is not None:
             for name, value in values.items():
                 setattr(loaded, name, value)

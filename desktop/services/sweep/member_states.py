@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import current_period
@@ -127,6 +127,11 @@ _CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in (
     "prorate_first_invoice", "predecessor_id", "notes"))
 
 
+# Lists of ids go in as one expanding parameter ("ids"), so a statement is built once and a
+# batch of 500 ids is not coerced into 500 SQL literals first.
+_IDS = bindparam("ids", expanding=True)
+
+
 def _chunks(values: list, size: int = 500):
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -139,33 +144,42 @@ def _core(session: Session):
     return session.connection()
 
 
-def _contracts_where(session: Session, condition, plans: Mapping[int, Plan]) -> list[Contract]:
-    """Contracts matching a condition as domain values, add-ons and invoiced spans filled."""
+_ADDONS = m.ContractAddonRow.__table__.c
+_ADDONS_OF = (select(_ADDONS.contract_id, _ADDONS.addon_id, _ADDONS.quantity,
+                     _ADDONS.start_date)
+              .where(_ADDONS.contract_id.in_(_IDS)).order_by(_ADDONS.start_date, _ADDONS.id))
+
+
+def _contracts_where(session: Session, condition, plans: Mapping[int, Plan],
+                     params: dict | None = None) -> list[Contract]:
+    """Contracts matching a condition (with its parameters) as domain values, add-ons and
+    invoiced spans filled."""
     connection = _core(session)
     rows = connection.execute(select(*_CONTRACT_COLUMNS).where(condition)
-                              .order_by(_CONTRACTS.c.id)).all()
+                              .order_by(_CONTRACTS.c.id), params).all()
     if not rows:
         return []
-    ids = [r.id for r in rows]
+    ids = [r[0] for r in rows]
     addons: dict[int, list[ContractAddon]] = {}
-    a = m.ContractAddonRow.__table__.c
     for chunk in _chunks(ids):
-        for contract_id, addon_id, quantity, start in connection.execute(
-                select(a.contract_id, a.addon_id, a.quantity, a.start_date)
-                .where(a.contract_id.in_(chunk)).order_by(a.start_date, a.id)):
+        for contract_id, addon_id, quantity, start in connection.execute(_ADDONS_OF,
+                                                                          {"ids": chunk}):
             addons.setdefault(contract_id, []).append(
                 ContractAddon(plans[addon_id], quantity, start))
+    # Rows unpacked as tuples, in _CONTRACT_COLUMNS' order (cheaper than by name).
     contracts = [
-        Contract(member=r.member_id, plan=plans[r.plan_id],
-                 next_plan=None if r.next_plan_id is None else plans[r.next_plan_id],
-                 start_date=r.start_date, billing_anchor=r.billing_anchor,
-                 next_invoice_date=r.next_invoice_date, cancellation_date=r.cancellation_date,
-                 custom_price=r.custom_price, quantity=r.quantity,
-                 prorate_last_invoice=bool(r.prorate_last_invoice),
-                 prorate_first_invoice=bool(r.prorate_first_invoice),
-                 predecessor=r.predecessor_id, addons=tuple(addons.get(r.id, ())),
-                 notes=r.notes or "", id=r.id)
-        for r in rows
+        Contract(member=member_id, plan=plans[plan_id],
+                 next_plan=None if next_plan_id is None else plans[next_plan_id],
+                 start_date=start_date, billing_anchor=billing_anchor,
+                 next_invoice_date=next_invoice_date, cancellation_date=cancellation_date,
+                 custom_price=custom_price, quantity=quantity,
+                 prorate_last_invoice=bool(prorate_last_invoice),
+                 prorate_first_invoice=bool(prorate_first_invoice),
+                 predecessor=predecessor_id, addons=tuple(addons.get(cid, ())),
+                 notes=notes or "", id=cid)
+        for (cid, member_id, plan_id, next_plan_id, custom_price, quantity, start_date,
+             billing_anchor, next_invoice_date, cancellation_date, prorate_last_invoice,
+             prorate_first_invoice, predecessor_id, notes) in rows
     ]
     return _with_invoiced_spans(session, contracts)
 
@@ -190,11 +204,12 @@ def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Co
             select(line.contract_id, line.kind, line.description, line.period_start,
                    line.period_end, line.amount)
             .join(_CONTRACTS, c.id == line.contract_id)
-            .where(line.contract_id.in_(chunk), line.kind.in_(("plan", ADDON)),
+            .where(line.contract_id.in_(_IDS), line.kind.in_(("plan", ADDON)),
                    line.period_end > earliest, line.period_end <= c.next_invoice_date,
                    line.period_start.is_not(None))
             .order_by(line.invoice_id, line.position))
-        for cid, kind, description, start, end, amount in connection.execute(query):
+        for cid, kind, description, start, end, amount in connection.execute(
+                query, {"ids": chunk}):
             low, high = periods[cid]
             if start >= low and end <= high:
                 span = InvoicedSpan(kind, description, start, end, amount)
@@ -212,12 +227,13 @@ def load_member_states(session: Session, member_ids: Iterable[int],
     accounts: dict[int, Account] = {}
     contracts: dict[int, list[Contract]] = {}
     member = m.MemberRow.__table__.c
+    of_members = _CONTRACTS.c.member_id.in_(_IDS)
     for chunk in _chunks(ids):
         for mid, balance, held in _core(session).execute(
                 select(member.id, member.credit_balance, member.deposit_held)
-                .where(member.id.in_(chunk))):
+                .where(member.id.in_(_IDS)), {"ids": chunk}):
             accounts[mid] = Account(mid, balance or 0, held or 0)
-        for contract in _contracts_where(session, _CONTRACTS.c.member_id.in_(chunk), plans):
+        for contract in _contracts_where(session, of_members, plans, {"ids": chunk}):
             contracts.setdefault(contract.member, []).append(contract)
     return {mid: MemberState(account, tuple(contracts.get(mid, ())), settings)
             for mid, account in accounts.items()}

@@ -41,6 +41,51 @@ def _rule() -> QFrame:
     return rule
 
 
+class _Card:
+    """One invoice's card: a grid of labels, each kept as [label, role, right-aligned, object
+    name, grid place] in reading order, and the rules between its parts."""
+
+    def __init__(self, index: int, cells: list[tuple], rules: tuple[int, ...]):
+        self.frame = QFrame()
+        self.frame.setObjectName(f"previewInvoice{index}")
+        self.frame.setProperty("role", "invoiceCard")
+        self.frame.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.grid = QGridLayout(self.frame)
+        self.grid.setContentsMargins(14, 12, 14, 12)
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(4)
+        self.grid.setColumnStretch(0, 1)
+        self.rules: list[tuple[QFrame, int]] = []
+        self.place_rules(rules)
+        self.labels = [self.add_label(*cell) for cell in cells]
+
+    def add_label(self, text: str, role: str, right: bool, name: str, place: tuple) -> list:
+        label = _label(text, role, right)
+        if name:
+            label.setObjectName(name)
+        self.grid.addWidget(label, *place)
+        return [label, role, right, name, place]
+
+    def place_rules(self, rows: tuple[int, ...]) -> None:
+        """The rules (between the heading, the lines and the totals) on these rows."""
+        placed = []
+        for index, row in enumerate(rows):
+            if index < len(self.rules):
+                rule, was = self.rules[index]
+                if was != row:
+                    self.grid.removeWidget(rule)
+                    self.grid.addWidget(rule, row, 0, 1, 2)
+            else:
+                rule = _rule()
+                self.grid.addWidget(rule, row, 0, 1, 2)
+            placed.append((rule, row))
+        for rule, _row in self.rules[len(rows):]:
+            self.grid.removeWidget(rule)
+            rule.setParent(None)
+            rule.deleteLater()
+        self.rules = placed
+
+
 class InvoicePreview(QWidget):
     """Shows invoices exactly as the sweep will issue them; formats only through the Formatter."""
 
@@ -51,7 +96,10 @@ class InvoicePreview(QWidget):
         self.setMinimumWidth(320)
         self._formatter = formatter
         self._invoices: tuple[Invoice, ...] = ()
-        self._shapes: list[tuple] = []  # what each card's labels are, but their texts
+        # Cards built so far, in order; the first `_shown` are on show, the rest hidden until
+        # an edit brings back as many invoices (a cancellation date taken out again).
+        self._built: list[_Card] = []
+        self._shown = 0
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 12, 12, 12)
         column.setSpacing(6)
@@ -83,8 +131,9 @@ class InvoicePreview(QWidget):
     def show_invoices(self, invoices: Sequence[Invoice], note: str | None = None) -> None:
         """Replace the cards; `note` is the sentence under the title.
 
-        A card laid out like the new invoice's (the same rows) is refilled in place: creating
-        labels is what an edit's preview would spend most of its time on (DESIGN.md §8).
+        A card already on show is refilled in place, its labels kept and moved to their new
+        rows, and only a row it did not have before gets a new label: creating labels is what
+        an edit's preview would spend most of its time on (DESIGN.md §8).
         """
         self._invoices = tuple(invoices)
         self._message.hide()
@@ -96,24 +145,45 @@ class InvoicePreview(QWidget):
             return
         for index, invoice in enumerate(self._invoices):
             cells, rules = self._cells(invoice, index)
-            shape = (tuple(cell[1:] for cell in cells), rules)
-            if index < len(self._shapes) and self._shapes[index] == shape:
-                card = self._cards_layout.itemAt(index).widget()
-                for label, cell in zip(card.findChildren(QLabel), cells):
-                    label.setText(cell[0])
+            if index < len(self._built):
+                self._refill(self._built[index], cells, rules)
+                if index >= self._shown:
+                    self._built[index].frame.show()
                 continue
-            if index < len(self._shapes):
-                self._remove_card(index)
-            self._cards_layout.insertWidget(index, self._card(cells, rules, index))
-            self._shapes.insert(index, shape)
-        while len(self._shapes) > len(self._invoices):
-            self._remove_card(len(self._invoices))
+            card = _Card(index, cells, rules)
+            self._cards_layout.insertWidget(index, card.frame)
+            self._built.append(card)
+        for card in self._built[len(self._invoices):self._shown]:
+            card.frame.hide()
+        self._shown = len(self._invoices)
 
-    def _remove_card(self, index: int) -> None:
-        card = self._cards_layout.takeAt(index).widget()
-        card.setParent(None)
-        card.deleteLater()
-        del self._shapes[index]
+    @staticmethod
+    def _refill(card: _Card, cells: list[tuple], rules: tuple[int, ...]) -> None:
+        """Show the cells on a card already built, reusing each label of the same kind."""
+        spare: dict[tuple, list[list]] = {}
+        for kept in card.labels:
+            spare.setdefault(tuple(kept[1:4]), []).append(kept)
+        labels = []
+        for text, role, right, name, place in cells:
+            same_kind = spare.get((role, right, name))
+            if same_kind:
+                kept = same_kind.pop(0)
+                if kept[0].text() != text:
+                    kept[0].setText(text)
+                if kept[4] != place:
+                    card.grid.removeWidget(kept[0])
+                    card.grid.addWidget(kept[0], *place)
+                    kept[4] = place
+            else:
+                kept = card.add_label(text, role, right, name, place)
+            labels.append(kept)
+        for unused in spare.values():
+            for kept in unused:
+                card.grid.removeWidget(kept[0])
+                kept[0].setParent(None)
+                kept[0].deleteLater()
+        card.labels = labels
+        card.place_rules(rules)
 
     def show_message(self, text: str) -> None:
         """Show why there is no preview (a problem to fix, or a service error) instead of cards."""
@@ -131,35 +201,13 @@ class InvoicePreview(QWidget):
     def plain_text(self) -> str:
         """Everything the preview shows, one label per line: for tests and accessibility."""
         texts = [self._message.text()] if self._message.isVisible() else []
-        texts += [label.text() for label in self._cards.findChildren(QLabel)]
+        texts += [kept[0].text() for card in self._built[:self._shown] for kept in card.labels]
         return "\n".join(t for t in texts if t)
 
     def _clear_cards(self) -> None:
-        self._shapes.clear()
-        while self._cards_layout.count() > 1:
-            item = self._cards_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-                item.widget().setParent(None)
-
-    def _card(self, cells: list[tuple], rules: tuple[int, ...], index: int) -> QFrame:
-        card = QFrame()
-        card.setObjectName(f"previewInvoice{index}")
-        card.setProperty("role", "invoiceCard")
-        card.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
-        grid = QGridLayout(card)
-        grid.setContentsMargins(14, 12, 14, 12)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(4)
-        grid.setColumnStretch(0, 1)
-        for row in rules:  # between the heading, the lines and the totals
-            grid.addWidget(_rule(), row, 0, 1, 2)
-        for text, role, right, name, place in cells:
-            label = _label(text, role, right)
-            if name:
-                label.setObjectName(name)
-            grid.addWidget(label, *place)
-        return card
+        for card in self._built[:self._shown]:
+            card.frame.hide()
+        self._shown = 0
 
     def _cells(self, invoice: Invoice, index: int) -> tuple[list[tuple], tuple[int, ...]]:
         """The card's labels in order, each (text, role, right-aligned, object name, grid
