@@ -201,6 +201,7 @@ def switch_database(window: MainWindow, target: str | None) -> MainWindow | None
     window.deleteLater()
     new.show()
     new.start()
+    index_members_for_search(new)
     follow_other_desks(new)
     return new
 

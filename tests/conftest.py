@@ -8,8 +8,6 @@ SQLite pass, tests marked `server` are skipped.
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 import server_db
 
@@ -46,28 +44,6 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.get_closest_marker("server"):
             item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def _delete_windows_left_open():
-    """Delete the top-level widgets a test leaves behind, on the GUI thread.
-
-    Left to the garbage collector they pile up by the thousand, and every later palette or
-    style change re-polishes each of them (a test of the icons took 15 s instead of 0.1 s).
-    """
-    yield
-    if "PySide6.QtWidgets" not in sys.modules:
-        return
-    from PySide6.QtCore import QCoreApplication, QEvent
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        return
-    for widget in app.topLevelWidgets():
-        widget.hide()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)

@@ -166,6 +166,18 @@ def test_a_one_off_add_on_is_invoiced_once_at_once(service, world, desk):
     assert [(line.kind, line.amount) for line in may.lines] == [("plan", 20000)]
 
 
+def test_credit_spent_on_an_add_on_is_audited_in_minor_units(service, world, desk):
+    """Issue 10: the audit keeps raw values; the History tab words them for its reader."""
+    member, contract_id = _active(world, desk)
+    with world.db.write() as session:
+        session.get(m.MemberRow, member).credit_balance = 5000
+    service.add_addon(contract_id, _addon(world, "10 meeting-room hours").id)
+    with world.db.session() as session:
+        audit = session.query(m.HistoryRow).filter_by(
+            entity="member", entity_id=member, field="Credit balance").one()
+    assert (audit.old_value, audit.new_value) == ("5000", "0")
+
+
 def test_a_recurring_add_on_on_a_term_not_started_comes_with_its_first_invoice(
         service, world, desk):
     member = world.member()

@@ -172,6 +172,22 @@ def test_formatted_audit_values_become_raw(tmp_path):
     assert date.fromisoformat(json.loads(new)["date"]) == date(2024, 5, 3)
 
 
+def test_amounts_written_before_the_site_changed_its_locale_are_never_misread(tmp_path):
+    """An en_IE-era "€1,200.00" on a site now de_DE is not 1.2 in German: it is read as the
+    en_IE text it is, and a text neither locale wrote is left as written."""
+    path = tmp_path / "desk.sqlite3"
+    _file_at_0006(path)
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE settings SET locale = 'de_DE'")
+        conn.execute("INSERT INTO history (at, who, entity, entity_id, member_id, field, "
+                     "old_value, new_value) VALUES ('2024-04-12 09:00:00', 'Mia', 'member', 1, "
+                     "1, 'Deposit held', '1.200,00\u00a0€', '12.50 €')")
+    open_database(str(path), now=UPGRADED_AT).dispose()
+    rows = _rows(path, "SELECT old_value, new_value FROM history WHERE field = 'Deposit held' "
+                       "ORDER BY id")
+    assert rows == [("", "120000"), ("120000", "12.50 €")]
+
+
 def test_the_raw_audit_values_read_in_the_readers_language(english_afterwards):
     from desktop.i18n import Formatter, install
     from desktop.ui.contract_editor.history import field_caption, value_text
@@ -188,6 +204,10 @@ def test_the_raw_audit_values_read_in_the_readers_language(english_afterwards):
     assert value_text("Credit balance", "1250", irish_site) == "€12.50"
     assert value_text("Frequency", "3 months", irish_site) == "alle 3 Monate"
     assert value_text("Archived", "yes", irish_site) == "ja"
+    assert value_text("Prorate first invoice", "off", irish_site) == "aus"
+    # A person's words that happen to be one of the services' are theirs: shown as written.
+    assert value_text("Notes", "no", irish_site) == "no"
+    assert value_text("Name", "Plan", irish_site) == "Plan"
     assert value_text("Logo", "2048", irish_site) == "2,048 Bytes"
     assert field_caption("Deposit held") == "Hinterlegte Kaution"
     # What an older version wrote and this one cannot read is shown as written.

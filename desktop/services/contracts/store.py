@@ -140,10 +140,10 @@ def issue_invoice(session: Session, account: Account, invoice: Invoice, balance:
     add_invoice(session, invoice, number)
     member = session.get(m.MemberRow, account.member)
     if member.credit_balance != balance:
-        fmt = history.formatter(session)
+        # Raw minor units, as every writer of a member's money (issue 10): read in the reader's words.
         history.write_changes(session, at=now, who=who, entity="member", entity_id=member.id,
-                              before={"Credit balance": fmt.money(member.credit_balance)},
-                              after={"Credit balance": fmt.money(balance)}, member_id=member.id)
+                              before={"Credit balance": str(member.credit_balance)},
+                              after={"Credit balance": str(balance)}, member_id=member.id)
         member.credit_balance = balance
     session.flush()
     return replace(invoice, number=number)

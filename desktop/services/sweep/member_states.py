@@ -66,14 +66,17 @@ class UnreadablePlan(ServiceError, ValueError):
 class PlanCatalog(dict):
     """Plans by id; asking for a plan that could not be read raises UnreadablePlan."""
 
-    def __init__(self, plans: dict[int, Plan], unreadable: dict[int, UnreadablePlan]) -> None:
+    def __init__(self, plans: dict[int, Plan],
+                 unreadable: dict[int, tuple[str, Message]]) -> None:
         super().__init__(plans)
         self.unreadable = unreadable
 
     def __missing__(self, plan_id: int) -> Plan:
-        raise self.unreadable.get(plan_id) or UnreadablePlan(
+        # A new exception each time: one raised again would gather every raise's traceback.
+        text, wording = self.unreadable.get(plan_id) or (
             f"Plan #{plan_id} does not exist.",
             Message.of(M_("Plan #{plan} does not exist."), plan=str(plan_id)))
+        raise UnreadablePlan(text, wording)
 
 
 def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, Plan]:
@@ -97,7 +100,7 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                                                     m.plan_addons.c.addon_id)):
         offered.setdefault(plan_id, []).append(names[addon_id])
     plans: dict[int, Plan] = {}
-    unreadable: dict[int, UnreadablePlan] = {}
+    unreadable: dict[int, tuple[str, Message]] = {}
     for r in rows:
         try:
             plans[r.id] = Plan(name=r.name, price=r.price,
@@ -111,7 +114,7 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                 raise
             reason = str(exc).rstrip(".")
             why = Message(exc.template, exc.params) if isinstance(exc, BadValue) else str(exc)
-            unreadable[r.id] = UnreadablePlan(
+            unreadable[r.id] = (
                 f"The plan {r.name} cannot be used ({reason[:1].lower()}{reason[1:]}).",
                 Message.of(M_("The plan {name} cannot be used: {reason}"), name=r.name,
                            reason=why))

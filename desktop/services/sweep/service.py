@@ -20,6 +20,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
+from desktop.domain.limits import BadValue
 from desktop.domain.model import CANCELLATION, M_, Message, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.history import formatter
@@ -391,4 +392,11 @@ def _failure(session: Session, member: int, day: date, exc: Exception) -> Failur
                                   f"applied: {reason}",
                    Message.of(M_("The transitions of {name} due on {day} could not be applied: "
                                  "{reason}"), name=name, day=day,
-                              reason=getattr(exc, "wording", None) or reason))
+                              reason=_why(exc, reason)))
+
+
+def _why(exc: Exception, text: str) -> Message | str:
+    """Why a member-day failed, as the window's reader will read it."""
+    if isinstance(exc, BadValue):
+        return Message(exc.template, exc.params)
+    return getattr(exc, "wording", None) or text

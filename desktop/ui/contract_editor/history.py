@@ -59,6 +59,11 @@ def _payment_text(values: dict, formatter) -> str:
     return text
 
 
+# The fields whose values are the services' own words; any other value (a name, a note that
+# happens to read "no") is the person's and shown as written.
+_WORDED = {"prorate_last_invoice", "prorate_first_invoice", "archived", "kind", "frequency"}
+
+
 def _words(value: str) -> str:
     words = {"on": _("on"), "off": _("off"), "yes": _("yes"), "no": _("no"),
              "one-off": _("one-off"), "plan": _("Plan"), "addon": _("Add-on")}
@@ -84,7 +89,7 @@ def value_text(field: str, value: str, formatter) -> str:
                 count=formatter._count(int(value)))
     except (ValueError, KeyError, TypeError, AttributeError):
         return value  # written by hand, by a tool or by an older version: shown as it is
-    return _words(value)
+    return _words(value) if key in _WORDED else value
 
 
 class HistoryModel(RowTableModel):

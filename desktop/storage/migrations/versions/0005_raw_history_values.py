@@ -77,7 +77,17 @@ def _minor(text: str, locale: Locale, currency: str) -> str | None:
     except (ValueError, InvalidOperation):
         return None
     scaled = value.scaleb(minor_digits(currency))
-    return str(int(scaled)) if scaled == scaled.to_integral_value() else None
+    if scaled != scaled.to_integral_value():
+        return None
+    # Read only what this locale wrote: the same text formatted again. A text of another
+    # locale ("€1,200.00" read as German would be 1.2) is left as written, never misread.
+    if _spaced(format_currency(value, currency, locale=locale)) != _spaced(text):
+        return None
+    return str(int(scaled))
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
 
 
 def upgrade() -> None:

@@ -28,6 +28,7 @@ import re
 
 import sqlalchemy as sa
 from alembic import op
+from babel import Locale
 
 from desktop.domain.periods import MAX_COUNT, Frequency
 from desktop.i18n.formatting import Formatter
@@ -96,8 +97,14 @@ def _raw_history(connection) -> None:
         "desktop.storage.migrations.versions.0005_raw_history_values")
     locale, currency = earlier._site(connection)
 
+    english = Locale.parse("en_IE")
+
     def minor(text: str | None) -> str | None:
-        return None if not text else earlier._minor(text, locale, currency)
+        """The amount, read as the site's locale wrote it or else as the first release's en_IE
+        did; None (left as written) when neither wrote exactly this text."""
+        if not text:
+            return None
+        return earlier._minor(text, locale, currency) or earlier._minor(text, english, currency)
 
     payments = {row.id: row for row in connection.execute(
         sa.select(_payments, _invoices.c.number)
@@ -146,7 +153,7 @@ def _raw_frequencies(connection, locale) -> None:
     for site in {str(locale), "en_IE"}:
         fmt = Formatter(site, "EUR")
         for unit, most in MAX_COUNT.items():
-            for count in range(1, min(most, 60) + 1):
+            for count in range(1, most + 1):
                 frequency = Frequency(unit, count)
                 known.setdefault(fmt.frequency(frequency), str(frequency))
     rows = connection.execute(
@@ -171,7 +178,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """The columns go; descriptions were kept in English, so nothing else is lost. Audit values
-    made raw stay raw (0006 shows them as written)."""
+    made raw stay raw: 0006 would show a price of 250.00 as "25000", so going back to it means
+    restoring the backup taken before this migration, not downgrading."""
     for table in ("applied_transitions", "invoice_lines"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("params")
