@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QPushButton, QTableView
 from person import ModalSteps, bring_to_front, click, click_row, press, shortcut, type_text
 
 
-def test_save_as_pdf_starts_in_documents_then_in_the_last_folder(qtbot, desk, tmp_path):
+def test_save_as_pdf_starts_in_documents_then_in_the_last_folder(qtbot, desk, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a working directory that is neither Documents nor home
     bring_to_front(qtbot, desk)
     shortcut("Ctrl+3", desk)
     table = desk.findChild(QTableView, "invoiceTable")

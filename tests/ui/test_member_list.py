@@ -283,3 +283,29 @@ def test_a_long_list_is_counted_once_typing_pauses_not_at_every_key(qtbot, fake_
     assert set(counted) <= {"P", "Pe", "Per"}
     qtbot.waitUntil(lambda: not pause.isActive())
     assert panel.count_label.text() == "450 people"
+
+
+def test_while_a_long_list_waits_for_its_count_the_label_says_so(qtbot, fake_members, formatter):
+    """The previous text's count never stands beside another text's rows."""
+    import threading
+
+    release, count = threading.Event(), fake_members.count
+
+    def slow_count(text="", status="all"):
+        if text:  # the typed text's count waits until the test has looked at the label
+            release.wait(10)
+        return count(text, status)
+
+    fake_members.count = slow_count
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.show()
+    try:
+        qtbot.waitUntil(lambda: panel.count_label.text() == "450 people", timeout=3000)
+        qtbot.keyClick(panel.search, "P")
+        qtbot.waitUntil(lambda: panel.model.text == "P", timeout=3000)
+        assert panel.count_label.text() == "Counting…"
+    finally:
+        release.set()
+    expected = f"{count('P', 'all')} people"
+    qtbot.waitUntil(lambda: panel.count_label.text() == expected, timeout=3000)

@@ -181,6 +181,8 @@ class MemberListPanel(QWidget):
                                  lambda found: self._hint_archived(text, found),
                                  lambda exc: None)
             return
+        # The previous text's count would sit beside another list: say it is coming.
+        self.count_label.setText(_("Counting…"))
         self._count_pause.start()
 
     def _count_matches(self) -> None:
