@@ -19,7 +19,8 @@ from desktop.services.errors import ServiceError
 from desktop.services.sweep import service as sweep_module
 from desktop.services.sweep.day_writes import write_day
 from desktop.services.sweep.member_states import load_member_state
-from desktop.services.sweep.service import Failure, SweepService
+from desktop.services.sweep.failures import Failure
+from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
 NOW = datetime(2024, 5, 10, 9)

@@ -16,20 +16,18 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.limits import BadValue
-from desktop.domain.model import CANCELLATION, M_, Message, Transition
+from desktop.domain.model import Message, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
-from desktop.services.history import formatter
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
 from desktop.services.sweep.day_writes import SYSTEM, write_day, write_days
+from desktop.services.sweep.failures import Failure, failure_of, write_failure
 from desktop.services.sweep.member_states import (
     MemberState,
     billing_settings,
-    load_contracts,
     load_member_states,
     load_plans,
 )
@@ -38,17 +36,6 @@ from desktop.storage.mapping import stored_transition_wording
 
 BATCH_SIZE = 500  # members per write transaction: fewer per-batch queries, a lock held ~0.1 s
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A member-day that could not be applied: key (member id, date) and a sentence, in English
-    as written (the command line, the log) and as a wording the window says in its reader's
-    language (issue 10)."""
-
-    key: tuple
-    message: str
-    wording: Message | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +146,7 @@ class SweepService:
         results: list[tuple[tuple, DayResult]] = []
         for member, due in picked:
             if member in unreadable:  # its data cannot be read: report it, the others go on
-                batch.failed.append(_failure(session, member, due, unreadable[member]))
+                batch.failed.append(failure_of(session, member, due, unreadable[member]))
                 batch.skipped.add(member)
                 continue
             state = states.get(member)
@@ -172,7 +159,7 @@ class SweepService:
                 try:
                     result = apply_day(account, contracts, day, settings)
                 except Exception as exc:  # a rule that cannot be applied: report, skip the member
-                    batch.failed.append(_failure(session, member, day, exc))
+                    batch.failed.append(failure_of(session, member, day, exc))
                     batch.skipped.add(member)
                     break
                 results.append(((day, member), result))
@@ -208,7 +195,7 @@ class SweepService:
                                         before=before[member])
             except Exception as exc:
                 batch.skipped.add(member)
-                failure = _write_failure(session, result, exc, plans)
+                failure = write_failure(session, result, exc, plans)
                 if failure is not None:
                     batch.failed.append(failure)
                 continue
@@ -340,63 +327,3 @@ def _member_states(session: Session, members: list[int], plans, settings
         except Exception as exc:
             unreadable[member] = exc
     return states, unreadable
-
-
-def _write_failure(session: Session, result: DayResult, exc: Exception, plans
-                   ) -> Failure | None:
-    """Why a member-day could not be written, or None when another process applied it first.
-
-    A transition key already on record (rule 19) means "applied by another process" only when
-    the contract's stored state has moved past that date since; a contract still due on it
-    (its next invoice date moved back onto a day already applied, say) is reported, every run.
-    """
-    member, t = result.account.member, m.AppliedTransitionRow
-    keys = [(tr.contract, tr.kind, tr.date) for tr in result.transitions]
-    clashes = [] if not keys else sorted(session.execute(
-        select(t.contract_id, t.kind, t.date)
-        .where(tuple_(t.contract_id, t.kind, t.date).in_(keys))).all())
-    if not clashes:
-        return _failure(session, member, result.day, exc)
-    stored = load_contracts(session, {contract for contract, _, _ in clashes}, plans)
-    for contract, kind, day in clashes:
-        due = None if contract not in stored else next_event_date(stored[contract])
-        if due is not None and due <= day:
-            when = formatter(session).date(day)
-            check = "cancellation date" if kind == CANCELLATION else "next invoice date"
-            return Failure((member, result.day),
-                           f"Contract {contract}: the {kind} of {when} was already applied; "
-                           f"check its {check}.",
-                           Message.of(_APPLIED_BEFORE.get(kind, _APPLIED_BEFORE["renewal"]),
-                                      contract=str(contract), day=day))
-    return None
-
-
-# Rule 19: a transition key on record while its contract is still due on that day.
-_APPLIED_BEFORE = {
-    "activation": M_("Contract {contract}: the activation of {day} was already applied; check "
-                     "its next invoice date."),
-    "renewal": M_("Contract {contract}: the renewal of {day} was already applied; check its "
-                  "next invoice date."),
-    "invoice": M_("Contract {contract}: the invoice of {day} was already applied; check its "
-                  "next invoice date."),
-    CANCELLATION: M_("Contract {contract}: the cancellation of {day} was already applied; "
-                     "check its cancellation date."),
-}
-
-
-def _failure(session: Session, member: int, day: date, exc: Exception) -> Failure:
-    name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member)) or f"#{member}"
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    when = formatter(session).date(day)
-    return Failure((member, day), f"The transitions of {name} due on {when} could not be "
-                                  f"applied: {reason}",
-                   Message.of(M_("The transitions of {name} due on {day} could not be applied: "
-                                 "{reason}"), name=name, day=day,
-                              reason=_why(exc, reason)))
-
-
-def _why(exc: Exception, text: str) -> Message | str:
-    """Why a member-day failed, as the window's reader will read it."""
-    if isinstance(exc, BadValue):
-        return Message(exc.template, exc.params)
-    return getattr(exc, "wording", None) or text
