@@ -21,7 +21,7 @@ from desktop.domain.money import to_major
 from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import wording_text
-from desktop.i18n.translations import load
+from desktop.i18n.translations import load, parse_locale
 from desktop.services.documents import InvoiceDocument
 
 _log = logging.getLogger(__name__)
@@ -89,8 +89,10 @@ def _lines(text: str) -> str:
 
 def issued_formatter(doc: InvoiceDocument, formatter: Formatter) -> Formatter:
     """The formatter of the locale the invoice was issued in (same currency)."""
-    issued = getattr(doc, "language", "")
-    if not issued or issued == str(formatter.locale):
+    issued = getattr(doc, "language", "") or str(formatter.locale)
+    # The reader's formatter only when it also speaks the invoice's language: a German user on
+    # an en_IE site reads an English invoice, "15 of 30 days" included.
+    if issued == str(formatter.locale) and formatter.language == parse_locale(issued).language:
         return formatter
     try:
         return Formatter(issued, formatter.currency)

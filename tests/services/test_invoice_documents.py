@@ -274,3 +274,16 @@ def test_the_cores_lines_are_stored_raw_and_printed_in_the_invoices_own_language
     html = invoice_html(document, Formatter("en_IE", "EUR"), with_qr=False, with_logo=False)
     assert "Nicht genutzte Zeit für Standard" in html and "Rückzahlbare Kaution (Premium)" in html
     assert "Unused time" not in html and "Refundable deposit" not in html
+
+
+def test_a_german_reader_of_an_english_invoice_reads_its_proration_in_english(qapp):
+    """Issue 10: the document is fixed in its own language; the reader's language (German here)
+    never leaks into it, not even the "15 of 30 days" of a prorated line."""
+    from desktop.documents.invoice_layout import invoice_html
+
+    world, _member, number = change_now_world()
+    document = DocumentService(world.db, world.clock).invoice(number)
+    assert document.language == "en_IE"
+    assert any(line.days is not None for line in document.invoice.lines)
+    html = invoice_html(document, Formatter("en_IE", "EUR", "de"), with_qr=False, with_logo=False)
+    assert " days" in html and "Tagen" not in html and "Rechnungsnummer" not in html

@@ -429,3 +429,29 @@ def test_a_logo_is_chosen_in_preferences_and_kept_as_png(qtbot, window, tmp_path
     assert logo.startswith(b"\x89PNG")
     kept = QImage.fromData(logo)
     assert (kept.width(), kept.height()) == (480, 240)  # scaled to 240 px high, ratio kept
+
+
+def test_a_method_chosen_in_german_is_stored_as_the_method_and_read_in_each_language(qtbot):
+    """Issue 10: "Überweisung" picked at a German desk is stored as the method itself, so an
+    English desk reads "Bank transfer"; a method typed by hand is kept as typed."""
+    from datetime import date
+
+    from desktop.i18n import Formatter, install
+    from desktop.ui.invoices.payment_dialog import method_text
+
+    recorded = []
+    install("de")
+    try:
+        dialog = PaymentDialog("Zahlung", "", "Erfassen", Formatter("de_DE", "EUR", "de"), 1000,
+                               date(2026, 12, 6), lambda amount, day: None,
+                               lambda amount, **values: recorded.append(values) or values)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.method_combo.currentText() == "Überweisung"
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert recorded and recorded[0]["method"] == "Bank transfer"
+        assert method_text("Bank transfer") == "Überweisung"
+        assert method_text("Barzahlung am Empfang") == "Barzahlung am Empfang"
+    finally:
+        install("en_IE")
+    assert method_text("Bank transfer") == "Bank transfer"

@@ -37,7 +37,7 @@ from desktop.ui.common.widgets import (
     start_folder,
     user_message,
 )
-from desktop.ui.invoices.payment_dialog import payment_dialog
+from desktop.ui.invoices.payment_dialog import method_text, payment_dialog
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class InvoiceView(QDialog):
         for payment in standing.payments:
             parts.append(_("{amount} on {date}").format(amount=f.money(payment.amount),
                                                         date=f.date(payment.date))
-                         + (f" ({payment.method})" if payment.method else ""))
+                         + (f" ({method_text(payment.method)})" if payment.method else ""))
         self.status_label.setText(" · ".join(parts))
         if self._tools is None:
             self.pay_button.setEnabled(False)

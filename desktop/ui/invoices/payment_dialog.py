@@ -28,8 +28,23 @@ from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel, label
 
 
+# The methods offered, stored as written here (issue 10: a raw value, not the words of whoever
+# recorded the payment) and shown in each reader's language; anything typed is kept as typed.
+_STORED_METHODS = ("Bank transfer", "Card", "Cash", "Direct debit")
+
+
 def methods() -> tuple[str, ...]:
     return (_("Bank transfer"), _("Card"), _("Cash"), _("Direct debit"))
+
+
+def stored_method(shown: str) -> str:
+    """What is stored for a method as the reader chose or typed it."""
+    return dict(zip(methods(), _STORED_METHODS)).get(shown, shown)
+
+
+def method_text(stored: str) -> str:
+    """A stored method in the reader's language."""
+    return dict(zip(_STORED_METHODS, methods())).get(stored, stored)
 
 
 class PaymentDialog(FormDialog):
@@ -101,7 +116,7 @@ class PaymentDialog(FormDialog):
 
     def submit(self) -> None:
         self.recorded = self._record(self.amount(), day=from_qdate(self.date_edit.date()),
-                                     method=self.method_combo.currentText().strip(),
+                                     method=stored_method(self.method_combo.currentText().strip()),
                                      reference=self.reference_edit.text().strip(),
                                      token=self.token)
 
