@@ -66,6 +66,7 @@ def test_ctrl_s_saves_the_member_dialog(qtbot, desk):
     qtbot.waitUntil(lambda: steps.done, timeout=10000)
     assert steps.failure == ""
     assert "Saved By Keys" in member_names(desk)
+    assert desk.statusBar().currentMessage() == "Saved By Keys added."  # the save is told
 
 
 def test_closing_a_new_plan_with_a_name_typed_offers_to_save_it(qtbot, desk):

@@ -272,6 +272,7 @@ class MemberListPanel(QWidget):
         if dialog.exec() != MemberDialog.DialogCode.Accepted:
             return None
         self._show_member_after_change(dialog.member_id)
+        self.statusMessage.emit(_("{name} added.").format(name=dialog.values()["name"]))
         return dialog.member_id
 
     def edit_member(self, member_id: int | None = None) -> None:
@@ -285,6 +286,7 @@ class MemberListPanel(QWidget):
             return
         if dialog.exec() == MemberDialog.DialogCode.Accepted:
             self._show_member_after_change(member_id)
+            self.statusMessage.emit(_("{name} saved.").format(name=dialog.values()["name"]))
 
     def archive_member(self) -> None:
         """Archive the selected member after confirming, or bring an archived one back."""
