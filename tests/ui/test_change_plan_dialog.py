@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
 )
@@ -70,12 +71,15 @@ def test_same_plan_same_quantity_is_no_change(qtbot, open_dialog, world):
     assert message.text() == "This selection would not change the membership."
     apply = child(dialog, QPushButton, "applyButton")
     assert not apply.isEnabled()
+    assert apply.toolTip() == "This selection would not change the membership."  # says why
+    # The banners sit outside the scrolled content, in sight above the buttons.
+    assert not dialog.findChild(QScrollArea).widget().isAncestorOf(message)
     addons = child(dialog, QListWidget, "addonList")
     assert [addons.item(r).text() for r in range(addons.count())] == \
         ["Locker · €15.00", "Mail handling · €20.00"]
     addons.item(1).setCheckState(Qt.Checked)  # a new add-on is a change
     qtbot.waitUntil(lambda: not message.isVisible())
-    assert apply.isEnabled()
+    assert apply.isEnabled() and apply.toolTip() == ""
     assert dialog.addon_ids() == (world.mail.id,)
 
 

@@ -35,14 +35,8 @@ from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ui.change_plan.comparison import (WHENS, Column, ComparisonModel, applied_sentence,
                                                blocked_reason, fit_rows)
-from desktop.ui.common.fields import (
-    Banner,
-    change_label_text,
-    date_edit,
-    from_qdate,
-    styled_label,
-    to_qdate,
-)
+from desktop.ui.common.fields import (Banner, change_label_text, date_edit, from_qdate,
+                                      styled_label, to_qdate)
 from desktop.ui.common.screens import fit_to_screen, scrolled
 from desktop.ui.common.widgets import user_message
 
@@ -168,8 +162,6 @@ class ChangePlanDialog(QDialog):
         self.noChange = Banner("noChangeMessage", "warning")
         self.message = Banner("changeMessage", "error")
         self.result = Banner("changeResult", "info")
-        for banner in (self.noChange, self.message, self.result):
-            column.addWidget(banner)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.applyButton = self.buttons.addButton(_("Apply"), QDialogButtonBox.ApplyRole)
         self.applyButton.setObjectName("applyButton")
@@ -180,6 +172,11 @@ class ChangePlanDialog(QDialog):
         self.applyButton.clicked.connect(self.apply)
         self.buttons.setContentsMargins(16, 0, 16, 0)
         outer.addWidget(scrolled(content), 1)
+        notes = QVBoxLayout()  # the banners stay in sight however far the content scrolls
+        notes.setContentsMargins(16, 0, 16, 0)
+        for banner in (self.noChange, self.message, self.result):
+            notes.addWidget(banner)
+        outer.addLayout(notes)
         outer.addWidget(self.buttons)
         # Enter applies: the visible primary button is the default (set once it is inside the
         # dialog), never a banner's hidden one nor Cancel.
@@ -355,6 +352,8 @@ class ChangePlanDialog(QDialog):
             self.message.clear()
         self.applyButton.setEnabled(not no_change and not problem and selected is not None
                                     and selected.option is not None)
+        self.applyButton.setToolTip("" if self.applyButton.isEnabled() else problem or _(
+            "This selection would not change the membership."))
 
     def _when_toggled(self, _id: int, checked: bool) -> None:
         if checked:
