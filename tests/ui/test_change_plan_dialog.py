@@ -169,6 +169,8 @@ def test_a_date_in_the_past_cannot_be_applied(qtbot, open_dialog, world):
 def test_custom_price_cannot_switch_on_the_next_invoice_date(qtbot, open_dialog, world):
     """Rule 9, not offered and then refused: the choice is disabled with its reason beside it."""
     dialog = open_dialog(world.custom)
+    plans = child(dialog, QListWidget, "planList")
+    assert "€300.00" in plans.currentItem().text()  # what Grace pays, not the list price
     select_plan(dialog, "Private office")
     radio = child(dialog, QRadioButton, "whenNextInvoiceRadio")
     reason = child(dialog, QLabel, "whenNextInvoiceReason")

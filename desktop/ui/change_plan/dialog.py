@@ -226,8 +226,10 @@ class ChangePlanDialog(QDialog):
             plan, label = plan_options[0].plan, plan_options[0].label
             current = same_plan(plan, contract.plan)
             tag = _("current plan") if current else change_label_text(label)
+            # The current plan at what this member pays (a custom price, rule 9), not its list.
+            price = contract.custom_price if current and contract.custom_price else plan.price
             text = _("{plan} — {label}\n{price} {frequency}").format(
-                plan=plan.name, label=tag, price=fmt.money(plan.price),
+                plan=plan.name, label=tag, price=fmt.money(price),
                 frequency=fmt.frequency(plan.frequency) if plan.frequency else "")
             item = QListWidgetItem(text)
             item.setData(PLAN_ROLE, plan)
