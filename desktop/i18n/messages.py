@@ -27,8 +27,12 @@ def say(message: Message | str, fmt: Formatter | None = None, translate=None) ->
 
 
 def refusal(error: Exception) -> Message | str:
-    """A refused value's sentence (issue 10): a `BadValue`'s template and parameters as a
-    `Message` the interface translates, any other error's own words."""
+    """An error's sentence (issue 10): its `wording` (an unreadable plan's, say) or a
+    `BadValue`'s template and parameters as a `Message` the interface translates, any other
+    error's own words."""
+    wording = getattr(error, "wording", None)
+    if isinstance(wording, Message):
+        return wording
     if isinstance(error, BadValue):
         return Message(error.template, error.params)
     return str(error)

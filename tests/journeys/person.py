@@ -65,8 +65,10 @@ def click_row(view: QAbstractItemView, row: int, column: int = 0, double: bool =
         QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 
 
-def when_modal(act: Callable[[QWidget], None], seen: list | None = None) -> list:
-    """Run act(dialog) as soon as a modal dialog is up; exec() blocks until it is closed.
+def when_modal(act: Callable[[QWidget], None], seen: list | None = None,
+               name: str | None = None) -> list:
+    """Run act(dialog) as soon as a modal dialog (with objectName `name`, when given) is up;
+    exec() blocks until it is closed.
 
     Returns a list that holds the dialog once it was seen, for the test to check.
     """
@@ -74,7 +76,8 @@ def when_modal(act: Callable[[QWidget], None], seen: list | None = None) -> list
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None or not dialog.isVisible():
+        if (dialog is None or not dialog.isVisible()
+                or (name is not None and dialog.objectName() != name)):
             QTimer.singleShot(10, poll)
             return
         seen.append(dialog)

@@ -3,26 +3,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QTableView
 
-from person import bring_to_front, click, click_row, pick_in_combo, press, shortcut, type_text
-
-
-def when_dialog(name: str, act) -> list:
-    """Run act(dialog) once the modal dialog with this objectName is up."""
-    seen: list = []
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != name or not dialog.isVisible():
-            QTimer.singleShot(10, poll)
-            return
-        seen.append(dialog)
-        act(dialog)
-
-    QTimer.singleShot(0, poll)
-    return seen
+from person import (bring_to_front, click, click_row, pick_in_combo, press, shortcut,
+                    type_text, when_modal)
 
 
 def rows(table: QTableView, column: int) -> list[str]:
@@ -60,12 +45,12 @@ def test_a_partial_payment_shows_in_the_list_and_under_partly_paid(qtbot, desk):
         press(Qt.Key.Key_Return, widget=amount)
 
     def in_the_view(view):
-        when_dialog("paymentDialog", pay)
+        when_modal(pay, name="paymentDialog")
         click(view.findChild(QPushButton, "recordPaymentButton"))
         qtbot.waitUntil(lambda: QApplication.activeModalWidget() is view, timeout=3000)
         press(Qt.Key.Key_Escape, widget=view)
 
-    seen = when_dialog("invoiceView", in_the_view)
+    seen = when_modal(in_the_view, name="invoiceView")
     click_row(table, row, double=True)
     qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None,
                     timeout=5000)

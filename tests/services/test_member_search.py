@@ -207,3 +207,25 @@ def test_an_import_leaves_the_index_out_and_building_it_later_finds_the_same(tmp
             assert not member_search.build_index(session.connection())  # made once
     finally:
         db.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_the_index_built_after_an_import_is_the_one_migration_0006_makes(tmp_path):
+    """build_index repeats 0006's statements (a migration stays as written): the two agree."""
+    if not _trigram_tokenizer():
+        pytest.skip("this SQLite has no FTS5 trigram tokenizer (3.34 or later)")
+
+    def schema(db) -> set:
+        with db.session() as session:
+            return set(session.connection().exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'member_search%'"))
+
+    migrated = open_database(str(tmp_path / "migrated.sqlite3"), now=NOW)
+    imported = _import_people(tmp_path, 3)
+    try:
+        with imported.write() as session:
+            member_search.build_index(session.connection())
+        assert schema(imported) == schema(migrated) and schema(migrated)
+    finally:
+        migrated.dispose()
+        imported.dispose()

@@ -10,9 +10,9 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.limits import BadValue
 from desktop.domain.model import CANCELLATION, M_, Message
 from desktop.domain.transitions import DayResult
+from desktop.i18n.messages import refusal
 from desktop.services.history import formatter
 from desktop.services.sweep.member_states import load_contracts
 from desktop.storage import models as m
@@ -85,6 +85,5 @@ def failure_of(session: Session, member: int, day: date, exc: Exception) -> Fail
 
 def _why(exc: Exception, text: str) -> Message | str:
     """Why a member-day failed, as the window's reader will read it."""
-    if isinstance(exc, BadValue):
-        return Message(exc.template, exc.params)
-    return getattr(exc, "wording", None) or text
+    worded = refusal(exc)
+    return worded if isinstance(worded, Message) else text

@@ -15,7 +15,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import current_period
-from desktop.domain.limits import BadValue
 from desktop.domain.model import (
     ADDON,
     M_,
@@ -30,6 +29,7 @@ from desktop.domain.model import (
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
+from desktop.i18n.messages import refusal
 from desktop.services.errors import NotFound, ServiceError
 from desktop.storage import models as m
 
@@ -113,11 +113,10 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
             if not skip_unreadable:
                 raise
             reason = str(exc).rstrip(".")
-            why = Message(exc.template, exc.params) if isinstance(exc, BadValue) else str(exc)
             unreadable[r.id] = (
                 f"The plan {r.name} cannot be used ({reason[:1].lower()}{reason[1:]}).",
                 Message.of(M_("The plan {name} cannot be used: {reason}"), name=r.name,
-                           reason=why))
+                           reason=refusal(exc)))
     return PlanCatalog(plans, unreadable) if skip_unreadable else plans
 
 

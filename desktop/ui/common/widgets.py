@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.limits import BadValue
 from desktop.domain.model import Message
 from desktop.i18n import _
-from desktop.i18n.messages import reason, say
+from desktop.i18n.messages import refusal, say
 
 _log = logging.getLogger(__name__)
 
@@ -30,11 +29,9 @@ _log = logging.getLogger(__name__)
 def user_message(exc: BaseException) -> str:
     """One sentence for an operator in their language: the product's own errors speak for
     themselves (a refused value or an unreadable plan through its template, issue 10)."""
-    wording = getattr(exc, "wording", None)
-    if isinstance(wording, Message):
-        return say(wording)
-    if isinstance(exc, BadValue):
-        return reason(exc)
+    worded = refusal(exc)
+    if isinstance(worded, Message):
+        return say(worded)
     if type(exc).__module__.startswith("desktop.") or isinstance(exc, ValueError):
         text = str(exc).strip()
         if text:
