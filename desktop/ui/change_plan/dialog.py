@@ -227,7 +227,8 @@ class ChangePlanDialog(QDialog):
             current = same_plan(plan, contract.plan)
             tag = _("current plan") if current else change_label_text(label)
             # The current plan at what this member pays (a custom price, rule 9), not its list.
-            price = contract.custom_price if current and contract.custom_price else plan.price
+            custom = contract.custom_price if current else None
+            price = plan.price if custom is None else custom
             text = _("{plan} — {label}\n{price} {frequency}").format(
                 plan=plan.name, label=tag, price=fmt.money(price),
                 frequency=fmt.frequency(plan.frequency) if plan.frequency else "")
