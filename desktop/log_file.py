@@ -3,10 +3,15 @@
 One rotating file in the user's log directory (frontdesk.log, 1 MB, three old ones kept),
 readable by its owner only. Set up by the composition roots; every module logs through the
 standard `logging` module.
+
+A fatal error (a fault in a C extension, an abort) ends the process before `logging` can say
+anything: `faulthandler` writes the Python traceback of every thread into the same file, so that
+what killed the window is on record next to what led up to it.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 from logging.handlers import RotatingFileHandler
@@ -24,14 +29,28 @@ def default_log_path() -> Path:
     return Path(platformdirs.user_log_dir("Frontdesk", appauthor=False)) / LOG_NAME
 
 
+class _LogAndFatalErrors(RotatingFileHandler):
+    """The rotating file, with `faulthandler` pointed at whichever file is current."""
+
+    def _open(self):
+        stream = super()._open()
+        faulthandler.enable(file=stream, all_threads=True)
+        return stream
+
+    def close(self) -> None:
+        if self.stream is not None and faulthandler.is_enabled():
+            faulthandler.disable()  # never left writing to a closed file descriptor
+        super().close()
+
+
 def start_logging(path: Path | None = None, level: int = logging.INFO) -> Path | None:
     """Send the application's log to the rotating file; None when it cannot be written (the
     application then runs without one rather than not at all)."""
     path = path or default_log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEPT,
-                                      encoding="utf-8")
+        handler = _LogAndFatalErrors(path, maxBytes=MAX_BYTES, backupCount=KEPT,
+                                     encoding="utf-8")
         os.chmod(path, 0o600)
     except OSError:
         return None

@@ -39,7 +39,27 @@ def shortcut(sequence: str, widget: QWidget | None = None) -> None:
 
 
 def type_text(text: str, widget: QWidget | None = None) -> None:
-    QTest.keyClicks(widget or focused(), text)
+    """Keys as a keyboard sends them; a letter beyond ASCII (á in Pádraig) comes as the key and
+    text a European layout delivers, since QTest's own typing asserts on anything but ASCII."""
+    target = widget or focused()
+    for run in _ascii_runs(text):
+        if run.isascii():
+            QTest.keyClicks(target, run)
+            continue
+        for letter in run:
+            key = Qt.Key(ord(letter.upper())) if ord(letter.upper()) <= 0xFF else Qt.Key.Key_unknown
+            for action in (QTest.KeyAction.Press, QTest.KeyAction.Release):
+                QTest.sendKeyEvent(action, target, key, letter, Qt.KeyboardModifier.NoModifier)
+
+
+def _ascii_runs(text: str) -> list[str]:
+    runs: list[str] = []
+    for letter in text:
+        if runs and runs[-1].isascii() == letter.isascii():
+            runs[-1] += letter
+        else:
+            runs.append(letter)
+    return runs
 
 
 def replace_text(widget: QWidget, text: str) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import ADDON, PLAN
 from desktop.i18n import _
+from desktop.ui.common.forms import run_modal
 from desktop.ui.catalog.plan_dialog import PlanDialog
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
@@ -219,7 +220,7 @@ class PlanCatalog(QWidget):
 
     def create(self, kind: str = PLAN) -> None:
         dialog = self.dialog_for(None, kind)
-        if dialog.exec() == PlanDialog.DialogCode.Accepted:
+        if run_modal(dialog) == PlanDialog.DialogCode.Accepted:
             self._changed(dialog.plan_id)
 
     def edit_selected(self, *_args) -> None:
@@ -227,7 +228,7 @@ class PlanCatalog(QWidget):
         if plan is None:
             return
         dialog = self.dialog_for(plan)
-        if dialog.exec() == PlanDialog.DialogCode.Accepted:
+        if run_modal(dialog) == PlanDialog.DialogCode.Accepted:
             self._changed(dialog.plan_id)
 
     def toggle_archived(self) -> None:

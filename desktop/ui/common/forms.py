@@ -258,3 +258,16 @@ def accept_cancel_buttons(dialog: QDialog, accept_text: str,
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, accept
+
+
+def run_modal(dialog: QDialog) -> int:
+    """exec() the dialog, then let Qt delete it at the next turn of the event loop.
+
+    A dialog made with a parent belongs to that parent: without this, every dialog ever opened
+    would stay alive, hidden, as long as the window (the soak journey counts them). What the
+    caller reads of the dialog right after exec() is still there.
+    """
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()

@@ -213,12 +213,21 @@ class EditorActions:
     # Buttons and keys --------------------------------------------------------------------------
     def _watch_typed_dates(self) -> None:
         """A date typed so that it cannot be read is a problem of its field until fixed."""
+        # A bound method, not a lambda holding self: PySide keeps a connected lambda alive from
+        # C++, where Python's collector cannot see the cycle, and the closed editor would never
+        # be freed (the soak journey counts its widgets).
+        self._date_fields = {}
         for tab in (self.dates, self.cancellation):
             for field, (widget, _label) in tab.fields().items():
                 if isinstance(widget, DateField):
-                    widget.readableChanged.connect(
-                        lambda ok, f=field, w=widget: self._local_problem(
-                            f, "" if ok else w.toolTip()))
+                    self._date_fields[widget] = field
+                    widget.readableChanged.connect(self._date_readable_changed)
+
+    def _date_readable_changed(self, readable: bool) -> None:
+        widget = self.sender()
+        field = self._date_fields.get(widget)
+        if field is not None:
+            self._local_problem(field, "" if readable else widget.toolTip())
 
     def _save_by_keyboard(self) -> None:
         """Ctrl+S does what Save does, only when Save could be pressed."""

@@ -154,7 +154,7 @@ class ContractEditor(EditorActions, QWidget):
         self.addons = AddonsBlock(self._contracts, self._catalog, self._fmt)
         self.general.insert_above_notes(_("Add-ons"), self.addons)
         self.addons.changed.connect(self._addons_changed)
-        self.addons.failed.connect(lambda text: self.errorBanner.show_message(text, "error"))
+        self.addons.failed.connect(self._addon_failed)
         self.new_term.openContractRequested.connect(self._predecessor_requested)
         self.preview = InvoicePreview(self._fmt)
         splitter = QSplitter(Qt.Horizontal)
@@ -315,6 +315,9 @@ class ContractEditor(EditorActions, QWidget):
         self._problems = [p for p in self._problems if p.field not in changes]
         self._show_problems()
         self.refresh_later()
+
+    def _addon_failed(self, text: str) -> None:
+        self.errorBanner.show_message(text, "error")
 
     def _local_problem(self, field: str, message: str) -> None:
         if message:

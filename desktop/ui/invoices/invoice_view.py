@@ -30,6 +30,7 @@ from desktop.i18n import _, gettext
 from desktop.services.documents import BillTo, InvoiceDocument
 from desktop.services.payments import InvoiceStanding
 from desktop.services.settings import SiteSettings
+from desktop.ui.common.forms import run_modal
 from desktop.ui.common.widgets import (
     label,
     remember_folder,
@@ -143,7 +144,7 @@ class InvoiceView(QDialog):
         printer.setPageLayout(page_layout(self._formatter))
         printer.setDocName(self.document.invoice.number or "")
         dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return False
         paint([invoice_document(self.document, self._formatter)], printer)
         return True
@@ -170,7 +171,7 @@ class InvoiceView(QDialog):
         today: date = self._tools.clock.today()
         dialog = payment_dialog(self._tools.payments, self.document.standing,
                                 self.document.invoice.issue_date, self._formatter, today, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         try:
             self.show_document(self._tools.documents.invoice(self.document.standing.invoice_id))

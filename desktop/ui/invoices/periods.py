@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.i18n import _
 from desktop.ui.common.fields import date_edit, from_qdate, to_qdate
-from desktop.ui.common.forms import accept_cancel_buttons
+from desktop.ui.common.forms import accept_cancel_buttons, run_modal
 
 
 def periods() -> list[tuple[str, str]]:
@@ -46,6 +46,6 @@ def ask_day(parent: QWidget, today: date, formatter: Any) -> date | None:
     layout = QVBoxLayout(dialog)
     layout.addLayout(form)
     layout.addWidget(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     return from_qdate(edit.date())

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import N_, _
 from desktop.ui.common.icons import icon
+from desktop.ui.common.forms import run_modal
 from desktop.ui.common.widgets import (
     SearchField,
     TableView,
@@ -269,7 +270,7 @@ class MemberListPanel(QWidget):
     # -- member actions -------------------------------------------------------------------
     def new_member(self) -> int | None:
         dialog = MemberDialog(self._members, parent=self)
-        if dialog.exec() != MemberDialog.DialogCode.Accepted:
+        if run_modal(dialog) != MemberDialog.DialogCode.Accepted:
             return None
         self._show_member_after_change(dialog.member_id)
         self.statusMessage.emit(_("{name} added.").format(name=dialog.values()["name"]))
@@ -284,7 +285,7 @@ class MemberListPanel(QWidget):
         except Exception as exc:
             show_error(self, _("Edit member"), user_message(exc))
             return
-        if dialog.exec() == MemberDialog.DialogCode.Accepted:
+        if run_modal(dialog) == MemberDialog.DialogCode.Accepted:
             self._show_member_after_change(member_id)
             self.statusMessage.emit(_("{name} saved.").format(name=dialog.values()["name"]))
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.ui.common.forms import run_modal
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import Badge, StatCard, TableView, label, user_message
@@ -286,7 +287,7 @@ class MemberPage(QWidget):
             return None
         dialog = refund_dialog(self._tools.payments, self.detail.id, self.detail.credit_balance,
                                self._formatter, self._tools.clock.today(), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         self._money_changed(self.detail.id)
         return dialog.recorded

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import PLAN
 from desktop.i18n import _
+from desktop.ui.common.forms import run_modal
 from desktop.ui.common.widgets import label, show_error, user_message
 
 
@@ -58,4 +59,4 @@ def pick_plan(parent: QWidget, catalog: Any, formatter: Any) -> int | None:
                    _("There is no plan to sell yet: create one on the Plans tab first."))
         return None
     dialog = PlanPicker(sorted(plans, key=lambda p: p.name.lower()), formatter, parent)
-    return dialog.plan_id() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return dialog.plan_id() if run_modal(dialog) == QDialog.DialogCode.Accepted else None

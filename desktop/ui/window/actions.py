@@ -15,6 +15,7 @@ from desktop.i18n import N_, Formatter, _, available_languages
 from desktop.services.spreadsheets import KINDS
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
+from desktop.ui.common.forms import run_modal
 from desktop.ui.common.widgets import remember_folder, show_error, start_folder, user_message
 from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.ui.window.language import (
@@ -107,7 +108,7 @@ class WindowActions:
             show_error(self, _("Restore"), user_message(exc))
             return None
         dialog = RestoreDialog(backups, self.formatter, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         return dialog.chosen
 
@@ -168,7 +169,7 @@ class WindowActions:
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None
-        if dialog.exec() != PreferencesDialog.DialogCode.Accepted or dialog.saved is None:
+        if run_modal(dialog) != PreferencesDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         saved = dialog.saved
         if (saved.locale, saved.currency) != (str(self.formatter.locale), self.formatter.currency):
