@@ -191,6 +191,8 @@ class ModalSteps:
         self._deadline = monotonic() + timeout_ms / 1000
         self._clock = monotonic
         self.seen: list[QWidget] = []
+        # Their names as they came up: a dialog is deleted once closed (forms.run_modal).
+        self.seen_names: list[str] = []
         self.failure = ""
         self.done = False
         QTimer.singleShot(0, self._poll)
@@ -221,6 +223,7 @@ class ModalSteps:
             return
         self._steps.pop(0)
         self.seen.append(widget)
+        self.seen_names.append(widget.objectName())
         try:
             act(widget)
         except Exception as error:  # noqa: BLE001 (reported to the test, which fails on it)

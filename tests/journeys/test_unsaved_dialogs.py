@@ -52,7 +52,7 @@ def test_esc_in_the_member_dialog_asks_before_throwing_away_what_was_typed(qtbot
     shortcut("Ctrl+N", desk)
     qtbot.waitUntil(lambda: untouched.done, timeout=10000)
     assert untouched.failure == ""
-    assert [w.objectName() for w in untouched.seen] == ["memberDialog"]
+    assert untouched.seen_names == ["memberDialog"]
 
 
 def test_ctrl_s_saves_the_member_dialog(qtbot, desk):
