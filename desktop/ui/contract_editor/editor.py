@@ -69,6 +69,9 @@ class ContractEditor(EditorActions, QWidget):
         if (contract_id is None) == (draft is None):
             raise ValueError("Give the editor either a contract id or a new draft.")
         self.setObjectName("contractEditor")
+        # Closed, it is deleted by Qt on this thread at the next turn of the event loop, rather
+        # than whenever (and on whichever thread) Python's collector reaches its wrapper.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Small enough for a 1600×1000 screen at scale 2; the tabs scroll (DESIGN.md §6).
         self.setMinimumSize(640, 420)
         self._fitted = False
