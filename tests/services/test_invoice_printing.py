@@ -189,3 +189,13 @@ def test_an_invoice_without_an_iban_has_no_payment_block(document, tmp_path):
     (path,) = write_pdfs([sheet], tmp_path, Formatter("en_IE", "EUR"))
     ((text, image),) = pages_of(path)
     assert "Payment" not in text and "Please transfer" not in text and not image
+
+
+def test_the_payment_heading_is_in_the_invoices_language(qapp, tmp_path):
+    from document_world import SITE
+
+    world, _member, number = change_now_world(replace(SITE, locale="de_DE"))
+    document = DocumentService(world.db, world.clock).invoice(number)
+    (path,) = write_pdfs([document], tmp_path, Formatter("de_DE", "EUR"))
+    ((text, image),) = pages_of(path)
+    assert "Zahlung Bitte überweisen Sie 390,00 €" in text and image
