@@ -13,18 +13,12 @@ from html import escape
 
 import segno.helpers
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
-from PySide6.QtGui import (
-    QGuiApplication,
-    QImage,
-    QTextDocument,
-    QTextFormat,
-    QTextTable,
-)
+from PySide6.QtGui import QGuiApplication, QImage, QTextDocument, QTextFormat, QTextTable
 from stdnum import iban as stdnum_iban
 
+from desktop.documents.printable import Printable, document_fonts
 from desktop.domain.model import Line
 from desktop.domain.money import to_major
-from desktop.documents.printable import Printable, document_fonts
 from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import wording_text

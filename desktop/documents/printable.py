@@ -8,7 +8,7 @@ Unicode bidi algorithm orders the text by its letters alone, so Hebrew or Arabic
 right to left, and each block of the document keeps its left-to-right base direction (Qt's
 default for a QTextDocument), so nothing a name holds turns a neighbouring field around. The
 marks U+200E, U+200F and U+061C go too: alone they can move digits and punctuation across
-each other ("1 <RLM>2" prints "2 1"). Qt would print an isolate as a blank glyph in a PDF, a
+each other ("<RLM>2 3" prints "3 2"). Qt would print an isolate as a blank glyph in a PDF, a
 further reason not to add any.
 
 A character the document's font lacks is drawn by Qt from another installed font that has it
