@@ -13,9 +13,10 @@ from html import escape
 
 import segno.helpers
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtGui import QGuiApplication, QImage, QTextDocument, QTextFormat, QTextTable
 from stdnum import iban as stdnum_iban
 
+from desktop.documents.printable import Printable, document_fonts
 from desktop.domain.model import Line
 from desktop.domain.money import to_major
 from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
@@ -26,6 +27,9 @@ from desktop.services.documents import InvoiceDocument
 
 _log = logging.getLogger(__name__)
 QR_URL, LOGO_URL = "frontdesk-epc-qr", "frontdesk-logo"
+# Marks the payment block's table (a format property: an anchor in the heading would split
+# its text in two in a PDF), kept on one page by paper.paint.
+PAYMENT_BLOCK = QTextFormat.Property.UserProperty.value + 1
 EPC_MAX_CENTS = 99_999_999_999  # the EPC code carries at most 999,999,999.99 EUR
 QR_SIZE, LOGO_HEIGHT = 112, 56  # in the document's pixels (1/96 inch)
 
@@ -83,8 +87,8 @@ def epc_qr_image(doc: InvoiceDocument) -> QImage:
     return image.scaled(size * 4, size * 4).convertToFormat(QImage.Format.Format_Mono)
 
 
-def _lines(text: str) -> str:
-    return "<br>".join(escape(part) for part in text.splitlines() if part.strip())
+def _lines(text: str, printed) -> str:
+    return "<br>".join(printed(part) for part in text.splitlines() if part.strip())
 
 
 def issued_formatter(doc: InvoiceDocument, formatter: Formatter) -> Formatter:
@@ -109,34 +113,43 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
     """
     formatter = issued_formatter(doc, formatter)
     _ = load(str(formatter.locale)).gettext
+    # Every text goes through `t`: escaped for Qt's rich text, without bidi controls, and with
+    # what no installed font can draw replaced (printable.py), names and numbers as much as
+    # the labels and the formatted amounts.
+    printable = Printable(document_fonts(QGuiApplication.font()))
+
+    def t(text: str) -> str:
+        return escape(printable.text(text))
+
     f, invoice, site, bill, standing = (formatter, doc.invoice, doc.site, doc.bill_to,
                                         doc.standing)
-    number = escape(invoice.number or "")
+    number = t(invoice.number or "")
     logo = f'<img src="{LOGO_URL}" height="{LOGO_HEIGHT}"><br>' if with_logo else ""
     site_block = "".join([
-        logo, f'<span class="site">{escape(site.site_name)}</span><br>' if site.site_name else "",
-        _lines(site.address),
-        "<br>" + escape(_("VAT id {vat_id}").format(vat_id=site.vat_id)) if site.vat_id else ""])
-    facts = [(_("Invoice number"), number), (_("Issue date"), f.date(invoice.issue_date)),
-             (_("Due date"), f.date(standing.due_date)),
-             (_("Status"), escape(status_text(standing.status, _)))]
-    facts_rows = "".join(f'<tr><td class="muted">{k}</td><td class="amount">{v}</td></tr>'
+        logo, f'<span class="site">{t(site.site_name)}</span><br>' if site.site_name else "",
+        _lines(site.address, t),
+        "<br>" + t(_("VAT id {vat_id}").format(vat_id=site.vat_id)) if site.vat_id else ""])
+    facts = [(_("Invoice number"), number), (_("Issue date"), t(f.date(invoice.issue_date))),
+             (_("Due date"), t(f.date(standing.due_date))),
+             (_("Status"), t(status_text(standing.status, _)))]
+    facts_rows = "".join(f'<tr><td class="muted">{t(k)}</td><td class="amount">{v}</td></tr>'
                          for k, v in facts)
     bill_block = "<br>".join(filter(None, [
-        f'<span class="strong">{escape(bill.name)}</span>', escape(bill.company),
-        _lines(bill.address), escape(bill.email),
-        escape(_("VAT id {vat_id}").format(vat_id=bill.vat_id)) if bill.vat_id else ""]))
+        f'<span class="strong">{t(bill.name)}</span>', t(bill.company),
+        _lines(bill.address, t), t(bill.email),
+        t(_("VAT id {vat_id}").format(vat_id=bill.vat_id)) if bill.vat_id else ""]))
     line_rows = []
     for line in invoice.lines:
-        period = f.period(line.period_start, line.period_end) \
+        period = t(f.period(line.period_start, line.period_end)) \
             if line.period_start and line.period_end else ""
-        proration = f.days_of(line.days, line.period_days) \
+        proration = t(f.days_of(line.days, line.period_days)) \
             if line.days is not None and line.period_days else ""
-        described = escape(line_text(line, f, _))
+        described = t(line_text(line, f, _))
         line_rows.append(f"<tr><td>{described}</td><td>{period}</td>"
-                         f'<td>{proration}</td><td class="amount">{f.money(line.amount)}</td></tr>')
+                         f'<td>{proration}</td><td class="amount">{t(f.money(line.amount))}</td>'
+                         "</tr>")
     if not line_rows:
-        no_lines = escape(_("No lines."))
+        no_lines = t(_("No lines."))
         line_rows.append(f'<tr><td colspan="4" class="muted">{no_lines}</td></tr>')
     totals = [(_("Subtotal"), invoice.subtotal, False), (_("Tax"), invoice.tax, False),
               (_("Total"), invoice.total, True)]
@@ -147,21 +160,18 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
         totals.append((_("Paid"), -standing.paid, False))
         totals.append((_("Left to pay"), standing.outstanding, True))
     totals_rows = "".join(
-        f'<tr><td class="{"strong" if bold else "muted"}">{escape(caption)}</td>'
-        f'<td class="amount{" strong" if bold else ""}">{f.money(amount)}</td></tr>'
+        f'<tr><td class="{"strong" if bold else "muted"}">{t(caption)}</td>'
+        f'<td class="amount{" strong" if bold else ""}">{t(f.money(amount))}</td></tr>'
         for caption, amount, bold in totals)
-    pay = []
-    if site.iban.strip() and standing.outstanding > 0:
-        pay.append(escape(_("Please transfer {amount} to IBAN {iban} by {date}, quoting "
-                            "{number}.").format(amount=f.money(standing.outstanding),
-                                                iban=site.iban, date=f.date(standing.due_date),
-                                                number=invoice.number or "")))
-    qr = (f'<td width="{QR_SIZE + 8}" align="right"><img src="{QR_URL}" width="{QR_SIZE}" '
-          f'height="{QR_SIZE}"></td>') if with_qr else ""
+    pay = ""
+    if transfer_wanted(doc):
+        pay = t(_("Please transfer {amount} to IBAN {iban} by {date}, quoting "
+                  "{number}.").format(amount=f.money(standing.outstanding), iban=site.iban,
+                                      date=f.date(standing.due_date),
+                                      number=invoice.number or ""))
     # Babel reads no calls inside f-strings (before Python 3.12): the labels are made here.
-    heading, bill_to = escape(_("Invoice")), escape(_("Bill to"))
-    columns = [escape(_("Description")), escape(_("Period")), escape(_("Proration")),
-               escape(_("Amount"))]
+    heading, bill_to, paying = t(_("Invoice")), t(_("Bill to")), t(_("Payment"))
+    columns = [t(_("Description")), t(_("Period")), t(_("Proration")), t(_("Amount"))]
     return f"""<html><head><style>{_STYLE}</style></head><body>
 <table width="100%" cellspacing="0" cellpadding="0"><tr>
 <td valign="top">{site_block}</td>
@@ -176,9 +186,60 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
 <table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px"><tr>
 <td width="55%"></td><td><table width="100%" cellspacing="0" cellpadding="3">{totals_rows}
 </table></td></tr></table>
-<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 24px"><tr>
-<td valign="bottom">{"<br>".join(pay)}</td>{qr}</tr></table>
+{payment_block(pay, paying, with_qr)}
 </body></html>"""
+
+
+def transfer_wanted(doc: InvoiceDocument) -> bool:
+    """The transfer sentence is printed when the site has an IBAN and something is left to
+    pay (always so when the EPC code is printed)."""
+    return bool(doc.site.iban.strip()) and doc.standing.outstanding > 0
+
+
+def payment_block(instructions: str, heading: str, with_qr: bool) -> str:
+    """How to pay (the transfer sentence and the EPC code) under its heading, as one table,
+    the document's last, that paper.paint keeps on one page: a QR code never sits on a page
+    of its own."""
+    if not instructions and not with_qr:
+        return ""
+    qr = (f'<td width="{QR_SIZE + 8}" align="right"><img src="{QR_URL}" width="{QR_SIZE}" '
+          f'height="{QR_SIZE}"></td>') if with_qr else ""
+    return f"""<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 24px">
+<tr><td colspan="{2 if with_qr else 1}" class="muted" style="padding-bottom: 2px">\
+{heading}</td></tr>
+<tr><td valign="bottom">{instructions}</td>{qr}</tr></table>"""
+
+
+def _blocks(text: QTextDocument, first: int, last: int):
+    block = text.findBlock(first)
+    while block.isValid() and block.position() <= last:
+        yield block
+        block = block.next()
+
+
+def payment_table(text: QTextDocument) -> QTextTable | None:
+    """The table of the payment block, by the property invoice_document gave it."""
+    for frame in text.rootFrame().childFrames():
+        if isinstance(frame, QTextTable) and frame.format().boolProperty(PAYMENT_BLOCK):
+            return frame
+    return None
+
+
+def keep_payment_together(text: QTextDocument) -> None:
+    """With the document laid out in pages (its page size set): when the payment block would
+    run over a page break, it starts the next page, heading, sentence and QR code together."""
+    table = payment_table(text)
+    height = text.pageSize().height()
+    if table is None or height <= 0:
+        return
+    layout = text.documentLayout()
+    rects = [layout.blockBoundingRect(block)
+             for block in _blocks(text, table.firstPosition(), table.lastPosition())]
+    top, bottom = min(r.top() for r in rects), max(r.bottom() for r in rects)
+    if int(top // height) != int((bottom - 0.5) // height):
+        table_format = table.format()
+        table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        table.setFormat(table_format)
 
 
 def invoice_document(doc: InvoiceDocument, formatter: Formatter) -> QTextDocument:
@@ -198,6 +259,11 @@ def invoice_document(doc: InvoiceDocument, formatter: Formatter) -> QTextDocumen
     if not logo.isNull():
         text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LOGO_URL), logo)
     text.setHtml(invoice_html(doc, formatter, with_qr=with_qr, with_logo=not logo.isNull()))
+    if with_qr or transfer_wanted(doc):  # payment_block made the last table
+        table = text.rootFrame().childFrames()[-1]
+        table_format = table.format()
+        table_format.setProperty(PAYMENT_BLOCK, True)
+        table.setFormat(table_format)
     text.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
                             f"{doc.invoice.number or ''}")
     return text

@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from desktop.documents.invoice_layout import invoice_document
+from desktop.documents.invoice_layout import invoice_document, keep_payment_together
 from desktop.i18n.formatting import Formatter
 from desktop.services.documents import InvoiceDocument
 
@@ -42,7 +42,8 @@ def page_layout(formatter: Formatter) -> QPageLayout:
 def paint(documents: list[QTextDocument], device: QPagedPaintDevice) -> None:
     """Paint each document from a new page, breaking it into pages of the device's layout.
 
-    The documents are laid out at the device's resolution (fonts measured as they will print).
+    The documents are laid out at the device's resolution (fonts measured as they will print),
+    then an invoice's payment block that would run over a page break starts the next page.
     """
     painter = QPainter(device)
     try:
@@ -51,6 +52,7 @@ def paint(documents: list[QTextDocument], device: QPagedPaintDevice) -> None:
             rect = device.pageLayout().paintRectPixels(device.resolution())
             text.documentLayout().setPaintDevice(device)
             text.setPageSize(QSizeF(rect.width(), rect.height()))
+            keep_payment_together(text)
             for page in range(text.pageCount()):
                 if not first:
                     device.newPage()
