@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.services.clock import SystemClock
     from desktop.services.errors import ServiceError
     from desktop.storage.errors import DatabaseBusy, DatabaseRefused
+    from desktop.storage.output_files import OutputFailed, OutputRefused
 
     clock = SystemClock(datetime.now)
     try:
@@ -134,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         status = _COMMANDS[args.command](args, target, clock)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
         return status
-    except (BadInput, DatabaseRefused) as exc:
+    except (BadInput, DatabaseRefused, OutputRefused) as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
-    except (DatabaseBusy, ServiceError) as exc:  # already one sentence for the operator
+    except (DatabaseBusy, ServiceError, OutputFailed) as exc:  # already one sentence
         _error(str(exc))
         return EXIT_BAD_INPUT if isinstance(exc, ServiceError) else EXIT_FAILED
     except KeyboardInterrupt:
@@ -339,7 +340,10 @@ def _import(args, target, clock) -> int:
 
 def _export(args, target, clock) -> int:
     from desktop.services.exchange.export import export_document
+    from desktop.storage.output_files import check_target, write_bytes
 
+    if args.file != "-":
+        check_target(Path(args.file))  # a pipe, link or device is refused before any reading
     # Read-only: never migrated, never backed up (an older file is read through a copy).
     with _open(target, clock, read_only=True) as db, db.session() as session:
         document = export_document(session)
@@ -347,14 +351,7 @@ def _export(args, target, clock) -> int:
     if args.file == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    path = Path(args.file)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)  # never a half-written document under the real name
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise BadInput(f"{args.file} cannot be written: {_first_line(exc)}") from None
+    write_bytes(Path(args.file), text.encode("utf-8"))  # 0600, never half a document
     return EXIT_OK
 
 
