@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import re
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 from desktop import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+_log = logging.getLogger(__name__)
 ENVIRONMENT = "FRONTDESK_DATABASE_URL"
 
 
@@ -123,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     if args.command is None:
         return _window(target)
+    if argv is None:  # the program itself, not a caller passing its own arguments
+        _log_to_file()
     from desktop.services.clock import SystemClock
     from desktop.services.errors import ServiceError
     from desktop.storage.errors import DatabaseBusy, DatabaseRefused
@@ -150,8 +154,19 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
+        _log.exception("the %s command failed", args.command)
         _error(f"The {args.command} command failed: {_first_line(exc)}")
         return EXIT_FAILED
+
+
+def _log_to_file() -> None:
+    """What a command logs (a traceback behind a refusal, say) goes to the log file (DESIGN.md
+    §6), never onto standard error, which holds the one sentence: without a handler Python's
+    last resort would print the record and its traceback there."""
+    from desktop.log_file import start_logging
+
+    if start_logging(level=logging.WARNING) is None:  # no log file: then nowhere
+        logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _window(target: str | None) -> int:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import closing
 from datetime import datetime, timedelta
@@ -22,6 +25,7 @@ from desktop.storage import migrate
 from desktop.storage.database import open_database
 
 NOW = datetime(2026, 3, 5, 9, 30)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -314,3 +318,25 @@ def test_three_thousand_problems_show_the_first_twenty_and_how_many_more(tmp_pat
     assert lines[0] == "Nothing was imported; the document has 3002 problems:"
     assert len(lines) == 22 and lines[-1] == "  … and 2982 more."
     assert len(err) < 3000
+
+
+@pytest.mark.parametrize("contract_id", [["1"], {"id": "1"}])
+def test_a_list_or_object_as_a_contract_id_shows_no_traceback_and_logs_it(contract_id, tmp_path):
+    """In a real process: a record logged by the reader went to standard error with its
+    traceback (no handler: Python's last resort); it goes to the log file."""
+    doc = copy.deepcopy(SMALL)
+    doc["contracts"][0]["id"] = contract_id
+    source = tmp_path / "odd-id.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    env.pop(cli.ENVIRONMENT, None)
+    target = tmp_path / "new.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "desktop", "import", str(source), "--db",
+                           str(target)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
+    assert f"contracts[0].id: {json.dumps(contract_id)} is not text." in done.stderr
+    assert not target.exists()
+    log = tmp_path / "state" / "Frontdesk" / "log" / "frontdesk.log"
+    assert "Traceback" in log.read_text(encoding="utf-8")
