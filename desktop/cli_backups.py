@@ -59,9 +59,10 @@ def _chosen(database: Path, name: str, bad_input) -> Path:
 
 
 def run(args, target: str | None, clock, bad_input) -> int:
-    from desktop.storage.backups import list_backups
+    from desktop.storage.backups import list_backups, remove_leftovers
 
     database = _database_file(target, bad_input)
+    remove_leftovers(database, clock.now())  # what a killed restore left beside it
     if args.command == "backups":
         found = list_backups(database)
         if not found:
