@@ -18,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from desktop import __version__
+from desktop.cli_backups import sqlite_file
+from desktop.cli_troubles import storage_trouble
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 _log = logging.getLogger(__name__)
@@ -127,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         return _window(target)
     if argv is None:  # the program itself, not a caller passing its own arguments
         _log_to_file()
+    elif not logging.getLogger().hasHandlers():  # a caller's process: never onto stderr
+        logging.getLogger().addHandler(logging.NullHandler())
     from desktop.services.clock import SystemClock
     from desktop.services.errors import ServiceError
     from desktop.storage.errors import DatabaseBusy, DatabaseRefused
@@ -155,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
         _log.exception("the %s command failed", args.command)
+        if trouble := storage_trouble(exc, sqlite_file(target)):
+            _error(trouble)
+            return EXIT_FAILED
         _error(f"The {args.command} command failed: {_first_line(exc)}")
         return EXIT_FAILED
 
@@ -256,16 +263,9 @@ def _remove_created(path: Path | None) -> None:
 # Commands -------------------------------------------------------------------------------------
 
 def _demo(args, target, clock) -> int:
-    from desktop.services.demo import is_empty, load_demo
+    from desktop.cli_demo import run
 
-    with _open(target, clock) as db:
-        if not is_empty(db):
-            raise BadInput("The database is not empty; the sample data goes into a new database "
-                           "(use --db NEW-FILE).")
-        summary = load_demo(db, clock.today(), members=args.members, seed=args.seed)
-    print(f"Loaded {summary.members} members, {summary.contracts} contracts and "
-          f"{summary.invoices} invoices.")
-    return EXIT_OK
+    return run(args, target, clock, _open, BadInput)
 
 
 def _sweep(args, target, clock) -> int:

@@ -116,3 +116,74 @@ def test_the_backups_listing_removes_the_leftovers_too(tmp_path, capsys):
 
 
 # An interrupted demo ----------------------------------------------------------------------------
+
+# The demo, stopped at its second sweep: by SIGKILL, by Ctrl+C, or by a full disk.
+_STOPPED_DEMO = """
+import os, signal, sqlite3, sys
+from desktop.services.sweep import service
+
+real, sweeps = service.SweepService.apply_due, []
+
+def apply_due(self, as_of, **options):
+    sweeps.append(as_of)
+    if len(sweeps) == 2:  # plans, members, contracts and a sweep's invoices are written
+        if sys.argv[1] == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if sys.argv[1] == "ctrl-c":
+            raise KeyboardInterrupt
+        raise sqlite3.OperationalError("database or disk is full")
+    return real(self, as_of, **options)
+
+service.SweepService.apply_due = apply_due
+from desktop.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _stopped_demo(how: str, database: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", _STOPPED_DEMO, how, "demo", "--members", "40",
+                           "--db", str(database)], cwd=ROOT, env=_env(), capture_output=True,
+                          text=True, timeout=180)
+
+
+def _rerun_gives_the_whole_sample(database: Path, capsys, *, kept: tuple = ()) -> None:
+    code, out, err = run(["demo", "--members", "40", "--db", str(database)], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Loaded 40 members,")
+    assert _count(database, "members") == 40 and _count(database, "invoices") > 40
+    assert sorted(p.name for p in database.parent.iterdir()) == sorted([database.name, *kept])
+
+
+@pytest.mark.parametrize("how, status, sentence", [
+    ("kill", -signal.SIGKILL, None),
+    ("ctrl-c", 1, "Interrupted; what was not committed was rolled back."),
+    ("full disk", 1, "The disk holding the database is full, so the change was not saved. "
+                     "Free some space and run the command again."),
+])
+def test_a_demo_stopped_half_way_leaves_no_database_and_runs_again(how, status, sentence,
+                                                                   tmp_path, capsys):
+    database = tmp_path / "site" / "sample.sqlite3"
+    done = _stopped_demo(how, database)
+    assert done.returncode == status, done.stderr
+    if sentence is not None:
+        assert one_sentence(done.stderr) == sentence
+        assert list(database.parent.iterdir()) == []  # its build removed at once
+    assert not database.exists()
+    # After a kill the build folder stays until it is stale; a new demo is not held up by it.
+    kept = tuple(p.name for p in database.parent.iterdir()) if how == "kill" else ()
+    assert all(name.startswith(".sample.sqlite3.building-") for name in kept)
+    _rerun_gives_the_whole_sample(database, capsys, kept=kept)
+
+
+def test_a_demo_killed_into_an_empty_database_leaves_it_empty(tmp_path, capsys):
+    database = tmp_path / "empty.sqlite3"
+    open_database(str(database), now=datetime(2026, 1, 1)).dispose()  # as the window makes it
+    done = _stopped_demo("kill", database)
+    assert done.returncode == -signal.SIGKILL
+    assert _count(database, "members") == 0 and _count(database, "plans") == 0
+    builds = [p for p in tmp_path.iterdir() if p.name.startswith(".empty.sqlite3.building-")]
+    assert len(builds) == 1
+    past = time.time() - STALE_AFTER.total_seconds() - 60
+    for path in [builds[0], *builds[0].iterdir()]:
+        os.utime(path, (past, past))
+    _rerun_gives_the_whole_sample(database, capsys)  # and the stale build is gone
