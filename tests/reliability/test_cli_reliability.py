@@ -130,6 +130,37 @@ def test_a_sweep_issuing_more_than_24_invoices_at_once_needs_the_catch_up_limit(
     assert (code, err) == (0, "")  # one more a month later is no catch-up
 
 
+def _latest_dates(path: Path) -> tuple:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT max(next_invoice_date), max(next_event_date), "
+                            "(SELECT max(period_end) FROM invoice_lines) FROM contracts").fetchone()
+
+
+def test_a_sweep_never_writes_a_date_after_the_last_one_its_import_accepts(tmp_path, capsys):
+    """Issue 19: a sweep to 2100-12-31 wrote next invoice dates in 2101, which the export's own
+    import refused. Refused with the latest day that is safe; that sweep's export imports."""
+    path = imported(tmp_path, capsys)  # monthly on the 1st, one Locker add-on
+    code, out, err = run(["sweep", "--db", str(path), "--today", "2100-12-31",
+                          "--catch-up-limit", "2000"], capsys)
+    assert (code, out) == (2, "")
+    assert one_sentence(err) == (
+        "Sweeping up to 2100-12-31 would give contract 1 of Ada Lovelace a next invoice date of "
+        "2101-01-01, after 2100-12-31, the last date Frontdesk accepts; nothing was issued. "
+        "Sweep up to 2100-11-30 at the latest.")
+    assert _invoice_count(path) == 1
+    code, _, err = run(["sweep", "--db", str(path), "--today", "2100-11-30",
+                        "--catch-up-limit", "2000"], capsys)
+    assert (code, err) == (0, "")
+    assert _latest_dates(path) == ("2100-12-01", "2100-12-01", "2100-12-01")
+    code, out, _ = run(["export", "-", "--db", str(path)], capsys)
+    source = tmp_path / "late.json"
+    source.write_text(out, encoding="utf-8")
+    code, _, err = run(["import", str(source), "--db", str(tmp_path / "again.sqlite3")], capsys)
+    assert (code, err) == (0, "")
+    code, _, err = run(["sweep", "--db", str(path), "--today", "2100-12-01"], capsys)
+    assert code == 2 and "Sweep up to 2100-11-30 at the latest." in one_sentence(err)
+
+
 # 6. nothing created on a refusal --------------------------------------------------------------
 
 def test_an_empty_db_name_is_refused_instead_of_the_default_database(tmp_path, capsys,
