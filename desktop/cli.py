@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
         return status
     except (BadInput, DatabaseRefused, OutputRefused) as exc:
+        # A database that could not be upgraded because its disk is full or read-only: that.
+        if trouble := storage_trouble(exc.__cause__, sqlite_file(target), writing=False):
+            _error(trouble)
+            return EXIT_FAILED
         _error(str(exc))
         return EXIT_BAD_INPUT
     except (DatabaseBusy, ServiceError, OutputFailed) as exc:  # already one sentence

@@ -31,10 +31,16 @@ def _kind(error: BaseException) -> str | None:
     return None
 
 
-def storage_trouble(exc: BaseException, database: Path | None) -> str | None:
+def storage_trouble(exc: BaseException | None, database: Path | None, *,
+                    writing: bool = True) -> str | None:
     """The sentence for a full disk, a read-only database or a failing disk (SQLAlchemy's
-    error or the driver's own), else None."""
+    error or the driver's own), else None. Not writing (the cause of a refusal to open), a file
+    that cannot be opened keeps the refusal's own sentence."""
+    if exc is None:
+        return None
     kind = _kind(getattr(exc, "orig", None) or exc)
+    if kind == "cannot open" and not writing:
+        return None
     where = f" ({database})" if database is not None else ""
     if kind == "full":
         return ("The disk holding the database is full, so the change was not saved. Free some "

@@ -129,3 +129,23 @@ def test_a_payment_on_a_credit_note_says_it_is_one(desk, capsys):
         "nothing is paid against it; to pay the credit out, record a refund; nothing was "
         "written.")
     assert _payments(desk) == 0
+
+
+def test_a_database_that_cannot_be_upgraded_on_a_read_only_disk_says_so(tmp_path, capsys,
+                                                                        monkeypatch):
+    """The upgrade at open met a read-only file: once "… could not be opened (attempt to write
+    a readonly database)", SQLite's words, exit 2."""
+    from desktop.storage import database
+    from desktop.storage.errors import DatabaseRefused
+
+    path = tmp_path / "old.sqlite3"
+    path.write_bytes(b"")
+
+    def refused(target, **_options):
+        reason = sqlite3.OperationalError("attempt to write a readonly database")
+        raise DatabaseRefused(f"{target} could not be opened ({reason}); it was not "
+                              "changed.") from reason
+
+    monkeypatch.setattr(database, "open_database", refused)
+    code, _, err = run(["sweep", "--db", str(path)], capsys)
+    assert code == 1 and one_sentence(err) == READ_ONLY.format(path=path)
