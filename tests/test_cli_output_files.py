@@ -209,7 +209,8 @@ def test_pdf_names_never_leave_the_chosen_folder_and_qt_prints_nothing(desk, tmp
                 "_evil_.pdf"][:len(evil)]
     expected[1] = safe_file_name(str(tmp_path / "absolute"), ".pdf", set())
     assert _left_in(folder) == sorted(expected + [f"{n}.pdf" for n in numbers[len(evil):]])
-    assert _left_in(work) == ["pdfs"] and _left_in(tmp_path) == ["a", "desk.sqlite3"]
+    assert _left_in(work) == ["pdfs"] and _left_in(work.parent) == ["b"]
+    assert _left_in(tmp_path) == ["a", "desk.sqlite3"]
     assert f"Wrote {len(numbers)} invoice PDFs to {folder}." in done.stdout
 
 
