@@ -189,7 +189,7 @@ def test_a_full_disk_while_writing_pdfs_is_exit_1_and_no_truncated_pdf(desk, tmp
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
 
 
-# PDF names from invoice numbers ---------------------------------------------------------------------
+# PDF names from invoice numbers -------------------------------------------------------------
 
 def test_pdf_names_never_leave_the_chosen_folder_and_qt_prints_nothing(desk, tmp_path):
     day, numbers = _busy_day(desk)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest

@@ -108,8 +108,8 @@ def test_each_trouble_of_the_disk_has_its_sentence(error, words):
 def test_a_payment_of_ten_to_the_thirty_is_too_large(desk, capsys):
     code, _, err = run(["payments", "add", _unpaid(desk), str(10**30), "--db", str(desk)], capsys)
     assert code == 2
-    assert one_sentence(err) == ("A payment can be at most €10,000,000,000.00; this amount is too "
-                                 "large; nothing was written.")
+    assert one_sentence(err) == ("A payment can be at most €10,000,000,000.00; this amount is "
+                                 "too large; nothing was written.")
     with closing(sqlite3.connect(desk)) as conn:
         email = conn.execute("SELECT email FROM members LIMIT 1").fetchone()[0]
     code, _, err = run(["payments", "refund", email, str(10**30), "--db", str(desk)], capsys)
