@@ -69,3 +69,14 @@ def test_without_the_check_the_sweep_would_write_a_2101_date(db, clock, catalog,
     monkeypatch.setattr(service, "overruns", lambda session, as_of: [])
     SweepService(db, clock).apply_due(LAST_DAY)
     assert _latest(db)[0] == date(2101, 1, 1)
+
+
+def test_a_contract_ending_before_the_last_day_sweeps_to_it(db, clock, catalog, add_member,
+                                                           add_contract):
+    """Cancelled on 2100-12-15 with a prorated last invoice: its dates end there, so a sweep up
+    to the last day itself is no overrun."""
+    add_contract(add_member("Ada"), catalog["Hot desk"], start=date(2100, 6, 1),
+                 cancellation_date=date(2100, 12, 15), prorate_last_invoice=True)
+    report = SweepService(db, clock).apply_due(LAST_DAY)
+    assert report.invoices_issued > 0 and not report.failed
+    assert all(day is None or day <= LAST_DAY for day in _latest(db))
