@@ -90,7 +90,12 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
     if folder.exists() and not folder.is_dir():
         raise bad_input(f"{folder} is not a folder for the PDFs; nothing was written.")
     from desktop.storage.files import make_private_folder
-    from desktop.storage.output_files import OutputFailed, safe_file_name, write_bytes
+    from desktop.storage.output_files import (
+        OutputFailed,
+        OutputRefused,
+        safe_file_name,
+        write_bytes,
+    )
 
     try:
         make_private_folder(folder)
@@ -105,9 +110,9 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
         path = folder / safe_file_name(doc.invoice.number, ".pdf", taken)
         try:
             write_bytes(path, render(doc))
-        except OutputFailed as exc:
+        except (OutputFailed, OutputRefused) as exc:  # say what is there: the PDFs before it
             done = f"{written} of {len(documents)} invoice PDFs were written to {folder}"
-            raise OutputFailed(f"{str(exc).rstrip('.')}; {done}.") from None
+            raise type(exc)(f"{str(exc).rstrip('.')}; {done}.") from None
         print(path)
         written += 1
     print(f"Wrote {written} invoice PDF{'s' if written != 1 else ''} to {folder}.")
