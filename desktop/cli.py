@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import re
 import sys
@@ -17,8 +18,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from desktop import __version__
+from desktop.cli_backups import sqlite_file
+from desktop.cli_troubles import storage_trouble
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+_log = logging.getLogger(__name__)
 ENVIRONMENT = "FRONTDESK_DATABASE_URL"
 
 
@@ -123,9 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     if args.command is None:
         return _window(target)
+    if argv is None:  # the program itself, not a caller passing its own arguments
+        _log_to_file()
+    elif not logging.getLogger().hasHandlers():  # a caller's process: never onto stderr
+        logging.getLogger().addHandler(logging.NullHandler())
     from desktop.services.clock import SystemClock
     from desktop.services.errors import ServiceError
     from desktop.storage.errors import DatabaseBusy, DatabaseRefused
+    from desktop.storage.output_files import OutputFailed, OutputRefused
 
     clock = SystemClock(datetime.now)
     try:
@@ -134,10 +143,14 @@ def main(argv: list[str] | None = None) -> int:
         status = _COMMANDS[args.command](args, target, clock)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
         return status
-    except (BadInput, DatabaseRefused) as exc:
+    except (BadInput, DatabaseRefused, OutputRefused) as exc:
+        # A database that could not be upgraded because its disk is full or read-only: that.
+        if trouble := storage_trouble(exc.__cause__, sqlite_file(target), writing=False):
+            _error(trouble)
+            return EXIT_FAILED
         _error(str(exc))
         return EXIT_BAD_INPUT
-    except (DatabaseBusy, ServiceError) as exc:  # already one sentence for the operator
+    except (DatabaseBusy, ServiceError, OutputFailed) as exc:  # already one sentence
         _error(str(exc))
         return EXIT_BAD_INPUT if isinstance(exc, ServiceError) else EXIT_FAILED
     except KeyboardInterrupt:
@@ -149,8 +162,22 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
+        _log.exception("the %s command failed", args.command)
+        if trouble := storage_trouble(exc, sqlite_file(target)):
+            _error(trouble)
+            return EXIT_FAILED
         _error(f"The {args.command} command failed: {_first_line(exc)}")
         return EXIT_FAILED
+
+
+def _log_to_file() -> None:
+    """What a command logs (a traceback behind a refusal, say) goes to the log file (DESIGN.md
+    §6), never onto standard error, which holds the one sentence: without a handler Python's
+    last resort would print the record and its traceback there."""
+    from desktop.log_file import start_logging
+
+    if start_logging(level=logging.WARNING) is None:  # no log file: then nowhere
+        logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _window(target: str | None) -> int:
@@ -240,16 +267,9 @@ def _remove_created(path: Path | None) -> None:
 # Commands -------------------------------------------------------------------------------------
 
 def _demo(args, target, clock) -> int:
-    from desktop.services.demo import is_empty, load_demo
+    from desktop.cli_demo import run
 
-    with _open(target, clock) as db:
-        if not is_empty(db):
-            raise BadInput("The database is not empty; the sample data goes into a new database "
-                           "(use --db NEW-FILE).")
-        summary = load_demo(db, clock.today(), members=args.members, seed=args.seed)
-    print(f"Loaded {summary.members} members, {summary.contracts} contracts and "
-          f"{summary.invoices} invoices.")
-    return EXIT_OK
+    return run(args, target, clock, _open, BadInput)
 
 
 def _sweep(args, target, clock) -> int:
@@ -339,7 +359,10 @@ def _import(args, target, clock) -> int:
 
 def _export(args, target, clock) -> int:
     from desktop.services.exchange.export import export_document
+    from desktop.storage.output_files import check_target, write_bytes
 
+    if args.file != "-":
+        check_target(Path(args.file))  # a pipe, link or device is refused before any reading
     # Read-only: never migrated, never backed up (an older file is read through a copy).
     with _open(target, clock, read_only=True) as db, db.session() as session:
         document = export_document(session)
@@ -347,14 +370,7 @@ def _export(args, target, clock) -> int:
     if args.file == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    path = Path(args.file)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)  # never a half-written document under the real name
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise BadInput(f"{args.file} cannot be written: {_first_line(exc)}") from None
+    write_bytes(Path(args.file), text.encode("utf-8"))  # 0600, never half a document
     return EXIT_OK
 
 

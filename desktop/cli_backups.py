@@ -26,14 +26,22 @@ def add_backup_commands(commands, database: argparse.ArgumentParser) -> None:
                          help="a backup file, or its name as \"frontdesk backups\" lists it")
 
 
-def _database_file(target: str | None, bad_input) -> Path:
-    from desktop.storage.database import default_path
-
+def sqlite_file(target: str | None) -> Path | None:
+    """The SQLite file a target names: --db PATH, a sqlite:/// URL (also SQLite's file: form
+    with its options), or the default file; None for a server or an in-memory database."""
     if target is not None and "://" in target:
         if not target.startswith("sqlite:///") or target.startswith("sqlite:///:memory:"):
-            raise bad_input("Only a database file has backups; this database is a URL.")
-        target = target[len("sqlite:///"):]
-    path = default_path() if target is None else Path(target).expanduser()
+            return None
+        target = target[len("sqlite:///"):].split("?", 1)[0].removeprefix("file:")
+    from desktop.storage.database import default_path
+
+    return default_path() if target is None else Path(target).expanduser()
+
+
+def _database_file(target: str | None, bad_input) -> Path:
+    path = sqlite_file(target)
+    if path is None:
+        raise bad_input("Only a database file has backups; this database is a URL.")
     return path.absolute()
 
 
@@ -59,9 +67,10 @@ def _chosen(database: Path, name: str, bad_input) -> Path:
 
 
 def run(args, target: str | None, clock, bad_input) -> int:
-    from desktop.storage.backups import list_backups
+    from desktop.storage.backups import list_backups, remove_leftovers
 
     database = _database_file(target, bad_input)
+    remove_leftovers(database, clock.now())  # what a killed restore left beside it
     if args.command == "backups":
         found = list_backups(database)
         if not found:

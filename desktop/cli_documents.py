@@ -86,24 +86,68 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
     if not documents:
         print(f"No invoices were issued on {day}; nothing was written.")
         return EXIT_OK
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # PDFs need no screen
-    from PySide6.QtGui import QGuiApplication
-
-    from desktop.documents.paper import write_pdfs
-    from desktop.i18n.formatting import Formatter
-
-    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     folder = Path(args.out_dir)
     if folder.exists() and not folder.is_dir():
-        raise bad_input(f"{folder} is a file, not a folder for the PDFs.")
+        raise bad_input(f"{folder} is not a folder for the PDFs; nothing was written.")
+    from desktop.storage.files import make_private_folder
+    from desktop.storage.output_files import (
+        OutputFailed,
+        OutputRefused,
+        safe_file_name,
+        write_bytes,
+    )
+
     try:
-        written = write_pdfs(documents, folder, Formatter(site.locale, site.currency))
+        make_private_folder(folder)
     except OSError as exc:
-        raise bad_input(f"{folder} cannot be written ({exc.strerror}).") from None
-    for path in written:
+        raise bad_input(f"The folder {folder} cannot be made ({exc.strerror}); nothing was "
+                        "written.") from None
+    render = _pdf_renderer(site)
+    taken: set[str] = set()
+    written = 0
+    for doc in documents:
+        # The number may come from an imported document: never a path, whatever it holds.
+        path = folder / safe_file_name(doc.invoice.number, ".pdf", taken)
+        try:
+            write_bytes(path, render(doc))
+        except (OutputFailed, OutputRefused) as exc:  # say what is there: the PDFs before it
+            done = f"{written} of {len(documents)} invoice PDFs were written to {folder}"
+            raise type(exc)(f"{str(exc).rstrip('.')}; {done}.") from None
         print(path)
-    print(f"Wrote {len(written)} invoice PDF{'s' if len(written) != 1 else ''} to {folder}.")
+        written += 1
+    print(f"Wrote {written} invoice PDF{'s' if written != 1 else ''} to {folder}.")
     return EXIT_OK
+
+
+def _pdf_renderer(site):
+    """A function giving an invoice's PDF as bytes. Painted into memory, not onto the file, so
+    that a file that cannot be written is an error here (QPdfWriter says nothing when its file
+    fails) and only a complete PDF reaches the disk (desktop/storage/output_files.py)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # PDFs need no screen
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QGuiApplication, QPdfWriter
+
+    from desktop.documents.invoice_layout import invoice_document
+    from desktop.documents.paper import PDF_DPI, page_layout, paint
+    from desktop.i18n.formatting import Formatter
+
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    formatter = Formatter(site.locale, site.currency)
+
+    def render(doc) -> bytes:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)  # the settings of desktop.documents.paper.write_pdf
+        writer.setResolution(PDF_DPI)
+        writer.setPageLayout(page_layout(formatter))
+        writer.setCreator("Frontdesk")
+        writer.setTitle(doc.invoice.number or "")
+        paint([invoice_document(doc, formatter)], writer)
+        del writer
+        return bytes(buffer.data())
+
+    render.app = app  # the application lives as long as the renderer
+    return render
 
 
 def db_settings(db, clock):
@@ -146,8 +190,12 @@ def _payments(args, target, clock, open_database, bad_input) -> int:
 
 def _csv(args, target, clock, open_database, bad_input) -> int:
     from desktop.services.spreadsheets import write_csv
+    from desktop.storage.output_files import check_target, replacing
 
-    with open_database(target, clock) as db:
+    path = Path(args.file)
+    if args.file != "-":
+        check_target(path)  # a pipe, link or device is refused before the database is opened
+    with open_database(target, clock, read_only=True) as db:  # never migrated nor backed up
         if args.file == "-":
             try:
                 write_csv(db, args.kind, sys.stdout, clock.today())
@@ -157,14 +205,7 @@ def _csv(args, target, clock, open_database, bad_input) -> int:
                 # complaining about the closed pipe at exit.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
-        path = Path(args.file)
-        partial = path.with_name(path.name + ".partial")
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                count = write_csv(db, args.kind, out, clock.today())
-            partial.replace(path)  # never a half-written file under the real name
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise bad_input(f"{args.file} cannot be written ({exc.strerror}).") from None
+        with replacing(path, text=True, newline="") as out:  # 0600, never half a file
+            count = write_csv(db, args.kind, out, clock.today())
     print(f"Wrote {count} {args.kind} rows to {path}.")
     return EXIT_OK

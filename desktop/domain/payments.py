@@ -46,16 +46,29 @@ def payment_status(amount_due: int, paid: int, due: date, today: date) -> str:
     return PARTLY_PAID if paid > 0 else UNPAID
 
 
+def _amount_problem(amount: int, what: str, money) -> str | None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        return f"A {what} is an amount greater than zero."
+    if amount > MAX_AMOUNT:
+        return f"A {what} can be at most {money(MAX_AMOUNT)}; this amount is too large."
+    return None
+
+
 def payment_problem(amount: int, amount_due: int, paid: int, day: date, issued: date,
-                    money, today: date) -> tuple[str, str] | None:
+                    money, today: date, total: int | None = None) -> tuple[str, str] | None:
     """(field, sentence) when a payment cannot be recorded, else None; `money` formats amounts.
 
     A payment is more than zero, at most what the invoice still lacks, and dated between the
-    invoice's issue date and today (money is recorded once it has arrived).
+    invoice's issue date and today (money is recorded once it has arrived). An invoice whose
+    `total` is below zero is a credit note: nothing is paid against it.
     """
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        return "amount", "A payment is an amount greater than zero."
+    if problem := _amount_problem(amount, "payment", money):
+        return "amount", problem
     left = outstanding(amount_due, paid)
+    if left == 0 and total is not None and total < 0:
+        return "amount", (f"This invoice is a credit note: its {money(-total)} went to the "
+                          "member's credit balance, so nothing is paid against it; to pay the "
+                          "credit out, record a refund.")
     if left == 0:
         return "amount", "This invoice is paid in full; there is nothing left to pay."
     if amount > left:
@@ -70,8 +83,8 @@ def payment_problem(amount: int, amount_due: int, paid: int, day: date, issued: 
 
 def refund_problem(amount: int, credit_balance: int, money) -> tuple[str, str] | None:
     """(field, sentence) when a refund cannot be paid out of the credit balance, else None."""
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        return "amount", "A refund is an amount greater than zero."
+    if problem := _amount_problem(amount, "refund", money):
+        return "amount", problem
     if credit_balance <= 0:
         return "amount", "This member has no credit balance to refund."
     if amount > credit_balance:

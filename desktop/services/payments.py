@@ -144,7 +144,7 @@ class PaymentService:
                                               BigInteger))
                                   .where(m.PaymentRow.invoice_id == row.id))
             problem = rules.payment_problem(amount, row.amount_due, paid, day, row.issue_date,
-                                            fmt.money, self.clock.today())
+                                            fmt.money, self.clock.today(), total=row.total)
             if problem:
                 raise ValidationError([Problem(*problem)])
             payment = m.PaymentRow(member_id=row.member_id, invoice_id=row.id, date=day,

@@ -113,6 +113,36 @@ def backup_file(database: Path, now: datetime, keep: int = BACKUPS_KEPT,
     return target
 
 
+# A temporary backup file untouched this long belongs to a copy that was killed; one being
+# written now is touched all the time (a copy writes page after page, then renames).
+STALE_AFTER = timedelta(minutes=5)
+_COMPANIONS = ("", "-journal", "-wal", "-shm")
+
+
+def remove_leftovers(database: Path, now: datetime) -> list[Path]:
+    """Remove what a killed backup or restore left beside the database: the backup's temporary
+    ``….sqlite3.partial`` and its journal. Never the database's own journal: SQLite rolls a
+    half-done restore back from it at the next open. Returns what was removed."""
+    folder = database.parent
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in folder.iterdir():
+        name = path.name
+        base = next((name[:-len(end)] for end in _COMPANIONS[1:] if name.endswith(end)), name)
+        if not base.endswith(".partial") or _stamp(database, Path(base[:-len(".partial")])) \
+                is None:
+            continue
+        try:
+            touched = datetime.fromtimestamp(path.lstat().st_mtime)
+            if now - touched >= STALE_AFTER and path.is_file():
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone meanwhile, or not ours to remove: left as it is
+            pass
+    return removed
+
+
 def backup_daily(database: Path, now: datetime, keep: int = BACKUPS_KEPT) -> Path | None:
     """Take a backup unless one was already taken on now's calendar day."""
     today = now.strftime(_STAMP)[:8]

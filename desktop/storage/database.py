@@ -249,6 +249,7 @@ def open_database(target: str | None, *, now: datetime, read_only: bool = False)
 
 def _open_file(url: URL, path: Path, now: datetime) -> Database:
     state = migrate.sqlite_file_state(path)  # refuses before anything is written
+    backups.remove_leftovers(path, now)  # of a backup or restore that was killed
     if not state.current:
         created = not path.exists()
         try:

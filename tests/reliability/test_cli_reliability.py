@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import closing
 from datetime import datetime, timedelta
@@ -22,6 +25,7 @@ from desktop.storage import migrate
 from desktop.storage.database import open_database
 
 NOW = datetime(2026, 3, 5, 9, 30)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -124,6 +128,37 @@ def test_a_sweep_issuing_more_than_24_invoices_at_once_needs_the_catch_up_limit(
     assert _invoice_count(path) == 1 + 30
     code, _, err = run(["sweep", "--db", str(path), "--today", "2027-02-01"], capsys)
     assert (code, err) == (0, "")  # one more a month later is no catch-up
+
+
+def _latest_dates(path: Path) -> tuple:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT max(next_invoice_date), max(next_event_date), "
+                            "(SELECT max(period_end) FROM invoice_lines) FROM contracts").fetchone()
+
+
+def test_a_sweep_never_writes_a_date_after_the_last_one_its_import_accepts(tmp_path, capsys):
+    """Issue 19: a sweep to 2100-12-31 wrote next invoice dates in 2101, which the export's own
+    import refused. Refused with the latest day that is safe; that sweep's export imports."""
+    path = imported(tmp_path, capsys)  # monthly on the 1st, one Locker add-on
+    code, out, err = run(["sweep", "--db", str(path), "--today", "2100-12-31",
+                          "--catch-up-limit", "2000"], capsys)
+    assert (code, out) == (2, "")
+    assert one_sentence(err) == (
+        "Sweeping up to 2100-12-31 would give contract 1 of Ada Lovelace a next invoice date of "
+        "2101-01-01, after 2100-12-31, the last date Frontdesk accepts; nothing was issued. "
+        "Sweep up to 2100-11-30 at the latest.")
+    assert _invoice_count(path) == 1
+    code, _, err = run(["sweep", "--db", str(path), "--today", "2100-11-30",
+                        "--catch-up-limit", "2000"], capsys)
+    assert (code, err) == (0, "")
+    assert _latest_dates(path) == ("2100-12-01", "2100-12-01", "2100-12-01")
+    code, out, _ = run(["export", "-", "--db", str(path)], capsys)
+    source = tmp_path / "late.json"
+    source.write_text(out, encoding="utf-8")
+    code, _, err = run(["import", str(source), "--db", str(tmp_path / "again.sqlite3")], capsys)
+    assert (code, err) == (0, "")
+    code, _, err = run(["sweep", "--db", str(path), "--today", "2100-12-01"], capsys)
+    assert code == 2 and "Sweep up to 2100-11-30 at the latest." in one_sentence(err)
 
 
 # 6. nothing created on a refusal --------------------------------------------------------------
@@ -314,3 +349,25 @@ def test_three_thousand_problems_show_the_first_twenty_and_how_many_more(tmp_pat
     assert lines[0] == "Nothing was imported; the document has 3002 problems:"
     assert len(lines) == 22 and lines[-1] == "  … and 2982 more."
     assert len(err) < 3000
+
+
+@pytest.mark.parametrize("contract_id", [["1"], {"id": "1"}])
+def test_a_list_or_object_as_a_contract_id_shows_no_traceback_and_logs_it(contract_id, tmp_path):
+    """In a real process: a record logged by the reader went to standard error with its
+    traceback (no handler: Python's last resort); it goes to the log file."""
+    doc = copy.deepcopy(SMALL)
+    doc["contracts"][0]["id"] = contract_id
+    source = tmp_path / "odd-id.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    env.pop(cli.ENVIRONMENT, None)
+    target = tmp_path / "new.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "desktop", "import", str(source), "--db",
+                           str(target)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
+    assert f"contracts[0].id: {json.dumps(contract_id)} is not text." in done.stderr
+    assert not target.exists()
+    log = tmp_path / "state" / "Frontdesk" / "log" / "frontdesk.log"
+    assert "Traceback" in log.read_text(encoding="utf-8")

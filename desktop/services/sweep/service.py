@@ -25,6 +25,7 @@ from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
 from desktop.services.sweep.day_writes import SYSTEM, write_day, write_days
 from desktop.services.sweep.failures import Failure, failure_of, write_failure
+from desktop.services.sweep.last_day import BeyondLastDay, overruns
 from desktop.services.sweep.member_states import (
     MemberState,
     billing_settings,
@@ -105,10 +106,13 @@ class SweepService:
         """Rules 18 and 19: every transition due on or before as_of, in date order, exactly once.
 
         With catch_up_limit, CatchUpTooLarge (nothing written) when a contract would be issued
-        more invoices than that at once.
+        more invoices than that at once; BeyondLastDay (nothing written) when a contract would
+        be given a date after the last one Frontdesk accepts.
         """
-        if catch_up_limit is not None:
-            with self.db.session() as session:
+        with self.db.session() as session:
+            if beyond := overruns(session, as_of):
+                raise BeyondLastDay(beyond, as_of)
+            if catch_up_limit is not None:
                 if large := large_catch_ups(session, as_of, catch_up_limit):
                     raise CatchUpTooLarge(large, catch_up_limit, as_of)
         now = self.clock.now()
