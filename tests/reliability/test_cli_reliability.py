@@ -230,7 +230,10 @@ def _changed(change) -> str:
 WORST = {
     "a tax rate of 1e-99999999": (
         _changed(lambda d: d["settings"].update(tax_rate="1e-99999999")),
-        'settings.tax_rate: "1e-99999999" has more than 4 decimals'),
+        'settings.tax_rate: "1e-99999999" is not a tax rate written as a plain number'),
+    "a tax rate with eight decimals": (
+        _changed(lambda d: d["settings"].update(tax_rate="7.00000001")),
+        'settings.tax_rate: "7.00000001" has more than 4 decimals'),
     "a contract dated in year 24": (
         _changed(lambda d: d["contracts"][0].update(start_date="0024-05-21")),
         "contracts[0].start_date: 0024-05-21 is outside the dates Frontdesk accepts"),

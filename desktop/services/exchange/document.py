@@ -204,7 +204,8 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                                         f"{shown(allowances)} is not an object.")
         else:
             for key, amount in allowances.items():
-                if reader.integer(amount, f"{place}.allowances.{key}", minimum=0) is BAD:
+                if reader.text(key, f"{place}.allowances.{key}") is BAD \
+                        or reader.integer(amount, f"{place}.allowances.{key}", minimum=0) is BAD:
                     allowances = BAD
         addons = reader.items(rec["addons"], f"{place}.addons")
         if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances):

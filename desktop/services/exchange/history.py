@@ -151,6 +151,8 @@ def read_params(reader: Reader, value, place: str):
     if not isinstance(value, dict):
         return reader.problem(place, f"{shown(value)} is not an object.")
     for key, item in value.items():
+        if reader.text(key, f"{place}.{key}") is BAD:
+            return BAD
         if isinstance(item, str):
             if reader.text(item, f"{place}.{key}") is BAD:
                 return BAD

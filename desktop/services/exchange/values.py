@@ -72,8 +72,6 @@ def unwritable_text(doc) -> list[str]:
                 where = f"{place}.{one_line(str(key))}" if place else one_line(str(key))
                 if isinstance(key, str) and not _encodable(key):
                     found.append(f"{where}: the name is not valid text (a lone surrogate).")
-                elif isinstance(key, str) and (ch := control_character(key)):
-                    found.append(f"{where}: the name is not valid: {text_problem(ch)}")
                 stack.append((item, where, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, f"{place}[{i}]", depth + 1) for i, item in enumerate(value))
