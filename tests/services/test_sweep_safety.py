@@ -1,8 +1,9 @@
 """Rule 19 and DESIGN.md §7: exactly once, whatever happens.
 
 Twice, in two steps, from two processes at once, with a failing member-day, after a crash in the
-middle of a batch: the database ends up as one clean sweep leaves it (compared as frontdesk/1
-exports, which hold every contract, member balance, invoice and line).
+middle of a batch: the database ends up as one clean sweep leaves it (compared as
+exports, which hold every contract, member balance, invoice and line, and what the sweep
+recorded).
 """
 
 from __future__ import annotations
