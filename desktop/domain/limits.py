@@ -1,5 +1,6 @@
 """Sane ranges, checked in one place: what any value typed, imported or given on the command
-line must stay within (issue 14; DESIGN.md §4 bad input).
+line must stay within (issue 14; DESIGN.md §4 bad input), and what text may hold (issue 19:
+control characters, e-mail addresses told apart, invoice numbers safe as file names).
 
 A typo must not become permanent: issued invoices cannot be removed, so a date in year 24 or
 2207 (which would issue thousands of invoices), a tax rate of 1e-99999999 (an exact fraction too
@@ -10,6 +11,7 @@ Every check returns or raises one sentence for the operator.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -97,3 +99,90 @@ def whole_number_problem(value: int, minimum: int, maximum: int, what: str) -> s
     if minimum <= value <= maximum:
         return None
     return f"{what} must be between {minimum:,} and {maximum:,}."
+
+
+# Text ----------------------------------------------------------------------------------------
+# Issue 19: a NUL is refused by PostgreSQL and other control characters garble a list, a PDF
+# or a CSV cell, so text is refused on the way in, everywhere (the window's services, the
+# import), not first by one database. A multi-line field (notes, an address) keeps its tabs and
+# line breaks; every other field is one line.
+_LINE_BREAKS = "\t\n\r"
+
+
+def control_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first control character (C0, DEL, C1) the text may not hold, else None."""
+    for ch in text:
+        if unicodedata.category(ch) == "Cc" and not (multiline and ch in _LINE_BREAKS):
+            return ch
+    return None
+
+
+def text_problem(text: str, *, multiline: bool = False) -> BadValue | None:
+    """The sentence for text holding a control character (U+0000 written as such), else None."""
+    found = control_character(text, multiline=multiline)
+    if found is None:
+        return None
+    code = f"U+{ord(found):04X}"
+    if found in _LINE_BREAKS:
+        return BadValue("The text holds a line break or tab ({code}), which this field cannot "
+                        "hold: write it on one line.", code=code)
+    return BadValue("The text holds a control character ({code}); remove it.", code=code)
+
+
+def email_key(email: str) -> str:
+    """What tells two e-mail addresses apart: compared after Unicode normalisation and case
+    folding (NFKC, casefold, NFKC again), so "Ada@Example.org", "ADA@example.org" and the
+    full-width "ＡＤＡ@example.org" are one address."""
+    folded = unicodedata.normalize("NFKC", email.strip()).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
+# A rate as a person writes it: digits, at most one point with digits after it; "1e2", "+20",
+# "20." and other digit systems are not read as numbers.
+_PLAIN_RATE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def plain_rate(text: str) -> Decimal:
+    """A tax rate given as input (the settings, an import): a plain decimal such as "20" or
+    "8.5" (surrounding spaces aside), then rate_decimal's range and decimals."""
+    written = str(text).strip()
+    if not _PLAIN_RATE.fullmatch(written):
+        raise BadValue('"{text}" is not a tax rate written as a plain number such as 20 or 8.5.',
+                       text=str(text)[:MAX_TEXT])
+    return rate_decimal(written)
+
+
+# Document numbers become file names (a PDF per invoice, DESIGN.md §4): what any file system
+# takes as one plain name in the chosen folder, never a path.
+MAX_NUMBER = 64
+_FILE_UNSAFE = set('/\\:*?"<>|')
+# Names Windows keeps for devices, whatever the extension ("CON.pdf" is the console).
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
+                                                for n in range(1, 10))}
+
+
+def _escaped(text: str) -> str:
+    """Control characters written as \\uXXXX, so a sentence quoting the text prints whole."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) == "Cc" else ch
+                   for ch in text)
+
+
+def number_problem(number: str) -> BadValue | None:
+    """The sentence for an invoice number that is not safe as a file name, else None: empty,
+    longer than MAX_NUMBER, with a path separator or a character a file system refuses, a
+    control character, a leading dot (hidden, "." and "..") or a trailing dot or space."""
+    if not number.strip():
+        return BadValue("An invoice number cannot be empty.")
+    if len(number) > MAX_NUMBER:
+        return BadValue("An invoice number has at most {count} characters.", count=MAX_NUMBER)
+    if control_character(number) is not None or _FILE_UNSAFE & set(number):
+        return BadValue('"{number}" cannot be an invoice number: it becomes a file name, which '
+                        'cannot hold / \\ : * ? " < > | or control characters.',
+                        number=_escaped(number))
+    if number.startswith(".") or number.endswith((".", " ")) or number != number.strip():
+        return BadValue('"{number}" cannot be an invoice number: a file name cannot start with '
+                        'a dot or a space, or end with one.', number=number)
+    if number.split(".")[0].upper() in _DEVICE_NAMES:
+        return BadValue('"{number}" cannot be an invoice number: it is the name of a device '
+                        'on Windows.', number=number)
+    return None

@@ -17,7 +17,14 @@ from desktop.domain.model import (
     Plan,
     Problem,
 )
-from desktop.domain.limits import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_QUANTITY, day_problem
+from desktop.domain.limits import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    day_problem,
+    text_problem,
+)
 from desktop.domain.plan_changes import custom_price_blocks, eligible_targets, same_plan
 
 _DATE_FIELDS = ("start_date", "billing_anchor", "next_invoice_date", "cancellation_date")
@@ -186,6 +193,8 @@ def validate_contract(draft: Contract, original: Contract | None, catalog: Itera
     problems += _next_plan_problems(draft, original, catalog)
     problems += _cancelled_edit_problems(draft, original, today)
     problems += _started_edit_problems(draft, original, today)
+    if (bad := text_problem(draft.notes or "", multiline=True)) is not None:  # issue 19
+        problems.append(Problem("notes", Message(bad.template, bad.params)))
     # One problem a field, the most basic first: the field shows one sentence.
     first: dict[str, Problem] = {}
     for problem in problems:

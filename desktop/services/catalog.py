@@ -14,7 +14,7 @@ from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n import _
 from desktop.i18n.messages import refusal
 from desktop.services import history
-from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.errors import NotFound, Refused, ValidationError, text_problems
 from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 
@@ -37,11 +37,12 @@ def _frequency(value) -> Frequency | None:
 
 def plan_problems(session: Session, plan: Plan) -> list[Problem]:
     """Every problem of a plan or add-on about to be saved, with the field it concerns."""
-    problems = []
+    problems = text_problems({"name": plan.name, "group": plan.group})
     name = (plan.name or "").strip()
-    if not name:
+    said = any(p.field == "name" for p in problems)  # a control character in it
+    if not name and not said:
         problems.append(Problem("name", _("Enter the name of the plan.")))
-    else:
+    elif not said:
         query = select(m.PlanRow.id).where(func.lower(m.PlanRow.name) == name.lower())
         if plan.id is not None:
             query = query.where(m.PlanRow.id != plan.id)
@@ -69,6 +70,8 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
     for allowance, amount in dict(plan.allowances).items():
         if not str(allowance).strip():
             problems.append(Problem("allowances", _("Every allowance needs a name.")))
+        elif bad := text_problems({"allowances": allowance}):
+            problems += bad
         elif not isinstance(amount, int) or amount < 0:
             problems.append(Problem("allowances",
                                     _("The allowance {name} must be a whole number, 0 or "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
+from desktop.domain.limits import text_problem
 from desktop.domain.model import Problem
-from desktop.i18n.messages import say
+from desktop.i18n.messages import refusal, say
 
 
 class ServiceError(Exception):
@@ -36,3 +39,14 @@ class NotFound(ServiceError):
 
 class Refused(ServiceError):
     """An action the rules forbid, such as deleting a contract that has invoices."""
+
+
+def text_problems(values: Mapping[str, object], multiline: Collection[str] = ()) -> list[Problem]:
+    """A problem for each field whose text holds a control character (issue 19), the field
+    named by its key; the fields in `multiline` may hold tabs and line breaks."""
+    problems = []
+    for field, value in values.items():
+        if isinstance(value, str) and (
+                bad := text_problem(value, multiline=field in multiline)) is not None:
+            problems.append(Problem(field, refusal(bad)))
+    return problems

@@ -20,7 +20,7 @@ from desktop.domain.model import Problem
 from desktop.domain.payments import Payment
 from desktop.i18n import _
 from desktop.services import history
-from desktop.services.errors import NotFound, ValidationError
+from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.storage import models as m
 
 PAYMENT_TERMS = m.SETTINGS_DEFAULTS["payment_terms"]
@@ -116,6 +116,14 @@ def _text(value: str | None, limit: int = 200) -> str:
     return " ".join((value or "").split())[:limit]
 
 
+def _check_text(method: str, reference: str) -> None:
+    """ValidationError when the method or reference holds a control character (issue 19);
+    tabs and line breaks are only spaces here (_text)."""
+    problems = text_problems({"method": _text(method), "reference": _text(reference)})
+    if problems:
+        raise ValidationError(problems)
+
+
 class PaymentService:
     def __init__(self, db, clock) -> None:
         self.db = db
@@ -147,6 +155,7 @@ class PaymentService:
                                             fmt.money, self.clock.today(), total=row.total)
             if problem:
                 raise ValidationError([Problem(*problem)])
+            _check_text(method, reference)
             payment = m.PaymentRow(member_id=row.member_id, invoice_id=row.id, date=day,
                                    amount=amount, method=_text(method),
                                    reference=_text(reference), token=token or None,
@@ -176,6 +185,7 @@ class PaymentService:
             problem = rules.refund_problem(amount, member.credit_balance, fmt.money)
             if problem:
                 raise ValidationError([Problem(*problem)])
+            _check_text(method, reference)
             payment = m.PaymentRow(member_id=member_id, invoice_id=None, date=day,
                                    amount=-amount, method=_text(method),
                                    reference=_text(reference), token=token or None,

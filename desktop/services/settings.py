@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as NumberInvalid
 
+from desktop.domain.limits import plain_rate
 from desktop.domain.model import BillingSettings, Problem
 from desktop.domain.money import parse_rate
 from desktop.i18n import _
@@ -17,13 +18,16 @@ from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
 from desktop.services import history
-from desktop.services.errors import ValidationError
+from desktop.services.errors import ValidationError, text_problems
 from desktop.storage import models as m
 
 DEFAULTS = m.SETTINGS_DEFAULTS
 MAX_PAYMENT_TERMS = 365
 # The prefix goes into invoice numbers and so into PDF file names: nothing a file system minds.
 _PREFIX = re.compile(r"[A-Za-z0-9._-]{1,12}")
+# The settings written as text; only the address may hold line breaks (issue 19).
+TEXT_FIELDS = ("currency", "locale", "tax_rate", "operator", "site_name", "address", "vat_id",
+               "iban", "invoice_prefix")
 
 
 @dataclass(frozen=True)
@@ -83,19 +87,16 @@ def terms_problem(days) -> str:
 
 def settings_problems(settings: SiteSettings) -> list[Problem]:
     """Every problem of the settings, with the field it concerns."""
-    problems = []
-    try:
-        Formatter("en_IE", settings.currency)
-    except ValueError as exc:
-        problems.append(Problem("currency", refusal(exc)))
-    try:
-        parse_locale(settings.locale)
-    except ValueError as exc:
-        problems.append(Problem("locale", refusal(exc)))
-    try:
-        parse_rate(settings.tax_rate)
-    except ValueError as exc:
-        problems.append(Problem("tax_rate", refusal(exc)))
+    problems = text_problems({key: getattr(settings, key) for key in TEXT_FIELDS},
+                             multiline=("address",))
+    said = {problem.field for problem in problems}  # a control character in them
+    for key, check in (("currency", lambda code: Formatter("en_IE", code)),
+                       ("locale", parse_locale), ("tax_rate", plain_rate)):
+        try:
+            if key not in said:
+                check(getattr(settings, key))
+        except ValueError as exc:
+            problems.append(Problem(key, refusal(exc)))
     day = settings.billing_day
     if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
         problems.append(Problem("billing_day",
@@ -103,7 +104,7 @@ def settings_problems(settings: SiteSettings) -> list[Problem]:
     for key, problem in (("iban", iban_problem(settings.iban)),
                          ("invoice_prefix", prefix_problem(settings.invoice_prefix)),
                          ("payment_terms", terms_problem(settings.payment_terms))):
-        if problem:
+        if problem and key not in said:
             problems.append(Problem(key, problem))
     return problems
 

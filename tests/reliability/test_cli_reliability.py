@@ -262,10 +262,24 @@ def _changed(change) -> str:
     return json.dumps(doc)
 
 
+def _refund_before_its_credit(doc: dict) -> None:
+    """A refund of 500 on 5 July out of a credit that arrived on 10 July (an invoice of unused
+    time): the balance left, 0, fits, but on 5 July there was nothing to refund."""
+    doc["invoices"].append({
+        "number": "INV-000002", "member": "ada@example.org", "issue_date": "2024-07-10",
+        "subtotal": -500, "tax": 0, "total": -500, "credit_applied": 0, "amount_due": 0,
+        "lines": [{"kind": "unused", "description": "Unused time on Hot desk", "contract": "1",
+                   "period_start": "2024-07-10", "period_end": "2024-08-01", "amount": -500}]})
+    doc["payments"] = [{"member": "ada@example.org", "date": "2024-07-05", "amount": -500}]
+
+
 WORST = {
     "a tax rate of 1e-99999999": (
         _changed(lambda d: d["settings"].update(tax_rate="1e-99999999")),
-        'settings.tax_rate: "1e-99999999" has more than 4 decimals'),
+        'settings.tax_rate: "1e-99999999" is not a tax rate written as a plain number'),
+    "a tax rate with eight decimals": (
+        _changed(lambda d: d["settings"].update(tax_rate="7.00000001")),
+        'settings.tax_rate: "7.00000001" has more than 4 decimals'),
     "a contract dated in year 24": (
         _changed(lambda d: d["contracts"][0].update(start_date="0024-05-21")),
         "contracts[0].start_date: 0024-05-21 is outside the dates Frontdesk accepts"),
@@ -295,6 +309,56 @@ WORST = {
     "a lone surrogate in a key": (
         _changed(lambda d: d["plans"][0]["allowances"].update({"\ud800": 1})),
         "the name is not valid text"),
+    # Issue 19: what the window or the command line refuses, an import refuses too.
+    "a NUL in a name": (
+        _changed(lambda d: d["members"][0].update(name="Ada\u0000Lovelace")),
+        "members[0].name: The text holds a control character (U+0000); remove it."),
+    "a C1 control in notes": (
+        _changed(lambda d: d["members"][0].update(notes="Key\u0085card")),
+        "members[0].notes: The text holds a control character (U+0085); remove it."),
+    "a tab in a one-line field": (
+        _changed(lambda d: d["members"][0].update(company="Engines\tLtd")),
+        "members[0].company: The text holds a line break or tab (U+0009)"),
+    "a control character in an allowance's name": (
+        _changed(lambda d: d["plans"][0]["allowances"].update({"Pages\u0007": 1})),
+        "The text holds a control character (U+0007)"),
+    "e-mails equal once normalised": (
+        _changed(lambda d: d["members"][1].update(email="\uff21\uff24\uff21@example.org")),
+        'members[1].email: "ＡＤＡ@example.org" is used by another member, as '
+        '"ada@example.org".'),
+    "a tax rate of 1e2": (
+        _changed(lambda d: d["settings"].update(tax_rate="1e2")),
+        'settings.tax_rate: "1e2" is not a tax rate written as a plain number'),
+    "a currency in lower case": (
+        _changed(lambda d: d["settings"].update(currency="eur")),
+        'settings.currency: "eur" is not a currency code such as "EUR" or "GBP"'),
+    "a payment before its invoice": (
+        _changed(lambda d: d.update(payments=[{"invoice": "INV-000001", "date": "2024-06-30",
+                                               "amount": 100}])),
+        "payments[0].date: 2024-06-30 is before invoice INV-000001 was issued (2024-07-01)."),
+    "a refund of credit not held yet": (
+        _changed(_refund_before_its_credit),
+        "payments[0].amount: refunds 500, more than the credit balance ada@example.org held on "
+        "2024-07-05 (0)."),
+    "an invoice number that climbs out of the folder": (
+        _changed(lambda d: d["invoices"][0].update(number="../../x")),
+        'invoices[0].number: "../../x" cannot be an invoice number: it becomes a file name'),
+    "an absolute invoice number": (
+        _changed(lambda d: d["invoices"][0].update(number="/tmp/x")),
+        'invoices[0].number: "/tmp/x" cannot be an invoice number'),
+    "an invoice number with a folder": (
+        _changed(lambda d: d["invoices"][0].update(number="sub/x")),
+        'invoices[0].number: "sub/x" cannot be an invoice number'),
+    "an invoice number with a NUL": (
+        _changed(lambda d: d["invoices"][0].update(number="INV\u00001")),
+        "invoices[0].number: The text holds a control character (U+0000)"),
+    "a hidden invoice number": (
+        _changed(lambda d: d["invoices"][0].update(number=".INV-1")),
+        'invoices[0].number: ".INV-1" cannot be an invoice number: a file name cannot start '
+        'with a dot'),
+    "an invoice number of 65 characters": (
+        _changed(lambda d: d["invoices"][0].update(number="9" * 65)),
+        "invoices[0].number: An invoice number has at most 64 characters."),
 }
 
 

@@ -150,7 +150,7 @@ def test_every_problem_is_reported_with_its_place_and_nothing_is_written(db, cou
     assert raised.value.problems == [
         'plans[1].frequency: "monthly" is not a billing frequency such as "1 month" or "2 weeks".',
         "plans[3].price: 12.5 is not a whole number of minor units.",
-        'members[2].email: "ADA@example.org" is used by another member.',
+        'members[2].email: "ADA@example.org" is used by another member, as "ada@example.org".',
         "contracts[0].cancellation_date: \"2024-02-30\" is not a date.",
         'contracts[1].member: "nobody@example.org" is not the email of a member.',
         "contracts[2].colour: is not a field of this format.",
@@ -177,12 +177,16 @@ def test_problems_in_references_to_broken_records_are_not_repeated(db):
 
 
 @pytest.mark.parametrize("document, problem", [
-    ([], "The document is [], not a frontdesk/1 object."),
-    ({"format": "frontdesk/2"}, 'format: "frontdesk/2" is not "frontdesk/1".'),
+    ([], "The document is [], not a frontdesk/2 object."),
+    ({"format": "frontdesk/3"},
+     'format: "frontdesk/3" is not "frontdesk/2" (or the older "frontdesk/1").'),
+    ({"format": "frontdesk/1", "history": []}, "history: is not a section of this format."),
+    ({"format": "frontdesk/1", "members": [{"email": "a@b.org", "name": "A", "archived": True}]},
+     "members[0].archived: is not a field of this format."),
     ({"format": "frontdesk/1", "people": []}, "people: is not a section of this format."),
     ({"format": "frontdesk/1", "plans": {}}, "plans: {} is not a list."),
     ({"format": "frontdesk/1", "settings": {"tax_rate": "lots"}},
-     'settings.tax_rate: "lots" is not a tax rate.'),
+     'settings.tax_rate: "lots" is not a tax rate written as a plain number such as 20 or 8.5.'),
     ({"format": "frontdesk/1", "settings": {"billing_day": 40}},
      "settings.billing_day: 40 is not a day of the month (1 to 31)."),
     ({"format": "frontdesk/1", "members": [{"email": "x"}]}, "members[0].name: is missing."),

@@ -1,4 +1,4 @@
-"""The contracts section of a frontdesk/1 document, read and checked (DESIGN.md §3, §4).
+"""The contracts section of a frontdesk document, read and checked (DESIGN.md §3, §4).
 
 Each contract is checked with validate_contract, passed as its own original: an imported
 contract is kept as it was, so only the rules of its own state apply, not those of an edit.
@@ -92,7 +92,7 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
                              "billing_anchor": None, "next_invoice_date": _SAME,
                              "cancellation_date": None, "prorate_last_invoice": True,
                              "prorate_first_invoice": True, "predecessor": None, "status": None,
-                             "addons": []})
+                             "addons": []}, {"notes": ""})
         if rec is None:
             continue
         cid = reader.text(rec["id"], f"{place}.id", required=True)
@@ -130,7 +130,8 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
             prorate_first_invoice=reader.flag(rec["prorate_first_invoice"],
                                               f"{place}.prorate_first_invoice"),
             predecessor=reader.text(rec["predecessor"], f"{place}.predecessor", nullable=True),
-            addons=_contract_addons(reader, rec["addons"], place, plans, plan_names), id=cid)
+            addons=_contract_addons(reader, rec["addons"], place, plans, plan_names), id=cid,
+            notes=reader.text(rec["notes"], f"{place}.notes", multiline=True))
         if values["plan"] is None:
             values["plan"] = reader.problem(f"{place}.plan", "cannot be empty.")
         # A bad id or member does not stop the contract's rules from being checked.

@@ -1,7 +1,9 @@
-"""Reading a whole frontdesk/1 document and checking it (DESIGN.md §4): settings, plans, members.
+"""Reading a whole frontdesk/1 or frontdesk/2 document and checking it (DESIGN.md §4):
+settings, plans, members.
 
-`read_document` reads every section, collecting every problem with its place; the contracts
-and invoices are read in exchange_contracts and exchange_invoices. Nothing here writes.
+`read_document` reads every section, collecting every problem with its place; the contracts,
+invoices, payments and what happened (history) are read in their own modules. Nothing here
+writes.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from desktop.domain.limits import email_key, plain_rate
 from desktop.domain.model import Contract, Plan
-from desktop.domain.money import parse_rate
 from desktop.services.exchange.contracts import read_contracts
-from desktop.services.exchange.export import FORMAT, SETTINGS_KEYS
+from desktop.services.exchange.export import FORMAT, FORMATS, SETTINGS_KEYS
+from desktop.services.exchange.history import History, Named, read_history
 from desktop.services.exchange.invoices import read_invoices
 from desktop.services.exchange.payments import read_payments
 from desktop.services.exchange.values import (
@@ -30,6 +33,8 @@ from desktop.storage.models import SETTINGS_DEFAULTS
 
 _log = logging.getLogger(__name__)
 _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", "payments")
+# The sections frontdesk/2 added: what happened, so a move keeps it (§4).
+_ADDED_SECTIONS = ("history", "applied_transitions", "plan_changes", "sweep_runs")
 
 
 @dataclass(frozen=True)
@@ -40,15 +45,17 @@ class Document:
     contracts: list[Contract]
     invoices: list[tuple[dict, list[dict]]]
     payments: list[dict]
+    history: History
+    version: int = 2  # of the format the document was written in
 
 
 def read_document(doc, today: date) -> Document:
     """Read and check a whole document; ImportProblems lists every problem with its place."""
-    reader = Reader()
     if not isinstance(doc, dict):
         raise ImportProblems([f"The document is {shown(doc)[:40]}, not a {FORMAT} object."])
     if unwritable := unwritable_text(doc):
         raise ImportProblems(unwritable)
+    reader = Reader(FORMATS.get(doc.get("format"), 2))
     try:
         return _read_sections(reader, doc, today)
     except ImportProblems:
@@ -60,10 +67,12 @@ def read_document(doc, today: date) -> Document:
 
 
 def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
-    if doc.get("format") != FORMAT:
-        reader.problem("format", f"{shown(doc.get('format'))} is not {shown(FORMAT)}.")
+    if doc.get("format") not in FORMATS:
+        reader.problem("format", f"{shown(doc.get('format'))} is not {shown(FORMAT)} (or the "
+                                 "older \"frontdesk/1\").")
+    sections = _SECTIONS + (_ADDED_SECTIONS if reader.version >= 2 else ())
     for key in doc:
-        if key not in _SECTIONS:
+        if key not in sections:
             reader.problem(key, "is not a section of this format.")
     settings = read_settings(reader, doc.get("settings"))
     plans, plan_names = read_plans(reader, doc.get("plans"))
@@ -75,25 +84,40 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     ids = {item.get("id") for item in doc.get("contracts") or [] if isinstance(item, dict)}
     invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
                              {i for i in ids if isinstance(i, str)})
-    issued = {values["number"]: (values["member"], values["amount_due"])
-              for values, _lines in invoices}
-    payments = read_payments(reader, doc.get("payments"), issued, emails)
+    payments = read_payments(reader, doc.get("payments"), invoices, members)
+    # Named as the document names them, read or not: a broken one is told once, at its place.
+    given = doc.get("payments")
+    history = read_history(reader, doc, Named(
+        member_names, {i for i in ids if isinstance(i, str)}, plan_names,
+        len(given) if isinstance(given, list) else 0))
     if reader.problems:
         raise ImportProblems(reader.problems)
-    return Document(settings, plans, members, contracts, invoices, payments)
+    return Document(settings, plans, members, contracts, invoices, payments, history,
+                    reader.version)
 
 
 def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
-                        {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None})
+                        {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None},
+                        {"operator": SETTINGS_DEFAULTS["operator"]})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter
     from desktop.i18n.translations import parse_locale
 
+    def currency_code(code: str) -> None:
+        """A currency code Babel knows, in capitals as ISO 4217 writes it ("eur" is refused:
+        the code is stored as given and printed on invoices)."""
+        Formatter("en_IE", code)
+        if code != code.upper():
+            raise ValueError(f"{shown(code)} is not a currency code such as \"EUR\" or "
+                             "\"GBP\": it is written in capitals.")
+
     def checked(key: str, check) -> object:
         """The setting's text, with the check's sentence reported at its place when it fails."""
         value = reader.text(rec[key], f"settings.{key}", required=True)
+        if isinstance(value, str) and value != value.strip():
+            return reader.problem(f"settings.{key}", f"{shown(value)} has spaces around it.")
         if value is not BAD:
             try:
                 check(value)
@@ -101,17 +125,18 @@ def read_settings(reader: Reader, value) -> dict:
                 reader.problem(f"settings.{key}", str(exc))
         return value
 
-    currency = checked("currency", lambda code: Formatter("en_IE", code))
+    currency = checked("currency", currency_code)
     locale = checked("locale", parse_locale)
-    rate = checked("tax_rate", parse_rate)
+    rate = checked("tax_rate", plain_rate)  # "1e2" is no tax rate a person writes
     day = rec["billing_day"]
     if isinstance(day, int) and not isinstance(day, bool) and day > 31:
         day = reader.problem("settings.billing_day",
                              f"{shown(day)} is not a day of the month (1 to 31).")
     else:
         day = reader.integer(day, "settings.billing_day", nullable=True, minimum=1)
-    identity = {key: reader.text(rec[key], f"settings.{key}")
-                for key in ("site_name", "address", "vat_id", "iban", "invoice_prefix")}
+    identity = {key: reader.text(rec[key], f"settings.{key}", multiline=key == "address")
+                for key in ("site_name", "address", "vat_id", "iban", "invoice_prefix",
+                            "operator")}
     from desktop.services.settings import iban_problem, prefix_problem
 
     for key, check in (("iban", iban_problem), ("invoice_prefix", prefix_problem)):
@@ -179,7 +204,8 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                                         f"{shown(allowances)} is not an object.")
         else:
             for key, amount in allowances.items():
-                if reader.integer(amount, f"{place}.allowances.{key}", minimum=0) is BAD:
+                if reader.text(key, f"{place}.allowances.{key}") is BAD \
+                        or reader.integer(amount, f"{place}.allowances.{key}", minimum=0) is BAD:
                     allowances = BAD
         addons = reader.items(rec["addons"], f"{place}.addons")
         if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances):
@@ -203,12 +229,13 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
 
 def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
     """Member rows read without problems (document order) and every email the document gives."""
-    rows, named, lowered = [], set(), set()
+    rows, named, keys = [], set(), {}
     for i, item in enumerate(reader.items(value, "members")):
         place = f"members[{i}]"
         rec = reader.record(item, place, ("email", "name"),
                             {"company": "", "phone": "", "notes": "", "credit_balance": 0,
-                             "deposit_held": 0, "billing_address": "", "vat_id": ""})
+                             "deposit_held": 0, "billing_address": "", "vat_id": ""},
+                            {"archived": False})
         if rec is None:
             continue
         email = reader.text(rec["email"], f"{place}.email", required=True)
@@ -216,21 +243,23 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
             if "@" not in email:
                 email = reader.problem(f"{place}.email",
                                        f"{shown(email)} is not an email address.")
-            elif email.lower() in lowered:
-                email = reader.problem(f"{place}.email",
-                                       f"{shown(email)} is used by another member.")
+            elif email_key(email) in keys:  # told apart as the window does (members.py)
+                email = reader.problem(f"{place}.email", f"{shown(email)} is used by another "
+                                       f"member, as {shown(keys[email_key(email)])}.")
             else:
                 named.add(email)
-                lowered.add(email.lower())
+                keys[email_key(email)] = email
         values = dict(
             email=email, name=reader.text(rec["name"], f"{place}.name", required=True),
             company=reader.text(rec["company"], f"{place}.company"),
             phone=reader.text(rec["phone"], f"{place}.phone"),
-            notes=reader.text(rec["notes"], f"{place}.notes"),
+            notes=reader.text(rec["notes"], f"{place}.notes", multiline=True),
             credit_balance=reader.money(rec["credit_balance"], f"{place}.credit_balance"),
             deposit_held=reader.money(rec["deposit_held"], f"{place}.deposit_held", minimum=0),
-            billing_address=reader.text(rec["billing_address"], f"{place}.billing_address"),
-            vat_id=reader.text(rec["vat_id"], f"{place}.vat_id"))
+            billing_address=reader.text(rec["billing_address"], f"{place}.billing_address",
+                                        multiline=True),
+            vat_id=reader.text(rec["vat_id"], f"{place}.vat_id"),
+            archived=reader.flag(rec["archived"], f"{place}.archived"))
         if not any_bad(*values.values()):
             rows.append(values)
     return rows, named

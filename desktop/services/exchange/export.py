@@ -1,4 +1,5 @@
-"""Export: the whole database as a frontdesk/1 document (DESIGN.md §4).
+"""Export: the whole database as a frontdesk/2 document (DESIGN.md §4; the format is described
+in desktop/services/exchange/__init__.py).
 
 Everything is ordered by database id. A contract exports its reference (the id the document it
 was imported from gave it) or else its database id, so an import of the document (which keeps
@@ -14,11 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE
+from desktop.services.exchange.history import References, export_history, moment
 from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
+from desktop.storage.mapping import stored_params
 
-FORMAT = "frontdesk/1"
-# The settings a document carries, in document order; the logo (PNG bytes) follows as base64.
+FORMAT = "frontdesk/2"
+# The formats an import reads, by version; export writes the newest.
+FORMATS = {"frontdesk/1": 1, "frontdesk/2": 2}
+# The settings a document carries, in document order; the logo (PNG bytes) follows as base64,
+# then (frontdesk/2) the operator's name.
 SETTINGS_KEYS = ("currency", "locale", "tax_rate", "billing_day", "site_name", "address",
                  "vat_id", "iban", "invoice_prefix", "payment_terms")
 
@@ -44,7 +50,7 @@ def document_id(row) -> str:
 
 
 def export_document(session: Session) -> dict:
-    """The whole database as a frontdesk/1 document (plain JSON values), ordered by id."""
+    """The whole database as a frontdesk/2 document (plain JSON values), ordered by id."""
     plans = load_plans(session)
     names = {pid: plan.name for pid, plan in plans.items()}
     settings = session.get(m.SettingsRow, 1)
@@ -65,13 +71,17 @@ def export_document(session: Session) -> dict:
             {"kind": row.kind, "description": row.description,
              "contract": None if row.contract_id is None else ids[row.contract_id],
              "period_start": _iso(row.period_start), "period_end": _iso(row.period_end),
-             "amount": row.amount})
+             "amount": row.amount, "days": row.days, "period_days": row.period_days,
+             "params": stored_params(row.params)})
     invoices = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
     numbers = {row.id: row.number for row in invoices}
+    payments = session.execute(select(m.PaymentRow.__table__).order_by(m.PaymentRow.id)).all()
+    refs = References(emails, ids, names, {row.id: i for i, row in enumerate(payments)})
     return {
         "format": FORMAT,
         "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
-                     "logo": _logo(settings)},
+                     "logo": _logo(settings),
+                     "operator": (settings.operator if settings is not None else None) or ""},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -83,7 +93,7 @@ def export_document(session: Session) -> dict:
             {"email": r.email, "name": r.name, "company": r.company or "", "phone": r.phone or "",
              "notes": r.notes or "", "credit_balance": r.credit_balance,
              "deposit_held": r.deposit_held, "billing_address": r.billing_address or "",
-             "vat_id": r.vat_id or ""}
+             "vat_id": r.vat_id or "", "archived": bool(r.archived)}
             for r in members
         ],
         "contracts": [
@@ -96,22 +106,23 @@ def export_document(session: Session) -> dict:
              "prorate_last_invoice": bool(r.prorate_last_invoice),
              "prorate_first_invoice": bool(r.prorate_first_invoice),
              "predecessor": None if r.predecessor_id is None else ids[r.predecessor_id],
-             "status": stored_status(r), "addons": addons.get(r.id, [])}
+             "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or ""}
             for r in contracts
         ],
         "invoices": [
             {"number": r.number, "member": emails[r.member_id], "issue_date": _iso(r.issue_date),
              "subtotal": r.subtotal, "tax": r.tax, "total": r.total,
              "credit_applied": r.credit_applied, "amount_due": r.amount_due,
-             "lines": lines.get(r.id, [])}
+             "lines": lines.get(r.id, []), "language": r.language}
             for r in invoices
         ],
         "payments": [
             {"invoice": numbers.get(r.invoice_id), "member": emails[r.member_id],
              "date": _iso(r.date), "amount": r.amount, "method": r.method or "",
-             "reference": r.reference or ""}
-            for r in session.execute(select(m.PaymentRow.__table__).order_by(m.PaymentRow.id))
+             "reference": r.reference or "", "recorded_at": moment(r.recorded_at)}
+            for r in payments
         ],
+        **export_history(session, refs),
     }
 
 

@@ -1,4 +1,4 @@
-"""The frontdesk/1 document (DESIGN.md §4): export the whole database, import into an empty one.
+"""Import of a frontdesk/2 (or frontdesk/1) document into an empty database (DESIGN.md §4).
 
 Import is all or nothing: the document is read completely first, every problem collected with
 its place (`contracts[3].cancellation_date: "2024-02-30" is not a date.`), and only a document
@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
 from desktop.domain.invoicing import read_line_wording
 from desktop.domain.model import Contract
 from desktop.services.exchange.document import Document, read_document
+from desktop.services.exchange.invoices import FROM_DESCRIPTION
 from desktop.services.exchange.values import BAD, ImportProblems
 from desktop.services.sweep.day_writes import SYSTEM
 from desktop.storage import models as m
@@ -44,8 +45,9 @@ def is_empty(session: Session) -> bool:
                for model in (m.PlanRow, m.MemberRow, m.ContractRow, m.InvoiceRow))
 
 
-def _database_ids(contracts: list[Contract]) -> dict[str, int]:
-    """Document ids to database ids: a canonical number keeps its value, others follow on."""
+def _database_ids(contracts: list[Contract], reserved: set[int] = frozenset()) -> dict[str, int]:
+    """Document ids to database ids: a canonical number keeps its value, others follow on after
+    every number, the `reserved` ones too (contracts gone that the history still names)."""
     ids: dict[str, int] = {}
     for contract in contracts:
         text = contract.id
@@ -53,7 +55,7 @@ def _database_ids(contracts: list[Contract]) -> dict[str, int]:
         if text.isascii() and text.isdigit() and len(text) <= 15 and str(int(text)) == text \
                 and int(text) > 0:
             ids[text] = int(text)
-    following = max(ids.values(), default=0)
+    following = max([*ids.values(), *reserved], default=0)
     for contract in contracts:
         if contract.id not in ids:
             following += 1
@@ -61,8 +63,21 @@ def _database_ids(contracts: list[Contract]) -> dict[str, int]:
     return ids
 
 
+def _numbered(names: list[str], reserved: set[int]) -> dict[str, int]:
+    """Ids 1, 2, … in document order, leaving out the reserved ones (rows gone that the history
+    still names by number)."""
+    ids, following = {}, 0
+    for name in names:
+        following += 1
+        while following in reserved:
+            following += 1
+        ids[name] = following
+    return ids
+
+
 def import_document(db, doc: dict, now: datetime) -> ImportSummary:
-    """Load a frontdesk/1 document into an empty database, all or nothing (ImportProblems)."""
+    """Load a frontdesk/1 or frontdesk/2 document into an empty database, all or nothing
+    (ImportProblems)."""
     with db.session() as session:
         if not is_empty(session):
             raise ImportProblems(["The database is not empty; import into a new database."])
@@ -83,7 +98,8 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     else:
         connection.execute(update(m.SettingsRow.__table__).where(m.SettingsRow.id == 1)
                            .values(**settings))
-    plan_ids = {plan.name: index for index, plan in enumerate(read.plans, start=1)}
+    reserved = read.history.reserved
+    plan_ids = _numbered([plan.name for plan in read.plans], reserved.plan)
     _insert(connection, m.PlanRow, [
         dict(id=plan_ids[p.name], name=p.name, kind=p.kind, price=p.price,
              frequency=None if p.frequency is None else str(p.frequency), deposit=p.deposit,
@@ -95,12 +111,12 @@ def _write(session: Session, read: Document, now: datetime) -> None:
                for p in read.plans for name in p.addons]
     if offered:
         connection.execute(insert(m.plan_addons), offered)
-    member_ids = {row["email"]: index for index, row in enumerate(read.members, start=1)}
+    member_ids = _numbered([row["email"] for row in read.members], reserved.member)
     # The search index is made again after the import, off its path (members_in_bulk).
     with members_in_bulk(connection, index_later=True):
-        _insert(connection, m.MemberRow, [dict(id=member_ids[row["email"]], archived=False,
-                                               **row) for row in read.members])
-    ids = _database_ids(read.contracts)
+        _insert(connection, m.MemberRow, [dict(row, id=member_ids[row["email"]])
+                                          for row in read.members])
+    ids = _database_ids(read.contracts, reserved.contract)
     rows, addons, links = [], [], []
     for c in read.contracts:
         cid = ids[c.id]
@@ -111,7 +127,7 @@ def _write(session: Session, read: Document, now: datetime) -> None:
                          cancellation_date=c.cancellation_date,
                          prorate_last_invoice=c.prorate_last_invoice,
                          prorate_first_invoice=c.prorate_first_invoice, predecessor_id=None,
-                         notes="", next_event_date=next_event_date(c), version=1,
+                         notes=c.notes, next_event_date=next_event_date(c), version=1,
                          reference=c.id))
         addons += [dict(contract_id=cid, addon_id=plan_ids[a.addon.name], quantity=a.quantity,
                         start_date=a.start_date) for a in c.addons]
@@ -127,29 +143,74 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     for index, (values, invoice_lines) in enumerate(read.invoices, start=1):
         invoice = {k: v for k, v in values.items() if k != "member"}
         invoices.append(dict(invoice, id=index, member_id=member_ids[values["member"]]))
-        # The document does not carry how a line was prorated ("12 of 31 days").
-        lines += [dict({k: v for k, v in line.items() if k != "contract"}, invoice_id=index,
-                       position=position, days=None, period_days=None,
+        lines += [dict({k: v for k, v in line.items() if k not in ("contract", "params")},
+                       invoice_id=index, position=position,
                        contract_id=None if line["contract"] is None else ids[line["contract"]],
-                       # Issue 10: the billing core's English wording read back into its words.
-                       params=params_json(read_line_wording(line["kind"], line["description"])))
+                       params=_line_params(line))
                   for position, line in enumerate(invoice_lines)]
     _insert(connection, m.InvoiceRow, invoices)
     _insert(connection, m.InvoiceLineRow, lines)
-    follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
-                            m.InvoiceRow.__table__])
     invoice_ids = {values["number"]: index
                    for index, (values, _lines) in enumerate(read.invoices, start=1)}
+    # A payment's id is its position + 1: the history names payments by position.
     _insert(connection, m.PaymentRow, [dict(
-        member_id=member_ids[p["member"]], invoice_id=invoice_ids.get(p["invoice"]),
-        date=p["date"], amount=p["amount"], method=p["method"], reference=p["reference"],
-        token=None, recorded_at=now) for p in read.payments])
-    _insert(connection, m.HistoryRow, [dict(
-        at=now, who=SYSTEM, entity="database", entity_id=None, member_id=None, contract_id=None,
-        field="Imported", old_value="",
-        new_value=f"{len(read.plans)} plans, {len(read.members)} members, "
-                  f"{len(read.contracts)} contracts, {len(read.invoices)} invoices, "
-                  f"{len(read.payments)} payments")])
+        id=position + 1, member_id=member_ids[p["member"]],
+        invoice_id=invoice_ids.get(p["invoice"]), date=p["date"], amount=p["amount"],
+        method=p["method"], reference=p["reference"], token=None,
+        recorded_at=p["recorded_at"] or now) for position, p in enumerate(read.payments)])
+    follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
+                            m.InvoiceRow.__table__, m.PaymentRow.__table__])
+    _write_history(session, read, now, {"member": member_ids, "contract": ids, "plan": plan_ids})
+
+
+def _line_params(line: dict) -> str | None:
+    """A line's stored wording: as the document gives it, or (a frontdesk/1 document) the billing
+    core's English description read back into its words (issue 10)."""
+    if line["params"] is FROM_DESCRIPTION:
+        return params_json(read_line_wording(line["kind"], line["description"]))
+    return line["params"]
+
+
+def _write_history(session: Session, read: Document, now: datetime,
+                   ids: dict[str, dict]) -> None:
+    """What happened, in document order after what the database holds already; a reference
+    becomes the row's new id, a gone row's number stays (history.py). A frontdesk/1 document,
+    which carries none of it, is recorded as imported."""
+    connection = session.connection()
+
+    def db_id(kind: str | None, ref):
+        if ref is None or kind is None or isinstance(ref, int) and kind != "payment":
+            return ref
+        return ref + 1 if kind == "payment" else ids[kind][ref]
+
+    happened = read.history
+    audit = [dict(at=h["at"], who=h["who"], entity=h["entity"],
+                  entity_id=db_id(h["entity_kind"], h["entity_id"]),
+                  member_id=db_id("member", h["member"]),
+                  contract_id=db_id("contract", h["contract"]), field=h["field"],
+                  old_value=h["old_value"], new_value=h["new_value"])
+             for h in happened.history]
+    if read.version < 2:
+        audit.append(dict(
+            at=now, who=SYSTEM, entity="database", entity_id=None, member_id=None,
+            contract_id=None, field="Imported", old_value="",
+            new_value=f"{len(read.plans)} plans, {len(read.members)} members, "
+                      f"{len(read.contracts)} contracts, {len(read.invoices)} invoices, "
+                      f"{len(read.payments)} payments"))
+    tables = (
+        (m.HistoryRow, audit),
+        (m.AppliedTransitionRow, [dict(t, contract_id=ids["contract"][t["contract"]])
+                                  for t in happened.applied_transitions]),
+        (m.PlanChangeRow, [dict(c, contract_id=db_id("contract", c["contract"]))
+                           for c in happened.plan_changes]),
+        (m.SweepRunRow, happened.sweep_runs))
+    for model, rows in tables:
+        # Ids given here, in document order (a server numbers a bulk insert as it likes).
+        first = session.scalar(select(func.coalesce(func.max(model.id), 0))) + 1
+        columns = set(model.__table__.columns.keys())
+        _insert(connection, model, [{k: v for k, v in dict(row, id=first + i).items()
+                                     if k in columns} for i, row in enumerate(rows)])
+    follow_ids(connection, [model.__table__ for model, _rows in tables])
 
 
 def _insert(connection, model, rows: list[dict]) -> None:

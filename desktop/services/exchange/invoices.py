@@ -1,11 +1,21 @@
-"""The invoices section of a frontdesk/1 document, read and checked (rule 17, DESIGN.md §4)."""
+"""The invoices section of a frontdesk document, read and checked (rule 17, DESIGN.md §4).
+
+An invoice's number becomes a file name (a PDF each): one that is not safe as a plain name in a
+folder (`../x`, `/etc/x`, `a/b`, a NUL, …) is refused with its place (number_problem).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from desktop.domain.limits import number_problem
 from desktop.domain.model import LINE_KINDS
+from desktop.services.exchange.history import read_params
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
+
+# A line's params left out (a frontdesk/1 document): its wording is read from its description.
+FROM_DESCRIPTION = object()
+MAX_DAYS = 40_000  # of a prorated line's period: more than the accepted dates span
 
 
 def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str],
@@ -15,12 +25,14 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
         place = f"invoices[{i}]"
         rec = reader.record(item, place, ("number", "member", "issue_date", "subtotal", "tax",
                                           "total", "amount_due"),
-                            {"credit_applied": 0, "lines": []})
+                            {"credit_applied": 0, "lines": []}, {"language": None})
         if rec is None:
             continue
         number = reader.text(rec["number"], f"{place}.number", required=True)
         if isinstance(number, str):
-            if number in numbers:
+            if (bad := number_problem(number)) is not None:
+                number = reader.problem(f"{place}.number", str(bad))
+            elif number in numbers:
                 number = reader.problem(f"{place}.number", f"{shown(number)} is used by another "
                                                            "invoice.")
             numbers.add(number)
@@ -31,6 +43,7 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
             member = BAD
         values = dict(number=number, member=member,
                       issue_date=reader.day(rec["issue_date"], f"{place}.issue_date"),
+                      language=_language(reader, rec["language"], f"{place}.language"),
                       **{key: reader.money(rec[key], f"{place}.{key}")
                          for key in ("subtotal", "tax", "total", "credit_applied", "amount_due")})
         lines = [_line(reader, line, f"{place}.lines[{j}]", contract_ids)
@@ -73,7 +86,8 @@ def _total_problems(reader: Reader, place: str, values: dict, amounts: list) -> 
 def _line(reader: Reader, item, place: str, contract_ids: set[str]) -> dict | None:
     rec = reader.record(item, place, ("kind", "amount"),
                         {"description": "", "contract": None, "period_start": None,
-                         "period_end": None})
+                         "period_end": None},
+                        {"days": None, "period_days": None, "params": FROM_DESCRIPTION})
     if rec is None:
         return None
     kind = rec["kind"]
@@ -89,8 +103,25 @@ def _line(reader: Reader, item, place: str, contract_ids: set[str]) -> dict | No
                   period_start=reader.day(rec["period_start"], f"{place}.period_start",
                                           nullable=True),
                   period_end=reader.day(rec["period_end"], f"{place}.period_end", nullable=True),
-                  amount=reader.money(rec["amount"], f"{place}.amount"))
+                  amount=reader.money(rec["amount"], f"{place}.amount"),
+                  **{key: reader.integer(rec[key], f"{place}.{key}", nullable=True, minimum=0,
+                                         maximum=MAX_DAYS) for key in ("days", "period_days")},
+                  params=(FROM_DESCRIPTION if rec["params"] is FROM_DESCRIPTION
+                          else read_params(reader, rec["params"], f"{place}.params")))
     start, end = values["period_start"], values["period_end"]
     if isinstance(start, date) and isinstance(end, date) and end < start:
         values["period_end"] = reader.problem(f"{place}.period_end", "is before the period start.")
     return values
+
+
+def _language(reader: Reader, value, place: str):
+    """The locale an invoice was issued in (its words and formats stay), or null."""
+    from desktop.i18n.translations import parse_locale
+
+    text = reader.text(value, place, nullable=True)
+    if isinstance(text, str):
+        try:
+            parse_locale(text)
+        except ValueError as exc:
+            return reader.problem(place, str(exc))
+    return text

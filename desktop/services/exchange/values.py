@@ -1,4 +1,4 @@
-"""Reading values out of a frontdesk/1 document, each problem kept with its place.
+"""Reading values out of a frontdesk document, each problem kept with its place.
 
 A value that cannot be used is reported (`contracts[3].cancellation_date: "2024-02-30" is not a
 date.`) and replaced by BAD, so the rest of the document is still checked and a record built
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, parse_day
+from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, control_character, parse_day, text_problem
 from desktop.domain.periods import parse_frequency
 
 BAD = object()  # a value that was reported as a problem
@@ -30,7 +30,7 @@ class ImportProblems(Exception):
 
 
 SHOWN_CHARACTERS = 60  # of a value quoted in a problem
-MAX_DEPTH = 16  # a frontdesk/1 document nests about six levels deep
+MAX_DEPTH = 16  # a document nests about six levels deep
 
 
 def shown(value) -> str:
@@ -53,8 +53,10 @@ def one_line(text: str) -> str:
 
 
 def unwritable_text(doc) -> list[str]:
-    """Places of text no database can store (lone surrogates) and of nesting too deep to be a
-    frontdesk/1 document; looked at without recursion, so no document can exhaust the stack."""
+    """Places of text no database can store (lone surrogates), of control characters other
+    than tabs and line breaks (issue 19: a NUL is refused by a server, the rest garble what is
+    shown; one-line fields refuse tabs and line breaks too, Reader.text) and of nesting too deep
+    to be a document; looked at without recursion, so no document can exhaust the stack."""
     found, stack = [], [(doc, "", 0)]
     while stack:
         value, place, depth = stack.pop()
@@ -63,6 +65,8 @@ def unwritable_text(doc) -> list[str]:
             continue
         if isinstance(value, str) and not _encodable(value):
             found.append(f"{place}: is not valid text (it holds a lone surrogate).")
+        elif isinstance(value, str) and (ch := control_character(value, multiline=True)):
+            found.append(f"{place}: {text_problem(ch)}")
         elif isinstance(value, dict):
             for key, item in value.items():
                 where = f"{place}.{one_line(str(key))}" if place else one_line(str(key))
@@ -85,20 +89,29 @@ def _encodable(text: str) -> bool:
 class Reader:
     """Reads values out of the document, collecting every problem with its place."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: int = 2) -> None:
         self.problems: list[str] = []
+        self.version = version  # of the format: the fields a record may hold
 
     def problem(self, place: str, message: str) -> object:
         place = one_line(place)
         self.problems.append(one_line(f"{place}: {message}" if place else message))
         return BAD
 
-    def record(self, value, place: str, required: tuple[str, ...], optional: dict) -> dict | None:
-        """An object with its required keys and the optional ones (defaults filled in)."""
+    def record(self, value, place: str, required: tuple[str, ...], optional: dict,
+               added: dict | None = None) -> dict | None:
+        """An object with its required keys and the optional ones (defaults filled in).
+
+        `added`: the optional fields frontdesk/2 added, with the default an older document
+        gets; a frontdesk/1 document naming one is told it is not a field of its format.
+        """
         if not isinstance(value, dict):
             self.problem(place, f"{shown(value)} is not an object.")
             return None
         known = set(required) | set(optional)
+        if self.version >= 2:
+            known |= set(added or {})
+        optional = {**optional, **(added or {})}
         for key in value:
             if key not in known:
                 self.problem(f"{place}.{key}", "is not a field of this format.")
@@ -117,11 +130,16 @@ class Reader:
             return []
         return value
 
-    def text(self, value, place: str, *, required: bool = False, nullable: bool = False):
+    def text(self, value, place: str, *, required: bool = False, nullable: bool = False,
+             multiline: bool = False):
+        """Text; one line unless multiline (notes, addresses: tabs and line breaks kept), and
+        never a control character (issue 19)."""
         if value is None and nullable:
             return None
         if not isinstance(value, str):
             return self.problem(place, f"{shown(value)} is not text.")
+        if (bad := text_problem(value, multiline=multiline)) is not None:
+            return self.problem(place, str(bad))
         if required and not value.strip():
             return self.problem(place, "cannot be empty.")
         return value
