@@ -31,9 +31,6 @@ from desktop.storage.models import InvoiceRow, SettingsRow
 
 BUSY_TIMEOUT_MS = 30_000
 SHORT_WAIT_MS = 5_000  # how long a write from the window waits for another program's lock
-# On a server the window waits less: the desks' locks are held for a save or a sweep's batch,
-# well under a second; a lock held longer is a stuck transaction, and the window must answer.
-SERVER_WAIT_MS = 2_000
 _BEGIN = "frontdesk_begin"  # execution option carrying the BEGIN statement to emit
 _WAIT = "frontdesk_wait_ms"  # execution option: the busy timeout of this write transaction
 
@@ -131,7 +128,6 @@ class Database:
         self.token = uuid.uuid4().hex  # names this Database's change notices (server.py)
         self._brief = self._write
         self._brief_thread: int | None = None
-        self._server_wait_ms: int | None = None
         self._identity = None if path is None else FileIdentity.of(path)
 
     def adopt_file(self) -> None:
@@ -139,18 +135,14 @@ class Database:
         if self.path is not None:
             self._identity = FileIdentity.of(self.path)
 
-    def wait_briefly_on_this_thread(self, wait_ms: int = SHORT_WAIT_MS,
-                                    server_wait_ms: int = SERVER_WAIT_MS) -> None:
+    def wait_briefly_on_this_thread(self, wait_ms: int = SHORT_WAIT_MS) -> None:
         """Writes from the calling thread (the window's) wait at most wait_ms for another
-        program's lock on a file (server_wait_ms for another desk's lock, the writers' or a
-        row's, on a server), then fail with DatabaseBusy instead of freezing the window."""
+        program's lock (on a server server.WINDOW_WAIT_MS for another desk's, the writers' or a
+        row's), then fail with DatabaseBusy instead of freezing the window."""
         if self.path is not None:
             self._brief = sessionmaker(self._write.kw["bind"].execution_options(**{_WAIT: wait_ms}),
                                        expire_on_commit=False)
-            self._brief_thread = threading.get_ident()
-        elif self.on_server:
-            self._server_wait_ms = server_wait_ms
-            self._brief_thread = threading.get_ident()
+        self._brief_thread = threading.get_ident()
 
     def check_file(self) -> None:
         """Raise DatabaseGone when the file was deleted or replaced since it was opened.
@@ -185,9 +177,7 @@ class Database:
                     raise DatabaseBusy(busy_sentence(self.path)) from None
                 raise
             if self.on_server:
-                if brief and self._server_wait_ms is not None:
-                    server.wait_at_most(connection, self._server_wait_ms)
-                server.lock_writers(connection)
+                server.lock_writers(connection, server.WINDOW_WAIT_MS if brief else None)
             yield session
             if self.on_server:
                 server.notify_change(session.connection(), self.token)

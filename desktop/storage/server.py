@@ -30,6 +30,10 @@ from desktop.storage.errors import DatabaseRefused, ServerUnreachable, server_bu
 WRITER_LOCK = 0x46524F4E5444  # "FRONTD"
 CHANNEL = "frontdesk_changes"
 CONNECT_TIMEOUT = 10  # seconds before a server that does not answer is given up
+# How long a write from the window waits for another desk's lock (the writers' or a row's): they
+# are held for a save or a sweep's batch, well under a second; longer is a stuck transaction,
+# and the window must answer (a save once froze it for 20 s).
+WINDOW_WAIT_MS = 2_000
 # libpq's TCP keepalives (seconds) and how long sent data may go unacknowledged (ms): a server
 # that stops answering without closing the connection is noticed within about a minute.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
@@ -173,8 +177,11 @@ def follow_ids(connection: Connection, tables) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
 
 
-def lock_writers(connection: Connection) -> None:
-    """Wait for, then hold until the transaction ends, the lock every desk's writers share."""
+def lock_writers(connection: Connection, wait_ms: int | None = None) -> None:
+    """Wait for, then hold until the transaction ends, the lock every desk's writers share;
+    with wait_ms, any lock of this transaction is waited for that long at most."""
+    if wait_ms is not None:
+        wait_at_most(connection, wait_ms)
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 
