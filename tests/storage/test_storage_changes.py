@@ -3,15 +3,18 @@ LISTEN/NOTIFY on a PostgreSQL server (the same tests run on both, tests/server_d
 
 from __future__ import annotations
 
+import socket
 import time
+from contextlib import suppress
 
 import pytest
 from own_server import own_server  # noqa: F401 (a fixture)
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
 from storage_helpers import NOW, add_member
 
 from desktop.i18n.messages import say
-from desktop.storage import changes
+from desktop.storage import changes, server
 from desktop.storage.changes import FileWatch, ServerWatch, watch_changes
 from desktop.storage.database import open_database
 from desktop.storage.errors import DatabaseBusy, ServerUnreachable
@@ -103,15 +106,15 @@ def _until(condition, seconds: float) -> bool:
 
 @pytest.mark.server
 def test_after_a_restart_the_watch_listens_again_and_says_to_look_again(restarted):
-    server, desk, watch = restarted
-    server.stop()
+    own, desk, watch = restarted
+    own.stop()
     assert _until(lambda: not watch.linked(), WAIT)
-    server.start()
+    own.start()
     assert _until(watch.linked, 2 * changes.RECONNECT_MOST)
     # Nobody listened while it was away: look again once, whatever happened meanwhile.
     assert watch.changed(timeout=WAIT)
     assert not watch.changed(timeout=0.3)
-    other = open_database(server.url, now=NOW)
+    other = open_database(own.url, now=NOW)
     try:
         with other.write() as session:
             add_member(session, "after@example.org")
@@ -123,17 +126,17 @@ def test_after_a_restart_the_watch_listens_again_and_says_to_look_again(restarte
 @pytest.mark.server
 def test_while_the_server_is_away_reading_and_writing_raise_one_error_then_work_again(
         restarted):
-    server, desk, _watch = restarted
+    own, desk, _watch = restarted
     with desk.session() as session:
         session.scalar(select(func.count()).select_from(MemberRow))  # a pooled connection
-    server.stop()
+    own.stop()
     with pytest.raises(ServerUnreachable) as away, desk.session() as session:
         session.scalar(select(func.count()).select_from(MemberRow))
     assert "cannot be reached" in str(away.value)
     assert say(away.value.wording) == str(away.value.wording)  # a sentence of the product's
     with pytest.raises(ServerUnreachable), desk.write() as session:
         add_member(session, "lost@example.org")
-    server.start()
+    own.start()
     with desk.write() as session:
         add_member(session, "back@example.org")
     with desk.session() as session:
@@ -166,3 +169,29 @@ def test_a_window_write_waits_at_most_briefly_for_a_row_another_desk_holds(db):
     assert str(busy.value.wording).startswith("Another desk is saving")
     with db.session() as session:
         assert session.get(MemberRow, member).name == "Ada Lovelace"
+
+
+def test_a_server_that_takes_the_connection_and_never_answers_is_tried_again(monkeypatch):
+    """Issue 19: the listening connection was never made again after a restart. A server (or a
+    proxy in front of it) that accepts the connection and then says nothing held the watch's
+    thread for ever; it gives up after CONNECT_TIMEOUT and tries again."""
+    monkeypatch.setattr(server, "CONNECT_TIMEOUT", 2)  # libpq's shortest
+    monkeypatch.setattr(changes, "RECONNECT_FIRST", 0.1)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    silent.settimeout(0.2)
+    accepted = []
+    url = make_url(f"postgresql+psycopg://desk@127.0.0.1:{silent.getsockname()[1]}/frontdesk")
+    watch = ServerWatch(url, "me")
+    try:
+        deadline = time.monotonic() + 10
+        while len(accepted) < 2 and time.monotonic() < deadline:
+            with suppress(OSError):
+                accepted.append(silent.accept()[0])  # and never a word back
+    finally:
+        watch.close()
+        for connection in accepted:
+            connection.close()
+        silent.close()
+    assert len(accepted) >= 2 and not watch.linked()
