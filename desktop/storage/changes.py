@@ -60,6 +60,7 @@ class ServerWatch:
         self._heard = threading.Event()
         self._stopped = threading.Event()
         self._listening = threading.Event()
+        self._away = threading.Event()  # set from a failure until listening again
         self._thread = threading.Thread(target=self._listen, name="frontdesk-listen",
                                         daemon=True)
         self._thread.start()
@@ -69,8 +70,8 @@ class ServerWatch:
         return self._listening.wait(timeout)
 
     def linked(self) -> bool:
-        """Whether the thread listens now (False while the server is away)."""
-        return self._listening.is_set()
+        """False from a failure to listen (the server went away) until listening again."""
+        return not self._away.is_set()
 
     def changed(self, timeout: float = 0.0) -> bool:
         """Whether another desk committed since the last call (waiting up to timeout)."""
@@ -94,6 +95,7 @@ class ServerWatch:
                         _log.info("Hearing other desks' changes again.")
                         self._heard.set()
                     self._listening.set()
+                    self._away.clear()
                     first, wait = False, RECONNECT_FIRST
                     while not self._stopped.is_set():
                         # Few wake-ups: this thread allocates (and so collects garbage) rarely.
@@ -103,8 +105,9 @@ class ServerWatch:
                         if connection.broken or connection.closed:
                             raise psycopg.OperationalError("the connection was lost")
             except Exception as error:  # the server went away: try again in a while
-                if self._listening.is_set() or first:
+                if not self._away.is_set():  # once per outage, not at every try
                     _log.warning("Not hearing other desks' changes: %s", error)
+                self._away.set()
                 self._listening.clear()
                 first = False
                 self._stopped.wait(wait)
