@@ -37,7 +37,7 @@ WINDOW_WAIT_MS = 2_000
 # libpq's TCP keepalives (seconds) and how long sent data may go unacknowledged (ms): a server
 # that stops answering without closing the connection is noticed within about a minute.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
-              "keepalives_count": 4, "tcp_user_timeout": 60_000}
+              "keepalives_count": 4, "tcp_user_timeout": 30_000}
 # What the server says when a connection was cut or cannot be made now: class 08 (connection
 # exception), admin/crash shutdown, "the database system is starting up".
 _GONE_STATES = ("57P01", "57P02", "57P03")

@@ -90,6 +90,13 @@ def test_after_a_restart_the_status_bar_says_so_and_other_desks_changes_arrive_a
     qtbot.waitUntil(link.isVisible, timeout=8000)
     assert link.text() == ("The link to the server is lost; what you see may be out of date "
                            "until it is back.")
+    bring_to_front(qtbot, there)
+    with qtbot.waitSignal(there.scheduler.failed, timeout=8000):
+        shortcut("Ctrl+R")  # Tools → Run due transitions now, while the server is away
+    assert there.statusBar().currentMessage() == (
+        "Due transitions could not be applied: " + say(Message.of(SERVER_AWAY)))
+    assert "the last check failed: The server cannot be reached" in there.status_label.text()
+    assert not any(words in _shown(there) for words in LIBRARY_WORDS), _shown(there)
     site.start()
     # A change made as soon as the server is back, before this desk listens again: it
     # arrives all the same (the window looks again once it is back).
@@ -102,6 +109,8 @@ def test_after_a_restart_the_status_bar_says_so_and_other_desks_changes_arrive_a
     assert there.statusBar().currentMessage() == (
         "The server is back; the window shows what changed meanwhile.")
     qtbot.waitUntil(lambda: "Renamed Meanwhile" in _names(there), timeout=8000)
+    # The sweep that failed meanwhile ran again at once.
+    qtbot.waitUntil(lambda: "failed" not in there.status_label.text(), timeout=8000)
     # And what other desks do from now on is heard again.
     bring_to_front(qtbot, here)
     find_by_keyboard(qtbot, here, "Renamed Meanwhile")

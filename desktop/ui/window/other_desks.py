@@ -70,6 +70,8 @@ class OtherDesks(QObject):
                 self.link_label.hide()
                 bar.showMessage(_("The server is back; the window shows what changed "
                                   "meanwhile."), 10000)
+                if getattr(self.window, "last_error", ""):  # a sweep failed meanwhile: now
+                    self.window.scheduler.run_now()
             else:
                 _log.warning("The link to the server is lost.")
                 self.link_label.setText(_("The link to the server is lost; what you see may be "
