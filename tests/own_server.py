@@ -3,14 +3,14 @@ away and comes back).
 
 The shared test server (scripts/with_test_server) must stay up for every other test, so a test
 that restarts its server starts this one the same way the script does: a temporary directory
-owned by `postgres`, 127.0.0.1 on a free port, trust for local TCP. Only fsync is off: a commit
-still reaches the operating system before it returns, so it survives the server's crash. `stop()` is
-`pg_ctl -m immediate` (a crash, as the trial did), `start()` brings it back on the same port.
+(owned by `postgres` when the tests run as root), 127.0.0.1 on a free port, trust for local
+TCP. Only fsync is off: a commit still reaches the operating system before it returns, so it
+survives the server's crash. `stop()` is `pg_ctl -m immediate` (a crash, as the trial did),
+`start()` brings it back on the same port.
 """
 
 from __future__ import annotations
 
-import getpass
 import glob
 import os
 import shutil
@@ -29,8 +29,8 @@ def _bindir() -> Path | None:
 
 
 def _as_postgres(*command: str) -> list[str]:
-    return list(command) if getpass.getuser() == "postgres" else \
-        ["runuser", "-u", "postgres", "--", *command]
+    """PostgreSQL refuses to run as root: as root, run it as `postgres`; else as oneself."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
 def _free_port() -> int:
@@ -47,7 +47,8 @@ class OwnServer:
         if self.bindir is None:
             pytest.skip("PostgreSQL is not installed here")
         self.dir = Path(tempfile.mkdtemp(prefix="frontdesk-own-pg."))
-        shutil.chown(self.dir, "postgres") if os.geteuid() == 0 else None
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
         self.data = self.dir / "data"
         self.port = _free_port()
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
