@@ -82,11 +82,13 @@ class ServerWatch:
     def _listen(self) -> None:
         import psycopg
 
-        # TCP keepalives: a server gone without closing the connection (a host switched off)
-        # breaks it within a minute, instead of leaving this thread waiting on it for ever.
         wait, first = RECONNECT_FIRST, True
         while not self._stopped.is_set():
             try:
+                # A server that takes the connection and never answers is given up after
+                # CONNECT_TIMEOUT, and TCP keepalives break one gone without a word (a host
+                # switched off) within a minute: either held this thread for ever, so the
+                # desk never heard the other desks again after a restart (issue 19).
                 with psycopg.connect(self._conninfo, autocommit=True,
                                      connect_timeout=server.CONNECT_TIMEOUT,
                                      **server.KEEPALIVES) as connection:
