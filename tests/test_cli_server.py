@@ -47,8 +47,8 @@ def test_a_server_that_cannot_be_reached_is_one_sentence_and_exit_1(capsys):
     bad input; the sentence has none of the driver's words."""
     code, out, err = run(["--db", "postgresql://desk@127.0.0.1:1/frontdesk", "sweep"], capsys)
     assert (code, out) == (1, "")
-    assert err == ("The server (desk@127.0.0.1:1/frontdesk) cannot be reached; nothing was "
-                   "changed, try again once it is back.\n")
+    assert err == ("The server (desk@127.0.0.1:1/frontdesk) cannot be reached; what was not "
+                   "committed was rolled back, try again once it is back.\n")
 
 
 @pytest.mark.server
@@ -164,8 +164,8 @@ def test_a_sweep_cut_off_by_the_server_is_one_sentence_and_exit_1(capsys, monkey
     until = (date.today() + timedelta(days=70)).isoformat()  # the demo is of today
     code, out, err = run(["--db", server, "sweep", "--today", until], capsys)
     assert calls and (code, out) == (1, "")
-    assert err == (f"The server ({describe(server)}) cannot be reached; nothing was changed, "
-                   "try again once it is back.\n")
-    assert run(["--db", server, "export", "-"], capsys)[1] == before  # all or nothing
+    assert err == (f"The server ({describe(server)}) cannot be reached; what was not "
+                   "committed was rolled back, try again once it is back.\n")
+    assert run(["--db", server, "export", "-"], capsys)[1] == before  # the batch: all or nothing
     monkeypatch.undo()
     assert run(["--db", server, "sweep"], capsys)[0] == 0

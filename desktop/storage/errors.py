@@ -42,8 +42,9 @@ class ServerUnreachable(DatabaseBusy):
 
     def __init__(self, where: str = "") -> None:
         at = f" ({where})" if where else ""
-        super().__init__(f"The server{at} cannot be reached; nothing was changed, try again once "
-                         "it is back.", Message.of(SERVER_AWAY))
+        # What was committed before stays (a sweep's earlier batches): only the rest is undone.
+        super().__init__(f"The server{at} cannot be reached; what was not committed was rolled "
+                         "back, try again once it is back.", Message.of(SERVER_AWAY))
 
 
 def server_busy() -> DatabaseBusy:
