@@ -21,7 +21,8 @@ run: $(STAMP)
 # The storage and services suites run a second time on a PostgreSQL server when
 # FRONTDESK_TEST_DATABASE_URL names one (scripts/with_test_server starts a throw-away one).
 SERVER_TESTS := tests/storage tests/services tests/test_cli_server.py \
-  tests/journeys/test_other_desks.py tests/ui/test_connect_server.py
+  tests/journeys/test_other_desks.py tests/journeys/test_server_outage.py \
+  tests/ui/test_connect_server.py
 
 # One pytest worker per core; WORKERS=0 runs everything in one process.
 WORKERS ?= auto

@@ -16,6 +16,13 @@ import server_db
 from cli_calls import run
 
 from desktop import cli
+from desktop.storage.server import describe as describe_url
+
+
+def describe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return describe_url(make_url(url))
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,11 +42,24 @@ def test_without_the_driver_a_server_is_one_sentence_naming_the_extra(command, c
                    "pip install 'frontdesk[postgres]'.\n")
 
 
-def test_a_server_that_cannot_be_reached_is_one_sentence_and_exit_2(capsys):
+def test_a_server_that_cannot_be_reached_is_one_sentence_and_exit_1(capsys):
+    """Issue 19: a server away is worth trying again (exit 1, as a lock held elsewhere), not
+    bad input; the sentence has none of the driver's words."""
     code, out, err = run(["--db", "postgresql://desk@127.0.0.1:1/frontdesk", "sweep"], capsys)
+    assert (code, out) == (1, "")
+    assert err == ("The server (desk@127.0.0.1:1/frontdesk) cannot be reached; what was not "
+                   "committed was rolled back, try again once it is back.\n")
+
+
+@pytest.mark.server
+def test_a_server_that_refuses_the_database_named_is_one_sentence_and_exit_2(capsys):
+    """A database (or user, or password) the server refuses is bad input: trying again will
+    not help."""
+    missing = server_db.server_url().rsplit("/", 1)[0] + "/no_such_database"
+    code, out, err = run(["--db", missing, "sweep"], capsys)
     assert (code, out) == (2, "")
-    assert err.startswith("The PostgreSQL server 127.0.0.1:1/frontdesk could not be opened (")
-    assert err.endswith("); nothing was changed.\n") and err.count("\n") == 1
+    assert err.startswith("The PostgreSQL server ") and err.count("\n") == 1
+    assert err.endswith('database "no_such_database" does not exist); nothing was changed.\n')
 
 
 @pytest.mark.server
@@ -104,3 +124,48 @@ def test_a_failing_member_day_on_a_server_is_one_sentence_without_driver_noise(c
     assert swept.returncode == 1
     assert swept.stderr.count("\n") == 1, swept.stderr
     assert swept.stderr.startswith(f"Contract {contract}: the renewal of ")
+
+
+def _cut_off(monkeypatch, url: str, *, after: int = 1) -> list[int]:
+    """The server ends the sweep's connection in the middle of its `after`-th batch write, as a
+    server restarted under a running sweep does (pg_terminate_backend: "terminating connection
+    due to administrator command", then "consuming input failed")."""
+    from sqlalchemy import create_engine
+
+    from desktop.services.sweep import service
+
+    real, calls = service.write_days, []
+
+    def write_days(session, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == after:
+            pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            admin = create_engine(url, isolation_level="AUTOCOMMIT")
+            try:
+                with admin.connect() as connection:
+                    connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+            finally:
+                admin.dispose()
+        return real(session, *args, **kwargs)
+
+    monkeypatch.setattr(service, "write_days", write_days)
+    return calls
+
+
+@pytest.mark.server
+def test_a_sweep_cut_off_by_the_server_is_one_sentence_and_exit_1(capsys, monkeypatch):
+    """Issue 19: not "Can't reconnect until invalid transaction is rolled back" nor
+    "consuming input failed", and no member-day reported as failed; the batch is rolled back,
+    and the next sweep applies everything."""
+    server = server_db.fresh_database(migrated=False)
+    assert run(["--db", server, "demo", "--members", "30", "--seed", "3"], capsys)[0] == 0
+    before = run(["--db", server, "export", "-"], capsys)[1]
+    calls = _cut_off(monkeypatch, server)
+    until = (date.today() + timedelta(days=70)).isoformat()  # the demo is of today
+    code, out, err = run(["--db", server, "sweep", "--today", until], capsys)
+    assert calls and (code, out) == (1, "")
+    assert err == (f"The server ({describe(server)}) cannot be reached; what was not "
+                   "committed was rolled back, try again once it is back.\n")
+    assert run(["--db", server, "export", "-"], capsys)[1] == before  # the batch: all or nothing
+    monkeypatch.undo()
+    assert run(["--db", server, "sweep"], capsys)[0] == 0

@@ -137,11 +137,12 @@ class Database:
 
     def wait_briefly_on_this_thread(self, wait_ms: int = SHORT_WAIT_MS) -> None:
         """Writes from the calling thread (the window's) wait at most wait_ms for another
-        program's lock, then fail with DatabaseBusy instead of freezing the window."""
+        program's lock (on a server server.WINDOW_WAIT_MS for another desk's, the writers' or a
+        row's), then fail with DatabaseBusy instead of freezing the window."""
         if self.path is not None:
             self._brief = sessionmaker(self._write.kw["bind"].execution_options(**{_WAIT: wait_ms}),
                                        expire_on_commit=False)
-            self._brief_thread = threading.get_ident()
+        self._brief_thread = threading.get_ident()
 
     def check_file(self) -> None:
         """Raise DatabaseGone when the file was deleted or replaced since it was opened.
@@ -176,7 +177,7 @@ class Database:
                     raise DatabaseBusy(busy_sentence(self.path)) from None
                 raise
             if self.on_server:
-                server.lock_writers(connection)
+                server.lock_writers(connection, server.WINDOW_WAIT_MS if brief else None)
             yield session
             if self.on_server:
                 server.notify_change(session.connection(), self.token)

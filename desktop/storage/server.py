@@ -6,22 +6,49 @@ BEGIN IMMEDIATE: writers from every desk queue for it, and it is released by the
 transaction ends, also when the desk's process is killed. Each write then sends a NOTIFY in the
 same transaction (`notify_change`), so another desk's window learns of it when it commits
 (`desktop.storage.changes` listens). Migrations take the same lock.
+
+A server can go away (a restart, the network) and come back. Whatever the driver says then
+("consuming input failed: server closed the connection unexpectedly", "connection failed: …
+Connection refused") becomes one error, `ServerUnreachable`, at the engine (`_one_error`), so
+every layer above sees one type with one sentence, never the driver's words; a lock another desk
+held longer than a window's write waits (`wait_at_most`) becomes `DatabaseBusy` likewise.
+TCP keepalives make a server that vanished without a word (a host switched off, a cut cable)
+count as gone within a minute instead of never.
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Connection, Engine, create_engine
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import OperationalError
 
-from desktop.storage.errors import DatabaseRefused
+from desktop.storage.errors import DatabaseRefused, ServerUnreachable, server_busy
 
 # The key of the writers' advisory lock: fixed, the same for every desk of every version.
 WRITER_LOCK = 0x46524F4E5444  # "FRONTD"
 CHANNEL = "frontdesk_changes"
 CONNECT_TIMEOUT = 10  # seconds before a server that does not answer is given up
+# How long a write from the window waits for another desk's lock (the writers' or a row's): they
+# are held for a save or a sweep's batch, well under a second; longer is a stuck transaction,
+# and the window must answer (a save once froze it for 20 s).
+WINDOW_WAIT_MS = 2_000
+# libpq's TCP keepalives (seconds) and how long sent data may go unacknowledged (ms): a server
+# that stops answering without closing the connection is noticed within about a minute.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
+              "keepalives_count": 4, "tcp_user_timeout": 30_000}
+# What the server says when a connection was cut or cannot be made now: class 08 (connection
+# exception), admin/crash shutdown, "the database system is starting up".
+_GONE_STATES = ("57P01", "57P02", "57P03")
+_LOCK_WAITED = "55P03"  # lock_not_available: lock_timeout ran out (wait_at_most)
+# libpq's words for a server that is not there (now); any other failure to connect (a password,
+# a database or a user the server refuses, a typo in the host) is a refusal.
+_AWAY_WORDS = ("Connection refused", "timeout expired", "timed out", "No route to host",
+               "Network is unreachable", "closed the connection", "Connection reset",
+               "could not receive data", "could not send data", "starting up", "shutting down",
+               "in recovery mode", "not yet accepting connections", "too many clients",
+               "connection slots are reserved")
 MISSING_DRIVER = ("Reaching a PostgreSQL server needs its driver: "
                   "pip install 'frontdesk[postgres]'.")
 
@@ -66,8 +93,9 @@ def check_server(target: str) -> None:
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
-    except OperationalError as error:
-        raise DatabaseRefused(f"{describe(url)} could not be reached: {_reason(error)}.") from None
+    except (OperationalError, ServerUnreachable) as error:
+        why = _reason(error.__cause__ if isinstance(error, ServerUnreachable) else error)
+        raise DatabaseRefused(f"{describe(url)} could not be reached: {why}.") from None
     finally:
         engine.dispose()
 
@@ -78,17 +106,57 @@ def server_engine(url: URL) -> Engine:
     if not any(isinstance(f, _PipelineEcho) for f in psycopg_log.filters):
         psycopg_log.addFilter(_PipelineEcho())
     try:
-        return create_engine(server_url(url), pool_pre_ping=True,
-                             connect_args={"connect_timeout": CONNECT_TIMEOUT})
+        engine = create_engine(server_url(url), pool_pre_ping=True,
+                               connect_args={"connect_timeout": CONNECT_TIMEOUT, **KEEPALIVES})
     except ImportError:
         raise DatabaseRefused(MISSING_DRIVER) from None
+    where = describe(url)
+
+    @event.listens_for(engine, "handle_error")
+    def _one_error(context: ExceptionContext) -> None:
+        failure = what_failed(context, where)
+        if failure is not None:
+            raise failure  # the driver's error stays its __cause__, for the log
+
+    return engine
+
+
+def what_failed(context: ExceptionContext, where: str) -> Exception | None:
+    """The product's error for a driver's error on the server, or None to leave it as it is.
+
+    A broken connection or one that cannot be made now is ServerUnreachable; a lock waited for
+    longer than the window's write allows is DatabaseBusy. The pool's own pre-ping is left
+    alone: a dead pooled connection is replaced without anybody noticing."""
+    if context.is_pre_ping:
+        return None
+    error = context.original_exception
+    state = getattr(error, "sqlstate", None) or ""
+    if state == _LOCK_WAITED:
+        return server_busy()
+    if context.is_disconnect or state.startswith("08") or state in _GONE_STATES:
+        return ServerUnreachable(where)
+    if context.connection is None and is_away(error):  # connecting failed
+        return ServerUnreachable(where)
+    return None
+
+
+def is_away(error: BaseException) -> bool:
+    """A failure to connect because the server is not there now (worth trying again)."""
+    text = str(error)
+    return any(words in text for words in _AWAY_WORDS)
 
 
 def unreachable(url: URL, error: Exception) -> DatabaseRefused:
-    """The sentence for a server that cannot be reached or refuses the connection."""
+    """The sentence for a server that refuses the connection (a password, a database)."""
     where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
     return DatabaseRefused(f"The PostgreSQL server {where} could not be opened "
                            f"({_reason(error)}); nothing was changed.")
+
+
+def wait_at_most(connection: Connection, wait_ms: int) -> None:
+    """Until this transaction ends, a lock (the writers' or a row's) is waited for at most
+    wait_ms; then the statement fails (DatabaseBusy) instead of holding up a window."""
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(wait_ms)}")
 
 
 def _reason(error: Exception) -> str:
@@ -109,8 +177,11 @@ def follow_ids(connection: Connection, tables) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
 
 
-def lock_writers(connection: Connection) -> None:
-    """Wait for, then hold until the transaction ends, the lock every desk's writers share."""
+def lock_writers(connection: Connection, wait_ms: int | None = None) -> None:
+    """Wait for, then hold until the transaction ends, the lock every desk's writers share;
+    with wait_ms, any lock of this transaction is waited for that long at most."""
+    if wait_ms is not None:
+        wait_at_most(connection, wait_ms)
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 

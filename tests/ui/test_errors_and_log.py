@@ -60,6 +60,22 @@ def test_an_unexpected_error_opens_a_dialog_with_the_detail_and_the_log_path(qtb
     assert QApplication.instance() is not None
 
 
+def test_a_server_away_that_nobody_caught_is_said_in_the_products_sentence(qtbot, tmp_path):
+    """Issue 19: never the driver's words, even from a call nobody expected to fail."""
+    from desktop.storage.errors import ServerUnreachable
+
+    hook = UnexpectedErrors(tmp_path / "frontdesk.log")
+    try:
+        raise ServerUnreachable("desk@db:5432/frontdesk")
+    except ServerUnreachable:
+        hook(*sys.exc_info())
+    box = hook.shown[0]
+    qtbot.waitUntil(box.isVisible, timeout=3000)
+    assert box.text() == ("The server cannot be reached; nothing was saved or read, and what "
+                          "the window shows is kept: try again once the server is back.")
+    box.close()
+
+
 def test_ctrl_c_in_the_terminal_closes_the_window(qtbot, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path),
            "HOME": str(tmp_path), "FRONTDESK_DATABASE_URL": str(tmp_path / "site.sqlite3")}

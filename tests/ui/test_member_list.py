@@ -310,3 +310,25 @@ def test_while_a_long_list_waits_for_its_count_the_label_says_so(qtbot, fake_mem
         release.set()
     expected = f"{count('P', 'all')} people"
     qtbot.waitUntil(lambda: panel.count_label.text() == expected, timeout=3000)
+
+
+def test_a_refresh_while_the_server_is_away_keeps_the_rows_and_says_one_sentence(
+        qtbot, fake_members, formatter, monkeypatch):
+    """Issue 19: the list emptied to "no matches / 0 people" during an outage, with psycopg's
+    words above it; it keeps what it showed and says the product's sentence."""
+    from desktop.storage.errors import ServerUnreachable
+
+    panel = MemberListPanel(fake_members, formatter)
+    qtbot.addWidget(panel)
+    panel.show()
+    shown, count = panel.model.rowCount(), panel.count_label.text()
+
+    def away(**_kwargs):
+        raise ServerUnreachable("desk@db:5432/frontdesk")
+
+    monkeypatch.setattr(fake_members, "search", away)
+    panel.refresh()
+    assert panel.model.rowCount() == shown and panel.count_label.text() == count
+    assert panel.error_label.text() == (
+        "The server cannot be reached; nothing was saved or read, and what the window shows is "
+        "kept: try again once the server is back.")

@@ -33,6 +33,7 @@ from desktop.services.sweep.member_states import (
     load_plans,
 )
 from desktop.storage import models as m
+from desktop.storage.errors import DatabaseBusy
 from desktop.storage.mapping import stored_transition_wording
 
 BATCH_SIZE = 500  # members per write transaction: fewer per-batch queries, a lock held ~0.1 s
@@ -181,6 +182,8 @@ class SweepService:
         try:
             with session.begin_nested():
                 invoices = write_days(session, results, now=now, who=SYSTEM, before=states)
+        except DatabaseBusy:
+            raise  # the database, not a member, failed (a server cut off): the batch waits
         except Exception:
             invoices = None  # one member-day is at fault: find it, keep the others
         if invoices is not None:
@@ -197,6 +200,8 @@ class SweepService:
                 with session.begin_nested():
                     invoice = write_day(session, result, now=now, who=SYSTEM,
                                         before=before[member])
+            except DatabaseBusy:
+                raise  # the database, not a member, failed (a server cut off): the batch waits
             except Exception as exc:
                 batch.skipped.add(member)
                 failure = write_failure(session, result, exc, plans)
@@ -322,12 +327,16 @@ def _member_states(session: Session, members: list[int], plans, settings
     member's unreadable data (member id -> the error) does not hold up the others."""
     try:
         return load_member_states(session, members, plans, settings), {}
+    except DatabaseBusy:
+        raise  # the database, not a member, failed: nothing to find member by member
     except Exception:  # one of them is at fault: find it, keep the others
         states: dict[int, MemberState] = {}
         unreadable: dict[int, Exception] = {}
     for member in members:
         try:
             states.update(load_member_states(session, [member], plans, settings))
+        except DatabaseBusy:
+            raise
         except Exception as exc:
             unreadable[member] = exc
     return states, unreadable

@@ -14,7 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop.domain.model import Message
 from desktop.i18n import _
+from desktop.i18n.messages import refusal, say
 
 _log = logging.getLogger(__name__)
 
@@ -49,8 +51,12 @@ class UnexpectedErrors:
             return
         _log.error("unexpected error", exc_info=(kind, error, tb))
         detail = "".join(traceback.format_exception(kind, error, tb))
-        summary = _("Frontdesk ran into a problem it did not expect ({reason}).").format(
-            reason=str(error).strip() or kind.__name__)
+        worded = refusal(error) if isinstance(error, Exception) else None
+        if isinstance(worded, Message):  # the product's own sentence (a server away, issue 19)
+            summary = say(worded)
+        else:
+            summary = _("Frontdesk ran into a problem it did not expect ({reason}).").format(
+                reason=str(error).strip() or kind.__name__)
         box = error_box(QApplication.activeWindow(), summary, detail, self.log_path)
         self.shown.append(box)
         box.finished.connect(lambda _r, b=box: self.shown.remove(b))

@@ -58,7 +58,9 @@ class MemberListModel(RowTableModel):
     def requery(self) -> None:
         """Start over from the first page with the current text, status and sort."""
         self._requests.supersede()
-        self._show(self.text, self.status, self._page(0))
+        first = self._page(0)
+        if first is not None:  # else the rows shown stay (a server away, issue 19), not none
+            self._show(self.text, self.status, first)
 
     def _show(self, text: str, status: str, first: list[Any]) -> None:
         self.text, self.status = text, status
@@ -67,14 +69,15 @@ class MemberListModel(RowTableModel):
         self._complete = len(first) < PAGE_SIZE
         self.endResetModel()
 
-    def _page(self, offset: int) -> list[Any]:
+    def _page(self, offset: int) -> list[Any] | None:
+        """The rows from offset on; None when they could not be read (said by `failed`)."""
         try:
             return list(self._members.search(
                 text=self.text, status=self.status, sort=self.sort_key,
                 descending=self.descending, offset=offset, limit=PAGE_SIZE))
         except Exception as exc:  # shown as a sentence by the panel
             self.failed.emit(user_message(exc))
-            return []
+            return None
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and not self._complete
@@ -83,6 +86,8 @@ class MemberListModel(RowTableModel):
         if parent.isValid() or self._complete:
             return
         rows = self._page(len(self._rows))
+        if rows is None:
+            return  # tried again when the view next scrolls near the end
         self._complete = len(rows) < PAGE_SIZE
         if rows:
             start = len(self._rows)

@@ -5,6 +5,11 @@ A timer looks every two seconds whether the database was changed elsewhere (the 
 it was loaded) and the plans refresh, and every open editor is told as after a save in this
 window: a clean editor shows the new state, one with unsaved changes shows the stale banner and
 never overwrites the other desk's save.
+
+On a server the link can be lost (a restart, the network): the status bar says so as long as it
+lasts, and nothing is refreshed meanwhile, so the list, the page and open editors keep what they
+show instead of emptying. When the watch listens again the status bar says the server is back
+and the window refreshes once: what other desks did meanwhile appears (issue 19).
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QLabel
+
+from desktop.i18n import _
 
 _log = logging.getLogger(__name__)
 INTERVAL_MS = 2000
@@ -24,6 +32,12 @@ class OtherDesks(QObject):
     def __init__(self, window: Any, watch: Any, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(window)
         self.window, self.watch = window, watch
+        self.linked = True
+        # A permanent widget: the sweep's passing messages in the status bar do not hide it.
+        self.link_label = QLabel(objectName="serverLinkLabel")
+        self.link_label.setWordWrap(False)
+        self.link_label.hide()
+        window.statusBar().addPermanentWidget(self.link_label)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.look)
@@ -32,6 +46,8 @@ class OtherDesks(QObject):
 
     def look(self) -> bool:
         """Refresh if another desk changed something since the last look; True if it did."""
+        if not self._look_at_link():
+            return False  # nothing can be read now: the window keeps what it shows
         try:
             changed = self.watch.changed()
         except Exception as error:  # the file or the server is away: the next look tries again
@@ -40,6 +56,28 @@ class OtherDesks(QObject):
         if changed:
             self.refresh()
         return changed
+
+    def _look_at_link(self) -> bool:
+        """Say in the status bar when the link to the server is lost and when it is back;
+        True while it holds (a file's watch has no link to lose)."""
+        linked = getattr(self.watch, "linked", None)
+        now = True if linked is None else bool(linked())
+        if now != self.linked:
+            self.linked = now
+            bar = self.window.statusBar()
+            if now:
+                _log.info("The link to the server is back.")
+                self.link_label.hide()
+                bar.showMessage(_("The server is back; the window shows what changed "
+                                  "meanwhile."), 10000)
+                if getattr(self.window, "last_error", ""):  # a sweep failed meanwhile: now
+                    self.window.scheduler.run_now()
+            else:
+                _log.warning("The link to the server is lost.")
+                self.link_label.setText(_("The link to the server is lost; what you see may be "
+                                          "out of date until it is back."))
+                self.link_label.show()
+        return now
 
     def refresh(self) -> None:
         window = self.window
