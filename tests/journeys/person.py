@@ -21,6 +21,13 @@ def usable(widget: QWidget) -> QWidget:
     return widget
 
 
+def closed(widget: QWidget) -> bool:
+    """Off the screen: hidden, or deleted by Qt once closed (editors and dialogs are)."""
+    import shiboken6
+
+    return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
 def focused() -> QWidget:
     widget = QApplication.focusWidget()
     assert widget is not None, "nothing has the keyboard focus"

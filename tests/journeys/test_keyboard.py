@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 
-from person import bring_to_front, focused, press, shortcut, type_text, when_modal
+from person import bring_to_front, closed, focused, press, shortcut, type_text, when_modal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -177,4 +177,4 @@ def test_quit_with_an_unsaved_editor_asks_once_and_then_quits(qtbot, desk):
     assert editor.isVisible() and desk.isVisible()
     ask(Qt.Key.Key_D)       # Discard (Alt-less mnemonic in a message box)
     qtbot.waitUntil(lambda: not desk.isVisible(), timeout=3000)
-    assert not editor.isVisible()
+    assert closed(editor)
