@@ -14,7 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "desktop"
-MAX_LINES = 400
+# A module this long has usually grown two ideas: a signal to look for where they part, never a
+# count to split at. (At 400, modules were cut in the middle of one idea just to pass.)
+MAX_LINES = 600
 MAX_MODULES = 12
 
 # Package -> the sibling packages it may import. ui/common is the floor every screen stands on.
