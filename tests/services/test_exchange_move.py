@@ -152,3 +152,20 @@ def test_a_second_move_adds_nothing(desk, db, tmp_path):
         assert as_written(export(third)) == as_written(first)
     finally:
         third.dispose()
+
+
+def test_a_contract_id_beyond_a_server_integer_is_kept_as_its_reference(db):
+    """A numeric id a server's integer column cannot hold becomes the reference of a contract
+    numbered after the others (once "integer out of range" on PostgreSQL)."""
+    doc = {"format": "frontdesk/2", "settings": {"tax_rate": "0"},
+           "plans": [{"name": "Hot desk", "price": 19500}],
+           "members": [{"email": "ada@example.org", "name": "Ada"}],
+           "contracts": [{"id": id_, "member": "ada@example.org", "plan": "Hot desk",
+                          "start_date": "2024-07-01", "next_invoice_date": "2024-08-01"}
+                         for id_ in ("3000000000", "7")]}
+    import_document(db, doc, NOW)
+    with db.session() as session:
+        rows = session.execute(select(m.ContractRow.id, m.ContractRow.reference)
+                               .order_by(m.ContractRow.id)).all()
+    assert [tuple(row) for row in rows] == [(7, "7"), (8, "3000000000")]
+    assert [c["id"] for c in export(db)["contracts"]] == ["7", "3000000000"]
