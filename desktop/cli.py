@@ -96,10 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--catch-up-limit", type=_limit, metavar="N", dest="catch_up_limit",
                        help="allow up to N invoices per contract at once (default 24)")
     imports = commands.add_parser("import", parents=[database],
-                                  help="load a frontdesk/1 document into an empty database")
+                                  help="load a frontdesk/2 (or /1) document into an empty database")
     imports.add_argument("file", metavar="FILE")
     export = commands.add_parser("export", parents=[database],
-                                 help="write the database as a frontdesk/1 document (- = stdout)")
+                                 help="write the database as a frontdesk/2 document (- = stdout)")
     export.add_argument("file", metavar="FILE")
     from desktop.cli_backups import add_backup_commands
     from desktop.cli_documents import add_commands
@@ -318,7 +318,7 @@ def _read_document(name: str):
         raise BadInput(f"{name} is not JSON: {exc.msg} at line {exc.lineno}, "
                        f"column {exc.colno}.") from None
     except RecursionError:
-        raise BadInput(f"{name} is nested too deeply to be a frontdesk/1 document.") from None
+        raise BadInput(f"{name} is nested too deeply to be a frontdesk document.") from None
     except ValueError:  # a number of thousands of digits, which Python refuses to read
         raise BadInput(f"{name} holds a number too long to be read.") from None
 

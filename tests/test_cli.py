@@ -89,6 +89,8 @@ def test_bad_arguments_exit_2_with_one_sentence(argv, words, tmp_path, capsys):
 
 
 def test_import_and_export_round_trip(tmp_path, capsys):
+    """Issue 19: export, import into an empty file, export again: the same bytes, with the
+    history and the applied transitions the demo's sweep wrote."""
     source, target = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
     run(["demo", "--members", "12", "--db", str(source)], capsys)
     exported = tmp_path / "space.json"
@@ -96,7 +98,12 @@ def test_import_and_export_round_trip(tmp_path, capsys):
     code, out, err = run(["import", str(exported), "--db", str(target)], capsys)
     assert (code, err) == (0, "")
     assert out.startswith("Imported ") and "12 members" in out
-    assert document(target, capsys) == json.loads(exported.read_text(encoding="utf-8"))
+    again = tmp_path / "again.json"
+    assert run(["export", str(again), "--db", str(target)], capsys)[:2] == (0, "")
+    assert again.read_bytes() == exported.read_bytes()
+    moved = json.loads(again.read_text(encoding="utf-8"))
+    assert moved["format"] == "frontdesk/2"
+    assert len(moved["history"]) > 12 and len(moved["applied_transitions"]) > 12
 
 
 def test_an_import_with_problems_lists_every_one_and_writes_nothing(tmp_path, capsys):

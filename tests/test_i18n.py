@@ -435,6 +435,11 @@ def test_refused_values_read_in_the_readers_language_and_english_on_the_command_
     problems = settings_problems(SiteSettings(currency="EUROS", locale="xx_YY", tax_rate="200"))
     assert [problem.field for problem in problems] == ["currency", "locale", "tax_rate"]
     assert say(problems[2].message) == "„200“ ist kein Steuersatz zwischen 0 und 100."
+    # Issue 19: a control character and a rate no person writes, in the reader's language.
+    problems = settings_problems(SiteSettings(operator="Ana\x00", tax_rate="1e2"))
+    assert [(p.field, say(p.message)) for p in problems] == [
+        ("operator", "Der Text enthält ein Steuerzeichen (U+0000); entfernen Sie es."),
+        ("tax_rate", "„1e2“ ist kein Steuersatz, geschrieben als einfache Zahl wie 20 oder 8.5.")]
 
 
 @pytest.mark.parametrize("locale,currency", [("en_IE", "EUR"), ("de_DE", "EUR"),

@@ -22,6 +22,7 @@ from desktop.services.contracts.editing import ContractService
 from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
+from desktop.services.exchange.values import ImportProblems
 from desktop.services.history import contract_history
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
@@ -152,3 +153,81 @@ def test_a_second_move_adds_nothing(desk, db, tmp_path):
         assert as_written(export(third)) == as_written(first)
     finally:
         third.dispose()
+
+
+def test_a_contract_id_beyond_a_server_integer_is_kept_as_its_reference(db):
+    """A numeric id a server's integer column cannot hold becomes the reference of a contract
+    numbered after the others (once "integer out of range" on PostgreSQL)."""
+    doc = {"format": "frontdesk/2", "settings": {"tax_rate": "0"},
+           "plans": [{"name": "Hot desk", "price": 19500}],
+           "members": [{"email": "ada@example.org", "name": "Ada"}],
+           "contracts": [{"id": id_, "member": "ada@example.org", "plan": "Hot desk",
+                          "start_date": "2024-07-01", "next_invoice_date": "2024-08-01"}
+                         for id_ in ("3000000000", "7")]}
+    import_document(db, doc, NOW)
+    with db.session() as session:
+        rows = session.execute(select(m.ContractRow.id, m.ContractRow.reference)
+                               .order_by(m.ContractRow.id)).all()
+    assert [tuple(row) for row in rows] == [(7, "7"), (8, "3000000000")]
+    assert [c["id"] for c in export(db)["contracts"]] == ["7", "3000000000"]
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory) -> dict:
+    """The export of a lived-in desk (built once for the module)."""
+    database = open_database(str(tmp_path_factory.mktemp("desk") / "desk.sqlite3"), now=NOW)
+    load_demo(database, TODAY, members=20, seed=4)
+    lived_in(database)
+    document = export(database)
+    database.dispose()
+    return document
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda d: d["history"][0].update(at="2025-02-30T09:00:00"),
+     'history[0].at: "2025-02-30T09:00:00" is not a time written YYYY-MM-DDTHH:MM:SS.'),
+    (lambda d: d["history"][0].update(at="2025-03-01T09:00:00+01:00"),
+     'history[0].at: "2025-03-01T09:00:00+01:00" is not a time written YYYY-MM-DDTHH:MM:SS.'),
+    (lambda d: d["history"][0].update(at="1999-12-31T23:59:59"),
+     "history[0].at: 1999-12-31 is outside the dates Frontdesk accepts"),
+    (lambda d: d["history"][0].update(member="nobody@example.org"),
+     'history[0].member: "nobody@example.org" is not the e-mail of a member.'),
+    (lambda d: d["history"][0].update(who="Ana\u0000"),
+     "history[0].who: The text holds a control character (U+0000); remove it."),
+    (lambda d: d["history"][0].update(contract=0),
+     "history[0].contract: 0 is below 1."),
+    (lambda d: d["history"].append(dict(d["history"][0], contract=int(d["contracts"][0]["id"]))),
+     "is the number of a contract of the document; name it"),
+    (lambda d: d["history"].append(dict(d["history"][0], entity="payment", entity_id=99)),
+     "entity_id: 99 is above"),
+    (lambda d: d["applied_transitions"].append(dict(d["applied_transitions"][0])),
+     "repeats applied_transitions[0]: the same transition of the same contract on the same "
+     "date."),
+    (lambda d: d["applied_transitions"][0].update(contract=7777),
+     "applied_transitions[0].contract: 7777 is not the id of a contract."),
+    (lambda d: d["applied_transitions"][0].update(kind="resurrection"),
+     'applied_transitions[0].kind: "resurrection" is not one of activation, renewal, '
+     "cancellation."),
+    (lambda d: d["applied_transitions"][0].update(params={"plan": ["Hot desk"]}),
+     'applied_transitions[0].params.plan: ["Hot desk"] is not text or a whole number.'),
+    (lambda d: d["plan_changes"][0].update(upgrade="yes"),
+     'plan_changes[0].upgrade: "yes" is not true or false.'),
+    (lambda d: d["sweep_runs"][0].update(applied=-1), "sweep_runs[0].applied: -1 is below 0."),
+    (lambda d: d["members"][0].update(archived="no"),
+     'members[0].archived: "no" is not true or false.'),
+    (lambda d: d["invoices"][0].update(language="xx_QQ"),
+     'invoices[0].language: "xx_QQ" is not a known locale'),
+    (lambda d: d["invoices"][0]["lines"][0].update(days=-3),
+     "invoices[0].lines[0].days: -3 is below 0."),
+    (lambda d: d["payments"][0].update(recorded_at="yesterday"),
+     'payments[0].recorded_at: "yesterday" is not a time written YYYY-MM-DDTHH:MM:SS.'),
+])
+def test_what_happened_is_checked_with_its_place_and_nothing_is_written(moved, db, change,
+                                                                       problem):
+    document = json.loads(as_written(moved))
+    change(document)
+    before = counts(db)
+    with pytest.raises(ImportProblems) as refused:
+        import_document(db, document, NOW)
+    assert any(problem in told for told in refused.value.problems), refused.value.problems
+    assert counts(db) == before

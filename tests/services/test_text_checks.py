@@ -42,7 +42,8 @@ def test_e_mails_are_told_apart_after_normalisation_and_case_folding():
     assert email_key("ada@example.org") != email_key("ada2@example.org")
 
 
-@pytest.mark.parametrize("text", ["1e2", "+20", "20.", ".5", "2_0", "٢٠", "20%", "1,5", "Infinity"])
+@pytest.mark.parametrize("text", ["1e2", "+20", "20.", ".5", "2_0", "٢٠", "20%", "1,5",
+                                  "Infinity"])
 def test_a_tax_rate_given_as_input_is_a_plain_decimal(text):
     with pytest.raises(ValueError, match="plain number"):
         plain_rate(text)

@@ -19,10 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.limits import day_problem
+from desktop.domain.model import ACTIVATION, CANCELLATION, RENEWAL
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
 from desktop.storage import models as m
 from desktop.storage.mapping import stored_params
 
+TRANSITION_KINDS = (ACTIVATION, RENEWAL, CANCELLATION)
 # Integer columns of the references: what a PostgreSQL `integer` holds.
 MAX_ID = 2**31 - 1
 # The entities whose audit rows name a row by id, and the kind of reference that id is.
@@ -235,8 +237,11 @@ def _transitions(reader: Reader, value, named: Named) -> list[dict]:
         if not (isinstance(contract, str) and contract in named.contracts):
             contract = reader.problem(f"{place}.contract",
                                       f"{shown(contract)} is not the id of a contract.")
-        values = dict(contract=contract, kind=reader.text(rec["kind"], f"{place}.kind",
-                                                          required=True),
+        kind = rec["kind"]
+        if kind not in TRANSITION_KINDS:
+            kind = reader.problem(f"{place}.kind", f"{shown(kind)} is not one of "
+                                                   f"{', '.join(TRANSITION_KINDS)}.")
+        values = dict(contract=contract, kind=kind,
                       date=reader.day(rec["date"], f"{place}.date"),
                       applied_at=read_moment(reader, rec["applied_at"], f"{place}.applied_at"),
                       description=reader.text(rec["description"], f"{place}.description"),

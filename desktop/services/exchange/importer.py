@@ -20,6 +20,7 @@ from desktop.domain.contracts import next_event_date
 from desktop.domain.invoicing import read_line_wording
 from desktop.domain.model import Contract
 from desktop.services.exchange.document import Document, read_document
+from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
 from desktop.services.exchange.values import BAD, ImportProblems
 from desktop.services.sweep.day_writes import SYSTEM
@@ -51,9 +52,9 @@ def _database_ids(contracts: list[Contract], reserved: set[int] = frozenset()) -
     ids: dict[str, int] = {}
     for contract in contracts:
         text = contract.id
-        # At most 15 digits: a longer number is kept as the reference, never as a row id.
+        # What a server's integer column holds: a larger number is kept as the reference only.
         if text.isascii() and text.isdigit() and len(text) <= 15 and str(int(text)) == text \
-                and int(text) > 0:
+                and 0 < int(text) <= MAX_ID:
             ids[text] = int(text)
     following = max([*ids.values(), *reserved], default=0)
     for contract in contracts:

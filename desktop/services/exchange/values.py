@@ -10,7 +10,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, control_character, parse_day, text_problem
+from desktop.domain.limits import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    control_character,
+    parse_day,
+    text_problem,
+)
 from desktop.domain.periods import parse_frequency
 
 BAD = object()  # a value that was reported as a problem
