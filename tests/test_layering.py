@@ -1,7 +1,9 @@
 """Architecture rules read from the source with ast (DESIGN.md §5 layers, the clock rule).
 
-ui -> services -> storage -> domain: a layer imports only layers to its right. The domain loads
-with the standard library alone. Only the composition root (desktop/app.py) reads the clock.
+ui -> services -> ledger -> storage -> domain: a layer imports only layers to its right. The
+ledger (billing persistence) imports storage and domain only, never services, nor i18n: its
+errors live with it. The window never reaches past the services into the ledger. The domain
+loads with the standard library alone. Only the composition root (desktop/app.py) reads the clock.
 """
 
 from __future__ import annotations
@@ -21,20 +23,25 @@ COMPOSITION_ROOT = PACKAGE / "app.py"
 # Layer -> modules it must not import (a prefix also forbids its submodules).
 FORBIDDEN = {
     "desktop.domain": ("PySide6", "shiboken6", "sqlalchemy", "alembic", "desktop.storage",
-                       "desktop.services", "desktop.ui", "desktop.i18n", "desktop.app",
-                       "desktop.cli", "desktop.documents"),
-    "desktop.storage": ("PySide6", "shiboken6", "desktop.services", "desktop.ui", "desktop.app",
-                        "desktop.cli", "desktop.documents"),
+                       "desktop.ledger", "desktop.services", "desktop.ui", "desktop.i18n",
+                       "desktop.app", "desktop.cli", "desktop.documents"),
+    "desktop.storage": ("PySide6", "shiboken6", "desktop.ledger", "desktop.services",
+                        "desktop.ui", "desktop.app", "desktop.cli", "desktop.documents"),
+    # Billing persistence (DESIGN.md §5): storage and domain only.
+    "desktop.ledger": ("PySide6", "shiboken6", "desktop.services", "desktop.ui", "desktop.app",
+                       "desktop.cli", "desktop.documents", "desktop.i18n"),
     "desktop.services": ("PySide6", "shiboken6", "desktop.ui", "desktop.app", "desktop.cli",
                          "desktop.documents"),
     # Invoice documents: laid out with QtGui (QTextDocument, QPdfWriter) so the window and the
     # command line share them; no widgets (the command line has no QApplication), and the data
     # comes from the services, never from the database directly.
     "desktop.documents": ("PySide6.QtWidgets", "PySide6.QtPrintSupport", "sqlalchemy",
-                          "alembic", "desktop.storage", "desktop.ui", "desktop.app",
-                          "desktop.cli"),
-    "desktop.i18n": ("PySide6", "shiboken6", "sqlalchemy", "desktop.storage", "desktop.services",
-                     "desktop.ui", "desktop.app", "desktop.cli"),
+                          "alembic", "desktop.storage", "desktop.ledger", "desktop.ui",
+                          "desktop.app", "desktop.cli"),
+    "desktop.i18n": ("PySide6", "shiboken6", "sqlalchemy", "desktop.storage", "desktop.ledger",
+                     "desktop.services", "desktop.ui", "desktop.app", "desktop.cli"),
+    # The window asks the services; billing rows are theirs to read and write.
+    "desktop.ui": ("desktop.ledger",),
 }
 
 # Calls that read the system clock, by the dotted name they resolve to.
@@ -160,6 +167,14 @@ def clock_reads(path: Path, source: str) -> list[str]:
         ("desktop/services/x.py", "from desktop.documents.paper import write_pdf"),
         ("desktop/documents/x.py", "from PySide6.QtWidgets import QTextBrowser"),
         ("desktop/documents/x.py", "from desktop.storage import models"),
+        ("desktop/ledger/x.py", "from desktop.services.errors import NotFound"),
+        ("desktop/ledger/x.py", "from ..services import history"),
+        ("desktop/ledger/x.py", "from desktop.i18n import _"),
+        ("desktop/ledger/x.py", "from PySide6.QtCore import QObject"),
+        ("desktop/storage/x.py", "from desktop.ledger.member_states import load_plans"),
+        ("desktop/domain/x.py", "from desktop.ledger import audit"),
+        ("desktop/ui/x.py", "from desktop.ledger.member_states import load_plans"),
+        ("desktop/ui/sub/x.py", "from ...ledger import audit"),
     ],
 )
 def test_layer_checker_catches_a_forbidden_import(relative, source):
@@ -173,6 +188,10 @@ def test_layer_checker_catches_a_forbidden_import(relative, source):
                                 "from . import periods"),
         ("desktop/storage/x.py", "import sqlalchemy\nfrom desktop.domain import model"),
         ("desktop/services/x.py", "from desktop.storage import db\nfrom desktop.i18n import _"),
+        ("desktop/services/x.py", "from desktop.ledger.member_states import load_plans"),
+        ("desktop/ledger/x.py", "from sqlalchemy.orm import Session\n"
+                                "from desktop.storage import models\n"
+                                "from desktop.domain.model import Contract\nfrom . import audit"),
         ("desktop/ui/x.py", "from PySide6.QtWidgets import QWidget\n"
                             "from desktop.services import x"),
         ("desktop/documents/x.py", "from PySide6.QtGui import QPdfWriter\n"
@@ -219,7 +238,7 @@ def test_clock_checker_allows_what_does_not_read_the_clock(source):
 
 def test_the_package_has_modules_in_every_checked_layer():
     names = {module_name(path) for path in source_files()}
-    for layer in ("desktop.domain", "desktop.i18n", "desktop.documents"):
+    for layer in ("desktop.domain", "desktop.i18n", "desktop.documents", "desktop.ledger"):
         assert any(is_within(name, layer) for name in names), f"no module under {layer}"
 
 

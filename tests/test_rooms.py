@@ -107,14 +107,31 @@ def test_ui_rooms_import_only_the_rooms_they_stand_on():
     assert problems == []
 
 
-@pytest.mark.parametrize("layer", ["desktop.ui", "desktop.services", "desktop.storage",
-                                   "desktop.domain"])
+@pytest.mark.parametrize("layer", ["desktop.ui", "desktop.services", "desktop.ledger",
+                                   "desktop.storage", "desktop.domain"])
 def test_no_cycle_between_the_rooms_of_a_layer(layer):
     assert cycle_in(arrows(layer)) is None
 
 
 def test_the_sweep_does_not_reach_up_into_the_use_cases_that_call_it():
-    assert arrows("desktop.services").get("sweep", set()) <= {"errors", "history"}
+    assert arrows("desktop.services").get("sweep", set()) <= {"errors", "formatting"}
+
+
+def test_billing_rows_are_read_and_written_in_the_ledger_alone():
+    """No service keeps its own copy of the ledger's work: the sweep holds no reader or writer
+    of contract rows, and nothing outside the ledger lists the contracts table's columns."""
+    sweep = {p.stem for p in (PACKAGE / "services" / "sweep").glob("*.py")}
+    assert not sweep & {"member_states", "day_writes", "bulk_rows"}
+    assert not (PACKAGE / "storage" / "mapping.py").exists()
+    assert not (PACKAGE / "services" / "contracts" / "store.py").exists()
+    listing = "prorate_last_invoice=c.prorate_last_invoice"  # a hand-written column list
+    assert [p for p in PACKAGE.rglob("*.py") if listing in p.read_text(encoding="utf-8")] == []
+
+
+def test_the_services_and_only_they_stand_on_the_ledger():
+    users = {path.relative_to(PACKAGE).parts[0] for path in PACKAGE.rglob("*.py")
+             if any(name.startswith("desktop.ledger") for name in imports_of(path))}
+    assert users == {"services", "ledger"}
 
 
 def test_no_module_over_the_size_a_reader_takes_in():

@@ -8,14 +8,14 @@ from __future__ import annotations
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop.domain.model import ADDON, PLAN, Plan, Problem
 from desktop.domain.limits import MAX_AMOUNT
+from desktop.domain.model import ADDON, PLAN, Plan, Problem
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n import _
 from desktop.i18n.messages import refusal
-from desktop.services import history
+from desktop.ledger import audit
+from desktop.ledger.member_states import load_plans
 from desktop.services.errors import NotFound, Refused, ValidationError, text_problems
-from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 
 
@@ -186,9 +186,9 @@ class CatalogService:
                 session.add(row)
             _fill(session, row, plan)
             session.flush()
-            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
-                                  entity="plan", entity_id=row.id, before=before,
-                                  after=plan_values(load_plans(session)[row.id]))
+            audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
+                                entity="plan", entity_id=row.id, before=before,
+                                after=plan_values(load_plans(session)[row.id]))
             return row.id
 
     def set_archived(self, plan_id: int, archived: bool) -> None:
@@ -199,9 +199,9 @@ class CatalogService:
             before = "yes" if row.archived else "no"
             row.archived = bool(archived)
             after = "yes" if row.archived else "no"
-            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
-                                  entity="plan", entity_id=row.id, before={"Archived": before},
-                                  after={"Archived": after})
+            audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
+                                entity="plan", entity_id=row.id, before={"Archived": before},
+                                after={"Archived": after})
 
     def delete_plan(self, plan_id: int) -> None:
         """Delete a plan nobody ever bought; a sold plan can only be archived (Refused)."""
@@ -218,5 +218,5 @@ class CatalogService:
             session.flush()
             session.execute(delete(m.plan_addons).where(m.plan_addons.c.addon_id == plan_id))
             session.delete(row)
-            history.write_event(session, at=self.clock.now(), who=history.operator(session),
-                                entity="plan", entity_id=plan_id, field="Deleted", old=name)
+            audit.write_event(session, at=self.clock.now(), who=audit.operator(session),
+                              entity="plan", entity_id=plan_id, field="Deleted", old=name)

@@ -22,20 +22,17 @@ from desktop.domain.contracts import is_open, status
 from desktop.domain.invoicing import build_invoice, buy_addons
 from desktop.domain.model import ACTIVE, Contract, ContractAddon, Line, Plan
 from desktop.domain.plan_changes import eligible_targets
-from desktop.services.clock import FixedClock
-from desktop.services.exchange.importer import is_empty as _session_is_empty
-from desktop.services.sweep.day_writes import (
-    Readable,
-    contract_audit_rows,
-    contract_columns,
-    insert_invoices,
-)
-from desktop.services.sweep.member_states import (
+from desktop.ledger.audit import Readable, contract_audit_rows
+from desktop.ledger.contract_columns import contract_columns
+from desktop.ledger.day_writes import insert_invoices
+from desktop.ledger.member_states import (
     billing_settings,
     load_contracts,
     load_member_states,
     load_plans,
 )
+from desktop.services.clock import FixedClock
+from desktop.services.exchange.importer import is_empty as _session_is_empty
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.member_search import members_in_bulk
@@ -325,7 +322,7 @@ def _edit(session, rng: random.Random, stories: list[tuple[str, int]], day: date
 def _save_edits(session, before: dict[int, Contract], changed: dict[int, Contract],
                 created: list[Contract], day: date) -> None:
     now = datetime.combine(day, time(10))
-    readable = Readable(session)
+    readable = Readable()
     table = m.ContractRow.__table__
     if changed:
         session.connection().execute(

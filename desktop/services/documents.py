@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.model import Invoice
 from desktop.i18n import _
+from desktop.ledger.mapping import invoice_to_domain
 from desktop.services.errors import NotFound
 from desktop.services.payments import InvoiceStanding, invoice_row, invoice_standing
 from desktop.services.settings import SiteSettings, settings_of_row
 from desktop.storage import models as m
-from desktop.storage.mapping import invoice_to_domain
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""What a service raises when it will not do what it was asked; each carries a user's sentence."""
+"""What a service raises when it will not do what it was asked; each carries a user's sentence.
+
+The base and the refusals the ledger raises too (ServiceError, NotFound, StaleEdit) are defined
+in desktop.ledger.errors and named here, so the window catches them without importing the ledger.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,7 @@ from collections.abc import Collection, Mapping
 from desktop.domain.limits import text_problem
 from desktop.domain.model import Problem
 from desktop.i18n.messages import refusal, say
-
-
-class ServiceError(Exception):
-    """Base of the errors a service raises; str() is a sentence an operator understands."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+from desktop.ledger.errors import NotFound, ServiceError, StaleEdit  # noqa: F401
 
 
 class ValidationError(ServiceError):
@@ -27,14 +21,6 @@ class ValidationError(ServiceError):
         self.problems = list(problems)
         super().__init__(say(self.problems[0].message) if self.problems
                          else "The input is not valid.")
-
-
-class StaleEdit(ServiceError):
-    """The contract changed since it was loaded; reload it before saving."""
-
-
-class NotFound(ServiceError):
-    """The thing asked for does not exist (any more)."""
 
 
 class Refused(ServiceError):

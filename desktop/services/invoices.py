@@ -11,10 +11,10 @@ from sqlalchemy import and_, case, func, select
 from desktop.domain import payments as rules
 from desktop.domain.model import Invoice
 from desktop.i18n import _
+from desktop.ledger.mapping import invoice_to_domain
 from desktop.services.errors import NotFound
 from desktop.services.payments import lacking_of_invoice, paid_of_invoice, payment_terms
 from desktop.storage import models as m
-from desktop.storage.mapping import invoice_to_domain
 
 FILTERS = ("all",) + rules.STATUSES
 

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from desktop.domain import contracts as rules
 from desktop.domain.limits import email_key
 from desktop.domain.model import ACTIVE, Problem
-from desktop.domain.plan_changes import same_plan
 from desktop.domain.payments import due_date, payment_status
+from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.services import history
+from desktop.ledger import audit
+from desktop.ledger.member_states import load_member_state
 from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.services.payments import (
     lacking_of_invoice,
@@ -29,7 +30,6 @@ from desktop.services.payments import (
     paid_of_invoice,
     payment_terms,
 )
-from desktop.services.sweep.member_states import load_member_state
 from desktop.storage import member_search
 from desktop.storage import models as m
 
@@ -323,9 +323,9 @@ class MemberService:
                               billing_address=billing_address.strip(), vat_id=vat_id.strip())
             session.add(row)
             session.flush()
-            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
-                                  entity="member", entity_id=row.id, before={},
-                                  after=_values(row), member_id=row.id)
+            audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
+                                entity="member", entity_id=row.id, before={},
+                                after=_values(row), member_id=row.id)
             return row.id
 
     def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
@@ -347,9 +347,9 @@ class MemberService:
                 row.billing_address = billing_address.strip()
             if vat_id is not None:
                 row.vat_id = vat_id.strip()
-            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
-                                  entity="member", entity_id=row.id, before=before,
-                                  after=_values(row), member_id=row.id)
+            audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
+                                entity="member", entity_id=row.id, before=before,
+                                after=_values(row), member_id=row.id)
 
     def set_archived(self, member_id: int, archived: bool) -> None:
         """Archive (or bring back) a member: the list hides them; contracts and invoices stay."""
@@ -359,9 +359,9 @@ class MemberService:
                 raise NotFound(_("This member no longer exists."))
             before = _values(row)
             row.archived = bool(archived)
-            history.write_changes(session, at=self.clock.now(), who=history.operator(session),
-                                  entity="member", entity_id=row.id, before=before,
-                                  after=_values(row), member_id=row.id)
+            audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
+                                entity="member", entity_id=row.id, before=before,
+                                after=_values(row), member_id=row.id)
 
 
 def allowances_of(active_contracts, today: date) -> dict[str, int]:

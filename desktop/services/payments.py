@@ -19,8 +19,9 @@ from desktop.domain import payments as rules
 from desktop.domain.model import Problem
 from desktop.domain.payments import Payment
 from desktop.i18n import _
-from desktop.services import history
+from desktop.ledger import audit
 from desktop.services.errors import NotFound, ValidationError, text_problems
+from desktop.services.formatting import formatter
 from desktop.storage import models as m
 
 PAYMENT_TERMS = m.SETTINGS_DEFAULTS["payment_terms"]
@@ -147,7 +148,7 @@ class PaymentService:
             if done is not None:
                 return _payment(done, invoice_row(session, done.invoice_id).number)
             row = invoice_row(session, invoice, lock=True)
-            fmt = history.formatter(session)
+            fmt = formatter(session)
             paid = session.scalar(select(cast(func.coalesce(func.sum(m.PaymentRow.amount), 0),
                                               BigInteger))
                                   .where(m.PaymentRow.invoice_id == row.id))
@@ -162,8 +163,8 @@ class PaymentService:
                                    recorded_at=self.clock.now())
             session.add(payment)
             session.flush()
-            history.write_event(
-                session, at=self.clock.now(), who=history.operator(session), entity="payment",
+            audit.write_event(
+                session, at=self.clock.now(), who=audit.operator(session), entity="payment",
                 entity_id=payment.id, field="Payment recorded", member_id=row.member_id,
                 old=str(rules.outstanding(row.amount_due, paid)),
                 new=_described(row.number, amount, day, payment))
@@ -181,7 +182,7 @@ class PaymentService:
             member = session.get(m.MemberRow, member_id, with_for_update=True)
             if member is None:
                 raise NotFound(_("This member no longer exists."))
-            fmt = history.formatter(session)
+            fmt = formatter(session)
             problem = rules.refund_problem(amount, member.credit_balance, fmt.money)
             if problem:
                 raise ValidationError([Problem(*problem)])
@@ -194,8 +195,8 @@ class PaymentService:
             before = member.credit_balance
             member.credit_balance = before - amount
             session.flush()
-            history.write_event(
-                session, at=self.clock.now(), who=history.operator(session), entity="payment",
+            audit.write_event(
+                session, at=self.clock.now(), who=audit.operator(session), entity="payment",
                 entity_id=payment.id, field="Credit balance refunded", member_id=member_id,
                 old=str(before),
                 new=_described(None, amount, day, payment, balance=member.credit_balance))

@@ -17,7 +17,7 @@ from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
-from desktop.services import history
+from desktop.ledger import audit
 from desktop.services.errors import ValidationError, text_problems
 from desktop.storage import models as m
 
@@ -149,8 +149,8 @@ class SettingsService:
             row.vat_id, row.iban = settings.vat_id, settings.iban
             row.invoice_prefix, row.payment_terms = settings.invoice_prefix, settings.payment_terms
             row.logo = settings.logo
-            who = settings.operator or history.SYSTEM
-            history.write_changes(
+            who = settings.operator or audit.SYSTEM
+            audit.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
                 before=_readable(before), after=_readable(settings))
         return settings

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +27,6 @@ from sqlalchemy.pool import NullPool, StaticPool
 from desktop.storage import backups, migrate, server
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused, busy_sentence, is_busy
 from desktop.storage.files import FileIdentity, create_private, make_private_folder
-from desktop.storage.models import InvoiceRow, SettingsRow
 
 BUSY_TIMEOUT_MS = 30_000
 SHORT_WAIT_MS = 5_000  # how long a write from the window waits for another program's lock
@@ -353,49 +352,3 @@ def restore(path: str | Path, backup: str | Path, *, safety_at: datetime | None 
         safety = backups.backup_file(path, safety_at, keep_also=(backup,))
     backups.restore_file(path, backup)
     return safety
-
-
-INVOICE_PREFIX = "INV-"
-INVOICE_DIGITS = 6
-
-
-def invoice_prefix(session: Session) -> str:
-    """The site's invoice number prefix (Preferences), INVOICE_PREFIX when none is set."""
-    prefix = session.scalar(select(SettingsRow.invoice_prefix).where(SettingsRow.id == 1))
-    return prefix or INVOICE_PREFIX
-
-
-def highest_invoice_number(session: Session, prefix: str) -> int:
-    """The highest number of "<prefix>000123"-style invoice numbers (longer ones follow
-    <prefix>999999); 0 when there is none. Numbers of another prefix do not count."""
-    highest, width = 0, INVOICE_DIGITS
-    while True:
-        low, high = prefix + "0" * width, prefix + "9" * width
-        # Fixed-width numbers sort like integers, so the index gives the highest first; the
-        # rows are read one at a time until one is all digits (imported numbers may not be).
-        result = session.connection().execute(
-            select(InvoiceRow.number)
-            .where(InvoiceRow.number.between(low, high), func.length(InvoiceRow.number) == len(low))
-            .order_by(InvoiceRow.number.desc()))
-        found = next((n for (n,) in result if n[len(prefix):].isascii()
-                      and n[len(prefix):].isdigit()), None)
-        result.close()
-        if found is None:
-            return highest
-        highest = int(found[len(prefix):])
-        if highest < 10 ** width - 1:
-            return highest
-        width += 1  # INV-999999 is followed by INV-1000000
-
-
-def next_invoice_number(session: Session) -> str:
-    """The number after the highest "INV-000001"-style number, read inside a write transaction.
-
-    Unique across processes because the write transaction holds the lock: BEGIN IMMEDIATE on
-    SQLite, the settings row locked FOR UPDATE on a server. Add the invoice before asking for
-    the next number (autoflush makes it count). The prefix is the site's (invoice_prefix).
-    """
-    session.execute(select(SettingsRow.id).with_for_update())
-    session.flush()
-    prefix = invoice_prefix(session)
-    return f"{prefix}{highest_invoice_number(session, prefix) + 1:0{INVOICE_DIGITS}d}"

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from desktop.domain.model import Contract, ContractAddon, Plan
 from desktop.domain.periods import Frequency
+from desktop.ledger.contracts import save_contract
+from desktop.ledger.member_states import load_plans
 from desktop.services.clock import FixedClock
-from desktop.services.contracts.store import save_contract
-from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 

@@ -13,11 +13,12 @@ from sqlalchemy import inspect, select, text
 
 from desktop.domain.model import ADDON, PLAN, Contract, ContractAddon, Plan
 from desktop.domain.periods import parse_frequency
+from desktop.ledger.applier import apply_due
+from desktop.ledger.contracts import save_contract
+from desktop.ledger.member_states import load_plans
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
-from desktop.services.contracts.store import apply_due, save_contract
 from desktop.services.members import MemberService
-from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 

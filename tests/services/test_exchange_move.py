@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from desktop.domain.model import Plan
 from desktop.domain.periods import Frequency
+from desktop.ledger.audit import contract_history
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
@@ -23,7 +24,6 @@ from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
 from desktop.services.exchange.values import ImportProblems
-from desktop.services.history import contract_history
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService

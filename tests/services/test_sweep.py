@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from desktop.domain.model import Invoice, Line
 from desktop.domain.transitions import simulate
+from desktop.ledger.contracts import save_contract
+from desktop.ledger.member_states import load_contract, load_member_state
 from desktop.services.clock import FixedClock
-from desktop.services.contracts.store import save_contract
 from desktop.services.demo import load_demo
-from desktop.services.sweep.member_states import load_contract, load_member_state
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
@@ -221,7 +221,8 @@ def test_changed_columns_are_those_whose_contract_columns_differ():
 
     from desktop.domain.model import Contract, Plan
     from desktop.domain.periods import parse_frequency
-    from desktop.services.sweep.day_writes import _changed_values, contract_columns
+    from desktop.ledger.contract_columns import contract_columns
+    from desktop.ledger.day_writes import _changed_values
 
     monthly = parse_frequency("1 month")
     desk, office = Plan("Desk", 100, monthly, id=1), Plan("Office", 200, monthly, id=2)

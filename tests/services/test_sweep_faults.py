@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from desktop.domain.transitions import apply_day
+from desktop.ledger import applier as applier_module
+from desktop.ledger.day_writes import write_day
+from desktop.ledger.member_states import load_member_state
 from desktop.services.clock import FixedClock
 from desktop.services.errors import ServiceError
 from desktop.services.sweep import service as sweep_module
-from desktop.services.sweep.day_writes import write_day
-from desktop.services.sweep.member_states import load_member_state
 from desktop.services.sweep.failures import Failure
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
@@ -102,7 +103,7 @@ def test_a_member_day_another_process_applied_first_is_not_a_failure(
 def test_a_transition_that_fails_for_another_reason_keeps_its_own_sentence(
         db, two_members, monkeypatch):
     ada, grace = two_members
-    real_day = sweep_module.write_day
+    real_day = applier_module.write_day
 
     def refuse_ada(session, result, **kwargs):
         if result.account.member == ada:
@@ -113,7 +114,7 @@ def test_a_transition_that_fails_for_another_reason_keeps_its_own_sentence(
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(sweep_module, "write_days", refuse_batch)
-    monkeypatch.setattr(sweep_module, "write_day", refuse_ada)
+    monkeypatch.setattr(applier_module, "write_day", refuse_ada)
     report = sweep(db, date(2024, 6, 1))
 
     assert report.failed == [Failure((ada, date(2024, 6, 1)), "The transitions of Ada Lovelace "

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.domain.limits import LAST_DAY
-from desktop.services.contracts.store import save_contract
+from desktop.ledger.contracts import save_contract
+from desktop.ledger.member_states import load_contract
 from desktop.services.sweep.last_day import BeyondLastDay
-from desktop.services.sweep.member_states import load_contract
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 

@@ -20,11 +20,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from desktop.domain.transitions import simulate
+from desktop.ledger import applier as applier_module
+from desktop.ledger.member_states import load_member_state
 from desktop.services.clock import FixedClock
 from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.sweep import service as sweep_module
-from desktop.services.sweep.member_states import load_member_state
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.database import open_database
@@ -206,7 +207,7 @@ def test_a_failing_member_day_rolls_back_alone_and_the_next_sweep_completes_it(
     _, db = fresh
     victim = _due_members(db, TODAY + timedelta(days=20))[3]
     before = _rows_for_member(db, victim)
-    real_day, real_days = sweep_module.write_day, sweep_module.write_days
+    real_day, real_days = applier_module.write_day, sweep_module.write_days
 
     def failing_days(session, results, **kwargs):
         if any(r.account.member == victim for r in results):
@@ -220,7 +221,7 @@ def test_a_failing_member_day_rolls_back_alone_and_the_next_sweep_completes_it(
         return real_day(session, result, **kwargs)
 
     monkeypatch.setattr(sweep_module, "write_days", failing_days)
-    monkeypatch.setattr(sweep_module, "write_day", failing_day)
+    monkeypatch.setattr(applier_module, "write_day", failing_day)
     report = SweepService(db, FixedClock(AS_OF, NOW)).apply_due(AS_OF)
 
     assert len(report.failed) == 1
@@ -231,7 +232,7 @@ def test_a_failing_member_day_rolls_back_alone_and_the_next_sweep_completes_it(
     assert report.invoices_issued > 300  # the others went through
 
     monkeypatch.setattr(sweep_module, "write_days", real_days)
-    monkeypatch.setattr(sweep_module, "write_day", real_day)
+    monkeypatch.setattr(applier_module, "write_day", real_day)
     again = SweepService(db, FixedClock(AS_OF, NOW)).apply_due(AS_OF)
     assert not again.failed
     assert {_member_of_contract(db, t.contract) for t in again.applied} == {victim}

@@ -9,8 +9,7 @@ from sqlalchemy import event
 
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.periods import Frequency
-from desktop.storage.mapping import add_plan
-from desktop.storage.models import MemberRow
+from desktop.storage.models import MemberRow, PlanAllowanceRow, PlanRow
 
 NOW = datetime(2024, 3, 5, 9, 30, 0)
 JAN1, FEB1, MAR1, APR1 = date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1), date(2024, 4, 1)
@@ -33,9 +32,18 @@ def add_catalog(session) -> dict[str, Plan]:
         Plan("Dedicated desk", 35000, Frequency("month", 3), deposit=30000, group="Desks",
              allowances={"Meeting room hours": 10, "Print pages": 200}, addons=("Locker",)),
     ]
-    rows = [add_plan(session, plan) for plan in plans]
+    rows: dict[str, PlanRow] = {}
+    for plan in plans:
+        rows[plan.name] = PlanRow(
+            name=plan.name, kind=plan.kind, price=plan.price, deposit=plan.deposit,
+            frequency=None if plan.frequency is None else str(plan.frequency),
+            group_name=plan.group, archived=plan.archived,
+            allowances=[PlanAllowanceRow(name=name, quantity=quantity)
+                        for name, quantity in plan.allowances.items()],
+            addons=[rows[name] for name in plan.addons])
+        session.add(rows[plan.name])
     session.flush()
-    return {plan.name: replace(plan, id=row.id) for plan, row in zip(plans, rows)}
+    return {plan.name: replace(plan, id=rows[plan.name].id) for plan in plans}
 
 
 class StatementCounter:

@@ -125,9 +125,9 @@ def test_the_upgraded_rows_read_in_the_readers_language(tmp_path, english_afterw
     from desktop.i18n import install
     from desktop.i18n.formatting import Formatter
     from desktop.i18n.messages import wording_text
+    from desktop.ledger.mapping import invoice_to_domain
     from desktop.services.sweep.service import SweepService
     from desktop.storage import models as m
-    from desktop.storage.mapping import invoice_to_domain
 
     path = tmp_path / "desk.sqlite3"
     _file_at_0006(path)

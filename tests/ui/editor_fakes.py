@@ -14,13 +14,14 @@ from sqlalchemy import inspect, text
 
 from desktop.domain.model import ADDON, Contract, ContractAddon, Plan
 from desktop.domain.periods import Frequency
+from desktop.ledger.applier import apply_due
+from desktop.ledger.contracts import save_contract
+from desktop.ledger.member_states import load_plans
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
-from desktop.services.contracts.store import apply_due, save_contract
 from desktop.services.members import MemberService
 from desktop.services.settings import SettingsService, SiteSettings
-from desktop.services.sweep.member_states import load_plans
 from desktop.storage.database import open_database
 
 TODAY = date(2026, 3, 10)

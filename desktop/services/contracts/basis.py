@@ -19,9 +19,10 @@ from desktop.domain.contracts import effective_cancellation
 from desktop.domain.model import Contract, Plan, Problem
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
-from desktop.services import history
-from desktop.services.contracts.store import catalog, next_term_start
-from desktop.services.sweep.member_states import MemberState, load_contract, load_member_state
+from desktop.ledger.contracts import next_term_start
+from desktop.ledger.member_states import MemberState, load_contract, load_member_state
+from desktop.services.contracts.lookups import catalog
+from desktop.services.formatting import formatter
 
 
 @dataclass(frozen=True)
@@ -85,5 +86,5 @@ def load_basis(session: Session, draft: Contract, today: date) -> EditorBasis:
         today=today, member=draft.member, contract=draft.id, predecessor=draft.predecessor,
         state=load_member_state(session, draft.member),
         original=None if draft.id is None else load_contract(session, draft.id),
-        plans=tuple(catalog(session)), fmt=history.formatter(session),
+        plans=tuple(catalog(session)), fmt=formatter(session),
         chain=load_chain(session, draft))

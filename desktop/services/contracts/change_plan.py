@@ -46,15 +46,12 @@ from desktop.domain.plan_changes import (
 )
 from desktop.domain.validation import validate_contract
 from desktop.i18n import _
-from desktop.services import history
-from desktop.services.contracts.previews import CUSTOM_PRICE_BLOCK
-from desktop.services.contracts.store import (
-    catalog,
-    member_state_of,
-    next_term_start,
-    with_contract,
-)
+from desktop.ledger import audit
+from desktop.ledger.contracts import next_term_start
+from desktop.services.contracts.lookups import catalog, member_state_of
+from desktop.services.contracts.previews import CUSTOM_PRICE_BLOCK, with_contract
 from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.formatting import formatter
 
 NOW, NEXT_INVOICE, DATE = "now", "next_invoice", "date"
 WHENS = (NOW, NEXT_INVOICE, DATE)
@@ -176,7 +173,7 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     # A blank next plan ends the contract on N (rule 8); choosing a next plan for N lifts that.
     last = contract.cancellation_date if when == NEXT_INVOICE and not alone else ends
     if last is not None and day >= last:
-        fmt = history.formatter(session)
+        fmt = formatter(session)
         raise Refused(_("This contract ends on {last}, so it cannot change plans on {day}.")
                       .format(last=fmt.date(last), day=fmt.date(day)))
     no_change = is_no_change(contract, target, quantity, [a.name for a in added])
@@ -259,7 +256,7 @@ def record_plan_change(session: Session, change: ChangePlan, term_id: int, now: 
         return
     label = change_label(original.plan, term.plan, original.quantity, original.unit_price,
                          term.quantity)
-    history.write_plan_change(session, PlanChange(
+    audit.write_plan_change(session, PlanChange(
         term_id, term.start_date, original.plan.name, term.plan.name, original.unit_price,
         term.unit_price, term.quantity, label == UPGRADE), term_id, now)
 

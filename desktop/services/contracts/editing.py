@@ -15,7 +15,17 @@ from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.i18n import _
 from desktop.i18n.messages import say
-from desktop.services import history
+from desktop.ledger import audit
+from desktop.ledger.applier import apply_due
+from desktop.ledger.audit import HistoryRow
+from desktop.ledger.contracts import (
+    check_version,
+    has_invoices,
+    invoice_at_once,
+    store,
+    successor_ids,
+)
+from desktop.ledger.member_states import billing_settings, load_contract
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.basis import (
     EditorBasis,
@@ -24,23 +34,10 @@ from desktop.services.contracts.basis import (
     load_chain,
 )
 from desktop.services.contracts.change_plan import ChangeOption
-from desktop.services.contracts.previews import describe, preview_invoices
-from desktop.services.contracts.store import (
-    apply_due,
-    catalog,
-    check_version,
-    contract_row,
-    has_invoices,
-    invoice_at_once,
-    member_state_of,
-    plan_by_id,
-    store,
-    successor_ids,
-    with_contract,
-)
+from desktop.services.contracts.lookups import catalog, contract_row, member_state_of, plan_by_id
+from desktop.services.contracts.previews import describe, preview_invoices, with_contract
 from desktop.services.errors import NotFound, Refused, ValidationError
-from desktop.services.history import HistoryRow
-from desktop.services.sweep.member_states import billing_settings, load_contract
+from desktop.services.formatting import formatter
 from desktop.storage import models as m
 
 __all__ = ["ContractService", "ContractState"]
@@ -69,7 +66,7 @@ def _normalised(draft: Contract, original: Contract | None) -> Contract:
 
 
 def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
-    return chain_problems(load_chain(session, draft), draft, original, history.formatter(session))
+    return chain_problems(load_chain(session, draft), draft, original, formatter(session))
 
 
 class ContractService:
@@ -85,7 +82,7 @@ class ContractService:
             _state, contract = member_state_of(session, contract_id)
             name = session.get(m.MemberRow, row.member_id).name
             return ContractState(contract, name, status(contract, self.clock.today()),
-                                 row.version, history.contract_history(session, contract_id))
+                                 row.version, audit.contract_history(session, contract_id))
 
     def new_draft(self, member_id: int, plan_id: int) -> Contract:
         """An unsaved contract starting today; anchor by rule 11 (the site's billing day)."""
@@ -164,7 +161,7 @@ class ContractService:
             if problems:
                 raise ValidationError(problems)
             return store(session, original, draft, today=today, now=now,
-                         who=history.operator(session))
+                         who=audit.operator(session))
 
     def create_new_term(self, contract_id: int, cancellation_date: date | None = None) -> int:
         """Rule 10: a new inactive contract starting on the predecessor's end; its id.
@@ -179,7 +176,7 @@ class ContractService:
             refusal = _new_term_refusal(session, contract, today)
             if refusal:
                 raise Refused(refusal)
-            who, plans = history.operator(session), catalog(session)
+            who, plans = audit.operator(session), catalog(session)
             start = effective_cancellation(contract)
             if start is None:
                 if cancellation_date is None:
@@ -237,7 +234,7 @@ class ContractService:
             problems = changes.validated(change, catalog(session), today)
             if problems:
                 raise ValidationError(problems)
-            who = history.operator(session)
+            who = audit.operator(session)
             store(session, change.original, change.ended, today=today, now=now, who=who)
             in_force = contract_id
             if change.term is not None:
@@ -266,7 +263,7 @@ class ContractService:
             # A one-off is invoiced at once even before the start; a recurring one bought before
             # the start is billed with the first invoice.
             updated, lines = buy_addons(contract, [(addon, quantity)], today)
-            who = history.operator(session)
+            who = audit.operator(session)
             store(session, contract, updated, today=today, now=now, who=who)
             invoice_at_once(session, contract.member, lines, today, now=now, who=who)
 
@@ -279,7 +276,7 @@ class ContractService:
             if len(kept) == len(contract.addons):
                 raise NotFound(_("This contract does not have that add-on."))
             store(session, contract, contract.with_changes(addons=kept), today=today, now=now,
-                  who=history.operator(session))
+                  who=audit.operator(session))
 
     def delete(self, contract_id: int) -> None:
         """Delete a cancelled contract that was never invoiced; Refused otherwise."""
@@ -295,9 +292,9 @@ class ContractService:
             for successor in successor_ids(session, contract_id):
                 # The chain skips the deleted link: the next term continues its predecessor.
                 contract_row(session, successor).predecessor_id = row.predecessor_id
-            history.write_event(session, at=now, who=history.operator(session), entity="contract",
-                                entity_id=contract_id, field="Deleted", old=contract.plan.name,
-                                member_id=row.member_id, contract_id=contract_id)
+            audit.write_event(session, at=now, who=audit.operator(session), entity="contract",
+                              entity_id=contract_id, field="Deleted", old=contract.plan.name,
+                              member_id=row.member_id, contract_id=contract_id)
             session.delete(row)
 
 
@@ -315,7 +312,7 @@ def _new_term_refusal(session, contract: Contract, today: date) -> str:
         # The sweep would bill every period from that day to today (rule 18).
         return _("This contract ended on {day}; a new term would start in the past. Start a new "
                  "contract for this member instead.").format(
-            day=history.formatter(session).date(start))
+            day=formatter(session).date(start))
     return ""
 
 

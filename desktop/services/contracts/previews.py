@@ -15,7 +15,7 @@ from desktop.domain.plan_changes import custom_price_blocks, same_plan
 from desktop.domain.transitions import simulate
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
-from desktop.services.sweep.member_states import MemberState
+from desktop.ledger.member_states import MemberState
 
 # Far enough ahead to reach the next invoices of any frequency ("1 year" needs two of them).
 HORIZON = timedelta(days=3 * 366)
@@ -23,6 +23,14 @@ HORIZON = timedelta(days=3 * 366)
 CUSTOM_PRICE_BLOCK = M_("This contract has a custom price, so it cannot switch plans "
                         "automatically. To move it to another plan, cancel it and create a new "
                         "term.")
+
+
+def with_contract(contracts, draft: Contract) -> tuple[Contract, ...]:
+    """The member's contracts with the draft in place of its saved version (or added if new)."""
+    if draft.id is None:
+        return tuple(contracts) + (draft,)
+    replaced = tuple(draft if c.id == draft.id else c for c in contracts)
+    return replaced if any(c.id == draft.id for c in contracts) else replaced + (draft,)
 
 
 def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE
+from desktop.ledger.mapping import stored_params
+from desktop.ledger.member_states import load_plans
 from desktop.services.exchange.history import References, export_history, moment
-from desktop.services.sweep.member_states import load_plans
 from desktop.storage import models as m
-from desktop.storage.mapping import stored_params
 
 FORMAT = "frontdesk/2"
 # The formats an import reads, by version; export writes the newest.

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.limits import day_problem
 from desktop.domain.model import ACTIVATION, CANCELLATION, RENEWAL
+from desktop.ledger.mapping import stored_params
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
 from desktop.storage import models as m
-from desktop.storage.mapping import stored_params
 
 TRANSITION_KINDS = (ACTIVATION, RENEWAL, CANCELLATION)
 # Integer columns of the references: what a PostgreSQL `integer` holds.

@@ -16,16 +16,16 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.domain.contracts import next_event_date
 from desktop.domain.invoicing import read_line_wording
 from desktop.domain.model import Contract
+from desktop.ledger.audit import SYSTEM
+from desktop.ledger.contract_columns import contract_columns
+from desktop.ledger.mapping import params_json
 from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
 from desktop.services.exchange.values import BAD, ImportProblems
-from desktop.services.sweep.day_writes import SYSTEM
 from desktop.storage import models as m
-from desktop.storage.mapping import params_json
 from desktop.storage.member_search import members_in_bulk
 from desktop.storage.server import follow_ids
 
@@ -121,15 +121,12 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     rows, addons, links = [], [], []
     for c in read.contracts:
         cid = ids[c.id]
-        rows.append(dict(id=cid, member_id=member_ids[c.member], plan_id=plan_ids[c.plan.name],
+        # The document's plans and contracts are named, not numbered: their ids are this
+        # database's, and a predecessor is linked once every contract exists (below).
+        rows.append(dict(contract_columns(c), id=cid, member_id=member_ids[c.member],
+                         plan_id=plan_ids[c.plan.name],
                          next_plan_id=None if c.next_plan is None else plan_ids[c.next_plan.name],
-                         custom_price=c.custom_price, quantity=c.quantity, start_date=c.start_date,
-                         billing_anchor=c.billing_anchor, next_invoice_date=c.next_invoice_date,
-                         cancellation_date=c.cancellation_date,
-                         prorate_last_invoice=c.prorate_last_invoice,
-                         prorate_first_invoice=c.prorate_first_invoice, predecessor_id=None,
-                         notes=c.notes, next_event_date=next_event_date(c), version=1,
-                         reference=c.id))
+                         predecessor_id=None, version=1, reference=c.id))
         addons += [dict(contract_id=cid, addon_id=plan_ids[a.addon.name], quantity=a.quantity,
                         start_date=a.start_date) for a in c.addons]
         if c.predecessor is not None:

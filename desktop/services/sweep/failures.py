@@ -13,8 +13,8 @@ from desktop.domain.contracts import next_event_date
 from desktop.domain.model import CANCELLATION, M_, Message
 from desktop.domain.transitions import DayResult
 from desktop.i18n.messages import refusal
-from desktop.services.history import formatter
-from desktop.services.sweep.member_states import load_contracts
+from desktop.ledger.member_states import load_contracts
+from desktop.services.formatting import formatter
 from desktop.storage import models as m
 
 

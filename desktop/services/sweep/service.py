@@ -22,19 +22,21 @@ from sqlalchemy.orm import Session
 from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Message, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
-from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
-from desktop.services.sweep.day_writes import SYSTEM, write_day, write_days
-from desktop.services.sweep.failures import Failure, failure_of, write_failure
-from desktop.services.sweep.last_day import BeyondLastDay, overruns
-from desktop.services.sweep.member_states import (
+from desktop.ledger.applier import write_in_turn
+from desktop.ledger.audit import SYSTEM
+from desktop.ledger.day_writes import write_days
+from desktop.ledger.mapping import stored_transition_wording
+from desktop.ledger.member_states import (
     MemberState,
     billing_settings,
     load_member_states,
     load_plans,
 )
+from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
+from desktop.services.sweep.failures import Failure, failure_of, write_failure
+from desktop.services.sweep.last_day import BeyondLastDay, overruns
 from desktop.storage import models as m
 from desktop.storage.errors import DatabaseBusy
-from desktop.storage.mapping import stored_transition_wording
 
 BATCH_SIZE = 500  # members per write transaction: fewer per-batch queries, a lock held ~0.1 s
 _log = logging.getLogger(__name__)
@@ -191,25 +193,15 @@ class SweepService:
                 batch.applied += result.transitions
                 batch.invoices += invoice is not None
             return
-        before = dict(states)
-        for result in results:
-            member = result.account.member
-            if member in batch.skipped:
-                continue  # an earlier member-day of this member failed: the rest waits
-            try:
-                with session.begin_nested():
-                    invoice = write_day(session, result, now=now, who=SYSTEM,
-                                        before=before[member])
-            except DatabaseBusy:
-                raise  # the database, not a member, failed (a server cut off): the batch waits
-            except Exception as exc:
-                batch.skipped.add(member)
-                failure = write_failure(session, result, exc, plans)
+        for result, invoice, error in write_in_turn(session, results, states, now=now,
+                                                    who=SYSTEM, skipped=batch.skipped):
+            if isinstance(error, DatabaseBusy):
+                raise error  # the database, not a member, failed (a server cut off): it waits
+            if error is not None:
+                failure = write_failure(session, result, error, plans)
                 if failure is not None:
                     batch.failed.append(failure)
                 continue
-            before[member] = MemberState(result.account, result.contracts,
-                                         before[member].settings)
             batch.applied += result.transitions
             batch.invoices += invoice is not None
 

@@ -2,8 +2,9 @@
 
 `load_member_states` reads a batch in a fixed number of queries whatever its size (accounts,
 contracts with their add-ons and the invoiced spans rule 6 credits from); `load_plans` reads
-the catalog and `billing_settings` the site's settings. The sweep, the previews and every
-contract use case read through here, so they all see the same state.
+the catalog and `billing_settings` the site's settings. The sweep, the previews, every contract
+use case and the export read through here, so they all see the same state: this is the one
+contract mapper, the one `billing_settings` and the one query for rule 6's invoiced spans.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import current_period
+from desktop.domain.limits import BadValue
 from desktop.domain.model import (
     ADDON,
     M_,
@@ -29,8 +31,8 @@ from desktop.domain.model import (
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
-from desktop.i18n.messages import refusal
-from desktop.services.errors import NotFound, ServiceError
+from desktop.ledger.contract_columns import READ
+from desktop.ledger.errors import NotFound, UnreadablePlan
 from desktop.storage import models as m
 
 
@@ -54,13 +56,15 @@ def billing_settings(session: Session) -> BillingSettings:
     return BillingSettings(row.currency, parse_rate(row.tax_rate), row.billing_day)
 
 
-class UnreadablePlan(ServiceError, ValueError):
-    """A plan row the billing core refuses (a frequency over ten years, say), met while reading;
-    `wording` is its sentence for the window's reader (issue 10)."""
-
-    def __init__(self, text: str, wording: Message | None = None) -> None:
-        super().__init__(text)
-        self.wording = wording
+def _why(error: ValueError) -> Message | str:
+    """Why a plan row was refused, as the reader will be told: a BadValue's template and
+    parameters (desktop.i18n.messages.refusal says it), any other error's own words."""
+    wording = getattr(error, "wording", None)
+    if isinstance(wording, Message):
+        return wording
+    if isinstance(error, BadValue):
+        return Message(error.template, error.params)
+    return str(error)
 
 
 class PlanCatalog(dict):
@@ -116,17 +120,14 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
             unreadable[r.id] = (
                 f"The plan {r.name} cannot be used ({reason[:1].lower()}{reason[1:]}).",
                 Message.of(M_("The plan {name} cannot be used: {reason}"), name=r.name,
-                           reason=refusal(exc)))
+                           reason=_why(exc)))
     return PlanCatalog(plans, unreadable) if skip_unreadable else plans
 
 
 # Reading member states ------------------------------------------------------------------------
 
 _CONTRACTS = m.ContractRow.__table__
-_CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in (
-    "id", "member_id", "plan_id", "next_plan_id", "custom_price", "quantity", "start_date",
-    "billing_anchor", "next_invoice_date", "cancellation_date", "prorate_last_invoice",
-    "prorate_first_invoice", "predecessor_id", "notes"))
+_CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in READ)
 
 
 # Lists of ids go in as one expanding parameter ("ids"), so a statement is built once and a

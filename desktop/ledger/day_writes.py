@@ -9,9 +9,7 @@ invoices with consecutive numbers and their lines, the audit rows and the plan c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from functools import lru_cache
-from operator import attrgetter
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,121 +17,14 @@ from sqlalchemy.orm import Session
 from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Account, Contract, Invoice, evolve
 from desktop.domain.transitions import DayResult
-from desktop.services.sweep.bulk_rows import insert_rows, update_rows
-from desktop.services.sweep.member_states import MemberState, load_member_states
+from desktop.ledger.audit import Readable, contract_audit_rows, money_audit_rows
+from desktop.ledger.bulk_rows import insert_rows, update_rows
+from desktop.ledger.contract_columns import PLAIN, contract_columns, plain_values
+from desktop.ledger.mapping import params_json
+from desktop.ledger.member_states import MemberState, load_member_states
+from desktop.ledger.numbering import invoice_numbers
 from desktop.storage import models as m
-from desktop.storage.database import INVOICE_DIGITS, highest_invoice_number, invoice_prefix
-from desktop.storage.mapping import params_json
 from desktop.storage.server import follow_ids
-
-SYSTEM = "system"
-
-# The audited contract fields the sweep can change, with the labels the History tab shows
-# (the same labels as desktop.services.history.contract_values).
-_AUDITED = (
-    ("plan", "Plan"), ("next_plan", "Next plan"), ("custom_price", "Custom price"),
-    ("billing_anchor", "Billing anchor"), ("next_invoice_date", "Next invoice date"),
-    ("cancellation_date", "Cancellation date"),
-)
-
-
-def contract_columns(contract: Contract) -> dict:
-    """The contracts-table columns of a domain contract (member and version aside)."""
-    return dict(
-        plan_id=contract.plan.id,
-        next_plan_id=None if contract.next_plan is None else contract.next_plan.id,
-        custom_price=contract.custom_price, quantity=contract.quantity,
-        start_date=contract.start_date, billing_anchor=contract.billing_anchor,
-        next_invoice_date=contract.next_invoice_date,
-        cancellation_date=contract.cancellation_date,
-        prorate_last_invoice=contract.prorate_last_invoice,
-        prorate_first_invoice=contract.prorate_first_invoice,
-        predecessor_id=contract.predecessor, notes=contract.notes,
-        next_event_date=next_event_date(contract),
-    )
-
-
-@lru_cache(maxsize=8)
-def _formatter(locale: str | None, currency: str | None):
-    """history.formatter's Formatter for a site's locale and currency, built once (Babel's
-    locale data is slow to read, and every batch of a sweep asks)."""
-    from desktop.i18n.formatting import Formatter
-
-    try:
-        return Formatter() if locale is None and currency is None else Formatter(locale, currency)
-    except ValueError:
-        return Formatter()
-
-
-class Readable:
-    """Audit values as readable strings, formatted once per distinct value (rule 20)."""
-
-    def __init__(self, session: Session) -> None:
-        row = session.execute(select(m.SettingsRow.locale, m.SettingsRow.currency)
-                              .where(m.SettingsRow.id == 1)).first()
-        self.fmt = _formatter(*row) if row is not None else _formatter(None, None)
-        self._dates: dict[date, str] = {}
-        self._money: dict[int, str] = {}
-
-    def value(self, field: str, value) -> str:
-        if value is None:
-            return ""
-        if field in ("plan", "next_plan"):
-            return value.name
-        if field == "custom_price":
-            if value not in self._money:
-                self._money[value] = str(value)  # raw minor units, shown by the reader
-            return self._money[value]
-        if value not in self._dates:
-            self._dates[value] = value.isoformat()  # raw, shown in the reader's locale
-        return self._dates[value]
-
-
-def _same(field: str, old, new) -> bool:
-    if field in ("plan", "next_plan"):
-        if old is None or new is None:
-            return old is new
-        return old.id == new.id if old.id is not None and new.id is not None else old == new
-    return old == new
-
-
-def contract_audit_rows(before: Contract | None, after: Contract, readable: Readable,
-                        now: datetime, who: str) -> list[dict]:
-    """History rows (as dicts) for the audited fields that differ between two contract states."""
-    rows = []
-    for field, label in _AUDITED:
-        old = None if before is None else getattr(before, field)
-        new = getattr(after, field)
-        if before is not None and (old is new or _same(field, old, new)):
-            continue
-        rows.append(dict(at=now, who=who, entity="contract", entity_id=after.id,
-                         member_id=after.member, contract_id=after.id, field=label,
-                         old_value=readable.value(field, old),
-                         new_value=readable.value(field, new)))
-    return rows
-
-
-def _money_history(before: Account | None, after: Account, readable: Readable, now: datetime,
-                   who: str) -> list[dict]:
-    rows = []
-    for field, label in (("credit_balance", "Credit balance"), ("deposit_held", "Deposit held")):
-        old, new = (None if before is None else getattr(before, field)), getattr(after, field)
-        if old != new:
-            rows.append(dict(at=now, who=who, entity="member", entity_id=after.member,
-                             member_id=after.member, contract_id=None, field=label,
-                             old_value="" if old is None else str(old),
-                             new_value=str(new)))  # raw minor units (issue 10)
-    return rows
-
-
-# The contract columns that a domain field gives as it is (contract_columns' other columns:
-# plan_id, next_plan_id, predecessor_id and next_event_date).
-_PLAIN_COLUMNS = ("custom_price", "quantity", "start_date", "billing_anchor",
-                  "next_invoice_date", "cancellation_date", "prorate_last_invoice",
-                  "prorate_first_invoice", "notes")
-
-
-_plain_values = attrgetter(*_PLAIN_COLUMNS)
 
 
 def _changed_values(before: Contract | None, after: Contract) -> dict:
@@ -142,8 +33,8 @@ def _changed_values(before: Contract | None, after: Contract) -> dict:
     or two of fourteen)."""
     if before is None:
         return contract_columns(after)
-    changed = {name: new for name, old, new in zip(_PLAIN_COLUMNS, _plain_values(before),
-                                                   _plain_values(after)) if old != new}
+    changed = {name: new for name, old, new in zip(PLAIN, plain_values(before),
+                                                   plain_values(after)) if old != new}
     if before.plan.id != after.plan.id:
         changed["plan_id"] = after.plan.id
     old_next, new_next = before.next_plan, after.next_plan
@@ -172,7 +63,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
         return []
     if before is None:
         before = load_member_states(session, {r.account.member for r in results})
-    readable = Readable(session)
+    readable = Readable()
     applied, history, plan_changes = [], [], []
     contracts: dict[int, dict] = {}
     accounts: dict[int, dict] = {}
@@ -196,7 +87,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
                 result.account.credit_balance, result.account.deposit_held):
             accounts[member] = dict(credit_balance=result.account.credit_balance,
                                     deposit_held=result.account.deposit_held)
-            history += _money_history(old_account, result.account, readable, now, who)
+            history += money_audit_rows(old_account, result.account, now, who)
         for change in result.plan_changes:
             plan_changes.append(dict(contract_id=change.contract, date=change.date,
                                      old_plan=change.old_plan, new_plan=change.new_plan,
@@ -212,17 +103,6 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     insert_rows(connection, m.HistoryRow.__table__, history)
     insert_rows(connection, m.PlanChangeRow.__table__, plan_changes)
     return issued
-
-
-def invoice_numbers(session: Session, count: int) -> list[str]:
-    """`count` consecutive invoice numbers after the highest one, in next_invoice_number's format.
-
-    Read inside the write transaction, which holds the lock; one indexed query per batch
-    whatever its size (the unique index on the number turns any clash into an error).
-    """
-    prefix = invoice_prefix(session)
-    highest = highest_invoice_number(session, prefix)
-    return [f"{prefix}{highest + k:0{INVOICE_DIGITS}d}" for k in range(1, count + 1)]
 
 
 def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:

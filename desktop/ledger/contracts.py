@@ -1,6 +1,8 @@
-"""Reading and writing contracts for the contract use cases, with the audit every write needs.
+"""Writing contracts for the contract use cases, with the audit every write needs (rule 20),
+and the invoices issued at once outside a transition (rule 16).
 
-Everything here runs inside the caller's session; the services own the transactions.
+Everything here runs inside the caller's session; the services own the transactions. Contracts
+are read by desktop.ledger.member_states, their due days applied by desktop.ledger.applier.
 """
 
 from __future__ import annotations
@@ -10,55 +12,18 @@ from datetime import date, datetime
 from typing import Sequence
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.invoicing import build_invoice
-from desktop.domain.model import Account, Contract, Invoice, Line, Plan, PlanChange
+from desktop.domain.model import Account, Contract, Invoice, Line, PlanChange
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
-from desktop.domain.transitions import simulate
-from desktop.i18n import _
-from desktop.services import history
-from desktop.services.errors import NotFound, StaleEdit
-from desktop.services.sweep.day_writes import contract_columns, invoice_numbers, write_day
-from desktop.services.sweep.member_states import MemberState, load_member_state, load_plans
+from desktop.ledger import audit
+from desktop.ledger.contract_columns import contract_columns
+from desktop.ledger.errors import NotFound, StaleEdit
+from desktop.ledger.mapping import add_invoice
+from desktop.ledger.member_states import load_member_state
+from desktop.ledger.numbering import invoice_numbers
 from desktop.storage import models as m
-from desktop.storage.mapping import add_invoice
-
-
-def catalog(session: Session) -> list[Plan]:
-    """Every plan and add-on, ids set."""
-    return list(load_plans(session).values())
-
-
-def plan_by_id(session: Session, plan_id: int) -> Plan:
-    plan = load_plans(session).get(plan_id)
-    if plan is None:
-        raise NotFound(_("This plan no longer exists."))
-    return plan
-
-
-def contract_row(session: Session, contract_id: int) -> m.ContractRow:
-    row = session.get(m.ContractRow, contract_id)
-    if row is None:
-        raise NotFound(_("This contract no longer exists."))
-    return row
-
-
-def member_state_of(session: Session, contract_id: int) -> tuple[MemberState, Contract]:
-    """The member state (all their contracts, invoiced spans filled) and the contract in it."""
-    row = contract_row(session, contract_id)
-    state = load_member_state(session, row.member_id)
-    contract = next(c for c in state.contracts if c.id == contract_id)
-    return state, contract
-
-
-def with_contract(contracts, draft: Contract) -> tuple[Contract, ...]:
-    """The member's contracts with the draft in place of its saved version (or added if new)."""
-    if draft.id is None:
-        return tuple(contracts) + (draft,)
-    replaced = tuple(draft if c.id == draft.id else c for c in contracts)
-    return replaced if any(c.id == draft.id for c in contracts) else replaced + (draft,)
 
 
 def has_invoices(session: Session, contract_id: int) -> bool:
@@ -83,21 +48,21 @@ def store(session: Session, before: Contract | None, after: Contract, *, today: 
           now: datetime, who: str) -> int:
     """Save a contract, a history row per changed field and a plan-change row (rule 20)."""
     row = save_contract(session, after)
-    old = {} if before is None else history.contract_values(before)
-    new = history.contract_values(replace(after, id=row.id))
+    old = {} if before is None else audit.contract_values(before)
+    new = audit.contract_values(replace(after, id=row.id))
     if before is None:
         # The start date has its own row; the plan is named as written.
-        history.write_event(session, at=now, who=who, entity="contract", entity_id=row.id,
-                            field="Created", new=after.plan.name,
-                            member_id=row.member_id, contract_id=row.id)
-    history.write_changes(session, at=now, who=who, entity="contract", entity_id=row.id,
-                          before=old, after=new, member_id=row.member_id, contract_id=row.id)
+        audit.write_event(session, at=now, who=who, entity="contract", entity_id=row.id,
+                          field="Created", new=after.plan.name,
+                          member_id=row.member_id, contract_id=row.id)
+    audit.write_changes(session, at=now, who=who, entity="contract", entity_id=row.id,
+                        before=old, after=new, member_id=row.member_id, contract_id=row.id)
     if before is not None and not same_plan(before.plan, after.plan):
         label = change_label(before.plan, after.plan, before.quantity, before.unit_price,
                              after.quantity)
         change = PlanChange(row.id, today, before.plan.name, after.plan.name, before.unit_price,
                             after.unit_price, after.quantity, label == UPGRADE)
-        history.write_plan_change(session, change, row.id, now)
+        audit.write_plan_change(session, change, row.id, now)
     return row.id
 
 
@@ -105,29 +70,6 @@ def check_version(row: m.ContractRow, version: int | None) -> None:
     if version is not None and row.version != version:
         raise StaleEdit("This contract was changed since you opened it (by someone else or by "
                         "the scheduled transitions); reload it to see the changes.")
-
-
-def apply_due(session: Session, member_id: int, day: date, *, now: datetime,
-              who: str) -> list[Invoice]:
-    """Apply the member's transitions due up to the day, as the sweep would; the issued invoices.
-
-    Runs the same simulate/apply_day code as the sweep and writes each day with the ledger,
-    so an invoice issued here is the one the preview and the quote showed.
-    """
-    state = load_member_state(session, member_id)
-    issued = []
-    before = state
-    for result in simulate(state.account, state.contracts, state.settings, until=day):
-        try:
-            with session.begin_nested():
-                invoice = write_day(session, result, now=now, who=who, before=before)
-        except IntegrityError:
-            raise StaleEdit("The scheduled transitions of this member were applied meanwhile; "
-                            "try again.") from None
-        if invoice is not None:
-            issued.append(invoice)
-        before = MemberState(result.account, result.contracts, state.settings)
-    return issued
 
 
 def issue_invoice(session: Session, account: Account, invoice: Invoice, balance: int, *,
@@ -141,9 +83,10 @@ def issue_invoice(session: Session, account: Account, invoice: Invoice, balance:
     member = session.get(m.MemberRow, account.member)
     if member.credit_balance != balance:
         # Raw minor units, as every writer of a member's money (issue 10): read in the reader's words.
-        history.write_changes(session, at=now, who=who, entity="member", entity_id=member.id,
-                              before={"Credit balance": str(member.credit_balance)},
-                              after={"Credit balance": str(balance)}, member_id=member.id)
+        label = audit.MONEY_LABELS["credit_balance"]
+        audit.write_changes(session, at=now, who=who, entity="member", entity_id=member.id,
+                            before={label: str(member.credit_balance)},
+                            after={label: str(balance)}, member_id=member.id)
         member.credit_balance = balance
     session.flush()
     return replace(invoice, number=number)
@@ -174,7 +117,7 @@ def save_contract(session: Session, contract: Contract) -> m.ContractRow:
     else:
         row = session.get(m.ContractRow, contract.id)
         if row is None:
-            raise NotFound(_("This contract no longer exists."))
+            raise NotFound("This contract no longer exists.")
     values = contract_columns(contract)
     for name, value in values.items():
         if getattr(row, name) != value:
