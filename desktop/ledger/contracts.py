@@ -82,7 +82,8 @@ def issue_invoice(session: Session, account: Account, invoice: Invoice, balance:
     add_invoice(session, invoice, number)
     member = session.get(m.MemberRow, account.member)
     if member.credit_balance != balance:
-        # Raw minor units, as every writer of a member's money (issue 10): read in the reader's words.
+        # Raw minor units, as every writer of a member's money (issue 10): read in the
+        # reader's words.
         label = audit.MONEY_LABELS["credit_balance"]
         audit.write_changes(session, at=now, who=who, entity="member", entity_id=member.id,
                             before={label: str(member.credit_balance)},
