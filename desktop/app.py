@@ -41,6 +41,7 @@ from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
 from desktop.ui.common.keyboard import KeyboardReach
 from desktop.ui.common.style import apply_style
+from desktop.ui.common.widgets import user_message
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
@@ -189,8 +190,8 @@ def switch_database(window: MainWindow, target: str | None) -> MainWindow | None
     """Open a window on another database; the old one closes (its editors may refuse)."""
     try:
         new = create_main_window(target, window.fixed_today, settings=window.settings)
-    except DatabaseRefused as refused:
-        QMessageBox.warning(window, _("Connect to a server"), str(refused))
+    except (DatabaseRefused, DatabaseBusy) as refused:  # a server away is a DatabaseBusy too
+        QMessageBox.warning(window, _("Connect to a server"), user_message(refused))
         return None
     if not window.close():
         new.database.dispose()
@@ -296,16 +297,16 @@ def run(database: str | None = None, today: date | None = None) -> int:
         window = create_main_window(database, today, settings=settings)
     except (DatabaseRefused, DatabaseBusy) as refused:
         if saved is None:
-            QMessageBox.critical(None, APPLICATION, str(refused))
+            QMessageBox.critical(None, APPLICATION, user_message(refused))
             return 2
         # The server asks for a password, or is away: the person chooses again.
-        database = ask_for_server(settings, None, str(refused))
+        database = ask_for_server(settings, None, user_message(refused))
         if database is None:
             return 2
         try:
             window = create_main_window(database or None, today, settings=settings)
-        except DatabaseRefused as again:
-            QMessageBox.critical(None, APPLICATION, str(again))
+        except (DatabaseRefused, DatabaseBusy) as again:
+            QMessageBox.critical(None, APPLICATION, user_message(again))
             return 2
     window.show()
     _log.info("window open on %s", database_name(window.database))
