@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as NumberInvalid
 
-from desktop.domain.limits import plain_rate
+from desktop.domain.limits import number_problem, plain_rate
 from desktop.domain.model import BillingSettings, Problem
 from desktop.domain.money import parse_rate
 from desktop.i18n import _
@@ -71,11 +71,17 @@ def iban_problem(iban: str) -> str:
 
 
 def prefix_problem(prefix: str) -> str:
-    """Why an invoice number prefix cannot be used, "" when it can."""
-    if _PREFIX.fullmatch(prefix or ""):
-        return ""
-    return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
-             "underscores, such as INV- or 2026-.")
+    """Why an invoice number prefix cannot be used, "" when it can.
+
+    Every number made with it must pass the import's own check (`number_problem`), or the
+    site's export would not import again: no leading dot, no device name such as CON."""
+    if not _PREFIX.fullmatch(prefix or ""):
+        return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
+                 "underscores, such as INV- or 2026-.")
+    if number_problem(f"{prefix}000001") is not None:
+        return _("The invoice number prefix starts every invoice's file name: it cannot start "
+                 "with a dot or be a device name such as CON or LPT1.")
+    return ""
 
 
 def terms_problem(days) -> str:

@@ -112,6 +112,13 @@ def test_an_older_document_imports_with_empty_values(paid_world):
     (lambda d: d["settings"].update(invoice_prefix="INV /"),
      "settings.invoice_prefix: The invoice number prefix is 1 to 12 letters, digits, dots, "
      "dashes or underscores, such as INV- or 2026-."),
+    # A prefix the settings took before (issue 19 review): its numbers would not import again.
+    (lambda d: d["settings"].update(invoice_prefix=".INV-"),
+     "settings.invoice_prefix: The invoice number prefix starts every invoice's file name: it "
+     "cannot start with a dot or be a device name such as CON or LPT1."),
+    (lambda d: d["settings"].update(invoice_prefix="CON."),
+     "settings.invoice_prefix: The invoice number prefix starts every invoice's file name: it "
+     "cannot start with a dot or be a device name such as CON or LPT1."),
     (lambda d: d["settings"].update(payment_terms=-1), "settings.payment_terms: -1 is below 0."),
     (lambda d: d["payments"][0].update(amount=40000),
      "payments[0].amount: brings the payments of INV-000002 to 40000, more than its amount due "
