@@ -231,3 +231,17 @@ def test_what_happened_is_checked_with_its_place_and_nothing_is_written(moved, d
         import_document(db, document, NOW)
     assert any(problem in told for told in refused.value.problems), refused.value.problems
     assert counts(db) == before
+
+
+def test_an_audit_value_written_before_control_characters_were_refused_still_moves(desk, db):
+    """Issue 19 review: the audit keeps what was; a bell in an old value (typed before text was
+    checked) made such a site's export refuse to import. Only a NUL, which no server stores, is
+    still refused."""
+    with desk.write() as session:
+        row = session.scalars(select(m.HistoryRow).where(m.HistoryRow.old_value.is_not(None))
+                              .limit(1)).one()
+        row.old_value = "Bell\x07 and tab\t kept"
+    first = export(desk)
+    import_document(db, json.loads(as_written(first)), NOW)
+    assert as_written(export(db)) == as_written(first)
+    assert any(h["old"] == "Bell\x07 and tab\t kept" for h in export(db)["history"])

@@ -216,8 +216,8 @@ def _audit(reader: Reader, value, named: Named, reserved: Reserved) -> list[dict
             contract=_reference(reader, rec["contract"], f"{place}.contract", "contract", named,
                                 reserved),
             field=reader.text(rec["field"], f"{place}.field"),
-            old_value=reader.text(rec["old"], f"{place}.old", nullable=True, multiline=True),
-            new_value=reader.text(rec["new"], f"{place}.new", nullable=True, multiline=True))
+            old_value=reader.text(rec["old"], f"{place}.old", nullable=True, recorded=True),
+            new_value=reader.text(rec["new"], f"{place}.new", nullable=True, recorded=True))
         values["entity_kind"] = kind
         if not any_bad(*values.values()):
             rows.append(values)
