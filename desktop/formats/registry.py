@@ -100,7 +100,6 @@ def _csv_table(kind: str) -> Callable[[Any, IO[str], date], int]:
         from desktop.services.spreadsheets import write_csv
 
         return write_csv(db, kind, out, today)
-    write.__qualname__ = write.__name__ = f"write_csv_{kind.replace('-', '_')}"
     return write
 
 

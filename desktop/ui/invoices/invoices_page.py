@@ -34,7 +34,7 @@ from desktop.ui.common.widgets import (
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.invoices.day_files import write_day_files
 from desktop.ui.invoices.invoice_view import InvoiceTools, InvoiceView, plain_document
-from desktop.ui.invoices.periods import ask_day, period_range, periods
+from desktop.ui.invoices.periods import period_range, periods
 
 _log = logging.getLogger(__name__)
 RECENT_LIMIT = 200
