@@ -1,7 +1,7 @@
-"""Documents on the command line (DESIGN.md §4): the exports and imports of the registry
+"""Documents on the command line (DESIGN.md §4): the exports of the registry
 (desktop/formats/registry.py: `export`, `csv`, `invoices pdf`, and whatever is declared there
-next; its imports are run by desktop/cli.py) and `payments add`, `payments refund`. Registered by desktop/cli.py, which reads the
-clock and passes it.
+next; its imports are run by desktop/cli.py) and `payments add`, `payments refund`.
+Registered by desktop/cli.py, which reads the clock and passes it.
 
 Errors are one sentence: bad input (an unknown invoice, a bad amount, more than is outstanding,
 a file that cannot be written) is exit 2 with nothing written.

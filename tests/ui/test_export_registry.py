@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMenu
 
 from cli_calls import one_sentence, run
 from desktop.app import create_main_window
@@ -72,7 +73,7 @@ def _subcommands(parser) -> dict:
 
 
 def _export_entries(window) -> list[tuple[str, str]]:
-    menu = window.menuBar().findChild(type(window.menuBar().actions()[0].menu()), "exportMenu")
+    menu = window.menuBar().findChild(QMenu, "exportMenu")
     return [(a.objectName(), a.text()) for a in menu.actions()]
 
 
