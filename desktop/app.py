@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
+from desktop.formats.files import export_file
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
@@ -31,7 +32,6 @@ from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
-from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
 from desktop.storage import member_search, server
 from desktop.storage.changes import watch_changes
@@ -87,7 +87,7 @@ def build_services(db: Database, clock) -> Services:
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
-        write_csv=lambda kind, out: write_csv(db, kind, out, clock.today()),
+        export=lambda fmt, path: export_file(fmt, db, path, clock.today()),
         check_file=db.check_file,
     )
 

@@ -36,7 +36,6 @@ from desktop.storage import models as m
 # Archived members appear only under "archived", and under "outstanding" while they owe money:
 # a member who left but still owes is exactly who the desk has to chase.
 STATUSES = ("all", "members", "contacts", "outstanding", "archived")
-SORTS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
 # Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # The member fields that may hold tabs and line breaks; every other one is a single line.
@@ -165,19 +164,23 @@ def _outstanding():
             .correlate(m.MemberRow).scalar_subquery())
 
 
+# What each sort of the member list orders by, given today (the member list's columns name
+# these keys: desktop/ui/members/member_columns.py).
+_SORT_KEYS = {
+    "name": lambda today: func.lower(m.MemberRow.name),
+    "company": lambda today: func.lower(m.MemberRow.company),
+    "plans": lambda today: func.coalesce(_first_plan(today), ""),
+    "status": lambda today: case((_is_member(today), 1), else_=0),
+    "credit_balance": lambda today: m.MemberRow.credit_balance,
+    "outstanding": lambda today: _outstanding(),
+}
+SORTS = tuple(_SORT_KEYS)
+
+
 def _sort_key(sort: str, today: date):
-    member = m.MemberRow
-    keys = {
-        "name": lambda: func.lower(member.name),
-        "company": lambda: func.lower(member.company),
-        "plans": lambda: func.coalesce(_first_plan(today), ""),
-        "status": lambda: case((_is_member(today), 1), else_=0),
-        "credit_balance": lambda: member.credit_balance,
-        "outstanding": _outstanding,
-    }
-    if sort not in keys:
+    if sort not in _SORT_KEYS:
         raise ValueError(f'Unknown sort "{sort}": use one of {", ".join(SORTS)}.')
-    return keys[sort]()
+    return _SORT_KEYS[sort](today)
 
 
 def active_plan_names(session: Session, member_ids: list[int], today: date) -> dict[int, list[str]]:
