@@ -125,7 +125,9 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
             written += 1
     except (OutputFailed, OutputRefused) as exc:  # say what is there: the files before it
         done = f"{written} of {len(documents)} {kind}s were written to {folder}"
-        raise type(exc)(f"{str(exc).rstrip('.')}; {done}.") from None
+        # Exit 2 promises nothing was written: once a file is there, a refusal is exit 1.
+        failure = OutputFailed if written else type(exc)
+        raise failure(f"{str(exc).rstrip('.')}; {done}.") from None
     print(f"Wrote {written} {kind}{'s' if written != 1 else ''} to {folder}.")
     return EXIT_OK
 
