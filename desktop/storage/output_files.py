@@ -26,13 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+# What a file name may not hold, and the names Windows keeps for devices: the very rules the
+# import applies to invoice numbers.
+from desktop.domain.limits import DEVICE_NAMES, FILE_UNSAFE
 from desktop.domain.model import M_, Message
 
-# On Windows these names are devices whatever their extension ("NUL.pdf" is NUL).
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
-# Characters no file name may hold on some file system Frontdesk runs on (Windows, macOS).
-_FORBIDDEN = set('/\\:*?"<>|')
 MAX_NAME_BYTES = 200  # of the stem: under the usual 255-byte limit, room for "-2" and ".pdf"
 
 
@@ -161,7 +159,7 @@ def safe_file_name(number: str, suffix: str, taken: set[str]) -> str:
     bounded, a Windows device name is prefixed, and a name already in `taken` (compared without
     case, as macOS and Windows do) gets "-2", "-3", …. The chosen name is added to `taken`."""
     text = unicodedata.normalize("NFC", number or "")
-    stem = "".join("_" if ch in _FORBIDDEN or unicodedata.category(ch) in ("Cc", "Cf", "Cs",
+    stem = "".join("_" if ch in FILE_UNSAFE or unicodedata.category(ch) in ("Cc", "Cf", "Cs",
                                                                           "Zl", "Zp")
                    else ch for ch in text)
     stem = stem.lstrip(". ").rstrip(". ")
@@ -169,7 +167,7 @@ def safe_file_name(number: str, suffix: str, taken: set[str]) -> str:
         stem = stem[:-1]
     if not stem:
         stem = "document"
-    if stem.split(".")[0].upper() in _RESERVED:
+    if stem.split(".")[0].upper() in DEVICE_NAMES:
         stem = "_" + stem
     name, count = f"{stem}{suffix}", 1
     while name.casefold() in taken:
