@@ -40,8 +40,9 @@ class MemberListModel(RowTableModel):
 
     # -- querying -------------------------------------------------------------------------
     def set_filter(self, text: str, status: str) -> None:
+        shown = self._query()
         self.text, self.status = text.strip(), status
-        self.requery()
+        self.requery(shown)
 
     def set_formatter(self, formatter: Any) -> None:
         self._formatter = formatter
@@ -57,12 +58,21 @@ class MemberListModel(RowTableModel):
             lambda rows: (self._show(text, status, rows), then()),
             lambda exc: self.failed.emit(user_message(exc)))
 
-    def requery(self) -> None:
-        """Start over from the first page with the current text, status and sort."""
+    def requery(self, shown: tuple | None = None) -> None:
+        """Start over from the first page with the current text, status and sort.
+
+        When the page cannot be read (a server away, issue 19) the rows shown stay, and so does
+        the query they answer (`shown`, as it was before a new filter or sort), so that the next
+        page fetched continues those rows, never mixing in another filter's."""
         self._requests.supersede()
         first = self._page(0)
-        if first is not None:  # else the rows shown stay (a server away, issue 19), not none
+        if first is not None:
             self._show(self.text, self.status, first)
+        elif shown is not None:
+            self.text, self.status, self.sort_key, self.descending = shown
+
+    def _query(self) -> tuple:
+        return self.text, self.status, self.sort_key, self.descending
 
     def _show(self, text: str, status: str, first: list[Any]) -> None:
         self.text, self.status = text, status
@@ -100,9 +110,10 @@ class MemberListModel(RowTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
+        shown = self._query()
         self.sort_key = self.columns[column].key
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.requery()
+        self.requery(shown)
 
     # -- reading ----------------------------------------------------------------------------
     def row_of(self, member_id: int) -> int:
