@@ -16,6 +16,7 @@ from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.i18n import _
 from desktop.i18n.messages import say
 from desktop.services import history
+from desktop.services.changes import Changes
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.basis import (
     EditorBasis,
@@ -147,8 +148,9 @@ class ContractService:
 
     # Saving ----------------------------------------------------------------------------------
 
-    def save(self, draft: Contract, version: int | None) -> int:
-        """Validate and save; ValidationError or StaleEdit leave the database untouched."""
+    def save(self, draft: Contract, version: int | None) -> Changes:
+        """Validate and save; ValidationError or StaleEdit leave the database untouched. The
+        Changes carry the contract's id."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
             original = None
@@ -163,11 +165,14 @@ class ContractService:
                         + _chain_problems(session, draft, original))
             if problems:
                 raise ValidationError(problems)
-            return store(session, original, draft, today=today, now=now,
-                         who=history.operator(session))
+            saved = store(session, original, draft, today=today, now=now,
+                          who=history.operator(session))
+            return Changes.of(members=[draft.member], contracts=[saved], id=saved)
 
-    def create_new_term(self, contract_id: int, cancellation_date: date | None = None) -> int:
-        """Rule 10: a new inactive contract starting on the predecessor's end; its id.
+    def create_new_term(self, contract_id: int,
+                        cancellation_date: date | None = None) -> Changes:
+        """Rule 10: a new inactive contract starting on the predecessor's end; the Changes
+        carry its id.
 
         Refused when that end is already past: the new term would be invoiced for the gap.
         """
@@ -196,7 +201,9 @@ class ContractService:
             problems = validate_contract(term, None, plans, today)
             if problems:
                 raise ValidationError(problems)
-            return store(session, None, term, today=today, now=now, who=who)
+            new_id = store(session, None, term, today=today, now=now, who=who)
+            return Changes.of(members=[contract.member], contracts=[contract_id, new_id],
+                              id=new_id)
 
     def unavailable_actions(self, contract_id: int) -> dict[str, str]:
         """Why Change plan and Create new term cannot be used now ("" where they can), so the
@@ -223,8 +230,9 @@ class ContractService:
             return change.option
 
     def change_plan(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
-                    quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> int:
-        """Apply a change in one transaction; the id of the contract in force or scheduled.
+                    quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> Changes:
+        """Apply a change in one transaction; the Changes carry the id of the contract in force
+        or scheduled.
 
         "now" also issues today's invoice at once (the one quote_change showed as pay now).
         """
@@ -250,11 +258,14 @@ class ContractService:
             bought = [line if line.contract is not None else replace(line, contract=in_force)
                       for line in change.at_once]
             invoice_at_once(session, change.original.member, bought, today, now=now, who=who)
-            return in_force
+            issued = bool(bought) or change.option.on == today or bool(change.at_once)
+            return Changes.of(members=[change.original.member],
+                              contracts=[contract_id, in_force], invoices=issued,
+                              transitions=issued, id=in_force)
 
     # Add-ons (rule 16) -----------------------------------------------------------------------
 
-    def add_addon(self, contract_id: int, addon_id: int, quantity: int = 1) -> None:
+    def add_addon(self, contract_id: int, addon_id: int, quantity: int = 1) -> Changes:
         """Add an add-on; bought mid-period it is invoiced at once (prorated when recurring)."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
@@ -269,8 +280,10 @@ class ContractService:
             who = history.operator(session)
             store(session, contract, updated, today=today, now=now, who=who)
             invoice_at_once(session, contract.member, lines, today, now=now, who=who)
+            return Changes.of(members=[contract.member], contracts=[contract_id],
+                              invoices=bool(lines))
 
-    def remove_addon(self, contract_id: int, addon_id: int) -> None:
+    def remove_addon(self, contract_id: int, addon_id: int) -> Changes:
         """Remove an add-on: it is no longer invoiced from the next invoice date (rule 16)."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
@@ -280,8 +293,9 @@ class ContractService:
                 raise NotFound(_("This contract does not have that add-on."))
             store(session, contract, contract.with_changes(addons=kept), today=today, now=now,
                   who=history.operator(session))
+            return Changes.of(members=[contract.member], contracts=[contract_id])
 
-    def delete(self, contract_id: int) -> None:
+    def delete(self, contract_id: int) -> Changes:
         """Delete a cancelled contract that was never invoiced; Refused otherwise."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
@@ -292,13 +306,15 @@ class ContractService:
             if problem is not None:
                 raise Refused(say(problem.message))
             row = contract_row(session, contract_id)
-            for successor in successor_ids(session, contract_id):
+            successors = successor_ids(session, contract_id)
+            for successor in successors:
                 # The chain skips the deleted link: the next term continues its predecessor.
                 contract_row(session, successor).predecessor_id = row.predecessor_id
             history.write_event(session, at=now, who=history.operator(session), entity="contract",
                                 entity_id=contract_id, field="Deleted", old=contract.plan.name,
                                 member_id=row.member_id, contract_id=contract_id)
             session.delete(row)
+            return Changes.of(members=[row.member_id], contracts=[contract_id, *successors])
 
 
 def _new_term_refusal(session, contract: Contract, today: date) -> str:

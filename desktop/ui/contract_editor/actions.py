@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.i18n import _
+from desktop.services.changes import OTHER_DESK, THIS_WINDOW, TIMER, Changes
 from desktop.services.errors import StaleEdit, ValidationError
 from desktop.ui.common.date_field import DateField
 from desktop.ui.common.widgets import offer, user_message
@@ -18,8 +19,8 @@ from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_bo
 
 
 
-# Who changed a contract open in an editor, so its banner says what happened (DESIGN.md §6).
-TIMER, OTHER_DESK, THIS_WINDOW = "timer", "other desk", "this window"
+# Who changed a contract open in an editor, so its banner says what happened (DESIGN.md §6);
+# the Changes each operation returns carry it.
 STALE = {
     TIMER: lambda: _(
         "This contract was changed by the scheduled transitions while you were editing, so "
@@ -62,7 +63,8 @@ class EditorActions:
                 self._mark_stale(self._stale_by)
             return False
         try:
-            contract_id = self._contracts.save(self._draft, self._version)
+            changes = self._contracts.save(self._draft, self._version)
+            contract_id = changes.id
             state = self._contracts.load(contract_id)
         except ValidationError as error:
             self._problems = list(error.problems)
@@ -76,6 +78,7 @@ class EditorActions:
             return False
         self.errorBanner.clear()
         self._show_state(state)
+        self.changed.emit(changes)
         self.saved.emit(contract_id)
         return True
 
@@ -93,6 +96,17 @@ class EditorActions:
         self.staleBanner.clear()
         self.errorBanner.clear()
         self._show_state(state)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Another operation changed something (the window tells every open editor): show it
+        when it concerns this contract, its member or the plans its preview prices."""
+        member = None if self._draft is None else self._draft.member
+        concerns = changes.touches_member(member) or changes.touches_contract(self.contract_id)
+        if changes.by == TIMER:
+            if concerns:
+                self.contract_changed_elsewhere(TIMER)
+        elif concerns or changes.touches_catalog():
+            self.member_changed_elsewhere(by=changes.by)
 
     def contract_changed_elsewhere(self, by: str = TIMER) -> None:
         """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
@@ -166,13 +180,15 @@ class EditorActions:
                                             "this contract first."), "error")
             return
         try:
-            new_id = self._contracts.create_new_term(self.contract_id, cancellation_date)
+            changes = self._contracts.create_new_term(self.contract_id, cancellation_date)
+            new_id = changes.id
             state = self._contracts.load(self.contract_id)
         except Exception as error:
             self._show_error(error)
             return
         self.errorBanner.clear()
         self._show_state(state)
+        self.changed.emit(changes)
         self.saved.emit(self.contract_id)
         self.newTermCreated.emit(new_id)
         if self._open_new_terms:
@@ -191,6 +207,7 @@ class EditorActions:
                                 open_new_terms=self._open_new_terms)
             editor.setAttribute(Qt.WA_DeleteOnClose)
             editor.saved.connect(self.saved)
+            editor.changed.connect(self.changed)
             editor.show()
         if on_new_term_tab and isinstance(editor, type(self)):
             editor.tabs.setCurrentWidget(editor.new_term)
@@ -201,6 +218,7 @@ class EditorActions:
         from desktop.ui.change_plan.dialog import ChangePlanDialog
         dialog = ChangePlanDialog(self._contracts, self._catalog, self._fmt, self.contract_id,
                                   self)
+        dialog.changed.connect(self.changed)
         dialog.applied.connect(self._plan_changed)
         dialog.open()
         return dialog

@@ -53,6 +53,7 @@ class ContractEditor(EditorActions, QWidget):
     """Edits one contract (or a new draft) with validation, preview, save, revert, new term."""
 
     saved = Signal(int)
+    changed = Signal(object)  # what a save, new term, plan change or add-on changed (Changes)
     newTermCreated = Signal(int)
     planChanged = Signal(int)
     closed = Signal()
@@ -399,7 +400,8 @@ class ContractEditor(EditorActions, QWidget):
             else ""))
         self._update_buttons()
 
-    def _addons_changed(self) -> None:
+    def _addons_changed(self, changes) -> None:
         """An add-on was added or removed (written at once, rule 16): show it, tell the page."""
         self.reload()
+        self.changed.emit(changes)
         self.saved.emit(self.contract_id)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 
 import desktop
 from desktop.i18n import N_, Formatter, _, available_languages
+from desktop.services.changes import Changes
 from desktop.services.spreadsheets import KINDS
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
@@ -46,13 +47,11 @@ class WindowActions:
     """Mixed into MainWindow; uses its services, formatter and pages."""
 
     def _money_changed(self, member_id: int) -> None:
-        """A payment or refund: the member's page, balance and outstanding column change."""
+        """A payment or refund, recorded on the page that says so (and shows it already): the
+        member's page, balance, outstanding column and the Invoices tab change."""
         self.statusBar().showMessage(_("Payment recorded."), 8000)
-        self._member_changed(member_id)
-        self.members_panel.refresh()
-        invoices = self.lazy_tabs.built(INVOICES_TAB)
-        if invoices is not None and invoices.model.rowCount():
-            invoices.refresh()
+        self.operations.done_here(Changes.of(members=[member_id], payments=True),
+                                  source=self.sender())
 
     def export_csv(self, kind: str | None = None, path: str | None = None) -> Path | None:
         """File → Export → CSV…: choose what, then where; written whole or not at all."""

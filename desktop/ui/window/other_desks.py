@@ -1,10 +1,11 @@
 """Another desk's changes appear in this window (DESIGN.md §7).
 
 A timer looks every two seconds whether the database was changed elsewhere (the watch from
-`desktop.storage.changes`); when it was, the member list, the member page, the Invoices tab (if
-it was loaded) and the plans refresh, and every open editor is told as after a save in this
-window: a clean editor shows the new state, one with unsaved changes shows the stale banner and
-never overwrites the other desk's save.
+`desktop.storage.changes`); when it was, the window's runner tells every screen that anything
+may have changed (`Changes.anything`, desktop/ui/window/operations.py): the member list, the
+member page, the Invoices tab (if it was loaded) and the plans refresh, and every open editor is
+told as after a save in this window: a clean editor shows the new state, one with unsaved
+changes shows the stale banner and never overwrites the other desk's save.
 
 On a server the link can be lost (a restart, the network): the status bar says so as long as it
 lasts, and nothing is refreshed meanwhile, so the list, the page and open editors keep what they
@@ -21,6 +22,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from desktop.i18n import _
+from desktop.services.changes import OTHER_DESK, Changes
 
 _log = logging.getLogger(__name__)
 INTERVAL_MS = 2000
@@ -80,19 +82,10 @@ class OtherDesks(QObject):
         return now
 
     def refresh(self) -> None:
-        window = self.window
-        window.members_panel.refresh()
-        window.member_page.refresh()
-        if window.invoices_page.model.rowCount():
-            window.invoices_page.refresh()
-        window.plan_catalog.refresh()
         # The watch also sees this desk's own sweep commit before its report arrives: while it
         # runs, who changed a contract is not known here (editors then say "elsewhere").
-        by = "" if getattr(window.scheduler, "running", False) else "other desk"
-        for editor in window.live_editors():
-            told = getattr(editor, "member_changed_elsewhere", None)
-            if told is not None:  # its banner says who did it (actions.OTHER_DESK)
-                told(by=by)
+        by = "" if self.window.scheduler.running else OTHER_DESK
+        self.window.operations.publish(Changes.anything(by=by))
 
     def stop(self) -> None:
         if self.watch is not None:
