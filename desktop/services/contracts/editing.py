@@ -4,8 +4,10 @@ change plan, add-ons, delete (DESIGN.md rules 5-20). One write transaction per m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+
+from sqlalchemy import select
 
 from desktop.domain.change_now import successor_term
 from desktop.domain.contracts import default_anchor, effective_cancellation, status
@@ -20,6 +22,7 @@ from desktop.services.changes import Changes
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.basis import (
     EditorBasis,
+    basis_of,
     chain_problems,
     load_basis,
     load_chain,
@@ -41,7 +44,12 @@ from desktop.services.contracts.store import (
 )
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.history import HistoryRow
-from desktop.services.sweep.member_states import billing_settings, load_contract
+from desktop.services.sweep.member_states import (
+    billing_settings,
+    load_contract,
+    load_member_state,
+    load_plans,
+)
 from desktop.storage import models as m
 
 __all__ = ["ContractService", "ContractState"]
@@ -54,6 +62,11 @@ class ContractState:
     status: str
     version: int
     history: list[HistoryRow]
+    # Read with it for the editor (load(..., for_editor=True)), so showing a loaded or saved
+    # contract reads nothing more: what checking and previewing it reads, and why Change plan
+    # and Create new term cannot be offered ("" where they can).
+    basis: EditorBasis | None = field(default=None, compare=False)
+    unavailable: dict[str, str] | None = field(default=None, compare=False)
 
 
 def _not_yet_invoiced(original: Contract | None) -> bool:
@@ -69,8 +82,10 @@ def _normalised(draft: Contract, original: Contract | None) -> Contract:
     return replace(draft, next_invoice_date=draft.start_date, next_plan=draft.plan)
 
 
-def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
-    return chain_problems(load_chain(session, draft), draft, original, history.formatter(session))
+def _chain_problems(session, draft: Contract, original: Contract | None,
+                    plans=None) -> list[Problem]:
+    return chain_problems(load_chain(session, draft, plans), draft, original,
+                          history.formatter(session))
 
 
 class ContractService:
@@ -80,13 +95,30 @@ class ContractService:
 
     # Reading ---------------------------------------------------------------------------------
 
-    def load(self, contract_id: int) -> ContractState:
+    def load(self, contract_id: int, *, for_editor: bool = False) -> ContractState:
+        """The contract as stored, its member's name, status, version and history; with
+        for_editor also its EditorBasis and unavailable actions, read in the same session from
+        the member's state and the catalog read once (so a Save reads each thing once)."""
+        today = self.clock.today()
         with self.db.session() as session:
-            row = contract_row(session, contract_id)
-            _state, contract = member_state_of(session, contract_id)
-            name = session.get(m.MemberRow, row.member_id).name
-            return ContractState(contract, name, status(contract, self.clock.today()),
-                                 row.version, history.contract_history(session, contract_id))
+            # The version and the member alone: the row's relationships are not needed here.
+            found = session.execute(select(m.ContractRow.member_id, m.ContractRow.version)
+                                    .where(m.ContractRow.id == contract_id)).first()
+            if found is None:
+                raise NotFound(_("This contract no longer exists."))
+            member_id, version = found
+            state = load_member_state(session, member_id)
+            contract = next(c for c in state.contracts if c.id == contract_id)
+            name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member_id))
+            basis = unavailable = None
+            if for_editor:
+                plans = load_plans(session)  # strict, as catalog(): a broken plan is said
+                basis = basis_of(session, contract, state, plans, today)
+                unavailable = {"change_plan": changes.change_refusal(session, contract, today),
+                               "new_term": _new_term_refusal(session, contract, today)}
+            return ContractState(contract, name, status(contract, today), version,
+                                 history.contract_history(session, contract_id), basis,
+                                 unavailable)
 
     def new_draft(self, member_id: int, plan_id: int) -> Contract:
         """An unsaved contract starting today; anchor by rule 11 (the site's billing day)."""
@@ -156,13 +188,15 @@ class ContractService:
             original = None
             if draft.id is not None:
                 check_version(contract_row(session, draft.id), version)
-                original = load_contract(session, draft.id)
-                draft = replace(draft, member=original.member)
             elif session.get(m.MemberRow, draft.member) is None:
                 raise NotFound(_("This member no longer exists."))
+            plans = load_plans(session)  # read once for the original, the checks and the chain
+            if draft.id is not None:
+                original = load_contract(session, draft.id, plans)
+                draft = replace(draft, member=original.member)
             draft = _normalised(draft, original)
-            problems = (validate_contract(draft, original, catalog(session), today)
-                        + _chain_problems(session, draft, original))
+            problems = (validate_contract(draft, original, list(plans.values()), today)
+                        + _chain_problems(session, draft, original, plans))
             if problems:
                 raise ValidationError(problems)
             saved = store(session, original, draft, today=today, now=now,
