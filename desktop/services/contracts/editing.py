@@ -48,6 +48,7 @@ from desktop.services.sweep.member_states import (
     billing_settings,
     load_contract,
     load_member_state,
+    load_member_states,
     load_plans,
 )
 from desktop.storage import models as m
@@ -107,12 +108,13 @@ class ContractService:
             if found is None:
                 raise NotFound(_("This contract no longer exists."))
             member_id, version = found
-            state = load_member_state(session, member_id)
+            plans = _catalog_if_readable(session) if for_editor else None
+            state = (load_member_state(session, member_id) if plans is None
+                     else load_member_states(session, [member_id], plans)[member_id])
             contract = next(c for c in state.contracts if c.id == contract_id)
             name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member_id))
             basis = unavailable = None
-            if for_editor:
-                plans = load_plans(session)  # strict, as catalog(): a broken plan is said
+            if plans is not None:
                 basis = basis_of(session, contract, state, plans, today)
                 unavailable = {"change_plan": changes.change_refusal(session, contract, today),
                                "new_term": _new_term_refusal(session, contract, today)}
@@ -349,6 +351,16 @@ class ContractService:
                                 member_id=row.member_id, contract_id=contract_id)
             session.delete(row)
             return Changes.of(members=[row.member_id], contracts=[contract_id, *successors])
+
+
+def _catalog_if_readable(session) -> dict[int, Plan] | None:
+    """The whole catalog by id, read once for the member's state and the editor's basis; None
+    when a plan cannot be read: the state then leaves it out as ever, and the basis, read when
+    the editor first needs it, says so in the editor."""
+    try:
+        return load_plans(session)
+    except ValueError:
+        return None
 
 
 def _new_term_refusal(session, contract: Contract, today: date) -> str:
