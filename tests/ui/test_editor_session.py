@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QSpinBox
 
-from desktop.services.changes import Changes
+from desktop.services.changes import THIS_WINDOW, Changes
 from desktop.services.contracts import editing
 from desktop.services.errors import StaleEdit
+from desktop.services.settings import SettingsService
 from desktop.ui.contract_editor.editor import PREVIEW_COUNT, ContractEditor
 from desktop.ui.contract_editor.session import ACTIVE, EditorSession
 from editor_fakes import child
@@ -103,3 +105,17 @@ def test_a_save_right_after_an_edit_still_checks_it_first(qtbot, world, formatte
     editor._edit({"cancellation_date": date(2020, 1, 1)})  # typed, Save pressed at once
     assert not editor.save()
     assert "cancellation_date" in {p.field for p in editor.problems()}
+
+
+def test_a_new_tax_rate_saved_in_preferences_reaches_an_open_editors_preview(qtbot, world,
+                                                                             formatter):
+    editor = ContractEditor(world.contracts, world.catalog, formatter, world.active)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.refresh_now()
+    before = editor.preview.invoices()[0]
+    settings = SettingsService(world.db, world.clock)
+    changes = settings.save(replace(settings.get(), tax_rate="10"))
+    editor.on_changes(changes.told_by(THIS_WINDOW))  # as the window's runner hands it on
+    after = editor.preview.invoices()[0]
+    assert before.subtotal == after.subtotal and after.tax < before.tax

@@ -381,14 +381,15 @@ class ContractEditor(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         """Another operation changed something (the window tells every open editor): show it
-        when it concerns this contract, its member or the plans its preview prices."""
+        when it concerns this contract, its member, or the plans and settings (the tax rate)
+        its preview prices with."""
         draft = self.session.draft
         member = None if draft is None else draft.member
         concerns = changes.touches_member(member) or changes.touches_contract(self.contract_id)
         if changes.by == TIMER:
             if concerns:
                 self.contract_changed_elsewhere(TIMER)
-        elif concerns or changes.touches_catalog():
+        elif concerns or changes.touches_catalog() or changes.touches_settings():
             self.member_changed_elsewhere(by=changes.by)
 
     def contract_changed_elsewhere(self, by: str = TIMER) -> None:

@@ -171,6 +171,7 @@ class WindowActions:
         if run_modal(dialog) != PreferencesDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         saved = dialog.saved
+        self.operations.done_here(dialog.changes)  # open editors preview with the new tax rate
         if (saved.locale, saved.currency) != (str(self.formatter.locale), self.formatter.currency):
             self.set_formatter(Formatter(saved.locale, saved.currency, self.formatter.language))
         if dialog.chosen_language() != chosen_language(self.settings):
