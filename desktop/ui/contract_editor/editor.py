@@ -396,7 +396,10 @@ class ContractEditor(QWidget):
         """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
         self.session.forget_basis()  # the member's state moved on: read it again
         state = self._stored_state(for_editor=True)
-        if state is None or state.version == self.session.version:
+        if state is None:
+            return
+        if state.version == self.session.version:  # its member's other contracts moved on
+            self.session.basis = state.basis  # as read just now, with the state
             return
         if self.is_dirty():
             self._mark_stale(by)
