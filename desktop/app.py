@@ -47,7 +47,7 @@ from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, 
 from desktop.ui.window.context import Services
 from desktop.ui.window.language import apply_language, interface_language
 from desktop.ui.window.main_window import MainWindow
-from desktop.ui.window.other_desks import OtherDesks
+from desktop.ui.window.operations import OtherDesks
 
 if TYPE_CHECKING:  # imported when the first editor opens: nothing before the first paint needs it
     from desktop.ui.contract_editor.editor import ContractEditor

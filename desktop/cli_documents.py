@@ -169,7 +169,7 @@ def _payments(args, target, clock, open_database, bad_input) -> int:
         options = dict(day=args.date, method=args.method, reference=args.reference)
         try:
             if args.action == "add":
-                payment = service.record(args.invoice, args.amount, **options)
+                payment = service.record(args.invoice, args.amount, **options).payment
                 left = service.standing(args.invoice).outstanding
                 print(f"Recorded {money(payment.amount)} on {payment.invoice}; "
                       f"{money(left)} left to pay.")
@@ -179,7 +179,7 @@ def _payments(args, target, clock, open_database, bad_input) -> int:
                         m.MemberRow.email == args.member))
                 if member_id is None:
                     raise bad_input(f"There is no member with the email {args.member}.")
-                payment = service.refund(member_id, args.amount, **options)
+                payment = service.refund(member_id, args.amount, **options).payment
                 print(f"Refunded {money(-payment.amount)} to {args.member}.")
         except (ValidationError, NotFound) as exc:
             raise bad_input(f"{str(exc).rstrip('.')}; nothing was written.") from None

@@ -22,6 +22,7 @@ from desktop.domain.contracts import is_open, status
 from desktop.domain.invoicing import build_invoice, buy_addons
 from desktop.domain.model import ACTIVE, Contract, ContractAddon, Line, Plan
 from desktop.domain.plan_changes import eligible_targets
+from desktop.services.changes import Changes
 from desktop.services.clock import FixedClock
 from desktop.services.exchange.importer import is_empty as _session_is_empty
 from desktop.services.sweep.day_writes import (
@@ -114,6 +115,11 @@ class DemoSummary:
     members: int
     contracts: int
     invoices: int
+
+    @property
+    def changes(self) -> Changes:
+        """The demo writes a whole site: anything may have changed."""
+        return Changes.anything()
 
 
 def is_empty(db) -> bool:

@@ -22,6 +22,7 @@ from desktop.domain.plan_changes import same_plan
 from desktop.domain.payments import due_date, payment_status
 from desktop.i18n import _
 from desktop.services import history
+from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.services.payments import (
     lacking_of_invoice,
@@ -313,7 +314,8 @@ class MemberService:
                 member_outstanding(session, [member_id]).get(member_id, 0))
 
     def create(self, name: str, email: str, company: str = "", phone: str = "",
-               notes: str = "", billing_address: str = "", vat_id: str = "") -> int:
+               notes: str = "", billing_address: str = "", vat_id: str = "") -> Changes:
+        """A new member; the Changes carry the member's id."""
         with self.db.write() as session:
             problems = member_problems(session, name, email, None, company=company,
                                        phone=phone, notes=notes,
@@ -329,10 +331,10 @@ class MemberService:
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),
                                   entity="member", entity_id=row.id, before={},
                                   after=_values(row), member_id=row.id)
-            return row.id
+            return Changes.of(members=[row.id], id=row.id)
 
     def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
-               notes: str, billing_address: str | None = None, vat_id: str | None = None) -> None:
+               notes: str, billing_address: str | None = None, vat_id: str | None = None) -> Changes:
         """Save the member's details; billing address and VAT id stay as they are when None."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
@@ -353,8 +355,9 @@ class MemberService:
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),
                                   entity="member", entity_id=row.id, before=before,
                                   after=_values(row), member_id=row.id)
+            return Changes.of(members=[row.id])
 
-    def set_archived(self, member_id: int, archived: bool) -> None:
+    def set_archived(self, member_id: int, archived: bool) -> Changes:
         """Archive (or bring back) a member: the list hides them; contracts and invoices stay."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
@@ -365,6 +368,7 @@ class MemberService:
             history.write_changes(session, at=self.clock.now(), who=history.operator(session),
                                   entity="member", entity_id=row.id, before=before,
                                   after=_values(row), member_id=row.id)
+            return Changes.of(members=[row.id])
 
 
 def allowances_of(active_contracts, today: date) -> dict[str, int]:

@@ -18,6 +18,7 @@ from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
 from desktop.services import history
+from desktop.services.changes import Changes
 from desktop.services.errors import ValidationError, text_problems
 from desktop.storage import models as m
 
@@ -136,8 +137,9 @@ class SettingsService:
         with self.db.session() as session:
             return settings_of_row(session.get(m.SettingsRow, 1))
 
-    def save(self, settings: SiteSettings) -> SiteSettings:
-        """Validate and save; ValidationError (nothing written) when a field is wrong."""
+    def save(self, settings: SiteSettings) -> Changes:
+        """Validate and save; ValidationError (nothing written) when a field is wrong. The
+        settings as stored (normalised) are `get()`."""
         problems = settings_problems(settings)
         if problems:
             raise ValidationError(problems)
@@ -159,7 +161,8 @@ class SettingsService:
             history.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
                 before=_readable(before), after=_readable(settings))
-        return settings
+        # Money and dates of every screen follow the site's settings.
+        return Changes(settings=True)
 
     def billing(self) -> BillingSettings:
         return billing_settings_of(self.get())

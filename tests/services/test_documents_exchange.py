@@ -164,8 +164,9 @@ def test_bad_identity_settings_are_refused_and_nothing_is_written(field, value, 
 def test_the_iban_is_kept_in_groups_of_four_and_the_prefix_numbers_new_invoices():
     world = World(date(2024, 4, 1))
     settings = SettingsService(world.db, world.clock)
-    saved = settings.save(replace(settings.get(), iban="de89370400440532013000",
-                                  invoice_prefix="2024-"))
+    assert settings.save(replace(settings.get(), iban="de89370400440532013000",
+                                 invoice_prefix="2024-")).touches_settings()
+    saved = settings.get()
     assert saved.iban == "DE89 3704 0044 0532 0130 00"
     member = world.member()
     world.contract(member, world.plan("Desk", 10000), date(2024, 4, 1))

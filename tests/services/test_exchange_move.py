@@ -69,14 +69,14 @@ def lived_in(db) -> None:
     desk = next(plan for plan in catalog.plans() if plan.name == "Hot desk")
     catalog.set_archived(desk.id, True)
     gone_plan = catalog.save_plan(Plan(name="Day pass (trial)", price=1500,
-                                       frequency=Frequency("month")))
+                                       frequency=Frequency("month"))).id
     catalog.delete_plan(gone_plan)
     contracts = ContractService(db, clock)
     office = next(plan for plan in catalog.plans() if plan.kind == "plan" and not plan.archived)
     draft = replace(contracts.new_draft(first, office.id), start_date=TODAY + timedelta(days=20),
                     billing_anchor=TODAY + timedelta(days=20),
                     next_invoice_date=TODAY + timedelta(days=20))
-    gone_contract = contracts.save(draft, None)
+    gone_contract = contracts.save(draft, None).id
     with db.write() as session:  # cancelled before it started: a contract that may be deleted
         row = session.get(m.ContractRow, gone_contract)
         row.next_invoice_date, row.cancellation_date = None, TODAY + timedelta(days=21)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.contracts import next_event_date
 from desktop.domain.invoicing import read_line_wording
 from desktop.domain.model import Contract
+from desktop.services.changes import Changes
 from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
@@ -38,6 +39,11 @@ class ImportSummary:
     members: int
     contracts: int
     invoices: int
+
+    @property
+    def changes(self) -> Changes:
+        """An import writes a whole database: anything may have changed."""
+        return Changes.anything()
 
 
 def is_empty(session: Session) -> bool:

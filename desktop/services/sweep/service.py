@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Message, Transition
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
+from desktop.services.changes import TIMER, Changes
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
 from desktop.services.sweep.day_writes import SYSTEM, write_day, write_days
 from desktop.services.sweep.failures import Failure, failure_of, write_failure
@@ -46,6 +47,19 @@ class SweepReport:
     applied: list[Transition] = field(default_factory=list)
     invoices_issued: int = 0
     failed: list[Failure] = field(default_factory=list)
+    members: frozenset[int] = frozenset()  # members whose contracts or invoices it wrote
+
+    @property
+    def changes(self) -> Changes:
+        """What the run changed, said to be the timer's doing; empty when it wrote nothing."""
+        if not (self.applied or self.invoices_issued):
+            return Changes(by=TIMER)
+        if not self.members:  # a report that does not name them: any member may have changed
+            return Changes.anything(by=TIMER)
+        return Changes.of(members=self.members,
+                          contracts=[t.contract for t in self.applied
+                                     if isinstance(t.contract, int)],
+                          invoices=bool(self.invoices_issued), transitions=True, by=TIMER)
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,7 @@ class _Progress:
     invoices: int = 0
     failed: list[Failure] = field(default_factory=list)
     skipped: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)  # members a written member-day changed
 
 
 class SweepService:
@@ -127,10 +142,12 @@ class SweepService:
             progress.invoices += batch.invoices
             progress.failed += batch.failed
             progress.skipped = batch.skipped
+            progress.members |= batch.members
             if finished:
                 break
         self._record_run(now, as_of, progress)
-        return SweepReport(as_of, progress.applied, progress.invoices, progress.failed)
+        return SweepReport(as_of, progress.applied, progress.invoices, progress.failed,
+                           frozenset(progress.members))
 
     def _apply_batch(self, session: Session, as_of: date, now: datetime, batch: _Progress) -> bool:
         """Apply the next member-days in this transaction; True when nothing was left to do.
@@ -189,6 +206,7 @@ class SweepService:
         if invoices is not None:
             for result, invoice in zip(results, invoices):
                 batch.applied += result.transitions
+                batch.members.add(result.account.member)
                 batch.invoices += invoice is not None
             return
         before = dict(states)
@@ -211,6 +229,7 @@ class SweepService:
             before[member] = MemberState(result.account, result.contracts,
                                          before[member].settings)
             batch.applied += result.transitions
+            batch.members.add(member)
             batch.invoices += invoice is not None
 
     def _record_run(self, now: datetime, as_of: date, progress: _Progress) -> None:

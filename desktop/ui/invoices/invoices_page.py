@@ -184,6 +184,11 @@ class InvoicesPage(QWidget):
         start, end = period_range(self.period_filter.currentData(), today)
         return {"status": self.status_filter.currentData(), "start": start, "end": end}
 
+    def on_changes(self, changes: Any) -> None:
+        """Invoices issued or paid; a page never loaded reads them when first shown."""
+        if changes.touches_invoices() and self.model.rowCount():
+            self.refresh()
+
     def refresh(self) -> None:
         if self._job is not None:
             self._again = True  # the filter changed while loading: load again when done

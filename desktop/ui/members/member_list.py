@@ -153,6 +153,11 @@ class MemberListPanel(QWidget):
         self.select_member(current, emit=False)  # unless None or no longer among the rows
         self._update_empty_text()
 
+    def on_changes(self, changes: Any) -> None:
+        """A member's row may read differently: read the page in sight again."""
+        if changes.touches_members():
+            self.refresh()
+
     def refresh(self) -> None:
         """Query again with the same filter, keeping the selected member selected."""
         self.apply_filter()

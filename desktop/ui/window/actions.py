@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 import desktop
 from desktop.i18n import N_, Formatter, _, available_languages
 from desktop.formats.registry import DATABASE, Command
+from desktop.services.changes import Changes
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
 from desktop.ui.common.forms import run_modal
@@ -41,13 +42,11 @@ class WindowActions:
     """Mixed into MainWindow; uses its services, formatter and pages."""
 
     def _money_changed(self, member_id: int) -> None:
-        """A payment or refund: the member's page, balance and outstanding column change."""
+        """A payment or refund, recorded on the page that says so (and shows it already): the
+        member's page, balance, outstanding column and the Invoices tab change."""
         self.statusBar().showMessage(_("Payment recorded."), 8000)
-        self._member_changed(member_id)
-        self.members_panel.refresh()
-        invoices = self.lazy_tabs.built(INVOICES_TAB)
-        if invoices is not None and invoices.model.rowCount():
-            invoices.refresh()
+        self.operations.done_here(Changes.of(members=[member_id], payments=True),
+                                  source=self.sender())
 
     def can_export(self, command: Command) -> bool:
         """Whether this window can run an export command of the registry."""
@@ -176,6 +175,7 @@ class WindowActions:
         if run_modal(dialog) != PreferencesDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         saved = dialog.saved
+        self.operations.done_here(dialog.changes)  # open editors preview with the new tax rate
         if (saved.locale, saved.currency) != (str(self.formatter.locale), self.formatter.currency):
             self.set_formatter(Formatter(saved.locale, saved.currency, self.formatter.language))
         if dialog.chosen_language() != chosen_language(self.settings):
