@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
+from desktop.formats.files import export_file
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
@@ -31,7 +32,6 @@ from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
-from desktop.services.spreadsheets import write_csv
 from desktop.services.sweep.service import SweepService
 from desktop.storage import member_search, server
 from desktop.storage.changes import watch_changes
@@ -41,12 +41,13 @@ from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
 from desktop.ui.common.keyboard import KeyboardReach
 from desktop.ui.common.style import apply_style
+from desktop.ui.common.widgets import user_message
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
 from desktop.ui.window.language import apply_language, interface_language
 from desktop.ui.window.main_window import MainWindow
-from desktop.ui.window.other_desks import OtherDesks
+from desktop.ui.window.operations import OtherDesks
 
 if TYPE_CHECKING:  # imported when the first editor opens: nothing before the first paint needs it
     from desktop.ui.contract_editor.editor import ContractEditor
@@ -86,7 +87,7 @@ def build_services(db: Database, clock) -> Services:
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
-        write_csv=lambda kind, out: write_csv(db, kind, out, clock.today()),
+        export=lambda fmt, path: export_file(fmt, db, path, clock.today()),
         check_file=db.check_file,
     )
 
@@ -189,8 +190,8 @@ def switch_database(window: MainWindow, target: str | None) -> MainWindow | None
     """Open a window on another database; the old one closes (its editors may refuse)."""
     try:
         new = create_main_window(target, window.fixed_today, settings=window.settings)
-    except DatabaseRefused as refused:
-        QMessageBox.warning(window, _("Connect to a server"), str(refused))
+    except (DatabaseRefused, DatabaseBusy) as refused:  # a server away is a DatabaseBusy too
+        QMessageBox.warning(window, _("Connect to a server"), user_message(refused))
         return None
     if not window.close():
         new.database.dispose()
@@ -296,16 +297,16 @@ def run(database: str | None = None, today: date | None = None) -> int:
         window = create_main_window(database, today, settings=settings)
     except (DatabaseRefused, DatabaseBusy) as refused:
         if saved is None:
-            QMessageBox.critical(None, APPLICATION, str(refused))
+            QMessageBox.critical(None, APPLICATION, user_message(refused))
             return 2
         # The server asks for a password, or is away: the person chooses again.
-        database = ask_for_server(settings, None, str(refused))
+        database = ask_for_server(settings, None, user_message(refused))
         if database is None:
             return 2
         try:
             window = create_main_window(database or None, today, settings=settings)
-        except DatabaseRefused as again:
-            QMessageBox.critical(None, APPLICATION, str(again))
+        except (DatabaseRefused, DatabaseBusy) as again:
+            QMessageBox.critical(None, APPLICATION, user_message(again))
             return 2
     window.show()
     _log.info("window open on %s", database_name(window.database))

@@ -95,12 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--json", action="store_true", help="print the report as JSON")
     sweep.add_argument("--catch-up-limit", type=_limit, metavar="N", dest="catch_up_limit",
                        help="allow up to N invoices per contract at once (default 24)")
-    imports = commands.add_parser("import", parents=[database],
-                                  help="load a frontdesk/2 (or /1) document into an empty database")
-    imports.add_argument("file", metavar="FILE")
-    export = commands.add_parser("export", parents=[database],
-                                 help="write the database as a frontdesk/2 document (- = stdout)")
-    export.add_argument("file", metavar="FILE")
     from desktop.cli_backups import add_backup_commands
     from desktop.cli_documents import add_commands
 
@@ -138,9 +132,9 @@ def main(argv: list[str] | None = None) -> int:
 
     clock = SystemClock(datetime.now)
     try:
-        if args.command not in _CREATING:
+        if args.command not in _creating():
             _require_database(target)
-        status = _COMMANDS[args.command](args, target, clock)
+        status = _commands()[args.command](args, target, clock)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
         return status
     except (BadInput, DatabaseRefused, OutputRefused) as exc:
@@ -327,16 +321,19 @@ MAX_PROBLEMS_SHOWN = 20
 
 
 def _import(args, target, clock) -> int:
+    """An import of the registry (desktop/formats/registry.py) into a new or empty database."""
+    from desktop.formats import registry
     from desktop.services.exchange.document import read_document
-    from desktop.services.exchange.importer import import_document
     from desktop.services.exchange.values import ImportProblems
+
+    work = registry.command(args.command, registry.IMPORT).formats[0].work
 
     document = _read_document(args.file)
     created = _new_file(target)
     try:
         read_document(document, clock.today())  # every problem, before any file is opened
         with _open(target, clock) as db:
-            summary = import_document(db, document, clock.now())
+            summary = work(db, document, clock.now())
     except ImportProblems as problems:
         _remove_created(created)
         count = len(problems.problems)
@@ -357,23 +354,6 @@ def _import(args, target, clock) -> int:
     return EXIT_OK
 
 
-def _export(args, target, clock) -> int:
-    from desktop.services.exchange.export import export_document
-    from desktop.storage.output_files import check_target, write_bytes
-
-    if args.file != "-":
-        check_target(Path(args.file))  # a pipe, link or device is refused before any reading
-    # Read-only: never migrated, never backed up (an older file is read through a copy).
-    with _open(target, clock, read_only=True) as db, db.session() as session:
-        document = export_document(session)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if args.file == "-":
-        sys.stdout.write(text)
-        return EXIT_OK
-    write_bytes(Path(args.file), text.encode("utf-8"))  # 0600, never half a document
-    return EXIT_OK
-
-
 def _documents(args, target, clock) -> int:
     from desktop.cli_documents import run
 
@@ -386,9 +366,21 @@ def _backups(args, target, clock) -> int:
     return run(args, target, clock, BadInput)
 
 
-_COMMANDS = {"demo": _demo, "sweep": _sweep, "import": _import, "export": _export,
-             "invoices": _documents, "payments": _documents, "csv": _documents,
-             "backups": _backups, "restore": _backups}
-# The commands that may run without the database file: demo and import fill a new one, backups
-# lists what is left of a lost one, restore brings one back.
-_CREATING = ("demo", "import", "backups", "restore")
+def _commands() -> dict:
+    """Command -> what runs it; the exports and imports are the registry's
+    (desktop/formats/registry.py)."""
+    from desktop.cli_documents import command_names
+    from desktop.formats import registry
+
+    commands = {"demo": _demo, "sweep": _sweep, "backups": _backups, "restore": _backups}
+    commands.update(dict.fromkeys(command_names(), _documents))
+    commands.update(dict.fromkeys((c.cli for c in registry.commands(registry.IMPORT)), _import))
+    return commands
+
+
+def _creating() -> tuple[str, ...]:
+    """The commands that may run without the database file: demo and an import fill a new one,
+    backups lists what is left of a lost one, restore brings one back."""
+    from desktop.formats import registry
+
+    return ("demo", *(c.cli for c in registry.commands(registry.IMPORT)), "backups", "restore")

@@ -1,8 +1,10 @@
-"""Documents and accounting on the command line (DESIGN.md §4): `invoices pdf`, `payments add`,
-`payments refund` and `csv`. Registered by desktop/cli.py, which reads the clock and passes it.
+"""Documents on the command line (DESIGN.md §4): the exports of the registry
+(desktop/formats/registry.py: `export`, `csv`, `invoices pdf`, and whatever is declared there
+next; its imports are run by desktop/cli.py) and `payments add`, `payments refund`.
+Registered by desktop/cli.py, which reads the clock and passes it.
 
-Errors are one sentence: bad input (an unknown invoice, a bad amount, more than is outstanding)
-is exit 2 with nothing written.
+Errors are one sentence: bad input (an unknown invoice, a bad amount, more than is outstanding,
+a file that cannot be written) is exit 2 with nothing written.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from desktop.formats import registry
 
 EXIT_OK = 0
 
@@ -25,19 +29,28 @@ def _minor_units(text: str) -> int:
 
 
 def add_commands(commands, database: argparse.ArgumentParser, day) -> None:
-    """Add the document commands to the parser's subcommands; `day` reads YYYY-MM-DD."""
-    from desktop.services.spreadsheets import KINDS
-
-    invoices = commands.add_parser("invoices", parents=[database],
-                                   help="invoice documents (invoices pdf OUT-DIR)")
+    """Add the registry's commands and the payment commands to the parser's subcommands; `day`
+    reads YYYY-MM-DD."""
+    for command in registry.commands(registry.EXPORT, registry.DATABASE):
+        sub = commands.add_parser(command.cli, parents=[database], help=command.help_text())
+        if len(command.formats) > 1:
+            sub.add_argument("kind", choices=command.choices(), metavar="KIND",
+                             help=", ".join(command.choices()))
+        sub.add_argument("file", metavar="OUT-FILE" if len(command.formats) > 1 else "FILE")
+    for command in registry.commands(registry.IMPORT):
+        sub = commands.add_parser(command.cli, parents=[database], help=command.help_text())
+        sub.add_argument("file", metavar="FILE")
+    invoices = commands.add_parser("invoices", parents=[database], help="invoice documents (" + (
+        ", ".join(f"invoices {c.cli} OUT-DIR"
+                  for c in registry.commands(registry.EXPORT, registry.INVOICES))) + ")")
     what = invoices.add_subparsers(dest="action", metavar="ACTION", required=True,
                                    parser_class=invoices.__class__)
-    pdf = what.add_parser("pdf", parents=[database],
-                          help="write invoices as PDFs named by number (default: issued today)")
-    pdf.add_argument("out_dir", metavar="OUT-DIR")
-    pdf.add_argument("--issued", type=day, metavar="YYYY-MM-DD",
-                     help="the invoices issued on this day")
-    pdf.add_argument("--number", metavar="N", help="only the invoice with this number")
+    for command in registry.commands(registry.EXPORT, registry.INVOICES):
+        sub = what.add_parser(command.cli, parents=[database], help=command.help_text())
+        sub.add_argument("out_dir", metavar="OUT-DIR")
+        sub.add_argument("--issued", type=day, metavar="YYYY-MM-DD",
+                         help="the invoices issued on this day")
+        sub.add_argument("--number", metavar="N", help="only the invoice with this number")
 
     payments = commands.add_parser("payments", parents=[database],
                                    help="record a payment or a refund of credit")
@@ -53,25 +66,30 @@ def add_commands(commands, database: argparse.ArgumentParser, day) -> None:
         sub.add_argument("--method", default="", metavar="M", help="transfer, card, cash, …")
         sub.add_argument("--reference", default="", metavar="R")
 
-    spreadsheet = commands.add_parser("csv", parents=[database],
-                                      help="write members, contracts, invoices, invoice lines or "
-                                           "payments as CSV (- = stdout)")
-    spreadsheet.add_argument("kind", choices=KINDS, metavar="KIND",
-                             help=", ".join(KINDS))
-    spreadsheet.add_argument("file", metavar="OUT-FILE")
+
+def command_names() -> list[str]:
+    """The commands `run` runs (the registry's imports are run by desktop/cli.py, which may
+    create the database they fill)."""
+    return [*(c.cli for c in registry.commands(registry.EXPORT, registry.DATABASE)),
+            "invoices", "payments"]
 
 
 def run(args, target, clock, open_database, bad_input) -> int:
     """Run a document command; `open_database(target, clock)` and `bad_input(sentence)` come
     from the command line's root."""
-    return {"invoices": _invoices, "payments": _payments, "csv": _csv}[args.command](
-        args, target, clock, open_database, bad_input)
+    if args.command == "invoices":
+        return _invoices(args, target, clock, open_database, bad_input)
+    if args.command == "payments":
+        return _payments(args, target, clock, open_database, bad_input)
+    return _export(args, target, clock, open_database, bad_input)
 
 
 def _invoices(args, target, clock, open_database, bad_input) -> int:
+    from desktop.formats.files import write_invoices
     from desktop.services.documents import DocumentService
     from desktop.services.errors import NotFound
 
+    fmt = registry.command(args.action).formats[0]
     with open_database(target, clock) as db:
         service = DocumentService(db, clock)
         if args.number:
@@ -88,66 +106,46 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
         return EXIT_OK
     folder = Path(args.out_dir)
     if folder.exists() and not folder.is_dir():
-        raise bad_input(f"{folder} is not a folder for the PDFs; nothing was written.")
+        raise bad_input(f"{folder} is not a folder for the {fmt.suffix[1:].upper()}s; nothing "
+                        "was written.")
     from desktop.storage.files import make_private_folder
-    from desktop.storage.output_files import (
-        OutputFailed,
-        OutputRefused,
-        safe_file_name,
-        write_bytes,
-    )
+    from desktop.storage.output_files import OutputFailed, OutputRefused
 
     try:
         make_private_folder(folder)
     except OSError as exc:
         raise bad_input(f"The folder {folder} cannot be made ({exc.strerror}); nothing was "
                         "written.") from None
-    render = _pdf_renderer(site)
-    taken: set[str] = set()
+    formatter = _document_formatter(site)
+    kind = f"invoice {fmt.suffix[1:].upper()}"
     written = 0
-    for doc in documents:
-        # The number may come from an imported document: never a path, whatever it holds.
-        path = folder / safe_file_name(doc.invoice.number, ".pdf", taken)
-        try:
-            write_bytes(path, render(doc))
-        except (OutputFailed, OutputRefused) as exc:  # say what is there: the PDFs before it
-            done = f"{written} of {len(documents)} invoice PDFs were written to {folder}"
-            raise type(exc)(f"{str(exc).rstrip('.')}; {done}.") from None
-        print(path)
-        written += 1
-    print(f"Wrote {written} invoice PDF{'s' if written != 1 else ''} to {folder}.")
+    try:
+        for path in write_invoices(fmt, documents, folder, formatter):
+            print(path)
+            written += 1
+    except (OutputFailed, OutputRefused) as exc:  # say what is there: the files before it
+        done = f"{written} of {len(documents)} {kind}s were written to {folder}"
+        # Exit 2 promises nothing was written: once a file is there, a refusal is exit 1.
+        failure = OutputFailed if written else type(exc)
+        raise failure(f"{str(exc).rstrip('.')}; {done}.") from None
+    print(f"Wrote {written} {kind}{'s' if written != 1 else ''} to {folder}.")
     return EXIT_OK
 
 
-def _pdf_renderer(site):
-    """A function giving an invoice's PDF as bytes. Painted into memory, not onto the file, so
-    that a file that cannot be written is an error here (QPdfWriter says nothing when its file
-    fails) and only a complete PDF reaches the disk (desktop/storage/output_files.py)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # PDFs need no screen
-    from PySide6.QtCore import QBuffer, QIODevice
-    from PySide6.QtGui import QGuiApplication, QPdfWriter
+def _document_formatter(site):
+    """The site's formatter, with the Qt application invoice documents are laid out in (they
+    need no screen)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
 
-    from desktop.documents.invoice_layout import invoice_document
-    from desktop.documents.paper import PDF_DPI, page_layout, paint
     from desktop.i18n.formatting import Formatter
 
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
-    formatter = Formatter(site.locale, site.currency)
+    global _APPLICATION
+    _APPLICATION = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    return Formatter(site.locale, site.currency)
 
-    def render(doc) -> bytes:
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        writer = QPdfWriter(buffer)  # the settings of desktop.documents.paper.write_pdf
-        writer.setResolution(PDF_DPI)
-        writer.setPageLayout(page_layout(formatter))
-        writer.setCreator("Frontdesk")
-        writer.setTitle(doc.invoice.number or "")
-        paint([invoice_document(doc, formatter)], writer)
-        del writer
-        return bytes(buffer.data())
 
-    render.app = app  # the application lives as long as the renderer
-    return render
+_APPLICATION = None  # lives as long as the command
 
 
 def db_settings(db, clock):
@@ -171,7 +169,7 @@ def _payments(args, target, clock, open_database, bad_input) -> int:
         options = dict(day=args.date, method=args.method, reference=args.reference)
         try:
             if args.action == "add":
-                payment = service.record(args.invoice, args.amount, **options)
+                payment = service.record(args.invoice, args.amount, **options).payment
                 left = service.standing(args.invoice).outstanding
                 print(f"Recorded {money(payment.amount)} on {payment.invoice}; "
                       f"{money(left)} left to pay.")
@@ -181,31 +179,37 @@ def _payments(args, target, clock, open_database, bad_input) -> int:
                         m.MemberRow.email == args.member))
                 if member_id is None:
                     raise bad_input(f"There is no member with the email {args.member}.")
-                payment = service.refund(member_id, args.amount, **options)
+                payment = service.refund(member_id, args.amount, **options).payment
                 print(f"Refunded {money(-payment.amount)} to {args.member}.")
         except (ValidationError, NotFound) as exc:
             raise bad_input(f"{str(exc).rstrip('.')}; nothing was written.") from None
     return EXIT_OK
 
 
-def _csv(args, target, clock, open_database, bad_input) -> int:
-    from desktop.services.spreadsheets import write_csv
-    from desktop.storage.output_files import check_target, replacing
+def _export(args, target, clock, open_database, bad_input) -> int:
+    """A whole-database export of the registry, to a file or (-) to standard output."""
+    from desktop.formats.files import export_file
+    from desktop.storage.output_files import check_target
 
+    command = registry.command(args.command)
+    fmt = (command.formats[0] if len(command.formats) == 1 else
+           next(f for f in command.formats if f.name == args.kind))
     path = Path(args.file)
     if args.file != "-":
         check_target(path)  # a pipe, link or device is refused before the database is opened
-    with open_database(target, clock, read_only=True) as db:  # never migrated nor backed up
+    # Read-only: never migrated, never backed up (an older file is read through a copy).
+    with open_database(target, clock, read_only=True) as db:
         if args.file == "-":
+            out = sys.stdout if fmt.text else sys.stdout.buffer
             try:
-                write_csv(db, args.kind, sys.stdout, clock.today())
-                sys.stdout.flush()
+                fmt.work(db, out, clock.today())
+                out.flush()
             except BrokenPipeError:
                 # The reader stopped early (| head): not a failure; keep Python from
                 # complaining about the closed pipe at exit.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
-        with replacing(path, text=True, newline="") as out:  # 0600, never half a file
-            count = write_csv(db, args.kind, out, clock.today())
-    print(f"Wrote {count} {args.kind} rows to {path}.")
+        count = export_file(fmt, db, path, clock.today())  # 0600, never half a file
+    if fmt.rows:
+        print(f"Wrote {count} {fmt.name} rows to {path}.")
     return EXIT_OK

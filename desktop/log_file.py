@@ -30,16 +30,25 @@ def default_log_path() -> Path:
 
 
 class _LogAndFatalErrors(RotatingFileHandler):
-    """The rotating file, with `faulthandler` pointed at whichever file is current."""
+    """The rotating file, with `faulthandler` writing into whichever file is current.
+
+    faulthandler gets a descriptor of its own (a duplicate), opened on the new file before the
+    old one is given up: at no moment does it hold a closed descriptor, which the system could
+    hand to another file (a database) for a fatal error to write into."""
+
+    _fatal_fd: int | None = None
 
     def _open(self):
         stream = super()._open()
-        faulthandler.enable(file=stream, all_threads=True)
+        previous, self._fatal_fd = self._fatal_fd, os.dup(stream.fileno())
+        faulthandler.enable(file=self._fatal_fd, all_threads=True)
+        if previous is not None:
+            os.close(previous)
         return stream
 
     def close(self) -> None:
-        if self.stream is not None and faulthandler.is_enabled():
-            faulthandler.disable()  # never left writing to a closed file descriptor
+        # Left enabled on our descriptor until the process ends: a crash while the window
+        # closes down (after logging's own shutdown) is still written. Never closed under it.
         super().close()
 
 

@@ -189,6 +189,20 @@ def test_a_full_disk_while_writing_pdfs_is_exit_1_and_no_truncated_pdf(desk, tmp
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
 
 
+def test_a_pdf_refused_after_others_were_written_is_exit_1_not_2(desk, tmp_path, capsys):
+    """Exit 2 says nothing was written (docs/exchange-format.md): once PDFs are there, a name
+    refused further on (here a named pipe where the third PDF goes) is exit 1, naming them."""
+    day, numbers = _busy_day(desk)
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    os.mkfifo(folder / f"{numbers[2]}.pdf")
+    code, out, err = run(["invoices", "pdf", str(folder), "--issued", day, "--db", desk], capsys)
+    assert code == 1
+    assert one_sentence(err).endswith(f"2 of {len(numbers)} invoice PDFs were written to "
+                                      f"{folder}.")
+    assert "Wrote" not in out
+
+
 # PDF names from invoice numbers -------------------------------------------------------------
 
 def test_pdf_names_never_leave_the_chosen_folder_and_qt_prints_nothing(desk, tmp_path):

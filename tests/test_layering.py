@@ -24,22 +24,28 @@ COMPOSITION_ROOT = PACKAGE / "app.py"
 FORBIDDEN = {
     "desktop.domain": ("PySide6", "shiboken6", "sqlalchemy", "alembic", "desktop.storage",
                        "desktop.ledger", "desktop.services", "desktop.ui", "desktop.i18n",
-                       "desktop.app", "desktop.cli", "desktop.documents"),
+                       "desktop.app", "desktop.cli", "desktop.documents", "desktop.formats"),
     "desktop.storage": ("PySide6", "shiboken6", "desktop.ledger", "desktop.services",
-                        "desktop.ui", "desktop.app", "desktop.cli", "desktop.documents"),
+                        "desktop.ui", "desktop.app", "desktop.cli", "desktop.documents",
+                        "desktop.formats"),
     # Billing persistence (DESIGN.md §5): storage and domain only.
     "desktop.ledger": ("PySide6", "shiboken6", "desktop.services", "desktop.ui", "desktop.app",
-                       "desktop.cli", "desktop.documents", "desktop.i18n"),
+                       "desktop.cli", "desktop.documents", "desktop.i18n", "desktop.formats"),
     "desktop.services": ("PySide6", "shiboken6", "desktop.ui", "desktop.app", "desktop.cli",
-                         "desktop.documents"),
+                         "desktop.documents", "desktop.formats"),
+    # The registry of exports and imports: read by the command line and the window alike, so
+    # it stands below both and never loads Qt itself (the commands run without it); an invoice
+    # PDF's work reaches desktop.documents only when one is made.
+    "desktop.formats": ("PySide6", "shiboken6", "desktop.ui", "desktop.app", "desktop.cli"),
     # Invoice documents: laid out with QtGui (QTextDocument, QPdfWriter) so the window and the
     # command line share them; no widgets (the command line has no QApplication), and the data
     # comes from the services, never from the database directly.
     "desktop.documents": ("PySide6.QtWidgets", "PySide6.QtPrintSupport", "sqlalchemy",
                           "alembic", "desktop.storage", "desktop.ledger", "desktop.ui",
-                          "desktop.app", "desktop.cli"),
+                          "desktop.app", "desktop.cli", "desktop.formats"),
     "desktop.i18n": ("PySide6", "shiboken6", "sqlalchemy", "desktop.storage", "desktop.ledger",
-                     "desktop.services", "desktop.ui", "desktop.app", "desktop.cli"),
+                     "desktop.services", "desktop.ui", "desktop.app", "desktop.cli",
+                     "desktop.formats"),
     # The window asks the services; billing rows are theirs to read and write.
     "desktop.ui": ("desktop.ledger",),
 }
@@ -175,6 +181,9 @@ def clock_reads(path: Path, source: str) -> list[str]:
         ("desktop/domain/x.py", "from desktop.ledger import audit"),
         ("desktop/ui/x.py", "from desktop.ledger.member_states import load_plans"),
         ("desktop/ui/sub/x.py", "from ...ledger import audit"),
+        ("desktop/formats/x.py", "def f():\n    from PySide6.QtGui import QPdfWriter\n"),
+        ("desktop/formats/x.py", "from desktop.ui.window.actions import WindowActions"),
+        ("desktop/services/x.py", "from desktop.formats.registry import COMMANDS"),
     ],
 )
 def test_layer_checker_catches_a_forbidden_import(relative, source):
@@ -196,6 +205,10 @@ def test_layer_checker_catches_a_forbidden_import(relative, source):
                             "from desktop.services import x"),
         ("desktop/documents/x.py", "from PySide6.QtGui import QPdfWriter\n"
                                    "from desktop.services.documents import InvoiceDocument"),
+        ("desktop/formats/x.py", "from desktop.storage.output_files import replacing\n"
+                                 "from desktop.services.spreadsheets import write_csv\n"
+                                 "from desktop.documents.paper import pdf_bytes"),
+        ("desktop/ui/x.py", "from desktop.formats.registry import COMMANDS"),
     ],
 )
 def test_layer_checker_allows_imports_down_the_layers(relative, source):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import (
     QPagedPaintDevice,
     QPageLayout,
@@ -78,9 +78,21 @@ def write_pdf(docs: list[InvoiceDocument], path: Path, formatter: Formatter) -> 
     return path
 
 
-def pdf_name(doc: InvoiceDocument) -> str:
-    """The file name of an invoice's PDF: its number (prefixes are file-name safe)."""
-    return f"{doc.invoice.number}.pdf"
+def pdf_bytes(doc: InvoiceDocument, formatter: Formatter) -> bytes:
+    """An invoice's PDF as bytes (the settings of `write_pdf`). Painted into memory, not onto
+    the file, so that a file that cannot be written is an error of the writer (QPdfWriter says
+    nothing when its file fails) and only a complete PDF reaches the disk
+    (desktop/storage/output_files.py). Needs a QGuiApplication."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_DPI)
+    writer.setPageLayout(page_layout(formatter))
+    writer.setCreator("Frontdesk")
+    writer.setTitle(doc.invoice.number or "")
+    paint([invoice_document(doc, formatter)], writer)
+    del writer
+    return bytes(buffer.data())
 
 
 def write_pdfs(docs: list[InvoiceDocument], folder: Path, formatter: Formatter) -> list[Path]:
@@ -89,7 +101,7 @@ def write_pdfs(docs: list[InvoiceDocument], folder: Path, formatter: Formatter) 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for doc in docs:
-        target = folder / pdf_name(doc)
+        target = folder / f"{doc.invoice.number}.pdf"
         partial = target.with_name(target.name + ".partial")
         try:
             write_pdf([doc], partial, formatter)

@@ -155,9 +155,9 @@ def plain_rate(text: str) -> Decimal:
 # Document numbers become file names (a PDF per invoice, DESIGN.md §4): what any file system
 # takes as one plain name in the chosen folder, never a path.
 MAX_NUMBER = 64
-_FILE_UNSAFE = set('/\\:*?"<>|')
+FILE_UNSAFE = set('/\\:*?"<>|')
 # Names Windows keeps for devices, whatever the extension ("CON.pdf" is the console).
-_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
+DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
                                                 for n in range(1, 10))}
 
 
@@ -175,14 +175,14 @@ def number_problem(number: str) -> BadValue | None:
         return BadValue("An invoice number cannot be empty.")
     if len(number) > MAX_NUMBER:
         return BadValue("An invoice number has at most {count} characters.", count=MAX_NUMBER)
-    if control_character(number) is not None or _FILE_UNSAFE & set(number):
+    if control_character(number) is not None or FILE_UNSAFE & set(number):
         return BadValue('"{number}" cannot be an invoice number: it becomes a file name, which '
                         'cannot hold / \\ : * ? " < > | or control characters.',
                         number=_escaped(number))
     if number.startswith(".") or number.endswith((".", " ")) or number != number.strip():
         return BadValue('"{number}" cannot be an invoice number: a file name cannot start with '
                         'a dot or a space, or end with one.', number=number)
-    if number.split(".")[0].upper() in _DEVICE_NAMES:
+    if number.split(".")[0].upper() in DEVICE_NAMES:
         return BadValue('"{number}" cannot be an invoice number: it is the name of a device '
                         'on Windows.', number=number)
     return None

@@ -15,6 +15,7 @@ from desktop.i18n import _
 from desktop.i18n.messages import refusal
 from desktop.ledger import audit
 from desktop.ledger.member_states import load_plans
+from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError, text_problems
 from desktop.storage import models as m
 
@@ -169,8 +170,9 @@ class CatalogService:
                                     .where(m.PlanRow.group_name.is_not(None)))
             return sorted({n for n in names if n}, key=lambda n: (n.lower(), n))
 
-    def save_plan(self, plan: Plan) -> int:
-        """Create (plan.id None) or update a plan or add-on; ValidationError, nothing written."""
+    def save_plan(self, plan: Plan) -> Changes:
+        """Create (plan.id None) or update a plan or add-on; ValidationError, nothing written.
+        The Changes carry the plan's id."""
         with self.db.write() as session:
             row = None
             if plan.id is not None:
@@ -189,9 +191,9 @@ class CatalogService:
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="plan", entity_id=row.id, before=before,
                                 after=plan_values(load_plans(session)[row.id]))
-            return row.id
+            return Changes(catalog=True, id=row.id)
 
-    def set_archived(self, plan_id: int, archived: bool) -> None:
+    def set_archived(self, plan_id: int, archived: bool) -> Changes:
         with self.db.write() as session:
             row = session.get(m.PlanRow, plan_id)
             if row is None:
@@ -202,8 +204,9 @@ class CatalogService:
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="plan", entity_id=row.id, before={"Archived": before},
                                 after={"Archived": after})
+            return Changes(catalog=True)
 
-    def delete_plan(self, plan_id: int) -> None:
+    def delete_plan(self, plan_id: int) -> Changes:
         """Delete a plan nobody ever bought; a sold plan can only be archived (Refused)."""
         with self.db.write() as session:
             row = session.get(m.PlanRow, plan_id)
@@ -220,3 +223,4 @@ class CatalogService:
             session.delete(row)
             audit.write_event(session, at=self.clock.now(), who=audit.operator(session),
                               entity="plan", entity_id=plan_id, field="Deleted", old=name)
+            return Changes(catalog=True)

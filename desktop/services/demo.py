@@ -31,6 +31,7 @@ from desktop.ledger.member_states import (
     load_member_states,
     load_plans,
 )
+from desktop.services.changes import Changes
 from desktop.services.clock import FixedClock
 from desktop.services.exchange.importer import is_empty as _session_is_empty
 from desktop.services.sweep.service import SweepService
@@ -111,6 +112,11 @@ class DemoSummary:
     members: int
     contracts: int
     invoices: int
+
+    @property
+    def changes(self) -> Changes:
+        """The demo writes a whole site: anything may have changed."""
+        return Changes.anything()
 
 
 def is_empty(db) -> bool:

@@ -23,6 +23,7 @@ from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.ledger import audit
 from desktop.ledger.member_states import load_member_state
+from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.services.payments import (
     lacking_of_invoice,
@@ -36,7 +37,6 @@ from desktop.storage import models as m
 # Archived members appear only under "archived", and under "outstanding" while they owe money:
 # a member who left but still owes is exactly who the desk has to chase.
 STATUSES = ("all", "members", "contacts", "outstanding", "archived")
-SORTS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
 # Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # The member fields that may hold tabs and line breaks; every other one is a single line.
@@ -165,19 +165,23 @@ def _outstanding():
             .correlate(m.MemberRow).scalar_subquery())
 
 
+# What each sort of the member list orders by, given today (the member list's columns name
+# these keys: desktop/ui/members/member_columns.py).
+_SORT_KEYS = {
+    "name": lambda today: func.lower(m.MemberRow.name),
+    "company": lambda today: func.lower(m.MemberRow.company),
+    "plans": lambda today: func.coalesce(_first_plan(today), ""),
+    "status": lambda today: case((_is_member(today), 1), else_=0),
+    "credit_balance": lambda today: m.MemberRow.credit_balance,
+    "outstanding": lambda today: _outstanding(),
+}
+SORTS = tuple(_SORT_KEYS)
+
+
 def _sort_key(sort: str, today: date):
-    member = m.MemberRow
-    keys = {
-        "name": lambda: func.lower(member.name),
-        "company": lambda: func.lower(member.company),
-        "plans": lambda: func.coalesce(_first_plan(today), ""),
-        "status": lambda: case((_is_member(today), 1), else_=0),
-        "credit_balance": lambda: member.credit_balance,
-        "outstanding": _outstanding,
-    }
-    if sort not in keys:
+    if sort not in _SORT_KEYS:
         raise ValueError(f'Unknown sort "{sort}": use one of {", ".join(SORTS)}.')
-    return keys[sort]()
+    return _SORT_KEYS[sort](today)
 
 
 def active_plan_names(session: Session, member_ids: list[int], today: date) -> dict[int, list[str]]:
@@ -310,7 +314,8 @@ class MemberService:
                 member_outstanding(session, [member_id]).get(member_id, 0))
 
     def create(self, name: str, email: str, company: str = "", phone: str = "",
-               notes: str = "", billing_address: str = "", vat_id: str = "") -> int:
+               notes: str = "", billing_address: str = "", vat_id: str = "") -> Changes:
+        """A new member; the Changes carry the member's id."""
         with self.db.write() as session:
             problems = member_problems(session, name, email, None, company=company,
                                        phone=phone, notes=notes,
@@ -326,10 +331,10 @@ class MemberService:
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="member", entity_id=row.id, before={},
                                 after=_values(row), member_id=row.id)
-            return row.id
+            return Changes.of(members=[row.id], id=row.id)
 
     def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
-               notes: str, billing_address: str | None = None, vat_id: str | None = None) -> None:
+               notes: str, billing_address: str | None = None, vat_id: str | None = None) -> Changes:
         """Save the member's details; billing address and VAT id stay as they are when None."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
@@ -350,8 +355,9 @@ class MemberService:
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="member", entity_id=row.id, before=before,
                                 after=_values(row), member_id=row.id)
+            return Changes.of(members=[row.id])
 
-    def set_archived(self, member_id: int, archived: bool) -> None:
+    def set_archived(self, member_id: int, archived: bool) -> Changes:
         """Archive (or bring back) a member: the list hides them; contracts and invoices stay."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)
@@ -362,6 +368,7 @@ class MemberService:
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="member", entity_id=row.id, before=before,
                                 after=_values(row), member_id=row.id)
+            return Changes.of(members=[row.id])
 
 
 def allowances_of(active_contracts, today: date) -> dict[str, int]:

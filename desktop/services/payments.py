@@ -20,6 +20,7 @@ from desktop.domain.model import Problem
 from desktop.domain.payments import Payment
 from desktop.i18n import _
 from desktop.ledger import audit
+from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.services.formatting import formatter
 from desktop.storage import models as m
@@ -56,6 +57,18 @@ def member_outstanding(session: Session, member_ids: list[int]) -> dict[int, int
         .where(m.InvoiceRow.member_id.in_(member_ids), m.InvoiceRow.amount_due > 0)
         .group_by(m.InvoiceRow.member_id))
     return {member_id: int(total or 0) for member_id, total in rows}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A payment or refund as written, and what it changed (the member's money, invoices)."""
+
+    payment: Payment
+    changes: Changes
+
+
+def _recorded(row: m.PaymentRow, number: str | None) -> Recorded:
+    return Recorded(_payment(row, number), Changes.of(members=[row.member_id], payments=True))
 
 
 @dataclass(frozen=True)
@@ -139,14 +152,14 @@ class PaymentService:
             return member_outstanding(session, [member_id]).get(member_id, 0)
 
     def record(self, invoice: int | str, amount: int, *, day: date | None = None,
-               method: str = "", reference: str = "", token: str | None = None) -> Payment:
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded:
         """Record a payment against an invoice (by id or number); ValidationError (nothing
         written) for an amount that is not positive or more than the invoice lacks."""
         day = self.clock.today() if day is None else day
         with self.db.write() as session:
             done = _already(session, token)
             if done is not None:
-                return _payment(done, invoice_row(session, done.invoice_id).number)
+                return _recorded(done, invoice_row(session, done.invoice_id).number)
             row = invoice_row(session, invoice, lock=True)
             fmt = formatter(session)
             paid = session.scalar(select(cast(func.coalesce(func.sum(m.PaymentRow.amount), 0),
@@ -168,17 +181,17 @@ class PaymentService:
                 entity_id=payment.id, field="Payment recorded", member_id=row.member_id,
                 old=str(rules.outstanding(row.amount_due, paid)),
                 new=_described(row.number, amount, day, payment))
-            return _payment(payment, row.number)
+            return _recorded(payment, row.number)
 
     def refund(self, member_id: int, amount: int, *, day: date | None = None,
-               method: str = "", reference: str = "", token: str | None = None) -> Payment:
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded:
         """Pay `amount` of the member's credit balance out: a payment of -amount, no invoice,
         and the balance lowered by it; ValidationError (nothing written) for more than held."""
         day = self.clock.today() if day is None else day
         with self.db.write() as session:
             done = _already(session, token)
             if done is not None:
-                return _payment(done, None)
+                return _recorded(done, None)
             member = session.get(m.MemberRow, member_id, with_for_update=True)
             if member is None:
                 raise NotFound(_("This member no longer exists."))
@@ -200,7 +213,7 @@ class PaymentService:
                 entity_id=payment.id, field="Credit balance refunded", member_id=member_id,
                 old=str(before),
                 new=_described(None, amount, day, payment, balance=member.credit_balance))
-            return _payment(payment, None)
+            return _recorded(payment, None)
 
 
 def _described(number: str | None, amount: int, day: date, row: m.PaymentRow,

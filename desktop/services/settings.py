@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as NumberInvalid
 
-from desktop.domain.limits import plain_rate
+from desktop.domain.limits import number_problem, plain_rate
 from desktop.domain.model import BillingSettings, Problem
 from desktop.domain.money import parse_rate
 from desktop.i18n import _
@@ -18,6 +18,7 @@ from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
 from desktop.ledger import audit
+from desktop.services.changes import Changes
 from desktop.services.errors import ValidationError, text_problems
 from desktop.storage import models as m
 
@@ -71,11 +72,17 @@ def iban_problem(iban: str) -> str:
 
 
 def prefix_problem(prefix: str) -> str:
-    """Why an invoice number prefix cannot be used, "" when it can."""
-    if _PREFIX.fullmatch(prefix or ""):
-        return ""
-    return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
-             "underscores, such as INV- or 2026-.")
+    """Why an invoice number prefix cannot be used, "" when it can.
+
+    Every number made with it must pass the import's own check (`number_problem`), or the
+    site's export would not import again: no leading dot, no device name such as CON."""
+    if not _PREFIX.fullmatch(prefix or ""):
+        return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
+                 "underscores, such as INV- or 2026-.")
+    if number_problem(f"{prefix}000001") is not None:
+        return _("The invoice number prefix starts every invoice's file name: it cannot start "
+                 "with a dot or be a device name such as CON or LPT1.")
+    return ""
 
 
 def terms_problem(days) -> str:
@@ -130,8 +137,9 @@ class SettingsService:
         with self.db.session() as session:
             return settings_of_row(session.get(m.SettingsRow, 1))
 
-    def save(self, settings: SiteSettings) -> SiteSettings:
-        """Validate and save; ValidationError (nothing written) when a field is wrong."""
+    def save(self, settings: SiteSettings) -> Changes:
+        """Validate and save; ValidationError (nothing written) when a field is wrong. The
+        settings as stored (normalised) are `get()`."""
         problems = settings_problems(settings)
         if problems:
             raise ValidationError(problems)
@@ -153,7 +161,8 @@ class SettingsService:
             audit.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
                 before=_readable(before), after=_readable(settings))
-        return settings
+        # Money and dates of every screen follow the site's settings.
+        return Changes(settings=True)
 
     def billing(self) -> BillingSettings:
         return billing_settings_of(self.get())

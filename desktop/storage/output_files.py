@@ -9,7 +9,9 @@ Only a new path or an existing regular file is written. A named pipe, a device n
 would be replaced by a regular file (or, written in place, would block or write to the device);
 a symbolic link would be replaced by a file instead of writing where it points. They are refused
 with one sentence (`OutputRefused`), like a folder that does not exist or cannot be written.
-A write that starts and then fails is `OutputFailed`.
+A write that starts and then fails is `OutputFailed`. Each carries a `wording`, the sentence the
+window translates (desktop.i18n.messages.refusal); str() is the English sentence for the
+command line.
 """
 
 from __future__ import annotations
@@ -24,22 +26,39 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-# On Windows these names are devices whatever their extension ("NUL.pdf" is NUL).
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
-# Characters no file name may hold on some file system Frontdesk runs on (Windows, macOS).
-_FORBIDDEN = set('/\\:*?"<>|')
+# What a file name may not hold, and the names Windows keeps for devices: the very rules the
+# import applies to invoice numbers.
+from desktop.domain.limits import DEVICE_NAMES, FILE_UNSAFE
+from desktop.domain.model import M_, Message
+
 MAX_NAME_BYTES = 200  # of the stem: under the usual 255-byte limit, room for "-2" and ".pdf"
+
+
+NOT_A_FILE = M_("{path} is a folder, a link or a device, not a file; choose another name. "
+                "Nothing was written.")
+CANNOT_WRITE = M_("{path} cannot be written there: the folder is missing, full or closed to "
+                  "you. Nothing was written.")
+DISK_FULL = M_("{path} could not be written: the disk is full. Nothing was written under that "
+               "name.")
+WRITE_FAILED = M_("{path} could not be written. Nothing was written under that name.")
 
 
 class OutputRefused(Exception):
     """The path cannot take a new file (a pipe, link, device, folder, missing folder); nothing
-    was written. str() is one sentence for the operator."""
+    was written. str() is one sentence for the operator, `wording` the same for the window."""
+
+    def __init__(self, sentence: str, wording: Message | None = None) -> None:
+        super().__init__(sentence)
+        self.wording = wording
 
 
 class OutputFailed(Exception):
     """Writing started and failed (a full disk, a file-size limit); nothing is left under the
-    name asked for. str() is one sentence for the operator."""
+    name asked for. str() is one sentence for the operator, `wording` the same for the window."""
+
+    def __init__(self, sentence: str, wording: Message | None = None) -> None:
+        super().__init__(sentence)
+        self.wording = wording
 
 
 def _why(error: OSError) -> str:
@@ -58,8 +77,8 @@ def check_target(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise OutputRefused(f"{path} cannot be written: {_why(error)}; nothing was written.") \
-            from None
+        raise OutputRefused(f"{path} cannot be written: {_why(error)}; nothing was written.",
+                            Message.of(CANNOT_WRITE, path=str(path))) from None
     if stat.S_ISREG(mode):
         return
     kind = ("a folder" if stat.S_ISDIR(mode) else
@@ -68,7 +87,7 @@ def check_target(path: Path) -> None:
             "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
             "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
     raise OutputRefused(f"{path} is {kind}, not a file; name a new file or a regular file to "
-                        "replace, nothing was written.")
+                        "replace, nothing was written.", Message.of(NOT_A_FILE, path=str(path)))
 
 
 def _sync_folder(folder: Path) -> None:
@@ -99,7 +118,7 @@ def replacing(path: Path, *, text: bool = False, newline: str | None = None) -> 
                                                  suffix=".partial", dir=folder)
     except OSError as error:
         raise OutputRefused(f"{path} cannot be written: {_why(error)} ({folder}); nothing was "
-                            "written.") from None
+                            "written.", Message.of(CANNOT_WRITE, path=str(path))) from None
     try:
         with os.fdopen(descriptor, "w" if text else "wb",
                        **({"encoding": "utf-8", "newline": newline} if text else {})) as out:
@@ -110,8 +129,10 @@ def replacing(path: Path, *, text: bool = False, newline: str | None = None) -> 
         os.replace(temporary, path)
     except OSError as error:
         _discard(temporary)
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
         raise OutputFailed(f"{path} could not be written: {_why(error)}; nothing was written "
-                           "under that name.") from None
+                           "under that name.", Message.of(DISK_FULL if full else WRITE_FAILED,
+                                                          path=str(path))) from None
     except BaseException:
         _discard(temporary)
         raise
@@ -138,7 +159,7 @@ def safe_file_name(number: str, suffix: str, taken: set[str]) -> str:
     bounded, a Windows device name is prefixed, and a name already in `taken` (compared without
     case, as macOS and Windows do) gets "-2", "-3", …. The chosen name is added to `taken`."""
     text = unicodedata.normalize("NFC", number or "")
-    stem = "".join("_" if ch in _FORBIDDEN or unicodedata.category(ch) in ("Cc", "Cf", "Cs",
+    stem = "".join("_" if ch in FILE_UNSAFE or unicodedata.category(ch) in ("Cc", "Cf", "Cs",
                                                                           "Zl", "Zp")
                    else ch for ch in text)
     stem = stem.lstrip(". ").rstrip(". ")
@@ -146,7 +167,7 @@ def safe_file_name(number: str, suffix: str, taken: set[str]) -> str:
         stem = stem[:-1]
     if not stem:
         stem = "document"
-    if stem.split(".")[0].upper() in _RESERVED:
+    if stem.split(".")[0].upper() in DEVICE_NAMES:
         stem = "_" + stem
     name, count = f"{stem}{suffix}", 1
     while name.casefold() in taken:

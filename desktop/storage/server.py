@@ -42,13 +42,13 @@ KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
 # exception), admin/crash shutdown, "the database system is starting up".
 _GONE_STATES = ("57P01", "57P02", "57P03")
 _LOCK_WAITED = "55P03"  # lock_not_available: lock_timeout ran out (wait_at_most)
-# libpq's words for a server that is not there (now); any other failure to connect (a password,
-# a database or a user the server refuses, a typo in the host) is a refusal.
-_AWAY_WORDS = ("Connection refused", "timeout expired", "timed out", "No route to host",
-               "Network is unreachable", "closed the connection", "Connection reset",
-               "could not receive data", "could not send data", "starting up", "shutting down",
-               "in recovery mode", "not yet accepting connections", "too many clients",
-               "connection slots are reserved")
+# What a server answers when it is there but will not let this desk in: a password or user it
+# refuses (class 28), a database it does not have, a privilege missing. Any other failure to
+# connect, above all one with no answer from a server at all (refused, timed out, a name that
+# does not resolve now), is a server away: try again. Told by SQLSTATE, never by libpq's words,
+# which the system translates.
+_REFUSED_CLASSES = ("28",)
+_REFUSED_STATES = ("3D000", "42501")
 MISSING_DRIVER = ("Reaching a PostgreSQL server needs its driver: "
                   "pip install 'frontdesk[postgres]'.")
 
@@ -141,9 +141,11 @@ def what_failed(context: ExceptionContext, where: str) -> Exception | None:
 
 
 def is_away(error: BaseException) -> bool:
-    """A failure to connect because the server is not there now (worth trying again)."""
-    text = str(error)
-    return any(words in text for words in _AWAY_WORDS)
+    """A failure to connect because the server is not there now (worth trying again), rather
+    than a server that answered and refused this desk."""
+    state = getattr(error, "sqlstate", None) or getattr(getattr(error, "orig", None),
+                                                        "sqlstate", None) or ""
+    return not (state[:2] in _REFUSED_CLASSES or state in _REFUSED_STATES)
 
 
 def unreachable(url: URL, error: Exception) -> DatabaseRefused:

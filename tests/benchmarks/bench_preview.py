@@ -83,7 +83,7 @@ def test_preview_recomputation_after_one_edit(bench_databases, qapp, tmp_path):
         pure, refresh, frames, old = [], [], [], []
         for i in range(EDITS):
             draft = replace(editor.draft(), **edits[i % len(edits)])
-            basis = contracts.basis(draft, editor._basis)
+            basis = contracts.basis(draft, editor.session.basis)
             started = time.perf_counter()
             contracts.validate(draft, basis)
             contracts.describe(draft, basis)
@@ -98,13 +98,13 @@ def test_preview_recomputation_after_one_edit(bench_databases, qapp, tmp_path):
             contracts.preview(draft, PREVIEW_COUNT)
             old.append(time.perf_counter() - started)
 
-            editor._draft = draft  # as _edit leaves it; its widget updates are not timed
+            editor.session.draft = draft  # as _edit leaves it; its widget updates are not timed
             started = time.perf_counter()
             editor.refresh_now()
             refresh.append(time.perf_counter() - started)
             qapp.processEvents()  # lay out and paint what refresh_now changed
             frames.append(time.perf_counter() - started)
-        members_contracts = len(editor._basis.state.contracts)
+        members_contracts = len(editor.session.basis.state.contracts)
         editor.close()
     finally:
         db.dispose()

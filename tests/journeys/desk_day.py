@@ -58,6 +58,7 @@ class DeskDay:
     saves: int = 0
     sweeps: int = 0
     editors: int = 0
+    last_saved: tuple[int, int] | None = None  # (contract id, custom price) of the last save
     samples: list[Sample] = field(default_factory=list)
     _started: float = field(default_factory=time.perf_counter)
 
@@ -155,9 +156,11 @@ class DeskDay:
                 self._key(lambda letter=letter: type_text(letter))
         self.qtbot.waitUntil(lambda: editor.draft().custom_price is not None, timeout=5000)
         if save:
+            typed = editor.draft().custom_price
             with self.qtbot.waitSignal(editor.saved, timeout=10000):
                 self._key(lambda: shortcut("Ctrl+S", editor))
             self.saves += 1
+            self.last_saved = (editor.contract_id, typed)
         else:
             self._key(lambda: press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier))
             self._key(lambda: press(Qt.Key.Key_Delete))

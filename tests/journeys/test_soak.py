@@ -34,5 +34,7 @@ def test_a_desk_day_of_thousands_of_operations(qtbot, desk):
         f"resident memory grew {(last.resident_kib - warm.resident_kib) // 1024} MB")
     assert last.widgets - warm.widgets <= WIDGET_GROWTH, (
         f"{last.widgets - warm.widgets} widgets more than when warm")
-    # Every save went through: the editor's last saved price is what the database holds.
+    # The saves went through: the last price typed and saved is what the database holds.
+    contract_id, price = day.last_saved
+    assert desk.services.contracts.load(contract_id).contract.custom_price == price
     assert not desk.live_editors()

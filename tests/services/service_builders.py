@@ -43,7 +43,7 @@ class World:
             name=name, price=price,
             frequency=None if frequency is None else parse_frequency(frequency),
             deposit=deposit, group=group, kind=kind, allowances=dict(allowances or {}),
-            addons=tuple(addons), archived=archived))
+            addons=tuple(addons), archived=archived)).id
         return self.plan_by_id(plan_id)
 
     def addon(self, name: str, price: int, frequency: str | None = "1 month", **extra) -> Plan:
@@ -56,7 +56,7 @@ class World:
     def member(self, name: str = "Ada Lovelace", email: str | None = None,
                company: str = "") -> int:
         self._emails += 1
-        return self.members.create(name, email or f"member{self._emails}@example.org", company)
+        return self.members.create(name, email or f"member{self._emails}@example.org", company).id
 
     def contract(self, member_id: int, plan: Plan, start: date, *, anchor: date | None = None,
                  next_invoice: date | None = None, next_plan: Plan | None | str = "same",

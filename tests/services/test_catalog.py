@@ -84,7 +84,7 @@ def test_plan_names_are_unique_regardless_of_case(world):
 
 def test_renaming_a_plan_to_its_own_name_is_not_a_duplicate(world):
     desk = world.plan("Hot desk", 20000)
-    assert world.catalog.save_plan(replace(desk, price=1)) == desk.id
+    assert world.catalog.save_plan(replace(desk, price=1)).id == desk.id
 
 
 def test_a_price_cannot_be_negative(world):
@@ -101,7 +101,7 @@ def test_the_frequency_must_parse(world):
 
 
 def test_a_frequency_written_as_text_is_read(world):
-    plan_id = world.catalog.save_plan(Plan("Hot desk", 100, frequency="2 weeks"))
+    plan_id = world.catalog.save_plan(Plan("Hot desk", 100, frequency="2 weeks")).id
     assert world.plan_by_id(plan_id).frequency == Frequency("week", 2)
 
 

@@ -53,7 +53,7 @@ def test_change_now_upgrade_matches_the_worked_example(service, world):
     assert quote.pay_now == 20000
     assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 50000)
 
-    new_id = service.change_plan(contract_id, premium.id, "now")
+    new_id = service.change_plan(contract_id, premium.id, "now").id
 
     issued = world.invoices(member)[-1]
     assert issued.issue_date == APRIL_11
@@ -110,7 +110,7 @@ def test_change_on_the_next_invoice_date_sets_the_next_plan(service, world):
     assert (quote.on, quote.pay_now) == (date(2024, 5, 1), 0)
     assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 50000)
     before = len(world.invoices(member))
-    assert service.change_plan(contract_id, premium.id, "next_invoice") == contract_id
+    assert service.change_plan(contract_id, premium.id, "next_invoice").id == contract_id
     state = service.load(contract_id)
     assert state.contract.plan.name == "Standard" and state.contract.next_plan.name == "Premium"
     assert len(world.invoices(member)) == before  # nothing invoiced now
@@ -124,7 +124,7 @@ def test_change_on_the_next_invoice_date_with_another_quantity_is_a_new_term_the
     member, contract_id = _paid_april(world, standard)
     quote = service.quote_change(contract_id, standard.id, "next_invoice", quantity=3)
     assert not quote.no_change and quote.next_billing_amount == 60000
-    new_id = service.change_plan(contract_id, standard.id, "next_invoice", quantity=3)
+    new_id = service.change_plan(contract_id, standard.id, "next_invoice", quantity=3).id
     new = service.load(new_id)
     assert (new.status, new.contract.start_date, new.contract.quantity) == (
         "inactive", date(2024, 5, 1), 3)
@@ -138,7 +138,7 @@ def test_change_on_a_chosen_date_cancels_then_and_starts_a_term_then(service, wo
     on = date(2024, 4, 21)
     quote = service.quote_change(contract_id, premium.id, "date", on=on)
     assert (quote.on, quote.pay_now, quote.next_billing_date) == (on, 0, on)
-    new_id = service.change_plan(contract_id, premium.id, "date", on=on)
+    new_id = service.change_plan(contract_id, premium.id, "date", on=on).id
     assert service.load(new_id).status == "inactive"
     assert service.load(contract_id).contract.cancellation_date == on
     (issued,) = world.run_until(member, on)
@@ -182,7 +182,7 @@ def test_a_custom_price_blocks_a_switch_on_the_next_invoice_date(service, world)
     with pytest.raises(Refused, match="has a custom price, so it cannot switch plans automat"):
         service.change_plan(contract_id, premium.id, "next_invoice")
     assert world.dump() == before
-    new_id = service.change_plan(contract_id, premium.id, "now")
+    new_id = service.change_plan(contract_id, premium.id, "now").id
     assert service.load(new_id).contract.custom_price is None
     # Credit on what was actually paid (15000), charge at the plan's price.
     assert _lines(world.invoices(member)[-1]) == [("unused", -10000), ("plan", 33333)]
@@ -199,7 +199,7 @@ def test_rule_16_add_ons_alone_are_bought_on_the_contract_which_goes_on(service,
     quote = service.quote_change(contract_id, standard.id, "now", addon_ids=(locker.id,))
     assert (quote.no_change, quote.pay_now) == (False, 2000)
     assert (quote.next_billing_date, quote.next_billing_amount) == (date(2024, 5, 1), 23000)
-    in_force = service.change_plan(contract_id, standard.id, "now", addon_ids=(locker.id,))
+    in_force = service.change_plan(contract_id, standard.id, "now", addon_ids=(locker.id,)).id
     assert in_force == contract_id
     state = service.load(contract_id)
     assert (state.status, state.contract.start_date, state.contract.cancellation_date) == (
@@ -231,7 +231,7 @@ def test_rule_16_add_ons_alone_on_a_later_day_are_held_from_that_day(
     quote = service.quote_change(contract_id, standard.id, when, on, addon_ids=(locker.id,))
     before = len(world.invoices(member))
     assert service.change_plan(contract_id, standard.id, when, on,
-                               addon_ids=(locker.id,)) == contract_id
+                               addon_ids=(locker.id,)).id == contract_id
     held = service.load(contract_id).contract.addons
     assert [(a.addon.name, a.start_date) for a in held] == [("Locker", start)]
     issued = world.invoices(member)[before:]
@@ -256,7 +256,7 @@ def test_rule_16_a_package_is_offered_and_bought_at_once_whatever_the_change(ser
     without = service.quote_change(contract_id, premium.id, when, on)
     assert quote.pay_now == without.pay_now + 9000
     before = len(world.invoices(member))
-    in_force = service.change_plan(contract_id, premium.id, when, on, addon_ids=(hours.id,))
+    in_force = service.change_plan(contract_id, premium.id, when, on, addon_ids=(hours.id,)).id
     issued = world.invoices(member)[before:]
     assert [line for i in issued for line in _lines(i) if line[0] == "addon"] == [("addon", 9000)]
     assert sum(i.amount_due for i in issued) == quote.pay_now
@@ -273,7 +273,7 @@ def test_rule_16_a_package_alone_can_be_bought_again(service, world):
         quote = service.quote_change(contract_id, standard.id, "now", addon_ids=(hours.id,))
         assert (quote.no_change, quote.pay_now) == (False, 9000)
         assert service.change_plan(contract_id, standard.id, "now",
-                                   addon_ids=(hours.id,)) == contract_id
+                                   addon_ids=(hours.id,)).id == contract_id
     assert [_lines(i) for i in world.invoices(member)[-2:]] == [[("addon", 9000)]] * 2
 
 
@@ -307,7 +307,7 @@ def test_a_contract_with_a_next_term_is_not_changed_here(service, world, when, o
     there (both invoiced for the same days); the next term is the one to change."""
     standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
     _member, contract_id = _paid_april(world, standard)
-    next_term = service.create_new_term(contract_id, date(2024, 6, 1))
+    next_term = service.create_new_term(contract_id, date(2024, 6, 1)).id
     message = "This contract already has a next term; change that term instead."
     with pytest.raises(Refused) as caught:
         service.change_options(contract_id)
@@ -353,7 +353,7 @@ def test_a_contract_that_started_today_changes_from_tomorrow(service, world, inv
     offered = {o.when for o in service.change_options(contract_id) if o.plan.id == premium.id}
     assert offered == {"next_invoice", "date"}
     tomorrow = date(2024, 4, 12)
-    new_id = service.change_plan(contract_id, premium.id, "date", on=tomorrow)
+    new_id = service.change_plan(contract_id, premium.id, "date", on=tomorrow).id
     assert service.load(new_id).contract.start_date == tomorrow
 
 
@@ -361,7 +361,7 @@ def test_a_second_change_the_same_day_is_refused(service, world):
     standard, premium = world.plan("Standard", 20000), world.plan("Premium", 50000)
     office = world.plan("Office", 90000)
     _member, contract_id = _paid_april(world, standard)
-    new_id = service.change_plan(contract_id, premium.id, "now")
+    new_id = service.change_plan(contract_id, premium.id, "now").id
     before = world.dump()
     with pytest.raises(Refused) as caught:
         service.change_plan(new_id, office.id, "now")
@@ -432,7 +432,7 @@ def test_pay_now_is_always_the_amount_due_of_the_invoice_the_change_issues(case)
         return
     before = len(world.invoices(member))
     new_id = service.change_plan(contract_id, target.id, "now", quantity=case["quantity"],
-                                 addon_ids=addon_ids)
+                                 addon_ids=addon_ids).id
     issued = world.invoices(member)[before:]
     assert {i.issue_date for i in issued} == {day}
     assert sum(i.amount_due for i in issued) == quote.pay_now

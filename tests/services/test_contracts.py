@@ -100,7 +100,7 @@ def test_a_plan_in_no_group_offers_every_plan(service, world, dedicated, office)
 def test_saving_a_new_draft_writes_the_contract_and_its_creation_audit(service, world, desk):
     member = world.member()
     draft = service.new_draft(member, desk.id).with_changes(quantity=2, notes="Window seat")
-    contract_id = service.save(draft, None)
+    contract_id = service.save(draft, None).id
     state = service.load(contract_id)
     assert (state.contract.quantity, state.contract.notes, state.status) == (
         2, "Window seat", "active")
@@ -117,7 +117,7 @@ def test_a_contract_not_yet_invoiced_is_first_invoiced_on_its_start_on_its_own_p
     member = world.member()
     draft = service.new_draft(member, desk.id).with_changes(
         start_date=date(2024, 5, 1), billing_anchor=date(2024, 5, 1), next_plan=dedicated)
-    contract = service.load(service.save(draft, None)).contract
+    contract = service.load(service.save(draft, None).id).contract
     assert contract.next_invoice_date == date(2024, 5, 1) and contract.next_plan == desk
 
 
@@ -128,7 +128,7 @@ def test_saving_an_edit_audits_each_changed_field_with_the_operator(service, wor
     state = service.load(active)
     draft = state.contract.with_changes(next_plan=dedicated, cancellation_date=date(2024, 9, 1),
                                         custom_price=None, notes="Moving up")
-    assert service.save(draft, state.version) == active
+    assert service.save(draft, state.version).id == active
     after = service.load(active)
     assert after.version == state.version + 1
     new_rows = after.history[len(state.history):]
@@ -265,7 +265,7 @@ def test_a_contract_with_a_next_term_may_end_earlier_and_edit_the_rest(service, 
 
 def test_a_next_term_cannot_start_before_the_term_it_continues_ends(service, world, active):
     """Rule 10, from the next term's side: starting earlier would bill both for the same days."""
-    new_id = service.create_new_term(active, date(2024, 6, 1))
+    new_id = service.create_new_term(active, date(2024, 6, 1)).id
     state = service.load(new_id)
     _refused(service, world, state.contract.with_changes(start_date=date(2024, 5, 1)),
              state.version, "start_date",

@@ -36,7 +36,7 @@ def _active(world, plan, **extra):
 def test_a_new_term_starts_on_the_cancellation_date_and_copies_the_contract(service, world, desk):
     _member, contract_id = _active(world, desk, quantity=2, custom_price=18000,
                                    cancellation=date(2024, 6, 15))
-    new_id = service.create_new_term(contract_id)
+    new_id = service.create_new_term(contract_id).id
     new = service.load(new_id)
     assert new.status == "inactive"
     c = new.contract
@@ -53,7 +53,7 @@ def test_rule_10_a_new_term_copies_recurring_add_ons_but_not_a_package(service, 
     member, contract_id = _active(world, desk, cancellation=date(2024, 6, 1))
     service.add_addon(contract_id, _addon(world, "Locker").id)
     service.add_addon(contract_id, _addon(world, "10 meeting-room hours").id)
-    new_id = service.create_new_term(contract_id)
+    new_id = service.create_new_term(contract_id).id
     held = service.load(new_id).contract.addons
     assert [(a.addon.name, a.start_date) for a in held] == [("Locker", date(2024, 6, 1))]
     june = world.run_until(member, date(2024, 6, 1))[-1]
@@ -63,7 +63,7 @@ def test_rule_10_a_new_term_copies_recurring_add_ons_but_not_a_package(service, 
 
 def test_a_missing_cancellation_date_is_taken_from_the_request(service, world, desk):
     _member, contract_id = _active(world, desk)
-    new_id = service.create_new_term(contract_id, date(2024, 7, 1))
+    new_id = service.create_new_term(contract_id, date(2024, 7, 1)).id
     assert service.load(contract_id).contract.cancellation_date == date(2024, 7, 1)
     assert service.load(new_id).contract.start_date == date(2024, 7, 1)
     fields = [(h.field, h.new) for h in service.load(contract_id).history]
@@ -92,7 +92,7 @@ def test_a_blank_next_plan_starts_the_new_term_on_the_next_invoice_date(service,
     _member, contract_id = _active(world, desk)
     state = service.load(contract_id)
     service.save(state.contract.with_changes(next_plan=None), state.version)
-    new_id = service.create_new_term(contract_id)
+    new_id = service.create_new_term(contract_id).id
     assert service.load(new_id).contract.start_date == date(2024, 5, 1)
 
 
@@ -122,7 +122,7 @@ def test_a_contract_that_ended_before_today_gets_no_new_term(service, world, des
 
 def test_a_contract_ending_today_gets_a_new_term_from_today(service, world, desk):
     member, contract_id = _active(world, desk, cancellation=TODAY)
-    new_id = service.create_new_term(contract_id)
+    new_id = service.create_new_term(contract_id).id
     assert service.load(new_id).contract.start_date == TODAY
     (issued,) = world.run_until(member, TODAY)
     assert [(line.contract, line.period_start) for line in issued.lines] == [(new_id, TODAY)]
@@ -130,7 +130,7 @@ def test_a_contract_ending_today_gets_a_new_term_from_today(service, world, desk
 
 def test_the_new_term_takes_over_on_its_start_without_a_gap(service, world, desk):
     member, contract_id = _active(world, desk, cancellation=date(2024, 5, 1))
-    new_id = service.create_new_term(contract_id)
+    new_id = service.create_new_term(contract_id).id
     (may,) = world.run_until(member, date(2024, 5, 1))
     assert [(line.kind, line.contract, line.amount) for line in may.lines] == [
         ("plan", new_id, 20000)]

@@ -112,6 +112,13 @@ def test_an_older_document_imports_with_empty_values(paid_world):
     (lambda d: d["settings"].update(invoice_prefix="INV /"),
      "settings.invoice_prefix: The invoice number prefix is 1 to 12 letters, digits, dots, "
      "dashes or underscores, such as INV- or 2026-."),
+    # A prefix the settings took before (issue 19 review): its numbers would not import again.
+    (lambda d: d["settings"].update(invoice_prefix=".INV-"),
+     "settings.invoice_prefix: The invoice number prefix starts every invoice's file name: it "
+     "cannot start with a dot or be a device name such as CON or LPT1."),
+    (lambda d: d["settings"].update(invoice_prefix="CON."),
+     "settings.invoice_prefix: The invoice number prefix starts every invoice's file name: it "
+     "cannot start with a dot or be a device name such as CON or LPT1."),
     (lambda d: d["settings"].update(payment_terms=-1), "settings.payment_terms: -1 is below 0."),
     (lambda d: d["payments"][0].update(amount=40000),
      "payments[0].amount: brings the payments of INV-000002 to 40000, more than its amount due "
@@ -157,8 +164,9 @@ def test_bad_identity_settings_are_refused_and_nothing_is_written(field, value, 
 def test_the_iban_is_kept_in_groups_of_four_and_the_prefix_numbers_new_invoices():
     world = World(date(2024, 4, 1))
     settings = SettingsService(world.db, world.clock)
-    saved = settings.save(replace(settings.get(), iban="de89370400440532013000",
-                                  invoice_prefix="2024-"))
+    assert settings.save(replace(settings.get(), iban="de89370400440532013000",
+                                 invoice_prefix="2024-")).touches_settings()
+    saved = settings.get()
     assert saved.iban == "DE89 3704 0044 0532 0130 00"
     member = world.member()
     world.contract(member, world.plan("Desk", 10000), date(2024, 4, 1))

@@ -113,7 +113,7 @@ def test_a_contract_made_after_an_import_exports_its_database_id_beside_the_refe
     clock = FixedClock(date(2024, 6, 10))
     contracts = ContractService(db, clock)
     desk = next(p for p in CatalogService(db, clock).plans() if p.name == "Hot desk")
-    made = contracts.save(contracts.new_draft(2, desk.id), None)
+    made = contracts.save(contracts.new_draft(2, desk.id), None).id
     ids = [c["id"] for c in export(db)["contracts"]]
     assert ids == ["7", "c-ada", "c-ada-2", "10"] and made == 10
 

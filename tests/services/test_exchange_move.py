@@ -69,14 +69,14 @@ def lived_in(db) -> None:
     desk = next(plan for plan in catalog.plans() if plan.name == "Hot desk")
     catalog.set_archived(desk.id, True)
     gone_plan = catalog.save_plan(Plan(name="Day pass (trial)", price=1500,
-                                       frequency=Frequency("month")))
+                                       frequency=Frequency("month"))).id
     catalog.delete_plan(gone_plan)
     contracts = ContractService(db, clock)
     office = next(plan for plan in catalog.plans() if plan.kind == "plan" and not plan.archived)
     draft = replace(contracts.new_draft(first, office.id), start_date=TODAY + timedelta(days=20),
                     billing_anchor=TODAY + timedelta(days=20),
                     next_invoice_date=TODAY + timedelta(days=20))
-    gone_contract = contracts.save(draft, None)
+    gone_contract = contracts.save(draft, None).id
     with db.write() as session:  # cancelled before it started: a contract that may be deleted
         row = session.get(m.ContractRow, gone_contract)
         row.next_invoice_date, row.cancellation_date = None, TODAY + timedelta(days=21)
@@ -231,3 +231,17 @@ def test_what_happened_is_checked_with_its_place_and_nothing_is_written(moved, d
         import_document(db, document, NOW)
     assert any(problem in told for told in refused.value.problems), refused.value.problems
     assert counts(db) == before
+
+
+def test_an_audit_value_written_before_control_characters_were_refused_still_moves(desk, db):
+    """Issue 19 review: the audit keeps what was; a bell in an old value (typed before text was
+    checked) made such a site's export refuse to import. Only a NUL, which no server stores, is
+    still refused."""
+    with desk.write() as session:
+        row = session.scalars(select(m.HistoryRow).where(m.HistoryRow.old_value.is_not(None))
+                              .limit(1)).one()
+        row.old_value = "Bell\x07 and tab\t kept"
+    first = export(desk)
+    import_document(db, json.loads(as_written(first)), NOW)
+    assert as_written(export(db)) == as_written(first)
+    assert any(h["old"] == "Bell\x07 and tab\t kept" for h in export(db)["history"])

@@ -123,7 +123,7 @@ def test_a_refund_pays_the_credit_balance_out_and_lowers_it(scene):
     world, member, _number, payments = scene
     with world.db.write() as session:
         session.get(m.MemberRow, member).credit_balance = 24000
-    refund = payments.refund(member, 20000, method="transfer", reference="deposit back")
+    refund = payments.refund(member, 20000, method="transfer", reference="deposit back").payment
     assert refund.amount == -20000 and refund.invoice is None
     assert world.member_balance(member) == 4000
     (audit,) = world.history(entity="payment")

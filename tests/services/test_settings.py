@@ -29,9 +29,8 @@ def test_a_new_database_has_default_settings(settings):
 
 
 def test_saved_settings_come_back_normalised_and_give_the_billing_settings(settings, world):
-    saved = settings.save(SiteSettings("gbp", "en-GB", " 20 ", 1, "  Grace "))
-    assert saved == SiteSettings("GBP", "en_GB", "20", 1, "Grace")
-    assert settings.get() == saved
+    assert settings.save(SiteSettings("gbp", "en-GB", " 20 ", 1, "  Grace ")).settings
+    assert settings.get() == SiteSettings("GBP", "en_GB", "20", 1, "Grace")
     billing = settings.billing()
     assert (billing.currency, billing.tax_rate, billing.billing_day) == ("GBP", Fraction(1, 5), 1)
 

@@ -198,3 +198,33 @@ def test_a_server_that_takes_the_connection_and_never_answers_is_tried_again(mon
             connection.close()
         silent.close()
     assert len(accepted) >= 2 and not watch.linked()
+
+
+class _DriverError(Exception):
+    def __init__(self, text: str, sqlstate: str | None) -> None:
+        super().__init__(text)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(("sqlstate", "away"), [
+    (None, True),        # no server answered: refused, timed out, a name not resolved now
+    ("57P03", True),     # the database system is starting up
+    ("53300", True),     # too many clients
+    ("28P01", False),    # a password the server refuses
+    ("28000", False),    # a user it does not know
+    ("3D000", False),    # a database it does not have
+])
+def test_a_failure_to_connect_is_told_by_its_sqlstate_not_by_the_systems_words(sqlstate, away):
+    # In a German session libpq's "Connection refused" arrives as "Verbindungsaufbau abgelehnt".
+    error = _DriverError('Verbindung zum Server auf "db" fehlgeschlagen: Verbindungsaufbau '
+                         "abgelehnt", sqlstate)
+    assert server.is_away(error) is away
+
+
+def test_a_host_name_that_does_not_resolve_is_a_server_away_in_one_sentence():
+    """Issue 19: with the network down, a server named by host gave psycopg's own words."""
+    with pytest.raises(ServerUnreachable) as raised:
+        open_database("postgresql://desk@frontdesk-server.invalid:5432/frontdesk", now=NOW)
+    sentence = str(raised.value)
+    assert "cannot be reached" in sentence
+    assert "psycopg" not in sentence and "sqlalche" not in sentence

@@ -49,10 +49,10 @@ class EditorWorld:
         self.old = self._plan(Plan("Old desk", 15000, MONTH, group="Desks"))
         self.catalog.set_archived(self.old.id, True)
         self.suite = self._plan(Plan("Meeting suite", 90000, MONTH, group="Rooms"))
-        self.ada = self.members.create("Ada Lovelace", "ada@example.org", "Analytical Engines")
-        self.grace = self.members.create("Grace Hopper", "grace@example.org")
-        self.alan = self.members.create("Alan Turing", "alan@example.org")
-        self.edsger = self.members.create("Edsger Dijkstra", "edsger@example.org")
+        self.ada = self.members.create("Ada Lovelace", "ada@example.org", "Analytical Engines").id
+        self.grace = self.members.create("Grace Hopper", "grace@example.org").id
+        self.alan = self.members.create("Alan Turing", "alan@example.org").id
+        self.edsger = self.members.create("Edsger Dijkstra", "edsger@example.org").id
         # Active, invoiced up to 1 Apr 2026; renews monthly on the 1st.
         self.active = self.contract(self.ada, self.desk, date(2025, 6, 1), date(2026, 4, 1))
         # Active with a custom price (rule 9).
@@ -65,7 +65,7 @@ class EditorWorld:
                                    cancellation=date(2026, 2, 1))
 
     def _plan(self, plan: Plan) -> Plan:
-        plan_id = self.catalog.save_plan(plan)
+        plan_id = self.catalog.save_plan(plan).id
         with self.db.session() as session:
             return load_plans(session)[plan_id]
 

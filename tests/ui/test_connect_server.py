@@ -128,3 +128,29 @@ def test_connecting_to_a_server_reopens_the_window_there_keeping_all_but_the_pas
         assert not action.isEnabled()
         assert action.toolTip() == "Backups of a server are the server's job (pg_dump)."
     QApplication.processEvents()
+
+
+def test_connecting_to_a_server_that_is_away_says_so_and_keeps_the_window(qtbot, tmp_path,
+                                                                            settings, windows):
+    """Issue 19: a server away is a DatabaseBusy, not a refusal; it escaped as an unexpected
+    problem. Nothing listens on port 1 of this machine."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    window = create_main_window(str(tmp_path / "desk.sqlite3"), TODAY, settings=settings)
+    windows.append(window)
+    said: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        said.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(0, answer)
+    assert switch_database(window, "postgresql://desk@127.0.0.1:1/frontdesk") is None
+    assert len(said) == 1 and "cannot be reached" in said[0]
+    assert "psycopg" not in said[0] and "sqlalche" not in said[0]
+    assert window.database.path is not None  # still on its file

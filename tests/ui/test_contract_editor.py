@@ -296,7 +296,7 @@ def test_contract_not_started_keeps_plan_and_next_plan_equal(qtbot, open_editor,
 def test_rule_10_another_plan_for_a_new_term_clears_the_copied_custom_price(qtbot, open_editor,
                                                                            world):
     """The audit's case: the term previewed the old custom price on another plan, silently."""
-    term_id = world.contracts.create_new_term(world.custom, date(2026, 5, 1))
+    term_id = world.contracts.create_new_term(world.custom, date(2026, 5, 1)).id
     editor = open_editor(term_id)
     price = child(editor, QLineEdit, "customPriceEdit")
     assert price.text() == "300.00"

@@ -10,9 +10,11 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from desktop.app import create_main_window
+from desktop.formats.registry import command
 from desktop.services import demo
 from desktop.services.clock import FixedClock
 from desktop.storage.database import open_database
@@ -172,17 +174,17 @@ def test_preferences_mark_a_bad_iban_and_keep_save_disabled(qtbot, window):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
     QTimer.singleShot(0, type_iban)
-    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    window.findChild(QAction, "preferencesAction").trigger()
     assert seen == {"message": '"DE89 3704 0044 0532 0130 01" is not a valid IBAN; check the '
                                'country code and the digits.', "save": False, "fixed": True}
     assert window.services.settings.get().iban == ""
 
 
 def test_file_export_csv_writes_the_members(qtbot, window, tmp_path):
-    action = window.findChild(type(window.csv_action), "exportCsvAction")
+    action = window.findChild(QAction, "exportCsvAction")
     assert action.isEnabled() and action.text() == "&CSV…"
     target = tmp_path / "members.csv"
-    assert window.export_csv("members", str(target)) == target
+    assert window.export(command("csv"), "members", str(target)) == target
     with target.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == window.services.members.count()
@@ -298,7 +300,7 @@ def test_preferences_save_the_sites_identity(qtbot, window):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     done = _modal(qtbot, "preferencesDialog", fill)
-    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    window.findChild(QAction, "preferencesAction").trigger()
     assert done
     saved = window.services.settings.get()
     assert (saved.site_name, saved.iban, saved.invoice_prefix, saved.payment_terms) == (
@@ -423,7 +425,7 @@ def test_a_logo_is_chosen_in_preferences_and_kept_as_png(qtbot, window, tmp_path
         QTimer.singleShot(20, step)
 
     QTimer.singleShot(0, step)
-    window.findChild(type(window.csv_action), "preferencesAction").trigger()
+    window.findChild(QAction, "preferencesAction").trigger()
     assert seen == {"preview": True}
     logo = window.services.settings.get().logo
     assert logo.startswith(b"\x89PNG")

@@ -332,3 +332,27 @@ def test_a_refresh_while_the_server_is_away_keeps_the_rows_and_says_one_sentence
     assert panel.error_label.text() == (
         "The server cannot be reached; nothing was saved or read, and what the window shows is "
         "kept: try again once the server is back.")
+
+
+def test_a_filter_that_failed_keeps_the_rows_and_the_query_they_answer(
+        qtbot, fake_members, formatter, monkeypatch):
+    """Issue 19 review: after a new filter could not be read, the next page fetched continued
+    the old rows with the new filter's members, mixing the two."""
+    model = MemberListModel(fake_members, formatter)
+    model.set_filter("", "all")
+    first = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert model.canFetchMore()
+    search = fake_members.search
+
+    def away(**_kwargs):
+        raise ConnectionError("the server is away")
+
+    monkeypatch.setattr(fake_members, "search", away)
+    model.set_filter("Person", "all")   # a new text that could not be read…
+    model.sort(0, Qt.SortOrder.DescendingOrder)   # …then a new order that could not either
+    monkeypatch.setattr(fake_members, "search", search)
+    model.fetchMore()
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert names[:len(first)] == first
+    expected = [m.name for m in search(text="", status="all", sort="name", limit=2 * PAGE_SIZE)]
+    assert names == expected[:len(names)]

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
 from desktop.domain.periods import Frequency
+from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
@@ -103,24 +104,26 @@ class FakeMembers:
         return problems
 
     def create(self, name, email, company="", phone="", notes="", billing_address="",
-               vat_id="") -> int:
+               vat_id="") -> Changes:
         problems = self._problems(name, email, None)
         if problems:
             raise ValidationError(problems)
         new_id = max(self.members, default=0) + 1
         self.members[new_id] = FakeMember(new_id, name, email, company, phone, notes)
-        return new_id
+        return Changes.of(members=[new_id], id=new_id)
 
     def update(self, member_id, *, name, email, company, phone, notes, billing_address=None,
-               vat_id=None) -> None:
+               vat_id=None) -> Changes:
         problems = self._problems(name, email, member_id)
         if problems:
             raise ValidationError(problems)
         m = self.members[member_id]
         m.name, m.email, m.company, m.phone, m.notes = name, email, company, phone, notes
+        return Changes.of(members=[member_id])
 
-    def set_archived(self, member_id, archived) -> None:
+    def set_archived(self, member_id, archived) -> Changes:
         self.members[member_id].archived = archived
+        return Changes.of(members=[member_id])
 
 
 def people(count: int) -> list[FakeMember]:
@@ -210,7 +213,7 @@ class FakeCatalog:
     def groups(self):
         return sorted({p.group for p in self.items.values() if p.group})
 
-    def save_plan(self, plan: Plan) -> int:
+    def save_plan(self, plan: Plan) -> Changes:
         problems = []
         if any(p.name.lower() == plan.name.lower() and p.id != plan.id
                for p in self.items.values()):
@@ -221,10 +224,11 @@ class FakeCatalog:
             raise ValidationError(problems)
         plan_id = plan.id if plan.id is not None else max(self.items) + 1
         self.items[plan_id] = replace(plan, id=plan_id)
-        return plan_id
+        return Changes(catalog=True, id=plan_id)
 
     def set_archived(self, plan_id, archived):
         self.items[plan_id] = replace(self.items[plan_id], archived=archived)
+        return Changes(catalog=True)
 
     def sold_plan_ids(self):
         return set(self.sold)
@@ -233,6 +237,7 @@ class FakeCatalog:
         if plan_id in self.sold:
             raise Refused("This plan was sold; archive it instead.")
         del self.items[plan_id]
+        return Changes(catalog=True)
 
 
 class FakeSweep:
@@ -300,7 +305,7 @@ class FakeSettings:
             raise ValidationError(problems)
         self.current = settings
         self.saves.append(settings)
-        return settings
+        return Changes(settings=True)
 
 
 class Demo:

@@ -33,8 +33,10 @@ class Chain:
     predecessor_ends: date | None  # when the term it continues ends
 
 
-def load_chain(session: Session, draft: Contract) -> Chain:
-    previous = None if draft.predecessor is None else load_contract(session, draft.predecessor)
+def load_chain(session: Session, draft: Contract, plans=None) -> Chain:
+    """The draft's neighbours; `plans` (by id) when the caller has read them already."""
+    previous = (None if draft.predecessor is None
+                else load_contract(session, draft.predecessor, plans))
     return Chain(next_term_start(session, draft.id),
                  None if previous is None else effective_cancellation(previous))
 
@@ -78,6 +80,17 @@ class EditorBasis:
         """True when this basis serves the draft on that day."""
         return (self.today, self.member, self.contract, self.predecessor) == (
             today, draft.member, draft.id, draft.predecessor)
+
+
+def basis_of(session: Session, contract: Contract, state: MemberState, plans: dict,
+             today: date) -> EditorBasis:
+    """The basis of a contract as stored, from its member's state and the catalog (by id)
+    already read in this session: what `load_basis` reads, less what the caller has."""
+    return EditorBasis(
+        today=today, member=contract.member, contract=contract.id,
+        predecessor=contract.predecessor, state=state, original=contract,
+        plans=tuple(plans.values()), fmt=history.formatter(session),
+        chain=load_chain(session, contract, plans))
 
 
 def load_basis(session: Session, draft: Contract, today: date) -> EditorBasis:

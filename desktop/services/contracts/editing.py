@@ -4,8 +4,10 @@ change plan, add-ons, delete (DESIGN.md rules 5-20). One write transaction per m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+
+from sqlalchemy import select
 
 from desktop.domain.change_now import successor_term
 from desktop.domain.contracts import default_anchor, effective_cancellation, status
@@ -25,10 +27,18 @@ from desktop.ledger.contracts import (
     store,
     successor_ids,
 )
-from desktop.ledger.member_states import billing_settings, load_contract
+from desktop.ledger.member_states import (
+    billing_settings,
+    load_contract,
+    load_member_state,
+    load_member_states,
+    load_plans,
+)
+from desktop.services.changes import Changes
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.basis import (
     EditorBasis,
+    basis_of,
     chain_problems,
     load_basis,
     load_chain,
@@ -50,6 +60,11 @@ class ContractState:
     status: str
     version: int
     history: list[HistoryRow]
+    # Read with it for the editor (load(..., for_editor=True)), so showing a loaded or saved
+    # contract reads nothing more: what checking and previewing it reads, and why Change plan
+    # and Create new term cannot be offered ("" where they can).
+    basis: EditorBasis | None = field(default=None, compare=False)
+    unavailable: dict[str, str] | None = field(default=None, compare=False)
 
 
 def _not_yet_invoiced(original: Contract | None) -> bool:
@@ -65,8 +80,10 @@ def _normalised(draft: Contract, original: Contract | None) -> Contract:
     return replace(draft, next_invoice_date=draft.start_date, next_plan=draft.plan)
 
 
-def _chain_problems(session, draft: Contract, original: Contract | None) -> list[Problem]:
-    return chain_problems(load_chain(session, draft), draft, original, formatter(session))
+def _chain_problems(session, draft: Contract, original: Contract | None,
+                    plans=None) -> list[Problem]:
+    return chain_problems(load_chain(session, draft, plans), draft, original,
+                          formatter(session))
 
 
 class ContractService:
@@ -76,13 +93,31 @@ class ContractService:
 
     # Reading ---------------------------------------------------------------------------------
 
-    def load(self, contract_id: int) -> ContractState:
+    def load(self, contract_id: int, *, for_editor: bool = False) -> ContractState:
+        """The contract as stored, its member's name, status, version and history; with
+        for_editor also its EditorBasis and unavailable actions, read in the same session from
+        the member's state and the catalog read once (so a Save reads each thing once)."""
+        today = self.clock.today()
         with self.db.session() as session:
-            row = contract_row(session, contract_id)
-            _state, contract = member_state_of(session, contract_id)
-            name = session.get(m.MemberRow, row.member_id).name
-            return ContractState(contract, name, status(contract, self.clock.today()),
-                                 row.version, audit.contract_history(session, contract_id))
+            # The version and the member alone: the row's relationships are not needed here.
+            found = session.execute(select(m.ContractRow.member_id, m.ContractRow.version)
+                                    .where(m.ContractRow.id == contract_id)).first()
+            if found is None:
+                raise NotFound(_("This contract no longer exists."))
+            member_id, version = found
+            plans = _catalog_if_readable(session) if for_editor else None
+            state = (load_member_state(session, member_id) if plans is None
+                     else load_member_states(session, [member_id], plans)[member_id])
+            contract = next(c for c in state.contracts if c.id == contract_id)
+            name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member_id))
+            basis = unavailable = None
+            if plans is not None:
+                basis = basis_of(session, contract, state, plans, today)
+                unavailable = {"change_plan": changes.change_refusal(session, contract, today),
+                               "new_term": _new_term_refusal(session, contract, today)}
+            return ContractState(contract, name, status(contract, today), version,
+                                 audit.contract_history(session, contract_id), basis,
+                                 unavailable)
 
     def new_draft(self, member_id: int, plan_id: int) -> Contract:
         """An unsaved contract starting today; anchor by rule 11 (the site's billing day)."""
@@ -144,27 +179,33 @@ class ContractService:
 
     # Saving ----------------------------------------------------------------------------------
 
-    def save(self, draft: Contract, version: int | None) -> int:
-        """Validate and save; ValidationError or StaleEdit leave the database untouched."""
+    def save(self, draft: Contract, version: int | None) -> Changes:
+        """Validate and save; ValidationError or StaleEdit leave the database untouched. The
+        Changes carry the contract's id."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
             original = None
             if draft.id is not None:
                 check_version(contract_row(session, draft.id), version)
-                original = load_contract(session, draft.id)
-                draft = replace(draft, member=original.member)
             elif session.get(m.MemberRow, draft.member) is None:
                 raise NotFound(_("This member no longer exists."))
+            plans = load_plans(session)  # read once for the original, the checks and the chain
+            if draft.id is not None:
+                original = load_contract(session, draft.id, plans)
+                draft = replace(draft, member=original.member)
             draft = _normalised(draft, original)
-            problems = (validate_contract(draft, original, catalog(session), today)
-                        + _chain_problems(session, draft, original))
+            problems = (validate_contract(draft, original, list(plans.values()), today)
+                        + _chain_problems(session, draft, original, plans))
             if problems:
                 raise ValidationError(problems)
-            return store(session, original, draft, today=today, now=now,
-                         who=audit.operator(session))
+            saved = store(session, original, draft, today=today, now=now,
+                          who=audit.operator(session))
+            return Changes.of(members=[draft.member], contracts=[saved], id=saved)
 
-    def create_new_term(self, contract_id: int, cancellation_date: date | None = None) -> int:
-        """Rule 10: a new inactive contract starting on the predecessor's end; its id.
+    def create_new_term(self, contract_id: int,
+                        cancellation_date: date | None = None) -> Changes:
+        """Rule 10: a new inactive contract starting on the predecessor's end; the Changes
+        carry its id.
 
         Refused when that end is already past: the new term would be invoiced for the gap.
         """
@@ -193,7 +234,9 @@ class ContractService:
             problems = validate_contract(term, None, plans, today)
             if problems:
                 raise ValidationError(problems)
-            return store(session, None, term, today=today, now=now, who=who)
+            new_id = store(session, None, term, today=today, now=now, who=who)
+            return Changes.of(members=[contract.member], contracts=[contract_id, new_id],
+                              id=new_id)
 
     def unavailable_actions(self, contract_id: int) -> dict[str, str]:
         """Why Change plan and Create new term cannot be used now ("" where they can), so the
@@ -220,8 +263,9 @@ class ContractService:
             return change.option
 
     def change_plan(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
-                    quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> int:
-        """Apply a change in one transaction; the id of the contract in force or scheduled.
+                    quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> Changes:
+        """Apply a change in one transaction; the Changes carry the id of the contract in force
+        or scheduled.
 
         "now" also issues today's invoice at once (the one quote_change showed as pay now).
         """
@@ -247,11 +291,14 @@ class ContractService:
             bought = [line if line.contract is not None else replace(line, contract=in_force)
                       for line in change.at_once]
             invoice_at_once(session, change.original.member, bought, today, now=now, who=who)
-            return in_force
+            issued = bool(bought) or change.option.on == today or bool(change.at_once)
+            return Changes.of(members=[change.original.member],
+                              contracts=[contract_id, in_force], invoices=issued,
+                              transitions=issued, id=in_force)
 
     # Add-ons (rule 16) -----------------------------------------------------------------------
 
-    def add_addon(self, contract_id: int, addon_id: int, quantity: int = 1) -> None:
+    def add_addon(self, contract_id: int, addon_id: int, quantity: int = 1) -> Changes:
         """Add an add-on; bought mid-period it is invoiced at once (prorated when recurring)."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
@@ -266,8 +313,10 @@ class ContractService:
             who = audit.operator(session)
             store(session, contract, updated, today=today, now=now, who=who)
             invoice_at_once(session, contract.member, lines, today, now=now, who=who)
+            return Changes.of(members=[contract.member], contracts=[contract_id],
+                              invoices=bool(lines))
 
-    def remove_addon(self, contract_id: int, addon_id: int) -> None:
+    def remove_addon(self, contract_id: int, addon_id: int) -> Changes:
         """Remove an add-on: it is no longer invoiced from the next invoice date (rule 16)."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
@@ -277,8 +326,9 @@ class ContractService:
                 raise NotFound(_("This contract does not have that add-on."))
             store(session, contract, contract.with_changes(addons=kept), today=today, now=now,
                   who=audit.operator(session))
+            return Changes.of(members=[contract.member], contracts=[contract_id])
 
-    def delete(self, contract_id: int) -> None:
+    def delete(self, contract_id: int) -> Changes:
         """Delete a cancelled contract that was never invoiced; Refused otherwise."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
@@ -289,13 +339,25 @@ class ContractService:
             if problem is not None:
                 raise Refused(say(problem.message))
             row = contract_row(session, contract_id)
-            for successor in successor_ids(session, contract_id):
+            successors = successor_ids(session, contract_id)
+            for successor in successors:
                 # The chain skips the deleted link: the next term continues its predecessor.
                 contract_row(session, successor).predecessor_id = row.predecessor_id
             audit.write_event(session, at=now, who=audit.operator(session), entity="contract",
                               entity_id=contract_id, field="Deleted", old=contract.plan.name,
                               member_id=row.member_id, contract_id=contract_id)
             session.delete(row)
+            return Changes.of(members=[row.member_id], contracts=[contract_id, *successors])
+
+
+def _catalog_if_readable(session) -> dict[int, Plan] | None:
+    """The whole catalog by id, read once for the member's state and the editor's basis; None
+    when a plan cannot be read: the state then leaves it out as ever, and the basis, read when
+    the editor first needs it, says so in the editor."""
+    try:
+        return load_plans(session)
+    except ValueError:
+        return None
 
 
 def _new_term_refusal(session, contract: Contract, today: date) -> str:

@@ -27,9 +27,8 @@ from desktop.storage import models as m
 TRANSITION_KINDS = (ACTIVATION, RENEWAL, CANCELLATION)
 # Integer columns of the references: what a PostgreSQL `integer` holds.
 MAX_ID = 2**31 - 1
-# The entities whose audit rows name a row by id, and the kind of reference that id is.
-ENTITY_REFERENCES = {"member": "member", "contract": "contract", "plan": "plan",
-                     "payment": "payment"}
+# The entities whose audit rows name their row by id (`entity_id`): written as a reference.
+REFERENCED = ("member", "contract", "plan", "payment")
 
 
 def moment(value: datetime) -> str:
@@ -63,8 +62,8 @@ def export_history(session: Session, refs: References) -> dict:
     return {
         "history": [
             {"at": moment(r.at), "who": r.who, "entity": r.entity,
-             "entity_id": (refs.of(ENTITY_REFERENCES[r.entity], r.entity_id)
-                           if r.entity in ENTITY_REFERENCES else r.entity_id),
+             "entity_id": (refs.of(r.entity, r.entity_id) if r.entity in REFERENCED
+                           else r.entity_id),
              "member": refs.of("member", r.member_id),
              "contract": refs.of("contract", r.contract_id), "field": r.field,
              "old": r.old_value, "new": r.new_value}
@@ -202,7 +201,7 @@ def _audit(reader: Reader, value, named: Named, reserved: Reserved) -> list[dict
         if rec is None:
             continue
         entity = reader.text(rec["entity"], f"{place}.entity", required=True)
-        kind = ENTITY_REFERENCES.get(entity) if isinstance(entity, str) else None
+        kind = entity if entity in REFERENCED else None
         if kind is not None:
             entity_id = _reference(reader, rec["entity_id"], f"{place}.entity_id", kind, named,
                                    reserved)
@@ -217,8 +216,8 @@ def _audit(reader: Reader, value, named: Named, reserved: Reserved) -> list[dict
             contract=_reference(reader, rec["contract"], f"{place}.contract", "contract", named,
                                 reserved),
             field=reader.text(rec["field"], f"{place}.field"),
-            old_value=reader.text(rec["old"], f"{place}.old", nullable=True, multiline=True),
-            new_value=reader.text(rec["new"], f"{place}.new", nullable=True, multiline=True))
+            old_value=reader.text(rec["old"], f"{place}.old", nullable=True, recorded=True),
+            new_value=reader.text(rec["new"], f"{place}.new", nullable=True, recorded=True))
         values["entity_kind"] = kind
         if not any_bad(*values.values()):
             rows.append(values)

@@ -21,6 +21,7 @@ from desktop.domain.model import Contract
 from desktop.ledger.audit import SYSTEM
 from desktop.ledger.contract_columns import contract_columns
 from desktop.ledger.mapping import params_json
+from desktop.services.changes import Changes
 from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
@@ -38,6 +39,11 @@ class ImportSummary:
     members: int
     contracts: int
     invoices: int
+
+    @property
+    def changes(self) -> Changes:
+        """An import writes a whole database: anything may have changed."""
+        return Changes.anything()
 
 
 def is_empty(session: Session) -> bool:

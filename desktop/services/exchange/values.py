@@ -8,6 +8,7 @@ from a BAD value is left out without being reported twice.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from desktop.domain.limits import (
@@ -58,6 +59,12 @@ def one_line(text: str) -> str:
                    for ch in text)
 
 
+# What the audit recorded as it was (rule 20): an old value written before control characters
+# were refused (issue 19) moves as it is, or such a site could never move; only a NUL, which no
+# server stores, is refused.
+_RECORDED = re.compile(r"history\[\d+\]\.(old|new)")
+
+
 def unwritable_text(doc) -> list[str]:
     """Places of text no database can store (lone surrogates), of control characters other
     than tabs and line breaks (issue 19: a NUL is refused by a server, the rest garble what is
@@ -71,6 +78,9 @@ def unwritable_text(doc) -> list[str]:
             continue
         if isinstance(value, str) and not _encodable(value):
             found.append(f"{place}: is not valid text (it holds a lone surrogate).")
+        elif isinstance(value, str) and _RECORDED.fullmatch(place):
+            if "\x00" in value:
+                found.append(f"{place}: {text_problem(chr(0))}")
         elif isinstance(value, str) and (ch := control_character(value, multiline=True)):
             found.append(f"{place}: {text_problem(ch)}")
         elif isinstance(value, dict):
@@ -137,14 +147,18 @@ class Reader:
         return value
 
     def text(self, value, place: str, *, required: bool = False, nullable: bool = False,
-             multiline: bool = False):
+             multiline: bool = False, recorded: bool = False):
         """Text; one line unless multiline (notes, addresses: tabs and line breaks kept), and
-        never a control character (issue 19)."""
+        never a control character (issue 19) unless recorded: an audit value kept as it was,
+        where only a NUL is refused (see _RECORDED)."""
         if value is None and nullable:
             return None
         if not isinstance(value, str):
             return self.problem(place, f"{shown(value)} is not text.")
-        if (bad := text_problem(value, multiline=multiline)) is not None:
+        if recorded:
+            if "\x00" in value:
+                return self.problem(place, str(text_problem(chr(0))))
+        elif (bad := text_problem(value, multiline=multiline)) is not None:
             return self.problem(place, str(bad))
         if required and not value.strip():
             return self.problem(place, "cannot be empty.")

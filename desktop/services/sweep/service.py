@@ -32,6 +32,7 @@ from desktop.ledger.member_states import (
     load_member_states,
     load_plans,
 )
+from desktop.services.changes import TIMER, Changes
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
 from desktop.services.sweep.failures import Failure, failure_of, write_failure
 from desktop.services.sweep.last_day import BeyondLastDay, overruns
@@ -48,6 +49,19 @@ class SweepReport:
     applied: list[Transition] = field(default_factory=list)
     invoices_issued: int = 0
     failed: list[Failure] = field(default_factory=list)
+    members: frozenset[int] = frozenset()  # members whose contracts or invoices it wrote
+
+    @property
+    def changes(self) -> Changes:
+        """What the run changed, said to be the timer's doing; empty when it wrote nothing."""
+        if not (self.applied or self.invoices_issued):
+            return Changes(by=TIMER)
+        if not self.members:  # a report that does not name them: any member may have changed
+            return Changes.anything(by=TIMER)
+        return Changes.of(members=self.members,
+                          contracts=[t.contract for t in self.applied
+                                     if isinstance(t.contract, int)],
+                          invoices=bool(self.invoices_issued), transitions=True, by=TIMER)
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ class _Progress:
     invoices: int = 0
     failed: list[Failure] = field(default_factory=list)
     skipped: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)  # members a written member-day changed
 
 
 class SweepService:
@@ -129,10 +144,12 @@ class SweepService:
             progress.invoices += batch.invoices
             progress.failed += batch.failed
             progress.skipped = batch.skipped
+            progress.members |= batch.members
             if finished:
                 break
         self._record_run(now, as_of, progress)
-        return SweepReport(as_of, progress.applied, progress.invoices, progress.failed)
+        return SweepReport(as_of, progress.applied, progress.invoices, progress.failed,
+                           frozenset(progress.members))
 
     def _apply_batch(self, session: Session, as_of: date, now: datetime, batch: _Progress) -> bool:
         """Apply the next member-days in this transaction; True when nothing was left to do.
@@ -191,6 +208,7 @@ class SweepService:
         if invoices is not None:
             for result, invoice in zip(results, invoices):
                 batch.applied += result.transitions
+                batch.members.add(result.account.member)
                 batch.invoices += invoice is not None
             return
         for result, invoice, error in write_in_turn(session, results, states, now=now,
@@ -203,6 +221,7 @@ class SweepService:
                     batch.failed.append(failure)
                 continue
             batch.applied += result.transitions
+            batch.members.add(result.account.member)
             batch.invoices += invoice is not None
 
     def _record_run(self, now: datetime, as_of: date, progress: _Progress) -> None:

@@ -167,6 +167,11 @@ class PlanCatalog(QWidget):
         self._formatter = formatter
         self.model.set_formatter(formatter)
 
+    def on_changes(self, changes: Any) -> None:
+        """Plans changed outside this page (another desk, an import); its own edits it shows."""
+        if changes.touches_catalog():
+            self.refresh()
+
     def refresh(self) -> None:
         current = self.selected_plan()
         try:

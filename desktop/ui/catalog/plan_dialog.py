@@ -298,4 +298,4 @@ class PlanDialog(FormDialog):
                     id=self.plan_id)
 
     def submit(self) -> None:
-        self.plan_id = self._catalog.save_plan(self.plan())
+        self.plan_id = self._catalog.save_plan(self.plan()).id

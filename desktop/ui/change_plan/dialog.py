@@ -48,6 +48,7 @@ class ChangePlanDialog(QDialog):
     """Change a contract's plan now, on its next invoice date or on a chosen date."""
 
     applied = Signal(int)
+    changed = Signal(object)  # what the change did (Changes), just before `applied`
 
     def __init__(self, contract_service, catalog_service, formatter, contract_id: int,
                  parent: QWidget | None = None):
@@ -380,7 +381,7 @@ class ChangePlanDialog(QDialog):
             return
         on = self.chosen_date() if when == "date" else None
         try:
-            contract_id = self._contracts.change_plan(
+            changes = self._contracts.change_plan(
                 self._id, plan.id, when, on, self.quantitySpin.value(), self.addon_ids())
         except Exception as error:
             self.message.show_message(user_message(error), "error")
@@ -396,4 +397,5 @@ class ChangePlanDialog(QDialog):
                        self.nextRadio, self.dateRadio, self.dateEdit):
             widget.setEnabled(False)
         self.nextReason.hide()
-        self.applied.emit(contract_id)
+        self.changed.emit(changes)
+        self.applied.emit(changes.id)

@@ -91,6 +91,7 @@ class AddonDialog(QDialog):
     """The add-ons the contract's plan offers, a quantity, what it invoices; OK adds it."""
 
     added = Signal(int)
+    changed = Signal(object)  # what adding it changed (Changes), before `added`
 
     def __init__(self, contract_service, catalog_service, formatter, contract: Contract,
                  status: str, today: date, parent: QWidget | None = None):
@@ -229,7 +230,8 @@ class AddonDialog(QDialog):
         if addon is None:
             return
         try:
-            self._contracts.add_addon(self._contract.id, addon.id, self.quantitySpin.value())
+            changes = self._contracts.add_addon(self._contract.id, addon.id,
+                                                self.quantitySpin.value())
         except ValidationError as error:
             self.error.show_message(" ".join(say(p.message) for p in error.problems) or str(error))
             return
@@ -237,4 +239,5 @@ class AddonDialog(QDialog):
             self.error.show_message(user_message(error))
             return
         super().accept()
+        self.changed.emit(changes)
         self.added.emit(self._contract.id)

@@ -58,7 +58,7 @@ class HeldAddonsModel(RowTableModel):
 class AddonsBlock(QWidget):
     """The held add-ons and the buttons that add or remove one (written at once)."""
 
-    changed = Signal()
+    changed = Signal(object)  # what adding or removing an add-on changed (Changes)
     failed = Signal(str)
 
     def __init__(self, contract_service, catalog_service, formatter,
@@ -160,7 +160,7 @@ class AddonsBlock(QWidget):
                                   self._status, self._today(), self)
         dialog = self.dialog
         dialog.setAttribute(Qt.WA_DeleteOnClose)  # a fresh one each time, fresh catalog
-        dialog.added.connect(lambda _id: self.changed.emit())
+        dialog.changed.connect(self.changed)
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
         return dialog
@@ -221,8 +221,8 @@ class AddonsBlock(QWidget):
         if not confirmed:
             return
         try:
-            self._contracts.remove_addon(self._contract.id, item.addon.id)
+            changes = self._contracts.remove_addon(self._contract.id, item.addon.id)
         except Exception as error:
             self.failed.emit(user_message(error))
             return
-        self.changed.emit()
+        self.changed.emit(changes)

@@ -1,58 +1,80 @@
 """The contract editor (DESIGN.md §6): tabs on the left, the live invoice preview on the right.
 
-The editor keeps a domain Contract draft and changes it with dataclasses.replace on every edit;
-a single-shot timer then asks ContractService to validate, describe and preview the draft with
-the same code the sweep uses, so what the preview shows is what the timer will later issue.
+The widgets only: what is edited and every service call about it are the `EditorSession`
+(session.py), which holds the draft, a domain Contract replaced on every edit. After an edit a
+single-shot timer asks the session to validate, describe and preview the draft with the same
+code the sweep uses, so what the preview shows is what the timer will later issue; the editor
+shows what it says. What another operation changed reaches it through `on_changes`.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.domain.model import Contract, Problem
-from desktop.domain.plan_changes import plan_chosen, same_plan
+from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
 from desktop.i18n.messages import say
-from desktop.ui.common.fields import Banner, styled_label
+from desktop.services.changes import OTHER_DESK, THIS_WINDOW, TIMER, Changes
+from desktop.services.errors import StaleEdit
+from desktop.ui.common.date_field import DateField
 from desktop.ui.common.icons import icon
-from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
-from desktop.ui.common.widgets import user_message
-from desktop.ui.contract_editor.actions import EditorActions
-from desktop.ui.contract_editor.addons import AddonsBlock
-from desktop.ui.contract_editor.dates import KeyDatesTab
-from desktop.ui.contract_editor.history import HistoryTab
-from desktop.ui.contract_editor.invoice_preview import InvoicePreview
-from desktop.ui.contract_editor.tabs import (
+from desktop.ui.common.screens import fit_to_screen
+from desktop.ui.common.widgets import offer, user_message
+from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
+from desktop.ui.contract_editor.layout import lay_out
+from desktop.ui.contract_editor.session import (
     ACTIVE,
     CANCELLED,
+    INACTIVE,
     NEW,
-    EditorContext,
-    GeneralTab,
+    EditorSession,
 )
-from desktop.ui.contract_editor.terms import CancellationTab, NewTermTab
+from desktop.ui.contract_editor.tabs import EditorContext
 
 _log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 100
 PREVIEW_COUNT = 3
 
+# Who changed a contract open in an editor, so its banner says what happened (DESIGN.md §6);
+# the Changes each operation returns carry it.
+STALE = {
+    TIMER: lambda: _(
+        "This contract was changed by the scheduled transitions while you were editing, so "
+        "your changes cannot be saved over it. Reload to see the new state (your unsaved "
+        "changes will be dropped)."),
+    OTHER_DESK: lambda: _(
+        "This contract was saved at another desk while you were editing, so your changes "
+        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+    THIS_WINDOW: lambda: _(
+        "This contract was changed in another window while you were editing, so your changes "
+        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+    "": lambda: _(
+        "This contract was changed elsewhere while you were editing, so your changes cannot "
+        "be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+}
+SHOWN_NOW = {
+    TIMER: lambda: _("This contract was changed by the scheduled transitions; the editor now "
+                     "shows its new state."),
+    OTHER_DESK: lambda: _("This contract was saved at another desk; the editor now shows its "
+                          "new state."),
+}
 
-class ContractEditor(EditorActions, QWidget):
-    """Edits one contract (or a new draft) with validation, preview, save, revert, new term."""
+
+class ContractEditor(QWidget):
+    """Edits one contract (or a new draft) with validation, preview, save, revert, new term;
+    every service error becomes a sentence on screen."""
 
     saved = Signal(int)
+    changed = Signal(object)  # what a save, new term, plan change or add-on changed (Changes)
     newTermCreated = Signal(int)
     planChanged = Signal(int)
     closed = Signal()
@@ -76,35 +98,29 @@ class ContractEditor(EditorActions, QWidget):
         self.setMinimumSize(640, 420)
         self._fitted = False
         self._contracts, self._catalog, self._fmt = contract_service, catalog_service, formatter
+        self.session = EditorSession(contract_service, PREVIEW_COUNT)
+        self.session.member_name = member_name
         self._open_new_terms = open_new_terms
         # How another contract (a new term, a predecessor) is opened: the main window's own
         # editor factory when given, so it tracks that editor too; else a window of our own.
         self._open_contract = open_contract
-        self._member_name = member_name
-        self._version: int | None = None
-        self._status = NEW
-        self._original: Contract | None = None
-        self._draft: Contract | None = None
-        self._history: list = []
-        self._local: dict[str, str] = {}
-        self._problems: list[Problem] = []
-        self._basis = None  # what checking and previewing read of the member (EditorBasis)
-        self._stale = False
-        self._stale_by = ""  # who changed the contract under unsaved edits (actions.STALE)
+        self._unavailable: dict[str, str] = {}
         self._close_confirmed = False
         self._guard: QMessageBox | None = None
         self.new_term_editor: ContractEditor | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_now)
-        self._build()
+        self._plans: list = []
+        lay_out(self)
+        self._connect()
         try:
             self._plans = list(catalog_service.plans(include_archived=True))
             if draft is not None:
-                self._show(draft, NEW, None, [])
+                self.session.start(draft)
             else:
-                self._show_state(contract_service.load(contract_id))
+                self.session.load(contract_id)
+            self._show()
         except Exception as error:  # the window must open and say why, never show a traceback
-            self._plans = getattr(self, "_plans", [])
             self._show_error(error)
             self.tabs.setEnabled(False)
             self.preview.show_message(_("There is nothing to preview."))
@@ -112,83 +128,19 @@ class ContractEditor(EditorActions, QWidget):
                            self.createNewTermButton):
                 button.setEnabled(False)
 
-    # Layout -------------------------------------------------------------------------------------
+    # Wiring -------------------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        column = QVBoxLayout(self)
-        column.setContentsMargins(14, 12, 14, 12)
-        column.setSpacing(8)
-        header = QHBoxLayout()
-        self.title = styled_label(role="title", wrap=False)
-        self.title.setObjectName("contractTitle")
-        self.chip = styled_label(role="chip", wrap=False)
-        self.chip.setObjectName("contractStatus")
-        header.addWidget(self.title)
-        header.addWidget(self.chip, 0, Qt.AlignVCenter)
-        header.addStretch(1)
-        column.addLayout(header)
-        self.subtitle = styled_label(role="subtitle")
-        self.subtitle.setObjectName("contractSubtitle")
-        column.addWidget(self.subtitle)
-
-        self.staleBanner = Banner("staleBanner", "warning", _("Reload"), "reloadButton")
+    def _connect(self) -> None:
+        """What the widgets lay_out created do (layout.py)."""
         self.staleBanner.actionClicked.connect(self.reload)
-        self.stateBanner = Banner("stateBanner", "info")
-        self.errorBanner = Banner("errorBanner", "error")
-        for banner in (self.staleBanner, self.stateBanner, self.errorBanner):
-            column.addWidget(banner)
-
-        self.general = GeneralTab(self._fmt)
-        self.dates = KeyDatesTab(self._fmt)
-        self.cancellation = CancellationTab(self._fmt)
-        self.new_term = NewTermTab(self._fmt)
-        self.history = HistoryTab(self._fmt)
-        self.tabs = ScrolledTabs(objectName="contractTabs")
-        self.tabs.setIconSize(QSize(12, 12))
-        for tab, caption in ((self.general, _("General")), (self.dates, _("Key dates")),
-                             (self.cancellation, _("Cancellation")),
-                             (self.new_term, _("New term")), (self.history, _("History"))):
-            self.tabs.addTab(tab, caption)
-            if hasattr(tab, "edited"):
-                tab.edited.connect(self._edit)
+        for tab in (self.general, self.dates, self.cancellation, self.new_term):
+            tab.edited.connect(self._edit)
         self.general.localProblem.connect(self._local_problem)
         self._watch_typed_dates()
         self.general.manualPathRequested.connect(self.start_new_term)
-        self.addons = AddonsBlock(self._contracts, self._catalog, self._fmt)
-        self.general.insert_above_notes(_("Add-ons"), self.addons)
         self.addons.changed.connect(self._addons_changed)
         self.addons.failed.connect(self._addon_failed)
         self.new_term.openContractRequested.connect(self._predecessor_requested)
-        self.preview = InvoicePreview(self._fmt)
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.preview)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([600, 360])
-        column.addWidget(splitter, 1)
-
-        footer = QHBoxLayout()
-        self.changePlanButton = QPushButton(icon("plans"), _("Change plan…"),
-                                            objectName="changePlanButton")
-        self.createNewTermButton = QPushButton(icon("new"), _("Create new term…"),
-                                               objectName="createNewTermButton")
-        # Wraps rather than clips when a long language meets a narrow editor.
-        self.summary = styled_label(role="fieldMessage")
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.summary.setObjectName("problemSummary")
-        self.revertButton = QPushButton(icon("restore"), _("Revert"), objectName="revertButton")
-        self.saveButton = QPushButton(_("Save"), objectName="saveButton")
-        self.saveButton.setProperty("primary", True)
-        self.saveButton.setDefault(True)
-        for widget in (self.changePlanButton, self.createNewTermButton):
-            footer.addWidget(widget)
-        footer.addStretch(1)
-        footer.addWidget(self.summary)
-        footer.addWidget(self.revertButton)
-        footer.addWidget(self.saveButton)
-        column.addLayout(footer)
         self.changePlanButton.clicked.connect(self.open_change_plan)
         self.createNewTermButton.clicked.connect(self.start_new_term)
         self.revertButton.clicked.connect(self.revert)
@@ -209,113 +161,97 @@ class ContractEditor(EditorActions, QWidget):
 
     @property
     def contract_id(self) -> int | None:
-        return None if self._original is None else self._original.id
+        return self.session.contract_id
 
     def draft(self) -> Contract | None:
         """The unsaved draft as edited so far."""
-        return self._draft
+        return self.session.draft
 
     def is_dirty(self) -> bool:
-        return self._draft is not None and (self._draft != self._original or bool(self._local))
+        return self.session.is_dirty()
 
     def problems(self) -> list[Problem]:
-        return [Problem(f, m) for f, m in self._local.items()] + list(self._problems)
+        return self.session.problems()
 
-    def _show_state(self, state) -> None:
-        self._member_name = state.member_name or self._member_name
-        self._show(state.contract, state.status, state.version, state.history)
-
-    def _show(self, contract: Contract, status: str, version, history) -> None:
-        self._original = self._draft = contract
-        self._basis = None  # read again for the contract as loaded
-        self._status, self._version, self._history = status, version, list(history)
-        self._local.clear()
-        self._problems = []
+    def _show(self) -> None:
+        """Show the session's contract as loaded (or a new draft), its edits dropped."""
+        contract = self.session.draft
         ctx = self._context()
         self.general.load(contract, ctx, self._eligible(contract))
         self.dates.load(contract, ctx)
         self.cancellation.load(contract, ctx)
         self.new_term.load(contract, ctx)
-        self.history.show_history(self._history)
-        self.addons.load(contract, status, saved=contract.id is not None)
+        self.history.show_history(self.session.history)
+        self.addons.load(contract, self.session.status, saved=contract.id is not None)
         self._show_header()
         self._show_problems()
         self.refresh_later()
 
     def _context(self) -> EditorContext:
-        return EditorContext(self._fmt, self._status, self._plans)
+        return EditorContext(self._fmt, self.session.status, self._plans)
 
     def _eligible(self, draft: Contract) -> list:
-        if self._status != ACTIVE:
-            return []
         try:
-            self._basis = self._contracts.basis(draft, self._basis)
-            return list(self._contracts.eligible_next_plans(draft, self._basis))
+            return self.session.eligible(draft)
         except Exception as error:
             self._show_error(error)
             return []
 
     def _show_header(self) -> None:
-        draft, fmt = self._original, self._fmt
+        session, fmt = self.session, self._fmt
+        original, status, name = session.original, session.status, session.member_name
         if self.contract_id is None:
-            title = _("New contract — {plan}").format(plan=draft.plan.name)
+            title = _("New contract — {plan}").format(plan=original.plan.name)
         else:
             title = _("Contract {number} — {plan}").format(number=self.contract_id,
-                                                           plan=draft.plan.name)
+                                                           plan=original.plan.name)
         self.title.setText(title)
         chip, tone = self._status_text()
         self.chip.setText(chip)
         self.chip.setProperty("status", tone)
         self.chip.style().unpolish(self.chip)
         self.chip.style().polish(self.chip)
-        self.subtitle.setText(self._member_name)
-        self.setWindowTitle(" — ".join(t for t in (title, self._member_name, chip) if t))
-        if self._status == CANCELLED:
-            ended = draft.cancellation_date
+        self.subtitle.setText(name)
+        self.setWindowTitle(" — ".join(t for t in (title, name, chip) if t))
+        if status == CANCELLED:
+            ended = original.cancellation_date
             self.stateBanner.show_message(
                 _("This contract was cancelled on {day}; its plan and dates can no longer be "
                   "changed.").format(day=fmt.date_long(ended)) if ended else
                 _("This contract has ended; its plan and dates can no longer be changed."))
-        elif self._status in (NEW, "inactive"):
+        elif status in (NEW, INACTIVE):
             self.stateBanner.show_message(_(
                 "Starts on {day}. Until then its plan, price and dates can be edited freely."
-            ).format(day=fmt.date_long(draft.start_date)))
+            ).format(day=fmt.date_long(original.start_date)))
         else:
             self.stateBanner.clear()
-        saved_active = self.contract_id is not None and self._status == ACTIVE
+        saved_active = self.contract_id is not None and status == ACTIVE
         self.changePlanButton.setVisible(saved_active)
         self._unavailable = self._unavailable_actions()
 
     def _status_text(self) -> tuple[str, str]:
-        if self._status == NEW:
+        status, original = self.session.status, self.session.original
+        if status == NEW:
             return _("New"), "new"
-        if self._status == ACTIVE and self._original.cancellation_date is not None:
+        if status == ACTIVE and original.cancellation_date is not None:
             return _("Cancelling on {day}").format(
-                day=self._fmt.date(self._original.cancellation_date)), "cancelling"
-        return {"inactive": (_("Not started"), "inactive"), ACTIVE: (_("Active"), "active"),
-                CANCELLED: (_("Cancelled"), "cancelled")}.get(self._status,
-                                                               (self._status, "inactive"))
+                day=self._fmt.date(original.cancellation_date)), "cancelling"
+        return {INACTIVE: (_("Not started"), "inactive"), ACTIVE: (_("Active"), "active"),
+                CANCELLED: (_("Cancelled"), "cancelled")}.get(status, (status, "inactive"))
 
     # Edits ------------------------------------------------------------------------------------
 
     def _edit(self, changes: dict) -> None:
-        if self._draft is None:
+        if self.session.draft is None:
             return
-        if "plan" in changes:
-            # Rule 10: another plan for a contract not started clears its custom price; say so.
-            before = self._draft
-            self._draft = plan_chosen(before, changes["plan"])
-            if before.custom_price is not None and self._draft.custom_price is None:
-                self.general.show_cleared_price(before.custom_price)
-                changes = dict(changes, custom_price=None)
-        self._draft = replace(self._draft, **changes)
-        ctx = self._context()
-        self.general.update_derived(self._draft)
-        self.dates.update_derived(self._draft)
-        self.cancellation.update_derived(self._draft, ctx)
-        self.new_term.update_derived(self._draft, ctx)
-        # The operator's edit answers the service's complaint about that field until re-checked.
-        self._problems = [p for p in self._problems if p.field not in changes]
+        cleared = self.session.edit(changes)
+        if cleared is not None:  # rule 10: another plan for a contract not started
+            self.general.show_cleared_price(cleared)
+        draft, ctx = self.session.draft, self._context()
+        self.general.update_derived(draft)
+        self.dates.update_derived(draft)
+        self.cancellation.update_derived(draft, ctx)
+        self.new_term.update_derived(draft, ctx)
         self._show_problems()
         self.refresh_later()
 
@@ -323,10 +259,7 @@ class ContractEditor(EditorActions, QWidget):
         self.errorBanner.show_message(text, "error")
 
     def _local_problem(self, field: str, message: str) -> None:
-        if message:
-            self._local[field] = message
-        else:
-            self._local.pop(field, None)
+        self.session.set_local(field, message)
         self._show_problems()
         self.refresh_later()  # the preview must not go on showing the invoice of the old date
 
@@ -337,39 +270,38 @@ class ContractEditor(EditorActions, QWidget):
     def refresh_now(self) -> None:
         """Validate, describe and preview the draft with the services (rules 8, 9, 17)."""
         self._timer.stop()
-        draft = self._draft
+        draft = self.session.draft
         if draft is None:
             return
         try:
             # Read once while the editor is open; an edit then costs only the pure rules.
-            self._basis = self._contracts.basis(draft, self._basis)
-            self._problems = list(self._contracts.validate(draft, self._basis))
+            self.session.check()
             self.general.show_description(self._sentences(draft))
-            if self._status == ACTIVE:
+            if self.session.status == ACTIVE:
                 self.general.set_next_plans(draft, self._eligible(draft))
         except Exception as error:
-            self._problems = [Problem("contract", user_message(error))]
+            self.session.found = [Problem("contract", user_message(error))]
         self._show_problems()
-        self._show_preview(draft)
+        self._show_preview()
         self.previewRefreshed.emit()
 
     def _sentences(self, draft: Contract) -> list[str]:
         """describe()'s sentences; a plain renewal, which it leaves unsaid, is said here."""
-        sentences = list(self._contracts.describe(draft, self._basis))
+        sentences = self.session.describe()
         n = draft.next_invoice_date
-        if (not sentences and self._status == ACTIVE and n is not None
+        if (not sentences and self.session.status == ACTIVE and n is not None
                 and draft.next_plan is not None and same_plan(draft.next_plan, draft.plan)):
             sentences.append(_("Renews on {plan} on {day}, the next invoice date.").format(
                 plan=draft.plan.name, day=self._fmt.date(n)))
         return sentences
 
-    def _show_preview(self, draft: Contract) -> None:
+    def _show_preview(self) -> None:
         if self.problems():
             self.preview.show_message(_("Fix the highlighted fields to see what this contract "
                                         "will invoice."))
             return
         try:
-            invoices = self._contracts.preview(draft, count=PREVIEW_COUNT, basis=self._basis)
+            invoices = self.session.preview()
         except Exception as error:
             self.preview.show_message(user_message(error))
             return
@@ -386,7 +318,8 @@ class ContractEditor(EditorActions, QWidget):
         for index in range(self.tabs.count()):
             tab = self.tabs.widget(index)
             flagged = False
-            for field, (widget, label) in getattr(tab, "fields", dict)().items():
+            fields = tab.fields() if hasattr(tab, "fields") else {}
+            for field, (widget, label) in fields.items():
                 label.show_problem(widget, messages.get(field, ""))
                 flagged |= field in messages
                 shown.add(field)
@@ -399,7 +332,260 @@ class ContractEditor(EditorActions, QWidget):
             else ""))
         self._update_buttons()
 
-    def _addons_changed(self) -> None:
+    def _addons_changed(self, changes: Changes) -> None:
         """An add-on was added or removed (written at once, rule 16): show it, tell the page."""
         self.reload()
+        self.changed.emit(changes)
         self.saved.emit(self.contract_id)
+
+    # Actions ------------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save the draft; on refusal show why and keep it; True when it was stored."""
+        if self._timer.isActive():  # an edit not checked yet; what is shown was checked already
+            self.refresh_now()
+        if self.session.draft is None or self.session.stale:
+            return False
+        try:
+            changes = self.session.save()
+        except StaleEdit:
+            self._mark_stale(self.session.stale_by)
+            return False
+        except Exception as error:
+            self._show_error(error)
+            return False
+        if changes is None:  # the draft's problems, the services' among them
+            self._show_problems()
+            return False
+        self.errorBanner.clear()
+        self._show()
+        self.changed.emit(changes)
+        self.saved.emit(changes.id)
+        return True
+
+    def revert(self) -> None:
+        """Back to the contract as last loaded or saved."""
+        if self.session.original is not None:
+            self.session.revert()
+            self._show()
+
+    def reload(self) -> None:
+        """Load the stored contract again, dropping unsaved edits (the stale banner's action)."""
+        state = self._stored_state(for_editor=True)
+        if state is None:
+            return
+        self.session.reload(state)
+        self.staleBanner.clear()
+        self.errorBanner.clear()
+        self._show()
+
+    def on_changes(self, changes: Changes) -> None:
+        """Another operation changed something (the window tells every open editor): show it
+        when it concerns this contract, its member, or the plans and settings (the tax rate)
+        its preview prices with."""
+        draft = self.session.draft
+        member = None if draft is None else draft.member
+        concerns = changes.touches_member(member) or changes.touches_contract(self.contract_id)
+        if changes.by == TIMER:
+            if concerns:
+                self.contract_changed_elsewhere(TIMER)
+        elif concerns or changes.touches_catalog() or changes.touches_settings():
+            self.member_changed_elsewhere(by=changes.by)
+
+    def contract_changed_elsewhere(self, by: str = TIMER) -> None:
+        """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
+        self.session.forget_basis()  # the member's state moved on: read it again
+        state = self._stored_state(for_editor=True)
+        if state is None:
+            return
+        if state.version == self.session.version:  # its member's other contracts moved on
+            self.session.basis = state.basis  # as read just now, with the state
+            return
+        if self.is_dirty():
+            self._mark_stale(by)
+            return
+        self.session.show_state(state)
+        self._show()
+        self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
+
+    def member_changed_elsewhere(self, by: str = THIS_WINDOW) -> None:
+        """Another screen changed this member (a save, a new term, an add-on): show it now.
+        `by` says who: THIS_WINDOW, OTHER_DESK (another desk's save) or TIMER.
+
+        The contract itself changed: reload it if clean, else say so and never overwrite. Only
+        the member's other contracts changed: check and preview again, since both depend on them.
+        """
+        self.session.forget_basis()  # the member's state moved on: read it again
+        state = self._stored_state(for_editor=True)
+        if state is None:
+            return
+        if state.version != self.session.version:
+            if self.is_dirty():
+                self._mark_stale(by)
+                return
+            self.session.show_state(state)
+            self._show()
+            if by == OTHER_DESK:  # this window's own changes need no word
+                self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
+            return
+        # Read with the state just now: what checking, previewing and the buttons depend on.
+        self.session.basis, self.session.unavailable = state.basis, state.unavailable
+        self._unavailable = self._unavailable_actions()
+        self.refresh_now()
+
+    def _stored_state(self, *, for_editor: bool = False):
+        """The contract as stored now; None when there is none yet or it cannot be read (said)."""
+        try:
+            return self.session.stored_state(for_editor=for_editor)
+        except Exception as error:
+            self._show_error(error)
+            return None
+
+    def _show_error(self, error: BaseException) -> None:
+        """A service's refusal or failure, as a sentence on the error banner."""
+        self.errorBanner.show_message(user_message(error), "error")
+
+    def _mark_stale(self, by: str = "") -> None:
+        """Unsaved edits over a contract changed meanwhile: say by whom, offer Reload."""
+        by = self.session.mark_stale(by)
+        self.staleBanner.show_message(STALE[by](), "warning", True)
+        self._update_buttons()
+
+    def start_new_term(self) -> None:
+        """Rule 10 (and rule 9's manual path): ask, create the new term, open it."""
+        if self.contract_id is None:
+            return
+        dialog = NewTermDialog(self._fmt, self.session.draft, self.is_dirty(), self)
+        dialog.accepted.connect(lambda: self._create_new_term(dialog.cancellation_date()))
+        dialog.open()
+
+    def _create_new_term(self, cancellation_date) -> None:
+        if self.is_dirty() and not self.save():
+            self.errorBanner.show_message(_("The new term was not created: save the changes to "
+                                            "this contract first."), "error")
+            return
+        try:
+            changes = self.session.create_new_term(cancellation_date)
+        except Exception as error:
+            self._show_error(error)
+            return
+        self.errorBanner.clear()
+        self._show()
+        self.changed.emit(changes)
+        self.saved.emit(self.contract_id)
+        self.newTermCreated.emit(changes.id)
+        if self._open_new_terms:
+            self.new_term_editor = self.open_editor(changes.id, on_new_term_tab=True)
+
+    def _predecessor_requested(self, contract_id: int) -> None:
+        self.openContractRequested.emit(contract_id)
+        self.open_editor(contract_id)
+
+    def open_editor(self, contract_id: int, on_new_term_tab: bool = False):
+        """Open another contract in an editor (the new term on its New term tab, rule 10)."""
+        if self._open_contract is not None:
+            editor = self._open_contract(contract_id)
+        else:
+            editor = type(self)(self._contracts, self._catalog, self._fmt, contract_id,
+                                open_new_terms=self._open_new_terms)
+            editor.setAttribute(Qt.WA_DeleteOnClose)
+            editor.saved.connect(self.saved)
+            editor.changed.connect(self.changed)
+            editor.show()
+        if on_new_term_tab and isinstance(editor, type(self)):
+            editor.tabs.setCurrentWidget(editor.new_term)
+        return editor
+
+    def open_change_plan(self):
+        """The change-plan assistant for this contract; reloads once it has applied."""
+        from desktop.ui.change_plan.dialog import ChangePlanDialog
+        dialog = ChangePlanDialog(self._contracts, self._catalog, self._fmt, self.contract_id,
+                                  self)
+        dialog.changed.connect(self.changed)
+        dialog.applied.connect(self._plan_changed)
+        dialog.open()
+        return dialog
+
+    def _plan_changed(self, contract_id: int) -> None:
+        self.reload()
+        self.saved.emit(self.contract_id)
+        self.planChanged.emit(contract_id)
+
+    # Buttons and keys --------------------------------------------------------------------------
+
+    def _watch_typed_dates(self) -> None:
+        """A date typed so that it cannot be read is a problem of its field until fixed."""
+        # A bound method, not a lambda holding self: PySide keeps a connected lambda alive from
+        # C++, where Python's collector cannot see the cycle, and the closed editor would never
+        # be freed (the soak journey counts its widgets).
+        self._date_fields = {}
+        for tab in (self.dates, self.cancellation):
+            for field, (widget, _label) in tab.fields().items():
+                if isinstance(widget, DateField):
+                    self._date_fields[widget] = field
+                    widget.readableChanged.connect(self._date_readable_changed)
+
+    def _date_readable_changed(self, readable: bool) -> None:
+        widget = self.sender()
+        field = self._date_fields.get(widget)
+        if field is not None:
+            self._local_problem(field, "" if readable else widget.toolTip())
+
+    def _save_by_keyboard(self) -> None:
+        """Ctrl+S does what Save does, only when Save could be pressed."""
+        if self.saveButton.isEnabled():
+            self.save()
+
+    def _unavailable_actions(self) -> dict[str, str]:
+        """Why Change plan and Create new term cannot be offered now ("" where they can)."""
+        try:
+            return self.session.unavailable_actions()
+        except Exception as error:
+            reason = user_message(error)
+            return {"change_plan": reason, "new_term": reason}
+
+    def _update_buttons(self) -> None:
+        new, stale = self.contract_id is None, self.session.stale
+        why_not_save = (_("This contract changed elsewhere: reload it first.") if stale
+                        else _("Fix the marked fields first.") if self.problems()
+                        else "" if new or self.is_dirty() else _("There are no changes to save."))
+        offer(self.saveButton, why_not_save if self.session.draft else
+              _("There is nothing to save."))
+        offer(self.revertButton, "" if self.is_dirty() else _("There are no changes to revert."))
+        self.addons.set_dirty(self.is_dirty() or stale)
+        # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
+        change_reason = self._unavailable.get("change_plan") or (
+            _("Save or revert your changes first.") if self.is_dirty() else "")
+        self.changePlanButton.setEnabled(not change_reason)
+        self.changePlanButton.setToolTip(change_reason)
+        term_reason = self._unavailable.get("new_term", "")
+        self.createNewTermButton.setEnabled(not term_reason and not stale)
+        self.createNewTermButton.setToolTip(term_reason)
+
+    # Closing ------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if self._close_confirmed or not self.is_dirty():
+            self._timer.stop()
+            event.accept()
+            self.closed.emit()
+            return
+        event.ignore()
+        if self._guard is None:
+            self._guard = unsaved_changes_box(self)
+            self._guard.finished.connect(self._guard_answered)
+            self._guard.open()
+
+    def _guard_answered(self, _result: int) -> None:
+        box, self._guard = self._guard, None
+        clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+        box.setParent(None)  # gone at once: a second close asks with a fresh box
+        box.deleteLater()
+        if clicked == QMessageBox.Save and not self.save():
+            self.closeKept.emit()
+            return
+        if clicked in (QMessageBox.Save, QMessageBox.Discard):
+            self._close_confirmed = True
+            self.close()
+        else:
+            self.closeKept.emit()

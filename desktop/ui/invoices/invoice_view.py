@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents.invoice_layout import invoice_document, status_text
-from desktop.documents.paper import page_layout, paint, pdf_name, write_pdf
+from desktop.documents.paper import page_layout, paint
 from desktop.domain import payments as rules
+from desktop.formats.files import invoice_file_name, save_invoice
+from desktop.formats.registry import command
 from desktop.i18n import _, gettext
 from desktop.services.documents import BillTo, InvoiceDocument
 from desktop.services.payments import InvoiceStanding
@@ -150,17 +152,21 @@ class InvoiceView(QDialog):
         return True
 
     def save_pdf(self, path: str | None = None) -> Path | None:
+        """The invoice as the registry's PDF, written as every export is (0600, never half a
+        file); a number imported from elsewhere never names a path."""
+        fmt = command("pdf").formats[0]
         if not path:
             # In the folder used last (else Documents), named by the invoice's number.
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save invoice as PDF"), str(start_folder(self) / pdf_name(self.document)),
-                _("PDF files (*.pdf)"))
+                self, _("Save invoice as PDF"),
+                str(start_folder(self) / invoice_file_name(fmt, self.document)),
+                _(fmt.file_filter))
             if path:
                 remember_folder(self, Path(path).parent)
         if not path:
             return None
         try:
-            return write_pdf([self.document], Path(path), self._formatter)
+            return save_invoice(fmt, self.document, Path(path), self._formatter)
         except Exception as exc:
             show_error(self, _("Save as PDF"), user_message(exc))
             return None

@@ -12,32 +12,29 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.documents.invoice_layout import status_text
-from desktop.documents.paper import write_pdfs
 from desktop.domain import payments as rules
+from desktop.formats.registry import command
 from desktop.i18n import N_, _, gettext
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import (
     TableView,
     label,
-    remember_folder,
     show_error,
-    start_folder,
     user_message,
 )
 from desktop.ui.common.workers import run_in_background
+from desktop.ui.invoices.day_files import write_day_files
 from desktop.ui.invoices.invoice_view import InvoiceTools, InvoiceView, plain_document
-from desktop.ui.invoices.periods import ask_day, period_range, periods
+from desktop.ui.invoices.periods import period_range, periods
 
 _log = logging.getLogger(__name__)
 RECENT_LIMIT = 200
@@ -187,6 +184,11 @@ class InvoicesPage(QWidget):
         start, end = period_range(self.period_filter.currentData(), today)
         return {"status": self.status_filter.currentData(), "start": start, "end": end}
 
+    def on_changes(self, changes: Any) -> None:
+        """Invoices issued or paid; a page never loaded reads them when first shown."""
+        if changes.touches_invoices() and self.model.rowCount():
+            self.refresh()
+
     def refresh(self) -> None:
         if self._job is not None:
             self._again = True  # the filter changed while loading: load again when done
@@ -250,28 +252,4 @@ class InvoicesPage(QWidget):
         """Ask for a day and a folder, then write that day's invoices as PDFs."""
         if self._tools is None:
             return []
-        day = day or ask_day(self, self._tools.clock.today(), self._formatter)
-        if day is None:
-            return []
-        if not folder:
-            folder = QFileDialog.getExistingDirectory(self, _("Folder for the PDFs"),
-                                                      str(start_folder(self)))
-            if folder:
-                remember_folder(self, Path(folder))
-        if not folder:
-            return []
-        try:
-            documents = self._tools.documents.issued_on(day)
-            written = write_pdfs(documents, Path(folder), self._formatter)
-        except Exception as exc:
-            show_error(self, _("PDFs of a day"), user_message(exc))
-            return []
-        if written:
-            message = N_("{count} invoice PDF issued on {date} was written to {folder}.",
-                         "{count} invoice PDFs issued on {date} were written to {folder}.",
-                         len(written))
-        else:
-            message = _("No invoices were issued on {date}; nothing was written.")
-        QMessageBox.information(self, _("PDFs of a day"), message.format(
-            count=len(written), date=self._formatter.date(day), folder=folder))
-        return written
+        return write_day_files(self, command("pdf"), self._tools, self._formatter, day, folder)

@@ -117,6 +117,6 @@ class MemberDialog(FormDialog):
     def submit(self) -> None:
         values = self.values()
         if self.member_id is None:
-            self.member_id = self._members.create(**values)
+            self.member_id = self._members.create(**values).id
         else:
             self._members.update(self.member_id, **values)

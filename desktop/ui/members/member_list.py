@@ -68,10 +68,7 @@ class MemberListPanel(QWidget):
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        # Fixed widths: sizing to contents would read (and format) every fetched row on each reset.
-        self.table.set_column_modes(0, fixed=(widths := {1: 110, 2: 100, 3: 92, 4: 110, 5: 110}))
-        # Names stay readable: balances (on the member's page too), company, plans give way.
-        self.table.keep_readable(0, 170, widths, drop=(4, 5, 1, 2))
+        self._lay_out_columns()
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
@@ -123,6 +120,18 @@ class MemberListPanel(QWidget):
         self._update_count()
         self._update_empty_text()
 
+    def _lay_out_columns(self) -> None:
+        """Widths and what gives way, as COLUMNS declares them. Fixed widths: sizing to contents
+        would read (and format) every fetched row on each reset. The stretching column (names)
+        stays readable: balances (on the member's page too), company, plans give way."""
+        columns = self.model.columns
+        stretch = next(i for i, column in enumerate(columns) if column.stretch)
+        widths = {i: column.width for i, column in enumerate(columns) if not column.stretch}
+        self.table.set_column_modes(stretch, fixed=widths)
+        drop = sorted((column.drop, i) for i, column in enumerate(columns) if column.drop)
+        self.table.keep_readable(stretch, columns[stretch].width, widths,
+                                 drop=tuple(i for _rank, i in drop))
+
     # -- filtering ----------------------------------------------------------------------------
     def status(self) -> str:
         return self.status_filter.currentData()
@@ -143,6 +152,11 @@ class MemberListPanel(QWidget):
     def _filtered(self, current: int | None) -> None:
         self.select_member(current, emit=False)  # unless None or no longer among the rows
         self._update_empty_text()
+
+    def on_changes(self, changes: Any) -> None:
+        """A member's row may read differently: read the page in sight again."""
+        if changes.touches_members():
+            self.refresh()
 
     def refresh(self) -> None:
         """Query again with the same filter, keeping the selected member selected."""

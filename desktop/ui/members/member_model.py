@@ -10,13 +10,12 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
-from desktop.i18n import _
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import user_message
 from desktop.ui.common.workers import NewestOnly
+from desktop.ui.members.member_columns import COLUMNS, MemberColumn, headers
 
 PAGE_SIZE = 200
-SORT_KEYS = ("name", "company", "plans", "status", "credit_balance", "outstanding")
 
 
 class MemberListModel(RowTableModel):
@@ -25,10 +24,12 @@ class MemberListModel(RowTableModel):
     failed = Signal(str)
     MemberIdRole = RowTableModel.IdRole
 
-    def __init__(self, members: Any, formatter: Any, parent=None):
-        super().__init__(formatter, (_("Name"), _("Company"), _("Plans"), _("Status"),
-                                     _("Credit balance"), _("Outstanding")), right=(4, 5),
+    def __init__(self, members: Any, formatter: Any, parent=None,
+                 columns: tuple[MemberColumn, ...] = COLUMNS):
+        super().__init__(formatter, headers(columns),
+                         right=[i for i, column in enumerate(columns) if column.amount],
                          parent=parent)
+        self.columns = columns
         self._members = members
         self._complete = True
         self.text = ""
@@ -39,13 +40,15 @@ class MemberListModel(RowTableModel):
 
     # -- querying -------------------------------------------------------------------------
     def set_filter(self, text: str, status: str) -> None:
+        shown = self._query()
         self.text, self.status = text.strip(), status
-        self.requery()
+        self.requery(shown)
 
     def set_formatter(self, formatter: Any) -> None:
         self._formatter = formatter
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 4))
+        if self._rows:  # every column: amounts, and whatever a column formats
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, len(self.columns) - 1))
 
     def request(self, text: str, status: str, then) -> None:
         """set_filter read on a worker, then then(); only the newest request's rows are shown."""
@@ -55,12 +58,21 @@ class MemberListModel(RowTableModel):
             lambda rows: (self._show(text, status, rows), then()),
             lambda exc: self.failed.emit(user_message(exc)))
 
-    def requery(self) -> None:
-        """Start over from the first page with the current text, status and sort."""
+    def requery(self, shown: tuple | None = None) -> None:
+        """Start over from the first page with the current text, status and sort.
+
+        When the page cannot be read (a server away, issue 19) the rows shown stay, and so does
+        the query they answer (`shown`, as it was before a new filter or sort), so that the next
+        page fetched continues those rows, never mixing in another filter's."""
         self._requests.supersede()
         first = self._page(0)
-        if first is not None:  # else the rows shown stay (a server away, issue 19), not none
+        if first is not None:
             self._show(self.text, self.status, first)
+        elif shown is not None:
+            self.text, self.status, self.sort_key, self.descending = shown
+
+    def _query(self) -> tuple:
+        return self.text, self.status, self.sort_key, self.descending
 
     def _show(self, text: str, status: str, first: list[Any]) -> None:
         self.text, self.status = text, status
@@ -96,11 +108,12 @@ class MemberListModel(RowTableModel):
             self.endInsertRows()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(SORT_KEYS):
+        if not 0 <= column < len(self.columns):
             return
-        self.sort_key = SORT_KEYS[column]
+        shown = self._query()
+        self.sort_key = self.columns[column].key
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.requery()
+        self.requery(shown)
 
     # -- reading ----------------------------------------------------------------------------
     def row_of(self, member_id: int) -> int:
@@ -110,20 +123,9 @@ class MemberListModel(RowTableModel):
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             # Elided company and plan names read in full on hover; elsewhere the email.
-            return (self.cell_text(row, column) if column in (1, 2) else row.email) or None
+            full = self.columns[column].full_text_tip
+            return (self.cell_text(row, column) if full else row.email) or None
         return None
 
     def cell_text(self, row: Any, column: int) -> str:
-        if column == 0:
-            return row.name
-        if column == 1:
-            return row.company or ""
-        if column == 2:
-            return row.plans or ""
-        if column == 3:
-            if getattr(row, "archived", False):
-                return _("Archived")
-            return _("Member") if row.status == "member" else _("Contact")
-        if column == 5:
-            return self._formatter.money(getattr(row, "outstanding", 0))
-        return self._formatter.money(row.credit_balance)
+        return self.columns[column].text(row, self._formatter)

@@ -213,6 +213,11 @@ class MemberPage(QWidget):
         self.member_id = member_id
         self.refresh()
 
+    def on_changes(self, changes: Any) -> None:
+        """The shown member's details, contracts or money, or the plans they are on, changed."""
+        if changes.touches_member(self.member_id) or changes.touches_catalog():
+            self.refresh()
+
     def refresh(self) -> None:
         if self.member_id is None:
             return

@@ -114,6 +114,11 @@ class TransitionsPanel(QWidget):
     def loading(self) -> bool:
         return self._job is not None
 
+    def on_changes(self, changes: Any) -> None:
+        """Transitions were applied (by the sweep, here or at another desk)."""
+        if changes.transitions:
+            self.refresh()
+
     def refresh(self) -> None:
         """Reload both lists in the background; a request during a load is served after it."""
         if self._job is not None:

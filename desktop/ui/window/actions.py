@@ -1,5 +1,5 @@
-"""The main window's File, Tools and Help commands: backups, CSV export, preferences, sample
-data, about."""
+"""The main window's File, Tools and Help commands: backups, the exports of the registry
+(desktop/formats/registry.py), preferences, sample data, about."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 
 import desktop
 from desktop.i18n import N_, Formatter, _, available_languages
-from desktop.services.spreadsheets import KINDS
+from desktop.formats.registry import DATABASE, Command
+from desktop.services.changes import Changes
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
 from desktop.ui.common.forms import run_modal
 from desktop.ui.common.widgets import remember_folder, show_error, start_folder, user_message
+from desktop.ui.invoices.day_files import write_day_files
 from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.ui.window.language import (
     choose_language,
@@ -36,56 +38,57 @@ def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
     return InvoiceTools(services.documents, services.payments, clock)
 
 
-def csv_kinds() -> dict[str, str]:
-    """The CSV exports by name, in the words the export dialog offers them."""
-    return dict(zip(KINDS, (_("Members"), _("Contracts"), _("Invoices"), _("Invoice lines"),
-                            _("Payments"))))
-
-
 class WindowActions:
     """Mixed into MainWindow; uses its services, formatter and pages."""
 
     def _money_changed(self, member_id: int) -> None:
-        """A payment or refund: the member's page, balance and outstanding column change."""
+        """A payment or refund, recorded on the page that says so (and shows it already): the
+        member's page, balance, outstanding column and the Invoices tab change."""
         self.statusBar().showMessage(_("Payment recorded."), 8000)
-        self._member_changed(member_id)
-        self.members_panel.refresh()
-        invoices = self.lazy_tabs.built(INVOICES_TAB)
-        if invoices is not None and invoices.model.rowCount():
-            invoices.refresh()
+        self.operations.done_here(Changes.of(members=[member_id], payments=True),
+                                  source=self.sender())
 
-    def export_csv(self, kind: str | None = None, path: str | None = None) -> Path | None:
-        """File → Export → CSV…: choose what, then where; written whole or not at all."""
-        if self.services.write_csv is None:
+    def can_export(self, command: Command) -> bool:
+        """Whether this window can run an export command of the registry."""
+        if command.subject == DATABASE:
+            return self.services.export is not None
+        return invoice_tools(self.services, self.clock) is not None
+
+    def export(self, command: Command, name: str | None = None,
+               path: str | None = None) -> Path | list[Path] | None:
+        """File → Export → an entry of the registry: choose which (when the command offers
+        several), then where; written whole or not at all, readable by its owner alone."""
+        if not self.can_export(command):
             return None
-        kinds = csv_kinds()
-        if kind is None:
-            text, chosen = QInputDialog.getItem(self, _("Export as CSV"), _("What to export:"),
-                                                list(kinds.values()), 0, False)
+        if command.subject != DATABASE:  # invoice documents: those of a day, into a folder
+            return write_day_files(self, command, invoice_tools(self.services, self.clock),
+                                   self.formatter, folder=path)
+        title = _(command.title)
+        if name is None and len(command.formats) > 1:
+            labels = [_(f.label) for f in command.formats]
+            text, chosen = QInputDialog.getItem(self, title, _("What to export:"), labels, 0,
+                                                False)
             if not chosen:
                 return None
-            kind = next(key for key, label in kinds.items() if label == text)
+            name = command.formats[labels.index(text)].name
+        fmt = next(f for f in command.formats if name in (None, f.name))
         if not path:
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Export as CSV"), str(start_folder(self) / f"{kind}.csv"),
-                _("CSV files (*.csv)"))
+                self, title, str(start_folder(self) / f"{fmt.name}{fmt.suffix}"),
+                _(fmt.file_filter))
             if path:
                 remember_folder(self, Path(path).parent)
         if not path:
             return None
         target = Path(path)
-        partial = target.with_name(target.name + ".partial")
         try:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                count = self.services.write_csv(kind, out)
-            partial.replace(target)
-        except Exception as exc:
-            partial.unlink(missing_ok=True)
-            show_error(self, _("Export as CSV"), user_message(exc))
+            count = self.services.export(fmt, target)
+        except Exception as exc:  # a refused or failed file says so in the user's language
+            show_error(self, title, user_message(exc))
             return None
-        self.statusBar().showMessage(N_("{count} row written to {path}.",
-                                        "{count} rows written to {path}.", count).format(
-            count=count, path=target), 8000)
+        message = (N_("{count} row written to {path}.", "{count} rows written to {path}.", count)
+                   if fmt.rows else _("Exported to {path}."))
+        self.statusBar().showMessage(message.format(count=count, path=target), 8000)
         return target
 
     def backup_now(self) -> Path | None:
@@ -172,6 +175,7 @@ class WindowActions:
         if run_modal(dialog) != PreferencesDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         saved = dialog.saved
+        self.operations.done_here(dialog.changes)  # open editors preview with the new tax rate
         if (saved.locale, saved.currency) != (str(self.formatter.locale), self.formatter.currency):
             self.set_formatter(Formatter(saved.locale, saved.currency, self.formatter.language))
         if dialog.chosen_language() != chosen_language(self.settings):

@@ -33,8 +33,9 @@ class Services:
     restore: Callable[[Path], Any] | None = None
     payments: Any = None     # PaymentService
     documents: Any = None    # DocumentService
-    # spreadsheets.write_csv bound to the database and today: write_csv(kind, text file) -> rows
-    write_csv: Callable[[str, Any], int] | None = None
+    # desktop.formats.files.export_file bound to the database and today: export(format, path)
+    # writes a whole-database export of the registry and returns what it counted
+    export: Callable[[Any, Path], int] | None = None
     # Database.check_file: raises DatabaseGone when the file was deleted or replaced (os.stat
     # of the path alone, safe from any thread)
     check_file: Callable[[], None] | None = None

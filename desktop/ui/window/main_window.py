@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.services.changes import THIS_WINDOW, Changes
 from desktop.ui.catalog.plan_catalog import PlanCatalog
 from desktop.ui.common.icons import application_icon, icon
 from desktop.ui.common.screens import available_size, fit_to_screen
@@ -39,6 +40,7 @@ from desktop.ui.window.lazy_tabs import (
     LazyTabs,
 )
 from desktop.ui.window.menus import build_menus
+from desktop.ui.window.operations import Operations
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
 
@@ -75,9 +77,11 @@ def quit_when_closed(window: QWidget, editor: Any, waiting: list[Any]) -> None:
 class MainWindow(SweepStatus, WindowActions, QMainWindow):
     """The window people spend the day in.
 
-    `open_contract_editor(contract_id)` opens the contract editor and returns it (its `saved`
-    signal and `contract_changed_elsewhere()` are used when present); `open_new_contract(
-    member_id, plan_id)` opens an editor on a new draft. Either may be None.
+    `open_contract_editor(contract_id)` opens the contract editor and returns it (its
+    `changed` signal and `on_changes` are used); `open_new_contract(member_id, plan_id)` opens
+    an editor on a new draft. Either may be None.
+
+    Every change reaches the screens through `operations` (desktop/ui/window/operations.py).
     """
 
     formatterChanged = Signal(object)  # noqa: N815
@@ -143,6 +147,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
 
+        self.operations = Operations(self.screens, self)
         build_menus(self)
         self._connect()
         self._restore_state()
@@ -160,7 +165,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
 
     def _build_plan_catalog(self) -> PlanCatalog:
         page = PlanCatalog(self.services.catalog, self.formatter)
-        page.catalogChanged.connect(self._catalog_changed)
+        page.catalogChanged.connect(
+            lambda: self.operations.done_here(Changes(catalog=True), source=page))
         return page
 
     def _build_invoices_page(self, tools) -> InvoicesPage:
@@ -267,13 +273,23 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         if index == TRANSITIONS_TAB and not self.transitions_panel.loading:
             self.transitions_panel.refresh()
 
+    def screens(self) -> list[Any]:
+        """Every screen told of changes: the pages built so far (one not built yet reads
+        everything when first shown), every open editor, and the window's status bar."""
+        pages = [self.members_panel, self.member_page, self.lazy_tabs.built(PLANS_TAB),
+                 self.lazy_tabs.built(INVOICES_TAB), self.transitions_panel]
+        return [page for page in pages if page is not None] + self.live_editors() + [self]
+
     def refresh_all(self) -> None:
-        self.members_panel.refresh()
-        self.member_page.refresh()
-        for page in (self.lazy_tabs.built(PLANS_TAB), self.lazy_tabs.built(INVOICES_TAB)):
-            if page is not None:  # one not built yet reads everything when first shown
-                page.refresh()
-        self.transitions_panel.refresh()
+        """Every screen reads everything again (a restored backup, the first run)."""
+        self.operations.publish(Changes.anything())
+
+    def on_changes(self, changes: Changes) -> None:
+        """The status bar's part: a contract changed here is said, and what it made due today
+        (a new contract's first invoice) is issued at once."""
+        if changes.by == THIS_WINDOW and changes.contracts:
+            self.statusBar().showMessage(_("Saved."), 10000)
+            self.scheduler.run_now()
 
     def _member_opened(self, member_id: int) -> None:
         """Enter on a member: their page, with the keyboard in their contracts."""
@@ -282,16 +298,11 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.member_page.focus_contracts()
 
     def _member_changed(self, member_id: int) -> None:
-        if self.member_page.member_id == member_id:
-            self.member_page.refresh()
-        if self.members_panel.current_member_id() == member_id:
+        """The list created, edited or archived a member (and shows it already)."""
+        self.operations.done_here(Changes.of(members=[member_id]), source=self.members_panel)
+        if self.members_panel.current_member_id() == member_id \
+                and self.member_page.member_id != member_id:
             self.member_page.show_member(member_id)
-
-    def _catalog_changed(self) -> None:
-        self.members_panel.refresh()
-        self.member_page.refresh()
-        for editor in self.live_editors():  # their previews price the member's other plans
-            getattr(editor, "member_changed_elsewhere", lambda: None)()
 
     # -- contracts ------------------------------------------------------------------------------
     def live_editors(self) -> list[Any]:
@@ -330,25 +341,13 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         if editor is None:
             return None
         self.editors.append(editor)
-        saved = getattr(editor, "saved", None)
-        if saved is not None:
-            saved.connect(self._contract_saved)
+        editor.changed.connect(self._editor_changed)
         return editor
 
-    def _contract_saved(self, *_args) -> None:
-        """An editor saved: the page and list refresh, and so does every other open editor of
-        that member (its preview and its actions depend on the member's other contracts)."""
-        self.member_page.refresh()
-        self.members_panel.refresh()
-        self.statusBar().showMessage(_("Saved."), 10000)
-        # What the save made due today (a new contract's first invoice) is issued at once.
-        self.scheduler.run_now()
-        source = self.sender()
-        member = getattr(getattr(source, "draft", lambda: None)(), "member", None)
-        for editor in self.live_editors():
-            draft = editor.draft() if hasattr(editor, "draft") else None
-            if editor is not source and draft is not None and draft.member == member:
-                editor.member_changed_elsewhere()
+    def _editor_changed(self, changes: Changes) -> None:
+        """An editor saved, made a new term, changed plan or an add-on: every screen hears of
+        it but that editor, which shows it already."""
+        self.operations.done_here(changes, source=self.sender())
 
     # -- first run ------------------------------------------------------------------------------
     def _welcome_done(self, summary: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from desktop.formats import registry
 from desktop.i18n import _
 from desktop.ui.common.icons import icon
 
@@ -51,9 +52,14 @@ def build_menus(window: Any) -> None:
     file_menu.addSeparator()
     export_menu = file_menu.addMenu(_("E&xport"))
     export_menu.setObjectName("exportMenu")
-    window.csv_action = act(_("&CSV…"), window.export_csv, None, None, "exportCsvAction")
-    window.csv_action.setEnabled(services.write_csv is not None)
-    export_menu.addAction(window.csv_action)
+    # One entry per export command of the registry, as the command line has one command each.
+    window.export_actions = {}
+    for command in registry.commands(registry.EXPORT):
+        action = act(_(command.menu_text), lambda _c=False, c=command: window.export(c), None,
+                     None, command.action_name)
+        action.setEnabled(window.can_export(command))
+        export_menu.addAction(action)
+        window.export_actions[command.action_name] = action
     file_menu.addSeparator()
     file_menu.addAction(act(_("&Preferences…"), window.edit_preferences,
                             QKeySequence.StandardKey.Preferences, "preferences",

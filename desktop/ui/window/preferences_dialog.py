@@ -55,6 +55,7 @@ class PreferencesDialog(FormDialog):
         self.setMinimumWidth(460)
         self._service = settings_service
         self.saved: SiteSettings | None = None
+        self.changes = None  # what the save changed (Changes), once saved
         current = settings_service.get()
 
         self.operator_edit = QLineEdit(current.operator, objectName="operatorEdit")
@@ -253,4 +254,5 @@ class PreferencesDialog(FormDialog):
         self.problems.set_local("invoice_prefix", prefix_problem(values.invoice_prefix))
 
     def submit(self) -> None:
-        self.saved = self._service.save(self.settings())
+        self.changes = self._service.save(self.settings())
+        self.saved = self._service.get()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.i18n import N_, _
 from desktop.i18n.messages import say
-from desktop.ui.window.lazy_tabs import INVOICES_TAB
 
 
 class SweepStatus:
@@ -34,19 +33,10 @@ class SweepStatus:
         self.last_report, self.last_error = report, ""
         self.last_checked = self.clock.now()
         self._sweep_idle()
-        changed = bool(report.applied or report.invoices_issued)
-        if changed:
-            self.members_panel.refresh()
-            self.member_page.refresh()
-            invoices = self.lazy_tabs.built(INVOICES_TAB)
-            if invoices is not None and invoices.model.rowCount():
-                invoices.refresh()
-            for editor in self.live_editors():
-                notify = getattr(editor, "contract_changed_elsewhere", None)
-                if notify is not None:
-                    notify()
-        if first or changed:
-            self.transitions_panel.refresh()
+        # What it changed reaches every screen through the window's runner (operations.py).
+        self.operations.publish(report.changes)
+        if first and not report.changes:
+            self.transitions_panel.refresh()  # the panel's first figures for the status bar
         self._update_status()
         self._tell_run(report)
 

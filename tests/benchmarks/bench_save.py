@@ -1,0 +1,132 @@
+"""Contract editor Save benchmark (DESIGN.md §8), run by `make bench`: it prints figures, asserts
+none.
+
+One Save in the contract editor, open on an active contract of the demo's busiest member (1,000
+members): the press of Save and the editor showing the saved state afterwards (the deferred
+recomputation it schedules included), on the GUI thread. For each Save it counts the SQL
+statements sent (SQLAlchemy's `before_cursor_execute`), how many of them read the plans, how
+many times the editor's basis (`load_basis`) was read, and the time.
+
+The floor beside each figure comes from the same run: `ContractService.save` alone, the one
+write transaction a Save cannot do without (plus `load`, the saved state the editor must show).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import event, func, select
+
+from desktop.i18n.formatting import Formatter
+from desktop.services.catalog import CatalogService
+from desktop.services.clock import FixedClock
+from desktop.services.contracts import editing
+from desktop.services.contracts.editing import ContractService
+from desktop.storage import models as m
+from desktop.storage.database import open_database
+from desktop.ui.contract_editor.editor import ContractEditor
+
+SAVES = 20
+
+
+class Counter:
+    """Statements sent to the database, and those that read the plans table."""
+
+    def __init__(self, engine) -> None:
+        self.statements = self.plan_reads = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, *_args) -> None:
+        self.statements += 1
+        text = " ".join(statement.split()).lower()
+        self.plan_reads += text.startswith("select") and " from plans" in text
+
+    def take(self) -> tuple[int, int]:
+        counts = self.statements, self.plan_reads
+        self.statements = self.plan_reads = 0
+        return counts
+
+
+def _busiest_active_contract(db, today) -> int:
+    with db.session() as session:
+        member = session.execute(
+            select(m.ContractRow.member_id).group_by(m.ContractRow.member_id)
+            .order_by(func.count().desc()).limit(1)).scalar_one()
+        return session.execute(
+            select(m.ContractRow.id).where(m.ContractRow.member_id == member,
+                                           m.ContractRow.start_date <= today,
+                                           m.ContractRow.next_invoice_date > today,
+                                           m.ContractRow.cancellation_date.is_(None))
+            .limit(1)).scalar_one()
+
+
+def _median(values) -> float:
+    return statistics.median(values)
+
+
+def test_one_save_in_the_contract_editor(bench_databases, qapp, tmp_path, monkeypatch):
+    dbs = bench_databases
+    database = dbs.working_copy(dbs.members(1_000), tmp_path, backed_up=True)
+    today = dbs.day
+    db = open_database(str(database), now=datetime.combine(today, datetime.min.time()))
+    bases = []
+    real_load_basis = editing.load_basis
+    monkeypatch.setattr(editing, "load_basis",
+                        lambda *args: bases.append(1) or real_load_basis(*args))
+    try:
+        clock = FixedClock(today)
+        contracts = ContractService(db, clock)
+        contract_id = _busiest_active_contract(db, today)
+        editor = ContractEditor(contracts, CatalogService(db, clock), Formatter("en_IE", "EUR"),
+                                contract_id)
+        editor.show()
+        editor.refresh_now()
+        qapp.processEvents()  # the first paint, not a Save's
+        counter = Counter(db.engine)
+        saves, floors = [], []
+        for i in range(SAVES):
+            quantity = editor.draft().quantity % 3 + 1  # always another quantity than saved
+            editor._edit({"quantity": quantity})  # as the quantity box reports an edit
+            editor.refresh_now()  # the debounced recomputation the edit asked for, not timed
+            counter.take()
+            bases.clear()
+            started = time.perf_counter()
+            assert editor.save()
+            if editor._timer.isActive():  # what Save left for the next turn of the loop
+                editor.refresh_now()
+            elapsed = time.perf_counter() - started
+            statements, plan_reads = counter.take()
+            saves.append((statements, plan_reads, len(bases), elapsed))
+            qapp.processEvents()
+
+            # The floor: the same edit saved by the service alone, and the state read back.
+            state = contracts.load(contract_id)
+            draft = replace(state.contract, notes=f"floor {i}")
+            counter.take()
+            bases.clear()
+            started = time.perf_counter()
+            contracts.save(draft, state.version)
+            contracts.load(contract_id)
+            elapsed = time.perf_counter() - started
+            statements, plan_reads = counter.take()
+            floors.append((statements, plan_reads, len(bases), elapsed))
+            editor.reload()
+            editor.refresh_now()
+        editor.close()
+    finally:
+        db.dispose()
+
+    def column(rows, index):
+        return _median([row[index] for row in rows])
+
+    print(f"\none Save in the contract editor, {SAVES} saves, contract #{contract_id} of the "
+          f"busiest member (1,000-member demo database), median per Save:"
+          f"\n  SQL statements     {column(saves, 0):5.0f}   floor (service save + load) "
+          f"{column(floors, 0):5.0f}"
+          f"\n  reads of the plans {column(saves, 1):5.0f}   floor {column(floors, 1):5.0f}"
+          f"\n  editor basis reads {column(saves, 2):5.0f}   floor {column(floors, 2):5.0f}"
+          f"\n  time               {column(saves, 3) * 1000:5.1f} ms   floor "
+          f"{column(floors, 3) * 1000:5.1f} ms")
