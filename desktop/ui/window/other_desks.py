@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from desktop.i18n import _
+from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
 
 _log = logging.getLogger(__name__)
 INTERVAL_MS = 2000
@@ -89,9 +90,16 @@ class OtherDesks(QObject):
         window = self.window
         window.members_panel.refresh()
         window.member_page.refresh()
-        if window.invoices_page.model.rowCount():
-            window.invoices_page.refresh()
-        window.plan_catalog.refresh()
+        # Only tabs already built: `window.plan_catalog` and `window.invoices_page` build theirs,
+        # and a change at another desk built both unasked (in German at scale 2 the plans
+        # catalog then widened the window past an 800-px screen). One not built yet reads
+        # everything when first shown.
+        invoices = window.lazy_tabs.built(INVOICES_TAB)
+        if invoices is not None and invoices.model.rowCount():
+            invoices.refresh()
+        plans = window.lazy_tabs.built(PLANS_TAB)
+        if plans is not None:
+            plans.refresh()
         # The watch also sees this desk's own sweep commit before its report arrives: while it
         # runs, who changed a contract is not known here (editors then say "elsewhere").
         by = "" if getattr(window.scheduler, "running", False) else "other desk"
