@@ -20,7 +20,16 @@ from desktop.app import follow_other_desks
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
 from desktop.storage.database import open_database
-from person import bring_to_front, click_row, press, replace_text, shortcut, type_text, when_modal
+from person import (
+    bring_to_front,
+    click_row,
+    click_tab,
+    press,
+    replace_text,
+    shortcut,
+    type_text,
+    when_modal,
+)
 from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
 
 SOON = 8000  # ms: "within a few seconds" (the windows look every two)
@@ -125,3 +134,47 @@ def test_a_member_renamed_at_one_desk_is_renamed_in_the_other_desks_list_and_pag
     qtbot.waitUntil(lambda: "Renamed Elsewhere" in " ".join(
         label.text() for label in there.member_page.findChildren(type(there.status_label))),
         timeout=SOON)
+
+
+def test_another_desks_change_refreshes_the_tabs_opened_and_builds_no_other(qtbot, two_desks):
+    """Tabs are built when first shown (LazyTabs). A change at another desk built the Plans and
+    Invoices tabs unasked; in German at scale 2 the plans catalog then widened the window past
+    an 800-px screen. A tab once shown still hears other desks' changes."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QTabWidget
+
+    from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
+
+    here, there = two_desks
+    lazy = there.lazy_tabs
+    assert lazy.built(PLANS_TAB) is None and lazy.built(INVOICES_TAB) is None
+    name = there.services.members.search(status="members", limit=1)[0].name
+    table = there.findChild(QTableView, "memberTable")
+    names = lambda: [table.model().index(row, 0).data()  # noqa: E731
+                     for row in range(table.model().rowCount())]
+    bring_to_front(qtbot, here)
+    find_by_keyboard(qtbot, here, name)
+
+    def rename(dialog):
+        replace_text(dialog.findChild(QLineEdit, "memberNameEdit"), "Renamed Elsewhere")
+        press(Qt.Key.Key_Return, widget=dialog)
+
+    shown = when_modal(rename)
+    shortcut("Ctrl+E")
+    qtbot.waitUntil(lambda: bool(shown) and not shown[0].isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: "Renamed Elsewhere" in names(), timeout=SOON)  # refreshed
+    assert lazy.built(PLANS_TAB) is None and lazy.built(INVOICES_TAB) is None
+
+    tabs = there.findChild(QTabWidget, "mainTabs")
+    bring_to_front(qtbot, there)
+    click_tab(tabs, tabs.widget(PLANS_TAB))
+    catalog = lazy.built(PLANS_TAB)
+    plans = there.findChild(QTableView, "planTable").model()
+    shown_plans = lambda: {plans.index(row, 0).data()  # noqa: E731
+                           for row in range(plans.rowCount())}
+    plan = here.services.catalog.plans()[0]
+    assert plan.name in shown_plans()
+    here.services.catalog.save_plan(replace(plan, name="Renamed Plan Elsewhere"))
+    qtbot.waitUntil(lambda: "Renamed Plan Elsewhere" in shown_plans(), timeout=SOON)
+    assert lazy.built(PLANS_TAB) is catalog and lazy.built(INVOICES_TAB) is None

@@ -170,3 +170,34 @@ def test_timeline_has_a_sensible_size_and_range(qtbot, ada_members, formatter, c
     bars = timeline.bar_list()
     assert {b.lane for b in bars} == {0, 1}
     assert "Private office" in timeline.bar_tooltip(next(b for b in bars if b.contract_id == 3))
+
+
+def test_a_failed_read_is_said_whole_on_a_page_wider_than_its_pane(qtbot, ada_members,
+                                                                   fake_invoices, formatter,
+                                                                   clock, monkeypatch):
+    """A server away (issue 19): the page keeps what it showed and says why in one sentence.
+    In a pane narrower than the page (the heading's buttons), the sentence wrapped at the
+    page's width and lost the end of every line behind the pane's edge."""
+    from desktop.domain.model import Message
+    from desktop.i18n.messages import say
+    from desktop.storage.errors import SERVER_AWAY, ServerUnreachable
+
+    page = MemberPage(ada_members, fake_invoices, formatter, clock)
+    qtbot.addWidget(page)
+    page.show_member(1)
+    page.resize(420, 700)
+    page.show()
+    qtbot.waitExposed(page)
+
+    def away(_member_id):
+        raise ServerUnreachable("postgres@db.example:5432/frontdesk")
+
+    monkeypatch.setattr(ada_members, "get", away)
+    page.refresh()
+    label = page.error_label
+    qtbot.waitUntil(label.isVisible, timeout=2000)
+    assert label.text() == say(Message.of(SERVER_AWAY))
+    assert page.title.text() == "Ada Lovelace"  # what it showed is kept
+    qtbot.waitUntil(lambda: label.visibleRegion().boundingRect() == label.rect(), timeout=2000)
+    assert label.width() <= page.width()
+    assert label.heightForWidth(label.width()) <= label.height() + 1  # no line cut below

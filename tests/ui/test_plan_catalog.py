@@ -162,3 +162,23 @@ def test_what_the_plan_dialog_disables_says_why(qtbot, fake_catalog, formatter):
     qtbot.keyClicks(dialog.price_edit, "25")
     assert dialog.ok_button.isEnabled() and dialog.ok_button.toolTip() == ""
 
+
+
+def test_the_plans_tab_fits_a_window_on_an_800_px_wide_screen_in_every_language(
+        qtbot, fake_catalog, formatter):
+    """A 1600×1000 screen at scale 2 is 800 px wide (DESIGN.md §6). In German, French and
+    Spanish the Plans tab's one row of buttons and "Show archived" needed 813 to 866 px: the
+    window grew past the screen's edge as soon as the tab was built."""
+    from desktop.i18n import available_languages, install
+
+    needed = {}
+    try:
+        for language in sorted({*available_languages(), "en"}):
+            install(language)
+            catalog = PlanCatalog(fake_catalog, formatter)
+            qtbot.addWidget(catalog)
+            needed[language] = catalog.minimumSizeHint().width()
+    finally:
+        install("en_IE")
+    # The window around the tab needs a few pixels of its own (the tab frame, the splitter).
+    assert all(width <= 780 for width in needed.values()), needed

@@ -151,10 +151,16 @@ class PlanCatalog(QWidget):
                        self.archive_button, self.delete_button):
             bar.addWidget(button)
         bar.addStretch(1)
-        bar.addWidget(self.show_archived)
+        # "Show archived" on a row of its own, over the table's right edge: beside five buttons
+        # it needed 813 to 866 px in German, French and Spanish, wider than a 1600-px screen at
+        # scale 2 (800 px), and the window grew past the screen's edge.
+        shown = QHBoxLayout()
+        shown.addStretch(1)
+        shown.addWidget(self.show_archived)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(bar)
+        layout.addLayout(shown)
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(label(_("A plan in a group offers only the plans of its group as next "

@@ -174,7 +174,6 @@ class MemberPage(QWidget):
         layout.setSpacing(6)
         layout.addLayout(heading)
         layout.addWidget(self.subtitle)
-        layout.addWidget(self.error_label)
         layout.addSpacing(4)
         layout.addLayout(cards)
         layout.addWidget(label(_("Terms"), "sectionTitle"))
@@ -192,7 +191,18 @@ class MemberPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
-        return scroll
+        # The sentence of a failed read sits above the scrolled page, not in it: the page is
+        # wider than its pane when the heading's buttons need more room (a narrow pane, scale 2,
+        # German), and a wrapped sentence inside was cut at the pane's edge, words lost from
+        # every line (a server away, issue 19).
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.error_label.setContentsMargins(16, 8, 16, 0)
+        outer.addWidget(self.error_label)
+        outer.addWidget(scroll, 1)
+        return page
 
     # -- showing ----------------------------------------------------------------------------
     def set_formatter(self, formatter: Any) -> None:

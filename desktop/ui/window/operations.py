@@ -136,8 +136,14 @@ class OtherDesks(QObject):
                     self.window.scheduler.run_now()
             else:
                 _log.warning("The link to the server is lost.")
-                self.link_label.setText(_("The link to the server is lost; what you see may be "
-                                          "out of date until it is back."))
+                # Short, with the whole sentence as its tooltip: a permanent widget takes its
+                # room from the passing messages, and the sentence left "Due transitio…" of the
+                # sweep's news on a 1600-px screen at scale 2 (and was itself cut in German).
+                self.link_label.setText(_("No link to the server"))
+                said = _("The link to the server is lost; what you see may be out of date until "
+                         "it is back.")
+                self.link_label.setToolTip(said)
+                self.link_label.setAccessibleDescription(said)
                 self.link_label.show()
         return now
 
