@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from desktop.i18n import _, install
-from desktop.ui.window.other_desks import OtherDesks
+from desktop.ui.window.operations import OtherDesks
 
 WIDTH = 776  # the main window on a 1600×1000 screen at scale 2
 SENTENCE = "The link to the server is lost; what you see may be out of date until it is back."

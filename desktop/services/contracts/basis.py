@@ -89,7 +89,7 @@ def basis_of(session: Session, contract: Contract, state: MemberState, plans: di
     return EditorBasis(
         today=today, member=contract.member, contract=contract.id,
         predecessor=contract.predecessor, state=state, original=contract,
-        plans=tuple(plans.values()), fmt=history.formatter(session),
+        plans=tuple(plans.values()), fmt=formatter(session),
         chain=load_chain(session, contract, plans))
 
 
