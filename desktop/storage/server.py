@@ -43,12 +43,16 @@ KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
 _GONE_STATES = ("57P01", "57P02", "57P03")
 _LOCK_WAITED = "55P03"  # lock_not_available: lock_timeout ran out (wait_at_most)
 # What a server answers when it is there but will not let this desk in: a password or user it
-# refuses (class 28), a database it does not have, a privilege missing. Any other failure to
-# connect, above all one with no answer from a server at all (refused, timed out, a name that
-# does not resolve now), is a server away: try again. Told by SQLSTATE, never by libpq's words,
-# which the system translates.
+# refuses (class 28), a database it does not have, a privilege missing. At connect time libpq
+# gives no SQLSTATE, only the server's own sentence, so those are known by their words too;
+# any other failure to connect, above all one no server answered (refused, timed out, a name
+# that does not resolve now, in whatever language the system words it), is a server away:
+# try again, exit 1.
 _REFUSED_CLASSES = ("28",)
 _REFUSED_STATES = ("3D000", "42501")
+_REFUSED_WORDS = ("does not exist", "password authentication failed", "no pg_hba.conf entry",
+                  "authentication failed", "no password supplied", "permission denied",
+                  "not permitted to log in")
 MISSING_DRIVER = ("Reaching a PostgreSQL server needs its driver: "
                   "pip install 'frontdesk[postgres]'.")
 
@@ -145,7 +149,10 @@ def is_away(error: BaseException) -> bool:
     than a server that answered and refused this desk."""
     state = getattr(error, "sqlstate", None) or getattr(getattr(error, "orig", None),
                                                         "sqlstate", None) or ""
-    return not (state[:2] in _REFUSED_CLASSES or state in _REFUSED_STATES)
+    if state[:2] in _REFUSED_CLASSES or state in _REFUSED_STATES:
+        return False
+    text = str(error)
+    return not any(words in text for words in _REFUSED_WORDS)
 
 
 def unreachable(url: URL, error: Exception) -> DatabaseRefused:

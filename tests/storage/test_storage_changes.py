@@ -221,6 +221,16 @@ def test_a_failure_to_connect_is_told_by_its_sqlstate_not_by_the_systems_words(s
     assert server.is_away(error) is away
 
 
+@pytest.mark.parametrize("said", [
+    'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "nope" does not exist',
+    'connection to server at "db", port 5432 failed: FATAL:  password authentication failed for '
+    'user "desk"',
+])
+def test_a_server_that_answers_with_a_refusal_at_connect_time_is_no_server_away(said):
+    # At connect time libpq gives no SQLSTATE: the server's own sentence tells the refusal.
+    assert server.is_away(_DriverError(said, None)) is False
+
+
 def test_a_host_name_that_does_not_resolve_is_a_server_away_in_one_sentence():
     """Issue 19: with the network down, a server named by host gave psycopg's own words."""
     with pytest.raises(ServerUnreachable) as raised:

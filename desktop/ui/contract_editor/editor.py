@@ -22,6 +22,7 @@ from desktop.i18n import _
 from desktop.i18n.messages import say
 from desktop.services.changes import OTHER_DESK, THIS_WINDOW, TIMER, Changes
 from desktop.services.errors import StaleEdit
+from desktop.storage.errors import DatabaseBusy
 from desktop.ui.common.date_field import DateField
 from desktop.ui.common.icons import icon
 from desktop.ui.common.screens import fit_to_screen
@@ -279,6 +280,10 @@ class ContractEditor(QWidget):
             self.general.show_description(self._sentences(draft))
             if self.session.status == ACTIVE:
                 self.general.set_next_plans(draft, self._eligible(draft))
+        except DatabaseBusy as error:
+            # The database is away or busy, not the draft wrong (issue 19): said on the banner,
+            # with Save left to try again once it is back, the edits kept.
+            self._show_error(error)
         except Exception as error:
             self.session.found = [Problem("contract", user_message(error))]
         self._show_problems()
