@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md §4): the window by default, and headless commands.
+"""The command line (docs/exchange-format.md): the window by default, and headless commands.
 
 Exit status: 0 done, 2 bad input (nothing written), 1 anything else; errors are one sentence
 on standard error, never a traceback. This is the composition root of the headless commands:
@@ -165,8 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _log_to_file() -> None:
-    """What a command logs (a traceback behind a refusal, say) goes to the log file (DESIGN.md
-    §6), never onto standard error, which holds the one sentence: without a handler Python's
+    """What a command logs (a traceback behind a refusal, say) goes to the log file (docs/design.md#screens), never onto standard error, which holds the one sentence: without a handler Python's
     last resort would print the record and its traceback there."""
     from desktop.log_file import start_logging
 

@@ -1,4 +1,4 @@
-"""Backups on the command line (DESIGN.md §7): `frontdesk backups` lists them, `frontdesk
+"""Backups on the command line (docs/storage.md): `frontdesk backups` lists them, `frontdesk
 restore BACKUP` puts one in place of the database. Registered by desktop/cli.py, which reads the
 clock and passes it.
 

@@ -1,4 +1,4 @@
-"""`frontdesk demo` (DESIGN.md §4): sample data in an empty database, all or nothing.
+"""`frontdesk demo` (docs/exchange-format.md): sample data in an empty database, all or nothing.
 
 Registered by desktop/cli.py, which reads the clock and passes it. Into a database file the
 sample is built beside it and put in place when complete (desktop/storage/staging.py), so a

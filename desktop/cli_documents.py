@@ -1,4 +1,4 @@
-"""Documents on the command line (DESIGN.md §4): the exports of the registry
+"""Documents on the command line (docs/exchange-format.md): the exports of the registry
 (desktop/formats/registry.py: `export`, `csv`, `invoices pdf`, and whatever is declared there
 next; its imports are run by desktop/cli.py) and `payments add`, `payments refund`.
 Registered by desktop/cli.py, which reads the clock and passes it.

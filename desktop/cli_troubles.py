@@ -1,6 +1,7 @@
-"""What the command line says when the disk, not the input, stops a command (DESIGN.md §4:
-one sentence, never a library's words such as "(sqlite3.OperationalError) attempt to write a
-readonly database"): what happened, that the change was not saved, and what to do."""
+"""What the command line says when the disk, not the input, stops a command
+(docs/exchange-format.md: one sentence, never a library's words such as "(sqlite3.OperationalError)
+attempt to write a readonly database"): what happened, that the change was not saved, and what to
+do."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The log file: what went wrong, with its traceback, where a person can send it (DESIGN.md §6).
+"""The log file: what went wrong, with its traceback, where a person can send it
+(docs/design.md#screens).
 
 One rotating file in the user's log directory (frontdesk.log, 1 MB, three old ones kept),
 readable by its owner only. Set up by the composition roots; every module logs through the

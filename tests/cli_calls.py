@@ -16,7 +16,7 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
 
 
 def one_sentence(err: str) -> str:
-    """The single line of an error (DESIGN.md §4), never a traceback."""
+    """The single line of an error (docs/exchange-format.md), never a traceback."""
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert "Traceback" not in err and lines[0].endswith("."), err

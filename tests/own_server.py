@@ -1,4 +1,4 @@
-"""A PostgreSQL cluster of a test's own, to stop and start again (DESIGN.md §7: the server goes
+"""A PostgreSQL cluster of a test's own, to stop and start again (docs/storage.md: the server goes
 away and comes back).
 
 The shared test server (scripts/with_test_server) must stay up for every other test, so a test

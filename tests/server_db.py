@@ -1,5 +1,5 @@
 """The database a parametrised test runs on: SQLite by default, a PostgreSQL server in the
-server pass (DESIGN.md §7).
+server pass (docs/storage.md).
 
 `make test-postgres` (and `make test` when FRONTDESK_TEST_DATABASE_URL names a server) runs the
 storage and services suites a second time with FRONTDESK_TEST_BACKEND=postgresql. Then every

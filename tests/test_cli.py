@@ -1,5 +1,5 @@
-"""The command line (DESIGN.md §4): exit 0 done, 2 bad input (nothing written), 1 anything else;
-errors are one sentence on stderr, never a traceback."""
+"""The command line (docs/exchange-format.md): exit 0 done, 2 bad input (nothing written), 1
+anything else; errors are one sentence on stderr, never a traceback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line on a PostgreSQL server (DESIGN.md §7): the driver comes with the postgres
+"""The command line on a PostgreSQL server (docs/storage.md): the driver comes with the postgres
 extra, a server that cannot be reached is one sentence, a site moves from a file to a server
 with export and import, and desks opening a new server database at once take turns migrating."""
 
@@ -114,7 +114,7 @@ def test_desks_opening_a_new_server_database_at_once_take_turns_migrating():
 @pytest.mark.server
 def test_a_failing_member_day_on_a_server_is_one_sentence_without_driver_noise(capsys):
     """The bulk write of the batch fails on the server and is redone member-day by member-day
-    (DESIGN.md §7); standard error holds the sweep's sentence only."""
+    (docs/storage.md); standard error holds the sweep's sentence only."""
     from sqlalchemy import create_engine
 
     server = server_db.fresh_database(migrated=False)

@@ -1,4 +1,4 @@
-"""desktop.i18n (DESIGN.md §5): money, dates, rates and frequencies as text; catalogs."""
+"""desktop.i18n (docs/architecture.md): money, dates, rates and frequencies as text; catalogs."""
 
 from __future__ import annotations
 
@@ -446,7 +446,8 @@ def test_refused_values_read_in_the_readers_language_and_english_on_the_command_
                                              ("fr_CH", "CHF"), ("ja_JP", "JPY"),
                                              ("hi_IN", "INR")])
 def test_kept_money_and_date_texts_are_babels_own(locale, currency):
-    """A Formatter keeps the texts it made (DESIGN.md §8); asked again, it gives Babel's."""
+    """A Formatter keeps the texts it made (docs/design.md#targets); asked again, it gives
+    Babel's."""
     from babel.dates import format_date, format_interval
     from babel.numbers import format_currency
 

@@ -1,4 +1,4 @@
-"""Architecture rules read from the source with ast (DESIGN.md §5 layers, the clock rule).
+"""Architecture rules read from the source with ast (docs/architecture.md layers, the clock rule).
 
 ui -> services -> ledger -> storage -> domain: a layer imports only layers to its right. The
 ledger (billing persistence) imports storage and domain only, never services, nor i18n: its
@@ -28,7 +28,7 @@ FORBIDDEN = {
     "desktop.storage": ("PySide6", "shiboken6", "desktop.ledger", "desktop.services",
                         "desktop.ui", "desktop.app", "desktop.cli", "desktop.documents",
                         "desktop.formats"),
-    # Billing persistence (DESIGN.md §5): storage and domain only.
+    # Billing persistence (docs/architecture.md): storage and domain only.
     "desktop.ledger": ("PySide6", "shiboken6", "desktop.services", "desktop.ui", "desktop.app",
                        "desktop.cli", "desktop.documents", "desktop.i18n", "desktop.formats"),
     "desktop.services": ("PySide6", "shiboken6", "desktop.ui", "desktop.app", "desktop.cli",
@@ -259,7 +259,7 @@ def test_layers_import_only_downwards():
     problems = []
     for path in source_files():
         problems += layer_violations(path, path.read_text(encoding="utf-8"))
-    assert problems == [], "Layering (DESIGN.md §5) broken:\n" + "\n".join(problems)
+    assert problems == [], "Layering (docs/architecture.md) broken:\n" + "\n".join(problems)
 
 
 def test_only_the_composition_root_reads_the_clock():

@@ -232,7 +232,7 @@ def test_spec_makes_a_one_folder_build_named_frontdesk(spec_steps):
 
 
 def test_spec_bundles_the_postgresql_driver(spec_steps):
-    """A bundled desk can reach a shared server (DESIGN.md §7): the driver SQLAlchemy loads
+    """A bundled desk can reach a shared server (docs/storage.md): the driver SQLAlchemy loads
     from a postgresql+psycopg:// URL is named, since nothing imports it by name."""
     hidden = set(spec_steps["Analysis"][0].kwargs["hiddenimports"])
     assert {"psycopg", "sqlalchemy.dialects.postgresql.psycopg"} <= hidden

@@ -1,7 +1,7 @@
 """The house: feature packages and the arrows allowed between them, module and folder sizes.
 
-DESIGN.md §5 sets the layers; this file keeps the rooms inside ui/ and services/ readable: every
-screen in its own package, shared pieces in ui/common, no cycle between packages, no re-export
+docs/architecture.md sets the layers; this file keeps the rooms inside ui/ and services/ readable:
+every screen in its own package, shared pieces in ui/common, no cycle between packages, no re-export
 shims, no module over ~400 lines and no folder of more than ~12 modules.
 """
 

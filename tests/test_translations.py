@@ -1,5 +1,5 @@
 """The German, Spanish and French catalogs are complete, in sync with the sources and safe to
-format (DESIGN.md §5, issue 10).
+format (docs/architecture.md, issue 10).
 
 Messages are collected with the command documented in README ("Translations"), so a string
 added to the interface without a German translation fails here with the list of what to

@@ -1,4 +1,5 @@
-"""The invoice document's layout (DESIGN.md §2 "Invoice document") as one QTextDocument.
+"""The invoice document's layout (docs/design.md#vocabulary "Invoice document") as one
+QTextDocument.
 
 The same document is shown in the invoice view, printed and written to PDF, so the figures on
 paper are the figures on screen. Labels are in the site's language and amounts and dates in the

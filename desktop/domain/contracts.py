@@ -17,7 +17,8 @@ def effective_cancellation(contract: Contract) -> date | None:
 
 
 def status(contract: Contract, day: date) -> str:
-    """Rule 5 and §2: inactive before the start, cancelled from the cancellation date on."""
+    """Rule 5 and docs/design.md#vocabulary: inactive before the start, cancelled from the
+    cancellation date on."""
     if contract.next_invoice_date is None:
         return CANCELLED
     ends = effective_cancellation(contract)

@@ -1,6 +1,6 @@
 """Sane ranges, checked in one place: what any value typed, imported or given on the command
-line must stay within (issue 14; DESIGN.md §4 bad input), and what text may hold (issue 19:
-control characters, e-mail addresses told apart, invoice numbers safe as file names).
+line must stay within (issue 14; docs/exchange-format.md bad input), and what text may hold (issue
+19: control characters, e-mail addresses told apart, invoice numbers safe as file names).
 
 A typo must not become permanent: issued invoices cannot be removed, so a date in year 24 or
 2207 (which would issue thousands of invoices), a tax rate of 1e-99999999 (an exact fraction too
@@ -152,8 +152,8 @@ def plain_rate(text: str) -> Decimal:
     return rate_decimal(written)
 
 
-# Document numbers become file names (a PDF per invoice, DESIGN.md §4): what any file system
-# takes as one plain name in the chosen folder, never a path.
+# Document numbers become file names (a PDF per invoice, docs/exchange-format.md): what any file
+# system takes as one plain name in the chosen folder, never a path.
 MAX_NUMBER = 64
 FILE_UNSAFE = set('/\\:*?"<>|')
 # Names Windows keeps for devices, whatever the extension ("CON.pdf" is the console).

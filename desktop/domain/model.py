@@ -62,7 +62,8 @@ class InvoicedSpan:
 
 @dataclass(frozen=True)
 class Contract:
-    """One member on one plan (DESIGN.md §2). next_invoice_date is None once it has ended."""
+    """One member on one plan (docs/design.md#vocabulary). next_invoice_date is None once it has
+    ended."""
 
     member: int | str
     plan: Plan

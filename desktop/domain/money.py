@@ -1,4 +1,5 @@
-"""Money as integers of minor units (DESIGN.md rule 3): one rounding helper, currency digits."""
+"""Money as integers of minor units (rule 3 in docs/billing-rules.md): one rounding helper, currency
+digits."""
 
 from __future__ import annotations
 

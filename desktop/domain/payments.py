@@ -1,4 +1,4 @@
-"""Payments against invoices and refunds of a credit balance (DESIGN.md §2 "Payment").
+"""Payments against invoices and refunds of a credit balance (docs/design.md#vocabulary "Payment").
 
 An invoice is paid when its payments reach its amount due, partly paid when some arrived,
 unpaid when none did; unpaid or partly paid after its due date (issue date + the site's payment

@@ -1,4 +1,4 @@
-"""Billing frequencies and period boundaries (DESIGN.md rules 1 and 2)."""
+"""Billing frequencies and period boundaries (rules 1 and 2 in docs/billing-rules.md)."""
 
 from __future__ import annotations
 

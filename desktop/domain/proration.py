@@ -1,4 +1,4 @@
-"""Proration of an amount over part of a period (DESIGN.md rule 3)."""
+"""Proration of an amount over part of a period (rule 3 in docs/billing-rules.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Contract validation: every problem with the field it concerns and a sentence (DESIGN.md §3)."""
+"""Contract validation: every problem with the field it concerns and a sentence
+(docs/billing-rules.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Translations and formatting: the only place that formats money and dates (DESIGN.md §5).
+"""Translations and formatting: the only place that formats money and dates (docs/architecture.md).
 
 The interface imports `_` (gettext) and `N_` (ngettext) from here and formats through a
 `Formatter` built from the site's locale and currency.

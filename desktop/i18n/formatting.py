@@ -1,8 +1,8 @@
 """The one place that turns money, dates, rates and frequencies into text, and money text back.
 
-Amounts are ints of minor units (DESIGN.md rule 3); they reach Babel as exact Decimals from
-`desktop.domain.money.to_major`, never as floats. Intervals are half-open, and `span` shows the
-end exactly as stored: the period [1 Apr, 1 May) reads "1 Apr – 1 May 2026".
+Amounts are ints of minor units (rule 3 in docs/billing-rules.md); they reach Babel as exact
+Decimals from `desktop.domain.money.to_major`, never as floats. Intervals are half-open, and `span`
+shows the end exactly as stored: the period [1 Apr, 1 May) reads "1 Apr – 1 May 2026".
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ class Formatter:
         self.currency = code
         self.digits = minor_digits(code)
         self._translations = load(self.language if language else str(self.locale))
-        # Parsed once per Formatter (DESIGN.md §8): Babel's format_currency looks the pattern
-        # up on every call, and a text once made is kept, since the preview and the sweep's
+        # Parsed once per Formatter (docs/design.md#targets): Babel's format_currency looks the
+        # pattern up on every call, and a text once made is kept, since the preview and the sweep's
         # audit rows format the same few amounts and dates over and over.
         self._currency_pattern = self.locale.currency_formats["standard"]
         self._texts: dict[tuple, str] = {}

@@ -1,4 +1,4 @@
-"""The ledger: billing persistence, between the services and storage (DESIGN.md §5).
+"""The ledger: billing persistence, between the services and storage (docs/architecture.md).
 
 Reading member states and contracts as domain values (`member_states`), the contracts table's
 columns named once (`contract_columns`), writing contracts (`contracts`), a day's results in

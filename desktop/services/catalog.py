@@ -1,6 +1,8 @@
-"""The plans catalog: plans and add-ons, groups, allowances, deposits, archive (DESIGN.md §2).
+"""The plans catalog: plans and add-ons, groups, allowances, deposits, archive
+(docs/design.md#vocabulary).
 
-A plan that was ever sold can only be archived, never deleted (§6 plans catalog).
+A plan that was ever sold can only be archived, never deleted (docs/design.md#screens plans
+catalog).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""What one operation changed, so every screen can tell whether it concerns it (DESIGN.md §6).
+"""What one operation changed, so every screen can tell whether it concerns it
+(docs/design.md#screens).
 
 Every mutating service call returns a `Changes` (a call that creates something carries the new
 id in `id`, as Anki's OpChangesWithId does), and so does the sweep's report. The window hands it
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-# Who made a change, so an editor holding unsaved edits can say so (DESIGN.md §6).
+# Who made a change, so an editor holding unsaved edits can say so (docs/design.md#screens).
 THIS_WINDOW, TIMER, OTHER_DESK = "this window", "timer", "other desk"
 
 

@@ -1,4 +1,5 @@
-"""What an invoice document shows (DESIGN.md §2 "Invoice document"), gathered in one read.
+"""What an invoice document shows (docs/design.md#vocabulary "Invoice document"), gathered in one
+read.
 
 The renderer in desktop/documents lays it out; this module only collects the issued invoice,
 the site's identity, the member's billing details and where the invoice stands with its

@@ -1,4 +1,5 @@
-"""Members and contacts: search, detail page, create and edit (DESIGN.md §2, §6).
+"""Members and contacts: search, detail page, create and edit (docs/design.md#vocabulary,
+docs/design.md#screens).
 
 Search filters, sorts and pages in SQL so the member list stays fast over 100,000 members; a
 member's status (member = at least one active contract today) is derived with a correlated
@@ -372,7 +373,8 @@ class MemberService:
 
 
 def allowances_of(active_contracts, today: date) -> dict[str, int]:
-    """Plan allowances x quantity plus add-on allowances x add-on quantity, summed (§2)."""
+    """Plan allowances x quantity plus add-on allowances x add-on quantity, summed
+    (docs/design.md#vocabulary)."""
     totals: dict[str, int] = defaultdict(int)
     for contract in active_contracts:
         for name, amount in contract.plan.allowances.items():

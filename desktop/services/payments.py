@@ -1,4 +1,5 @@
-"""Recording payments against invoices and refunds of credit balances (DESIGN.md §2, §4).
+"""Recording payments against invoices and refunds of credit balances (docs/design.md#vocabulary,
+docs/exchange-format.md).
 
 Each use case is one write transaction. A payment carries an optional token (the invoice
 view makes one when it opens, the command line none): a second request with the same token
@@ -48,7 +49,8 @@ def payment_terms(session: Session) -> int:
 
 
 def member_outstanding(session: Session, member_ids: list[int]) -> dict[int, int]:
-    """Each member's outstanding amount: what their invoices still lack, summed (§2)."""
+    """Each member's outstanding amount: what their invoices still lack, summed
+    (docs/design.md#vocabulary)."""
     if not member_ids:
         return {}
     lacking = lacking_of_invoice()

@@ -1,5 +1,5 @@
-"""CSV exports for spreadsheets (DESIGN.md §4 `frontdesk csv`): members, contracts, invoices,
-invoice lines and payments.
+"""CSV exports for spreadsheets (docs/exchange-format.md `frontdesk csv`): members, contracts,
+invoices, invoice lines and payments.
 
 RFC 4180 through the csv module (CRLF line ends, quotes where needed), UTF-8 with a header row,
 ISO dates, amounts in major units with a dot. A text cell a spreadsheet would run as a formula

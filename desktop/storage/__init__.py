@@ -1,1 +1,2 @@
-"""Storage: SQLAlchemy tables, row/domain mapping, opening, migrations and backups (§7)."""
+"""Storage: SQLAlchemy tables, row/domain mapping, opening, migrations and backups
+(docs/storage.md)."""

@@ -1,4 +1,4 @@
-"""Backups of a SQLite database file (DESIGN.md §7): named by time, rotating, restorable.
+"""Backups of a SQLite database file (docs/storage.md): named by time, rotating, restorable.
 
 A backup sits next to its database as ``<stem>.backup-<YYYYmmdd-HHMMSS>.sqlite3`` and is taken
 with SQLite's online backup API, so it is consistent even while the application writes. Backups

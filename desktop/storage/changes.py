@@ -1,4 +1,4 @@
-"""Has another desk changed the data? (DESIGN.md §7: a window sees other desks' changes.)
+"""Has another desk changed the data? (docs/storage.md: a window sees other desks' changes.)
 
 `watch_changes(db)` gives an object whose `changed()` says, without waiting, whether data was
 committed elsewhere since the last call:

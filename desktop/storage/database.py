@@ -1,4 +1,4 @@
-"""Opening the database (DESIGN.md §7): SQLite file by default, any SQLAlchemy URL otherwise.
+"""Opening the database (docs/storage.md): SQLite file by default, any SQLAlchemy URL otherwise.
 
 `open_database` refuses a foreign or newer database without changing it, backs up a SQLite
 file before migrating it, and upgrades the schema with the packaged Alembic migrations.

@@ -38,7 +38,7 @@ class DatabaseBusy(Exception):
 
 class ServerUnreachable(DatabaseBusy):
     """The PostgreSQL server went away or does not answer (a restart, the network); nothing
-    was written, and the same action works again once it is back (DESIGN.md §7)."""
+    was written, and the same action works again once it is back (docs/storage.md)."""
 
     def __init__(self, where: str = "") -> None:
         at = f" ({where})" if where else ""

@@ -3,7 +3,7 @@
 On SQLite with FTS5's trigram tokenizer, migration 0006 made `member_search`, an index of every
 trigram of members' name, email and company kept in step by triggers, so a search over 100,000
 members reads a few index pages instead of every row. Texts shorter than a trigram, servers and
-databases without the index are searched with LIKE (`DESIGN.md` §8).
+databases without the index are searched with LIKE (`docs/design.md#targets`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Schema versions: what revision a database is at, and upgrading it with Alembic (§7).
+"""Schema versions: what revision a database is at, and upgrading it with Alembic (docs/storage.md).
 
 The Alembic configuration is built in code from the scripts shipped in
 desktop/storage/migrations, so nothing outside the package is needed at run time. Alembic itself
 is imported only when a migration is due: the revisions the scripts know are read from their
 `revision` / `down_revision` lines, and a database's from its version table with one query, so
-opening a current database costs no Alembic import (DESIGN.md §8, start-up).
+opening a current database costs no Alembic import (docs/design.md#targets, start-up).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The database tables (DESIGN.md §7), as SQLAlchemy 2 declarative rows.
+"""The database tables (docs/storage.md), as SQLAlchemy 2 declarative rows.
 
 Money columns hold integers of minor units (rule 3), dates are calendar dates. Relationships
 that a hot path walks for many rows at once (a plan's allowances and add-ons, a contract's
@@ -177,8 +177,8 @@ class ContractRow(Base):
     prorate_first_invoice: Mapped[bool] = mapped_column(Boolean, default=True)
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
-    # The id a frontdesk/1 document gave an imported contract (DESIGN.md §4), written back by
-    # export; None for a contract made here, which exports its database id.
+    # The id a frontdesk/1 document gave an imported contract (docs/exchange-format.md), written
+    # back by export; None for a contract made here, which exports its database id.
     reference: Mapped[str | None] = mapped_column(Text, unique=True, index=True)
     # The date of the next transition, kept up to date by the services so the sweep and the
     # forecast find due contracts through an index instead of evaluating every contract.

@@ -1,4 +1,5 @@
-"""Files a person asks for: exports, spreadsheets, invoice PDFs (DESIGN.md §4, §7).
+"""Files a person asks for: exports, spreadsheets, invoice PDFs (docs/exchange-format.md,
+docs/storage.md).
 
 They hold every member's name, address and e-mail, so each is created readable by its owner
 alone (0600). A file is written under a temporary name in its own folder, flushed to the disk

@@ -1,4 +1,4 @@
-"""A shared PostgreSQL server (DESIGN.md §7): its engine, the writers' lock, change notices.
+"""A shared PostgreSQL server (docs/storage.md): its engine, the writers' lock, change notices.
 
 Every desk writes through `Database.write()`; on a server that transaction first takes one
 transaction-level advisory lock (`lock_writers`), PostgreSQL's own equivalent of SQLite's
@@ -60,7 +60,7 @@ MISSING_DRIVER = ("Reaching a PostgreSQL server needs its driver: "
 class _PipelineEcho(logging.Filter):
     """psycopg repeats, as a warning on standard error, the error of a failed bulk write
     ("error ignored terminating <Pipeline>: pipeline aborted") that the caller already got as
-    an exception and handles (a member-day that fails alone, DESIGN.md §7): dropped here."""
+    an exception and handles (a member-day that fails alone, docs/storage.md): dropped here."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("error ignored terminating")

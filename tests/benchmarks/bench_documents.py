@@ -1,5 +1,5 @@
-"""Invoice document benchmark (DESIGN.md §8), run by `make bench`: it prints figures beside their
-floor, measured in the same run; it asserts no timing.
+"""Invoice document benchmark (docs/design.md#targets), run by `make bench`: it prints figures
+beside their floor, measured in the same run; it asserts no timing.
 
 500 one-page invoice PDFs, each written to its own file through the application's renderer
 (QTextDocument laid out and painted on a QPdfWriter, EPC QR code included), beside the floor: a

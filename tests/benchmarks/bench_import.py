@@ -1,5 +1,5 @@
-"""Import benchmark (DESIGN.md §8 "nothing slower"), run by `make bench`; it prints figures and
-asserts no timings.
+"""Import benchmark (docs/design.md#targets "nothing slower"), run by `make bench`; it prints
+figures and asserts no timings.
 
 A frontdesk/1 document of 100,000 members is imported three ways in the same run, each into a
 new file, alternating twice:

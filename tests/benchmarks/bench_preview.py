@@ -1,4 +1,5 @@
-"""Contract editor benchmark (DESIGN.md §8), run by `make bench`: it prints figures, asserts none.
+"""Contract editor benchmark (docs/design.md#targets), run by `make bench`: it prints figures,
+asserts none.
 
 Preview recomputation after one edit: the editor open on an active contract of the demo's
 busiest member (10,000 members), then one edit at a time (quantity, cancellation date, notes,

@@ -1,5 +1,5 @@
-"""Contract editor Save benchmark (DESIGN.md §8), run by `make bench`: it prints figures, asserts
-none.
+"""Contract editor Save benchmark (docs/design.md#targets), run by `make bench`: it prints figures,
+asserts none.
 
 One Save in the contract editor, open on an active contract of the demo's busiest member (1,000
 members): the press of Save and the editor showing the saved state afterwards (the deferred

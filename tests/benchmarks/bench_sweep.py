@@ -1,4 +1,5 @@
-"""Sweep benchmarks (DESIGN.md §8), run by `make bench`; they print figures, assert no timings.
+"""Sweep benchmarks (docs/design.md#targets), run by `make bench`; they print figures, assert no
+timings.
 
 - 10,000 monthly contracts renewing on one day, beside the floor: a SQLAlchemy Core bulk
   insert of the same invoice and line rows into the same schema, measured in the same run.

@@ -1,5 +1,5 @@
-"""The sweep on a PostgreSQL server (DESIGN.md §7, §8), run by `make bench` when
-FRONTDESK_TEST_DATABASE_URL names one (`scripts/with_test_server make bench`); figures only.
+"""The sweep on a PostgreSQL server (docs/storage.md, docs/design.md#targets), run by `make bench`
+when FRONTDESK_TEST_DATABASE_URL names one (`scripts/with_test_server make bench`); figures only.
 
 - 10,000 monthly contracts renewing on one day, beside the floor measured on the same server in
   the same run: a SQLAlchemy Core bulk insert of the same invoice and line rows.

@@ -1,4 +1,5 @@
-"""Window benchmarks (DESIGN.md §8), run by `make bench`: they print figures, they assert nothing.
+"""Window benchmarks (docs/design.md#targets), run by `make bench`: they print figures, they assert
+nothing.
 
 Every figure is printed beside its floor, measured in the same run on the same machine:
 

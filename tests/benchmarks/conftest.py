@@ -1,4 +1,4 @@
-"""Databases for the benchmarks (DESIGN.md §8), built once and cached between runs.
+"""Databases for the benchmarks (docs/design.md#targets), built once and cached between runs.
 
 They live in /tmp/frontdesk-bench (or $FRONTDESK_BENCH_CACHE), named by size, day and a hash of
 the migrations, so a schema change rebuilds them. A benchmark opens a working copy, never the

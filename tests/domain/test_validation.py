@@ -1,4 +1,5 @@
-"""The validation list of DESIGN.md §3: every problem names its field and says why."""
+"""The validation list of docs/billing-rules.md#validation: every problem names its field and says
+why."""
 
 from datetime import date
 

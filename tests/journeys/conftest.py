@@ -1,4 +1,4 @@
-"""The real window on a sample database, driven only by keyboard and mouse (DESIGN.md §6).
+"""The real window on a sample database, driven only by keyboard and mouse (docs/design.md#screens).
 
 Every journey opens `create_main_window` on a copy of one sample database made once per run,
 shows it, and waits for the first sweep. Helpers in `person.py` type, press shortcuts and click

@@ -1,4 +1,5 @@
-"""Every input has a name a screen reader says, and a label that jumps to it (DESIGN.md §6)."""
+"""Every input has a name a screen reader says, and a label that jumps to it
+(docs/design.md#screens)."""
 
 from __future__ import annotations
 

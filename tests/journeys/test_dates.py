@@ -1,4 +1,4 @@
-"""Dates typed in the site's locale or picked from a readable calendar (DESIGN.md §6)."""
+"""Dates typed in the site's locale or picked from a readable calendar (docs/design.md#screens)."""
 
 from __future__ import annotations
 

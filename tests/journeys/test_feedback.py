@@ -1,5 +1,5 @@
-"""Every action says what it did (DESIGN.md §6): saves, runs of the timer, a new contract's
-first invoice at once, and invoice periods read to their last day."""
+"""Every action says what it did (docs/design.md#screens): saves, runs of the timer, a new
+contract's first invoice at once, and invoice periods read to their last day."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Working the desk by keyboard alone (DESIGN.md §6 "How a person works the desk")."""
+"""Working the desk by keyboard alone (docs/design.md#how-a-person-works-the-desk)."""
 
 from __future__ import annotations
 

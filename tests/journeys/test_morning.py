@@ -1,5 +1,6 @@
 """A front-desk morning, by keyboard and mouse only, from finding a member to the invoice the
-timer issues, which must equal what the preview said (DESIGN.md §1, §6)."""
+timer issues, which must equal what the preview said (docs/design.md#users,
+docs/design.md#screens)."""
 
 from __future__ import annotations
 

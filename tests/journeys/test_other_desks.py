@@ -1,4 +1,4 @@
-"""Two desks, one database (DESIGN.md §7): a save at one desk appears at the other within
+"""Two desks, one database (docs/storage.md): a save at one desk appears at the other within
 seconds, without a restart; an editor with unsaved changes is told and never overwrites it.
 
 Both windows are real (`create_main_window`), each following the other desks as `run()` makes

@@ -1,4 +1,5 @@
-"""Light and dark system palettes both read well (DESIGN.md §6): contrast from grabbed pixels.
+"""Light and dark system palettes both read well (docs/design.md#screens): contrast from grabbed
+pixels.
 
 Each main screen is shown on the real window; for every visible label with text, the pixels
 under it are read from a grab of its window: the most common colour is the background, the

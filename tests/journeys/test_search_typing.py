@@ -1,5 +1,6 @@
-"""Searching while typing fast (DESIGN.md §6, §8): whatever order the queries finish in, the
-member list ends on the rows of the text in the box, never an earlier text's."""
+"""Searching while typing fast (docs/design.md#screens, docs/design.md#targets): whatever order the
+queries finish in, the member list ends on the rows of the text in the box, never an earlier
+text's."""
 
 from __future__ import annotations
 

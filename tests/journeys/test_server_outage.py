@@ -1,4 +1,4 @@
-"""The server goes away and comes back (DESIGN.md §7, issue 19), at the real window.
+"""The server goes away and comes back (docs/storage.md, issue 19), at the real window.
 
 Each test has a PostgreSQL cluster of its own (tests/own_server.py) with the sample imported, so
 it can stop it as a crash does (`pg_ctl -m immediate`) and start it again without disturbing the

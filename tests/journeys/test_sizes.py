@@ -1,5 +1,6 @@
 """Windows fit a 1366×768 screen at scale 1 and a 1600×1000 screen at scale 2, nothing clipped
-(DESIGN.md §6). Each screen is its own process: Qt fixes the screen and scale when it starts."""
+(docs/design.md#screens). Each screen is its own process: Qt fixes the screen and scale when it
+starts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The member and plan dialogs keep what was typed (DESIGN.md §6 "How a person works the desk"):
+"""The member and plan dialogs keep what was typed (docs/design.md#how-a-person-works-the-desk):
 Esc or the close button with changes asks Save / Discard / Cancel as the contract editor does,
 without changes closes at once, and Ctrl+S saves like the dialog's own button.
 

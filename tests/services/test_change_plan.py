@@ -1,7 +1,7 @@
 """The change plan assistant through ContractService (rules 7, 9, 12, 13, 14, 15, 20).
 
-The two "change now" rows of DESIGN.md's worked examples are replayed end to end: the quote's
-pay now is the amount due of the invoice the change issues.
+The two "change now" rows of the worked examples in docs/billing-rules.md#worked-examples are
+replayed end to end: the quote's pay now is the amount due of the invoice the change issues.
 """
 
 from __future__ import annotations

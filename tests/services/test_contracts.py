@@ -1,5 +1,6 @@
 """ContractService: load, new draft (rule 11), eligible plans (13), validate, save with its audit
-(rule 20) and every validation rule of DESIGN.md §3 (message checked, nothing written)."""
+(rule 20) and every validation rule of docs/billing-rules.md#validation (message checked, nothing
+written)."""
 
 from __future__ import annotations
 
@@ -169,7 +170,8 @@ def test_the_sweep_applying_a_transition_makes_an_open_editor_stale(service, wor
         service.save(state.contract.with_changes(notes="late"), state.version)
 
 
-# Every validation rule (DESIGN.md §3): the message, the field, nothing written -----------------
+# Every validation rule (docs/billing-rules.md#validation): the message, the field, nothing
+# written -----------------
 
 def _refused(service, world, draft, version, field, message):
     assert [(p.field, str(p.message)) for p in service.validate(draft)] == [(field, message)]

@@ -1,4 +1,5 @@
-"""The frontdesk/1 document (DESIGN.md §4): round trips, and import problems with their places."""
+"""The frontdesk/1 document (docs/exchange-format.md): round trips, and import problems with their
+places."""
 
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ def test_export_import_export_gives_back_the_same_document(db, other_db):
 
 
 def test_a_hand_written_document_keeps_its_contract_ids_and_links(db, tmp_path):
-    """§4: a document's contract ids are kept as references and exported back."""
+    """docs/exchange-format.md: a document's contract ids are kept as references and exported
+    back."""
     import_document(db, small_document(), NOW)
     document = export(db)
     assert [c["id"] for c in document["contracts"]] == ["c-ada", "c-ada-2", "grace-1"]
@@ -105,8 +107,8 @@ def test_a_hand_written_document_keeps_its_contract_ids_and_links(db, tmp_path):
 
 
 def test_a_contract_made_after_an_import_exports_its_database_id_beside_the_references(db):
-    """§4: imported ids come back as given; a contract made here exports its database id,
-    which no reference takes (a numeric reference keeps its number as database id)."""
+    """docs/exchange-format.md: imported ids come back as given; a contract made here exports its
+    database id, which no reference takes (a numeric reference keeps its number as database id)."""
     document = small_document()
     document["contracts"][2]["id"] = "7"
     import_document(db, document, NOW)

@@ -1,6 +1,6 @@
-"""Import checks beyond the values' types (DESIGN.md §3, §4): ranges, chains of terms, names,
-invoice totals (rule 17) and ended contracts. Each problem is told with its place; nothing is
-written."""
+"""Import checks beyond the values' types (docs/billing-rules.md, docs/exchange-format.md): ranges,
+chains of terms, names, invoice totals (rule 17) and ended contracts. Each problem is told with its
+place; nothing is written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Every public worked example of DESIGN.md §3, as a frontdesk/1 document: import, sweep, export."""
+"""Every public worked example of docs/billing-rules.md#worked-examples, as a frontdesk/1 document:
+import, sweep, export."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def test_new_term_with_a_prorated_first_invoice(db):
     exported = swept(db, doc, date(2024, 4, 1))
     assert lines(exported) == [("2024-03-20", "plan", "2024-03-20", "2024-04-01", 12000),
                                ("2024-04-01", "plan", "2024-04-01", "2024-05-01", 31000)]
-    assert exported["contracts"][1]["predecessor"] == "old"  # §4: ids survive
+    assert exported["contracts"][1]["predecessor"] == "old"  # docs/exchange-format.md: ids survive
 
 
 def _change_now(old_price: int, new_price: int) -> dict:
@@ -163,7 +164,8 @@ def test_rule_16_an_imported_addon_starting_mid_period_is_prorated_from_its_star
 
 
 def test_contract_ids_of_the_document_survive_import_sweep_export(db):
-    """§4: "c1" stays "c1", in the contract, its lines and the term that follows it."""
+    """docs/exchange-format.md: "c1" stays "c1", in the contract, its lines and the term that
+    follows it."""
     doc = _with_locker("2025-01-01")
     doc["contracts"][0]["cancellation_date"] = "2025-02-01"
     doc["contracts"].append({"member": MEMBER, "id": "c2", "plan": "Desk",

@@ -1,5 +1,5 @@
-"""A move that keeps everything (issue 19, DESIGN.md §4 frontdesk/2): a desk's SQLite file,
-with a demo's history, a sweep, archived members and plans, an operator's edits, payments, a
+"""A move that keeps everything (issue 19, docs/exchange-format.md frontdesk/2): a desk's SQLite
+file, with a demo's history, a sweep, archived members and plans, an operator's edits, payments, a
 refund, a deleted plan and a deleted contract, exported and imported into an empty database (a
 server in the PostgreSQL pass), exports the same document byte for byte, and nothing the
 database held is lost on the way (the trial saw 962 audit rows and 759 applied transitions

@@ -1,5 +1,5 @@
-"""The member search's substring index (migration 0006, DESIGN.md §8): the same members as a
-LIKE over name, email and company, kept in step with every change, and LIKE where it is absent."""
+"""The member search's substring index (migration 0006, docs/design.md#targets): the same members as
+a LIKE over name, email and company, kept in step with every change, and LIKE where it is absent."""
 
 from __future__ import annotations
 

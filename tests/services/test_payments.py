@@ -1,5 +1,6 @@
-"""Payments against invoices and refunds of credit (DESIGN.md §2 "Payment", issue 11 item 3):
-partial, full, over-payment refused, refunds, overdue after the terms, exactly once, audited."""
+"""Payments against invoices and refunds of credit (docs/design.md#vocabulary "Payment", issue 11
+item 3): partial, full, over-payment refused, refunds, overdue after the terms, exactly once,
+audited."""
 
 from __future__ import annotations
 

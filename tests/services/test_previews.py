@@ -1,5 +1,5 @@
 """What the editor shows before saving: describe() sentences (rules 5, 7, 8, 9) and preview(),
-which must equal what the sweep later issues, to the cent (DESIGN.md §5)."""
+which must equal what the sweep later issues, to the cent (docs/architecture.md)."""
 
 from __future__ import annotations
 

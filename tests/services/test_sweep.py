@@ -133,7 +133,8 @@ def test_deposit_stays_held_while_another_contract_is_open(db, clock, catalog, a
 
 
 def test_preview_equals_the_invoices_the_sweep_issues(db):
-    """§1 / rule 18: simulate() from load_member_state before sweeping == what the sweep wrote."""
+    """docs/design.md#users / rule 18: simulate() from load_member_state before sweeping == what the
+    sweep wrote."""
     today = date(2024, 6, 10)
     load_demo(db, today, members=60, seed=7)
     until = today + timedelta(days=120)

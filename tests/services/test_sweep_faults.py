@@ -1,4 +1,4 @@
-"""A sweep contains each member's bad data (rules 18, 19; DESIGN.md §7).
+"""A sweep contains each member's bad data (rules 18, 19; docs/storage.md).
 
 A transition key already on record for a contract still due on that date, or a plan the billing
 core cannot read, is reported in `failed` on every run, while every other member goes through.

@@ -1,4 +1,4 @@
-"""Rule 19 and DESIGN.md §7: exactly once, whatever happens.
+"""Rule 19 and docs/storage.md: exactly once, whatever happens.
 
 Twice, in two steps, from two processes at once, with a failing member-day, after a crash in the
 middle of a batch: the database ends up as one clean sweep leaves it (compared as

@@ -1,4 +1,4 @@
-"""Rule 19 and DESIGN.md §7 across desks: sweeps from separate processes on one PostgreSQL
+"""Rule 19 and docs/storage.md across desks: sweeps from separate processes on one PostgreSQL
 database, started at once and one of them killed mid-batch, end as one sweep leaves it.
 
 Runs in the PostgreSQL pass (`make test-postgres`); the SQLite pass has the same trials in

@@ -1,5 +1,5 @@
 """Rows <-> domain values through the ledger's real paths: what is written reads back equal,
-invoiced spans, no N+1 (DESIGN.md §7)."""
+invoiced spans, no N+1 (docs/storage.md)."""
 
 from __future__ import annotations
 

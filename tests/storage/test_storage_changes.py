@@ -1,4 +1,4 @@
-"""Another desk's commits are seen (DESIGN.md §7): PRAGMA data_version on a SQLite file,
+"""Another desk's commits are seen (docs/storage.md): PRAGMA data_version on a SQLite file,
 LISTEN/NOTIFY on a PostgreSQL server (the same tests run on both, tests/server_db.py)."""
 
 from __future__ import annotations

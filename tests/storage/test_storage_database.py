@@ -1,4 +1,4 @@
-"""Opening, pragmas, transactions, concurrency, invoice numbers and backups (DESIGN.md §7)."""
+"""Opening, pragmas, transactions, concurrency, invoice numbers and backups (docs/storage.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Schema creation and upgrades at open; refusing foreign and newer databases (DESIGN.md §7)."""
+"""Schema creation and upgrades at open; refusing foreign and newer databases (docs/storage.md)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ def test_a_file_at_0001_is_backed_up_then_upgraded_with_its_data(tmp_path):
 
 
 def test_a_file_at_0002_keeps_its_contracts_and_gains_an_empty_reference(tmp_path):
-    """0003 adds contracts.reference (DESIGN.md §4); every row written by 0002 is kept as it was."""
+    """0003 adds contracts.reference (docs/exchange-format.md); every row written by 0002 is kept as
+    it was."""
     path = tmp_path / "desk.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:

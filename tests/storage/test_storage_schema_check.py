@@ -1,5 +1,6 @@
 """Opening a current database checks its version with one plain query and never imports
-Alembic; the revisions read from the scripts are Alembic's own (DESIGN.md §7, §8)."""
+Alembic; the revisions read from the scripts are Alembic's own (docs/storage.md,
+docs/design.md#targets)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The change-plan assistant on the real services (DESIGN.md §6, rules 9, 12, 13, 14)."""
+"""The change-plan assistant on the real services (docs/design.md#screens, rules 9, 12, 13, 14)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""File → Connect to a server… (DESIGN.md §7): the dialog, what is kept (never the password),
+"""File → Connect to a server… (docs/storage.md): the dialog, what is kept (never the password),
 the title and status bar naming the open database, and backups on a server left to pg_dump."""
 
 from __future__ import annotations

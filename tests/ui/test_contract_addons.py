@@ -1,4 +1,5 @@
-"""Buying and removing add-ons from the contract editor, on the real services (DESIGN.md rule 16).
+"""Buying and removing add-ons from the contract editor, on the real services (rule 16 in
+docs/billing-rules.md).
 
 The world's clock says 10 Mar 2026; Ada's Dedicated desk contract (world.active) was invoiced for
 [1 Mar, 1 Apr 2026), 31 days, so an add-on bought today is prorated for 22 of 31 days.
@@ -129,7 +130,8 @@ def test_recurring_addon_mid_period_is_invoiced_at_once_prorated(qtbot, open_edi
     (date(2026, 3, 31), "Invoiced now for the rest of this period (1 of 31 days): €1.94."),
 ])
 def test_the_figure_shown_is_the_amount_invoiced(qtbot, formatter, today, first_sentence):
-    """A manager never sees a figure that differs from the invoice later issued (§1)."""
+    """A manager never sees a figure that differs from the invoice later issued
+    (docs/design.md#users)."""
     world = EditorWorld(today)
     editor = ContractEditor(world.contracts, world.catalog, formatter, world.active)
     qtbot.addWidget(editor)

@@ -1,4 +1,5 @@
-"""The contract editor driven by objectName on the real services (DESIGN.md §6, rules 5-11)."""
+"""The contract editor driven by objectName on the real services (docs/design.md#screens,
+rules 5-11)."""
 
 from __future__ import annotations
 

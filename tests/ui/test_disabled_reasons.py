@@ -1,4 +1,4 @@
-"""A button that cannot be used says why in its tooltip (DESIGN.md §6)."""
+"""A button that cannot be used says why in its tooltip (docs/design.md#screens)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The contract editor keeps what it reads of the member while open (DESIGN.md §8, walk 2 of
-docs/architecture.md): an edit is checked and previewed by the pure rules alone, equal to what
+"""The contract editor keeps what it reads of the member while open (docs/design.md#targets, walk 2
+of docs/architecture.md): an edit is checked and previewed by the pure rules alone, equal to what
 the services compute from the database, and a change elsewhere is read again."""
 
 from __future__ import annotations
@@ -120,8 +120,8 @@ def _invoice(day: date, *lines):
 
 def test_preview_cards_are_refilled_moved_and_brought_back_with_a_fresh_build_s_text(
         qtbot, formatter):
-    """DESIGN.md §8: the preview keeps its cards and labels; what it shows is exactly what a
-    preview built afresh for the same invoices shows."""
+    """docs/design.md#targets: the preview keeps its cards and labels; what it shows is exactly what
+    a preview built afresh for the same invoices shows."""
     from PySide6.QtWidgets import QFrame
 
     from desktop.domain.model import Line

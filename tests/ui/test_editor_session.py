@@ -1,5 +1,6 @@
 """The contract editor's session (desktop/ui/contract_editor/session.py): the draft and its
-service calls without a widget, and a Save that reads each thing once (DESIGN.md §6, §8)."""
+service calls without a widget, and a Save that reads each thing once (docs/design.md#screens,
+docs/design.md#targets)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Main window (DESIGN.md §6): tabs, menus, status bar [transitionStatus], state, first run."""
+"""Main window (docs/design.md#screens): tabs, menus, status bar [transitionStatus], state, first
+run."""
 
 from __future__ import annotations
 

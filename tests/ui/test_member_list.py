@@ -1,5 +1,5 @@
-"""Member list [memberTable, memberSearch] (DESIGN.md §6): lazy paging, search while typing,
-status filter, sorting by the service."""
+"""Member list [memberTable, memberSearch] (docs/design.md#screens): lazy paging, search while
+typing, status filter, sorting by the service."""
 
 from __future__ import annotations
 
@@ -253,7 +253,8 @@ def test_nobody_matching_says_when_archived_members_match(qtbot, fake_members, f
 
 def test_a_long_list_is_counted_once_typing_pauses_not_at_every_key(qtbot, fake_members,
                                                                        formatter):
-    """DESIGN.md §8: keys typed in a row never wait behind counts of texts already replaced."""
+    """docs/design.md#targets: keys typed in a row never wait behind counts of texts already
+    replaced."""
     from PySide6.QtCore import QTimer
 
     from desktop.ui.members.member_list import COUNT_PAUSE_MS

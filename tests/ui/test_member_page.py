@@ -1,4 +1,4 @@
-"""Member page, member dialog, invoice view and term timeline (DESIGN.md §6)."""
+"""Member page, member dialog, invoice view and term timeline (docs/design.md#screens)."""
 
 from __future__ import annotations
 

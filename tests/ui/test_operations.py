@@ -1,5 +1,6 @@
 """The window's one runner (desktop/ui/window/operations.py): every change reaches every screen
-through `on_changes`, and each screen asks the record whether it concerns it (DESIGN.md §6)."""
+through `on_changes`, and each screen asks the record whether it concerns it
+(docs/design.md#screens)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Transitions tab, Invoices tab, preferences and the welcome page (DESIGN.md §6, issue 4)."""
+"""Transitions tab, Invoices tab, preferences and the welcome page (docs/design.md#screens, issue
+4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Plans catalog [planCatalog] and plan dialog (DESIGN.md §2, §6): validation, archive, delete."""
+"""Plans catalog [planCatalog] and plan dialog (docs/design.md#vocabulary, docs/design.md#screens):
+validation, archive, delete."""
 
 from __future__ import annotations
 
@@ -166,7 +167,7 @@ def test_what_the_plan_dialog_disables_says_why(qtbot, fake_catalog, formatter):
 
 def test_the_plans_tab_fits_a_window_on_an_800_px_wide_screen_in_every_language(
         qtbot, fake_catalog, formatter):
-    """A 1600×1000 screen at scale 2 is 800 px wide (DESIGN.md §6). In German, French and
+    """A 1600×1000 screen at scale 2 is 800 px wide (docs/design.md#screens). In German, French and
     Spanish the Plans tab's one row of buttons and "Show archived" needed 813 to 866 px: the
     window grew past the screen's edge as soon as the tab was built."""
     from desktop.i18n import available_languages, install

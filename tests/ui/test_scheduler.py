@@ -1,5 +1,5 @@
-"""SweepScheduler (DESIGN.md §6 background timer, rules 18-19): runs off the GUI thread, never twice
-at once, on start, on every tick and when the date changes."""
+"""SweepScheduler (docs/design.md#screens background timer, rules 18-19): runs off the GUI thread,
+never twice at once, on start, on every tick and when the date changes."""
 
 from __future__ import annotations
 

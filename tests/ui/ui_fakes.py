@@ -1,4 +1,4 @@
-"""In-memory services honouring SERVICES_API.md, so widgets are tested without a database."""
+"""In-memory services honouring docs/services-api.md, so widgets are tested without a database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What the contract editor needs of the member while it is open, read once (DESIGN.md §8).
+"""What the contract editor needs of the member while it is open, read once
+(docs/design.md#targets).
 
 Checking, describing and previewing a draft read the member's state (account, contracts with
 what was invoiced, settings), the catalog, the saved contract and its neighbours in the chain.

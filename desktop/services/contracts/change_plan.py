@@ -10,7 +10,7 @@ Add-ons alone (the same plan and quantity) are bought on the contract, which goe
 recurring ones held from the day chosen, packages bought today; with a plan change, packages are
 bought today on the contract in force today (rule 16). Refused, in the quote as when applied: a
 contract that already has a next term (rule 10) and a new term on the day the contract started
-(§3 validation).
+(docs/billing-rules.md#validation).
 """
 
 from __future__ import annotations
@@ -187,8 +187,8 @@ def work_out(session: Session, contract_id: int, plan_id: int, when: str, on: da
     if (day == contract.start_date == today and not alone
             and (when != NEXT_INVOICE or not simple_switch)):
         # Ending it the day it starts is a cancellation on its start date, which validation
-        # forbids (§3); refused in the quote too, so the assistant never offers a figure it
-        # cannot apply.
+        # forbids (docs/billing-rules.md); refused in the quote too, so the assistant never offers a
+        # figure it cannot apply.
         raise Refused(_(STARTED_TODAY))
     at_once: list[Line] = []
     if no_change:

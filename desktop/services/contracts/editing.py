@@ -1,5 +1,6 @@
 """The contract editor's use cases: load, draft, validate, describe, preview, save, new term,
-change plan, add-ons, delete (DESIGN.md rules 5-20). One write transaction per mutating call.
+change plan, add-ons, delete (rules 5-20 in docs/billing-rules.md). One write transaction per
+mutating call.
 """
 
 from __future__ import annotations
@@ -240,7 +241,7 @@ class ContractService:
 
     def unavailable_actions(self, contract_id: int) -> dict[str, str]:
         """Why Change plan and Create new term cannot be used now ("" where they can), so the
-        editor offers only what it can do (DESIGN.md §6)."""
+        editor offers only what it can do (docs/design.md#screens)."""
         today = self.clock.today()
         with self.db.session() as session:
             contract = load_contract(session, contract_id)

@@ -1,5 +1,5 @@
-"""The frontdesk/2 document (DESIGN.md §4): values read with their place, sections checked,
-export and import.
+"""The frontdesk/2 document (docs/exchange-format.md): values read with their place, sections
+checked, export and import.
 
 `frontdesk export` writes frontdesk/2; `frontdesk import` reads frontdesk/2 and the older
 frontdesk/1. A move from a file to a server (export, import into an empty database) keeps
@@ -25,9 +25,9 @@ contract's `version` (the edit guard starts again at 1) and `next_event_date` (f
 dates), a payment's `token` (it guards one press of Record on one desk), the members' search
 index (made again when the window opens).
 
-Open for what later rounds add (DESIGN.md §4 lists them: accounts, mandates, discounts, credit
-notes, `documents` in place of `invoices`, charges, smtp, reminders …): a field a version adds
-is passed to `Reader.record` as `added` (known from that version on, its default filled in for
+Open for what later rounds add (docs/exchange-format.md lists them: accounts, mandates, discounts,
+credit notes, `documents` in place of `invoices`, charges, smtp, reminders …): a field a version
+adds is passed to `Reader.record` as `added` (known from that version on, its default filled in for
 older documents), a section to document.py's `_ADDED_SECTIONS`, and the version to
 `export.FORMATS`; an older document keeps importing with the defaults, and a field unknown to
 its own version is refused with its place, never ignored.

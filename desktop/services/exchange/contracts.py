@@ -1,4 +1,5 @@
-"""The contracts section of a frontdesk document, read and checked (DESIGN.md §3, §4).
+"""The contracts section of a frontdesk document, read and checked (docs/billing-rules.md,
+docs/exchange-format.md).
 
 Each contract is checked with validate_contract, passed as its own original: an imported
 contract is kept as it was, so only the rules of its own state apply, not those of an edit.

@@ -1,4 +1,4 @@
-"""Reading a whole frontdesk/1 or frontdesk/2 document and checking it (DESIGN.md §4):
+"""Reading a whole frontdesk/1 or frontdesk/2 document and checking it (docs/exchange-format.md):
 settings, plans, members.
 
 `read_document` reads every section, collecting every problem with its place; the contracts,
@@ -33,7 +33,7 @@ from desktop.storage.models import SETTINGS_DEFAULTS
 
 _log = logging.getLogger(__name__)
 _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", "payments")
-# The sections frontdesk/2 added: what happened, so a move keeps it (§4).
+# The sections frontdesk/2 added: what happened, so a move keeps it (docs/exchange-format.md).
 _ADDED_SECTIONS = ("history", "applied_transitions", "plan_changes", "sweep_runs")
 
 

@@ -1,5 +1,5 @@
-"""Export: the whole database as a frontdesk/2 document (DESIGN.md §4; the format is described
-in desktop/services/exchange/__init__.py).
+"""Export: the whole database as a frontdesk/2 document (docs/exchange-format.md; the format is
+described in desktop/services/exchange/__init__.py).
 
 Everything is ordered by database id. A contract exports its reference (the id the document it
 was imported from gave it) or else its database id, so an import of the document (which keeps
@@ -34,14 +34,16 @@ def _iso(day: date | None) -> str | None:
 
 
 def stored_status(row) -> str:
-    """The stored state's status: ended, not yet activated, or running (rules 4, 5; §2)."""
+    """The stored state's status: ended, not yet activated, or running (rules 4, 5;
+    docs/design.md#vocabulary)."""
     if row.next_invoice_date is None:
         return CANCELLED
     return INACTIVE if row.next_invoice_date == row.start_date else ACTIVE
 
 
 def document_id(row) -> str:
-    """§4: the contract's reference from the document it came in with, else its database id.
+    """docs/exchange-format.md: the contract's reference from the document it came in with, else its
+    database id.
 
     They never clash: import gives a contract whose reference is a number that number as its
     database id, and a number written with other digits ("007") is no database id.

@@ -1,5 +1,5 @@
-"""What happened, as a frontdesk/2 document carries it (DESIGN.md §4, rules 19 and 20): the
-audit (`history`), the transitions the sweep applied (`applied_transitions`), the plan changes
+"""What happened, as a frontdesk/2 document carries it (docs/exchange-format.md, rules 19 and 20):
+the audit (`history`), the transitions the sweep applied (`applied_transitions`), the plan changes
 and the sweep's runs, exported and read back with their places.
 
 The rows keep no database id: what they name is written as the document names it, a member by

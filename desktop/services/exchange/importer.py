@@ -1,4 +1,5 @@
-"""Import of a frontdesk/2 (or frontdesk/1) document into an empty database (DESIGN.md §4).
+"""Import of a frontdesk/2 (or frontdesk/1) document into an empty database
+(docs/exchange-format.md).
 
 Import is all or nothing: the document is read completely first, every problem collected with
 its place (`contracts[3].cancellation_date: "2024-02-30" is not a date.`), and only a document

@@ -1,4 +1,5 @@
-"""The invoices section of a frontdesk document, read and checked (rule 17, DESIGN.md §4).
+"""The invoices section of a frontdesk document, read and checked (rule 17,
+docs/exchange-format.md).
 
 An invoice's number becomes a file name (a PDF each): one that is not safe as a plain name in a
 folder (`../x`, `/etc/x`, `a/b`, a NUL, …) is refused with its place (number_problem).

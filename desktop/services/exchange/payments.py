@@ -1,4 +1,5 @@
-"""The payments section of a frontdesk document, read and checked (DESIGN.md §2, §4).
+"""The payments section of a frontdesk document, read and checked (docs/design.md#vocabulary,
+docs/exchange-format.md).
 
 A payment names its invoice (by number), is more than zero and is not dated before the invoice
 was issued; a refund of a credit balance names no invoice, only its member, and is below zero.

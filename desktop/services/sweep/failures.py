@@ -1,5 +1,5 @@
-"""Why a member-day could not be applied (DESIGN.md §4, rule 19): one sentence in English for
-the command line and the log, and its wording for the window's reader (issue 10)."""
+"""Why a member-day could not be applied (docs/exchange-format.md, rule 19): one sentence in English
+for the command line and the log, and its wording for the window's reader (issue 10)."""
 
 from __future__ import annotations
 

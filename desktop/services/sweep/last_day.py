@@ -4,9 +4,9 @@ Frontdesk accepts dates up to LAST_DAY (desktop/domain/limits.py): the editor, t
 the command line refuse later ones. A sweep that issues an invoice writes the end of its period
 as the contract's next invoice date, up to ten years later, so `sweep --today 2100-12-31` wrote
 2101 dates that the export's own import then refused. Like a catch-up that is too large
-(DESIGN.md §4: bad input, nothing written) the sweep is refused before it writes anything,
-naming the latest day that keeps every written date in range. Refused rather than cut short:
-stopping a contract at the limit would bill a period other than the one rule 2 gives.
+(docs/exchange-format.md: bad input, nothing written) the sweep is refused before it writes
+anything, naming the latest day that keeps every written date in range. Refused rather than cut
+short: stopping a contract at the limit would bill a period other than the one rule 2 gives.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The sweep: applies every transition due up to a day, exactly once (rules 18, 19; DESIGN.md §7).
+"""The sweep: applies every transition due up to a day, exactly once (rules 18, 19;
+docs/storage.md).
 
 Member-days are applied in date order, then member id order, in batches of one write
 transaction each. Inside a batch each member-day is atomic (a savepoint with its

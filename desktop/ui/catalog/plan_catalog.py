@@ -1,4 +1,5 @@
-"""The Plans tab [planCatalog] (DESIGN.md §6): plans and add-ons, groups, prices, allowances, archive."""
+"""The Plans tab [planCatalog] (docs/design.md#screens): plans and add-ons, groups, prices,
+allowances, archive."""
 
 from __future__ import annotations
 

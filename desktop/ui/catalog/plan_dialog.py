@@ -1,4 +1,5 @@
-"""New / edit plan or add-on (DESIGN.md §2): price, frequency, deposit, group, allowances, add-ons."""
+"""New / edit plan or add-on (docs/design.md#vocabulary): price, frequency, deposit, group,
+allowances, add-ons."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ class PlanDialog(FormDialog):
             0, QHeaderView.ResizeMode.Stretch)
         self.allowance_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.allowance_view.setMinimumHeight(110)
-        # Tab moves on to the next field (DESIGN.md §6); arrows and Enter edit the cells.
+        # Tab moves on to the next field (docs/design.md#screens); arrows and Enter edit the cells.
         self.allowance_view.setTabKeyNavigation(False)
         add_allowance = QPushButton(icon("new"), _("Add"))
         remove_allowance = QPushButton(icon("delete"), _("Remove"))

@@ -1,4 +1,4 @@
-"""The change-plan assistant (DESIGN.md §6, rules 12-14): choose, compare, apply.
+"""The change-plan assistant (docs/design.md#screens, rules 12-14): choose, compare, apply.
 
 Eligible plans by group with upgrade / downgrade labels, the add-ons the plan offers, the
 quantity, and when: now, on the next invoice date or on a chosen date. Each "when" is quoted by
@@ -128,7 +128,7 @@ class ChangePlanDialog(QDialog):
         self.nextRadio = QRadioButton(objectName="whenNextInvoiceRadio")
         self.dateRadio = QRadioButton(_("On a chosen date"), objectName="whenDateRadio")
         self.dateEdit = date_edit("changeDateEdit", self._fmt)
-        # Why "on the next invoice date" cannot be chosen, said beside it (DESIGN.md §6).
+        # Why "on the next invoice date" cannot be chosen, said beside it (docs/design.md#screens).
         self.nextReason = styled_label(role="hint")
         self.nextReason.setObjectName("whenNextInvoiceReason")
         self.nextReason.setContentsMargins(24, 0, 0, 0)

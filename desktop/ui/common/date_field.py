@@ -1,4 +1,4 @@
-"""A date field people can type into and pick from (DESIGN.md §6 "Dates are typed …").
+"""A date field people can type into and pick from (docs/design.md#screens "Dates are typed …").
 
 A text field, not a sectioned spin box: the whole date is typed at once ("1 Dec 2026", the
 locale's short format such as 01/12/2026 or 1.12.26, or ISO 2026-12-01), read in the site's

@@ -1,10 +1,10 @@
 """Inline validation for dialogs: a field with a problem is outlined, its sentence shown under it,
-and OK stays disabled until every problem is fixed (DESIGN.md §3 "Validation").
+and OK stays disabled until every problem is fixed (docs/billing-rules.md#validation).
 
 FormDialog is the dialog around such a form: OK and Cancel, the form's own sentence above them,
 and the service's ValidationError shown field by field. Ctrl+S saves like OK; Esc, Cancel and the
 window's close button close at once when nothing was typed, and otherwise ask first, as the
-contract editor does (DESIGN.md §6): Save, Discard or Cancel (keep editing).
+contract editor does (docs/design.md#screens): Save, Discard or Cancel (keep editing).
 """
 
 from __future__ import annotations

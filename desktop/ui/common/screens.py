@@ -1,5 +1,5 @@
-"""Windows that fit the screen they open on (DESIGN.md §6: 1366×768 at scale 1, 1600×1000 at
-scale 2), and tab pages that scroll rather than push a window past it."""
+"""Windows that fit the screen they open on (docs/design.md#screens: 1366×768 at scale 1, 1600×1000
+at scale 2), and tab pages that scroll rather than push a window past it."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ class TableView(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # Tab moves on to the next widget instead of from cell to cell (DESIGN.md §6).
+        # Tab moves on to the next widget instead of from cell to cell (docs/design.md#screens).
         self.setTabKeyNavigation(False)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(26)
@@ -207,8 +207,8 @@ class StatCard(QFrame):
 
 def offer(widget: QWidget, why_not: str, tip: str = "") -> None:
     """Enable `widget` when `why_not` is empty; otherwise disable it and say why in its tooltip
-    (DESIGN.md §6: never offered and then refused, never disabled without a reason). `tip` is
-    its tooltip while enabled."""
+    (docs/design.md#screens: never offered and then refused, never disabled without a reason). `tip`
+    is its tooltip while enabled."""
     widget.setEnabled(not why_not)
     widget.setToolTip(why_not or tip)
 

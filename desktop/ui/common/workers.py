@@ -1,6 +1,6 @@
 """Run a blocking call on a worker thread and deliver its result on the GUI thread.
 
-Services open their own database session per call (SERVICES_API.md), so a worker may call them.
+Services open their own database session per call (docs/services-api.md), so a worker may call them.
 """
 
 from __future__ import annotations

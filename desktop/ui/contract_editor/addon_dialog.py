@@ -1,4 +1,5 @@
-"""Add an add-on to a saved contract (DESIGN.md rule 16): choose, see what it invoices, add.
+"""Add an add-on to a saved contract (rule 16 in docs/billing-rules.md): choose, see what it
+invoices, add.
 
 The sentence under the choice is computed with the domain's buy_addons on the loaded contract,
 the function ContractService.add_addon invoices with, so the figure shown is the one

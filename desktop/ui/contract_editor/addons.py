@@ -1,4 +1,5 @@
-"""The add-ons block of the contract editor's General tab (DESIGN.md rule 16, §6).
+"""The add-ons block of the contract editor's General tab (rule 16 in docs/billing-rules.md,
+docs/design.md#screens).
 
 A compact table of the add-ons the contract holds, with Add add-on… (AddonDialog) and Remove.
 Both write at once through ContractService, so they are offered only on a saved contract that has

@@ -1,4 +1,5 @@
-"""The contract editor (DESIGN.md §6): tabs on the left, the live invoice preview on the right.
+"""The contract editor (docs/design.md#screens): tabs on the left, the live invoice preview on the
+right.
 
 The widgets only: what is edited and every service call about it are the `EditorSession`
 (session.py), which holds the draft, a domain Contract replaced on every edit. After an edit a
@@ -42,8 +43,8 @@ _log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 100
 PREVIEW_COUNT = 3
 
-# Who changed a contract open in an editor, so its banner says what happened (DESIGN.md §6);
-# the Changes each operation returns carry it.
+# Who changed a contract open in an editor, so its banner says what happened
+# (docs/design.md#screens); the Changes each operation returns carry it.
 STALE = {
     TIMER: lambda: _(
         "This contract was changed by the scheduled transitions while you were editing, so "
@@ -95,7 +96,7 @@ class ContractEditor(QWidget):
         # Closed, it is deleted by Qt on this thread at the next turn of the event loop, rather
         # than whenever (and on whichever thread) Python's collector reaches its wrapper.
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        # Small enough for a 1600×1000 screen at scale 2; the tabs scroll (DESIGN.md §6).
+        # Small enough for a 1600×1000 screen at scale 2; the tabs scroll (docs/design.md#screens).
         self.setMinimumSize(640, 420)
         self._fitted = False
         self._contracts, self._catalog, self._fmt = contract_service, catalog_service, formatter
@@ -315,7 +316,8 @@ class ContractEditor(QWidget):
         self.preview.show_invoices(invoices, note)
 
     def _show_problems(self) -> None:
-        """Mark each field with a problem, say why next to it, and flag its tab (§3)."""
+        """Mark each field with a problem, say why next to it, and flag its tab
+        (docs/billing-rules.md)."""
         messages: dict[str, str] = {}
         for problem in self.problems():
             messages.setdefault(problem.field, say(problem.message, self._fmt))
@@ -558,7 +560,8 @@ class ContractEditor(QWidget):
               _("There is nothing to save."))
         offer(self.revertButton, "" if self.is_dirty() else _("There are no changes to revert."))
         self.addons.set_dirty(self.is_dirty() or stale)
-        # Offered only when it can be done; otherwise disabled with the reason (DESIGN.md §6).
+        # Offered only when it can be done; otherwise disabled with the reason
+        # (docs/design.md#screens).
         change_reason = self._unavailable.get("change_plan") or (
             _("Save or revert your changes first.") if self.is_dirty() else "")
         self.changePlanButton.setEnabled(not change_reason)

@@ -133,7 +133,7 @@ class InvoicePreview(QWidget):
 
         A card already on show is refilled in place, its labels kept and moved to their new
         rows, and only a row it did not have before gets a new label: creating labels is what
-        an edit's preview would spend most of its time on (DESIGN.md §8).
+        an edit's preview would spend most of its time on (docs/design.md#targets).
         """
         self._invoices = tuple(invoices)
         self._message.hide()

@@ -1,5 +1,6 @@
 """The contract editor's widgets and where they sit, as a Designer form would hold them
-(DESIGN.md §6): header, banners, the tabs beside the live invoice preview, the footer's buttons.
+(docs/design.md#screens): header, banners, the tabs beside the live invoice preview, the footer's
+buttons.
 
 `lay_out(editor)` creates them on the editor under the names tests and accessibility rely on
 (`contractTabs`, `saveButton`, …); what they do is wired by `ContractEditor` itself.

@@ -1,4 +1,5 @@
-"""The contract being edited and what the editor asks the services about it (DESIGN.md §6).
+"""The contract being edited and what the editor asks the services about it
+(docs/design.md#screens).
 
 `EditorSession` holds the draft (a domain Contract, replaced on every edit), the contract as
 loaded with its version, status and history, the problems found, and the `EditorBasis` read once

@@ -1,4 +1,5 @@
-"""The General tab of the contract editor and what every tab shares (DESIGN.md §6, rules 8-13).
+"""The General tab of the contract editor and what every tab shares (docs/design.md#screens,
+rules 8-13).
 
 Each tab shows a draft, reports the operator's edits as `edited(dict)` of Contract fields, and
 names the widget and message label of each field so the editor can mark problems.
@@ -139,7 +140,7 @@ class GeneralTab(QWidget):
                                                    self.price_hint, below=(self.price_note,)))
 
         self.quantity_spin = QSpinBox(objectName="quantitySpin")
-        # 0 is reachable on purpose: validation explains why it is refused (§3).
+        # 0 is reachable on purpose: validation explains why it is refused (docs/billing-rules.md).
         self.quantity_spin.setRange(0, 9999)
         self.quantity_spin.setMaximumWidth(100)
         self.quantity_message = FieldMessage("quantityMessage")

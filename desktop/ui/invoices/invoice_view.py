@@ -1,6 +1,6 @@
-"""An issued invoice as its document (rule 17, DESIGN.md §2 "Invoice document"): the page the
-printer and the PDF get, shown on screen by the same renderer, with where it stands with its
-payments, and Print…, Save as PDF… and Record payment…."""
+"""An issued invoice as its document (rule 17, docs/design.md#vocabulary "Invoice document"): the
+page the printer and the PDF get, shown on screen by the same renderer, with where it stands with
+its payments, and Print…, Save as PDF… and Record payment…."""
 
 from __future__ import annotations
 

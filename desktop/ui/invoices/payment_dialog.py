@@ -1,4 +1,5 @@
-"""Record a payment against an invoice, or pay a credit balance out (DESIGN.md §2 "Payment").
+"""Record a payment against an invoice, or pay a credit balance out (docs/design.md#vocabulary
+"Payment").
 
 The amount is checked as it is typed (never more than the invoice lacks or the balance holds);
 the service has the last word. The dialog makes one token when it opens, so pressing Record

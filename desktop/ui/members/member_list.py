@@ -1,5 +1,5 @@
-"""The member list [memberTable, memberSearch] (DESIGN.md §6): search box, status filter and
-the table of MemberListModel, with the member actions (new, edit, archive)."""
+"""The member list [memberTable, memberSearch] (docs/design.md#screens): search box, status filter
+and the table of MemberListModel, with the member actions (new, edit, archive)."""
 
 from __future__ import annotations
 

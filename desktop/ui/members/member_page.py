@@ -1,4 +1,5 @@
-"""The member page (DESIGN.md §6): details, money held, allowances, terms, contracts, invoices."""
+"""The member page (docs/design.md#screens): details, money held, allowances, terms, contracts,
+invoices."""
 
 from __future__ import annotations
 

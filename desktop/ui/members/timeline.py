@@ -1,5 +1,6 @@
-"""A picture of a member's terms (DESIGN.md §6 sketch): one lane per contract chain, a bar per term,
-past terms muted, current ones in the accent colour, future ones outlined, and a today marker."""
+"""A picture of a member's terms (docs/design.md#screens sketch): one lane per contract chain, a bar
+per term, past terms muted, current ones in the accent colour, future ones outlined, and a today
+marker."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The Transitions tab (DESIGN.md §6): what the sweep applied, and what falls due in 30 days."""
+"""The Transitions tab (docs/design.md#screens): what the sweep applied, and what falls due in 30
+days."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The background timer (DESIGN.md §6, rules 18-19): runs the sweep off the GUI thread.
+"""The background timer (docs/design.md#screens, rules 18-19): runs the sweep off the GUI thread.
 
 The sweep runs on start, on every tick (once a minute) and again at once when a tick sees that
 the date has changed. Never two at once: a request that arrives while a sweep runs is kept and

@@ -1,4 +1,4 @@
-"""File → Connect to a server… (DESIGN.md §7): the shared PostgreSQL server a desk works on.
+"""File → Connect to a server… (docs/storage.md): the shared PostgreSQL server a desk works on.
 
 Host, port, database and user are kept per user (QSettings, "server/…"); the password never is:
 left empty, libpq reads ~/.pgpass; typed, it lives only in the address handed back for this

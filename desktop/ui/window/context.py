@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 @dataclass
 class Services:
-    """The service objects of SERVICES_API.md, plus optional database-level operations."""
+    """The service objects of docs/services-api.md, plus optional database-level operations."""
 
     settings: Any    # SettingsService
     members: Any     # MemberService

@@ -1,4 +1,5 @@
-"""Tabs whose pages are built when first shown or first asked for (DESIGN.md §8, start-up).
+"""Tabs whose pages are built when first shown or first asked for (docs/design.md#targets,
+start-up).
 
 The window opens on one tab; building the others (their widgets, models and first queries)
 before the first paint only delays it. `LazyTabs.add` puts an empty stand-in under the tab's

@@ -1,4 +1,5 @@
-"""The main window (DESIGN.md §6): Members | Plans | Invoices | Transitions, menus, status bar.
+"""The main window (docs/design.md#screens): Members | Plans | Invoices | Transitions, menus, status
+bar.
 
 Built from injected parts; it opens no database and reads no clock of its own.
 """

@@ -1,4 +1,5 @@
-"""The window's one runner of operations: what changed reaches every screen (DESIGN.md §6).
+"""The window's one runner of operations: what changed reaches every screen
+(docs/design.md#screens).
 
 As Anki's CollectionOp does, a mutation returns a `Changes` (desktop/services/changes.py) and
 the window hands it to every screen's `on_changes(changes)`: the member list, the member page,
@@ -12,7 +13,7 @@ screen that made one and reports what it returned (an editor's `changed` signal,
 `memberChanged`), and changes the window did not make (the sweep's report, another desk's
 write, which `OtherDesks` reports as "anything may have changed").
 
-Another desk's changes (DESIGN.md §7): `OtherDesks` looks every two seconds whether the
+Another desk's changes (docs/storage.md): `OtherDesks` looks every two seconds whether the
 database was changed elsewhere (the watch from `desktop.storage.changes`); when it was, the
 runner tells every screen that anything may have changed (`Changes.anything`): the member list,
 the member page, the Invoices tab (if it was loaded) and the plans refresh, and every open

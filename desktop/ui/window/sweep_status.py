@@ -15,7 +15,8 @@ from desktop.i18n.messages import say
 
 
 class SweepStatus:
-    """Runs of the sweep as the window shows them (DESIGN.md §6 status bar [transitionStatus])."""
+    """Runs of the sweep as the window shows them (docs/design.md#screens status bar
+    [transitionStatus])."""
 
     def run_sweep_now(self) -> None:
         """Tools → Run due transitions now: run, and say what it did even when nothing was due."""

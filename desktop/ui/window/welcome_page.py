@@ -1,4 +1,5 @@
-"""First run (DESIGN.md §6, issue 4 item 8): an empty database offers sample data or a clean start."""
+"""First run (docs/design.md#screens, issue 4 item 8): an empty database offers sample data or a
+clean start."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A substring index over members' name, email and company for the search box (DESIGN.md §8).
+"""A substring index over members' name, email and company for the search box
+(docs/design.md#targets).
 
 Revision ID: 0006
 Revises: 0005
