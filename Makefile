@@ -28,6 +28,7 @@ SERVER_TESTS := tests/storage tests/services tests/test_cli_server.py \
 WORKERS ?= auto
 
 test: $(STAMP)
+	$(BIN)/ruff check desktop tests scripts
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS)
 	@if [ -n "$$FRONTDESK_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL run SKIPPED: FRONTDESK_TEST_DATABASE_URL is not set" \

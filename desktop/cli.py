@@ -266,9 +266,8 @@ def _demo(args, target, clock) -> int:
 
 
 def _sweep(args, target, clock) -> int:
-    from desktop.services.sweep.service import SweepService
-
     from desktop.domain.limits import CATCH_UP_LIMIT
+    from desktop.services.sweep.service import SweepService
 
     as_of = args.today or clock.today()
     with _open(target, clock) as db:

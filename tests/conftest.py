@@ -9,6 +9,7 @@ SQLite pass, tests marked `server` are skipped.
 from __future__ import annotations
 
 import pytest
+
 import server_db
 
 

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from cli_calls import one_sentence, run
 
+from cli_calls import one_sentence, run
 from desktop import __version__, cli
 
 ROOT = Path(__file__).resolve().parents[1]

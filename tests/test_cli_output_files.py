@@ -18,8 +18,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from cli_calls import one_sentence, run
 
+from cli_calls import one_sentence, run
 from desktop import cli
 from desktop.storage import output_files
 from desktop.storage.output_files import safe_file_name

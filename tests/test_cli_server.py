@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
 import server_db
 from cli_calls import run
-
 from desktop import cli
 from desktop.storage.server import describe as describe_url
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Iterable, Sequence
 
 from desktop.domain.invoicing import build_invoice
 from desktop.domain.model import (

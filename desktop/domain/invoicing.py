@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 from desktop.domain.contracts import current_period
 from desktop.domain.model import (

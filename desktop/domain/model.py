@@ -6,11 +6,11 @@ Plain frozen dataclasses: storage maps its rows to them, services and the UI rea
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from fractions import Fraction
 from string import Formatter
-from typing import Mapping
 
 from desktop.domain.periods import Frequency
 

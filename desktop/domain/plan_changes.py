@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from fractions import Fraction
-from typing import Iterable
 
 from desktop.domain.model import PLAN, Contract, Plan
 

@@ -7,9 +7,9 @@ the preview shows it. Both call the same code, so a preview equals the invoice l
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping
 
 from desktop.domain.contracts import (
     deposit_required,

@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from desktop.domain.contracts import status
+from desktop.domain.limits import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    day_problem,
+    text_problem,
+)
 from desktop.domain.model import (
     ACTIVE,
     CANCELLED,
@@ -17,14 +25,6 @@ from desktop.domain.model import (
     Message,
     Plan,
     Problem,
-)
-from desktop.domain.limits import (
-    FIRST_DAY,
-    LAST_DAY,
-    MAX_AMOUNT,
-    MAX_QUANTITY,
-    day_problem,
-    text_problem,
 )
 from desktop.domain.plan_changes import custom_price_blocks, eligible_targets, same_plan
 

@@ -7,9 +7,9 @@ are read by desktop.ledger.member_states, their due days applied by desktop.ledg
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Sequence
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session

@@ -14,8 +14,8 @@ A member or contract set names exactly who changed; `everything` says anything m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 # Who made a change, so an editor holding unsaved edits can say so (docs/design.md#screens).
 THIS_WINDOW, TIMER, OTHER_DESK = "this window", "timer", "other desk"

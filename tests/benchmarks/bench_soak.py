@@ -21,7 +21,6 @@ from PySide6.QtCore import QSettings, QThreadPool, qInstallMessageHandler
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "journeys"))
 
 from desk_day import DeskDay  # noqa: E402
-
 from desktop.app import create_main_window  # noqa: E402
 from desktop.services import demo  # noqa: E402
 from desktop.services.clock import FixedClock  # noqa: E402

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta
 
-from bench_data import seed_monthly_contracts
 from sqlalchemy import insert, select
 
+from bench_data import seed_monthly_contracts
 from desktop.services.clock import FixedClock
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m

@@ -17,10 +17,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import server_db
-from bench_data import seed_monthly_contracts
 from sqlalchemy import insert, select
 
+import server_db
+from bench_data import seed_monthly_contracts
 from desktop.services.clock import FixedClock
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m

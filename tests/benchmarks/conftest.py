@@ -15,8 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from bench_data import seed_monthly_contracts
 
+from bench_data import seed_monthly_contracts
 from desktop.services.demo import load_demo
 from desktop.storage import backups
 from desktop.storage.database import open_database

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from domain_builders import MONTH, contract, plan
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +11,7 @@ from desktop.domain.invoicing import addon_added_lines
 from desktop.domain.model import Account, BillingSettings, ContractAddon
 from desktop.domain.periods import Frequency
 from desktop.domain.transitions import simulate
+from domain_builders import MONTH, contract, plan
 
 NO_TAX = BillingSettings()
 LOCKER = plan("Locker", 2500, kind="addon")

@@ -3,11 +3,10 @@
 from datetime import date
 from fractions import Fraction
 
-from domain_builders import contract, paid, plan
-
 from desktop.domain.change_now import change_now, quote, successor_term
 from desktop.domain.model import Account, BillingSettings
 from desktop.domain.transitions import apply_day
+from domain_builders import contract, paid, plan
 
 SMALL = plan("Small", 20000, id=1)
 BIG = plan("Big", 50000, id=2)

@@ -2,13 +2,13 @@
 
 from datetime import date, timedelta
 
-from domain_builders import contract, plan
 from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.domain.change_now import change_now, quote
 from desktop.domain.model import Account, BillingSettings
 from desktop.domain.transitions import simulate
+from domain_builders import contract, plan
 
 NO_TAX = BillingSettings()
 HOT = plan("Hot desk", 20000, deposit=0, group="Desks")

@@ -3,13 +3,13 @@
 from datetime import date
 from fractions import Fraction
 
-from domain_builders import contract, paid, plan
 from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.domain.invoicing import addon_added_lines, build_invoice
 from desktop.domain.model import ContractAddon, Line
 from desktop.domain.periods import Frequency
+from domain_builders import contract, paid, plan
 
 DAY = date(2024, 4, 1)
 

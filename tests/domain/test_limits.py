@@ -4,11 +4,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from domain_builders import contract, plan
 
 from desktop.domain.limits import day_problem, parse_day, rate_decimal
 from desktop.domain.money import parse_amount, parse_rate
 from desktop.domain.validation import validate_contract
+from domain_builders import contract, plan
 
 HOT = plan("Hot desk", 20000, group="Desks", id=1)
 

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from domain_builders import contract, plan
-
 from desktop.domain.model import ContractAddon
 from desktop.domain.periods import Frequency
 from desktop.domain.plan_changes import (
@@ -14,6 +12,7 @@ from desktop.domain.plan_changes import (
     plan_chosen,
     price_per_year,
 )
+from domain_builders import contract, plan
 
 HOT = plan("Hot desk", 20000, group="Desks", id=1)
 DEDICATED = plan("Dedicated desk", 35000, group="Desks", id=2)

@@ -3,7 +3,6 @@
 from datetime import date
 from fractions import Fraction
 
-from domain_builders import contract, paid, plan
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from desktop.domain.contracts import (
 from desktop.domain.model import Account, BillingSettings
 from desktop.domain.periods import Frequency
 from desktop.domain.transitions import apply_day, simulate
+from domain_builders import contract, paid, plan
 
 NO_TAX = BillingSettings()
 

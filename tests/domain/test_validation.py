@@ -4,9 +4,9 @@ why."""
 from datetime import date
 
 import pytest
-from domain_builders import contract, plan
 
 from desktop.domain.validation import deletion_problem, validate_contract
+from domain_builders import contract, plan
 
 HOT = plan("Hot desk", 20000, group="Desks", id=1)
 DEDICATED = plan("Dedicated desk", 35000, group="Desks", id=2)

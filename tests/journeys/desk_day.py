@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import cycle
 
-from person import bring_to_front, focused, press, shortcut, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QTableView
 
 from desktop.domain.contracts import status
+from person import bring_to_front, focused, press, shortcut, type_text
 
 
 def resident_kib() -> int:

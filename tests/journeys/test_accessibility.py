@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QWidget,
 )

@@ -3,9 +3,10 @@ stayed; archived members could not be found or brought back; no warning about ru
 
 from __future__ import annotations
 
-from person import choose_menu, pick_in_combo, press, when_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QMessageBox, QTableView
+
+from person import choose_menu, pick_in_combo, press, when_modal
 from test_keyboard import find_by_keyboard
 
 
@@ -63,8 +64,9 @@ def test_archive_warns_about_running_contracts_hides_the_member_and_unarchive_br
 def test_a_member_opened_from_the_transitions_tab_is_the_one_edit_and_archive_act_on(
         qtbot, desk):
     """Ctrl+E edited the member still selected in the list, not the one whose page was shown."""
-    from person import click_row, shortcut
     from PySide6.QtWidgets import QLineEdit
+
+    from person import click_row, shortcut
 
     panel = desk.transitions_panel
     shortcut("Ctrl+4", desk)

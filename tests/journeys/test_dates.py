@@ -10,7 +10,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QCheckBox, QPushButton, QTableView
 
 from desktop.ui.common.date_field import DateField
-from person import click, click_tab, press, replace_text, type_text
+from person import click, click_tab, press, replace_text
 from test_keyboard import plain_active_contract
 
 

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from person import bring_to_front, shortcut, texts
-
 from test_keyboard import plain_active_contract
 from test_offered_actions import create_new_term_by_mouse
 

@@ -6,8 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QTableView
 
-from person import (bring_to_front, click, click_row, pick_in_combo, press, shortcut,
-                    type_text, when_modal)
+from person import (
+    bring_to_front,
+    click,
+    click_row,
+    pick_in_combo,
+    press,
+    shortcut,
+    type_text,
+    when_modal,
+)
 
 
 def rows(table: QTableView, column: int) -> list[str]:

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from fit_check import problems_of
-from person import click, click_tab, replace_text, when_modal
 from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,9 +30,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
-from test_keyboard import plain_active_contract
 
 from desktop.ui.window.language import LANGUAGE, apply_language
+from fit_check import problems_of
+from person import click, click_tab, replace_text, when_modal
+from test_keyboard import plain_active_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE_DIR = ROOT / "desktop" / "i18n" / "locale"
@@ -280,9 +280,10 @@ def test_an_english_user_on_a_german_site_reads_english_words_and_german_money_a
 
 def test_preferences_name_languages_and_locales_in_words_and_keep_the_language_per_user(
         qtbot, desk, settings, english_afterwards):
-    from person import press
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMessageBox
+
+    from person import press
 
     seen: dict = {}
 

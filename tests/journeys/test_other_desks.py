@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import server_db
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
 
+import server_db
 from desktop.app import follow_other_desks
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document

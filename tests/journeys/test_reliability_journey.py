@@ -9,11 +9,11 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from person import bring_to_front, click, click_row, press, shortcut, when_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.storage.database import open_database
+from person import bring_to_front, click, click_row, press, shortcut, when_modal
 
 TAKEN = datetime(2026, 3, 1, 8, 15, 0)
 

@@ -13,13 +13,9 @@ import time
 from datetime import datetime
 
 import pytest
-from own_server import own_server  # noqa: F401 (a fixture)
-from person import bring_to_front, press, replace_text, shortcut, type_text, when_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget
 from sqlalchemy import create_engine
-from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
-from test_languages import english_afterwards  # noqa: F401 (a fixture)
 
 from desktop.app import follow_other_desks
 from desktop.domain.model import Message
@@ -31,6 +27,10 @@ from desktop.storage.database import open_database
 from desktop.storage.errors import SERVER_AWAY, SERVER_BUSY
 from desktop.storage.server import WINDOW_WAIT_MS
 from desktop.ui.window.language import LANGUAGE
+from own_server import own_server  # noqa: F401 (a fixture)
+from person import bring_to_front, press, replace_text, shortcut, type_text, when_modal
+from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
+from test_languages import english_afterwards  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.server
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from cli_calls import one_sentence, run
 
+from cli_calls import one_sentence, run
 from desktop import cli
 from desktop.storage.backups import STALE_AFTER
 from desktop.storage.database import open_database

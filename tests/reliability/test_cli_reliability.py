@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_calls import one_sentence, run
-from old_schema import ADA, file_at
-from small_document import SMALL
 
+from cli_calls import one_sentence, run
 from desktop import cli
 from desktop.storage import migrate
 from desktop.storage.database import open_database
+from old_schema import ADA, file_at
+from small_document import SMALL
 
 NOW = datetime(2026, 3, 5, 9, 30)
 ROOT = Path(__file__).resolve().parents[2]

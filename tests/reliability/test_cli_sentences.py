@@ -14,8 +14,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from cli_calls import one_sentence, run
 
+from cli_calls import one_sentence, run
 from desktop import cli
 from desktop.cli_troubles import storage_trouble
 

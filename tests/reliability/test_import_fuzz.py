@@ -12,12 +12,12 @@ import shutil
 from datetime import date, datetime
 
 import pytest
-from small_document import SMALL
 
 from desktop import cli
 from desktop.services.exchange.document import read_document
 from desktop.services.exchange.values import ImportProblems
 from desktop.storage.database import open_database
+from small_document import SMALL
 
 MUTATIONS = 300
 SEED = 14

@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-import server_db
 from sqlalchemy import func, select
 
+import server_db
 from desktop.domain.model import Contract, ContractAddon, Plan
 from desktop.domain.periods import Frequency
 from desktop.ledger.contracts import save_contract

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from service_builders import World
-
 from desktop.services.contracts.editing import ContractService
 from desktop.services.settings import SettingsService, SiteSettings
 from desktop.storage import models as m
+from service_builders import World
 
 APRIL_11 = date(2024, 4, 11)
 IBAN = "DE89 3704 0044 0532 0130 00"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import server_db
 from sqlalchemy import inspect, select, text
 
+import server_db
 from desktop.domain.model import ADDON, PLAN, Contract, ContractAddon, Plan
 from desktop.domain.periods import parse_frequency
 from desktop.ledger.applier import apply_due

@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from service_builders import World
 
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.periods import Frequency
 from desktop.services.errors import NotFound, Refused, ValidationError
+from service_builders import World
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_builders import World
 
 from desktop.services.contracts.editing import ContractService
 from desktop.services.errors import Refused, ValidationError
 from desktop.services.settings import SettingsService
 from desktop.storage import models as m
+from service_builders import World
 
 APRIL_11 = date(2024, 4, 11)
 

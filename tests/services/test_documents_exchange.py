@@ -9,8 +9,6 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from document_world import SITE, change_now_world
-from service_builders import World
 
 from desktop.services.errors import ValidationError
 from desktop.services.exchange.export import export_document
@@ -19,6 +17,8 @@ from desktop.services.exchange.values import ImportProblems
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.storage.database import open_database
+from document_world import SITE, change_now_world
+from service_builders import World
 
 NOW = datetime(2024, 4, 12, 9)
 

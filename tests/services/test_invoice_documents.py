@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from document_world import IBAN, SITE, change_now_world
 from pypdf import PdfReader
 
 from desktop import cli
@@ -21,6 +20,7 @@ from desktop.i18n.formatting import Formatter
 from desktop.services.documents import DocumentService
 from desktop.services.exchange.export import export_document
 from desktop.services.payments import PaymentService
+from document_world import IBAN, SITE, change_now_world
 
 A4, LETTER = (595, 842), (612, 792)  # points
 

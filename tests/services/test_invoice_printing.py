@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from document_world import change_now_world
-from pdf_glyphs import NOTDEF, page_glyphs, printed_lines
 from pypdf import PdfReader
 
 from desktop.documents.paper import write_pdfs
@@ -24,6 +22,8 @@ from desktop.documents.printable import (
 from desktop.domain.model import Line
 from desktop.i18n.formatting import Formatter
 from desktop.services.documents import DocumentService
+from document_world import change_now_world
+from pdf_glyphs import NOTDEF, page_glyphs, printed_lines
 
 RLO, LRO, RLE, PDF, RLI, FSI, PDI, RLM = ("\u202e", "\u202d", "\u202b", "\u202c", "\u2067",
                                          "\u2068", "\u2069", "\u200f")

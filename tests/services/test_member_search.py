@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from old_schema import file_at
 from sqlalchemy import create_engine, delete, func, select
 
 from desktop.services.clock import FixedClock
@@ -16,6 +15,7 @@ from desktop.services.members import MemberService, _filtered
 from desktop.storage import member_search, migrate
 from desktop.storage import models as m
 from desktop.storage.database import open_database
+from old_schema import file_at
 
 TODAY = date(2024, 4, 11)
 NOW = datetime(2024, 4, 11, 9, 0)

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_builders import World
 
 from desktop.domain.contracts import status as domain_status
 from desktop.domain.model import ACTIVE, Contract, ContractAddon
 from desktop.services.errors import NotFound, ValidationError
 from desktop.storage import models as m
+from service_builders import World
 
 TODAY = date(2024, 4, 11)
 

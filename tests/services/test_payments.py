@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from document_world import APRIL_11, SITE, change_now_world
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.storage import models as m
+from document_world import APRIL_11, SITE, change_now_world
 
 DUE = 39000  # the change-now invoice's amount due
 

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_builders import World
 
 from desktop.domain.model import ContractAddon
 from desktop.services.contracts.editing import ContractService
@@ -18,6 +17,7 @@ from desktop.services.invoices import InvoiceService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
+from service_builders import World
 
 TODAY = date(2024, 4, 11)
 

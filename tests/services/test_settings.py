@@ -6,10 +6,10 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pytest
-from service_builders import World
 
 from desktop.services.errors import ValidationError
 from desktop.services.settings import SettingsService, SiteSettings
+from service_builders import World
 
 
 @pytest.fixture

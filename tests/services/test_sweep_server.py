@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import server_db
 from sqlalchemy import select
 
+import server_db
 from desktop.services.clock import FixedClock
 from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from document_world import change_now_world
 
 from desktop.domain.limits import email_key, number_problem, plain_rate, text_problem
 from desktop.domain.model import Plan
@@ -19,6 +18,7 @@ from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
+from document_world import change_now_world
 
 NUL = "\x00"
 

@@ -4,10 +4,10 @@ test server in the PostgreSQL pass, tests/server_db.py)."""
 from __future__ import annotations
 
 import pytest
-import server_db
-from storage_helpers import NOW
 
+import server_db
 from desktop.storage.database import Database, open_database
+from storage_helpers import NOW
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from storage_helpers import APR1, FEB1, JAN1, MAR1, NOW, StatementCounter, add_catalog, add_member
 
 from desktop.domain.model import (
     Account,
@@ -49,6 +48,7 @@ from desktop.storage.models import (
     SettingsRow,
     SweepRunRow,
 )
+from storage_helpers import APR1, FEB1, JAN1, MAR1, NOW, StatementCounter, add_catalog, add_member
 
 
 def _contract(member: int, plans, **changes) -> Contract:

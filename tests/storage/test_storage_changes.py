@@ -8,10 +8,8 @@ import time
 from contextlib import suppress
 
 import pytest
-from own_server import own_server  # noqa: F401 (a fixture)
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
-from storage_helpers import NOW, add_member
 
 from desktop.i18n.messages import say
 from desktop.storage import changes, server
@@ -20,6 +18,8 @@ from desktop.storage.database import open_database
 from desktop.storage.errors import DatabaseBusy, ServerUnreachable
 from desktop.storage.models import MemberRow
 from desktop.storage.server import WINDOW_WAIT_MS
+from own_server import own_server  # noqa: F401 (a fixture)
+from storage_helpers import NOW, add_member
 
 WAIT = 5.0  # seconds a change may take to be heard from the server
 

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
-from storage_helpers import FEB1, JAN1, NOW, add_catalog, add_member
 
 from desktop.domain.model import Contract, Invoice, Transition
 from desktop.ledger.contracts import save_contract
@@ -23,6 +22,7 @@ from desktop.storage.database import (
     restore,
 )
 from desktop.storage.models import AppliedTransitionRow, InvoiceRow, MemberRow
+from storage_helpers import FEB1, JAN1, NOW, add_catalog, add_member
 
 
 def _pragmas(session) -> tuple:

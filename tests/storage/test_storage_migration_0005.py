@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from old_schema import file_at
 
 from desktop.storage.database import open_database
+from old_schema import file_at
 
 UPGRADED_AT = datetime(2026, 12, 6, 9, 0, 0)
 

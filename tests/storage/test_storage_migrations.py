@@ -13,13 +13,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select
 from sqlalchemy.schema import CreateIndex
-from storage_helpers import NOW
 
 from desktop.storage import migrate
 from desktop.storage.database import open_database
 from desktop.storage.errors import DatabaseRefused
 from desktop.storage.member_search import is_search_table
 from desktop.storage.models import Base, MemberRow, SweepRunRow
+from storage_helpers import NOW
 
 NEWER = "This database was written by a newer version of Frontdesk; it was not changed."
 

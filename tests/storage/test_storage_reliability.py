@@ -13,15 +13,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from old_schema import ADA, file_at
 from sqlalchemy import select
-from storage_helpers import NOW, add_member
 
 from desktop.storage import migrate
 from desktop.storage.database import open_database, restore
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 from desktop.storage.files import DatabaseGone
 from desktop.storage.models import MemberRow
+from old_schema import ADA, file_at
+from storage_helpers import NOW, add_member
 
 
 def _members(path: Path) -> list[str]:

@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 from alembic.script import ScriptDirectory
-from old_schema import file_at
 from sqlalchemy import create_engine
-from storage_helpers import NOW
 
 from desktop.storage import migrate
 from desktop.storage.database import open_database
+from old_schema import file_at
+from storage_helpers import NOW
 
 PROBE = """
 import sys

@@ -7,8 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-import ui_fakes as fakes  # noqa: E402
 
+import ui_fakes as fakes  # noqa: E402
 from desktop.i18n import Formatter  # noqa: E402
 
 

@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtCore import QDate, QSettings
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QTableView
 
-from desktop.ui.common.date_field import DateField
 from desktop.app import create_main_window
 from desktop.domain.contracts import status
 from desktop.services import demo
 from desktop.services.clock import FixedClock
 from desktop.storage.database import open_database
+from desktop.ui.common.date_field import DateField
 
 TODAY = date(2026, 11, 22)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from editor_fakes import child
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QLabel,
@@ -17,12 +16,13 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from desktop.ui.common.date_field import DateField
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.periods import Frequency
 from desktop.ui.change_plan.comparison import ComparisonModel
 from desktop.ui.change_plan.dialog import ChangePlanDialog
+from desktop.ui.common.date_field import DateField
 from desktop.ui.contract_editor.editor import ContractEditor
+from editor_fakes import child
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import server_db
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QSpinBox
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QSpinBox
 
+import server_db
 from desktop.app import create_main_window, switch_database
 from desktop.storage import server
 from desktop.ui.window.connect_dialog import ConnectDialog, saved_server

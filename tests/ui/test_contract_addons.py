@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from editor_fakes import EditorWorld, child
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMessageBox, QPushButton, QSpinBox
 
@@ -21,6 +20,7 @@ from desktop.services.invoices import InvoiceService
 from desktop.ui.contract_editor.addon_dialog import AddonDialog
 from desktop.ui.contract_editor.addons import HeldAddonsModel
 from desktop.ui.contract_editor.editor import ContractEditor
+from editor_fakes import EditorWorld, child
 
 TODAY = date(2026, 3, 10)
 

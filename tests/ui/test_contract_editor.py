@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from editor_fakes import child
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +25,7 @@ from desktop.domain.periods import Frequency
 from desktop.ui.common.date_field import DateField
 from desktop.ui.contract_editor.editor import ContractEditor
 from desktop.ui.contract_editor.history import HistoryModel
+from editor_fakes import child
 
 
 @pytest.fixture

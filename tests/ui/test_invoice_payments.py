@@ -308,8 +308,8 @@ def test_preferences_save_the_sites_identity(qtbot, window):
 
 
 def test_save_as_pdf_writes_the_document_the_view_shows(qtbot, window, tmp_path):
-    from PySide6.QtWidgets import QFileDialog
     from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
 
     view = _open_first_unpaid(qtbot, window)
     target = tmp_path / "saved.pdf"

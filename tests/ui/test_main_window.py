@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 
-import ui_fakes as fakes
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QMessageBox, QTableView
 
+import ui_fakes as fakes
 from desktop.ui.window.main_window import MainWindow
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ui_fakes as fakes
-
 from desktop.ui.invoices.invoices_page import InvoiceListModel, InvoicesPage
 from desktop.ui.transitions.panel import TransitionsPanel, TransitionTableModel
 from desktop.ui.window.preferences_dialog import PreferencesDialog

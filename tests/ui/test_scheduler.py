@@ -6,9 +6,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from ui_fakes import FakeSweep
-
 from desktop.ui.transitions.scheduler import SweepScheduler
+from ui_fakes import FakeSweep
 
 
 def test_start_runs_a_sweep_and_reports_on_the_gui_thread(qtbot, fake_sweep, clock, qapp):

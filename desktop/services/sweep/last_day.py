@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.limits import LAST_DAY
-from desktop.domain.periods import period_containing, parse_frequency
+from desktop.domain.periods import parse_frequency, period_containing
 from desktop.services.errors import ServiceError
 from desktop.storage import models as m
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import ADDON, PLAN
 from desktop.i18n import _
-from desktop.ui.common.forms import run_modal
 from desktop.ui.catalog.plan_dialog import PlanDialog
+from desktop.ui.common.forms import run_modal
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView, label, offer, show_error, user_message

@@ -33,10 +33,22 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, Plan
 from desktop.domain.plan_changes import same_plan
 from desktop.i18n import _
-from desktop.ui.change_plan.comparison import (WHENS, Column, ComparisonModel, applied_sentence,
-                                               blocked_reason, fit_rows)
-from desktop.ui.common.fields import (Banner, change_label_text, date_edit, from_qdate,
-                                      styled_label, to_qdate)
+from desktop.ui.change_plan.comparison import (
+    WHENS,
+    Column,
+    ComparisonModel,
+    applied_sentence,
+    blocked_reason,
+    fit_rows,
+)
+from desktop.ui.common.fields import (
+    Banner,
+    change_label_text,
+    date_edit,
+    from_qdate,
+    styled_label,
+    to_qdate,
+)
 from desktop.ui.common.screens import fit_to_screen, scrolled
 from desktop.ui.common.widgets import user_message
 

@@ -9,7 +9,8 @@ contract editor does (docs/design.md#screens): Save, Discard or Cancel (keep edi
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (

@@ -6,7 +6,8 @@ Services open their own database session per call (docs/services-api.md), so a w
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
@@ -58,7 +59,7 @@ class Job(QObject):
     done = Signal(object)
     failed = Signal(object)
 
-    _running: set["Job"] = set()  # keeps jobs alive until they report
+    _running: set[Job] = set()  # keeps jobs alive until they report
 
     def __init__(self, fn: Callable[[], Any], parent: QObject | None = None):
         super().__init__(parent)
@@ -70,7 +71,7 @@ class Job(QObject):
         self._relay.result.connect(self._deliver_result)
         self._relay.error.connect(self._deliver_error)
 
-    def start(self, pool: QThreadPool | None = None) -> "Job":
+    def start(self, pool: QThreadPool | None = None) -> Job:
         Job._running.add(self)
         (pool or QThreadPool.globalInstance()).start(_Call(self._fn, self._relay))
         return self

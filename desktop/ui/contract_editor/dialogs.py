@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QMessageBox, QVBoxLayout, QW
 
 from desktop.domain.model import Contract
 from desktop.i18n import _
+from desktop.ui.common import forms
 from desktop.ui.common.fields import (
     FieldMessage,
     date_edit,
@@ -16,7 +17,6 @@ from desktop.ui.common.fields import (
     styled_label,
     to_qdate,
 )
-from desktop.ui.common import forms
 from desktop.ui.common.forms import accept_cancel_buttons
 from desktop.ui.contract_editor.terms import default_cancellation
 

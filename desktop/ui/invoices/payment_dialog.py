@@ -9,8 +9,9 @@ twice, or Enter and then the button, writes one payment.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +28,6 @@ from desktop.i18n.messages import reason
 from desktop.ui.common.fields import date_edit, from_qdate, to_qdate
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel, label
-
 
 # The methods offered, stored as written here (issue 10: a raw value, not the words of whoever
 # recorded the payment) and shown in each reader's language; anything typed is kept as typed.

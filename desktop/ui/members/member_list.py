@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import N_, _
-from desktop.ui.common.icons import icon
 from desktop.ui.common.forms import run_modal
+from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import (
     SearchField,
     TableView,

@@ -11,8 +11,8 @@ from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 import desktop
-from desktop.i18n import N_, Formatter, _, available_languages
 from desktop.formats.registry import DATABASE, Command
+from desktop.i18n import N_, Formatter, _, available_languages
 from desktop.services.changes import Changes
 from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone

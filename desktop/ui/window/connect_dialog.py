@@ -11,7 +11,8 @@ title bar and the status bar, which database is open.
 from __future__ import annotations
 
 import getpass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction

@@ -6,10 +6,11 @@ storage-level operations (demo data, backups) to it before handing them over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass

@@ -9,7 +9,7 @@ the same place, keeping the current tab; `built` answers without building.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QTabWidget, QWidget
