@@ -165,8 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _log_to_file() -> None:
-    """What a command logs (a traceback behind a refusal, say) goes to the log file (docs/design.md#screens), never onto standard error, which holds the one sentence: without a handler Python's
-    last resort would print the record and its traceback there."""
+    """What a command logs (a traceback behind a refusal, say) goes to the log file
+    (docs/design.md#screens), never onto standard error, which holds the one sentence: without a
+    handler Python's last resort would print the record and its traceback there."""
     from desktop.log_file import start_logging
 
     if start_logging(level=logging.WARNING) is None:  # no log file: then nowhere

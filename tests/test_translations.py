@@ -37,7 +37,8 @@ BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 # "&File" marks Alt+F; "&&" is a literal ampersand.
 ACCELERATOR = re.compile(r"&(?!&)(.)")
 
-# Menus whose entries must not share an accelerator (desktop/ui/window/main_window.py, member_list.py).
+# Menus whose entries must not share an accelerator (desktop/ui/window/main_window.py,
+# member_list.py).
 MENUS = {
     "menu bar": ["&File", "&Edit", "&View", "&Tools", "&Help"],
     "File": ["&Connect to a server…", "&Backup now", "&Restore…", "E&xport", "&Preferences…",

@@ -26,7 +26,8 @@ def successor_term(contract: Contract, start: date, plan: Plan | None = None,
                    quantity: int | None = None, new_id=None,
                    addons: tuple[ContractAddon, ...] | None = None,
                    prorate_first: bool | None = None) -> Contract:
-    """Rule 10: the next term starts on the given day, continues the anchor, links the predecessor."""
+    """Rule 10: the next term starts on the given day, continues the anchor, links the
+    predecessor."""
     plan = plan or contract.plan
     keeps_plan = plan == contract.plan
     carried = contract.addons if addons is None else addons

@@ -9,7 +9,8 @@ from desktop.domain.periods import Frequency, billing_day_anchor, period_contain
 
 
 def effective_cancellation(contract: Contract) -> date | None:
-    """Rule 8: a blank next plan ends the contract on N, so the cancellation is the earlier of C and N."""
+    """Rule 8: a blank next plan ends the contract on N, so the cancellation is the earlier of C
+    and N."""
     cancelled, n = contract.cancellation_date, contract.next_invoice_date
     if contract.next_plan is None and n is not None and (cancelled is None or n < cancelled):
         return n
@@ -59,7 +60,8 @@ def current_period(contract: Contract) -> tuple[date, date] | None:
     n = contract.next_invoice_date
     if n is None or contract.plan.frequency is None or n <= contract.start_date:
         return None
-    return period_containing(contract.billing_anchor, contract.plan.frequency, n - timedelta(days=1))
+    return period_containing(contract.billing_anchor, contract.plan.frequency,
+                             n - timedelta(days=1))
 
 
 def deposit_required(contract: Contract) -> int:

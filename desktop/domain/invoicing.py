@@ -98,7 +98,8 @@ def held_span(item: ContractAddon, span: tuple[date, date]) -> tuple[date, date]
     return item.start_date, span[1]
 
 
-def period_lines(contract: Contract, period: tuple[date, date], span: tuple[date, date]) -> list[Line]:
+def period_lines(contract: Contract, period: tuple[date, date],
+                 span: tuple[date, date]) -> list[Line]:
     """Rule 4 and 16: the plan line and the recurring add-on lines for one billed span.
 
     An add-on is billed only from its start date: one starting inside the span is prorated from
@@ -159,7 +160,8 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     """
     description = _described(item.addon, item.quantity)
     if not item.addon.recurring:
-        return [Line("addon", description, item.addon.price * item.quantity, contract.id, day, None)]
+        amount = item.addon.price * item.quantity
+        return [Line("addon", description, amount, contract.id, day, None)]
     start = day if item.start_date is None else max(day, item.start_date)
     period = current_period(contract)
     if period is None or not (max(period[0], contract.start_date) <= start < period[1]):

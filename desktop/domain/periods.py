@@ -62,7 +62,8 @@ def _add_months(anchor: date, months: int) -> date:
 # same day for a whole sweep): they are pure, so remembered (a few thousand entries at most).
 @lru_cache(maxsize=8192)
 def boundary(anchor: date, frequency: Frequency, k: int) -> date:
-    """Rule 2: boundary k = anchor + k x frequency, month steps clamped and counted from the anchor."""
+    """Rule 2: boundary k = anchor + k x frequency, month steps clamped and counted from the
+    anchor."""
     if frequency.unit == "week":
         return anchor + timedelta(days=7 * frequency.count * k)
     months = frequency.count * k * (12 if frequency.unit == "year" else 1)

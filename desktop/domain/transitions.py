@@ -102,7 +102,8 @@ def _switch_plan(contract: Contract, day: date) -> tuple[Contract, PlanChange | 
     return switched, change
 
 
-def _billed_period(contract: Contract, first: bool) -> tuple[Contract, tuple[date, date], tuple[date, date]]:
+def _billed_period(contract: Contract,
+                   first: bool) -> tuple[Contract, tuple[date, date], tuple[date, date]]:
     """Rules 4 and 11: the period the invoice on N covers, and the span of it that is billed."""
     n, frequency = contract.next_invoice_date, contract.plan.frequency
     if first and not is_boundary(contract.billing_anchor, frequency, n):
@@ -114,7 +115,8 @@ def _billed_period(contract: Contract, first: bool) -> tuple[Contract, tuple[dat
     return contract, period, (n, period[1])
 
 
-def _invoice_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Transition, PlanChange | None]:
+def _invoice_on(contract: Contract,
+                day: date) -> tuple[Contract, list[Line], Transition, PlanChange | None]:
     """Rules 4-7, 11, 16: renew (or activate) the contract on its next invoice date."""
     first = contract.next_invoice_date == contract.start_date
     contract, change = _switch_plan(contract, day)

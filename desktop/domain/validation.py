@@ -73,7 +73,8 @@ def _next_plan_problems(draft: Contract, original: Contract | None,
     return []
 
 
-def _cancelled_edit_problems(draft: Contract, original: Contract | None, today: date) -> list[Problem]:
+def _cancelled_edit_problems(draft: Contract, original: Contract | None,
+                             today: date) -> list[Problem]:
     """A cancelled contract is history: only its notes may change."""
     if original is None or status(original, today) != CANCELLED:
         return []
@@ -103,7 +104,8 @@ def _last_invoice_prorated(contract: Contract) -> bool:
             and any(span.end == ends for span in contract.invoiced))
 
 
-def _started_edit_problems(draft: Contract, original: Contract | None, today: date) -> list[Problem]:
+def _started_edit_problems(draft: Contract, original: Contract | None,
+                           today: date) -> list[Problem]:
     """A started contract has invoices behind it: what they billed cannot change under them."""
     if original is None or status(original, today) != ACTIVE:
         return []

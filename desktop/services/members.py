@@ -335,7 +335,8 @@ class MemberService:
             return Changes.of(members=[row.id], id=row.id)
 
     def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
-               notes: str, billing_address: str | None = None, vat_id: str | None = None) -> Changes:
+               notes: str, billing_address: str | None = None,
+               vat_id: str | None = None) -> Changes:
         """Save the member's details; billing address and VAT id stay as they are when None."""
         with self.db.write() as session:
             row = session.get(m.MemberRow, member_id)

@@ -51,8 +51,9 @@ _DROP = (*(f"DROP TRIGGER IF EXISTS {TABLE}_{event}" for event in ("insert", "de
 
 
 def _table_exists(connection: Connection) -> bool:
-    return connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).first() is not None
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).first()
+    return found is not None
 
 
 @contextmanager

@@ -228,7 +228,7 @@ def _memory_sample(kind: str, database: str, day: str, folder: str, rows: str) -
         fetched = table.model().rowCount()
         painted = watch.paints
         bar.setValue(bar.maximum())  # at the bottom the view asks the model for the next page
-        pump_until(lambda: watch.paints > painted, "a paint after scrolling")
+        pump_until(lambda painted=painted: watch.paints > painted, "a paint after scrolling")
         if kind == "app" and table.model().rowCount() <= fetched:
             raise RuntimeError("scrolling to the end of the member list fetched no more rows")
     current, peak = rss_kib()

@@ -26,7 +26,8 @@ def test_rule_12_upgrade_worked_example():
     assert [(line.kind, line.amount) for line in result.invoice.lines] == [
         ("unused", -13333), ("plan", 33333)]
     q = quote(Account(1), [ended, term], NO_TAX, DAY)
-    assert (q.pay_now, q.next_billing_date, q.next_billing_amount) == (20000, date(2024, 5, 1), 50000)
+    assert (q.pay_now, q.next_billing_date, q.next_billing_amount) == (
+        20000, date(2024, 5, 1), 50000)
 
 
 def test_rule_12_downgrade_worked_example_leaves_credit_balance():

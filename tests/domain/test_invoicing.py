@@ -27,12 +27,13 @@ def test_rule_17_credit_balance_pays_a_positive_total_first():
 
 
 def test_rule_17_a_negative_total_becomes_credit_balance_and_nothing_is_due():
-    invoice, balance = build_invoice(1, DAY, [Line("unused", "Unused", -12000)], Fraction(1, 5), 100)
+    invoice, balance = build_invoice(
+        1, DAY, [Line("unused", "Unused", -12000)], Fraction(1, 5), 100)
     assert (invoice.tax, invoice.total, invoice.amount_due, balance) == (-2400, -14400, 0, 14500)
 
 
-amounts = st.lists(st.tuples(st.sampled_from(["plan", "unused", "addon", "deposit", "deposit_refund"]),
-                             st.integers(-10**7, 10**7)), max_size=6)
+kinds = st.sampled_from(["plan", "unused", "addon", "deposit", "deposit_refund"])
+amounts = st.lists(st.tuples(kinds, st.integers(-10**7, 10**7)), max_size=6)
 
 
 @given(amounts, st.integers(0, 100), st.integers(0, 10**7))
@@ -57,7 +58,8 @@ def test_rule_16_recurring_addon_added_mid_period_is_invoiced_prorated_at_once()
 
 def test_rule_16_one_off_addon_is_invoiced_once_in_full():
     c = contract(start=date(2024, 1, 1), next_invoice=date(2024, 5, 1))
-    pack = ContractAddon(plan("10 meeting-room hours", 9000, None, kind="addon"), 2, date(2024, 4, 11))
+    hours = plan("10 meeting-room hours", 9000, None, kind="addon")
+    pack = ContractAddon(hours, 2, date(2024, 4, 11))
     (line,) = addon_added_lines(c, pack, date(2024, 4, 11))
     assert line.amount == 18000 and line.period_end is None
 
@@ -67,7 +69,8 @@ def test_rule_16_addon_priced_by_another_frequency_is_converted_exactly():
     yearly = plan("Annual desk", 360000, Frequency("year"))
     locker = ContractAddon(plan("Locker", 2000, kind="addon"), 1, date(2024, 1, 1))
     c = contract(yearly, start=date(2024, 1, 1), addons=(locker,))
-    lines = period_lines(c, (date(2024, 1, 1), date(2025, 1, 1)), (date(2024, 1, 1), date(2025, 1, 1)))
+    year = (date(2024, 1, 1), date(2025, 1, 1))
+    lines = period_lines(c, year, year)
     assert [line.amount for line in lines] == [360000, 24000]
 
 

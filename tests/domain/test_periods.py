@@ -78,7 +78,8 @@ def test_rule_2_every_day_lies_in_exactly_one_period(anchor, frequency, day):
     before = period_containing(anchor, frequency, start - timedelta(days=1))
     after = period_containing(anchor, frequency, end)
     assert before[1] == start and after[0] == end
-    assert is_boundary(anchor, frequency, start) and next_boundary_after(anchor, frequency, day) == end
+    assert is_boundary(anchor, frequency, start)
+    assert next_boundary_after(anchor, frequency, day) == end
 
 
 @pytest.mark.parametrize("start,day,expected", [
@@ -88,7 +89,8 @@ def test_rule_2_every_day_lies_in_exactly_one_period(anchor, frequency, day):
     (date(2024, 3, 31), 31, date(2024, 3, 31)),
     (date(2024, 1, 5), 10, date(2023, 12, 10)),
 ])
-def test_rule_11_billing_day_anchor_is_the_latest_such_day_on_or_before_the_start(start, day, expected):
+def test_rule_11_billing_day_anchor_is_the_latest_such_day_on_or_before_the_start(
+        start, day, expected):
     assert billing_day_anchor(start, day) == expected
 
 

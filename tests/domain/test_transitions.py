@@ -122,7 +122,8 @@ def test_rule_7_next_plan_switches_on_the_invoice_date_without_proration():
     assert [(line.kind, line.amount, line.description) for line in result.invoice.lines] == [
         ("plan", 60000, "Private office")]
     (change,) = result.plan_changes
-    assert (change.old_plan, change.new_plan, change.upgrade) == ("Hot desk", "Private office", True)
+    assert (change.old_plan, change.new_plan, change.upgrade) == (
+        "Hot desk", "Private office", True)
     switched = result.contracts[0]
     assert switched.plan == office and switched.next_plan == office
     assert result.transitions[0].description == "Switched from Hot desk to Private office"
@@ -204,10 +205,11 @@ def test_rule_17_all_lines_of_a_member_on_one_date_share_one_invoice_with_tax():
     settings = BillingSettings(tax_rate=Fraction(1, 5))
     result = apply_day(Account(1), [a, b], date(2024, 1, 1), settings)
     assert len(result.invoice.lines) == 2
-    assert (result.invoice.subtotal, result.invoice.tax, result.invoice.total) == (31000, 6200, 37200)
+    invoice = result.invoice
+    assert (invoice.subtotal, invoice.tax, invoice.total) == (31000, 6200, 37200)
 
 
-def test_rule_18_catch_up_issues_each_missed_invoice_on_its_own_date_and_switches_on_the_right_one():
+def test_rule_18_catch_up_issues_each_missed_invoice_on_its_date_and_switches_on_the_right_one():
     hot, office = plan("Hot desk", 30000, id=1), plan("Private office", 60000, id=2)
     c = contract(hot, start=date(2024, 1, 1), next_invoice=date(2024, 2, 1), next_plan=office)
     results = simulate(Account(1), [c], NO_TAX, date(2024, 4, 30))

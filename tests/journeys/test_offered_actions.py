@@ -74,7 +74,8 @@ def disabled_without_reason(root) -> list[str]:
     kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
     silent = []
     for widget in root.findChildren(QWidget):
-        if not isinstance(widget, kinds) or not widget.isVisible() or widget.isEnabled() or isinstance(widget.parent(), QTabBar):
+        if (not isinstance(widget, kinds) or not widget.isVisible() or widget.isEnabled()
+                or isinstance(widget.parent(), QTabBar)):
             continue  # (a tab bar's own scroll arrows are Qt's)
         holder = widget
         while holder is not None and holder is not root and not holder.toolTip():

@@ -60,7 +60,8 @@ def test_the_index_finds_what_the_text_appears_in(filled, text, names):
     assert filled.members.count(text) == len(names)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet='adeglnoruvy .@"%_', min_size=3, max_size=6))
 def test_the_index_and_like_agree_on_ascii_texts(filled, text):
     if not text.strip() or len(text.strip()) < member_search.TRIGRAM:

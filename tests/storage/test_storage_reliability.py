@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from desktop.storage import migrate
 from desktop.storage.database import open_database, restore
@@ -103,7 +104,8 @@ def test_a_deleted_database_file_refuses_writes_and_is_never_created_again(db):
     with pytest.raises(DatabaseGone):
         db.check_file()
     db.dispose()  # a new connection must not create an empty file either
-    with pytest.raises(Exception):
+    # the "rw" open mode refuses a missing file (SQLite's own refusal, wrapped by SQLAlchemy)
+    with pytest.raises(OperationalError, match="unable to open database file"):
         with db.session() as session:
             session.scalars(select(MemberRow.name)).all()
     assert not db.path.exists()

@@ -55,7 +55,8 @@ def open_window(qtbot, settings):
         window.database.dispose()
 
 
-def test_an_empty_database_opens_on_the_welcome_page_and_loads_sample_data(qtbot, open_window, tmp_path):
+def test_an_empty_database_opens_on_the_welcome_page_and_loads_sample_data(
+        qtbot, open_window, tmp_path):
     window = open_window(str(tmp_path / "new.sqlite3"))
     assert window.stack.currentWidget() is window.welcome
     load = next(b for b in window.welcome.findChildren(QPushButton) if "sample" in b.text().lower())
@@ -122,8 +123,11 @@ def test_cancel_with_prorated_last_invoice_preview_equals_the_invoice_the_timer_
     issued_row = next(i for i in window.services.members.get(member_id).invoices
                       if i.issue_date == n)
     issued = window.services.invoices.get(issued_row.id)
-    assert [(l.kind, l.amount, l.period_start, l.period_end) for l in issued.lines] == [
-        (l.kind, l.amount, l.period_start, l.period_end) for l in preview.lines]
+    def billed(invoice):
+        return [(line.kind, line.amount, line.period_start, line.period_end)
+                for line in invoice.lines]
+
+    assert billed(issued) == billed(preview)
     assert (issued.total, issued.amount_due) == (preview.total, preview.amount_due)
     status_text = window.findChild(QLabel, "transitionStatus").text()
     assert status_text.startswith("Checked")
@@ -144,7 +148,8 @@ def test_a_database_from_a_newer_version_is_refused_with_a_sentence(tmp_path, se
     assert path.read_bytes() == before
 
 
-def test_the_first_open_of_a_day_keeps_a_backup_taken_off_the_gui_thread(qtbot, open_window, demo_file):
+def test_the_first_open_of_a_day_keeps_a_backup_taken_off_the_gui_thread(
+        qtbot, open_window, demo_file):
     from desktop.app import take_daily_backup
 
     window = open_window(demo_file)

@@ -113,14 +113,15 @@ def test_recurring_addon_mid_period_is_invoiced_at_once_prorated(qtbot, open_edi
 
     [invoice] = invoices_of(world, world.ada)
     assert invoice.issue_date == TODAY
-    assert [(l.kind, l.description, l.amount, l.period_start, l.period_end)
-            for l in invoice.lines] == [("addon", "Mail handling", 1419, TODAY, date(2026, 4, 1))]
+    billed = [(line.kind, line.description, line.amount, line.period_start, line.period_end)
+              for line in invoice.lines]
+    assert billed == [("addon", "Mail handling", 1419, TODAY, date(2026, 4, 1))]
     assert (invoice.subtotal, invoice.tax, invoice.total) == (1419, 284, 1703)
     assert table_rows(editor) == [["Mail handling", "1", "10 Mar 2026", "€20.00 monthly"]]
     assert [a.addon.name for a in world.stored(world.active).addons] == ["Mail handling"]
     assert not editor.is_dirty()
     # The next invoice bills it in full with the desk.
-    next_lines = [(l.description, l.amount) for l in editor.preview.invoices()[0].lines]
+    next_lines = [(line.description, line.amount) for line in editor.preview.invoices()[0].lines]
     assert next_lines == [("Dedicated desk", 35000), ("Mail handling", 2000)]
 
 
@@ -157,10 +158,11 @@ def test_one_off_addon_is_invoiced_once_in_full(qtbot, open_editor, world, welco
     add(qtbot, editor, dialog)
 
     [invoice] = invoices_of(world, world.ada)
-    assert [(l.description, l.amount) for l in invoice.lines] == [("Welcome pack × 2", 60000)]
+    assert [(line.description, line.amount) for line in invoice.lines] == [
+        ("Welcome pack × 2", 60000)]
     assert table_rows(editor) == [["Welcome pack", "2", "10 Mar 2026", "€600.00 one-off"]]
     # Invoiced once: the next invoice is the desk alone.
-    assert [l.description for l in editor.preview.invoices()[0].lines] == ["Dedicated desk"]
+    assert [line.description for line in editor.preview.invoices()[0].lines] == ["Dedicated desk"]
 
 
 def test_recurring_addon_before_the_start_waits_for_the_first_invoice(qtbot, open_editor, world):
@@ -212,7 +214,7 @@ def test_remove_stops_at_the_next_invoice_date_without_an_invoice(qtbot, open_ed
     world.contracts.add_addon(world.active, world.locker.id)
     invoices = invoices_of(world, world.ada)
     editor = open_editor(world.active)
-    assert [l.description for l in editor.preview.invoices()[0].lines] == \
+    assert [line.description for line in editor.preview.invoices()[0].lines] == \
         ["Dedicated desk", "Locker"]
     box = removal_box(qtbot, editor, "Locker")
     assert box.text() == "Remove Locker from this contract?"
@@ -222,7 +224,7 @@ def test_remove_stops_at_the_next_invoice_date_without_an_invoice(qtbot, open_ed
     assert table_rows(editor) == []
     assert world.stored(world.active).addons == ()
     assert invoices_of(world, world.ada) == invoices
-    assert [l.description for l in editor.preview.invoices()[0].lines] == ["Dedicated desk"]
+    assert [line.description for line in editor.preview.invoices()[0].lines] == ["Dedicated desk"]
 
 
 def test_cancelling_the_removal_writes_nothing(qtbot, open_editor, world):

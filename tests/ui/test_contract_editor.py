@@ -78,7 +78,8 @@ def test_choosing_next_plan_says_when_it_switches_and_previews_it(qtbot, open_ed
     assert "Switches to Private office on 1 Apr 2026, the next invoice date." in sentence
     invoice = first_invoice(editor)
     assert invoice.issue_date == date(2026, 4, 1)
-    assert [(l.description, l.amount) for l in invoice.lines] == [("Private office", 60000)]
+    assert [(line.description, line.amount) for line in invoice.lines] == [
+        ("Private office", 60000)]
     assert formatter.money(72000) in editor.preview.plain_text()  # 600.00 + 20 % tax
     assert child(editor, QPushButton, "saveButton").isEnabled()
 
@@ -174,7 +175,7 @@ def test_cancellation_before_next_invoice_credits_unused_days_when_prorated(qtbo
     invoice = first_invoice(editor)
     assert invoice.issue_date == date(2026, 3, 20)
     # 35000 x 12/31 days of March's period credited (rule 6, C < N).
-    assert [(l.kind, l.amount, l.days, l.period_days) for l in invoice.lines] == \
+    assert [(line.kind, line.amount, line.days, line.period_days) for line in invoice.lines] == \
         [("unused", -13548, 12, 31)]
     assert "12 of 31 days" in editor.preview.plain_text()
     assert formatter.money(-13548) in editor.preview.plain_text()

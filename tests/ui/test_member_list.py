@@ -278,7 +278,7 @@ def test_a_long_list_is_counted_once_typing_pauses_not_at_every_key(qtbot, fake_
         panel.model.text in counted)))
     for typed in ("P", "Pe", "Per"):
         qtbot.keyClick(panel.search, typed[-1])
-        qtbot.waitUntil(lambda: panel.model.text == typed, timeout=3000)
+        qtbot.waitUntil(lambda typed=typed: panel.model.text == typed, timeout=3000)
     assert at_reset == [(typed, True, True, False) for typed in ("P", "Pe", "Per")]
     qtbot.waitUntil(lambda: counted[-1:] == ["Per"], timeout=3000)
     assert set(counted) <= {"P", "Pe", "Per"}

@@ -49,7 +49,8 @@ def test_new_plan_dialog_checks_price_and_name_before_ok(qtbot, fake_catalog, fo
     dialog.ok_button.click()
     assert dialog.result() == PlanDialog.DialogCode.Accepted
     saved = fake_catalog.items[dialog.plan_id]
-    assert (saved.name, saved.price, saved.frequency) == ("Team room", 120000, Frequency("month", 3))
+    assert (saved.name, saved.price, saved.frequency) == (
+        "Team room", 120000, Frequency("month", 3))
     assert dict(saved.allowances) == {"Meeting room hours": 25}
 
 

@@ -34,7 +34,8 @@ from desktop.ui.common.widgets import ErrorLabel, label, offer
 
 
 class PlanDialog(FormDialog):
-    """Edits a copy of a Plan; on OK CatalogService.save_plan decides. `plan_id` holds the result."""
+    """Edits a copy of a Plan; on OK CatalogService.save_plan decides. `plan_id` holds the
+    result."""
 
     def __init__(self, catalog: Any, formatter: Any, plan: Plan | None = None, kind: str = PLAN,
                  parent: QWidget | None = None):

@@ -235,7 +235,7 @@ class ChangePlanDialog(QDialog):
         self.quantitySpin.blockSignals(True)
         self.quantitySpin.setValue(contract.quantity)
         self.quantitySpin.blockSignals(False)
-        for name, plan_options in self._options.items():
+        for plan_options in self._options.values():
             plan, label = plan_options[0].plan, plan_options[0].label
             current = same_plan(plan, contract.plan)
             tag = _("current plan") if current else change_label_text(label)
@@ -339,7 +339,8 @@ class ChangePlanDialog(QDialog):
                 columns.append(Column(when, captions[when], None, user_message(error)))
                 continue
             no_change |= bool(option.no_change)
-            columns.append(Column(when, captions[when], option, blocked_reason(self._contract, plan, when)))
+            blocked = blocked_reason(self._contract, plan, when)
+            columns.append(Column(when, captions[when], option, blocked))
         self.model.set_columns(columns)
         self.model.set_selected(WHENS.index(self.selected_when()))
         fit_rows(self.comparisonTable)

@@ -68,7 +68,8 @@ class FormProblems:
         self._general = ""
         self._touched: set[str] = set()
 
-    def add(self, key: str, widget: QWidget, error: ErrorLabel, aliases: Iterable[str] = ()) -> None:
+    def add(self, key: str, widget: QWidget, error: ErrorLabel,
+            aliases: Iterable[str] = ()) -> None:
         """Register a field; `aliases` are other names the service may use for it."""
         self._fields[key] = (widget, error)
         for alias in aliases:

@@ -25,7 +25,8 @@ from desktop.ui.common.style import colour
 
 # Meanings the screens ask for; each is a file resources/icons/<name>.svg.
 NAMES = frozenset({
-    "about", "archive", "backup", "calendar", "contract", "delete", "edit", "empty", "invoice", "member",
+    "about", "archive", "backup", "calendar", "contract", "delete", "edit", "empty", "invoice",
+    "member",
     "members", "new", "plans", "preferences", "quit", "refresh", "restore", "sample", "search",
     "sweep", "transitions", "warning",
 })

@@ -1,4 +1,5 @@
-"""The contract editor's small dialogs: create a new term (rule 10) and the unsaved-changes guard."""
+"""The contract editor's small dialogs: create a new term (rule 10) and the unsaved-changes
+guard."""
 
 from __future__ import annotations
 

@@ -400,7 +400,8 @@ class ContractEditor(QWidget):
             self.member_changed_elsewhere(by=changes.by)
 
     def contract_changed_elsewhere(self, by: str = TIMER) -> None:
-        """The scheduled transitions changed this contract: reload if clean, else never overwrite."""
+        """The scheduled transitions changed this contract: reload if clean, else never
+        overwrite."""
         self.session.forget_basis()  # the member's state moved on: read it again
         state = self._stored_state(for_editor=True)
         if state is None:

@@ -178,7 +178,8 @@ class TermTimeline(QWidget):
         path = QPainterPath()
         path.addRoundedRect(rect, 4, 4)
         if bar.status == "cancelled":
-            fill, text, border = palette.midlight().color(), palette.text().color(), Qt.PenStyle.NoPen
+            fill, text = palette.midlight().color(), palette.text().color()
+            border = Qt.PenStyle.NoPen
         elif bar.status == "inactive":
             fill = QColor(accent)
             fill.setAlpha(40)

@@ -78,7 +78,8 @@ def choose_language(settings: QSettings, code: str) -> None:
 
 
 def apply_language(language: str, site_locale: str) -> None:
-    """Our catalog and Qt's own strings in `language`; dates in Qt widgets as the site writes them."""
+    """Our catalog and Qt's own strings in `language`; dates in Qt widgets as the site writes
+    them."""
     global _qt_translator
     install(language)
     app = QCoreApplication.instance()
