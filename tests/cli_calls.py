@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from desktop import cli
 
 
@@ -21,3 +24,17 @@ def one_sentence(err: str) -> str:
     assert len(lines) == 1, err
     assert "Traceback" not in err and lines[0].endswith("."), err
     return lines[0]
+
+
+def made_demo(tmp_path_factory, members: int) -> Path:
+    """A demo database made once by `frontdesk demo`, for a module's tests to copy."""
+    path = tmp_path_factory.mktemp("demo") / "desk.sqlite3"
+    assert cli.main(["demo", "--members", str(members), "--db", str(path)]) == 0
+    return path
+
+
+def copied(database: Path, tmp_path: Path) -> Path:
+    """A test's own copy of a database, so no test sees another's writes."""
+    copy = tmp_path / "desk.sqlite3"
+    shutil.copyfile(database, copy)
+    return copy

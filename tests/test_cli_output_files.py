@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_calls import one_sentence, run
+from cli_calls import copied, made_demo, one_sentence, run
 from desktop import cli
 from desktop.storage import output_files
 from desktop.storage.output_files import safe_file_name
@@ -34,17 +33,13 @@ def no_database_in_the_environment(monkeypatch):
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "desk.sqlite3"
-    assert cli.main(["demo", "--members", "12", "--db", str(path)]) == 0
-    return path
+    return made_demo(tmp_path_factory, members=12)
 
 
 @pytest.fixture
 def desk(demo_file, tmp_path) -> str:
     """A copy of the demo database for one test."""
-    copy = tmp_path / "desk.sqlite3"
-    shutil.copyfile(demo_file, copy)
-    return str(copy)
+    return str(copied(demo_file, tmp_path))
 
 
 def _env() -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_calls import one_sentence, run
+from cli_calls import copied, made_demo, one_sentence, run
 from desktop import cli
 from desktop.cli_troubles import storage_trouble
 
@@ -29,16 +28,13 @@ def no_database_in_the_environment(monkeypatch):
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "desk.sqlite3"
-    assert cli.main(["demo", "--members", "6", "--db", str(path)]) == 0
-    return path
+    return made_demo(tmp_path_factory, members=6)
 
 
 @pytest.fixture
 def desk(demo_file, tmp_path) -> Path:
-    copy = tmp_path / "desk.sqlite3"
-    shutil.copyfile(demo_file, copy)
-    return copy
+    """A copy of the demo database for one test."""
+    return copied(demo_file, tmp_path)
 
 
 def _unpaid(database: Path) -> str:
