@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import Message, Transition
+from desktop.domain.model import Message, Transition, stored_id
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.services.changes import TIMER, Changes
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
@@ -206,12 +206,12 @@ class SweepService:
         if invoices is not None:
             for result, invoice in zip(results, invoices):
                 batch.applied += result.transitions
-                batch.members.add(result.account.member)
+                batch.members.add(stored_id(result.account.member))
                 batch.invoices += invoice is not None
             return
         before = dict(states)
         for result in results:
-            member = result.account.member
+            member = stored_id(result.account.member)
             if member in batch.skipped:
                 continue  # an earlier member-day of this member failed: the rest waits
             try:
@@ -275,8 +275,8 @@ class SweepService:
                     for result in results:
                         amount = 0 if result.invoice is None else result.invoice.total
                         items += [ForecastItem(result.day, member, names.get(member, ""),
-                                               t.contract, t.kind, t.description, amount,
-                                               t.wording)
+                                               stored_id(t.contract), t.kind, t.description,
+                                               amount, t.wording)
                                   for t in result.transitions]
         items.sort(key=lambda item: (item.date, item.member_name, item.member_id,
                                      item.contract_id, item.kind))
@@ -300,8 +300,10 @@ class SweepService:
                        mem.id, t.params)
                 .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
                 .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
-        return [AppliedRow(*row[:-1], stored_transition_wording(row.kind, row.params))
-                for row in rows]
+        return [AppliedRow(applied_at, day, kind, contract_id, name, description, member_id,
+                           stored_transition_wording(kind, params))
+                for applied_at, day, kind, contract_id, name, description, member_id, params
+                in rows]
 
 
 def _members_next_due(session: Session, as_of: date, skipped: set[int],
