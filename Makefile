@@ -27,8 +27,10 @@ SERVER_TESTS := tests/storage tests/services tests/test_cli_server.py \
 # One pytest worker per core; WORKERS=0 runs everything in one process.
 WORKERS ?= auto
 
+# mypy first: the files it checks are listed in pyproject.toml ([tool.mypy]).
 test: $(STAMP)
 	$(BIN)/ruff check desktop tests scripts
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS)
 	@if [ -n "$$FRONTDESK_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL run SKIPPED: FRONTDESK_TEST_DATABASE_URL is not set" \

@@ -16,6 +16,7 @@ import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from desktop import __version__
 from desktop.cli_backups import sqlite_file
@@ -33,7 +34,7 @@ class BadInput(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one sentence on stderr and exit 2, without the usage dump."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         sentence = message[:1].upper() + message[1:]
         sys.stderr.write(f"{sentence.rstrip('.')}; \"frontdesk --help\" lists the commands.\n")
         raise SystemExit(EXIT_BAD_INPUT)

@@ -16,7 +16,7 @@ _READONLY, _IOERR, _FULL, _CANTOPEN = 8, 10, 13, 14
 def _kind(error: BaseException) -> str | None:
     if isinstance(error, OSError) and not isinstance(error, sqlite3.Error):
         return {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only",
-                errno.EACCES: "read-only", errno.EPERM: "read-only"}.get(error.errno)
+                errno.EACCES: "read-only", errno.EPERM: "read-only"}.get(error.errno or 0)
     if not isinstance(error, sqlite3.Error):
         return None
     code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF

@@ -49,7 +49,7 @@ def paint(documents: list[QTextDocument], device: QPagedPaintDevice) -> None:
     try:
         first = True
         for text in documents:
-            rect = device.pageLayout().paintRectPixels(device.resolution())
+            rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
             text.documentLayout().setPaintDevice(device)
             text.setPageSize(QSizeF(rect.width(), rect.height()))
             keep_payment_together(text)
@@ -92,7 +92,7 @@ def pdf_bytes(doc: InvoiceDocument, formatter: Formatter) -> bytes:
     writer.setTitle(doc.invoice.number or "")
     paint([invoice_document(doc, formatter)], writer)
     del writer
-    return bytes(buffer.data())
+    return bytes(buffer.data().data())
 
 
 def write_pdfs(docs: list[InvoiceDocument], folder: Path, formatter: Formatter) -> list[Path]:

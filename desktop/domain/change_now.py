@@ -80,27 +80,31 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
     `at_once` are lines invoiced on the day outside the transitions (add-ons bought, rule 16):
     their invoice follows the day's transitions, as when the change is applied.
     """
-    today = [r for r in simulate(account, contracts, settings, day) if r.invoice is not None]
-    pay_now = sum(r.invoice.amount_due for r in today)
+    # Each day that issues an invoice, with that invoice.
+    today = [(r, r.invoice) for r in simulate(account, contracts, settings, day)
+             if r.invoice is not None]
+    pay_now = sum(invoice.amount_due for _, invoice in today)
     if today:
-        account, contracts = today[-1].account, today[-1].contracts
+        account, contracts = today[-1][0].account, today[-1][0].contracts
     if at_once:
         invoice, balance = build_invoice(account.member, day, list(at_once), settings.tax_rate,
                                          account.credit_balance)
         pay_now += invoice.amount_due
         account = replace(account, credit_balance=balance)
-    later = simulate(account, contracts, settings, day + horizon, max_invoices=1)
-    later = [r for r in later if r.invoice is not None]
-    deposits = [(r.day, line.amount) for r in today + later[:1] for line in r.invoice.lines
-                if line.kind == "deposit"]
+    later = [(r, r.invoice)
+             for r in simulate(account, contracts, settings, day + horizon, max_invoices=1)
+             if r.invoice is not None]
+    deposits = [(r.day, line.amount) for r, invoice in today + later[:1]
+                for line in invoice.lines if line.kind == "deposit"]
     deposit = sum(amount for _, amount in deposits)
     charged_on = deposits[0][0] if deposits else None
     # The change is billed on the day's invoice when it applies now, else on the next one.
     billed = today[0] if today else (later[0] if later else None)
-    change_invoice = billed.invoice if billed is not None else None
-    balance_after = billed.account.credit_balance if billed is not None else account.credit_balance
+    change_invoice = billed[1] if billed is not None else None
+    balance_after = (billed[0].account.credit_balance if billed is not None
+                     else account.credit_balance)
     if later:
-        return Quote(day, pay_now, later[0].day, later[0].invoice.amount_due,
+        return Quote(day, pay_now, later[0][0].day, later[0][1].amount_due,
                      account.credit_balance, deposit, charged_on, change_invoice, balance_after)
     return Quote(day, pay_now, None, 0, account.credit_balance, deposit, charged_on,
                  change_invoice, balance_after)

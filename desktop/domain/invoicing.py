@@ -120,7 +120,8 @@ def invoiced_spans(lines: list[Line]) -> tuple[InvoicedSpan, ...]:
     """What a renewal invoiced, remembered for a later unused-time credit (rule 6)."""
     return tuple(InvoicedSpan(line.kind, line.description, line.period_start, line.period_end,
                               line.amount)
-                 for line in lines if line.kind in ("plan", ADDON) and line.period_end is not None)
+                 for line in lines if line.kind in ("plan", ADDON)
+                 and line.period_start is not None and line.period_end is not None)
 
 
 def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:

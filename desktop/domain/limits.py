@@ -70,6 +70,8 @@ def _decimals(value: Decimal) -> int:
     """Digits after the point, trailing zeros not counted (without the context's rounding,
     which would turn 1e-99999999 into 0)."""
     _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        return 0  # "n", "N" or "F": NaN or infinity, which the callers refuse before asking
     written = "".join(map(str, digits))
     if not written.strip("0"):
         return 0

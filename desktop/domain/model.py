@@ -20,6 +20,20 @@ ACTIVATION, RENEWAL, CANCELLATION = "activation", "renewal", "cancellation"
 LINE_KINDS = ("plan", "unused", "addon", "deposit", "deposit_refund")
 
 
+def stored_id(value: int | str | None) -> int:
+    """The id of a stored member or contract. The rules take any id (a document's reference,
+    "new" for a term not yet written, None for an unsaved one); what was read from the
+    database has the row's integer."""
+    if not isinstance(value, int):
+        raise TypeError(f"{value!r} is not the id of a stored row")
+    return value
+
+
+def stored_or_none(value: int | str | None) -> int | None:
+    """stored_id, with None for what was never saved (a new draft, a first term)."""
+    return None if value is None else stored_id(value)
+
+
 @dataclass(frozen=True)
 class Plan:
     """A plan or an add-on of the catalog. A one-off add-on has no frequency."""

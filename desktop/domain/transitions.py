@@ -106,6 +106,8 @@ def _billed_period(contract: Contract,
                    first: bool) -> tuple[Contract, tuple[date, date], tuple[date, date]]:
     """Rules 4 and 11: the period the invoice on N covers, and the span of it that is billed."""
     n, frequency = contract.next_invoice_date, contract.plan.frequency
+    # Only a contract with an invoice due is invoiced, and a plan billed by the period.
+    assert n is not None and frequency is not None
     if first and not is_boundary(contract.billing_anchor, frequency, n):
         if not contract.prorate_first_invoice:
             contract = evolve(contract, billing_anchor=n)  # rule 11: the anchor moves to the start
@@ -139,7 +141,9 @@ def _invoice_on(contract: Contract,
 def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Transition]:
     """Rules 5, 6, 8: the contract ends on its (effective) cancellation date."""
     credits = []
-    if contract.prorate_last_invoice and day < contract.next_invoice_date:
+    n = contract.next_invoice_date
+    assert n is not None  # only a running contract is cancelled
+    if contract.prorate_last_invoice and day < n:
         credits = unused_credit_lines(contract, day)
     ended = evolve(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
     return ended, credits, _transition(contract, CANCELLATION, day, ENDED,

@@ -20,6 +20,9 @@ from desktop.domain.money import minor_digits, to_major
 from desktop.domain.periods import Frequency
 from desktop.i18n.translations import load, parse_locale
 
+# Formatter has a method named `date`, which hides the type in the rest of its class body.
+Day = date
+
 # Minus signs people type or that some locales print (U+2212, U+2013), all read as "-".
 _MINUS_SIGNS = ("\u2212", "\u2013", "\u2012")
 # Spaces some locales group digits with; typed as ordinary spaces just as often.
@@ -196,22 +199,22 @@ class Formatter:
         """A date, medium length: "1 Apr 2026" (en_IE), "01.04.2026" (de_DE)."""
         return self._kept(("date", d), lambda: format_date(d, "medium", locale=self.locale))
 
-    def date_long(self, d: date) -> str:
+    def date_long(self, d: Day) -> str:
         """A date, long: "1 April 2026"."""
         return self._kept(("date_long", d),
                           lambda: format_date(d, "long", locale=self.locale))
 
-    def date_short(self, d: date) -> str:
+    def date_short(self, d: Day) -> str:
         """A date, short: "01/04/2026"."""
         return self._kept(("date_short", d),
                           lambda: format_date(d, "short", locale=self.locale))
 
-    def span(self, start: date, end: date) -> str:
+    def span(self, start: Day, end: Day) -> str:
         """A half-open span with its end as stored: "1 Apr – 1 May 2026"."""
         return self._kept(("span", start, end),
                           lambda: format_interval(start, end, "yMMMd", locale=self.locale))
 
-    def period(self, start: date, end: date) -> str:
+    def period(self, start: Day, end: Day) -> str:
         """The days a half-open period covers, as people read them: [1 Oct, 1 Jan) is
         "1 Oct – 31 Dec 2026" (its last day, not the first day after it)."""
         last = max(start, end - timedelta(days=1))

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from desktop.domain.model import stored_id
+
 # Who made a change, so an editor holding unsaved edits can say so (docs/design.md#screens).
 THIS_WINDOW, TIMER, OTHER_DESK = "this window", "timer", "other desk"
 
@@ -37,11 +39,12 @@ class Changes:
     by: str = ""                # who changed it: THIS_WINDOW, TIMER, OTHER_DESK or "" (unknown)
 
     @classmethod
-    def of(cls, *, members: Iterable[int | None] = (), contracts: Iterable[int | None] = (),
-           **flags) -> Changes:
-        """A record from any iterables of ids (None, an unsaved id, is left out)."""
-        return cls(members=frozenset(i for i in members if i is not None),
-                   contracts=frozenset(i for i in contracts if i is not None), **flags)
+    def of(cls, *, members: Iterable[int | str | None] = (),
+           contracts: Iterable[int | str | None] = (), **flags) -> Changes:
+        """A record from any iterables of stored ids (None, an unsaved id, is left out)."""
+        return cls(members=frozenset(stored_id(i) for i in members if i is not None),
+                   contracts=frozenset(stored_id(i) for i in contracts if i is not None),
+                   **flags)
 
     @classmethod
     def anything(cls, by: str = "") -> Changes:

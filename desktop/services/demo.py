@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from desktop.domain.change_now import successor_term
 from desktop.domain.contracts import is_open, status
 from desktop.domain.invoicing import build_invoice, buy_addons
-from desktop.domain.model import ACTIVE, Contract, ContractAddon, Line, Plan
+from desktop.domain.model import ACTIVE, Contract, ContractAddon, Invoice, Line, Plan, stored_id
 from desktop.domain.plan_changes import eligible_targets
 from desktop.ledger.audit import Readable, contract_audit_rows
 from desktop.ledger.contract_columns import contract_columns
@@ -139,7 +139,8 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
     depth = min(1.0, (2000 / members) ** 0.25)
     sold = [plans[name] for name, _ in _SOLD]
     weights = [w for _, w in _SOLD]
-    contracts, later = [], {mid: [], today: []}
+    contracts: list[Contract] = []
+    later: dict[date, list[tuple[str, int]]] = {mid: [], today: []}  # day -> (story, contract)
     for member_id in range(1, members + 1):
         story = _pick(rng, _STORIES)
         if story == "contact":
@@ -154,13 +155,14 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
             contract = replace(contract, plan=old, next_plan=old)
         contracts.append(contract)
         when = mid if story in ("cancelled", "switched", "new term") else today
-        later[when].append((story, contract.id))
+        later[when].append((story, stored_id(contract.id)))
         if rng.random() < 0.12:  # a second contract: a mail address beside a desk, say
             extra = _signed(rng, len(contracts) + 1, member_id, plans["Mail address"],
                             _start(rng, today, "active", depth), plans)
             contracts.append(extra)
         if rng.random() < 0.10:
-            later[mid].append((rng.choice(("one-off add-on", "add-on mid-period")), contract.id))
+            later[mid].append((rng.choice(("one-off add-on", "add-on mid-period")),
+                               stored_id(contract.id)))
     with db.write() as session:
         _insert_contracts(session, contracts)
     SweepService(db, FixedClock(mid, datetime.combine(mid, time(7)))).apply_due(mid)
@@ -188,8 +190,8 @@ def _write_catalog(session) -> dict[str, Plan]:
                                deposit=deposit, group_name=group, archived=archived)
         rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v)
                                  for k, v in allowances.items()]
-    for name, (price, frequency, allowances) in ADDONS.items():
-        rows[name] = m.PlanRow(name=name, kind="addon", price=price, frequency=frequency)
+    for name, (price, every, allowances) in ADDONS.items():
+        rows[name] = m.PlanRow(name=name, kind="addon", price=price, frequency=every)
         rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v)
                                  for k, v in allowances.items()]
     session.add_all(rows.values())
@@ -248,7 +250,7 @@ def _signed(rng: random.Random, contract_id: int, member_id: int, plan: Plan, st
     """A contract as signed: inactive until its start date; sometimes anchored on the 1st."""
     monthly = plan.frequency is not None and plan.frequency.unit == "month"
     anchor = start.replace(day=1) if monthly and rng.random() < 0.3 else start
-    addons = ()
+    addons: tuple[ContractAddon, ...] = ()
     offered = [plans[name] for name in plan.addons if plans[name].recurring]
     if offered and rng.random() < 0.25:
         addons = (ContractAddon(rng.choice(offered), 1, start),)
@@ -285,11 +287,13 @@ def _insert(session, model, rows: list[dict]) -> None:
 def _edit(session, rng: random.Random, stories: list[tuple[str, int]], day: date,
           plans: dict[str, Plan], today: date) -> None:
     """The desk's edits on a day, as the contract editor would save them (audited)."""
-    by_id = {p.id: p for p in plans.values()}
+    by_id = {stored_id(p.id): p for p in plans.values()}
     current = load_contracts(session, [cid for _, cid in stories], by_id)
     catalog = list(plans.values())
     next_id = (session.scalar(select(func.max(m.ContractRow.id))) or 0) + 1
-    changed, created, purchases = {}, [], []
+    changed: dict[int, Contract] = {}
+    created: list[Contract] = []
+    purchases: list[tuple[int, list[Line]]] = []
     for story, cid in stories:
         contract = changed.get(cid) or current.get(cid)
         if contract is None or not is_open(contract) or status(contract, day) != ACTIVE:
@@ -320,7 +324,7 @@ def _edit(session, rng: random.Random, stories: list[tuple[str, int]], day: date
                       and n not in {a.addon.name for a in contract.addons}]
             if wanted:
                 changed[cid], lines = buy_addons(contract, [(rng.choice(wanted), 1)], day)
-                purchases.append((contract.member, lines))
+                purchases.append((stored_id(contract.member), lines))
     _save_edits(session, current, changed, created, day)
     _invoice_purchases(session, purchases, day)
 
@@ -355,7 +359,7 @@ def _invoice_purchases(session, purchases: list[tuple[int, list[Line]]], day: da
     states = load_member_states(session, {member for member, _ in purchases})
     settings = billing_settings(session)
     balances = {mid: s.account.credit_balance for mid, s in states.items()}
-    invoices = []
+    invoices: list[Invoice | None] = []
     for member, lines in purchases:
         if not lines:
             continue

@@ -46,6 +46,7 @@ class InvoiceDocument:
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
               today: date) -> InvoiceDocument:
     member = session.get(m.MemberRow, row.member_id)
+    assert member is not None  # an invoice's member is never deleted (a foreign key)
     bill_to = BillTo(member.name, member.company or "", member.email,
                      member.billing_address or "", member.vat_id or "")
     return InvoiceDocument(invoice_to_domain(row), site, bill_to,

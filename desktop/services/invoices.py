@@ -90,9 +90,11 @@ class InvoiceService:
                      .join(member, member.id == invoice.member_id))
             query = self._filtered(query, status, start, end, today, terms)
             query = query.order_by(invoice.id.desc()).offset(offset).limit(limit)
-            return [InvoiceSummary(*row, rules.payment_status(
-                        row.amount_due, row[7], rules.due_date(row.issue_date, terms), today))
-                    for row in session.execute(query)]
+            return [InvoiceSummary(
+                        invoice_id, number, issued, total, due, member_id, name, paid_now,
+                        rules.payment_status(due, paid_now, rules.due_date(issued, terms), today))
+                    for invoice_id, number, issued, total, due, member_id, name, paid_now
+                    in session.execute(query)]
 
     def totals(self, *, status: str = "all", start: date | None = None,
                end: date | None = None) -> InvoiceTotals:

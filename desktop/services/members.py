@@ -200,7 +200,7 @@ def active_plan_names(session: Session, member_ids: list[int], today: date) -> d
 
 
 def member_problems(session: Session, name: str, email: str, member_id: int | None,
-                    **details: str) -> list[Problem]:
+                    **details: str | None) -> list[Problem]:
     """Name required; email well-formed and not used by another member (told apart as
     email_key does: Unicode-normalised, case-folded); no field holds a control character
     (`details`: company, phone, notes, billing_address, vat_id as given; issue 19)."""

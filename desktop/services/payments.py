@@ -160,8 +160,9 @@ class PaymentService:
         day = self.clock.today() if day is None else day
         with self.db.write() as session:
             done = _already(session, token)
-            if done is not None:
-                return _recorded(done, invoice_row(session, done.invoice_id).number)
+            if done is not None:  # the token's payment (a refund's, if reused, names no invoice)
+                return _recorded(done, None if done.invoice_id is None
+                                 else invoice_row(session, done.invoice_id).number)
             row = invoice_row(session, invoice, lock=True)
             fmt = formatter(session)
             paid = session.scalar(select(cast(func.coalesce(func.sum(m.PaymentRow.amount), 0),

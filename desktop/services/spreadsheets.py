@@ -14,7 +14,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import TextIO
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -136,7 +136,7 @@ def csv_rows(session: Session, kind: str, today: date) -> Iterable[list[str]]:
         yield [_cell(value, currency) for value in row]
 
 
-def write_csv(db, kind: str, out: TextIO, today: date) -> int:
+def write_csv(db, kind: str, out: IO[str], today: date) -> int:
     """Write one kind as CSV to an open text file (newline=""); returns the rows written."""
     writer = csv.writer(out, lineterminator="\r\n")
     count = -1

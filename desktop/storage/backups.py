@@ -146,7 +146,8 @@ def remove_leftovers(database: Path, now: datetime) -> list[Path]:
 def backup_daily(database: Path, now: datetime, keep: int = BACKUPS_KEPT) -> Path | None:
     """Take a backup unless one was already taken on now's calendar day."""
     today = now.strftime(_STAMP)[:8]
-    if any(_stamp(database, path).startswith(today) for path in list_backups(database)):
+    # list_backups lists only files that are backups, so each has a stamp.
+    if any((_stamp(database, path) or "").startswith(today) for path in list_backups(database)):
         return None
     return backup_file(database, now, keep)
 

@@ -71,10 +71,13 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, memory: bool = False,
     engine = create_engine(url, **options)
 
     if mode is not None:
+        file = url.database
+        assert file is not None  # a mode is asked only of a database file
+
         @event.listens_for(engine, "do_connect")
         def _existing_file_only(_dialect, _record, cargs, cparams) -> None:
-            uri = f"{Path(url.database).as_uri()}?mode={mode}"
-            if mode == "ro" and not Path(f"{url.database}-wal").exists():
+            uri = f"{Path(file).as_uri()}?mode={mode}"
+            if mode == "ro" and not Path(f"{file}-wal").exists():
                 uri += "&immutable=1"  # a closed database: read it without creating side files
             if cargs:
                 cargs[0] = uri
@@ -295,7 +298,9 @@ def _open_read_only(url: URL, path: Path) -> Database:
         with closing(backups.connect_readonly(path)) as source:
             raw = engine.raw_connection()
             try:
-                source.backup(raw.driver_connection)
+                target = raw.driver_connection
+                assert target is not None  # a connection just taken from the pool is open
+                source.backup(target)
             finally:
                 raw.close()
         with engine.begin() as connection:

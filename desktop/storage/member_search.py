@@ -77,7 +77,7 @@ def members_in_bulk(connection: Connection, *, index_later: bool = False) -> Ite
         return
     trigger = connection.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-        (_INSERT_TRIGGER,)).scalar()
+        (_INSERT_TRIGGER,)).scalar_one()
     connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
     yield  # raising rolls the whole transaction back, the dropped trigger with it
     connection.exec_driver_sql(trigger)

@@ -60,7 +60,8 @@ def alembic_config() -> Config:
 def _scripts() -> tuple[frozenset[str], frozenset[str]]:
     """(every revision, the heads) read from the scripts' `revision` and `down_revision`
     assignments, as Alembic reads them (tests/storage/test_storage_migrations.py checks)."""
-    known, parents = set(), set()
+    known: set[str] = set()
+    parents: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
         for node in ast.parse(script.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
@@ -132,7 +133,7 @@ def sqlite_file_state(path: Path) -> SchemaState:
             tables = frozenset(name for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
                 "AND name NOT LIKE 'sqlite_%'"))
-            revisions = frozenset()
+            revisions: frozenset[str] = frozenset()
             if VERSION_TABLE in tables:
                 revisions = frozenset(rev for (rev,) in conn.execute(
                     f"SELECT version_num FROM {VERSION_TABLE}"))
@@ -146,7 +147,7 @@ def sqlite_file_state(path: Path) -> SchemaState:
 def connection_state(connection: Connection, name: str) -> SchemaState:
     """Inspect a database through an open connection (servers and in-memory SQLite)."""
     tables = frozenset(inspect(connection).get_table_names())
-    revisions = frozenset()
+    revisions: frozenset[str] = frozenset()
     if VERSION_TABLE in tables:
         revisions = frozenset(connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
                               .scalars())

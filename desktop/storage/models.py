@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -47,13 +48,18 @@ Money = BigInteger
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model here is mapped to one Table (DeclarativeBase says only FromClause, which
+    # update() and insert() do not take).
+    __table__: ClassVar[Table]
 
 
 # Every site setting's default, declared once: a new database, a missing row and an export of
-# one all use these. (Migration 0001 writes the same values into the row it creates.)
-SETTINGS_DEFAULTS = {"currency": "EUR", "locale": "en_IE", "tax_rate": "0", "billing_day": None,
-                     "operator": "", "site_name": "", "address": "", "vat_id": "", "iban": "",
-                     "invoice_prefix": "INV-", "payment_terms": 14}
+# one all use these. (Migration 0001 writes the same values into the row it creates.) Values of
+# several types, each the type of its SettingsRow column.
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "currency": "EUR", "locale": "en_IE", "tax_rate": "0", "billing_day": None, "operator": "",
+    "site_name": "", "address": "", "vat_id": "", "iban": "", "invoice_prefix": "INV-",
+    "payment_terms": 14}
 
 
 class SettingsRow(Base):

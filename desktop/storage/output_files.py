@@ -121,8 +121,9 @@ def replacing(path: Path, *, text: bool = False, newline: str | None = None) -> 
         raise OutputRefused(f"{path} cannot be written: {_why(error)} ({folder}); nothing was "
                             "written.", Message.of(CANNOT_WRITE, path=str(path))) from None
     try:
-        with os.fdopen(descriptor, "w" if text else "wb",
-                       **({"encoding": "utf-8", "newline": newline} if text else {})) as out:
+        out: IO = (os.fdopen(descriptor, "w", encoding="utf-8", newline=newline) if text
+                   else os.fdopen(descriptor, "wb"))
+        with out:
             yield out
             out.flush()
             os.fsync(out.fileno())

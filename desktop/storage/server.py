@@ -19,6 +19,7 @@ count as gone within a minute instead of never.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
@@ -36,7 +37,7 @@ CONNECT_TIMEOUT = 10  # seconds before a server that does not answer is given up
 WINDOW_WAIT_MS = 2_000
 # libpq's TCP keepalives (seconds) and how long sent data may go unacknowledged (ms): a server
 # that stops answering without closing the connection is noticed within about a minute.
-KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
+KEEPALIVES: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
               "keepalives_count": 4, "tcp_user_timeout": 30_000}
 # What the server says when a connection was cut or cannot be made now: class 08 (connection
 # exception), admin/crash shutdown, "the database system is starting up".
@@ -168,7 +169,7 @@ def wait_at_most(connection: Connection, wait_ms: int) -> None:
     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(wait_ms)}")
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: BaseException | None) -> str:
     """libpq's reason, without the connection details before it ("… failed: reason")."""
     lines = str(getattr(error, "orig", None) or error).strip().splitlines()
     words = lines[0] if lines else type(error).__name__

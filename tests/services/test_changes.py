@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from desktop.domain.model import Plan
 from desktop.services.changes import OTHER_DESK, TIMER, Changes
 from desktop.services.contracts.editing import ContractService
@@ -15,6 +17,13 @@ from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
 TODAY = date(2024, 4, 11)
+
+
+def test_the_record_holds_stored_ids_only():
+    # A document's name or an unsaved term's "new" is no row a screen could read again.
+    with pytest.raises(TypeError, match="'new' is not the id of a stored row"):
+        Changes.of(contracts=[7, "new"])
+    assert Changes.of(members=[3], contracts=[None]).contracts == frozenset()
 
 
 def test_the_record_answers_whom_it_concerns():

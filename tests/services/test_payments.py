@@ -106,6 +106,17 @@ def test_the_same_press_twice_writes_one_payment(scene):
     assert payments.standing(number).paid == 20000
 
 
+def test_a_press_token_first_used_by_a_refund_answers_with_that_refund(scene):
+    # The refund names no invoice: the payment's answer once looked its number up by None.
+    world, member, number, payments = scene
+    with world.db.write() as session:
+        session.get(m.MemberRow, member).credit_balance = 24000
+    refund = payments.refund(member, 20000, token="press-1")
+    again = payments.record(number, 10000, token="press-1")
+    assert again == refund and again.payment.invoice is None
+    assert payments.standing(number).paid == 0
+
+
 def test_overdue_after_the_payment_terms(scene):
     world, _member, number, payments = scene
     due = APRIL_11 + timedelta(days=14)

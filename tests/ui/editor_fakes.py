@@ -28,6 +28,12 @@ TODAY = date(2026, 3, 10)
 MONTH = Frequency("month")
 
 
+def written_id(value: int | None) -> int:
+    """The id of something written (a saved plan's, a created member's): never None."""
+    assert value is not None
+    return value
+
+
 class EditorWorld:
     """Plans in a "Desks" group, and one member per contract state the editor shows."""
 
@@ -47,12 +53,13 @@ class EditorWorld:
         self.office = self._plan(Plan("Private office", 60000, MONTH, group="Desks",
                                       addons=("Locker", "Mail handling")))
         self.old = self._plan(Plan("Old desk", 15000, MONTH, group="Desks"))
-        self.catalog.set_archived(self.old.id, True)
+        self.catalog.set_archived(written_id(self.old.id), True)
         self.suite = self._plan(Plan("Meeting suite", 90000, MONTH, group="Rooms"))
-        self.ada = self.members.create("Ada Lovelace", "ada@example.org", "Analytical Engines").id
-        self.grace = self.members.create("Grace Hopper", "grace@example.org").id
-        self.alan = self.members.create("Alan Turing", "alan@example.org").id
-        self.edsger = self.members.create("Edsger Dijkstra", "edsger@example.org").id
+        self.ada = written_id(self.members.create("Ada Lovelace", "ada@example.org",
+                                                  "Analytical Engines").id)
+        self.grace = written_id(self.members.create("Grace Hopper", "grace@example.org").id)
+        self.alan = written_id(self.members.create("Alan Turing", "alan@example.org").id)
+        self.edsger = written_id(self.members.create("Edsger Dijkstra", "edsger@example.org").id)
         # Active, invoiced up to 1 Apr 2026; renews monthly on the 1st.
         self.active = self.contract(self.ada, self.desk, date(2025, 6, 1), date(2026, 4, 1))
         # Active with a custom price (rule 9).
@@ -65,7 +72,7 @@ class EditorWorld:
                                    cancellation=date(2026, 2, 1))
 
     def _plan(self, plan: Plan) -> Plan:
-        plan_id = self.catalog.save_plan(plan).id
+        plan_id = written_id(self.catalog.save_plan(plan).id)
         with self.db.session() as session:
             return load_plans(session)[plan_id]
 

@@ -10,6 +10,7 @@ from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
 from desktop.domain.periods import Frequency
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError
+from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
 
@@ -177,13 +178,20 @@ class FakeInvoices:
     def get(self, invoice_id: int) -> Invoice:
         return self.invoice
 
-    def recent(self, limit: int = 200, offset: int = 0):
-        """Ada's invoices as the service lists them: newest first, with her name."""
-        from desktop.services.invoices import InvoiceSummary
-
+    def recent(self, limit: int = 200, offset: int = 0, *, status: str = "all",
+               start: date | None = None, end: date | None = None) -> list[InvoiceSummary]:
+        """Ada's invoices as the service lists them: newest first, with her name (the filters
+        are taken and not applied: the member page, the fake's user, lists them all)."""
         rows = [InvoiceSummary(i.id, i.number, i.issue_date, i.total, i.amount_due, 1,
                                "Ada Lovelace") for i in ada().invoices]
         return rows[offset:offset + limit]
+
+    def totals(self, *, status: str = "all", start: date | None = None,
+               end: date | None = None) -> InvoiceTotals:
+        rows = self.recent()
+        outstanding = sum(r.amount_due for r in rows)
+        return InvoiceTotals(len(rows), sum(r.total for r in rows),
+                             sum(r.total for r in rows) - outstanding, outstanding, 0)
 
 
 def catalog_plans() -> list[Plan]:

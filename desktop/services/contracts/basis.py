@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import effective_cancellation
-from desktop.domain.model import Contract, Plan, Problem
+from desktop.domain.model import Contract, Plan, Problem, stored_id, stored_or_none
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.ledger.contracts import next_term_start
@@ -37,8 +37,8 @@ class Chain:
 def load_chain(session: Session, draft: Contract, plans=None) -> Chain:
     """The draft's neighbours; `plans` (by id) when the caller has read them already."""
     previous = (None if draft.predecessor is None
-                else load_contract(session, draft.predecessor, plans))
-    return Chain(next_term_start(session, draft.id),
+                else load_contract(session, stored_id(draft.predecessor), plans))
+    return Chain(next_term_start(session, stored_or_none(draft.id)),
                  None if previous is None else effective_cancellation(previous))
 
 
@@ -88,8 +88,8 @@ def basis_of(session: Session, contract: Contract, state: MemberState, plans: di
     """The basis of a contract as stored, from its member's state and the catalog (by id)
     already read in this session: what `load_basis` reads, less what the caller has."""
     return EditorBasis(
-        today=today, member=contract.member, contract=contract.id,
-        predecessor=contract.predecessor, state=state, original=contract,
+        today=today, member=stored_id(contract.member), contract=stored_or_none(contract.id),
+        predecessor=stored_or_none(contract.predecessor), state=state, original=contract,
         plans=tuple(plans.values()), fmt=formatter(session),
         chain=load_chain(session, contract, plans))
 
@@ -97,8 +97,9 @@ def basis_of(session: Session, contract: Contract, state: MemberState, plans: di
 def load_basis(session: Session, draft: Contract, today: date) -> EditorBasis:
     """Everything validating, describing and previewing the draft reads, in one session."""
     return EditorBasis(
-        today=today, member=draft.member, contract=draft.id, predecessor=draft.predecessor,
-        state=load_member_state(session, draft.member),
-        original=None if draft.id is None else load_contract(session, draft.id),
+        today=today, member=stored_id(draft.member), contract=stored_or_none(draft.id),
+        predecessor=stored_or_none(draft.predecessor),
+        state=load_member_state(session, stored_id(draft.member)),
+        original=None if draft.id is None else load_contract(session, stored_id(draft.id)),
         plans=tuple(catalog(session)), fmt=formatter(session),
         chain=load_chain(session, draft))

@@ -34,6 +34,7 @@ from desktop.domain.model import (
     Plan,
     PlanChange,
     Problem,
+    stored_id,
 )
 from desktop.domain.plan_changes import (
     UPGRADE,
@@ -95,7 +96,7 @@ def _refuse_unless_changeable(session: Session, contract: Contract, today: date)
     state = status(contract, today)
     if state == "inactive":
         raise Refused(_("This contract has not started yet; choose its plan in the editor."))
-    if next_term_start(session, contract.id) is not None:
+    if next_term_start(session, stored_id(contract.id)) is not None:
         raise Refused(_(HAS_NEXT_TERM))
     if state != ACTIVE:
         raise Refused(_("This contract has ended; create a new term to continue it."))
@@ -145,6 +146,7 @@ def _change_day(contract: Contract, when: str, on: date | None, today: date) -> 
     if when == NOW:
         return today
     if when == NEXT_INVOICE:
+        assert contract.next_invoice_date is not None  # an active contract (refused otherwise)
         return contract.next_invoice_date
     if when != DATE:
         raise ValueError(f'Unknown "when" {when!r}: use now, next_invoice or date.')
@@ -232,8 +234,8 @@ def options(session: Session, contract_id: int, today: date) -> list[ChangeOptio
         for when in WHENS:
             on = today + timedelta(days=1) if when == DATE else None
             try:
-                found.append(work_out(session, contract_id, plan.id, when, on, None, (),
-                                      today).option)
+                found.append(work_out(session, contract_id, stored_id(plan.id), when, on,
+                                      None, (), today).option)
             except Refused:
                 continue  # this way is not open (the contract ends before the change)
     return found
@@ -249,9 +251,9 @@ def validated(change: ChangePlan, plans: list[Plan], today: date) -> list[Proble
     return problems
 
 
-def record_plan_change(session: Session, change: ChangePlan, term_id: int, now: datetime) -> None:
+def record_plan_change(session: Session, original: Contract, term: Contract, term_id: int,
+                       now: datetime) -> None:
     """Rule 20: a change to another plan (or quantity) records old/new plan, price, upgrade."""
-    original, term = change.original, change.term
     if same_plan(original.plan, term.plan) and original.quantity == term.quantity:
         return
     label = change_label(original.plan, term.plan, original.quantity, original.unit_price,

@@ -13,7 +13,15 @@ from sqlalchemy import select
 from desktop.domain.change_now import successor_term
 from desktop.domain.contracts import default_anchor, effective_cancellation, status
 from desktop.domain.invoicing import buy_addons
-from desktop.domain.model import ADDON, CANCELLED, Contract, Plan, Problem
+from desktop.domain.model import (
+    ADDON,
+    CANCELLED,
+    Contract,
+    Plan,
+    Problem,
+    stored_id,
+    stored_or_none,
+)
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.i18n import _
@@ -186,13 +194,15 @@ class ContractService:
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
             original = None
-            if draft.id is not None:
-                check_version(contract_row(session, draft.id), version)
+            contract_id = stored_or_none(draft.id)
+            if contract_id is not None:
+                check_version(contract_row(session, contract_id), version)
             elif session.get(m.MemberRow, draft.member) is None:
                 raise NotFound(_("This member no longer exists."))
             plans = load_plans(session)  # read once for the original, the checks and the chain
-            if draft.id is not None:
-                original = load_contract(session, draft.id, plans)
+            if contract_id is not None:
+                original = load_contract(session, contract_id, plans)
+                assert original is not None  # its row was read just above
                 draft = replace(draft, member=original.member)
             draft = _normalised(draft, original)
             problems = (validate_contract(draft, original, list(plans.values()), today)
@@ -280,18 +290,20 @@ class ContractService:
             if problems:
                 raise ValidationError(problems)
             who = audit.operator(session)
+            assert change.ended is not None  # None only for "no change", which is blocked
             store(session, change.original, change.ended, today=today, now=now, who=who)
             in_force = contract_id
             if change.term is not None:
                 in_force = store(session, None, change.term, today=today, now=now, who=who)
-                changes.record_plan_change(session, change, in_force, now)
+                changes.record_plan_change(session, change.original, change.term, in_force, now)
             if change.option.on == today or change.at_once:
                 session.flush()
-                apply_due(session, change.original.member, today, now=now, who=who)
+                apply_due(session, stored_id(change.original.member), today, now=now, who=who)
             # Add-ons bought (rule 16): a line of the new term gets the id it was just given.
             bought = [line if line.contract is not None else replace(line, contract=in_force)
                       for line in change.at_once]
-            invoice_at_once(session, change.original.member, bought, today, now=now, who=who)
+            invoice_at_once(session, stored_id(change.original.member), bought, today, now=now,
+                            who=who)
             issued = bool(bought) or change.option.on == today or bool(change.at_once)
             return Changes.of(members=[change.original.member],
                               contracts=[contract_id, in_force], invoices=issued,
@@ -313,7 +325,7 @@ class ContractService:
             updated, lines = buy_addons(contract, [(addon, quantity)], today)
             who = audit.operator(session)
             store(session, contract, updated, today=today, now=now, who=who)
-            invoice_at_once(session, contract.member, lines, today, now=now, who=who)
+            invoice_at_once(session, stored_id(contract.member), lines, today, now=now, who=who)
             return Changes.of(members=[contract.member], contracts=[contract_id],
                               invoices=bool(lines))
 
@@ -363,7 +375,7 @@ def _catalog_if_readable(session) -> dict[int, Plan] | None:
 
 def _new_term_refusal(session, contract: Contract, today: date) -> str:
     """Why no new term can follow this contract (rule 10), or ""."""
-    successors = successor_ids(session, contract.id)
+    successors = successor_ids(session, stored_id(contract.id))
     if successors:
         return _("This contract already has a next term (contract {id}).").format(
             id=successors[0])

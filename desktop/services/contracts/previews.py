@@ -55,11 +55,11 @@ def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
         sentences.append(_("Cancels on {date}; the last day of access is {last_day}.").format(
             date=fmt.date(draft.cancellation_date),
             last_day=fmt.date(draft.cancellation_date - day)))  # rule 5
-    switches = (n is not None and draft.next_plan is not None
-                and not same_plan(draft.next_plan, draft.plan) and (ends is None or ends > n))
-    if switches and not custom_price_blocks(draft, draft.next_plan):
+    target = draft.next_plan
+    if (n is not None and target is not None and not same_plan(target, draft.plan)
+            and (ends is None or ends > n) and not custom_price_blocks(draft, target)):
         sentences.append(_("Switches to {plan} on {date}, the next invoice date.").format(
-            plan=draft.next_plan.name, date=fmt.date(n)))  # rule 7
+            plan=target.name, date=fmt.date(n)))  # rule 7
     if blocked:
         sentences.append(_(CUSTOM_PRICE_BLOCK))  # rule 9
     return sentences

@@ -7,12 +7,16 @@ contract is kept as it was, so only the rules of its own state apply, not those 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
+from typing import TypeVar
 
 from desktop.domain.contracts import default_anchor
 from desktop.domain.model import Contract, ContractAddon, Plan
 from desktop.domain.validation import validate_contract
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
+
+Id = TypeVar("Id", bound=Hashable)  # a contract's id as the document names it
 
 _SAME = object()  # next_plan left out: the contract renews on its own plan
 
@@ -65,7 +69,9 @@ def default_anchors(items: list, plans: dict[str, Plan], billing_day) -> dict[st
         if item.get("billing_anchor") is not None:
             return _iso(item["billing_anchor"])
         if cid not in found:
-            start, plan = _iso(item.get("start_date")), plans.get(item.get("plan"))
+            named = item.get("plan")
+            start = _iso(item.get("start_date"))
+            plan = plans.get(named) if isinstance(named, str) else None
             before = item.get("predecessor")
             inherited = anchor_of(before, seen | {cid}) if isinstance(before, str) else None
             day = billing_day if isinstance(billing_day, int) else None
@@ -197,13 +203,13 @@ def _predecessor_problems(reader: Reader, links: list[tuple[str, Contract, bool]
                        f"follows {shown(loop[1])}{chain}.")
 
 
-def _loops(following: dict[str, str]) -> list[list[str]]:
+def _loops(following: dict[Id, Id]) -> list[list[Id]]:
     """The loops of contracts each following at most one other, each loop in its own order."""
-    done: set[str] = set()
+    done: set[Id] = set()
     loops = []
     for start in following:
-        path: list[str] = []
-        on_path: set[str] = set()
+        path: list[Id] = []
+        on_path: set[Id] = set()
         cid = start
         while cid in following and cid not in done and cid not in on_path:
             path.append(cid)

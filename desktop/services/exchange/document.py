@@ -55,7 +55,8 @@ def read_document(doc, today: date) -> Document:
         raise ImportProblems([f"The document is {shown(doc)[:40]}, not a {FORMAT} object."])
     if unwritable := unwritable_text(doc):
         raise ImportProblems(unwritable)
-    reader = Reader(FORMATS.get(doc.get("format"), 2))
+    named = doc.get("format")
+    reader = Reader(FORMATS.get(named, 2) if isinstance(named, str) else 2)
     try:
         return _read_sections(reader, doc, today)
     except ImportProblems:
@@ -151,8 +152,9 @@ def read_settings(reader: Reader, value) -> dict:
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def read_logo(reader: Reader, value) -> bytes | None:
-    """The logo: base64 text of a PNG picture (as export writes it), or null."""
+def read_logo(reader: Reader, value) -> bytes | None | object:
+    """The logo: base64 text of a PNG picture (as export writes it), or null; BAD (told as a
+    problem) when it is neither."""
     text = reader.text(value, "settings.logo", nullable=True)
     if not isinstance(text, str):
         return text
@@ -229,7 +231,9 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
 
 def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
     """Member rows read without problems (document order) and every email the document gives."""
-    rows, named, keys = [], set(), {}
+    rows: list[dict] = []
+    named: set[str] = set()
+    keys: dict[str, str] = {}  # email_key -> the email that first had it
     for i, item in enumerate(reader.items(value, "members")):
         place = f"members[{i}]"
         rec = reader.record(item, place, ("email", "name"),

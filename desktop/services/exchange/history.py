@@ -225,7 +225,8 @@ def _audit(reader: Reader, value, named: Named, reserved: Reserved) -> list[dict
 
 
 def _transitions(reader: Reader, value, named: Named) -> list[dict]:
-    rows, seen = [], {}
+    rows: list[dict] = []
+    seen: dict[tuple, int] = {}  # (contract, kind, date) -> where it was first read
     for i, item in enumerate(reader.items(value, "applied_transitions")):
         place = f"applied_transitions[{i}]"
         rec = reader.record(item, place, ("contract", "kind", "date", "applied_at"),

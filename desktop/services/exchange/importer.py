@@ -11,6 +11,7 @@ document.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,12 +54,21 @@ def is_empty(session: Session) -> bool:
                for model in (m.PlanRow, m.MemberRow, m.ContractRow, m.InvoiceRow))
 
 
-def _database_ids(contracts: list[Contract], reserved: set[int] = frozenset()) -> dict[str, int]:
+def _named(value: int | str | None) -> str:
+    """A document's own name for a contract or a member (the id's text, the email): what the
+    contracts read from a document hold where stored ones hold the row's id."""
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not a name the document gives")
+    return value
+
+
+def _database_ids(contracts: list[Contract],
+                  reserved: AbstractSet[int] = frozenset()) -> dict[str, int]:
     """Document ids to database ids: a canonical number keeps its value, others follow on after
     every number, the `reserved` ones too (contracts gone that the history still names)."""
     ids: dict[str, int] = {}
     for contract in contracts:
-        text = contract.id
+        text = _named(contract.id)
         # What a server's integer column holds: a larger number is kept as the reference only.
         if text.isascii() and text.isdigit() and len(text) <= 15 and str(int(text)) == text \
                 and 0 < int(text) <= MAX_ID:
@@ -67,7 +77,7 @@ def _database_ids(contracts: list[Contract], reserved: set[int] = frozenset()) -
     for contract in contracts:
         if contract.id not in ids:
             following += 1
-            ids[contract.id] = following
+            ids[_named(contract.id)] = following
     return ids
 
 
@@ -127,17 +137,17 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     ids = _database_ids(read.contracts, reserved.contract)
     rows, addons, links = [], [], []
     for c in read.contracts:
-        cid = ids[c.id]
+        cid = ids[_named(c.id)]
         # The document's plans and contracts are named, not numbered: their ids are this
         # database's, and a predecessor is linked once every contract exists (below).
-        rows.append(dict(contract_columns(c), id=cid, member_id=member_ids[c.member],
+        rows.append(dict(contract_columns(c), id=cid, member_id=member_ids[_named(c.member)],
                          plan_id=plan_ids[c.plan.name],
                          next_plan_id=None if c.next_plan is None else plan_ids[c.next_plan.name],
                          predecessor_id=None, version=1, reference=c.id))
         addons += [dict(contract_id=cid, addon_id=plan_ids[a.addon.name], quantity=a.quantity,
                         start_date=a.start_date) for a in c.addons]
         if c.predecessor is not None:
-            links.append(dict(_id=cid, _predecessor=ids[c.predecessor]))
+            links.append(dict(_id=cid, _predecessor=ids[_named(c.predecessor)]))
     _insert(connection, m.ContractRow, rows)
     if links:  # after every contract exists, so a predecessor may come later in the document
         table = m.ContractRow.__table__
@@ -211,7 +221,7 @@ def _write_history(session: Session, read: Document, now: datetime,
         (m.SweepRunRow, happened.sweep_runs))
     for model, rows in tables:
         # Ids given here, in document order (a server numbers a bulk insert as it likes).
-        first = session.scalar(select(func.coalesce(func.max(model.id), 0))) + 1
+        first = (session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
         columns = set(model.__table__.columns.keys())
         _insert(connection, model, [{k: v for k, v in dict(row, id=first + i).items()
                                      if k in columns} for i, row in enumerate(rows)])

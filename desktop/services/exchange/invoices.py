@@ -53,7 +53,8 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
         _total_problems(reader, place, values, amounts)
         if not any_bad(*values.values()) and not any(line is None or any_bad(*line.values())
                                                      for line in lines):
-            invoices.append((values, lines))
+            # every line was read (checked just above): the filter only tells the types so
+            invoices.append((values, [line for line in lines if line is not None]))
     return invoices
 
 

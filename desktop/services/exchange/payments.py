@@ -20,7 +20,9 @@ def read_payments(reader: Reader, value, invoices: list[tuple[dict, list[dict]]]
     """Payment rows read without problems; `invoices` and `members` as read before."""
     issued = {values["number"]: values for values, _lines in invoices}
     emails = {row["email"] for row in members}
-    rows, places, paid = [], [], {}
+    rows: list[dict] = []
+    places: list[str] = []
+    paid: dict[str, int] = {}  # invoice number -> paid so far in the document
     for i, item in enumerate(reader.items(value, "payments")):
         place = f"payments[{i}]"
         rec = reader.record(item, place, ("date", "amount"),

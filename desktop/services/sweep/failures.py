@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import CANCELLATION, M_, Message
+from desktop.domain.model import CANCELLATION, M_, Message, stored_id
 from desktop.domain.transitions import DayResult
 from desktop.i18n.messages import refusal
 from desktop.ledger.member_states import load_contracts
@@ -38,7 +38,7 @@ def write_failure(session: Session, result: DayResult, exc: Exception, plans
     the contract's stored state has moved past that date since; a contract still due on it
     (its next invoice date moved back onto a day already applied, say) is reported, every run.
     """
-    member, t = result.account.member, m.AppliedTransitionRow
+    member, t = stored_id(result.account.member), m.AppliedTransitionRow
     keys = [(tr.contract, tr.kind, tr.date) for tr in result.transitions]
     clashes = [] if not keys else sorted(session.execute(
         select(t.contract_id, t.kind, t.date)

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import Message, Transition
+from desktop.domain.model import Message, Transition, stored_id
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.ledger.applier import write_in_turn
 from desktop.ledger.audit import SYSTEM
@@ -209,7 +209,7 @@ class SweepService:
         if invoices is not None:
             for result, invoice in zip(results, invoices):
                 batch.applied += result.transitions
-                batch.members.add(result.account.member)
+                batch.members.add(stored_id(result.account.member))
                 batch.invoices += invoice is not None
             return
         for result, invoice, error in write_in_turn(session, results, states, now=now,
@@ -222,7 +222,7 @@ class SweepService:
                     batch.failed.append(failure)
                 continue
             batch.applied += result.transitions
-            batch.members.add(result.account.member)
+            batch.members.add(stored_id(result.account.member))
             batch.invoices += invoice is not None
 
     def _record_run(self, now: datetime, as_of: date, progress: _Progress) -> None:
@@ -268,8 +268,8 @@ class SweepService:
                     for result in results:
                         amount = 0 if result.invoice is None else result.invoice.total
                         items += [ForecastItem(result.day, member, names.get(member, ""),
-                                               t.contract, t.kind, t.description, amount,
-                                               t.wording)
+                                               stored_id(t.contract), t.kind, t.description,
+                                               amount, t.wording)
                                   for t in result.transitions]
         items.sort(key=lambda item: (item.date, item.member_name, item.member_id,
                                      item.contract_id, item.kind))
@@ -293,8 +293,10 @@ class SweepService:
                        mem.id, t.params)
                 .join(c, c.id == t.contract_id).join(mem, mem.id == c.member_id)
                 .where(t.applied_at >= since).order_by(t.applied_at, t.date, t.id)).all()
-        return [AppliedRow(*row[:-1], stored_transition_wording(row.kind, row.params))
-                for row in rows]
+        return [AppliedRow(applied_at, day, kind, contract_id, name, description, member_id,
+                           stored_transition_wording(kind, params))
+                for applied_at, day, kind, contract_id, name, description, member_id, params
+                in rows]
 
 
 def _members_next_due(session: Session, as_of: date, skipped: set[int],

@@ -2,27 +2,161 @@
 
 The window opens no database: desktop/app.py builds every service on one Database and binds the
 storage-level operations (demo data, backups) to it before handing them over.
+
+Each service is declared here as a Protocol holding exactly the calls the screens make, with the
+real services' parameter and return types. The real services satisfy them structurally (mypy
+checks desktop/app.py building a Services), and so must the in-memory fakes the widget tests use
+(tests/ui/test_service_protocols.py checks both statically and by signature), so a fake cannot
+drift from the service it stands for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from desktop.domain.model import Contract, Invoice, Plan, Problem
+from desktop.formats.registry import Format
+from desktop.services.changes import Changes
+from desktop.services.contracts.basis import EditorBasis
+from desktop.services.contracts.change_plan import ChangeOption
+from desktop.services.contracts.editing import ContractState
+from desktop.services.documents import InvoiceDocument
+from desktop.services.invoices import InvoiceSummary, InvoiceTotals
+from desktop.services.members import MemberDetail, MemberRow
+from desktop.services.payments import Recorded
+from desktop.services.settings import SiteSettings
+from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport
+
+
+class SettingsServiceProtocol(Protocol):
+    def get(self) -> SiteSettings: ...
+
+    def save(self, settings: SiteSettings) -> Changes: ...
+
+
+class MemberServiceProtocol(Protocol):
+    def search(self, text: str = "", status: str = "all", sort: str = "name",
+               descending: bool = False, offset: int = 0, limit: int = 200) -> list[MemberRow]: ...
+
+    def count(self, text: str = "", status: str = "all") -> int: ...
+
+    def get(self, member_id: int) -> MemberDetail: ...
+
+    def create(self, name: str, email: str, company: str = "", phone: str = "",
+               notes: str = "", billing_address: str = "", vat_id: str = "") -> Changes: ...
+
+    def update(self, member_id: int, *, name: str, email: str, company: str, phone: str,
+               notes: str, billing_address: str | None = None,
+               vat_id: str | None = None) -> Changes: ...
+
+    def set_archived(self, member_id: int, archived: bool) -> Changes: ...
+
+
+class CatalogServiceProtocol(Protocol):
+    def plans(self, include_archived: bool = True) -> list[Plan]: ...
+
+    def sold_plan_ids(self) -> set[int]: ...
+
+    def save_plan(self, plan: Plan) -> Changes: ...
+
+    def set_archived(self, plan_id: int, archived: bool) -> Changes: ...
+
+    def delete_plan(self, plan_id: int) -> Changes: ...
+
+
+class ContractServiceProtocol(Protocol):
+    def load(self, contract_id: int, *, for_editor: bool = False) -> ContractState: ...
+
+    def new_draft(self, member_id: int, plan_id: int) -> Contract: ...
+
+    def basis(self, draft: Contract, kept: EditorBasis | None = None) -> EditorBasis: ...
+
+    def eligible_next_plans(self, contract: Contract,
+                            basis: EditorBasis | None = None) -> list[tuple[Plan, str]]: ...
+
+    def validate(self, draft: Contract, basis: EditorBasis | None = None) -> list[Problem]: ...
+
+    def describe(self, draft: Contract, basis: EditorBasis | None = None) -> list[str]: ...
+
+    def preview(self, draft: Contract, count: int = 3,
+                basis: EditorBasis | None = None) -> list[Invoice]: ...
+
+    def save(self, draft: Contract, version: int | None) -> Changes: ...
+
+    def create_new_term(self, contract_id: int,
+                        cancellation_date: date | None = None) -> Changes: ...
+
+    def unavailable_actions(self, contract_id: int) -> dict[str, str]: ...
+
+    def change_options(self, contract_id: int) -> list[ChangeOption]: ...
+
+    def quote_change(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
+                     quantity: int | None = None,
+                     addon_ids: tuple[int, ...] = ()) -> ChangeOption: ...
+
+    def change_plan(self, contract_id: int, plan_id: int, when: str, on: date | None = None,
+                    quantity: int | None = None, addon_ids: tuple[int, ...] = ()) -> Changes: ...
+
+    def add_addon(self, contract_id: int, addon_id: int, quantity: int = 1) -> Changes: ...
+
+    def remove_addon(self, contract_id: int, addon_id: int) -> Changes: ...
+
+
+class InvoiceServiceProtocol(Protocol):
+    def get(self, invoice_id: int) -> Invoice: ...
+
+    def recent(self, limit: int = 200, offset: int = 0, *, status: str = "all",
+               start: date | None = None, end: date | None = None) -> list[InvoiceSummary]: ...
+
+    def totals(self, *, status: str = "all", start: date | None = None,
+               end: date | None = None) -> InvoiceTotals: ...
+
+
+class SweepServiceProtocol(Protocol):
+    def apply_due(self, as_of: date, catch_up_limit: int | None = None) -> SweepReport: ...
+
+    def forecast(self, as_of: date, days: int = 30) -> list[ForecastItem]: ...
+
+    def applied_since(self, since: datetime) -> list[AppliedRow]: ...
+
+
+class PaymentServiceProtocol(Protocol):
+    def record(self, invoice: int | str, amount: int, *, day: date | None = None,
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded: ...
+
+    def refund(self, member_id: int, amount: int, *, day: date | None = None,
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded: ...
+
+
+class DocumentServiceProtocol(Protocol):
+    def invoice(self, invoice: int | str) -> InvoiceDocument: ...
+
+    def issued_on(self, day: date) -> list[InvoiceDocument]: ...
+
+
+# Every Protocol above with the Services field that holds it (the fakes' test walks this).
+PROTOCOLS: dict[str, type] = {
+    "settings": SettingsServiceProtocol, "members": MemberServiceProtocol,
+    "catalog": CatalogServiceProtocol, "contracts": ContractServiceProtocol,
+    "invoices": InvoiceServiceProtocol, "sweep": SweepServiceProtocol,
+    "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
+}
 
 
 @dataclass
 class Services:
     """The service objects of docs/services-api.md, plus optional database-level operations."""
 
-    settings: Any    # SettingsService
-    members: Any     # MemberService
-    catalog: Any     # CatalogService
-    contracts: Any   # ContractService
-    invoices: Any    # InvoiceService
-    sweep: Any       # SweepService
+    settings: SettingsServiceProtocol
+    members: MemberServiceProtocol
+    catalog: CatalogServiceProtocol
+    contracts: ContractServiceProtocol
+    invoices: InvoiceServiceProtocol
+    sweep: SweepServiceProtocol
     # demo.load_demo bound to the database: load_demo(today) -> DemoSummary
     load_demo: Callable[[date], Any] | None = None
     # demo.is_empty bound to the database
@@ -32,11 +166,11 @@ class Services:
     list_backups: Callable[[], list[Path]] | None = None
     # Replaces the database with a backup and reopens it; the services keep working after it.
     restore: Callable[[Path], Any] | None = None
-    payments: Any = None     # PaymentService
-    documents: Any = None    # DocumentService
+    payments: PaymentServiceProtocol | None = None
+    documents: DocumentServiceProtocol | None = None
     # desktop.formats.files.export_file bound to the database and today: export(format, path)
     # writes a whole-database export of the registry and returns what it counted
-    export: Callable[[Any, Path], int] | None = None
+    export: Callable[[Format, Path], int] | None = None
     # Database.check_file: raises DatabaseGone when the file was deleted or replaced (os.stat
     # of the path alone, safe from any thread)
     check_file: Callable[[], None] | None = None

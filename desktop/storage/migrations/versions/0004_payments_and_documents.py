@@ -16,10 +16,12 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-_SETTINGS = (("site_name", sa.String()), ("address", sa.Text()), ("vat_id", sa.String()),
-             ("iban", sa.String()), ("invoice_prefix", sa.String()),
-             ("payment_terms", sa.Integer()), ("logo", sa.LargeBinary()))
-_MEMBERS = (("billing_address", sa.Text()), ("vat_id", sa.String()))
+# (column, type) pairs; columns of several types.
+Columns = tuple[tuple[str, sa.types.TypeEngine], ...]
+_SETTINGS: Columns = (("site_name", sa.String()), ("address", sa.Text()), ("vat_id", sa.String()),
+                      ("iban", sa.String()), ("invoice_prefix", sa.String()),
+                      ("payment_terms", sa.Integer()), ("logo", sa.LargeBinary()))
+_MEMBERS: Columns = (("billing_address", sa.Text()), ("vat_id", sa.String()))
 
 
 def upgrade() -> None:

@@ -56,7 +56,9 @@ class _Dates:
     """Reads dates as the site's medium format wrote them, year by year on demand."""
 
     def __init__(self, locale: Locale):
-        self.locale, self.known, self.years = locale, {}, set()
+        self.locale = locale
+        self.known: dict[str, date] = {}
+        self.years: set[int] = set()
 
     def iso(self, text: str) -> str | None:
         for year in {int(y) for y in _YEAR.findall(text)} - self.years:

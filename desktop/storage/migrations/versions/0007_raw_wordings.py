@@ -149,7 +149,7 @@ def _payment_value(payment, field: str, text: str | None, minor) -> str | None:
 
 def _raw_frequencies(connection, locale) -> None:
     """A plan's "Frequency" written in the site's words ("monthly") back to its stored form."""
-    known = {}
+    known: dict[str, str] = {}
     for site in {str(locale), "en_IE"}:
         fmt = Formatter(site, "EUR")
         for unit, most in MAX_COUNT.items():
