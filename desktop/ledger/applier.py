@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.domain.model import Invoice
+from desktop.domain.model import Invoice, stored_id
 from desktop.domain.transitions import DayResult, simulate
 from desktop.ledger.day_writes import write_day
 from desktop.ledger.errors import StaleEdit
@@ -35,7 +35,7 @@ def write_in_turn(session: Session, results: Iterable[DayResult],
     skipped = set() if skipped is None else skipped
     current = dict(before)
     for result in results:
-        member = result.account.member
+        member = stored_id(result.account.member)
         if member in skipped:
             continue  # an earlier member-day of this member failed: the rest waits
         try:

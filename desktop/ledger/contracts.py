@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.invoicing import build_invoice
-from desktop.domain.model import Account, Contract, Invoice, Line, PlanChange
+from desktop.domain.model import Account, Contract, Invoice, Line, PlanChange, stored_id
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 from desktop.ledger import audit
 from desktop.ledger.contract_columns import contract_columns
@@ -80,7 +80,9 @@ def issue_invoice(session: Session, account: Account, invoice: Invoice, balance:
     """
     number = invoice_numbers(session, 1)[0]
     add_invoice(session, invoice, number)
-    member = session.get(m.MemberRow, account.member)
+    member = session.get(m.MemberRow, stored_id(account.member))
+    if member is None:
+        raise NotFound("This member no longer exists.")
     if member.credit_balance != balance:
         # Raw minor units, as every writer of a member's money (issue 10): read in the
         # reader's words.
@@ -112,19 +114,21 @@ def save_contract(session: Session, contract: Contract) -> m.ContractRow:
 
     The row is flushed, so a new contract has its id. Plans must carry their database ids.
     """
+    member_id = stored_id(contract.member)  # a contract is saved for a stored member
     if contract.id is None:
-        row = m.ContractRow(member_id=contract.member)
+        row = m.ContractRow(member_id=member_id)
         session.add(row)
     else:
-        row = session.get(m.ContractRow, contract.id)
-        if row is None:
+        found = session.get(m.ContractRow, stored_id(contract.id))
+        if found is None:
             raise NotFound("This contract no longer exists.")
+        row = found
     values = contract_columns(contract)
     for name, value in values.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
-    if row.member_id != contract.member:
-        row.member_id = contract.member
+    if row.member_id != member_id:
+        row.member_id = member_id
     wanted = [(item.addon.id, item.quantity, item.start_date) for item in contract.addons]
     held = [(a.addon_id, a.quantity, a.start_date) for a in row.addons]
     if wanted != held:

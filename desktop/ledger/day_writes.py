@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import Account, Contract, Invoice, evolve
+from desktop.domain.model import Account, Contract, Invoice, evolve, stored_id
 from desktop.domain.transitions import DayResult
 from desktop.ledger.audit import Readable, contract_audit_rows, money_audit_rows
 from desktop.ledger.bulk_rows import insert_rows, update_rows
@@ -62,17 +62,18 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     if not results:
         return []
     if before is None:
-        before = load_member_states(session, {r.account.member for r in results})
+        before = load_member_states(session, {stored_id(r.account.member) for r in results})
     readable = Readable()
     applied, history, plan_changes = [], [], []
     contracts: dict[int, dict] = {}
     accounts: dict[int, dict] = {}
     current: dict[int, tuple[Account, dict]] = {}
     for result in results:
-        member = result.account.member
+        member = stored_id(result.account.member)
         if member not in current and member in before:
             current[member] = (before[member].account, {c.id: c for c in before[member].contracts})
-        old_account, old = current.get(member, (None, {}))
+        old_account: Account | None
+        old_account, old = current[member] if member in current else (None, {})
         for transition in result.transitions:
             applied.append(dict(contract_id=transition.contract, kind=transition.kind,
                                 date=transition.date, applied_at=now,
@@ -81,7 +82,8 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
         for contract in result.changed:
             values = _changed_values(old.get(contract.id), contract)
             if values:  # merged: a later result of the same contract may change other columns
-                contracts[contract.id] = {**contracts.get(contract.id, {}), **values}
+                contract_id = stored_id(contract.id)  # a changed contract was read from its row
+                contracts[contract_id] = {**contracts.get(contract_id, {}), **values}
             history += contract_audit_rows(old.get(contract.id), contract, readable, now, who)
         if old_account is None or (old_account.credit_balance, old_account.deposit_held) != (
                 result.account.credit_balance, result.account.deposit_held):
@@ -148,6 +150,6 @@ def write_day(session: Session, result: DayResult, *, now: datetime, who: str,
     changed contracts (next_event_date included), the member's credit balance and deposit held,
     inserts the invoice with its number and lines, the history rows and the plan changes.
     """
-    member = result.account.member
+    member = stored_id(result.account.member)
     states = None if before is None else {member: before}
     return write_days(session, [result], now=now, who=who, before=states)[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import current_period
@@ -28,6 +28,7 @@ from desktop.domain.model import (
     Message,
     Plan,
     evolve,
+    stored_id,
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
@@ -132,7 +133,7 @@ _CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in READ)
 
 # Lists of ids go in as one expanding parameter ("ids"), so a statement is built once and a
 # batch of 500 ids is not coerced into 500 SQL literals first.
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 def _chunks(values: list, size: int = 500):
@@ -237,7 +238,7 @@ def load_member_states(session: Session, member_ids: Iterable[int],
                 .where(member.id.in_(_IDS)), {"ids": chunk}):
             accounts[mid] = Account(mid, balance or 0, held or 0)
         for contract in _contracts_where(session, of_members, plans, {"ids": chunk}):
-            contracts.setdefault(contract.member, []).append(contract)
+            contracts.setdefault(stored_id(contract.member), []).append(contract)
     return {mid: MemberState(account, tuple(contracts.get(mid, ())), settings)
             for mid, account in accounts.items()}
 
@@ -258,7 +259,7 @@ def load_contracts(session: Session, contract_ids: Iterable[int],
     found: dict[int, Contract] = {}
     for chunk in _chunks(ids):
         condition = _CONTRACTS.c.id.in_(chunk)
-        found.update((c.id, c) for c in _contracts_where(session, condition, plans))
+        found.update((stored_id(c.id), c) for c in _contracts_where(session, condition, plans))
     return found
 
 
