@@ -17,7 +17,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
 from PySide6.QtGui import QGuiApplication, QImage, QTextDocument, QTextFormat, QTextTable
 from stdnum import iban as stdnum_iban
 
-from desktop.documents.printable import Printable, document_fonts
+from desktop.documents.printable import printable_in
 from desktop.domain.model import Line
 from desktop.domain.money import to_major
 from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
@@ -117,7 +117,7 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
     # Every text goes through `t`: escaped for Qt's rich text, without bidi controls, and with
     # what no installed font can draw replaced (printable.py), names and numbers as much as
     # the labels and the formatted amounts.
-    printable = Printable(document_fonts(QGuiApplication.font()))
+    printable = printable_in(QGuiApplication.font())
 
     def t(text: str) -> str:
         return escape(printable.text(text))

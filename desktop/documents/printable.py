@@ -100,10 +100,24 @@ class Printable:
     def text(self, text: str) -> str:
         """The text without bidi controls, each cluster no font draws as the replacement."""
         text = without_bidi_controls(text)
-        if text.isascii():
+        if text.isascii() or all(self._known.get(char) for char in text):
+            # Every character drawn alone already (the € of every amount): a cluster of them is
+            # drawn too, and splitting the text into clusters is the expensive part.
             return text
         return "".join(cluster if self.drawable(cluster) else self.replacement
                        for cluster in graphemes(text))
+
+
+_PRINTABLE: dict[str, Printable] = {}
+
+
+def printable_in(base: QFont) -> Printable:
+    """The Printable for a document font, made once: what a font draws does not change while
+    the process runs, and every invoice of a batch asks about the same characters."""
+    key = base.key()
+    if key not in _PRINTABLE:
+        _PRINTABLE[key] = Printable(document_fonts(base))
+    return _PRINTABLE[key]
 
 
 def document_fonts(base: QFont) -> list[QFont]:
