@@ -410,9 +410,10 @@ def test_the_words_follow_the_reader_and_the_numbers_the_site():
 
 def test_refused_values_read_in_the_readers_language_and_english_on_the_command_line(
         english_afterwards):
+    from desktop.domain.model import refusal
     from desktop.domain.money import parse_rate
     from desktop.domain.periods import parse_frequency
-    from desktop.i18n.messages import reason, refusal, say
+    from desktop.i18n.messages import reason, say
     from desktop.services.settings import SiteSettings, settings_problems
 
     install("de")

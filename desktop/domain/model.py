@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 from string import Formatter
 
+from desktop.domain.limits import BadValue
 from desktop.domain.periods import Frequency
 
 PLAN, ADDON = "plan", "addon"
@@ -268,3 +269,16 @@ def evolve(value, **changes):
     new = object.__new__(cls)
     new.__dict__.update(value.__dict__, **changes)
     return new
+
+
+def refusal(error: Exception) -> Message | str:
+    """An error's sentence (issue 10), for every layer that tells one (the window, the
+    services, the ledger): its `wording` (an unreadable plan's, say) or a
+    `BadValue`'s template and parameters as a `Message` the interface translates, any other
+    error's own words."""
+    wording = getattr(error, "wording", None)
+    if isinstance(wording, Message):
+        return wording
+    if isinstance(error, BadValue):
+        return Message(error.template, error.params)
+    return str(error)

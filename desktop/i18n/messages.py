@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop.domain.limits import BadValue
-from desktop.domain.model import Message
+from desktop.domain.model import Message, refusal
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.translations import gettext
 
@@ -24,18 +23,6 @@ def say(message: Message | str, fmt: Formatter | None = None, translate=None) ->
     fmt = fmt or Formatter()
     values = {name: _shown(value, fmt) for name, value in message.params}
     return (translate or gettext)(message.template).format(**values)
-
-
-def refusal(error: Exception) -> Message | str:
-    """An error's sentence (issue 10): its `wording` (an unreadable plan's, say) or a
-    `BadValue`'s template and parameters as a `Message` the interface translates, any other
-    error's own words."""
-    wording = getattr(error, "wording", None)
-    if isinstance(wording, Message):
-        return wording
-    if isinstance(error, BadValue):
-        return Message(error.template, error.params)
-    return str(error)
 
 
 def reason(error: Exception, fmt: Formatter | None = None) -> str:

@@ -16,7 +16,6 @@ from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import current_period
-from desktop.domain.limits import BadValue
 from desktop.domain.model import (
     ADDON,
     M_,
@@ -28,6 +27,7 @@ from desktop.domain.model import (
     Message,
     Plan,
     evolve,
+    refusal,
     stored_id,
 )
 from desktop.domain.money import parse_rate
@@ -55,17 +55,6 @@ def billing_settings(session: Session) -> BillingSettings:
     if row is None:
         return BillingSettings()
     return BillingSettings(row.currency, parse_rate(row.tax_rate), row.billing_day)
-
-
-def _why(error: ValueError) -> Message | str:
-    """Why a plan row was refused, as the reader will be told: a BadValue's template and
-    parameters (desktop.i18n.messages.refusal says it), any other error's own words."""
-    wording = getattr(error, "wording", None)
-    if isinstance(wording, Message):
-        return wording
-    if isinstance(error, BadValue):
-        return Message(error.template, error.params)
-    return str(error)
 
 
 class PlanCatalog(dict):
@@ -121,7 +110,7 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
             unreadable[r.id] = (
                 f"The plan {r.name} cannot be used ({reason[:1].lower()}{reason[1:]}).",
                 Message.of(M_("The plan {name} cannot be used: {reason}"), name=r.name,
-                           reason=_why(exc)))
+                           reason=refusal(exc)))
     return PlanCatalog(plans, unreadable) if skip_unreadable else plans
 
 

@@ -11,10 +11,9 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.limits import MAX_AMOUNT
-from desktop.domain.model import ADDON, PLAN, Plan, Problem
+from desktop.domain.model import ADDON, PLAN, Plan, Problem, refusal
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n import _
-from desktop.i18n.messages import refusal
 from desktop.ledger import audit
 from desktop.ledger.member_states import load_plans
 from desktop.services.changes import Changes

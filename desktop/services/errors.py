@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from desktop.domain.limits import text_problem
-from desktop.domain.model import Problem
-from desktop.i18n.messages import refusal, say
+from desktop.domain.model import Problem, refusal
+from desktop.i18n.messages import say
 from desktop.ledger.errors import NotFound, ServiceError, StaleEdit  # noqa: F401
 
 

@@ -11,11 +11,10 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as NumberInvalid
 
 from desktop.domain.limits import number_problem, plain_rate
-from desktop.domain.model import BillingSettings, Problem
+from desktop.domain.model import BillingSettings, Problem, refusal
 from desktop.domain.money import parse_rate
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
-from desktop.i18n.messages import refusal
 from desktop.i18n.translations import parse_locale
 from desktop.ledger import audit
 from desktop.services.changes import Changes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from desktop.storage import models as m
 
@@ -27,3 +27,17 @@ def seed_monthly_contracts(db, members: int, start: date, next_invoice: date, *,
                  billing_anchor=start, next_invoice_date=next_invoice, prorate_last_invoice=True,
                  prorate_first_invoice=True, notes="", next_event_date=next_invoice, version=1)
             for i in range(1, members + 1)])
+
+
+def busiest_active_contract(db, today: date) -> int:
+    """An active contract of the member holding the most contracts."""
+    with db.session() as session:
+        member = session.execute(
+            select(m.ContractRow.member_id).group_by(m.ContractRow.member_id)
+            .order_by(func.count().desc()).limit(1)).scalar_one()
+        return session.execute(
+            select(m.ContractRow.id).where(m.ContractRow.member_id == member,
+                                           m.ContractRow.start_date <= today,
+                                           m.ContractRow.next_invoice_date > today,
+                                           m.ContractRow.cancellation_date.is_(None))
+            .limit(1)).scalar_one()

@@ -21,31 +21,15 @@ import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
-
+from bench_data import busiest_active_contract
 from desktop.i18n.formatting import Formatter
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
-from desktop.storage import models as m
 from desktop.storage.database import open_database
 from desktop.ui.contract_editor.editor import PREVIEW_COUNT, ContractEditor
 
 EDITS = 60
-
-
-def _busiest_active_contract(db, today: date) -> int:
-    """An active contract of the member holding the most contracts."""
-    with db.session() as session:
-        member = session.execute(
-            select(m.ContractRow.member_id).group_by(m.ContractRow.member_id)
-            .order_by(func.count().desc()).limit(1)).scalar_one()
-        return session.execute(
-            select(m.ContractRow.id).where(m.ContractRow.member_id == member,
-                                           m.ContractRow.start_date <= today,
-                                           m.ContractRow.next_invoice_date > today,
-                                           m.ContractRow.cancellation_date.is_(None))
-            .limit(1)).scalar_one()
 
 
 def _edits(contract, today: date):
@@ -73,7 +57,7 @@ def test_preview_recomputation_after_one_edit(bench_databases, qapp, tmp_path):
     try:
         clock = FixedClock(today)
         contracts = ContractService(db, clock)
-        contract_id = _busiest_active_contract(db, today)
+        contract_id = busiest_active_contract(db, today)
         editor = ContractEditor(contracts, CatalogService(db, clock), Formatter("en_IE", "EUR"),
                                 contract_id)
         editor.show()

@@ -18,14 +18,14 @@ import time
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 
+from bench_data import busiest_active_contract
 from desktop.i18n.formatting import Formatter
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts import editing
 from desktop.services.contracts.editing import ContractService
-from desktop.storage import models as m
 from desktop.storage.database import open_database
 from desktop.ui.contract_editor.editor import ContractEditor
 
@@ -50,19 +50,6 @@ class Counter:
         return counts
 
 
-def _busiest_active_contract(db, today) -> int:
-    with db.session() as session:
-        member = session.execute(
-            select(m.ContractRow.member_id).group_by(m.ContractRow.member_id)
-            .order_by(func.count().desc()).limit(1)).scalar_one()
-        return session.execute(
-            select(m.ContractRow.id).where(m.ContractRow.member_id == member,
-                                           m.ContractRow.start_date <= today,
-                                           m.ContractRow.next_invoice_date > today,
-                                           m.ContractRow.cancellation_date.is_(None))
-            .limit(1)).scalar_one()
-
-
 def _median(values) -> float:
     return statistics.median(values)
 
@@ -79,7 +66,7 @@ def test_one_save_in_the_contract_editor(bench_databases, qapp, tmp_path, monkey
     try:
         clock = FixedClock(today)
         contracts = ContractService(db, clock)
-        contract_id = _busiest_active_contract(db, today)
+        contract_id = busiest_active_contract(db, today)
         editor = ContractEditor(contracts, CatalogService(db, clock), Formatter("en_IE", "EUR"),
                                 contract_id)
         editor.show()

@@ -10,9 +10,8 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
-from desktop.domain.model import CANCELLATION, M_, Message, stored_id
+from desktop.domain.model import CANCELLATION, M_, Message, refusal, stored_id
 from desktop.domain.transitions import DayResult
-from desktop.i18n.messages import refusal
 from desktop.ledger.member_states import load_contracts
 from desktop.services.formatting import formatter
 from desktop.storage import models as m

@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.domain.model import Message
+from desktop.domain.model import Message, refusal
 from desktop.i18n import _
-from desktop.i18n.messages import refusal, say
+from desktop.i18n.messages import say
 
 _log = logging.getLogger(__name__)
 

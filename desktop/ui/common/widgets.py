@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.model import Message
+from desktop.domain.model import Message, refusal
 from desktop.i18n import _
-from desktop.i18n.messages import refusal, say
+from desktop.i18n.messages import say
 
 _log = logging.getLogger(__name__)
 
