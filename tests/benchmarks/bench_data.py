@@ -41,3 +41,18 @@ def busiest_active_contract(db, today: date) -> int:
                                            m.ContractRow.next_invoice_date > today,
                                            m.ContractRow.cancellation_date.is_(None))
             .limit(1)).scalar_one()
+
+
+def editor_on_busiest_contract(db, today: date, contracts):
+    """The contract editor, shown and checked once, on the busiest member's active contract:
+    what the preview and Save benchmarks measure from."""
+    from desktop.i18n.formatting import Formatter
+    from desktop.services.catalog import CatalogService
+    from desktop.services.clock import FixedClock
+    from desktop.ui.contract_editor.editor import ContractEditor
+
+    editor = ContractEditor(contracts, CatalogService(db, FixedClock(today)),
+                            Formatter("en_IE", "EUR"), busiest_active_contract(db, today))
+    editor.show()
+    editor.refresh_now()
+    return editor

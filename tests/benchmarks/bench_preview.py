@@ -21,13 +21,11 @@ import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from bench_data import busiest_active_contract
-from desktop.i18n.formatting import Formatter
-from desktop.services.catalog import CatalogService
+from bench_data import editor_on_busiest_contract
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.storage.database import open_database
-from desktop.ui.contract_editor.editor import PREVIEW_COUNT, ContractEditor
+from desktop.ui.contract_editor.editor import PREVIEW_COUNT
 
 EDITS = 60
 
@@ -57,11 +55,8 @@ def test_preview_recomputation_after_one_edit(bench_databases, qapp, tmp_path):
     try:
         clock = FixedClock(today)
         contracts = ContractService(db, clock)
-        contract_id = busiest_active_contract(db, today)
-        editor = ContractEditor(contracts, CatalogService(db, clock), Formatter("en_IE", "EUR"),
-                                contract_id)
-        editor.show()
-        editor.refresh_now()
+        editor = editor_on_busiest_contract(db, today, contracts)
+        contract_id = editor.contract_id
         qapp.processEvents()  # the first paint, not an edit's
         saved = editor.draft()
         edits = _edits(saved, today)

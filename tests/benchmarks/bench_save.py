@@ -20,14 +20,11 @@ from datetime import datetime
 
 from sqlalchemy import event
 
-from bench_data import busiest_active_contract
-from desktop.i18n.formatting import Formatter
-from desktop.services.catalog import CatalogService
+from bench_data import editor_on_busiest_contract
 from desktop.services.clock import FixedClock
 from desktop.services.contracts import editing
 from desktop.services.contracts.editing import ContractService
 from desktop.storage.database import open_database
-from desktop.ui.contract_editor.editor import ContractEditor
 
 SAVES = 20
 
@@ -66,11 +63,8 @@ def test_one_save_in_the_contract_editor(bench_databases, qapp, tmp_path, monkey
     try:
         clock = FixedClock(today)
         contracts = ContractService(db, clock)
-        contract_id = busiest_active_contract(db, today)
-        editor = ContractEditor(contracts, CatalogService(db, clock), Formatter("en_IE", "EUR"),
-                                contract_id)
-        editor.show()
-        editor.refresh_now()
+        editor = editor_on_busiest_contract(db, today, contracts)
+        contract_id = editor.contract_id
         qapp.processEvents()  # the first paint, not a Save's
         counter = Counter(db.engine)
         saves, floors = [], []

@@ -25,6 +25,23 @@ def find_by_keyboard(qtbot, window, text: str) -> QTableView:
     return table
 
 
+def rename_by_keyboard(qtbot, window, name: str, new_name: str) -> None:
+    """Find the member, Ctrl+E, type the new name over the old one, Enter: the dialog closes
+    having saved it."""
+    from person import replace_text
+
+    bring_to_front(qtbot, window)
+    find_by_keyboard(qtbot, window, name)
+
+    def rename(dialog):
+        replace_text(dialog.findChild(QLineEdit, "memberNameEdit"), new_name)
+        press(Qt.Key.Key_Return, widget=dialog)
+
+    shown = when_modal(rename)
+    shortcut("Ctrl+E")
+    qtbot.waitUntil(lambda: bool(shown) and not shown[0].isVisible(), timeout=5000)
+
+
 def a_member_name(window) -> str:
     return window.services.members.search(status="members", limit=1)[0].name
 

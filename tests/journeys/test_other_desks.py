@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTableView
 
 import server_db
 from desktop.app import follow_other_desks
@@ -24,13 +23,14 @@ from person import (
     bring_to_front,
     click_row,
     click_tab,
-    press,
-    replace_text,
     shortcut,
     type_text,
-    when_modal,
 )
-from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
+from test_keyboard import (
+    open_editor_by_keyboard,
+    plain_active_contract,
+    rename_by_keyboard,
+)
 
 SOON = 8000  # ms: "within a few seconds" (the windows look every two)
 
@@ -119,16 +119,7 @@ def test_a_member_renamed_at_one_desk_is_renamed_in_the_other_desks_list_and_pag
     click_row(table, names().index(name))  # the whole list at the other desk, one member open
     member = there.members_panel.current_member_id()
     qtbot.waitUntil(lambda: there.member_page.member_id == member, timeout=3000)
-    bring_to_front(qtbot, here)
-    find_by_keyboard(qtbot, here, name)
-
-    def rename(dialog):
-        replace_text(dialog.findChild(QLineEdit, "memberNameEdit"), "Renamed Elsewhere")
-        press(Qt.Key.Key_Return, widget=dialog)
-
-    shown = when_modal(rename)
-    shortcut("Ctrl+E")
-    qtbot.waitUntil(lambda: bool(shown) and not shown[0].isVisible(), timeout=3000)
+    rename_by_keyboard(qtbot, here, name, "Renamed Elsewhere")
     qtbot.waitUntil(lambda: "Renamed Elsewhere" in names(), timeout=SOON)
     assert there.member_page.member_id == member
     qtbot.waitUntil(lambda: "Renamed Elsewhere" in " ".join(
@@ -153,16 +144,7 @@ def test_another_desks_change_refreshes_the_tabs_opened_and_builds_no_other(qtbo
     table = there.findChild(QTableView, "memberTable")
     names = lambda: [table.model().index(row, 0).data()  # noqa: E731
                      for row in range(table.model().rowCount())]
-    bring_to_front(qtbot, here)
-    find_by_keyboard(qtbot, here, name)
-
-    def rename(dialog):
-        replace_text(dialog.findChild(QLineEdit, "memberNameEdit"), "Renamed Elsewhere")
-        press(Qt.Key.Key_Return, widget=dialog)
-
-    shown = when_modal(rename)
-    shortcut("Ctrl+E")
-    qtbot.waitUntil(lambda: bool(shown) and not shown[0].isVisible(), timeout=3000)
+    rename_by_keyboard(qtbot, here, name, "Renamed Elsewhere")
     qtbot.waitUntil(lambda: "Renamed Elsewhere" in names(), timeout=SOON)  # refreshed
     assert lazy.built(PLANS_TAB) is None and lazy.built(INVOICES_TAB) is None
 

@@ -13,8 +13,7 @@ import time
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableView, QWidget
 from sqlalchemy import create_engine
 
 from desktop.app import follow_other_desks
@@ -28,8 +27,12 @@ from desktop.storage.errors import SERVER_AWAY, SERVER_BUSY
 from desktop.storage.server import WINDOW_WAIT_MS
 from desktop.ui.window.language import LANGUAGE
 from own_server import own_server  # noqa: F401 (a fixture)
-from person import bring_to_front, press, replace_text, shortcut, type_text, when_modal
-from test_keyboard import find_by_keyboard, open_editor_by_keyboard, plain_active_contract
+from person import bring_to_front, shortcut, type_text
+from test_keyboard import (
+    open_editor_by_keyboard,
+    plain_active_contract,
+    rename_by_keyboard,
+)
 from test_languages import english_afterwards  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.server
@@ -114,16 +117,7 @@ def test_after_a_restart_the_status_bar_says_so_and_other_desks_changes_arrive_a
     # The sweep that failed meanwhile ran again at once.
     qtbot.waitUntil(lambda: "failed" not in there.status_label.text(), timeout=8000)
     # And what other desks do from now on is heard again.
-    bring_to_front(qtbot, here)
-    find_by_keyboard(qtbot, here, "Renamed Meanwhile")
-
-    def rename(dialog):
-        replace_text(dialog.findChild(QLineEdit, "memberNameEdit"), "Renamed After")
-        press(Qt.Key.Key_Return, widget=dialog)
-
-    shown = when_modal(rename)
-    shortcut("Ctrl+E")
-    qtbot.waitUntil(lambda: bool(shown) and not shown[0].isVisible(), timeout=5000)
+    rename_by_keyboard(qtbot, here, "Renamed Meanwhile", "Renamed After")
     qtbot.waitUntil(lambda: "Renamed After" in _names(there), timeout=8000)
     assert follow.linked
 
