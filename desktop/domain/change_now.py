@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from desktop.domain.invoicing import build_invoice
 from desktop.domain.model import (
     Account,
     BillingSettings,
@@ -16,7 +15,7 @@ from desktop.domain.model import (
     Line,
     Plan,
 )
-from desktop.domain.transitions import simulate
+from desktop.domain.transitions import simulate, simulate_to
 
 # Far enough ahead to reach the next invoice of any frequency (three years covers "1 year" twice).
 _HORIZON = timedelta(days=3 * 366)
@@ -77,34 +76,31 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
           day: date, horizon: timedelta = _HORIZON, at_once: Sequence[Line] = ()) -> Quote:
     """Simulate the member's contracts from `day`: the amount due that day and the next invoice's.
 
-    `at_once` are lines invoiced on the day outside the transitions (add-ons bought, rule 16):
-    their invoice follows the day's transitions, as when the change is applied.
+    `at_once` are lines invoiced on the day beside the transitions (add-ons bought, rule 16):
+    they stand on the day's one document (rule 17), as when the change is applied.
     """
-    # Each day that issues an invoice, with that invoice.
-    today = [(r, r.invoice) for r in simulate(account, contracts, settings, day)
-             if r.invoice is not None]
-    pay_now = sum(invoice.amount_due for _, invoice in today)
+    # Each day that issues documents, with them; pay now is what the day's documents still
+    # lack once the credit balance is offset (rule 22), as issued.
+    today = [r for r in simulate_to(account, contracts, settings, day, at_once=at_once)
+             if r.documents]
+    pay_now = sum(d.amount_due for r in today if r.day == day for d in r.documents)
     if today:
-        account, contracts = today[-1][0].account, today[-1][0].contracts
-    if at_once:
-        invoice, balance = build_invoice(account.member, day, list(at_once), settings.tax_rate,
-                                         account.credit_balance)
-        pay_now += invoice.amount_due
-        account = replace(account, credit_balance=balance)
-    later = [(r, r.invoice)
-             for r in simulate(account, contracts, settings, day + horizon, max_invoices=1)
-             if r.invoice is not None]
-    deposits = [(r.day, line.amount) for r, invoice in today + later[:1]
-                for line in invoice.lines if line.kind == "deposit"]
+        account, contracts = today[-1].account, today[-1].contracts
+    later = [r for r in simulate(account, contracts, settings, day + horizon, max_invoices=1)
+             if r.documents]
+    deposits = [(r.day, line.amount) for r in today + later[:1]
+                for d in r.documents for line in d.lines if line.kind == "deposit"]
     deposit = sum(amount for _, amount in deposits)
     charged_on = deposits[0][0] if deposits else None
-    # The change is billed on the day's invoice when it applies now, else on the next one.
-    billed = today[0] if today else (later[0] if later else None)
-    change_invoice = billed[1] if billed is not None else None
-    balance_after = (billed[0].account.credit_balance if billed is not None
+    # The change is billed on the day's document when it applies now, else on the next one.
+    billed = today[-1] if today and today[-1].day == day else (later[0] if later else None)
+    change_invoice = None if billed is None else (billed.invoice or billed.documents[0])
+    balance_after = (billed.account.credit_balance if billed is not None
                      else account.credit_balance)
     if later:
-        return Quote(day, pay_now, later[0][0].day, later[0][1].amount_due,
+        following = later[0]
+        return Quote(day, pay_now, following.day,
+                     sum(d.amount_due for d in following.documents),
                      account.credit_balance, deposit, charged_on, change_invoice, balance_after)
     return Quote(day, pay_now, None, 0, account.credit_balance, deposit, charged_on,
                  change_invoice, balance_after)

@@ -12,9 +12,9 @@ from desktop.domain.contracts import current_period
 from desktop.domain.model import (
     ADDON,
     M_,
+    STANDARD,
     Contract,
     ContractAddon,
-    Invoice,
     InvoicedSpan,
     Line,
     Message,
@@ -60,13 +60,15 @@ def _described(plan: Plan, quantity: int) -> str:
 
 
 def priced_line(kind: str, description: str, amount: int | Fraction, contract_id,
-                period: tuple[date, date], span: tuple[date, date]) -> Line:
+                period: tuple[date, date], span: tuple[date, date],
+                tax_category: str = STANDARD) -> Line:
     """A line for `amount` per period, prorated over span ∩ period and rounded once (rule 3)."""
     billed = overlap(period, span)
     whole = billed == period
     value = _prorated(amount, period, span)
     return Line(kind, description, value, contract_id, billed[0], billed[1],
-                None if whole else days(billed), None if whole else days(period))
+                None if whole else days(billed), None if whole else days(period),
+                tax_category=tax_category)
 
 
 @lru_cache(maxsize=8192)
@@ -74,12 +76,6 @@ def _prorated(amount: int | Fraction, period: tuple[date, date], span: tuple[dat
     """Rule 3 for one price over one span of one period, rounded once; the same price and span
     recur across the contracts of a sweep, so it is remembered (pure)."""
     return round_minor(Fraction(amount) * prorated_fraction(period, span))
-
-
-@lru_cache(maxsize=4096)
-def _tax(taxable: int, tax_rate: Fraction) -> int:
-    """Rule 17: the tax on a taxable subtotal, rounded once (remembered: pure, and repeated)."""
-    return round_minor(taxable * Fraction(tax_rate))
 
 
 def addon_amount_per_period(contract: Contract, item: ContractAddon) -> Fraction:
@@ -106,20 +102,21 @@ def period_lines(contract: Contract, period: tuple[date, date],
     that day, one starting after it gets no line yet.
     """
     lines = [priced_line("plan", _described(contract.plan, contract.quantity),
-                         contract.unit_price * contract.quantity, contract.id, period, span)]
+                         contract.unit_price * contract.quantity, contract.id, period, span,
+                         contract.plan.tax_category)]
     for item in contract.addons:
         held = held_span(item, span)
         if item.addon.recurring and days(overlap(period, held)) > 0:
             lines.append(priced_line("addon", _described(item.addon, item.quantity),
                                      addon_amount_per_period(contract, item), contract.id,
-                                     period, held))
+                                     period, held, item.addon.tax_category))
     return lines
 
 
 def invoiced_spans(lines: list[Line]) -> tuple[InvoicedSpan, ...]:
     """What a renewal invoiced, remembered for a later unused-time credit (rule 6)."""
     return tuple(InvoicedSpan(line.kind, line.description, line.period_start, line.period_end,
-                              line.amount)
+                              line.amount, line.tax_category or STANDARD)
                  for line in lines if line.kind in ("plan", ADDON)
                  and line.period_start is not None and line.period_end is not None)
 
@@ -148,7 +145,8 @@ def unused_credit_lines(contract: Contract, cancel_on: date) -> list[Line]:
         if amount:
             credits.append(Line("unused", amount=-amount, contract=contract.id,
                                 period_start=unused[0], period_end=unused[1], days=days(unused),
-                                period_days=days(invoiced), **_unused(span.description)))
+                                period_days=days(invoiced), tax_category=span.tax_category,
+                                credits=span.invoice, **_unused(span.description)))
     return credits
 
 
@@ -162,14 +160,15 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     description = _described(item.addon, item.quantity)
     if not item.addon.recurring:
         amount = item.addon.price * item.quantity
-        return [Line("addon", description, amount, contract.id, day, None)]
+        return [Line("addon", description, amount, contract.id, day, None,
+                     tax_category=item.addon.tax_category)]
     start = day if item.start_date is None else max(day, item.start_date)
     period = current_period(contract)
     if period is None or not (max(period[0], contract.start_date) <= start < period[1]):
         return []  # not yet invoiced: the add-on is billed from its start with a later invoice
     # Prorated over the whole period, like the plan (rule 3), for the days left in it.
     return [priced_line("addon", description, addon_amount_per_period(contract, item),
-                        contract.id, period, (start, period[1]))]
+                        contract.id, period, (start, period[1]), item.addon.tax_category)]
 
 
 def buy_addons(contract: Contract, bought: Iterable[tuple[Plan, int]], day: date,
@@ -186,25 +185,3 @@ def buy_addons(contract: Contract, bought: Iterable[tuple[Plan, int]], day: date
                   for addon, quantity in bought)
     lines = [line for item in items for line in addon_added_lines(contract, item, day)]
     return contract.with_changes(addons=contract.addons + items), lines
-
-
-def build_invoice(member, issue_date: date, lines: list[Line], tax_rate: Fraction,
-                  credit_balance: int) -> tuple[Invoice, int]:
-    """Rule 17: totals of one member's lines on one date; returns the invoice and the new balance.
-
-    Tax is the rate times the taxable subtotal, rounded once; a credit balance pays a positive
-    total first; a negative total becomes credit balance; the amount due is never negative.
-    """
-    subtotal = sum(line.amount for line in lines)
-    taxable = sum(line.amount for line in lines if line.taxable)
-    tax = _tax(taxable, tax_rate)
-    total = subtotal + tax
-    if total > 0:
-        credit_applied = min(max(credit_balance, 0), total)
-        balance = credit_balance - credit_applied
-    else:
-        credit_applied = 0
-        balance = credit_balance - total
-    invoice = Invoice(member, issue_date, tuple(lines), subtotal, tax, total, credit_applied,
-                      total - credit_applied if total > 0 else 0)
-    return invoice, balance

@@ -19,6 +19,16 @@ PLAN, ADDON = "plan", "addon"
 INACTIVE, ACTIVE, CANCELLED = "inactive", "active", "cancelled"
 ACTIVATION, RENEWAL, CANCELLATION = "activation", "renewal", "cancellation"
 LINE_KINDS = ("plan", "unused", "addon", "deposit", "deposit_refund")
+# Document types (rule 17, rule 15): a VAT document is an invoice (total >= 0) or a credit note
+# (total < 0); deposits stand on documents of their own, outside VAT.
+INVOICE, CREDIT_NOTE = "invoice", "credit_note"
+DEPOSIT_REQUEST, DEPOSIT_RETURN = "deposit_request", "deposit_return"
+DOCUMENT_TYPES = (INVOICE, CREDIT_NOTE, DEPOSIT_REQUEST, DEPOSIT_RETURN)
+# Tax categories of plans, add-ons and lines (rule 17); reverse charge is a member's, not a
+# plan's: the lines of a member invoiced under it take it instead of their plan's.
+STANDARD, REDUCED, ZERO, EXEMPT, REVERSE_CHARGE = (
+    "standard", "reduced", "zero", "exempt", "reverse_charge")
+TAX_CATEGORIES = (STANDARD, REDUCED, ZERO, EXEMPT)
 
 
 def stored_id(value: int | str | None) -> int:
@@ -49,6 +59,7 @@ class Plan:
     allowances: Mapping[str, int] = field(default_factory=dict, compare=False)
     addons: tuple[str, ...] = ()
     id: int | None = field(default=None, compare=False)
+    tax_category: str = STANDARD
 
     @property
     def recurring(self) -> bool:
@@ -73,6 +84,10 @@ class InvoicedSpan:
     start: date
     end: date
     amount: int
+    # The line's tax category and the number of the invoice it stands on: a credit for unused
+    # time is taxed as what it credits, and the credit note names that invoice (rule 17).
+    tax_category: str = STANDARD
+    invoice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,20 +127,50 @@ class Contract:
 
 @dataclass(frozen=True)
 class Account:
-    """A member's money held by the space: credit balance and refundable deposit."""
+    """A member's money held by the space and what they still owe.
+
+    `deposit_held` is the deposit the member's deposit documents stand for: requested (paid or
+    not) less returned (rule 15 tops up to the requirement from it). `open` are the member's
+    documents still lacking money, oldest first, which credit is offset against (rule 22);
+    `reverse_charge` says the member is invoiced under reverse charge (rule 17).
+    """
 
     member: int | str
     credit_balance: int = 0
     deposit_held: int = 0
+    open: tuple[OpenDocument, ...] = ()
+    reverse_charge: bool = False
+
+
+@dataclass(frozen=True)
+class OpenDocument:
+    """A document that still lacks `outstanding` (rule 21); `key` is its database id, or for a
+    document made in the same run of the rules and not yet written, "<billing date>:<type>"."""
+
+    key: int | str
+    outstanding: int
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Money put against a document (rules 21, 22): from a payment, or from the credit
+    balance (method "credit")."""
+
+    document: int | str
+    amount: int
+    method: str = "credit"
 
 
 @dataclass(frozen=True)
 class BillingSettings:
-    """Site settings the rules need: currency, tax rate (a fraction of one), billing day."""
+    """Site settings the rules need: currency, the standard and reduced tax rates (fractions of
+    one), billing day, payment terms in days (rule 18)."""
 
     currency: str = "EUR"
     tax_rate: Fraction = Fraction(0)
     billing_day: int | None = None
+    reduced_rate: Fraction = Fraction(0)
+    payment_terms: int = 14
 
 
 @dataclass(frozen=True)
@@ -143,16 +188,37 @@ class Line:
     # The billing core's own wording of the line (rules 6, 15; issue 10), None for a plan's or
     # an add-on's name: shown in the reader's language, while `description` keeps the English.
     wording: Message | None = field(default=None, compare=False)
+    # Rule 17: the line's tax category and rate (a fraction of one), set when its document is
+    # made; None on a deposit line, which is outside VAT. `credits` is the number of the
+    # invoice an unused-time line credits.
+    tax_category: str | None = STANDARD
+    rate: Fraction | None = None
+    credits: str | None = field(default=None, compare=False)
 
     @property
     def taxable(self) -> bool:
-        """Rule 17: everything but deposits and deposit refunds is taxed."""
+        """Rule 15: deposits and their returns are not supplies; everything else is taxed."""
         return self.kind not in ("deposit", "deposit_refund")
 
 
 @dataclass(frozen=True)
+class TaxGroup:
+    """Rule 17: the lines of one (category, rate), their net sum and its tax, rounded once."""
+
+    category: str
+    rate: Fraction
+    net: int
+    tax: int
+
+
+@dataclass(frozen=True)
 class Invoice:
-    """Rule 17: the lines due for one member on one date, with their totals."""
+    """A document (rules 15, 17, 18): an invoice, a credit note, a deposit request or return.
+
+    `issue_date` is the day it is made, `billing_date` the date it belongs to (a contract's
+    next invoice date), `due_date` the issue date plus the payment terms. `credit_applied` is
+    what the credit balance paid of it when it was made (rule 22), `amount_due` what was left.
+    """
 
     member: int | str
     issue_date: date
@@ -163,6 +229,21 @@ class Invoice:
     credit_applied: int
     amount_due: int
     number: str | None = None
+    type: str = INVOICE
+    billing_date: date | None = None
+    due_date: date | None = None
+    tax_groups: tuple[TaxGroup, ...] = ()
+    credits: tuple[str, ...] = ()
+
+    @property
+    def billed_on(self) -> date:
+        """The billing date (older rows, made before it was kept, belong to their issue date)."""
+        return self.issue_date if self.billing_date is None else self.billing_date
+
+    @property
+    def key(self) -> str:
+        """The document's key while it is not written yet (OpenDocument.key)."""
+        return f"{self.billed_on.isoformat()}:{self.type}"
 
 
 @dataclass(frozen=True)

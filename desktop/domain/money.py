@@ -63,3 +63,11 @@ def parse_rate(text: str) -> Fraction:
     refused at once instead of becoming a fraction too large to compute with.
     """
     return Fraction(rate_decimal(text)) / 100
+
+
+def rate_text(rate: Fraction) -> str:
+    """A fraction of one as the percentage a settings field or a document holds ("19", "5.5",
+    "0"), exact: rates have at most a few decimals (desktop/domain/limits.py)."""
+    percent = Decimal(rate.numerator * 100) / Decimal(rate.denominator)
+    text = format(percent.normalize(), "f")
+    return text

@@ -7,10 +7,11 @@ the preview shows it. Both call the same code, so a preview equals the invoice l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from desktop.domain.accounts import deposit_document, issue, vat_document
 from desktop.domain.contracts import (
     deposit_required,
     effective_cancellation,
@@ -20,7 +21,6 @@ from desktop.domain.contracts import (
 from desktop.domain.invoicing import (
     DEPOSIT,
     DEPOSIT_REFUND,
-    build_invoice,
     invoiced_spans,
     period_lines,
     unused_credit_lines,
@@ -29,9 +29,11 @@ from desktop.domain.model import (
     ACTIVATION,
     ACTIVE,
     CANCELLATION,
+    INVOICE,
     M_,
     RENEWAL,
     Account,
+    Allocation,
     BillingSettings,
     Contract,
     Invoice,
@@ -82,8 +84,17 @@ class DayResult:
     contracts: tuple[Contract, ...]
     changed: tuple[Contract, ...]
     transitions: tuple[Transition, ...]
-    invoice: Invoice | None
+    documents: tuple[Invoice, ...] = ()
     plan_changes: tuple[PlanChange, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
+
+    @property
+    def invoice(self) -> Invoice | None:
+        """The day's VAT document (an invoice or a credit note), if any (rule 17)."""
+        return next((d for d in self.documents if d.type in VAT_TYPES), None)
+
+
+VAT_TYPES = (INVOICE, "credit_note")
 
 
 def _switch_plan(contract: Contract, day: date) -> tuple[Contract, PlanChange | None]:
@@ -154,9 +165,9 @@ def _deposit_lines(account: Account, contracts: Iterable[Contract], grown: list[
                    cancelled: bool, day: date) -> tuple[list[Line], int]:
     """Rule 15: charge the shortfall where the need may grow; refund all when nothing is open.
 
-    `grown` are the contracts whose plan the member took up on the day: a first invoice (a new
-    contract, a new term, a change now) or a switch to the next plan. The need is what the
-    contracts active or starting that day require; a smaller need keeps what is held.
+    `grown` are the contracts invoiced on the day (a first invoice, a renewal, a switch): the
+    need is checked then. It is what the contracts active or starting that day require; a
+    smaller need keeps what is held (rule 15: *Return excess deposit…* gives it back).
     """
     held = account.deposit_held
     contracts = list(contracts)
@@ -164,21 +175,40 @@ def _deposit_lines(account: Account, contracts: Iterable[Contract], grown: list[
         required = sum(deposit_required(c) for c in contracts if status(c, day) == ACTIVE)
         shortfall = required - held
         if shortfall > 0:
-            wording = Message.of(DEPOSIT, plans=", ".join(c.plan.name for c in grown))
-            line = Line("deposit", str(wording), shortfall, grown[0].id, day, wording=wording)
+            named = [c.plan.name for c in grown if deposit_required(c)] or [grown[0].plan.name]
+            wording = Message.of(DEPOSIT, plans=", ".join(dict.fromkeys(named)))
+            line = Line("deposit", str(wording), shortfall, grown[0].id, day, wording=wording,
+                        tax_category=None)
             return [line], held + shortfall
     if cancelled and held > 0 and not any(c.next_invoice_date is not None for c in contracts):
         wording = Message.of(DEPOSIT_REFUND)
-        return [Line("deposit_refund", str(wording), -held, None, day, wording=wording)], 0
+        return [Line("deposit_refund", str(wording), -held, None, day, wording=wording,
+                     tax_category=None)], 0
     return [], held
 
 
+def day_documents(account: Account, day: date, lines: list[Line], deposit: list[Line],
+                  settings: BillingSettings, today: date | None) -> list[Invoice]:
+    """Rules 15 and 17: the day's VAT lines on one document, its deposit on one of its own."""
+    documents = []
+    if lines:
+        documents.append(vat_document(account.member, day, lines, settings,
+                                      reverse_charge=account.reverse_charge, today=today))
+    if deposit:
+        documents.append(deposit_document(account.member, day, deposit, settings, today=today))
+    return documents
+
+
 def apply_day(account: Account, contracts: Iterable[Contract], day: date,
-              settings: BillingSettings) -> DayResult:
+              settings: BillingSettings, today: date | None = None,
+              at_once: Sequence[Line] = ()) -> DayResult:
     """Apply every transition of one member's contracts that falls due on the day, in one step.
 
-    Cancellations come first, then renewals and activations; all their lines go on one invoice
-    (rule 17). Contracts are processed in a stable order (by id) so the result is deterministic.
+    Cancellations come first, then renewals and activations; all their lines go on one
+    document, the deposit on its own (rules 15, 17), made on `today` when the day has passed
+    (rule 18). Contracts are processed in a stable order (by id) so the result is
+    deterministic. `at_once` are lines billed on the day beside the transitions (add-ons and
+    packages bought with a change): the same document (rule 17).
     """
     by_id = {id(c): c for c in contracts}
     order = sorted(by_id, key=lambda k: str(by_id[k].id))
@@ -203,16 +233,15 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
             transitions.append(transition)
             if change is not None:
                 changes.append(change)
-            if transition.kind == ACTIVATION or change is not None:
-                grown.append(by_id[key])
-    deposit, held = _deposit_lines(account, by_id.values(), grown, cancelled, day)
-    lines += deposit
-    invoice, balance = None, account.credit_balance
-    if lines:
-        invoice, balance = build_invoice(account.member, day, lines, settings.tax_rate, balance)
-    after = evolve(account, credit_balance=balance, deposit_held=held)
-    return DayResult(day, after, tuple(by_id[k] for k in order), tuple(by_id[k] for k in due),
-                     tuple(transitions), invoice, tuple(changes))
+            # Rule 15: the need may have grown on any invoice date (a first invoice, a switch,
+            # a quantity raised in the editor, a plan's deposit raised in the catalogue).
+            grown.append(by_id[key])
+    lines += at_once
+    deposit, _held = _deposit_lines(account, by_id.values(), grown, cancelled, day)
+    made = issue(account, day_documents(account, day, lines, deposit, settings, today))
+    return DayResult(day, made.account, tuple(by_id[k] for k in order),
+                     tuple(by_id[k] for k in due), tuple(transitions), made.documents,
+                     tuple(changes), made.allocations)
 
 
 def next_due(contracts: Iterable[Contract]) -> date | None:
@@ -222,16 +251,33 @@ def next_due(contracts: Iterable[Contract]) -> date | None:
 
 
 def simulate(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
-             until: date, max_invoices: int | None = None) -> list[DayResult]:
-    """Rule 18: every transition due up to `until`, in date order, as the sweep applies them."""
+             until: date, max_invoices: int | None = None,
+             today: date | None = None) -> list[DayResult]:
+    """Rule 18: every transition due up to `until`, in date order, as the sweep applies them;
+    documents of days before `today` are made on `today`."""
     contracts = tuple(contracts)
     results: list[DayResult] = []
     invoices = 0
     while (day := next_due(contracts)) is not None and day <= until:
-        result = apply_day(account, contracts, day, settings)
+        result = apply_day(account, contracts, day, settings, today)
         results.append(result)
         account, contracts = result.account, result.contracts
-        invoices += result.invoice is not None
+        invoices += bool(result.documents)
         if max_invoices is not None and invoices >= max_invoices:
             break
+    return results
+
+
+def simulate_to(account: Account, contracts: Iterable[Contract], settings: BillingSettings,
+                day: date, today: date | None = None,
+                at_once: Sequence[Line] = ()) -> list[DayResult]:
+    """`simulate` up to the day, with `at_once` on the day's own document (rules 16, 17): one
+    Apply of the change-plan assistant, or an add-on bought, is one billing date and one
+    document, even when no transition falls due that day."""
+    if not at_once:
+        return simulate(account, contracts, settings, day, today=today)
+    results = simulate(account, contracts, settings, day - timedelta(days=1), today=today)
+    if results:
+        account, contracts = results[-1].account, results[-1].contracts
+    results.append(apply_day(account, contracts, day, settings, today, at_once))
     return results

@@ -1,5 +1,5 @@
-"""Writing contracts for the contract use cases, with the audit every write needs (rule 20),
-and the invoices issued at once outside a transition (rule 16).
+"""Writing contracts for the contract use cases, with the audit every write needs (rule 20).
+Their documents are issued by desktop.ledger.applier (also what is bought at once, rule 16).
 
 Everything here runs inside the caller's session; the services own the transactions. Contracts
 are read by desktop.ledger.member_states, their due days applied by desktop.ledger.applier.
@@ -7,22 +7,17 @@ are read by desktop.ledger.member_states, their due days applied by desktop.ledg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from desktop.domain.invoicing import build_invoice
-from desktop.domain.model import Account, Contract, Invoice, Line, PlanChange, stored_id
+from desktop.domain.model import Contract, PlanChange, stored_id
 from desktop.domain.plan_changes import UPGRADE, change_label, same_plan
 from desktop.ledger import audit
 from desktop.ledger.contract_columns import contract_columns
 from desktop.ledger.errors import NotFound, StaleEdit
-from desktop.ledger.mapping import add_invoice
-from desktop.ledger.member_states import load_member_state
-from desktop.ledger.numbering import invoice_numbers
 from desktop.storage import models as m
 
 
@@ -70,43 +65,6 @@ def check_version(row: m.ContractRow, version: int | None) -> None:
     if version is not None and row.version != version:
         raise StaleEdit("This contract was changed since you opened it (by someone else or by "
                         "the scheduled transitions); reload it to see the changes.")
-
-
-def issue_invoice(session: Session, account: Account, invoice: Invoice, balance: int, *,
-                  now: datetime, who: str) -> Invoice:
-    """Write an invoice issued outside a transition (an add-on bought mid-period, rule 16).
-
-    The member's credit balance becomes `balance` (build_invoice's result), audited.
-    """
-    number = invoice_numbers(session, 1)[0]
-    add_invoice(session, invoice, number)
-    member = session.get(m.MemberRow, stored_id(account.member))
-    if member is None:
-        raise NotFound("This member no longer exists.")
-    if member.credit_balance != balance:
-        # Raw minor units, as every writer of a member's money (issue 10): read in the
-        # reader's words.
-        label = audit.MONEY_LABELS["credit_balance"]
-        audit.write_changes(session, at=now, who=who, entity="member", entity_id=member.id,
-                            before={label: str(member.credit_balance)},
-                            after={label: str(balance)}, member_id=member.id)
-        member.credit_balance = balance
-    session.flush()
-    return replace(invoice, number=number)
-
-
-def invoice_at_once(session: Session, member_id: int, lines: Sequence[Line], day: date, *,
-                    now: datetime, who: str) -> Invoice | None:
-    """Rule 16: the lines of add-ons bought on the day, on one invoice issued at once.
-
-    Built on the member's balance as it stands (after the day's transitions), as the quote did.
-    """
-    if not lines:
-        return None
-    state = load_member_state(session, member_id)
-    invoice, balance = build_invoice(member_id, day, list(lines), state.settings.tax_rate,
-                                     state.account.credit_balance)
-    return issue_invoice(session, state.account, invoice, balance, now=now, who=who)
 
 
 def save_contract(session: Session, contract: Contract) -> m.ContractRow:

@@ -8,6 +8,7 @@ invoices with consecutive numbers and their lines, the audit rows and the plan c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -16,13 +17,15 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Account, Contract, Invoice, evolve, stored_id
+from desktop.domain.money import rate_text
 from desktop.domain.transitions import DayResult
+from desktop.ledger.accounts import allocation_rows
 from desktop.ledger.audit import Readable, contract_audit_rows, money_audit_rows
 from desktop.ledger.bulk_rows import insert_rows, update_rows
 from desktop.ledger.contract_columns import PLAIN, contract_columns, plain_values
 from desktop.ledger.mapping import params_json
 from desktop.ledger.member_states import MemberState, load_member_states
-from desktop.ledger.numbering import invoice_numbers
+from desktop.ledger.numbering import document_numbers
 from desktop.storage import models as m
 from desktop.storage.server import follow_ids
 
@@ -49,14 +52,15 @@ def _changed_values(before: Contract | None, after: Contract) -> dict:
 
 
 def write_days(session: Session, results: Iterable[DayResult], *, now: datetime, who: str,
-               before: Mapping[int, MemberState] | None = None) -> list[Invoice | None]:
+               before: Mapping[int, MemberState] | None = None
+               ) -> list[tuple[Invoice, ...]]:
     """Write many day results in bulk, in the caller's transaction (rules 17, 19, 20).
 
     Results are written in the order given (invoice numbers follow it); several results of
     one member must come in date order, each continuing from the previous one. `before`
     (member id -> the state the first of them started from) lets the audit compare without
     reading the old rows again. A duplicate applied-transition key raises IntegrityError.
-    Returns, for each result, the issued invoice with its number (or None).
+    Returns, for each result, the documents it issued, numbered.
     """
     results = list(results)
     if not results:
@@ -64,7 +68,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     if before is None:
         before = load_member_states(session, {stored_id(r.account.member) for r in results})
     readable = Readable()
-    applied, history, plan_changes = [], [], []
+    applied, history, plan_changes, allocated = [], [], [], []
     contracts: dict[int, dict] = {}
     accounts: dict[int, dict] = {}
     current: dict[int, tuple[Account, dict]] = {}
@@ -101,50 +105,67 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     insert_rows(connection, m.AppliedTransitionRow.__table__, applied)
     update_rows(session, m.ContractRow, contracts, bump_version=True)
     update_rows(session, m.MemberRow, accounts, bump_version=False)
-    issued = insert_invoices(session, [r.invoice for r in results])
+    written = insert_documents(session, [d for r in results for d in r.documents])
+    # Rule 22: the allocations each day made, a new document's key read as its id.
+    ids: dict[tuple[int, str], int] = {}
+    documents = iter(written)
+    for result in results:
+        member = stored_id(result.account.member)
+        for document in result.documents:
+            ids[(member, document.key)] = next(documents)[1]
+        allocated += allocation_rows(
+            member, result.allocations,
+            {key: value for (owner, key), value in ids.items() if owner == member},
+            result.documents[0].issue_date if result.documents else result.day)
+    insert_rows(connection, m.AllocationRow.__table__, allocated)
     insert_rows(connection, m.HistoryRow.__table__, history)
     insert_rows(connection, m.PlanChangeRow.__table__, plan_changes)
-    return issued
+    numbered = iter(document for document, _id in written)
+    return [tuple(next(numbered) for _ in r.documents) for r in results]
 
 
-def insert_invoices(session: Session, invoices: list[Invoice | None]) -> list[Invoice | None]:
-    """Insert the invoices (None entries skipped) with consecutive numbers and their lines.
-
-    Returns the list with each invoice numbered. Money held by the member is the caller's.
-    """
-    wanted = [inv for inv in invoices if inv is not None]
-    if not wanted:
-        return list(invoices)
+def insert_documents(session: Session,
+                     documents: list[Invoice]) -> list[tuple[Invoice, int]]:
+    """Insert documents with their numbers (each in its type's series, consecutive in the
+    order given) and lines; returns each numbered document with its row id. Money held by the
+    member and the allocations are the caller's."""
+    if not documents:
+        return []
     connection = session.connection()
-    numbers = invoice_numbers(session, len(wanted))
+    numbers = document_numbers(session, [d.type for d in documents])
     first_id = (connection.execute(select(func.max(m.InvoiceRow.id))).scalar() or 0) + 1
-    invoice_rows, line_rows, numbered = [], [], {}
-    # Issue 10: each invoice keeps the site's locale of its issue (its printed language).
+    invoice_rows, line_rows, written = [], [], []
+    # Issue 10: each document keeps the site's locale of its issue (its printed language).
     language = session.scalar(select(m.SettingsRow.locale).where(m.SettingsRow.id == 1))
-    for offset, (invoice, number) in enumerate(zip(wanted, numbers)):
+    for offset, (document, number) in enumerate(zip(documents, numbers)):
         invoice_id = first_id + offset
-        numbered[id(invoice)] = evolve(invoice, number=number)
-        invoice_rows.append(dict(id=invoice_id, number=number, member_id=invoice.member,
-                                 issue_date=invoice.issue_date, subtotal=invoice.subtotal,
-                                 tax=invoice.tax, total=invoice.total,
-                                 credit_applied=invoice.credit_applied,
-                                 amount_due=invoice.amount_due, language=language))
-        for position, line in enumerate(invoice.lines):
+        written.append((evolve(document, number=number), invoice_id))
+        invoice_rows.append(dict(id=invoice_id, number=number, member_id=document.member,
+                                 type=document.type, issue_date=document.issue_date,
+                                 billing_date=document.billed_on, due_date=document.due_date,
+                                 credits=json.dumps(list(document.credits))
+                                 if document.credits else None,
+                                 subtotal=document.subtotal, tax=document.tax,
+                                 total=document.total, credit_applied=document.credit_applied,
+                                 amount_due=document.amount_due, language=language))
+        for position, line in enumerate(document.lines):
             line_rows.append(dict(invoice_id=invoice_id, position=position, kind=line.kind,
                                   description=line.description, contract_id=line.contract,
                                   period_start=line.period_start, period_end=line.period_end,
                                   amount=line.amount, days=line.days,
                                   period_days=line.period_days,
-                                  params=params_json(line.wording)))
+                                  params=params_json(line.wording),
+                                  tax_category=line.tax_category,
+                                  rate=None if line.rate is None else rate_text(line.rate)))
     insert_rows(connection, m.InvoiceRow.__table__, invoice_rows)
     insert_rows(connection, m.InvoiceLineRow.__table__, line_rows)
     follow_ids(connection, [m.InvoiceRow.__table__])
-    return [None if inv is None else numbered[id(inv)] for inv in invoices]
+    return written
 
 
 def write_day(session: Session, result: DayResult, *, now: datetime, who: str,
-              before: MemberState | None = None) -> Invoice | None:
-    """Write one member's day result in the caller's transaction; the issued invoice or None.
+              before: MemberState | None = None) -> tuple[Invoice, ...]:
+    """Write one member's day result in the caller's transaction; the issued documents.
 
     Inserts the applied-transition rows (a duplicate key raises IntegrityError), updates the
     changed contracts (next_event_date included), the member's credit balance and deposit held,

@@ -1,7 +1,7 @@
 """Issued invoices and stored wordings between rows and domain values.
 
 `invoice_to_domain` reads an issued invoice (the Invoices tab, its document, the PDFs);
-`add_invoice` writes one issued outside a transition; `params_json` stores a wording's raw
+`params_json` stores a wording's raw
 parameters (issue 10) and `stored_params` / `stored_transition_wording` read them back.
 Contracts, plans and accounts are read in bulk by `desktop.ledger.member_states` and written by
 `desktop.ledger.contracts` and `desktop.ledger.day_writes`.
@@ -12,20 +12,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from desktop.domain.accounts import tax_groups
 from desktop.domain.invoicing import line_wording
-from desktop.domain.model import Invoice, Line, Message
+from desktop.domain.model import INVOICE, Invoice, Line, Message, evolve
+from desktop.domain.money import parse_rate
 from desktop.domain.transitions import transition_wording
-from desktop.storage.models import InvoiceLineRow, InvoiceRow, SettingsRow
-
-
-def _db_id(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"The {what} {value!r} is not saved in this database.")
-    return value
-
+from desktop.storage.models import InvoiceLineRow, InvoiceRow
 
 # Invoices ----------------------------------------------------------------------------------
 
@@ -54,34 +46,33 @@ def line_to_domain(row: InvoiceLineRow) -> Line:
     return Line(kind=row.kind, description=row.description, amount=row.amount,
                 contract=row.contract_id, period_start=row.period_start,
                 period_end=row.period_end, days=row.days, period_days=row.period_days,
-                wording=None if params is None else line_wording(row.kind, params))
+                wording=None if params is None else line_wording(row.kind, params),
+                tax_category=row.tax_category,
+                rate=None if row.rate is None else parse_rate(row.rate))
+
+
+def _credits(text: str | None) -> tuple[str, ...]:
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(str(n) for n in found) if isinstance(found, list) else ()
 
 
 def invoice_to_domain(row: InvoiceRow) -> Invoice:
-    return Invoice(member=row.member_id, issue_date=row.issue_date,
-                   lines=tuple(line_to_domain(line) for line in row.lines),
+    """An issued document as a domain value. Its tax breakdown is its lines' groups (rule 17);
+    a document from before lines kept their rates (one rate, one group) shows one group of its
+    taxed lines with the tax it was issued with."""
+    lines = tuple(line_to_domain(line) for line in row.lines)
+    groups = tax_groups(lines)
+    if sum(group.tax for group in groups) != row.tax and len(groups) == 1:
+        groups = (evolve(groups[0], tax=row.tax),)
+    return Invoice(member=row.member_id, issue_date=row.issue_date, lines=lines,
                    subtotal=row.subtotal, tax=row.tax, total=row.total,
                    credit_applied=row.credit_applied, amount_due=row.amount_due,
-                   number=row.number)
-
-
-def add_invoice(session: Session, invoice: Invoice, number: str) -> InvoiceRow:
-    """Add an issued invoice and its lines (in order) under the given number."""
-    row = InvoiceRow(
-        number=number, member_id=_db_id(invoice.member, "member"), issue_date=invoice.issue_date,
-        subtotal=invoice.subtotal, tax=invoice.tax, total=invoice.total,
-        credit_applied=invoice.credit_applied, amount_due=invoice.amount_due,
-        # Issue 10: the site's locale of the day it is issued, its printed language for good.
-        language=session.scalar(select(SettingsRow.locale).where(SettingsRow.id == 1)),
-        lines=[InvoiceLineRow(
-            position=position, kind=line.kind, description=line.description,
-            contract_id=None if line.contract is None else _db_id(line.contract, "contract"),
-            period_start=line.period_start, period_end=line.period_end, amount=line.amount,
-            days=line.days, period_days=line.period_days, params=params_json(line.wording),
-        ) for position, line in enumerate(invoice.lines)],
-    )
-    session.add(row)
-    return row
+                   number=row.number, type=row.type or INVOICE,
+                   billing_date=row.billing_date, due_date=row.due_date, tax_groups=groups,
+                   credits=_credits(row.credits))
 
 
 # Transitions and plan changes --------------------------------------------------------------

@@ -19,6 +19,7 @@ from desktop.domain.contracts import current_period
 from desktop.domain.model import (
     ADDON,
     M_,
+    STANDARD,
     Account,
     BillingSettings,
     Contract,
@@ -32,6 +33,7 @@ from desktop.domain.model import (
 )
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
+from desktop.ledger.accounts import accounts_of
 from desktop.ledger.contract_columns import READ
 from desktop.ledger.errors import NotFound, UnreadablePlan
 from desktop.storage import models as m
@@ -51,10 +53,15 @@ class MemberState:
 def billing_settings(session: Session) -> BillingSettings:
     """The site's billing settings (defaults when the settings row does not exist yet)."""
     row = session.execute(select(m.SettingsRow.currency, m.SettingsRow.tax_rate,
-                                 m.SettingsRow.billing_day).where(m.SettingsRow.id == 1)).first()
+                                 m.SettingsRow.billing_day, m.SettingsRow.reduced_tax_rate,
+                                 m.SettingsRow.payment_terms)
+                          .where(m.SettingsRow.id == 1)).first()
     if row is None:
         return BillingSettings()
-    return BillingSettings(row.currency, parse_rate(row.tax_rate), row.billing_day)
+    return BillingSettings(row.currency, parse_rate(row.tax_rate), row.billing_day,
+                           parse_rate(row.reduced_tax_rate or "0"),
+                           m.SETTINGS_DEFAULTS["payment_terms"] if row.payment_terms is None
+                           else row.payment_terms)
 
 
 class PlanCatalog(dict):
@@ -87,7 +94,7 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
         allowances.setdefault(plan_id, {})[name] = quantity
     rows = session.execute(select(m.PlanRow.id, m.PlanRow.name, m.PlanRow.kind, m.PlanRow.price,
                                   m.PlanRow.frequency, m.PlanRow.deposit, m.PlanRow.group_name,
-                                  m.PlanRow.archived)).all()
+                                  m.PlanRow.archived, m.PlanRow.tax_category)).all()
     names = {r.id: r.name for r in rows}
     offered: dict[int, list[str]] = {}
     for plan_id, addon_id in session.execute(select(m.plan_addons.c.plan_id,
@@ -102,7 +109,8 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                                deposit=r.deposit or 0, group=r.group_name,
                                archived=bool(r.archived), kind=r.kind,
                                allowances=allowances.get(r.id, {}),
-                               addons=tuple(sorted(offered.get(r.id, ()))), id=r.id)
+                               addons=tuple(sorted(offered.get(r.id, ()))), id=r.id,
+                               tax_category=r.tax_category or STANDARD)
         except ValueError as exc:
             if not skip_unreadable:
                 raise
@@ -117,6 +125,7 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
 # Reading member states ------------------------------------------------------------------------
 
 _CONTRACTS = m.ContractRow.__table__
+_DOCS = m.InvoiceRow.__table__.c
 _CONTRACT_COLUMNS = tuple(_CONTRACTS.c[name] for name in READ)
 
 
@@ -195,17 +204,19 @@ def _with_invoiced_spans(session: Session, contracts: list[Contract]) -> list[Co
     for chunk in _chunks(ids):
         query = (
             select(line.contract_id, line.kind, line.description, line.period_start,
-                   line.period_end, line.amount)
+                   line.period_end, line.amount, line.tax_category, _DOCS.number)
             .join(_CONTRACTS, c.id == line.contract_id)
+            .join(m.InvoiceRow.__table__, _DOCS.id == line.invoice_id)
             .where(line.contract_id.in_(_IDS), line.kind.in_(("plan", ADDON)),
                    line.period_end > earliest, line.period_end <= c.next_invoice_date,
                    line.period_start.is_not(None))
             .order_by(line.invoice_id, line.position))
-        for cid, kind, description, start, end, amount in connection.execute(
+        for cid, kind, description, start, end, amount, category, number in connection.execute(
                 query, {"ids": chunk}):
             low, high = periods[cid]
             if start >= low and end <= high:
-                span = InvoicedSpan(kind, description, start, end, amount)
+                span = InvoicedSpan(kind, description, start, end, amount,
+                                    category or STANDARD, number)
                 spans.setdefault(cid, []).append(span)
     return [evolve(c, invoiced=tuple(spans[c.id])) if c.id in spans else c for c in contracts]
 
@@ -217,15 +228,11 @@ def load_member_states(session: Session, member_ids: Iterable[int],
     ids = sorted(set(member_ids))
     plans = load_plans(session, skip_unreadable=True) if plans is None else plans
     settings = billing_settings(session) if settings is None else settings
-    accounts: dict[int, Account] = {}
+    _core(session)
+    accounts: dict[int, Account] = accounts_of(session, ids)
     contracts: dict[int, list[Contract]] = {}
-    member = m.MemberRow.__table__.c
     of_members = _CONTRACTS.c.member_id.in_(_IDS)
     for chunk in _chunks(ids):
-        for mid, balance, held in _core(session).execute(
-                select(member.id, member.credit_balance, member.deposit_held)
-                .where(member.id.in_(_IDS)), {"ids": chunk}):
-            accounts[mid] = Account(mid, balance or 0, held or 0)
         for contract in _contracts_where(session, of_members, plans, {"ids": chunk}):
             contracts.setdefault(stored_id(contract.member), []).append(contract)
     return {mid: MemberState(account, tuple(contracts.get(mid, ())), settings)

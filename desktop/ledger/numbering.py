@@ -1,4 +1,7 @@
-"""Invoice numbers: "<prefix>000123", consecutive after the highest one of the site's prefix.
+"""Document numbers: "<prefix>000123", consecutive after the highest one of the series' prefix.
+
+Each series has its own prefix (rules 15, 17): invoices (default INV-), credit notes (CN-), and
+deposit requests and returns together (DEP-), each numbered without gaps.
 
 Read inside the write transaction, which holds the writers' lock (BEGIN IMMEDIATE on SQLite, the
 advisory lock on a server), so two desks never hand out one number; the unique index on the
@@ -14,6 +17,11 @@ from desktop.storage.models import InvoiceRow, SettingsRow
 
 INVOICE_PREFIX = "INV-"
 INVOICE_DIGITS = 6
+# The settings column and default prefix of each document type's series.
+SERIES = {"invoice": ("invoice_prefix", INVOICE_PREFIX),
+          "credit_note": ("credit_note_prefix", "CN-"),
+          "deposit_request": ("deposit_prefix", "DEP-"),
+          "deposit_return": ("deposit_prefix", "DEP-")}
 
 
 def invoice_prefix(session: Session) -> str:
@@ -54,3 +62,27 @@ def invoice_numbers(session: Session, count: int) -> list[str]:
     prefix = invoice_prefix(session)
     highest = highest_invoice_number(session, prefix)
     return [f"{prefix}{highest + k:0{INVOICE_DIGITS}d}" for k in range(1, count + 1)]
+
+
+def series_prefixes(session: Session) -> dict[str, str]:
+    """Each document type's prefix at the site (Preferences), the defaults where none is set."""
+    row = session.execute(select(SettingsRow.invoice_prefix, SettingsRow.credit_note_prefix,
+                                 SettingsRow.deposit_prefix)
+                          .where(SettingsRow.id == 1)).first()
+    return {kind: (getattr(row, column, None) if row is not None else None) or default
+            for kind, (column, default) in SERIES.items()}
+
+
+def document_numbers(session: Session, types: list[str]) -> list[str]:
+    """A number for each document type given, in order: consecutive within each series, after
+    the highest one of its prefix (one indexed query per series)."""
+    prefixes = series_prefixes(session)
+    highest: dict[str, int] = {}
+    numbers = []
+    for kind in types:
+        prefix = prefixes[kind]
+        if prefix not in highest:
+            highest[prefix] = highest_invoice_number(session, prefix)
+        highest[prefix] += 1
+        numbers.append(f"{prefix}{highest[prefix]:0{INVOICE_DIGITS}d}")
+    return numbers

@@ -17,16 +17,17 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from desktop.domain.accounts import issue, vat_document
 from desktop.domain.change_now import successor_term
 from desktop.domain.contracts import is_open, status
-from desktop.domain.invoicing import build_invoice, buy_addons
-from desktop.domain.model import ACTIVE, Contract, ContractAddon, Invoice, Line, Plan, stored_id
+from desktop.domain.invoicing import buy_addons
+from desktop.domain.model import ACTIVE, Contract, ContractAddon, Line, Plan, stored_id
 from desktop.domain.plan_changes import eligible_targets
+from desktop.domain.transitions import DayResult
 from desktop.ledger.audit import Readable, contract_audit_rows
 from desktop.ledger.contract_columns import contract_columns
-from desktop.ledger.day_writes import insert_invoices
+from desktop.ledger.day_writes import write_days
 from desktop.ledger.member_states import (
-    billing_settings,
     load_contracts,
     load_member_states,
     load_plans,
@@ -353,23 +354,20 @@ def _save_edits(session, before: dict[int, Contract], changed: dict[int, Contrac
 
 
 def _invoice_purchases(session, purchases: list[tuple[int, list[Line]]], day: date) -> None:
-    """Rule 16: an add-on bought mid-period is invoiced at once (prorated if recurring)."""
+    """Rule 16: an add-on bought mid-period is invoiced at once (prorated if recurring), on
+    the member's one document of the day (rule 17), written as the sweep writes a day."""
+    purchases = [(member, lines) for member, lines in purchases if lines]
     if not purchases:
         return
     states = load_member_states(session, {member for member, _ in purchases})
-    settings = billing_settings(session)
-    balances = {mid: s.account.credit_balance for mid, s in states.items()}
-    invoices: list[Invoice | None] = []
+    original = dict(states)
+    results = []
     for member, lines in purchases:
-        if not lines:
-            continue
-        invoice, balances[member] = build_invoice(member, day, lines, settings.tax_rate,
-                                                  balances[member])
-        invoices.append(invoice)
-    insert_invoices(session, invoices)
-    table = m.MemberRow.__table__
-    changed = [dict(_id=mid, _balance=b) for mid, b in balances.items()
-               if b != states[mid].account.credit_balance]
-    if changed:
-        session.connection().execute(update(table).where(table.c.id == bindparam("_id"))
-                                     .values(credit_balance=bindparam("_balance")), changed)
+        state = states[member]
+        made = issue(state.account, [vat_document(member, day, lines, state.settings,
+                                                  reverse_charge=state.account.reverse_charge)])
+        results.append(DayResult(day, made.account, state.contracts, (), (), made.documents,
+                                 (), made.allocations))
+        states[member] = replace(state, account=made.account)
+    write_days(session, results, now=datetime.combine(day, time(9)), who=OPERATOR,
+               before=original)

@@ -26,12 +26,8 @@ from desktop.ledger import audit
 from desktop.ledger.member_states import load_member_state
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
-from desktop.services.payments import (
-    lacking_of_invoice,
-    member_outstanding,
-    paid_of_invoice,
-    payment_terms,
-)
+from desktop.services.invoices import lacking_of_invoice, paid_of_invoice
+from desktop.services.payments import member_outstanding, payment_terms
 from desktop.storage import member_search
 from desktop.storage import models as m
 

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from desktop.domain import payments as rules
 from desktop.domain.money import to_major
 from desktop.services.exchange.export import stored_status
-from desktop.services.payments import paid_of_invoice, payment_terms
+from desktop.services.invoices import paid_of_invoice
+from desktop.services.payments import payment_terms
 from desktop.storage import models as m
 
 KINDS = ("members", "contracts", "invoices", "invoice-lines", "payments")
@@ -110,13 +111,19 @@ def _invoice_lines(session: Session, today: date) -> Iterator[tuple]:
 def _payments(session: Session, today: date) -> Iterator[tuple]:
     yield ("date", "member", "invoice", "amount", "method", "reference")
     payment = m.PaymentRow
-    query = (select(payment.date, m.MemberRow.email, m.InvoiceRow.number, payment.amount,
+    numbers: dict[int | None, list[str]] = {}
+    for payment_id, number in session.execute(
+            select(m.AllocationRow.payment_id, m.InvoiceRow.number)
+            .join(m.InvoiceRow, m.InvoiceRow.id == m.AllocationRow.document_id)
+            .where(m.AllocationRow.payment_id.is_not(None)).order_by(m.AllocationRow.id)):
+        numbers.setdefault(payment_id, []).append(number)
+    query = (select(payment.id, payment.date, m.MemberRow.email, payment.amount,
                     payment.method, payment.reference)
              .join(m.MemberRow, m.MemberRow.id == payment.member_id)
-             .outerjoin(m.InvoiceRow, m.InvoiceRow.id == payment.invoice_id)
              .order_by(payment.date, payment.id))
-    for day, email, number, amount, method, reference in session.execute(query):
-        yield (day, email, number, _Amount(amount), method, reference)
+    for payment_id, day, email, amount, method, reference in session.execute(query):
+        yield (day, email, " ".join(numbers.get(payment_id, ())) or None, _Amount(amount),
+               method, reference)
 
 
 _TABLES = {"members": _members, "contracts": _contracts, "invoices": _invoices,

@@ -59,7 +59,8 @@ class Base(DeclarativeBase):
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "currency": "EUR", "locale": "en_IE", "tax_rate": "0", "billing_day": None, "operator": "",
     "site_name": "", "address": "", "vat_id": "", "iban": "", "invoice_prefix": "INV-",
-    "payment_terms": 14}
+    "payment_terms": 14, "reduced_tax_rate": "0", "exemption_reason": "",
+    "credit_note_prefix": "CN-", "deposit_prefix": "DEP-"}
 
 
 class SettingsRow(Base):
@@ -84,6 +85,12 @@ class SettingsRow(Base):
     invoice_prefix: Mapped[str | None] = mapped_column(String)
     payment_terms: Mapped[int | None] = mapped_column(Integer)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Rule 17 (migration 0008): the reduced rate, the reason printed on exempt lines, and the
+    # number series of credit notes and of deposit documents; NULL reads as the defaults.
+    reduced_tax_rate: Mapped[str | None] = mapped_column(String)
+    exemption_reason: Mapped[str | None] = mapped_column(Text)
+    credit_note_prefix: Mapped[str | None] = mapped_column(String)
+    deposit_prefix: Mapped[str | None] = mapped_column(String)
 
 
 plan_addons = Table(
@@ -109,6 +116,9 @@ class PlanRow(Base):
     deposit: Mapped[int] = mapped_column(Money, default=0)
     group_name: Mapped[str | None] = mapped_column(String)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rule 17: "standard", "reduced", "zero" or "exempt" (checked by the catalogue).
+    tax_category: Mapped[str] = mapped_column(String, default="standard",
+                                              server_default="standard")
 
     allowances: Mapped[list[PlanAllowanceRow]] = relationship(
         back_populates="plan", lazy="selectin", cascade="all, delete-orphan",
@@ -220,14 +230,23 @@ class ContractAddonRow(Base):
 
 
 class InvoiceRow(Base):
-    """An issued invoice (rule 17); never edited once written."""
+    """An issued document (rules 15, 17, 18): an invoice, a credit note, a deposit request or a
+    deposit return (`type`); never edited once written. The table keeps its first name."""
 
     __tablename__ = "invoices"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String, unique=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    # "invoice", "credit_note", "deposit_request" or "deposit_return" (migration 0008; added
+    # to a table too large to rebuild, so checked by the writers rather than the schema).
+    type: Mapped[str] = mapped_column(String, default="invoice", server_default="invoice")
     issue_date: Mapped[date] = mapped_column(Date, index=True)
+    # Rule 18; always written, NULL only in a row no version of Frontdesk wrote.
+    billing_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    # The numbers of the invoices a credit note credits, a JSON list (rule 17).
+    credits: Mapped[str | None] = mapped_column(Text)
     subtotal: Mapped[int] = mapped_column(Money)
     tax: Mapped[int] = mapped_column(Money)
     total: Mapped[int] = mapped_column(Money)
@@ -266,6 +285,10 @@ class InvoiceLineRow(Base):
     # The billing core's wording's raw parameters as a JSON object (issue 10, migration 0007);
     # None for a plan's or an add-on's line and for lines of a document that gave only text.
     params: Mapped[str | None] = mapped_column(Text)
+    # Rule 17 (migration 0008): the line's tax category and rate (a percentage as a decimal
+    # string); both NULL on a deposit line, which is outside VAT.
+    tax_category: Mapped[str | None] = mapped_column(String)
+    rate: Mapped[str | None] = mapped_column(String)
 
     invoice: Mapped[InvoiceRow] = relationship(back_populates="lines", lazy="raise_on_sql")
 
@@ -335,8 +358,9 @@ class SweepRunRow(Base):
 
 
 class PaymentRow(Base):
-    """Money received against an invoice, or a refund paid out of a credit balance (amount < 0,
-    no invoice). The token, unique, makes one press of "Record" write one row (migration 0004).
+    """Money received from a member (amount > 0), allocated to documents (rule 21), or a refund
+    paid out of their credit balance (amount < 0). The token, unique, makes one press of
+    "Record" write one row (migration 0004).
     """
 
     __tablename__ = "payments"
@@ -344,10 +368,30 @@ class PaymentRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     amount: Mapped[int] = mapped_column(Money)
     method: Mapped[str] = mapped_column(String, default="")
     reference: Mapped[str] = mapped_column(String, default="")
     token: Mapped[str | None] = mapped_column(String, unique=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AllocationRow(Base):
+    """Money put against a document (rules 21, 22): part of a payment, or of the member's
+    credit balance (payment_id NULL, method "credit"). A document's outstanding amount is its
+    total less its allocations (migration 0008)."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("method IN ('payment', 'credit')", name="method"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    method: Mapped[str] = mapped_column(String)
+    amount: Mapped[int] = mapped_column(Money)
+    date: Mapped[dt.date] = mapped_column(Date)

@@ -32,7 +32,6 @@ from desktop.ledger.audit import HistoryRow
 from desktop.ledger.contracts import (
     check_version,
     has_invoices,
-    invoice_at_once,
     store,
     successor_ids,
 )
@@ -296,14 +295,14 @@ class ContractService:
             if change.term is not None:
                 in_force = store(session, None, change.term, today=today, now=now, who=who)
                 changes.record_plan_change(session, change.original, change.term, in_force, now)
-            if change.option.on == today or change.at_once:
-                session.flush()
-                apply_due(session, stored_id(change.original.member), today, now=now, who=who)
             # Add-ons bought (rule 16): a line of the new term gets the id it was just given.
             bought = [line if line.contract is not None else replace(line, contract=in_force)
                       for line in change.at_once]
-            invoice_at_once(session, stored_id(change.original.member), bought, today, now=now,
-                            who=who)
+            if change.option.on == today or bought:
+                session.flush()
+                # One Apply is one billing date and one document (rule 17).
+                apply_due(session, stored_id(change.original.member), today, now=now, who=who,
+                          at_once=bought)
             issued = bool(bought) or change.option.on == today or bool(change.at_once)
             return Changes.of(members=[change.original.member],
                               contracts=[contract_id, in_force], invoices=issued,
@@ -325,7 +324,10 @@ class ContractService:
             updated, lines = buy_addons(contract, [(addon, quantity)], today)
             who = audit.operator(session)
             store(session, contract, updated, today=today, now=now, who=who)
-            invoice_at_once(session, stored_id(contract.member), lines, today, now=now, who=who)
+            if lines:
+                session.flush()
+                apply_due(session, stored_id(contract.member), today, now=now, who=who,
+                          at_once=lines)
             return Changes.of(members=[contract.member], contracts=[contract_id],
                               invoices=bool(lines))
 

@@ -71,5 +71,6 @@ def preview_invoices(state: MemberState, contracts: tuple[Contract, ...], today:
     if count <= 0:
         return []
     results = simulate(state.account, contracts, state.settings, until=today + HORIZON,
-                       max_invoices=count)
-    return [r.invoice for r in results if r.invoice is not None]
+                       max_invoices=count, today=today)
+    # Every document of those days, each type (rule 15's deposit on its own), as issued.
+    return [d for r in results for d in r.documents]

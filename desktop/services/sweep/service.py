@@ -182,7 +182,7 @@ class SweepService:
             while (day := next_due(contracts)) is not None and day <= as_of \
                     and (horizon is None or (day, member) < horizon):
                 try:
-                    result = apply_day(account, contracts, day, settings)
+                    result = apply_day(account, contracts, day, settings, as_of)
                 except Exception as exc:  # a rule that cannot be applied: report, skip the member
                     batch.failed.append(failure_of(session, member, day, exc))
                     batch.skipped.add(member)
@@ -210,7 +210,7 @@ class SweepService:
             for result, invoice in zip(results, invoices):
                 batch.applied += result.transitions
                 batch.members.add(stored_id(result.account.member))
-                batch.invoices += invoice is not None
+                batch.invoices += len(invoice)
             return
         for result, invoice, error in write_in_turn(session, results, states, now=now,
                                                     who=SYSTEM, skipped=batch.skipped):
@@ -223,7 +223,7 @@ class SweepService:
                 continue
             batch.applied += result.transitions
             batch.members.add(stored_id(result.account.member))
-            batch.invoices += invoice is not None
+            batch.invoices += len(invoice)
 
     def _record_run(self, now: datetime, as_of: date, progress: _Progress) -> None:
         """A sweep_runs row; an idle run after an idle run only moves that row's time."""
