@@ -24,6 +24,7 @@ from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
 from desktop.services import demo
+from desktop.services.accounts import AccountService
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
@@ -87,6 +88,7 @@ def build_services(db: Database, clock) -> Services:
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
+        accounts=build(AccountService),
         export=lambda fmt, path: export_file(fmt, db, path, clock.today()),
         check_file=db.check_file,
     )

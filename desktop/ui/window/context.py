@@ -12,7 +12,7 @@ drift from the service it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from desktop.domain.model import Contract, Invoice, Plan, Problem
 from desktop.formats.registry import Format
+from desktop.services.accounts import AccountSummary
 from desktop.services.changes import Changes
 from desktop.services.contracts.basis import EditorBasis
 from desktop.services.contracts.change_plan import ChangeOption
@@ -27,7 +28,7 @@ from desktop.services.contracts.editing import ContractState
 from desktop.services.documents import InvoiceDocument
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import MemberDetail, MemberRow
-from desktop.services.payments import Recorded
+from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.services.settings import SiteSettings
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport
 
@@ -131,6 +132,21 @@ class PaymentServiceProtocol(Protocol):
     def refund(self, member_id: int, amount: int, *, day: date | None = None,
                method: str = "", reference: str = "", token: str | None = None) -> Recorded: ...
 
+    def record_for_member(self, member_id: int, amount: int, *,
+                          allocations: Sequence[tuple[int, int]] = (),
+                          day: date | None = None, method: str = "", reference: str = "",
+                          token: str | None = None) -> Recorded: ...
+
+    def allocation_preview(self, member_id: int, amount: int,
+                           chosen: Sequence[tuple[int, int]] = ()
+                           ) -> tuple[tuple[PlacedAllocation, ...], int]: ...
+
+
+class AccountServiceProtocol(Protocol):
+    def summary(self, member_id: int) -> AccountSummary: ...
+
+    def return_excess_deposit(self, member_id: int) -> Changes: ...
+
 
 class DocumentServiceProtocol(Protocol):
     def invoice(self, invoice: int | str) -> InvoiceDocument: ...
@@ -144,6 +160,7 @@ PROTOCOLS: dict[str, type] = {
     "catalog": CatalogServiceProtocol, "contracts": ContractServiceProtocol,
     "invoices": InvoiceServiceProtocol, "sweep": SweepServiceProtocol,
     "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
+    "accounts": AccountServiceProtocol,
 }
 
 
@@ -168,6 +185,7 @@ class Services:
     restore: Callable[[Path], Any] | None = None
     payments: PaymentServiceProtocol | None = None
     documents: DocumentServiceProtocol | None = None
+    accounts: AccountServiceProtocol | None = None
     # desktop.formats.files.export_file bound to the database and today: export(format, path)
     # writes a whole-database export of the registry and returns what it counted
     export: Callable[[Format, Path], int] | None = None
