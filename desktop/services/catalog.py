@@ -1,5 +1,5 @@
-"""The plans catalog: plans and add-ons, groups, allowances, deposits, archive
-(docs/design.md#vocabulary).
+"""The plans catalog: plans and add-ons, groups, allowances, deposits, tax categories (rule 17),
+archive (docs/design.md#vocabulary).
 
 A plan that was ever sold can only be archived, never deleted (docs/design.md#screens plans
 catalog).
@@ -11,7 +11,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.limits import MAX_AMOUNT
-from desktop.domain.model import ADDON, PLAN, Plan, Problem, refusal
+from desktop.domain.model import ADDON, PLAN, TAX_CATEGORIES, Plan, Problem, refusal
 from desktop.domain.periods import Frequency, parse_frequency
 from desktop.i18n import _
 from desktop.ledger import audit
@@ -53,6 +53,10 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
                 "Another plan or add-on is already called {name}.").format(name=name)))
     if plan.kind not in (PLAN, ADDON):
         problems.append(Problem("kind", _("Choose whether this is a plan or an add-on.")))
+    if plan.tax_category not in TAX_CATEGORIES:
+        # Rule 17: reverse charge is a member's, never a plan's; anything else is a typo.
+        problems.append(Problem("tax_category", _(
+            "Choose the tax category: standard, reduced, zero-rated or exempt.")))
     if not isinstance(plan.price, int) or plan.price < 0:
         problems.append(Problem("price", _("The price cannot be negative.")))
     elif plan.price > MAX_AMOUNT:
@@ -121,6 +125,7 @@ def plan_values(plan: Plan) -> dict[str, str]:
         "Archived": "yes" if plan.archived else "no",
         "Allowances": ", ".join(f"{k}: {v}" for k, v in sorted(dict(plan.allowances).items())),
         "Add-ons": ", ".join(sorted(plan.addons)),
+        "Tax category": plan.tax_category,
     }
 
 
@@ -129,6 +134,7 @@ def _fill(session: Session, row: m.PlanRow, plan: Plan) -> None:
     row.name, row.kind, row.price = plan.name.strip(), plan.kind, plan.price
     row.frequency = None if frequency is None else str(frequency)
     row.deposit, row.archived = plan.deposit, bool(plan.archived)
+    row.tax_category = plan.tax_category
     row.group_name = (plan.group or "").strip() or None
     wanted = {str(k).strip(): v for k, v in dict(plan.allowances).items()}
     for allowance in list(row.allowances):

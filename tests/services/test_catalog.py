@@ -187,3 +187,29 @@ def test_a_plan_that_was_ever_sold_can_only_be_archived(world, sold_as):
 def test_a_price_or_deposit_beyond_any_real_amount_is_refused(world):
     _invalid(world, Plan("Hot desk", 10**12 + 1), "price", "The price is too large.")
     _invalid(world, Plan("Hot desk", 100, deposit=2**70), "deposit", "The deposit is too large.")
+
+
+def test_a_plan_keeps_its_tax_category_and_a_change_is_audited(world):
+    """Rule 17: every plan and add-on has a tax category; it is stored and written in the
+    history like the other fields."""
+    desk = world.plan("Office letting", 90000)
+    assert desk.tax_category == "standard"
+    world.catalog.save_plan(replace(desk, tax_category="exempt"))
+    assert world.plan_by_id(desk.id).tax_category == "exempt"
+    rows = [r for r in world.history(entity="plan", entity_id=desk.id)
+            if r.field == "Tax category"]
+    assert [(r.old_value, r.new_value) for r in rows] == [("", "standard"),
+                                                          ("standard", "exempt")]
+    coffee = world.catalog.save_plan(Plan("Coffee card", 2500, None, kind=ADDON,
+                                          tax_category="reduced")).id
+    assert world.plan_by_id(coffee).tax_category == "reduced"
+
+
+@pytest.mark.parametrize("category", ["reverse_charge", "", "Standard", None, "zero-rated"])
+def test_a_tax_category_outside_the_four_is_refused_and_nothing_written(world, category):
+    desk = world.plan("Hot desk", 20000)
+    _invalid(world, replace(desk, tax_category=category), "tax_category",
+             "Choose the tax category: standard, reduced, zero-rated or exempt.")
+    _invalid(world, Plan("Team room", 100, tax_category=category), "tax_category",
+             "Choose the tax category: standard, reduced, zero-rated or exempt.")
+    assert world.plan_by_id(desk.id).tax_category == "standard"
