@@ -3,12 +3,12 @@ validation, archive, delete."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.model import ADDON, PLAN
 from desktop.domain.periods import Frequency
-from desktop.ui.catalog.plan_catalog import PlanCatalog, PlanTableModel
+from desktop.ui.catalog.plan_catalog import COLUMNS, PlanCatalog, PlanTableModel
 from desktop.ui.catalog.plan_dialog import PlanDialog
 
 
@@ -28,7 +28,8 @@ def test_catalog_lists_plans_then_addons_and_hides_archived(qtbot, fake_catalog,
     office = names.index("Private office")
     assert table.model().index(office, 3).data() == formatter.money(180000)
     assert table.model().index(office, 4).data() == "every 3 months"
-    assert "40 Meeting room hours" in table.model().index(office, 6).data()
+    assert table.model().index(office, 6).data() == "Standard rate"
+    assert "40 Meeting room hours" in table.model().index(office, 7).data()
     catalog.show_archived.setChecked(True)
     assert table.model().rowCount() == len(fake_catalog.plans())
 
@@ -184,3 +185,89 @@ def test_the_plans_tab_fits_a_window_on_an_800_px_wide_screen_in_every_language(
         install("en_IE")
     # The window around the tab needs a few pixels of its own (the tab frame, the splitter).
     assert all(width <= 780 for width in needed.values()), needed
+
+
+def test_a_plans_tax_category_is_chosen_by_keyboard_and_saved_by_the_catalog(qtbot, world,
+                                                                             formatter):
+    """Rule 17, with the real CatalogService: Edit… opens the plan, Alt+T reaches the tax
+    category (named for screen readers), the arrow keys choose it, a click on Save stores it
+    and the list shows it."""
+    from PySide6.QtWidgets import QApplication, QComboBox, QTableView
+
+    from desktop.ui.common.keyboard import prepare_for_keyboard
+
+    catalog = PlanCatalog(world.catalog, formatter)
+    qtbot.addWidget(catalog)
+    catalog.show()
+    qtbot.waitExposed(catalog)
+    table = catalog.findChild(QTableView, "planTable")
+    row = next(r for r in range(table.model().rowCount())
+               if table.model().index(r, 0).data() == "Dedicated desk")
+    column = COLUMNS.index("tax_category")
+    assert table.model().index(row, column).data() == "Standard rate"
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(table.model().index(row, 0)).center())
+    seen = {}
+
+    def choose_reduced():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "planDialog":
+            QTimer.singleShot(20, choose_reduced)
+            return
+        prepare_for_keyboard(dialog)  # what the application's KeyboardReach does on show
+        combo = dialog.findChild(QComboBox, "planTaxCategoryCombo")
+        seen["name"] = combo.accessibleName()
+        seen["items"] = [combo.itemText(i) for i in range(combo.count())]
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+        seen["focused"] = QApplication.focusWidget() is combo
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        seen["chosen"] = combo.currentText()
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, choose_reduced)
+    qtbot.mouseClick(catalog.edit_button, Qt.MouseButton.LeftButton)
+    assert seen == {"name": "Tax category", "focused": True, "chosen": "Reduced rate",
+                    "items": ["Standard rate", "Reduced rate", "Zero-rated", "Exempt"]}
+    assert world.catalog.plans()[[p.name for p in world.catalog.plans()].index(
+        "Dedicated desk")].tax_category == "reduced"
+    shown = {table.model().index(r, 0).data(): table.model().index(r, column).data()
+             for r in range(table.model().rowCount())}
+    assert shown["Dedicated desk"] == "Reduced rate"
+    assert shown["Hot desk"] == "Standard rate"
+
+
+def test_a_tax_category_the_catalog_refuses_is_marked_on_the_field(qtbot, fake_catalog,
+                                                                  formatter, monkeypatch):
+    """A category written by a tool is shown as stored; the service's refusal is marked on the
+    combo and Save stays disabled until one of the four is chosen."""
+    from dataclasses import replace
+
+    from desktop.domain.model import TAX_CATEGORIES, Problem
+    from desktop.services.errors import ValidationError
+
+    plan = replace(fake_catalog.items[2], tax_category="luxury")
+    saves = []
+    save = fake_catalog.save_plan
+
+    def checked_save(value):
+        if value.tax_category not in TAX_CATEGORIES:
+            raise ValidationError([Problem("tax_category", "Choose the tax category.")])
+        saves.append(value)
+        return save(value)
+
+    monkeypatch.setattr(fake_catalog, "save_plan", checked_save)
+    dialog = PlanDialog(fake_catalog, formatter, plan)
+    qtbot.addWidget(dialog)
+    assert dialog.tax_combo.currentText() == "luxury"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert saves == []
+    assert dialog.problems.message("tax_category") == "Choose the tax category."
+    assert dialog.tax_combo.property("invalid") is True
+    assert not dialog.ok_button.isEnabled()
+    dialog.tax_combo.setCurrentIndex(dialog.tax_combo.findData("exempt"))
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert [p.tax_category for p in saves] == ["exempt"]
+    assert fake_catalog.items[2].tax_category == "exempt"

@@ -1,5 +1,5 @@
-"""The Plans tab [planCatalog] (docs/design.md#screens): plans and add-ons, groups, prices,
-allowances, archive."""
+"""The Plans tab [planCatalog] (docs/design.md#screens): plans and add-ons, groups, prices, tax
+categories (rule 17), allowances, archive."""
 
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, PLAN
 from desktop.i18n import _
 from desktop.ui.catalog.plan_dialog import PlanDialog
+from desktop.ui.catalog.tax_category import category_name
 from desktop.ui.common.forms import run_modal
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView, label, offer, show_error, user_message
 
-COLUMNS = ("name", "kind", "group", "price", "frequency", "deposit", "allowances", "addons",
-           "archived")
+COLUMNS = ("name", "kind", "group", "price", "frequency", "deposit", "tax_category", "allowances",
+           "addons", "archived")
 _MONEY = ("price", "deposit")
 
 
@@ -38,7 +39,8 @@ class PlanTableModel(RowTableModel):
 
     def __init__(self, formatter: Any, parent=None):
         super().__init__(formatter, (_("Name"), _("Kind"), _("Group"), _("Price"), _("Billed"),
-                                     _("Deposit"), _("Allowances"), _("Offered add-ons"),
+                                     _("Deposit"), _("Tax category"), _("Allowances"),
+                                     _("Offered add-ons"),
                                      _("Archived")),
                          right=[i for i, key in enumerate(COLUMNS) if key in _MONEY],
                          parent=parent)
@@ -77,6 +79,8 @@ class PlanTableModel(RowTableModel):
             return f.money(getattr(plan, key))
         if key == "frequency":
             return f.frequency(plan.frequency) if plan.frequency else _("one-off")
+        if key == "tax_category":
+            return category_name(plan.tax_category)
         if key == "allowances":
             return ", ".join(_("{quantity} {name}").format(quantity=q, name=n)
                              for n, q in sorted(dict(plan.allowances).items()))
@@ -125,7 +129,7 @@ class PlanCatalog(QWidget):
         self.table.setSortingEnabled(True)
         # No column sort until one is clicked: the model's own order (plans, group, name).
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.set_column_modes((6, 7))
+        self.table.set_column_modes((COLUMNS.index("allowances"), COLUMNS.index("addons")))
         self.table.activated.connect(self.edit_selected)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
 

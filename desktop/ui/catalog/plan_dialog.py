@@ -1,5 +1,5 @@
-"""New / edit plan or add-on (docs/design.md#vocabulary): price, frequency, deposit, group,
-allowances, add-ons."""
+"""New / edit plan or add-on (docs/design.md#vocabulary): price, tax category (rule 17),
+frequency, deposit, group, allowances, add-ons."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
@@ -28,6 +29,7 @@ from desktop.domain.model import ADDON, PLAN, Plan
 from desktop.domain.periods import UNITS, Frequency
 from desktop.i18n import _
 from desktop.i18n.messages import reason
+from desktop.ui.catalog.tax_category import categories
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import ErrorLabel, label, offer
@@ -61,6 +63,9 @@ class PlanDialog(FormDialog):
         self.group_combo.lineEdit().setPlaceholderText(_("No group: every plan is offered"))
         self.price_edit = QLineEdit(objectName="planPriceEdit")
         self.deposit_edit = QLineEdit(objectName="planDepositEdit")
+        self.tax_combo = QComboBox(objectName="planTaxCategoryCombo")
+        for name, category in categories():
+            self.tax_combo.addItem(name, category)
         for edit in (self.price_edit, self.deposit_edit):
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
             edit.setMaximumWidth(130)
@@ -94,8 +99,8 @@ class PlanDialog(FormDialog):
         self.addon_view.setModel(self.addon_model)
         self.addon_view.setMinimumHeight(110)
 
-        errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "frequency",
-                                                "deposit", "allowances", "addons")}
+        errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "tax_category",
+                                                "frequency", "deposit", "allowances", "addons")}
         form = self._form = QFormLayout()
         form.setVerticalSpacing(6)
         form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
@@ -103,6 +108,12 @@ class PlanDialog(FormDialog):
         form.addRow(_("Group"), field_box(self.group_combo, error=errors["group"], stretch=False))
         form.addRow(_("Price per period"), field_box(self.price_edit, label(formatter.currency),
                                                   error=errors["price"]))
+        # Rule 17: the category decides the rate (the site's standard or reduced one, zero) or
+        # the exemption printed on the line.
+        tax_caption = QLabel(_("&Tax category"))
+        tax_caption.setBuddy(self.tax_combo)
+        self.tax_combo.setAccessibleName(tax_caption.text().replace("&", ""))
+        form.addRow(tax_caption, field_box(self.tax_combo, error=errors["tax_category"]))
         form.addRow(_("Billed every"), field_box(self.count_spin, self.unit_combo,
                                               self.one_off_check, error=errors["frequency"]))
         form.addRow(_("Refundable deposit"), field_box(self.deposit_edit, label(formatter.currency),
@@ -110,7 +121,8 @@ class PlanDialog(FormDialog):
         form.addRow("", self.archived_check)
         for key, widget in (("name", self.name_edit), ("kind", self.kind_combo),
                             ("group", self.group_combo), ("price", self.price_edit),
-                            ("frequency", self.count_spin), ("deposit", self.deposit_edit),
+                            ("tax_category", self.tax_combo), ("frequency", self.count_spin),
+                            ("deposit", self.deposit_edit),
                             ("allowances", self.allowance_view), ("addons", self.addon_view)):
             self.problems.add(key, widget, errors[key])
 
@@ -144,6 +156,7 @@ class PlanDialog(FormDialog):
         self.kind_combo.currentIndexChanged.connect(lambda: self.edited("kind"))
         self.group_combo.currentTextChanged.connect(lambda: self.edited("group"))
         self.price_edit.textChanged.connect(lambda: self.edited("price"))
+        self.tax_combo.currentIndexChanged.connect(lambda: self.edited("tax_category"))
         self.deposit_edit.textChanged.connect(lambda: self.edited("deposit"))
         self.count_spin.valueChanged.connect(lambda: self.edited("frequency"))
         self.unit_combo.currentIndexChanged.connect(lambda: self.edited("frequency"))
@@ -163,8 +176,9 @@ class PlanDialog(FormDialog):
         addons = tuple(self.addon_model.item(row).checkState() == Qt.CheckState.Checked
                        for row in range(self.addon_model.rowCount()))
         return (self.name_edit.text(), self.kind(), self.group_combo.currentText(),
-                self.price_edit.text(), self.deposit_edit.text(), self.count_spin.value(),
-                self.unit_combo.currentData(), self.one_off_check.isChecked(),
+                self.price_edit.text(), self.tax_category(), self.deposit_edit.text(),
+                self.count_spin.value(), self.unit_combo.currentData(),
+                self.one_off_check.isChecked(),
                 self.archived_check.isChecked(), allowances, addons)
 
     def unsaved_sentence(self) -> str:
@@ -188,6 +202,7 @@ class PlanDialog(FormDialog):
             self.name_edit.setText(plan.name)
             self.group_combo.setCurrentText(plan.group or "")
             self.archived_check.setChecked(plan.archived)
+            self._show_category(plan.tax_category)
             for name, quantity in sorted(dict(plan.allowances).items()):
                 self.add_allowance(name, quantity)
         self.price_edit.setText(f.money_plain(plan.price) if plan else "")
@@ -247,8 +262,20 @@ class PlanDialog(FormDialog):
             offer(widget, why)
 
     # -- reading ----------------------------------------------------------------------------
+    def _show_category(self, category: str) -> None:
+        """Select the plan's category; one the catalog does not know (written by a tool) is shown
+        as stored, for the service to refuse until another is chosen."""
+        index = self.tax_combo.findData(category)
+        if index < 0:
+            self.tax_combo.addItem(str(category), category)
+            index = self.tax_combo.count() - 1
+        self.tax_combo.setCurrentIndex(index)
+
     def kind(self) -> str:
         return self.kind_combo.currentData()
+
+    def tax_category(self) -> str:
+        return self.tax_combo.currentData()
 
     def allowances(self) -> tuple[dict[str, int], str]:
         """The allowances typed, and a sentence about the first one that is not valid."""
@@ -297,7 +324,7 @@ class PlanDialog(FormDialog):
                     group=(self.group_combo.currentText().strip() or None) if is_plan else None,
                     archived=self.archived_check.isChecked(), kind=self.kind(),
                     allowances=self.allowances()[0], addons=self.offered_addons(),
-                    id=self.plan_id)
+                    id=self.plan_id, tax_category=self.tax_category())
 
     def submit(self) -> None:
         self.plan_id = self._catalog.save_plan(self.plan()).id
