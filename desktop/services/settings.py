@@ -1,6 +1,7 @@
-"""Site settings: currency, locale, tax rate, default billing day, the operator's name, and the
-site's identity printed on invoice documents (name, address, VAT id, IBAN, number prefix,
-payment terms, logo)."""
+"""Site settings: currency, locale, the standard and reduced tax rates and the exemption reason
+(rule 17), default billing day, the operator's name, and the site's identity printed on its
+documents (name, address, VAT id, IBAN, the number prefixes of invoices, credit notes and deposit
+documents, payment terms, logo)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 from desktop.domain.limits import number_problem, plain_rate
 from desktop.domain.model import BillingSettings, Problem, refusal
 from desktop.domain.money import parse_rate
+from desktop.domain.vat import vat_id_problem
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.translations import parse_locale
@@ -27,7 +29,13 @@ MAX_PAYMENT_TERMS = 365
 _PREFIX = re.compile(r"[A-Za-z0-9._-]{1,12}")
 # The settings written as text; only the address may hold line breaks (issue 19).
 TEXT_FIELDS = ("currency", "locale", "tax_rate", "operator", "site_name", "address", "vat_id",
-               "iban", "invoice_prefix")
+               "iban", "invoice_prefix", "reduced_tax_rate", "exemption_reason",
+               "credit_note_prefix", "deposit_prefix")
+# The number series (rules 15, 17): each document type's prefix field, in the order a clash is
+# told (a later series is the one asked for a prefix of its own).
+INVOICE_SERIES, CREDIT_NOTE_SERIES, DEPOSIT_SERIES = "invoice", "credit_note", "deposit"
+PREFIX_FIELDS = {INVOICE_SERIES: "invoice_prefix", CREDIT_NOTE_SERIES: "credit_note_prefix",
+                 DEPOSIT_SERIES: "deposit_prefix"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,10 @@ class SiteSettings:
     invoice_prefix: str = DEFAULTS["invoice_prefix"]
     payment_terms: int = DEFAULTS["payment_terms"]
     logo: bytes | None = None
+    reduced_tax_rate: str = DEFAULTS["reduced_tax_rate"]
+    exemption_reason: str = ""
+    credit_note_prefix: str = DEFAULTS["credit_note_prefix"]
+    deposit_prefix: str = DEFAULTS["deposit_prefix"]
 
 
 def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
@@ -54,7 +66,11 @@ def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
                         row.billing_day, row.operator or "", row.site_name or "",
                         row.address or "", row.vat_id or "", row.iban or "",
                         row.invoice_prefix or DEFAULTS["invoice_prefix"],
-                        DEFAULTS["payment_terms"] if terms is None else terms, row.logo or None)
+                        DEFAULTS["payment_terms"] if terms is None else terms, row.logo or None,
+                        row.reduced_tax_rate or DEFAULTS["reduced_tax_rate"],
+                        row.exemption_reason or "",
+                        row.credit_note_prefix or DEFAULTS["credit_note_prefix"],
+                        row.deposit_prefix or DEFAULTS["deposit_prefix"])
 
 
 def iban_problem(iban: str) -> str:
@@ -70,18 +86,55 @@ def iban_problem(iban: str) -> str:
     return ""
 
 
-def prefix_problem(prefix: str) -> str:
-    """Why an invoice number prefix cannot be used, "" when it can.
+def prefix_problem(prefix: str, series: str = INVOICE_SERIES) -> str:
+    """Why a number prefix of the series (invoices, credit notes, deposit documents) cannot be
+    used, "" when it can.
 
     Every number made with it must pass the import's own check (`number_problem`), or the
     site's export would not import again: no leading dot, no device name such as CON."""
     if not _PREFIX.fullmatch(prefix or ""):
+        if series == CREDIT_NOTE_SERIES:
+            return _("The credit note number prefix is 1 to 12 letters, digits, dots, dashes or "
+                     "underscores, such as CN-.")
+        if series == DEPOSIT_SERIES:
+            return _("The deposit number prefix is 1 to 12 letters, digits, dots, dashes or "
+                     "underscores, such as DEP-.")
         return _("The invoice number prefix is 1 to 12 letters, digits, dots, dashes or "
                  "underscores, such as INV- or 2026-.")
     if number_problem(f"{prefix}000001") is not None:
+        if series == CREDIT_NOTE_SERIES:
+            return _("The credit note number prefix starts every credit note's file name: it "
+                     "cannot start with a dot or be a device name such as CON or LPT1.")
+        if series == DEPOSIT_SERIES:
+            return _("The deposit number prefix starts every deposit document's file name: it "
+                     "cannot start with a dot or be a device name such as CON or LPT1.")
         return _("The invoice number prefix starts every invoice's file name: it cannot start "
                  "with a dot or be a device name such as CON or LPT1.")
     return ""
+
+
+def series_problems(prefixes: dict[str, str]) -> dict[str, str]:
+    """The series whose prefix an earlier series already uses, each with its sentence: two
+    series with one prefix would hand out one number twice. Compared without regard to case,
+    since each number names a PDF file and many file systems do not tell INV- from inv-."""
+    problems: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for series in PREFIX_FIELDS:
+        prefix = prefixes.get(series) or ""
+        owner = owners.setdefault(prefix.casefold(), series)
+        if owner == series:
+            continue
+        if series == CREDIT_NOTE_SERIES:
+            text = _("Credit notes need a prefix of their own: {prefix} already numbers the "
+                     "invoices.")
+        elif owner == INVOICE_SERIES:
+            text = _("Deposit documents need a prefix of their own: {prefix} already numbers "
+                     "the invoices.")
+        else:
+            text = _("Deposit documents need a prefix of their own: {prefix} already numbers "
+                     "the credit notes.")
+        problems[series] = text.format(prefix=prefix)
+    return problems
 
 
 def terms_problem(days) -> str:
@@ -97,7 +150,8 @@ def settings_problems(settings: SiteSettings) -> list[Problem]:
                              multiline=("address",))
     said = {problem.field for problem in problems}  # a control character in them
     for key, check in (("currency", lambda code: Formatter("en_IE", code)),
-                       ("locale", parse_locale), ("tax_rate", plain_rate)):
+                       ("locale", parse_locale), ("tax_rate", plain_rate),
+                       ("reduced_tax_rate", plain_rate)):
         try:
             if key not in said:
                 check(getattr(settings, key))
@@ -107,11 +161,21 @@ def settings_problems(settings: SiteSettings) -> list[Problem]:
     if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
         problems.append(Problem("billing_day",
                                 "The billing day must be a day of the month from 1 to 31."))
-    for key, problem in (("iban", iban_problem(settings.iban)),
-                         ("invoice_prefix", prefix_problem(settings.invoice_prefix)),
-                         ("payment_terms", terms_problem(settings.payment_terms))):
+    if "vat_id" not in said and (vat := vat_id_problem(settings.vat_id)) is not None:
+        problems.append(Problem("vat_id", vat))
+    checks = [("iban", iban_problem(settings.iban))]
+    checks += [(field, prefix_problem(getattr(settings, field), series))
+               for series, field in PREFIX_FIELDS.items()]
+    checks.append(("payment_terms", terms_problem(settings.payment_terms)))
+    for key, problem in checks:
         if problem and key not in said:
             problems.append(Problem(key, problem))
+            said.add(key)
+    clashes = series_problems({series: getattr(settings, field)
+                               for series, field in PREFIX_FIELDS.items()})
+    for series, problem in clashes.items():
+        if PREFIX_FIELDS[series] not in said:
+            problems.append(Problem(PREFIX_FIELDS[series], problem))
     return problems
 
 
@@ -122,7 +186,10 @@ def _normalised(settings: SiteSettings) -> SiteSettings:
                         (settings.operator or "").strip(), (settings.site_name or "").strip(),
                         (settings.address or "").strip(), (settings.vat_id or "").strip(),
                         stdnum_iban.format(settings.iban) if settings.iban.strip() else "",
-                        settings.invoice_prefix, settings.payment_terms, settings.logo or None)
+                        settings.invoice_prefix, settings.payment_terms, settings.logo or None,
+                        str(settings.reduced_tax_rate).strip(),
+                        (settings.exemption_reason or "").strip(), settings.credit_note_prefix,
+                        settings.deposit_prefix)
 
 
 class SettingsService:
@@ -156,6 +223,10 @@ class SettingsService:
             row.vat_id, row.iban = settings.vat_id, settings.iban
             row.invoice_prefix, row.payment_terms = settings.invoice_prefix, settings.payment_terms
             row.logo = settings.logo
+            row.reduced_tax_rate = settings.reduced_tax_rate
+            row.exemption_reason = settings.exemption_reason
+            row.credit_note_prefix = settings.credit_note_prefix
+            row.deposit_prefix = settings.deposit_prefix
             who = settings.operator or audit.SYSTEM
             audit.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
@@ -168,15 +239,20 @@ class SettingsService:
 
 
 def billing_settings_of(settings: SiteSettings) -> BillingSettings:
-    """The domain's view of the settings: currency, tax rate as a fraction, billing day."""
-    return BillingSettings(settings.currency, parse_rate(settings.tax_rate), settings.billing_day)
+    """The domain's view of the settings: currency, the standard and reduced rates as fractions,
+    billing day, payment terms."""
+    return BillingSettings(settings.currency, parse_rate(settings.tax_rate), settings.billing_day,
+                           parse_rate(settings.reduced_tax_rate), settings.payment_terms)
 
 
 def _readable(settings: SiteSettings) -> dict[str, str]:
     labels = {"currency": "Currency", "locale": "Locale", "tax_rate": "Tax rate",
               "billing_day": "Billing day", "operator": "Operator", "site_name": "Site name",
               "address": "Address", "vat_id": "VAT id", "iban": "IBAN",
-              "invoice_prefix": "Invoice number prefix", "payment_terms": "Payment terms (days)"}
+              "invoice_prefix": "Invoice number prefix", "payment_terms": "Payment terms (days)",
+              "reduced_tax_rate": "Reduced tax rate", "exemption_reason": "Exemption reason",
+              "credit_note_prefix": "Credit note number prefix",
+              "deposit_prefix": "Deposit number prefix"}
     values = {labels[k]: "" if v is None else str(v) for k, v in asdict(settings).items()
               if k in labels}
     # The logo's bytes would say nothing in the audit; its size (raw, in bytes) says it changed.
