@@ -1,6 +1,7 @@
-"""Preferences: operator name, locale, currency, tax rate, default billing day (issue 4), on
-a second tab the site's identity on invoice documents: name, address, VAT id, IBAN, invoice
-number prefix, payment terms and logo (issue 11), and on a third the user's own interface
+"""Preferences: operator name, locale, currency, the standard and reduced tax rates and the
+exemption reason (rule 17), default billing day (issue 4), on a second tab the site's identity on
+its documents: name, address, VAT id, IBAN, the number prefixes of invoices, credit notes and
+deposit documents, payment terms and logo (issue 11), and on a third the user's own interface
 language (issue 10: the user's, kept on this computer, not the site's)."""
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents.invoice_layout import png_of
-from desktop.domain.money import parse_rate
+from desktop.domain.limits import plain_rate, text_problem
+from desktop.domain.vat import vat_id_problem
 from desktop.i18n import Formatter, _
-from desktop.i18n.messages import reason
+from desktop.i18n.messages import reason, say
 from desktop.services.settings import (
     MAX_PAYMENT_TERMS,
+    PREFIX_FIELDS,
     SiteSettings,
     iban_problem,
     prefix_problem,
+    series_problems,
 )
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel
@@ -70,7 +74,12 @@ class PreferencesDialog(FormDialog):
         self.currency_combo.addItems(CURRENCIES)
         self.currency_combo.setCurrentText(current.currency)
         self.tax_edit = QLineEdit(current.tax_rate, objectName="taxRateEdit")
-        self.tax_edit.setMaximumWidth(100)
+        self.reduced_edit = QLineEdit(current.reduced_tax_rate, objectName="reducedTaxRateEdit")
+        for edit in (self.tax_edit, self.reduced_edit):
+            edit.setMaximumWidth(100)
+        self.exemption_edit = QLineEdit(current.exemption_reason, objectName="exemptionReasonEdit")
+        self.exemption_edit.setPlaceholderText(_("e.g. Exempt under Article 135(1)(l) of the "
+                                                 "VAT Directive"))
         self.billing_day_spin = QSpinBox(objectName="billingDaySpin")
         self.billing_day_spin.setRange(0, 31)
         self.billing_day_spin.setSpecialValueText(_("None: bill from each start date"))
@@ -85,15 +94,20 @@ class PreferencesDialog(FormDialog):
                  _("How the site writes dates and amounts, and the language of its invoices.")),
                 ("currency", _("Currency"), self.currency_combo,
                  _("Changing it does not convert amounts already recorded.")),
-                ("tax_rate", _("Tax rate (%)"), self.tax_edit,
-                 _("One rate for the site; prices are exclusive of tax.")),
+                ("tax_rate", _("Standard tax rate (%)"), self.tax_edit,
+                 _("For plans and add-ons of the standard category; prices are exclusive of "
+                   "tax.")),
+                ("reduced_tax_rate", _("Reduced tax rate (%)"), self.reduced_edit,
+                 _("For plans and add-ons of the reduced category.")),
+                ("exemption_reason", _("Exemption reason"), self.exemption_edit,
+                 _("Printed on the lines of exempt plans and add-ons.")),
                 ("billing_day", _("Default billing day"), self.billing_day_spin,
                  _("New contracts bill on this day of the month (monthly and yearly plans).")))
         for key, caption, widget, hint in rows:
             error = ErrorLabel()
-            # The short tax field keeps its width at the left; the others fill the row.
+            # The short rate fields keep their width at the left; the others fill the row.
             form.addRow(caption, field_box(widget, error=error, hint=hint,
-                                           stretch=widget is self.tax_edit))
+                                           stretch=widget in (self.tax_edit, self.reduced_edit)))
             self.problems.add(key, widget, error)
         site_tab = QWidget()
         site_tab.setLayout(form)
@@ -109,14 +123,19 @@ class PreferencesDialog(FormDialog):
         self.locale_combo.currentIndexChanged.connect(lambda: self.edited("locale"))
         self.currency_combo.currentTextChanged.connect(lambda: self.edited("currency"))
         self.tax_edit.textChanged.connect(lambda: self.edited("tax_rate"))
+        self.reduced_edit.textChanged.connect(lambda: self.edited("reduced_tax_rate"))
+        self.exemption_edit.textChanged.connect(lambda: self.edited("exemption_reason"))
         self.billing_day_spin.valueChanged.connect(lambda: self.edited("billing_day"))
         self.operator_edit.textChanged.connect(lambda: self.edited("operator"))
         for key, edit in (("site_name", self.site_name_edit), ("vat_id", self.vat_edit),
-                          ("iban", self.iban_edit), ("invoice_prefix", self.prefix_edit)):
+                          ("iban", self.iban_edit), *self.prefix_edits.items()):
             edit.textChanged.connect(lambda _text, key=key: self.edited(key))
         self.address_edit.textChanged.connect(lambda: self.edited("address"))
         self.terms_spin.valueChanged.connect(lambda: self.edited("payment_terms"))
         self.check_locally()
+        # A value stored before it was checked (a site VAT id typed by an older version) is
+        # marked at once: Save waits for it, and the field says why.
+        self.problems.touch_all()
 
     def _language_tab(self, language: str, languages: tuple[str, ...]) -> QWidget:
         """The user's own interface language: the system's or one by its own name."""
@@ -148,7 +167,16 @@ class PreferencesDialog(FormDialog):
         self.iban_edit = QLineEdit(current.iban, objectName="ibanEdit")
         self.iban_edit.setPlaceholderText("IE29 AIBK 9311 5212 3456 78")
         self.prefix_edit = QLineEdit(current.invoice_prefix, objectName="invoicePrefixEdit")
-        self.prefix_edit.setMaximumWidth(140)
+        self.credit_prefix_edit = QLineEdit(current.credit_note_prefix,
+                                            objectName="creditNotePrefixEdit")
+        self.deposit_prefix_edit = QLineEdit(current.deposit_prefix,
+                                             objectName="depositPrefixEdit")
+        # One edit per number series (rules 15, 17), by the settings field it holds.
+        self.prefix_edits = {"invoice_prefix": self.prefix_edit,
+                             "credit_note_prefix": self.credit_prefix_edit,
+                             "deposit_prefix": self.deposit_prefix_edit}
+        for edit in self.prefix_edits.values():
+            edit.setMaximumWidth(140)
         self.terms_spin = QSpinBox(objectName="paymentTermsSpin")
         self.terms_spin.setRange(0, MAX_PAYMENT_TERMS)
         self.terms_spin.setValue(current.payment_terms)
@@ -169,6 +197,11 @@ class PreferencesDialog(FormDialog):
                  _("With an IBAN, EUR invoices carry a payment QR code."), False),
                 ("invoice_prefix", _("Number &prefix"), (self.prefix_edit,),
                  _("New invoices are numbered with it, e.g. INV-000123."), True),
+                ("credit_note_prefix", _("C&redit note prefix"), (self.credit_prefix_edit,),
+                 _("Credit notes are numbered with it, e.g. CN-000012."), True),
+                ("deposit_prefix", _("&Deposit prefix"), (self.deposit_prefix_edit,),
+                 _("Deposit requests and returns are numbered with it, e.g. DEP-000007."),
+                 True),
                 ("payment_terms", _("Payment &terms"), (self.terms_spin,),
                  _("An invoice unpaid this many days after its issue date is overdue."), True),
                 ("logo", _("&Logo"), (self.logo_preview, self.logo_button, self.logo_clear),
@@ -224,6 +257,10 @@ class PreferencesDialog(FormDialog):
         return replace(self._current, currency=self.currency_combo.currentText().strip().upper(),
                        locale=str(self.locale_combo.currentData() or "").strip(),
                        tax_rate=self.tax_edit.text().strip(), billing_day=day or None,
+                       reduced_tax_rate=self.reduced_edit.text().strip(),
+                       exemption_reason=self.exemption_edit.text().strip(),
+                       credit_note_prefix=self.credit_prefix_edit.text().strip(),
+                       deposit_prefix=self.deposit_prefix_edit.text().strip(),
                        operator=self.operator_edit.text().strip(),
                        site_name=self.site_name_edit.text().strip(),
                        address=self.address_edit.toPlainText().strip(),
@@ -233,12 +270,14 @@ class PreferencesDialog(FormDialog):
 
     def check_locally(self) -> None:
         values = self.settings()
-        try:
-            parse_rate(values.tax_rate)
-            tax = ""
-        except ValueError as exc:
-            tax = reason(exc)
-        self.problems.set_local("tax_rate", tax)
+        for key in ("tax_rate", "reduced_tax_rate"):
+            try:
+                plain_rate(getattr(values, key))
+                problem = ""
+            except ValueError as exc:
+                problem = reason(exc)
+            self.problems.set_local(key, problem)
+        self.problems.set_local("exemption_reason", self._text_problem(values.exemption_reason))
         currency = locale = ""
         try:
             Formatter("en_IE", values.currency)
@@ -251,7 +290,19 @@ class PreferencesDialog(FormDialog):
         self.problems.set_local("currency", currency)
         self.problems.set_local("locale", locale)
         self.problems.set_local("iban", iban_problem(values.iban))
-        self.problems.set_local("invoice_prefix", prefix_problem(values.invoice_prefix))
+        vat = vat_id_problem(values.vat_id)
+        self.problems.set_local("vat_id", "" if vat is None else say(vat))
+        prefixes = {series: getattr(values, field) for series, field in PREFIX_FIELDS.items()}
+        clashes = series_problems(prefixes)
+        for series, field in PREFIX_FIELDS.items():
+            self.problems.set_local(field, prefix_problem(prefixes[series], series)
+                                    or clashes.get(series, ""))
+
+    @staticmethod
+    def _text_problem(text: str) -> str:
+        """A control character or a line break, said as the service says it."""
+        problem = text_problem(text)
+        return "" if problem is None else reason(problem)
 
     def submit(self) -> None:
         self.changes = self._service.save(self.settings())
