@@ -21,6 +21,7 @@ from desktop.domain.limits import email_key
 from desktop.domain.model import ACTIVE, Problem
 from desktop.domain.payments import due_date, payment_status
 from desktop.domain.plan_changes import same_plan
+from desktop.domain.vat import compact, vat_id_problem
 from desktop.i18n import _
 from desktop.ledger import audit
 from desktop.ledger.member_states import load_member_state
@@ -199,10 +200,17 @@ def member_problems(session: Session, name: str, email: str, member_id: int | No
                     **details: str | None) -> list[Problem]:
     """Name required; email well-formed and not used by another member (told apart as
     email_key does: Unicode-normalised, case-folded); no field holds a control character
-    (`details`: company, phone, notes, billing_address, vat_id as given; issue 19)."""
+    (`details`: company, phone, notes, billing_address, vat_id as given; issue 19); a VAT id
+    given is a valid one."""
     problems = text_problems({"name": name, "email": email, **details}, MULTILINE)
     if not (name or "").strip():
         problems.append(Problem("name", _("Enter the member's name.")))
+    vat_id = details.get("vat_id")
+    # Rule 17: a VAT id decides reverse charge, so it must be one (python-stdnum: country,
+    # format, check digits); "XX12" was kept as typed.
+    if vat_id is not None and not any(p.field == "vat_id" for p in problems) and (
+            vat := vat_id_problem(vat_id)) is not None:
+        problems.append(Problem("vat_id", vat))
     email = (email or "").strip()
     if any(p.field == "email" for p in problems):
         return problems  # a control character said already what is wrong with it
@@ -322,7 +330,7 @@ class MemberService:
             row = m.MemberRow(name=name.strip(), email=email.strip(), company=company.strip(),
                               phone=phone.strip(), notes=notes, credit_balance=0,
                               deposit_held=0, archived=False,
-                              billing_address=billing_address.strip(), vat_id=vat_id.strip())
+                              billing_address=billing_address.strip(), vat_id=compact(vat_id))
             session.add(row)
             session.flush()
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
@@ -349,7 +357,7 @@ class MemberService:
             if billing_address is not None:
                 row.billing_address = billing_address.strip()
             if vat_id is not None:
-                row.vat_id = vat_id.strip()
+                row.vat_id = compact(vat_id)
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="member", entity_id=row.id, before=before,
                                 after=_values(row), member_id=row.id)

@@ -50,6 +50,64 @@ def test_bad_member_details_are_refused_and_nothing_is_written(world, name, emai
     assert world.dump() == before
 
 
+@pytest.mark.parametrize("vat_id", ["XX12", "DE123456789", "FR 00 303265045", "IE63880"])
+def test_an_invalid_vat_id_is_refused_on_create_and_update_and_nothing_is_written(world,
+                                                                                  vat_id):
+    """Rule 17: "XX12" was accepted. Country, format and check digits are checked
+    (python-stdnum), said in one sentence on the field."""
+    ada = world.members.create("Ada", "ada@example.org", vat_id="DE136695976").id
+    before = world.dump()
+    sentence = f"{vat_id} is not a valid VAT id: check its country letters and digits."
+    with pytest.raises(ValidationError) as caught:
+        world.members.create("Grace", "grace@example.org", vat_id=vat_id)
+    assert [(p.field, str(p.message)) for p in caught.value.problems] == [("vat_id", sentence)]
+    assert str(caught.value) == sentence
+    with pytest.raises(ValidationError) as caught:
+        world.members.update(ada, name="Ada", email="ada@example.org", company="", phone="",
+                             notes="", vat_id=vat_id)
+    assert [(p.field, str(p.message)) for p in caught.value.problems] == [("vat_id", sentence)]
+    assert world.dump() == before
+
+
+def test_a_valid_vat_id_is_kept_compacted_and_none_leaves_it_as_it_is(world):
+    ada = world.members.create("Ada", "ada@example.org", vat_id=" de 136.695.976 ").id
+    assert world.members.get(ada).vat_id == "DE136695976"
+    world.members.update(ada, name="Ada", email="ada@example.org", company="", phone="",
+                         notes="", vat_id="FR 40 303 265 045")
+    assert world.members.get(ada).vat_id == "FR40303265045"
+    rows = {(r.field, r.old_value, r.new_value)
+            for r in world.history(entity="member", member_id=ada)}
+    assert ("VAT id", "DE136695976", "FR40303265045") in rows
+    world.members.update(ada, name="Ada King", email="ada@example.org", company="", phone="",
+                         notes="")
+    assert world.members.get(ada).vat_id == "FR40303265045"
+    world.members.update(ada, name="Ada King", email="ada@example.org", company="", phone="",
+                         notes="", vat_id="  ")
+    assert world.members.get(ada).vat_id == ""
+    grace = world.members.create("Grace", "grace@example.org", vat_id="CHE-116.281.710 MWST").id
+    assert world.members.get(grace).vat_id == "CHE116281710MWST"
+
+
+def test_an_invalid_vat_id_is_said_in_the_readers_language(world):
+    from desktop.i18n import install
+
+    install("de_DE")
+    try:
+        with pytest.raises(ValidationError) as caught:
+            world.members.create("Grace", "grace@example.org", vat_id="XX12")
+    finally:
+        install("en_IE")
+    assert str(caught.value) == (
+        "XX12 ist keine gültige USt-IdNr.: Prüfen Sie die Länderkennung und die Ziffern.")
+
+
+def test_a_vat_id_with_a_control_character_is_said_once(world):
+    with pytest.raises(ValidationError) as caught:
+        world.members.create("Grace", "grace@example.org", vat_id="DE136695976\x00")
+    assert [p.field for p in caught.value.problems] == ["vat_id"]
+    assert "control character" in str(caught.value)
+
+
 def test_update_checks_the_email_against_the_other_members_only(world):
     ada = world.members.create("Ada", "ada@example.org").id
     world.members.create("Grace", "grace@example.org")
