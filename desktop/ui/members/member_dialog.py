@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.vat import vat_id_problem
 from desktop.i18n import _
+from desktop.i18n.messages import say
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel
 
@@ -43,6 +45,7 @@ class MemberDialog(FormDialog):
         self.address_edit.setTabChangesFocus(True)
         self.address_edit.setPlaceholderText(_("Printed on the member's invoices"))
         self.vat_edit = QLineEdit(objectName="memberVatIdEdit")
+        self.vat_edit.setPlaceholderText(_("e.g. DE136695976; empty when the member has none"))
         self.name_edit.setPlaceholderText(_("Ada Lovelace"))
         self.email_edit.setPlaceholderText(_("ada@example.org"))
 
@@ -75,6 +78,9 @@ class MemberDialog(FormDialog):
         self.address_edit.textChanged.connect(lambda: self.edited("billing_address"))
         self.vat_edit.textChanged.connect(lambda: self.edited("vat_id"))
         self.check_locally()
+        if member_id is not None:
+            # A VAT id kept before ids were checked is marked at once: Save waits for it.
+            self.problems.edited("vat_id")
         self.loaded()
 
     def typed(self) -> dict[str, str]:
@@ -113,6 +119,9 @@ class MemberDialog(FormDialog):
         else:
             message = ""
         self.problems.set_local("email", message)
+        # Rule 17: the service checks it the same way (python-stdnum); said while typing.
+        vat = vat_id_problem(values["vat_id"])
+        self.problems.set_local("vat_id", "" if vat is None else say(vat))
 
     def submit(self) -> None:
         values = self.values()
