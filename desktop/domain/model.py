@@ -87,7 +87,7 @@ class InvoicedSpan:
     # The line's tax category and the number of the invoice it stands on: a credit for unused
     # time is taxed as what it credits, and the credit note names that invoice (rule 17).
     tax_category: str = STANDARD
-    invoice: str | None = None
+    invoice: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

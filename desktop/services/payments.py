@@ -335,10 +335,9 @@ class PaymentService:
             if problem:
                 raise ValidationError([Problem(problem[0], say(problem[1], fmt))])
             _check_text(method, reference)
-            if offset:
+            if offset:  # (the loaded member row is updated in place: update_rows)
                 settle_members(session, [member_id], day, now=self.clock.now(),
                                who=audit.operator(session))
-                session.refresh(member)
             payment = m.PaymentRow(member_id=member_id, date=day, amount=-amount,
                                    method=_text(method), reference=_text(reference),
                                    token=token or None, recorded_at=self.clock.now())

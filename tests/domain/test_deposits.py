@@ -16,8 +16,11 @@ DEDICATED = plan("Dedicated desk", 35000, deposit=35000, group="Desks")
 
 
 def deposit_lines(results):
-    return [(r.day, line.kind, line.amount) for r in results if r.invoice is not None
-            for line in r.invoice.lines if line.kind.startswith("deposit")]
+    """Rule 15: deposit lines stand on deposit documents of their own, never on an invoice."""
+    assert not any(line.kind.startswith("deposit") for r in results if r.invoice is not None
+                   for line in r.invoice.lines)
+    return [(r.day, line.kind, line.amount) for r in results for d in r.documents
+            for line in d.lines if line.kind.startswith("deposit")]
 
 
 def test_rule_15_a_switch_to_a_next_plan_charges_the_deposit_shortfall():

@@ -21,8 +21,9 @@ NO_TAX = BillingSettings()
 
 
 def invoices(results):
-    return [(r.day, [(line.kind, line.amount) for line in r.invoice.lines])
-            for r in results if r.invoice is not None]
+    """Each day's lines, of all its documents (the deposit on its own one, rule 15)."""
+    return [(r.day, [(line.kind, line.amount) for d in r.documents for line in d.lines])
+            for r in results if r.documents]
 
 
 def test_rule_4_invoicing_in_advance_moves_the_next_invoice_date_to_the_boundary():
@@ -178,7 +179,10 @@ def test_rule_15_first_invoice_charges_the_deposit_shortfall_and_last_cancel_ref
         (date(2024, 1, 1), [("plan", 40000), ("deposit", 30000)]),
         (date(2024, 2, 1), [("deposit_refund", -50000)])]
     assert results[-1].account.deposit_held == 0
-    assert results[-1].account.credit_balance == 50000
+    # Rule 22: nothing was paid, so the returned 500.00 pays the unpaid invoice (400.00) and
+    # 100.00 of the unpaid deposit request, oldest first; 200.00 of that request stays open.
+    assert results[-1].account.credit_balance == 0
+    assert [d.outstanding for d in results[-1].account.open] == [20000]
 
 
 def test_rule_15_the_deposit_stays_held_while_another_contract_is_open():

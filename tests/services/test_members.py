@@ -98,7 +98,7 @@ def test_an_invalid_vat_id_is_said_in_the_readers_language(world):
     finally:
         install("en_IE")
     assert str(caught.value) == (
-        "XX12 ist keine gültige USt-IdNr.: Prüfen Sie die Länderkennung und die Ziffern.")
+        "XX12 ist keine gültige USt-IdNr.: prüfen Sie die Länderkennung und die Ziffern.")
 
 
 def test_a_vat_id_with_a_control_character_is_said_once(world):

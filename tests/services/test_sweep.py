@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from desktop.domain.model import Invoice, Line
+from desktop.domain.model import Invoice, evolve
+from desktop.ledger.mapping import invoice_to_domain
 from desktop.domain.transitions import simulate
 from desktop.ledger.contracts import save_contract
 from desktop.ledger.member_states import load_contract, load_member_state
@@ -20,17 +21,21 @@ from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 
 
-def invoices_of(db, member_id: int) -> list[Invoice]:
-    """The member's invoices as domain values (numbers left out), oldest first."""
+def invoices_of(db, member_id: int, *types: str) -> list[Invoice]:
+    """The member's documents (of the types given, else every type) as domain values without
+    their numbers, in billing-date order."""
     with db.session() as session:
-        rows = session.scalars(select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
-                               .order_by(m.InvoiceRow.issue_date, m.InvoiceRow.id)).all()
-        return [Invoice(member_id, r.issue_date,
-                        tuple(Line(ln.kind, ln.description, ln.amount, ln.contract_id,
-                                   ln.period_start, ln.period_end, ln.days, ln.period_days)
-                              for ln in r.lines),
-                        r.subtotal, r.tax, r.total, r.credit_applied, r.amount_due)
-                for r in rows]
+        query = select(m.InvoiceRow).where(m.InvoiceRow.member_id == member_id)
+        if types:
+            query = query.where(m.InvoiceRow.type.in_(types))
+        rows = session.scalars(query.order_by(m.InvoiceRow.billing_date, m.InvoiceRow.id)).all()
+        return [evolve(invoice_to_domain(r), number=None) for r in rows]
+
+
+def outstanding_of(db, member_id: int) -> int:
+    from desktop.services.payments import member_outstanding
+    with db.session() as session:
+        return member_outstanding(session, [member_id]).get(member_id, 0)
 
 
 def account_of(db, member_id: int) -> tuple[int, int]:
@@ -54,16 +59,22 @@ def test_catch_up_issues_each_month_on_its_own_date_and_switches_on_the_right_on
 
     report = sweep.apply_due(date(2023, 12, 31))
 
-    assert report.invoices_issued == 11 and not report.failed
-    invoices = invoices_of(db, ada)
-    assert [i.issue_date for i in invoices] == [date(2023, month, 1) for month in range(1, 13)]
+    # Eleven invoices and the deposit request of the switch (rule 15), every one made on the
+    # day the machine came back (rule 18), each belonging to its own billing date.
+    assert report.invoices_issued == 12 and not report.failed
+    invoices = invoices_of(db, ada, "invoice")
+    assert [i.billing_date for i in invoices] == [date(2023, month, 1) for month in range(1, 13)]
+    assert [i.issue_date for i in invoices] == [date(2023, 1, 15)] + [date(2023, 12, 31)] * 11
+    assert [i.due_date for i in invoices] == [date(2023, 1, 29)] + [date(2024, 1, 14)] * 11
     assert [i.lines[0].description for i in invoices] == ["Hot desk"] + ["Dedicated desk"] * 11
     assert [i.lines[0].amount for i in invoices] == [20000] + [35000] * 11
-    assert all(i.lines[0].period_start == i.issue_date for i in invoices)
-    # Rule 15: the switch raises the need, so its invoice charges the shortfall; later renewals
-    # charge nothing more.
-    assert [(line.kind, line.amount) for line in invoices[1].lines[1:]] == [("deposit", 20000)]
-    assert all(len(i.lines) == 1 for i in invoices[2:])
+    assert all(i.lines[0].period_start == i.billing_date for i in invoices)
+    assert all(len(i.lines) == 1 for i in invoices)
+    # Rule 15: the switch raises the need, so its billing date charges the shortfall on a
+    # deposit request of its own; later renewals charge nothing more.
+    requests = invoices_of(db, ada, "deposit_request")
+    assert [(r.billing_date, [(ln.kind, ln.amount) for ln in r.lines]) for r in requests] == [
+        (date(2023, 2, 1), [("deposit", 20000)])]
     with db.session() as session:
         changes = session.scalars(select(m.PlanChangeRow)).all()
         assert [(c.date, c.old_plan, c.new_plan, c.upgrade) for c in changes] == [
@@ -80,10 +91,11 @@ def test_catch_up_over_quarters_and_a_cancellation(db, clock, catalog, add_membe
     add_contract(member, catalog["Team office"], start=date(2023, 1, 31),
                  cancellation_date=date(2023, 10, 15), prorate_last_invoice=True)
     report = SweepService(db, clock).apply_due(date(2023, 12, 31))
-    invoices = invoices_of(db, member)
+    invoices = invoices_of(db, member, "invoice", "deposit_return")
     # Rule 2: boundaries counted from the anchor (Jan 31 -> Apr 30 -> Jul 31 -> Oct 31).
-    assert [i.issue_date for i in invoices] == [date(2023, 1, 31), date(2023, 4, 30),
-                                                date(2023, 7, 31), date(2023, 10, 15)]
+    assert [i.billing_date for i in invoices] == [date(2023, 1, 31), date(2023, 4, 30),
+                                                  date(2023, 7, 31), date(2023, 10, 15)]
+    assert {i.issue_date for i in invoices} == {date(2023, 12, 31)}
     assert [t.kind for t in report.applied] == ["activation", "renewal", "renewal", "cancellation"]
     # Rule 6 (C > N, toggle on): the last invoice covers [Jul 31, Oct 15) of the 92-day quarter.
     last = invoices[2].lines[0]
@@ -101,20 +113,27 @@ def test_deposit_refund_tax_and_credit_balance(db, clock, catalog, add_member, a
                  cancellation_date=date(2024, 3, 1))
     sweep = SweepService(db, clock)
     sweep.apply_due(date(2024, 3, 5))
-    first, second, last = invoices_of(db, member)
-    assert [(ln.kind, ln.amount) for ln in first.lines] == [("plan", 35000), ("deposit", 20000)]
-    assert (first.subtotal, first.tax, first.total, first.amount_due) == (55000, 7000, 62000, 62000)
+    first, request, second, last = invoices_of(db, member)
+    # Rule 15: the deposit is not a supply: its own request, outside the invoice's VAT.
+    assert [(ln.kind, ln.amount) for ln in first.lines] == [("plan", 35000)]
+    assert (first.subtotal, first.tax, first.total, first.amount_due) == (35000, 7000, 42000, 42000)
+    assert (request.type, request.total, request.tax, request.amount_due) == (
+        "deposit_request", 20000, 0, 20000)
     assert (second.total, second.amount_due) == (42000, 42000)
     assert [(ln.kind, ln.amount) for ln in last.lines] == [("deposit_refund", -20000)]
-    assert (last.tax, last.total, last.credit_applied, last.amount_due) == (0, -20000, 0, 0)
-    assert account_of(db, member) == (20000, 0)
+    assert (last.type, last.tax, last.total, last.amount_due) == ("deposit_return", 0, -20000, 0)
+    # Rule 22: nothing was paid, so the returned deposit pays the oldest open documents at
+    # once: the first invoice in part; no credit is left beside what is overdue.
+    assert account_of(db, member) == (0, 0)
+    assert outstanding_of(db, member) == 42000 + 20000 + 42000 - 20000
 
     add_contract(member, catalog["Hot desk"], start=date(2024, 3, 15))
     sweep.apply_due(date(2024, 3, 20))
     after = invoices_of(db, member)[-1]
     assert (after.subtotal, after.tax, after.total) == (20000, 4000, 24000)
-    assert (after.credit_applied, after.amount_due) == (20000, 4000)
-    assert account_of(db, member) == (0, 0)
+    assert (after.credit_applied, after.amount_due) == (0, 24000)
+    assert after.billing_date == date(2024, 3, 15) and after.issue_date == date(2024, 3, 20)
+    assert after.due_date == date(2024, 4, 3)
 
 
 def test_deposit_stays_held_while_another_contract_is_open(db, clock, catalog, add_member,
@@ -124,9 +143,10 @@ def test_deposit_stays_held_while_another_contract_is_open(db, clock, catalog, a
                  cancellation_date=date(2024, 2, 1))
     add_contract(member, catalog["Dedicated desk"], start=date(2024, 2, 1))
     SweepService(db, clock).apply_due(date(2024, 2, 1))
-    invoices = invoices_of(db, member)
-    assert [(ln.kind, ln.amount) for ln in invoices[0].lines] == [("plan", 60000),
-                                                                  ("deposit", 50000)]
+    invoices = invoices_of(db, member, "invoice", "deposit_request")
+    assert [(ln.kind, ln.amount) for ln in invoices[0].lines] == [("plan", 60000)]
+    assert [(ln.kind, ln.amount) for ln in invoices[1].lines] == [("deposit", 50000)]
+    invoices = invoices[1:]
     # The desk needs 20000, 50000 is held: no shortfall, no refund (rule 15).
     assert [(ln.kind, ln.amount) for ln in invoices[1].lines] == [("plan", 35000)]
     assert account_of(db, member) == (0, 50000)
@@ -143,8 +163,9 @@ def test_preview_equals_the_invoices_the_sweep_issues(db):
         previews = {}
         for member in members:
             state = load_member_state(session, member)
-            results = simulate(state.account, state.contracts, state.settings, until)
-            previews[member] = ([r.invoice for r in results if r.invoice is not None],
+            results = simulate(state.account, state.contracts, state.settings, until,
+                               today=until)
+            previews[member] = ([d for r in results for d in r.documents],
                                 results[-1].account if results else state.account)
         before = {member: len(invoices_of(db, member)) for member in members}
     SweepService(db, FixedClock(until, datetime(2024, 10, 8, 9))).apply_due(until)

@@ -32,10 +32,12 @@ def sweep(db, day: date):
 
 
 def invoice_dates(db, member: int) -> list[date]:
+    """The billing dates of the member's documents (rule 18: each belongs to its own date,
+    whenever the sweep made it)."""
     with db.session() as session:
-        return list(session.scalars(select(m.InvoiceRow.issue_date)
+        return list(session.scalars(select(m.InvoiceRow.billing_date)
                                     .where(m.InvoiceRow.member_id == member)
-                                    .order_by(m.InvoiceRow.issue_date)))
+                                    .order_by(m.InvoiceRow.billing_date, m.InvoiceRow.id)))
 
 
 def applied_count(db) -> int:

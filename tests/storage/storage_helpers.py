@@ -63,3 +63,28 @@ class StatementCounter:
 
     def __exit__(self, *_exc) -> None:
         event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def add_invoice(session, invoice, number: str):
+    """Add an issued document under a chosen number, as the ledger writes one (the tests pick
+    numbers the numbering must continue from)."""
+    from desktop.domain.money import rate_text
+    from desktop.ledger.mapping import params_json
+    from desktop.storage.models import InvoiceLineRow, InvoiceRow
+
+    row = InvoiceRow(
+        number=number, member_id=invoice.member, type=invoice.type,
+        issue_date=invoice.issue_date, billing_date=invoice.billed_on,
+        due_date=invoice.due_date or invoice.issue_date, subtotal=invoice.subtotal,
+        tax=invoice.tax, total=invoice.total, credit_applied=invoice.credit_applied,
+        amount_due=invoice.amount_due,
+        lines=[InvoiceLineRow(
+            position=position, kind=line.kind, description=line.description,
+            contract_id=line.contract, period_start=line.period_start,
+            period_end=line.period_end, amount=line.amount, days=line.days,
+            period_days=line.period_days, params=params_json(line.wording),
+            tax_category=line.tax_category,
+            rate=None if line.rate is None else rate_text(line.rate))
+            for position, line in enumerate(invoice.lines)])
+    session.add(row)
+    return row

@@ -26,7 +26,6 @@ from desktop.domain.model import (
 from desktop.domain.periods import Frequency
 from desktop.ledger.contracts import save_contract
 from desktop.ledger.mapping import (
-    add_invoice,
     invoice_to_domain,
     params_json,
     stored_transition_wording,
@@ -48,7 +47,17 @@ from desktop.storage.models import (
     SettingsRow,
     SweepRunRow,
 )
-from storage_helpers import APR1, FEB1, JAN1, MAR1, NOW, StatementCounter, add_catalog, add_member
+from storage_helpers import (
+    APR1,
+    FEB1,
+    JAN1,
+    MAR1,
+    NOW,
+    StatementCounter,
+    add_catalog,
+    add_invoice,
+    add_member,
+)
 
 
 def _contract(member: int, plans, **changes) -> Contract:
@@ -158,7 +167,7 @@ def test_invoice_round_trip_keeps_line_order_and_number(db):
         add_invoice(session, invoice, "INV-000007")
     with db.session() as session:
         loaded = invoice_to_domain(session.scalars(select(InvoiceRow)).one())
-    assert loaded == replace(invoice, number="INV-000007")
+    assert loaded == replace(invoice, number="INV-000007", billing_date=FEB1, due_date=FEB1)
 
 
 def test_transition_plan_change_history_and_sweep_run_round_trip(db):
@@ -315,7 +324,8 @@ def test_any_contract_and_invoice_round_trip(shared, start, anchor, next_invoice
         add_invoice(session, invoice, number)
     with database.session() as session:
         stored = session.scalars(select(InvoiceRow).where(InvoiceRow.number == number)).one()
-        assert invoice_to_domain(stored) == replace(invoice, number=number)
+        assert invoice_to_domain(stored) == replace(invoice, number=number, billing_date=start,
+                                                     due_date=start)
 
 
 def test_datetimes_are_stored_to_the_microsecond(db):

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.model import Contract, Invoice, Transition
 from desktop.ledger.contracts import save_contract
-from desktop.ledger.mapping import add_invoice
 from desktop.ledger.numbering import invoice_numbers
 from desktop.storage import database as database_module
 from desktop.storage.database import (
@@ -22,7 +21,7 @@ from desktop.storage.database import (
     restore,
 )
 from desktop.storage.models import AppliedTransitionRow, InvoiceRow, MemberRow
-from storage_helpers import FEB1, JAN1, NOW, add_catalog, add_member
+from storage_helpers import FEB1, JAN1, NOW, add_catalog, add_invoice, add_member
 
 
 def _pragmas(session) -> tuple:

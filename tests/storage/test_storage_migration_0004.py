@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select
 from desktop.ledger.numbering import invoice_numbers
 from desktop.storage import migrate
 from desktop.storage.database import open_database
-from desktop.storage.models import InvoiceRow, MemberRow, PaymentRow, SettingsRow
+from desktop.storage.models import AllocationRow, InvoiceRow, MemberRow, PaymentRow, SettingsRow
 
 UPGRADED_AT = datetime(2026, 11, 24, 9, 0, 0)
 
@@ -66,10 +66,13 @@ def test_a_database_of_the_previous_version_keeps_everything_and_gains_the_new_f
                     settings.payment_terms, settings.logo) == (None, None, None, None, None)
             assert (member.billing_address, member.vat_id) == (None, None)
             assert session.scalars(select(PaymentRow)).all() == []
-        with db.write() as session:  # the new table takes a payment against the old invoice
-            session.add(PaymentRow(member_id=1, invoice_id=1, date=date(2026, 3, 5),
-                                   amount=41650, method="transfer", reference="",
-                                   recorded_at=UPGRADED_AT))
+        with db.write() as session:  # the new tables take a payment against the old invoice
+            payment = PaymentRow(member_id=1, date=date(2026, 3, 5), amount=41650,
+                                 method="transfer", reference="", recorded_at=UPGRADED_AT)
+            session.add(payment)
+            session.flush()
+            session.add(AllocationRow(document_id=1, payment_id=payment.id, member_id=1,
+                                      method="payment", amount=41650, date=date(2026, 3, 5)))
             # An old database has no prefix set: numbering goes on from the old numbers.
             assert invoice_numbers(session, 1)[0] == "INV-000042"
         with db.session() as session:
