@@ -274,7 +274,10 @@ def test_the_member_dialog_saves_a_billing_address_and_vat_id(qtbot, window):
         qtbot.keyClicks(dialog.address_edit, "1 Harbour Road")
         qtbot.keyClick(dialog.address_edit, Qt.Key.Key_Return)
         qtbot.keyClicks(dialog.address_edit, "Arlington VA")
-        qtbot.keyClicks(dialog.vat_edit, "US-123")
+        qtbot.keyClicks(dialog.vat_edit, "US-123")  # not a VAT id (rule 17): Save waits
+        assert not dialog.ok_button.isEnabled()
+        dialog.vat_edit.clear()
+        qtbot.keyClicks(dialog.vat_edit, "DE 136 695 976")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     done = _modal(qtbot, "memberDialog", fill)
@@ -283,7 +286,8 @@ def test_the_member_dialog_saves_a_billing_address_and_vat_id(qtbot, window):
     members = window.services.members
     (grace,) = [r for r in members.search("grace@navy.example")]
     detail = members.get(grace.id)
-    assert (detail.billing_address, detail.vat_id) == ("1 Harbour Road\nArlington VA", "US-123")
+    assert (detail.billing_address, detail.vat_id) == ("1 Harbour Road\nArlington VA",
+                                                       "DE136695976")
 
 
 def test_preferences_save_the_sites_identity(qtbot, window):
