@@ -242,6 +242,7 @@ class PaymentService:
             if done is not None:
                 return self._recorded(session, done)
             row = invoice_row(session, invoice, lock=True)
+            _check_text(method, reference)
             fmt = formatter(session)
             problem = rules.payment_problem(amount, day, fmt.money, self.clock.today(),
                                             (row.number, row.issue_date, row.total))
@@ -267,6 +268,7 @@ class PaymentService:
             if done is not None:
                 return self._recorded(session, done)
             _member(session, member_id, lock=True)
+            _check_text(method, reference)
             fmt = formatter(session)
             problem = rules.payment_problem(amount, day, fmt.money, self.clock.today())
             if problem:
@@ -327,6 +329,7 @@ class PaymentService:
             if done is not None:
                 return self._recorded(session, done)
             member = _member(session, member_id, lock=True)
+            _check_text(method, reference)
             fmt = formatter(session)
             held = member.credit_balance
             offset = held - self.refundable(session, member_id)
@@ -334,7 +337,6 @@ class PaymentService:
             problem = rules.refund_problem(amount, left, fmt.money, offset)
             if problem:
                 raise ValidationError([Problem(problem[0], say(problem[1], fmt))])
-            _check_text(method, reference)
             if offset:  # (the loaded member row is updated in place: update_rows)
                 settle_members(session, [member_id], day, now=self.clock.now(),
                                who=audit.operator(session))

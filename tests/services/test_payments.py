@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from desktop.domain import payments as rules
 from desktop.services.accounts import AccountService
+from desktop.services.contracts.editing import ContractService
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.storage import models as m
-from desktop.services.contracts.editing import ContractService
 from document_world import APRIL_11, SITE
 from service_builders import World
 

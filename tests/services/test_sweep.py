@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from desktop.domain.model import Invoice, evolve
-from desktop.ledger.mapping import invoice_to_domain
 from desktop.domain.transitions import simulate
 from desktop.ledger.contracts import save_contract
+from desktop.ledger.mapping import invoice_to_domain
 from desktop.ledger.member_states import load_contract, load_member_state
 from desktop.services.clock import FixedClock
 from desktop.services.demo import load_demo
