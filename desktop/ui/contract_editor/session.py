@@ -8,10 +8,11 @@ describe, next plans, preview, save, revert, reload, new term — and keeps what
 imports no Qt: `ContractEditor` (editor.py) shows what it holds and hands it the operator's
 edits, and a service's refusal reaches the widgets as the exception it is.
 
-A Save reads each thing once: the service checks and writes in one transaction, then the
-editor's state, its basis and the actions it can offer come back in one read
-(`ContractService.load(..., for_editor=True)`), and nothing is checked or previewed again that
-was checked and previewed for the same draft already.
+A Save reads each thing once: the service checks and writes, and the editor's state, its basis
+and the actions it can offer come back from the same transaction
+(`ContractService.save_for_editor`), the catalog, the contract and the member's state each read
+once; nothing is checked or previewed again that was checked and previewed for the same draft
+already.
 """
 
 from __future__ import annotations
@@ -143,12 +144,14 @@ class EditorSession:
                 raise StaleEdit("The contract changed meanwhile.")
             return None
         try:
-            changes = self.contracts.save(self.draft, self.version)
+            # One transaction writes the draft and reads the saved state back for the editor,
+            # with the catalog, the formatter and the chain the save read already.
+            saved = self.contracts.save_for_editor(self.draft, self.version)
         except ValidationError as error:
             self.found = list(error.problems)
             return None
-        self.show_state(self.contracts.load(changes.id, for_editor=True))
-        return changes
+        self.show_state(saved.state)
+        return saved.changes
 
     def create_new_term(self, cancellation_date: date | None) -> Changes:
         """Rule 10: the next term, created; this contract shown as it now stands."""
