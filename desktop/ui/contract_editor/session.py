@@ -17,6 +17,7 @@ already.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -34,9 +35,14 @@ NEW, INACTIVE, ACTIVE, CANCELLED = "new", "inactive", "active", "cancelled"
 class EditorSession:
     """One contract (or a new draft) under edit, and its service calls."""
 
-    def __init__(self, contracts: Any, preview_count: int) -> None:
+    def __init__(self, contracts: Any, preview_count: int,
+                 run: Callable[..., Any] | None = None) -> None:
         self.contracts = contracts
         self.preview_count = preview_count
+        # How a Save calls its service: through the window's `Operations.run`, which tells every
+        # other screen what it changed (walk 1 of docs/architecture.md); without one (an editor
+        # opened alone, as in tests) the service is called and no screen is told.
+        self.run = run
         self.member_name = ""
         self.version: int | None = None
         self.status = NEW
@@ -133,10 +139,11 @@ class EditorSession:
 
     # Service calls that write ----------------------------------------------------------------
 
-    def save(self) -> Changes | None:
+    def save(self, source: Any = None) -> Changes | None:
         """Save the draft and show the saved state; what changed, or None when the draft has
         problems (`problems()`, the services' among them). StaleEdit when the contract moved on
-        under the edits; anything else as the service raised it."""
+        under the edits; anything else as the service raised it. The call goes through `run`,
+        which tells every screen but `source` (the editor showing this session) what changed."""
         if self.problems():
             # A problem may only be the scheduled transitions having moved the contract on.
             stored = self.stored_state()
@@ -146,7 +153,9 @@ class EditorSession:
         try:
             # One transaction writes the draft and reads the saved state back for the editor,
             # with the catalog, the formatter and the chain the save read already.
-            saved = self.contracts.save_for_editor(self.draft, self.version)
+            write = self.contracts.save_for_editor
+            saved = (write(self.draft, self.version) if self.run is None
+                     else self.run(write, self.draft, self.version, source=source))
         except ValidationError as error:
             self.found = list(error.problems)
             return None
