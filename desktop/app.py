@@ -111,7 +111,8 @@ class _EditorFactory:
 
         return self._show(ContractEditor(self.services.contracts, self.services.catalog,
                                          self.formatter, contract_id,
-                                         open_contract=self.window.open_contract))
+                                         open_contract=self.window.open_contract,
+                                         run=self.window.operations.run))
 
     def new(self, member_id: int, plan_id: int) -> ContractEditor:
         from desktop.ui.contract_editor.editor import ContractEditor
@@ -119,7 +120,8 @@ class _EditorFactory:
         draft = self.services.contracts.new_draft(member_id, plan_id)
         return self._show(ContractEditor(self.services.contracts, self.services.catalog,
                                          self.formatter, draft=draft,
-                                         open_contract=self.window.open_contract))
+                                         open_contract=self.window.open_contract,
+                                         run=self.window.operations.run))
 
     def set_formatter(self, formatter: Formatter) -> None:
         self.formatter = formatter

@@ -76,7 +76,7 @@ class ContractEditor(QWidget):
     every service error becomes a sentence on screen."""
 
     saved = Signal(int)
-    changed = Signal(object)  # what a save, new term, plan change or add-on changed (Changes)
+    changed = Signal(object)  # what a new term, plan change or add-on changed (a Save: `run`)
     newTermCreated = Signal(int)
     planChanged = Signal(int)
     closed = Signal()
@@ -88,6 +88,7 @@ class ContractEditor(QWidget):
                  contract_id: int | None = None, *, draft: Contract | None = None,
                  member_name: str = "", open_new_terms: bool = True,
                  open_contract: Callable[[int], object] | None = None,
+                 run: Callable[..., object] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         if (contract_id is None) == (draft is None):
@@ -100,7 +101,7 @@ class ContractEditor(QWidget):
         self.setMinimumSize(640, 420)
         self._fitted = False
         self._contracts, self._catalog, self._fmt = contract_service, catalog_service, formatter
-        self.session = EditorSession(contract_service, PREVIEW_COUNT)
+        self.session = EditorSession(contract_service, PREVIEW_COUNT, run)
         self.session.member_name = member_name
         self._open_new_terms = open_new_terms
         # How another contract (a new term, a predecessor) is opened: the main window's own
@@ -354,7 +355,7 @@ class ContractEditor(QWidget):
         if self.session.draft is None or self.session.stale:
             return False
         try:
-            changes = self.session.save()
+            changes = self.session.save(source=self)
         except StaleEdit:
             self._mark_stale(self.session.stale_by)
             return False
@@ -366,7 +367,6 @@ class ContractEditor(QWidget):
             return False
         self.errorBanner.clear()
         self._show()
-        self.changed.emit(changes)
         self.saved.emit(changes.id)
         return True
 
@@ -495,7 +495,7 @@ class ContractEditor(QWidget):
             editor = self._open_contract(contract_id)
         else:
             editor = type(self)(self._contracts, self._catalog, self._fmt, contract_id,
-                                open_new_terms=self._open_new_terms)
+                                open_new_terms=self._open_new_terms, run=self.session.run)
             editor.setAttribute(Qt.WA_DeleteOnClose)
             editor.saved.connect(self.saved)
             editor.changed.connect(self.changed)

@@ -166,10 +166,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         return self.lazy_tabs.page(INVOICES_TAB)
 
     def _build_plan_catalog(self) -> PlanCatalog:
-        page = PlanCatalog(self.services.catalog, self.formatter)
-        page.catalogChanged.connect(
-            lambda: self.operations.done_here(Changes(catalog=True), source=page))
-        return page
+        return PlanCatalog(self.services.catalog, self.formatter, run=self.operations.run)
 
     def _build_invoices_page(self, tools) -> InvoicesPage:
         page = InvoicesPage(self.services.invoices, self.formatter, tools=tools)
@@ -347,8 +344,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         return editor
 
     def _editor_changed(self, changes: Changes) -> None:
-        """An editor saved, made a new term, changed plan or an add-on: every screen hears of
-        it but that editor, which shows it already."""
+        """An editor made a new term, changed plan or an add-on (its Save is told through
+        `Operations.run`): every screen hears of it but that editor, which shows it already."""
         self.operations.done_here(changes, source=self.sender())
 
     # -- first run ------------------------------------------------------------------------------
