@@ -81,7 +81,7 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
     """
     # Each day that issues documents, with them; pay now is what the day's documents still
     # lack once the credit balance is offset (rule 22), as issued.
-    today = [r for r in simulate_to(account, contracts, settings, day, at_once=at_once)
+    today = [r for r in simulate_to(account, contracts, settings, day, today=day, at_once=at_once)
              if r.documents]
     pay_now = sum(d.amount_due for r in today if r.day == day for d in r.documents)
     if today:
@@ -95,7 +95,7 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
     # another date asks for its deposit then, not with this purchase).
     deposit = 0 if billed is None else sum(
         d.total for d in billed.documents if d.type == "deposit_request")
-    charged_on = billed.day if deposit else None
+    charged_on = billed.day if deposit and billed is not None else None
     balance_after = (billed.account.credit_balance if billed is not None
                      else account.credit_balance)
     if later:

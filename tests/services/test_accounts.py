@@ -171,3 +171,40 @@ def test_the_invoices_tab_totals_reconcile_over_every_type():
                                                  "deposit_return")]
     assert sum(t.count for t in by_type) == totals.count
     assert sum(t.credited for t in by_type) == totals.credited
+
+
+def test_a_catch_up_written_day_by_day_pays_a_document_of_an_earlier_day():
+    """The review's case: the deposit return of 15 Feb pays the 1 Feb invoice made in the same
+    run; written one member-day at a time (an Apply, the sweep's fallback) it failed."""
+    world = World(date(2024, 1, 1))
+    desk = world.plan("Desk", 30000, deposit=50000)
+    member = world.member()
+    world.contract(member, desk, date(2024, 1, 1), cancellation=date(2024, 2, 15))
+    world.run_until(member, date(2024, 1, 1))
+    PaymentService(world.db, world.clock).record_for_member(member, 80000)
+    world.set_today(date(2024, 3, 1))
+    made = world.run_until(member, date(2024, 3, 1))  # the ledger's apply_due, day by day
+    assert [d.type for d in made] == ["invoice", "deposit_return"]
+    summary = AccountService(world.db, world.clock).summary(member)
+    # The returned 500.00 paid February's invoice (prorated to the 15th) at once; the rest is
+    # credit, and nothing is open.
+    assert summary.outstanding == 0 and summary.credit_balance == 50000 - made[0].total
+    assert summary.totals.reconciles
+
+
+def test_a_deposit_return_cancels_an_unpaid_request_before_it_pays_an_invoice():
+    """The review's case: a request never paid came back as credit and 'paid' an invoice."""
+    world = World(date(2024, 1, 1))
+    desk = world.plan("Desk", 30000, deposit=50000)
+    member = world.member()
+    world.contract(member, desk, date(2024, 1, 1), cancellation=date(2024, 1, 20),
+                   prorate_last=False)
+    world.set_today(date(2024, 1, 20))
+    world.run_until(member, date(2024, 1, 20))
+    payments = PaymentService(world.db, world.clock)
+    lacking = {row.type: payments.standing(row.number).outstanding
+               for row in world.invoices(member)}
+    assert lacking == {"invoice": 30000, "deposit_request": 0, "deposit_return": 0}
+    summary = AccountService(world.db, world.clock).summary(member)
+    assert (summary.deposit_held, summary.deposit_requested, summary.credit_balance) == (0, 0, 0)
+    assert summary.totals.reconciles
