@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -41,7 +41,7 @@ from desktop.ui.window.lazy_tabs import (
     TRANSITIONS_TAB,
     LazyTabs,
 )
-from desktop.ui.window.menus import build_menus
+from desktop.ui.window.menus import build_menus, standard_keys
 from desktop.ui.window.operations import Operations
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
@@ -270,6 +270,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
             self.member_page.show_member(member_id)
 
     def _tab_changed(self, index: int) -> None:
+        # Ctrl+N is New member on the Members tab and New plan on the Plans tab, never both.
+        self.members_panel.new_action.setShortcuts(
+            standard_keys(QKeySequence.StandardKey.New) if index == MEMBERS_TAB else [])
         if index == INVOICES_TAB and self.invoices_page.model.rowCount() == 0:
             self.invoices_page.refresh()
         if index == TRANSITIONS_TAB and not self.transitions_panel.loading:

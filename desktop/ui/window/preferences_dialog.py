@@ -118,6 +118,13 @@ class PreferencesDialog(FormDialog):
         self.terms_spin.valueChanged.connect(lambda: self.edited("payment_terms"))
         self.check_locally()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        # The first field has the keyboard when the dialog opens, not the tab bar: what is
+        # typed at once goes into it.
+        if not event.spontaneous():
+            self.operator_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _language_tab(self, language: str, languages: tuple[str, ...]) -> QWidget:
         """The user's own interface language: the system's or one by its own name."""
         self.language_combo = QComboBox(objectName="languageCombo")
