@@ -205,10 +205,13 @@ class ChangePlanDialog(QDialog):
         self.comparisonTable.clicked.connect(lambda index: self._column_clicked(index.column()))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if not self._fitted:
+        first = not self._fitted
+        if first:
             self._fitted = True
             fit_to_screen(self, QSize(1060, 780))
         super().showEvent(event)
+        if first:  # the plan choice has the keyboard: Down chooses, it does not scroll
+            self.planList.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Filling ------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ does, so translations need no '&' of their own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -180,6 +180,20 @@ def prepare_for_keyboard(window: QWidget) -> None:
         if label.buddy() is not None and label.text():
             name_input(label.buddy(), plain(label.text()))
     assign_mnemonics(window)
+
+
+def keep_keyboard(window: QWidget, widget: QWidget | None, page: QWidget,
+                  fallback: QWidget) -> None:
+    """Give the keyboard back to `widget` when it can still take it, else to the first field of
+    `page` that can, else to `fallback`."""
+    if widget is not None and window.isAncestorOf(widget) and widget.isEnabled() \
+            and widget.isVisible():
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return
+    target = next((w for w in page.findChildren(QWidget) if isinstance(w, INPUTS)
+                   and w.isEnabled() and w.isVisible()
+                   and w.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
+    (target or fallback).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def prepare_again(window: QWidget) -> None:

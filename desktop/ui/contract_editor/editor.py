@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import same_plan
@@ -26,9 +26,15 @@ from desktop.services.errors import StaleEdit
 from desktop.storage.errors import DatabaseBusy
 from desktop.ui.common.date_field import DateField
 from desktop.ui.common.icons import icon
+from desktop.ui.common.keyboard import keep_keyboard
 from desktop.ui.common.screens import fit_to_screen
 from desktop.ui.common.widgets import offer, user_message
-from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
+from desktop.ui.contract_editor.dialogs import (
+    SHOWN_NOW,
+    STALE,
+    NewTermDialog,
+    unsaved_changes_box,
+)
 from desktop.ui.contract_editor.layout import lay_out
 from desktop.ui.contract_editor.session import (
     ACTIVE,
@@ -42,34 +48,6 @@ from desktop.ui.contract_editor.tabs import EditorContext
 _log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 100
 PREVIEW_COUNT = 3
-
-# Who changed a contract open in an editor, so its banner says what happened
-# (docs/design.md#screens); the Changes each operation returns carry it.
-STALE = {
-    TIMER: lambda: _(
-        "This contract was changed by the scheduled transitions while you were editing, so "
-        "your changes cannot be saved over it. Reload to see the new state (your unsaved "
-        "changes will be dropped)."),
-    OTHER_DESK: lambda: _(
-        "This contract was saved at another desk while you were editing, so your changes "
-        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
-        "dropped)."),
-    THIS_WINDOW: lambda: _(
-        "This contract was changed in another window while you were editing, so your changes "
-        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
-        "dropped)."),
-    "": lambda: _(
-        "This contract was changed elsewhere while you were editing, so your changes cannot "
-        "be saved over it. Reload to see the new state (your unsaved changes will be "
-        "dropped)."),
-}
-SHOWN_NOW = {
-    TIMER: lambda: _("This contract was changed by the scheduled transitions; the editor now "
-                     "shows its new state."),
-    OTHER_DESK: lambda: _("This contract was saved at another desk; the editor now shows its "
-                          "new state."),
-}
-
 
 class ContractEditor(QWidget):
     """Edits one contract (or a new draft) with validation, preview, save, revert, new term;
@@ -364,8 +342,11 @@ class ContractEditor(QWidget):
         if changes is None:  # the draft's problems, the services' among them
             self._show_problems()
             return False
+        typing_in = QApplication.focusWidget()
         self.errorBanner.clear()
         self._show()
+        # Where it was typing, or (Save is disabled now) the tab's first field: never nowhere.
+        keep_keyboard(self, typing_in, self.tabs.currentWidget(), self.tabs.tabBar())
         self.changed.emit(changes)
         self.saved.emit(changes.id)
         return True
@@ -581,7 +562,7 @@ class ContractEditor(QWidget):
             return
         event.ignore()
         if self._guard is None:
-            self._guard = unsaved_changes_box(self)
+            self._guard = unsaved_changes_box(self, self.session.stale)
             self._guard.finished.connect(self._guard_answered)
             self._guard.open()
 

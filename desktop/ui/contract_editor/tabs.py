@@ -36,6 +36,7 @@ from desktop.ui.common.fields import (
     change_label_text,
     field_block,
     styled_label,
+    wheel_scrolls_past,
 )
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import offer
@@ -165,8 +166,10 @@ class GeneralTab(QWidget):
         self.notes_edit = QPlainTextEdit(objectName="notesEdit")
         self.notes_edit.setPlaceholderText(_("Anything the front desk should know"))
         self.notes_edit.setMaximumHeight(70)
+        self.notes_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         form.addRow(_("Notes"), self.notes_edit)
         align_labels(form)
+        wheel_scrolls_past(self.plan_combo, self.quantity_spin, self.next_plan_combo)
         form.setRowVisible(self.block, False)
         form.setRowVisible(self._description_box, False)
 
