@@ -172,3 +172,28 @@ def test_the_german_preferences_tabs_answer_to_different_letters(
     assert len(set(letters)) == len(letters), seen["tabs"]
     assert seen["clashes"] == []
     assert seen["focus"] is seen["operator"]
+
+
+def test_file_export_csv_clicked_in_the_menu_proposes_the_chosen_table(qtbot, desk,
+                                                                       monkeypatch):
+    """The menu's triggered(bool) once reached the export as its kind: it proposed False.csv
+    and then refused "'False' is not something to export"."""
+    from PySide6.QtTest import QTest
+
+    from desktop.ui.window import actions
+
+    asked: list = []
+    monkeypatch.setattr(actions.QInputDialog, "getItem", lambda *args: (
+        asked.append(("which", list(args[3]))), (args[3][0], True))[1])
+    monkeypatch.setattr(actions.QFileDialog, "getSaveFileName", lambda *args: (
+        asked.append(("where", args[2])), ("", ""))[1])
+    bring_to_front(qtbot, desk)
+    menu = desk.menuBar().findChild(QMenu, "exportMenu")
+    menu.popup(desk.mapToGlobal(desk.rect().center()))
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    entry = desk.export_actions["exportCsvAction"]
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(entry).center())
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=3000)
+    assert asked[0] == ("which", ["Members", "Contracts", "Invoices", "Invoice lines",
+                                  "Payments"])
+    assert asked[1][0] == "where" and asked[1][1].endswith("/members.csv")
