@@ -118,3 +118,24 @@ def test_closing_an_editor_over_a_contract_changed_elsewhere_defaults_to_keep_ed
     qtbot.waitUntil(lambda: not box.isVisible(), timeout=3000)
     assert mine.isVisible() and "Mine, unsaved" in notes_of(mine).toPlainText()
     other.hide()
+
+
+def test_a_quantity_out_of_range_stays_as_typed_marked_with_why_and_save_disabled(qtbot, desk):
+    """"-3" silently became 3 and "99999" became 9999."""
+    from PySide6.QtWidgets import QLabel, QSpinBox
+
+    name, _contract = plain_active_contract(desk)
+    editor = open_editor_by_keyboard(qtbot, desk, name)
+    spin = editor.findChild(QSpinBox, "quantitySpin")
+    message = editor.findChild(QLabel, "quantityMessage")
+    save = editor.findChild(QPushButton, "saveButton")
+    for typed, said in (("-3", "The quantity must be at least 1."),
+                        ("99999", "The quantity can be at most 10")):
+        spin.setFocus(Qt.FocusReason.TabFocusReason)
+        press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(typed)
+        press(Qt.Key.Key_Tab)  # leaving the field does not "fix" it either
+        qtbot.waitUntil(lambda said=said: message.isVisible() and message.text().startswith(said),
+                        timeout=3000)
+        assert spin.text() == typed and editor.draft().quantity == int(typed)
+        assert not save.isEnabled()

@@ -253,7 +253,7 @@ def _first_start_date(qtbot, desk) -> str:
 def test_a_german_user_on_an_irish_site_reads_german_words_and_irish_money_and_dates(
         qtbot, open_desk, settings, database, english_afterwards):
     desk = open_in(open_desk, settings, database, "de")
-    assert desk.tabs.tabText(0) == "Mitglieder"
+    assert desk.tabs.tabText(0).replace("&", "") == "Mitglieder"
     assert desk.formatter.money(35000) == "€350.00"
     credit = desk.members_panel.model.index(0, 4).data()
     assert credit.startswith(("€", "-€")), credit
@@ -266,7 +266,7 @@ def test_an_english_user_on_a_german_site_reads_english_words_and_german_money_a
         qtbot, open_desk, settings, database, english_afterwards, today):
     _site_locale(database, "de_DE", today)
     desk = open_in(open_desk, settings, database, "en")
-    assert desk.tabs.tabText(0) == "Members"
+    assert desk.tabs.tabText(0).replace("&", "") == "Members"
     assert desk.formatter.money(35000) == "350,00\u00a0€"
     credit = desk.members_panel.model.index(0, 4).data()
     assert credit.endswith("€"), credit

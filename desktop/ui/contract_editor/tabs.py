@@ -92,6 +92,9 @@ def form_layout(widget: QWidget) -> QFormLayout:
 
 
 LABEL_WIDTH = 130
+# How far the quantity box lets typing go: far past the sane range (MAX_QUANTITY), so that the
+# validation, not the box, refuses a quantity.
+QUANTITY_TYPED = 999_999_999
 
 
 def align_labels(form: QFormLayout) -> None:
@@ -141,8 +144,9 @@ class GeneralTab(QWidget):
                                                    self.price_hint, below=(self.price_note,)))
 
         self.quantity_spin = QSpinBox(objectName="quantitySpin")
-        # 0 is reachable on purpose: validation explains why it is refused (docs/billing-rules.md).
-        self.quantity_spin.setRange(0, 9999)
+        # Whatever is typed stays as typed: "-3" or "99999" is marked and said why by the
+        # validation (docs/billing-rules.md), never turned into 3 or 9999 by the box itself.
+        self.quantity_spin.setRange(-QUANTITY_TYPED, QUANTITY_TYPED)
         self.quantity_spin.setMaximumWidth(100)
         self.quantity_message = FieldMessage("quantityMessage")
         form.addRow(_("Quantity"), field_block(self.quantity_spin, self.quantity_message))
