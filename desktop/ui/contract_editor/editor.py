@@ -551,6 +551,9 @@ class ContractEditor(QWidget):
         term_reason = self._unavailable.get("new_term", "")
         self.createNewTermButton.setEnabled(not term_reason and not stale)
         self.createNewTermButton.setToolTip(term_reason)
+        # The custom-price block's own way to a new term: greyed with the same reason.
+        offer(self.general.manual_path_button, term_reason or (
+            _("This contract changed elsewhere: reload it first.") if stale else ""))
 
     # Closing ------------------------------------------------------------------------------------
 

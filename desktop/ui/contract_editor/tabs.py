@@ -211,6 +211,7 @@ class GeneralTab(QWidget):
         text.setMinimumWidth(420)
         button = QPushButton(_("Cancel and start a new term…"), objectName="manualPathButton")
         button.clicked.connect(self.manualPathRequested)
+        self.manual_path_button = button  # offered as Create new term is (the editor says)
         row.addWidget(text)
         row.addWidget(button, 0, Qt.AlignLeft)
         frame.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
