@@ -107,11 +107,16 @@ class FieldMessage(QLabel):
         self.setProperty("role", "fieldMessage")
         self.setWordWrap(True)
         self.hide()
+        # Notes that read the field's value ("Last day of access: …"): hidden while the value
+        # has a problem, since what they say of it would be a stale guess.
+        self.hides: tuple[QWidget, ...] = ()
 
     def show_problem(self, widget: QWidget, message: str) -> None:
         self.setText(message)
         self.setVisible(bool(message))
         mark_invalid(widget, bool(message))
+        for note in self.hides:
+            note.setVisible(not message)
 
 
 def field_block(widget: QWidget, message: FieldMessage, *extras: QWidget,

@@ -80,6 +80,7 @@ class NewTermDialog(QDialog):
         self.date_edit = date_edit("newTermCancellationDateEdit", formatter)
         self.message = FieldMessage("newTermCancellationMessage")
         self.last_day = styled_label(role="hint")
+        self.message.hides = (self.last_day,)  # no last day under a date that is refused
         if self._asks:
             form = QFormLayout()
             form.addRow(_("Cancellation date"), field_block(self.date_edit, self.message,
@@ -112,7 +113,7 @@ class NewTermDialog(QDialog):
         elif chosen <= self._contract.start_date:
             problem = _("The cancellation date must be after the start date.")
         self.message.show_problem(self.date_edit, problem)
-        self.last_day.setText(_("Last day of access: {last}.").format(
+        self.last_day.setText("" if problem else _("Last day of access: {last}.").format(
             last=self._fmt.date_long(chosen - timedelta(days=1))))
         self.create_button.setEnabled(not problem)
 

@@ -86,6 +86,9 @@ class ContractEditor(QWidget):
         self._open_contract = open_contract
         self._unavailable: dict[str, str] = {}
         self._close_confirmed = False
+        # A save here makes the window run what it made due at once (a new contract's first
+        # invoice): that run's change is the person's own doing, shown without a banner.
+        self._own_run_pending = False
         self._guard: QMessageBox | None = None
         self.new_term_editor: ContractEditor | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -200,14 +203,19 @@ class ContractEditor(QWidget):
                   "changed.").format(day=fmt.date_long(ended)) if ended else
                 _("This contract has ended; its plan and dates can no longer be changed."))
         elif status in (NEW, INACTIVE):
-            self.stateBanner.show_message(_(
-                "Starts on {day}. Until then its plan, price and dates can be edited freely."
-            ).format(day=fmt.date_long(original.start_date)))
+            self._show_start()
         else:
             self.stateBanner.clear()
         saved_active = self.contract_id is not None and status == ACTIVE
         self.changePlanButton.setVisible(saved_active)
         self._unavailable = self._unavailable_actions()
+
+    def _show_start(self) -> None:
+        """A contract not started says when it starts: the start as edited, not as loaded."""
+        start = self.session.draft.start_date
+        self.stateBanner.show_message(_(
+            "Starts on {day}. Until then its plan, price and dates can be edited freely."
+        ).format(day=self._fmt.date_long(start)))
 
     def _status_text(self) -> tuple[str, str]:
         status, original = self.session.status, self.session.original
@@ -228,6 +236,8 @@ class ContractEditor(QWidget):
         if cleared is not None:  # rule 10: another plan for a contract not started
             self.general.show_cleared_price(cleared)
         draft, ctx = self.session.draft, self._context()
+        if self.session.status in (NEW, INACTIVE):
+            self._show_start()
         self.general.update_derived(draft)
         self.dates.update_derived(draft)
         self.cancellation.update_derived(draft, ctx)
@@ -343,7 +353,9 @@ class ContractEditor(QWidget):
             self._show_problems()
             return False
         typing_in = QApplication.focusWidget()
+        self._own_run_pending = True
         self.errorBanner.clear()
+        self.staleBanner.clear()  # what it said of the state before this save is past
         self._show()
         # Where it was typing, or (Save is disabled now) the tab's first field: never nowhere.
         keep_keyboard(self, typing_in, self.tabs.currentWidget(), self.tabs.tabBar())
@@ -375,14 +387,15 @@ class ContractEditor(QWidget):
         member = None if draft is None else draft.member
         concerns = changes.touches_member(member) or changes.touches_contract(self.contract_id)
         if changes.by == TIMER:
+            own, self._own_run_pending = self._own_run_pending, False
             if concerns:
-                self.contract_changed_elsewhere(TIMER)
+                self.contract_changed_elsewhere(TIMER, told=not own)
         elif concerns or changes.touches_catalog() or changes.touches_settings():
             self.member_changed_elsewhere(by=changes.by)
 
-    def contract_changed_elsewhere(self, by: str = TIMER) -> None:
-        """The scheduled transitions changed this contract: reload if clean, else never
-        overwrite."""
+    def contract_changed_elsewhere(self, by: str = TIMER, told: bool = True) -> None:
+        """The scheduled transitions changed this contract: reload if clean (saying so when
+        `told`), else never overwrite."""
         self.session.forget_basis()  # the member's state moved on: read it again
         state = self._stored_state(for_editor=True)
         if state is None:
@@ -395,7 +408,8 @@ class ContractEditor(QWidget):
             return
         self.session.show_state(state)
         self._show()
-        self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
+        if told:
+            self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
 
     def member_changed_elsewhere(self, by: str = THIS_WINDOW) -> None:
         """Another screen changed this member (a save, a new term, an add-on): show it now.
