@@ -48,7 +48,7 @@ class PreferencesDialog(FormDialog):
     """Edits the site settings; SettingsService.save validates. `saved` holds what was saved."""
 
     def __init__(self, settings_service: Any, parent: QWidget | None = None, *,
-                 language: str = "", languages: tuple[str, ...] = ()):
+                 language: str = "", languages: tuple[str, ...] = (), reader: str = "en"):
         super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
@@ -63,7 +63,8 @@ class PreferencesDialog(FormDialog):
         self.locale_combo = QComboBox(objectName="localeCombo")
         codes = LOCALES if current.locale in LOCALES else (current.locale, *LOCALES)
         for code in codes:
-            self.locale_combo.addItem(locale_name(code), code)
+            # Named in the words of the person reading the list (the interface language).
+            self.locale_combo.addItem(locale_name(code, reader), code)
         self.locale_combo.setCurrentIndex(codes.index(current.locale))
         self.currency_combo = QComboBox(objectName="currencyCombo")
         self.currency_combo.setEditable(True)
