@@ -87,11 +87,25 @@ def form_layout(widget: QWidget) -> QFormLayout:
     form.setVerticalSpacing(12)
     form.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)
     form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
-    form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+    # Side by side while there is room; on a narrow editor (German at scale 2) a field moves
+    # under its label instead of the tab scrolling sideways.
+    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
     return form
 
 
 LABEL_WIDTH = 130
+# Where a wrapped sentence in a form row starts being measured (it is measured too narrow
+# otherwise); small enough for the editor's tabs at scale 2.
+WRAPPED_WIDTH = 280
+
+
+def narrow_combo(combo: QComboBox) -> None:
+    """A combo box as wide as its row gives it, not as its longest entry ("Hot desk, quarterly
+    – aktueller Tarif, verlängert" pushed the General tab sideways); entries read in full when
+    it opens."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(36)  # the width it asks for: most entries read whole
+    combo.setMinimumWidth(200)          # the width it gives way to
 # How far the quantity box lets typing go: far past the sane range (MAX_QUANTITY), so that the
 # validation, not the box, refuses a quantity.
 QUANTITY_TYPED = 999_999_999
@@ -123,7 +137,7 @@ class GeneralTab(QWidget):
         # Rows are shown and hidden with setRowVisible so a hidden row leaves no gap.
         self._form = form
         self.plan_combo = QComboBox(objectName="planCombo")
-        self.plan_combo.setMinimumWidth(260)
+        narrow_combo(self.plan_combo)
         self.plan_message = FieldMessage("planMessage")
         self.plan_note = styled_label(role="hint")
         self.plan_note.setObjectName("planNote")
@@ -134,7 +148,7 @@ class GeneralTab(QWidget):
         self.price_edit.setPlaceholderText(_("same as plan"))
         self.price_edit.setClearButtonEnabled(True)
         self.price_edit.setMaximumWidth(160)
-        self.price_hint = styled_label(role="hint", wrap=False)
+        self.price_hint = styled_label(role="hint")  # wraps on a narrow tab, never cut
         self.price_hint.setObjectName("planPriceHint")
         self.price_message = FieldMessage("customPriceMessage")
         self.price_note = styled_label(role="hint")
@@ -152,13 +166,13 @@ class GeneralTab(QWidget):
         form.addRow(_("Quantity"), field_block(self.quantity_spin, self.quantity_message))
 
         self.next_plan_combo = QComboBox(objectName="nextPlanCombo")
-        self.next_plan_combo.setMinimumWidth(260)
+        narrow_combo(self.next_plan_combo)
         self.next_plan_combo.setModel(QStandardItemModel(self.next_plan_combo))
         self.next_plan_message = FieldMessage("nextPlanMessage")
         self.description = styled_label()
         self.description.setObjectName("nextPlanDescription")
         self.description.setTextFormat(Qt.PlainText)
-        self.description.setMinimumWidth(420)  # see customPriceBlockText
+        self.description.setMinimumWidth(WRAPPED_WIDTH)  # see customPriceBlockText
         self.block = self._custom_price_block()
         next_block = field_block(self.next_plan_combo, self.next_plan_message)
         self.next_plan_label = QLabel(_("Next plan"))
@@ -208,7 +222,7 @@ class GeneralTab(QWidget):
             "it and start a new term on the new plan."))
         text.setObjectName("customPriceBlockText")
         # A wrapped label inside a form row is measured narrow; start it at a realistic width.
-        text.setMinimumWidth(420)
+        text.setMinimumWidth(WRAPPED_WIDTH)
         button = QPushButton(_("Cancel and start a new term…"), objectName="manualPathButton")
         button.clicked.connect(self.manualPathRequested)
         self.manual_path_button = button  # offered as Create new term is (the editor says)
