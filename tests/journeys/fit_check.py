@@ -130,6 +130,9 @@ def main(database: str, contract_id: int, pictures: str = "", palette: str = "",
     QTest.qWaitForWindowExposed(dialog)
     QTest.qWait(400)  # the quotes' debounce
     problems += problems_of(dialog, "change plan")
+    addons = dialog.addonList.horizontalScrollBar()
+    if addons.maximum() > 0:
+        problems.append(f"change plan: the add-on list scrolls sideways by {addons.maximum()}px")
     picture(dialog, "change-plan")
     dialog.close()
     editor.close()

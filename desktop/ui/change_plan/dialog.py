@@ -124,6 +124,11 @@ class ChangePlanDialog(QDialog):
         form.addRow(_("Quantity"), self.quantitySpin)
         self.addonList = QListWidget(objectName="addonList")
         self.addonList.setFixedHeight(74)
+        # A long entry ("… (one-off, invoiced today)" in German) wraps rather than scrolling
+        # the list sideways on a narrow screen.
+        self.addonList.setWordWrap(True)
+        self.addonList.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.addonList.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.addon_note = styled_label(role="hint")
         addon_block = QWidget()
         addon_column = QVBoxLayout(addon_block)
