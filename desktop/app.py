@@ -46,7 +46,7 @@ from desktop.ui.common.widgets import user_message
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
-from desktop.ui.window.language import apply_language, interface_language
+from desktop.ui.window.language import apply_language, interface_language, speak
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.operations import OtherDesks
 
@@ -278,6 +278,34 @@ def stop_on_interrupt(app: QApplication) -> QTimer:
     return wake
 
 
+def open_first_window(database: str | None, today: date | None,
+                      settings: QSettings) -> MainWindow | None:
+    """The window on the database given, else on the server chosen last time; where that server
+    refuses or is away, the person chooses again (None: they gave up, said why)."""
+    # Whatever is asked before a window exists (the connect dialog, a refusal) speaks the
+    # user's language too, as the window will.
+    speak(interface_language(settings))
+    saved = None if database else saved_server(settings)
+    if saved is not None:  # the server chosen last time (File → Connect to a server…)
+        database = server.server_address(saved["host"], int(saved["port"] or 5432),
+                                         saved["database"], saved["user"])
+    try:
+        return create_main_window(database, today, settings=settings)
+    except (DatabaseRefused, DatabaseBusy) as refused:
+        if saved is None:
+            QMessageBox.critical(None, APPLICATION, user_message(refused))
+            return None
+        # The server asks for a password, or is away: the person chooses again.
+        database = ask_for_server(settings, None, user_message(refused))
+        if database is None:
+            return None
+        try:
+            return create_main_window(database or None, today, settings=settings)
+        except (DatabaseRefused, DatabaseBusy) as again:
+            QMessageBox.critical(None, APPLICATION, user_message(again))
+            return None
+
+
 def run(database: str | None = None, today: date | None = None) -> int:
     """Open the window on the database and run until it is closed."""
     log_path = start_logging()
@@ -293,25 +321,9 @@ def run(database: str | None = None, today: date | None = None) -> int:
     app.setWindowIcon(application_icon())
     apply_style(app)
     settings = QSettings(ORGANISATION, APPLICATION)
-    saved = None if database else saved_server(settings)
-    if saved is not None:  # the server chosen last time (File → Connect to a server…)
-        database = server.server_address(saved["host"], int(saved["port"] or 5432),
-                                         saved["database"], saved["user"])
-    try:
-        window = create_main_window(database, today, settings=settings)
-    except (DatabaseRefused, DatabaseBusy) as refused:
-        if saved is None:
-            QMessageBox.critical(None, APPLICATION, user_message(refused))
-            return 2
-        # The server asks for a password, or is away: the person chooses again.
-        database = ask_for_server(settings, None, user_message(refused))
-        if database is None:
-            return 2
-        try:
-            window = create_main_window(database or None, today, settings=settings)
-        except (DatabaseRefused, DatabaseBusy) as again:
-            QMessageBox.critical(None, APPLICATION, user_message(again))
-            return 2
+    window = open_first_window(database, today, settings)
+    if window is None:
+        return 2
     window.show()
     _log.info("window open on %s", database_name(window.database))
     prepare_for_background_work()

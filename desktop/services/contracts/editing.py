@@ -12,7 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.change_now import successor_term
-from desktop.domain.contracts import default_anchor, effective_cancellation, status
+from desktop.domain.contracts import (
+    default_anchor,
+    effective_cancellation,
+    plan_in_force,
+    status,
+)
 from desktop.domain.invoicing import buy_addons
 from desktop.domain.model import (
     ADDON,
@@ -294,7 +299,8 @@ class ContractService:
                     raise ValidationError(problems)
                 store(session, contract, ended, today=today, now=now, who=who)
                 start = cancellation_date
-            term = successor_term(contract, start)
+            # The plan in force on the term's first day, not the one stored today.
+            term = successor_term(contract, start, plan=plan_in_force(contract, start))
             problems = validate_contract(term, None, plans, today)
             if problems:
                 raise ValidationError(problems)

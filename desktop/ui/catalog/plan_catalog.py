@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -143,6 +143,12 @@ class PlanCatalog(QWidget):
         self.delete_button = QPushButton(icon("delete"), _("Delete"), objectName="deletePlanButton")
         self.show_archived = QCheckBox(_("Show archived"), objectName="showArchivedCheck")
         self.new_plan_button.clicked.connect(lambda: self.create(PLAN))
+        # Ctrl+N on this tab makes a plan: live only while the tab shows (the window gives New
+        # member's Ctrl+N up meanwhile, so the key is never ambiguous).
+        self.new_plan_action = QAction(_("New plan…"), self, objectName="newPlanAction")
+        self.new_plan_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_plan_action.triggered.connect(lambda: self.create(PLAN))
+        self.addAction(self.new_plan_action)
         self.new_addon_button.clicked.connect(lambda: self.create(ADDON))
         self.edit_button.clicked.connect(self.edit_selected)
         self.archive_button.clicked.connect(self.toggle_archived)

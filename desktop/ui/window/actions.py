@@ -168,7 +168,8 @@ class WindowActions:
         try:
             dialog = PreferencesDialog(self.services.settings, self,
                                        language=chosen_language(self.settings),
-                                       languages=tuple(available_languages()))
+                                       languages=tuple(available_languages()),
+                                       reader=self.formatter.language)
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None

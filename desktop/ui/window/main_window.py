@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -26,7 +25,7 @@ from desktop.services.changes import THIS_WINDOW, Changes
 from desktop.ui.catalog.plan_catalog import PlanCatalog
 from desktop.ui.common.icons import application_icon, icon
 from desktop.ui.common.screens import available_size, fit_to_screen
-from desktop.ui.common.widgets import show_error, user_message
+from desktop.ui.common.widgets import ElidedLabel, show_error, user_message
 from desktop.ui.invoices.invoices_page import InvoicesPage
 from desktop.ui.members.member_list import MemberListPanel
 from desktop.ui.members.member_page import MemberPage
@@ -41,7 +40,7 @@ from desktop.ui.window.lazy_tabs import (
     TRANSITIONS_TAB,
     LazyTabs,
 )
-from desktop.ui.window.menus import build_menus
+from desktop.ui.window.menus import build_menus, standard_keys
 from desktop.ui.window.operations import Operations
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
@@ -143,8 +142,10 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
 
-        self.status_label = QLabel(_("Checking due transitions…"), objectName="transitionStatus")
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Cut short with "…" rather than holding the window wider than the screen; the whole
+        # sentence is what the Transitions tab shows in full.
+        self.status_label = ElidedLabel(_("Checking due transitions…"),
+                                        objectName="transitionStatus")
         self.status_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
@@ -267,6 +268,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
             self.member_page.show_member(member_id)
 
     def _tab_changed(self, index: int) -> None:
+        # Ctrl+N is New member on the Members tab and New plan on the Plans tab, never both.
+        self.members_panel.new_action.setShortcuts(
+            standard_keys(QKeySequence.StandardKey.New) if index == MEMBERS_TAB else [])
         if index == INVOICES_TAB and self.invoices_page.model.rowCount() == 0:
             self.invoices_page.refresh()
         if index == TRANSITIONS_TAB and not self.transitions_panel.loading:
