@@ -2,7 +2,7 @@
 box (docs/design.md#targets).
 
 Revision ID: 0009_search_trigrams
-Revises: 0008_accounts
+Revises: 0007
 Create Date: 2026-12-07
 
 What 0006 did for SQLite, for a server: the `pg_trgm` extension and one GIN trigram index per
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_search_trigrams"
-down_revision = "0008_accounts"
+down_revision = "0007"  # TEMPORARY: 0008_accounts once it is merged
 branch_labels = None
 depends_on = None
 
