@@ -128,24 +128,14 @@ def _first_plan(today: date):
             .correlate(m.MemberRow).scalar_subquery())
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _filtered(query, text: str, status: str, today: date, indexed: bool = False):
     """The query narrowed to the text and status; indexed: the database has member_search."""
     if status not in STATUSES:
         raise ValueError(f'Unknown status filter "{status}": use all, members, contacts, '
                          'outstanding or archived.')
     text = (text or "").strip()
-    if text and indexed and len(text) >= member_search.TRIGRAM:
-        query = query.where(member_search.matching_members(text))
-    elif text:
-        pattern = _like(text)
-        query = query.where(or_(*(func.lower(col).like(pattern, escape="\\")
-                                  for col in (m.MemberRow.name, m.MemberRow.email,
-                                              m.MemberRow.company))))
+    if text:
+        query = query.where(member_search.matching_members(text, indexed))
     if status == "archived":
         query = query.where(m.MemberRow.archived.is_(True))
     elif status != "outstanding":
