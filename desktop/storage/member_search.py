@@ -143,6 +143,25 @@ def like_pattern(text_: str) -> str:
 SEARCHED = (MemberRow.name, MemberRow.email, MemberRow.company)
 
 
+def reads_columns(text_: str, indexed: bool) -> bool:
+    """Whether matching_members reads the columns with LIKE (on SQLite: no index, or too short)."""
+    return bool(text_) and not (indexed and len(text_) >= TRIGRAM)
+
+
+# A page searched with LIKE on SQLite, in the list's name or company order, walks that order's
+# index and looks each member up: quick when the page fills from the first few thousand, but a
+# text matching almost nobody then reads every member through the index, two to three times a
+# plain read of the table (while an imported file's index is being built, or on a SQLite without
+# the trigram tokenizer). So the walk stops after WALK members; a page not filled by then is read
+# the plain way, every row once and then sorted (desktop/services/members.py).
+WALK = 20_000
+
+
+def among_first(order) -> ColumnElement[bool]:
+    """SQL: the member is among the first WALK members in `order` (read from its index alone)."""
+    return MemberRow.id.in_(select(MemberRow.id).order_by(*order).limit(WALK))
+
+
 def matching_members(text_: str, indexed: bool) -> ColumnElement[bool]:
     """SQL: the member row's name, email or company holds the text, case aside.
 
