@@ -267,17 +267,29 @@ class MemberService:
         # per matching row before the sort: a common text matches thousands.
         query = select(member.id, member.name, member.email, member.company,
                        member.credit_balance, member.archived)
+        words = (text or "").strip()
         with self.db.session() as session:
             indexed = member_search.has_index(session)
+            dialect = session.get_bind().dialect.name
+            matching = _filtered(select(member.id), text, status, today, indexed)
             query = _filtered(query, text, status, today, indexed)
-            if (sort in _INDEXED_SORTS and session.get_bind().dialect.name == "sqlite"
-                    and member_search.reads_columns((text or "").strip(), indexed)):
+            # `|| ''` keeps the order but hides the sort's index from the planner, so the
+            # matches are found first (by the table, or the trigram indexes) and then sorted.
+            unindexed = ordered(key.concat(""))
+            if (sort in _INDEXED_SORTS and dialect == "sqlite"
+                    and member_search.reads_columns(words, indexed)):
                 # The sort's index walked for WALK members at most (member_search.WALK); a
-                # page not filled by then is read without the index: `|| ''` keeps the order
-                # and makes SQLite read the table and sort instead.
+                # page not filled by then is read from the table once and sorted.
                 found = page(query.where(member_search.among_first(ordered(key))), ordered(key))
                 if len(found) < limit:
-                    found = page(query, ordered(key.concat("")))
+                    found = page(query, unindexed)
+            elif (sort in _INDEXED_SORTS and dialect == "postgresql"
+                    and len(words) >= member_search.TRIGRAM
+                    and member_search.has_trigram_indexes(session)
+                    and session.scalar(select(func.count()).select_from(
+                        matching.limit(member_search.FEW + 1).subquery()))
+                    <= member_search.FEW):
+                found = page(query, unindexed)  # a few matches (member_search.FEW), sorted
             else:
                 found = page(query, ordered(key))
             plans = active_plan_names(session, [r.id for r in found], today)

@@ -17,7 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import ColumnElement, Connection, column, func, or_, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    column,
+    func,
+    or_,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -155,6 +165,25 @@ def reads_columns(text_: str, indexed: bool) -> bool:
 # the trigram tokenizer). So the walk stops after WALK members; a page not filled by then is read
 # the plain way, every row once and then sorted (desktop/services/members.py).
 WALK = 20_000
+
+
+# On a server the trigram indexes find a text's members at once, but the planner, guessing how
+# many match, may instead walk the name order's index hoping to fill the page early: for a text
+# whose members all sort late ("pri": 1,800 members named Priya) that reads most of the table.
+# So where the indexes tell in a moment that FEW or fewer members match, the page is sorted from
+# those alone (desktop/services/members.py); a text matching more fills its page early anyway.
+FEW = 2_000
+_TRIGRAM_INDEXES = ("member_search_name_trigrams", "member_search_email_trigrams",
+                    "member_search_company_trigrams")
+
+
+def has_trigram_indexes(session: Session) -> bool:
+    """Whether the server database has migration 0009's indexes (pg_trgm was not refused)."""
+    found = session.execute(text(
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND indexname IN :names").bindparams(bindparam("names", expanding=True)),
+        {"names": list(_TRIGRAM_INDEXES)}).scalar_one()
+    return found == len(_TRIGRAM_INDEXES)
 
 
 def among_first(order) -> ColumnElement[bool]:

@@ -291,3 +291,27 @@ def test_without_the_index_a_text_matching_nobody_reads_the_table_not_the_sort_i
     assert "USING INDEX ix_members_name_lower" in plans[0]
     assert "SCAN members /" in plans[1] + " /" and "ix_members_name_lower" not in plans[1]
     assert "TEMP B-TREE FOR ORDER BY" in plans[1]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("sort", ["name", "company"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_on_a_server_a_text_with_few_matches_gives_the_same_pages_sorted_from_them(
+        filled, monkeypatch, sort, descending):
+    """member_search.FEW: a text the trigram indexes find in a few members is sorted from those
+    alone instead of walking the sort's index; the pages are the same either way."""
+    for index in range(30):
+        filled.member(f"Priya Sharma {index:02d}", f"priya{index}@fastmail.example",
+                      f"Studio {index % 4}")
+
+    def pages(few: int) -> dict[str, list[list[int]]]:
+        monkeypatch.setattr(member_search, "FEW", few)
+        return {text: [[r.id for r in filled.members.search(
+                    text, sort=sort, descending=descending, offset=offset, limit=7)]
+                       for offset in (0, 7, 28)]
+                for text in ("priya", "engine", "studio 3", "zebra", "fastmail")}
+
+    with filled.db.session() as session:
+        assert member_search.has_trigram_indexes(session)  # so the sorted-from-few path runs
+    assert pages(2_000) == pages(-1)
+    assert pages(2_000)["priya"][0]
