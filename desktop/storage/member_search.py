@@ -178,12 +178,17 @@ _TRIGRAM_INDEXES = ("member_search_name_trigrams", "member_search_email_trigrams
 
 
 def has_trigram_indexes(session: Session) -> bool:
-    """Whether the server database has migration 0009's indexes (pg_trgm was not refused)."""
-    found = session.execute(text(
-        "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
-        "AND indexname IN :names").bindparams(bindparam("names", expanding=True)),
-        {"names": list(_TRIGRAM_INDEXES)}).scalar_one()
-    return found == len(_TRIGRAM_INDEXES)
+    """Whether the server database has migration 0009's indexes (pg_trgm was not refused).
+
+    Asked once per server connection (kept in its `info`): only a migration makes them."""
+    connection = session.connection()
+    if "frontdesk_trigram_indexes" not in connection.info:
+        found = connection.execute(text(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname IN :names").bindparams(bindparam("names", expanding=True)),
+            {"names": list(_TRIGRAM_INDEXES)}).scalar_one()
+        connection.info["frontdesk_trigram_indexes"] = found == len(_TRIGRAM_INDEXES)
+    return connection.info["frontdesk_trigram_indexes"]
 
 
 def among_first(order) -> ColumnElement[bool]:
