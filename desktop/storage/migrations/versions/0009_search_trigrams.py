@@ -48,9 +48,9 @@ def upgrade() -> None:
         savepoint.rollback()
         _log.warning(
             "The member search's trigram indexes were not made: the server refused the pg_trgm "
-            "extension (%s). Searching members still works and reads every member. A "
-            "superuser can run CREATE EXTENSION pg_trgm in this database and then run "
-            "revision %s's statements again.", str(getattr(error, "orig", error)).strip(),
+            "extension (%s). Searching members still works, reading every member. To make "
+            "them, a superuser runs CREATE EXTENSION pg_trgm in this database, then the CREATE "
+            "INDEX statements of migration %s.", str(getattr(error, "orig", error)).strip(),
             revision)
         return
     savepoint.commit()
