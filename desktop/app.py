@@ -19,11 +19,9 @@ from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
-from desktop.formats.files import export_file
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
-from desktop.services import demo
 from desktop.services.accounts import AccountService
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
@@ -37,6 +35,7 @@ from desktop.services.sweep.service import SweepService
 from desktop.storage import member_search, server
 from desktop.storage.changes import watch_changes
 from desktop.storage.database import Database, open_database, restore
+from desktop.storage.emptiness import database_is_empty
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
@@ -51,6 +50,7 @@ from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.operations import OtherDesks
 
 if TYPE_CHECKING:  # imported when the first editor opens: nothing before the first paint needs it
+    from desktop.services.demo import DemoSummary
     from desktop.ui.contract_editor.editor import ContractEditor
 
 _log = logging.getLogger(__name__)
@@ -75,6 +75,20 @@ def _restore_from(db: Database, clock, backup: Path) -> None:
     db.adopt_file()  # a database file deleted meanwhile has been written anew
 
 
+def _load_demo(db: Database, today: date) -> DemoSummary:
+    """The sample data (welcome page, Help menu): its module is loaded when asked for."""
+    from desktop.services.demo import load_demo
+
+    return load_demo(db, today)
+
+
+def _export(db: Database, fmt, path: Path, today: date):
+    """File → Export: the formats' code is loaded when a file is written, not at start."""
+    from desktop.formats.files import export_file
+
+    return export_file(fmt, db, path, today)
+
+
 def build_services(db: Database, clock) -> Services:
     """Every service on one database and one clock, plus the database-level operations."""
     def build(cls):
@@ -82,14 +96,14 @@ def build_services(db: Database, clock) -> Services:
     return Services(
         build(SettingsService), build(MemberService), build(CatalogService),
         build(ContractService), build(InvoiceService), build(SweepService),
-        load_demo=functools.partial(demo.load_demo, db),
-        is_empty=functools.partial(demo.is_empty, db),
+        load_demo=functools.partial(_load_demo, db),
+        is_empty=functools.partial(database_is_empty, db),
         backup_now=(lambda: db.backup_now(clock.now())) if db.path else None,
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
         accounts=build(AccountService),
-        export=lambda fmt, path: export_file(fmt, db, path, clock.today()),
+        export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
     )
 
@@ -230,7 +244,7 @@ def take_daily_backup(window: MainWindow) -> None:
         return
     def backup() -> Path | None:
         # An empty database has nothing worth keeping yet.
-        return None if demo.is_empty(db) else db.backup_daily(window.clock_source.now())
+        return None if database_is_empty(db) else db.backup_daily(window.clock_source.now())
 
     run_in_background(backup,
                       lambda _path: None,

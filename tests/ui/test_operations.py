@@ -125,8 +125,10 @@ def test_the_window_lists_its_screens_and_a_sweep_reaches_them(
         qtbot, make_services, ada_members, formatter, clock, qsettings, fake_sweep):
     window = MainWindow(make_services(ada_members), formatter, clock, qsettings)
     qtbot.addWidget(window)
+    assert window.built_member_page() is None and window.members_panel in window.screens()
+    page = window.member_page  # built when asked for (or after the window's first paint)
     screens = window.screens()
-    assert window.members_panel in screens and window.member_page in screens
+    assert window.members_panel in screens and page in screens
     assert window.transitions_panel in screens and window in screens
     assert all(callable(getattr(screen, "on_changes", None)) for screen in screens)
     with qtbot.waitSignal(window.operations.changed, timeout=3000) as published:
