@@ -215,9 +215,12 @@ def test_a_recurring_add_on_on_a_term_not_started_comes_with_its_first_invoice(
 
 
 def test_an_add_on_uses_the_credit_balance_first(service, world, desk):
+    from desktop.services.payments import PaymentService
+
     member, contract_id = _active(world, desk)
-    with world.db.write() as session:
-        session.get(m.MemberRow, member).credit_balance = 1500
+    payments = PaymentService(world.db, world.clock)  # all paid, and 15.00 more: credit
+    payments.record_for_member(member, payments.outstanding(member) + 1500)
+    assert world.member_balance(member) == 1500
     service.add_addon(contract_id, _addon(world, "Locker").id)
     issued = world.invoices(member)[-1]
     assert (issued.total, issued.credit_applied, issued.amount_due) == (2000, 1500, 500)
