@@ -19,11 +19,9 @@ from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
-from desktop.formats.files import export_file
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
-from desktop.services import demo
 from desktop.services.accounts import AccountService
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
@@ -37,6 +35,7 @@ from desktop.services.sweep.service import SweepService
 from desktop.storage import member_search, server
 from desktop.storage.changes import watch_changes
 from desktop.storage.database import Database, open_database, restore
+from desktop.storage.emptiness import database_is_empty
 from desktop.storage.errors import DatabaseBusy, DatabaseRefused
 from desktop.ui.common.error_dialog import UnexpectedErrors
 from desktop.ui.common.icons import application_icon
@@ -46,11 +45,12 @@ from desktop.ui.common.widgets import user_message
 from desktop.ui.common.workers import run_in_background
 from desktop.ui.window.connect_dialog import ConnectDialog, add_connect_action, saved_server
 from desktop.ui.window.context import Services
-from desktop.ui.window.language import apply_language, interface_language
+from desktop.ui.window.language import apply_language, interface_language, speak
 from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.operations import OtherDesks
 
 if TYPE_CHECKING:  # imported when the first editor opens: nothing before the first paint needs it
+    from desktop.services.demo import DemoSummary
     from desktop.ui.contract_editor.editor import ContractEditor
 
 _log = logging.getLogger(__name__)
@@ -75,6 +75,20 @@ def _restore_from(db: Database, clock, backup: Path) -> None:
     db.adopt_file()  # a database file deleted meanwhile has been written anew
 
 
+def _load_demo(db: Database, today: date) -> DemoSummary:
+    """The sample data (welcome page, Help menu): its module is loaded when asked for."""
+    from desktop.services.demo import load_demo
+
+    return load_demo(db, today)
+
+
+def _export(db: Database, fmt, path: Path, today: date):
+    """File → Export: the formats' code is loaded when a file is written, not at start."""
+    from desktop.formats.files import export_file
+
+    return export_file(fmt, db, path, today)
+
+
 def build_services(db: Database, clock) -> Services:
     """Every service on one database and one clock, plus the database-level operations."""
     def build(cls):
@@ -82,14 +96,14 @@ def build_services(db: Database, clock) -> Services:
     return Services(
         build(SettingsService), build(MemberService), build(CatalogService),
         build(ContractService), build(InvoiceService), build(SweepService),
-        load_demo=functools.partial(demo.load_demo, db),
-        is_empty=functools.partial(demo.is_empty, db),
+        load_demo=functools.partial(_load_demo, db),
+        is_empty=functools.partial(database_is_empty, db),
         backup_now=(lambda: db.backup_now(clock.now())) if db.path else None,
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
         accounts=build(AccountService),
-        export=lambda fmt, path: export_file(fmt, db, path, clock.today()),
+        export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
     )
 
@@ -111,7 +125,8 @@ class _EditorFactory:
 
         return self._show(ContractEditor(self.services.contracts, self.services.catalog,
                                          self.formatter, contract_id,
-                                         open_contract=self.window.open_contract))
+                                         open_contract=self.window.open_contract,
+                                         run=self.window.operations.run))
 
     def new(self, member_id: int, plan_id: int) -> ContractEditor:
         from desktop.ui.contract_editor.editor import ContractEditor
@@ -119,7 +134,8 @@ class _EditorFactory:
         draft = self.services.contracts.new_draft(member_id, plan_id)
         return self._show(ContractEditor(self.services.contracts, self.services.catalog,
                                          self.formatter, draft=draft,
-                                         open_contract=self.window.open_contract))
+                                         open_contract=self.window.open_contract,
+                                         run=self.window.operations.run))
 
     def set_formatter(self, formatter: Formatter) -> None:
         self.formatter = formatter
@@ -228,7 +244,7 @@ def take_daily_backup(window: MainWindow) -> None:
         return
     def backup() -> Path | None:
         # An empty database has nothing worth keeping yet.
-        return None if demo.is_empty(db) else db.backup_daily(window.clock_source.now())
+        return None if database_is_empty(db) else db.backup_daily(window.clock_source.now())
 
     run_in_background(backup,
                       lambda _path: None,
@@ -276,6 +292,34 @@ def stop_on_interrupt(app: QApplication) -> QTimer:
     return wake
 
 
+def open_first_window(database: str | None, today: date | None,
+                      settings: QSettings) -> MainWindow | None:
+    """The window on the database given, else on the server chosen last time; where that server
+    refuses or is away, the person chooses again (None: they gave up, said why)."""
+    # Whatever is asked before a window exists (the connect dialog, a refusal) speaks the
+    # user's language too, as the window will.
+    speak(interface_language(settings))
+    saved = None if database else saved_server(settings)
+    if saved is not None:  # the server chosen last time (File → Connect to a server…)
+        database = server.server_address(saved["host"], int(saved["port"] or 5432),
+                                         saved["database"], saved["user"])
+    try:
+        return create_main_window(database, today, settings=settings)
+    except (DatabaseRefused, DatabaseBusy) as refused:
+        if saved is None:
+            QMessageBox.critical(None, APPLICATION, user_message(refused))
+            return None
+        # The server asks for a password, or is away: the person chooses again.
+        database = ask_for_server(settings, None, user_message(refused))
+        if database is None:
+            return None
+        try:
+            return create_main_window(database or None, today, settings=settings)
+        except (DatabaseRefused, DatabaseBusy) as again:
+            QMessageBox.critical(None, APPLICATION, user_message(again))
+            return None
+
+
 def run(database: str | None = None, today: date | None = None) -> int:
     """Open the window on the database and run until it is closed."""
     log_path = start_logging()
@@ -291,25 +335,9 @@ def run(database: str | None = None, today: date | None = None) -> int:
     app.setWindowIcon(application_icon())
     apply_style(app)
     settings = QSettings(ORGANISATION, APPLICATION)
-    saved = None if database else saved_server(settings)
-    if saved is not None:  # the server chosen last time (File → Connect to a server…)
-        database = server.server_address(saved["host"], int(saved["port"] or 5432),
-                                         saved["database"], saved["user"])
-    try:
-        window = create_main_window(database, today, settings=settings)
-    except (DatabaseRefused, DatabaseBusy) as refused:
-        if saved is None:
-            QMessageBox.critical(None, APPLICATION, user_message(refused))
-            return 2
-        # The server asks for a password, or is away: the person chooses again.
-        database = ask_for_server(settings, None, user_message(refused))
-        if database is None:
-            return 2
-        try:
-            window = create_main_window(database or None, today, settings=settings)
-        except (DatabaseRefused, DatabaseBusy) as again:
-            QMessageBox.critical(None, APPLICATION, user_message(again))
-            return 2
+    window = open_first_window(database, today, settings)
+    if window is None:
+        return 2
     window.show()
     _log.info("window open on %s", database_name(window.database))
     prepare_for_background_work()

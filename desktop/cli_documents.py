@@ -56,12 +56,19 @@ def add_commands(commands, database: argparse.ArgumentParser, day) -> None:
                                    help="record a payment or a refund of credit")
     how = payments.add_subparsers(dest="action", metavar="ACTION", required=True,
                                   parser_class=payments.__class__)
-    for name, target, helptext in (
-            ("add", "invoice", "record a payment against an invoice (amount in minor units)"),
-            ("refund", "member", "pay out a member's credit balance (amount in minor units)")):
-        sub = how.add_parser(name, parents=[database], help=helptext)
-        sub.add_argument(target, metavar="INVOICE-NUMBER" if target == "invoice" else "EMAIL")
-        sub.add_argument("amount", type=_minor_units, metavar="AMOUNT")
+    add = how.add_parser(
+        "add", parents=[database],
+        help="record a payment (amount in minor units): against a document, "
+             "INVOICE-NUMBER AMOUNT, or from a member, --member EMAIL AMOUNT; it is allocated "
+             "to the oldest open documents and what is left becomes credit")
+    add.add_argument("invoice", metavar="INVOICE-NUMBER", nargs="?")
+    add.add_argument("amount", metavar="AMOUNT", nargs="?")
+    add.add_argument("--member", metavar="EMAIL", help="the member who paid")
+    refund = how.add_parser("refund", parents=[database],
+                            help="pay out a member's credit balance (amount in minor units)")
+    refund.add_argument("member", metavar="EMAIL")
+    refund.add_argument("amount", type=_minor_units, metavar="AMOUNT")
+    for sub in (add, refund):
         sub.add_argument("--date", type=day, metavar="YYYY-MM-DD", help="default: today")
         sub.add_argument("--method", default="", metavar="M", help="transfer, card, cash, …")
         sub.add_argument("--reference", default="", metavar="R")
@@ -155,12 +162,9 @@ def db_settings(db, clock):
 
 
 def _payments(args, target, clock, open_database, bad_input) -> int:
-    from sqlalchemy import select
-
     from desktop.i18n.formatting import Formatter
     from desktop.services.errors import NotFound, ValidationError
     from desktop.services.payments import PaymentService
-    from desktop.storage import models as m
 
     with open_database(target, clock) as db:
         service = PaymentService(db, clock)
@@ -169,21 +173,56 @@ def _payments(args, target, clock, open_database, bad_input) -> int:
         options = dict(day=args.date, method=args.method, reference=args.reference)
         try:
             if args.action == "add":
-                payment = service.record(args.invoice, args.amount, **options).payment
-                left = service.standing(args.invoice).outstanding
-                print(f"Recorded {money(payment.amount)} on {payment.invoice}; "
-                      f"{money(left)} left to pay.")
+                recorded = _record(args, service, db, bad_input, options)
+                payment = recorded.payment
+                placed = ", ".join(f"{a.number} {money(a.amount)}"
+                                   for a in recorded.allocations)
+                said = f"Recorded {money(payment.amount)}"
+                said += f": {placed}" if placed else ""
+                if recorded.to_credit:
+                    said += f"; {money(recorded.to_credit)} to the credit balance"
+                print(said + ".")
             else:
-                with db.session() as session:
-                    member_id = session.scalar(select(m.MemberRow.id).where(
-                        m.MemberRow.email == args.member))
-                if member_id is None:
-                    raise bad_input(f"There is no member with the email {args.member}.")
+                member_id = _member_id(db, args.member, bad_input)
                 payment = service.refund(member_id, args.amount, **options).payment
                 print(f"Refunded {money(-payment.amount)} to {args.member}.")
         except (ValidationError, NotFound) as exc:
             raise bad_input(f"{str(exc).rstrip('.')}; nothing was written.") from None
     return EXIT_OK
+
+
+def _member_id(db, email: str, bad_input) -> int:
+    from sqlalchemy import select
+
+    from desktop.storage import models as m
+
+    with db.session() as session:
+        member_id = session.scalar(select(m.MemberRow.id).where(m.MemberRow.email == email))
+    if member_id is None:
+        raise bad_input(f"There is no member with the email {email}.")
+    return member_id
+
+
+def _record(args, service, db, bad_input, options):
+    """`payments add`: against a document (INVOICE-NUMBER AMOUNT) or from a member (--member
+    EMAIL AMOUNT); rule 21 allocates it either way."""
+    def minor_units(text: str) -> int:
+        try:
+            return _minor_units(text)
+        except argparse.ArgumentTypeError as exc:
+            raise bad_input(f"{exc}.") from None
+
+    if args.member is not None:
+        if args.amount is not None or args.invoice is None:
+            raise bad_input("With --member, give only the amount: "
+                            "payments add --member EMAIL AMOUNT.")
+        amount = minor_units(args.invoice)
+        return service.record_for_member(_member_id(db, args.member, bad_input), amount,
+                                         **options)
+    if args.invoice is None or args.amount is None:
+        raise bad_input("Give a document number and an amount, or --member EMAIL and an "
+                        "amount.")
+    return service.record(args.invoice, minor_units(args.amount), **options)
 
 
 def _export(args, target, clock, open_database, bad_input) -> int:

@@ -341,14 +341,40 @@ def test_payments_add_records_a_partial_payment(tmp_path, capsys):
     database, number, due = _demo_with_invoice(tmp_path, capsys)
     assert cli.main(["payments", "add", number, "100", "--method", "card", "--reference", "R1",
                      "--db", database]) == 0
-    assert capsys.readouterr().out.startswith(f"Recorded €1.00 on {number}; ")
+    assert capsys.readouterr().out == f"Recorded €1.00: {number} €1.00.\n"
     assert _payments(database) == [(100, "card", "R1")]
 
 
+def test_payments_add_for_a_member_pays_the_oldest_documents_and_keeps_the_rest(tmp_path,
+                                                                               capsys):
+    """Rule 21: `payments add --member EMAIL AMOUNT`; more than is owed becomes credit."""
+    import sqlite3
+    from contextlib import closing
+
+    database, _number, _due = _demo_with_invoice(tmp_path, capsys)
+    with closing(sqlite3.connect(database)) as conn:
+        email, member_id = conn.execute(
+            "SELECT email, id FROM members WHERE id IN (SELECT member_id FROM invoices "
+            "WHERE amount_due > 0) ORDER BY id LIMIT 1").fetchone()
+    assert cli.main(["payments", "add", "--member", email, "99999999", "--db", database]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Recorded €999,999.99: INV-") and "to the credit balance." in out
+    with closing(sqlite3.connect(database)) as conn:
+        balance = conn.execute("SELECT credit_balance FROM members WHERE id = ?",
+                               (member_id,)).fetchone()[0]
+        allocated = conn.execute("SELECT SUM(amount) FROM allocations WHERE payment_id = 1"
+                                 ).fetchone()[0]
+    assert balance + allocated == 99999999
+    assert cli.main(["payments", "add", "--member", email, "INV-000001", "100",
+                     "--db", database]) == 2
+    assert capsys.readouterr().err == ("With --member, give only the amount: payments add "
+                                       "--member EMAIL AMOUNT.\n")
+
+
 @pytest.mark.parametrize(("amount", "number", "words"), [
-    ("OVER", None, "this invoice still lacks"),
-    ("100", "INV-424242", "There is no invoice INV-424242; nothing was written."),
+    ("100", "INV-424242", "There is no document INV-424242; nothing was written."),
     ("0", None, "A payment is an amount greater than zero; nothing was written."),
+    ("1.5", None, "is not a whole number of minor units"),
 ])
 def test_payments_add_refuses_bad_input_with_one_sentence_and_writes_nothing(
         tmp_path, capsys, amount, number, words):
@@ -365,8 +391,9 @@ def test_payments_refund_pays_out_credit_or_says_why_not(tmp_path, capsys):
     from contextlib import closing
 
     database, _number, _due = _demo_with_invoice(tmp_path, capsys)
-    with closing(sqlite3.connect(database)) as conn, conn:
-        email = conn.execute("SELECT email FROM members ORDER BY id LIMIT 1").fetchone()[0]
+    with closing(sqlite3.connect(database)) as conn, conn:  # a member who owes nothing
+        email = conn.execute("SELECT email FROM members WHERE id NOT IN (SELECT member_id "
+                             "FROM invoices) ORDER BY id LIMIT 1").fetchone()[0]
         conn.execute("UPDATE members SET credit_balance = 5000 WHERE email = ?", (email,))
     assert cli.main(["payments", "refund", email, "6000", "--db", database]) == 2
     assert "more than the credit balance" in capsys.readouterr().err

@@ -236,6 +236,19 @@ def test_datetime_short_shows_the_moment_as_given():
     assert EN.datetime_short(datetime(2026, 4, 1, 10, 2, tzinfo=plus_two)) == "01/04/2026, 10:02"
 
 
+@pytest.mark.parametrize("locale,moment,day", [
+    ("de_DE", "07.12.2026, 18:29", "07.12.2026"),
+    ("en_IE", "07/12/2026, 18:29", "07/12/2026"),
+    ("en_US", "12/7/2026, 6:29\u202fPM", "12/7/2026"),
+    ("fr_FR", "07/12/2026 18:29", "07/12/2026"),
+    ("es_ES", "7/12/2026, 18:29", "7/12/2026")])
+def test_short_dates_and_moments_write_the_whole_year(locale, moment, day):
+    """German's own short form wrote "07.12.26, 18:29" in the status bar and the History tab."""
+    fmt = Formatter(locale, "EUR")
+    assert fmt.datetime_short(datetime(2026, 12, 7, 18, 29)) == moment
+    assert fmt.date_short(date(2026, 12, 7)) == day
+
+
 # Catalogs ------------------------------------------------------------------------------------
 
 

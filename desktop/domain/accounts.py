@@ -22,6 +22,7 @@ from desktop.domain.model import (
     INVOICE,
     REDUCED,
     REVERSE_CHARGE,
+    STANDARD,
     ZERO,
     Account,
     Allocation,
@@ -54,8 +55,8 @@ def line_rate(category: str | None, settings: BillingSettings) -> Fraction | Non
 def taxed_line(line: Line, settings: BillingSettings, reverse_charge: bool) -> Line:
     """The line with its category (reverse charge replacing a taxed one) and rate (rule 17)."""
     category = line.tax_category if line.taxable else None
-    if reverse_charge and category is not None and category != EXEMPT:
-        category = REVERSE_CHARGE
+    if reverse_charge and category in (STANDARD, REDUCED):
+        category = REVERSE_CHARGE  # exempt and zero-rated supplies stay what they are
     rate = line_rate(category, settings)
     if category == line.tax_category and rate == line.rate:
         return line
@@ -166,14 +167,25 @@ def issue(account: Account, documents: Sequence[Invoice]) -> Issued:
     balance = account.credit_balance
     deposit = account.deposit_held
     open_documents = list(account.open)
+    allocations: list[Allocation] = []
     for document in documents:
-        if document.type in CREDITING:
+        if document.type == DEPOSIT_RETURN:
+            # Rule 15: a return first cancels what is still requested and unpaid (put against
+            # those requests); only deposit that was paid becomes credit.
+            requested = [d for d in open_documents if d.deposit]
+            cancelled, left = allocate(-document.total, requested)
+            allocations += cancelled
+            open_documents = list(less_allocated(open_documents, cancelled))
+            balance += left
+        elif document.type in CREDITING:
             balance -= document.total
         elif document.total > 0:
-            open_documents.append(OpenDocument(document.key, document.total))
+            open_documents.append(OpenDocument(document.key, document.total,
+                                               document.type == DEPOSIT_REQUEST))
         if document.type in DEPOSIT_TYPES:
             deposit += document.total
-    allocations, balance = allocate(balance, open_documents) if balance > 0 else ([], balance)
+    offset, balance = allocate(balance, open_documents) if balance > 0 else ([], balance)
+    allocations += offset
     applied: dict[int | str, int] = {}
     for allocation in allocations:
         applied[allocation.document] = applied.get(allocation.document, 0) + allocation.amount
@@ -181,7 +193,7 @@ def issue(account: Account, documents: Sequence[Invoice]) -> Issued:
                         amount_due=max(d.total, 0) - applied.get(d.key, 0))
                  if d.type in PAYABLE else d for d in documents)
     after = evolve(account, credit_balance=balance, deposit_held=deposit,
-                   open=less_allocated(open_documents, allocations))
+                   open=less_allocated(open_documents, offset))
     return Issued(made, after, tuple(allocations))
 
 

@@ -66,8 +66,8 @@ class Quote:
     next_billing_date: date | None
     next_billing_amount: int
     credit_balance_after: int
-    deposit: int = 0                 # rule 15: the deposit those two invoices charge,
-    deposit_date: date | None = None  # and the day the first of them is charged
+    deposit: int = 0                 # rule 15: the deposit request of the change's own day,
+    deposit_date: date | None = None  # and that day
     change_invoice: Invoice | None = None  # the invoice that bills the change, line by line
     balance_after_change: int = 0          # the credit balance once that invoice is issued
 
@@ -81,20 +81,21 @@ def quote(account: Account, contracts: Iterable[Contract], settings: BillingSett
     """
     # Each day that issues documents, with them; pay now is what the day's documents still
     # lack once the credit balance is offset (rule 22), as issued.
-    today = [r for r in simulate_to(account, contracts, settings, day, at_once=at_once)
+    today = [r for r in simulate_to(account, contracts, settings, day, today=day, at_once=at_once)
              if r.documents]
     pay_now = sum(d.amount_due for r in today if r.day == day for d in r.documents)
     if today:
         account, contracts = today[-1].account, today[-1].contracts
     later = [r for r in simulate(account, contracts, settings, day + horizon, max_invoices=1)
              if r.documents]
-    deposits = [(r.day, line.amount) for r in today + later[:1]
-                for d in r.documents for line in d.lines if line.kind == "deposit"]
-    deposit = sum(amount for _, amount in deposits)
-    charged_on = deposits[0][0] if deposits else None
-    # The change is billed on the day's document when it applies now, else on the next one.
+    # The change is billed on the day's documents when it applies now, else on the next ones.
     billed = today[-1] if today and today[-1].day == day else (later[0] if later else None)
     change_invoice = None if billed is None else (billed.invoice or billed.documents[0])
+    # Rule 15: the deposit that day's own deposit request charges (a switch scheduled for
+    # another date asks for its deposit then, not with this purchase).
+    deposit = 0 if billed is None else sum(
+        d.total for d in billed.documents if d.type == "deposit_request")
+    charged_on = billed.day if deposit and billed is not None else None
     balance_after = (billed.account.credit_balance if billed is not None
                      else account.credit_balance)
     if later:

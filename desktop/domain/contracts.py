@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Contract, ContractAddon
+from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Contract, ContractAddon, Plan
 from desktop.domain.periods import Frequency, billing_day_anchor, period_containing
+from desktop.domain.plan_changes import same_plan
 
 
 def effective_cancellation(contract: Contract) -> date | None:
@@ -15,6 +16,20 @@ def effective_cancellation(contract: Contract) -> date | None:
     if contract.next_plan is None and n is not None and (cancelled is None or n < cancelled):
         return n
     return cancelled
+
+
+def plan_in_force(contract: Contract, day: date) -> Plan:
+    """The plan a contract bills on a day to come (docs/design.md, decided cases): its next plan
+    takes over on the next invoice date (rule 8), so from that day on it is the next plan.
+
+    A new term continues with the plan in force on its start day: a next plan that took effect
+    on or before the predecessor's cancellation date is the new term's plan.
+    """
+    n, following = contract.next_invoice_date, contract.next_plan
+    if following is not None and n is not None and n <= day and not same_plan(following,
+                                                                                contract.plan):
+        return following
+    return contract.plan
 
 
 def status(contract: Contract, day: date) -> str:

@@ -149,6 +149,7 @@ class OpenDocument:
 
     key: int | str
     outstanding: int
+    deposit: bool = False  # a deposit request (rule 15: a deposit return cancels these first)
 
 
 @dataclass(frozen=True)

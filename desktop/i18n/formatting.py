@@ -205,9 +205,13 @@ class Formatter:
                           lambda: format_date(d, "long", locale=self.locale))
 
     def date_short(self, d: Day) -> str:
-        """A date, short: "01/04/2026"."""
+        """A date, short, with all four digits of its year: "01/04/2026", "01.04.2026" (the
+        locale's own short form writes "01.04.26" in German)."""
         return self._kept(("date_short", d),
-                          lambda: format_date(d, "short", locale=self.locale))
+                          lambda: format_date(d, self._short_date_pattern(), locale=self.locale))
+
+    def _short_date_pattern(self) -> str:
+        return _whole_year(self.locale.date_formats["short"].pattern)
 
     def span(self, start: Day, end: Day) -> str:
         """A half-open span with its end as stored: "1 Apr – 1 May 2026"."""
@@ -222,8 +226,20 @@ class Formatter:
                           lambda: format_interval(start, last, "yMMMd", locale=self.locale))
 
     def datetime_short(self, dt: datetime) -> str:
-        """A moment as given, without time zone conversion: "01/04/2026, 10:02"."""
-        return format_datetime(dt, "short", tzinfo=dt.tzinfo, locale=self.locale)
+        """A moment as given, without time zone conversion: "01/04/2026, 10:02", "07.12.2026,
+        18:29" (a four-digit year where the locale's short form has two)."""
+        time_pattern = self.locale.time_formats["short"].pattern
+        pattern = str(self.locale.datetime_formats["short"]).replace(
+            "{0}", time_pattern).replace("{1}", self._short_date_pattern())
+        return format_datetime(dt, pattern, tzinfo=dt.tzinfo, locale=self.locale)
+
+
+def _whole_year(pattern: str) -> str:
+    """A CLDR date pattern with its two-digit year ("yy") widened to the whole year ("y");
+    quoted literal text is left alone."""
+    parts = re.split(r"('(?:[^']|'')*')", pattern)
+    return "".join(part if part.startswith("'") else re.sub(r"(?<!y)yy(?!y)", "y", part)
+                   for part in parts)
 
 
 def _minor(amount: int) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, BindParameter, and_, bindparam, case, cast, f
 from sqlalchemy.orm import Session
 
 from desktop.domain.accounts import PAYABLE, settle
-from desktop.domain.model import Account, Allocation, OpenDocument
+from desktop.domain.model import DEPOSIT_REQUEST, Account, Allocation, OpenDocument
 from desktop.domain.vat import reverse_charge
 from desktop.ledger.audit import money_audit_rows
 from desktop.ledger.bulk_rows import insert_rows, update_rows
@@ -42,9 +42,10 @@ def outstanding_of_document():
 
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _ALLOCATED = (select(_ALLOC.document_id, func.sum(_ALLOC.amount).label("paid"))
+              .where(_ALLOC.member_id.in_(_IDS))  # only these members' rows, by its index
               .group_by(_ALLOC.document_id).subquery())
 _OPEN = (select(_DOCS.member_id, _DOCS.id,
-                _DOCS.total - func.coalesce(_ALLOCATED.c.paid, 0))
+                _DOCS.total - func.coalesce(_ALLOCATED.c.paid, 0), _DOCS.type)
          .select_from(m.InvoiceRow.__table__.outerjoin(
              _ALLOCATED, _ALLOCATED.c.document_id == _DOCS.id))
          .where(_DOCS.member_id.in_(_IDS), _DOCS.type.in_(PAYABLE), _DOCS.total > 0,
@@ -61,8 +62,9 @@ def open_documents(session: Session,
     connection = session.connection()
     for start in range(0, len(member_ids), 500):
         chunk = list(member_ids[start:start + 500])
-        for member_id, document_id, left in connection.execute(_OPEN, {"ids": chunk}):
-            found.setdefault(member_id, []).append(OpenDocument(document_id, int(left)))
+        for member_id, document_id, left, kind in connection.execute(_OPEN, {"ids": chunk}):
+            found.setdefault(member_id, []).append(
+                OpenDocument(document_id, int(left), kind == DEPOSIT_REQUEST))
     return {member: tuple(docs) for member, docs in found.items()}
 
 

@@ -34,6 +34,7 @@ def write_in_turn(session: Session, results: Iterable[DayResult],
     """
     skipped = set() if skipped is None else skipped
     current = dict(before)
+    ids: dict[int, dict[int | str, int]] = {}  # documents written so far, by member and key
     for result in results:
         member = stored_id(result.account.member)
         if member in skipped:
@@ -41,7 +42,7 @@ def write_in_turn(session: Session, results: Iterable[DayResult],
         try:
             with session.begin_nested():
                 documents = write_day(session, result, now=now, who=who,
-                                      before=current[member])
+                                      before=current[member], ids=ids)
         except Exception as exc:
             skipped.add(member)
             yield result, (), exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,15 +52,17 @@ def _changed_values(before: Contract | None, after: Contract) -> dict:
 
 
 def write_days(session: Session, results: Iterable[DayResult], *, now: datetime, who: str,
-               before: Mapping[int, MemberState] | None = None
-               ) -> list[tuple[Invoice, ...]]:
+               before: Mapping[int, MemberState] | None = None,
+               ids: dict[int, dict[int | str, int]] | None = None,
+               today: date | None = None) -> list[tuple[Invoice, ...]]:
     """Write many day results in bulk, in the caller's transaction (rules 17, 19, 20).
 
     Results are written in the order given (invoice numbers follow it); several results of
     one member must come in date order, each continuing from the previous one. `before`
     (member id -> the state the first of them started from) lets the audit compare without
     reading the old rows again. A duplicate applied-transition key raises IntegrityError.
-    Returns, for each result, the documents it issued, numbered.
+    Returns, for each result, the documents it issued, numbered. `ids` (member -> document
+    key -> row id) lets results written by separate calls pay each other's documents.
     """
     results = list(results)
     if not results:
@@ -106,17 +108,18 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     update_rows(session, m.ContractRow, contracts, bump_version=True)
     update_rows(session, m.MemberRow, accounts, bump_version=False)
     written = insert_documents(session, [d for r in results for d in r.documents])
-    # Rule 22: the allocations each day made, a new document's key read as its id.
-    ids: dict[tuple[int, str], int] = {}
+    # Rule 22: the allocations each day made, a new document's key read as its id (a later
+    # day may pay a document an earlier day of the same run made: `ids` carries them across
+    # calls, as write_in_turn writes one member-day per call).
+    ids = {} if ids is None else ids
     documents = iter(written)
     for result in results:
         member = stored_id(result.account.member)
+        own = ids.setdefault(member, {})
         for document in result.documents:
-            ids[(member, document.key)] = next(documents)[1]
-        allocated += allocation_rows(
-            member, result.allocations,
-            {key: value for (owner, key), value in ids.items() if owner == member},
-            result.documents[0].issue_date if result.documents else result.day)
+            own[document.key] = next(documents)[1]
+        made_on = result.documents[0].issue_date if result.documents else (today or result.day)
+        allocated += allocation_rows(member, result.allocations, own, made_on)
     insert_rows(connection, m.AllocationRow.__table__, allocated)
     insert_rows(connection, m.HistoryRow.__table__, history)
     insert_rows(connection, m.PlanChangeRow.__table__, plan_changes)
@@ -164,7 +167,8 @@ def insert_documents(session: Session,
 
 
 def write_day(session: Session, result: DayResult, *, now: datetime, who: str,
-              before: MemberState | None = None) -> tuple[Invoice, ...]:
+              before: MemberState | None = None,
+              ids: dict[int, dict[int | str, int]] | None = None) -> tuple[Invoice, ...]:
     """Write one member's day result in the caller's transaction; the issued documents.
 
     Inserts the applied-transition rows (a duplicate key raises IntegrityError), updates the
@@ -173,4 +177,4 @@ def write_day(session: Session, result: DayResult, *, now: datetime, who: str,
     """
     member = stored_id(result.account.member)
     states = None if before is None else {member: before}
-    return write_days(session, [result], now=now, who=who, before=states)[0]
+    return write_days(session, [result], now=now, who=who, before=states, ids=ids)[0]

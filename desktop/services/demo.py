@@ -34,9 +34,9 @@ from desktop.ledger.member_states import (
 )
 from desktop.services.changes import Changes
 from desktop.services.clock import FixedClock
-from desktop.services.exchange.importer import is_empty as _session_is_empty
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
+from desktop.storage.emptiness import database_is_empty
 from desktop.storage.member_search import members_in_bulk
 from desktop.storage.server import follow_ids
 
@@ -122,8 +122,7 @@ class DemoSummary:
 
 def is_empty(db) -> bool:
     """No plans, members, contracts or invoices yet (the welcome page offers the demo then)."""
-    with db.session() as session:
-        return _session_is_empty(session)
+    return database_is_empty(db)
 
 
 def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary:

@@ -125,24 +125,14 @@ def _first_plan(today: date):
             .correlate(m.MemberRow).scalar_subquery())
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _filtered(query, text: str, status: str, today: date, indexed: bool = False):
     """The query narrowed to the text and status; indexed: the database has member_search."""
     if status not in STATUSES:
         raise ValueError(f'Unknown status filter "{status}": use all, members, contacts, '
                          'outstanding or archived.')
     text = (text or "").strip()
-    if text and indexed and len(text) >= member_search.TRIGRAM:
-        query = query.where(member_search.matching_members(text))
-    elif text:
-        pattern = _like(text)
-        query = query.where(or_(*(func.lower(col).like(pattern, escape="\\")
-                                  for col in (m.MemberRow.name, m.MemberRow.email,
-                                              m.MemberRow.company))))
+    if text:
+        query = query.where(member_search.matching_members(text, indexed))
     if status == "archived":
         query = query.where(m.MemberRow.archived.is_(True))
     elif status != "outstanding":
@@ -174,6 +164,8 @@ _SORT_KEYS = {
     "outstanding": lambda today: _outstanding(),
 }
 SORTS = tuple(_SORT_KEYS)
+# The sorts an index of desktop/storage/models.py serves (lower(name), lower(company)).
+_INDEXED_SORTS = ("name", "company")
 
 
 def _sort_key(sort: str, today: date):
@@ -267,15 +259,43 @@ class MemberService:
         today = self.clock.today()
         member = m.MemberRow
         key = _sort_key(sort, today)
-        order = (key.desc(), member.id.desc()) if descending else (key.asc(), member.id.asc())
+
+        def ordered(by):
+            return (by.desc(), member.id.desc()) if descending else (by.asc(), member.id.asc())
+
+        def page(query, order):
+            return session.execute(query.order_by(*order).offset(max(0, offset))
+                                   .limit(max(0, limit))).all()
+
         # Member or contact is read with the page's plans (an active contract has a plan), not
         # per matching row before the sort: a common text matches thousands.
         query = select(member.id, member.name, member.email, member.company,
                        member.credit_balance, member.archived)
+        words = (text or "").strip()
         with self.db.session() as session:
-            query = _filtered(query, text, status, today, member_search.has_index(session))
-            query = query.order_by(*order).offset(max(0, offset)).limit(max(0, limit))
-            found = session.execute(query).all()
+            indexed = member_search.has_index(session)
+            dialect = session.get_bind().dialect.name
+            matching = _filtered(select(member.id), text, status, today, indexed)
+            query = _filtered(query, text, status, today, indexed)
+            # `|| ''` keeps the order but hides the sort's index from the planner, so the
+            # matches are found first (by the table, or the trigram indexes) and then sorted.
+            unindexed = ordered(key.concat(""))
+            if (sort in _INDEXED_SORTS and dialect == "sqlite"
+                    and member_search.reads_columns(words, indexed)):
+                # The sort's index walked for WALK members at most (member_search.WALK); a
+                # page not filled by then is read from the table once and sorted.
+                found = page(query.where(member_search.among_first(ordered(key))), ordered(key))
+                if len(found) < limit:
+                    found = page(query, unindexed)
+            elif (sort in _INDEXED_SORTS and dialect == "postgresql"
+                    and len(words) >= member_search.TRIGRAM
+                    and member_search.has_trigram_indexes(session)
+                    and session.scalar(select(func.count()).select_from(
+                        matching.limit(member_search.FEW + 1).subquery()))
+                    <= member_search.FEW):
+                found = page(query, unindexed)  # a few matches (member_search.FEW), sorted
+            else:
+                found = page(query, ordered(key))
             plans = active_plan_names(session, [r.id for r in found], today)
             owed = member_outstanding(session, [r.id for r in found])
         return [MemberRow(r.id, r.name, r.email, r.company or "", ", ".join(plans.get(r.id, [])),

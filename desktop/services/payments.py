@@ -178,11 +178,20 @@ def _numbers(session: Session, ids: Sequence[int]) -> dict[int, str]:
                                 .where(m.InvoiceRow.id.in_(list(ids)))).all())
 
 
+def merged(chosen: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The chosen (document id, amount) pairs with one entry per document, amounts summed: a
+    document named twice is checked against what it lacks once, for both."""
+    total: dict[int, int] = {}
+    for doc, share in chosen:
+        total[doc] = total.get(doc, 0) + share
+    return list(total.items())
+
+
 def planned_allocation(open_docs: Sequence[OpenDocument], amount: int,
                        chosen: Sequence[tuple[int, int]] = ()) -> tuple[list[Allocation], int]:
     """Rule 21: the chosen (document id, amount) first, then the oldest open documents; what
     is left over becomes credit. Checked by the caller."""
-    first = [Allocation(doc, share, "payment") for doc, share in chosen if share > 0]
+    first = [Allocation(doc, share, "payment") for doc, share in merged(chosen) if share > 0]
     rest, left = allocate(amount - sum(a.amount for a in first),
                           less_allocated(open_docs, first), "payment")
     return first + rest, left
@@ -223,6 +232,7 @@ class PaymentService:
                                             self.clock.today()):
             raise ValidationError([Problem(problem[0], say(problem[1], fmt))])
         lacking = {d.key: d.outstanding for d in open_docs}
+        chosen = merged(chosen)
         numbers = _numbers(session, [doc for doc, _ in chosen])
         listed = [(numbers.get(doc, str(doc)), share, lacking.get(doc, 0))
                   for doc, share in chosen]
@@ -242,6 +252,7 @@ class PaymentService:
             if done is not None:
                 return self._recorded(session, done)
             row = invoice_row(session, invoice, lock=True)
+            _check_text(method, reference)
             fmt = formatter(session)
             problem = rules.payment_problem(amount, day, fmt.money, self.clock.today(),
                                             (row.number, row.issue_date, row.total))
@@ -267,6 +278,7 @@ class PaymentService:
             if done is not None:
                 return self._recorded(session, done)
             _member(session, member_id, lock=True)
+            _check_text(method, reference)
             fmt = formatter(session)
             problem = rules.payment_problem(amount, day, fmt.money, self.clock.today())
             if problem:
@@ -300,6 +312,9 @@ class PaymentService:
                                 before={label: str(before)},
                                 after={label: str(member.credit_balance)}, member_id=member_id)
         session.flush()
+        # Rule 22: a balance from before the rule held (or edited elsewhere) meets what is open.
+        settle_members(session, [member_id], day, now=self.clock.now(),
+                       who=audit.operator(session))
         numbers = _numbers(session, [int(a.document) for a in allocations])
         audit.write_event(
             session, at=self.clock.now(), who=audit.operator(session), entity="payment",
@@ -326,18 +341,19 @@ class PaymentService:
             done = _already(session, token)
             if done is not None:
                 return self._recorded(session, done)
+            held = _member(session, member_id, lock=True).credit_balance
+            _check_text(method, reference)
+            # Rule 22 first, in its own transaction: the credit pays what is open at once,
+            # whether this refund then goes through or not.
+            after = settle_members(session, [member_id], day, now=self.clock.now(),
+                                   who=audit.operator(session))
+        offset = held - after.get(member_id, held)
+        with self.db.write() as session:
             member = _member(session, member_id, lock=True)
             fmt = formatter(session)
-            held = member.credit_balance
-            offset = held - self.refundable(session, member_id)
-            left = held - offset
-            problem = rules.refund_problem(amount, left, fmt.money, offset)
+            problem = rules.refund_problem(amount, member.credit_balance, fmt.money, offset)
             if problem:
                 raise ValidationError([Problem(problem[0], say(problem[1], fmt))])
-            _check_text(method, reference)
-            if offset:  # (the loaded member row is updated in place: update_rows)
-                settle_members(session, [member_id], day, now=self.clock.now(),
-                               who=audit.operator(session))
             payment = m.PaymentRow(member_id=member_id, date=day, amount=-amount,
                                    method=_text(method), reference=_text(reference),
                                    token=token or None, recorded_at=self.clock.now())

@@ -1,9 +1,15 @@
-"""The members' substring index (migration 0006): whether a database has it, and matching with it.
+"""The members' substring indexes (migrations 0006 and 0009): whether a database has one, and the
+search box's condition (`docs/design.md#targets`).
 
 On SQLite with FTS5's trigram tokenizer, migration 0006 made `member_search`, an index of every
 trigram of members' name, email and company kept in step by triggers, so a search over 100,000
-members reads a few index pages instead of every row. Texts shorter than a trigram, servers and
-databases without the index are searched with LIKE (`docs/design.md#targets`).
+members reads a few index pages instead of every row. Texts shorter than a trigram and SQLite
+databases without the index are searched with LIKE over `lower(column)`.
+
+On a PostgreSQL server the condition is always that LIKE: migration 0009 made a GIN trigram index
+(`pg_trgm`) over each `lower(column)`, which the server's planner uses for the very same
+condition, so the query is one and the indexes only make it fast. Where the extension could not
+be created the migration logged so, and the same query reads every member.
 """
 
 from __future__ import annotations
@@ -11,7 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    column,
+    func,
+    or_,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -24,7 +40,8 @@ _index = table(TABLE, column("rowid"))
 
 
 def is_search_table(name: str) -> bool:
-    """True for the index and the shadow tables FTS5 keeps beside it (not models)."""
+    """True for the index and the shadow tables FTS5 keeps beside it, and for the server's
+    trigram indexes (migration 0009): none of them are models."""
     return name == TABLE or name.startswith(TABLE + "_")
 
 
@@ -118,8 +135,75 @@ def phrase(text_: str) -> str:
     return '"' + text_.replace('"', '""') + '"'
 
 
-def matching_members(text_: str):
-    """SQL: the member row's id is among the index's matches for the text (≥ TRIGRAM chars)."""
+def _indexed_matches(text_: str) -> ColumnElement[bool]:
+    """SQL: the member row's id is among the FTS5 index's matches for the text."""
     matches = select(_index.c.rowid).where(text(f"{TABLE} MATCH :search_phrase").bindparams(
         search_phrase=phrase(text_)))
     return MemberRow.id.in_(matches)
+
+
+def like_pattern(text_: str) -> str:
+    """The LIKE pattern finding the text anywhere, its own % _ and \\ taken literally."""
+    escaped = text_.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# The searched columns. Each is matched as lower(column), the expression migration 0009's
+# trigram indexes are made over: a server uses an index only for the very same expression.
+SEARCHED = (MemberRow.name, MemberRow.email, MemberRow.company)
+
+
+def reads_columns(text_: str, indexed: bool) -> bool:
+    """Whether matching_members reads the columns with LIKE (on SQLite: no index, or too short)."""
+    return bool(text_) and not (indexed and len(text_) >= TRIGRAM)
+
+
+# A page searched with LIKE on SQLite, in the list's name or company order, walks that order's
+# index and looks each member up: quick when the page fills from the first few thousand, but a
+# text matching almost nobody then reads every member through the index, two to three times a
+# plain read of the table (while an imported file's index is being built, or on a SQLite without
+# the trigram tokenizer). So the walk stops after WALK members; a page not filled by then is read
+# the plain way, every row once and then sorted (desktop/services/members.py).
+WALK = 20_000
+
+
+# On a server the trigram indexes find a text's members at once, but the planner, guessing how
+# many match, may instead walk the name order's index hoping to fill the page early: for a text
+# whose members all sort late ("pri": 1,800 members named Priya) that reads most of the table.
+# So where the indexes tell in a moment that FEW or fewer members match, the page is sorted from
+# those alone (desktop/services/members.py); a text matching more fills its page early anyway.
+FEW = 2_000
+_TRIGRAM_INDEXES = ("member_search_name_trigrams", "member_search_email_trigrams",
+                    "member_search_company_trigrams")
+
+
+def has_trigram_indexes(session: Session) -> bool:
+    """Whether the server database has migration 0009's indexes (pg_trgm was not refused).
+
+    Asked once per server connection (kept in its `info`): only a migration makes them."""
+    connection = session.connection()
+    if "frontdesk_trigram_indexes" not in connection.info:
+        found = connection.execute(text(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname IN :names").bindparams(bindparam("names", expanding=True)),
+            {"names": list(_TRIGRAM_INDEXES)}).scalar_one()
+        connection.info["frontdesk_trigram_indexes"] = found == len(_TRIGRAM_INDEXES)
+    return connection.info["frontdesk_trigram_indexes"]
+
+
+def among_first(order) -> ColumnElement[bool]:
+    """SQL: the member is among the first WALK members in `order` (read from its index alone)."""
+    return MemberRow.id.in_(select(MemberRow.id).order_by(*order).limit(WALK))
+
+
+def matching_members(text_: str, indexed: bool) -> ColumnElement[bool]:
+    """SQL: the member row's name, email or company holds the text, case aside.
+
+    indexed: the SQLite database has `member_search` (`has_index`); then a text of TRIGRAM
+    characters or more is looked up in it. Otherwise, and always on a server (whose trigram
+    indexes serve this very condition), LIKE over the lowered columns.
+    """
+    if indexed and len(text_) >= TRIGRAM:
+        return _indexed_matches(text_)
+    pattern = like_pattern(text_)
+    return or_(*(func.lower(col).like(pattern, escape="\\") for col in SEARCHED))

@@ -30,6 +30,9 @@ from desktop.domain.model import (
     OpenDocument,
     evolve,
 )
+from desktop.domain.periods import Frequency
+from desktop.domain.transitions import simulate
+from domain_builders import contract, plan
 
 DAY = date(2026, 12, 1)
 SITE = BillingSettings(tax_rate=Fraction(19, 100), reduced_rate=Fraction(7, 100))
@@ -181,3 +184,45 @@ def test_rules_21_to_23_the_account_always_reconciles(steps, rate):
     assert account.deposit_held == held
     assert not (account.credit_balance > 0 and outstanding > 0)
     assert INVOICE  # the document types are the model's
+
+
+# Rule 18: one sweep over a catch-up equals sweeps day by day in every amount ----------------
+
+catch_ups = st.tuples(
+    st.integers(1000, 90000),            # price
+    st.integers(0, 50000),               # deposit
+    st.sampled_from([1, 3, 12]),         # months per period
+    st.integers(0, 400),                 # days the machine was off
+    st.one_of(st.none(), st.integers(10, 300)),  # cancellation after the start
+    st.integers(0, 25),                  # tax rate
+    st.integers(0, 30000),               # credit held
+)
+
+
+@given(catch_ups)
+def test_rule_18_one_sweep_equals_day_by_day_sweeps_in_every_amount(case):
+    price, deposit, months, off, cancel_in, rate, credit = case
+    start = date(2024, 1, 15)
+    desk = plan("Desk", price, frequency=Frequency("month", months), deposit=deposit)
+    c = contract(desk, start=start, cancellation_date=None if cancel_in is None
+                 else start + timedelta(days=cancel_in))
+    settings = BillingSettings(tax_rate=Fraction(rate, 100))
+    until = start + timedelta(days=off)
+    at_once = simulate(Account(1, credit_balance=credit), [c], settings, until, today=until)
+    stepwise = []
+    account, contracts = Account(1, credit_balance=credit), (c,)
+    day = start
+    while day <= until:  # the machine left on: each day's sweep makes that day's documents
+        for result in simulate(account, contracts, settings, day, today=day):
+            stepwise.append(result)
+            account, contracts = result.account, result.contracts
+        day += timedelta(days=1)
+
+    def amounts(results):
+        return [(r.day, [(d.type, d.billed_on, d.subtotal, d.tax, d.total, d.credit_applied,
+                          d.amount_due, [(ln.kind, ln.amount) for ln in d.lines])
+                         for d in r.documents]) for r in results]
+
+    assert amounts(at_once) == amounts(stepwise)
+    assert all(d.issue_date == until for r in at_once for d in r.documents)
+    assert all(d.issue_date == r.day for r in stepwise for d in r.documents)

@@ -2,9 +2,13 @@
 contract editor and the change-plan assistant as a person would find them on this screen, and
 print, as JSON, every button outside its window and every label whose text does not fit.
 
-Usage: python fit_check.py DATABASE CONTRACT_ID [PICTURES_DIR [dark]]
+Usage: python fit_check.py DATABASE CONTRACT_ID [PICTURES_DIR [dark|light [LANGUAGE]]]
 (with QT_QPA_PLATFORM=offscreen:configfile=… for the screen); given a folder, each screen is
-also saved there as a picture to look at, in the dark palette when asked.
+also saved there as a picture to look at, in the dark palette when asked, in the interface
+language given (the user's setting; English when none).
+
+Besides what does not fit it reports a tab that scrolls sideways, and a status bar that holds
+the main window wider than it can shrink.
 """
 
 from __future__ import annotations
@@ -63,7 +67,18 @@ def problems_of(window: QWidget, name: str) -> list[str]:
     return found
 
 
-def main(database: str, contract_id: int, pictures: str = "", palette: str = "") -> None:
+def sideways(tabs, name: str) -> list[str]:
+    """The tab in sight scrolls sideways: its page is wider than the room it is given."""
+    holder = tabs.currentWidget().parentWidget()
+    while holder is not None and not isinstance(holder, QScrollArea):
+        holder = holder.parentWidget()
+    if holder is None or holder.horizontalScrollBar().maximum() == 0:
+        return []
+    return [f"{name}: scrolls sideways by {holder.horizontalScrollBar().maximum()}px"]
+
+
+def main(database: str, contract_id: int, pictures: str = "", palette: str = "",
+         language: str = "") -> None:
     app = QApplication(sys.argv[:1])
     if palette == "dark":
         sys.path.insert(0, str(Path(__file__).parent))
@@ -82,10 +97,23 @@ def main(database: str, contract_id: int, pictures: str = "", palette: str = "")
     apply_style(app)
     folder = tempfile.mkdtemp()
     settings = QSettings(str(Path(folder) / "window.ini"), QSettings.Format.IniFormat)
+    if language:
+        from desktop.ui.window.language import LANGUAGE
+
+        settings.setValue(LANGUAGE.key, language)
     window = create_main_window(database, date(2026, 11, 22), settings=settings)
     window.show()
     QTest.qWaitForWindowExposed(window)
+    window.scheduler.run_now()  # the first sweep, and the status bar's sentence after it
+    for _wait in range(400):
+        if window.last_report is not None:
+            break
+        QTest.qWait(50)
+    QTest.qWait(200)
     problems = problems_of(window, "main window")
+    status = window.status_label.minimumSizeHint().width()
+    if status > 100:
+        problems.append(f"main window: the status bar sentence holds it {status}px wide")
     picture(window, "main-window")
     editor = window.open_contract(contract_id)
     QTest.qWaitForWindowExposed(editor)
@@ -94,6 +122,7 @@ def main(database: str, contract_id: int, pictures: str = "", palette: str = "")
         editor.tabs.setCurrentIndex(index)
         QTest.qWait(20)
         problems += problems_of(editor, f"editor ({editor.tabs.tabText(index)})")
+        problems += sideways(editor.tabs, f"editor ({editor.tabs.tabText(index)})")
         picture(editor, f"editor-{index}")
     dialog = ChangePlanDialog(window.services.contracts, window.services.catalog,
                               window.formatter, contract_id, parent=editor)
@@ -101,10 +130,28 @@ def main(database: str, contract_id: int, pictures: str = "", palette: str = "")
     QTest.qWaitForWindowExposed(dialog)
     QTest.qWait(400)  # the quotes' debounce
     problems += problems_of(dialog, "change plan")
+    addons = dialog.addonList.horizontalScrollBar()
+    if addons.maximum() > 0:
+        problems.append(f"change plan: the add-on list scrolls sideways by {addons.maximum()}px")
     picture(dialog, "change-plan")
+    dialog.close()
+    editor.close()
+    from desktop.ui.window.preferences_dialog import PreferencesDialog
+
+    preferences = PreferencesDialog(window.services.settings, window, language=language,
+                                    languages=("de", "en", "es", "fr"),
+                                    reader=window.formatter.language)
+    preferences.show()
+    QTest.qWaitForWindowExposed(preferences)
+    for index in range(preferences.tabs.count()):
+        preferences.tabs.setCurrentIndex(index)
+        QTest.qWait(20)
+        problems += problems_of(preferences, f"preferences ({preferences.tabs.tabText(index)})")
+        problems += sideways(preferences.tabs, f"preferences ({preferences.tabs.tabText(index)})")
+        picture(preferences, f"preferences-{index}")
     print(json.dumps(problems))
     window.scheduler.stop()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:5])
+    main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:6])

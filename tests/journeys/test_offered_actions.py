@@ -113,3 +113,36 @@ def test_load_sample_data_is_not_offered_on_a_database_with_members(qtbot, desk)
     assert sample.statusTip() == sample.toolTip()
     QTest.keyClick(tools.menu(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not tools.menu().isVisible(), timeout=3000)
+
+
+def test_cancel_and_start_a_new_term_is_greyed_with_why_once_a_next_term_exists(qtbot, desk):
+    """It was offered after the new term existed, asked, and then refused."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    from desktop.domain.contracts import status
+    from desktop.domain.plan_changes import same_plan
+    from person import bring_to_front, shortcut, type_text
+
+    today = desk.clock.today()
+    contract = next(  # renewing on its plan: a custom price may be typed (rule 9)
+        c for row in desk.services.members.search(status="members", limit=200)
+        for item in desk.services.members.get(row.id).contracts
+        if (c := desk.services.contracts.load(item.id).contract).custom_price is None
+        and status(c, today) == "active" and c.cancellation_date is None
+        and same_plan(c.next_plan, c.plan) and not c.plan.archived)
+    editor = desk.open_contract(contract.id)
+    qtbot.waitExposed(editor)
+    bring_to_front(qtbot, editor)
+    price = editor.findChild(QLineEdit, "customPriceEdit")
+    price.setFocus(Qt.FocusReason.TabFocusReason)
+    type_text("123", price)
+    qtbot.waitUntil(lambda: editor.draft().custom_price is not None, timeout=3000)
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        shortcut("Ctrl+S", editor)
+    manual = editor.findChild(QPushButton, "manualPathButton")
+    qtbot.waitUntil(manual.isVisible, timeout=3000)
+    assert manual.isEnabled()
+    create_new_term_by_mouse(qtbot, desk, editor, "1 Feb 2027")
+    qtbot.waitUntil(lambda: not manual.isEnabled(), timeout=3000)
+    assert "next term" in manual.toolTip()

@@ -123,7 +123,7 @@ def test_a_member_renamed_at_one_desk_is_renamed_in_the_other_desks_list_and_pag
     qtbot.waitUntil(lambda: "Renamed Elsewhere" in names(), timeout=SOON)
     assert there.member_page.member_id == member
     qtbot.waitUntil(lambda: "Renamed Elsewhere" in " ".join(
-        label.text() for label in there.member_page.findChildren(type(there.status_label))),
+        label.text() for label in there.member_page.findChildren(QLabel)),
         timeout=SOON)
 
 

@@ -17,9 +17,13 @@ from test_keyboard import plain_active_contract
 CHECK = Path(__file__).with_name("fit_check.py")
 
 
-@pytest.mark.parametrize(("width", "height", "scale"), [(1366, 768, "1"), (1600, 1000, "2")])
-def test_the_editor_and_the_assistant_fit_the_screen(desk, database, tmp_path, width, height,
-                                                     scale):
+@pytest.mark.parametrize(("width", "height", "scale", "language"), [
+    (1366, 768, "1", "en"), (1600, 1000, "2", "en"), (1366, 768, "1", "de"),
+    (1600, 1000, "2", "de")])
+def test_the_window_the_editor_the_assistant_and_preferences_fit_the_screen(
+        desk, database, tmp_path, width, height, scale, language):
+    """German at scale 2 (issue 26): the status bar's sentence held the window at 1820 px, the
+    editor's General tab scrolled sideways, Preferences drew its hints over its fields."""
     _name, contract = plain_active_contract(desk)
     screens = tmp_path / "screen.json"
     screens.write_text(json.dumps({"screens": [
@@ -27,7 +31,8 @@ def test_the_editor_and_the_assistant_fit_the_screen(desk, database, tmp_path, w
          "dpr": 1}]}))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}",
            "QT_SCALE_FACTOR": scale, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    result = subprocess.run([sys.executable, str(CHECK), database, str(contract.id)],
+    result = subprocess.run([sys.executable, str(CHECK), database, str(contract.id), "", "",
+                             language],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     problems = json.loads(result.stdout.strip().splitlines()[-1])

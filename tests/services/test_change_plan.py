@@ -33,10 +33,17 @@ def service(world):
 
 
 def _paid_april(world, plan, **extra):
-    """A member whose contract on `plan` was invoiced on 1 April for [1 Apr, 1 May)."""
+    """A member whose contract on `plan` was invoiced on 1 April for [1 Apr, 1 May) and who
+    paid what was issued (the worked examples' "paid 200.00 for April")."""
+    from desktop.services.payments import PaymentService
+
     member = world.member()
     contract_id = world.contract(member, plan, date(2024, 4, 1), **extra)
     world.run_until(member, APRIL_11)
+    payments = PaymentService(world.db, world.clock)
+    owed = payments.outstanding(member)
+    if owed:
+        payments.record_for_member(member, owed)
     return member, contract_id
 
 
@@ -79,6 +86,8 @@ def test_change_now_downgrade_matches_the_worked_example(service, world):
     service.change_plan(contract_id, basic.id, "now")
     issued = world.invoices(member)[-1]
     assert _lines(issued) == [("unused", -33333), ("plan", 3333)]
+    # A negative total is a credit note in its own series (rule 17).
+    assert (issued.type, issued.number) == ("credit_note", "CN-000001")
     assert issued.total == -30000 and issued.amount_due == quote.pay_now == 0
     assert world.member_balance(member) == 30000
     assert world.plan_changes()[0].upgrade is False
@@ -94,13 +103,16 @@ def test_change_now_with_tax_and_a_deposit_shortfall_still_matches_its_quote(ser
     member, contract_id = _paid_april(world, desk)
     quote = service.quote_change(contract_id, office.id, "now", quantity=2)
     service.change_plan(contract_id, office.id, "now", quantity=2)
-    issued = world.invoices(member)[-1]
-    assert issued.amount_due == quote.pay_now
-    # Deposit shortfall: two offices need 100000, 10000 already held (rule 15).
-    assert ("deposit", 90000) in _lines(issued)
+    issued, request = world.invoices(member)[-2:]
+    assert issued.amount_due + request.amount_due == quote.pay_now
+    # Deposit shortfall: two offices need 100000, 10000 already held (rule 15), on a deposit
+    # request of its own, outside the invoice's VAT.
+    assert (request.type, _lines(request), request.tax) == (
+        "deposit_request", [("deposit", 90000)], 0)
     # 20 of 30 days: charge 120000, credit -13333 (of 20000 paid); tax 20% of 106667 = 21333.
-    assert ("plan", 120000) in _lines(issued) and ("unused", -13333) in _lines(issued)
-    assert issued.tax == 21333 and issued.amount_due == 106667 + 21333 + 90000
+    assert _lines(issued) == [("unused", -13333), ("plan", 120000)]
+    assert issued.tax == 21333 and issued.amount_due == 106667 + 21333
+    assert quote.pay_now == 106667 + 21333 + 90000
 
 
 def test_change_on_the_next_invoice_date_sets_the_next_plan(service, world):
@@ -477,7 +489,9 @@ def test_rule_15_both_ways_of_an_upgrade_collect_the_deposit(service, world):
     assert (now.deposit, now.deposit_date) == (35000, APRIL_11)
     assert (later.deposit, later.deposit_date) == (35000, date(2024, 5, 1))
     service.change_plan(contract_id, dedicated.id, "next_invoice")
-    (may,) = world.run_until(member, date(2024, 5, 1))
-    assert (_lines(may), may.amount_due) == ([("plan", 35000), ("deposit", 35000)], 70000)
+    may, request = world.run_until(member, date(2024, 5, 1))
+    assert (_lines(may), may.amount_due) == ([("plan", 35000)], 35000)
+    assert (request.type, _lines(request), request.amount_due) == (
+        "deposit_request", [("deposit", 35000)], 35000)
     (june,) = world.run_until(member, date(2024, 6, 1))
     assert _lines(june) == [("plan", 35000)]

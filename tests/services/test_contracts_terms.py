@@ -47,6 +47,31 @@ def test_a_new_term_starts_on_the_cancellation_date_and_copies_the_contract(serv
     assert new.history[0].field == "Created"
 
 
+def test_a_new_term_continues_on_the_next_plan_that_took_effect_before_it_starts(
+        service, world, desk):
+    """docs/design.md, decided cases: the plan in force on the term's start day. The next plan
+    takes over on 1 May, before the cancellation on 15 June: the term is on it, not on the plan
+    stored today."""
+    dedicated = world.plan("Dedicated desk", 30000)
+    contract_id = world.contract(world.member(), desk, date(2024, 3, 1),
+                                 next_invoice=date(2024, 5, 1), next_plan=dedicated,
+                                 cancellation=date(2024, 6, 15))
+    assert service.load(contract_id).contract.plan.name == "Hot desk"
+    c = service.load(service.create_new_term(contract_id).id).contract
+    assert (c.plan.name, c.next_plan.name, c.start_date) == (
+        "Dedicated desk", "Dedicated desk", date(2024, 6, 15))
+
+
+def test_a_new_term_keeps_the_plan_when_the_next_plan_would_take_effect_after_it_starts(
+        service, world, desk):
+    dedicated = world.plan("Dedicated desk", 30000)
+    contract_id = world.contract(world.member(), desk, date(2024, 3, 1),
+                                 next_invoice=date(2024, 5, 1), next_plan=dedicated,
+                                 cancellation=date(2024, 4, 20))
+    c = service.load(service.create_new_term(contract_id).id).contract
+    assert (c.plan.name, c.start_date) == ("Hot desk", date(2024, 4, 20))
+
+
 def test_rule_10_a_new_term_copies_recurring_add_ons_but_not_a_package(service, world, desk):
     """The audit's case: a package bought and invoiced on the old term is not copied, so its
     hours are not granted again, and the term's first invoice bills the Locker only."""
@@ -190,9 +215,12 @@ def test_a_recurring_add_on_on_a_term_not_started_comes_with_its_first_invoice(
 
 
 def test_an_add_on_uses_the_credit_balance_first(service, world, desk):
+    from desktop.services.payments import PaymentService
+
     member, contract_id = _active(world, desk)
-    with world.db.write() as session:
-        session.get(m.MemberRow, member).credit_balance = 1500
+    payments = PaymentService(world.db, world.clock)  # all paid, and 15.00 more: credit
+    payments.record_for_member(member, payments.outstanding(member) + 1500)
+    assert world.member_balance(member) == 1500
     service.add_addon(contract_id, _addon(world, "Locker").id)
     issued = world.invoices(member)[-1]
     assert (issued.total, issued.credit_applied, issued.amount_due) == (2000, 1500, 500)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy import create_engine, delete, event, func, select
 
 from desktop.services.clock import FixedClock
 from desktop.services.members import MemberService, _filtered
@@ -230,3 +230,88 @@ def test_the_index_built_after_an_import_is_the_one_migration_0006_makes(tmp_pat
     finally:
         migrated.dispose()
         imported.dispose()
+
+
+@pytest.fixture
+def unindexed(tmp_path):
+    """A SQLite database whose members' search index is not there (as while it is being built)."""
+    db = open_database(str(tmp_path / "unindexed.sqlite3"), now=NOW)
+    members = MemberService(db, FixedClock(TODAY))
+    for index in range(60):
+        name, email, company = PEOPLE[index % len(PEOPLE)]
+        members.create(f"{name} {index:02d}", f"{index}.{email}", f"{company} {index % 7}")
+    with db.write() as session:
+        for statement in member_search._DROP:
+            session.connection().exec_driver_sql(statement)
+    yield members
+    db.dispose()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("sort", ["name", "company"])
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("text", ["engine", "zebra", "ur", "example", "5"])
+def test_without_the_index_a_page_is_the_same_whether_found_early_or_read_in_full(
+        unindexed, monkeypatch, sort, descending, text):
+    """The list's order walked for member_search.WALK members at most (a text matching almost
+    nobody would otherwise read every member through the sort's index); a page not filled by
+    then is read without the index. Either way the page is the one the plain query gives."""
+    def pages(walk: int) -> list[list[int]]:
+        monkeypatch.setattr(member_search, "WALK", walk)
+        return [[r.id for r in unindexed.search(text, sort=sort, descending=descending,
+                                                offset=offset, limit=7)]
+                for offset in (0, 7, 21, 56)]
+
+    everything = pages(10_000)  # every member within the walk: no second read
+    assert everything == pages(12) == pages(30) == pages(1)
+    assert everything[0] or text == "zebra"
+
+
+@pytest.mark.sqlite_only
+def test_without_the_index_a_text_matching_nobody_reads_the_table_not_the_sort_index(
+        unindexed, monkeypatch):
+    monkeypatch.setattr(member_search, "WALK", 10)
+    ran: list[tuple[str, tuple]] = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args):
+        if "FROM members" in statement and "LIKE" in statement:
+            ran.append((statement, parameters))
+
+    engine = unindexed.db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert unindexed.search("zebra") == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    with unindexed.db.session() as session:
+        plans = [" / ".join(row[3] for row in session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters)) for statement, parameters in ran]
+    # First the sort's index, walked for WALK members; then the table read once and sorted.
+    assert len(plans) == 2, plans
+    assert "USING INDEX ix_members_name_lower" in plans[0]
+    assert "SCAN members /" in plans[1] + " /" and "ix_members_name_lower" not in plans[1]
+    assert "TEMP B-TREE FOR ORDER BY" in plans[1]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("sort", ["name", "company"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_on_a_server_a_text_with_few_matches_gives_the_same_pages_sorted_from_them(
+        filled, monkeypatch, sort, descending):
+    """member_search.FEW: a text the trigram indexes find in a few members is sorted from those
+    alone instead of walking the sort's index; the pages are the same either way."""
+    for index in range(30):
+        filled.member(f"Priya Sharma {index:02d}", f"priya{index}@fastmail.example",
+                      f"Studio {index % 4}")
+
+    def pages(few: int) -> dict[str, list[list[int]]]:
+        monkeypatch.setattr(member_search, "FEW", few)
+        return {text: [[r.id for r in filled.members.search(
+                    text, sort=sort, descending=descending, offset=offset, limit=7)]
+                       for offset in (0, 7, 28)]
+                for text in ("priya", "engine", "studio 3", "zebra", "fastmail")}
+
+    with filled.db.session() as session:
+        assert member_search.has_trigram_indexes(session)  # so the sorted-from-few path runs
+    assert pages(2_000) == pages(-1)
+    assert pages(2_000)["priya"][0]

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from desktop.domain import payments as rules
 from desktop.services.accounts import AccountService
+from desktop.services.contracts.editing import ContractService
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
 from desktop.storage import models as m
-from desktop.services.contracts.editing import ContractService
 from document_world import APRIL_11, SITE
 from service_builders import World
 
@@ -231,7 +231,9 @@ def test_a_refund_offsets_open_documents_first_and_says_so(scene):
     assert str(refused.value) == ("€500.00 is more than the credit balance of €410.00 left "
                                   "after €390.00 paid the member's open documents; refund at "
                                   "most €410.00.")
-    assert world.dump() == before
+    # No refund was written; the offset was (rule 22: at once, refund or not).
+    assert world.dump()["payments"] == before["payments"]
+    assert world.member_balance(member) == 41000
     payments.refund(member, 41000)
     assert world.member_balance(member) == 0
     assert set(lacking(world, member).values()) == {0}
@@ -242,6 +244,23 @@ def test_a_refund_offsets_open_documents_first_and_says_so(scene):
     (0, 100, "This member has no credit balance to refund."),
     (4000, 0, "A refund is an amount greater than zero."),
 ])
+def test_a_payment_naming_one_document_twice_is_checked_for_both():
+    """The review's case: two allocations of 60.00 to a 100.00 document passed one by one."""
+    world = World(APRIL_11)
+    desk = world.plan("Desk", 10000)
+    member = world.member()
+    world.contract(member, desk, date(2024, 4, 1))
+    world.run_until(member, APRIL_11)
+    payments = PaymentService(world.db, world.clock)
+    (row,) = world.invoices(member)
+    before = world.dump()
+    with pytest.raises(ValidationError) as refused:
+        payments.record_for_member(member, 12000, allocations=[(row.id, 6000), (row.id, 6000)])
+    assert str(refused.value) == ("€120.00 is more than the €100.00 INV-000001 still lacks; "
+                                  "put at most €100.00 against it.")
+    assert world.dump() == before
+
+
 def test_a_refund_over_the_balance_is_refused_and_nothing_is_written(scene, balance, amount,
                                                                     message):
     world, member, _number, payments = scene

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from desktop.domain.model import Invoice, evolve
-from desktop.ledger.mapping import invoice_to_domain
 from desktop.domain.transitions import simulate
 from desktop.ledger.contracts import save_contract
+from desktop.ledger.mapping import invoice_to_domain
 from desktop.ledger.member_states import load_contract, load_member_state
 from desktop.services.clock import FixedClock
 from desktop.services.demo import load_demo
@@ -196,6 +196,25 @@ def test_forecast_lists_what_falls_due_with_its_invoice_amount(db, clock, catalo
         (date(2024, 1, 20), "Grace Hopper", "activation", 10800),
         (date(2024, 2, 1), "Ada Lovelace", "renewal", 24000)]
     assert len(invoices_of(db, grace)) == 0  # nothing written
+
+
+def test_forecast_gives_a_days_invoice_once_when_a_term_ends_and_the_next_begins(
+        db, clock, catalog, add_member, add_contract):
+    """The Transitions tab showed one invoice's total against the cancellation and again
+    against the new term starting that day."""
+    ada = add_member("Ada Lovelace")
+    old = add_contract(ada, catalog["Hot desk"], start=date(2024, 1, 1),
+                       cancellation_date=date(2024, 1, 20))
+    add_contract(ada, catalog["Virtual office"], start=date(2024, 1, 20),
+                 billing_anchor=date(2024, 1, 1), predecessor=old)
+    sweep = SweepService(db, clock)
+    sweep.apply_due(date(2024, 1, 1))
+
+    day = [i for i in sweep.forecast(date(2024, 1, 10), days=30) if i.date == date(2024, 1, 20)]
+
+    assert sorted(i.kind for i in day) == ["activation", "cancellation"]
+    amounts = {i.kind: i.amount for i in day}
+    assert amounts["cancellation"] is None and amounts["activation"] > 0
 
 
 def test_last_run_and_applied_since(db, catalog, add_member, add_contract):

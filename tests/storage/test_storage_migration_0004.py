@@ -83,6 +83,8 @@ def test_a_database_of_the_previous_version_keeps_everything_and_gains_the_new_f
     after = _dump(path)
     # Old tables: the same rows, each extended only by the new columns (which stay empty).
     for table, rows in before.items():
+        if table == "members":  # 0008 offsets the 12.50 of credit against the open invoice
+            rows = [row[:6] + (0,) + row[7:] for row in rows]  # (rule 22)
         assert [row[:len(rows[0])] for row in after[table]] == rows, table
     assert after["members"][0][len(before["members"][0]):] == (None, None)
     (backup,) = db.list_backups()

@@ -25,10 +25,12 @@ INVOICES = [  # id, number, issue date, subtotal, tax, total, credit applied, am
     (3, "INV-000003", "2024-05-11", -12000, -2280, -14280, 0, 0),      # unused: a credit note
     (4, "INV-000004", "2024-06-01", 5000, 0, 5000, 0, 5000),           # deposit only
     (5, "INV-000005", "2024-07-01", -15000, 0, -15000, 0, 0),          # deposit refund only
+    (6, "INV-000006", "2024-08-01", 10000, 1600, 11600, 0, 11600),     # taxed at 16 % then
 ]
 LINES = [  # invoice, position, kind, amount
     (1, 0, "plan", 20000), (1, 1, "deposit", 10000), (2, 0, "plan", 20000),
     (3, 0, "unused", -12000), (4, 0, "deposit", 5000), (5, 0, "deposit_refund", -15000),
+    (6, 0, "plan", 10000),
 ]
 PAYMENTS = [  # id, invoice, date, amount
     (1, 1, "2024-04-03", 32800), (2, 2, "2024-05-03", 10000), (3, None, "2024-07-02", -2000),
@@ -36,7 +38,9 @@ PAYMENTS = [  # id, invoice, date, amount
 
 
 def _statements() -> list[str]:
-    statements = [ADA, "UPDATE settings SET tax_rate = '19', payment_terms = 14"]
+    statements = [ADA, "UPDATE settings SET tax_rate = '19', payment_terms = 14",
+                  # A balance an older version left beside open documents (rule 22).
+                  "UPDATE members SET credit_balance = 3000 WHERE id = 1"]
     for invoice_id, number, issued, subtotal, tax, total, credit, due in INVOICES:
         statements.append(
             "INSERT INTO invoices (id, number, member_id, issue_date, subtotal, tax, total, "
@@ -71,7 +75,7 @@ def test_documents_keep_every_amount_and_number_and_gain_types_dates_and_allocat
         with db.session() as session:
             rows = session.scalars(select(m.InvoiceRow).order_by(m.InvoiceRow.id)).all()
             assert [r.type for r in rows] == ["invoice", "invoice", "credit_note",
-                                              "deposit_request", "deposit_return"]
+                                              "deposit_request", "deposit_return", "invoice"]
             assert [r.billing_date for r in rows] == [r.issue_date for r in rows]
             assert rows[1].due_date == date(2024, 5, 15)
             lines = session.scalars(select(m.InvoiceLineRow)
@@ -79,22 +83,25 @@ def test_documents_keep_every_amount_and_number_and_gain_types_dates_and_allocat
             assert [(ln.kind, ln.tax_category, ln.rate) for ln in lines] == [
                 ("plan", "standard", "19"), ("deposit", None, None), ("plan", "standard", "19"),
                 ("unused", "standard", "19"), ("deposit", None, None),
-                ("deposit_refund", None, None)]
+                ("deposit_refund", None, None), ("plan", "standard", "16")]
             allocations = session.execute(
                 select(m.AllocationRow.document_id, m.AllocationRow.payment_id,
                        m.AllocationRow.method, m.AllocationRow.amount)
                 .order_by(m.AllocationRow.id)).all()
-            # The credit the first invoice took when issued, then each payment on its invoice.
+            # The credit the first invoice took when issued, then each payment on its invoice,
+            # then the 30.00 of credit held beside open documents, on the oldest (rule 22).
             assert [tuple(a) for a in allocations] == [(1, None, "credit", 1000),
                                                        (1, 1, "payment", 32800),
-                                                       (2, 2, "payment", 10000)]
+                                                       (2, 2, "payment", 10000),
+                                                       (2, None, "credit", 3000)]
+            assert session.get(m.MemberRow, 1).credit_balance == 0
             # What each document still lacks is what it lacked before.
             today = date(2024, 8, 1)
             standing = [invoice_standing(session, invoice_row(session, n), today)
                         for n in ("INV-000001", "INV-000002", "INV-000003", "INV-000004")]
             assert [(s.outstanding, s.status) for s in standing] == [
-                (0, "paid"), (13800, "overdue"), (0, "credited"), (5000, "overdue")]
-            assert member_outstanding(session, [1]) == {1: 18800}
+                (0, "paid"), (10800, "overdue"), (0, "credited"), (5000, "overdue")]
+            assert member_outstanding(session, [1]) == {1: 10800 + 5000 + 11600}
             # The refund stays a refund: a payment of −20.00 with no allocation.
             refund = session.get(m.PaymentRow, 3)
             assert refund.amount == -2000
@@ -113,6 +120,6 @@ def test_new_documents_continue_each_series_after_an_upgrade(tmp_path):
         with db.write() as session:
             assert document_numbers(session, ["invoice", "credit_note", "deposit_request",
                                               "deposit_return", "invoice"]) == [
-                "INV-000006", "CN-000001", "DEP-000001", "DEP-000002", "INV-000007"]
+                "INV-000007", "CN-000001", "DEP-000001", "DEP-000002", "INV-000008"]
     finally:
         db.dispose()

@@ -21,6 +21,7 @@ from desktop.storage.member_search import is_search_table
 from desktop.storage.models import Base, MemberRow, SweepRunRow
 from storage_helpers import NOW
 
+HEAD = "0009_search_trigrams"
 NEWER = "This database was written by a newer version of Frontdesk; it was not changed."
 
 
@@ -46,9 +47,9 @@ def _file_at_0001(path: Path) -> None:
 
 
 def test_migrations_have_one_head_after_0001():
-    assert migrate.head_revisions() == {"0008"}
-    assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006", "0007",
-                                         "0008"}
+    assert migrate.head_revisions() == {HEAD}
+    assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006",
+                                         "0007", "0008", HEAD}
 
 
 def test_an_empty_file_is_refused_like_any_foreign_file_and_left_empty(tmp_path):
@@ -66,7 +67,7 @@ def test_a_missing_file_and_its_folders_are_created(tmp_path):
     with db.session() as session:
         assert session.scalars(select(MemberRow)).all() == []
     db.dispose()
-    assert db.path == path and _revision(path) == {"0008"}
+    assert db.path == path and _revision(path) == {HEAD}
 
 
 def test_a_file_at_0001_is_backed_up_then_upgraded_with_its_data(tmp_path):
@@ -78,7 +79,7 @@ def test_a_file_at_0001_is_backed_up_then_upgraded_with_its_data(tmp_path):
         assert (member.email, member.credit_balance) == ("old@example.org", 700)
         session.add(SweepRunRow(ran_at=NOW, as_of=date(2024, 5, 6)))  # the table 0002 adds
     db.dispose()
-    assert _revision(path) == {"0008"}
+    assert _revision(path) == {HEAD}
     backup = tmp_path / "desk.backup-20240506-070809.sqlite3"
     assert db.list_backups() == [backup]
     assert _revision(backup) == {"0001"}  # the backup is of the database before the upgrade
@@ -111,7 +112,7 @@ def test_a_file_at_0002_keeps_its_contracts_and_gains_an_empty_reference(tmp_pat
         before = conn.execute("SELECT * FROM contracts").fetchall()
     db = open_database(str(path), now=NOW)
     db.dispose()
-    assert _revision(path) == {"0008"}  # up to the head, through 0003
+    assert _revision(path) == {HEAD}  # up to the head, through 0003
     with closing(sqlite3.connect(path)) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(contracts)")]
         after = conn.execute(f"SELECT {', '.join(columns)} FROM contracts").fetchall()
@@ -181,9 +182,10 @@ def test_migrated_schema_matches_the_models_exactly(db):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": True,
-                              # The search index (0006) is FTS5's, not a model's.
+                              # The search indexes (0006, 0009) are FTS5's and pg_trgm's,
+                              # not a model's.
                               "include_name": lambda name, kind, _parent: not (
-                                  kind == "table" and is_search_table(name))})
+                                  kind in ("table", "index") and is_search_table(name))})
         with warnings.catch_warnings():
             # SQLite cannot reflect expression indexes; the next test compares those.
             warnings.filterwarnings("ignore", message=".*expression-based index")

@@ -204,6 +204,44 @@ def test_a_window_on_an_imported_file_indexes_its_members_for_search_off_the_gui
                                      for row in range(table.model().rowCount())}, timeout=5000)
 
 
+def test_the_first_screen_paints_before_what_it_does_not_show_is_imported(tmp_path, demo_file):
+    """Start-up (docs/design.md#targets): until the member list has painted its first rows, no
+    invoice view, document, PDF or QR code, export or import, sample data, Plans tab or
+    preferences is imported; the member page comes right after."""
+    code = (
+        "import os, sys\n"
+        "from datetime import date\n"
+        "from PySide6.QtCore import QEvent, QObject, QSettings\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from desktop.app import create_main_window\n"
+        f"window = create_main_window({demo_file!r}, date.fromisoformat({str(TODAY)!r}),\n"
+        f"    settings=QSettings({str(tmp_path / 'w.ini')!r}, QSettings.Format.IniFormat))\n"
+        "table = window.members_panel.table\n"
+        "LATER = ('desktop.ui.invoices', 'desktop.ui.members.member_page', 'desktop.documents',\n"
+        "         'segno', 'desktop.formats.files', 'desktop.services.exchange',\n"
+        "         'desktop.services.demo', 'desktop.ui.catalog', 'desktop.ui.window.preferences',\n"
+        "         'desktop.ui.contract_editor', 'alembic')\n"
+        "class Painted(QObject):\n"
+        "    def eventFilter(self, obj, event):\n"
+        "        if event.type() == QEvent.Type.Paint and table.model().rowCount() > 0:\n"
+        "            print(sorted(m for m in sys.modules if m.startswith(LATER)))\n"
+        "            table.viewport().removeEventFilter(self)\n"
+        "        return False\n"
+        "watch = Painted()\n"
+        "table.viewport().installEventFilter(watch)\n"
+        "window.show()\n"
+        "while window.built_member_page() is None:\n"
+        "    app.processEvents()\n"
+        "print(window.member_page.objectName())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[]", "memberPage"], result.stdout
+
+
 def test_start_up_loads_no_icon_font_library(tmp_path):
     """The icons are the project's own SVG files: opening the window imports no icon font."""
     code = (

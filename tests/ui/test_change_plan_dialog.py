@@ -109,11 +109,36 @@ def test_the_deposit_an_upgrade_collects_is_said_for_each_when(open_dialog, worl
     select_plan(dialog, "Studio desk")
     dialog.quote_now()
     shown = table(dialog)
-    assert shown[("Refundable deposit", "Now")] == "€350.00 on 10 Mar 2026"
-    assert shown[("Refundable deposit", "On the next invoice date")] == "€350.00 on 1 Apr 2026"
+    assert shown[("Refundable deposit", "Now")] == "€350.00"  # its own request, the same day
+    assert shown[("Refundable deposit", "On the next invoice date")] == "€350.00"
     select_plan(dialog, "Hot desk")
     dialog.quote_now()
     assert table(dialog)[("Refundable deposit", "Now")] == "—"
+
+
+def test_the_now_column_adds_up_to_pay_now(open_dialog, world, formatter):
+    """Issue 26's finding: "Charges €335.00, Tax €77.05, Pay now €110.31" did not add up.
+    Credit + charges + tax + the day's deposit request − what the credit balance pays = pay
+    now (rules 15, 17, 22); a deposit of another day is not listed under this purchase."""
+    world.catalog.save_plan(Plan("Studio desk", 40000, Frequency("month"), deposit=35000,
+                                 group="Desks"))
+    studio = next(p for p in world.catalog.plans() if p.name == "Studio desk")
+    dialog = open_dialog(world.active)
+    select_plan(dialog, "Studio desk")
+    dialog.quote_now()
+    shown = table(dialog)
+    quote = world.contracts.quote_change(world.active, studio.id, "now", None, 1, ())
+    invoice = quote.change_invoice
+    credit = sum(line.amount for line in invoice.lines if line.amount < 0)
+    charges = sum(line.amount for line in invoice.lines if line.amount > 0)
+    used = max(invoice.total + quote.deposit - quote.pay_now, 0)
+    assert credit + charges + invoice.tax + quote.deposit - used == quote.pay_now
+    assert shown[("Charges", "Now")] == formatter.money(charges)
+    assert shown[("Tax", "Now")] == formatter.money(invoice.tax)
+    assert shown[("Refundable deposit", "Now")] == formatter.money(quote.deposit)
+    assert shown[("From the credit balance", "Now")] == (formatter.money(-used) if used
+                                                          else "—")
+    assert shown[("Pay now", "Now")] == formatter.money(quote.pay_now)
 
 
 def test_comparison_model(qtmodeltester, open_dialog, world):

@@ -154,3 +154,40 @@ def test_connecting_to_a_server_that_is_away_says_so_and_keeps_the_window(qtbot,
     assert len(said) == 1 and "cannot be reached" in said[0]
     assert "psycopg" not in said[0] and "sqlalche" not in said[0]
     assert window.database.path is not None  # still on its file
+
+
+def test_the_connect_dialog_at_start_up_speaks_the_users_language(qtbot, settings):
+    """Where the server chosen last time is away, the dialog asking again was English in a
+    German desk's start-up (from the menu it was German)."""
+    import socket
+
+    from PySide6.QtCore import QTimer
+
+    from desktop.app import open_first_window
+    from desktop.ui.window.language import LANGUAGE, apply_language
+
+    with socket.socket() as probe:  # a port nobody listens on: the server is away
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for key, value in (("host", "127.0.0.1"), ("port", port), ("database", "frontdesk"),
+                       ("user", "desk")):
+        settings.setValue(f"server/{key}", value)
+    settings.setValue(LANGUAGE.key, "de")
+    seen: dict = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConnectDialog):
+            QTimer.singleShot(10, answer)
+            return
+        seen["title"] = dialog.windowTitle()
+        seen["labels"] = [label.text() for label in dialog.findChildren(QLabel)]
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    try:
+        assert open_first_window(None, TODAY, settings) is None  # given up: nothing opened
+    finally:
+        apply_language("en", "en_IE")
+    assert seen["title"] == "Mit einem Server verbinden"
+    assert "The password is never kept by Frontdesk." not in seen["labels"]

@@ -23,12 +23,36 @@ def test_tabs_and_named_widgets_are_there(qtbot, make_services, ada_members, for
     window = make_window(qtbot, make_services(ada_members), formatter, clock, qsettings)
     assert [window.tabs.tabText(i) for i in range(4)] == ["Members", "Plans", "Invoices",
                                                           "Transitions"]
+    window.show()  # the member page is built once the window has painted (see the next test)
     for name in ("memberTable", "contractTable"):
-        assert window.findChild(QTableView, name) is not None
+        qtbot.waitUntil(lambda name=name: window.findChild(QTableView, name) is not None)
     assert window.findChild(QLabel, "transitionStatus") is not None
     assert window.findChild(type(window.plan_catalog), "planCatalog") is not None
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&View", "&Tools", "&Help"]
+
+
+def test_the_member_page_is_built_after_the_first_paint_in_place_of_its_empty_state(
+        qtbot, make_services, ada_members, formatter, clock, qsettings):
+    """The page and the invoice, document and PDF code it brings are not needed to paint the
+    first screen: it shows the page's empty state until the window has painted once."""
+    window = make_window(qtbot, make_services(ada_members), formatter, clock, qsettings)
+    assert window.built_member_page() is None
+    empty = window.splitter.widget(1)
+    assert empty.text().startswith("Select a member in the list")
+    window.show()
+    qtbot.waitUntil(lambda: window.built_member_page() is not None)
+    page = window.built_member_page()
+    assert window.splitter.widget(1) is page and window.member_page is page
+    assert page.stack.currentWidget().text() == empty.text()  # the same sentence in its place
+
+
+def test_a_member_chosen_before_the_page_is_built_is_shown(qtbot, make_services, ada_members,
+                                                           formatter, clock, qsettings):
+    window = make_window(qtbot, make_services(ada_members), formatter, clock, qsettings)
+    window.members_panel.table.setCurrentIndex(window.members_panel.model.index(0, 0))
+    assert window.built_member_page() is not None
+    assert window.member_page.title.text() == "Ada Lovelace"
 
 
 def test_selecting_a_member_shows_the_page_and_opens_contracts(qtbot, make_services, ada_members,

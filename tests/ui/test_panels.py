@@ -43,6 +43,20 @@ def test_transitions_panel_lists_applied_and_due(qtbot, fake_sweep, formatter, c
     assert "2 due in the next 30 days" in panel.summary.text()
 
 
+def test_the_transitions_tab_shows_a_days_invoice_once(qtbot, fake_sweep, formatter, clock):
+    from datetime import timedelta
+
+    from desktop.services.sweep.service import ForecastItem
+
+    day = clock.today() + timedelta(days=3)
+    fake_sweep.forecast = lambda as_of, days=30: [
+        ForecastItem(day, 1, "Ada Lovelace", 2, "cancellation", "Hot desk ends", None),
+        ForecastItem(day, 1, "Ada Lovelace", 5, "activation", "Team room starts", 21584)]
+    panel = loaded_transitions(qtbot, fake_sweep, formatter, clock)
+    due = panel.due_table.model()
+    assert [due.index(row, 4).data() for row in range(2)] == ["", formatter.money(21584)]
+
+
 def test_transitions_panel_says_when_nothing_is_due(qtbot, fake_sweep, formatter, clock):
     fake_sweep.forecast = lambda as_of, days=30: []
     panel = loaded_transitions(qtbot, fake_sweep, formatter, clock)

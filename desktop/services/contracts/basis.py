@@ -84,14 +84,16 @@ class EditorBasis:
 
 
 def basis_of(session: Session, contract: Contract, state: MemberState, plans: dict,
-             today: date) -> EditorBasis:
+             today: date, *, fmt: Formatter | None = None,
+             chain: Chain | None = None) -> EditorBasis:
     """The basis of a contract as stored, from its member's state and the catalog (by id)
-    already read in this session: what `load_basis` reads, less what the caller has."""
+    already read in this session: what `load_basis` reads, less what the caller has (a Save
+    hands over the site's formatter and the chain it checked the draft against, too)."""
     return EditorBasis(
         today=today, member=stored_id(contract.member), contract=stored_or_none(contract.id),
         predecessor=stored_or_none(contract.predecessor), state=state, original=contract,
-        plans=tuple(plans.values()), fmt=formatter(session),
-        chain=load_chain(session, contract, plans))
+        plans=tuple(plans.values()), fmt=formatter(session) if fmt is None else fmt,
+        chain=load_chain(session, contract, plans) if chain is None else chain)
 
 
 def load_basis(session: Session, draft: Contract, today: date) -> EditorBasis:

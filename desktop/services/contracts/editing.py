@@ -6,12 +6,18 @@ mutating call.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.domain.change_now import successor_term
-from desktop.domain.contracts import default_anchor, effective_cancellation, status
+from desktop.domain.contracts import (
+    default_anchor,
+    effective_cancellation,
+    plan_in_force,
+    status,
+)
 from desktop.domain.invoicing import buy_addons
 from desktop.domain.model import (
     ADDON,
@@ -25,6 +31,7 @@ from desktop.domain.model import (
 from desktop.domain.plan_changes import labelled_targets, same_plan
 from desktop.domain.validation import deletion_problem, validate_contract
 from desktop.i18n import _
+from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import say
 from desktop.ledger import audit
 from desktop.ledger.applier import apply_due
@@ -45,6 +52,7 @@ from desktop.ledger.member_states import (
 from desktop.services.changes import Changes
 from desktop.services.contracts import change_plan as changes
 from desktop.services.contracts.basis import (
+    Chain,
     EditorBasis,
     basis_of,
     chain_problems,
@@ -58,7 +66,7 @@ from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.formatting import formatter
 from desktop.storage import models as m
 
-__all__ = ["ContractService", "ContractState"]
+__all__ = ["ContractService", "ContractState", "SavedContract"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,15 @@ class ContractState:
     unavailable: dict[str, str] | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class SavedContract:
+    """What `ContractService.save_for_editor` returns: what changed (`changes`, as `save`
+    returns it) and the contract as saved (`state`, as `load(..., for_editor=True)`)."""
+
+    changes: Changes
+    state: ContractState
+
+
 def _not_yet_invoiced(original: Contract | None) -> bool:
     """A new contract, or one whose first invoice (on its start date) has not been issued."""
     return original is None or original.next_invoice_date == original.start_date
@@ -88,10 +105,72 @@ def _normalised(draft: Contract, original: Contract | None) -> Contract:
     return replace(draft, next_invoice_date=draft.start_date, next_plan=draft.plan)
 
 
-def _chain_problems(session, draft: Contract, original: Contract | None,
-                    plans=None) -> list[Problem]:
-    return chain_problems(load_chain(session, draft, plans), draft, original,
-                          formatter(session))
+@dataclass(frozen=True)
+class _Written:
+    """A draft saved, and what the save read that the saved state can use again."""
+
+    changes: Changes
+    plans: dict[int, Plan]
+    fmt: Formatter
+    chain: Chain
+
+
+def _write_draft(session: Session, draft: Contract, version: int | None, today: date,
+                 now: datetime) -> _Written:
+    """Check the version, validate and store the draft, in the caller's write transaction.
+
+    Each thing is read once: the contract's row (its version checked, then written), the
+    catalog (for the original, the checks, the chain and the row's add-ons alike), the
+    original contract, the chain, the site's formatter and the operator.
+    """
+    original = None
+    row = None
+    contract_id = stored_or_none(draft.id)
+    if contract_id is not None:
+        # Held until `store` has written it: the session keeps rows weakly, and `store` would
+        # read a row it no longer holds again.
+        row = contract_row(session, contract_id)
+        check_version(row, version)
+    elif session.get(m.MemberRow, draft.member) is None:
+        raise NotFound(_("This member no longer exists."))
+    plans = load_plans(session)  # read once for the original, the checks and the chain
+    if contract_id is not None:
+        original = load_contract(session, contract_id, plans)
+        assert original is not None  # its row was read just above
+        draft = replace(draft, member=original.member)
+    draft = _normalised(draft, original)
+    chain, fmt = load_chain(session, draft, plans), formatter(session)
+    problems = (validate_contract(draft, original, list(plans.values()), today)
+                + chain_problems(chain, draft, original, fmt))
+    if problems:
+        raise ValidationError(problems)
+    saved = store(session, original, draft, today=today, now=now, who=audit.operator(session))
+    return _Written(Changes.of(members=[draft.member], contracts=[saved], id=saved), plans,
+                    fmt, chain)
+
+
+def _state(session: Session, contract_id: int, today: date, plans: dict[int, Plan] | None, *,
+           fmt: Formatter | None = None, chain: Chain | None = None) -> ContractState:
+    """The contract as stored, read in the caller's session; with the catalog (`plans`) also
+    its EditorBasis and unavailable actions, built from the member's state read with it and
+    from the formatter and chain when the caller has them already."""
+    # The version and the member alone: the row's relationships are not needed here.
+    found = session.execute(select(m.ContractRow.member_id, m.ContractRow.version)
+                            .where(m.ContractRow.id == contract_id)).first()
+    if found is None:
+        raise NotFound(_("This contract no longer exists."))
+    member_id, version = found
+    state = (load_member_state(session, member_id) if plans is None
+             else load_member_states(session, [member_id], plans)[member_id])
+    contract = next(c for c in state.contracts if c.id == contract_id)
+    name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member_id)) or ""
+    basis = unavailable = None
+    if plans is not None:
+        basis = basis_of(session, contract, state, plans, today, fmt=fmt, chain=chain)
+        unavailable = {"change_plan": changes.change_refusal(session, contract, today),
+                       "new_term": _new_term_refusal(session, contract, today)}
+    return ContractState(contract, name, status(contract, today), version,
+                         audit.contract_history(session, contract_id), basis, unavailable)
 
 
 class ContractService:
@@ -107,25 +186,8 @@ class ContractService:
         the member's state and the catalog read once (so a Save reads each thing once)."""
         today = self.clock.today()
         with self.db.session() as session:
-            # The version and the member alone: the row's relationships are not needed here.
-            found = session.execute(select(m.ContractRow.member_id, m.ContractRow.version)
-                                    .where(m.ContractRow.id == contract_id)).first()
-            if found is None:
-                raise NotFound(_("This contract no longer exists."))
-            member_id, version = found
             plans = _catalog_if_readable(session) if for_editor else None
-            state = (load_member_state(session, member_id) if plans is None
-                     else load_member_states(session, [member_id], plans)[member_id])
-            contract = next(c for c in state.contracts if c.id == contract_id)
-            name = session.scalar(select(m.MemberRow.name).where(m.MemberRow.id == member_id))
-            basis = unavailable = None
-            if plans is not None:
-                basis = basis_of(session, contract, state, plans, today)
-                unavailable = {"change_plan": changes.change_refusal(session, contract, today),
-                               "new_term": _new_term_refusal(session, contract, today)}
-            return ContractState(contract, name, status(contract, today), version,
-                                 audit.contract_history(session, contract_id), basis,
-                                 unavailable)
+            return _state(session, contract_id, today, plans)
 
     def new_draft(self, member_id: int, plan_id: int) -> Contract:
         """An unsaved contract starting today; anchor by rule 11 (the site's billing day)."""
@@ -192,25 +254,22 @@ class ContractService:
         Changes carry the contract's id."""
         today, now = self.clock.today(), self.clock.now()
         with self.db.write() as session:
-            original = None
-            contract_id = stored_or_none(draft.id)
-            if contract_id is not None:
-                check_version(contract_row(session, contract_id), version)
-            elif session.get(m.MemberRow, draft.member) is None:
-                raise NotFound(_("This member no longer exists."))
-            plans = load_plans(session)  # read once for the original, the checks and the chain
-            if contract_id is not None:
-                original = load_contract(session, contract_id, plans)
-                assert original is not None  # its row was read just above
-                draft = replace(draft, member=original.member)
-            draft = _normalised(draft, original)
-            problems = (validate_contract(draft, original, list(plans.values()), today)
-                        + _chain_problems(session, draft, original, plans))
-            if problems:
-                raise ValidationError(problems)
-            saved = store(session, original, draft, today=today, now=now,
-                          who=audit.operator(session))
-            return Changes.of(members=[draft.member], contracts=[saved], id=saved)
+            return _write_draft(session, draft, version, today, now).changes
+
+    def save_for_editor(self, draft: Contract, version: int | None) -> SavedContract:
+        """`save`, and the contract as saved, as `load(..., for_editor=True)` gives it: read in
+        the same transaction after the write, with the catalog, the site's formatter and the
+        chain the save read already, so one Save reads each of them once."""
+        today, now = self.clock.today(), self.clock.now()
+        with self.db.write() as session:
+            written = _write_draft(session, draft, version, today, now)
+            saved = stored_id(written.changes.id)
+            # The chain the draft was checked against is the saved contract's too: the write
+            # changed neither its successors nor the term it continues. A contract new here
+            # has its own id only now, so its chain is looked up with it.
+            chain = written.chain if stored_or_none(draft.id) is not None else None
+            state = _state(session, saved, today, written.plans, fmt=written.fmt, chain=chain)
+            return SavedContract(written.changes, state)
 
     def create_new_term(self, contract_id: int,
                         cancellation_date: date | None = None) -> Changes:
@@ -240,7 +299,8 @@ class ContractService:
                     raise ValidationError(problems)
                 store(session, contract, ended, today=today, now=now, who=who)
                 start = cancellation_date
-            term = successor_term(contract, start)
+            # The plan in force on the term's first day, not the one stored today.
+            term = successor_term(contract, start, plan=plan_in_force(contract, start))
             problems = validate_contract(term, None, plans, today)
             if problems:
                 raise ValidationError(problems)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.model import Contract, Plan
 from desktop.i18n import _
+from desktop.ledger import contracts as ledger_contracts
 from desktop.ledger.member_states import MemberState, load_member_state, load_plans
 from desktop.services.errors import NotFound
 from desktop.storage import models as m
@@ -24,7 +25,7 @@ def plan_by_id(session: Session, plan_id: int) -> Plan:
 
 
 def contract_row(session: Session, contract_id: int) -> m.ContractRow:
-    row = session.get(m.ContractRow, contract_id)
+    row = ledger_contracts.contract_row(session, contract_id)
     if row is None:
         raise NotFound(_("This contract no longer exists."))
     return row

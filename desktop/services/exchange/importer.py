@@ -29,10 +29,11 @@ from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
 from desktop.services.exchange.values import BAD, ImportProblems
 from desktop.storage import models as m
+from desktop.storage.emptiness import is_empty
 from desktop.storage.member_search import members_in_bulk
 from desktop.storage.server import follow_ids
 
-__all__ = ["ImportSummary", "import_document", "is_empty"]
+__all__ = ["ImportSummary", "import_document"]
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,6 @@ class ImportSummary:
     def changes(self) -> Changes:
         """An import writes a whole database: anything may have changed."""
         return Changes.anything()
-
-
-def is_empty(session: Session) -> bool:
-    """No plans, members, contracts or invoices (settings alone do not count)."""
-    return all(session.execute(select(model.id).limit(1)).first() is None
-               for model in (m.PlanRow, m.MemberRow, m.ContractRow, m.InvoiceRow))
 
 
 def _named(value: int | str | None) -> str:

@@ -67,7 +67,8 @@ class SweepReport:
 
 @dataclass(frozen=True)
 class ForecastItem:
-    """A transition due in the forecast window; amount is the total of the invoice it is on."""
+    """A transition due in the forecast window; amount is the total of the invoice it is on,
+    given once per invoice."""
 
     date: date
     member_id: int
@@ -75,8 +76,16 @@ class ForecastItem:
     contract_id: int
     kind: str
     description: str
-    amount: int
+    amount: int | None  # None: the day's invoice is listed against another of its transitions
     wording: Message | None = None  # the description in the reader's words (issue 10)
+
+
+def _billing_transition(transitions):
+    """The one transition of a member-day its invoice is listed against: the term that starts
+    or renews rather than the one that ends (a cancellation and the new term's start on the same
+    day are one invoice, counted once)."""
+    return next((t for t in transitions if t.kind != "cancellation"),
+                transitions[0] if transitions else None)
 
 
 @dataclass(frozen=True)
@@ -266,11 +275,13 @@ class SweepService:
                         _log.warning("Forecast: member %s left out: %s", member, exc)
                         continue
                     for result in results:
-                        amount = 0 if result.invoice is None else result.invoice.total
-                        items += [ForecastItem(result.day, member, names.get(member, ""),
-                                               stored_id(t.contract), t.kind, t.description,
-                                               amount, t.wording)
-                                  for t in result.transitions]
+                        billed = _billing_transition(result.transitions)
+                        items += [ForecastItem(
+                            result.day, member, names.get(member, ""), stored_id(t.contract),
+                            t.kind, t.description,
+                            (0 if result.invoice is None else result.invoice.total)
+                            if t is billed else None, t.wording)
+                            for t in result.transitions]
         items.sort(key=lambda item: (item.date, item.member_name, item.member_id,
                                      item.contract_id, item.kind))
         return items

@@ -3,10 +3,12 @@ categories (rule 17), allowances, archive."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -25,6 +27,7 @@ from desktop.ui.common.forms import run_modal
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView, label, offer, show_error, user_message
+from desktop.ui.common.workers import run_alone
 
 COLUMNS = ("name", "kind", "group", "price", "frequency", "deposit", "tax_category", "allowances",
            "addons", "archived")
@@ -113,12 +116,14 @@ class _PlanFilter(QSortFilterProxyModel):
 class PlanCatalog(QWidget):
     """The catalog table with New plan / New add-on / Edit / Archive / Delete."""
 
-    catalogChanged = Signal()  # noqa: N815
-
-    def __init__(self, catalog: Any, formatter: Any, parent: QWidget | None = None):
+    def __init__(self, catalog: Any, formatter: Any, parent: QWidget | None = None, *,
+                 run: Callable[..., Any] = run_alone):
         super().__init__(parent)
         self.setObjectName("planCatalog")
         self._catalog, self._formatter = catalog, formatter
+        # Every edit calls its service through `run` (the window's Operations.run), which tells
+        # every other screen that the catalog changed; this page shows its own edit itself.
+        self._run = partial(run, source=self)
         self._sold: set[int] = set()
         self.model = PlanTableModel(formatter, self)
         self.proxy = _PlanFilter(self)
@@ -142,6 +147,12 @@ class PlanCatalog(QWidget):
         self.delete_button = QPushButton(icon("delete"), _("Delete"), objectName="deletePlanButton")
         self.show_archived = QCheckBox(_("Show archived"), objectName="showArchivedCheck")
         self.new_plan_button.clicked.connect(lambda: self.create(PLAN))
+        # Ctrl+N on this tab makes a plan: live only while the tab shows (the window gives New
+        # member's Ctrl+N up meanwhile, so the key is never ambiguous).
+        self.new_plan_action = QAction(_("New plan…"), self, objectName="newPlanAction")
+        self.new_plan_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_plan_action.triggered.connect(lambda: self.create(PLAN))
+        self.addAction(self.new_plan_action)
         self.new_addon_button.clicked.connect(lambda: self.create(ADDON))
         self.edit_button.clicked.connect(self.edit_selected)
         self.archive_button.clicked.connect(self.toggle_archived)
@@ -232,7 +243,7 @@ class PlanCatalog(QWidget):
 
     # -- actions ------------------------------------------------------------------------------
     def dialog_for(self, plan: Any = None, kind: str = PLAN) -> PlanDialog:
-        return PlanDialog(self._catalog, self._formatter, plan, kind, self)
+        return PlanDialog(self._catalog, self._formatter, plan, kind, self, run=self._run)
 
     def create(self, kind: str = PLAN) -> None:
         dialog = self.dialog_for(None, kind)
@@ -252,7 +263,7 @@ class PlanCatalog(QWidget):
         if plan is None:
             return
         try:
-            self._catalog.set_archived(plan.id, not plan.archived)
+            self._run(self._catalog.set_archived, plan.id, not plan.archived)
         except Exception as exc:
             show_error(self, _("Archive"), user_message(exc))
             return
@@ -272,14 +283,14 @@ class PlanCatalog(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self._catalog.delete_plan(plan.id)
+            self._run(self._catalog.delete_plan, plan.id)
         except Exception as exc:
             show_error(self, _("Delete"), user_message(exc))
             return
         self._changed(None)
 
     def _changed(self, plan_id: int | None) -> None:
+        """Show this page's own edit (the other screens were told by `run`)."""
         self.refresh()
         if plan_id is not None:
             self.select_plan(plan_id)
-        self.catalogChanged.emit()

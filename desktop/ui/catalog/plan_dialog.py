@@ -3,6 +3,7 @@ frequency, deposit, group, allowances, add-ons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -33,6 +34,7 @@ from desktop.ui.catalog.tax_category import categories
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import ErrorLabel, label, offer
+from desktop.ui.common.workers import run_alone
 
 
 class PlanDialog(FormDialog):
@@ -40,10 +42,11 @@ class PlanDialog(FormDialog):
     result."""
 
     def __init__(self, catalog: Any, formatter: Any, plan: Plan | None = None, kind: str = PLAN,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, run: Callable[..., Any] = run_alone):
         super().__init__(_("Save"), parent)
         self.setObjectName("planDialog")
         self._catalog, self._formatter = catalog, formatter
+        self._run = run  # how save_plan is called: the catalog page's runner
         self._original = plan
         self.plan_id = plan.id if plan else None
         kind = plan.kind if plan else kind
@@ -327,4 +330,4 @@ class PlanDialog(FormDialog):
                     id=self.plan_id, tax_category=self.tax_category())
 
     def submit(self) -> None:
-        self.plan_id = self._catalog.save_plan(self.plan()).id
+        self.plan_id = self._run(self._catalog.save_plan, self.plan()).id

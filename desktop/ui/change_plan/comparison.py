@@ -1,6 +1,7 @@
-"""The change-plan assistant's comparison: one column per "when", with the invoice that bills
-the change line by line (credit for unused time, charges, deposit, tax), pay now, the next
-billing and the credit balance after (rules 12, 15, 17)."""
+"""The change-plan assistant's comparison: one column per "when", with the documents that bill
+the change line by line (credit for unused time, charges, tax, the deposit request of that day,
+what the credit balance pays), pay now, the next billing and the credit balance after (rules 12,
+15, 17, 22). In the "now" column the figures add up to pay now."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ class Column:
 class ComparisonModel(QAbstractTableModel):
     """Rule 12's checkout figures side by side so a manager can compare before applying."""
 
-    ROWS = ("on", "credit", "charges", "deposit", "tax", "pay_now", "next_billing_date",
-            "next_billing_amount", "balance_after")
+    ROWS = ("on", "credit", "charges", "tax", "deposit", "from_credit", "pay_now",
+            "next_billing_date", "next_billing_amount", "balance_after")
 
     def __init__(self, formatter, parent=None):
         super().__init__(parent)
@@ -74,12 +75,17 @@ class ComparisonModel(QAbstractTableModel):
                 return font
             return None
         if role == Qt.DisplayRole and 0 <= section < len(self.ROWS):
-            return (_("Takes effect"), _("Credit for unused time"), _("Charges"),
-                    _("Refundable deposit"), _("Tax"), _("Pay now"), _("Next billing date"),
-                    _("Next billing amount"), _("Credit balance after"))[section]
+            return (_("Takes effect"), _("Credit for unused time"), _("Charges"), _("Tax"),
+                    _("Refundable deposit"), _("From the credit balance"), _("Pay now"),
+                    _("Next billing date"), _("Next billing amount"),
+                    _("Credit balance after"))[section]
         if role == Qt.ToolTipRole and 0 <= section < len(self.ROWS):
-            if self.ROWS[section] in ("credit", "charges", "deposit", "tax"):
+            if self.ROWS[section] in ("credit", "charges", "tax"):
                 return _("On the invoice that bills the change.")
+            if self.ROWS[section] == "deposit":
+                return _("On a deposit request of its own, issued the same day (not taxed).")
+            if self.ROWS[section] == "from_credit":
+                return _("What the member's credit balance pays of these documents.")
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.DisplayRole):
@@ -123,6 +129,12 @@ class ComparisonModel(QAbstractTableModel):
             charges = sum(line.amount for line in invoice.lines if line.amount > 0
                           and line.kind not in ("deposit", "deposit_refund"))
             return fmt.money(charges)
+        if row == "from_credit":
+            # Rule 22: the credit balance pays first; what it pays closes the sum to pay now.
+            if invoice is None or option.when != "now":
+                return "—"
+            used = max(invoice.total + option.deposit - option.pay_now, 0)
+            return fmt.money(-used) if used else "—"
         if row == "balance_after":
             return fmt.money(getattr(option, "balance_after_change", 0))
         if row == "on":
@@ -132,9 +144,11 @@ class ComparisonModel(QAbstractTableModel):
         if row == "next_billing_date":
             return fmt.date(option.next_billing_date) if option.next_billing_date else "—"
         if row == "deposit":
-            # Rule 15: included in the figures above, said apart so a difference is explained.
+            # Rule 15: the deposit request of the change's own day, beside the invoice.
             if not option.deposit:
                 return "—"
+            if option.deposit_date == option.on:
+                return fmt.money(option.deposit)
             return _("{amount} on {day}").format(amount=fmt.money(option.deposit),
                                                  day=fmt.date(option.deposit_date))
         if option.next_billing_date is None:

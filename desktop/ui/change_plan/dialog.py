@@ -124,6 +124,11 @@ class ChangePlanDialog(QDialog):
         form.addRow(_("Quantity"), self.quantitySpin)
         self.addonList = QListWidget(objectName="addonList")
         self.addonList.setFixedHeight(74)
+        # A long entry ("… (one-off, invoiced today)" in German) wraps rather than scrolling
+        # the list sideways on a narrow screen.
+        self.addonList.setWordWrap(True)
+        self.addonList.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.addonList.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.addon_note = styled_label(role="hint")
         addon_block = QWidget()
         addon_column = QVBoxLayout(addon_block)
@@ -205,10 +210,13 @@ class ChangePlanDialog(QDialog):
         self.comparisonTable.clicked.connect(lambda index: self._column_clicked(index.column()))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if not self._fitted:
+        first = not self._fitted
+        if first:
             self._fitted = True
             fit_to_screen(self, QSize(1060, 780))
         super().showEvent(event)
+        if first:  # the plan choice has the keyboard: Down chooses, it does not scroll
+            self.planList.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Filling ------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,6 +20,27 @@ from desktop.ui.common.date_field import DateField
 from desktop.ui.common.forms import field_box
 from desktop.ui.common.icons import icon
 from desktop.ui.common.style import mark_invalid
+
+
+class _WheelScrollsPast(QObject):
+    """Lets the wheel over a closed combo box or spin box without the keyboard scroll the page
+    around it instead of changing its value (a next plan changed while scrolling the tab)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+            event.ignore()  # not accepted: Qt hands it on to the scroll area around it
+            return True
+        return False
+
+
+def wheel_scrolls_past(*widgets: QWidget) -> None:
+    """The wheel changes these widgets only once they have the keyboard (clicked or tabbed to);
+    otherwise it scrolls what they sit in."""
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel turn gives no focus either
+        guard = _WheelScrollsPast(widget)
+        widget.installEventFilter(guard)
+
 
 # A date field cannot hold "no date"; its minimum shows a text and stands for None instead.
 _NO_DATE = QDate(1900, 1, 1)
@@ -86,11 +107,16 @@ class FieldMessage(QLabel):
         self.setProperty("role", "fieldMessage")
         self.setWordWrap(True)
         self.hide()
+        # Notes that read the field's value ("Last day of access: …"): hidden while the value
+        # has a problem, since what they say of it would be a stale guess.
+        self.hides: tuple[QWidget, ...] = ()
 
     def show_problem(self, widget: QWidget, message: str) -> None:
         self.setText(message)
         self.setVisible(bool(message))
         mark_invalid(widget, bool(message))
+        for note in self.hides:
+            note.setVisible(not message)
 
 
 def field_block(widget: QWidget, message: FieldMessage, *extras: QWidget,

@@ -9,7 +9,7 @@ does, so translations need no '&' of their own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -84,17 +84,18 @@ def _with_mnemonic(text: str, used: set[str]) -> str:
     return text
 
 
-def _page_of(widget: QWidget, window: QWidget) -> QWidget | None:
-    """The tab or stack page the widget sits on (its letters are live only while that page
-    shows, so pages may reuse each other's), or None when it is always in sight."""
-    page = None
+def _pages_of(widget: QWidget, window: QWidget) -> tuple[QWidget, ...]:
+    """The tab or stack pages the widget sits on, outermost first (empty when it is always in
+    sight). A page's letters are live only while it shows, so pages side by side in one stack
+    may reuse each other's; a page inside a page must avoid its outer page's letters too."""
+    pages = []
     parent = widget.parentWidget()
     child = widget
     while parent is not None and child is not window:
         if isinstance(parent, QStackedWidget):
-            page = child  # the outermost page counts: a tab inside a tab shares its letters
+            pages.append(child)
         child, parent = parent, parent.parentWidget()
-    return page
+    return tuple(reversed(pages))
 
 
 def _reserved(window: QWidget) -> set[str]:
@@ -107,6 +108,25 @@ def _reserved(window: QWidget) -> set[str]:
     return {letter for text in texts if (letter := _taken(text))}
 
 
+def _letter_tabs(window: QWidget) -> None:
+    """Give every tab caption its own letter after the menu bar's (Alt+letter shows the tab).
+
+    A letter a translation wrote in is kept while no menu or earlier tab holds it: German's
+    "&Standort" and "&Sprache" both asked for Alt+S, and the second now takes another letter.
+    """
+    used = set()
+    if isinstance(window, QMainWindow):
+        used = {letter for a in window.menuBar().actions() if (letter := _taken(a.text()))}
+    for bar in window.findChildren(QTabBar):
+        for index in range(bar.count()):
+            text = bar.tabText(index)
+            letter = _taken(text)
+            if letter is not None and letter not in used:
+                used.add(letter)
+                continue
+            bar.setTabText(index, _with_mnemonic(plain_mnemonic(text), used))
+
+
 def assign_mnemonics(window: QWidget) -> None:
     """Give each buddied label, check box, radio button and push button a free letter.
 
@@ -117,18 +137,21 @@ def assign_mnemonics(window: QWidget) -> None:
     buttons = [w for w in window.findChildren(QAbstractButton)
                if w.text() and not w.text().startswith("…")]
     labels = [w for w in window.findChildren(QLabel) if w.buddy() is not None and w.text()]
-    pages: dict[QWidget | None, list[QWidget]] = {None: []}
+    pages: dict[tuple[QWidget, ...], list[QWidget]] = {(): []}
     # Always in sight: the buttons that act (Save, Revert) first; on a page: the labels of its
     # fields first, so every field can be reached.
     for widget in buttons + labels:
-        if _page_of(widget, window) is None:
-            pages[None].append(widget)
+        if not _pages_of(widget, window):
+            pages[()].append(widget)
     for widget in labels + buttons:
-        if (page := _page_of(widget, window)) is not None:
-            pages.setdefault(page, []).append(widget)
-    always = _reserved(window)
-    for page, widgets in sorted(pages.items(), key=lambda item: item[0] is not None):
-        used = always if page is None else set(always)
+        if path := _pages_of(widget, window):
+            pages.setdefault(path, []).append(widget)
+    _letter_tabs(window)
+    taken: dict[tuple[QWidget, ...], set[str]] = {}
+    for path, widgets in sorted(pages.items(), key=lambda item: len(item[0])):
+        # What is in sight with this page: the menu bar, the tabs, the pages around it.
+        used = _reserved(window).union(*(taken[path[:depth]] for depth in range(len(path))
+                                         if path[:depth] in taken))
         explicit = [w for w in widgets if _taken(w.text()) is not None and "<" not in w.text()]
         for widget in explicit:  # first come keep their letter, later clashes give it up
             letter = _taken(widget.text())
@@ -140,6 +163,7 @@ def assign_mnemonics(window: QWidget) -> None:
             text = widget.text()
             if _taken(text) is None and "<" not in text:
                 widget.setText(_with_mnemonic(text, used))
+        taken[path] = used
 
 
 def plain_mnemonic(text: str) -> str:
@@ -156,6 +180,27 @@ def prepare_for_keyboard(window: QWidget) -> None:
         if label.buddy() is not None and label.text():
             name_input(label.buddy(), plain(label.text()))
     assign_mnemonics(window)
+
+
+def keep_keyboard(window: QWidget, widget: QWidget | None, page: QWidget,
+                  fallback: QWidget) -> None:
+    """Give the keyboard back to `widget` when it can still take it, else to the first field of
+    `page` that can, else to `fallback`."""
+    if widget is not None and window.isAncestorOf(widget) and widget.isEnabled() \
+            and widget.isVisible():
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return
+    target = next((w for w in page.findChildren(QWidget) if isinstance(w, INPUTS)
+                   and w.isEnabled() and w.isVisible()
+                   and w.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
+    (target or fallback).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def prepare_again(window: QWidget) -> None:
+    """Widgets added to a window already prepared (a tab page built when first shown) get
+    their letters too; those handed out before keep theirs."""
+    if window.property(_READY):
+        prepare_for_keyboard(window)
 
 
 class KeyboardReach(QObject):

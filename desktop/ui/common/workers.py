@@ -15,6 +15,13 @@ from shiboken6 import isValid
 _log = logging.getLogger(__name__)
 
 
+def run_alone(call: Callable[..., Any], *args: Any, source: Any = None, **kwargs: Any) -> Any:
+    """How a screen runs a mutating service call when no window's runner was given (a screen
+    opened on its own, as in tests): the call alone, its changes told to nobody. The window
+    gives its screens `Operations.run` instead, which tells every screen but `source`."""
+    return call(*args, **kwargs)
+
+
 class _Relay(QObject):
     """Lives in the thread that started the job; the worker emits into it across threads."""
 

@@ -79,7 +79,7 @@ class AddonsBlock(QWidget):
         self.table.setModel(self.model)
         self.table.set_column_modes(0)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.table.setMinimumWidth(420)
+        self.table.setMinimumWidth(280)
         self.addButton = QPushButton(icon("new"), _("Add add-on…"), objectName="addAddonButton")
         self.removeButton = QPushButton(icon("delete"), _("Remove"),
                                         objectName="removeAddonButton")

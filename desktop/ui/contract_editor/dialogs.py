@@ -1,5 +1,5 @@
 """The contract editor's small dialogs: create a new term (rule 10) and the unsaved-changes
-guard."""
+guard; and what its banner says when the contract changed elsewhere."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QMessageBox, QVBoxLayout, QW
 
 from desktop.domain.model import Contract
 from desktop.i18n import _
+from desktop.services.changes import OTHER_DESK, THIS_WINDOW, TIMER
 from desktop.ui.common import forms
 from desktop.ui.common.fields import (
     FieldMessage,
@@ -20,6 +21,33 @@ from desktop.ui.common.fields import (
 )
 from desktop.ui.common.forms import accept_cancel_buttons
 from desktop.ui.contract_editor.terms import default_cancellation
+
+# Who changed a contract open in an editor, so its banner says what happened
+# (docs/design.md#screens); the Changes each operation returns carry it.
+STALE = {
+    TIMER: lambda: _(
+        "This contract was changed by the scheduled transitions while you were editing, so "
+        "your changes cannot be saved over it. Reload to see the new state (your unsaved "
+        "changes will be dropped)."),
+    OTHER_DESK: lambda: _(
+        "This contract was saved at another desk while you were editing, so your changes "
+        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+    THIS_WINDOW: lambda: _(
+        "This contract was changed in another window while you were editing, so your changes "
+        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+    "": lambda: _(
+        "This contract was changed elsewhere while you were editing, so your changes cannot "
+        "be saved over it. Reload to see the new state (your unsaved changes will be "
+        "dropped)."),
+}
+SHOWN_NOW = {
+    TIMER: lambda: _("This contract was changed by the scheduled transitions; the editor now "
+                     "shows its new state."),
+    OTHER_DESK: lambda: _("This contract was saved at another desk; the editor now shows its "
+                          "new state."),
+}
 
 
 class NewTermDialog(QDialog):
@@ -52,6 +80,7 @@ class NewTermDialog(QDialog):
         self.date_edit = date_edit("newTermCancellationDateEdit", formatter)
         self.message = FieldMessage("newTermCancellationMessage")
         self.last_day = styled_label(role="hint")
+        self.message.hides = (self.last_day,)  # no last day under a date that is refused
         if self._asks:
             form = QFormLayout()
             form.addRow(_("Cancellation date"), field_block(self.date_edit, self.message,
@@ -84,11 +113,22 @@ class NewTermDialog(QDialog):
         elif chosen <= self._contract.start_date:
             problem = _("The cancellation date must be after the start date.")
         self.message.show_problem(self.date_edit, problem)
-        self.last_day.setText(_("Last day of access: {last}.").format(
+        self.last_day.setText("" if problem else _("Last day of access: {last}.").format(
             last=self._fmt.date_long(chosen - timedelta(days=1))))
         self.create_button.setEnabled(not problem)
 
 
-def unsaved_changes_box(parent: QWidget) -> QMessageBox:
-    """Save / Discard / Cancel, for closing an editor with unsaved changes."""
-    return forms.unsaved_changes_box(parent, _("This contract has unsaved changes."))
+def unsaved_changes_box(parent: QWidget, stale: bool = False) -> QMessageBox:
+    """Save / Discard / Cancel, for closing an editor with unsaved changes.
+
+    Over a contract changed elsewhere (`stale`) Save cannot save: it is not offered, and the
+    default (Enter) is to keep editing, which can happen, rather than a Save that is refused.
+    """
+    box = forms.unsaved_changes_box(parent, _("This contract has unsaved changes."))
+    if stale:
+        box.removeButton(box.button(QMessageBox.StandardButton.Save))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setInformativeText(_("The contract was changed elsewhere, so they cannot be saved "
+                                 "over it. Discard them, or go on editing to copy what you "
+                                 "typed?"))
+    return box

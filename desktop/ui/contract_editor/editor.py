@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.domain.model import Contract, Problem
 from desktop.domain.plan_changes import same_plan
@@ -26,9 +26,15 @@ from desktop.services.errors import StaleEdit
 from desktop.storage.errors import DatabaseBusy
 from desktop.ui.common.date_field import DateField
 from desktop.ui.common.icons import icon
+from desktop.ui.common.keyboard import keep_keyboard
 from desktop.ui.common.screens import fit_to_screen
 from desktop.ui.common.widgets import offer, user_message
-from desktop.ui.contract_editor.dialogs import NewTermDialog, unsaved_changes_box
+from desktop.ui.contract_editor.dialogs import (
+    SHOWN_NOW,
+    STALE,
+    NewTermDialog,
+    unsaved_changes_box,
+)
 from desktop.ui.contract_editor.layout import lay_out
 from desktop.ui.contract_editor.session import (
     ACTIVE,
@@ -43,40 +49,12 @@ _log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 100
 PREVIEW_COUNT = 3
 
-# Who changed a contract open in an editor, so its banner says what happened
-# (docs/design.md#screens); the Changes each operation returns carry it.
-STALE = {
-    TIMER: lambda: _(
-        "This contract was changed by the scheduled transitions while you were editing, so "
-        "your changes cannot be saved over it. Reload to see the new state (your unsaved "
-        "changes will be dropped)."),
-    OTHER_DESK: lambda: _(
-        "This contract was saved at another desk while you were editing, so your changes "
-        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
-        "dropped)."),
-    THIS_WINDOW: lambda: _(
-        "This contract was changed in another window while you were editing, so your changes "
-        "cannot be saved over it. Reload to see the new state (your unsaved changes will be "
-        "dropped)."),
-    "": lambda: _(
-        "This contract was changed elsewhere while you were editing, so your changes cannot "
-        "be saved over it. Reload to see the new state (your unsaved changes will be "
-        "dropped)."),
-}
-SHOWN_NOW = {
-    TIMER: lambda: _("This contract was changed by the scheduled transitions; the editor now "
-                     "shows its new state."),
-    OTHER_DESK: lambda: _("This contract was saved at another desk; the editor now shows its "
-                          "new state."),
-}
-
-
 class ContractEditor(QWidget):
     """Edits one contract (or a new draft) with validation, preview, save, revert, new term;
     every service error becomes a sentence on screen."""
 
     saved = Signal(int)
-    changed = Signal(object)  # what a save, new term, plan change or add-on changed (Changes)
+    changed = Signal(object)  # what a new term, plan change or add-on changed (a Save: `run`)
     newTermCreated = Signal(int)
     planChanged = Signal(int)
     closed = Signal()
@@ -88,6 +66,7 @@ class ContractEditor(QWidget):
                  contract_id: int | None = None, *, draft: Contract | None = None,
                  member_name: str = "", open_new_terms: bool = True,
                  open_contract: Callable[[int], object] | None = None,
+                 run: Callable[..., object] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         if (contract_id is None) == (draft is None):
@@ -100,7 +79,7 @@ class ContractEditor(QWidget):
         self.setMinimumSize(640, 420)
         self._fitted = False
         self._contracts, self._catalog, self._fmt = contract_service, catalog_service, formatter
-        self.session = EditorSession(contract_service, PREVIEW_COUNT)
+        self.session = EditorSession(contract_service, PREVIEW_COUNT, run)
         self.session.member_name = member_name
         self._open_new_terms = open_new_terms
         # How another contract (a new term, a predecessor) is opened: the main window's own
@@ -108,6 +87,9 @@ class ContractEditor(QWidget):
         self._open_contract = open_contract
         self._unavailable: dict[str, str] = {}
         self._close_confirmed = False
+        # A save here makes the window run what it made due at once (a new contract's first
+        # invoice): that run's change is the person's own doing, shown without a banner.
+        self._own_run_pending = False
         self._guard: QMessageBox | None = None
         self.new_term_editor: ContractEditor | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -222,14 +204,19 @@ class ContractEditor(QWidget):
                   "changed.").format(day=fmt.date_long(ended)) if ended else
                 _("This contract has ended; its plan and dates can no longer be changed."))
         elif status in (NEW, INACTIVE):
-            self.stateBanner.show_message(_(
-                "Starts on {day}. Until then its plan, price and dates can be edited freely."
-            ).format(day=fmt.date_long(original.start_date)))
+            self._show_start()
         else:
             self.stateBanner.clear()
         saved_active = self.contract_id is not None and status == ACTIVE
         self.changePlanButton.setVisible(saved_active)
         self._unavailable = self._unavailable_actions()
+
+    def _show_start(self) -> None:
+        """A contract not started says when it starts: the start as edited, not as loaded."""
+        start = self.session.draft.start_date
+        self.stateBanner.show_message(_(
+            "Starts on {day}. Until then its plan, price and dates can be edited freely."
+        ).format(day=self._fmt.date_long(start)))
 
     def _status_text(self) -> tuple[str, str]:
         status, original = self.session.status, self.session.original
@@ -250,6 +237,8 @@ class ContractEditor(QWidget):
         if cleared is not None:  # rule 10: another plan for a contract not started
             self.general.show_cleared_price(cleared)
         draft, ctx = self.session.draft, self._context()
+        if self.session.status in (NEW, INACTIVE):
+            self._show_start()
         self.general.update_derived(draft)
         self.dates.update_derived(draft)
         self.cancellation.update_derived(draft, ctx)
@@ -354,7 +343,7 @@ class ContractEditor(QWidget):
         if self.session.draft is None or self.session.stale:
             return False
         try:
-            changes = self.session.save()
+            changes = self.session.save(source=self)
         except StaleEdit:
             self._mark_stale(self.session.stale_by)
             return False
@@ -364,9 +353,13 @@ class ContractEditor(QWidget):
         if changes is None:  # the draft's problems, the services' among them
             self._show_problems()
             return False
+        typing_in = QApplication.focusWidget()
+        self._own_run_pending = True
         self.errorBanner.clear()
+        self.staleBanner.clear()  # what it said of the state before this save is past
         self._show()
-        self.changed.emit(changes)
+        # Where it was typing, or (Save is disabled now) the tab's first field: never nowhere.
+        keep_keyboard(self, typing_in, self.tabs.currentWidget(), self.tabs.tabBar())
         self.saved.emit(changes.id)
         return True
 
@@ -394,14 +387,15 @@ class ContractEditor(QWidget):
         member = None if draft is None else draft.member
         concerns = changes.touches_member(member) or changes.touches_contract(self.contract_id)
         if changes.by == TIMER:
+            own, self._own_run_pending = self._own_run_pending, False
             if concerns:
-                self.contract_changed_elsewhere(TIMER)
+                self.contract_changed_elsewhere(TIMER, told=not own)
         elif concerns or changes.touches_catalog() or changes.touches_settings():
             self.member_changed_elsewhere(by=changes.by)
 
-    def contract_changed_elsewhere(self, by: str = TIMER) -> None:
-        """The scheduled transitions changed this contract: reload if clean, else never
-        overwrite."""
+    def contract_changed_elsewhere(self, by: str = TIMER, told: bool = True) -> None:
+        """The scheduled transitions changed this contract: reload if clean (saying so when
+        `told`), else never overwrite."""
         self.session.forget_basis()  # the member's state moved on: read it again
         state = self._stored_state(for_editor=True)
         if state is None:
@@ -414,7 +408,8 @@ class ContractEditor(QWidget):
             return
         self.session.show_state(state)
         self._show()
-        self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
+        if told:
+            self.staleBanner.show_message(SHOWN_NOW[by](), "info", False)
 
     def member_changed_elsewhere(self, by: str = THIS_WINDOW) -> None:
         """Another screen changed this member (a save, a new term, an add-on): show it now.
@@ -495,7 +490,7 @@ class ContractEditor(QWidget):
             editor = self._open_contract(contract_id)
         else:
             editor = type(self)(self._contracts, self._catalog, self._fmt, contract_id,
-                                open_new_terms=self._open_new_terms)
+                                open_new_terms=self._open_new_terms, run=self.session.run)
             editor.setAttribute(Qt.WA_DeleteOnClose)
             editor.saved.connect(self.saved)
             editor.changed.connect(self.changed)
@@ -570,6 +565,9 @@ class ContractEditor(QWidget):
         term_reason = self._unavailable.get("new_term", "")
         self.createNewTermButton.setEnabled(not term_reason and not stale)
         self.createNewTermButton.setToolTip(term_reason)
+        # The custom-price block's own way to a new term: greyed with the same reason.
+        offer(self.general.manual_path_button, term_reason or (
+            _("This contract changed elsewhere: reload it first.") if stale else ""))
 
     # Closing ------------------------------------------------------------------------------------
 
@@ -581,7 +579,7 @@ class ContractEditor(QWidget):
             return
         event.ignore()
         if self._guard is None:
-            self._guard = unsaved_changes_box(self)
+            self._guard = unsaved_changes_box(self, self.session.stale)
             self._guard.finished.connect(self._guard_answered)
             self._guard.open()
 

@@ -92,6 +92,11 @@ def value_text(field: str, value: str, formatter) -> str:
     return _words(value) if key in _WORDED else value
 
 
+# Who the audit names for what no operator did (desktop/ledger/audit.py, SYSTEM; the window does
+# not import the ledger).
+AUTOMATIC = "system"
+
+
 class HistoryModel(RowTableModel):
     """Rows of ContractState.history: when, who, what, old value, new value."""
 
@@ -111,6 +116,8 @@ class HistoryModel(RowTableModel):
             return self._formatter.datetime_short(row.at)
         if key == "field":
             return field_caption(row.field)
+        if key == "who" and row.who == AUTOMATIC:
+            return _("system")  # the audit's own word for the timer and imports, translated
         return value_text(row.field, str(getattr(row, key) or ""), self._formatter)
 
     def cell_data(self, row, column: int, role: int):

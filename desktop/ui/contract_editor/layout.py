@@ -55,6 +55,10 @@ def lay_out(editor) -> None:
     editor.history = HistoryTab(fmt)
     editor.tabs = ScrolledTabs(objectName="contractTabs")
     editor.tabs.setIconSize(QSize(12, 12))
+    # Narrow, the captions are shortened with "…" rather than scrolled out of sight behind two
+    # faint arrows (History was, at scale 2 in German, and "Allgemein" read "llgemein").
+    editor.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+    editor.tabs.setUsesScrollButtons(False)
     for tab, caption in ((editor.general, _("General")), (editor.dates, _("Key dates")),
                          (editor.cancellation, _("Cancellation")),
                          (editor.new_term, _("New term")), (editor.history, _("History"))):

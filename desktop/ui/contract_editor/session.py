@@ -8,14 +8,16 @@ describe, next plans, preview, save, revert, reload, new term — and keeps what
 imports no Qt: `ContractEditor` (editor.py) shows what it holds and hands it the operator's
 edits, and a service's refusal reaches the widgets as the exception it is.
 
-A Save reads each thing once: the service checks and writes in one transaction, then the
-editor's state, its basis and the actions it can offer come back in one read
-(`ContractService.load(..., for_editor=True)`), and nothing is checked or previewed again that
-was checked and previewed for the same draft already.
+A Save reads each thing once: the service checks and writes, and the editor's state, its basis
+and the actions it can offer come back from the same transaction
+(`ContractService.save_for_editor`), the catalog, the contract and the member's state each read
+once; nothing is checked or previewed again that was checked and previewed for the same draft
+already.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -33,9 +35,14 @@ NEW, INACTIVE, ACTIVE, CANCELLED = "new", "inactive", "active", "cancelled"
 class EditorSession:
     """One contract (or a new draft) under edit, and its service calls."""
 
-    def __init__(self, contracts: Any, preview_count: int) -> None:
+    def __init__(self, contracts: Any, preview_count: int,
+                 run: Callable[..., Any] | None = None) -> None:
         self.contracts = contracts
         self.preview_count = preview_count
+        # How a Save calls its service: through the window's `Operations.run`, which tells every
+        # other screen what it changed (walk 1 of docs/architecture.md); without one (an editor
+        # opened alone, as in tests) the service is called and no screen is told.
+        self.run = run
         self.member_name = ""
         self.version: int | None = None
         self.status = NEW
@@ -132,10 +139,11 @@ class EditorSession:
 
     # Service calls that write ----------------------------------------------------------------
 
-    def save(self) -> Changes | None:
+    def save(self, source: Any = None) -> Changes | None:
         """Save the draft and show the saved state; what changed, or None when the draft has
         problems (`problems()`, the services' among them). StaleEdit when the contract moved on
-        under the edits; anything else as the service raised it."""
+        under the edits; anything else as the service raised it. The call goes through `run`,
+        which tells every screen but `source` (the editor showing this session) what changed."""
         if self.problems():
             # A problem may only be the scheduled transitions having moved the contract on.
             stored = self.stored_state()
@@ -143,12 +151,16 @@ class EditorSession:
                 raise StaleEdit("The contract changed meanwhile.")
             return None
         try:
-            changes = self.contracts.save(self.draft, self.version)
+            # One transaction writes the draft and reads the saved state back for the editor,
+            # with the catalog, the formatter and the chain the save read already.
+            write = self.contracts.save_for_editor
+            saved = (write(self.draft, self.version) if self.run is None
+                     else self.run(write, self.draft, self.version, source=source))
         except ValidationError as error:
             self.found = list(error.problems)
             return None
-        self.show_state(self.contracts.load(changes.id, for_editor=True))
-        return changes
+        self.show_state(saved.state)
+        return saved.changes
 
     def create_new_term(self, cancellation_date: date | None) -> Changes:
         """Rule 10: the next term, created; this contract shown as it now stands."""

@@ -36,6 +36,7 @@ from desktop.ui.common.fields import (
     change_label_text,
     field_block,
     styled_label,
+    wheel_scrolls_past,
 )
 from desktop.ui.common.icons import icon
 from desktop.ui.common.widgets import offer
@@ -86,11 +87,28 @@ def form_layout(widget: QWidget) -> QFormLayout:
     form.setVerticalSpacing(12)
     form.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)
     form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
-    form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+    # Side by side while there is room; on a narrow editor (German at scale 2) a field moves
+    # under its label instead of the tab scrolling sideways.
+    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
     return form
 
 
 LABEL_WIDTH = 130
+# Where a wrapped sentence in a form row starts being measured (it is measured too narrow
+# otherwise); small enough for the editor's tabs at scale 2.
+WRAPPED_WIDTH = 280
+
+
+def narrow_combo(combo: QComboBox) -> None:
+    """A combo box as wide as its row gives it, not as its longest entry ("Hot desk, quarterly
+    – aktueller Tarif, verlängert" pushed the General tab sideways); entries read in full when
+    it opens."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(36)  # the width it asks for: most entries read whole
+    combo.setMinimumWidth(200)          # the width it gives way to
+# How far the quantity box lets typing go: far past the sane range (MAX_QUANTITY), so that the
+# validation, not the box, refuses a quantity.
+QUANTITY_TYPED = 999_999_999
 
 
 def align_labels(form: QFormLayout) -> None:
@@ -119,7 +137,7 @@ class GeneralTab(QWidget):
         # Rows are shown and hidden with setRowVisible so a hidden row leaves no gap.
         self._form = form
         self.plan_combo = QComboBox(objectName="planCombo")
-        self.plan_combo.setMinimumWidth(260)
+        narrow_combo(self.plan_combo)
         self.plan_message = FieldMessage("planMessage")
         self.plan_note = styled_label(role="hint")
         self.plan_note.setObjectName("planNote")
@@ -130,7 +148,7 @@ class GeneralTab(QWidget):
         self.price_edit.setPlaceholderText(_("same as plan"))
         self.price_edit.setClearButtonEnabled(True)
         self.price_edit.setMaximumWidth(160)
-        self.price_hint = styled_label(role="hint", wrap=False)
+        self.price_hint = styled_label(role="hint")  # wraps on a narrow tab, never cut
         self.price_hint.setObjectName("planPriceHint")
         self.price_message = FieldMessage("customPriceMessage")
         self.price_note = styled_label(role="hint")
@@ -140,20 +158,21 @@ class GeneralTab(QWidget):
                                                    self.price_hint, below=(self.price_note,)))
 
         self.quantity_spin = QSpinBox(objectName="quantitySpin")
-        # 0 is reachable on purpose: validation explains why it is refused (docs/billing-rules.md).
-        self.quantity_spin.setRange(0, 9999)
+        # Whatever is typed stays as typed: "-3" or "99999" is marked and said why by the
+        # validation (docs/billing-rules.md), never turned into 3 or 9999 by the box itself.
+        self.quantity_spin.setRange(-QUANTITY_TYPED, QUANTITY_TYPED)
         self.quantity_spin.setMaximumWidth(100)
         self.quantity_message = FieldMessage("quantityMessage")
         form.addRow(_("Quantity"), field_block(self.quantity_spin, self.quantity_message))
 
         self.next_plan_combo = QComboBox(objectName="nextPlanCombo")
-        self.next_plan_combo.setMinimumWidth(260)
+        narrow_combo(self.next_plan_combo)
         self.next_plan_combo.setModel(QStandardItemModel(self.next_plan_combo))
         self.next_plan_message = FieldMessage("nextPlanMessage")
         self.description = styled_label()
         self.description.setObjectName("nextPlanDescription")
         self.description.setTextFormat(Qt.PlainText)
-        self.description.setMinimumWidth(420)  # see customPriceBlockText
+        self.description.setMinimumWidth(WRAPPED_WIDTH)  # see customPriceBlockText
         self.block = self._custom_price_block()
         next_block = field_block(self.next_plan_combo, self.next_plan_message)
         self.next_plan_label = QLabel(_("Next plan"))
@@ -165,8 +184,10 @@ class GeneralTab(QWidget):
         self.notes_edit = QPlainTextEdit(objectName="notesEdit")
         self.notes_edit.setPlaceholderText(_("Anything the front desk should know"))
         self.notes_edit.setMaximumHeight(70)
+        self.notes_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         form.addRow(_("Notes"), self.notes_edit)
         align_labels(form)
+        wheel_scrolls_past(self.plan_combo, self.quantity_spin, self.next_plan_combo)
         form.setRowVisible(self.block, False)
         form.setRowVisible(self._description_box, False)
 
@@ -201,9 +222,10 @@ class GeneralTab(QWidget):
             "it and start a new term on the new plan."))
         text.setObjectName("customPriceBlockText")
         # A wrapped label inside a form row is measured narrow; start it at a realistic width.
-        text.setMinimumWidth(420)
+        text.setMinimumWidth(WRAPPED_WIDTH)
         button = QPushButton(_("Cancel and start a new term…"), objectName="manualPathButton")
         button.clicked.connect(self.manualPathRequested)
+        self.manual_path_button = button  # offered as Create new term is (the editor says)
         row.addWidget(text)
         row.addWidget(button, 0, Qt.AlignLeft)
         frame.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)

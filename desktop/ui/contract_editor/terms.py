@@ -68,6 +68,7 @@ class CancellationTab(QWidget):
         self.last_day.setObjectName("lastDayOfAccessLabel")
         form.addRow(_("Cancellation date"), field_block(self.date_edit, self.date_message,
                                                         below=(self.last_day,)))
+        self.date_message.hides = (self.last_day,)
 
         self.prorate_check = QCheckBox(_("Prorate last invoice"),
                                        objectName="prorateLastInvoiceCheck")

@@ -46,7 +46,8 @@ class TransitionTableModel(RowTableModel):
             return kind_text(row.kind)
         if column == 3:
             return wording_text(row.wording, row.description, self._formatter)
-        return self._formatter.money(row.amount)
+        # A day's invoice is shown once, against the transition that bills it.
+        return "" if row.amount is None else self._formatter.money(row.amount)
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
@@ -18,8 +18,6 @@ from desktop.storage.backups import taken_at
 from desktop.storage.files import DatabaseGone
 from desktop.ui.common.forms import run_modal
 from desktop.ui.common.widgets import remember_folder, show_error, start_folder, user_message
-from desktop.ui.invoices.day_files import write_day_files
-from desktop.ui.invoices.invoice_view import InvoiceTools
 from desktop.ui.window.language import (
     choose_language,
     chosen_language,
@@ -27,14 +25,17 @@ from desktop.ui.window.language import (
     language_name,
 )
 from desktop.ui.window.lazy_tabs import INVOICES_TAB, PLANS_TAB
-from desktop.ui.window.preferences_dialog import PreferencesDialog
-from desktop.ui.window.restore_dialog import RestoreDialog
+
+if TYPE_CHECKING:  # the invoice views, their documents and PDF code: loaded when first used
+    from desktop.ui.invoices.invoice_view import InvoiceTools
 
 
 def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
     """What invoice views need to print and take payments, when the services provide it."""
     if services.documents is None or services.payments is None:
         return None
+    from desktop.ui.invoices.invoice_view import InvoiceTools
+
     return InvoiceTools(services.documents, services.payments, clock)
 
 
@@ -52,7 +53,7 @@ class WindowActions:
         """Whether this window can run an export command of the registry."""
         if command.subject == DATABASE:
             return self.services.export is not None
-        return invoice_tools(self.services, self.clock) is not None
+        return self.services.documents is not None and self.services.payments is not None
 
     def export(self, command: Command, name: str | None = None,
                path: str | None = None) -> Path | list[Path] | None:
@@ -61,6 +62,8 @@ class WindowActions:
         if not self.can_export(command):
             return None
         if command.subject != DATABASE:  # invoice documents: those of a day, into a folder
+            from desktop.ui.invoices.day_files import write_day_files
+
             return write_day_files(self, command, invoice_tools(self.services, self.clock),
                                    self.formatter, folder=path)
         title = _(command.title)
@@ -110,6 +113,8 @@ class WindowActions:
         except Exception as exc:
             show_error(self, _("Restore"), user_message(exc))
             return None
+        from desktop.ui.window.restore_dialog import RestoreDialog
+
         dialog = RestoreDialog(backups, self.formatter, self)
         if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
@@ -165,10 +170,13 @@ class WindowActions:
         return False
 
     def edit_preferences(self) -> Any:
+        from desktop.ui.window.preferences_dialog import PreferencesDialog
+
         try:
             dialog = PreferencesDialog(self.services.settings, self,
                                        language=chosen_language(self.settings),
-                                       languages=tuple(available_languages()))
+                                       languages=tuple(available_languages()),
+                                       reader=self.formatter.language)
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None
@@ -211,7 +219,7 @@ class WindowActions:
     def set_formatter(self, formatter: Any) -> None:
         """Show every amount and date with a new locale or currency."""
         self.formatter = formatter
-        for page in (self.members_panel, self.member_page, self.lazy_tabs.built(PLANS_TAB),
+        for page in (self.members_panel, self.built_member_page(), self.lazy_tabs.built(PLANS_TAB),
                      self.lazy_tabs.built(INVOICES_TAB), self.transitions_panel):
             if page is not None:  # a page not built yet takes the window's formatter then
                 page.set_formatter(formatter)

@@ -24,7 +24,7 @@ from desktop.services.accounts import AccountSummary
 from desktop.services.changes import Changes
 from desktop.services.contracts.basis import EditorBasis
 from desktop.services.contracts.change_plan import ChangeOption
-from desktop.services.contracts.editing import ContractState
+from desktop.services.contracts.editing import ContractState, SavedContract
 from desktop.services.documents import InvoiceDocument
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import MemberDetail, MemberRow
@@ -87,6 +87,8 @@ class ContractServiceProtocol(Protocol):
                 basis: EditorBasis | None = None) -> list[Invoice]: ...
 
     def save(self, draft: Contract, version: int | None) -> Changes: ...
+
+    def save_for_editor(self, draft: Contract, version: int | None) -> SavedContract: ...
 
     def create_new_term(self, contract_id: int,
                         cancellation_date: date | None = None) -> Changes: ...

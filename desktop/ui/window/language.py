@@ -39,12 +39,15 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def locale_name(code: str) -> str:
-    """A site locale by its display name ("English (Ireland)"), never its code alone."""
+def locale_name(code: str, reader: str = "") -> str:
+    """A site locale by its name in the reader's language ("Englisch (Irland)" for a German
+    reader, "English (Ireland)" for an English one), never its code alone; in its own language
+    when no reader is given."""
     try:
-        return Locale.parse(code).display_name or code
+        name = Locale.parse(code).get_display_name(parse_locale(reader or code)) or code
     except (ValueError, TypeError):
         return code
+    return name[:1].upper() + name[1:]
 
 
 def system_language() -> str:
@@ -80,6 +83,16 @@ def choose_language(settings: QSettings, code: str) -> None:
 def apply_language(language: str, site_locale: str) -> None:
     """Our catalog and Qt's own strings in `language`; dates in Qt widgets as the site writes
     them."""
+    speak(language)
+    try:
+        QLocale.setDefault(QLocale(str(parse_locale(site_locale))))
+    except ValueError:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.Ireland))
+
+
+def speak(language: str) -> None:
+    """Our catalog and Qt's own strings in `language` (before a site's locale is known: the
+    connect dialog at start-up)."""
     global _qt_translator
     install(language)
     app = QCoreApplication.instance()
@@ -92,7 +105,3 @@ def apply_language(language: str, site_locale: str) -> None:
         if translator.load(f"qtbase_{parse_locale(language).language}", folder):
             app.installTranslator(translator)
             _qt_translator = translator
-    try:
-        QLocale.setDefault(QLocale(str(parse_locale(site_locale))))
-    except ValueError:
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.Ireland))

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from desktop.ui.common.keyboard import prepare_again
+
 # The main window's tabs, in order.
 MEMBERS_TAB, PLANS_TAB, INVOICES_TAB, TRANSITIONS_TAB = range(4)
 
@@ -48,4 +50,5 @@ class LazyTabs:
         finally:
             tabs.blockSignals(blocked)
         stand_in.deleteLater()
+        prepare_again(tabs.window())  # its buttons and fields get Alt letters as the rest did
         return page

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -23,13 +22,10 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _
 from desktop.services.changes import THIS_WINDOW, Changes
-from desktop.ui.catalog.plan_catalog import PlanCatalog
 from desktop.ui.common.icons import application_icon, icon
 from desktop.ui.common.screens import available_size, fit_to_screen
-from desktop.ui.common.widgets import show_error, user_message
-from desktop.ui.invoices.invoices_page import InvoicesPage
+from desktop.ui.common.widgets import ElidedLabel, label, show_error, user_message
 from desktop.ui.members.member_list import MemberListPanel
-from desktop.ui.members.member_page import MemberPage
 from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
 from desktop.ui.window.actions import WindowActions, invoice_tools
@@ -41,14 +37,35 @@ from desktop.ui.window.lazy_tabs import (
     TRANSITIONS_TAB,
     LazyTabs,
 )
-from desktop.ui.window.menus import build_menus
+from desktop.ui.window.menus import build_menus, standard_keys
 from desktop.ui.window.operations import Operations
 from desktop.ui.window.sweep_status import SweepStatus
 from desktop.ui.window.welcome_page import WelcomePage
 
+if TYPE_CHECKING:  # built after the first paint, or when first shown (see MainWindow.__init__)
+    from desktop.ui.catalog.plan_catalog import PlanCatalog
+    from desktop.ui.invoices.invoices_page import InvoicesPage
+    from desktop.ui.members.member_page import MemberPage
+
 _log = logging.getLogger(__name__)
 # The smallest window that is still worth working in; smaller restored sizes are replaced.
 MIN_WIDTH, MIN_HEIGHT = 720, 440
+
+
+class FirstPaint(QObject):
+    """Calls `then` once, on the event loop's turn after the widget's first paint: what the first
+    screen does not show is built only once it is on the screen."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], Any]):
+        super().__init__(widget)
+        self._widget, self._then = widget, then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 def quit_when_closed(window: QWidget, editor: Any, waiting: list[Any]) -> None:
@@ -109,19 +126,23 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.last_error = ""
 
         self.members_panel = MemberListPanel(services.members, formatter)
-        tools = invoice_tools(services, clock)
-        self.member_page = MemberPage(services.members, services.invoices, formatter, clock,
-                                      tools=tools)
-        self.member_page.new_contract_button.setVisible(open_new_contract is not None)
+        # The member page shows nothing until a member is chosen, and its module brings the
+        # invoice views, documents and PDF code with it: the window paints first with its empty
+        # state in place (the same sentence), and the page is built right after the first paint
+        # (FirstPaint) or when something asks for it (`member_page`).
+        self._member_page: MemberPage | None = None
+        self._empty_page = label(_("Select a member in the list to see their contracts, "
+                                   "invoices and allowances."), "muted", wrap=True)
+        self._empty_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="memberSplitter")
         self.splitter.addWidget(self.members_panel)
-        self.splitter.addWidget(self.member_page)
+        self.splitter.addWidget(self._empty_page)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([580, 700])
         self.splitter.setChildrenCollapsible(False)
         # Neither side is ever squeezed to nothing; together they fit a scale-2 laptop screen.
         self.members_panel.setMinimumWidth(260)
-        self.member_page.setMinimumWidth(380)
+        self._empty_page.setMinimumWidth(380)
         self.members_panel.setContentsMargins(8, 8, 0, 8)
         # The status bar reads the transitions panel's models, so it is built now; the Plans and
         # Invoices pages when first shown or asked for (plan_catalog, invoices_page), not before
@@ -133,8 +154,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.tabs.addTab(self.splitter, icon("members"), _("Members"))
         self.lazy_tabs = LazyTabs(self.tabs)
         self.lazy_tabs.add(self._build_plan_catalog, icon("plans"), _("Plans"))
-        self.lazy_tabs.add(lambda: self._build_invoices_page(tools), icon("invoice"),
-                           _("Invoices"))
+        self.lazy_tabs.add(self._build_invoices_page, icon("invoice"), _("Invoices"))
         self.tabs.addTab(self.transitions_panel, icon("transitions"), _("Transitions"))
         load = (lambda: services.load_demo(clock.today())) if services.load_demo else None
         self.welcome = WelcomePage(load)
@@ -143,8 +163,10 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
 
-        self.status_label = QLabel(_("Checking due transitions…"), objectName="transitionStatus")
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Cut short with "…" rather than holding the window wider than the screen; the whole
+        # sentence is what the Transitions tab shows in full.
+        self.status_label = ElidedLabel(_("Checking due transitions…"),
+                                        objectName="transitionStatus")
         self.status_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
@@ -155,8 +177,37 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self._restore_state()
         if self._database_is_empty():
             self.stack.setCurrentWidget(self.welcome)
+        self._first_paint = FirstPaint(self.members_panel.table.viewport(),
+                                       lambda: self.member_page)
 
     # -- building -------------------------------------------------------------------------------
+    @property
+    def member_page(self) -> MemberPage:
+        """The member page, built in place of its empty state the first time it is asked for."""
+        if self._member_page is None:
+            self._member_page = self._build_member_page()
+        return self._member_page
+
+    def built_member_page(self) -> MemberPage | None:
+        return self._member_page
+
+    def _build_member_page(self) -> MemberPage:
+        from desktop.ui.members.member_page import MemberPage
+
+        page = MemberPage(self.services.members, self.services.invoices, self.formatter,
+                          self.clock, tools=invoice_tools(self.services, self.clock))
+        page.new_contract_button.setVisible(self._open_new_contract is not None)
+        page.setMinimumWidth(380)
+        sizes = self.splitter.sizes()
+        self.splitter.replaceWidget(1, page)
+        self.splitter.setSizes(sizes)
+        self._empty_page.deleteLater()
+        page.contractActivated.connect(self.open_contract)
+        page.editRequested.connect(self.members_panel.edit_member)
+        page.newContractRequested.connect(self.new_contract)
+        page.memberChanged.connect(self._money_changed)
+        return page
+
     @property
     def plan_catalog(self) -> PlanCatalog:
         return self.lazy_tabs.page(PLANS_TAB)
@@ -166,26 +217,25 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         return self.lazy_tabs.page(INVOICES_TAB)
 
     def _build_plan_catalog(self) -> PlanCatalog:
-        page = PlanCatalog(self.services.catalog, self.formatter)
-        page.catalogChanged.connect(
-            lambda: self.operations.done_here(Changes(catalog=True), source=page))
-        return page
+        from desktop.ui.catalog.plan_catalog import PlanCatalog
 
-    def _build_invoices_page(self, tools) -> InvoicesPage:
-        page = InvoicesPage(self.services.invoices, self.formatter, tools=tools)
+        return PlanCatalog(self.services.catalog, self.formatter, run=self.operations.run)
+
+    def _build_invoices_page(self) -> InvoicesPage:
+        from desktop.ui.invoices.invoices_page import InvoicesPage
+
+        page = InvoicesPage(self.services.invoices, self.formatter,
+                            tools=invoice_tools(self.services, self.clock))
         page.memberChanged.connect(self._money_changed)
         return page
 
     def _connect(self) -> None:
-        self.members_panel.memberSelected.connect(self.member_page.show_member)
+        self.members_panel.memberSelected.connect(
+            lambda member_id: self.member_page.show_member(member_id))
         self.members_panel.memberChanged.connect(self._member_changed)
         self.members_panel.statusMessage.connect(
             lambda text: self.statusBar().showMessage(text, 10000))
         self.members_panel.memberActivated.connect(self._member_opened)
-        self.member_page.contractActivated.connect(self.open_contract)
-        self.member_page.editRequested.connect(self.members_panel.edit_member)
-        self.member_page.newContractRequested.connect(self.new_contract)
-        self.member_page.memberChanged.connect(self._money_changed)
         self.transitions_panel.run_button.clicked.connect(self.run_sweep_now)
         self.transitions_panel.refreshed.connect(self._update_status)
         self.transitions_panel.memberActivated.connect(self.show_member)
@@ -270,6 +320,9 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
             self.member_page.show_member(member_id)
 
     def _tab_changed(self, index: int) -> None:
+        # Ctrl+N is New member on the Members tab and New plan on the Plans tab, never both.
+        self.members_panel.new_action.setShortcuts(
+            standard_keys(QKeySequence.StandardKey.New) if index == MEMBERS_TAB else [])
         if index == INVOICES_TAB and self.invoices_page.model.rowCount() == 0:
             self.invoices_page.refresh()
         if index == TRANSITIONS_TAB and not self.transitions_panel.loading:
@@ -278,7 +331,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def screens(self) -> list[Any]:
         """Every screen told of changes: the pages built so far (one not built yet reads
         everything when first shown), every open editor, and the window's status bar."""
-        pages = [self.members_panel, self.member_page, self.lazy_tabs.built(PLANS_TAB),
+        pages = [self.members_panel, self._member_page, self.lazy_tabs.built(PLANS_TAB),
                  self.lazy_tabs.built(INVOICES_TAB), self.transitions_panel]
         return [page for page in pages if page is not None] + self.live_editors() + [self]
 
@@ -347,8 +400,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         return editor
 
     def _editor_changed(self, changes: Changes) -> None:
-        """An editor saved, made a new term, changed plan or an add-on: every screen hears of
-        it but that editor, which shows it already."""
+        """An editor made a new term, changed plan or an add-on (its Save is told through
+        `Operations.run`): every screen hears of it but that editor, which shows it already."""
         self.operations.done_here(changes, source=self.sender())
 
     # -- first run ------------------------------------------------------------------------------

@@ -16,22 +16,49 @@ _FALLBACK_KEYS = {QKeySequence.StandardKey.Quit: QKeySequence("Ctrl+Q"),
                   QKeySequence.StandardKey.Preferences: QKeySequence("Ctrl+,")}
 
 
+def standard_keys(key: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The keys this platform binds to a standard action (GNOME and KDE bind Refresh to Ctrl+R
+    as well as F5), or our fallback where it binds none (Windows has no Quit key)."""
+    keys = list(QKeySequence.keyBindings(key))
+    fallback = _FALLBACK_KEYS.get(key)
+    return keys or ([fallback] if fallback is not None else [])
+
+
+# Set on an action whose keys came from the platform's standard bindings: where one of them is
+# another action's own key, that action keeps it (see one_action_per_key).
+_STANDARD = "standardKeys"
+
+
 def make_action(parent: QWidget, text: str, slot, shortcut=None, icon_name: str | None = None,
                 name: str | None = None) -> QAction:
-    """A menu action with its icon, shortcut (a platform fallback for standard keys it does
-    not bind) and objectName."""
+    """A menu action with its icon, shortcut (a standard key as this platform binds it) and
+    objectName."""
     action = QAction(text, parent)
     if icon_name:
         action.setIcon(icon(icon_name))
-    if isinstance(shortcut, QKeySequence.StandardKey) and not QKeySequence.keyBindings(
-            shortcut):  # a platform without a binding for it (Windows has no Quit key)
-        shortcut = _FALLBACK_KEYS.get(shortcut)
-    if shortcut is not None:
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        action.setShortcuts(standard_keys(shortcut))
+        action.setProperty(_STANDARD, True)
+    elif shortcut is not None:
         action.setShortcut(shortcut)
     if name:
         action.setObjectName(name)
     action.triggered.connect(slot)
     return action
+
+
+def one_action_per_key(actions: list[QAction]) -> None:
+    """A key bound to two actions of a window is ambiguous: Qt then runs neither (Ctrl+R was
+    both View → Refresh, by GNOME's standard keys, and Tools → Run due transitions). An action
+    given its key by name keeps it; one that has it from the platform's standard keys gives it
+    up and keeps its others (Refresh stays on F5)."""
+    named = {key.toString() for action in actions if not action.property(_STANDARD)
+             for key in action.shortcuts()}
+    for action in actions:
+        if action.property(_STANDARD):
+            keys = [key for key in action.shortcuts() if key.toString() not in named]
+            if len(keys) != len(action.shortcuts()):
+                action.setShortcuts(keys)
 
 
 def build_menus(window: Any) -> None:
@@ -70,7 +97,7 @@ def build_menus(window: Any) -> None:
 
     edit_menu = bar.addMenu(_("&Edit"))
     panel = window.members_panel
-    panel.new_action.setShortcut(QKeySequence.StandardKey.New)
+    panel.new_action.setShortcuts(standard_keys(QKeySequence.StandardKey.New))
     panel.edit_action.setShortcut(QKeySequence("Ctrl+E"))
     edit_menu.addActions([panel.new_action, panel.edit_action, panel.archive_action])
     edit_menu.addSeparator()
@@ -101,3 +128,5 @@ def build_menus(window: Any) -> None:
     help_menu = bar.addMenu(_("&Help"))
     help_menu.addAction(act(_("&About Frontdesk"), window.show_about, None, "about",
                             "aboutAction"))
+    one_action_per_key([action for menu in (file_menu, export_menu, edit_menu, view_menu,
+                                            tools_menu, help_menu) for action in menu.actions()])

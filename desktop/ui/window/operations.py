@@ -8,10 +8,12 @@ bar. Each screen asks the record whether it concerns it (`touches_member`, `touc
 `touches_catalog`, …) and refreshes itself; no screen knows which others are open, and the
 window wires no refresh by hand.
 
-Changes arrive three ways, all ending in `publish`: a call the window makes itself (`run`), a
-screen that made one and reports what it returned (an editor's `changed` signal, the list's
-`memberChanged`), and changes the window did not make (the sweep's report, another desk's
-write, which `OtherDesks` reports as "anything may have changed").
+Changes arrive three ways, all ending in `publish`: a call run through `run`, by the window or
+by a screen it gave `run` to (the contract editor's Save, the plans catalog's edits), a screen
+that made one and reports what it returned (an editor's `changed` signal for a new term, a
+change of plan or an add-on, the list's `memberChanged`), and changes the window did not make
+(the sweep's report, another desk's write, which `OtherDesks` reports as "anything may have
+changed").
 
 Another desk's changes (docs/storage.md): `OtherDesks` looks every two seconds whether the
 database was changed elsewhere (the watch from `desktop.storage.changes`); when it was, the
@@ -55,11 +57,15 @@ class Operations(QObject):
         super().__init__(parent)
         self._screens = screens
 
-    def run(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Call a mutating service and publish what it changed (as this window's doing); its
-        result comes back as the service returned it. A refusal raises, and nothing is told."""
+    def run(self, call: Callable[..., Any], *args: Any, source: Any = None,
+            **kwargs: Any) -> Any:
+        """Call a mutating service and publish what it changed (as this window's doing) to
+        every screen but `source`, the screen that made the call and shows its result itself;
+        the result comes back as the service returned it. A refusal raises, and nothing is
+        told. Screens are given this as their `run` (the contract editor's Save, the plans
+        catalog's edits)."""
         result = call(*args, **kwargs)
-        self.done_here(changes_of(result))
+        self.done_here(changes_of(result), source)
         return result
 
     def done_here(self, changes: Changes, source: Any = None) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +40,7 @@ from desktop.services.settings import (
     series_problems,
 )
 from desktop.ui.common.forms import FormDialog, field_box
+from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
 from desktop.ui.common.widgets import ErrorLabel
 from desktop.ui.window.language import language_name, locale_name
 
@@ -52,11 +53,12 @@ class PreferencesDialog(FormDialog):
     """Edits the site settings; SettingsService.save validates. `saved` holds what was saved."""
 
     def __init__(self, settings_service: Any, parent: QWidget | None = None, *,
-                 language: str = "", languages: tuple[str, ...] = ()):
+                 language: str = "", languages: tuple[str, ...] = (), reader: str = "en"):
         super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
         self.setMinimumWidth(460)
+        self._fitted = False
         self._service = settings_service
         self.saved: SiteSettings | None = None
         self.changes = None  # what the save changed (Changes), once saved
@@ -67,7 +69,8 @@ class PreferencesDialog(FormDialog):
         self.locale_combo = QComboBox(objectName="localeCombo")
         codes = LOCALES if current.locale in LOCALES else (current.locale, *LOCALES)
         for code in codes:
-            self.locale_combo.addItem(locale_name(code), code)
+            # Named in the words of the person reading the list (the interface language).
+            self.locale_combo.addItem(locale_name(code, reader), code)
         self.locale_combo.setCurrentIndex(codes.index(current.locale))
         self.currency_combo = QComboBox(objectName="currencyCombo")
         self.currency_combo.setEditable(True)
@@ -111,7 +114,9 @@ class PreferencesDialog(FormDialog):
             self.problems.add(key, widget, error)
         site_tab = QWidget()
         site_tab.setLayout(form)
-        self.tabs = QTabWidget(objectName="preferencesTabs")
+        # Each tab scrolls rather than squeezing its rows over each other when the screen is
+        # short (German at scale 2: hints were drawn over the fields below them).
+        self.tabs = ScrolledTabs(objectName="preferencesTabs")
         self.tabs.addTab(site_tab, _("&Site"))
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
@@ -137,6 +142,28 @@ class PreferencesDialog(FormDialog):
         # marked at once: Save waits for it, and the field says why.
         self.problems.touch_all()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._fitted:  # the first time: tall enough for its tallest tab, if it can be
+            self._fitted = True
+            fit_to_screen(self, self._preferred_size())
+        super().showEvent(event)
+        # The first field has the keyboard when the dialog opens, not the tab bar: what is
+        # typed at once goes into it.
+        if not event.spontaneous():
+            self.operator_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _preferred_size(self) -> QSize:
+        """Wide enough for its fields, tall enough for every row of its tallest tab with its
+        hints wrapped at that width (a form asks for less than it needs when hints wrap)."""
+        width = max(self.sizeHint().width(), 560)
+        page_width = width - 60  # the dialog's and the tab frame's margins
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        tallest = max(page.heightForWidth(page_width) if page.hasHeightForWidth()
+                      else page.sizeHint().height() for page in pages)
+        chrome = (self.tabs.tabBar().sizeHint().height() + self.buttons.sizeHint().height()
+                  + self.form_error.sizeHint().height() + 60)
+        return QSize(width, tallest + chrome)
+
     def _language_tab(self, language: str, languages: tuple[str, ...]) -> QWidget:
         """The user's own interface language: the system's or one by its own name."""
         self.language_combo = QComboBox(objectName="languageCombo")
@@ -161,7 +188,10 @@ class PreferencesDialog(FormDialog):
         """The site as its invoices name it, and how they are numbered and paid."""
         self.site_name_edit = QLineEdit(current.site_name, objectName="siteNameEdit")
         self.address_edit = QPlainTextEdit(current.address, objectName="siteAddressEdit")
-        self.address_edit.setFixedHeight(64)
+        # Room for three lines of the address in the font in use, at any scale.
+        self.address_edit.setFixedHeight(self.address_edit.fontMetrics().lineSpacing() * 3 + 14)
+        # Its row keeps that height; a taller tab leaves its spare room below the last row.
+        self.address_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.address_edit.setTabChangesFocus(True)
         self.vat_edit = QLineEdit(current.vat_id, objectName="siteVatIdEdit")
         self.iban_edit = QLineEdit(current.iban, objectName="ibanEdit")

@@ -11,19 +11,26 @@ Converts representation without changing any issued amount or number:
   are invoices. Each gets its billing date (its issue date, the only date older versions kept)
   and its due date (issue date + the site's payment terms).
 - lines get a tax category and rate: deposit lines none (outside VAT), every other line the
-  standard category at the site's rate, the only rate older versions knew.
+  standard category at the rate its document was taxed at: the site's rate when it gives the
+  document's stored tax, else the rate that does (a site whose rate changed), else none (the
+  document keeps its stored tax, printed without a rate).
 - payments become allocations: each payment against an invoice is allocated to it, and the
   credit an invoice took when it was issued is an allocation of method "credit". The payment
   keeps its member, date, amount, method and reference; its `invoice_id` column goes.
+- a credit balance held beside open documents (older versions never offset them) pays them,
+  oldest first, as allocations of method "credit" dated each document's issue date (rule 22).
 - plans get the standard tax category; the settings get the reduced rate, the exemption reason
   and the prefixes of credit notes and deposit documents (NULL reads as the defaults).
 """
 
 import warnings
 from datetime import timedelta
+from fractions import Fraction
 
 import sqlalchemy as sa
 from alembic import op
+
+from desktop.domain.money import parse_rate, round_minor
 
 revision = "0008"
 down_revision = "0007"
@@ -37,10 +44,12 @@ BATCH = 2000
 
 _invoices = sa.table("invoices", sa.column("id", sa.Integer), sa.column("member_id", sa.Integer),
                      sa.column("issue_date", sa.Date), sa.column("total", sa.BigInteger),
+                     sa.column("tax", sa.BigInteger),
                      sa.column("credit_applied", sa.BigInteger), sa.column("type", sa.String),
                      sa.column("billing_date", sa.Date), sa.column("due_date", sa.Date))
 _lines = sa.table("invoice_lines", sa.column("invoice_id", sa.Integer),
-                  sa.column("kind", sa.String), sa.column("tax_category", sa.String),
+                  sa.column("kind", sa.String), sa.column("amount", sa.BigInteger),
+                  sa.column("tax_category", sa.String),
                   sa.column("rate", sa.String))
 _payments = sa.table("payments", sa.column("id", sa.Integer), sa.column("member_id", sa.Integer),
                      sa.column("invoice_id", sa.Integer), sa.column("date", sa.Date),
@@ -108,6 +117,7 @@ def _convert(bind) -> None:
                  .values(tax_category=None, rate=None))
     bind.execute(_lines.update().where(_lines.c.kind.not_in(DEPOSIT_KINDS))
                  .values(tax_category="standard", rate=rate))
+    _true_rates(bind, rate)
     kinds: dict[int, set[str]] = {}
     for invoice_id, kind in bind.execute(sa.select(_lines.c.invoice_id, _lines.c.kind)):
         kinds.setdefault(invoice_id, set()).add(kind)
@@ -137,6 +147,69 @@ def _convert(bind) -> None:
     for chunk in (credit, paid):
         for start in range(0, len(chunk), BATCH):
             bind.execute(allocations.insert(), chunk[start:start + BATCH])
+    _offset_credit(bind, allocations)
+
+
+# Rates tried, after the site's own, for a document its rate does not reproduce: the standard
+# and reduced rates EU sites have used.
+_RATES = ("0", "5", "5.5", "6", "7", "8", "9", "10", "12", "13", "14", "15", "16", "17", "18",
+          "19", "20", "21", "22", "23", "24", "25", "27")
+
+
+def _taxes_to(taxable: int, rate: str, tax: int) -> bool:
+    return round_minor(Fraction(taxable) * parse_rate(rate)) == tax
+
+
+def _true_rates(bind, site_rate: str) -> None:
+    """Each document's taxed lines at the rate that gives its stored tax (the site's first)."""
+    taxable: dict[int, int] = {}
+    for invoice_id, amount in bind.execute(
+            sa.select(_lines.c.invoice_id, _lines.c.amount)
+            .where(_lines.c.kind.not_in(DEPOSIT_KINDS))):
+        taxable[invoice_id] = taxable.get(invoice_id, 0) + amount
+    taxes = dict(bind.execute(sa.select(_invoices.c.id, _invoices.c.tax)).all())
+    changed = []
+    for invoice_id, net in taxable.items():
+        tax = taxes.get(invoice_id, 0)
+        if _taxes_to(net, site_rate, tax):
+            continue
+        found = next((r for r in _RATES if _taxes_to(net, r, tax)), None)
+        changed.append({"doc": invoice_id, "r": found})
+    statement = (_lines.update().where(_lines.c.invoice_id == sa.bindparam("doc"),
+                                       _lines.c.kind.not_in(DEPOSIT_KINDS))
+                 .values(rate=sa.bindparam("r")))
+    for start in range(0, len(changed), BATCH):
+        bind.execute(statement, changed[start:start + BATCH])
+
+
+def _offset_credit(bind, allocations) -> None:
+    """Rule 22 for balances older versions left beside open documents."""
+    members = sa.table("members", sa.column("id", sa.Integer),
+                       sa.column("credit_balance", sa.BigInteger))
+    held = bind.execute(sa.select(members.c.id, members.c.credit_balance)
+                        .where(members.c.credit_balance > 0)).all()
+    for member_id, balance in held:
+        paid = dict(bind.execute(
+            sa.select(allocations.c.document_id, sa.func.sum(allocations.c.amount))
+            .where(allocations.c.member_id == member_id)
+            .group_by(allocations.c.document_id)).all())
+        rows = bind.execute(
+            sa.select(_invoices.c.id, _invoices.c.total, _invoices.c.issue_date)
+            .where(_invoices.c.member_id == member_id, _invoices.c.total > 0,
+                   _invoices.c.type.in_(("invoice", "deposit_request")))
+            .order_by(_invoices.c.issue_date, _invoices.c.id)).all()
+        left, made = balance, []
+        for document_id, total, issued in rows:
+            share = min(left, total - int(paid.get(document_id) or 0))
+            if share > 0:
+                made.append({"document_id": document_id, "payment_id": None,
+                             "member_id": member_id, "method": "credit", "amount": share,
+                             "date": issued})
+                left -= share
+        if made:
+            bind.execute(allocations.insert(), made)
+            bind.execute(members.update().where(members.c.id == member_id)
+                         .values(credit_balance=left))
 
 
 def downgrade() -> None:
