@@ -7,11 +7,10 @@ site's own VAT id: the space's supply to that business is taxed by the buyer.
 
 from __future__ import annotations
 
-from stdnum import get_cc_module
-from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError
-
 from desktop.domain.model import M_, Message
+
+# python-stdnum is imported where a VAT id is checked, so the billing core loads with the
+# standard library alone (tests/test_layering.py), as money.minor_digits does with Babel.
 
 NOT_A_VAT_ID = M_("{text} is not a valid VAT id: check its country letters and digits.")
 # Countries outside the EU whose VAT numbers stdnum checks and a coworking space commonly sees.
@@ -25,6 +24,8 @@ def compact(text: str) -> str:
 
 def country(vat_id: str) -> str | None:
     """The ISO country of a valid EU VAT id (Greece's "EL" is GR), None when not one."""
+    from stdnum.eu import vat as eu_vat
+
     number = compact(vat_id)
     if not number or not eu_vat.is_valid(number):
         return None
@@ -34,6 +35,10 @@ def country(vat_id: str) -> str | None:
 
 def vat_id_problem(text: str) -> Message | None:
     """Why a typed VAT id cannot be kept, or None (empty is allowed: no VAT id)."""
+    from stdnum import get_cc_module
+    from stdnum.eu import vat as eu_vat
+    from stdnum.exceptions import ValidationError
+
     number = compact(text)
     if not number:
         return None

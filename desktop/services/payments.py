@@ -30,7 +30,6 @@ from desktop.ledger.accounts import (
     accounts_of,
     allocation_rows,
     open_documents,
-    outstanding_of_document,
     settle_members,
 )
 from desktop.ledger.bulk_rows import insert_rows
@@ -391,5 +390,5 @@ def _described(number: str | None, amount: int, day: date, row: m.PaymentRow,
 
 
 __all__ = ["InvoiceStanding", "PaymentService", "PlacedAllocation", "Recorded",
-           "invoice_row", "invoice_standing", "member_outstanding", "outstanding_of_document",
-           "payment_terms", "planned_allocation"]
+           "invoice_row", "invoice_standing", "member_outstanding", "payment_terms",
+           "planned_allocation"]
