@@ -6,7 +6,9 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from desktop.domain.accounts import Totals
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
+from desktop.services.accounts import AccountSummary
 from desktop.domain.periods import Frequency
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError
@@ -179,7 +181,8 @@ class FakeInvoices:
         return self.invoice
 
     def recent(self, limit: int = 200, offset: int = 0, *, status: str = "all",
-               start: date | None = None, end: date | None = None) -> list[InvoiceSummary]:
+               start: date | None = None, end: date | None = None, kind: str = "all",
+               member_id: int | None = None) -> list[InvoiceSummary]:
         """Ada's invoices as the service lists them: newest first, with her name (the filters
         are taken and not applied: the member page, the fake's user, lists them all)."""
         rows = [InvoiceSummary(i.id, i.number, i.issue_date, i.total, i.amount_due, 1,
@@ -187,7 +190,8 @@ class FakeInvoices:
         return rows[offset:offset + limit]
 
     def totals(self, *, status: str = "all", start: date | None = None,
-               end: date | None = None) -> InvoiceTotals:
+               end: date | None = None, kind: str = "all",
+               member_id: int | None = None) -> InvoiceTotals:
         rows = self.recent()
         outstanding = sum(r.amount_due for r in rows)
         return InvoiceTotals(len(rows), sum(r.total for r in rows),
@@ -246,6 +250,39 @@ class FakeCatalog:
             raise Refused("This plan was sold; archive it instead.")
         del self.items[plan_id]
         return Changes(catalog=True)
+
+
+class FakeAccounts:
+    """AccountService over the fake members: the summary their money says, where the deposit
+    required is `required` (per member id) and a return moves the excess to credit."""
+
+    def __init__(self, members: FakeMembers, required: dict[int, int] | None = None):
+        self.members = members
+        self.required = required or {}
+        self.returned: list[int] = []
+
+    def summary(self, member_id: int) -> AccountSummary:
+        m = self.members.members.get(member_id)
+        if m is None:
+            raise NotFound("This member no longer exists.")
+        owed = sum(max(i.amount_due - i.paid, 0) for i in m.invoices if i.total >= 0)
+        invoiced = sum(i.total for i in m.invoices if i.total >= 0)
+        credited = -sum(i.total for i in m.invoices if i.total < 0)
+        received = invoiced - credited - owed + m.credit_balance
+        return AccountSummary(member_id, Totals(invoiced, credited, received, 0,
+                                                m.credit_balance, owed),
+                              0, self.required.get(member_id, 0), m.deposit_held, 0,
+                              max(m.credit_balance - owed, 0))
+
+    def return_excess_deposit(self, member_id: int) -> Changes:
+        m = self.members.members[member_id]
+        excess = m.deposit_held - self.required.get(member_id, 0)
+        if excess <= 0:
+            raise Refused("There is nothing to return.")
+        m.deposit_held -= excess
+        m.credit_balance += excess
+        self.returned.append(member_id)
+        return Changes.of(members=[member_id], invoices=True, payments=True)
 
 
 class FakeSweep:

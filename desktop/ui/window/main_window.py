@@ -111,7 +111,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.members_panel = MemberListPanel(services.members, formatter)
         tools = invoice_tools(services, clock)
         self.member_page = MemberPage(services.members, services.invoices, formatter, clock,
-                                      tools=tools)
+                                      tools=tools, accounts=services.accounts)
         self.member_page.new_contract_button.setVisible(open_new_contract is not None)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="memberSplitter")
         self.splitter.addWidget(self.members_panel)
@@ -186,6 +186,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.member_page.editRequested.connect(self.members_panel.edit_member)
         self.member_page.newContractRequested.connect(self.new_contract)
         self.member_page.memberChanged.connect(self._money_changed)
+        self.member_page.accountChanged.connect(
+            lambda changes: self.operations.done_here(changes, source=self.member_page))
         self.transitions_panel.run_button.clicked.connect(self.run_sweep_now)
         self.transitions_panel.refreshed.connect(self._update_status)
         self.transitions_panel.memberActivated.connect(self.show_member)
