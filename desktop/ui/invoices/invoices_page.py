@@ -88,7 +88,13 @@ class InvoiceListModel(RowTableModel):
         if key == "issued":
             return f.date(row.issue_date)
         if key == "billing":
-            return f.date(getattr(row, "billing_date", None) or row.issue_date)
+            # Rule 18: the billing date, and the issue date beside it when the document was
+            # made later (a catch-up, a contract entered after it started).
+            billed = getattr(row, "billing_date", None) or row.issue_date
+            if billed == row.issue_date:
+                return f.date(billed)
+            return _("{billing} / {issued}").format(billing=f.date(billed),
+                                                     issued=f.date(row.issue_date))
         if key == "due_date":
             due = getattr(row, "due_date", None)
             return f.date(due) if due is not None and row.total >= 0 else "—"
@@ -100,9 +106,18 @@ class InvoiceListModel(RowTableModel):
                 }[key]()
 
 
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.ToolTipRole:
+            return None
+        f = self._formatter
+        billed = getattr(row, "billing_date", None) or row.issue_date
+        return _("Billing date {billing}, issued {issued}. Double-click to see the "
+                 "document.").format(billing=f.date(billed), issued=f.date(row.issue_date))
+
+
 def column_titles() -> dict[str, str]:
     return {"number": _("Number"), "type": _("Type"), "member": _("Member"),
-            "billing": _("Billing date"), "issued": _("Issued"), "due_date": _("Due"),
+            "billing": _("Billing / issue date"), "issued": _("Issued"), "due_date": _("Due"),
             "total": _("Total"), "due": _("Outstanding"), "status": _("Status")}
 
 
@@ -147,7 +162,7 @@ class InvoicesPage(QWidget):
         self._empty_text = _("No invoices yet. They are issued on each contract's invoice dates.")
         self.table = TableView("invoiceTable", self._empty_text)
         self.table.setModel(self.model)
-        self.table.set_column_modes(1)
+        self.table.set_column_modes(self.model.column_of("member"))
         self.table.activated.connect(self._open)  # Enter or a double click
         self.status_label = label("", "muted", wrap=True)
         self.totals_label = QLabel(objectName="invoiceTotals")

@@ -147,7 +147,8 @@ class PaymentDialog(FormDialog):
                 messages[found[0]] = say(found[1], self._formatter)
         for key, message in messages.items():
             self.problems.set_local(key, message)
-        self.show_preview(amount if not any(messages.values()) else None)
+        # Where the money goes depends on the amount alone: said while the date is mistyped.
+        self.show_preview(amount if not messages["amount"] else None)
 
     def show_preview(self, amount: int | None) -> None:
         """Say where `amount` would go (rule 21), or nothing while it cannot be recorded."""

@@ -114,9 +114,9 @@ def deposit_detail(summary: Any, formatter: Any) -> str:
     f = formatter
     text = _("Required {required}").format(required=f.money(summary.deposit_required))
     if summary.deposit_requested:
-        text += " · " + _("requested {requested}, not paid yet").format(
+        text += "\n" + _("requested {requested}, not paid yet").format(
             requested=f.money(summary.deposit_requested))
     if summary.deposit_excess:
-        text += " · " + _("{excess} more than required").format(
+        text += "\n" + _("{excess} more than required").format(
             excess=f.money(summary.deposit_excess))
     return text

@@ -49,7 +49,7 @@ from desktop.ui.members.account import (
 from desktop.ui.members.timeline import TermTimeline
 
 # The member page's documents: newest first, every type, with their dates (rule 18).
-DOCUMENT_COLUMNS = ("type", "number", "billing", "issued", "due_date", "total", "due", "status")
+DOCUMENT_COLUMNS = ("type", "number", "billing", "due_date", "total", "due", "status")
 
 
 def contract_status_text(row: Any) -> str:
@@ -186,7 +186,7 @@ class MemberPage(QWidget):
                                               columns=DOCUMENT_COLUMNS)
         self.invoice_table = TableView("memberInvoiceTable", _("No documents yet."))
         self.invoice_table.setModel(self.invoice_model)
-        self.invoice_table.set_column_modes(1)
+        self.invoice_table.set_column_modes(len(DOCUMENT_COLUMNS) - 1)
         self.invoice_table.activated.connect(self._invoice_activated)
         self.entry_model = AccountEntryModel(self._formatter, self)
         self.entry_table = TableView("memberPaymentTable", _("No payments yet."))
