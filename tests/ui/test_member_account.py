@@ -137,15 +137,21 @@ def type_amount(qtbot, dialog, text: str) -> None:
     qtbot.keyClicks(edit, text)
 
 
+def editors(table) -> list[QLineEdit]:
+    """The cell editor open now (one closed a moment ago may not be deleted yet)."""
+    return [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+
+
 def type_in_pays(qtbot, dialog, row: int, text: str) -> None:
     """Double-click a document's Pays cell and type an amount into its editor."""
     table = dialog.table
     rect = table.visualRect(table.model().index(row, PAYS))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: table.viewport().findChild(QLineEdit) is not None, timeout=2000)
-    editor = table.viewport().findChild(QLineEdit)
+    qtbot.waitUntil(lambda: bool(editors(table)), timeout=2000)
+    (editor,) = editors(table)
     editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Tab)  # commits the cell, not the dialog
 

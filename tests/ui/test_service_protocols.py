@@ -48,7 +48,8 @@ def fakes_as_services() -> None:
     sweep: SweepServiceProtocol = fakes.FakeSweep()
     settings: SettingsServiceProtocol = fakes.FakeSettings()
     accounts: AccountServiceProtocol = fakes.FakeAccounts(fakes.FakeMembers([]))
-    del members, catalog, invoices, sweep, settings, accounts
+    payments: PaymentServiceProtocol = fakes.FakePayments()
+    del members, catalog, invoices, sweep, settings, accounts, payments
 
 
 def real_services(db: Database, clock: FixedClock) -> None:
@@ -67,7 +68,8 @@ def real_services(db: Database, clock: FixedClock) -> None:
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
                           "invoices": fakes.FakeInvoices, "sweep": fakes.FakeSweep,
-                          "settings": fakes.FakeSettings, "accounts": fakes.FakeAccounts}
+                          "settings": fakes.FakeSettings, "accounts": fakes.FakeAccounts,
+                          "payments": fakes.FakePayments}
 REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,

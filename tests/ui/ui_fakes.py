@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from desktop.domain.accounts import Totals
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
+from desktop.domain.payments import Payment
 from desktop.services.accounts import AccountSummary
+from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.domain.periods import Frequency
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError
@@ -283,6 +286,66 @@ class FakeAccounts:
         m.credit_balance += excess
         self.returned.append(member_id)
         return Changes.of(members=[member_id], invoices=True, payments=True)
+
+
+class FakePayments:
+    """PaymentService over a few open documents (id, number, what each lacks), oldest first:
+    previews and records allocations as rule 21 says, and keeps what was recorded."""
+
+    def __init__(self, documents: list[tuple[int, str, int]] | None = None,
+                 today: date = TODAY):
+        self.documents = documents if documents is not None else [(6, "2026-0006", 43800),
+                                                                  (7, "2026-0007", 43800)]
+        self.today = today
+        self.recorded: list[dict] = []
+
+    def allocation_preview(self, member_id: int, amount: int,
+                           chosen: Sequence[tuple[int, int]] = ()
+                           ) -> tuple[tuple[PlacedAllocation, ...], int]:
+        lacking = {doc: left for doc, _number, left in self.documents}
+        numbers = {doc: number for doc, number, _left in self.documents}
+        for doc, share in chosen:
+            if share > lacking.get(doc, 0):
+                raise ValidationError([Problem("allocations", f"{share} is more than "
+                                               f"{numbers.get(doc, doc)} still lacks.")])
+        if sum(share for _doc, share in chosen) > amount:
+            raise ValidationError([Problem("allocations", "The amounts add up to more than "
+                                           "the payment.")])
+        placed, left = [], amount
+        for doc, share in chosen:
+            placed.append(PlacedAllocation(doc, numbers[doc], share, "payment", self.today))
+            lacking[doc] -= share
+            left -= share
+        for doc, number, _left in self.documents:
+            share = min(left, lacking[doc])
+            if share > 0:
+                placed.append(PlacedAllocation(doc, number, share, "payment", self.today))
+                left -= share
+        return tuple(placed), left
+
+    def record_for_member(self, member_id: int, amount: int, *,
+                          allocations: Sequence[tuple[int, int]] = (),
+                          day: date | None = None, method: str = "", reference: str = "",
+                          token: str | None = None) -> Recorded:
+        placed, left = self.allocation_preview(member_id, amount, allocations)
+        self.recorded.append(dict(member_id=member_id, amount=amount,
+                                  allocations=list(allocations), day=day, method=method,
+                                  reference=reference, token=token))
+        return Recorded(Payment(day or self.today, amount, method, reference),
+                        Changes.of(members=[member_id], payments=True), placed, left)
+
+    def record(self, invoice: int | str, amount: int, *, day: date | None = None,
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded:
+        doc = next(d for d in self.documents if invoice in (d[0], d[1]))
+        return self.record_for_member(1, amount, allocations=[(doc[0], min(amount, doc[2]))],
+                                      day=day, method=method, reference=reference,
+                                      token=token)
+
+    def refund(self, member_id: int, amount: int, *, day: date | None = None,
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded:
+        self.recorded.append(dict(member_id=member_id, amount=-amount, day=day))
+        return Recorded(Payment(day or self.today, -amount, method, reference),
+                        Changes.of(members=[member_id], payments=True))
 
 
 class FakeSweep:

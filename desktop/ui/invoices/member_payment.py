@@ -41,7 +41,10 @@ class AllocationTable(QTableWidget):
         self.setAccessibleName(_("Where the payment goes"))
         self.verticalHeader().hide()
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        # Typing on a document's row, F2 or a double click edits what it pays.
+        trigger = QAbstractItemView.EditTrigger
+        self.setEditTriggers(trigger.AnyKeyPressed | trigger.EditKeyPressed
+                             | trigger.DoubleClicked | trigger.SelectedClicked)
         self.setTabKeyNavigation(False)
         self.documents = list(documents)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

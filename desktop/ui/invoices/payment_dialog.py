@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -101,10 +100,6 @@ class PaymentDialog(FormDialog):
             widget.setAccessibleName(caption.replace("&", ""))
             self.problems.add(key, widget, error)
         self.body = QVBoxLayout(self)
-        # The dialog grows with the sentences under its fields: with a minimum width of its
-        # own and the default constraint, its height stayed and they were drawn over the
-        # fields below (issue 26).
-        self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.body.addWidget(self.intro_label)
         self.body.addLayout(self.form)
         self.add_below_form()
@@ -149,6 +144,27 @@ class PaymentDialog(FormDialog):
             self.problems.set_local(key, message)
         # Where the money goes depends on the amount alone: said while the date is mistyped.
         self.show_preview(amount if not messages["amount"] else None)
+        self.fit_height()
+
+    def accept(self) -> None:
+        super().accept()
+        if self.isVisible():  # refused: the service's sentences are shown now
+            self.fit_height()
+
+    def fit_height(self) -> None:
+        """Make room for the sentences shown under the fields at the dialog's width. A top
+        level's minimum size leaves out heights that depend on the width, so a sentence
+        wrapped onto two lines got the height of one and was drawn over the field above it
+        (issue 26)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = max(layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                     else 0, layout.totalMinimumSize().height())
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def show_preview(self, amount: int | None) -> None:
         """Say where `amount` would go (rule 21), or nothing while it cannot be recorded."""
