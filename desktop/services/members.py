@@ -423,19 +423,19 @@ def account_entries(session: Session, member_id: int) -> list[AccountEntry]:
     by_payment: dict[int, list[PaidDocument]] = defaultdict(list)
     by_day: dict[date, list[PaidDocument]] = defaultdict(list)
     for payment_id, day, document_id, number, amount in placed:
-        paid = PaidDocument(document_id, number, int(amount))
+        share = PaidDocument(document_id, number, int(amount))
         if payment_id is None:
-            by_day[day].append(paid)
+            by_day[day].append(share)
         else:
-            by_payment[payment_id].append(paid)
+            by_payment[payment_id].append(share)
     entries = []
     for p in session.scalars(select(m.PaymentRow).where(m.PaymentRow.member_id == member_id)):
         paid = tuple(by_payment.get(p.id, ()))
         left = p.amount - sum(d.amount for d in paid) if p.amount > 0 else 0
         entries.append(AccountEntry(p.date, p.amount, p.method or "", p.reference or "", paid,
                                     left, p.id))
-    entries += [AccountEntry(day, sum(d.amount for d in paid), "", "", tuple(paid),
-                             from_credit=True) for day, paid in by_day.items()]
+    entries += [AccountEntry(day, sum(d.amount for d in shares), "", "", tuple(shares),
+                             from_credit=True) for day, shares in by_day.items()]
     # Newest first; credit put against documents counts as after the same day's payments.
     return sorted(entries, key=lambda e: (e.date, e.from_credit, e.payment_id or 0),
                   reverse=True)

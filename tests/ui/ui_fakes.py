@@ -10,13 +10,13 @@ from datetime import date, datetime, time, timedelta
 from desktop.domain.accounts import Totals
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
 from desktop.domain.payments import Payment
-from desktop.services.accounts import AccountSummary
-from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.domain.periods import Frequency
+from desktop.services.accounts import AccountSummary
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
+from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
 
 TODAY = date(2026, 3, 20)

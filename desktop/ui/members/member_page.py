@@ -300,7 +300,6 @@ class MemberPage(QWidget):
         self.stack.setCurrentIndex(1)
 
     def _fill(self, d: Any) -> None:
-        f = self._formatter
         self.title.setText(d.name)
         is_member = d.status == "member"
         self.badge.set_badge(_("Member") if is_member else _("Contact"),
