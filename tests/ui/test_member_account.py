@@ -119,7 +119,7 @@ def test_the_member_page_is_the_members_account(qtbot, window):
     assert not page.return_button.isEnabled()
     assert page.return_button.toolTip() == (
         f"The deposit of {f.money(summary.deposit_requested)} does not exceed the "
-        f"{f.money(summary.deposit_required)} the member's contracts require; there is "
+        f"{f.money(summary.deposit_required)} this member's contracts require; there is "
         "nothing to return.")
     assert page.pay_button.isEnabled()
 

@@ -102,8 +102,8 @@ def return_refused(summary: Any, formatter: Any, can_return: bool) -> str:
     if not can_return:
         return _("Deposits cannot be returned in this window.")
     if summary.deposit_excess <= 0:
-        return _("The deposit of {held} does not exceed the {required} the member's contracts "
-                 "require; there is nothing to return.").format(
+        return _("The deposit of {held} does not exceed the {required} this member's "
+                 "contracts require; there is nothing to return.").format(
             held=formatter.money(summary.deposit_held + summary.deposit_requested),
             required=formatter.money(summary.deposit_required))
     return ""
