@@ -46,6 +46,7 @@ from desktop.ui.members.account import (
     return_refused,
     totals_sentence,
 )
+from desktop.ui.members.folding import FoldingRow
 from desktop.ui.members.timeline import TermTimeline
 
 # The member page's documents: newest first, every type, with their dates (rule 18).
@@ -148,7 +149,7 @@ class MemberPage(QWidget):
         self.title = label("", "pageTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge, self.archived_badge = Badge(), Badge()
-        self.subtitle = label("", "muted")
+        self.subtitle = label("", "muted", wrap=True)  # never wider than a narrow pane
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.edit_button = QPushButton(icon("edit"), _("Edit details…"))
         self.edit_button.setObjectName("editMemberButton")
@@ -194,36 +195,32 @@ class MemberPage(QWidget):
         self.entry_table.set_column_modes(5)
         self.error_label = label("", "formError", wrap=True)
 
-        heading = QHBoxLayout()
-        heading.setSpacing(8)
-        heading.addWidget(self.title)
-        heading.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        heading.addWidget(self.archived_badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        heading.addStretch(1)
-        heading.addWidget(self.new_contract_button)
-        heading.addWidget(self.edit_button)
-        cards = QHBoxLayout()
-        cards.setSpacing(8)
-        cards.addWidget(self.credit_card, 1)
-        cards.addWidget(self.outstanding_card, 1)
-        cards.addWidget(self.deposit_card, 1)
-        cards.addWidget(self.allowances_card, 2)
-        actions = QHBoxLayout()
-        actions.setSpacing(8)
-        for button in (self.pay_button, self.refund_button, self.return_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        # The heading, the cards and the buttons fold into columns in a narrow pane.
+        named = QWidget()
+        title_row = QHBoxLayout(named)
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.setSpacing(8)
+        title_row.addWidget(self.title)
+        title_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        title_row.addWidget(self.archived_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        title_row.addStretch(1)
+        self.heading = FoldingRow(
+            [named, FoldingRow([self.new_contract_button, self.edit_button])], (1, 0),
+            trailing_stretch=False)
+        self.cards = FoldingRow([self.credit_card, self.outstanding_card, self.deposit_card,
+                                 self.allowances_card], (1, 1, 1, 2), trailing_stretch=False)
+        self.actions = FoldingRow([self.pay_button, self.refund_button, self.return_button])
 
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(6)
-        layout.addLayout(heading)
+        layout.addWidget(self.heading)
         layout.addWidget(self.subtitle)
         layout.addSpacing(4)
-        layout.addLayout(cards)
+        layout.addWidget(self.cards)
         layout.addWidget(self.totals_label)
-        layout.addLayout(actions)
+        layout.addWidget(self.actions)
         layout.addWidget(label(_("Terms"), "sectionTitle"))
         layout.addWidget(self.timeline)
         contracts_title = label(_("Contracts"), "sectionTitle")
