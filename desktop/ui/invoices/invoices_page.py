@@ -115,6 +115,15 @@ class InvoiceListModel(RowTableModel):
                  "document.").format(billing=f.date(billed), issued=f.date(row.issue_date))
 
 
+def keep_readable(table: Any, stretch: int, minimum: int, drop: tuple[int, ...]) -> None:
+    """Keep the `stretch` column readable in a narrow table (scale 2, a narrow pane): the
+    columns in `drop` give way, first ones first, at the widths their contents ask for."""
+    header = table.horizontalHeader()
+    widths = {c: max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+              for c in range(table.model().columnCount()) if c != stretch}
+    table.keep_readable(stretch, minimum, widths, drop)
+
+
 def column_titles() -> dict[str, str]:
     return {"number": _("Number"), "type": _("Type"), "member": _("Member"),
             "billing": _("Billing / issue date"), "issued": _("Issued"), "due_date": _("Due"),
@@ -166,6 +175,7 @@ class InvoicesPage(QWidget):
         self.table.activated.connect(self._open)  # Enter or a double click
         self.status_label = label("", "muted", wrap=True)
         self.totals_label = QLabel(objectName="invoiceTotals")
+        self.totals_label.setWordWrap(True)  # the sentence never widens the window (scale 2)
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.status_filter = QComboBox(objectName="invoiceStatusFilter")
@@ -198,21 +208,29 @@ class InvoicesPage(QWidget):
             self.batch_button.setEnabled(False)
             self.batch_button.setToolTip(_("Invoice documents cannot be made in this window."))
 
+        # The filters above the list, the buttons beside the sentences below it: in one row
+        # with the type filter they made the window wider than a screen at scale 2.
         top = QHBoxLayout()
-        top.addWidget(label(_("Invoices"), "sectionTitle"))
-        top.addSpacing(12)
         for widget in (type_caption, self.type_filter, status_caption, self.status_filter,
                        period_caption, self.period_filter):
             top.addWidget(widget)
+            if isinstance(widget, QComboBox):  # may be narrower than its longest entry
+                widget.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(9)
         top.addStretch(1)
-        top.addWidget(self.batch_button)
-        top.addWidget(refresh)
+        words = QVBoxLayout()
+        words.addWidget(self.totals_label)
+        words.addWidget(self.status_label)
+        bottom = QHBoxLayout()
+        bottom.addLayout(words, 1)
+        bottom.addWidget(self.batch_button, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(refresh, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.totals_label)
-        layout.addWidget(self.status_label)
+        layout.addLayout(bottom)
 
     def set_formatter(self, formatter: Any) -> None:
         self._formatter = formatter
@@ -253,6 +271,8 @@ class InvoicesPage(QWidget):
         self.table.set_empty_text(self._empty_text if (filters["status"], filters["kind"])
                                   == ("all", "all") else _("No documents match this filter."))
         self.model.set_rows(rows)
+        keep_readable(self.table, self.model.column_of("member"), 120,
+                      (self.model.column_of("due_date"), self.model.column_of("issued")))
         self.totals_label.setText(self._totals_text(totals))
         self.status_label.setText(
             _("Double-click a document to see it, print it or record a payment.") if rows else "")

@@ -35,7 +35,7 @@ from desktop.ui.common.widgets import (
     show_error,
     user_message,
 )
-from desktop.ui.invoices.invoices_page import InvoiceListModel, open_invoice
+from desktop.ui.invoices.invoices_page import InvoiceListModel, keep_readable, open_invoice
 from desktop.ui.invoices.member_payment import MemberPaymentDialog
 from desktop.ui.invoices.payment_dialog import refund_dialog
 from desktop.ui.members.account import (
@@ -312,9 +312,13 @@ class MemberPage(QWidget):
         self.contract_model.set_rows(d.contracts)
         _fit_rows(self.contract_table, len(d.contracts))
         self.invoice_model.set_rows(sorted(d.invoices, key=lambda i: i.issue_date, reverse=True))
+        documents = self.invoice_model.column_of
+        keep_readable(self.invoice_table, documents("status"), 80,
+                      (documents("due_date"), documents("billing"), documents("type")))
         entries = list(getattr(d, "payments", ()))
         self.entry_model.set_rows(entries)
         _fit_rows(self.entry_table, len(entries), most=6)
+        keep_readable(self.entry_table, 5, 120, (4, 3, 1))  # reference, method, kind give way
 
     @staticmethod
     def _summary_of(d: Any) -> AccountSummary:
