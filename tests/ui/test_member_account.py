@@ -327,6 +327,13 @@ def test_return_excess_deposit_confirms_and_credits_it_on_a_deposit_return(qtbot
     assert page.outstanding_card.value.text() == f.money(after.outstanding)
     assert not page.return_button.isEnabled()
     assert f"credited {f.money(excess)}" in page.totals_label.text()
+    # The credit the return made is shown put against the documents it paid, "from credit".
+    entries = page.entry_model
+    assert entries.index(0, 1).data() == "From credit"
+    assert entries.index(0, 2).data() == f.money(excess)
+    paid = window.services.members.get(member.id).payments[0].paid
+    assert entries.index(0, 5).data() == ", ".join(f"{d.number} {f.money(d.amount)}"
+                                                   for d in paid)
 
 
 def test_a_cancelled_return_writes_nothing(qtbot, window):
