@@ -195,3 +195,20 @@ def test_the_member_page_says_why_a_deposit_cannot_be_returned_here(qtbot, ada_m
         "require to the credit balance.")
     assert page.deposit_card.detail.text() == (
         f"Required {formatter.money(30000)}\n{formatter.money(20000)} more than required")
+
+
+def test_a_preview_the_service_cannot_make_is_said_and_keeps_record_disabled(qtbot, formatter,
+                                                                            monkeypatch):
+    """The member gone at another desk while the dialog is open: the sentence, not a crash."""
+    from desktop.services.errors import NotFound
+
+    payments = fakes.FakePayments()
+    dialog = shown(qtbot, MemberPaymentDialog(payments, 1, documents(), formatter, TODAY))
+
+    def gone(*_args, **_kwargs):
+        raise NotFound("This member no longer exists.")
+
+    monkeypatch.setattr(payments, "allocation_preview", gone)
+    type_into(qtbot, dialog.amount_edit, formatter.money_plain(500))
+    assert dialog.problems.message("allocations") == "This member no longer exists."
+    assert not dialog.ok_button.isEnabled()

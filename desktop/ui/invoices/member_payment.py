@@ -27,7 +27,7 @@ from desktop.domain import payments as rules
 from desktop.i18n import _
 from desktop.i18n.messages import reason, say
 from desktop.services.errors import ValidationError
-from desktop.ui.common.widgets import ErrorLabel, label
+from desktop.ui.common.widgets import ErrorLabel, label, user_message
 from desktop.ui.invoices.payment_dialog import PaymentDialog, allocation_sentence
 from desktop.ui.invoices.words import type_text
 
@@ -86,7 +86,6 @@ class MemberPaymentDialog(PaymentDialog):
         self._documents = sorted((d for d in documents if d.outstanding > 0),
                                  key=lambda d: (d.due_date, d.issue_date, d.id))
         self._filling = False
-        self.chosen: dict[int, int] = {}  # document id -> amount typed against it
         owed = sum(d.outstanding for d in self._documents)
         intro = (_("{name}'s open documents lack {amount}. The payment pays the oldest first; "
                    "type an amount against a document to pay it instead. What no document "
@@ -168,6 +167,10 @@ class MemberPaymentDialog(PaymentDialog):
                                                                       chosen)
             except ValidationError as exc:
                 message = " ".join(say(p.message, self._formatter) for p in exc.problems)
+            except Exception as exc:  # the member gone, the server away: said, not raised
+                message = user_message(exc)
+        if message:  # about the table the operator reads now: said at once
+            self.problems.edited("allocations")
         self.problems.set_local("allocations", message)
         self._fill_automatic({a.document_id: a.amount for a in placed})
         text = allocation_sentence(placed, to_credit, self._formatter) if amount else ""

@@ -31,7 +31,7 @@ from desktop.i18n.messages import reason, say
 from desktop.services.errors import ValidationError
 from desktop.ui.common.fields import date_edit, from_qdate, to_qdate
 from desktop.ui.common.forms import FormDialog, field_box
-from desktop.ui.common.widgets import ErrorLabel, label
+from desktop.ui.common.widgets import ErrorLabel, label, user_message
 
 # Where a payment would go: (its allocations, what becomes credit), as allocation_preview says.
 Preview = Callable[[int], tuple[Any, int]]
@@ -174,6 +174,8 @@ class PaymentDialog(FormDialog):
                 placed, to_credit = self._preview(amount)
             except ValidationError as exc:
                 text = " ".join(say(p.message, self._formatter) for p in exc.problems)
+            except Exception as exc:  # the server away: the preview says so, Record decides
+                text = user_message(exc)
             else:
                 text = allocation_sentence(placed, to_credit, self._formatter)
         self.preview_label.setText(text)
