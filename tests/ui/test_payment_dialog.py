@@ -212,3 +212,22 @@ def test_a_preview_the_service_cannot_make_is_said_and_keeps_record_disabled(qtb
     type_into(qtbot, dialog.amount_edit, formatter.money_plain(500))
     assert dialog.problems.message("allocations") == "This member no longer exists."
     assert not dialog.ok_button.isEnabled()
+
+
+def test_typing_in_the_table_puts_an_amount_against_the_oldest_document(qtbot, formatter):
+    """Keyboard first: Alt+W reaches the table on the oldest document's amount; typing edits
+    it, Enter keeps it."""
+    payments = fakes.FakePayments()
+    dialog = shown(qtbot, MemberPaymentDialog(payments, 1, documents(), formatter, TODAY))
+    type_into(qtbot, dialog.amount_edit, formatter.money_plain(50000))
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_2)  # starts editing the current cell
+    qtbot.waitUntil(lambda: bool(editors(dialog.table)), timeout=2000)
+    (editor,) = editors(dialog.table)
+    qtbot.keyClicks(editor, "00")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the cell keeps it (a queued commit)
+    qtbot.waitUntil(lambda: dialog.allocations() == [(6, formatter.parse_money("200"))],
+                    timeout=2000)
+    assert dialog.isVisible() and payments.recorded == []  # Enter in a cell is not Record
+    # The rest pays the oldest first: what 2026-0006 still lacks, then 2026-0007.
+    assert dialog.table.item(1, PAYS).text() == formatter.money_plain(6200)

@@ -75,6 +75,8 @@ class AllocationTable(QTableWidget):
         self.setFixedHeight(header.sizeHint().height() + shown * 26 + 2 * self.frameWidth() + 2)
         self.verticalHeader().setDefaultSectionSize(26)
         self.setMinimumWidth(520)
+        if self.documents:  # Tab into the table and type: the oldest document's amount
+            self.setCurrentCell(0, PAYS)
 
 
 class MemberPaymentDialog(PaymentDialog):
