@@ -174,6 +174,8 @@ def test_emptying_a_typed_amount_gives_the_document_back_to_the_oldest_first(qtb
     type_in_pays(qtbot, dialog, 1, "")
     assert dialog.allocations() == []
     assert dialog.table.item(1, PAYS).text() == formatter.money_plain(6200)
+    assert dialog.preview_label.text() == (f"Pays 2026-0006 {formatter.money(43800)}, "
+                                           f"2026-0007 {formatter.money(6200)}.")
 
 
 def test_the_member_page_says_why_a_deposit_cannot_be_returned_here(qtbot, ada_members,
@@ -231,3 +233,5 @@ def test_typing_in_the_table_puts_an_amount_against_the_oldest_document(qtbot, f
     assert dialog.isVisible() and payments.recorded == []  # Enter in a cell is not Record
     # The rest pays the oldest first: what 2026-0006 still lacks, then 2026-0007.
     assert dialog.table.item(1, PAYS).text() == formatter.money_plain(6200)
+    assert dialog.preview_label.text() == (f"Pays 2026-0006 {formatter.money(43800)}, "
+                                           f"2026-0007 {formatter.money(6200)}.")

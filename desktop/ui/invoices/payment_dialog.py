@@ -190,9 +190,13 @@ class PaymentDialog(FormDialog):
 
 def allocation_sentence(placed: Any, to_credit: int, formatter: Any) -> str:
     """Rule 21 in words: which documents a payment pays and what becomes credit balance."""
-    shares = ", ".join(_("{number} {amount}").format(number=a.number,
-                                                     amount=formatter.money(a.amount))
-                       for a in placed)
+    # A document chosen and then reached again oldest first is said once, with its sum.
+    summed: dict[str, int] = {}
+    for allocation in placed:
+        summed[allocation.number] = summed.get(allocation.number, 0) + allocation.amount
+    shares = ", ".join(_("{number} {amount}").format(number=number,
+                                                     amount=formatter.money(amount))
+                       for number, amount in summed.items())
     parts = [_("Pays {documents}.").format(documents=shares)] if shares else []
     if to_credit:
         parts.append(_("{amount} becomes credit balance.").format(
