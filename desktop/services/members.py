@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import BigInteger, and_, case, cast, exists, func, or_, select
@@ -72,6 +72,9 @@ class ContractRow:
 
 @dataclass(frozen=True)
 class InvoiceRow:
+    """A document of the member's account (rules 17, 18, 21): its type, its dates, what it
+    still lacks and where it stands ("credited" for a credit note or a deposit return)."""
+
     id: int
     number: str
     issue_date: date
@@ -79,6 +82,35 @@ class InvoiceRow:
     amount_due: int
     status: str = ""
     paid: int = 0
+    type: str = "invoice"
+    billing_date: date | None = None
+    due_date: date | None = None
+    outstanding: int = 0
+
+
+@dataclass(frozen=True)
+class PaidDocument:
+    """Part of a payment or of the credit balance put against one document (rule 21)."""
+
+    document_id: int
+    number: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    """A payment received (amount > 0), a refund paid out (amount < 0), or credit balance put
+    against documents on a day (`from_credit`, payment_id None): which documents it paid, and
+    what of a payment no document needed and went to the credit balance."""
+
+    date: date
+    amount: int
+    method: str
+    reference: str
+    paid: tuple[PaidDocument, ...]
+    to_credit: int = 0
+    payment_id: int | None = None
+    from_credit: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +131,7 @@ class MemberDetail:
     billing_address: str = ""
     vat_id: str = ""
     outstanding: int = 0
+    payments: list[AccountEntry] = field(default_factory=list)
 
 
 def active_on(today: date):
@@ -310,7 +343,9 @@ class MemberService:
             return session.scalar(query) or 0
 
     def get(self, member_id: int) -> MemberDetail:
-        """The member page: details, allowances of active contracts, contracts and invoices."""
+        """The member page: details, allowances of active contracts, contracts, the account's
+        documents of every type (newest first) and its payments, refunds and credit put against
+        documents, each with the documents it paid (rule 21)."""
         today = self.clock.today()
         with self.db.session() as session:
             row = session.get(m.MemberRow, member_id)
@@ -318,11 +353,13 @@ class MemberService:
                 raise NotFound(_("This member no longer exists."))
             contracts = sorted(load_member_state(session, member_id).contracts,
                                key=lambda c: (c.start_date, c.id))
+            doc = m.InvoiceRow
             invoices = session.execute(
-                select(m.InvoiceRow.id, m.InvoiceRow.number, m.InvoiceRow.issue_date,
-                       m.InvoiceRow.total, m.InvoiceRow.amount_due, paid_of_invoice())
-                .where(m.InvoiceRow.member_id == member_id)
-                .order_by(m.InvoiceRow.issue_date.desc(), m.InvoiceRow.id.desc())).all()
+                select(doc.id, doc.number, doc.issue_date, doc.total, doc.amount_due,
+                       paid_of_invoice(), doc.type, doc.billing_date, doc.due_date,
+                       lacking_of_invoice())
+                .where(doc.member_id == member_id)
+                .order_by(doc.issue_date.desc(), doc.id.desc())).all()
             terms = payment_terms(session)
             statuses = {c.id: rules.status(c, today) for c in contracts}
             return MemberDetail(
@@ -331,12 +368,10 @@ class MemberService:
                 "member" if ACTIVE in statuses.values() else "contact",
                 allowances_of([c for c in contracts if statuses[c.id] == ACTIVE], today),
                 [_contract_row(c, statuses[c.id]) for c in contracts],
-                [InvoiceRow(i.id, i.number, i.issue_date, i.total, i.amount_due,
-                            payment_status(i.amount_due, i[5], due_date(i.issue_date, terms),
-                                           today), i[5])
-                 for i in invoices],
+                [_document_row(i, terms, today) for i in invoices],
                 row.billing_address or "", row.vat_id or "",
-                member_outstanding(session, [member_id]).get(member_id, 0))
+                member_outstanding(session, [member_id]).get(member_id, 0),
+                account_entries(session, member_id))
 
     def create(self, name: str, email: str, company: str = "", phone: str = "",
                notes: str = "", billing_address: str = "", vat_id: str = "") -> Changes:
@@ -395,6 +430,43 @@ class MemberService:
                                 entity="member", entity_id=row.id, before=before,
                                 after=_values(row), member_id=row.id)
             return Changes.of(members=[row.id])
+
+
+def _document_row(i, terms: int, today: date) -> InvoiceRow:
+    (doc_id, number, issued, total, amount_due, paid, kind, billed, due, lacking) = i
+    due = due or due_date(issued, terms)
+    return InvoiceRow(doc_id, number, issued, total, amount_due,
+                      payment_status(amount_due, paid, due, today, total), paid, kind,
+                      billed or issued, due, int(lacking))
+
+
+def account_entries(session: Session, member_id: int) -> list[AccountEntry]:
+    """The member's payments and refunds, and the credit put against documents (one entry a
+    day), newest first, each with the documents it paid."""
+    alloc, doc = m.AllocationRow, m.InvoiceRow
+    placed = session.execute(
+        select(alloc.payment_id, alloc.date, alloc.document_id, doc.number, alloc.amount)
+        .join(doc, doc.id == alloc.document_id)
+        .where(alloc.member_id == member_id).order_by(alloc.id)).all()
+    by_payment: dict[int, list[PaidDocument]] = defaultdict(list)
+    by_day: dict[date, list[PaidDocument]] = defaultdict(list)
+    for payment_id, day, document_id, number, amount in placed:
+        share = PaidDocument(document_id, number, int(amount))
+        if payment_id is None:
+            by_day[day].append(share)
+        else:
+            by_payment[payment_id].append(share)
+    entries = []
+    for p in session.scalars(select(m.PaymentRow).where(m.PaymentRow.member_id == member_id)):
+        paid = tuple(by_payment.get(p.id, ()))
+        left = p.amount - sum(d.amount for d in paid) if p.amount > 0 else 0
+        entries.append(AccountEntry(p.date, p.amount, p.method or "", p.reference or "", paid,
+                                    left, p.id))
+    entries += [AccountEntry(day, sum(d.amount for d in shares), "", "", tuple(shares),
+                             from_credit=True) for day, shares in by_day.items()]
+    # Newest first; credit put against documents counts as after the same day's payments.
+    return sorted(entries, key=lambda e: (e.date, e.from_credit, e.payment_id or 0),
+                  reverse=True)
 
 
 def allowances_of(active_contracts, today: date) -> dict[str, int]:

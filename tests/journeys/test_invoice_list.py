@@ -41,7 +41,7 @@ def test_a_partial_payment_shows_in_the_list_and_under_partly_paid(qtbot, desk):
     target = owed[0]
     qtbot.waitUntil(lambda: target.number in rows(table, 0), timeout=5000)
     row = rows(table, 0).index(target.number)
-    outstanding_column = 4
+    outstanding_column = table.model().column_of("due")  # "Outstanding"
     assert table.model().index(row, outstanding_column).data() == money(
         target.amount_due - target.paid)
 

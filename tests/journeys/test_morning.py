@@ -120,5 +120,6 @@ def test_a_front_desk_morning(qtbot, desk):
     assert (issued.subtotal, issued.tax, issued.total, issued.amount_due) == (
         said.subtotal, said.tax, said.total, said.amount_due)
     table = desk.findChild(QTableView, "memberInvoiceTable")
-    qtbot.waitUntil(lambda: any(table.model().index(r, 0).data() == issued.number
+    number = table.model().column_of("number")
+    qtbot.waitUntil(lambda: any(table.model().index(r, number).data() == issued.number
                                 for r in range(table.model().rowCount())), timeout=3000)

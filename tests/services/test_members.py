@@ -345,10 +345,12 @@ def test_the_member_page_lists_invoices_newest_first(world):
     contract_id = world.contract(member, desk, date(2024, 2, 1))
     world.run_until(member, TODAY)
     got = world.members.get(member)
-    # Rule 18: caught up today, all three were made today; newest (highest number) first.
-    assert [(i.issue_date, i.total, i.amount_due) for i in got.invoices] == [
-        (TODAY, 20000, 20000)] * 3
-    assert [i.number for i in got.invoices] == ["INV-000003", "INV-000002", "INV-000001"]
+    # Rule 18: each document belongs to its billing date; made on a later day, it says so.
+    assert [(i.billing_date, i.total, i.amount_due, i.type) for i in got.invoices] == [
+        (date(2024, 4, 1), 20000, 20000, "invoice"), (date(2024, 3, 1), 20000, 20000, "invoice"),
+        (date(2024, 2, 1), 20000, 20000, "invoice")]
+    assert all(i.issue_date >= i.billing_date and i.outstanding == 20000
+               for i in got.invoices)
     assert got.invoices[0].number.startswith("INV-")
     assert got.contracts[0].id == contract_id
     assert got.contracts[0].next_invoice_date == date(2024, 5, 1)

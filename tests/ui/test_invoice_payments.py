@@ -51,7 +51,7 @@ def _open_first_unpaid(qtbot, window) -> InvoiceView:
     combo = page.status_filter
     with qtbot.waitSignal(page.loaded, timeout=5000):
         combo.setFocus()
-        qtbot.keyClick(combo, Qt.Key.Key_Down)  # All invoices -> Unpaid
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # Any status -> Unpaid
     assert combo.currentData() == "unpaid" and page.model.rowCount() > 0
     table = page.table
     rect = table.visualRect(page.model.index(0, 0))
@@ -109,46 +109,75 @@ def test_a_payment_pressed_twice_is_recorded_once_and_the_document_follows(qtbot
     view.close()
 
 
-def test_an_over_payment_is_marked_and_cannot_be_recorded(qtbot, window):
+def test_more_than_the_invoice_lacks_is_recorded_and_said_where_it_goes(qtbot, window):
+    """Rule 21: an over-payment is kept, not refused: it pays the document, then the member's
+    other open documents oldest first, then becomes credit, as the dialog says before
+    saving."""
     view = _open_first_unpaid(qtbot, window)
     number = view.document.invoice.number
+    member_id = view.document.standing.member_id
     left = view.document.standing.outstanding
     formatter = window.formatter
+    owed = window.services.payments.outstanding(member_id)
     seen = {}
 
     def overpay(dialog):
         amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
         amount.selectAll()
-        qtbot.keyClicks(amount, formatter.money_plain(left + 1))
+        qtbot.keyClicks(amount, formatter.money_plain(owed + 2500))
         seen["ok"] = dialog.ok_button.isEnabled()
-        seen["message"] = dialog.problems.message("amount")
-        qtbot.keyClick(amount, Qt.Key.Key_Return)  # refused: the dialog stays
-        seen["still open"] = dialog.isVisible()
-        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        seen["preview"] = dialog.preview_label.text()
+        qtbot.keyClick(amount, Qt.Key.Key_Return)
 
     done = _in_payment_dialog(qtbot, overpay)
-    qtbot.mouseClick(view.findChild(QPushButton, "recordPaymentButton"),
-                     Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(done), timeout=5000)
-    assert seen == {"ok": False, "still open": True, "message": (
-        f"{formatter.money(left + 1)} is more than the {formatter.money(left)} this invoice "
-        f"still lacks; record at most {formatter.money(left)}.")}
-    assert window.services.payments.standing(number).payments == ()
+    with qtbot.waitSignal(view.paymentRecorded, timeout=5000):
+        qtbot.mouseClick(view.findChild(QPushButton, "recordPaymentButton"),
+                         Qt.MouseButton.LeftButton)
+    assert done and seen["ok"]
+    assert seen["preview"].startswith(f"Pays {number} {formatter.money(left)}")
+    assert seen["preview"].endswith(f"{formatter.money(2500)} becomes credit balance.")
+    assert window.services.payments.standing(number).outstanding == 0
+    summary = window.services.accounts.summary(member_id)
+    assert (summary.outstanding, summary.credit_balance) == (0, 2500)
     view.close()
 
 
-def test_the_status_filter_and_totals_of_the_invoices_tab(qtbot, window):
+def test_the_type_and_status_filters_and_totals_of_the_invoices_tab(qtbot, window):
     page = _invoices_tab(qtbot, window)
+    f = window.formatter
     everything = window.services.invoices.totals()
-    assert page.totals_label.text().startswith(f"{everything.count} invoices")
-    assert window.formatter.money(everything.outstanding) in page.totals_label.text()
+    assert everything.reconciles
+    assert page.totals_label.text() == (
+        f"{everything.count} documents · invoiced {f.money(everything.issued)} · paid "
+        f"{f.money(everything.paid)} · outstanding {f.money(everything.outstanding)} "
+        f"({f.money(everything.issued)} − {f.money(everything.paid)} = "
+        f"{f.money(everything.outstanding)}) · credited {f.money(everything.credited)} · "
+        f"overdue {f.money(everything.overdue)}")
+    status = page.model.column_of("status")
     page.status_filter.setFocus()
     with qtbot.waitSignal(page.loaded, timeout=5000):
-        qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Overdue
+        qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Credited
+        qtbot.keyClick(page.status_filter, Qt.Key.Key_Up)   # Overdue
     overdue = window.services.invoices.totals(status="overdue")
     assert page.model.rowCount() == min(overdue.count, 200)
-    assert {page.model.index(r, 5).data() for r in range(page.model.rowCount())} <= {"Overdue"}
-    assert page.totals_label.text().startswith(f"{overdue.count} invoices")
+    assert {page.model.index(r, status).data() for r in range(page.model.rowCount())} <= {
+        "Overdue", "Overdue, partly paid"}
+    assert page.totals_label.text().startswith(f"{overdue.count} documents")
+    # Deposit requests alone, of every status: the type filter, by keyboard (Alt+Y).
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.status_filter.setCurrentIndex(0)
+    qtbot.keyClick(page, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    assert page.type_filter.hasFocus()
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.keyClick(page.type_filter, Qt.Key.Key_End)  # Deposit returns
+        qtbot.keyClick(page.type_filter, Qt.Key.Key_Up)   # Deposit requests
+    assert page.type_filter.currentData() == "deposit_request"
+    requests = window.services.invoices.totals(kind="deposit_request")
+    assert requests.count > 0 and page.model.rowCount() == min(requests.count, 200)
+    kind = page.model.column_of("type")
+    assert {page.model.index(r, kind).data() for r in range(page.model.rowCount())} == {
+        "Deposit request"}
+    assert page.totals_label.text().startswith(f"{requests.count} document")
     button = page.findChild(QPushButton, "invoiceBatchPdfButton")
     assert button.isVisible() and button.isEnabled()
 
@@ -206,50 +235,6 @@ def _modal(qtbot, name: str, act) -> list:
 
     QTimer.singleShot(0, poke)
     return done
-
-
-def _show_member(qtbot, window, email: str):
-    panel = window.members_panel
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(panel.search, email)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=3000)
-    rect = panel.table.visualRect(panel.model.index(0, 0))
-    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: window.member_page.title.text() != "", timeout=3000)
-    return window.member_page
-
-
-def test_a_refund_pays_credit_out_from_the_member_page(qtbot, window):
-    from desktop.storage import models as m
-
-    members = window.services.members
-    member = members.search(status="members")[0]
-    with window.database.write() as session:
-        session.get(m.MemberRow, member.id).credit_balance = 12000
-    page = _show_member(qtbot, window, member.email)
-    formatter = window.formatter
-    assert page.credit_card.value.text() == formatter.money(12000)
-    assert page.outstanding_card.value.text() == formatter.money(members.get(member.id)
-                                                                 .outstanding)
-
-    def refund_part(dialog):
-        amount = dialog.findChild(QLineEdit, "paymentAmountEdit")
-        assert amount.text() == formatter.money_plain(12000)  # the whole balance is offered
-        amount.selectAll()
-        qtbot.keyClicks(amount, formatter.money_plain(12001))
-        assert not dialog.ok_button.isEnabled()
-        amount.selectAll()
-        qtbot.keyClicks(amount, formatter.money_plain(5000))
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-
-    done = _modal(qtbot, "paymentDialog", refund_part)
-    qtbot.mouseClick(page.findChild(QPushButton, "refundCreditButton"), Qt.MouseButton.LeftButton)
-    assert done
-    assert page.credit_card.value.text() == formatter.money(7000)
-    assert members.get(member.id).credit_balance == 7000
-    row = window.members_panel.model.row_of(member.id)
-    if row >= 0:
-        assert window.members_panel.model.index(row, 4).data() == formatter.money(7000)
 
 
 def test_the_member_list_shows_and_filters_what_is_outstanding(qtbot, window):

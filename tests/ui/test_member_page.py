@@ -201,3 +201,29 @@ def test_a_failed_read_is_said_whole_on_a_page_wider_than_its_pane(qtbot, ada_me
     qtbot.waitUntil(lambda: label.visibleRegion().boundingRect() == label.rect(), timeout=2000)
     assert label.width() <= page.width()
     assert label.heightForWidth(label.width()) <= label.height() + 1  # no line cut below
+
+
+def test_a_narrow_member_page_folds_instead_of_scrolling_sideways(qtbot, ada_members,
+                                                                  fake_invoices, formatter,
+                                                                  clock):
+    """Scale 2, a narrow pane (issue 26): the heading, the cards and the account's buttons
+    fold into rows and columns; on a wide pane they stand in one row."""
+    from PySide6.QtWidgets import QScrollArea
+
+    import ui_fakes as fakes
+
+    accounts = fakes.FakeAccounts(ada_members, required={1: 30000})
+    page = MemberPage(ada_members, fake_invoices, formatter, clock, accounts=accounts)
+    qtbot.addWidget(page)
+    page.show_member(1)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.cards.per_row == 4 and page.actions.per_row == 3,
+                    timeout=2000)
+    page.resize(330, 800)
+    area = page.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: page.cards.per_row < 4 and page.actions.per_row < 3,
+                    timeout=2000)
+    qtbot.waitUntil(lambda: area.horizontalScrollBar().maximum() == 0, timeout=2000)
+    assert area.widget().width() <= area.viewport().width()

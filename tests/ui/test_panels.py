@@ -71,9 +71,10 @@ def test_invoices_page_lists_the_recent_invoices(qtbot, fake_invoices, formatter
         page.refresh()
     model = page.table.model()
     assert model.rowCount() == 2
-    assert [model.index(0, c).data() for c in range(5)] == [
-        "2026-0007", "Ada Lovelace", formatter.date(fakes.ada().invoices[0].issue_date),
-        formatter.money(43800), formatter.money(43800)]
+    assert [model.index(0, c).data() for c in range(8)] == [
+        "2026-0007", "Invoice", "Ada Lovelace",
+        formatter.date(fakes.ada().invoices[0].issue_date), "—", formatter.money(43800),
+        formatter.money(43800), ""]
 
 
 def test_invoice_list_model(qtmodeltester, ada_members, formatter):

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import ui_fakes as fakes
+from desktop.services.accounts import AccountService
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
@@ -27,6 +28,7 @@ from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database
 from desktop.ui.window.context import (
     PROTOCOLS,
+    AccountServiceProtocol,
     CatalogServiceProtocol,
     ContractServiceProtocol,
     DocumentServiceProtocol,
@@ -45,7 +47,9 @@ def fakes_as_services() -> None:
     invoices: InvoiceServiceProtocol = fakes.FakeInvoices()
     sweep: SweepServiceProtocol = fakes.FakeSweep()
     settings: SettingsServiceProtocol = fakes.FakeSettings()
-    del members, catalog, invoices, sweep, settings
+    accounts: AccountServiceProtocol = fakes.FakeAccounts(fakes.FakeMembers([]))
+    payments: PaymentServiceProtocol = fakes.FakePayments()
+    del members, catalog, invoices, sweep, settings, accounts, payments
 
 
 def real_services(db: Database, clock: FixedClock) -> None:
@@ -58,16 +62,19 @@ def real_services(db: Database, clock: FixedClock) -> None:
     settings: SettingsServiceProtocol = SettingsService(db, clock)
     payments: PaymentServiceProtocol = PaymentService(db, clock)
     documents: DocumentServiceProtocol = DocumentService(db, clock)
-    del members, catalog, contracts, invoices, sweep, settings, payments, documents
+    accounts: AccountServiceProtocol = AccountService(db, clock)
+    del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
                           "invoices": fakes.FakeInvoices, "sweep": fakes.FakeSweep,
-                          "settings": fakes.FakeSettings}
+                          "settings": fakes.FakeSettings, "accounts": fakes.FakeAccounts,
+                          "payments": fakes.FakePayments}
 REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
-                         "payments": PaymentService, "documents": DocumentService}
+                         "payments": PaymentService, "documents": DocumentService,
+                         "accounts": AccountService}
 
 
 def calls_of(protocol: type) -> list[str]:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from desktop.domain.accounts import Totals
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
+from desktop.domain.payments import Payment
 from desktop.domain.periods import Frequency
+from desktop.services.accounts import AccountSummary
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
+from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
 
 TODAY = date(2026, 3, 20)
@@ -179,7 +184,8 @@ class FakeInvoices:
         return self.invoice
 
     def recent(self, limit: int = 200, offset: int = 0, *, status: str = "all",
-               start: date | None = None, end: date | None = None) -> list[InvoiceSummary]:
+               start: date | None = None, end: date | None = None, kind: str = "all",
+               member_id: int | None = None) -> list[InvoiceSummary]:
         """Ada's invoices as the service lists them: newest first, with her name (the filters
         are taken and not applied: the member page, the fake's user, lists them all)."""
         rows = [InvoiceSummary(i.id, i.number, i.issue_date, i.total, i.amount_due, 1,
@@ -187,7 +193,8 @@ class FakeInvoices:
         return rows[offset:offset + limit]
 
     def totals(self, *, status: str = "all", start: date | None = None,
-               end: date | None = None) -> InvoiceTotals:
+               end: date | None = None, kind: str = "all",
+               member_id: int | None = None) -> InvoiceTotals:
         rows = self.recent()
         outstanding = sum(r.amount_due for r in rows)
         return InvoiceTotals(len(rows), sum(r.total for r in rows),
@@ -246,6 +253,99 @@ class FakeCatalog:
             raise Refused("This plan was sold; archive it instead.")
         del self.items[plan_id]
         return Changes(catalog=True)
+
+
+class FakeAccounts:
+    """AccountService over the fake members: the summary their money says, where the deposit
+    required is `required` (per member id) and a return moves the excess to credit."""
+
+    def __init__(self, members: FakeMembers, required: dict[int, int] | None = None):
+        self.members = members
+        self.required = required or {}
+        self.returned: list[int] = []
+
+    def summary(self, member_id: int) -> AccountSummary:
+        m = self.members.members.get(member_id)
+        if m is None:
+            raise NotFound("This member no longer exists.")
+        owed = sum(max(i.amount_due - i.paid, 0) for i in m.invoices if i.total >= 0)
+        invoiced = sum(i.total for i in m.invoices if i.total >= 0)
+        credited = -sum(i.total for i in m.invoices if i.total < 0)
+        received = invoiced - credited - owed + m.credit_balance
+        return AccountSummary(member_id, Totals(invoiced, credited, received, 0,
+                                                m.credit_balance, owed),
+                              0, self.required.get(member_id, 0), m.deposit_held, 0,
+                              max(m.credit_balance - owed, 0))
+
+    def return_excess_deposit(self, member_id: int) -> Changes:
+        m = self.members.members[member_id]
+        excess = m.deposit_held - self.required.get(member_id, 0)
+        if excess <= 0:
+            raise Refused("There is nothing to return.")
+        m.deposit_held -= excess
+        m.credit_balance += excess
+        self.returned.append(member_id)
+        return Changes.of(members=[member_id], invoices=True, payments=True)
+
+
+class FakePayments:
+    """PaymentService over a few open documents (id, number, what each lacks), oldest first:
+    previews and records allocations as rule 21 says, and keeps what was recorded."""
+
+    def __init__(self, documents: list[tuple[int, str, int]] | None = None,
+                 today: date = TODAY):
+        self.documents = documents if documents is not None else [(6, "2026-0006", 43800),
+                                                                  (7, "2026-0007", 43800)]
+        self.today = today
+        self.recorded: list[dict] = []
+
+    def allocation_preview(self, member_id: int, amount: int,
+                           chosen: Sequence[tuple[int, int]] = ()
+                           ) -> tuple[tuple[PlacedAllocation, ...], int]:
+        lacking = {doc: left for doc, _number, left in self.documents}
+        numbers = {doc: number for doc, number, _left in self.documents}
+        for doc, share in chosen:
+            if share > lacking.get(doc, 0):
+                raise ValidationError([Problem("allocations", f"{share} is more than "
+                                               f"{numbers.get(doc, doc)} still lacks.")])
+        if sum(share for _doc, share in chosen) > amount:
+            raise ValidationError([Problem("allocations", "The amounts add up to more than "
+                                           "the payment.")])
+        placed, left = [], amount
+        for doc, share in chosen:
+            placed.append(PlacedAllocation(doc, numbers[doc], share, "payment", self.today))
+            lacking[doc] -= share
+            left -= share
+        for doc, number, _left in self.documents:
+            share = min(left, lacking[doc])
+            if share > 0:
+                placed.append(PlacedAllocation(doc, number, share, "payment", self.today))
+                left -= share
+        return tuple(placed), left
+
+    def record_for_member(self, member_id: int, amount: int, *,
+                          allocations: Sequence[tuple[int, int]] = (),
+                          day: date | None = None, method: str = "", reference: str = "",
+                          token: str | None = None) -> Recorded:
+        placed, left = self.allocation_preview(member_id, amount, allocations)
+        self.recorded.append(dict(member_id=member_id, amount=amount,
+                                  allocations=list(allocations), day=day, method=method,
+                                  reference=reference, token=token))
+        return Recorded(Payment(day or self.today, amount, method, reference),
+                        Changes.of(members=[member_id], payments=True), placed, left)
+
+    def record(self, invoice: int | str, amount: int, *, day: date | None = None,
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded:
+        doc = next(d for d in self.documents if invoice in (d[0], d[1]))
+        return self.record_for_member(1, amount, allocations=[(doc[0], min(amount, doc[2]))],
+                                      day=day, method=method, reference=reference,
+                                      token=token)
+
+    def refund(self, member_id: int, amount: int, *, day: date | None = None,
+               method: str = "", reference: str = "", token: str | None = None) -> Recorded:
+        self.recorded.append(dict(member_id=member_id, amount=-amount, day=day))
+        return Recorded(Payment(day or self.today, -amount, method, reference),
+                        Changes.of(members=[member_id], payments=True))
 
 
 class FakeSweep:

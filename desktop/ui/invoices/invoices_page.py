@@ -1,5 +1,6 @@
-"""The Invoices tab and the invoice list model shared with the member page: filtered by payment
-status and period, with totals (issued, paid, outstanding, overdue) and the PDFs of a day."""
+"""The Invoices tab and the document list model shared with the member page: every document
+type (rule 17), filtered by type, payment status and period, with totals that reconcile in
+words (rule 23: invoiced − paid = outstanding; credited; overdue) and the PDFs of a day."""
 
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.documents.invoice_layout import status_text
 from desktop.domain import payments as rules
 from desktop.formats.registry import command
-from desktop.i18n import N_, _, gettext
+from desktop.i18n import N_, _
 from desktop.ui.common.icons import icon
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import (
@@ -35,6 +35,7 @@ from desktop.ui.common.workers import run_in_background
 from desktop.ui.invoices.day_files import write_day_files
 from desktop.ui.invoices.invoice_view import InvoiceTools, InvoiceView, plain_document
 from desktop.ui.invoices.periods import period_range, periods
+from desktop.ui.invoices.words import status_word, type_filters, type_text
 
 _log = logging.getLogger(__name__)
 RECENT_LIMIT = 200
@@ -56,37 +57,77 @@ class InvoiceListRow:
 
 
 class InvoiceListModel(RowTableModel):
-    """Invoices: number, (member,) issued, total, amount due, (status)."""
+    """Documents: number, type, (member,) issued, due, total, outstanding, status; the member
+    page lists its own columns (`columns`: keys of COLUMN_TITLES)."""
 
     InvoiceIdRole = RowTableModel.IdRole
+    LIST = ("number", "type", "member", "issued", "due_date", "total", "due", "status")
 
-    def __init__(self, formatter: Any, with_member: bool = False, parent=None):
-        # "Outstanding": what the invoice still lacks after the payments recorded against it.
-        columns = {"number": _("Number"), "member": _("Member"), "issued": _("Issued"),
-                   "total": _("Total"), "due": _("Outstanding"), "status": _("Status")}
-        if not with_member:
-            del columns["member"]
-        keys = tuple(columns)
-        super().__init__(formatter, columns.values(), parent=parent,
-                         right=(keys.index("total"), keys.index("due")))
+    def __init__(self, formatter: Any, with_member: bool = False, parent=None,
+                 columns: tuple[str, ...] | None = None):
+        keys = columns or tuple(k for k in self.LIST if with_member or k != "member")
+        titles = column_titles()
+        super().__init__(formatter, (titles[k] for k in keys), parent=parent,
+                         right=tuple(i for i, k in enumerate(keys) if k in ("total", "due")))
         self._keys = keys
+
+    def column_of(self, key: str) -> int:
+        return self._keys.index(key)
 
     def cell_text(self, row: Any, column: int) -> str:
         f = self._formatter
+        key = self._keys[column]
+        if key == "due":
+            # "Outstanding": what the document still lacks after its allocations (rule 21);
+            # a credit note or a deposit return lacks nothing, it credits.
+            if row.total < 0:
+                return "—"
+            left = getattr(row, "outstanding", None)
+            return f.money(left if left is not None
+                           else max(0, row.amount_due - getattr(row, "paid", 0)))
+        if key == "issued":
+            return f.date(row.issue_date)
+        if key == "billing":
+            # Rule 18: the billing date, and the issue date beside it when the document was
+            # made later (a catch-up, a contract entered after it started).
+            billed = getattr(row, "billing_date", None) or row.issue_date
+            if billed == row.issue_date:
+                return f.date(billed)
+            return _("{billing} / {issued}").format(billing=f.date(billed),
+                                                     issued=f.date(row.issue_date))
+        if key == "due_date":
+            due = getattr(row, "due_date", None)
+            return f.date(due) if due is not None and row.total >= 0 else "—"
         return {"number": lambda: row.number,
+                "type": lambda: type_text(getattr(row, "type", "invoice")),
                 "member": lambda: getattr(row, "member_name", ""),
-                "issued": lambda: f.date(row.issue_date),
                 "total": lambda: f.money(row.total),
-                "due": lambda: f.money(max(0, row.amount_due - getattr(row, "paid", 0))),
-                "status": lambda: self._status(row),
-                }[self._keys[column]]()
+                "status": lambda: status_word(row),
+                }[key]()
 
-    @staticmethod
-    def _status(row: Any) -> str:
-        status = getattr(row, "status", "")
-        if status == rules.OVERDUE and getattr(row, "paid", 0) > 0:
-            return _("Overdue, partly paid")
-        return status_text(status, gettext)
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.ToolTipRole:
+            return None
+        f = self._formatter
+        billed = getattr(row, "billing_date", None) or row.issue_date
+        return _("Billing date {billing}, issued {issued}. Double-click to see the "
+                 "document.").format(billing=f.date(billed), issued=f.date(row.issue_date))
+
+
+def keep_readable(table: Any, stretch: int, minimum: int, drop: tuple[int, ...]) -> None:
+    """Keep the `stretch` column readable in a narrow table (scale 2, a narrow pane): the
+    columns in `drop` give way, first ones first, at the widths their contents ask for."""
+    header = table.horizontalHeader()
+    widths = {c: max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+              for c in range(table.model().columnCount()) if c != stretch}
+    table.keep_readable(stretch, minimum, widths, drop)
+
+
+def column_titles() -> dict[str, str]:
+    return {"number": _("Number"), "type": _("Type"), "member": _("Member"),
+            "billing": _("Billing / issue date"), "issued": _("Issued"), "due_date": _("Due"),
+            "total": _("Total"), "due": _("Outstanding"), "status": _("Status")}
 
 
 def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any,
@@ -105,9 +146,9 @@ def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any
 
 
 def status_filters() -> list[tuple[str, str]]:
-    return [("all", _("All invoices")), (rules.UNPAID, _("Unpaid")),
+    return [("all", _("Any status")), (rules.UNPAID, _("Unpaid")),
             (rules.PARTLY_PAID, _("Partly paid")), (rules.PAID, _("Paid")),
-            (rules.OVERDUE, _("Overdue"))]
+            (rules.OVERDUE, _("Overdue")), (rules.CREDITED, _("Credited"))]
 
 
 class InvoicesPage(QWidget):
@@ -130,23 +171,31 @@ class InvoicesPage(QWidget):
         self._empty_text = _("No invoices yet. They are issued on each contract's invoice dates.")
         self.table = TableView("invoiceTable", self._empty_text)
         self.table.setModel(self.model)
-        self.table.set_column_modes(1)
+        self.table.set_column_modes(self.model.column_of("member"))
         self.table.activated.connect(self._open)  # Enter or a double click
         self.status_label = label("", "muted", wrap=True)
         self.totals_label = QLabel(objectName="invoiceTotals")
+        self.totals_label.setWordWrap(True)  # the sentence never widens the window (scale 2)
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.status_filter = QComboBox(objectName="invoiceStatusFilter")
         for key, text in status_filters():
             self.status_filter.addItem(text, key)
         self.status_filter.setAccessibleName(_("Payment status"))
+        self.type_filter = QComboBox(objectName="invoiceTypeFilter")
+        for key, text in type_filters():
+            self.type_filter.addItem(text, key)
+        self.type_filter.setAccessibleName(_("Document type"))
         self.period_filter = QComboBox(objectName="invoicePeriodFilter")
         for key, text in periods():
             self.period_filter.addItem(text, key)
         self.period_filter.setAccessibleName(_("Issued in"))
         status_caption, period_caption = QLabel(_("&Status")), QLabel(_("&Issued"))
+        type_caption = QLabel(_("T&ype"))
         status_caption.setBuddy(self.status_filter)
         period_caption.setBuddy(self.period_filter)
+        type_caption.setBuddy(self.type_filter)
+        self.type_filter.currentIndexChanged.connect(self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
         self.period_filter.currentIndexChanged.connect(self.refresh)
         refresh = QPushButton(icon("refresh"), _("Refresh"))
@@ -159,30 +208,40 @@ class InvoicesPage(QWidget):
             self.batch_button.setEnabled(False)
             self.batch_button.setToolTip(_("Invoice documents cannot be made in this window."))
 
+        # The filters above the list, the buttons beside the sentences below it: in one row
+        # with the type filter they made the window wider than a screen at scale 2.
         top = QHBoxLayout()
-        top.addWidget(label(_("Invoices"), "sectionTitle"))
-        top.addSpacing(12)
-        for widget in (status_caption, self.status_filter, period_caption, self.period_filter):
+        for widget in (type_caption, self.type_filter, status_caption, self.status_filter,
+                       period_caption, self.period_filter):
             top.addWidget(widget)
+            if isinstance(widget, QComboBox):  # may be narrower than its longest entry
+                widget.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(9)
         top.addStretch(1)
-        top.addWidget(self.batch_button)
-        top.addWidget(refresh)
+        words = QVBoxLayout()
+        words.addWidget(self.totals_label)
+        words.addWidget(self.status_label)
+        bottom = QHBoxLayout()
+        bottom.addLayout(words, 1)
+        bottom.addWidget(self.batch_button, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(refresh, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.totals_label)
-        layout.addWidget(self.status_label)
+        layout.addLayout(bottom)
 
     def set_formatter(self, formatter: Any) -> None:
         self._formatter = formatter
         self.model.set_formatter(formatter)
 
     def filters(self) -> dict[str, Any]:
-        """The service's keyword arguments for the chosen status and period."""
+        """The service's keyword arguments for the chosen type, status and period."""
         today = self._tools.clock.today() if self._tools is not None else None
         start, end = period_range(self.period_filter.currentData(), today)
-        return {"status": self.status_filter.currentData(), "start": start, "end": end}
+        return {"status": self.status_filter.currentData(), "start": start, "end": end,
+                "kind": self.type_filter.currentData()}
 
     def on_changes(self, changes: Any) -> None:
         """Invoices issued or paid; a page never loaded reads them when first shown."""
@@ -199,7 +258,8 @@ class InvoicesPage(QWidget):
         self._job = run_in_background(lambda: self._read(filters), self._loaded, self._failed)
 
     def _read(self, filters: dict) -> tuple[list, Any]:
-        if self._tools is None and filters == {"status": "all", "start": None, "end": None}:
+        if self._tools is None and filters == {"status": "all", "start": None, "end": None,
+                                               "kind": "all"}:
             return list(self._invoices.recent(limit=RECENT_LIMIT)), None
         rows = list(self._invoices.recent(limit=RECENT_LIMIT, **filters))
         return rows, self._invoices.totals(**filters)
@@ -207,12 +267,15 @@ class InvoicesPage(QWidget):
     def _loaded(self, result) -> None:
         self._job = None
         rows, totals = result
-        self.table.set_empty_text(self._empty_text if self.filters()["status"] == "all"
-                                  else _("No invoices match this filter."))
+        filters = self.filters()
+        self.table.set_empty_text(self._empty_text if (filters["status"], filters["kind"])
+                                  == ("all", "all") else _("No documents match this filter."))
         self.model.set_rows(rows)
+        keep_readable(self.table, self.model.column_of("member"), 120,
+                      (self.model.column_of("due_date"), self.model.column_of("issued")))
         self.totals_label.setText(self._totals_text(totals))
         self.status_label.setText(
-            _("Double-click an invoice to see it, print it or record a payment.") if rows else "")
+            _("Double-click a document to see it, print it or record a payment.") if rows else "")
         if self._again:
             self._again = False
             self.refresh()
@@ -220,15 +283,21 @@ class InvoicesPage(QWidget):
         self.loaded.emit()
 
     def _totals_text(self, totals: Any) -> str:
+        """Rule 23 in words, over every document of the filter: what was invoiced, paid of it
+        (by payments and credit) and still outstanding add up on screen; then what was
+        credited and how much of the outstanding is overdue."""
         if totals is None:
             return ""
         f = self._formatter
-        return N_("{count} invoice · issued {issued} · paid {paid} · outstanding {outstanding} · "
+        return N_("{count} document · invoiced {invoiced} · paid {paid} · outstanding "
+                  "{outstanding} ({invoiced} − {paid} = {outstanding}) · credited {credited} · "
                   "overdue {overdue}",
-                  "{count} invoices · issued {issued} · paid {paid} · outstanding {outstanding} · "
+                  "{count} documents · invoiced {invoiced} · paid {paid} · outstanding "
+                  "{outstanding} ({invoiced} − {paid} = {outstanding}) · credited {credited} · "
                   "overdue {overdue}", totals.count).format(
-            count=totals.count, issued=f.money(totals.issued), paid=f.money(totals.paid),
-            outstanding=f.money(totals.outstanding), overdue=f.money(totals.overdue))
+            count=totals.count, invoiced=f.money(totals.issued), paid=f.money(totals.paid),
+            outstanding=f.money(totals.outstanding), credited=f.money(totals.credited),
+            overdue=f.money(totals.overdue))
 
     def _failed(self, exc) -> None:
         self._job = None

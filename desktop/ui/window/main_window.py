@@ -195,7 +195,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         from desktop.ui.members.member_page import MemberPage
 
         page = MemberPage(self.services.members, self.services.invoices, self.formatter,
-                          self.clock, tools=invoice_tools(self.services, self.clock))
+                          self.clock, tools=invoice_tools(self.services, self.clock),
+                          accounts=self.services.accounts)
         page.new_contract_button.setVisible(self._open_new_contract is not None)
         page.setMinimumWidth(380)
         sizes = self.splitter.sizes()
@@ -206,6 +207,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         page.editRequested.connect(self.members_panel.edit_member)
         page.newContractRequested.connect(self.new_contract)
         page.memberChanged.connect(self._money_changed)
+        page.accountChanged.connect(
+            lambda changes: self.operations.done_here(changes, source=page))
         return page
 
     @property
