@@ -49,7 +49,7 @@ class SweepStatus:
         if applied or issued:
             parts.append(N_("Applied {count} due transition", "Applied {count} due transitions",
                             applied).format(count=applied) + "; " +
-                         N_("issued {count} invoice.", "issued {count} invoices.",
+                         N_("issued {count} document.", "issued {count} documents.",
                             issued).format(count=issued))
         if report.failed:
             parts.append(N_("{count} could not be applied; the Transitions tab says why.",
