@@ -288,7 +288,7 @@ def _sweep(args, target, clock) -> int:
         for t in report.applied:
             print(f"{t.date.isoformat()}  {t.kind:<12}  contract {t.contract}  {t.description}")
         print(f"Applied {len(report.applied)} transitions due up to {as_of.isoformat()}; "
-              f"issued {report.invoices_issued} invoices.")
+              f"issued {report.invoices_issued} documents.")
     if report.failed:
         first = report.failed[0].message
         more = "" if len(report.failed) == 1 else f" ({len(report.failed) - 1} more failed too)"

@@ -61,7 +61,7 @@ def test_sweep_prints_what_it_applied_and_json_when_asked(tmp_path, capsys):
     assert set(report["applied"][0]) == {"contract", "kind", "date", "description"}
     code, out, _ = run(["sweep", "--db", str(db_file), "--today", "2099-01-01"], capsys)
     assert code == 0
-    assert out.strip() == "Applied 0 transitions due up to 2099-01-01; issued 0 invoices."
+    assert out.strip() == "Applied 0 transitions due up to 2099-01-01; issued 0 documents."
 
 
 def test_the_environment_variable_names_the_database(tmp_path, capsys, monkeypatch):
@@ -205,7 +205,7 @@ def test_a_url_names_a_database_the_driver_may_create(tmp_path, capsys):
     code, out, err = run(["sweep", "--db", f"sqlite:///{db_file}", "--today", "2024-01-01"],
                          capsys)
     assert (code, err) == (0, "")
-    assert out.strip() == "Applied 0 transitions due up to 2024-01-01; issued 0 invoices."
+    assert out.strip() == "Applied 0 transitions due up to 2024-01-01; issued 0 documents."
 
 
 def test_an_unexpected_failure_exits_1_with_one_sentence(tmp_path, capsys, monkeypatch):
@@ -234,7 +234,7 @@ def test_a_sweep_with_failed_member_days_exits_1(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sweep, "apply_day", refuse)
     code, out, err = run(["sweep", "--db", str(db_file), "--today", "2099-01-01",
                           "--catch-up-limit", "1000"], capsys)
-    assert code == 1 and "issued 0 invoices" in out
+    assert code == 1 and "issued 0 documents" in out
     assert "could not be applied: no rule for this" in one_sentence(err)
 
 
