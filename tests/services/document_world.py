@@ -37,3 +37,9 @@ def change_now_world(site: SiteSettings = SITE) -> tuple[World, int, str]:
         session.get(m.MemberRow, member).credit_balance = 5000
     ContractService(world.db, world.clock).change_plan(contract, premium.id, "now")
     return world, member, world.invoices(member)[-1].number
+
+
+def last_of_type(world: World, member: int, kind: str = "invoice") -> str:
+    """The number of the member's last document of a type: the change-now world issues an
+    invoice and, apart, a deposit request for the shortfall (rule 15)."""
+    return [row.number for row in world.invoices(member) if row.type == kind][-1]

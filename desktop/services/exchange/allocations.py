@@ -20,9 +20,10 @@ from desktop.services.exchange.values import BAD, Reader, any_bad, shown
 
 
 def read_allocated_payments(reader: Reader, value, documents: list[tuple[dict, list[dict]]],
-                            emails: set[str]) -> tuple[list[dict], dict[str, int]]:
+                            emails: set[str], named: set) -> tuple[list[dict], dict[str, int]]:
     """Payments read without problems, each with its `allocations` as (number, amount) and its
-    place; and what they allocated to each document."""
+    place; and what they allocated to each document. `named`: every number the documents
+    section gives (a broken document is reported once, at its place)."""
     issued = {values["number"]: values for values, _lines in documents}
     taken: dict[str, int] = defaultdict(int)
     rows = []
@@ -49,8 +50,8 @@ def read_allocated_payments(reader: Reader, value, documents: list[tuple[dict, l
             if got is None:
                 allocations.append(BAD)
                 continue
-            number = _document(reader, got["document"], f"{where}.document", issued, member,
-                               day)
+            number = _document(reader, got["document"], f"{where}.document", issued, named,
+                               member, day)
             share = reader.money(got["amount"], f"{where}.amount", minimum=1)
             if not any_bad(number, share):
                 share = _within(reader, f"{where}.amount", number, share, issued, taken)
@@ -58,7 +59,7 @@ def read_allocated_payments(reader: Reader, value, documents: list[tuple[dict, l
         if isinstance(amount, int) and amount < 0 and allocations:
             amount = reader.problem(f"{place}.allocations", "is not empty: a refund (an amount "
                                                             "below 0) pays no document.")
-        elif isinstance(amount, int) and BAD not in allocations \
+        elif isinstance(amount, int) and amount > 0 and BAD not in allocations \
                 and sum(share for _number, share in allocations) > amount:
             amount = reader.problem(f"{place}.allocations", "add up to more than the "
                                                             f"{amount} received.")
@@ -73,7 +74,7 @@ def read_allocated_payments(reader: Reader, value, documents: list[tuple[dict, l
 
 
 def read_credit_allocations(reader: Reader, value, documents: list[tuple[dict, list[dict]]],
-                            taken: dict[str, int]) -> list[dict]:
+                            taken: dict[str, int], named: set) -> list[dict]:
     """The credit balance's allocations (rule 22) read without problems; `taken` is what the
     payments allocated to each document."""
     issued = {values["number"]: values for values, _lines in documents}
@@ -84,7 +85,8 @@ def read_credit_allocations(reader: Reader, value, documents: list[tuple[dict, l
         if rec is None:
             continue
         day = reader.day(rec["date"], f"{place}.date")
-        number = _document(reader, rec["document"], f"{place}.document", issued, None, day)
+        number = _document(reader, rec["document"], f"{place}.document", issued, named, None,
+                           day)
         share = reader.money(rec["amount"], f"{place}.amount", minimum=1)
         if not any_bad(number, share):
             share = _within(reader, f"{place}.amount", number, share, issued, taken)
@@ -94,8 +96,10 @@ def read_credit_allocations(reader: Reader, value, documents: list[tuple[dict, l
     return rows
 
 
-def _document(reader: Reader, number, place: str, issued: dict, member, day):
+def _document(reader: Reader, number, place: str, issued: dict, named: set, member, day):
     """The number of a document money can be allocated to, of that member, issued by `day`."""
+    if isinstance(number, str) and number in named and number not in issued:
+        return BAD  # a document with problems of its own, told at its place
     if not (isinstance(number, str) and number in issued):
         return reader.problem(place, f"{shown(number)} is not the number of a document.")
     document = issued[number]

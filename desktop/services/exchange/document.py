@@ -99,7 +99,7 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     if "invoices" in doc or reader.version < 2:
         # frontdesk/1 (or a frontdesk/2 written before documents had types): converted as
         # migration 0008 converts a database of its age (legacy.py).
-        if "documents" in doc or "credit_allocations" in doc:
+        if reader.version >= 2 and ("documents" in doc or "credit_allocations" in doc):
             reader.problem("invoices", "cannot stand beside documents and credit_allocations: "
                                        "a document holds one or the other.")
         invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
@@ -110,12 +110,12 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
         payments = legacy.as_allocated(paid)
         credit = legacy.credit_applied(documents)
     else:
-        documents = read_documents(reader, doc.get("documents"), emails, member_names,
-                                   contract_ids)
+        documents, numbers = read_documents(reader, doc.get("documents"), emails, member_names,
+                                            contract_ids)
         payments, taken = read_allocated_payments(reader, doc.get("payments"), documents,
-                                                  emails)
+                                                  emails, numbers)
         credit = read_credit_allocations(reader, doc.get("credit_allocations"), documents,
-                                         taken)
+                                         taken, numbers)
     refund_problems(reader, payments, documents, credit, members)
     # Named as the document names them, read or not: a broken one is told once, at its place.
     given = doc.get("payments")

@@ -29,9 +29,10 @@ DEPOSIT_KINDS = ("deposit", "deposit_refund")
 
 
 def read_documents(reader: Reader, value, emails: set[str], member_names: set[str],
-                   contract_ids: set[str]) -> list[tuple[dict, list[dict]]]:
+                   contract_ids: set[str]) -> tuple[list[tuple[dict, list[dict]]], set]:
     """The documents read without problems, in document order: (values, lines), the values
-    holding what the documents table holds (the tax as the groups' sum)."""
+    holding what the documents table holds (the tax as the groups' sum); and every number the
+    section gives, so that what names a broken document is not reported again."""
     documents, numbers, places = [], set(), {}
     for i, item in enumerate(reader.items(value, "documents")):
         place = f"documents[{i}]"
@@ -76,7 +77,7 @@ def read_documents(reader: Reader, value, emails: set[str], member_names: set[st
             documents.append((values, read))
             places[number] = place
     _check_credits(reader, documents, places)
-    return documents
+    return documents, numbers
 
 
 def _credits(reader: Reader, value, place: str):
