@@ -116,7 +116,7 @@ def _document_lines(session: Session, today: date) -> Iterator[tuple]:
     for row in session.execute(query):
         # A rate is a percentage written as a decimal ("20", "5.5"): a number in the cell.
         rate = None if row.rate is None else Decimal(row.rate)
-        yield (*row[:-2], rate, _Amount(row[-1]))
+        yield (*row[:-2], rate, _Amount(row.amount))
 
 
 def _payments(session: Session, today: date) -> Iterator[tuple]:
@@ -124,16 +124,16 @@ def _payments(session: Session, today: date) -> Iterator[tuple]:
     to the member's credit balance (rule 21; a refund takes it from there)."""
     yield ("id", "date", "member", "amount", "method", "reference", "allocated", "to_credit")
     payment = m.PaymentRow
-    allocated: dict[int, int] = dict(session.execute(
+    allocated = {payment_id: int(total) for payment_id, total in session.execute(
         select(m.AllocationRow.payment_id, func.sum(m.AllocationRow.amount))
         .where(m.AllocationRow.payment_id.is_not(None))
-        .group_by(m.AllocationRow.payment_id)).all())
+        .group_by(m.AllocationRow.payment_id))}
     query = (select(payment.id, payment.date, m.MemberRow.email, payment.amount,
                     payment.method, payment.reference)
              .join(m.MemberRow, m.MemberRow.id == payment.member_id)
              .order_by(payment.date, payment.id))
     for payment_id, day, email, amount, method, reference in session.execute(query):
-        spent = int(allocated.get(payment_id, 0))
+        spent = allocated.get(payment_id, 0)
         yield (payment_id, day, email, _Amount(amount), method, reference, _Amount(spent),
                _Amount(amount - spent))
 

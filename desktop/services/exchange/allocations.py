@@ -43,7 +43,7 @@ def read_allocated_payments(reader: Reader, value, documents: list[tuple[dict, l
             amount = reader.problem(f"{place}.amount", "0 is neither a payment (above 0) nor a "
                                                        "refund (below 0).")
         day = reader.day(rec["date"], f"{place}.date")
-        allocations = []
+        allocations: list = []  # (number, amount) pairs, BAD for one with a problem
         for j, entry in enumerate(reader.items(rec["allocations"], f"{place}.allocations")):
             where = f"{place}.allocations[{j}]"
             got = reader.record(entry, where, ("document", "amount"), {})
@@ -60,7 +60,7 @@ def read_allocated_payments(reader: Reader, value, documents: list[tuple[dict, l
             amount = reader.problem(f"{place}.allocations", "is not empty: a refund (an amount "
                                                             "below 0) pays no document.")
         elif isinstance(amount, int) and amount > 0 and BAD not in allocations \
-                and sum(share for _number, share in allocations) > amount:
+                and sum(pair[1] for pair in allocations) > amount:
             amount = reader.problem(f"{place}.allocations", "add up to more than the "
                                                             f"{amount} received.")
         values = dict(member=member, date=day, amount=amount,

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop.domain.limits import email_key, plain_rate
-from desktop.domain.model import Contract, Plan
-from desktop.domain.model import STANDARD, TAX_CATEGORIES
+from desktop.domain.model import STANDARD, TAX_CATEGORIES, Contract, Plan
 from desktop.services.exchange import legacy
 from desktop.services.exchange.allocations import (
     read_allocated_payments,
@@ -174,7 +173,8 @@ def read_settings(reader: Reader, value) -> dict:
                              f"{shown(day)} is not a day of the month (1 to 31).")
     else:
         day = reader.integer(day, "settings.billing_day", nullable=True, minimum=1)
-    identity = {key: reader.text(rec[key], f"settings.{key}", multiline=key in ("address", "exemption_reason"))
+    identity = {key: reader.text(rec[key], f"settings.{key}",
+                                 multiline=key in ("address", "exemption_reason"))
                 for key in ("site_name", "address", "vat_id", "iban", "invoice_prefix",
                             "operator", "exemption_reason", "credit_note_prefix",
                             "deposit_prefix")}

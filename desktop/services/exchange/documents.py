@@ -33,7 +33,9 @@ def read_documents(reader: Reader, value, emails: set[str], member_names: set[st
     """The documents read without problems, in document order: (values, lines), the values
     holding what the documents table holds (the tax as the groups' sum); and every number the
     section gives, so that what names a broken document is not reported again."""
-    documents, numbers, places = [], set(), {}
+    documents: list[tuple[dict, list[dict]]] = []
+    numbers: set = set()
+    places: dict[str, str] = {}
     for i, item in enumerate(reader.items(value, "documents")):
         place = f"documents[{i}]"
         rec = reader.record(item, place, ("type", "number", "member", "issue_date", "subtotal",
@@ -64,12 +66,11 @@ def read_documents(reader: Reader, value, emails: set[str], member_names: set[st
                for key in ("subtotal", "total", "credit_applied", "amount_due")})
         lines = [_line(reader, line, f"{place}.lines[{j}]", contract_ids)
                  for j, line in enumerate(reader.items(rec["lines"], f"{place}.lines"))]
-        groups = [_group(reader, group, f"{place}.tax[{j}]")
-                  for j, group in enumerate(reader.items(rec["tax"], f"{place}.tax"))]
-        if any(group is None for group in groups):
-            values["tax"] = BAD
-        else:
-            values["tax"] = sum(group["tax"] for group in groups)
+        given = [_group(reader, group, f"{place}.tax[{j}]")
+                 for j, group in enumerate(reader.items(rec["tax"], f"{place}.tax"))]
+        groups = [group for group in given if group is not None]
+        values["tax"] = sum(group["tax"] for group in groups) if len(groups) == len(given) \
+            else BAD
         read = [line for line in lines if line is not None and not any_bad(*line.values())]
         if len(read) == len(lines) and values["tax"] is not BAD:
             _check(reader, place, values, read, groups)

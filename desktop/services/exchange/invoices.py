@@ -22,7 +22,8 @@ MAX_DAYS = 40_000  # of a prorated line's period: more than the accepted dates s
 
 def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str],
                   contract_ids: set[str]) -> list[tuple[dict, list[dict]]]:
-    invoices, numbers = [], set()
+    invoices: list[tuple[dict, list[dict]]] = []
+    numbers: set = set()
     for i, item in enumerate(reader.items(value, "invoices")):
         place = f"invoices[{i}]"
         rec = reader.record(item, place, ("number", "member", "issue_date", "subtotal", "tax",
