@@ -34,7 +34,7 @@ def add_commands(commands, database: argparse.ArgumentParser, day) -> None:
     for command in registry.commands(registry.EXPORT, registry.DATABASE):
         sub = commands.add_parser(command.cli, parents=[database], help=command.help_text())
         if len(command.formats) > 1:
-            sub.add_argument("kind", choices=command.choices(), metavar="KIND",
+            sub.add_argument("kind", choices=command.accepted(), metavar="KIND",
                              help=", ".join(command.choices()))
         sub.add_argument("file", metavar="OUT-FILE" if len(command.formats) > 1 else "FILE")
     for command in registry.commands(registry.IMPORT):
@@ -231,8 +231,7 @@ def _export(args, target, clock, open_database, bad_input) -> int:
     from desktop.storage.output_files import check_target
 
     command = registry.command(args.command)
-    fmt = (command.formats[0] if len(command.formats) == 1 else
-           next(f for f in command.formats if f.name == args.kind))
+    fmt = command.formats[0] if len(command.formats) == 1 else command.format_named(args.kind)
     path = Path(args.file)
     if args.file != "-":
         check_target(path)  # a pipe, link or device is refused before the database is opened

@@ -76,14 +76,15 @@ def test_a_site_moves_from_its_file_to_a_server_with_export_and_import(tmp_path,
     assert run(["--db", server, "export", str(tmp_path / "server.json")], capsys)[:2] == (0, "")
     assert (tmp_path / "server.json").read_bytes() == (tmp_path / "site.json").read_bytes()
     assert len(json.loads((tmp_path / "site.json").read_text())["history"]) > 100
-    issued = [i["issue_date"] for i in json.loads((tmp_path / "site.json").read_text())["invoices"]]
+    site_document = json.loads((tmp_path / "site.json").read_text())
+    issued = [i["issue_date"] for i in site_document["documents"]]
     until = (date.fromisoformat(max(issued)) + timedelta(days=70)).isoformat()  # two months on
     for db in (site, server):
         code, _, err = run(["--db", str(db), "sweep", "--today", until], capsys)
         assert (code, err) == (0, "")
     exports = [json.loads(run(["--db", str(db), "export", "-"], capsys)[1])
                for db in (site, server)]
-    swept = [i for i in exports[0]["invoices"] if i["issue_date"] > max(issued)]
+    swept = [i for i in exports[0]["documents"] if i["issue_date"] > max(issued)]
     assert len(swept) > 20 and without_clock(exports[0]) == without_clock(exports[1])
 
 

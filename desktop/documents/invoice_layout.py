@@ -1,9 +1,16 @@
-"""The invoice document's layout (docs/design.md#vocabulary "Invoice document") as one
+"""A document's layout (docs/design.md#vocabulary "Invoice document"; rules 15, 17, 18) as one
 QTextDocument.
 
-The same document is shown in the invoice view, printed and written to PDF, so the figures on
+The same document is shown in the document view, printed and written to PDF, so the figures on
 paper are the figures on screen. Labels are in the site's language and amounts and dates in the
-site's locale (the invoice is the site's, whatever language the operator's interface speaks).
+site's locale (the document is the site's, whatever language the operator's interface speaks).
+
+Every type prints its own title: an invoice, a credit note (its amounts as credited, naming
+the invoices it credits, without a payment block), a deposit request (outside VAT, with its
+own payment code quoting its own number) and a deposit return. Each line prints its rate
+("outside VAT" for a deposit), and the tax is broken down per (category, rate) group, an
+exempt group with the site's exemption reason, a reverse-charge group with its legal note
+(rule 17). The billing date is printed when the document was made later than it (rule 18).
 """
 
 from __future__ import annotations
@@ -18,9 +25,19 @@ from PySide6.QtGui import QGuiApplication, QImage, QTextDocument, QTextFormat, Q
 from stdnum import iban as stdnum_iban
 
 from desktop.documents.printable import printable_in
-from desktop.domain.model import Line
+from desktop.domain.accounts import CREDITING
+from desktop.domain.model import (
+    CREDIT_NOTE,
+    DEPOSIT_REQUEST,
+    DEPOSIT_RETURN,
+    EXEMPT,
+    REVERSE_CHARGE,
+    Invoice,
+    Line,
+    TaxGroup,
+)
 from desktop.domain.money import to_major
-from desktop.domain.payments import OVERDUE, PAID, PARTLY_PAID, UNPAID
+from desktop.domain.payments import CREDITED, OVERDUE, PAID, PARTLY_PAID, UNPAID
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.messages import wording_text
 from desktop.i18n.translations import load, parse_locale
@@ -50,7 +67,47 @@ def status_text(status: str, gettext) -> str:
     """A payment status in words, through the given gettext."""
     _ = gettext
     return {UNPAID: _("Unpaid"), PARTLY_PAID: _("Partly paid"), PAID: _("Paid"),
-            OVERDUE: _("Overdue")}.get(status, status)
+            OVERDUE: _("Overdue"), CREDITED: _("Credited")}.get(status, status)
+
+
+def type_title(kind: str, gettext) -> str:
+    """A document type as its title (rules 15, 17), through the given gettext."""
+    _ = gettext
+    return {CREDIT_NOTE: _("Credit note"), DEPOSIT_REQUEST: _("Deposit request"),
+            DEPOSIT_RETURN: _("Deposit return")}.get(kind, _("Invoice"))
+
+
+def number_label(kind: str, gettext) -> str:
+    _ = gettext
+    return {CREDIT_NOTE: _("Credit note number"), DEPOSIT_REQUEST: _("Deposit request number"),
+            DEPOSIT_RETURN: _("Deposit return number")}.get(kind, _("Invoice number"))
+
+
+def rate_label(line: Line, formatter: Formatter, gettext) -> str:
+    """A line's rate (rule 17): "20%", or "outside VAT" for a deposit (rule 15); nothing for
+    a line that kept no rate."""
+    if line.tax_category is None:
+        return gettext("outside VAT")
+    return "" if line.rate is None else formatter.percent(line.rate)
+
+
+def group_caption(group: TaxGroup, net: str, formatter: Formatter, gettext) -> str:
+    """One group of the tax breakdown (rule 17): its category, rate and net amount."""
+    _ = gettext
+    if group.category == EXEMPT:
+        return _("Exempt from VAT on {net}").format(net=net)
+    if group.category == REVERSE_CHARGE:
+        return _("Reverse charge on {net}").format(net=net)
+    return _("VAT {rate} on {net}").format(rate=formatter.percent(group.rate), net=net)
+
+
+def service_period(invoice: Invoice):
+    """The first and the day after the last day the lines' periods cover, or None."""
+    periods = [(line.period_start, line.period_end) for line in invoice.lines
+               if line.period_start is not None and line.period_end is not None]
+    if not periods:
+        return None
+    return min(start for start, _end in periods), max(end for _start, end in periods)
 
 
 def line_text(line: Line, formatter: Formatter, gettext) -> str:
@@ -61,10 +118,12 @@ def line_text(line: Line, formatter: Formatter, gettext) -> str:
 
 
 def epc_payload_wanted(doc: InvoiceDocument) -> bool:
-    """An EPC payment code is printed for a EUR invoice of a site with a name and an IBAN, while
-    something is left to pay."""
+    """An EPC payment code is printed for a EUR invoice or deposit request (each its own, with
+    its own number) of a site with a name and an IBAN, while something is left to pay; never
+    for a credit note or a deposit return, which nobody pays."""
     site = doc.site
     return (site.currency == "EUR" and bool(site.iban.strip()) and bool(site.site_name.strip())
+            and doc.invoice.type not in CREDITING
             and 0 < doc.standing.outstanding <= EPC_MAX_CENTS)
 
 
@@ -124,15 +183,28 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
 
     f, invoice, site, bill, standing = (formatter, doc.invoice, doc.site, doc.bill_to,
                                         doc.standing)
+    crediting = invoice.type in CREDITING
+    # A credit note prints what it credits as positive amounts (rule 17): "credited €300.00",
+    # never a total of -€300.00 that reads as a debt.
+    sign = -1 if crediting else 1
     number = t(invoice.number or "")
     logo = f'<img src="{LOGO_URL}" height="{LOGO_HEIGHT}"><br>' if with_logo else ""
     site_block = "".join([
         logo, f'<span class="site">{t(site.site_name)}</span><br>' if site.site_name else "",
         _lines(site.address, t),
         "<br>" + t(_("VAT id {vat_id}").format(vat_id=site.vat_id)) if site.vat_id else ""])
-    facts = [(_("Invoice number"), number), (_("Issue date"), t(f.date(invoice.issue_date))),
-             (_("Due date"), t(f.date(standing.due_date))),
-             (_("Status"), t(status_text(standing.status, _)))]
+    facts = [(number_label(invoice.type, _), number),
+             (_("Issue date"), t(f.date(invoice.issue_date)))]
+    # Rule 18: the date it belongs to, when it was made later (a catch-up, a late entry).
+    if invoice.billing_date is not None and invoice.billing_date != invoice.issue_date:
+        facts.append((_("Billing date"), t(f.date(invoice.billing_date))))
+    if (served := service_period(invoice)) is not None:
+        facts.append((_("Service period"), t(f.period(*served))))
+    if not crediting:  # nothing is due on a credit note or a deposit return
+        facts.append((_("Due date"), t(f.date(standing.due_date))))
+    facts.append((_("Status"), t(status_text(standing.status, _))))
+    if invoice.credits:
+        facts.append((_("Credited invoices"), t(", ".join(invoice.credits))))
     facts_rows = "".join(f'<tr><td class="muted">{t(k)}</td><td class="amount">{v}</td></tr>'
                          for k, v in facts)
     bill_block = "<br>".join(filter(None, [
@@ -146,24 +218,19 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
         proration = t(f.days_of(line.days, line.period_days)) \
             if line.days is not None and line.period_days else ""
         described = t(line_text(line, f, _))
+        rate = t(rate_label(line, f, _))
         line_rows.append(f"<tr><td>{described}</td><td>{period}</td>"
-                         f'<td>{proration}</td><td class="amount">{t(f.money(line.amount))}</td>'
-                         "</tr>")
+                         f'<td>{proration}</td><td class="amount">{rate}</td>'
+                         f'<td class="amount">{t(f.money(sign * line.amount))}</td></tr>')
     if not line_rows:
         no_lines = t(_("No lines."))
-        line_rows.append(f'<tr><td colspan="4" class="muted">{no_lines}</td></tr>')
-    totals = [(_("Subtotal"), invoice.subtotal, False), (_("Tax"), invoice.tax, False),
-              (_("Total"), invoice.total, True)]
-    if invoice.credit_applied:
-        totals.append((_("Credit applied"), -invoice.credit_applied, False))
-    totals.append((_("Amount due"), invoice.amount_due, True))
-    if standing.paid:
-        totals.append((_("Paid"), -standing.paid, False))
-        totals.append((_("Left to pay"), standing.outstanding, True))
+        line_rows.append(f'<tr><td colspan="5" class="muted">{no_lines}</td></tr>')
     totals_rows = "".join(
         f'<tr><td class="{"strong" if bold else "muted"}">{t(caption)}</td>'
         f'<td class="amount{" strong" if bold else ""}">{t(f.money(amount))}</td></tr>'
-        for caption, amount, bold in totals)
+        for caption, amount, bold in _totals(doc, f, _, sign))
+    notes = "".join(f'<p class="muted" style="margin-top: 6px">{t(note)}</p>'
+                    for note in _tax_notes(doc, _))
     pay = ""
     if transfer_wanted(doc):
         pay = t(_("Please transfer {amount} to IBAN {iban} by {date}, quoting "
@@ -171,8 +238,9 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
                                       date=f.date(standing.due_date),
                                       number=invoice.number or ""))
     # Babel reads no calls inside f-strings (before Python 3.12): the labels are made here.
-    heading, bill_to, paying = t(_("Invoice")), t(_("Bill to")), t(_("Payment"))
-    columns = [t(_("Description")), t(_("Period")), t(_("Proration")), t(_("Amount"))]
+    heading, bill_to, paying = t(type_title(invoice.type, _)), t(_("Bill to")), t(_("Payment"))
+    columns = [t(_("Description")), t(_("Period")), t(_("Proration")), t(_("VAT rate")),
+               t(_("Credited") if crediting else _("Amount"))]
     return f"""<html><head><style>{_STYLE}</style></head><body>
 <table width="100%" cellspacing="0" cellpadding="0"><tr>
 <td valign="top">{site_block}</td>
@@ -182,19 +250,63 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
 <p style="margin-top: 0">{bill_block}</p>
 <table class="lines" width="100%" cellspacing="0" cellpadding="5" style="margin-top: 12px">
 <tr><th>{columns[0]}</th><th>{columns[1]}</th>
-<th>{columns[2]}</th><th class="amount">{columns[3]}</th></tr>
+<th>{columns[2]}</th><th class="amount">{columns[3]}</th><th class="amount">{columns[4]}</th></tr>
 {"".join(line_rows)}</table>
 <table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px"><tr>
 <td width="55%"></td><td><table width="100%" cellspacing="0" cellpadding="3">{totals_rows}
 </table></td></tr></table>
+{notes}
 {payment_block(pay, paying, with_qr)}
 </body></html>"""
 
 
+def _totals(doc: InvoiceDocument, f: Formatter, gettext, sign: int) -> list[tuple]:
+    """The totals (caption, amount, bold): the subtotal, the tax of each group (rule 17), the
+    total; then, for what is paid, the credit applied, the amount due and what was paid."""
+    _ = gettext
+    invoice, standing = doc.invoice, doc.standing
+    rows: list[tuple] = []
+    if invoice.tax_groups:
+        rows.append((_("Subtotal"), sign * invoice.subtotal, False))
+        rows += [(group_caption(group, f.money(sign * group.net), f, _), sign * group.tax, False)
+                 for group in invoice.tax_groups]
+    elif invoice.tax:  # a document whose lines kept no rate: its tax as issued
+        rows += [(_("Subtotal"), invoice.subtotal, False), (_("Tax"), invoice.tax, False)]
+    if invoice.type in CREDITING:
+        rows.append((_("Total credited"), sign * invoice.total, True))
+        return rows
+    rows.append((_("Total"), invoice.total, True))
+    if invoice.credit_applied:
+        rows.append((_("Credit applied"), -invoice.credit_applied, False))
+    rows.append((_("Amount due"), invoice.amount_due, True))
+    if standing.paid:
+        rows.append((_("Paid"), -standing.paid, False))
+        rows.append((_("Left to pay"), standing.outstanding, True))
+    return rows
+
+
+def _tax_notes(doc: InvoiceDocument, gettext) -> list[str]:
+    """What the tax groups require printed (rule 17): the site's reason under an exempt group,
+    the legal note under a reverse-charge group; a deposit document says it is outside VAT."""
+    _ = gettext
+    categories = {group.category for group in doc.invoice.tax_groups}
+    notes = []
+    if EXEMPT in categories and doc.exemption_reason.strip():
+        notes.append(_("Exempt from VAT: {reason}").format(reason=doc.exemption_reason.strip()))
+    if REVERSE_CHARGE in categories:
+        notes.append(_("Reverse charge: VAT to be accounted for by the recipient."))
+    if doc.invoice.type in (DEPOSIT_REQUEST, DEPOSIT_RETURN):
+        notes.append(_("A deposit is held against the member's obligations and refunded; it is "
+                       "outside the scope of VAT."))
+    return notes
+
+
 def transfer_wanted(doc: InvoiceDocument) -> bool:
     """The transfer sentence is printed when the site has an IBAN and something is left to
-    pay (always so when the EPC code is printed)."""
-    return bool(doc.site.iban.strip()) and doc.standing.outstanding > 0
+    pay (always so when the EPC code is printed); never on a credit note or a deposit
+    return."""
+    return (bool(doc.site.iban.strip()) and doc.invoice.type not in CREDITING
+            and doc.standing.outstanding > 0)
 
 
 def payment_block(instructions: str, heading: str, with_qr: bool) -> str:

@@ -63,6 +63,14 @@ class Command:
     def choices(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.formats)
 
+    def accepted(self) -> tuple[str, ...]:
+        """What the command line takes: the choices and the older names they answer to."""
+        return tuple(name for f in self.formats for name in (f.name, *f.aliases))
+
+    def format_named(self, name: str) -> Format:
+        """The format of a choice or of an older name of it."""
+        return next(f for f in self.formats if name == f.name or name in f.aliases)
+
     def help_text(self) -> str:
         labels = [f.label.lower() for f in self.formats]
         listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
@@ -80,6 +88,7 @@ class Format:
     work: Callable[..., Any]  # the service function; what it takes: see the module's text
     text: bool = True   # a UTF-8 text file written as is (newline=""), else bytes
     rows: bool = False  # `work` counts the rows of a table (said so when written)
+    aliases: tuple[str, ...] = ()  # older names the command line still takes for it
 
 
 # The work of each format: the service functions, with what their command passes. --------------
@@ -129,11 +138,15 @@ COMMANDS: tuple[Command, ...] = (
             "write the database as a frontdesk/2 document (- = stdout)",
             (Format("frontdesk", _DOCUMENT_LABEL, ".json", _DOCUMENT_FILTER, _write_document),),
             menu_text=M_("Frontdesk &document…"), title=M_("Export as a Frontdesk document")),
+    # Documents of every type and their lines (rules 15, 17), payments and the allocations
+    # that pay documents (rules 21, 22); `invoices` and `invoice-lines` are their older names.
     Command("csv", "csv", EXPORT, DATABASE, "write {choices} as CSV (- = stdout)", tuple(
-        Format(kind, label, ".csv", _CSV_FILTER, _csv_table(kind), rows=True)
-        for kind, label in (("members", M_("Members")), ("contracts", M_("Contracts")),
-                            ("invoices", M_("Invoices")), ("invoice-lines", M_("Invoice lines")),
-                            ("payments", M_("Payments")))),
+        Format(kind, label, ".csv", _CSV_FILTER, _csv_table(kind), rows=True, aliases=aliases)
+        for kind, label, aliases in (
+            ("members", M_("Members"), ()), ("contracts", M_("Contracts"), ()),
+            ("documents", M_("Documents"), ("invoices",)),
+            ("document-lines", M_("Document lines"), ("invoice-lines",)),
+            ("payments", M_("Payments"), ()), ("allocations", M_("Allocations"), ()))),
         menu_text=M_("&CSV…"), title=M_("Export as CSV")),
     Command("pdf", "pdf", EXPORT, INVOICES,
             "write invoices as PDFs named by number (default: issued today)",

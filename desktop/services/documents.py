@@ -1,9 +1,11 @@
-"""What an invoice document shows (docs/design.md#vocabulary "Invoice document"), gathered in one
-read.
+"""What a document shows (docs/design.md#vocabulary "Invoice document"; rules 15, 17, 18),
+gathered in one read.
 
-The renderer in desktop/documents lays it out; this module only collects the issued invoice,
-the site's identity, the member's billing details and where the invoice stands with its
-payments, so the invoice view, Print, Save as PDF and `frontdesk invoices pdf` show the same.
+The renderer in desktop/documents lays it out; this module only collects the issued document
+(an invoice, a credit note, a deposit request or a deposit return), the site's identity and
+exemption reason, the member's billing details and where the document stands with its
+allocations, so the document view, Print, Save as PDF and `frontdesk invoices pdf` show the
+same.
 """
 
 from __future__ import annotations
@@ -36,11 +38,16 @@ class BillTo:
 
 @dataclass(frozen=True)
 class InvoiceDocument:
+    """A document of any type (rules 15, 17): an invoice, a credit note, a deposit request or
+    a deposit return, as it prints."""
+
     invoice: Invoice
     site: SiteSettings
     bill_to: BillTo
     standing: InvoiceStanding
     language: str = ""  # the site's locale when it was issued ("" = the site's current one)
+    # Rule 17: the site's reason printed under an exempt group (Preferences).
+    exemption_reason: str = ""
 
 
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
@@ -50,7 +57,13 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     bill_to = BillTo(member.name, member.company or "", member.email,
                      member.billing_address or "", member.vat_id or "")
     return InvoiceDocument(invoice_to_domain(row), site, bill_to,
-                           invoice_standing(session, row, today), row.language or "")
+                           invoice_standing(session, row, today), row.language or "",
+                           _exemption_reason(session))
+
+
+def _exemption_reason(session: Session) -> str:
+    return session.scalar(select(m.SettingsRow.exemption_reason)
+                          .where(m.SettingsRow.id == 1)) or ""
 
 
 class DocumentService:
@@ -65,7 +78,7 @@ class DocumentService:
             return _document(session, invoice_row(session, invoice), site, self.clock.today())
 
     def issued_on(self, day: date) -> list[InvoiceDocument]:
-        """The documents of every invoice issued on the day, in number order."""
+        """The documents of every type issued on the day, in issue order."""
         with self.db.session() as session:
             site = settings_of_row(session.get(m.SettingsRow, 1))
             rows = session.scalars(select(m.InvoiceRow).where(m.InvoiceRow.issue_date == day)

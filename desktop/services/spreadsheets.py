@@ -1,5 +1,8 @@
 """CSV exports for spreadsheets (docs/exchange-format.md `frontdesk csv`): members, contracts,
-invoices, invoice lines and payments.
+documents of every type (rules 15, 17, 18), their lines with tax category and rate, payments
+with what they allocated and what went to credit, and the allocations themselves (rules 21,
+22). `invoices` and `invoice-lines`, the names of older versions, still name the documents and
+their lines.
 
 RFC 4180 through the csv module (CRLF line ends, quotes where needed), UTF-8 with a header row,
 ISO dates, amounts in major units with a dot. A text cell a spreadsheet would run as a formula
@@ -16,17 +19,19 @@ from datetime import date
 from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import payments as rules
 from desktop.domain.money import to_major
+from desktop.ledger.accounts import allocated_of_document, outstanding_of_document
 from desktop.services.exchange.export import stored_status
-from desktop.services.invoices import paid_of_invoice
 from desktop.services.payments import payment_terms
 from desktop.storage import models as m
 
-KINDS = ("members", "contracts", "invoices", "invoice-lines", "payments")
+KINDS = ("members", "contracts", "documents", "document-lines", "payments", "allocations")
+# The kinds' names before documents had types: they name the same tables.
+ALIASES = {"invoices": "documents", "invoice-lines": "document-lines"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -78,60 +83,84 @@ def _contracts(session: Session, today: date) -> Iterator[tuple]:
                stored_status(r))
 
 
-def _invoices(session: Session, today: date) -> Iterator[tuple]:
-    yield ("number", "member", "issue_date", "due_date", "subtotal", "tax", "total",
-           "credit_applied", "amount_due", "paid", "outstanding", "status")
+def _documents(session: Session, today: date) -> Iterator[tuple]:
+    yield ("type", "number", "member", "billing_date", "issue_date", "due_date", "subtotal",
+           "tax", "total", "credit_applied", "amount_due", "allocated", "outstanding", "status")
     terms = payment_terms(session)
-    invoice = m.InvoiceRow
-    query = (select(invoice.number, m.MemberRow.email, invoice.issue_date, invoice.subtotal,
-                    invoice.tax, invoice.total, invoice.credit_applied, invoice.amount_due,
-                    paid_of_invoice())
-             .join(m.MemberRow, m.MemberRow.id == invoice.member_id).order_by(invoice.id))
-    for number, email, issued, subtotal, tax, total, credit, due, paid in session.execute(query):
-        due_date = rules.due_date(issued, terms)
-        yield (number, email, issued, due_date, _Amount(subtotal), _Amount(tax), _Amount(total),
-               _Amount(credit), _Amount(due), _Amount(paid),
-               _Amount(rules.outstanding(due, paid)),
-               rules.payment_status(due, paid, due_date, today))
+    document = m.InvoiceRow
+    query = (select(document.type, document.number, m.MemberRow.email, document.billing_date,
+                    document.issue_date, document.due_date, document.subtotal, document.tax,
+                    document.total, document.credit_applied, document.amount_due,
+                    allocated_of_document(), outstanding_of_document())
+             .join(m.MemberRow, m.MemberRow.id == document.member_id).order_by(document.id))
+    for (kind, number, email, billed, issued, due_date, subtotal, tax, total, credit, due,
+         allocated, outstanding) in session.execute(query):
+        due_date = due_date or rules.due_date(issued, terms)
+        # What reached it after it was made (rule 21): its allocations less the credit applied
+        # when it was made, as the Invoices tab counts it.
+        paid = allocated - credit
+        yield (kind, number, email, billed or issued, issued, due_date, _Amount(subtotal),
+               _Amount(tax), _Amount(total), _Amount(credit), _Amount(due), _Amount(allocated),
+               _Amount(outstanding), rules.payment_status(due, paid, due_date, today, total))
 
 
-def _invoice_lines(session: Session, today: date) -> Iterator[tuple]:
-    yield ("invoice", "position", "kind", "description", "contract", "period_start",
-           "period_end", "days", "period_days", "amount")
+def _document_lines(session: Session, today: date) -> Iterator[tuple]:
+    yield ("document", "type", "position", "kind", "description", "contract", "period_start",
+           "period_end", "days", "period_days", "tax_category", "rate", "amount")
     line = m.InvoiceLineRow
-    query = (select(m.InvoiceRow.number, line.position, line.kind, line.description,
-                    line.contract_id, line.period_start, line.period_end, line.days,
-                    line.period_days, line.amount)
+    query = (select(m.InvoiceRow.number, m.InvoiceRow.type, line.position, line.kind,
+                    line.description, line.contract_id, line.period_start, line.period_end,
+                    line.days, line.period_days, line.tax_category, line.rate, line.amount)
              .join(m.InvoiceRow, m.InvoiceRow.id == line.invoice_id)
              .order_by(line.invoice_id, line.position, line.id))
     for row in session.execute(query):
-        yield (*row[:-1], _Amount(row[-1]))
+        # A rate is a percentage written as a decimal ("20", "5.5"): a number in the cell.
+        rate = None if row.rate is None else Decimal(row.rate)
+        yield (*row[:-2], rate, _Amount(row.amount))
 
 
 def _payments(session: Session, today: date) -> Iterator[tuple]:
-    yield ("date", "member", "invoice", "amount", "method", "reference")
+    """Each payment (a refund below zero) with what it allocated to documents and what went
+    to the member's credit balance (rule 21; a refund takes it from there)."""
+    yield ("id", "date", "member", "amount", "method", "reference", "allocated", "to_credit")
     payment = m.PaymentRow
-    numbers: dict[int | None, list[str]] = {}
-    for payment_id, number in session.execute(
-            select(m.AllocationRow.payment_id, m.InvoiceRow.number)
-            .join(m.InvoiceRow, m.InvoiceRow.id == m.AllocationRow.document_id)
-            .where(m.AllocationRow.payment_id.is_not(None)).order_by(m.AllocationRow.id)):
-        numbers.setdefault(payment_id, []).append(number)
+    allocated = {payment_id: int(total) for payment_id, total in session.execute(
+        select(m.AllocationRow.payment_id, func.sum(m.AllocationRow.amount))
+        .where(m.AllocationRow.payment_id.is_not(None))
+        .group_by(m.AllocationRow.payment_id))}
     query = (select(payment.id, payment.date, m.MemberRow.email, payment.amount,
                     payment.method, payment.reference)
              .join(m.MemberRow, m.MemberRow.id == payment.member_id)
              .order_by(payment.date, payment.id))
     for payment_id, day, email, amount, method, reference in session.execute(query):
-        yield (day, email, " ".join(numbers.get(payment_id, ())) or None, _Amount(amount),
-               method, reference)
+        spent = allocated.get(payment_id, 0)
+        yield (payment_id, day, email, _Amount(amount), method, reference, _Amount(spent),
+               _Amount(amount - spent))
 
 
-_TABLES = {"members": _members, "contracts": _contracts, "invoices": _invoices,
-           "invoice-lines": _invoice_lines, "payments": _payments}
+def _allocations(session: Session, today: date) -> Iterator[tuple]:
+    """Money put against documents (rules 21, 22): from a payment (its id and date), or from
+    the credit balance (method "credit", no payment)."""
+    yield ("payment", "payment_date", "document", "member", "method", "amount", "date")
+    allocation = m.AllocationRow
+    query = (select(allocation.payment_id, m.PaymentRow.date, m.InvoiceRow.number,
+                    m.MemberRow.email, allocation.method, allocation.amount, allocation.date)
+             .join(m.InvoiceRow, m.InvoiceRow.id == allocation.document_id)
+             .join(m.MemberRow, m.MemberRow.id == allocation.member_id)
+             .outerjoin(m.PaymentRow, m.PaymentRow.id == allocation.payment_id)
+             .order_by(allocation.date, allocation.id))
+    for row in session.execute(query):
+        yield (*row[:-2], _Amount(row[-2]), row[-1])
+
+
+_TABLES = {"members": _members, "contracts": _contracts, "documents": _documents,
+           "document-lines": _document_lines, "payments": _payments,
+           "allocations": _allocations}
 
 
 def csv_rows(session: Session, kind: str, today: date) -> Iterable[list[str]]:
     """The header and the rows of one kind, as the cells written to the file."""
+    kind = ALIASES.get(kind, kind)
     if kind not in _TABLES:
         raise ValueError(f'"{kind}" is not something to export; choose one of '
                          f'{", ".join(KINDS)}.')

@@ -37,3 +37,17 @@ def change_now_world(site: SiteSettings = SITE) -> tuple[World, int, str]:
         session.get(m.MemberRow, member).credit_balance = 5000
     ContractService(world.db, world.clock).change_plan(contract, premium.id, "now")
     return world, member, world.invoices(member)[-1].number
+
+
+def last_of_type(world: World, member: int, kind: str = "invoice") -> str:
+    """The number of the member's last document of a type: the change-now world issues an
+    invoice and, apart, a deposit request for the shortfall (rule 15)."""
+    return [row.number for row in world.invoices(member) if row.type == kind][-1]
+
+
+def invoice_world(site: SiteSettings = SITE) -> tuple[World, int, str]:
+    """The change-now world with the number of its change-now invoice: unused −133.33, Premium
+    333.33, VAT 20 % 40.00, total 240.00 (the credit held paid the April invoice first, rule
+    22); the deposit shortfall of 200.00 stands on DEP-000002 (rule 15)."""
+    world, member, _deposit = change_now_world(site)
+    return world, member, last_of_type(world, member)

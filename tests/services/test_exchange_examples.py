@@ -38,8 +38,8 @@ def swept(db, doc: dict, as_of: date) -> dict:
 
 
 def lines(exported: dict) -> list[tuple]:
-    return [(i["issue_date"], line["kind"], line["period_start"], line["period_end"],
-             line["amount"]) for i in exported["invoices"] for line in i["lines"]]
+    return [(i["billing_date"], line["kind"], line["period_start"], line["period_end"],
+             line["amount"]) for i in exported["documents"] for line in i["lines"]]
 
 
 def test_monthly_anchor_on_the_31st(db):
@@ -47,7 +47,7 @@ def test_monthly_anchor_on_the_31st(db):
     doc = document([plan("Desk", 10000)],
                    [{"id": "a", "plan": "Desk", "start_date": "2024-01-31"}])
     exported = swept(db, doc, date(2024, 5, 31))
-    assert [i["issue_date"] for i in exported["invoices"]] == [
+    assert [i["billing_date"] for i in exported["documents"]] == [
         "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
     assert [(s, e) for _, _, s, e, _ in lines(exported)][:4] == [
         ("2024-01-31", "2024-02-29"), ("2024-02-29", "2024-03-31"),
@@ -60,7 +60,7 @@ def test_every_three_months_from_the_30th_of_november(db):
     doc = document([plan("Office", 90000, "3 months")],
                    [{"id": "a", "plan": "Office", "start_date": "2024-11-30"}])
     exported = swept(db, doc, date(2025, 8, 30))
-    assert [i["issue_date"] for i in exported["invoices"]] == [
+    assert [i["billing_date"] for i in exported["documents"]] == [
         "2024-11-30", "2025-02-28", "2025-05-30", "2025-08-30"]
 
 
@@ -89,7 +89,7 @@ def test_new_term_with_a_prorated_first_invoice(db):
 
 def _change_now(old_price: int, new_price: int) -> dict:
     """Paid old_price for April; on 04-11: cancel with prorated last, new term from 04-11."""
-    return document(
+    doc = document(
         [plan("Before", old_price), plan("After", new_price)],
         [{"id": "a", "plan": "Before", "start_date": "2024-03-01",
           "next_invoice_date": "2024-05-01", "cancellation_date": "2024-04-11",
@@ -101,12 +101,15 @@ def _change_now(old_price: int, new_price: int) -> dict:
           "lines": [{"kind": "plan", "description": "Before", "contract": "a",
                      "period_start": "2024-04-01", "period_end": "2024-05-01",
                      "amount": old_price}]}])
+    # Paid: an unpaid April would take the credit of a cheaper plan at once (rule 22).
+    doc["payments"] = [{"invoice": "INV-000001", "date": "2024-04-01", "amount": old_price}]
+    return doc
 
 
 def test_change_now_to_a_dearer_plan(db):
     """Paid 20000 for April, change now on 04-11 to 50000: -13333, charge 33333, pay 20000."""
     exported = swept(db, _change_now(20000, 50000), date(2024, 4, 11))
-    invoice = exported["invoices"][-1]
+    invoice = exported["documents"][-1]
     assert [(ln["kind"], ln["amount"]) for ln in invoice["lines"]] == [("unused", -13333),
                                                                     ("plan", 33333)]
     assert (invoice["number"], invoice["amount_due"]) == ("INV-000002", 20000)
@@ -116,7 +119,7 @@ def test_change_now_to_a_dearer_plan(db):
 def test_change_now_to_a_cheaper_plan(db):
     """Paid 50000 for April, change now on 04-11 to 5000: -33333, charge 3333, credit 30000."""
     exported = swept(db, _change_now(50000, 5000), date(2024, 4, 11))
-    invoice = exported["invoices"][-1]
+    invoice = exported["documents"][-1]
     assert [(ln["kind"], ln["amount"]) for ln in invoice["lines"]] == [("unused", -33333),
                                                                     ("plan", 3333)]
     assert (invoice["total"], invoice["amount_due"]) == (-30000, 0)
@@ -173,7 +176,7 @@ def test_contract_ids_of_the_document_survive_import_sweep_export(db):
     exported = swept(db, doc, date(2025, 2, 1))
     assert [(c["id"], c["predecessor"]) for c in exported["contracts"]] == [
         ("c1", None), ("c2", "c1")]
-    assert {line["contract"] for i in exported["invoices"] for line in i["lines"]} == {"c1", "c2"}
+    assert {line["contract"] for i in exported["documents"] for line in i["lines"]} == {"c1", "c2"}
 
 
 def test_rule_11_a_missing_anchor_follows_the_site_billing_day_and_the_predecessor(db):

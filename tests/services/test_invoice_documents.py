@@ -20,7 +20,7 @@ from desktop.i18n.formatting import Formatter
 from desktop.services.documents import DocumentService
 from desktop.services.exchange.export import export_document
 from desktop.services.payments import PaymentService
-from document_world import IBAN, SITE, change_now_world
+from document_world import IBAN, SITE, invoice_world
 
 A4, LETTER = (595, 842), (612, 792)  # points
 
@@ -34,26 +34,27 @@ def pdf_text(path: Path) -> tuple[str, int, tuple[int, int]]:
 
 
 EXPECTED = [
-    # site, number, dates, status
+    # site, type, number, dates (the service period of its lines, rule 18), status
     "Harbour Desk Coworking 12 Quay Street Galway H91 X2Y3 VAT id IE1234567T Invoice",
-    "Invoice number INV-000002 Issue date 11 Apr 2024 Due date 25 Apr 2024 Status Partly paid",
+    "Invoice number INV-000002 Issue date 11 Apr 2024 Service period 11–30 Apr 2024 "
+    "Due date 25 Apr 2024 Status Partly paid",
     # the member's billing details
     "Bill to Ada Lovelace Analytical Engines Ltd 1 Engine Row London EC1 ada@example.org "
     "VAT id GB123456789",
-    # every line with its period and proration
-    "Unused time on Standard 11–30 Apr 2024 20 of 30 days -€133.33",
-    "Premium 11–30 Apr 2024 20 of 30 days €333.33",
-    "Refundable deposit (Premium) €200.00",
-    # the totals of rule 17, then what was paid
-    "Subtotal €400.00 Tax €40.00 Total €440.00 Credit applied -€50.00 Amount due €390.00 "
-    "Paid -€100.00 Left to pay €290.00",
-    f"Please transfer €290.00 to IBAN {IBAN} by 25 Apr 2024, quoting INV-000002.",
+    # every line with its period, proration and rate (rule 17)
+    "Description Period Proration VAT rate Amount",
+    "Unused time on Standard 11–30 Apr 2024 20 of 30 days 20% -€133.33",
+    "Premium 11–30 Apr 2024 20 of 30 days 20% €333.33",
+    # the totals of rule 17 with the tax per group, then what was paid
+    "Subtotal €200.00 VAT 20% on €200.00 €40.00 Total €240.00 Amount due €240.00 "
+    "Paid -€100.00 Left to pay €140.00",
+    f"Please transfer €140.00 to IBAN {IBAN} by 25 Apr 2024, quoting INV-000002.",
 ]
 
 
 @pytest.fixture
 def scene(qapp):
-    world, member, number = change_now_world()
+    world, member, number = invoice_world()
     PaymentService(world.db, world.clock).record(number, 10000, method="card")
     return world, number
 
@@ -69,10 +70,15 @@ def test_the_pdf_reads_number_dates_lines_and_totals(scene, tmp_path):
     assert (pages, size) == (1, A4)
     # The figures are the export's figures.
     with world.db.session() as session:
-        exported = next(i for i in export_document(session)["invoices"] if i["number"] == number)
-    assert [line["amount"] for line in exported["lines"]] == [-13333, 33333, 20000]
+        exported = next(i for i in export_document(session)["documents"]
+                        if i["number"] == number)
+    assert [line["amount"] for line in exported["lines"]] == [-13333, 33333]
     assert (exported["subtotal"], exported["tax"], exported["total"], exported["credit_applied"],
-            exported["amount_due"]) == (40000, 4000, 44000, 5000, 39000)
+            exported["amount_due"]) == (
+        20000, [{"category": "standard", "rate": "20", "net": 20000, "tax": 4000}], 24000, 0,
+        24000)
+    # The deposit shortfall is not in it: no deposit line in a taxed invoice (rule 15).
+    assert "Refundable deposit" not in text
 
 
 def test_the_command_line_writes_the_same_pdf(scene, tmp_path, capsys, monkeypatch):
@@ -88,11 +94,13 @@ def test_the_command_line_writes_the_same_pdf(scene, tmp_path, capsys, monkeypat
     monkeypatch.setattr(cli, "datetime", _FixedNow)
     assert cli.main(["invoices", "pdf", str(out), "--issued", "2024-04-11",
                      "--db", str(database)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["INV-000002.pdf"]
+    # Every document made that day: April's, caught up on the 11th (rule 18), and the change's.
+    assert sorted(p.name for p in out.iterdir()) == [
+        "DEP-000001.pdf", "DEP-000002.pdf", "INV-000001.pdf", "INV-000002.pdf"]
     text, _pages, _size = pdf_text(out / "INV-000002.pdf")
     for passage in EXPECTED:
         assert passage in text
-    assert "Wrote 1 invoice PDF" in capsys.readouterr().out
+    assert "Wrote 4 invoice PDFs" in capsys.readouterr().out
 
 
 class _FixedNow:
@@ -116,31 +124,35 @@ def test_an_unknown_number_is_one_sentence_and_exit_2(scene, tmp_path, capsys):
 
 
 def test_letter_paper_and_german_labels_follow_the_site_locale(qapp, tmp_path):
-    world, _member, number = change_now_world(replace(SITE, locale="en_US"))
+    world, _member, number = invoice_world(replace(SITE, locale="en_US"))
     document = DocumentService(world.db, world.clock).invoice(number)
     (path,) = write_pdfs([document], tmp_path, Formatter("en_US", "EUR"))
     assert pdf_text(path)[2] == LETTER
     # An invoice issued on a German site prints in German (its locale of issue, issue 10).
-    world, _member, number = change_now_world(replace(SITE, locale="de_DE"))
+    world, _member, number = invoice_world(replace(SITE, locale="de_DE"))
     document = DocumentService(world.db, world.clock).invoice(number)
     german = write_pdfs([document], tmp_path / "de", Formatter("de_DE", "EUR"))[0]
     text, _pages, size = pdf_text(german)
     assert size == A4
-    assert "Rechnungsnummer INV-000002" in text and "Zwischensumme 400,00 €" in text
+    assert "Rechnung Rechnungsnummer INV-000002" in text
+    assert "Zwischensumme 200,00 € USt. 20 % auf 200,00 € 40,00 € Gesamt 240,00 €" in text
     # The billing core's wording of the lines is in the invoice's language too.
     assert "Nicht genutzte Zeit für Standard" in text
-    assert "Rückzahlbare Kaution (Premium) 200,00 €" in text
+    deposit = DocumentService(world.db, world.clock).invoice("DEP-000002")
+    text = pdf_text(write_pdfs([deposit], tmp_path / "de", Formatter("de_DE", "EUR"))[0])[0]
+    assert "Kautionsanforderung Nummer der Kautionsanforderung DEP-000002" in text
+    assert "Rückzahlbare Kaution (Premium) außerhalb der USt. 200,00 €" in text
 
 
 def test_the_epc_code_needs_an_iban_euros_and_something_to_pay(qapp):
-    world, _member, number = change_now_world()
+    world, _member, number = invoice_world()
     documents = DocumentService(world.db, world.clock)
     document = documents.invoice(number)
     assert epc_payload_wanted(document)
     assert invoice_document(document, Formatter()).resource(2, "frontdesk-epc-qr") is not None
     assert not epc_payload_wanted(replace(document, site=replace(document.site, currency="GBP")))
     assert not epc_payload_wanted(replace(document, site=replace(document.site, iban="")))
-    PaymentService(world.db, world.clock).record(number, 39000)
+    PaymentService(world.db, world.clock).record(number, 24000)
     assert not epc_payload_wanted(documents.invoice(number))
 
 
@@ -150,11 +162,11 @@ def test_the_qr_image_draws_segnos_modules_black_on_a_quiet_zone(qapp):
 
     from desktop.documents.invoice_layout import epc_qr_image
 
-    world, _member, number = change_now_world()
+    world, _member, number = invoice_world()
     document = DocumentService(world.db, world.clock).invoice(number)
     image = epc_qr_image(document)
     code = segno.helpers.make_epc_qr(name="Harbour Desk Coworking",
-                                     iban=IBAN.replace(" ", ""), amount="390.00",
+                                     iban=IBAN.replace(" ", ""), amount="240.00",
                                      text="INV-000002")
     size = len(code.matrix) + 4
     assert (image.width(), image.height()) == (size * 4, size * 4)
@@ -192,7 +204,7 @@ def test_the_sites_logo_heads_the_document(qapp, tmp_path):
 
     logo = QImage(120, 40, QImage.Format.Format_RGB32)
     logo.fill(QColor("#204a87"))
-    world, _member, number = change_now_world(replace(SITE, logo=png_of(logo)))
+    world, _member, number = invoice_world(replace(SITE, logo=png_of(logo)))
     document = DocumentService(world.db, world.clock).invoice(number)
     assert document.site.logo.startswith(b"\x89PNG")
     text = invoice_document(document, Formatter())
@@ -223,7 +235,7 @@ def test_the_cores_line_wording_is_translated_and_names_are_not(kind, descriptio
 
 
 def test_an_amount_beyond_the_epc_limit_prints_without_a_code(qapp):
-    world, _member, number = change_now_world()
+    world, _member, number = invoice_world()
     document = DocumentService(world.db, world.clock).invoice(number)
     huge = replace(document, standing=replace(document.standing, outstanding=10**11))
     assert not epc_payload_wanted(huge)
@@ -235,7 +247,7 @@ def test_an_issued_invoice_keeps_the_language_and_formats_it_was_issued_in(qapp,
     en_IE, and the next invoice is issued in German."""
     from desktop.services.settings import SettingsService
 
-    world, _member, number = change_now_world()
+    world, _member, number = invoice_world()
     settings = SettingsService(world.db, world.clock)
     settings.save(replace(settings.get(), locale="de_DE"))
     document = DocumentService(world.db, world.clock).invoice(number)
@@ -243,7 +255,7 @@ def test_an_issued_invoice_keeps_the_language_and_formats_it_was_issued_in(qapp,
     (path,) = write_pdfs([document], tmp_path, Formatter("de_DE", "EUR"))
     text = pdf_text(path)[0]
     assert "Invoice number INV-000002 Issue date 11 Apr 2024" in text
-    assert "Subtotal €400.00" in text and "Rechnungsnummer" not in text
+    assert "Subtotal €200.00" in text and "Rechnungsnummer" not in text
 
 
 def test_the_cores_lines_are_stored_raw_and_printed_in_the_invoices_own_language(qapp):
@@ -258,11 +270,12 @@ def test_the_cores_lines_are_stored_raw_and_printed_in_the_invoices_own_language
     from desktop.services.settings import SettingsService
     from desktop.storage import models as m
 
-    world, _member, number = change_now_world(replace(SITE, locale="de_DE"))
+    world, _member, number = invoice_world(replace(SITE, locale="de_DE"))
     line = m.InvoiceLineRow
     with world.db.session() as session:
         rows = session.execute(select(line.kind, line.description, line.params)
-                               .join(m.InvoiceRow).where(m.InvoiceRow.number == number)
+                               .join(m.InvoiceRow)
+                               .where(m.InvoiceRow.number.in_([number, "DEP-000002"]))
                                .order_by(line.position)).all()
     stored = {kind: (text, None if params is None else json.loads(params))
               for kind, text, params in rows}
@@ -270,8 +283,9 @@ def test_the_cores_lines_are_stored_raw_and_printed_in_the_invoices_own_language
     assert stored["deposit"] == ("Refundable deposit (Premium)", {"plans": "Premium"})
     assert stored["plan"] == ("Premium", None)
     SettingsService(world.db, world.clock).save(replace(SITE, locale="en_IE"))  # later
-    document = DocumentService(world.db, world.clock).invoice(number)
-    html = invoice_html(document, Formatter("en_IE", "EUR"), with_qr=False, with_logo=False)
+    documents = DocumentService(world.db, world.clock)
+    html = "".join(invoice_html(documents.invoice(n), Formatter("en_IE", "EUR"), with_qr=False,
+                                with_logo=False) for n in (number, "DEP-000002"))
     assert "Nicht genutzte Zeit für Standard" in html and "Rückzahlbare Kaution (Premium)" in html
     assert "Unused time" not in html and "Refundable deposit" not in html
 
@@ -281,7 +295,7 @@ def test_a_german_reader_of_an_english_invoice_reads_its_proration_in_english(qa
     never leaks into it, not even the "15 of 30 days" of a prorated line."""
     from desktop.documents.invoice_layout import invoice_html
 
-    world, _member, number = change_now_world()
+    world, _member, number = invoice_world()
     document = DocumentService(world.db, world.clock).invoice(number)
     assert document.language == "en_IE"
     assert any(line.days is not None for line in document.invoice.lines)

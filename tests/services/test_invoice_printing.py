@@ -22,7 +22,7 @@ from desktop.documents.printable import (
 from desktop.domain.model import Line
 from desktop.i18n.formatting import Formatter
 from desktop.services.documents import DocumentService
-from document_world import change_now_world
+from document_world import invoice_world
 from pdf_glyphs import NOTDEF, page_glyphs, printed_lines
 
 RLO, LRO, RLE, PDF, RLI, FSI, PDI, RLM = ("\u202e", "\u202d", "\u202b", "\u202c", "\u2067",
@@ -35,7 +35,7 @@ ARC = "\u2312"  # in DejaVu Sans Mono, not in DejaVu Sans: Qt falls back to the 
 
 @pytest.fixture
 def document(qapp):
-    world, _member, number = change_now_world()
+    world, _member, number = invoice_world()
     return DocumentService(world.db, world.clock).invoice(number)
 
 
@@ -66,7 +66,7 @@ def test_a_right_to_left_override_in_a_name_prints_the_name_as_stored(document, 
         "Ada Lovelace", "Analytical Engines Ltd", "1 Engine Row", "London EC1",
         "ada@example.org", "VAT id GB123456789"]
     # The document around the name is as it always is.
-    assert "Harbour Desk Coworking" in lines and "Subtotal€400.00" in lines
+    assert "Harbour Desk Coworking" in lines and "Subtotal€200.00" in lines
 
 
 def test_bidi_controls_in_every_printed_text_are_dropped(document, tmp_path):
@@ -83,7 +83,7 @@ def test_bidi_controls_in_every_printed_text_are_dropped(document, tmp_path):
     assert lines[:5] == ["Harbour Desk Coworking", "Invoice", "12 Quay Street",
                          "Invoice numberINV-000002", "Galway H91 X2Y3"]
     assert "Locker B12€15.00" in lines
-    assert "Premium11–30 Apr 202420 of 30 days€333.33" in lines
+    assert "Premium11–30 Apr 202420 of 30 days20%€333.33" in lines
     assert not set(PdfReader(str(path)).pages[0].extract_text()) & BIDI_CONTROLS
 
 
@@ -174,7 +174,7 @@ def test_the_payment_block_stays_together_whatever_the_number_of_lines(document,
         pages = pages_of(path)
         with_code = [text for text, image in pages if image]
         assert len(with_code) == 1, count
-        assert "Payment Please transfer €390.00" in with_code[0], count
+        assert "Payment Please transfer €240.00" in with_code[0], count
         assert "quoting INV-000002." in with_code[0], count
         assert all(text for text, _image in pages), count
         assert sum("Payment" in text for text, _image in pages) == 1, count
@@ -194,8 +194,8 @@ def test_an_invoice_without_an_iban_has_no_payment_block(document, tmp_path):
 def test_the_payment_heading_is_in_the_invoices_language(qapp, tmp_path):
     from document_world import SITE
 
-    world, _member, number = change_now_world(replace(SITE, locale="de_DE"))
+    world, _member, number = invoice_world(replace(SITE, locale="de_DE"))
     document = DocumentService(world.db, world.clock).invoice(number)
     (path,) = write_pdfs([document], tmp_path, Formatter("de_DE", "EUR"))
     ((text, image),) = pages_of(path)
-    assert "Zahlung Bitte überweisen Sie 390,00 €" in text and image
+    assert "Zahlung Bitte überweisen Sie 240,00 €" in text and image

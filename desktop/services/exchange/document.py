@@ -15,9 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop.domain.limits import email_key, plain_rate
-from desktop.domain.model import Contract, Plan
+from desktop.domain.model import STANDARD, TAX_CATEGORIES, Contract, Plan
+from desktop.services.exchange import legacy
+from desktop.services.exchange.allocations import (
+    read_allocated_payments,
+    read_credit_allocations,
+    refund_problems,
+)
 from desktop.services.exchange.contracts import read_contracts
-from desktop.services.exchange.export import FORMAT, FORMATS, SETTINGS_KEYS
+from desktop.services.exchange.documents import read_documents
+from desktop.services.exchange.export import ACCOUNT_SETTINGS, FORMAT, FORMATS, SETTINGS_KEYS
 from desktop.services.exchange.history import History, Named, read_history
 from desktop.services.exchange.invoices import read_invoices
 from desktop.services.exchange.payments import read_payments
@@ -33,8 +40,11 @@ from desktop.storage.models import SETTINGS_DEFAULTS
 
 _log = logging.getLogger(__name__)
 _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", "payments")
-# The sections frontdesk/2 added: what happened, so a move keeps it (docs/exchange-format.md).
-_ADDED_SECTIONS = ("history", "applied_transitions", "plan_changes", "sweep_runs")
+# The sections frontdesk/2 added: what happened, so a move keeps it, and the member's account
+# (docs/exchange-format.md): documents of every type in place of invoices, and the allocations
+# of credit.
+_ADDED_SECTIONS = ("history", "applied_transitions", "plan_changes", "sweep_runs",
+                   "documents", "credit_allocations")
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,9 @@ class Document:
     plans: list[Plan]
     members: list[dict]
     contracts: list[Contract]
-    invoices: list[tuple[dict, list[dict]]]
-    payments: list[dict]
+    documents: list[tuple[dict, list[dict]]]
+    payments: list[dict]  # each with its allocations: (document number, amount)
+    credit_allocations: list[dict]
     history: History
     version: int = 2  # of the format the document was written in
 
@@ -83,9 +94,28 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     contracts = read_contracts(reader, doc.get("contracts"), by_name, plan_names, emails,
                                member_names, today, settings.get("billing_day"))
     ids = {item.get("id") for item in doc.get("contracts") or [] if isinstance(item, dict)}
-    invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
-                             {i for i in ids if isinstance(i, str)})
-    payments = read_payments(reader, doc.get("payments"), invoices, members)
+    contract_ids = {i for i in ids if isinstance(i, str)}
+    if "invoices" in doc or reader.version < 2:
+        # frontdesk/1 (or a frontdesk/2 written before documents had types): converted as
+        # migration 0008 converts a database of its age (legacy.py).
+        if reader.version >= 2 and ("documents" in doc or "credit_allocations" in doc):
+            reader.problem("invoices", "cannot stand beside documents and credit_allocations: "
+                                       "a document holds one or the other.")
+        invoices = read_invoices(reader, doc.get("invoices"), emails, member_names,
+                                 contract_ids)
+        paid = read_payments(reader, doc.get("payments"), invoices, members)
+        documents = legacy.as_documents(invoices, _given(settings, "tax_rate"),
+                                        _given(settings, "payment_terms"))
+        payments = legacy.as_allocated(paid)
+        credit = legacy.credit_applied(documents)
+    else:
+        documents, numbers = read_documents(reader, doc.get("documents"), emails, member_names,
+                                            contract_ids)
+        payments, taken = read_allocated_payments(reader, doc.get("payments"), documents,
+                                                  emails, numbers)
+        credit = read_credit_allocations(reader, doc.get("credit_allocations"), documents,
+                                         taken, numbers)
+    refund_problems(reader, payments, documents, credit, members)
     # Named as the document names them, read or not: a broken one is told once, at its place.
     given = doc.get("payments")
     history = read_history(reader, doc, Named(
@@ -93,14 +123,21 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
         len(given) if isinstance(given, list) else 0))
     if reader.problems:
         raise ImportProblems(reader.problems)
-    return Document(settings, plans, members, contracts, invoices, payments, history,
+    return Document(settings, plans, members, contracts, documents, payments, credit, history,
                     reader.version)
+
+
+def _given(settings: dict, key: str):
+    """A setting as read, its default when it was refused (the import stops before writing)."""
+    value = settings.get(key, SETTINGS_DEFAULTS[key])
+    return SETTINGS_DEFAULTS[key] if value is BAD else value
 
 
 def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
                         {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None},
-                        {"operator": SETTINGS_DEFAULTS["operator"]})
+                        {"operator": SETTINGS_DEFAULTS["operator"],
+                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS}})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter
@@ -129,23 +166,29 @@ def read_settings(reader: Reader, value) -> dict:
     currency = checked("currency", currency_code)
     locale = checked("locale", parse_locale)
     rate = checked("tax_rate", plain_rate)  # "1e2" is no tax rate a person writes
+    reduced = checked("reduced_tax_rate", plain_rate)
     day = rec["billing_day"]
     if isinstance(day, int) and not isinstance(day, bool) and day > 31:
         day = reader.problem("settings.billing_day",
                              f"{shown(day)} is not a day of the month (1 to 31).")
     else:
         day = reader.integer(day, "settings.billing_day", nullable=True, minimum=1)
-    identity = {key: reader.text(rec[key], f"settings.{key}", multiline=key == "address")
+    identity = {key: reader.text(rec[key], f"settings.{key}",
+                                 multiline=key in ("address", "exemption_reason"))
                 for key in ("site_name", "address", "vat_id", "iban", "invoice_prefix",
-                            "operator")}
+                            "operator", "exemption_reason", "credit_note_prefix",
+                            "deposit_prefix")}
     from desktop.services.settings import iban_problem, prefix_problem
 
-    for key, check in (("iban", iban_problem), ("invoice_prefix", prefix_problem)):
+    for key, check in (("iban", iban_problem), ("invoice_prefix", prefix_problem),
+                       ("credit_note_prefix", prefix_problem),
+                       ("deposit_prefix", prefix_problem)):
         if isinstance(identity[key], str) and (problem := check(identity[key])):
             identity[key] = reader.problem(f"settings.{key}", problem)
     terms = reader.integer(rec["payment_terms"], "settings.payment_terms", minimum=0,
                            maximum=365)
-    return {"currency": currency, "locale": locale, "tax_rate": rate, "billing_day": day,
+    return {"currency": currency, "locale": locale, "tax_rate": rate, "reduced_tax_rate": reduced,
+            "billing_day": day,
             **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"])}
 
 
@@ -176,7 +219,8 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         place = f"plans[{i}]"
         rec = reader.record(item, place, ("name", "price"),
                             {"kind": "plan", "frequency": "1 month", "deposit": 0, "group": None,
-                             "archived": False, "allowances": {}, "addons": []})
+                             "archived": False, "allowances": {}, "addons": []},
+                            {"tax_category": STANDARD})
         if rec is None:
             continue
         name = reader.text(rec["name"], f"{place}.name", required=True)
@@ -210,10 +254,16 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                         or reader.integer(amount, f"{place}.allowances.{key}", minimum=0) is BAD:
                     allowances = BAD
         addons = reader.items(rec["addons"], f"{place}.addons")
-        if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances):
+        category = rec["tax_category"]
+        if category not in TAX_CATEGORIES:  # reverse charge is a member's, never a plan's
+            category = reader.problem(f"{place}.tax_category", f"{shown(category)} is not one "
+                                                               f"of {', '.join(TAX_CATEGORIES)}.")
+        if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances,
+                       category):
             read.append((place, Plan(name=name, price=price, frequency=frequency, deposit=deposit,
                                      group=group, archived=archived, kind=kind,
-                                     allowances=dict(sorted(allowances.items()))), addons))
+                                     allowances=dict(sorted(allowances.items())),
+                                     tax_category=category), addons))
     kinds = {plan.name: plan.kind for _, plan, _ in read}
     plans = []
     for place, plan, addons in read:

@@ -1,7 +1,9 @@
 """Export: the whole database as a frontdesk/2 document (docs/exchange-format.md; the format is
 described in desktop/services/exchange/__init__.py).
 
-Everything is ordered by database id. A contract exports its reference (the id the document it
+Documents of every type (rules 15, 17, 18) with their tax groups, payments with the
+allocations they made (rule 21), and the allocations of credit (rule 22) in a section of their
+own. Everything is ordered by database id. A contract exports its reference (the id the document it
 was imported from gave it) or else its database id, so an import of the document (which keeps
 document order, numeric ids and references) exports back to the same document.
 """
@@ -9,12 +11,15 @@ document order, numeric ids and references) exports back to the same document.
 from __future__ import annotations
 
 import base64
+import json
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE
+from desktop.domain.accounts import tax_groups
+from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Line, TaxGroup, evolve
+from desktop.domain.money import parse_rate, rate_text
 from desktop.ledger.mapping import stored_params
 from desktop.ledger.member_states import load_plans
 from desktop.services.exchange.history import References, export_history, moment
@@ -27,6 +32,10 @@ FORMATS = {"frontdesk/1": 1, "frontdesk/2": 2}
 # then (frontdesk/2) the operator's name.
 SETTINGS_KEYS = ("currency", "locale", "tax_rate", "billing_day", "site_name", "address",
                  "vat_id", "iban", "invoice_prefix", "payment_terms")
+# What the accounts round added to the settings (rule 17, the number series of rules 15, 17);
+# written after the operator.
+ACCOUNT_SETTINGS = ("reduced_tax_rate", "exemption_reason", "credit_note_prefix",
+                    "deposit_prefix")
 
 
 def _iso(day: date | None) -> str | None:
@@ -74,21 +83,33 @@ def export_document(session: Session) -> dict:
              "contract": None if row.contract_id is None else ids[row.contract_id],
              "period_start": _iso(row.period_start), "period_end": _iso(row.period_end),
              "amount": row.amount, "days": row.days, "period_days": row.period_days,
-             "params": stored_params(row.params)})
-    invoices = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
-    numbers = {row.id: row.number for row in invoices}
+             "params": stored_params(row.params), "tax_category": row.tax_category,
+             "rate": row.rate})
+    documents = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
+    numbers = {row.id: row.number for row in documents}
     payments = session.execute(select(m.PaymentRow.__table__).order_by(m.PaymentRow.id)).all()
+    allocated: dict[int, list[dict]] = {}
+    credit_allocations = []
+    for row in session.execute(select(m.AllocationRow.__table__).order_by(m.AllocationRow.id)):
+        if row.payment_id is None:
+            credit_allocations.append({"document": numbers[row.document_id],
+                                       "date": _iso(row.date), "amount": row.amount})
+        else:
+            allocated.setdefault(row.payment_id, []).append(
+                {"document": numbers[row.document_id], "amount": row.amount})
     refs = References(emails, ids, names, {row.id: i for i, row in enumerate(payments)})
     return {
         "format": FORMAT,
         "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
                      "logo": _logo(settings),
-                     "operator": (settings.operator if settings is not None else None) or ""},
+                     "operator": (settings.operator if settings is not None else None) or "",
+                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS}},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
              "deposit": p.deposit, "group": p.group, "archived": p.archived,
-             "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons)}
+             "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons),
+             "tax_category": p.tax_category}
             for _, p in sorted(plans.items())
         ],
         "members": [
@@ -111,21 +132,51 @@ def export_document(session: Session) -> dict:
              "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or ""}
             for r in contracts
         ],
-        "invoices": [
-            {"number": r.number, "member": emails[r.member_id], "issue_date": _iso(r.issue_date),
-             "subtotal": r.subtotal, "tax": r.tax, "total": r.total,
-             "credit_applied": r.credit_applied, "amount_due": r.amount_due,
-             "lines": lines.get(r.id, []), "language": r.language}
-            for r in invoices
-        ],
+        "documents": [_document(row, emails[row.member_id], lines.get(row.id, []))
+                      for row in documents],
         "payments": [
-            {"invoice": numbers.get(r.invoice_id), "member": emails[r.member_id],
-             "date": _iso(r.date), "amount": r.amount, "method": r.method or "",
-             "reference": r.reference or "", "recorded_at": moment(r.recorded_at)}
+            {"member": emails[r.member_id], "date": _iso(r.date), "amount": r.amount,
+             "method": r.method or "", "reference": r.reference or "",
+             "allocations": allocated.get(r.id, []), "recorded_at": moment(r.recorded_at)}
             for r in payments
         ],
+        "credit_allocations": credit_allocations,
         **export_history(session, refs),
     }
+
+
+def _document(row, member: str, lines: list[dict]) -> dict:
+    """One document as exported, with its tax groups (rule 17) as its view and its PDF show
+    them."""
+    return {"type": row.type, "number": row.number, "member": member,
+            "billing_date": _iso(row.billing_date), "issue_date": _iso(row.issue_date),
+            "due_date": _iso(row.due_date), "subtotal": row.subtotal,
+            "tax": [{"category": g.category, "rate": rate_text(g.rate), "net": g.net,
+                     "tax": g.tax} for g in exported_groups(lines, row.tax)],
+            "total": row.total, "credit_applied": row.credit_applied,
+            "amount_due": row.amount_due, "credits": stored_credits(row.credits),
+            "lines": lines, "language": row.language}
+
+
+def exported_groups(lines: list[dict], tax: int) -> tuple[TaxGroup, ...]:
+    """The tax groups of a document's exported lines: each (category, rate) with its net and
+    its tax rounded once (rule 17); a document from before lines kept their rates has one group
+    and keeps the tax it was issued with, as invoice_to_domain reads it."""
+    groups = tax_groups(Line(line["kind"], "", line["amount"], tax_category=line["tax_category"],
+                             rate=None if line["rate"] is None else parse_rate(line["rate"]))
+                        for line in lines)
+    if len(groups) == 1 and groups[0].tax != tax:
+        groups = (evolve(groups[0], tax=tax),)
+    return groups
+
+
+def stored_credits(text: str | None) -> list[str]:
+    """The numbers a credit note credits, as stored (a JSON list)."""
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(number) for number in found] if isinstance(found, list) else []
 
 
 def _logo(row) -> str | None:
@@ -137,6 +188,6 @@ def _logo(row) -> str | None:
 def _setting(row, key: str):
     """A setting as exported: a value never set (NULL in an older row) is its default."""
     value = getattr(row, key) if row is not None else None
-    if value is None or (value == "" and key == "invoice_prefix"):
+    if value is None or (value == "" and key.endswith("_prefix")):
         return m.SETTINGS_DEFAULTS[key]
     return value

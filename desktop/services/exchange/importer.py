@@ -11,6 +11,7 @@ document.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,7 +101,7 @@ def import_document(db, doc: dict, now: datetime) -> ImportSummary:
             raise ImportProblems(["The database is not empty; import into a new database."])
         _write(session, read, now)
     return ImportSummary(len(read.plans), len(read.members), len(read.contracts),
-                         len(read.invoices))
+                         len(read.documents))
 
 
 def _write(session: Session, read: Document, now: datetime) -> None:
@@ -116,7 +117,8 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     _insert(connection, m.PlanRow, [
         dict(id=plan_ids[p.name], name=p.name, kind=p.kind, price=p.price,
              frequency=None if p.frequency is None else str(p.frequency), deposit=p.deposit,
-             group_name=p.group, archived=p.archived) for p in read.plans])
+             group_name=p.group, archived=p.archived, tax_category=p.tax_category)
+        for p in read.plans])
     _insert(connection, m.PlanAllowanceRow, [
         dict(plan_id=plan_ids[p.name], name=name, quantity=quantity)
         for p in read.plans for name, quantity in p.allowances.items()])
@@ -149,27 +151,40 @@ def _write(session: Session, read: Document, now: datetime) -> None:
         connection.execute(update(table).where(table.c.id == bindparam("_id"))
                            .values(predecessor_id=bindparam("_predecessor")), links)
     _insert(connection, m.ContractAddonRow, addons)
-    invoices, lines = [], []
-    for index, (values, invoice_lines) in enumerate(read.invoices, start=1):
-        invoice = {k: v for k, v in values.items() if k != "member"}
-        invoices.append(dict(invoice, id=index, member_id=member_ids[values["member"]]))
+    documents, lines = [], []
+    for index, (values, document_lines) in enumerate(read.documents, start=1):
+        document = {k: v for k, v in values.items() if k not in ("member", "credits")}
+        documents.append(dict(document, id=index, member_id=member_ids[values["member"]],
+                              credits=json.dumps(values["credits"]) if values["credits"]
+                              else None))
         lines += [dict({k: v for k, v in line.items() if k not in ("contract", "params")},
                        invoice_id=index, position=position,
                        contract_id=None if line["contract"] is None else ids[line["contract"]],
                        params=_line_params(line))
-                  for position, line in enumerate(invoice_lines)]
-    _insert(connection, m.InvoiceRow, invoices)
+                  for position, line in enumerate(document_lines)]
+    _insert(connection, m.InvoiceRow, documents)
     _insert(connection, m.InvoiceLineRow, lines)
-    invoice_ids = {values["number"]: index
-                   for index, (values, _lines) in enumerate(read.invoices, start=1)}
+    document_ids = {values["number"]: index
+                    for index, (values, _lines) in enumerate(read.documents, start=1)}
     # A payment's id is its position + 1: the history names payments by position.
     _insert(connection, m.PaymentRow, [dict(
-        id=position + 1, member_id=member_ids[p["member"]],
-        invoice_id=invoice_ids.get(p["invoice"]), date=p["date"], amount=p["amount"],
+        id=position + 1, member_id=member_ids[p["member"]], date=p["date"], amount=p["amount"],
         method=p["method"], reference=p["reference"], token=None,
         recorded_at=p["recorded_at"] or now) for position, p in enumerate(read.payments)])
+    # Rules 21, 22: what each payment paid, then what the credit balance paid (numbered here,
+    # so export lists them in this order on any server).
+    allocations = [
+        dict(document_id=document_ids[number], payment_id=position + 1,
+             member_id=member_ids[p["member"]], method="payment", amount=share, date=p["date"])
+        for position, p in enumerate(read.payments) for number, share in p["allocations"]] + [
+        dict(document_id=document_ids[a["document"]], payment_id=None,
+             member_id=member_ids[a["member"]], method="credit", amount=a["amount"],
+             date=a["date"]) for a in read.credit_allocations]
+    _insert(connection, m.AllocationRow, [dict(row, id=number)
+                                          for number, row in enumerate(allocations, start=1)])
     follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
-                            m.InvoiceRow.__table__, m.PaymentRow.__table__])
+                            m.InvoiceRow.__table__, m.PaymentRow.__table__,
+                            m.AllocationRow.__table__])
     _write_history(session, read, now, {"member": member_ids, "contract": ids, "plan": plan_ids})
 
 
@@ -205,7 +220,7 @@ def _write_history(session: Session, read: Document, now: datetime,
             at=now, who=SYSTEM, entity="database", entity_id=None, member_id=None,
             contract_id=None, field="Imported", old_value="",
             new_value=f"{len(read.plans)} plans, {len(read.members)} members, "
-                      f"{len(read.contracts)} contracts, {len(read.invoices)} invoices, "
+                      f"{len(read.contracts)} contracts, {len(read.documents)} invoices, "
                       f"{len(read.payments)} payments"))
     tables = (
         (m.HistoryRow, audit),

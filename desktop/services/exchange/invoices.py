@@ -1,5 +1,6 @@
-"""The invoices section of a frontdesk document, read and checked (rule 17,
-docs/exchange-format.md).
+"""The invoices section of a frontdesk/1 document (and of a frontdesk/2 one written before
+documents had types), read and checked (rule 17, docs/exchange-format.md); its line and number
+checks serve the documents section too (documents.py).
 
 An invoice's number becomes a file name (a PDF each): one that is not safe as a plain name in a
 folder (`../x`, `/etc/x`, `a/b`, a NUL, …) is refused with its place (number_problem).
@@ -21,7 +22,8 @@ MAX_DAYS = 40_000  # of a prorated line's period: more than the accepted dates s
 
 def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str],
                   contract_ids: set[str]) -> list[tuple[dict, list[dict]]]:
-    invoices, numbers = [], set()
+    invoices: list[tuple[dict, list[dict]]] = []
+    numbers: set = set()
     for i, item in enumerate(reader.items(value, "invoices")):
         place = f"invoices[{i}]"
         rec = reader.record(item, place, ("number", "member", "issue_date", "subtotal", "tax",
@@ -29,14 +31,7 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
                             {"credit_applied": 0, "lines": []}, {"language": None})
         if rec is None:
             continue
-        number = reader.text(rec["number"], f"{place}.number", required=True)
-        if isinstance(number, str):
-            if (bad := number_problem(number)) is not None:
-                number = reader.problem(f"{place}.number", str(bad))
-            elif number in numbers:
-                number = reader.problem(f"{place}.number", f"{shown(number)} is used by another "
-                                                           "invoice.")
-            numbers.add(number)
+        number = number_checked(reader, rec["number"], f"{place}.number", numbers, "invoice")
         member = rec["member"]
         if not (isinstance(member, str) and member in emails):
             if not (isinstance(member, str) and member in member_names):
@@ -44,7 +39,7 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
             member = BAD
         values = dict(number=number, member=member,
                       issue_date=reader.day(rec["issue_date"], f"{place}.issue_date"),
-                      language=_language(reader, rec["language"], f"{place}.language"),
+                      language=read_language(reader, rec["language"], f"{place}.language"),
                       **{key: reader.money(rec[key], f"{place}.{key}")
                          for key in ("subtotal", "tax", "total", "credit_applied", "amount_due")})
         lines = [_line(reader, line, f"{place}.lines[{j}]", contract_ids)
@@ -56,6 +51,18 @@ def read_invoices(reader: Reader, value, emails: set[str], member_names: set[str
             # every line was read (checked just above): the filter only tells the types so
             invoices.append((values, [line for line in lines if line is not None]))
     return invoices
+
+
+def number_checked(reader: Reader, value, place: str, numbers: set, what: str):
+    """A document's number: text, safe as a file name (number_problem), unique."""
+    number = reader.text(value, place, required=True)
+    if isinstance(number, str):
+        if (bad := number_problem(number)) is not None:
+            number = reader.problem(place, str(bad))
+        elif number in numbers:
+            number = reader.problem(place, f"{shown(number)} is used by another {what}.")
+        numbers.add(number)
+    return number
 
 
 def _total_problems(reader: Reader, place: str, values: dict, amounts: list) -> None:
@@ -86,10 +93,18 @@ def _total_problems(reader: Reader, place: str, values: dict, amounts: list) -> 
 
 
 def _line(reader: Reader, item, place: str, contract_ids: set[str]) -> dict | None:
+    return line_values(reader, item, place, contract_ids)
+
+
+def line_values(reader: Reader, item, place: str, contract_ids: set[str],
+                added: dict | None = None) -> dict | None:
+    """A line's values; `added` are the fields of a later version (with their defaults), read
+    by the caller."""
     rec = reader.record(item, place, ("kind", "amount"),
                         {"description": "", "contract": None, "period_start": None,
                          "period_end": None},
-                        {"days": None, "period_days": None, "params": FROM_DESCRIPTION})
+                        {"days": None, "period_days": None, "params": FROM_DESCRIPTION,
+                         **(added or {})})
     if rec is None:
         return None
     kind = rec["kind"]
@@ -109,14 +124,15 @@ def _line(reader: Reader, item, place: str, contract_ids: set[str]) -> dict | No
                   **{key: reader.integer(rec[key], f"{place}.{key}", nullable=True, minimum=0,
                                          maximum=MAX_DAYS) for key in ("days", "period_days")},
                   params=(FROM_DESCRIPTION if rec["params"] is FROM_DESCRIPTION
-                          else read_params(reader, rec["params"], f"{place}.params")))
+                          else read_params(reader, rec["params"], f"{place}.params")),
+                  **{key: rec[key] for key in added or {}})
     start, end = values["period_start"], values["period_end"]
     if isinstance(start, date) and isinstance(end, date) and end < start:
         values["period_end"] = reader.problem(f"{place}.period_end", "is before the period start.")
     return values
 
 
-def _language(reader: Reader, value, place: str):
+def read_language(reader: Reader, value, place: str):
     """The locale an invoice was issued in (its words and formats stay), or null."""
     from desktop.i18n.translations import parse_locale
 

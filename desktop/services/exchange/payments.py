@@ -1,15 +1,16 @@
-"""The payments section of a frontdesk document, read and checked (docs/design.md#vocabulary,
-docs/exchange-format.md).
+"""The payments section of a frontdesk/1 document (and of a frontdesk/2 one written before
+payments were allocated), read and checked (docs/design.md#vocabulary,
+docs/exchange-format.md); a frontdesk/2 document's payments and allocations are read in
+allocations.py.
 
 A payment names its invoice (by number), is more than zero and is not dated before the invoice
 was issued; a refund of a credit balance names no invoice, only its member, and is below zero.
-The payments of an invoice never add up to more than its amount due, and a refund never pays out
-more credit than the member held on its date (`_refund_problems`), as the command line refuses.
+The payments of an invoice never add up to more than its amount due; that a refund never pays
+out more credit than the member held on its date is checked once the payments are read as
+allocations (`allocations.refund_problems`), as the command line refuses.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from desktop.services.exchange.history import read_moment
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
@@ -17,11 +18,11 @@ from desktop.services.exchange.values import BAD, Reader, any_bad, shown
 
 def read_payments(reader: Reader, value, invoices: list[tuple[dict, list[dict]]],
                   members: list[dict]) -> list[dict]:
-    """Payment rows read without problems; `invoices` and `members` as read before."""
+    """Payment rows read without problems, each with its place; `invoices` and `members` as
+    read before."""
     issued = {values["number"]: values for values, _lines in invoices}
     emails = {row["email"] for row in members}
     rows: list[dict] = []
-    places: list[str] = []
     paid: dict[str, int] = {}  # invoice number -> paid so far in the document
     for i, item in enumerate(reader.items(value, "payments")):
         place = f"payments[{i}]"
@@ -67,39 +68,6 @@ def read_payments(reader: Reader, value, invoices: list[tuple[dict, list[dict]]]
                       recorded_at=None if rec["recorded_at"] is None else read_moment(
                           reader, rec["recorded_at"], f"{place}.recorded_at"))
         if not any_bad(*values.values()) and values["member"] is not BAD:
-            rows.append(values)
-            places.append(place)
-    _refund_problems(reader, rows, places, invoices, members)
+            rows.append(dict(values, place=place))
     return rows
 
-
-def _refund_problems(reader: Reader, rows: list[dict], places: list[str],
-                     invoices: list[tuple[dict, list[dict]]], members: list[dict]) -> None:
-    """A refund pays out credit the member held on its date.
-
-    A member's credit balance moves only with their invoices (a negative total adds to it, the
-    credit applied to a positive one takes from it) and refunds, so the balance before the
-    first of them is the balance now less those moves, and the document is replayed from there
-    in date order (on one day the invoices first, which never refuses what the application
-    allowed). A refund that leaves less than nothing was larger than the credit held then.
-    """
-    refunds = [(row, place) for row, place in zip(rows, places) if row["invoice"] is None]
-    if not refunds:
-        return
-    refunding = {row["member"] for row, _ in refunds}
-    moves: dict[str, list[tuple]] = defaultdict(list)
-    for values, _lines in invoices:
-        if values["member"] in refunding:
-            change = -values["total"] if values["total"] < 0 else -values["credit_applied"]
-            moves[values["member"]].append((values["issue_date"], 0, change, None))
-    for index, (row, place) in enumerate(refunds):
-        moves[row["member"]].append((row["date"], 1 + index, row["amount"], place))
-    balances = {row["email"]: row["credit_balance"] for row in members}
-    for member, events in moves.items():
-        held = balances[member] - sum(change for _, _, change, _ in events)
-        for day, _order, change, place in sorted(events, key=lambda e: e[:2]):
-            if place is not None and held + change < 0:
-                reader.problem(f"{place}.amount", f"refunds {-change}, more than the credit "
-                                                  f"balance {member} held on {day} ({held}).")
-                break
-            held += change

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from desktop.documents.invoice_layout import invoice_document, status_text
 from desktop.documents.paper import page_layout, paint
 from desktop.domain import payments as rules
+from desktop.domain.accounts import CREDITING
+from desktop.domain.model import CREDIT_NOTE, DEPOSIT_REQUEST, DEPOSIT_RETURN
 from desktop.formats.files import invoice_file_name, save_invoice
 from desktop.formats.registry import command
 from desktop.i18n import _, gettext
@@ -41,6 +43,19 @@ from desktop.ui.common.widgets import (
     user_message,
 )
 from desktop.ui.invoices.payment_dialog import method_text, payment_dialog
+
+
+def window_title(document: InvoiceDocument) -> str:
+    """The view's title names the document's type (rules 15, 17) and number."""
+    number = document.invoice.number or _("(draft)")
+    kind = document.invoice.type
+    if kind == CREDIT_NOTE:
+        return _("Credit note {number}").format(number=number)
+    if kind == DEPOSIT_REQUEST:
+        return _("Deposit request {number}").format(number=number)
+    if kind == DEPOSIT_RETURN:
+        return _("Deposit return {number}").format(number=number)
+    return _("Invoice {number}").format(number=number)
 
 
 @dataclass(frozen=True)
@@ -72,8 +87,7 @@ class InvoiceView(QDialog):
         super().__init__(parent)
         self.setObjectName("invoiceView")
         self._formatter, self._tools = formatter, tools
-        number = document.invoice.number or _("(draft)")
-        self.setWindowTitle(_("Invoice {number}").format(number=number))
+        self.setWindowTitle(window_title(document))
         self.resize(820, 700)
 
         self.browser = QTextBrowser(objectName="invoiceDocument")
@@ -133,6 +147,10 @@ class InvoiceView(QDialog):
         if self._tools is None:
             self.pay_button.setEnabled(False)
             self.pay_button.setToolTip(_("Payments cannot be recorded in this window."))
+        elif document.invoice.type in CREDITING:
+            self.pay_button.setEnabled(False)
+            self.pay_button.setToolTip(_("Nothing is paid against this document: what it "
+                                         "credits went to the member's credit balance."))
         elif standing.outstanding <= 0:
             self.pay_button.setEnabled(False)
             self.pay_button.setToolTip(_("This invoice is paid in full."))
