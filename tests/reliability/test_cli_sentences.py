@@ -121,9 +121,8 @@ def test_a_payment_on_a_credit_note_says_it_is_one(desk, capsys):
     code, _, err = run(["payments", "add", number, "100", "--db", str(desk)], capsys)
     assert code == 2
     assert one_sentence(err) == (
-        "This invoice is a credit note: its €49.20 went to the member's credit balance, so "
-        "nothing is paid against it; to pay the credit out, record a refund; nothing was "
-        "written.")
+        f"{number} is a credit note: its €49.20 went to the member's credit balance, so "
+        "nothing is paid against it; nothing was written.")
     assert _payments(desk) == 0
 
 

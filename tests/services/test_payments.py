@@ -239,11 +239,6 @@ def test_a_refund_offsets_open_documents_first_and_says_so(scene):
     assert set(lacking(world, member).values()) == {0}
 
 
-@pytest.mark.parametrize(("balance", "amount", "message"), [
-    (4000, 4001, "€40.01 is more than the credit balance of €40.00; refund at most €40.00."),
-    (0, 100, "This member has no credit balance to refund."),
-    (4000, 0, "A refund is an amount greater than zero."),
-])
 def test_a_payment_naming_one_document_twice_is_checked_for_both():
     """The review's case: two allocations of 60.00 to a 100.00 document passed one by one."""
     world = World(APRIL_11)
@@ -261,6 +256,11 @@ def test_a_payment_naming_one_document_twice_is_checked_for_both():
     assert world.dump() == before
 
 
+@pytest.mark.parametrize(("balance", "amount", "message"), [
+    (4000, 4001, "€40.01 is more than the credit balance of €40.00; refund at most €40.00."),
+    (0, 100, "This member has no credit balance to refund."),
+    (4000, 0, "A refund is an amount greater than zero."),
+])
 def test_a_refund_over_the_balance_is_refused_and_nothing_is_written(scene, balance, amount,
                                                                     message):
     world, member, _number, payments = scene
