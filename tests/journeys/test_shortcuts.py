@@ -194,6 +194,6 @@ def test_file_export_csv_clicked_in_the_menu_proposes_the_chosen_table(qtbot, de
     entry = desk.export_actions["exportCsvAction"]
     QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(entry).center())
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=3000)
-    assert asked[0] == ("which", ["Members", "Contracts", "Invoices", "Invoice lines",
-                                  "Payments"])
+    assert asked[0] == ("which", ["Members", "Contracts", "Documents", "Document lines",
+                                  "Payments", "Allocations"])
     assert asked[1][0] == "where" and asked[1][1].endswith("/members.csv")
