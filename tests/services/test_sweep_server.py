@@ -96,7 +96,7 @@ def _invoice_numbers(url: str) -> list[tuple[str, date, int]]:
     db = open_database(url, now=NOW)
     try:
         with db.session() as session:
-            return session.execute(select(m.InvoiceRow.number, m.InvoiceRow.issue_date,
+            return session.execute(select(m.InvoiceRow.number, m.InvoiceRow.billing_date,
                                           m.InvoiceRow.member_id)
                                    .order_by(m.InvoiceRow.number)).all()
     finally:
@@ -104,11 +104,19 @@ def _invoice_numbers(url: str) -> list[tuple[str, date, int]]:
 
 
 def _assert_numbers_gap_free_in_date_order(url: str) -> None:
-    """Rule 19 beside rule 17: numbers unique, consecutive, and never an earlier date later."""
+    """Rule 19 beside rule 17: in each series (invoices, credit notes, deposit documents)
+    numbers unique, consecutive, and never an earlier billing date later."""
     rows = _invoice_numbers(url)
-    assert [number for number, _, _ in rows] == [f"INV-{k:06d}" for k in range(1, len(rows) + 1)]
-    swept = [(day, member) for _, day, member in rows if day > TODAY]  # the demo's are older
-    assert len(swept) > 300 and swept == sorted(swept)
+    series: dict[str, list[tuple[str, date, int]]] = {}
+    for row in rows:
+        series.setdefault(row[0].rstrip("0123456789"), []).append(row)
+    assert set(series) <= {"INV-", "CN-", "DEP-"} and "INV-" in series
+    for prefix, numbered in series.items():
+        assert [number for number, _, _ in numbered] == [
+            f"{prefix}{k:06d}" for k in range(1, len(numbered) + 1)]
+        swept = [(day, member) for _, day, member in numbered if day > TODAY]
+        assert swept == sorted(swept), prefix
+    assert len([row for row in series["INV-"] if row[1] > TODAY]) > 300
 
 
 def _wait_for_waiters(url: str, count: int) -> None:
