@@ -44,6 +44,7 @@ from desktop.ui.contract_editor.session import (
     EditorSession,
 )
 from desktop.ui.contract_editor.tabs import EditorContext
+from desktop.ui.contract_editor.tab_letters import HiddenTabLetters
 
 _log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 100
@@ -96,6 +97,8 @@ class ContractEditor(QWidget):
         self._timer.timeout.connect(self.refresh_now)
         self._plans: list = []
         lay_out(self)
+        # Alt+letter of a field on a tab not in sight shows the tab (tab_letters.py).
+        self._hidden_letters = HiddenTabLetters(self, self.tabs)
         self._connect()
         try:
             self._plans = list(catalog_service.plans(include_archived=True))
@@ -140,6 +143,7 @@ class ContractEditor(QWidget):
             self._fitted = True
             fit_to_screen(self, QSize(1180, 720))
         super().showEvent(event)
+        self._hidden_letters.refresh()  # the letters are handed out as the window first shows
 
     # What is shown ------------------------------------------------------------------------------
 
