@@ -43,8 +43,8 @@ from desktop.ui.contract_editor.session import (
     NEW,
     EditorSession,
 )
-from desktop.ui.contract_editor.tabs import EditorContext
 from desktop.ui.contract_editor.tab_letters import HiddenTabLetters
+from desktop.ui.contract_editor.tabs import EditorContext
 
 _log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 100
