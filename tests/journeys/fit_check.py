@@ -77,6 +77,26 @@ def sideways(tabs, name: str) -> list[str]:
     return [f"{name}: scrolls sideways by {holder.horizontalScrollBar().maximum()}px"]
 
 
+def unreachable_columns(window: QWidget) -> list[str]:
+    """Every column of the member list is in sight or scrolled into it (issue 26: Credit
+    balance and Outstanding sat past the edge with no scroll bar)."""
+    from PySide6.QtWidgets import QTableView
+
+    table = window.findChild(QTableView, "memberTable")
+    model, header = table.model(), table.horizontalHeader()
+    problems = []
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column):
+            problems.append(f"member list: column {column} is hidden")
+            continue
+        table.scrollTo(model.index(0, column))
+        QTest.qWait(10)
+        if not table.viewport().rect().contains(table.visualRect(model.index(0, column))):
+            problems.append(f"member list: column {column} cannot be scrolled into sight")
+    table.horizontalScrollBar().setValue(0)
+    return problems
+
+
 def main(database: str, contract_id: int, pictures: str = "", palette: str = "",
          language: str = "") -> None:
     app = QApplication(sys.argv[:1])
@@ -115,6 +135,7 @@ def main(database: str, contract_id: int, pictures: str = "", palette: str = "",
     if status > 100:
         problems.append(f"main window: the status bar sentence holds it {status}px wide")
     picture(window, "main-window")
+    problems += unreachable_columns(window)
     editor = window.open_contract(contract_id)
     QTest.qWaitForWindowExposed(editor)
     QTest.qWait(400)  # the preview's debounce

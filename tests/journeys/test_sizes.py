@@ -51,8 +51,9 @@ def test_member_names_are_readable_in_the_list_of_a_window_that_fits_the_screen(
     fits = [table.fontMetrics().horizontalAdvance(n) + 16 <= header.sectionSize(0)
             for n in names]
     assert sum(fits) >= 0.9 * len(names), (header.sectionSize(0), names)
-    assert any(header.isSectionHidden(c) for c in range(1, 6)), "the test needs a narrow list"
-    # Dragging the splitter to give the list room brings every column back.
+    bar = table.horizontalScrollBar()
+    assert bar.isVisible() and bar.maximum() > 0, "the test needs a narrow list"
+    # Dragging the splitter to give the list room shows every column at once.
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
@@ -62,4 +63,32 @@ def test_member_names_are_readable_in_the_list_of_a_window_that_fits_the_screen(
     QTest.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
     QTest.mouseMove(handle, start + QPoint(900, 0))
     QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=start + QPoint(900, 0))
-    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(6)), timeout=3000)
+    qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=3000)
+    assert not any(header.isSectionHidden(c) for c in range(6))
+
+
+def test_every_member_column_is_reachable_in_a_window_of_1366_by_768(qtbot, desk):
+    """Credit balance and Outstanding sat past the list's edge with no scroll bar until the
+    splitter was dragged (issue 26): End in the list brings the last column into sight."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableView
+
+    from desktop.ui.members.member_columns import COLUMNS
+    from person import click_row, press
+
+    desk.resize(1366, 768)
+    table = desk.findChild(QTableView, "memberTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() > 5, timeout=3000)
+    outstanding = next(i for i, c in enumerate(COLUMNS) if c.key == "outstanding")
+    header = table.horizontalHeader()
+    assert not header.isSectionHidden(outstanding)
+    viewport = table.viewport().rect()
+    bar = table.horizontalScrollBar()
+    assert bar.isVisible() and bar.maximum() > 0  # the list is too narrow for every column
+    click_row(table, 0)
+    press(Qt.Key.Key_End)  # the row's last column
+    assert table.currentIndex().column() == outstanding
+    cell = table.model().index(0, outstanding)
+    qtbot.waitUntil(lambda: viewport.contains(table.visualRect(cell)), timeout=3000)
+    left = header.sectionViewportPosition(outstanding)
+    assert 0 <= left and left + header.sectionSize(outstanding) <= header.viewport().width()

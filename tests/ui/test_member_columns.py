@@ -47,11 +47,13 @@ def test_headers_cells_alignment_and_sort_come_from_the_declaration(fake_members
     assert fake_members.search_calls[-1]["sort"] == "credit_balance"
 
 
-def test_the_view_takes_widths_and_what_gives_way_from_the_declaration(
+def test_the_view_takes_widths_from_the_declaration_and_scrolls_to_every_column_when_narrow(
         qtbot, fake_members, formatter):
     panel = MemberListPanel(fake_members, formatter)
     qtbot.addWidget(panel)
-    header = panel.table.horizontalHeader()
+    table = panel.table
+    header = table.horizontalHeader()
+    bar = table.horizontalScrollBar()
     panel.resize(1200, 400)
     panel.show()
     qtbot.waitExposed(panel)
@@ -59,12 +61,19 @@ def test_the_view_takes_widths_and_what_gives_way_from_the_declaration(
         assert not header.isSectionHidden(index)
         if not column.stretch:
             assert header.sectionSize(index) == column.width
-    panel.resize(300, 400)
-    # The narrowest list keeps the name and the status; the rest gave way, balances first.
-    droppable = {i for i, c in enumerate(COLUMNS) if c.drop}
-    qtbot.waitUntil(lambda: {i for i in range(len(COLUMNS))
-                             if header.isSectionHidden(i)} == droppable)
-    panel.resize(1200 - 110 * 3, 400)  # room again for all but the first two to give way
-    first_two = {i for i, c in enumerate(COLUMNS) if c.drop in (1, 2)}
-    qtbot.waitUntil(lambda: {i for i in range(len(COLUMNS))
-                             if header.isSectionHidden(i)} <= first_two)
+    qtbot.waitUntil(lambda: bar.maximum() == 0)
+    panel.resize(400, 400)
+    # Too narrow for every column: none hides, the name keeps its width, the list scrolls
+    # sideways to the last column (issue 26: Credit balance and Outstanding were out of reach).
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0)
+    stretch = next(i for i, c in enumerate(COLUMNS) if c.stretch)
+    assert header.sectionSize(stretch) >= COLUMNS[stretch].width
+    assert not any(header.isSectionHidden(i) for i in range(len(COLUMNS)))
+    last = len(COLUMNS) - 1
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
+    table.scrollTo(table.model().index(0, last))
+    qtbot.waitUntil(lambda: table.viewport().rect().contains(
+        table.visualRect(table.model().index(0, last))))
+    panel.resize(1200, 400)  # room again: the name stretches, nothing scrolls
+    qtbot.waitUntil(lambda: bar.maximum() == 0)
+    assert header.sectionSize(stretch) > COLUMNS[stretch].width

@@ -139,6 +139,16 @@ class TableView(QTableView):
         header = self.horizontalHeader()
         for c in widths:
             header.setSectionHidden(c, c in hidden)
+        # Still too narrow with every droppable column hidden: a table that may scroll sideways
+        # keeps the column at its minimum and scrolls, rather than stretching it down to nothing
+        # or leaving the last columns past the edge (the member list at 1366×768, issue 26).
+        if self.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            short = minimum + sum(w for c, w in widths.items() if c not in hidden) > room
+            mode = QHeaderView.ResizeMode.Interactive if short else QHeaderView.ResizeMode.Stretch
+            if header.sectionResizeMode(column) != mode:
+                header.setSectionResizeMode(column, mode)
+                if short:
+                    header.resizeSection(column, minimum)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

@@ -35,22 +35,19 @@ class MemberColumn:
     amount: bool = False  # money: right-aligned, header too
     stretch: bool = False  # takes the room the others leave
     full_text_tip: bool = False  # elided often: the tooltip repeats the cell (else the email)
-    drop: int = 0        # when the list is too narrow, columns hide by this rank (1 first);
-    #                      0 never hides
 
 
 COLUMNS: tuple[MemberColumn, ...] = (
     MemberColumn("name", M_("Name"), lambda row, f: row.name, 170, stretch=True),
     MemberColumn("company", M_("Company"), lambda row, f: row.company or "", 110,
-                 full_text_tip=True, drop=3),
+                 full_text_tip=True),
     MemberColumn("plans", M_("Plans"), lambda row, f: row.plans or "", 100,
-                 full_text_tip=True, drop=4),
+                 full_text_tip=True),
     MemberColumn("status", M_("Status"), _status, 92),
     MemberColumn("credit_balance", M_("Credit balance"),
-                 lambda row, f: f.money(row.credit_balance), 110, amount=True, drop=1),
+                 lambda row, f: f.money(row.credit_balance), 110, amount=True),
     MemberColumn("outstanding", M_("Outstanding"),
-                 lambda row, f: f.money(getattr(row, "outstanding", 0)), 110, amount=True,
-                 drop=2),
+                 lambda row, f: f.money(getattr(row, "outstanding", 0)), 110, amount=True),
 )
 
 

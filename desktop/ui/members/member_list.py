@@ -69,7 +69,6 @@ class MemberListPanel(QWidget):
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self._lay_out_columns()
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.count_label = label("", "countLabel")
         self.error_label = label("", "formError", wrap=True)
         self.error_label.hide()
@@ -121,16 +120,16 @@ class MemberListPanel(QWidget):
         self._update_empty_text()
 
     def _lay_out_columns(self) -> None:
-        """Widths and what gives way, as COLUMNS declares them. Fixed widths: sizing to contents
-        would read (and format) every fetched row on each reset. The stretching column (names)
-        stays readable: balances (on the member's page too), company, plans give way."""
+        """Widths as COLUMNS declares them. Fixed widths: sizing to contents would read (and
+        format) every fetched row on each reset. The stretching column (names) stays readable:
+        a list too narrow for every column scrolls sideways, so each column can be reached
+        (Credit balance and Outstanding were hidden, or past the edge, at 1366×768)."""
         columns = self.model.columns
         stretch = next(i for i, column in enumerate(columns) if column.stretch)
         widths = {i: column.width for i, column in enumerate(columns) if not column.stretch}
         self.table.set_column_modes(stretch, fixed=widths)
-        drop = sorted((column.drop, i) for i, column in enumerate(columns) if column.drop)
-        self.table.keep_readable(stretch, columns[stretch].width, widths,
-                                 drop=tuple(i for _rank, i in drop))
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.keep_readable(stretch, columns[stretch].width, widths, drop=())
 
     # -- filtering ----------------------------------------------------------------------------
     def status(self) -> str:
