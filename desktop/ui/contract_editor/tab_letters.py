@@ -33,8 +33,9 @@ class HiddenTabLetters(QObject):
     """
 
     def __init__(self, window: QWidget, tabs: QTabWidget):
+        # The window is only the parent: a reference kept here would keep the window's wrapper
+        # alive after the window is deleted.
         super().__init__(window)
-        self._window = window
         self._tabs = tabs
         self._shortcuts: list[QShortcut] = []
         tabs.currentChanged.connect(self.refresh)
@@ -43,9 +44,9 @@ class HiddenTabLetters(QObject):
         """Letters held by what can be pressed now: tab captions, buttons, visible labels."""
         bar = self._tabs.tabBar()
         texts = [bar.tabText(i) for i in range(bar.count())]
-        for widget in self._window.findChildren(QAbstractButton) + \
-                self._window.findChildren(QLabel):
-            if widget.isVisibleTo(self._window) and widget.text():
+        window = self.parent()
+        for widget in window.findChildren(QAbstractButton) + window.findChildren(QLabel):
+            if widget.isVisibleTo(window) and widget.text():
                 texts.append(widget.text())
         return {letter for text in texts if (letter := _letter(text))}
 
@@ -65,7 +66,7 @@ class HiddenTabLetters(QObject):
                         or not label.isVisibleTo(page):
                     continue
                 taken.add(letter)  # the first hidden tab holding a letter answers it
-                shortcut = QShortcut(QKeySequence(f"Alt+{letter.upper()}"), self._window)
+                shortcut = QShortcut(QKeySequence(f"Alt+{letter.upper()}"), self.parent())
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
                 shortcut.activated.connect(
                     lambda index=index, label=label: self._reach(index, label))
@@ -76,4 +77,4 @@ class HiddenTabLetters(QObject):
         cancellation date before "Cancel this contract" is ticked) leaves it to the tab's first
         field that can, so what is typed next is not lost."""
         self._tabs.setCurrentIndex(index)
-        keep_keyboard(self._window, label.buddy(), self._tabs.widget(index), self._tabs)
+        keep_keyboard(self.parent(), label.buddy(), self._tabs.widget(index), self._tabs)
