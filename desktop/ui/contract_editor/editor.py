@@ -4,8 +4,8 @@ right.
 The widgets only: what is edited and every service call about it are the `EditorSession`
 (session.py), which holds the draft, a domain Contract replaced on every edit. After an edit a
 single-shot timer asks the session to validate, describe and preview the draft with the same
-code the sweep uses, so what the preview shows is what the timer will later issue; the editor
-shows what it says. What another operation changed reaches it through `on_changes`.
+code the sweep uses, so the preview shows what the timer will later issue. What another
+operation changed reaches it through `on_changes`.
 """
 
 from __future__ import annotations
@@ -97,8 +97,7 @@ class ContractEditor(QWidget):
         self._timer.timeout.connect(self.refresh_now)
         self._plans: list = []
         lay_out(self)
-        # Alt+letter of a field on a tab not in sight shows the tab (tab_letters.py).
-        self._hidden_letters = HiddenTabLetters(self, self.tabs)
+        self._hidden_letters = HiddenTabLetters(self, self.tabs)  # Alt+letter on hidden tabs
         self._connect()
         try:
             self._plans = list(catalog_service.plans(include_archived=True))
