@@ -3,9 +3,8 @@ right.
 
 The widgets only: what is edited and every service call about it are the `EditorSession`
 (session.py), which holds the draft, a domain Contract replaced on every edit. After an edit a
-single-shot timer asks the session to validate, describe and preview the draft with the same
-code the sweep uses, so the preview shows what the timer will later issue. What another
-operation changed reaches it through `on_changes`.
+single-shot timer asks the session to validate, describe and preview the draft with the code
+the sweep uses. What another operation changed reaches it through `on_changes`.
 """
 
 from __future__ import annotations
