@@ -77,7 +77,7 @@ def _status_condition(status: str, today: date, terms: int):
     """SQL for the invoices of one payment status (the domain's payment_status in SQL)."""
     paid, lacking = paid_of_invoice(), lacking_of_invoice()
     # Overdue: still lacking after the due date, issue date + terms < today.
-    late = _late(today, terms)
+    late = _late(today)
     # The filters overlap as people chase money: "unpaid" is everything still lacking (late or
     # not, partly paid or not), "partly paid" whatever has received something and still lacks.
     payable = m.InvoiceRow.type.in_(PAYABLE)
@@ -93,7 +93,7 @@ def _status_condition(status: str, today: date, terms: int):
     return conditions[status]
 
 
-def _late(today: date, terms: int):
+def _late(today: date):
     """SQL: the document's due date has passed (migration 0008 gave every older row one)."""
     return m.InvoiceRow.due_date < today
 
@@ -149,7 +149,7 @@ class InvoiceService:
             terms = payment_terms(session)
             lacking = lacking_of_invoice()
             payable = invoice.type.in_(PAYABLE)
-            late = _late(today, terms)
+            late = _late(today)
             query = select(func.count(invoice.id),
                            func.coalesce(func.sum(case((payable, invoice.total), else_=0)), 0),
                            func.coalesce(func.sum(case((payable, allocated_of_document()),

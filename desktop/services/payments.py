@@ -27,7 +27,6 @@ from desktop.i18n import _
 from desktop.i18n.messages import say
 from desktop.ledger import audit
 from desktop.ledger.accounts import (
-    accounts_of,
     allocation_rows,
     open_documents,
     settle_members,
@@ -367,14 +366,6 @@ class PaymentService:
                 new=_described(None, amount, day, payment, balance=member.credit_balance))
             return self._recorded(session, payment)
 
-    @staticmethod
-    def refundable(session: Session, member_id: int) -> int:
-        """The credit balance left once it is offset against the open documents (rule 22)."""
-        account = accounts_of(session, [member_id]).get(member_id)
-        if account is None:
-            return 0
-        lacking = sum(d.outstanding for d in account.open)
-        return max(account.credit_balance - lacking, 0) if account.credit_balance > 0 else 0
 
 
 def _described(number: str | None, amount: int, day: date, row: m.PaymentRow,
