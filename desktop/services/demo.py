@@ -34,6 +34,7 @@ from desktop.ledger.member_states import (
 )
 from desktop.services.changes import Changes
 from desktop.services.clock import FixedClock
+from desktop.services.demo_site import price_in, sample_iban, territory
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.emptiness import database_is_empty
@@ -131,8 +132,11 @@ def load_demo(db, today: date, members: int = 120, seed: int = 1) -> DemoSummary
     mid = today - timedelta(days=40)
     with db.write() as session:
         row = session.get(m.SettingsRow, 1)
-        row.currency, row.locale, row.tax_rate, row.operator = "EUR", "en_IE", "23", OPERATOR
-        plans = _write_catalog(session)
+        # The site's currency and locale stay as set up (English text, the site's money); a
+        # site without a bank account gets a made-up one of its country.
+        row.tax_rate, row.operator = "23", OPERATOR
+        row.iban = row.iban or sample_iban(territory(row.locale), seed)
+        plans = _write_catalog(session, row.currency)
     with db.write() as session:
         with members_in_bulk(session.connection()):  # indexed once, not row by row
             _insert(session, m.MemberRow, _people(rng, members))
@@ -183,15 +187,18 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([k for k, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _write_catalog(session) -> dict[str, Plan]:
+def _write_catalog(session, currency: str) -> dict[str, Plan]:
+    """The catalog, its euro-cent prices and deposits written in the site's currency."""
     rows = {}
     for name, (price, frequency, deposit, group, archived, allowances, _) in PLANS.items():
-        rows[name] = m.PlanRow(name=name, kind="plan", price=price, frequency=frequency,
-                               deposit=deposit, group_name=group, archived=archived)
+        rows[name] = m.PlanRow(name=name, kind="plan", price=price_in(price, currency),
+                               frequency=frequency, deposit=price_in(deposit, currency),
+                               group_name=group, archived=archived)
         rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v)
                                  for k, v in allowances.items()]
     for name, (price, every, allowances) in ADDONS.items():
-        rows[name] = m.PlanRow(name=name, kind="addon", price=price, frequency=every)
+        rows[name] = m.PlanRow(name=name, kind="addon", price=price_in(price, currency),
+                               frequency=every)
         rows[name].allowances = [m.PlanAllowanceRow(name=k, quantity=v)
                                  for k, v in allowances.items()]
     session.add_all(rows.values())

@@ -97,6 +97,30 @@ def unreachable_columns(window: QWidget) -> list[str]:
     return problems
 
 
+def hidden_at_the_end(dialog) -> list[str]:
+    """Scrolled to its end, the assistant's last line of content (the comparison's last row)
+    is whole in sight, above the banners and buttons that sit below the scroll area."""
+    scroll = dialog.findChild(QScrollArea)
+    bar = scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    QTest.qWait(20)
+    table = dialog.comparisonTable
+    last = table.model().rowCount() - 1
+    if last < 0:
+        return ["change plan: the comparison has no rows"]
+    top = table.viewport().mapTo(scroll.viewport(), table.viewport().rect().topLeft()).y()
+    row_bottom = top + table.rowViewportPosition(last) + table.rowHeight(last)
+    room = min(scroll.viewport().height(), top + table.viewport().height())
+    if row_bottom > room:
+        return [f"change plan: the comparison's last row ends at {row_bottom}px, "
+                f"below the {room}px in sight"]
+    viewport_bottom = scroll.viewport().mapTo(dialog, scroll.viewport().rect().bottomLeft()).y()
+    banners = [b for b in (dialog.noChange, dialog.message, dialog.result) if b.isVisible()]
+    return [f"change plan: the content reaches {viewport_bottom}px, under a banner at "
+            f"{b.mapTo(dialog, b.rect().topLeft()).y()}px"
+            for b in banners if b.mapTo(dialog, b.rect().topLeft()).y() <= viewport_bottom]
+
+
 def main(database: str, contract_id: int, pictures: str = "", palette: str = "",
          language: str = "") -> None:
     app = QApplication(sys.argv[:1])
@@ -154,6 +178,7 @@ def main(database: str, contract_id: int, pictures: str = "", palette: str = "",
     addons = dialog.addonList.horizontalScrollBar()
     if addons.maximum() > 0:
         problems.append(f"change plan: the add-on list scrolls sideways by {addons.maximum()}px")
+    problems += hidden_at_the_end(dialog)
     picture(dialog, "change-plan")
     dialog.close()
     editor.close()

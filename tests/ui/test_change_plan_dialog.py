@@ -337,3 +337,32 @@ def test_a_contract_started_today_can_change_from_tomorrow(qtbot, open_dialog, w
     child(dialog, QRadioButton, "whenDateRadio").setChecked(True)
     assert child(dialog, DateField, "changeDateEdit").date() == QDate(2026, 3, 11)
     assert child(dialog, QPushButton, "applyButton").isEnabled()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1600, 1000), (1060, 620), (900, 520)])
+def test_no_line_of_the_comparison_hides_under_the_banner(qtbot, open_dialog, world, size):
+    """With the "no change" banner shown and the content scrolled to its end, the comparison's
+    last line is whole in sight above the banner: the table never scrolls inside itself."""
+    dialog = open_dialog(world.active)
+    dialog.resize(*size)
+    select_plan(dialog, "Dedicated desk")
+    banner = child(dialog, QLabel, "noChangeMessageText")
+    qtbot.waitUntil(banner.isVisible)
+    scroll = dialog.findChild(QScrollArea)
+    bar = scroll.verticalScrollBar()
+    # The layout has settled once the scroll range spans the content beyond the viewport.
+    qtbot.waitUntil(lambda: bar.maximum() == max(
+        0, scroll.widget().height() - scroll.viewport().height()))
+    bar.setValue(bar.maximum())
+    tableview = child(dialog, QTableView, "comparisonTable")
+    last = tableview.model().rowCount() - 1
+    assert last >= 0
+    # The table shows every row itself...
+    row_bottom = tableview.rowViewportPosition(last) + tableview.rowHeight(last)
+    assert tableview.rowViewportPosition(last) >= 0
+    assert row_bottom <= tableview.viewport().height()
+    # ...and its bottom lies inside the scroll area's viewport, which ends above the banner.
+    bottom = tableview.mapTo(scroll.viewport(), tableview.rect().bottomLeft()).y()
+    assert bottom <= scroll.viewport().height()
+    viewport_bottom = scroll.viewport().mapTo(dialog, scroll.viewport().rect().bottomLeft()).y()
+    assert viewport_bottom < banner.mapTo(dialog, banner.rect().topLeft()).y()
