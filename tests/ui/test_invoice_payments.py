@@ -194,6 +194,8 @@ def test_preferences_mark_a_bad_iban_and_keep_save_disabled(qtbot, window):
         qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton,
                          pos=tabs.tabBar().tabRect(1).center())
         iban = dialog.findChild(QLineEdit, "ibanEdit")
+        # The sample site has an account of its own: a person selects it and types over it.
+        qtbot.keyClick(iban, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(iban, "DE89 3704 0044 0532 0130 01")
         seen["message"] = dialog.problems.message("iban")
         seen["save"] = dialog.ok_button.isEnabled()
@@ -202,11 +204,12 @@ def test_preferences_mark_a_bad_iban_and_keep_save_disabled(qtbot, window):
         seen["fixed"] = dialog.ok_button.isEnabled()
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
+    before = window.services.settings.get().iban
     QTimer.singleShot(0, type_iban)
     window.findChild(QAction, "preferencesAction").trigger()
     assert seen == {"message": '"DE89 3704 0044 0532 0130 01" is not a valid IBAN; check the '
                                'country code and the digits.', "save": False, "fixed": True}
-    assert window.services.settings.get().iban == ""
+    assert window.services.settings.get().iban == before  # Escape saved nothing
 
 
 def test_file_export_csv_writes_the_members(qtbot, window, tmp_path):
@@ -281,6 +284,8 @@ def test_preferences_save_the_sites_identity(qtbot, window):
         qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton,
                          pos=tabs.tabBar().tabRect(1).center())
         qtbot.keyClicks(dialog.site_name_edit, "Harbour Desk")
+        # typed over the sample site's own account
+        qtbot.keyClick(dialog.iban_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(dialog.iban_edit, "de89370400440532013000")
         dialog.prefix_edit.selectAll()
         qtbot.keyClicks(dialog.prefix_edit, "HD-")
