@@ -98,8 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow up to N invoices per contract at once (default 24)")
     from desktop.cli_backups import add_backup_commands
     from desktop.cli_documents import add_commands
+    from desktop.cli_sepa import add_commands as add_sepa_commands
 
     add_commands(commands, database, _day)
+    add_sepa_commands(commands, database, _day)
     add_backup_commands(commands, database)
     return parser
 
@@ -360,6 +362,12 @@ def _documents(args, target, clock) -> int:
     return run(args, target, clock, _open, BadInput)
 
 
+def _sepa(args, target, clock) -> int:
+    from desktop.cli_sepa import run
+
+    return run(args, target, clock, _open, BadInput)
+
+
 def _backups(args, target, clock) -> int:
     from desktop.cli_backups import run
 
@@ -374,6 +382,7 @@ def _commands() -> dict:
 
     commands = {"demo": _demo, "sweep": _sweep, "backups": _backups, "restore": _backups}
     commands.update(dict.fromkeys(command_names(), _documents))
+    commands.update(dict.fromkeys(("sepa", "bank"), _sepa))
     commands.update(dict.fromkeys((c.cli for c in registry.commands(registry.IMPORT)), _import))
     return commands
 
