@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,47 @@ def test_sepa_collect_without_a_creditor_id_is_refused(desk, tmp_path, capsys):
                           (TODAY + timedelta(days=40)).isoformat(), "--db", str(desk)], capsys)
     assert code == 2 and "creditor identifier" in one_sentence(err)
     assert not (tmp_path / "run.xml").exists()
+
+
+def _payments(path) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT amount, reference FROM payments").fetchall()
+
+
+def test_bank_import_prints_matched_returned_unmatched_and_imports_once(desk, tmp_path,
+                                                                         capsys):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "services"))
+    from camt_builder import Ntry, Tx, statement
+
+    number = marked(desk)[0][0]
+    file = tmp_path / "march.xml"
+    file.write_bytes(statement([Ntry([Tx(20000, remittance=f"Rent {number}")], reference="E1"),
+                                Ntry([Tx(700, name="Stranger")], reference="E2")]))
+    code, out, err = run(["bank", "import", str(file), "--db", str(desk)], capsys)
+    assert code == 0, err
+    assert out.splitlines() == [f"matched         €200.00  E1  {number}",
+                                "unmatched         €7.00  E2  Stranger",
+                                "Matched 1, returned 0, unmatched 1; 0 were imported before."]
+    code, out, err = run(["bank", "import", str(file), "--db", str(desk)], capsys)
+    assert out.splitlines() == ["Matched 0, returned 0, unmatched 0; 2 were imported before."]
+    assert _payments(desk) == [(20000, "E1")]
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"<Document><broken", "not readable XML"),
+    (b"{}", "not readable XML"),
+    (None, "does not exist"),
+])
+def test_bank_import_of_a_damaged_file_is_one_sentence_and_writes_nothing(desk, tmp_path,
+                                                                         capsys, content,
+                                                                         words):
+    file = tmp_path / "statement.xml"
+    if content is not None:
+        file.write_bytes(content)
+    code, out, err = run(["bank", "import", str(file), "--db", str(desk)], capsys)
+    assert code == 2 and words in one_sentence(err)
+    assert _payments(desk) == []
+    with closing(sqlite3.connect(desk)) as conn:
+        assert conn.execute("SELECT count(*) FROM bank_entries").fetchone() == (0,)
