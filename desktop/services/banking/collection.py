@@ -116,7 +116,7 @@ def pain_008(session: Session, items: list[Collected], collect_on: date) -> byte
 
     row = session.get(m.SettingsRow, 1)
     assert row is not None
-    config = {"name": row.site_name.strip(), "IBAN": rules.compact_iban(row.iban),
+    config = {"name": (row.site_name or "").strip(), "IBAN": rules.compact_iban(row.iban or ""),
               "batch": True, "creditor_id": creditor_of(session).creditor_id,
               "currency": "EUR"}
     debit = SepaDD(config, schema=SCHEMA, clean=True)

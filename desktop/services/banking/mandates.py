@@ -46,7 +46,8 @@ def last_collections(session: Session, references: list[str] | None = None) -> d
              .group_by(m.InvoiceRow.collection_mandate))
     if references is not None:
         query = query.where(m.InvoiceRow.collection_mandate.in_(references))
-    return {ref: day for ref, day in session.execute(query)}
+    return {ref: day for ref, day in session.execute(query) if ref is not None
+            and day is not None}
 
 
 def mandate_of_row(row: m.MandateRow, last: date | None) -> Mandate:
@@ -54,8 +55,8 @@ def mandate_of_row(row: m.MandateRow, last: date | None) -> Mandate:
 
 
 def mandates_of(session: Session, member_ids: list[int]) -> dict[int, Mandate]:
-    rows = session.scalars(select(m.MandateRow).where(m.MandateRow.member_id.in_(member_ids)))
-    rows = list(rows)
+    rows = list(session.scalars(select(m.MandateRow)
+                                .where(m.MandateRow.member_id.in_(member_ids))))
     last = last_collections(session, [row.reference for row in rows])
     return {row.member_id: mandate_of_row(row, last.get(row.reference)) for row in rows}
 
@@ -102,8 +103,9 @@ class MandateService:
         """Give the member a mandate or change theirs (rule 30). ValidationError, nothing
         written: a reference too long, outside the SEPA characters or another member's, no
         signature day or one after today, no debtor, an IBAN failing its check digits."""
-        mandate = Mandate(_clean(reference), signed, _clean(debtor), rules.compact_iban(iban),
-                          status)  # type: ignore[arg-type]
+        # A missing day is the domain's to refuse (NO_SIGNATURE), with the other problems.
+        mandate = Mandate(_clean(reference), signed, _clean(debtor),  # type: ignore[arg-type]
+                          rules.compact_iban(iban), status)
         problems = text_problems({"reference": reference, "debtor": debtor, "iban": iban})
         with self.db.write() as session:
             _member(session, member_id)
