@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -109,6 +110,13 @@ class StatementService:
         self.db = db
         self.clock = clock
         self.payments = PaymentService(db, clock)
+
+    def import_file(self, path: Path) -> StatementReport:
+        """Read a camt.053 file and import it; NotAStatement (one sentence, nothing written)
+        when it is not one."""
+        from desktop.services.banking.camt import read_statement_file
+
+        return self.import_entries(read_statement_file(path))
 
     def import_entries(self, entries: Sequence[Entry]) -> StatementReport:
         """Import a statement's entries (read by camt.read_statement), all in one transaction;
