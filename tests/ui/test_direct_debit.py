@@ -220,3 +220,25 @@ def test_a_dropped_statement_is_imported_and_its_stranger_assigned(qtbot, window
     assert window.services.payments.outstanding(other.id) == max(before - 1500, 0)
     assert window.services.statements.waiting() == []
     assert QInputDialog is not None
+
+
+def test_preferences_check_the_creditor_id_as_it_is_typed(qtbot, window):
+    seen = []
+
+    def fill(dialog):
+        page = next(p for p in dialog.pages if p.objectName() == "directDebitPage")
+        typed(qtbot, page.creditor_edit, "DE99ZZZ09999999999")
+        seen.append((dialog.ok_button.isEnabled(), page.creditor_error.text()))
+        typed(qtbot, page.creditor_edit, "de98 zzz 09999999999")
+        typed(qtbot, page.fee_edit, "3.50")
+        seen.append((dialog.ok_button.isEnabled(), page.creditor_error.text()))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    done = modal("preferencesDialog", fill)
+    window.findChild(type(window.direct_debit_action), "preferencesAction").trigger()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    (refused, sentence), (accepted, quiet) = seen
+    assert not refused and "not a valid SEPA creditor identifier" in sentence
+    assert accepted and quiet == ""
+    creditor = window.services.mandates.creditor()
+    assert (creditor.creditor_id, creditor.return_fee) == (CREDITOR, 350)
