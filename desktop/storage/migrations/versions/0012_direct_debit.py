@@ -1,7 +1,7 @@
 """SEPA direct debit and bank statements (rule 30 in docs/billing-rules.md).
 
 Revision ID: 0012_direct_debit
-Revises: 0009_search_trigrams
+Revises: 0013_contract_terms
 Create Date: 2026-12-08
 
 Adds the members' mandates and the imported bank statement entries, the member's own IBAN
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_direct_debit"
-down_revision = "0009_search_trigrams"
+down_revision = "0013_contract_terms"
 branch_labels = None
 depends_on = None
 
