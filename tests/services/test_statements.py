@@ -177,3 +177,28 @@ def test_a_damaged_file_or_not_camt_is_one_sentence(world, data, words):
     sentence = str(refused.value)
     assert words in sentence and sentence.startswith("march.xml") and sentence.endswith(".")
     assert "\n" not in sentence
+
+
+@pytest.mark.parametrize("fee", [350, 0])
+def test_a_return_adds_the_sites_return_fee_as_a_pending_charge(world, tmp_path, fee):
+    """Rule 30 with rule 27: the fee waits as a charge for the member's next document; a site
+    without one charges nothing."""
+    from desktop.services.banking.mandates import MandateService
+    from desktop.services.charges import ChargeService
+
+    MandateService(world.db, world.clock).save_creditor("DE98ZZZ09999999999", fee)
+    ada = member_with_mandate(world, "Ada Lovelace", ADA_IBAN, "MNDT-ADA")
+    first, _second = (r.number for r in world.invoices(ada))
+    imported(world, statement([Ntry([Tx(20000, end_to_end=first)], reference="T1")]))
+    report = imported(world, statement([Ntry([Tx(20000, credit=False, end_to_end=first,
+                                                 return_reason="MD06")], reference="R1")],
+                                       statement_id="S2"))
+    charges = ChargeService(world.db, world.clock).of_member(ada)
+    if fee:
+        charge, = charges
+        assert (charge.kind, charge.amount, charge.document, charge.tax_category) == (
+            "return_fee", 350, None, "zero")
+        assert charge.description == f"Returned direct debit {first}"
+        assert report.changes.touches_transitions()
+    else:
+        assert charges == []

@@ -22,9 +22,12 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.direct_debit import matching
 from desktop.domain.direct_debit.matching import Entry
+from desktop.domain.model import ZERO
 from desktop.i18n import _
 from desktop.ledger import audit
 from desktop.ledger.accounts import open_documents, settle_members
+from desktop.ledger.charges import record_charge
+from desktop.services.banking.mandates import creditor_of
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused
 from desktop.services.payments import PaymentService
@@ -33,6 +36,7 @@ from desktop.storage import models as m
 MATCHED, RETURNED, UNMATCHED = "matched", "returned", "unmatched"
 ASSIGNED, DISMISSED = "assigned", "dismissed"
 METHOD = "bank transfer"
+RETURN_FEE = "return_fee"  # the kind of charge (rule 27) a return fee is
 
 
 @dataclass(frozen=True)
@@ -142,8 +146,11 @@ class StatementService:
                     members.add(row.member_id)
                 outcomes.append(outcome)
                 session.flush()
+        # A return fee changes the member's next document: the window runs the sweep.
         return StatementReport(tuple(outcomes), already,
-                               Changes.of(members=members, payments=True, invoices=True)
+                               Changes.of(members=members, payments=True, invoices=True,
+                                          transitions=any(o.status == RETURNED
+                                                          for o in outcomes))
                                if outcomes else Changes())
 
     def _credit(self, session: Session, entry: Entry, row: m.BankEntryRow) -> Outcome:
@@ -185,8 +192,16 @@ class StatementService:
         session.flush()
         # Rule 22: credit the member holds pays the reopened document at once.
         settle_members(session, [document.member_id], entry.booked, now=now, who=who)
-        return Outcome(RETURNED, entry.amount, entry.reference,
-                       f"{document.number} {entry.reason}".strip())
+        detail = f"{document.number} {entry.reason}".strip()
+        fee = creditor_of(session).return_fee
+        if fee > 0:
+            # Rule 30: the site's return fee, a pending charge (rule 27) billed on the member's
+            # next document. Compensation for the bank's cost, not a supply: zero-rated.
+            record_charge(session, member_id=document.member_id, day=entry.booked,
+                          unit_amount=fee, description=f"Returned direct debit {document.number}",
+                          tax_category=ZERO, kind=RETURN_FEE, now=now, who=who)
+            detail += f"; return fee {fee}"
+        return Outcome(RETURNED, entry.amount, entry.reference, detail)
 
     def waiting(self) -> list[WaitingEntry]:
         """The unmatched entries, oldest first."""
