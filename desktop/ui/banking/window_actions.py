@@ -18,7 +18,7 @@ from desktop.ui.common.widgets import remember_folder, start_folder
 def add_banking_actions(window: Any, file_menu: Any, tools_menu: Any, act) -> None:
     """The menu entries, each enabled when the window has the service it needs."""
     services = window.services
-    window.import_statement_action = act(_("Import &bank statement…"),
+    window.import_statement_action = act(_("Import bank state&ment…"),
                                          lambda: window.import_statement(), None, None,
                                          "importStatementAction")
     window.direct_debit_action = act(_("&Direct debit…"), window.direct_debit, None, None,
