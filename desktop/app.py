@@ -23,6 +23,9 @@ from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
 from desktop.services.accounts import AccountService
+from desktop.services.banking.collection import CollectionService
+from desktop.services.banking.mandates import MandateService
+from desktop.services.banking.statements import StatementService
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
@@ -105,6 +108,8 @@ def build_services(db: Database, clock) -> Services:
         accounts=build(AccountService),
         export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
+        mandates=build(MandateService), collection=build(CollectionService),
+        statements=build(StatementService),
     )
 
 

@@ -196,6 +196,13 @@ def spec_steps() -> dict[str, list[SimpleNamespace]]:
     return steps
 
 
+def test_spec_ships_the_schemas_a_direct_debit_file_is_checked_against(spec_steps):
+    """Rule 30: sepaxml validates the pain.008 file it writes against its bundled XSD."""
+    datas = {folder: Path(source) for source, folder in spec_steps["Analysis"][0].kwargs["datas"]}
+    assert (datas["sepaxml/schemas"] / "pain.008.001.08.xsd").is_file()
+    assert datas["xmlschema/schemas"].is_dir()
+
+
 def test_spec_builds_the_package_entry_point(spec_steps):
     (analysis,) = spec_steps["Analysis"]
     assert analysis.args[0] == [str(ROOT / "desktop" / "__main__.py")]

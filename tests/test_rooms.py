@@ -31,7 +31,8 @@ UI_ARROWS = {
     "invoices": {"common"},
     "members": {"common", "invoices"},
     "transitions": {"common"},
-    "window": {"common", "catalog", "invoices", "members", "transitions"},
+    "banking": {"common"},
+    "window": {"common", "catalog", "invoices", "members", "transitions", "banking"},
 }
 
 

@@ -41,13 +41,14 @@ ACCELERATOR = re.compile(r"&(?!&)(.)")
 # member_list.py).
 MENUS = {
     "menu bar": ["&File", "&Edit", "&View", "&Tools", "&Help"],
-    "File": ["&Connect to a server…", "&Backup now", "&Restore…", "E&xport", "&Preferences…",
-             "&Quit"],
+    "File": ["&Connect to a server…", "&Backup now", "&Restore…", "E&xport",
+             "Import bank state&ment…", "&Preferences…", "&Quit"],
     # desktop/formats/registry.py: one entry per export command.
     "Export": ["Frontdesk &document…", "&CSV…", "Invoice &PDFs of a day…"],
     "Edit": ["&New member…", "&Edit member…", "&Archive member", "&Find member"],
     "View": ["&Members", "&Plans", "&Invoices", "&Transitions", "&Refresh"],
-    "Tools": ["&Run due transitions now", "&Load sample data…"],
+    "Tools": ["&Run due transitions now", "&Load sample data…", "&Direct debit…",
+              "Bank &entries to assign…"],
     "Help": ["&About Frontdesk"],
 }
 

@@ -123,7 +123,7 @@ def epc_payload_wanted(doc: InvoiceDocument) -> bool:
     for a credit note or a deposit return, which nobody pays."""
     site = doc.site
     return (site.currency == "EUR" and bool(site.iban.strip()) and bool(site.site_name.strip())
-            and doc.invoice.type not in CREDITING
+            and doc.invoice.type not in CREDITING and doc.direct_debit is None
             and 0 < doc.standing.outstanding <= EPC_MAX_CENTS)
 
 
@@ -232,7 +232,12 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
     notes = "".join(f'<p class="muted" style="margin-top: 6px">{t(note)}</p>'
                     for note in _tax_notes(doc, _))
     pay = ""
-    if transfer_wanted(doc):
+    if (debit := doc.direct_debit) is not None:  # rule 30's pre-notification
+        pay = t(_("We will collect {amount} by SEPA direct debit on {date} from IBAN {iban}, "
+                  "mandate {mandate}, creditor identifier {creditor}.").format(
+            amount=f.money(debit.amount), date=f.date(debit.day), iban=debit.iban,
+            mandate=debit.mandate, creditor=debit.creditor_id))
+    elif transfer_wanted(doc):
         pay = t(_("Please transfer {amount} to IBAN {iban} by {date}, quoting "
                   "{number}.").format(amount=f.money(standing.outstanding), iban=site.iban,
                                       date=f.date(standing.due_date),

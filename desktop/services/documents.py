@@ -37,6 +37,18 @@ class BillTo:
 
 
 @dataclass(frozen=True)
+class DebitNotice:
+    """Rule 30's pre-notification: what will be (or was) collected by direct debit, on which
+    day, under which mandate and creditor identifier, from which account."""
+
+    amount: int
+    day: date
+    mandate: str
+    creditor_id: str
+    iban: str
+
+
+@dataclass(frozen=True)
 class InvoiceDocument:
     """A document of any type (rules 15, 17): an invoice, a credit note, a deposit request or
     a deposit return, as it prints."""
@@ -48,6 +60,8 @@ class InvoiceDocument:
     language: str = ""  # the site's locale when it was issued ("" = the site's current one)
     # Rule 17: the site's reason printed under an exempt group (Preferences).
     exemption_reason: str = ""
+    # Rule 30: the direct debit that pays it, when its member has a mandate.
+    direct_debit: DebitNotice | None = None
 
 
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
@@ -56,9 +70,33 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     assert member is not None  # an invoice's member is never deleted (a foreign key)
     bill_to = BillTo(member.name, member.company or "", member.email,
                      member.billing_address or "", member.vat_id or "")
-    return InvoiceDocument(invoice_to_domain(row), site, bill_to,
-                           invoice_standing(session, row, today), row.language or "",
-                           _exemption_reason(session))
+    standing = invoice_standing(session, row, today)
+    return InvoiceDocument(invoice_to_domain(row), site, bill_to, standing, row.language or "",
+                           _exemption_reason(session), debit_notice(session, row, standing))
+
+
+def debit_notice(session: Session, row: m.InvoiceRow,
+                 standing: InvoiceStanding) -> DebitNotice | None:
+    """Rule 30: a document in a collection file names its collection (day, mandate); an open
+    one of a member whose mandate may collect names the due date it will be collected on.
+    None when nothing is left to pay, or on a document nobody pays."""
+    from desktop.domain.accounts import PAYABLE
+    from desktop.domain.direct_debit.mandates import usable
+    from desktop.services.banking.mandates import creditor_of, mandates_of
+
+    if row.type not in PAYABLE or standing.outstanding <= 0:
+        return None
+    creditor = creditor_of(session).creditor_id
+    mandate = mandates_of(session, [row.member_id]).get(row.member_id)
+    if row.collection_mandate and row.collection_date is not None:
+        iban = mandate.iban if mandate is not None and \
+            mandate.reference == row.collection_mandate else ""
+        return DebitNotice(standing.outstanding, row.collection_date, row.collection_mandate,
+                           creditor, iban)
+    if not creditor or mandate is None or not usable(mandate, standing.due_date):
+        return None
+    return DebitNotice(standing.outstanding, standing.due_date, mandate.reference, creditor,
+                       mandate.iban)
 
 
 def _exemption_reason(session: Session) -> str:

@@ -286,6 +286,14 @@ class PaymentService:
             return self._write(session, member_id, amount, list(allocations), day, method,
                                reference, token)
 
+    def record_in(self, session: Session, member_id: int, amount: int,
+                  chosen: Sequence[tuple[int, int]], day: date, method: str,
+                  reference: str) -> Recorded:
+        """A payment from a member written in the caller's transaction, allocated as `record`
+        allocates (rule 21) and offset (rule 22): a bank statement imports all its entries in
+        one transaction. The caller has checked the amount and the chosen allocations."""
+        return self._write(session, member_id, amount, chosen, day, method, reference, None)
+
     def _write(self, session: Session, member_id: int, amount: int,
                chosen: Sequence[tuple[int, int]], day: date, method: str, reference: str,
                token: str | None) -> Recorded:

@@ -91,6 +91,10 @@ class SettingsRow(Base):
     exemption_reason: Mapped[str | None] = mapped_column(Text)
     credit_note_prefix: Mapped[str | None] = mapped_column(String)
     deposit_prefix: Mapped[str | None] = mapped_column(String)
+    # Rule 30 (migration 0012_direct_debit): the SEPA creditor identifier collections go out
+    # under, and the fee charged for a returned direct debit (minor units; NULL reads as none).
+    creditor_id: Mapped[str | None] = mapped_column(String)
+    return_fee: Mapped[int | None] = mapped_column(Money)
 
 
 plan_addons = Table(
@@ -161,6 +165,9 @@ class MemberRow(Base):
     # Printed on invoice documents (migration 0004); NULL in older rows reads as empty.
     billing_address: Mapped[str | None] = mapped_column(Text)
     vat_id: Mapped[str | None] = mapped_column(String)
+    # Rule 30 (migration 0012_direct_debit): the account the member pays from, to match bank
+    # statements by; NULL reads as the mandate's IBAN.
+    iban: Mapped[str | None] = mapped_column(String)
 
     contracts: Mapped[list[ContractRow]] = relationship(
         back_populates="member", lazy="raise_on_sql")
@@ -254,6 +261,12 @@ class InvoiceRow(Base):
     amount_due: Mapped[int] = mapped_column(Money)
     # The site's locale when it was issued: its printed words and formats stay as issued.
     language: Mapped[str | None] = mapped_column(String)
+    # Rule 30 (migration 0012_direct_debit): the day the document went into a direct-debit
+    # file, the day collected and the mandate's reference (kept as text: the mandate may be
+    # replaced later); NULL when it never did. A run never collects it twice.
+    collection_submitted: Mapped[date | None] = mapped_column(Date)
+    collection_date: Mapped[date | None] = mapped_column(Date)
+    collection_mandate: Mapped[str | None] = mapped_column(String)
 
     member: Mapped[MemberRow] = relationship(back_populates="invoices", lazy="raise_on_sql")
     lines: Mapped[list[InvoiceLineRow]] = relationship(
@@ -395,3 +408,72 @@ class AllocationRow(Base):
     method: Mapped[str] = mapped_column(String)
     amount: Mapped[int] = mapped_column(Money)
     date: Mapped[dt.date] = mapped_column(Date)
+
+
+class MandateRow(Base):
+    """A member's SEPA Core mandate (rule 30): one per member, its reference unique."""
+
+    __tablename__ = "mandates"
+    __table_args__ = (CheckConstraint("status IN ('active', 'revoked')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), unique=True)
+    reference: Mapped[str] = mapped_column(String, unique=True)
+    signed: Mapped[dt.date] = mapped_column(Date)
+    debtor: Mapped[str] = mapped_column(String)
+    iban: Mapped[str] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, default="active")
+
+
+class BankEntryRow(Base):
+    """A bank statement's entry once imported (rule 30), by its reference: imported once.
+
+    `status`: "matched" (paid documents: `payment_id`), "returned" (a direct debit that came
+    back, `reason` the bank's), "unmatched" (waits for the operator), "assigned" (the operator
+    named the member) or "dismissed"."""
+
+    __tablename__ = "bank_entries"
+    __table_args__ = (
+        CheckConstraint("status IN ('matched', 'returned', 'unmatched', 'assigned', "
+                        "'dismissed')", name="status"),
+        CheckConstraint("amount > 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String, unique=True)
+    booked: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Money)
+    credit: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String, default="")
+    iban: Mapped[str] = mapped_column(String, default="")
+    remittance: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String, index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    payment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payments.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String, default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChargeRow(Base):
+    """A charge for a member (rule 27, migration 0013): a catalogue product × quantity or a
+    described amount, from `day`, waiting for the member's next document; `document_id` is
+    the document it was billed on (NULL while pending). `kind` is "charge", "late_fee",
+    "return_fee" or "termination_fee" (checked by the writers: more kinds may come)."""
+
+    __tablename__ = "charges"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String, default="charge")
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_amount: Mapped[int] = mapped_column(Money)
+    tax_category: Mapped[str] = mapped_column(String, default="standard")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String, default="")

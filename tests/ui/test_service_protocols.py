@@ -16,6 +16,9 @@ import pytest
 
 import ui_fakes as fakes
 from desktop.services.accounts import AccountService
+from desktop.services.banking.collection import CollectionService
+from desktop.services.banking.mandates import MandateService
+from desktop.services.banking.statements import StatementService
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
@@ -30,12 +33,15 @@ from desktop.ui.window.context import (
     PROTOCOLS,
     AccountServiceProtocol,
     CatalogServiceProtocol,
+    CollectionServiceProtocol,
     ContractServiceProtocol,
     DocumentServiceProtocol,
     InvoiceServiceProtocol,
+    MandateServiceProtocol,
     MemberServiceProtocol,
     PaymentServiceProtocol,
     SettingsServiceProtocol,
+    StatementServiceProtocol,
     SweepServiceProtocol,
 )
 
@@ -63,7 +69,11 @@ def real_services(db: Database, clock: FixedClock) -> None:
     payments: PaymentServiceProtocol = PaymentService(db, clock)
     documents: DocumentServiceProtocol = DocumentService(db, clock)
     accounts: AccountServiceProtocol = AccountService(db, clock)
+    mandates: MandateServiceProtocol = MandateService(db, clock)
+    collection: CollectionServiceProtocol = CollectionService(db, clock)
+    statements: StatementServiceProtocol = StatementService(db, clock)
     del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
+    del mandates, collection, statements
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
@@ -74,7 +84,8 @@ REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
-                         "accounts": AccountService}
+                         "accounts": AccountService, "mandates": MandateService,
+                         "collection": CollectionService, "statements": StatementService}
 
 
 def calls_of(protocol: type) -> list[str]:

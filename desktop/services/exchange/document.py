@@ -16,12 +16,13 @@ from datetime import date
 
 from desktop.domain.limits import email_key, plain_rate
 from desktop.domain.model import STANDARD, TAX_CATEGORIES, Contract, Plan
-from desktop.services.exchange import legacy
+from desktop.services.exchange import direct_debit, legacy
 from desktop.services.exchange.allocations import (
     read_allocated_payments,
     read_credit_allocations,
     refund_problems,
 )
+from desktop.services.exchange.charges import read_charges
 from desktop.services.exchange.contracts import read_contracts
 from desktop.services.exchange.documents import read_documents
 from desktop.services.exchange.export import ACCOUNT_SETTINGS, FORMAT, FORMATS, SETTINGS_KEYS
@@ -44,7 +45,7 @@ _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", 
 # (docs/exchange-format.md): documents of every type in place of invoices, and the allocations
 # of credit.
 _ADDED_SECTIONS = ("history", "applied_transitions", "plan_changes", "sweep_runs",
-                   "documents", "credit_allocations")
+                   "documents", "credit_allocations", "charges")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Document:
     credit_allocations: list[dict]
     history: History
     version: int = 2  # of the format the document was written in
+    charges: tuple[dict, ...] = ()  # rule 27: pending and billed (exchange/charges.py)
 
 
 def read_document(doc, today: date) -> Document:
@@ -89,7 +91,7 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     settings = read_settings(reader, doc.get("settings"))
     plans, plan_names = read_plans(reader, doc.get("plans"))
     by_name = {plan.name: plan for plan in plans}
-    members, member_names = read_members(reader, doc.get("members"))
+    members, member_names = read_members(reader, doc.get("members"), today)
     emails = {row["email"] for row in members}
     contracts = read_contracts(reader, doc.get("contracts"), by_name, plan_names, emails,
                                member_names, today, settings.get("billing_day"))
@@ -116,6 +118,8 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
         credit = read_credit_allocations(reader, doc.get("credit_allocations"), documents,
                                          taken, numbers)
     refund_problems(reader, payments, documents, credit, members)
+    charges = read_charges(reader, doc.get("charges"), emails, plan_names,
+                           {values["number"] for values, _lines in documents})
     # Named as the document names them, read or not: a broken one is told once, at its place.
     given = doc.get("payments")
     history = read_history(reader, doc, Named(
@@ -124,7 +128,7 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     if reader.problems:
         raise ImportProblems(reader.problems)
     return Document(settings, plans, members, contracts, documents, payments, credit, history,
-                    reader.version)
+                    reader.version, tuple(charges))
 
 
 def _given(settings: dict, key: str):
@@ -137,7 +141,8 @@ def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
                         {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None},
                         {"operator": SETTINGS_DEFAULTS["operator"],
-                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS}})
+                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS},
+                         **direct_debit.SETTINGS_ADDED})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter
@@ -189,7 +194,8 @@ def read_settings(reader: Reader, value) -> dict:
                            maximum=365)
     return {"currency": currency, "locale": locale, "tax_rate": rate, "reduced_tax_rate": reduced,
             "billing_day": day,
-            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"])}
+            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"]),
+            **direct_debit.read_settings(reader, rec)}
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -279,9 +285,11 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
     return plans, named
 
 
-def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
-    """Member rows read without problems (document order) and every email the document gives."""
+def read_members(reader: Reader, value, today: date) -> tuple[list[dict], set[str]]:
+    """Member rows read without problems (document order) and every email the document gives;
+    each row's `mandate` (rule 30) goes to its own table."""
     rows: list[dict] = []
+    mandates: dict[str, str] = {}
     named: set[str] = set()
     keys: dict[str, str] = {}  # email_key -> the email that first had it
     for i, item in enumerate(reader.items(value, "members")):
@@ -289,7 +297,7 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
         rec = reader.record(item, place, ("email", "name"),
                             {"company": "", "phone": "", "notes": "", "credit_balance": 0,
                              "deposit_held": 0, "billing_address": "", "vat_id": ""},
-                            {"archived": False})
+                            {"archived": False, **direct_debit.MEMBER_ADDED})
         if rec is None:
             continue
         email = reader.text(rec["email"], f"{place}.email", required=True)
@@ -313,7 +321,8 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
             billing_address=reader.text(rec["billing_address"], f"{place}.billing_address",
                                         multiline=True),
             vat_id=reader.text(rec["vat_id"], f"{place}.vat_id"),
-            archived=reader.flag(rec["archived"], f"{place}.archived"))
+            archived=reader.flag(rec["archived"], f"{place}.archived"),
+            **direct_debit.read_member(reader, rec, place, mandates, today))
         if not any_bad(*values.values()):
             rows.append(values)
     return rows, named

@@ -22,6 +22,8 @@ from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Line, TaxGroup, ev
 from desktop.domain.money import parse_rate, rate_text
 from desktop.ledger.mapping import stored_params
 from desktop.ledger.member_states import load_plans
+from desktop.services.exchange import direct_debit
+from desktop.services.exchange.charges import export_charges
 from desktop.services.exchange.history import References, export_history, moment
 from desktop.storage import models as m
 
@@ -98,12 +100,14 @@ def export_document(session: Session) -> dict:
             allocated.setdefault(row.payment_id, []).append(
                 {"document": numbers[row.document_id], "amount": row.amount})
     refs = References(emails, ids, names, {row.id: i for i, row in enumerate(payments)})
+    debits = direct_debit.exported_members(session)  # rule 30
     return {
         "format": FORMAT,
         "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
                      "logo": _logo(settings),
                      "operator": (settings.operator if settings is not None else None) or "",
-                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS}},
+                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS},
+                     **direct_debit.exported_settings(settings)},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -116,7 +120,7 @@ def export_document(session: Session) -> dict:
             {"email": r.email, "name": r.name, "company": r.company or "", "phone": r.phone or "",
              "notes": r.notes or "", "credit_balance": r.credit_balance,
              "deposit_held": r.deposit_held, "billing_address": r.billing_address or "",
-             "vat_id": r.vat_id or "", "archived": bool(r.archived)}
+             "vat_id": r.vat_id or "", "archived": bool(r.archived), **debits[r.id]}
             for r in members
         ],
         "contracts": [
@@ -141,6 +145,7 @@ def export_document(session: Session) -> dict:
             for r in payments
         ],
         "credit_allocations": credit_allocations,
+        "charges": export_charges(session, emails, names, numbers),
         **export_history(session, refs),
     }
 
@@ -155,7 +160,8 @@ def _document(row, member: str, lines: list[dict]) -> dict:
                      "tax": g.tax} for g in exported_groups(lines, row.tax)],
             "total": row.total, "credit_applied": row.credit_applied,
             "amount_due": row.amount_due, "credits": stored_credits(row.credits),
-            "lines": lines, "language": row.language}
+            "lines": lines, "language": row.language,
+            "collection": direct_debit.exported_collection(row)}
 
 
 def exported_groups(lines: list[dict], tax: int) -> tuple[TaxGroup, ...]:

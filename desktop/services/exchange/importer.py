@@ -25,6 +25,8 @@ from desktop.ledger.audit import SYSTEM
 from desktop.ledger.contract_columns import contract_columns
 from desktop.ledger.mapping import params_json
 from desktop.services.changes import Changes
+from desktop.services.exchange.charges import charge_rows
+from desktop.services.exchange.direct_debit import mandate_rows
 from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
@@ -129,8 +131,10 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     member_ids = _numbered([row["email"] for row in read.members], reserved.member)
     # The search index is made again after the import, off its path (members_in_bulk).
     with members_in_bulk(connection, index_later=True):
-        _insert(connection, m.MemberRow, [dict(row, id=member_ids[row["email"]])
-                                          for row in read.members])
+        _insert(connection, m.MemberRow, [
+            dict({k: v for k, v in row.items() if k != "mandate"}, id=member_ids[row["email"]])
+            for row in read.members])
+    _insert(connection, m.MandateRow, mandate_rows(read.members, member_ids))  # rule 30
     ids = _database_ids(read.contracts, reserved.contract)
     rows, addons, links = [], [], []
     for c in read.contracts:
@@ -182,9 +186,11 @@ def _write(session: Session, read: Document, now: datetime) -> None:
              date=a["date"]) for a in read.credit_allocations]
     _insert(connection, m.AllocationRow, [dict(row, id=number)
                                           for number, row in enumerate(allocations, start=1)])
+    _insert(connection, m.ChargeRow, charge_rows(list(read.charges), member_ids, plan_ids,
+                                                 document_ids, now))
     follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
                             m.InvoiceRow.__table__, m.PaymentRow.__table__,
-                            m.AllocationRow.__table__])
+                            m.AllocationRow.__table__, m.ChargeRow.__table__])
     _write_history(session, read, now, {"member": member_ids, "contract": ids, "plan": plan_ids})
 
 

@@ -47,6 +47,7 @@ from desktop.ui.members.account import (
     totals_sentence,
 )
 from desktop.ui.members.folding import FoldingRow
+from desktop.ui.members.mandate import MandatePanel
 from desktop.ui.members.timeline import TermTimeline
 
 # The member page's documents: newest first, every type, with their dates (rule 18).
@@ -124,13 +125,15 @@ class MemberPage(QWidget):
     accountChanged = Signal(object)    # noqa: N815  (Changes: a deposit was returned)
 
     def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
-                 parent: QWidget | None = None, tools: Any = None, accounts: Any = None):
+                 parent: QWidget | None = None, tools: Any = None, accounts: Any = None,
+                 mandates: Any = None):
         super().__init__(parent)
         self.setObjectName("memberPage")
         self._members, self._invoices = members, invoices
         self._tools = tools  # InvoiceTools: documents, payments and the clock
         self._accounts = accounts  # AccountService: the account's summary, deposit returns
         self._formatter, self._clock = formatter, clock
+        self._mandates = mandates  # MandateService: the member's SEPA mandate (rule 30)
         self.member_id: int | None = None
         self.detail: Any = None
         self.summary: Any = None
@@ -221,6 +224,11 @@ class MemberPage(QWidget):
         layout.addWidget(self.cards)
         layout.addWidget(self.totals_label)
         layout.addWidget(self.actions)
+        self.mandate_panel: MandatePanel | None = None
+        if self._mandates is not None:
+            self.mandate_panel = MandatePanel(self._mandates, self._formatter, self._clock)
+            self.mandate_panel.changed.connect(self.accountChanged.emit)
+            layout.addWidget(self.mandate_panel)
         layout.addWidget(label(_("Terms"), "sectionTitle"))
         layout.addWidget(self.timeline)
         contracts_title = label(_("Contracts"), "sectionTitle")
@@ -260,6 +268,8 @@ class MemberPage(QWidget):
         self.contract_model.set_formatter(formatter)
         self.invoice_model.set_formatter(formatter)
         self.entry_model.set_formatter(formatter)
+        if self.mandate_panel is not None:
+            self.mandate_panel.set_formatter(formatter)
         self.refresh()
 
     def clear(self) -> None:
@@ -294,6 +304,8 @@ class MemberPage(QWidget):
         self.summary = summary or self._summary_of(detail)
         self._fill(detail)
         self._fill_account(self.summary, summary is not None)
+        if self.mandate_panel is not None:
+            self.mandate_panel.show_member(detail.id, detail.name)
         self.stack.setCurrentIndex(1)
 
     def _fill(self, d: Any) -> None:

@@ -39,6 +39,15 @@ def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
     return InvoiceTools(services.documents, services.payments, clock)
 
 
+def preference_pages(services: Any, formatter: Any) -> tuple[Any, ...]:
+    """Preferences pages of their own: the Direct debit page when mandates are served."""
+    if getattr(services, "mandates", None) is None:
+        return ()
+    from desktop.ui.banking.preferences_page import DirectDebitPage
+
+    return (DirectDebitPage(services.mandates, formatter),)
+
+
 class WindowActions:
     """Mixed into MainWindow; uses its services, formatter and pages."""
 
@@ -176,7 +185,8 @@ class WindowActions:
             dialog = PreferencesDialog(self.services.settings, self,
                                        language=chosen_language(self.settings),
                                        languages=tuple(available_languages()),
-                                       reader=self.formatter.language)
+                                       reader=self.formatter.language,
+                                       pages=preference_pages(self.services, self.formatter))
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None

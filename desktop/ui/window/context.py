@@ -21,6 +21,9 @@ from typing import Any, Protocol
 from desktop.domain.model import Contract, Invoice, Plan, Problem
 from desktop.formats.registry import Format
 from desktop.services.accounts import AccountSummary
+from desktop.services.banking.collection import CollectionRun
+from desktop.services.banking.mandates import CreditorSettings, MandateView
+from desktop.services.banking.statements import StatementReport, WaitingEntry
 from desktop.services.changes import Changes
 from desktop.services.contracts.basis import EditorBasis
 from desktop.services.contracts.change_plan import ChangeOption
@@ -158,13 +161,50 @@ class DocumentServiceProtocol(Protocol):
     def issued_on(self, day: date) -> list[InvoiceDocument]: ...
 
 
+class MandateServiceProtocol(Protocol):
+    def mandate(self, member_id: int) -> MandateView | None: ...
+
+    def member_iban(self, member_id: int) -> str: ...
+
+    def save(self, member_id: int, *, reference: str, signed: date | None, debtor: str,
+             iban: str, status: str = "active") -> Changes: ...
+
+    def set_member_iban(self, member_id: int, iban: str) -> Changes: ...
+
+    def creditor(self) -> CreditorSettings: ...
+
+    def save_creditor(self, creditor_id: str, return_fee: int = 0) -> Changes: ...
+
+
+class CollectionServiceProtocol(Protocol):
+    def default_collection_day(self, due_by: date) -> date: ...
+
+    def preview(self, due_by: date, collect_on: date | None = None) -> CollectionRun: ...
+
+    def site_problem(self) -> str: ...
+
+    def collect(self, path: Path, due_by: date,
+                collect_on: date | None = None) -> CollectionRun: ...
+
+
+class StatementServiceProtocol(Protocol):
+    def import_file(self, path: Path) -> StatementReport: ...
+
+    def waiting(self) -> list[WaitingEntry]: ...
+
+    def assign(self, entry_id: int, member_id: int) -> Changes: ...
+
+    def dismiss(self, entry_id: int) -> Changes: ...
+
+
 # Every Protocol above with the Services field that holds it (the fakes' test walks this).
 PROTOCOLS: dict[str, type] = {
     "settings": SettingsServiceProtocol, "members": MemberServiceProtocol,
     "catalog": CatalogServiceProtocol, "contracts": ContractServiceProtocol,
     "invoices": InvoiceServiceProtocol, "sweep": SweepServiceProtocol,
     "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
-    "accounts": AccountServiceProtocol,
+    "accounts": AccountServiceProtocol, "mandates": MandateServiceProtocol,
+    "collection": CollectionServiceProtocol, "statements": StatementServiceProtocol,
 }
 
 
@@ -196,3 +236,7 @@ class Services:
     # Database.check_file: raises DatabaseGone when the file was deleted or replaced (os.stat
     # of the path alone, safe from any thread)
     check_file: Callable[[], None] | None = None
+    # Rule 30: mandates and the creditor id, collection runs, bank statements.
+    mandates: MandateServiceProtocol | None = None
+    collection: CollectionServiceProtocol | None = None
+    statements: StatementServiceProtocol | None = None

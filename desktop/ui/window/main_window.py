@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _
 from desktop.services.changes import THIS_WINDOW, Changes
+from desktop.ui.banking.window_actions import BankingActions
 from desktop.ui.common.icons import application_icon, icon
 from desktop.ui.common.screens import available_size, fit_to_screen
 from desktop.ui.common.widgets import ElidedLabel, label, show_error, user_message
@@ -93,7 +94,7 @@ def quit_when_closed(window: QWidget, editor: Any, waiting: list[Any]) -> None:
     kept.connect(on_kept)
 
 
-class MainWindow(SweepStatus, WindowActions, QMainWindow):
+class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
     """The window people spend the day in.
 
     `open_contract_editor(contract_id)` opens the contract editor and returns it (its
@@ -196,7 +197,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
 
         page = MemberPage(self.services.members, self.services.invoices, self.formatter,
                           self.clock, tools=invoice_tools(self.services, self.clock),
-                          accounts=self.services.accounts)
+                          accounts=self.services.accounts, mandates=self.services.mandates)
         page.new_contract_button.setVisible(self._open_new_contract is not None)
         page.setMinimumWidth(380)
         sizes = self.splitter.sizes()

@@ -124,6 +124,9 @@ def build_menus(window: Any) -> None:
     tools_menu.aboutToShow.connect(window.offer_sample_data)
     tools_menu.addAction(window.run_sweep_action)
     tools_menu.addAction(window.sample_action)
+    from desktop.ui.banking.window_actions import add_banking_actions
+
+    add_banking_actions(window, file_menu, tools_menu, act)  # rule 30
 
     help_menu = bar.addMenu(_("&Help"))
     help_menu.addAction(act(_("&About Frontdesk"), window.show_about, None, "about",

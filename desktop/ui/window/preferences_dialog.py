@@ -53,7 +53,8 @@ class PreferencesDialog(FormDialog):
     """Edits the site settings; SettingsService.save validates. `saved` holds what was saved."""
 
     def __init__(self, settings_service: Any, parent: QWidget | None = None, *,
-                 language: str = "", languages: tuple[str, ...] = (), reader: str = "en"):
+                 language: str = "", languages: tuple[str, ...] = (), reader: str = "en",
+                 pages: tuple[Any, ...] = ()):
         super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
@@ -120,6 +121,9 @@ class PreferencesDialog(FormDialog):
         self.tabs.addTab(site_tab, _("&Site"))
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
+        self.pages = pages  # pages of their own (Direct debit): attach, then save after ours
+        for page in pages:
+            page.attach(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)
@@ -336,4 +340,6 @@ class PreferencesDialog(FormDialog):
 
     def submit(self) -> None:
         self.changes = self._service.save(self.settings())
+        for page in self.pages:
+            self.changes = self.changes | page.save()
         self.saved = self._service.get()
