@@ -98,9 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow up to N invoices per contract at once (default 24)")
     from desktop.cli_backups import add_backup_commands
     from desktop.cli_documents import add_commands
+    from desktop.cli_mail import add_commands as add_mail_commands
 
     add_commands(commands, database, _day)
     add_backup_commands(commands, database)
+    add_mail_commands(commands, database)
     return parser
 
 
@@ -360,6 +362,12 @@ def _documents(args, target, clock) -> int:
     return run(args, target, clock, _open, BadInput)
 
 
+def _mail(args, target, clock) -> int:
+    from desktop.cli_mail import run
+
+    return run(args, target, clock, _open, BadInput)
+
+
 def _backups(args, target, clock) -> int:
     from desktop.cli_backups import run
 
@@ -372,7 +380,8 @@ def _commands() -> dict:
     from desktop.cli_documents import command_names
     from desktop.formats import registry
 
-    commands = {"demo": _demo, "sweep": _sweep, "backups": _backups, "restore": _backups}
+    commands = {"demo": _demo, "sweep": _sweep, "backups": _backups, "restore": _backups,
+                "mail": _mail}
     commands.update(dict.fromkeys(command_names(), _documents))
     commands.update(dict.fromkeys((c.cli for c in registry.commands(registry.IMPORT)), _import))
     return commands

@@ -1,0 +1,55 @@
+"""Queueing mail in the caller's transaction (rule 29): a document issued to a member who
+receives by mail puts its message in the outbox in the very transaction that writes the
+document, so a document is never issued without its message nor a message queued for a
+document that was rolled back. Sending is desktop/services/mail/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.model import Invoice
+from desktop.ledger.bulk_rows import insert_rows
+from desktop.storage import models as m
+
+SEND_AS = ("pdf", "facturx", "xrechnung", "none")
+# Rule 28: deposit documents are no e-invoices, so they always leave as a PDF.
+_PDF_ONLY = ("deposit_request", "deposit_return")
+WAITING = "waiting"
+
+
+def address_of(member: m.MemberRow) -> str:
+    """Where the member's documents go: the address given for mail, else their e-mail."""
+    return (member.mail_to or "").strip() or member.email
+
+
+def sending_as(send_as: str, document_type: str) -> str:
+    """What a document of this type is attached as for a member who wants `send_as`."""
+    return "pdf" if document_type in _PDF_ONLY and send_as != "none" else send_as
+
+
+def queue_documents(session: Session, written: Iterable[tuple[Invoice, int]],
+                    now: datetime) -> int:
+    """Queue the message of each document just written (document, row id) whose member
+    receives by mail; due at once. Returns how many were queued."""
+    written = list(written)
+    members = {document.member for document, _id in written}
+    if not members:
+        return 0
+    receivers = {row.id: row for row in session.scalars(
+        select(m.MemberRow).where(m.MemberRow.id.in_(members),
+                                  m.MemberRow.send_as != "none"))}
+    rows = [outbox_row(document_id, 0, receivers[document.member], document.type, now)
+            for document, document_id in written if document.member in receivers]
+    insert_rows(session.connection(), m.OutboxRow.__table__, rows)
+    return len(rows)
+
+
+def outbox_row(document_id: int, level: int, member: m.MemberRow, document_type: str,
+               now: datetime) -> dict:
+    return dict(document_id=document_id, level=level, recipient=address_of(member),
+                send_as=sending_as(member.send_as, document_type), status=WAITING,
+                queued_at=now, due_at=now, attempts=0, resumed=False)
