@@ -9,7 +9,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -338,3 +338,29 @@ def test_two_processes_sending_at_once_send_each_message_once(
     for message in inbox.messages:
         name, _kind, data = attachment_of(message)
         assert name[:-4] in message["Subject"] and name[:-4] in pdf_text(data)
+
+
+def test_mail_run_exit_codes(db, clock, catalog, add_member, add_contract, capsys, smtp, inbox):
+    import cli_calls
+
+    issue(db, clock, catalog, add_member, add_contract)
+    target = db.url.render_as_string(hide_password=False) if server_db.ON_SERVER \
+        else str(db.path)
+    code, out, err = cli_calls.run(["mail", "run", "--db", target], capsys)
+    assert code == 2 and cli_calls.one_sentence(err).startswith("No SMTP server is set up")
+    assert [r.status for r in outbox_rows(db)] == ["waiting"]  # nothing tried, nothing lost
+    set_smtp(db, smtp, user="desk")
+    code, out, err = cli_calls.run(["mail", "run", "--db", target], capsys)
+    assert code == 2 and "FRONTDESK_SMTP_PASSWORD" in cli_calls.one_sentence(err)
+    set_smtp(db, mail_server.free_port())
+    code, out, err = cli_calls.run(["mail", "run", "--db", target], capsys)
+    assert code == 1 and cli_calls.one_sentence(err).startswith(
+        "The SMTP server cannot be reached")
+    assert out == "Sent 0 messages; 0 failed; 1 will be tried again.\n"
+    clock_later = ["mail", "run", "--db", target]
+    set_smtp(db, smtp)
+    with db.write() as session:  # the back-off passed
+        session.get(m.OutboxRow, outbox_rows(db)[0].id).due_at = datetime(2000, 1, 1)
+    code, out, err = cli_calls.run(clock_later, capsys)
+    assert (code, out, err) == (0, "Sent 1 message; 0 failed; 0 will be tried again.\n", "")
+    assert len(inbox.messages) == 1
