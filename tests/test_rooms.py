@@ -31,7 +31,8 @@ UI_ARROWS = {
     "invoices": {"common"},
     "members": {"common", "invoices"},
     "transitions": {"common"},
-    "window": {"common", "catalog", "invoices", "members", "transitions"},
+    "mail": {"common"},
+    "window": {"common", "catalog", "invoices", "members", "transitions", "mail"},
 }
 
 

@@ -21,6 +21,7 @@ from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
+from desktop.services.mail.service import MailService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
@@ -33,6 +34,7 @@ from desktop.ui.window.context import (
     ContractServiceProtocol,
     DocumentServiceProtocol,
     InvoiceServiceProtocol,
+    MailServiceProtocol,
     MemberServiceProtocol,
     PaymentServiceProtocol,
     SettingsServiceProtocol,
@@ -63,7 +65,9 @@ def real_services(db: Database, clock: FixedClock) -> None:
     payments: PaymentServiceProtocol = PaymentService(db, clock)
     documents: DocumentServiceProtocol = DocumentService(db, clock)
     accounts: AccountServiceProtocol = AccountService(db, clock)
+    mail: MailServiceProtocol = MailService(db, clock)
     del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
+    del mail
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
@@ -74,7 +78,7 @@ REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
-                         "accounts": AccountService}
+                         "accounts": AccountService, "mail": MailService}
 
 
 def calls_of(protocol: type) -> list[str]:

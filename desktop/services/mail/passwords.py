@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import logging
 
-import keyring
-from keyring.errors import KeyringError
-
 from desktop.services.mail.transport import SmtpSettings
 
 SERVICE = "Frontdesk SMTP"
@@ -23,6 +20,8 @@ def _account(settings: SmtpSettings) -> str:
 def keyring_usable() -> bool:
     """Whether a real backend holds secrets here (the fail backend's priority is 0)."""
     try:
+        import keyring  # loaded when first asked: it reads every backend's entry point
+
         return keyring.get_keyring().priority > 0
     except Exception:  # a broken backend is no backend  # noqa: BLE001
         return False
@@ -31,6 +30,9 @@ def keyring_usable() -> bool:
 def stored_password(settings: SmtpSettings) -> str | None:
     if not settings.user or not keyring_usable():
         return None
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         return keyring.get_password(SERVICE, _account(settings))
     except KeyringError:
@@ -43,6 +45,9 @@ def store_password(settings: SmtpSettings, password: str) -> bool:
     for the session)."""
     if not settings.user or not keyring_usable():
         return False
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         if password:
             keyring.set_password(SERVICE, _account(settings), password)

@@ -176,7 +176,8 @@ class WindowActions:
             dialog = PreferencesDialog(self.services.settings, self,
                                        language=chosen_language(self.settings),
                                        languages=tuple(available_languages()),
-                                       reader=self.formatter.language)
+                                       reader=self.formatter.language,
+                                       mail=self.services.mail, passwords=self.mail_password)
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None

@@ -12,7 +12,7 @@ drift from the service it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +27,10 @@ from desktop.services.contracts.change_plan import ChangeOption
 from desktop.services.contracts.editing import ContractState, SavedContract
 from desktop.services.documents import InvoiceDocument
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
+from desktop.services.mail.outbox import OutboxEntry, SendReport
+from desktop.services.mail.service import Delivery
+from desktop.services.mail.texts import MailText
+from desktop.services.mail.transport import SmtpSettings
 from desktop.services.members import MemberDetail, MemberRow
 from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.services.settings import SiteSettings
@@ -158,13 +162,43 @@ class DocumentServiceProtocol(Protocol):
     def issued_on(self, day: date) -> list[InvoiceDocument]: ...
 
 
+class MailServiceProtocol(Protocol):
+    def smtp(self) -> SmtpSettings: ...
+
+    def save_smtp(self, settings: SmtpSettings) -> Changes: ...
+
+    def password(self, settings: SmtpSettings) -> str | None: ...
+
+    def keep_password(self, settings: SmtpSettings, password: str) -> bool: ...
+
+    def keyring_usable(self) -> bool: ...
+
+    def test_message(self, settings: SmtpSettings, password: str | None,
+                     recipient: str) -> None: ...
+
+    def delivery(self, member_id: int) -> Delivery: ...
+
+    def save_delivery(self, member_id: int, delivery: Delivery) -> Changes: ...
+
+    def texts(self) -> dict[str, dict[str, MailText]]: ...
+
+    def save_texts(self, texts: Mapping[str, Mapping[str, MailText]]) -> Changes: ...
+
+    def send_due(self, password: str | None) -> SendReport: ...
+
+    def send_again(self, entry_id: int) -> Changes: ...
+
+    def entries(self, statuses: tuple[str, ...] = (),
+                document_id: int | None = None) -> list[OutboxEntry]: ...
+
+
 # Every Protocol above with the Services field that holds it (the fakes' test walks this).
 PROTOCOLS: dict[str, type] = {
     "settings": SettingsServiceProtocol, "members": MemberServiceProtocol,
     "catalog": CatalogServiceProtocol, "contracts": ContractServiceProtocol,
     "invoices": InvoiceServiceProtocol, "sweep": SweepServiceProtocol,
     "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
-    "accounts": AccountServiceProtocol,
+    "accounts": AccountServiceProtocol, "mail": MailServiceProtocol,
 }
 
 
@@ -196,3 +230,5 @@ class Services:
     # Database.check_file: raises DatabaseGone when the file was deleted or replaced (os.stat
     # of the path alone, safe from any thread)
     check_file: Callable[[], None] | None = None
+    # Rule 29: SMTP settings, texts and the outbox (desktop/services/mail/service.py)
+    mail: MailServiceProtocol | None = None

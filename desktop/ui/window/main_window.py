@@ -25,6 +25,7 @@ from desktop.services.changes import THIS_WINDOW, Changes
 from desktop.ui.common.icons import application_icon, icon
 from desktop.ui.common.screens import available_size, fit_to_screen
 from desktop.ui.common.widgets import ElidedLabel, label, show_error, user_message
+from desktop.ui.mail.sender import attach_mail
 from desktop.ui.members.member_list import MemberListPanel
 from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
@@ -125,7 +126,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.last_checked = None
         self.last_error = ""
 
-        self.members_panel = MemberListPanel(services.members, formatter)
+        self.members_panel = MemberListPanel(services.members, formatter, mail=services.mail)
         # The member page shows nothing until a member is chosen, and its module brings the
         # invoice views, documents and PDF code with it: the window paints first with its empty
         # state in place (the same sentence), and the page is built right after the first paint
@@ -172,6 +173,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.operations = Operations(self.screens, self)
+        # Rule 29: the session's SMTP password and the worker sending the outbox.
+        self.mail_password, self.mail_sender = attach_mail(self, services.mail)
         build_menus(self)
         self._connect()
         self._restore_state()
@@ -252,8 +255,10 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the background timer: a sweep now, then every minute."""
+        """Start the background timers: a sweep now, then every minute; the outbox likewise."""
         self.scheduler.start()
+        if self.mail_sender is not None:
+            self.mail_sender.start()
 
     def _database_is_empty(self) -> bool:
         if self.services.is_empty is None:
@@ -301,6 +306,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
                 return
         self.save_state()
         self.scheduler.stop()
+        if self.mail_sender is not None:
+            self.mail_sender.stop()
         super().closeEvent(event)
 
     # -- navigation -----------------------------------------------------------------------------

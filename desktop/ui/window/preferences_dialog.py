@@ -43,6 +43,7 @@ from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
 from desktop.ui.common.widgets import ErrorLabel
 from desktop.ui.window.language import language_name, locale_name
+from desktop.ui.window.preferences_mail import MailTab
 
 LOCALES = ("en_IE", "en_GB", "en_US", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "nl_NL",
            "es_ES", "it_IT", "pt_PT", "sv_SE", "da_DK", "pl_PL")
@@ -53,7 +54,8 @@ class PreferencesDialog(FormDialog):
     """Edits the site settings; SettingsService.save validates. `saved` holds what was saved."""
 
     def __init__(self, settings_service: Any, parent: QWidget | None = None, *,
-                 language: str = "", languages: tuple[str, ...] = (), reader: str = "en"):
+                 language: str = "", languages: tuple[str, ...] = (), reader: str = "en",
+                 mail: Any = None, passwords: Any = None):
         super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
@@ -120,6 +122,10 @@ class PreferencesDialog(FormDialog):
         self.tabs.addTab(site_tab, _("&Site"))
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
+        self.mail_tab = None if mail is None else MailTab(mail, passwords, self.problems,
+                                                                 self.edited)
+        if self.mail_tab is not None:  # rule 29: the SMTP server (preferences_mail.py)
+            self.tabs.addTab(self.mail_tab, _("&Mail"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)
@@ -335,5 +341,7 @@ class PreferencesDialog(FormDialog):
         return "" if problem is None else reason(problem)
 
     def submit(self) -> None:
+        mail_changes = None if self.mail_tab is None else self.mail_tab.save()
         self.changes = self._service.save(self.settings())
+        self.changes = self.changes if mail_changes is None else self.changes | mail_changes
         self.saved = self._service.get()
