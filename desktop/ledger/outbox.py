@@ -6,12 +6,14 @@ document that was rolled back. Sending is desktop/services/mail/."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.model import Invoice
+from desktop.domain.reminders import due_levels, levels_of
+from desktop.ledger.accounts import outstanding_of_document
 from desktop.ledger.bulk_rows import insert_rows
 from desktop.storage import models as m
 
@@ -53,3 +55,33 @@ def outbox_row(document_id: int, level: int, member: m.MemberRow, document_type:
     return dict(document_id=document_id, level=level, recipient=address_of(member),
                 send_as=sending_as(member.send_as, document_type), status=WAITING,
                 queued_at=now, due_at=now, attempts=0, resumed=False)
+
+
+def queue_reminders(session: Session, today: date, now: datetime) -> int:
+    """Rule 29: queue each reminder level due by today, once, for every document still open
+    past its due date whose member receives by mail (a paid document is never reminded; the
+    outbox's unique key holds "once" against a second desk). Returns how many were queued."""
+    levels = levels_of(session.scalar(select(m.SettingsRow.reminders)
+                                      .where(m.SettingsRow.id == 1)))
+    if not levels:
+        return 0
+    first = today - timedelta(days=levels[0].days)
+    open_late = session.execute(
+        select(m.InvoiceRow.id, m.InvoiceRow.type, m.InvoiceRow.due_date,
+               outstanding_of_document(), m.MemberRow)
+        .join(m.MemberRow, m.MemberRow.id == m.InvoiceRow.member_id)
+        .where(m.InvoiceRow.due_date <= first, m.MemberRow.send_as != "none",
+               outstanding_of_document() > 0)).all()
+    if not open_late:
+        return 0
+    queued: dict[int, set[int]] = {}
+    for document_id, level in session.execute(
+            select(m.OutboxRow.document_id, m.OutboxRow.level)
+            .where(m.OutboxRow.document_id.in_([row[0] for row in open_late]))):
+        queued.setdefault(document_id, set()).add(level)
+    rows = [outbox_row(document_id, level, member, kind, now)
+            for document_id, kind, due, outstanding, member in open_late
+            for level in due_levels(levels, due, today, outstanding,
+                                    queued.get(document_id, set()) - {0})]
+    insert_rows(session.connection(), m.OutboxRow.__table__, rows)
+    return len(rows)

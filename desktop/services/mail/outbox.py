@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection
 
+from desktop.domain.reminders import levels_of
 from desktop.services.changes import Changes
 from desktop.services.documents import DocumentService
 from desktop.services.errors import NotFound
@@ -41,6 +42,8 @@ from desktop.services.mail.transport import MailFailure, SmtpSettings, Transport
 from desktop.storage import models as m
 
 WAITING, SENDING, SENT, FAILED = "waiting", "sending", "sent", "failed"
+# A reminder whose document was paid before it left: never sent (rule 29).
+CANCELLED = "cancelled"
 # A claim older than this is a desk that stopped mid-send (a send takes seconds; each step of
 # the SMTP conversation times out after 30 s).
 LEASE = timedelta(minutes=15)
@@ -120,6 +123,7 @@ class OutboxService:
             settings_row = session.get(m.SettingsRow, 1)
             settings = smtp_settings_of(settings_row)
             texts = stored_texts(settings_row.mail_texts if settings_row else None)
+            levels = levels_of(settings_row.reminders if settings_row else None)
         if not settings.set_up:
             report.stopped = MailFailure("not_set_up", True)
             return report
@@ -133,10 +137,15 @@ class OutboxService:
                 row_id, token, row = claimed
                 try:
                     doc = documents.invoice(row["document_id"])
+                    if row["level"] and doc.standing.outstanding <= 0:
+                        self._record(row_id, token, status=CANCELLED, failure=None, detail=None)
+                        continue
+                    fee = levels[row["level"] - 1].late_fee(doc.standing.outstanding) \
+                        if 0 < row["level"] <= len(levels) else 0
                     attachment = self.attachments(doc, row["send_as"], document_formatter(doc))
                     message = compose(doc, row["level"], texts, sender=settings.sender,
                                       recipient=row["recipient"], message_id=row["message_id"],
-                                      now=self.clock.now(), attachment=attachment)
+                                      now=self.clock.now(), attachment=attachment, fee=fee)
                 except (NotFound, ValueError, OSError):
                     _log.exception("the message of outbox row %s could not be made", row_id)
                     self._record_failure(row_id, token, MailFailure(failures.ATTACHMENT, False),

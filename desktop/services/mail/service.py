@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from desktop.domain.limits import text_problem
+from desktop.domain.limits import plain_rate, text_problem
 from desktop.domain.model import Problem
+from desktop.domain.reminders import (
+    MAX_DAYS,
+    MAX_LEVELS,
+    ReminderLevel,
+    levels_json,
+    levels_of,
+)
 from desktop.i18n import _
 from desktop.i18n.messages import reason
 from desktop.ledger import audit
@@ -156,6 +163,39 @@ class MailService:
                                 after={"Send documents as": delivery.send_as,
                                        "Send to": address}, member_id=row.id)
         return Changes.of(members=[member_id])
+
+    # Reminders ----------------------------------------------------------------------------
+
+    def reminders(self) -> list[ReminderLevel]:
+        with self.db.session() as session:
+            row = session.get(m.SettingsRow, 1)
+            return levels_of(row.reminders if row else None)
+
+    def save_reminders(self, levels: list[ReminderLevel]) -> Changes:
+        """Up to three levels, each later than the one before; ValidationError otherwise."""
+        problems = []
+        for n, level in enumerate(levels, start=1):
+            field = f"reminder{n}"
+            if not 1 <= level.days <= MAX_DAYS:
+                problems.append(Problem(field, _("A reminder comes 1 to {days} days after the "
+                                                 "due date.").format(days=MAX_DAYS)))
+            elif n > 1 and level.days <= levels[n - 2].days:
+                problems.append(Problem(field, _("Each reminder comes later than the one "
+                                                 "before.")))
+            elif level.fee < 0:
+                problems.append(Problem(field, _("A late fee is not negative.")))
+            elif level.fee_percent:
+                try:
+                    plain_rate(level.fee_percent)
+                except ValueError as exc:
+                    problems.append(Problem(field, reason(exc)))
+        if len(levels) > MAX_LEVELS:
+            problems.append(Problem("reminders", _("There are at most three reminders.")))
+        if problems:
+            raise ValidationError(problems)
+        with self.db.write() as session:
+            session.get(m.SettingsRow, 1).reminders = levels_json(levels)
+        return Changes.of(settings=True)
 
     # Texts --------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from desktop.domain.model import Contract, Invoice, Plan, Problem
+from desktop.domain.reminders import ReminderLevel
 from desktop.formats.registry import Format
 from desktop.services.accounts import AccountSummary
 from desktop.services.changes import Changes
@@ -179,6 +180,10 @@ class MailServiceProtocol(Protocol):
     def delivery(self, member_id: int) -> Delivery: ...
 
     def save_delivery(self, member_id: int, delivery: Delivery) -> Changes: ...
+
+    def reminders(self) -> list[ReminderLevel]: ...
+
+    def save_reminders(self, levels: list[ReminderLevel]) -> Changes: ...
 
     def texts(self) -> dict[str, dict[str, MailText]]: ...
 
