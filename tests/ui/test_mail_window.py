@@ -11,7 +11,15 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 import mail_server
 from desktop.app import build_services
@@ -197,3 +205,84 @@ def test_the_windows_worker_sends_what_the_sweep_issued(qtbot, database, inbox, 
         number = session.query(m.InvoiceRow.number).scalar()
     assert attachment.get_filename() == f"{number}.pdf"
     assert [e.status for e in window.services.mail.entries()] == ["sent"]
+
+
+def window_with_failed_message(qtbot, database, inbox, smtp, formatter, qsettings):
+    """A window whose sweep issued one invoice the server refused (550 to its data)."""
+    db, clock = database
+    with db.write() as session:
+        settings = session.get(m.SettingsRow, 1)
+        settings.smtp_host, settings.smtp_port = "127.0.0.1", smtp
+        settings.smtp_security, settings.smtp_sender = "none", "desk@example.org"
+        member = session.query(m.MemberRow).one()
+        member.send_as = "pdf"
+        plan = load_plans(session)[session.query(m.PlanRow).one().id]
+        save_contract(session, Contract(member=member.id, plan=plan, next_plan=plan,
+                                        start_date=DAY, billing_anchor=DAY,
+                                        next_invoice_date=DAY))
+    inbox.script = ["550 No such user"]
+    window = MainWindow(build_services(db, clock), formatter, clock, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: [e.status for e in window.services.mail.entries()] == ["failed"],
+                    timeout=20000)
+    return window
+
+
+def test_the_outbox_shows_what_failed_and_sends_it_again(qtbot, database, inbox, smtp,
+                                                         formatter, qsettings):
+    from PySide6.QtGui import QAction
+
+    window = window_with_failed_message(qtbot, database, inbox, smtp, formatter, qsettings)
+    try:
+        window.findChild(QAction, "outboxAction").trigger()
+        view = window.findChild(QWidget, "outboxView")
+        qtbot.waitExposed(view)
+        combo = view.findChild(QComboBox, "outboxFilter")
+        choose(qtbot, combo, "Failed")
+        table = view.table
+        assert table.rowCount() == 1
+        assert table.item(0, 6).text() == "The SMTP server refused the message."
+        assert not view.again_button.isEnabled()  # nothing selected yet
+        rect = table.visualItemRect(table.item(0, 0))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert view.again_button.isEnabled()
+        qtbot.mouseClick(view.again_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(inbox.messages) == 1, timeout=20000)
+        choose(qtbot, combo, "Sent")
+        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=5000)
+        assert table.item(0, 4).text() == "Sent"
+    finally:
+        window.scheduler.stop()
+        window.mail_sender.stop()
+
+
+def test_the_invoices_tab_filters_by_mail_and_the_view_shows_the_history(
+        qtbot, database, inbox, smtp, formatter, qsettings):
+    from desktop.ui.window.lazy_tabs import INVOICES_TAB
+
+    window = window_with_failed_message(qtbot, database, inbox, smtp, formatter, qsettings)
+    try:
+        window.show_tab(INVOICES_TAB)
+        page = window.invoices_page
+        qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+        page.status_filter.setFocus()
+        with qtbot.waitSignal(page.loaded, timeout=5000):
+            qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Sending failed
+        assert page.status_filter.currentText() == "Sending failed"
+        assert page.model.rowCount() == 1
+        with qtbot.waitSignal(page.loaded, timeout=5000):
+            qtbot.keyClick(page.status_filter, Qt.Key.Key_Up)  # Not sent yet
+        assert page.model.rowCount() == 1
+        page.table.setFocus()
+        page.table.selectRow(0)
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+        view = window.findChild(QWidget, "invoiceView")
+        qtbot.waitExposed(view)
+        history = view.findChild(QLabel, "invoiceSending")
+        assert history.text() == ("Document not sent to ada@example.org: The SMTP server "
+                                  "refused the message.")
+    finally:
+        window.scheduler.stop()
+        window.mail_sender.stop()

@@ -22,9 +22,9 @@ from desktop.storage import models as m
 
 SEND_AS = ("pdf", "facturx", "xrechnung", "none")
 # Added to frontdesk/2's records, with the default an older document gets.
-SETTINGS_ADDED = {"smtp": None, "reminders": [], "mail_texts": {}}
+SETTINGS_ADDED: dict[str, object] = {"smtp": None, "reminders": [], "mail_texts": {}}
 MEMBER_ADDED = {"send_as": "none", "mail_to": ""}
-DOCUMENT_ADDED = {"sent": []}
+DOCUMENT_ADDED: dict[str, object] = {"sent": []}
 
 
 def export_settings(row: m.SettingsRow | None) -> dict:

@@ -36,7 +36,7 @@ def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
         return None
     from desktop.ui.invoices.invoice_view import InvoiceTools
 
-    return InvoiceTools(services.documents, services.payments, clock)
+    return InvoiceTools(services.documents, services.payments, clock, services.mail)
 
 
 class WindowActions:
@@ -168,6 +168,21 @@ class WindowActions:
                 self._lost_message = box
             return True
         return False
+
+    def show_outbox(self) -> Any:
+        """Rule 29: what waits to be sent, what failed and why, what left; Send again."""
+        from PySide6.QtCore import Qt
+
+        from desktop.ui.invoices.outbox_view import OutboxView
+
+        sender = self.mail_sender
+        view = OutboxView(self.services.mail, self.formatter, self, run=self.operations.run,
+                          send_now=sender.run_now if sender is not None else None)
+        if sender is not None:
+            sender.finished.connect(view.refresh)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.open()
+        return view
 
     def edit_preferences(self) -> Any:
         from desktop.ui.window.preferences_dialog import PreferencesDialog
