@@ -13,6 +13,7 @@ from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -91,6 +92,13 @@ def retype(qtbot, edit: QLineEdit, text: str) -> None:
     qtbot.keyClicks(edit, text)
 
 
+def open_tab(qtbot, dialog, title: str) -> None:
+    bar = dialog.tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert dialog.tabs.currentIndex() == index
+
+
 def set_port(qtbot, spin: QSpinBox, port: int) -> None:
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -113,9 +121,7 @@ def test_preferences_mail_is_typed_tried_and_saved_with_the_password_kept_for_th
     passwords = SessionPassword(mail)
     dialog = shown(qtbot, PreferencesDialog(SettingsService(db, clock), mail=mail,
                                             passwords=passwords))
-    bar = dialog.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
-                     pos=bar.tabRect(dialog.tabs.count() - 1).center())
+    open_tab(qtbot, dialog, "&Mail")
     tab = dialog.mail_tab
     assert dialog.tabs.currentWidget() is not None and tab.isVisible()
     retype(qtbot, dialog.findChild(QLineEdit, "smtpHostEdit"), "127.0.0.1")
@@ -286,3 +292,41 @@ def test_the_invoices_tab_filters_by_mail_and_the_view_shows_the_history(
     finally:
         window.scheduler.stop()
         window.mail_sender.stop()
+
+
+def test_reminders_and_texts_are_set_in_preferences(qtbot, database):
+    from desktop.domain.reminders import ReminderLevel
+    from desktop.services.mail.texts import MailText
+
+    db, clock = database
+    mail = MailService(db, clock)
+    dialog = shown(qtbot, PreferencesDialog(SettingsService(db, clock), mail=mail,
+                                            passwords=SessionPassword(mail)))
+    open_tab(qtbot, dialog, "&Reminders")
+    first = dialog.findChild(QCheckBox, "reminder1Check")
+    qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    assert first.isChecked()
+    days = dialog.findChild(QSpinBox, "reminder1Days")
+    days.setFocus()
+    qtbot.keyClick(days, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(days, "10")
+    choose(qtbot, dialog.findChild(QComboBox, "reminder1FeeKind"), "Fixed fee")
+    retype(qtbot, dialog.findChild(QLineEdit, "reminder1Fee"), "five")
+    qtbot.mouseClick(dialog.findChild(QCheckBox, "reminder2Check"), Qt.MouseButton.LeftButton)
+    choose(qtbot, dialog.findChild(QComboBox, "reminder2FeeKind"), "Percentage of what is open")
+    retype(qtbot, dialog.findChild(QLineEdit, "reminder2Fee"), "2.5")
+    choose(qtbot, dialog.findChild(QComboBox, "mailTextLanguage"), "Deutsch")
+    subject = dialog.findChild(QLineEdit, "mailTextSubject")
+    assert subject.text() == "{site}: {number}"  # the built-in text, until it is changed
+    retype(qtbot, subject, "Ihre Rechnung {number}")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problems.message("reminder1") == (
+        '"five" is not an amount; write it like "1234.56".')
+    assert mail.reminders() == [] and dialog.isVisible()  # nothing saved
+    retype(qtbot, dialog.findChild(QLineEdit, "reminder1Fee"), "5.00")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == PreferencesDialog.DialogCode.Accepted
+    assert mail.reminders() == [ReminderLevel(10, fee=500),
+                                ReminderLevel(14, fee_percent="2.5")]
+    body = mail.texts()["de"]["document"].body
+    assert mail.texts() == {"de": {"document": MailText("Ihre Rechnung {number}", body)}}

@@ -44,6 +44,7 @@ from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
 from desktop.ui.common.widgets import ErrorLabel
 from desktop.ui.window.language import language_name, locale_name
 from desktop.ui.window.preferences_mail import MailTab
+from desktop.ui.window.preferences_reminders import RemindersTab
 
 LOCALES = ("en_IE", "en_GB", "en_US", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "nl_NL",
            "es_ES", "it_IT", "pt_PT", "sv_SE", "da_DK", "pl_PL")
@@ -124,8 +125,11 @@ class PreferencesDialog(FormDialog):
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
         self.mail_tab = None if mail is None else MailTab(mail, passwords, self.problems,
                                                                  self.edited)
+        self.reminders_tab = None if mail is None else RemindersTab(
+            mail, self._formatter_of(current), self.problems, self.edited)
         if self.mail_tab is not None:  # rule 29: the SMTP server (preferences_mail.py)
             self.tabs.addTab(self.mail_tab, _("&Mail"))
+            self.tabs.addTab(self.reminders_tab, _("&Reminders"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)
@@ -147,6 +151,13 @@ class PreferencesDialog(FormDialog):
         # A value stored before it was checked (a site VAT id typed by an older version) is
         # marked at once: Save waits for it, and the field says why.
         self.problems.touch_all()
+
+    @staticmethod
+    def _formatter_of(current: SiteSettings) -> Formatter:
+        try:
+            return Formatter(current.locale, current.currency)
+        except ValueError:
+            return Formatter()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if not self._fitted:  # the first time: tall enough for its tallest tab, if it can be
@@ -341,7 +352,8 @@ class PreferencesDialog(FormDialog):
         return "" if problem is None else reason(problem)
 
     def submit(self) -> None:
-        mail_changes = None if self.mail_tab is None else self.mail_tab.save()
+        mail_changes = None if self.mail_tab is None else (
+            self.mail_tab.save() | self.reminders_tab.save())
         self.changes = self._service.save(self.settings())
         self.changes = self.changes if mail_changes is None else self.changes | mail_changes
         self.saved = self._service.get()
