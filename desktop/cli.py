@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.cli_mail import add_commands as add_mail_commands
 
     add_commands(commands, database, _day)
+    from desktop.cli_charges import add_charge_commands
+
+    add_charge_commands(commands, database, _day)
     add_backup_commands(commands, database)
     add_mail_commands(commands, database)
     return parser
@@ -368,6 +371,12 @@ def _mail(args, target, clock) -> int:
     return run(args, target, clock, _open, BadInput)
 
 
+def _charges(args, target, clock) -> int:
+    from desktop.cli_charges import run
+
+    return run(args, target, clock, _open, BadInput)
+
+
 def _backups(args, target, clock) -> int:
     from desktop.cli_backups import run
 
@@ -381,7 +390,7 @@ def _commands() -> dict:
     from desktop.formats import registry
 
     commands = {"demo": _demo, "sweep": _sweep, "backups": _backups, "restore": _backups,
-                "mail": _mail}
+                "mail": _mail, "charges": _charges}
     commands.update(dict.fromkeys(command_names(), _documents))
     commands.update(dict.fromkeys((c.cli for c in registry.commands(registry.IMPORT)), _import))
     return commands

@@ -405,3 +405,64 @@ def test_payments_refund_pays_out_credit_or_says_why_not(tmp_path, capsys):
     assert cli.main(["payments", "refund", "nobody@example.org", "1", "--db", database]) == 2
     assert capsys.readouterr().err.endswith("There is no member with the email "
                                             "nobody@example.org.\n")
+
+
+def _charges(database: str) -> list[tuple]:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(database)) as conn:
+        return conn.execute("SELECT kind, description, quantity, unit_amount, tax_category, day "
+                            "FROM charges ORDER BY id").fetchall()
+
+
+def test_charges_add_records_a_product_or_a_described_amount(tmp_path, capsys):
+    """Rule 27: `charges add EMAIL PRODUCT QUANTITY` and `--amount N --description TEXT`."""
+    import sqlite3
+    from contextlib import closing
+
+    database = str(tmp_path / "desk.sqlite3")
+    assert cli.main(["demo", "--members", "5", "--db", database]) == 0
+    with closing(sqlite3.connect(database)) as conn:
+        email = conn.execute("SELECT email FROM members ORDER BY id LIMIT 1").fetchone()[0]
+        product, price = conn.execute("SELECT name, price FROM plans WHERE kind = 'addon' AND "
+                                      "frequency IS NULL ORDER BY id LIMIT 1").fetchone()
+    capsys.readouterr()
+    assert cli.main(["charges", "add", email, product, "2", "--date", "2024-05-02",
+                     "--db", database]) == 0
+    assert "it goes on their next invoice" in capsys.readouterr().out
+    assert cli.main(["charges", "add", email, "--amount", "450", "--description", "Printing",
+                     "--tax-category", "reduced", "--db", database]) == 0
+    rows = _charges(database)
+    assert rows[0][:4] == ("charge", product, 2, price) and rows[0][5] == "2024-05-02"
+    assert rows[1][:5] == ("charge", "Printing", 1, 450, "reduced")
+
+
+@pytest.mark.parametrize("arguments, words", [
+    (["nobody@example.org", "--amount", "100", "--description", "Tea"], "no member"),
+    (["{email}", "No such thing", "1"], "There is no product named No such thing"),
+    (["{email}", "{product}", "0"], "The quantity must be a whole number from 1 to 10,000"),
+    (["{email}", "{product}", "two"], '"two" is not a whole number for the quantity'),
+    (["{email}", "--amount", "-5", "--description", "Tea"], "must be above zero"),
+    (["{email}", "--amount", "5"], "With --amount, give --description"),
+    (["{email}", "--amount", "5", "--description", "Tea", "--tax-category", "x"],
+     "The tax category must be"),
+])
+def test_charges_add_refuses_bad_input_with_one_sentence_and_writes_nothing(
+        tmp_path, capsys, arguments, words):
+    import sqlite3
+    from contextlib import closing
+
+    database = str(tmp_path / "desk.sqlite3")
+    assert cli.main(["demo", "--members", "3", "--db", database]) == 0
+    with closing(sqlite3.connect(database)) as conn:
+        email = conn.execute("SELECT email FROM members ORDER BY id LIMIT 1").fetchone()[0]
+        product = conn.execute("SELECT name FROM plans WHERE kind = 'addon' AND frequency IS "
+                               "NULL ORDER BY id LIMIT 1").fetchone()[0]
+    capsys.readouterr()
+    argv = ["charges", "add", *(a.format(email=email, product=product) for a in arguments),
+            "--db", database]
+    code, _out, err = run(argv, capsys)
+    assert code == 2
+    assert words in one_sentence(err)
+    assert _charges(database) == []

@@ -18,7 +18,10 @@ from desktop.domain.periods import Frequency
 PLAN, ADDON = "plan", "addon"
 INACTIVE, ACTIVE, CANCELLED = "inactive", "active", "cancelled"
 ACTIVATION, RENEWAL, CANCELLATION = "activation", "renewal", "cancellation"
-LINE_KINDS = ("plan", "unused", "addon", "deposit", "deposit_refund")
+# Charges (rule 27) stand on invoices as lines of their own kind: an operator's charge, a late
+# fee (rule 29), a bank's return fee (rule 30), an early termination fee (rule 25).
+CHARGE_KINDS = ("charge", "late_fee", "return_fee", "termination_fee")
+LINE_KINDS = ("plan", "unused", "addon", "deposit", "deposit_refund", *CHARGE_KINDS)
 # Document types (rule 17, rule 15): a VAT document is an invoice (total >= 0) or a credit note
 # (total < 0); deposits stand on documents of their own, outside VAT.
 INVOICE, CREDIT_NOTE = "invoice", "credit_note"
@@ -126,13 +129,40 @@ class Contract:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """Rule 27: a one-off amount for a member from `day`, waiting for their next document.
+
+    A catalogue product × quantity (`product` names it; `unit` is the allowance a charge of it
+    uses up, rule 27) or a described amount (quantity 1). `document` is the number of the
+    document it was billed on, None while it is pending.
+    """
+
+    member: int | str
+    day: date
+    description: str
+    unit_amount: int
+    quantity: int = 1
+    tax_category: str = STANDARD
+    kind: str = "charge"
+    product: str | None = None
+    unit: str | None = None
+    id: int | str | None = None
+    document: str | None = field(default=None, compare=False)
+
+    @property
+    def amount(self) -> int:
+        return self.unit_amount * self.quantity
+
+
+@dataclass(frozen=True)
 class Account:
     """A member's money held by the space and what they still owe.
 
     `deposit_held` is the deposit the member's deposit documents stand for: requested (paid or
     not) less returned (rule 15 tops up to the requirement from it). `open` are the member's
     documents still lacking money, oldest first, which credit is offset against (rule 22);
-    `reverse_charge` says the member is invoiced under reverse charge (rule 17).
+    `reverse_charge` says the member is invoiced under reverse charge (rule 17); `pending`
+    are the charges waiting for the member's next document (rule 27).
     """
 
     member: int | str
@@ -140,6 +170,8 @@ class Account:
     deposit_held: int = 0
     open: tuple[OpenDocument, ...] = ()
     reverse_charge: bool = False
+    # Rule 27: the member's charges not billed yet, oldest first.
+    pending: tuple[Charge, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from desktop.domain.accounts import deposit_document, issue, vat_document
+from desktop.domain.charges.billing import charge_line, due_charges, next_charge_day
 from desktop.domain.contracts import (
     deposit_required,
     effective_cancellation,
@@ -35,6 +36,7 @@ from desktop.domain.model import (
     Account,
     Allocation,
     BillingSettings,
+    Charge,
     Contract,
     Invoice,
     Line,
@@ -87,6 +89,7 @@ class DayResult:
     documents: tuple[Invoice, ...] = ()
     plan_changes: tuple[PlanChange, ...] = ()
     allocations: tuple[Allocation, ...] = ()
+    charges: tuple[Charge, ...] = ()  # the pending charges billed on the day's document
 
     @property
     def invoice(self) -> Invoice | None:
@@ -208,7 +211,8 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
     document, the deposit on its own (rules 15, 17), made on `today` when the day has passed
     (rule 18). Contracts are processed in a stable order (by id) so the result is
     deterministic. `at_once` are lines billed on the day beside the transitions (add-ons and
-    packages bought with a change): the same document (rule 17).
+    packages bought with a change): the same document (rule 17), and so are the member's
+    pending charges when a contract is invoiced that day or none is left to invoice (rule 27).
     """
     by_id = {id(c): c for c in contracts}
     order = sorted(by_id, key=lambda k: str(by_id[k].id))
@@ -217,7 +221,7 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
     transitions: list[Transition] = []
     changes: list[PlanChange] = []
     grown: list[Contract] = []
-    cancelled = False
+    cancelled = invoiced = False
     for key in due:
         contract = by_id[key]
         if effective_cancellation(contract) == day:
@@ -228,8 +232,9 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
     for key in due:
         contract = by_id[key]
         if contract.next_invoice_date == day:
-            by_id[key], invoiced, transition, change = _invoice_on(contract, day)
-            lines += invoiced
+            by_id[key], invoiced_lines, transition, change = _invoice_on(contract, day)
+            lines += invoiced_lines
+            invoiced = True
             transitions.append(transition)
             if change is not None:
                 changes.append(change)
@@ -237,16 +242,27 @@ def apply_day(account: Account, contracts: Iterable[Contract], day: date,
             # a quantity raised in the editor, a plan's deposit raised in the catalogue).
             grown.append(by_id[key])
     lines += at_once
+    billed = due_charges(account.pending, day, invoiced, by_id.values())
+    if billed:
+        lines += [charge_line(charge) for charge in billed]
+        gone = {id(charge) for charge in billed}
+        account = evolve(account, pending=tuple(c for c in account.pending if id(c) not in gone))
     deposit, _held = _deposit_lines(account, by_id.values(), grown, cancelled, day)
     made = issue(account, day_documents(account, day, lines, deposit, settings, today))
     return DayResult(day, made.account, tuple(by_id[k] for k in order),
                      tuple(by_id[k] for k in due), tuple(transitions), made.documents,
-                     tuple(changes), made.allocations)
+                     tuple(changes), made.allocations, billed)
 
 
-def next_due(contracts: Iterable[Contract]) -> date | None:
-    """The earliest date on which any of the contracts has a transition."""
+def next_due(contracts: Iterable[Contract], account: Account | None = None) -> date | None:
+    """The earliest date on which any of the contracts has a transition, or, for a member with
+    no contract left to invoice, a pending charge its own invoice (rule 27)."""
+    contracts = tuple(contracts)
     dates = [d for d in (next_event_date(c) for c in contracts) if d is not None]
+    if account is not None and account.pending:
+        own = next_charge_day(account.pending, contracts)
+        if own is not None:
+            dates.append(own)
     return min(dates) if dates else None
 
 
@@ -258,7 +274,7 @@ def simulate(account: Account, contracts: Iterable[Contract], settings: BillingS
     contracts = tuple(contracts)
     results: list[DayResult] = []
     invoices = 0
-    while (day := next_due(contracts)) is not None and day <= until:
+    while (day := next_due(contracts, account)) is not None and day <= until:
         result = apply_day(account, contracts, day, settings, today)
         results.append(result)
         account, contracts = result.account, result.contracts

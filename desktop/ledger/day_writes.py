@@ -22,6 +22,7 @@ from desktop.domain.transitions import DayResult
 from desktop.ledger.accounts import allocation_rows
 from desktop.ledger.audit import Readable, contract_audit_rows, money_audit_rows
 from desktop.ledger.bulk_rows import insert_rows, update_rows
+from desktop.ledger.charges import mark_billed
 from desktop.ledger.contract_columns import PLAIN, contract_columns, plain_values
 from desktop.ledger.mapping import params_json
 from desktop.ledger.member_states import MemberState, load_member_states
@@ -114,14 +115,19 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     # calls, as write_in_turn writes one member-day per call).
     ids = {} if ids is None else ids
     documents = iter(written)
+    billed: list[tuple[int, int]] = []
     for result in results:
         member = stored_id(result.account.member)
         own = ids.setdefault(member, {})
         for document in result.documents:
             own[document.key] = next(documents)[1]
+        if result.charges and (invoice := result.invoice) is not None:
+            # Rule 27: each charge billed is marked with its document, once (rule 19).
+            billed += [(stored_id(charge.id), own[invoice.key]) for charge in result.charges]
         made_on = result.documents[0].issue_date if result.documents else (today or result.day)
         allocated += allocation_rows(member, result.allocations, own, made_on)
     insert_rows(connection, m.AllocationRow.__table__, allocated)
+    mark_billed(session, billed)
     insert_rows(connection, m.HistoryRow.__table__, history)
     insert_rows(connection, m.PlanChangeRow.__table__, plan_changes)
     numbered = iter(document for document, _id in written)

@@ -34,6 +34,7 @@ from desktop.domain.model import (
 from desktop.domain.money import parse_rate
 from desktop.domain.periods import parse_frequency
 from desktop.ledger.accounts import accounts_of
+from desktop.ledger.charges import pending_charges
 from desktop.ledger.contract_columns import READ
 from desktop.ledger.errors import NotFound, UnreadablePlan
 from desktop.storage import models as m
@@ -230,6 +231,9 @@ def load_member_states(session: Session, member_ids: Iterable[int],
     settings = billing_settings(session) if settings is None else settings
     _core(session)
     accounts: dict[int, Account] = accounts_of(session, ids)
+    # Rule 27: the charges waiting for each member's next document.
+    for member, charges in pending_charges(session, list(accounts)).items():
+        accounts[member] = evolve(accounts[member], pending=charges)
     contracts: dict[int, list[Contract]] = {}
     of_members = _CONTRACTS.c.member_id.in_(_IDS)
     for chunk in _chunks(ids):

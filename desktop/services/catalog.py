@@ -22,11 +22,13 @@ from desktop.storage import models as m
 
 
 def was_sold(session: Session, plan_id: int) -> bool:
-    """True when any contract (as plan or next plan) or contract add-on refers to the plan."""
+    """True when any contract (as plan or next plan), contract add-on or charge (rule 27)
+    refers to the plan."""
     contract = m.ContractRow
     return bool(session.scalar(select(
         exists().where(or_(contract.plan_id == plan_id, contract.next_plan_id == plan_id))
-        | exists().where(m.ContractAddonRow.addon_id == plan_id))))
+        | exists().where(m.ContractAddonRow.addon_id == plan_id)
+        | exists().where(m.ChargeRow.product_id == plan_id))))
 
 
 def _frequency(value) -> Frequency | None:

@@ -440,3 +440,26 @@ class OutboxRow(Base):
     message_id: Mapped[str | None] = mapped_column(String)
     failure: Mapped[str | None] = mapped_column(String)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ChargeRow(Base):
+    """A charge for a member (rule 27, migration 0013): a catalogue product × quantity or a
+    described amount, from `day`, waiting for the member's next document; `document_id` is
+    the document it was billed on (NULL while pending). `kind` is "charge", "late_fee",
+    "return_fee" or "termination_fee" (checked by the writers: more kinds may come)."""
+
+    __tablename__ = "charges"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String, default="charge")
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_amount: Mapped[int] = mapped_column(Money)
+    tax_category: Mapped[str] = mapped_column(String, default="standard")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String, default="")

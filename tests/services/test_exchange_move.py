@@ -18,6 +18,7 @@ from desktop.domain.model import Plan
 from desktop.domain.periods import Frequency
 from desktop.ledger.audit import contract_history
 from desktop.services.catalog import CatalogService
+from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.demo import load_demo
@@ -34,7 +35,7 @@ from desktop.storage.database import open_database
 TODAY = date(2025, 3, 12)
 NOW = datetime(2025, 3, 12, 9, 30, 15, 250000)  # a time with microseconds, as a clock gives
 KEPT = (m.HistoryRow, m.AppliedTransitionRow, m.PlanChangeRow, m.SweepRunRow, m.PaymentRow,
-        m.MemberRow, m.PlanRow, m.ContractRow, m.InvoiceRow, m.InvoiceLineRow)
+        m.MemberRow, m.PlanRow, m.ContractRow, m.InvoiceRow, m.InvoiceLineRow, m.ChargeRow)
 
 
 def as_written(document: dict) -> str:
@@ -81,6 +82,10 @@ def lived_in(db) -> None:
         row = session.get(m.ContractRow, gone_contract)
         row.next_invoice_date, row.cancellation_date = None, TODAY + timedelta(days=21)
     contracts.delete(gone_contract)
+    # Rule 27: a charge the sweep bills, and one still pending after it.
+    charges = ChargeService(db, clock)
+    charges.add(first, amount=1234, description="Printing", tax_category="reduced")
+    charges.add(first, amount=900, description="Late key", day=TODAY + timedelta(days=300))
     later = TODAY + timedelta(days=45)
     clock.set(later)
     SweepService(db, clock).apply_due(later)
@@ -115,6 +120,7 @@ def test_a_move_exports_the_same_document_byte_for_byte_and_keeps_every_row(desk
     assert after == before
     assert before["history"] > 300 and before["applied_transitions"] > 100
     assert before["plan_changes"] > 0 and before["sweep_runs"] > 0 and before["payments"] > 0
+    assert [c["document"] is None for c in first["charges"]] == [False, True]
 
 
 def test_what_the_trial_lost_arrives(desk, db):

@@ -22,6 +22,7 @@ from desktop.services.exchange.allocations import (
     read_credit_allocations,
     refund_problems,
 )
+from desktop.services.exchange.charges import read_charges
 from desktop.services.exchange.contracts import read_contracts
 from desktop.services.exchange.documents import read_documents
 from desktop.services.exchange.export import ACCOUNT_SETTINGS, FORMAT, FORMATS, SETTINGS_KEYS
@@ -44,7 +45,7 @@ _SECTIONS = ("format", "settings", "plans", "members", "contracts", "invoices", 
 # (docs/exchange-format.md): documents of every type in place of invoices, and the allocations
 # of credit.
 _ADDED_SECTIONS = ("history", "applied_transitions", "plan_changes", "sweep_runs",
-                   "documents", "credit_allocations")
+                   "documents", "credit_allocations", "charges")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Document:
     credit_allocations: list[dict]
     history: History
     version: int = 2  # of the format the document was written in
+    charges: tuple[dict, ...] = ()  # rule 27: pending and billed (exchange/charges.py)
 
 
 def read_document(doc, today: date) -> Document:
@@ -116,6 +118,8 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
         credit = read_credit_allocations(reader, doc.get("credit_allocations"), documents,
                                          taken, numbers)
     refund_problems(reader, payments, documents, credit, members)
+    charges = read_charges(reader, doc.get("charges"), emails, plan_names,
+                           {values["number"] for values, _lines in documents})
     # Named as the document names them, read or not: a broken one is told once, at its place.
     given = doc.get("payments")
     history = read_history(reader, doc, Named(
@@ -124,7 +128,7 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
     if reader.problems:
         raise ImportProblems(reader.problems)
     return Document(settings, plans, members, contracts, documents, payments, credit, history,
-                    reader.version)
+                    reader.version, tuple(charges))
 
 
 def _given(settings: dict, key: str):

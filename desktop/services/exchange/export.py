@@ -23,6 +23,7 @@ from desktop.domain.money import parse_rate, rate_text
 from desktop.ledger.mapping import stored_params
 from desktop.ledger.member_states import load_plans
 from desktop.services.exchange import mail
+from desktop.services.exchange.charges import export_charges
 from desktop.services.exchange.history import References, export_history, moment
 from desktop.storage import models as m
 
@@ -145,6 +146,7 @@ def export_document(session: Session) -> dict:
             for r in payments
         ],
         "credit_allocations": credit_allocations,
+        "charges": export_charges(session, emails, names, numbers),
         **export_history(session, refs),
     }
 

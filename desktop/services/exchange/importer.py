@@ -25,6 +25,7 @@ from desktop.ledger.audit import SYSTEM
 from desktop.ledger.contract_columns import contract_columns
 from desktop.ledger.mapping import params_json
 from desktop.services.changes import Changes
+from desktop.services.exchange.charges import charge_rows
 from desktop.services.exchange.document import Document, read_document
 from desktop.services.exchange.history import MAX_ID
 from desktop.services.exchange.invoices import FROM_DESCRIPTION
@@ -184,9 +185,11 @@ def _write(session: Session, read: Document, now: datetime) -> None:
              date=a["date"]) for a in read.credit_allocations]
     _insert(connection, m.AllocationRow, [dict(row, id=number)
                                           for number, row in enumerate(allocations, start=1)])
+    _insert(connection, m.ChargeRow, charge_rows(list(read.charges), member_ids, plan_ids,
+                                                 document_ids, now))
     follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
                             m.InvoiceRow.__table__, m.PaymentRow.__table__,
-                            m.AllocationRow.__table__])
+                            m.AllocationRow.__table__, m.ChargeRow.__table__])
     _write_history(session, read, now, {"member": member_ids, "contract": ids, "plan": plan_ids})
 
 

@@ -13,6 +13,7 @@ produce the same database as one sweep.
 
 from __future__ import annotations
 
+import heapq
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +26,7 @@ from desktop.domain.model import Message, Transition, stored_id
 from desktop.domain.transitions import DayResult, apply_day, next_due, simulate
 from desktop.ledger.applier import write_in_turn
 from desktop.ledger.audit import SYSTEM
+from desktop.ledger.charges import members_with_own_charges
 from desktop.ledger.day_writes import write_days
 from desktop.ledger.mapping import stored_transition_wording
 from desktop.ledger.member_states import (
@@ -185,11 +187,11 @@ class SweepService:
                 batch.skipped.add(member)
                 continue
             state = states.get(member)
-            if state is None or next_due(state.contracts) != due:
+            if state is None or next_due(state.contracts, state.account) != due:
                 _repair_event_dates(session, state)  # a stale next_event_date, fixed for next time
                 continue
             account, contracts = state.account, state.contracts
-            while (day := next_due(contracts)) is not None and day <= as_of \
+            while (day := next_due(contracts, account)) is not None and day <= as_of \
                     and (horizon is None or (day, member) < horizon):
                 try:
                     result = apply_day(account, contracts, day, settings, as_of)
@@ -315,18 +317,24 @@ class SweepService:
 def _members_next_due(session: Session, as_of: date, skipped: set[int],
                       count: int) -> tuple[list[tuple[int, date]], tuple[date, int] | None]:
     """Up to `count` members due by as_of, as (member, first due date) sorted by date then id,
-    and the horizon: (date, member) of the first member left out, or None if none was."""
+    and the horizon: (date, member) of the first member left out, or None if none was.
+
+    A member is due by a contract's next event, or by a pending charge when no contract of
+    theirs has a billing date to come (its own invoice, rule 27)."""
     c = m.ContractRow.__table__.c
     query = (select(c.member_id, c.next_event_date).where(c.next_event_date <= as_of)
              .order_by(c.next_event_date, c.member_id))
     if skipped:
         query = query.where(c.member_id.not_in(sorted(skipped)))
+    charged = members_with_own_charges(session, as_of, skipped)
     picked: list[tuple[int, date]] = []
     taken: set[int] = set()
-    # Read in index order and stop early: a member's first row is its first due date.
+    # Read in index order and stop early: a member's first row is its first due date. The
+    # few members due by their charges alone are merged in, in the same order.
     result = session.connection().execute(query)
     try:
-        for member, day in result:
+        for day, member in heapq.merge(((d, mid) for mid, d in result),
+                                       ((d, mid) for mid, d in charged)):
             if member in taken:
                 continue
             if len(picked) == count:

@@ -1,0 +1,93 @@
+"""Pending charges in the database (rule 27): read for the member states, recorded with their
+audit row, and marked with the document that billed them.
+
+A charge is written once and billed once: the sweep marks it with its document in the same
+transaction that writes the document, and only a charge still pending can be marked, so a
+re-run or a second desk never bills it twice (rule 19).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import BindParameter, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.model import STANDARD, Charge
+from desktop.ledger import audit
+from desktop.ledger.errors import StaleEdit
+from desktop.storage import models as m
+
+_CHARGES = m.ChargeRow.__table__.c
+_PLANS = m.PlanRow.__table__.c
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_PENDING = (select(_CHARGES.id, _CHARGES.member_id, _CHARGES.day, _CHARGES.kind,
+                   _CHARGES.description, _CHARGES.quantity, _CHARGES.unit_amount,
+                   _CHARGES.tax_category, _PLANS.name)
+            .select_from(m.ChargeRow.__table__.outerjoin(
+                m.PlanRow.__table__, _PLANS.id == _CHARGES.product_id))
+            .where(_CHARGES.member_id.in_(_IDS), _CHARGES.document_id.is_(None))
+            .order_by(_CHARGES.member_id, _CHARGES.day, _CHARGES.id))
+
+
+def pending_charges(session: Session,
+                    member_ids: Sequence[int]) -> dict[int, tuple[Charge, ...]]:
+    """Each member's charges not billed yet, oldest first (by day, then as recorded)."""
+    found: dict[int, list[Charge]] = {}
+    connection = session.connection()
+    ids = list(member_ids)
+    for start in range(0, len(ids), 500):
+        for (charge_id, member_id, day, kind, description, quantity, unit_amount, category,
+             product) in connection.execute(_PENDING, {"ids": ids[start:start + 500]}):
+            found.setdefault(member_id, []).append(Charge(
+                member_id, day, description, unit_amount, quantity, category or STANDARD,
+                kind, product, None, charge_id))
+    return {member: tuple(charges) for member, charges in found.items()}
+
+
+def record_charge(session: Session, *, member_id: int, day: date, unit_amount: int,
+                  description: str, quantity: int = 1, tax_category: str = STANDARD,
+                  kind: str = "charge", product_id: int | None = None, now: datetime,
+                  who: str) -> int:
+    """Write one pending charge and its history row (rule 20) in the caller's transaction;
+    its id. The values are the caller's to check (the service refuses bad input)."""
+    row = m.ChargeRow(member_id=member_id, day=day, kind=kind, product_id=product_id,
+                      description=description, quantity=quantity, unit_amount=unit_amount,
+                      tax_category=tax_category, recorded_at=now, recorded_by=who)
+    session.add(row)
+    session.flush()
+    audit.write_event(session, at=now, who=who, entity="member", entity_id=member_id,
+                      member_id=member_id, field="Charge recorded",
+                      new=f"{day.isoformat()}: {description} × {quantity} at {unit_amount}")
+    return row.id
+
+
+def mark_billed(session: Session, billed: Iterable[tuple[int, int]]) -> None:
+    """Mark charges (charge id, document id) as billed on their documents; a charge that is
+    no longer pending (billed meanwhile) raises StaleEdit, and the caller's transaction is
+    rolled back with it."""
+    connection = session.connection()
+    for charge_id, document_id in billed:
+        done = connection.execute(update(m.ChargeRow.__table__)
+                                  .where(_CHARGES.id == charge_id,
+                                         _CHARGES.document_id.is_(None))
+                                  .values(document_id=document_id))
+        if done.rowcount != 1:
+            raise StaleEdit("A charge of this member was billed meanwhile; try again.")
+
+
+def members_with_own_charges(session: Session, as_of: date,
+                             skipped: Iterable[int]) -> list[tuple[int, date]]:
+    """(member, first charge day) of the members whose pending charges are due by as_of on an
+    invoice of their own: no contract of theirs has a billing date to come (rule 27)."""
+    contracts = m.ContractRow.__table__.c
+    running = (select(contracts.id).where(contracts.member_id == _CHARGES.member_id,
+                                          contracts.next_invoice_date.is_not(None))
+               .exists())
+    query = (select(_CHARGES.member_id, func.min(_CHARGES.day))
+             .where(_CHARGES.document_id.is_(None), _CHARGES.day <= as_of, ~running)
+             .group_by(_CHARGES.member_id))
+    left_out = set(skipped)
+    return sorted(((member, day) for member, day in session.execute(query)
+                   if member not in left_out), key=lambda pair: (pair[1], pair[0]))
