@@ -84,8 +84,8 @@ def as_frontdesk_1(document: dict) -> dict:
     """The document as frontdesk/1 wrote it: invoices of one date and one rate, payments naming
     their invoice, without anything else frontdesk/2 added."""
     for section in ("history", "applied_transitions", "plan_changes", "sweep_runs",
-                    "credit_allocations"):
-        del document[section]
+                    "credit_allocations", "charges"):
+        document.pop(section, None)
     for key in ("operator", "reduced_tax_rate", "exemption_reason", "credit_note_prefix",
                 "deposit_prefix", "smtp", "reminders", "mail_texts"):
         del document["settings"][key]
