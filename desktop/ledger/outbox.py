@@ -11,10 +11,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.model import Invoice
+from desktop.domain.model import ZERO, Invoice
 from desktop.domain.reminders import due_levels, levels_of
 from desktop.ledger.accounts import outstanding_of_document
+from desktop.ledger.audit import SYSTEM
 from desktop.ledger.bulk_rows import insert_rows
+from desktop.ledger.charges import record_charge
 from desktop.storage import models as m
 
 SEND_AS = ("pdf", "facturx", "xrechnung", "none")
@@ -79,9 +81,19 @@ def queue_reminders(session: Session, today: date, now: datetime) -> int:
             select(m.OutboxRow.document_id, m.OutboxRow.level)
             .where(m.OutboxRow.document_id.in_([row[0] for row in open_late]))):
         queued.setdefault(document_id, set()).add(level)
-    rows = [outbox_row(document_id, level, member, kind, now)
-            for document_id, kind, due, outstanding, member in open_late
-            for level in due_levels(levels, due, today, outstanding,
-                                    queued.get(document_id, set()) - {0})]
+    rows = []
+    numbers = dict(session.execute(select(m.InvoiceRow.id, m.InvoiceRow.number).where(
+        m.InvoiceRow.id.in_([row[0] for row in open_late]))).all())
+    for document_id, kind, due, outstanding, member in open_late:
+        for level in due_levels(levels, due, today, outstanding,
+                                queued.get(document_id, set()) - {0}):
+            rows.append(outbox_row(document_id, level, member, kind, now))
+            if fee := levels[level - 1].late_fee(outstanding):
+                # Rule 29: the late fee is a charge on the member's next invoice (rule 27),
+                # never a change to the overdue document. Damages for paying late are no
+                # supply, so no VAT: the zero-rated category.
+                record_charge(session, member_id=member.id, day=today, unit_amount=fee,
+                              description=f"Late fee: {numbers[document_id]}, reminder {level}",
+                              tax_category=ZERO, kind="late_fee", now=now, who=SYSTEM)
     insert_rows(session.connection(), m.OutboxRow.__table__, rows)
     return len(rows)

@@ -141,3 +141,39 @@ def test_a_fee_is_fixed_or_a_share_of_what_is_open():
     assert ReminderLevel(7, fee=500).late_fee(12345) == 500
     assert ReminderLevel(7, fee_percent="2.5").late_fee(12345) == 309  # 308.625, rounded
     assert ReminderLevel(7).late_fee(12345) == 0
+
+
+def test_the_late_fee_is_a_charge_on_the_next_invoice_never_a_change_to_the_overdue_one(
+        db, clock, catalog, add_member, add_contract, mail):
+    document = issued(db, clock, catalog, add_member, add_contract)
+    with db.session() as session:
+        before = session.get(m.InvoiceRow, document)
+        total, lines = before.total, len(before.lines)
+    sweep_on(db, clock, DUE + timedelta(days=7))  # the first reminder: no fee
+    with db.session() as session:
+        assert session.scalars(select(m.ChargeRow)).all() == []
+    sweep_on(db, clock, DUE + timedelta(days=14))  # the second: a fixed fee of 5.00
+    sweep_on(db, clock, DUE + timedelta(days=15))  # again: still one fee
+    with db.session() as session:
+        (charge,) = session.scalars(select(m.ChargeRow)).all()
+        assert (charge.kind, charge.unit_amount, charge.document_id) == ("late_fee", 500, None)
+        overdue = session.get(m.InvoiceRow, document)
+        assert (overdue.total, len(overdue.lines)) == (total, lines)
+    sweep_on(db, clock, date(2024, 2, 1))  # the member's next invoice carries it
+    with db.session() as session:
+        charge = session.scalars(select(m.ChargeRow)).one()
+        billed = session.get(m.InvoiceRow, charge.document_id)
+        assert billed.id != document and billed.issue_date == date(2024, 2, 1)
+        assert [(line.kind, line.amount) for line in billed.lines
+                if line.kind == "late_fee"] == [("late_fee", 500)]
+
+
+def test_a_percentage_fee_is_a_share_of_what_is_still_open(db, clock, catalog, add_member,
+                                                           add_contract, mail):
+    document = issued(db, clock, catalog, add_member, add_contract)
+    with db.session() as session:
+        open_amount = session.get(m.InvoiceRow, document).total
+    sweep_on(db, clock, DUE + timedelta(days=30))  # found late: the third reminder alone
+    with db.session() as session:
+        (charge,) = session.scalars(select(m.ChargeRow)).all()
+    assert charge.unit_amount == round(open_amount * 2 / 100)
