@@ -47,7 +47,7 @@ MENUS = {
     "Export": ["Frontdesk &document…", "&CSV…", "Invoice &PDFs of a day…"],
     "Edit": ["&New member…", "&Edit member…", "&Archive member", "&Find member"],
     "View": ["&Members", "&Plans", "&Invoices", "&Transitions", "&Refresh"],
-    "Tools": ["&Run due transitions now", "&Load sample data…"],
+    "Tools": ["&Run due transitions now", "&Load sample data…", "&Outbox…"],
     "Help": ["&About Frontdesk"],
 }
 

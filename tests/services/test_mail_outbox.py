@@ -364,3 +364,31 @@ def test_mail_run_exit_codes(db, clock, catalog, add_member, add_contract, capsy
     code, out, err = cli_calls.run(clock_later, capsys)
     assert (code, out, err) == (0, "Sent 1 message; 0 failed; 0 will be tried again.\n", "")
     assert len(inbox.messages) == 1
+
+
+def test_the_text_follows_the_documents_language_and_the_sites_own_text(
+        db, clock, catalog, add_member, add_contract, inbox, smtp, outbox):
+    from desktop.services.mail.service import MailService
+    from desktop.services.mail.texts import MailText
+
+    with db.write() as session:
+        session.get(m.SettingsRow, 1).locale = "de_DE"  # documents keep the locale of issue
+    issue(db, clock, catalog, add_member, add_contract)
+    with db.write() as session:
+        session.get(m.SettingsRow, 1).locale = "fr_FR"  # later: changes nothing of the above
+    set_smtp(db, smtp)
+    assert outbox().send_due(None).sent == 1
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert body.startswith("Hallo Ada Lovelace,") and "Mit freundlichen Grüßen" in body
+    assert "Bitte überweisen Sie" in body and "DE89370400440532013000" in body
+    MailService(db, clock).save_texts(
+        {"de": {"document": MailText("Ihre Rechnung {number} über {amount}", "Hallo")}})
+    issue(db, clock, catalog, add_member, add_contract, name="Bob Byte")  # issued in French
+    with db.write() as session:
+        session.get(m.SettingsRow, 1).locale = "de_DE"
+    issue(db, clock, catalog, add_member, add_contract, name="Cy Cole")
+    assert outbox().send_due(None).sent == 2
+    _first, bob, cy = numbers(db)
+    subjects = {message["Subject"] for message in inbox.messages[1:]}
+    assert f"Hive : {bob}" in subjects  # French: no text of the site's own in French
+    assert any(s.startswith(f"Ihre Rechnung {cy} über ") for s in subjects)
