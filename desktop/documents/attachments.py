@@ -20,7 +20,10 @@ MAKERS: dict[str, Maker] = {
 
 
 def attachment(doc: InvoiceDocument, send_as: str, formatter: Formatter) -> Attachment:
-    """The document as `send_as` asks; a kind without a maker here is sent as a PDF."""
-    suffix, mime, make = MAKERS.get(send_as, MAKERS["pdf"])
+    """The document as `send_as` asks; LookupError for a kind without a maker here (never a
+    PDF in place of the e-invoice the member asked for: the message fails and says so)."""
+    if send_as not in MAKERS:
+        raise LookupError(f"no attachment maker for {send_as!r}")
+    suffix, mime, make = MAKERS[send_as]
     maintype, _slash, subtype = mime.partition("/")
     return Attachment(suffix, maintype, subtype, make(doc, formatter))

@@ -392,3 +392,14 @@ def test_the_text_follows_the_documents_language_and_the_sites_own_text(
     subjects = {message["Subject"] for message in inbox.messages[1:]}
     assert f"Hive : {bob}" in subjects  # French: no text of the site's own in French
     assert any(s.startswith(f"Ihre Rechnung {cy} über ") for s in subjects)
+
+
+def test_a_kind_without_its_maker_fails_and_says_so_never_a_pdf_in_its_place(
+        db, clock, catalog, add_member, add_contract, inbox, smtp, outbox):
+    issue(db, clock, catalog, add_member, add_contract)
+    set_smtp(db, smtp)
+    with db.write() as session:
+        session.scalars(select(m.OutboxRow)).one().send_as = "ubl"  # no maker for it here
+    report = outbox().send_due(None)
+    assert [kind for _id, kind in report.failed] == ["attachment"] and inbox.messages == []
+    assert failure_sentence("attachment") == "The attachment could not be made."

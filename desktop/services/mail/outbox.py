@@ -146,7 +146,7 @@ class OutboxService:
                     message = compose(doc, row["level"], texts, sender=settings.sender,
                                       recipient=row["recipient"], message_id=row["message_id"],
                                       now=self.clock.now(), attachment=attachment, fee=fee)
-                except (NotFound, ValueError, OSError):
+                except (NotFound, LookupError, ValueError, OSError):
                     _log.exception("the message of outbox row %s could not be made", row_id)
                     self._record_failure(row_id, token, MailFailure(failures.ATTACHMENT, False),
                                          row["attempts"], report)

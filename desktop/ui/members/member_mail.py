@@ -25,8 +25,8 @@ class MemberMailFields:
             self.send_as_combo.addItem(text, code)
         self.mail_to_edit = QLineEdit(objectName="memberMailToEdit")
         self.mail_to_edit.setPlaceholderText(_("Empty: the member's email"))
-        for key, text, widget in (("send_as", _("Send &documents"), self.send_as_combo),
-                                  ("mail_to", _("Send &to"), self.mail_to_edit)):
+        for key, text, widget in (("send_as", _("Send documents"), self.send_as_combo),
+                                  ("mail_to", _("Deliver to"), self.mail_to_edit)):
             error = ErrorLabel()
             caption = QLabel(text)
             caption.setBuddy(widget)
