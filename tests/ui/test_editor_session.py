@@ -97,8 +97,10 @@ def test_one_save_reads_the_saved_state_once_and_checks_nothing_twice(
     # 26 here: the one write transaction, which reads the saved state back with what it read
     # for the save, the member's account with its open documents and the site's VAT id
     # (tests/benchmarks/bench_save.py counted 80 for a Save on the demo database before the
-    # state came back in one read, 45 before it came back from the same transaction).
-    assert queries.count <= 26
+    # state came back in one read, 45 before it came back from the same transaction); one more
+    # since rule 29: a document the Save issues queues its message for members who receive
+    # by mail, which asks the members table once.
+    assert queries.count <= 27
     assert editor.draft().quantity == 2 and editor.session.version is not None
 
 
