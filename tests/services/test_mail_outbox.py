@@ -107,17 +107,22 @@ def test_issuing_to_a_member_who_receives_by_mail_queues_the_message_in_that_tra
     assert row.queued_at == clock.now() and row.due_at == clock.now()
 
 
-def test_a_failed_issue_queues_nothing(db, clock, catalog, add_member, add_contract,
-                                       monkeypatch):
+def test_a_document_is_never_issued_without_its_message(db, clock, catalog, add_member,
+                                                        add_contract, monkeypatch):
+    """Queued in the transaction that issues it: when queueing fails, the document is rolled
+    back with it (and issued by a later sweep, message and all)."""
     from desktop.ledger import day_writes
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
     member = add_member("Ada Lovelace", send_as="pdf")
     add_contract(member, catalog["Hot desk"], start=DAY)
-    monkeypatch.setattr(day_writes, "insert_rows", broken)
+    monkeypatch.setattr(day_writes, "queue_documents", broken)
+    report = SweepService(db, clock).apply_due(DAY)
+    assert report.failed and outbox_rows(db) == [] and numbers(db) == []
+    monkeypatch.undo()
     SweepService(db, clock).apply_due(DAY)
-    assert outbox_rows(db) == [] and numbers(db) == []
+    assert [r.document_id for r in outbox_rows(db)] != [] and len(numbers(db)) == 1
 
 
 def test_the_address_to_send_to_defaults_to_the_members_email(db, clock, catalog, add_member,
