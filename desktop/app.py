@@ -110,7 +110,22 @@ def build_services(db: Database, clock) -> Services:
         check_file=db.check_file,
         mandates=build(MandateService), collection=build(CollectionService),
         statements=build(StatementService),
+        mail=_mail_service(db, clock),
     )
+
+
+def _attachment(doc, send_as: str, formatter: Formatter):
+    """Rule 29: a document as its member's `send_as` asks (desktop/documents/attachments.py),
+    imported when the first message is made, not before the window's first paint."""
+    from desktop.documents.attachments import attachment
+
+    return attachment(doc, send_as, formatter)
+
+
+def _mail_service(db, clock):
+    from desktop.services.mail.service import MailService
+
+    return MailService(db, clock, _attachment)
 
 
 class _EditorFactory:

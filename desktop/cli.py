@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow up to N invoices per contract at once (default 24)")
     from desktop.cli_backups import add_backup_commands
     from desktop.cli_documents import add_commands
+    from desktop.cli_mail import add_commands as add_mail_commands
     from desktop.cli_sepa import add_commands as add_sepa_commands
 
     add_commands(commands, database, _day)
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_charge_commands(commands, database, _day)
     add_backup_commands(commands, database)
+    add_mail_commands(commands, database)
     return parser
 
 
@@ -365,6 +367,12 @@ def _documents(args, target, clock) -> int:
     return run(args, target, clock, _open, BadInput)
 
 
+def _mail(args, target, clock) -> int:
+    from desktop.cli_mail import run
+
+    return run(args, target, clock, _open, BadInput)
+
+
 def _charges(args, target, clock) -> int:
     from desktop.cli_charges import run
 
@@ -390,7 +398,7 @@ def _commands() -> dict:
     from desktop.formats import registry
 
     commands = {"demo": _demo, "sweep": _sweep, "backups": _backups, "restore": _backups,
-                "charges": _charges}
+                "mail": _mail, "charges": _charges}
     commands.update(dict.fromkeys(command_names(), _documents))
     commands.update(dict.fromkeys(("sepa", "bank"), _sepa))
     commands.update(dict.fromkeys((c.cli for c in registry.commands(registry.IMPORT)), _import))

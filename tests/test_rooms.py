@@ -32,7 +32,8 @@ UI_ARROWS = {
     "members": {"common", "invoices"},
     "transitions": {"common"},
     "banking": {"common"},
-    "window": {"common", "catalog", "invoices", "members", "transitions", "banking"},
+    "mail": {"common"},
+    "window": {"common", "catalog", "invoices", "members", "transitions", "banking", "mail"},
 }
 
 

@@ -48,7 +48,7 @@ MENUS = {
     "Edit": ["&New member…", "&Edit member…", "&Archive member", "&Find member"],
     "View": ["&Members", "&Plans", "&Invoices", "&Transitions", "&Refresh"],
     "Tools": ["&Run due transitions now", "&Load sample data…", "&Direct debit…",
-              "Bank &entries to assign…"],
+              "Bank &entries to assign…", "&Outbox…"],
     "Help": ["&About Frontdesk"],
 }
 

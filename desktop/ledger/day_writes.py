@@ -27,6 +27,7 @@ from desktop.ledger.contract_columns import PLAIN, contract_columns, plain_value
 from desktop.ledger.mapping import params_json
 from desktop.ledger.member_states import MemberState, load_member_states
 from desktop.ledger.numbering import document_numbers
+from desktop.ledger.outbox import queue_documents
 from desktop.storage import models as m
 from desktop.storage.server import follow_ids
 
@@ -108,7 +109,7 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     insert_rows(connection, m.AppliedTransitionRow.__table__, applied)
     update_rows(session, m.ContractRow, contracts, bump_version=True)
     update_rows(session, m.MemberRow, accounts, bump_version=False)
-    written = insert_documents(session, [d for r in results for d in r.documents])
+    written = insert_documents(session, [d for r in results for d in r.documents], now=now)
     # Rule 22: the allocations each day made, a new document's key read as its id (a later
     # day may pay a document an earlier day of the same run made: `ids` carries them across
     # calls, as write_in_turn writes one member-day per call).
@@ -133,10 +134,11 @@ def write_days(session: Session, results: Iterable[DayResult], *, now: datetime,
     return [tuple(next(numbered) for _ in r.documents) for r in results]
 
 
-def insert_documents(session: Session,
-                     documents: list[Invoice]) -> list[tuple[Invoice, int]]:
+def insert_documents(session: Session, documents: list[Invoice],
+                     now: datetime) -> list[tuple[Invoice, int]]:
     """Insert documents with their numbers (each in its type's series, consecutive in the
-    order given) and lines; returns each numbered document with its row id. Money held by the
+    order given) and lines, and queue the message of each whose member receives by mail (rule
+    29, same transaction); returns each numbered document with its row id. Money held by the
     member and the allocations are the caller's."""
     if not documents:
         return []
@@ -169,6 +171,7 @@ def insert_documents(session: Session,
     insert_rows(connection, m.InvoiceRow.__table__, invoice_rows)
     insert_rows(connection, m.InvoiceLineRow.__table__, line_rows)
     follow_ids(connection, [m.InvoiceRow.__table__])
+    queue_documents(session, written, now)
     return written
 
 

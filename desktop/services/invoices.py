@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, select
 
 from desktop.domain import payments as rules
 from desktop.domain.accounts import CREDITING, PAYABLE
@@ -19,7 +19,9 @@ from desktop.services.errors import NotFound
 from desktop.services.payments import payment_terms
 from desktop.storage import models as m
 
-FILTERS = ("all",) + rules.STATUSES
+# Rule 29: documents whose own message has not left yet, and those with a message that failed.
+NOT_SENT, MAIL_FAILED = "not_sent", "mail_failed"
+FILTERS = ("all",) + rules.STATUSES + (NOT_SENT, MAIL_FAILED)
 TYPE_FILTERS = ("all", "invoice", "credit_note", "deposit_request", "deposit_return")
 
 
@@ -87,10 +89,18 @@ def _status_condition(status: str, today: date, terms: int):
         rules.OVERDUE: and_(lacking > 0, late),
         rules.PARTLY_PAID: and_(lacking > 0, paid > 0),
         rules.UNPAID: lacking > 0,
+        NOT_SENT: _with_message(m.OutboxRow.level == 0,
+                                m.OutboxRow.status.in_(("waiting", "sending", "failed"))),
+        MAIL_FAILED: _with_message(m.OutboxRow.status == "failed"),
     }
     if status not in conditions:
         raise ValueError(f'Unknown status filter "{status}": use one of {", ".join(FILTERS)}.')
     return conditions[status]
+
+
+def _with_message(*conditions):
+    """SQL: the document has an outbox message meeting the conditions (rule 29)."""
+    return exists().where(m.OutboxRow.document_id == m.InvoiceRow.id, *conditions)
 
 
 def _late(today: date):

@@ -95,6 +95,15 @@ class SettingsRow(Base):
     # under, and the fee charged for a returned direct debit (minor units; NULL reads as none).
     creditor_id: Mapped[str | None] = mapped_column(String)
     return_fee: Mapped[int | None] = mapped_column(Money)
+    # Rule 29 (migration 0011_outbox): the site's SMTP server, never its password (that lives
+    # in the system keyring), the reminder levels and the mail texts per language, as JSON.
+    smtp_host: Mapped[str | None] = mapped_column(String)
+    smtp_port: Mapped[int | None] = mapped_column(Integer)
+    smtp_security: Mapped[str | None] = mapped_column(String)
+    smtp_user: Mapped[str | None] = mapped_column(String)
+    smtp_sender: Mapped[str | None] = mapped_column(String)
+    reminders: Mapped[str | None] = mapped_column(Text)
+    mail_texts: Mapped[str | None] = mapped_column(Text)
 
 
 plan_addons = Table(
@@ -168,6 +177,10 @@ class MemberRow(Base):
     # Rule 30 (migration 0012_direct_debit): the account the member pays from, to match bank
     # statements by; NULL reads as the mandate's IBAN.
     iban: Mapped[str | None] = mapped_column(String)
+    # Rule 29: how the member receives documents by mail ("pdf", "facturx", "xrechnung" or
+    # "none") and where to (empty: their e-mail address).
+    send_as: Mapped[str] = mapped_column(String, default="none", server_default="none")
+    mail_to: Mapped[str | None] = mapped_column(String)
 
     contracts: Mapped[list[ContractRow]] = relationship(
         back_populates="member", lazy="raise_on_sql")
@@ -454,6 +467,38 @@ class BankEntryRow(Base):
         ForeignKey("payments.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String, default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OutboxRow(Base):
+    """A message waiting to leave, sent, or failed (rule 29, migration 0011_outbox): one per
+    document and level (0 the document itself, 1-3 its reminders), so each is queued once.
+
+    `status` is "waiting" (due at `due_at`), "sending" (claimed by `claim` at `claimed_at`),
+    "sent" or "failed". `message_id` is made at the first claim and kept, so a send repeated
+    after a crash carries the same Message-ID. `failure` is the kind of the last failure (the
+    window words it), `detail` the server's own reply, for the log and the curious."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("document_id", "level"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    recipient: Mapped[str] = mapped_column(String)
+    send_as: Mapped[str] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, index=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[str | None] = mapped_column(String)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A claim taken over from a desk that stopped mid-send: such a message is never taken over
+    # a second time (at most two sends, docs/billing-rules.md rule 29).
+    resumed: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    message_id: Mapped[str | None] = mapped_column(String)
+    failure: Mapped[str | None] = mapped_column(String)
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class ChargeRow(Base):

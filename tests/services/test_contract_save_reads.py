@@ -24,6 +24,8 @@ TODAY = date(2024, 4, 11)
 # which it bills, rule 27), name, next term, successors, history (13).
 # Before a Save read each thing once, the same Save (`save`, then `load(..., for_editor=True)`)
 # sent 49, 8 of them on the plans table; `save` alone 31, 7 on the plans, now 17 and 1.
+# One more since rule 29: the document a Save issues queues its message for members who receive
+# by mail, which asks the members table once.
 SAVE_STATEMENTS = 30
 SAVE_ALONE_STATEMENTS = 17
 

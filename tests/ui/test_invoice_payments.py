@@ -156,8 +156,9 @@ def test_the_type_and_status_filters_and_totals_of_the_invoices_tab(qtbot, windo
     status = page.model.column_of("status")
     page.status_filter.setFocus()
     with qtbot.waitSignal(page.loaded, timeout=5000):
-        qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Credited
-        qtbot.keyClick(page.status_filter, Qt.Key.Key_Up)   # Overdue
+        qtbot.keyClick(page.status_filter, Qt.Key.Key_End)  # Sending failed (rule 29)
+        for _above in range(3):  # Not sent yet, Credited, Overdue
+            qtbot.keyClick(page.status_filter, Qt.Key.Key_Up)
     overdue = window.services.invoices.totals(status="overdue")
     assert page.model.rowCount() == min(overdue.count, 200)
     assert {page.model.index(r, status).data() for r in range(page.model.rowCount())} <= {

@@ -24,6 +24,7 @@ from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
+from desktop.services.mail.service import MailService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
 from desktop.services.settings import SettingsService
@@ -37,6 +38,7 @@ from desktop.ui.window.context import (
     ContractServiceProtocol,
     DocumentServiceProtocol,
     InvoiceServiceProtocol,
+    MailServiceProtocol,
     MandateServiceProtocol,
     MemberServiceProtocol,
     PaymentServiceProtocol,
@@ -72,8 +74,9 @@ def real_services(db: Database, clock: FixedClock) -> None:
     mandates: MandateServiceProtocol = MandateService(db, clock)
     collection: CollectionServiceProtocol = CollectionService(db, clock)
     statements: StatementServiceProtocol = StatementService(db, clock)
+    mail: MailServiceProtocol = MailService(db, clock)
     del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
-    del mandates, collection, statements
+    del mandates, collection, statements, mail
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
@@ -85,7 +88,8 @@ REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
                          "accounts": AccountService, "mandates": MandateService,
-                         "collection": CollectionService, "statements": StatementService}
+                         "collection": CollectionService, "statements": StatementService,
+                         "mail": MailService}
 
 
 def calls_of(protocol: type) -> list[str]:

@@ -21,7 +21,7 @@ from desktop.domain.model import (
     Line,
 )
 from desktop.domain.money import parse_rate, rate_text
-from desktop.services.exchange import direct_debit
+from desktop.services.exchange import direct_debit, mail
 from desktop.services.exchange.invoices import line_values, number_checked, read_language
 from desktop.services.exchange.values import BAD, Reader, any_bad, shown
 
@@ -43,7 +43,8 @@ def read_documents(reader: Reader, value, emails: set[str], member_names: set[st
                                           "total", "amount_due"),
                             {"billing_date": None, "due_date": None, "tax": [],
                              "credit_applied": 0, "credits": [], "lines": [],
-                             "language": None}, direct_debit.DOCUMENT_ADDED)
+                             "language": None},
+                            {**direct_debit.DOCUMENT_ADDED, **mail.DOCUMENT_ADDED})
         if rec is None:
             continue
         kind = rec["type"]
@@ -64,6 +65,7 @@ def read_documents(reader: Reader, value, emails: set[str], member_names: set[st
             language=read_language(reader, rec["language"], f"{place}.language"),
             credits=_credits(reader, rec["credits"], f"{place}.credits"),
             **direct_debit.read_collection(reader, rec["collection"], place),
+            sent=mail.read_sent(reader, rec["sent"], place),
             **{key: reader.money(rec[key], f"{place}.{key}")
                for key in ("subtotal", "total", "credit_applied", "amount_due")})
         lines = [_line(reader, line, f"{place}.lines[{j}]", contract_ids)

@@ -22,7 +22,7 @@ from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Line, TaxGroup, ev
 from desktop.domain.money import parse_rate, rate_text
 from desktop.ledger.mapping import stored_params
 from desktop.ledger.member_states import load_plans
-from desktop.services.exchange import direct_debit
+from desktop.services.exchange import direct_debit, mail
 from desktop.services.exchange.charges import export_charges
 from desktop.services.exchange.history import References, export_history, moment
 from desktop.storage import models as m
@@ -89,6 +89,7 @@ def export_document(session: Session) -> dict:
              "rate": row.rate})
     documents = session.execute(select(m.InvoiceRow.__table__).order_by(m.InvoiceRow.id)).all()
     numbers = {row.id: row.number for row in documents}
+    sent = mail.export_sent(session)  # rule 29
     payments = session.execute(select(m.PaymentRow.__table__).order_by(m.PaymentRow.id)).all()
     allocated: dict[int, list[dict]] = {}
     credit_allocations = []
@@ -107,7 +108,8 @@ def export_document(session: Session) -> dict:
                      "logo": _logo(settings),
                      "operator": (settings.operator if settings is not None else None) or "",
                      **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS},
-                     **direct_debit.exported_settings(settings)},
+                     **direct_debit.exported_settings(settings),
+                     **mail.export_settings(settings)},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -120,7 +122,8 @@ def export_document(session: Session) -> dict:
             {"email": r.email, "name": r.name, "company": r.company or "", "phone": r.phone or "",
              "notes": r.notes or "", "credit_balance": r.credit_balance,
              "deposit_held": r.deposit_held, "billing_address": r.billing_address or "",
-             "vat_id": r.vat_id or "", "archived": bool(r.archived), **debits[r.id]}
+             "vat_id": r.vat_id or "", "archived": bool(r.archived), **debits[r.id],
+             "send_as": r.send_as or "none", "mail_to": r.mail_to or ""}
             for r in members
         ],
         "contracts": [
@@ -136,8 +139,8 @@ def export_document(session: Session) -> dict:
              "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or ""}
             for r in contracts
         ],
-        "documents": [_document(row, emails[row.member_id], lines.get(row.id, []))
-                      for row in documents],
+        "documents": [dict(_document(row, emails[row.member_id], lines.get(row.id, [])),
+                           sent=sent.get(row.id, [])) for row in documents],
         "payments": [
             {"member": emails[r.member_id], "date": _iso(r.date), "amount": r.amount,
              "method": r.method or "", "reference": r.reference or "",

@@ -155,9 +155,10 @@ def _write(session: Session, read: Document, now: datetime) -> None:
         connection.execute(update(table).where(table.c.id == bindparam("_id"))
                            .values(predecessor_id=bindparam("_predecessor")), links)
     _insert(connection, m.ContractAddonRow, addons)
-    documents, lines = [], []
+    documents, lines, sent = [], [], []
     for index, (values, document_lines) in enumerate(read.documents, start=1):
-        document = {k: v for k, v in values.items() if k not in ("member", "credits")}
+        document = {k: v for k, v in values.items() if k not in ("member", "credits", "sent")}
+        sent += [dict(message, document_id=index) for message in values.get("sent", [])]
         documents.append(dict(document, id=index, member_id=member_ids[values["member"]],
                               credits=json.dumps(values["credits"]) if values["credits"]
                               else None))
@@ -168,6 +169,7 @@ def _write(session: Session, read: Document, now: datetime) -> None:
                   for position, line in enumerate(document_lines)]
     _insert(connection, m.InvoiceRow, documents)
     _insert(connection, m.InvoiceLineRow, lines)
+    _insert(connection, m.OutboxRow, sent)  # rule 29: what was sent, for the history
     document_ids = {values["number"]: index
                     for index, (values, _lines) in enumerate(read.documents, start=1)}
     # A payment's id is its position + 1: the history names payments by position.

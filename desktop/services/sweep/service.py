@@ -35,6 +35,7 @@ from desktop.ledger.member_states import (
     load_member_states,
     load_plans,
 )
+from desktop.ledger.outbox import queue_reminders
 from desktop.services.changes import TIMER, Changes
 from desktop.services.sweep.catch_up import CatchUpTooLarge, large_catch_ups
 from desktop.services.sweep.failures import Failure, failure_of, write_failure
@@ -240,6 +241,7 @@ class SweepService:
         """A sweep_runs row; an idle run after an idle run only moves that row's time."""
         applied, failed = len(progress.applied), len(progress.failed)
         with self.db.write() as session:
+            queue_reminders(session, as_of, now)  # rule 29: each level once, when due
             last = session.scalars(select(m.SweepRunRow)
                                    .order_by(m.SweepRunRow.ran_at.desc(), m.SweepRunRow.id.desc())
                                    .limit(1)).first()

@@ -43,6 +43,7 @@ from desktop.ui.common.widgets import (
     user_message,
 )
 from desktop.ui.invoices.payment_dialog import method_text, payment_dialog
+from desktop.ui.invoices.sending import sending_history
 
 
 def window_title(document: InvoiceDocument) -> str:
@@ -65,6 +66,7 @@ class InvoiceTools:
     documents: Any   # DocumentService
     payments: Any    # PaymentService
     clock: Any
+    mail: Any = None  # MailService: the document's sending history (rule 29)
 
 
 def plain_document(invoice: Any, member_name: str = "") -> InvoiceDocument:
@@ -101,6 +103,8 @@ class InvoiceView(QDialog):
         self.browser.setPalette(paper)
         self.status_label = label("", "invoiceStatus", wrap=True)
         self.status_label.setObjectName("invoiceStatus")
+        self.sent_label = label("", "muted", wrap=True)
+        self.sent_label.setObjectName("invoiceSending")
 
         self.print_button = QPushButton(_("&Print…"),
                                         objectName="printInvoiceButton")
@@ -124,6 +128,7 @@ class InvoiceView(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.sent_label)
         layout.addLayout(row)
         self.show_document(document)
 
@@ -144,6 +149,7 @@ class InvoiceView(QDialog):
                                                         date=f.date(payment.date))
                          + (f" ({method_text(payment.method)})" if payment.method else ""))
         self.status_label.setText(" · ".join(parts))
+        self.show_sending()
         if self._tools is None:
             self.pay_button.setEnabled(False)
             self.pay_button.setToolTip(_("Payments cannot be recorded in this window."))
@@ -157,6 +163,19 @@ class InvoiceView(QDialog):
         else:
             self.pay_button.setEnabled(True)
             self.pay_button.setToolTip("")
+
+    def show_sending(self) -> None:
+        """Rule 29: each message of this document, to whom and where it stands."""
+        mail = None if self._tools is None else self._tools.mail
+        text = ""
+        if mail is not None and self.document.standing.invoice_id:
+            try:
+                text = sending_history(mail.entries(document_id=self.document.standing.invoice_id),
+                                       self._formatter)
+            except Exception as exc:
+                text = user_message(exc)
+        self.sent_label.setText(text)
+        self.sent_label.setVisible(bool(text))
 
     def print_invoice(self) -> bool:
         """The platform's print dialog, then the same pages as the PDF."""

@@ -148,7 +148,9 @@ def open_invoice(parent: QWidget, invoices: Any, invoice_id: int, formatter: Any
 def status_filters() -> list[tuple[str, str]]:
     return [("all", _("Any status")), (rules.UNPAID, _("Unpaid")),
             (rules.PARTLY_PAID, _("Partly paid")), (rules.PAID, _("Paid")),
-            (rules.OVERDUE, _("Overdue")), (rules.CREDITED, _("Credited"))]
+            (rules.OVERDUE, _("Overdue")), (rules.CREDITED, _("Credited")),
+            # Rule 29: by what mail did with them.
+            ("not_sent", _("Not sent yet")), ("mail_failed", _("Sending failed"))]
 
 
 class InvoicesPage(QWidget):

@@ -19,6 +19,7 @@ from desktop.i18n import _
 from desktop.i18n.messages import say
 from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.widgets import ErrorLabel
+from desktop.ui.members.member_mail import MemberMailFields
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -26,7 +27,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class MemberDialog(FormDialog):
     """Creates a member (member_id None) or updates one; `member_id` holds the result."""
 
-    def __init__(self, members: Any, member_id: int | None = None, parent: QWidget | None = None):
+    def __init__(self, members: Any, member_id: int | None = None, parent: QWidget | None = None,
+                 mail: Any = None):
         super().__init__(_("Create member") if member_id is None else _("Save"), parent)
         self.setObjectName("memberDialog")
         self._members = members
@@ -64,6 +66,9 @@ class MemberDialog(FormDialog):
             widget.setAccessibleName(text.replace("&", ""))
             form.addRow(caption, field_box(widget, error=error, stretch=False))
             self.problems.add(key, widget, error)
+        # Rule 29: how the member receives documents (member_mail.py).
+        self.mail = None if mail is None else MemberMailFields(mail, form, self.problems,
+                                                                 self.edited)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.form_error)
@@ -83,8 +88,8 @@ class MemberDialog(FormDialog):
             self.problems.edited("vat_id")
         self.loaded()
 
-    def typed(self) -> dict[str, str]:
-        return self.values()
+    def typed(self) -> object:
+        return (self.values(), self.mail.delivery() if self.mail is not None else None)
 
     def unsaved_sentence(self) -> str:
         return (_("This new member is not saved yet.") if self.member_id is None
@@ -99,6 +104,8 @@ class MemberDialog(FormDialog):
         self.notes_edit.setPlainText(detail.notes or "")
         self.address_edit.setPlainText(getattr(detail, "billing_address", "") or "")
         self.vat_edit.setText(getattr(detail, "vat_id", "") or "")
+        if self.mail is not None:
+            self.mail.load(member_id)
 
     def values(self) -> dict[str, str]:
         return {"name": self.name_edit.text().strip(), "email": self.email_edit.text().strip(),
@@ -129,3 +136,5 @@ class MemberDialog(FormDialog):
             self.member_id = self._members.create(**values).id
         else:
             self._members.update(self.member_id, **values)
+        if self.mail is not None:
+            self.mail.save(self.member_id)

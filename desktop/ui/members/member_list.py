@@ -46,9 +46,11 @@ class MemberListPanel(QWidget):
     memberChanged = Signal(int)    # noqa: N815 (created, edited or archived)
     statusMessage = Signal(str)    # noqa: N815 (what an action did, for the status bar)
 
-    def __init__(self, members: Any, formatter: Any, parent: QWidget | None = None):
+    def __init__(self, members: Any, formatter: Any, parent: QWidget | None = None, *,
+                 mail: Any = None):
         super().__init__(parent)
         self._members = members
+        self._mail = mail  # rule 29: the member dialog's mail fields
         self.model = MemberListModel(members, formatter, self)
 
         self.search = SearchField()
@@ -282,7 +284,7 @@ class MemberListPanel(QWidget):
 
     # -- member actions -------------------------------------------------------------------
     def new_member(self) -> int | None:
-        dialog = MemberDialog(self._members, parent=self)
+        dialog = MemberDialog(self._members, parent=self, mail=self._mail)
         if run_modal(dialog) != MemberDialog.DialogCode.Accepted:
             return None
         self._show_member_after_change(dialog.member_id)
@@ -294,7 +296,7 @@ class MemberListPanel(QWidget):
         if member_id is None:
             return
         try:
-            dialog = MemberDialog(self._members, member_id, parent=self)
+            dialog = MemberDialog(self._members, member_id, parent=self, mail=self._mail)
         except Exception as exc:
             show_error(self, _("Edit member"), user_message(exc))
             return

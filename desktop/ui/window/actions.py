@@ -36,7 +36,7 @@ def invoice_tools(services: Any, clock: Any) -> InvoiceTools | None:
         return None
     from desktop.ui.invoices.invoice_view import InvoiceTools
 
-    return InvoiceTools(services.documents, services.payments, clock)
+    return InvoiceTools(services.documents, services.payments, clock, services.mail)
 
 
 def preference_pages(services: Any, formatter: Any) -> tuple[Any, ...]:
@@ -178,6 +178,21 @@ class WindowActions:
             return True
         return False
 
+    def show_outbox(self) -> Any:
+        """Rule 29: what waits to be sent, what failed and why, what left; Send again."""
+        from PySide6.QtCore import Qt
+
+        from desktop.ui.invoices.outbox_view import OutboxView
+
+        sender = self.mail_sender
+        view = OutboxView(self.services.mail, self.formatter, self, run=self.operations.run,
+                          send_now=sender.run_now if sender is not None else None)
+        if sender is not None:
+            sender.finished.connect(view.refresh)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.open()
+        return view
+
     def edit_preferences(self) -> Any:
         from desktop.ui.window.preferences_dialog import PreferencesDialog
 
@@ -186,7 +201,8 @@ class WindowActions:
                                        language=chosen_language(self.settings),
                                        languages=tuple(available_languages()),
                                        reader=self.formatter.language,
-                                       pages=preference_pages(self.services, self.formatter))
+                                       pages=preference_pages(self.services, self.formatter),
+                                       mail=self.services.mail, passwords=self.mail_password)
         except Exception as exc:
             show_error(self, _("Preferences"), user_message(exc))
             return None

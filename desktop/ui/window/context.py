@@ -12,13 +12,14 @@ drift from the service it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from desktop.domain.model import Contract, Invoice, Plan, Problem
+from desktop.domain.reminders import ReminderLevel
 from desktop.formats.registry import Format
 from desktop.services.accounts import AccountSummary
 from desktop.services.banking.collection import CollectionRun
@@ -30,6 +31,10 @@ from desktop.services.contracts.change_plan import ChangeOption
 from desktop.services.contracts.editing import ContractState, SavedContract
 from desktop.services.documents import InvoiceDocument
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
+from desktop.services.mail.outbox import OutboxEntry, SendReport
+from desktop.services.mail.service import Delivery
+from desktop.services.mail.texts import MailText
+from desktop.services.mail.transport import SmtpSettings
 from desktop.services.members import MemberDetail, MemberRow
 from desktop.services.payments import PlacedAllocation, Recorded
 from desktop.services.settings import SiteSettings
@@ -197,6 +202,40 @@ class StatementServiceProtocol(Protocol):
     def dismiss(self, entry_id: int) -> Changes: ...
 
 
+class MailServiceProtocol(Protocol):
+    def smtp(self) -> SmtpSettings: ...
+
+    def save_smtp(self, settings: SmtpSettings) -> Changes: ...
+
+    def password(self, settings: SmtpSettings) -> str | None: ...
+
+    def keep_password(self, settings: SmtpSettings, password: str) -> bool: ...
+
+    def keyring_usable(self) -> bool: ...
+
+    def test_message(self, settings: SmtpSettings, password: str | None,
+                     recipient: str) -> None: ...
+
+    def delivery(self, member_id: int) -> Delivery: ...
+
+    def save_delivery(self, member_id: int, delivery: Delivery) -> Changes: ...
+
+    def reminders(self) -> list[ReminderLevel]: ...
+
+    def save_reminders(self, levels: list[ReminderLevel]) -> Changes: ...
+
+    def texts(self) -> dict[str, dict[str, MailText]]: ...
+
+    def save_texts(self, texts: Mapping[str, Mapping[str, MailText]]) -> Changes: ...
+
+    def send_due(self, password: str | None) -> SendReport: ...
+
+    def send_again(self, entry_id: int) -> Changes: ...
+
+    def entries(self, statuses: tuple[str, ...] = (),
+                document_id: int | None = None) -> list[OutboxEntry]: ...
+
+
 # Every Protocol above with the Services field that holds it (the fakes' test walks this).
 PROTOCOLS: dict[str, type] = {
     "settings": SettingsServiceProtocol, "members": MemberServiceProtocol,
@@ -205,6 +244,7 @@ PROTOCOLS: dict[str, type] = {
     "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
     "accounts": AccountServiceProtocol, "mandates": MandateServiceProtocol,
     "collection": CollectionServiceProtocol, "statements": StatementServiceProtocol,
+    "mail": MailServiceProtocol,
 }
 
 
@@ -240,3 +280,5 @@ class Services:
     mandates: MandateServiceProtocol | None = None
     collection: CollectionServiceProtocol | None = None
     statements: StatementServiceProtocol | None = None
+    # Rule 29: SMTP settings, texts and the outbox (desktop/services/mail/service.py)
+    mail: MailServiceProtocol | None = None

@@ -26,6 +26,7 @@ from desktop.ui.banking.window_actions import BankingActions
 from desktop.ui.common.icons import application_icon, icon
 from desktop.ui.common.screens import available_size, fit_to_screen
 from desktop.ui.common.widgets import ElidedLabel, label, show_error, user_message
+from desktop.ui.mail.sender import attach_mail
 from desktop.ui.members.member_list import MemberListPanel
 from desktop.ui.transitions.panel import TransitionsPanel
 from desktop.ui.transitions.scheduler import SweepScheduler
@@ -126,7 +127,7 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
         self.last_checked = None
         self.last_error = ""
 
-        self.members_panel = MemberListPanel(services.members, formatter)
+        self.members_panel = MemberListPanel(services.members, formatter, mail=services.mail)
         # The member page shows nothing until a member is chosen, and its module brings the
         # invoice views, documents and PDF code with it: the window paints first with its empty
         # state in place (the same sentence), and the page is built right after the first paint
@@ -173,6 +174,8 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.operations = Operations(self.screens, self)
+        # Rule 29: the session's SMTP password and the worker sending the outbox.
+        self.mail_password, self.mail_sender = attach_mail(self, services.mail)
         build_menus(self)
         self._connect()
         self._restore_state()
@@ -253,8 +256,10 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the background timer: a sweep now, then every minute."""
+        """Start the background timers: a sweep now, then every minute; the outbox likewise."""
         self.scheduler.start()
+        if self.mail_sender is not None:
+            self.mail_sender.start()
 
     def _database_is_empty(self) -> bool:
         if self.services.is_empty is None:
@@ -302,6 +307,8 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
                 return
         self.save_state()
         self.scheduler.stop()
+        if self.mail_sender is not None:
+            self.mail_sender.stop()
         super().closeEvent(event)
 
     # -- navigation -----------------------------------------------------------------------------

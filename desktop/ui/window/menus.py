@@ -124,6 +124,8 @@ def build_menus(window: Any) -> None:
     tools_menu.aboutToShow.connect(window.offer_sample_data)
     tools_menu.addAction(window.run_sweep_action)
     tools_menu.addAction(window.sample_action)
+    if services.mail is not None:  # rule 29: what waits to be sent, what failed
+        tools_menu.addAction(act(_("&Outbox…"), window.show_outbox, None, None, "outboxAction"))
     from desktop.ui.banking.window_actions import add_banking_actions
 
     add_banking_actions(window, file_menu, tools_menu, act)  # rule 30

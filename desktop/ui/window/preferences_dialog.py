@@ -43,6 +43,8 @@ from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
 from desktop.ui.common.widgets import ErrorLabel
 from desktop.ui.window.language import language_name, locale_name
+from desktop.ui.window.preferences_mail import MailTab
+from desktop.ui.window.preferences_reminders import RemindersTab
 
 LOCALES = ("en_IE", "en_GB", "en_US", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "nl_NL",
            "es_ES", "it_IT", "pt_PT", "sv_SE", "da_DK", "pl_PL")
@@ -54,7 +56,7 @@ class PreferencesDialog(FormDialog):
 
     def __init__(self, settings_service: Any, parent: QWidget | None = None, *,
                  language: str = "", languages: tuple[str, ...] = (), reader: str = "en",
-                 pages: tuple[Any, ...] = ()):
+                 pages: tuple[Any, ...] = (), mail: Any = None, passwords: Any = None):
         super().__init__(_("Save"), parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(_("Preferences"))
@@ -121,6 +123,13 @@ class PreferencesDialog(FormDialog):
         self.tabs.addTab(site_tab, _("&Site"))
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
+        self.mail_tab = None if mail is None else MailTab(mail, passwords, self.problems,
+                                                                 self.edited)
+        self.reminders_tab = None if mail is None else RemindersTab(
+            mail, self._formatter_of(current), self.problems, self.edited)
+        if self.mail_tab is not None:  # rule 29: the SMTP server (preferences_mail.py)
+            self.tabs.addTab(self.mail_tab, _("&Mail"))
+            self.tabs.addTab(self.reminders_tab, _("&Reminders"))
         self.pages = pages  # pages of their own (Direct debit): attach, then save after ours
         for page in pages:
             page.attach(self)
@@ -145,6 +154,13 @@ class PreferencesDialog(FormDialog):
         # A value stored before it was checked (a site VAT id typed by an older version) is
         # marked at once: Save waits for it, and the field says why.
         self.problems.touch_all()
+
+    @staticmethod
+    def _formatter_of(current: SiteSettings) -> Formatter:
+        try:
+            return Formatter(current.locale, current.currency)
+        except ValueError:
+            return Formatter()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if not self._fitted:  # the first time: tall enough for its tallest tab, if it can be
@@ -339,7 +355,10 @@ class PreferencesDialog(FormDialog):
         return "" if problem is None else reason(problem)
 
     def submit(self) -> None:
+        mail_changes = None if self.mail_tab is None else (
+            self.mail_tab.save() | self.reminders_tab.save())
         self.changes = self._service.save(self.settings())
         for page in self.pages:
             self.changes = self.changes | page.save()
+        self.changes = self.changes if mail_changes is None else self.changes | mail_changes
         self.saved = self._service.get()

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_contract_terms"
-down_revision = "0009_search_trigrams"
+# Chained after 0011_outbox on the branch that has both (the merge re-chains the round).
+down_revision = "0011_outbox"
 branch_labels = None
 depends_on = None
 
