@@ -47,11 +47,11 @@ def test_a_new_contract_starting_today_is_invoiced_when_it_is_saved(qtbot, desk)
     qtbot.waitUntil(lambda: save.isEnabled() and bool(editor.preview.invoices()), timeout=3000)
     preview = editor.preview.invoices()[0]
     assert preview.issue_date == desk.clock.today()
+    # The day's documents (the invoice, and its deposit request when the plan asks one, rule 15)
+    # are what the preview showed for that day before the Save (after it, the preview moves on).
+    today = [d for d in editor.preview.invoices() if d.billed_on == preview.billed_on]
     with qtbot.waitSignal(desk.scheduler.finished, timeout=10000):
         click(save)
-    # The day's documents (the invoice, and its deposit request when the plan asks one, rule 15)
-    # are what the preview showed for that day.
-    today = [d for d in editor.preview.invoices() if d.billed_on == preview.billed_on]
     invoices = desk.services.members.get(member_id).invoices
     assert len(invoices) == before + len(today)
     issued = desk.services.invoices.get(min(
