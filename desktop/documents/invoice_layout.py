@@ -141,7 +141,7 @@ def epc_qr_image(doc: InvoiceDocument) -> QImage:
 def _epc_qr(name: str, iban: str, amount: Decimal, text: str) -> QImage:
     """The code of one payload, made once: the view, Print… and Save PDF… of one invoice show
     the same code, and choosing its mask is most of segno's time. The image is made at its
-    printed size straight from the modules (scaling a small image up cost as much again)."""
+    printed size straight from the modules, not scaled up from one pixel a module."""
     code = segno.helpers.make_epc_qr(name=name, iban=iban, amount=amount, text=text)
     border, scale = 2, 4
     dark, light = bytes(scale), b"\xff" * scale  # one module's pixels in a row, black or white
