@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.model import Invoice
 from desktop.i18n import _
 from desktop.ledger.mapping import invoice_to_domain
+from desktop.services.addresses import Contact, PostalAddress
 from desktop.services.errors import NotFound
 from desktop.services.payments import InvoiceStanding, invoice_row, invoice_standing
 from desktop.services.settings import SiteSettings, settings_of_row
@@ -34,6 +35,9 @@ class BillTo:
     email: str
     address: str
     vat_id: str
+    # Rule 28: the address in its parts and the buyer reference (Leitweg-ID) of e-invoices.
+    postal: PostalAddress = PostalAddress()
+    buyer_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class InvoiceDocument:
     language: str = ""  # the site's locale when it was issued ("" = the site's current one)
     # Rule 17: the site's reason printed under an exempt group (Preferences).
     exemption_reason: str = ""
+    # Rule 28: the site's address in its parts, its contact and tax number (e-invoices).
+    site_address: PostalAddress = PostalAddress()
+    contact: Contact = Contact()
+    tax_number: str = ""
 
 
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
