@@ -16,10 +16,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.domain.addresses import Contact, PostalAddress
 from desktop.domain.model import Invoice
 from desktop.i18n import _
 from desktop.ledger.mapping import invoice_to_domain
-from desktop.services.addresses import Contact, PostalAddress
 from desktop.services.errors import NotFound
 from desktop.services.payments import InvoiceStanding, invoice_row, invoice_standing
 from desktop.services.settings import SiteSettings, settings_of_row
@@ -63,10 +63,19 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     member = session.get(m.MemberRow, row.member_id)
     assert member is not None  # an invoice's member is never deleted (a foreign key)
     bill_to = BillTo(member.name, member.company or "", member.email,
-                     member.billing_address or "", member.vat_id or "")
+                     member.billing_address or "", member.vat_id or "", member_address(member),
+                     member.buyer_reference or "")
     return InvoiceDocument(invoice_to_domain(row), site, bill_to,
                            invoice_standing(session, row, today), row.language or "",
-                           _exemption_reason(session))
+                           _exemption_reason(session), site.postal, site.contact,
+                           site.tax_number)
+
+
+def member_address(member: m.MemberRow) -> PostalAddress:
+    """A member's address in its parts (rule 28; empty parts where 0010 could not split)."""
+    return PostalAddress(member.address_street or "", member.address_line2 or "",
+                         member.address_postcode or "", member.address_city or "",
+                         member.address_country or "")
 
 
 def _exemption_reason(session: Session) -> str:

@@ -91,6 +91,16 @@ class SettingsRow(Base):
     exemption_reason: Mapped[str | None] = mapped_column(Text)
     credit_note_prefix: Mapped[str | None] = mapped_column(String)
     deposit_prefix: Mapped[str | None] = mapped_column(String)
+    # Rule 28 (0010): the address in its parts, the contact and tax number e-invoices name.
+    address_street: Mapped[str | None] = mapped_column(String)
+    address_line2: Mapped[str | None] = mapped_column(String)
+    address_postcode: Mapped[str | None] = mapped_column(String)
+    address_city: Mapped[str | None] = mapped_column(String)
+    address_country: Mapped[str | None] = mapped_column(String)
+    contact_name: Mapped[str | None] = mapped_column(String)
+    contact_phone: Mapped[str | None] = mapped_column(String)
+    contact_email: Mapped[str | None] = mapped_column(String)
+    tax_number: Mapped[str | None] = mapped_column(String)
 
 
 plan_addons = Table(
@@ -161,6 +171,13 @@ class MemberRow(Base):
     # Printed on invoice documents (migration 0004); NULL in older rows reads as empty.
     billing_address: Mapped[str | None] = mapped_column(Text)
     vat_id: Mapped[str | None] = mapped_column(String)
+    # Rule 28 (0010): the address in its parts and the buyer reference (Leitweg-ID).
+    address_street: Mapped[str | None] = mapped_column(String)
+    address_line2: Mapped[str | None] = mapped_column(String)
+    address_postcode: Mapped[str | None] = mapped_column(String)
+    address_city: Mapped[str | None] = mapped_column(String)
+    address_country: Mapped[str | None] = mapped_column(String)
+    buyer_reference: Mapped[str | None] = mapped_column(String)
 
     contracts: Mapped[list[ContractRow]] = relationship(
         back_populates="member", lazy="raise_on_sql")

@@ -4,27 +4,17 @@ EN 16931 (the PDF people see, made PDF/A-3 with the CII XML attached as factur-x
 
 `einvoice_bytes(doc, formatter, kind)` is the one entry: the Factur-X PDF or the XML as bytes,
 or `NotAnEInvoice` with one sentence naming what is missing (a deposit document, a member
-without an address or country, …). facts.py reads the document once; cii.py and ubl.py write
-it; facturx_pdf.py makes the PDF container.
+without an address or country, ...). facts.py reads the document once and holds the kinds
+(FACTURX, XRECHNUNG, UBL); cii.py and ubl.py write it; facturx_pdf.py makes the PDF container.
 """
 
 from __future__ import annotations
 
 from desktop.documents.einvoice.cii import cii_xml
-from desktop.documents.einvoice.facts import (
-    FACTURX,
-    KINDS,
-    UBL,
-    XRECHNUNG,
-    NotAnEInvoice,
-    facts_of,
-)
+from desktop.documents.einvoice.facts import FACTURX, UBL, XRECHNUNG, NotAnEInvoice, facts_of
 from desktop.documents.einvoice.ubl import ubl_xml
 from desktop.i18n.formatting import Formatter
 from desktop.services.documents import InvoiceDocument
-
-__all__ = ["FACTURX", "KINDS", "UBL", "XRECHNUNG", "NotAnEInvoice", "einvoice_bytes",
-           "einvoice_filename", "einvoice_problem", "einvoice_xml"]
 
 SUFFIXES = {FACTURX: ".pdf", XRECHNUNG: ".xml", UBL: ".xml"}
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from desktop.documents.invoice_layout import issued_formatter, line_text
+from desktop.domain.addresses import Contact, PostalAddress
 from desktop.domain.model import (
     CREDIT_NOTE,
     EXEMPT,
@@ -28,7 +29,6 @@ from desktop.domain.money import rate_text, to_major
 from desktop.i18n import _
 from desktop.i18n.formatting import Formatter
 from desktop.i18n.translations import load
-from desktop.services.addresses import Contact, PostalAddress
 from desktop.services.documents import InvoiceDocument
 from desktop.services.errors import ServiceError
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from desktop.domain.model import M_, Message
+
 # A postcode line: digits (with an optional country prefix such as "D-", or the Dutch
 # "1234 AB", the British "SW1A 1AA" forms) followed by the city.
 _POSTCODE_CITY = re.compile(
     r"^(?:(?P<prefix>[A-Z]{1,2})-)?(?P<postcode>\d{4,5}(?: ?[A-Z]{2})?|"
     r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\s+(?P<city>\S.*)$")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+NOT_A_COUNTRY = M_('"{code}" is not a two-letter ISO country code such as DE, FR or BE.')
 
 
 @dataclass(frozen=True)
@@ -53,15 +56,15 @@ class Contact:
     email: str = ""
 
 
-def country_problem(code: str) -> str:
-    """Why a country code is not ISO 3166 alpha-2, "" when it is (or empty)."""
+def country_problem(code: str) -> Message | None:
+    """Why a country code is not ISO 3166 alpha-2, None when it is (or empty)."""
     from babel import Locale
 
     if not code:
-        return ""
+        return None
     if not _COUNTRY.fullmatch(code) or code not in Locale("en").territories:
-        return f'"{code}" is not a two-letter ISO country code such as DE, FR or BE.'
-    return ""
+        return Message.of(NOT_A_COUNTRY, code=code[:10])
+    return None
 
 
 def split_address(text: str, country: str = "") -> PostalAddress | None:
@@ -78,6 +81,6 @@ def split_address(text: str, country: str = "") -> PostalAddress | None:
         return None
     street, line2 = lines[0], lines[1] if len(lines) == 3 else ""
     code = country
-    if found.group("prefix") or not code or country_problem(code):
+    if found.group("prefix") or not code or country_problem(code) is not None:
         return None
     return PostalAddress(street, line2, found.group("postcode"), found.group("city"), code)
