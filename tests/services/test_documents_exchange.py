@@ -87,11 +87,12 @@ def as_frontdesk_1(document: dict) -> dict:
                     "credit_allocations"):
         del document[section]
     for key in ("operator", "reduced_tax_rate", "exemption_reason", "credit_note_prefix",
-                "deposit_prefix"):
+                "deposit_prefix", "contact", "tax_number"):
         del document["settings"][key]
     for plan in document["plans"]:
         del plan["tax_category"]
-    for key, fields in (("members", ("archived",)), ("contracts", ("notes",))):
+    for key, fields in (("members", ("archived", "address", "buyer_reference")),
+                        ("contracts", ("notes",))):
         for item in document[key]:
             for field in fields:
                 del item[field]

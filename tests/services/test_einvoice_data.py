@@ -89,3 +89,57 @@ def test_the_pdf_prints_the_structured_address(qapp, tmp_path):
     assert "Hafenstraße 1 20457 Hamburg Deutschland" in text
     assert "Am Markt 3 2. OG 10115 Berlin Deutschland" in text
     assert "old free text" not in text
+
+
+def _export(db) -> dict:
+    from desktop.services.exchange.export import export_document
+
+    with db.session() as session:
+        return export_document(session)
+
+
+def test_frontdesk_2_carries_the_e_invoice_fields_both_ways():
+    import copy
+    from datetime import datetime
+
+    from desktop.services.exchange.importer import import_document
+    from desktop.storage.database import open_database
+
+    world = World(DAY)
+    SettingsService(world.db, world.clock).save(SITE)
+    member = world.member("Ada Lovelace", "ada@example.org")
+    EInvoiceDataService(world.db, world.clock).save(
+        member, MemberEInvoice("Am Markt 3", "", "10115", "Berlin", "DE", "991-1"))
+    document = _export(world.db)
+    assert document["settings"]["address"] == {"street": "Hafenstraße 1", "line2": "",
+                                               "postcode": "20457", "city": "Hamburg",
+                                               "country": "DE"}
+    assert document["settings"]["contact"] == {"name": "Desk", "phone": "+49 40 1",
+                                               "email": "desk@hafen.example"}
+    assert document["settings"]["tax_number"] == "27/123/45678"
+    (ada,) = document["members"]
+    assert ada["address"]["city"] == "Berlin" and ada["buyer_reference"] == "991-1"
+    other = open_database("sqlite://", now=datetime(2024, 5, 1))
+    import_document(other, copy.deepcopy(document), datetime(2024, 5, 1))
+    assert _export(other) == document
+    assert EInvoiceDataService(other, world.clock).gaps(1) == []
+    other.dispose()
+
+
+def test_a_bad_country_in_a_document_is_told_at_its_place():
+    from datetime import datetime
+
+    from desktop.services.exchange.importer import import_document
+    from desktop.services.exchange.values import ImportProblems
+    from desktop.storage.database import open_database
+
+    world = World(DAY)
+    SettingsService(world.db, world.clock).save(SITE)
+    world.member("Ada Lovelace", "ada@example.org")
+    document = _export(world.db)
+    document["members"][0]["address"] = {"street": "x", "country": "Germany"}
+    other = open_database("sqlite://", now=datetime(2024, 5, 1))
+    with pytest.raises(ImportProblems) as refused:
+        import_document(other, document, datetime(2024, 5, 1))
+    assert "members[0].address.country" in str(refused.value)
+    other.dispose()

@@ -16,7 +16,7 @@ from datetime import date
 
 from desktop.domain.limits import email_key, plain_rate
 from desktop.domain.model import STANDARD, TAX_CATEGORIES, Contract, Plan
-from desktop.services.exchange import legacy
+from desktop.services.exchange import einvoice_fields, legacy
 from desktop.services.exchange.allocations import (
     read_allocated_payments,
     read_credit_allocations,
@@ -137,9 +137,11 @@ def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
                         {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None},
                         {"operator": SETTINGS_DEFAULTS["operator"],
-                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS}})
+                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS},
+                         **einvoice_fields.SETTINGS_ADDED})
     if rec is None:
         return {}
+    address = einvoice_fields.split_settings_address(rec)
     from desktop.i18n.formatting import Formatter
     from desktop.i18n.translations import parse_locale
 
@@ -189,7 +191,8 @@ def read_settings(reader: Reader, value) -> dict:
                            maximum=365)
     return {"currency": currency, "locale": locale, "tax_rate": rate, "reduced_tax_rate": reduced,
             "billing_day": day,
-            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"])}
+            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"]),
+            **einvoice_fields.read_settings(reader, rec, address)}
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -289,7 +292,7 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
         rec = reader.record(item, place, ("email", "name"),
                             {"company": "", "phone": "", "notes": "", "credit_balance": 0,
                              "deposit_held": 0, "billing_address": "", "vat_id": ""},
-                            {"archived": False})
+                            {"archived": False, **einvoice_fields.MEMBER_ADDED})
         if rec is None:
             continue
         email = reader.text(rec["email"], f"{place}.email", required=True)
@@ -313,7 +316,8 @@ def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:
             billing_address=reader.text(rec["billing_address"], f"{place}.billing_address",
                                         multiline=True),
             vat_id=reader.text(rec["vat_id"], f"{place}.vat_id"),
-            archived=reader.flag(rec["archived"], f"{place}.archived"))
+            archived=reader.flag(rec["archived"], f"{place}.archived"),
+            **einvoice_fields.read_member(reader, rec, place))
         if not any_bad(*values.values()):
             rows.append(values)
     return rows, named

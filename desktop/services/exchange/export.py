@@ -22,6 +22,7 @@ from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Line, TaxGroup, ev
 from desktop.domain.money import parse_rate, rate_text
 from desktop.ledger.mapping import stored_params
 from desktop.ledger.member_states import load_plans
+from desktop.services.exchange import einvoice_fields
 from desktop.services.exchange.history import References, export_history, moment
 from desktop.storage import models as m
 
@@ -103,7 +104,8 @@ def export_document(session: Session) -> dict:
         "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
                      "logo": _logo(settings),
                      "operator": (settings.operator if settings is not None else None) or "",
-                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS}},
+                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS},
+                     **einvoice_fields.export_settings(settings)},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -116,7 +118,8 @@ def export_document(session: Session) -> dict:
             {"email": r.email, "name": r.name, "company": r.company or "", "phone": r.phone or "",
              "notes": r.notes or "", "credit_balance": r.credit_balance,
              "deposit_held": r.deposit_held, "billing_address": r.billing_address or "",
-             "vat_id": r.vat_id or "", "archived": bool(r.archived)}
+             "vat_id": r.vat_id or "", "archived": bool(r.archived),
+             **einvoice_fields.export_member(r)}
             for r in members
         ],
         "contracts": [

@@ -59,10 +59,6 @@ def upgrade() -> None:
     country = _territory(site.locale) if site is not None else ""
     if site is not None and (parts := _parts(site.address, country)):
         connection.execute(settings.update().where(settings.c.id == 1).values(**parts))
-    if site is not None and country and _parts(site.address, country) is None:
-        # The country at least is known, whatever the free text holds.
-        connection.execute(settings.update().where(settings.c.id == 1)
-                           .values(address_country=country))
     rows = connection.execute(sa.select(members.c.id, members.c.billing_address,
                                         members.c.vat_id)
                               .where(members.c.billing_address.is_not(None))).all()
