@@ -27,6 +27,7 @@ from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
+from desktop.services.einvoice_data import EInvoiceDataService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
@@ -102,7 +103,7 @@ def build_services(db: Database, clock) -> Services:
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
-        accounts=build(AccountService),
+        accounts=build(AccountService), einvoice_data=build(EInvoiceDataService),
         export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from facturx import get_xml_from_pdf
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton, QTableView
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView, QWidget
 
 from person import ModalSteps, bring_to_front, click, click_row, press, shortcut, type_text
 
@@ -88,3 +88,36 @@ def test_the_invoice_is_saved_as_factur_x_where_chosen(qtbot, open_desk, databas
     name, xml = get_xml_from_pdf(target.read_bytes(), check_xsd=False)
     assert name == "factur-x.xml" and f"<ram:ID>{number}</ram:ID>".encode() in xml
     press(Qt.Key.Key_Escape, widget=view)
+
+
+def test_the_member_page_says_what_is_missing_and_takes_the_details(qtbot, open_desk,
+                                                                     database):
+    _complete(database)
+    with closing(sqlite3.connect(database)) as conn, conn:
+        conn.execute("UPDATE members SET address_postcode = NULL, address_city = NULL")
+    desk = open_desk(database)
+    bring_to_front(qtbot, desk)
+    table = desk.findChild(QTableView, "memberTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=5000)
+    click_row(table, 0)
+    panel = desk.findChild(QWidget, "einvoicePanel")
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.status.text() != "", timeout=5000)
+    assert panel.status.text() == "E-invoices: The member's address has no postcode, city."
+
+    def fill(dialog):
+        for name, text in (("postcode", "H91 A1B2"), ("city", "Galway"),
+                           ("buyer_reference", "PO-7")):
+            edit = dialog.findChild(QLineEdit, f"{name}Edit")
+            click(edit)
+            press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            type_text(text)
+        press(Qt.Key.Key_Return)
+
+    steps = ModalSteps(("einvoiceDetailsDialog", fill))
+    click(panel.details_button)
+    qtbot.waitUntil(lambda: steps.done, timeout=10000)
+    assert steps.failure == ""
+    qtbot.waitUntil(lambda: panel.status.text() == "E-invoices: ready.", timeout=5000)
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT count(*) FROM members WHERE buyer_reference = 'PO-7'"
+                            ).fetchone() == (1,)

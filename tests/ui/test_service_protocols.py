@@ -20,6 +20,7 @@ from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
+from desktop.services.einvoice_data import EInvoiceDataService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
@@ -74,7 +75,7 @@ REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
-                         "accounts": AccountService}
+                         "accounts": AccountService, "einvoice_data": EInvoiceDataService}
 
 
 def calls_of(protocol: type) -> list[str]:

@@ -46,6 +46,7 @@ from desktop.ui.members.account import (
     return_refused,
     totals_sentence,
 )
+from desktop.ui.members.einvoice_panel import EInvoicePanel
 from desktop.ui.members.folding import FoldingRow
 from desktop.ui.members.timeline import TermTimeline
 
@@ -124,13 +125,16 @@ class MemberPage(QWidget):
     accountChanged = Signal(object)    # noqa: N815  (Changes: a deposit was returned)
 
     def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
-                 parent: QWidget | None = None, tools: Any = None, accounts: Any = None):
+                 parent: QWidget | None = None, tools: Any = None, accounts: Any = None,
+                 einvoice_data: Any = None):
         super().__init__(parent)
         self.setObjectName("memberPage")
         self._members, self._invoices = members, invoices
         self._tools = tools  # InvoiceTools: documents, payments and the clock
         self._accounts = accounts  # AccountService: the account's summary, deposit returns
         self._formatter, self._clock = formatter, clock
+        # Rule 28: what an e-invoice to the member lacks, and its details (einvoice_panel.py).
+        self.einvoice_panel = EInvoicePanel(einvoice_data)
         self.member_id: int | None = None
         self.detail: Any = None
         self.summary: Any = None
@@ -221,6 +225,7 @@ class MemberPage(QWidget):
         layout.addWidget(self.cards)
         layout.addWidget(self.totals_label)
         layout.addWidget(self.actions)
+        layout.addWidget(self.einvoice_panel)
         layout.addWidget(label(_("Terms"), "sectionTitle"))
         layout.addWidget(self.timeline)
         contracts_title = label(_("Contracts"), "sectionTitle")
@@ -294,6 +299,7 @@ class MemberPage(QWidget):
         self.summary = summary or self._summary_of(detail)
         self._fill(detail)
         self._fill_account(self.summary, summary is not None)
+        self.einvoice_panel.show_member(self.member_id)
         self.stack.setCurrentIndex(1)
 
     def _fill(self, d: Any) -> None:

@@ -122,7 +122,7 @@ class PreferencesDialog(FormDialog):
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
         self.einvoice_tab = EInvoiceTab(current, self.problems, self.edited)
-        self.tabs.addTab(self.einvoice_tab, _("&E-invoices"))
+        self.tabs.addTab(self.einvoice_tab, _("E-invoice &fields"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)

@@ -34,10 +34,10 @@ class EInvoiceTab(QWidget):
         self.edits["country"].setPlaceholderText("DE")
         self.edits["tax_number"].setPlaceholderText(_("Where the site has no VAT id"))
         captions = {"street": _("Street and n&umber"), "line2": _("Address line &2"),
-                    "postcode": _("P&ostcode"), "city": _("Cit&y"),
+                    "postcode": _("Pos&tcode"), "city": _("Cit&y"),
                     "country": _("Country co&de"), "contact_name": _("Contact &name"),
                     "contact_phone": _("Contact p&hone"), "contact_email": _("Contact e-&mail"),
-                    "tax_number": _("&Tax number")}
+                    "tax_number": _("Ta&x number")}
         hints = {"country": _("Two letters (ISO 3166), e.g. DE, FR, BE."),
                  "contact_name": _("XRechnung names the seller's contact: a person or the "
                                    "desk, a phone number and an e-mail address.")}
