@@ -1,7 +1,7 @@
 """`frontdesk invoices einvoice OUT-DIR [--issued D] [--number N] [--format …]`
-(docs/exchange-format.md, rule 28): a day's invoices and credit notes as EN 16931 e-invoices named by number, deposit
-documents left out; a document that cannot be one stops the command with one sentence naming
-what is missing, exit 2, nothing written."""
+(docs/exchange-format.md, rule 28): a day's invoices and credit notes as EN 16931 e-invoices
+named by number, deposit documents left out; a document that cannot be one stops the command
+with one sentence naming what is missing, exit 2, nothing written."""
 
 from __future__ import annotations
 
