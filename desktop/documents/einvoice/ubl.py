@@ -62,8 +62,8 @@ def ubl_xml(facts: EInvoiceFacts) -> bytes:
     """The UBL document of the facts, UTF-8 with its declaration."""
     credit = facts.type_code == CREDIT_NOTE_CODE
     root_ns = CREDIT_NOTE_NS if credit else INVOICE_NS
-    root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
-                         nsmap={None: root_ns, **NAMESPACES})
+    nsmap: dict[str | None, str] = {None: root_ns, "cac": CAC, "cbc": CBC}
+    root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}", nsmap=nsmap)
     currency = facts.currency
 
     def money(parent, tag: str, value: Decimal) -> None:
