@@ -30,6 +30,7 @@ from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
+from desktop.services.einvoice_data import EInvoiceDataService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
@@ -53,7 +54,7 @@ from desktop.ui.window.main_window import MainWindow
 from desktop.ui.window.operations import OtherDesks
 
 if TYPE_CHECKING:  # imported when the first editor opens: nothing before the first paint needs it
-    from desktop.services.demo import DemoSummary
+    from desktop.services.sample.demo import DemoSummary
     from desktop.ui.contract_editor.editor import ContractEditor
 
 _log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def _restore_from(db: Database, clock, backup: Path) -> None:
 
 def _load_demo(db: Database, today: date) -> DemoSummary:
     """The sample data (welcome page, Help menu): its module is loaded when asked for."""
-    from desktop.services.demo import load_demo
+    from desktop.services.sample.demo import load_demo
 
     return load_demo(db, today)
 
@@ -105,7 +106,7 @@ def build_services(db: Database, clock) -> Services:
         list_backups=db.list_backups if db.path else None,
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
-        accounts=build(AccountService),
+        accounts=build(AccountService), einvoice_data=build(EInvoiceDataService),
         export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
         mandates=build(MandateService), collection=build(CollectionService),

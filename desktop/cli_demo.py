@@ -14,7 +14,7 @@ EXIT_OK = 0
 
 def run(args, target: str | None, clock, open_database, bad_input) -> int:
     from desktop.cli_backups import sqlite_file
-    from desktop.services.demo import is_empty, load_demo
+    from desktop.services.sample.demo import is_empty, load_demo
     from desktop.storage.staging import built_aside
 
     path = sqlite_file(target)

@@ -51,6 +51,10 @@ def add_commands(commands, database: argparse.ArgumentParser, day) -> None:
         sub.add_argument("--issued", type=day, metavar="YYYY-MM-DD",
                          help="the invoices issued on this day")
         sub.add_argument("--number", metavar="N", help="only the invoice with this number")
+        if len(command.formats) > 1:
+            sub.add_argument("--format", choices=command.accepted(),
+                             default=command.formats[0].name,
+                             help=f"default: {command.formats[0].name}")
 
     payments = commands.add_parser("payments", parents=[database],
                                    help="record a payment or a refund of credit")
@@ -92,11 +96,12 @@ def run(args, target, clock, open_database, bad_input) -> int:
 
 
 def _invoices(args, target, clock, open_database, bad_input) -> int:
-    from desktop.formats.files import write_invoices
+    from desktop.formats.files import batch_of, refusals, write_invoices
     from desktop.services.documents import DocumentService
     from desktop.services.errors import NotFound
 
-    fmt = registry.command(args.action).formats[0]
+    command = registry.command(args.action)
+    fmt = command.format_named(getattr(args, "format", None) or command.formats[0].name)
     with open_database(target, clock) as db:
         service = DocumentService(db, clock)
         if args.number:
@@ -105,12 +110,17 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
             except NotFound as exc:
                 raise bad_input(str(exc)) from None
         else:
-            documents = service.issued_on(args.issued or clock.today())
+            documents = batch_of(fmt, service.issued_on(args.issued or clock.today()))
         site = db_settings(db, clock)
     day = (args.issued or clock.today()).isoformat()
     if not documents:
         print(f"No invoices were issued on {day}; nothing was written.")
         return EXIT_OK
+    # Rule 28: a document that cannot be this format stops the batch before any file.
+    if refused := refusals(fmt, documents, _document_formatter(site)):
+        more = (f" ({len(refused) - 1} more document{'s' if len(refused) > 2 else ''} cannot "
+                "either)" if len(refused) > 1 else "")
+        raise bad_input(f"{refused[0].rstrip('.')}{more}; nothing was written.")
     folder = Path(args.out_dir)
     if folder.exists() and not folder.is_dir():
         raise bad_input(f"{folder} is not a folder for the {fmt.suffix[1:].upper()}s; nothing "
@@ -124,7 +134,8 @@ def _invoices(args, target, clock, open_database, bad_input) -> int:
         raise bad_input(f"The folder {folder} cannot be made ({exc.strerror}); nothing was "
                         "written.") from None
     formatter = _document_formatter(site)
-    kind = f"invoice {fmt.suffix[1:].upper()}"
+    kind = (f"invoice {fmt.suffix[1:].upper()}" if fmt.refusal is None
+            else f"{fmt.name} e-invoice")
     written = 0
     try:
         for path in write_invoices(fmt, documents, folder, formatter):

@@ -45,8 +45,8 @@ def main(out: Path, language: str = "") -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from desktop.app import create_main_window
     from desktop.i18n import _
-    from desktop.services import demo
     from desktop.services.clock import FixedClock
+    from desktop.services.sample import demo
     from desktop.storage.database import open_database
     from desktop.ui.change_plan.dialog import ChangePlanDialog
     from desktop.ui.common.style import apply_style

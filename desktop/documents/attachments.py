@@ -7,15 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from desktop.documents.einvoice import einvoice_bytes
 from desktop.documents.paper import pdf_bytes
 from desktop.i18n.formatting import Formatter
 from desktop.services.documents import InvoiceDocument
 from desktop.services.mail.message import Attachment
 
-# send_as -> (the attachment's suffix and MIME type, the maker of its bytes).
+# send_as -> (the attachment's suffix and MIME type, the maker of its bytes). An e-invoice maker
+# raises NotAnEInvoice (its sentence names what the document lacks) rather than send a PDF the
+# member did not ask for (rule 28).
 Maker = tuple[str, str, Callable[[InvoiceDocument, Formatter], bytes]]
 MAKERS: dict[str, Maker] = {
     "pdf": (".pdf", "application/pdf", pdf_bytes),
+    "facturx": (".pdf", "application/pdf",
+                lambda doc, formatter: einvoice_bytes(doc, formatter, "facturx")),
+    "xrechnung": (".xml", "application/xml",
+                  lambda doc, formatter: einvoice_bytes(doc, formatter, "xrechnung")),
 }
 
 

@@ -160,6 +160,16 @@ def _lines(text: str, printed) -> str:
     return "<br>".join(printed(part) for part in text.splitlines() if part.strip())
 
 
+def printed_address(postal, free_text: str, formatter: Formatter) -> str:
+    """The address as the document prints it (rule 28): its parts when it has them, the
+    country by name in the document's language; else the free text as it was typed."""
+    if postal is None or postal.empty:
+        return free_text
+    country = formatter.locale.territories.get(postal.country, postal.country)
+    place = " ".join(part for part in (postal.postcode, postal.city) if part)
+    return "\n".join(part for part in (postal.street, postal.line2, place, country) if part)
+
+
 def issued_formatter(doc: InvoiceDocument, formatter: Formatter) -> Formatter:
     """The formatter of the locale the invoice was issued in (same currency)."""
     issued = getattr(doc, "language", "") or str(formatter.locale)
@@ -200,7 +210,7 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
     logo = f'<img src="{LOGO_URL}" height="{LOGO_HEIGHT}"><br>' if with_logo else ""
     site_block = "".join([
         logo, f'<span class="site">{t(site.site_name)}</span><br>' if site.site_name else "",
-        _lines(site.address, t),
+        _lines(printed_address(doc.site_address, site.address, f), t),
         "<br>" + t(_("VAT id {vat_id}").format(vat_id=site.vat_id)) if site.vat_id else ""])
     facts = [(number_label(invoice.type, _), number),
              (_("Issue date"), t(f.date(invoice.issue_date)))]
@@ -218,7 +228,8 @@ def invoice_html(doc: InvoiceDocument, formatter: Formatter, *, with_qr: bool,
                          for k, v in facts)
     bill_block = "<br>".join(filter(None, [
         f'<span class="strong">{t(bill.name)}</span>', t(bill.company),
-        _lines(bill.address, t), t(bill.email),
+        _lines(printed_address(bill.postal, bill.address, f), t),
+        t(bill.email),
         t(_("VAT id {vat_id}").format(vat_id=bill.vat_id)) if bill.vat_id else ""]))
     line_rows = []
     for line in invoice.lines:

@@ -25,6 +25,19 @@ def invoice_file_name(fmt: Format, document: Any, taken: set[str] | None = None)
     return safe_file_name(document.invoice.number, fmt.suffix, set() if taken is None else taken)
 
 
+def refusals(fmt: Format, documents: Iterable[Any], formatter: Any) -> list[str]:
+    """The sentences of the documents the format cannot write (rule 28: a deposit document, a
+    member without an address or country as an e-invoice), asked before any file is written."""
+    if fmt.refusal is None:
+        return []
+    return [problem for document in documents if (problem := fmt.refusal(document, formatter))]
+
+
+def batch_of(fmt: Format, documents: Iterable[Any]) -> list[Any]:
+    """A day's documents this format writes (an e-invoice batch leaves deposit documents out)."""
+    return [document for document in documents if fmt.takes(document)]
+
+
 def save_invoice(fmt: Format, document: Any, path: Path, formatter: Any) -> Path:
     """One invoice document written to the path chosen."""
     write_bytes(Path(path), fmt.work(document, formatter))

@@ -89,6 +89,15 @@ class Format:
     text: bool = True   # a UTF-8 text file written as is (newline=""), else bytes
     rows: bool = False  # `work` counts the rows of a table (said so when written)
     aliases: tuple[str, ...] = ()  # older names the command line still takes for it
+    # An INVOICES format that takes some documents only (rule 28: e-invoices are invoices and
+    # credit notes): the document types it writes, and `refusal(document, formatter) -> str`,
+    # the sentence saying why one cannot be written ("" when it can), asked before any file.
+    types: tuple[str, ...] | None = None
+    refusal: Callable[[Any, Any], str] | None = None
+
+    def takes(self, document: Any) -> bool:
+        """Whether a day's batch in this format holds the document (its type is written)."""
+        return self.types is None or document.invoice.type in self.types
 
 
 # The work of each format: the service functions, with what their command passes. --------------
@@ -118,6 +127,28 @@ def _invoice_pdf(document: Any, formatter: Any) -> bytes:
     from desktop.documents.paper import pdf_bytes
 
     return pdf_bytes(document, formatter)
+
+
+def _einvoice(kind: str) -> Callable[[Any, Any], bytes]:
+    """An invoice or credit note as an EN 16931 e-invoice (desktop/documents/einvoice)."""
+    def work(document: Any, formatter: Any) -> bytes:
+        from desktop.documents.einvoice import einvoice_bytes
+
+        return einvoice_bytes(document, formatter, kind)
+    return work
+
+
+def _einvoice_refusal(kind: str) -> Callable[[Any, Any], str]:
+    def refusal(document: Any, formatter: Any) -> str:
+        from desktop.documents.einvoice import einvoice_problem
+
+        return einvoice_problem(document, formatter, kind)
+    return refusal
+
+
+def _einvoice_format(kind: str, label: str, suffix: str, file_filter: str) -> Format:
+    return Format(kind, label, suffix, file_filter, _einvoice(kind), text=False,
+                  types=("invoice", "credit_note"), refusal=_einvoice_refusal(kind))
 
 
 def _import_document(db: Any, document: dict, now: Any) -> Any:
@@ -153,6 +184,18 @@ COMMANDS: tuple[Command, ...] = (
             (Format("pdf", M_("Invoice PDF"), ".pdf", M_("PDF files (*.pdf)"), _invoice_pdf,
                     text=False),),
             menu_text=M_("Invoice &PDFs of a day…"), title=M_("PDFs of a day")),
+    # Rule 28: every invoice and credit note as an EN 16931 e-invoice; Factur-X first, the
+    # default of `frontdesk invoices einvoice`.
+    Command("einvoice", "einvoice", EXPORT, INVOICES,
+            "write invoices and credit notes as EN 16931 e-invoices named by number (default: "
+            "issued today): {choices}",
+            (_einvoice_format("facturx", M_("Factur-X / ZUGFeRD (PDF)"), ".pdf",
+                              M_("PDF files (*.pdf)")),
+             _einvoice_format("xrechnung", M_("XRechnung (XML)"), ".xml",
+                              M_("XML files (*.xml)")),
+             _einvoice_format("ubl", M_("UBL 2.1 for Peppol (XML)"), ".xml",
+                              M_("XML files (*.xml)"))),
+            menu_text=M_("&E-invoices of a day…"), title=M_("E-invoices of a day")),
     Command("document", "import", IMPORT, DATABASE,
             "load a frontdesk/2 (or /1) document into an empty database",
             (Format("frontdesk", _DOCUMENT_LABEL, ".json", _DOCUMENT_FILTER,

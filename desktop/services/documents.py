@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.domain.addresses import Contact, PostalAddress
 from desktop.domain.model import Invoice
 from desktop.i18n import _
 from desktop.ledger.mapping import invoice_to_domain
@@ -34,6 +35,9 @@ class BillTo:
     email: str
     address: str
     vat_id: str
+    # Rule 28: the address in its parts and the buyer reference (Leitweg-ID) of e-invoices.
+    postal: PostalAddress = PostalAddress()
+    buyer_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,10 @@ class InvoiceDocument:
     exemption_reason: str = ""
     # Rule 30: the direct debit that pays it, when its member has a mandate.
     direct_debit: DebitNotice | None = None
+    # Rule 28: the site's address in its parts, its contact and tax number (e-invoices).
+    site_address: PostalAddress = PostalAddress()
+    contact: Contact = Contact()
+    tax_number: str = ""
 
 
 def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
@@ -69,10 +77,19 @@ def _document(session: Session, row: m.InvoiceRow, site: SiteSettings,
     member = session.get(m.MemberRow, row.member_id)
     assert member is not None  # an invoice's member is never deleted (a foreign key)
     bill_to = BillTo(member.name, member.company or "", member.email,
-                     member.billing_address or "", member.vat_id or "")
+                     member.billing_address or "", member.vat_id or "", member_address(member),
+                     member.buyer_reference or "")
     standing = invoice_standing(session, row, today)
     return InvoiceDocument(invoice_to_domain(row), site, bill_to, standing, row.language or "",
-                           _exemption_reason(session), debit_notice(session, row, standing))
+                           _exemption_reason(session), debit_notice(session, row, standing),
+                           site.postal, site.contact, site.tax_number)
+
+
+def member_address(member: m.MemberRow) -> PostalAddress:
+    """A member's address in its parts (rule 28; empty parts where 0010 could not split)."""
+    return PostalAddress(member.address_street or "", member.address_line2 or "",
+                         member.address_postcode or "", member.address_city or "",
+                         member.address_country or "")
 
 
 def debit_notice(session: Session, row: m.InvoiceRow,

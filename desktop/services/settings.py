@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as NumberInvalid
 
+from desktop.domain.addresses import Contact, PostalAddress, country_problem
 from desktop.domain.limits import number_problem, plain_rate
 from desktop.domain.model import BillingSettings, Problem, refusal
 from desktop.domain.money import parse_rate
@@ -30,7 +31,8 @@ _PREFIX = re.compile(r"[A-Za-z0-9._-]{1,12}")
 # The settings written as text; only the address may hold line breaks (issue 19).
 TEXT_FIELDS = ("currency", "locale", "tax_rate", "operator", "site_name", "address", "vat_id",
                "iban", "invoice_prefix", "reduced_tax_rate", "exemption_reason",
-               "credit_note_prefix", "deposit_prefix")
+               "credit_note_prefix", "deposit_prefix", "street", "line2", "postcode", "city",
+               "country", "contact_name", "contact_phone", "contact_email", "tax_number")
 # The number series (rules 15, 17): each document type's prefix field, in the order a clash is
 # told (a later series is the one asked for a prefix of its own).
 INVOICE_SERIES, CREDIT_NOTE_SERIES, DEPOSIT_SERIES = "invoice", "credit_note", "deposit"
@@ -56,6 +58,33 @@ class SiteSettings:
     exemption_reason: str = ""
     credit_note_prefix: str = DEFAULTS["credit_note_prefix"]
     deposit_prefix: str = DEFAULTS["deposit_prefix"]
+    # Rule 28: the address in its parts (ISO country code), the contact and the tax number
+    # e-invoices name; `address` stays the free text older documents printed.
+    street: str = ""
+    line2: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    tax_number: str = ""
+
+    @property
+    def postal(self) -> PostalAddress:
+        return PostalAddress(self.street, self.line2, self.postcode, self.city, self.country)
+
+    @property
+    def contact(self) -> Contact:
+        return Contact(self.contact_name, self.contact_phone, self.contact_email)
+
+
+# The e-invoice fields (rule 28): SiteSettings' name -> the settings row's column.
+EINVOICE_COLUMNS = {"street": "address_street", "line2": "address_line2",
+                    "postcode": "address_postcode", "city": "address_city",
+                    "country": "address_country", "contact_name": "contact_name",
+                    "contact_phone": "contact_phone", "contact_email": "contact_email",
+                    "tax_number": "tax_number"}
 
 
 def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
@@ -70,7 +99,9 @@ def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
                         row.reduced_tax_rate or DEFAULTS["reduced_tax_rate"],
                         row.exemption_reason or "",
                         row.credit_note_prefix or DEFAULTS["credit_note_prefix"],
-                        row.deposit_prefix or DEFAULTS["deposit_prefix"])
+                        row.deposit_prefix or DEFAULTS["deposit_prefix"],
+                        **{field: getattr(row, column) or ""
+                           for field, column in EINVOICE_COLUMNS.items()})
 
 
 def iban_problem(iban: str) -> str:
@@ -163,6 +194,10 @@ def settings_problems(settings: SiteSettings) -> list[Problem]:
                                 "The billing day must be a day of the month from 1 to 31."))
     if "vat_id" not in said and (vat := vat_id_problem(settings.vat_id)) is not None:
         problems.append(Problem("vat_id", vat))
+    if "country" not in said and (
+            country := country_problem((settings.country or "").strip().upper())) is not None:
+        problems.append(Problem("country", country))
+        said.add("country")
     checks = [("iban", iban_problem(settings.iban))]
     checks += [(field, prefix_problem(getattr(settings, field), series))
                for series, field in PREFIX_FIELDS.items()]
@@ -189,7 +224,10 @@ def _normalised(settings: SiteSettings) -> SiteSettings:
                         settings.invoice_prefix, settings.payment_terms, settings.logo or None,
                         str(settings.reduced_tax_rate).strip(),
                         (settings.exemption_reason or "").strip(), settings.credit_note_prefix,
-                        settings.deposit_prefix)
+                        settings.deposit_prefix,
+                        **{field: (getattr(settings, field) or "").strip()
+                           for field in EINVOICE_COLUMNS}
+                        | {"country": (settings.country or "").strip().upper()})
 
 
 class SettingsService:
@@ -227,6 +265,8 @@ class SettingsService:
             row.exemption_reason = settings.exemption_reason
             row.credit_note_prefix = settings.credit_note_prefix
             row.deposit_prefix = settings.deposit_prefix
+            for field, column in EINVOICE_COLUMNS.items():
+                setattr(row, column, getattr(settings, field))
             who = settings.operator or audit.SYSTEM
             audit.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
@@ -252,7 +292,11 @@ def _readable(settings: SiteSettings) -> dict[str, str]:
               "invoice_prefix": "Invoice number prefix", "payment_terms": "Payment terms (days)",
               "reduced_tax_rate": "Reduced tax rate", "exemption_reason": "Exemption reason",
               "credit_note_prefix": "Credit note number prefix",
-              "deposit_prefix": "Deposit number prefix"}
+              "deposit_prefix": "Deposit number prefix", "street": "Street",
+              "line2": "Address line 2", "postcode": "Postcode", "city": "City",
+              "country": "Country", "contact_name": "Contact name",
+              "contact_phone": "Contact phone", "contact_email": "Contact e-mail",
+              "tax_number": "Tax number"}
     values = {labels[k]: "" if v is None else str(v) for k, v in asdict(settings).items()
               if k in labels}
     # The logo's bytes would say nothing in the audit; its size (raw, in bytes) says it changed.

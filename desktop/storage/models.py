@@ -104,6 +104,16 @@ class SettingsRow(Base):
     smtp_sender: Mapped[str | None] = mapped_column(String)
     reminders: Mapped[str | None] = mapped_column(Text)
     mail_texts: Mapped[str | None] = mapped_column(Text)
+    # Rule 28 (0010): the address in its parts, the contact and tax number e-invoices name.
+    address_street: Mapped[str | None] = mapped_column(String)
+    address_line2: Mapped[str | None] = mapped_column(String)
+    address_postcode: Mapped[str | None] = mapped_column(String)
+    address_city: Mapped[str | None] = mapped_column(String)
+    address_country: Mapped[str | None] = mapped_column(String)
+    contact_name: Mapped[str | None] = mapped_column(String)
+    contact_phone: Mapped[str | None] = mapped_column(String)
+    contact_email: Mapped[str | None] = mapped_column(String)
+    tax_number: Mapped[str | None] = mapped_column(String)
 
 
 plan_addons = Table(
@@ -181,6 +191,13 @@ class MemberRow(Base):
     # "none") and where to (empty: their e-mail address).
     send_as: Mapped[str] = mapped_column(String, default="none", server_default="none")
     mail_to: Mapped[str | None] = mapped_column(String)
+    # Rule 28 (0010): the address in its parts and the buyer reference (Leitweg-ID).
+    address_street: Mapped[str | None] = mapped_column(String)
+    address_line2: Mapped[str | None] = mapped_column(String)
+    address_postcode: Mapped[str | None] = mapped_column(String)
+    address_city: Mapped[str | None] = mapped_column(String)
+    address_country: Mapped[str | None] = mapped_column(String)
+    buyer_reference: Mapped[str | None] = mapped_column(String)
 
     contracts: Mapped[list[ContractRow]] = relationship(
         back_populates="member", lazy="raise_on_sql")

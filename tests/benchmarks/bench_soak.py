@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "journeys"))
 
 from desk_day import DeskDay  # noqa: E402
 from desktop.app import create_main_window  # noqa: E402
-from desktop.services import demo  # noqa: E402
 from desktop.services.clock import FixedClock  # noqa: E402
+from desktop.services.sample import demo  # noqa: E402
 from desktop.storage.database import open_database  # noqa: E402
 from desktop.ui.common.style import apply_style  # noqa: E402
 

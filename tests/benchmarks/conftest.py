@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench_data import seed_monthly_contracts
-from desktop.services.demo import load_demo
+from desktop.services.sample.demo import load_demo
 from desktop.storage import backups
 from desktop.storage.database import open_database
 

@@ -19,8 +19,8 @@ from PySide6.QtCore import QSettings, QThreadPool, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
 from desktop.app import create_main_window  # noqa: E402
-from desktop.services import demo  # noqa: E402
 from desktop.services.clock import FixedClock  # noqa: E402
+from desktop.services.sample import demo  # noqa: E402
 from desktop.storage.database import open_database  # noqa: E402
 
 TODAY = date(2026, 11, 22)

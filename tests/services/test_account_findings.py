@@ -160,7 +160,7 @@ def test_a_member_of_another_eu_country_is_invoiced_under_reverse_charge():
 
 def test_the_invoices_tab_totals_reconcile_over_every_type():
     """Rule 23, the finding: 'issued 378,315.06 · paid 50.00 · outstanding 382,176.58'."""
-    from desktop.services.demo import load_demo
+    from desktop.services.sample.demo import load_demo
 
     world = World(date(2026, 3, 1))
     load_demo(world.db, world.clock.today(), members=30, seed=5)

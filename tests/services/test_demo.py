@@ -11,8 +11,8 @@ from desktop.domain.contracts import effective_cancellation, status
 from desktop.domain.validation import validate_contract
 from desktop.ledger.member_states import load_member_states, load_plans
 from desktop.services.clock import FixedClock
-from desktop.services.demo import PLANS, is_empty, load_demo
 from desktop.services.exchange.export import export_document
+from desktop.services.sample.demo import PLANS, is_empty, load_demo
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.database import open_database

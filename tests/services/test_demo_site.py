@@ -12,9 +12,9 @@ from stdnum import iban as stdnum_iban
 from desktop.documents.invoice_layout import invoice_document
 from desktop.i18n.formatting import Formatter
 from desktop.services.clock import FixedClock
-from desktop.services.demo import PLANS, load_demo
-from desktop.services.demo_site import price_in, sample_iban
 from desktop.services.documents import DocumentService
+from desktop.services.sample.demo import PLANS, load_demo
+from desktop.services.sample.site import price_in, sample_iban
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 

@@ -87,11 +87,13 @@ def as_frontdesk_1(document: dict) -> dict:
                     "credit_allocations", "charges"):
         document.pop(section, None)
     for key in ("operator", "reduced_tax_rate", "exemption_reason", "credit_note_prefix",
-                "deposit_prefix", "creditor_id", "return_fee", "smtp", "reminders", "mail_texts"):
+                "deposit_prefix", "creditor_id", "return_fee", "smtp", "reminders", "mail_texts",
+                "contact", "tax_number"):
         del document["settings"][key]
     for plan in document["plans"]:
         del plan["tax_category"]
-    for key, fields in (("members", ("archived", "iban", "mandate", "send_as", "mail_to")),
+    for key, fields in (("members", ("archived", "iban", "mandate", "send_as", "mail_to",
+                                     "address", "buyer_reference")),
                         ("contracts", ("notes",))):
         for item in document[key]:
             for field in fields:

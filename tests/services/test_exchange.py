@@ -11,10 +11,10 @@ import pytest
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
-from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
 from desktop.services.exchange.values import ImportProblems
+from desktop.services.sample.demo import load_demo
 from desktop.storage.database import open_database
 
 NOW = datetime(2024, 6, 10, 9)

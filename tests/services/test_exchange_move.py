@@ -21,12 +21,12 @@ from desktop.services.catalog import CatalogService
 from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
-from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
 from desktop.services.exchange.importer import import_document
 from desktop.services.exchange.values import ImportProblems
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
+from desktop.services.sample.demo import load_demo
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m

@@ -408,3 +408,44 @@ def test_a_kind_without_its_maker_fails_and_says_so_never_a_pdf_in_its_place(
     report = outbox().send_due(None)
     assert [kind for _id, kind in report.failed] == ["attachment"] and inbox.messages == []
     assert failure_sentence("attachment") == "The attachment could not be made."
+
+
+# E-invoices by mail (rules 28 and 29) ----------------------------------------------------------
+
+def e_invoicing_site(db) -> None:
+    with db.write() as session:
+        row = session.get(m.SettingsRow, 1)
+        row.address_street, row.address_postcode, row.address_city = "Kaiserstr. 1", "60311", \
+            "Frankfurt"
+        row.address_country, row.vat_id = "DE", "DE136695976"
+
+
+def test_a_member_who_receives_factur_x_gets_the_pdf_with_its_xml_attached(
+        db, clock, catalog, add_member, add_contract, inbox, smtp, outbox):
+    issue(db, clock, catalog, add_member, add_contract, send_as="facturx",
+          email="ada@example.org")
+    with db.write() as session:
+        member = session.scalars(select(m.MemberRow)).one()
+        member.address_street, member.address_postcode = "Hauptstr. 5", "10115"
+        member.address_city, member.address_country = "Berlin", "DE"
+    set_smtp(db, smtp)
+    e_invoicing_site(db)
+    report = outbox().send_due(None)
+    assert (report.sent, report.failed) == (1, [])
+    (number,) = numbers(db)
+    name, kind, data = attachment_of(inbox.messages[0])
+    assert (name, kind) == (f"{number}.pdf", "application/pdf")
+    attached = PdfReader(io.BytesIO(data)).attachments
+    assert list(attached) == ["factur-x.xml"] and number.encode() in attached["factur-x.xml"][0]
+
+
+def test_a_document_that_cannot_be_an_xrechnung_fails_naming_what_it_lacks_never_a_pdf(
+        db, clock, catalog, add_member, add_contract, inbox, smtp, outbox):
+    issue(db, clock, catalog, add_member, add_contract, send_as="xrechnung",
+          email="ada@example.org")  # no address, no buyer reference
+    set_smtp(db, smtp)
+    e_invoicing_site(db)
+    report = outbox().send_due(None)
+    assert [kind for _id, kind in report.failed] == ["einvoice"] and inbox.messages == []
+    (entry,) = outbox().entries()
+    assert entry.status == "failed" and "buyer reference" in entry.failure_sentence

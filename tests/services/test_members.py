@@ -358,8 +358,8 @@ def test_the_member_page_lists_invoices_newest_first(world):
 
 
 def test_recent_invoices_list_the_newest_first_with_the_member(db, clock):
-    from desktop.services import demo
     from desktop.services.invoices import InvoiceService
+    from desktop.services.sample import demo
 
     demo.load_demo(db, clock.today(), members=12, seed=2)
     rows = InvoiceService(db, clock).recent(limit=5)

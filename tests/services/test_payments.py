@@ -346,7 +346,7 @@ def test_two_desks_paying_the_same_invoice_at_once_pay_it_once(tmp_path):
     from datetime import datetime
 
     from desktop.services.clock import FixedClock
-    from desktop.services.demo import load_demo
+    from desktop.services.sample.demo import load_demo
     from desktop.storage.database import open_database
 
     path = str(tmp_path / "desk.sqlite3")

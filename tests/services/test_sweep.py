@@ -16,7 +16,7 @@ from desktop.ledger.contracts import save_contract
 from desktop.ledger.mapping import invoice_to_domain
 from desktop.ledger.member_states import load_contract, load_member_state
 from desktop.services.clock import FixedClock
-from desktop.services.demo import load_demo
+from desktop.services.sample.demo import load_demo
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 

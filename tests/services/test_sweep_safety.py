@@ -23,8 +23,8 @@ from desktop.domain.transitions import simulate
 from desktop.ledger import applier as applier_module
 from desktop.ledger.member_states import load_member_state
 from desktop.services.clock import FixedClock
-from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
+from desktop.services.sample.demo import load_demo
 from desktop.services.sweep import service as sweep_module
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m

@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 import server_db
 from desktop.services.clock import FixedClock
-from desktop.services.demo import load_demo
 from desktop.services.exchange.export import export_document
+from desktop.services.sample.demo import load_demo
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.database import open_database

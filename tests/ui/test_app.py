@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QTableV
 
 from desktop.app import create_main_window
 from desktop.domain.contracts import status
-from desktop.services import demo
 from desktop.services.clock import FixedClock
+from desktop.services.sample import demo
 from desktop.storage.database import open_database
 from desktop.ui.common.date_field import DateField
 
@@ -220,7 +220,8 @@ def test_the_first_screen_paints_before_what_it_does_not_show_is_imported(tmp_pa
         "table = window.members_panel.table\n"
         "LATER = ('desktop.ui.invoices', 'desktop.ui.members.member_page', 'desktop.documents',\n"
         "         'segno', 'desktop.formats.files', 'desktop.services.exchange',\n"
-        "         'desktop.services.demo', 'desktop.ui.catalog', 'desktop.ui.window.preferences',\n"
+        "         'desktop.services.sample.demo', 'desktop.ui.catalog',\n"
+        "         'desktop.ui.window.preferences',\n"
         "         'desktop.ui.contract_editor', 'alembic')\n"
         "class Painted(QObject):\n"
         "    def eventFilter(self, obj, event):\n"

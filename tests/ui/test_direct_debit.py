@@ -14,8 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from desktop.app import create_main_window
-from desktop.services import demo
 from desktop.services.clock import FixedClock
+from desktop.services.sample import demo
 from desktop.services.settings import SettingsService
 from desktop.storage.database import open_database
 

@@ -22,8 +22,8 @@ from desktop.formats import registry
 from desktop.formats.files import invoice_file_name
 from desktop.formats.registry import DATABASE, EXPORT, IMPORT, INVOICES, Command, Format, command
 from desktop.i18n import install
-from desktop.services import demo
 from desktop.services.clock import FixedClock
+from desktop.services.sample import demo
 from desktop.services.spreadsheets import KINDS
 from desktop.storage.database import open_database
 from desktop.ui.invoices.day_files import write_day_files
@@ -97,14 +97,15 @@ def test_the_command_line_offers_each_command_of_the_registry_with_its_help():
         "payments", "allocations")
     assert csv_kind.help == ", ".join(KINDS)
     invoices = _subcommands(top["invoices"])
-    assert set(invoices) == {c.cli for c in registry.commands(EXPORT, INVOICES)} == {"pdf"}
+    assert set(invoices) == {c.cli for c in registry.commands(EXPORT, INVOICES)} == {
+        "pdf", "einvoice"}
 
 
 def test_the_file_menu_offers_each_export_of_the_registry(window):
     assert _export_entries(window) == [(c.action_name, c.menu_text)
                                        for c in registry.commands(EXPORT)]
     assert [name for name, _text in _export_entries(window)] == [
-        "exportDocumentAction", "exportCsvAction", "exportPdfAction"]
+        "exportDocumentAction", "exportCsvAction", "exportPdfAction", "exportEinvoiceAction"]
     assert all(a.isEnabled() for a in window.export_actions.values())
 
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from desktop.app import create_main_window
 from desktop.formats.registry import command
-from desktop.services import demo
 from desktop.services.clock import FixedClock
+from desktop.services.sample import demo
 from desktop.storage.database import open_database
 from desktop.ui.invoices.invoice_view import InvoiceView
 from desktop.ui.invoices.payment_dialog import PaymentDialog

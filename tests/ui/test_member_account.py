@@ -14,8 +14,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QWidget
 
 from desktop.app import create_main_window
-from desktop.services import demo
 from desktop.services.clock import FixedClock
+from desktop.services.sample import demo
 from desktop.storage.database import open_database
 from desktop.ui.invoices.member_payment import PAYS, MemberPaymentDialog
 

@@ -32,7 +32,7 @@ CHILD = textwrap.dedent(f"""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QLineEdit
     from desktop.app import create_main_window
-    from desktop.services import demo
+    from desktop.services.sample import demo
     from desktop.services.clock import FixedClock
     from desktop.storage.database import open_database
 

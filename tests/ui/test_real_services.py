@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
@@ -16,6 +15,7 @@ from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
+from desktop.services.sample import demo
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import open_database

@@ -23,6 +23,7 @@ from desktop.services.catalog import CatalogService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
+from desktop.services.einvoice_data import EInvoiceDataService
 from desktop.services.invoices import InvoiceService
 from desktop.services.mail.service import MailService
 from desktop.services.members import MemberService
@@ -89,7 +90,7 @@ REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "payments": PaymentService, "documents": DocumentService,
                          "accounts": AccountService, "mandates": MandateService,
                          "collection": CollectionService, "statements": StatementService,
-                         "mail": MailService}
+                         "mail": MailService, "einvoice_data": EInvoiceDataService}
 
 
 def calls_of(protocol: type) -> list[str]:

@@ -16,7 +16,7 @@ from datetime import date
 
 from desktop.domain.limits import email_key, plain_rate
 from desktop.domain.model import STANDARD, TAX_CATEGORIES, Contract, Plan
-from desktop.services.exchange import direct_debit, legacy, mail
+from desktop.services.exchange import direct_debit, einvoice_fields, legacy, mail
 from desktop.services.exchange.allocations import (
     read_allocated_payments,
     read_credit_allocations,
@@ -142,9 +142,11 @@ def read_settings(reader: Reader, value) -> dict:
                         {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None},
                         {"operator": SETTINGS_DEFAULTS["operator"],
                          **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS},
-                         **direct_debit.SETTINGS_ADDED, **mail.SETTINGS_ADDED})
+                         **direct_debit.SETTINGS_ADDED, **mail.SETTINGS_ADDED,
+                         **einvoice_fields.SETTINGS_ADDED})
     if rec is None:
         return {}
+    address = einvoice_fields.split_settings_address(rec)
     from desktop.i18n.formatting import Formatter
     from desktop.i18n.translations import parse_locale
 
@@ -196,7 +198,8 @@ def read_settings(reader: Reader, value) -> dict:
             "billing_day": day,
             **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"]),
             **direct_debit.read_settings(reader, rec),
-            **mail.read_settings(reader, rec)}
+            **mail.read_settings(reader, rec),
+            **einvoice_fields.read_settings(reader, rec, address)}
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -299,7 +302,7 @@ def read_members(reader: Reader, value, today: date) -> tuple[list[dict], set[st
                             {"company": "", "phone": "", "notes": "", "credit_balance": 0,
                              "deposit_held": 0, "billing_address": "", "vat_id": ""},
                             {"archived": False, **direct_debit.MEMBER_ADDED,
-                             **mail.MEMBER_ADDED})
+                             **mail.MEMBER_ADDED, **einvoice_fields.MEMBER_ADDED})
         if rec is None:
             continue
         email = reader.text(rec["email"], f"{place}.email", required=True)
@@ -325,7 +328,8 @@ def read_members(reader: Reader, value, today: date) -> tuple[list[dict], set[st
             vat_id=reader.text(rec["vat_id"], f"{place}.vat_id"),
             archived=reader.flag(rec["archived"], f"{place}.archived"),
             **direct_debit.read_member(reader, rec, place, mandates, today),
-            **mail.read_member(reader, rec, place))
+            **mail.read_member(reader, rec, place),
+            **einvoice_fields.read_member(reader, rec, place))
         if not any_bad(*values.values()):
             rows.append(values)
     return rows, named

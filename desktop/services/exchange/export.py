@@ -22,7 +22,7 @@ from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Line, TaxGroup, ev
 from desktop.domain.money import parse_rate, rate_text
 from desktop.ledger.mapping import stored_params
 from desktop.ledger.member_states import load_plans
-from desktop.services.exchange import direct_debit, mail
+from desktop.services.exchange import direct_debit, einvoice_fields, mail
 from desktop.services.exchange.charges import export_charges
 from desktop.services.exchange.history import References, export_history, moment
 from desktop.storage import models as m
@@ -109,7 +109,8 @@ def export_document(session: Session) -> dict:
                      "operator": (settings.operator if settings is not None else None) or "",
                      **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS},
                      **direct_debit.exported_settings(settings),
-                     **mail.export_settings(settings)},
+                     **mail.export_settings(settings),
+                     **einvoice_fields.export_settings(settings)},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -123,7 +124,8 @@ def export_document(session: Session) -> dict:
              "notes": r.notes or "", "credit_balance": r.credit_balance,
              "deposit_held": r.deposit_held, "billing_address": r.billing_address or "",
              "vat_id": r.vat_id or "", "archived": bool(r.archived), **debits[r.id],
-             "send_as": r.send_as or "none", "mail_to": r.mail_to or ""}
+             "send_as": r.send_as or "none", "mail_to": r.mail_to or "",
+             **einvoice_fields.export_member(r)}
             for r in members
         ],
         "contracts": [

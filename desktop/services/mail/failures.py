@@ -7,7 +7,9 @@ from desktop.i18n import _
 from desktop.services.mail import transport as t
 
 
-def failure_sentence(kind: str | None) -> str:
+def failure_sentence(kind: str | None, detail: str | None = None) -> str:
+    if kind == EINVOICE:  # the e-invoice's own sentence, naming what the document lacks
+        return detail or _("The document cannot be made an e-invoice.")
     sentences = {
         t.NOT_SET_UP: _("No SMTP server is set up: enter its host and the sender's address "
                         "in Preferences."),
@@ -34,3 +36,6 @@ def failure_sentence(kind: str | None) -> str:
 
 
 INTERRUPTED, ATTACHMENT, GAVE_UP = "interrupted", "attachment", "gave_up"
+# A member who receives e-invoices, and a document that cannot be one (rule 28): the detail holds
+# the sentence that says what is missing, in the desk's language when it was tried.
+EINVOICE = "einvoice"

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 from desktop.domain.reminders import levels_of
 from desktop.services.changes import Changes
 from desktop.services.documents import DocumentService
-from desktop.services.errors import NotFound
+from desktop.services.errors import NotFound, ServiceError
 from desktop.services.mail import failures
 from desktop.services.mail.message import (
     AttachmentMaker,
@@ -97,7 +97,7 @@ class OutboxEntry:
 
     @property
     def failure_sentence(self) -> str:
-        return failures.failure_sentence(self.failure) if self.failure else ""
+        return failures.failure_sentence(self.failure, self.detail) if self.failure else ""
 
 
 class OutboxService:
@@ -149,6 +149,11 @@ class OutboxService:
                 except (NotFound, LookupError, ValueError, OSError):
                     _log.exception("the message of outbox row %s could not be made", row_id)
                     self._record_failure(row_id, token, MailFailure(failures.ATTACHMENT, False),
+                                         row["attempts"], report)
+                    continue
+                except ServiceError as refusal:  # an e-invoice the document cannot be
+                    self._record_failure(row_id, token,
+                                         MailFailure(failures.EINVOICE, False, str(refusal)),
                                          row["attempts"], report)
                     continue
                 try:

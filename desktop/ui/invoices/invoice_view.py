@@ -1,6 +1,6 @@
 """An issued invoice as its document (rule 17, docs/design.md#vocabulary "Invoice document"): the
 page the printer and the PDF get, shown on screen by the same renderer, with where it stands with
-its payments, and Print…, Save as PDF… and Record payment…."""
+its payments, and Print…, Save as PDF…, Save as e-invoice… and Record payment…."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ from desktop.ui.common.widgets import (
     start_folder,
     user_message,
 )
+from desktop.ui.invoices.einvoice_save import einvoice_wanted, save_einvoice
 from desktop.ui.invoices.payment_dialog import method_text, payment_dialog
 from desktop.ui.invoices.sending import sending_history
 
@@ -110,15 +111,20 @@ class InvoiceView(QDialog):
                                         objectName="printInvoiceButton")
         self.pdf_button = QPushButton(_("Save as P&DF…"),
                                       objectName="saveInvoicePdfButton")
+        # Rule 28: Factur-X, XRechnung or UBL 2.1 (einvoice_save.py).
+        self.einvoice_button = QPushButton(_("Save as &e-invoice…"),
+                                           objectName="saveInvoiceEinvoiceButton")
         self.pay_button = QPushButton(_("Record &payment…"),
                                       objectName="recordPaymentButton")
         self.print_button.clicked.connect(self.print_invoice)
         self.pdf_button.clicked.connect(self.save_pdf)
+        self.einvoice_button.clicked.connect(lambda: self.save_einvoice())
         self.pay_button.clicked.connect(self.record_payment)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         row = QHBoxLayout()
-        for button in (self.print_button, self.pdf_button, self.pay_button):
+        for button in (self.print_button, self.pdf_button, self.einvoice_button,
+                       self.pay_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(close)
@@ -150,6 +156,9 @@ class InvoiceView(QDialog):
                          + (f" ({method_text(payment.method)})" if payment.method else ""))
         self.status_label.setText(" · ".join(parts))
         self.show_sending()
+        self.einvoice_button.setEnabled(einvoice_wanted(document))
+        self.einvoice_button.setToolTip("" if einvoice_wanted(document) else _(
+            "A deposit document is not a supply: it is never an e-invoice."))
         if self._tools is None:
             self.pay_button.setEnabled(False)
             self.pay_button.setToolTip(_("Payments cannot be recorded in this window."))
@@ -207,6 +216,9 @@ class InvoiceView(QDialog):
         except Exception as exc:
             show_error(self, _("Save as PDF"), user_message(exc))
             return None
+
+    def save_einvoice(self, fmt=None, path: str | None = None) -> Path | None:
+        return save_einvoice(self, self.document, self._formatter, fmt, path)
 
     def record_payment(self) -> Any:
         if self._tools is None:

@@ -46,6 +46,7 @@ from desktop.ui.members.account import (
     return_refused,
     totals_sentence,
 )
+from desktop.ui.members.einvoice_panel import EInvoicePanel
 from desktop.ui.members.folding import FoldingRow
 from desktop.ui.members.mandate import MandatePanel
 from desktop.ui.members.timeline import TermTimeline
@@ -126,7 +127,7 @@ class MemberPage(QWidget):
 
     def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
                  parent: QWidget | None = None, tools: Any = None, accounts: Any = None,
-                 mandates: Any = None):
+                 mandates: Any = None, einvoice_data: Any = None):
         super().__init__(parent)
         self.setObjectName("memberPage")
         self._members, self._invoices = members, invoices
@@ -134,6 +135,8 @@ class MemberPage(QWidget):
         self._accounts = accounts  # AccountService: the account's summary, deposit returns
         self._formatter, self._clock = formatter, clock
         self._mandates = mandates  # MandateService: the member's SEPA mandate (rule 30)
+        # Rule 28: what an e-invoice to the member lacks, and its details (einvoice_panel.py).
+        self.einvoice_panel = EInvoicePanel(einvoice_data)
         self.member_id: int | None = None
         self.detail: Any = None
         self.summary: Any = None
@@ -229,6 +232,7 @@ class MemberPage(QWidget):
             self.mandate_panel = MandatePanel(self._mandates, self._formatter, self._clock)
             self.mandate_panel.changed.connect(self.accountChanged.emit)
             layout.addWidget(self.mandate_panel)
+        layout.addWidget(self.einvoice_panel)
         layout.addWidget(label(_("Terms"), "sectionTitle"))
         layout.addWidget(self.timeline)
         contracts_title = label(_("Contracts"), "sectionTitle")
@@ -306,6 +310,7 @@ class MemberPage(QWidget):
         self._fill_account(self.summary, summary is not None)
         if self.mandate_panel is not None:
             self.mandate_panel.show_member(detail.id, detail.name)
+        self.einvoice_panel.show_member(self.member_id)
         self.stack.setCurrentIndex(1)
 
     def _fill(self, d: Any) -> None:

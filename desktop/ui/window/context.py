@@ -30,6 +30,7 @@ from desktop.services.contracts.basis import EditorBasis
 from desktop.services.contracts.change_plan import ChangeOption
 from desktop.services.contracts.editing import ContractState, SavedContract
 from desktop.services.documents import InvoiceDocument
+from desktop.services.einvoice_data import MemberEInvoice
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.mail.outbox import OutboxEntry, SendReport
 from desktop.services.mail.service import Delivery
@@ -236,6 +237,16 @@ class MailServiceProtocol(Protocol):
                 document_id: int | None = None) -> list[OutboxEntry]: ...
 
 
+class EInvoiceDataProtocol(Protocol):
+    """A member's e-invoice data (rule 28; desktop/services/einvoice_data.py)."""
+
+    def get(self, member_id: int) -> MemberEInvoice: ...
+
+    def gaps(self, member_id: int) -> list[str]: ...
+
+    def save(self, member_id: int, data: MemberEInvoice) -> Changes: ...
+
+
 # Every Protocol above with the Services field that holds it (the fakes' test walks this).
 PROTOCOLS: dict[str, type] = {
     "settings": SettingsServiceProtocol, "members": MemberServiceProtocol,
@@ -245,6 +256,7 @@ PROTOCOLS: dict[str, type] = {
     "accounts": AccountServiceProtocol, "mandates": MandateServiceProtocol,
     "collection": CollectionServiceProtocol, "statements": StatementServiceProtocol,
     "mail": MailServiceProtocol,
+    "einvoice_data": EInvoiceDataProtocol,
 }
 
 
@@ -270,6 +282,7 @@ class Services:
     payments: PaymentServiceProtocol | None = None
     documents: DocumentServiceProtocol | None = None
     accounts: AccountServiceProtocol | None = None
+    einvoice_data: EInvoiceDataProtocol | None = None
     # desktop.formats.files.export_file bound to the database and today: export(format, path)
     # writes a whole-database export of the registry and returns what it counted
     export: Callable[[Format, Path], int] | None = None

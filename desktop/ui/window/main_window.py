@@ -200,7 +200,8 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
 
         page = MemberPage(self.services.members, self.services.invoices, self.formatter,
                           self.clock, tools=invoice_tools(self.services, self.clock),
-                          accounts=self.services.accounts, mandates=self.services.mandates)
+                          accounts=self.services.accounts, mandates=self.services.mandates,
+                          einvoice_data=self.services.einvoice_data)
         page.new_contract_button.setVisible(self._open_new_contract is not None)
         page.setMinimumWidth(380)
         sizes = self.splitter.sizes()

@@ -43,6 +43,7 @@ from desktop.ui.common.forms import FormDialog, field_box
 from desktop.ui.common.screens import ScrolledTabs, fit_to_screen
 from desktop.ui.common.widgets import ErrorLabel
 from desktop.ui.window.language import language_name, locale_name
+from desktop.ui.window.preferences_einvoice import EInvoiceTab
 from desktop.ui.window.preferences_mail import MailTab
 from desktop.ui.window.preferences_reminders import RemindersTab
 
@@ -123,6 +124,8 @@ class PreferencesDialog(FormDialog):
         self.tabs.addTab(site_tab, _("&Site"))
         self.tabs.addTab(self._identity_tab(current), _("In&voices"))
         self.tabs.addTab(self._language_tab(language, languages), _("&Language"))
+        self.einvoice_tab = EInvoiceTab(current, self.problems, self.edited)
+        self.tabs.addTab(self.einvoice_tab, _("E-invoice &fields"))
         self.mail_tab = None if mail is None else MailTab(mail, passwords, self.problems,
                                                                  self.edited)
         self.reminders_tab = None if mail is None else RemindersTab(
@@ -316,7 +319,8 @@ class PreferencesDialog(FormDialog):
                        address=self.address_edit.toPlainText().strip(),
                        vat_id=self.vat_edit.text().strip(), iban=self.iban_edit.text().strip(),
                        invoice_prefix=self.prefix_edit.text().strip(),
-                       payment_terms=self.terms_spin.value(), logo=self.logo)
+                       payment_terms=self.terms_spin.value(), logo=self.logo,
+                       **self.einvoice_tab.values())
 
     def check_locally(self) -> None:
         values = self.settings()
@@ -339,6 +343,7 @@ class PreferencesDialog(FormDialog):
             locale = reason(exc)
         self.problems.set_local("currency", currency)
         self.problems.set_local("locale", locale)
+        self.einvoice_tab.check_locally()
         self.problems.set_local("iban", iban_problem(values.iban))
         vat = vat_id_problem(values.vat_id)
         self.problems.set_local("vat_id", "" if vat is None else say(vat))

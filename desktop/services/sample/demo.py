@@ -34,7 +34,7 @@ from desktop.ledger.member_states import (
 )
 from desktop.services.changes import Changes
 from desktop.services.clock import FixedClock
-from desktop.services.demo_site import price_in, sample_iban, territory
+from desktop.services.sample.site import price_in, sample_iban, territory
 from desktop.services.sweep.service import SweepService
 from desktop.storage import models as m
 from desktop.storage.emptiness import database_is_empty
