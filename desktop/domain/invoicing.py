@@ -8,6 +8,7 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 
+from desktop.domain.charges.billing import COVERED
 from desktop.domain.contracts import current_period
 from desktop.domain.model import (
     ADDON,
@@ -32,7 +33,8 @@ from desktop.domain.proration import overlap, prorated_fraction
 UNUSED_TIME = M_("Unused time on {name}")
 DEPOSIT = M_("Refundable deposit ({plans})")
 DEPOSIT_REFUND = M_("Deposit refund")
-LINE_WORDINGS = {"unused": UNUSED_TIME, "deposit": DEPOSIT, "deposit_refund": DEPOSIT_REFUND}
+LINE_WORDINGS = {"unused": UNUSED_TIME, "deposit": DEPOSIT, "deposit_refund": DEPOSIT_REFUND,
+                 "charge": COVERED}
 
 
 def line_wording(kind: str, params: Mapping[str, object]) -> Message | None:

@@ -63,6 +63,10 @@ class Plan:
     addons: tuple[str, ...] = ()
     id: int | None = field(default=None, compare=False)
     tax_category: str = STANDARD
+    # Rule 27: a product sold by the unit names the allowance a charge of it uses up; a
+    # package's allowances last this many months from purchase (None: the default, 12).
+    allowance_unit: str | None = None
+    expires_months: int | None = None
 
     @property
     def recurring(self) -> bool:
@@ -148,10 +152,16 @@ class Charge:
     unit: str | None = None
     id: int | str | None = None
     document: str | None = field(default=None, compare=False)
+    covered: int = 0  # of the quantity, what the member's allowances took (rule 27)
+
+    @property
+    def billed_quantity(self) -> int:
+        return self.quantity - self.covered
 
     @property
     def amount(self) -> int:
-        return self.unit_amount * self.quantity
+        """What is billed: the excess over the allowances used."""
+        return self.unit_amount * self.billed_quantity
 
 
 @dataclass(frozen=True)

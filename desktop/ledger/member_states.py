@@ -95,7 +95,8 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
         allowances.setdefault(plan_id, {})[name] = quantity
     rows = session.execute(select(m.PlanRow.id, m.PlanRow.name, m.PlanRow.kind, m.PlanRow.price,
                                   m.PlanRow.frequency, m.PlanRow.deposit, m.PlanRow.group_name,
-                                  m.PlanRow.archived, m.PlanRow.tax_category)).all()
+                                  m.PlanRow.archived, m.PlanRow.tax_category,
+                                  m.PlanRow.allowance_unit, m.PlanRow.expires_months)).all()
     names = {r.id: r.name for r in rows}
     offered: dict[int, list[str]] = {}
     for plan_id, addon_id in session.execute(select(m.plan_addons.c.plan_id,
@@ -111,7 +112,9 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                                archived=bool(r.archived), kind=r.kind,
                                allowances=allowances.get(r.id, {}),
                                addons=tuple(sorted(offered.get(r.id, ()))), id=r.id,
-                               tax_category=r.tax_category or STANDARD)
+                               tax_category=r.tax_category or STANDARD,
+                               allowance_unit=r.allowance_unit or None,
+                               expires_months=r.expires_months)
         except ValueError as exc:
             if not skip_unreadable:
                 raise

@@ -84,8 +84,26 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
             problems.append(Problem("allowances",
                                     _("The allowance {name} must be a whole number, 0 or "
                                       "more.").format(name=allowance)))
+    problems += _unit_problems(plan)
     problems += _addon_problems(session, plan)
     problems += _kind_change_problems(session, plan)
+    return problems
+
+
+def _unit_problems(plan: Plan) -> list[Problem]:
+    """Rule 27: a product sold by the unit and a package's months are an add-on's."""
+    problems = text_problems({"allowance_unit": plan.allowance_unit})
+    try:
+        recurring = _frequency(plan.frequency) is not None
+    except ValueError:  # told as the frequency's problem
+        recurring = False
+    if (plan.allowance_unit or "").strip() and (plan.kind != ADDON or recurring):
+        problems.append(Problem("allowance_unit", _(
+            "Only a one-off add-on can be sold by the unit of an allowance.")))
+    months = plan.expires_months
+    if months is not None and (not isinstance(months, int) or not 1 <= months <= 120):
+        problems.append(Problem("expires_months", _(
+            "A package lasts from 1 to 120 months.")))
     return problems
 
 
@@ -128,6 +146,8 @@ def plan_values(plan: Plan) -> dict[str, str]:
         "Allowances": ", ".join(f"{k}: {v}" for k, v in sorted(dict(plan.allowances).items())),
         "Add-ons": ", ".join(sorted(plan.addons)),
         "Tax category": plan.tax_category,
+        "Allowance used": plan.allowance_unit or "",
+        "Package months": "" if plan.expires_months is None else str(plan.expires_months),
     }
 
 
@@ -137,6 +157,8 @@ def _fill(session: Session, row: m.PlanRow, plan: Plan) -> None:
     row.frequency = None if frequency is None else str(frequency)
     row.deposit, row.archived = plan.deposit, bool(plan.archived)
     row.tax_category = plan.tax_category
+    row.allowance_unit = (plan.allowance_unit or "").strip() or None
+    row.expires_months = plan.expires_months
     row.group_name = (plan.group or "").strip() or None
     wanted = {str(k).strip(): v for k, v in dict(plan.allowances).items()}
     for allowance in list(row.allowances):

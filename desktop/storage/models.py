@@ -119,6 +119,10 @@ class PlanRow(Base):
     # Rule 17: "standard", "reduced", "zero" or "exempt" (checked by the catalogue).
     tax_category: Mapped[str] = mapped_column(String, default="standard",
                                               server_default="standard")
+    # Rule 27 (migration 0013): the allowance a charge of this product uses up (a product sold
+    # by the unit), and how many months a package's allowances last (NULL: 12).
+    allowance_unit: Mapped[str | None] = mapped_column(String)
+    expires_months: Mapped[int | None] = mapped_column(Integer)
 
     allowances: Mapped[list[PlanAllowanceRow]] = relationship(
         back_populates="plan", lazy="selectin", cascade="all, delete-orphan",
@@ -418,3 +422,26 @@ class ChargeRow(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     recorded_by: Mapped[str] = mapped_column(String, default="")
+    # Of the quantity, what the member's allowances took (the sum of its uses); only the rest
+    # is billed, and a charge they took whole is never billed.
+    covered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AllowanceUseRow(Base):
+    """What a charge took from one allowance source (rule 27): a contract's plan in a period,
+    a recurring add-on held from `held_from` in a period, or a package bought on `held_from`
+    (no period: it lasts until used or expired)."""
+
+    __tablename__ = "allowance_uses"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charges.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    addon_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    held_from: Mapped[dt.date | None] = mapped_column(Date)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(String)
+    quantity: Mapped[int] = mapped_column(Integer)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from desktop.domain.accounts import Totals
+from desktop.domain.charges.allowances import Balance
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
 from desktop.domain.payments import Payment
 from desktop.domain.periods import Frequency
@@ -95,10 +96,13 @@ class FakeMembers:
         m = self.members.get(member_id)
         if m is None:
             raise NotFound("This member no longer exists.")
+        member = m.status == "member"
         return MemberDetail(m.id, m.name, m.email, m.company, m.phone, m.notes, m.credit_balance,
                             m.deposit_held, m.archived, m.status,
-                            {"Meeting room hours": 10} if m.status == "member" else {},
-                            list(m.contracts), list(m.invoices))
+                            {"Meeting room hours": 7} if member else {},
+                            list(m.contracts), list(m.invoices),
+                            allowance_balances=(Balance("Meeting room hours", 10, 3),)
+                            if member else ())
 
     def _problems(self, name, email, member_id):
         problems = []

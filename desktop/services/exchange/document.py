@@ -119,7 +119,7 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
                                          taken, numbers)
     refund_problems(reader, payments, documents, credit, members)
     charges = read_charges(reader, doc.get("charges"), emails, plan_names,
-                           {values["number"] for values, _lines in documents})
+                           {values["number"] for values, _lines in documents}, contract_ids)
     # Named as the document names them, read or not: a broken one is told once, at its place.
     given = doc.get("payments")
     history = read_history(reader, doc, Named(
@@ -224,7 +224,8 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         rec = reader.record(item, place, ("name", "price"),
                             {"kind": "plan", "frequency": "1 month", "deposit": 0, "group": None,
                              "archived": False, "allowances": {}, "addons": []},
-                            {"tax_category": STANDARD})
+                            {"tax_category": STANDARD, "allowance_unit": None,
+                             "expires_months": None})
         if rec is None:
             continue
         name = reader.text(rec["name"], f"{place}.name", required=True)
@@ -262,12 +263,16 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         if category not in TAX_CATEGORIES:  # reverse charge is a member's, never a plan's
             category = reader.problem(f"{place}.tax_category", f"{shown(category)} is not one "
                                                                f"of {', '.join(TAX_CATEGORIES)}.")
+        unit = reader.text(rec["allowance_unit"], f"{place}.allowance_unit", nullable=True)
+        months = reader.integer(rec["expires_months"], f"{place}.expires_months", minimum=1,
+                                maximum=120, nullable=True)
         if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances,
-                       category):
+                       category, unit, months):
             read.append((place, Plan(name=name, price=price, frequency=frequency, deposit=deposit,
                                      group=group, archived=archived, kind=kind,
                                      allowances=dict(sorted(allowances.items())),
-                                     tax_category=category), addons))
+                                     tax_category=category, allowance_unit=unit or None,
+                                     expires_months=months), addons))
     kinds = {plan.name: plan.kind for _, plan, _ in read}
     plans = []
     for place, plan, addons in read:

@@ -110,7 +110,8 @@ def export_document(session: Session) -> dict:
              "frequency": None if p.frequency is None else str(p.frequency),
              "deposit": p.deposit, "group": p.group, "archived": p.archived,
              "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons),
-             "tax_category": p.tax_category}
+             "tax_category": p.tax_category, "allowance_unit": p.allowance_unit,
+             "expires_months": p.expires_months}
             for _, p in sorted(plans.items())
         ],
         "members": [
@@ -142,7 +143,7 @@ def export_document(session: Session) -> dict:
             for r in payments
         ],
         "credit_allocations": credit_allocations,
-        "charges": export_charges(session, emails, names, numbers),
+        "charges": export_charges(session, emails, names, numbers, ids),
         **export_history(session, refs),
     }
 

@@ -163,7 +163,7 @@ class MemberPage(QWidget):
         self.credit_card.value.setObjectName("creditValue")
         self.outstanding_card = DetailCard(_("Outstanding"), "outstanding")
         self.deposit_card = DetailCard(_("Deposit held"), "deposit")
-        self.allowances_card = StatCard(_("Allowances this period"))
+        self.allowances_card = StatCard(_("Allowances"))
         self.allowances_card.value.setWordWrap(True)
         self.allowances_card.value.setObjectName("allowancesValue")
         self.pay_button = QPushButton(_("Record &payment…"), objectName="memberPaymentButton")
@@ -304,10 +304,12 @@ class MemberPage(QWidget):
         self.archived_badge.set_badge(_("Archived") if d.archived else "", "archived")
         parts = [p for p in (d.company, d.email, d.phone) if p]
         self.subtitle.setText("  ·  ".join(parts))
-        allowances = sorted(d.allowances.items())
+        # Rule 27: what each allowance grants today, what was used of it and what is left.
+        held = getattr(d, "allowance_balances", ())
         self.allowances_card.set_value(
-            "  ·  ".join(_("{quantity} {name}").format(quantity=q, name=n) for n, q in allowances)
-            if allowances else _("None"))
+            "  ·  ".join(_("{name}: {left} left of {granted} ({used} used)").format(
+                name=b.unit, left=b.left, granted=b.granted, used=b.used) for b in held)
+            if held else _("None"))
         self.timeline.set_terms(list(d.contracts), self._clock.today())
         self.contract_model.set_rows(d.contracts)
         _fit_rows(self.contract_table, len(d.contracts))
