@@ -24,6 +24,7 @@ from desktop.i18n.formatting import Formatter
 from desktop.log_file import start_logging
 from desktop.services.accounts import AccountService
 from desktop.services.catalog import CatalogService
+from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
@@ -103,6 +104,7 @@ def build_services(db: Database, clock) -> Services:
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
         accounts=build(AccountService),
+        charges=build(ChargeService),
         export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
     )

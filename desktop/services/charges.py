@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.charges.allowances import Balance, Source, balances, cover, sources_on
 from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, day_problem
-from desktop.domain.model import ADDON, CHARGE_KINDS, STANDARD, TAX_CATEGORIES, Problem
+from desktop.domain.model import ADDON, CHARGE_KINDS, STANDARD, TAX_CATEGORIES, Plan, Problem
 from desktop.i18n import _
 from desktop.ledger import audit
 from desktop.ledger.charges import allowance_used, record_charge
-from desktop.ledger.member_states import load_member_state
+from desktop.ledger.member_states import load_member_state, load_plans
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.storage import models as m
@@ -140,6 +140,14 @@ class ChargeService:
             # next sweep, which the window runs on a change of transitions.
             return Changes.of(members=[member_id], invoices=True, transitions=True,
                               id=charge_id)
+
+    def products(self) -> list[Plan]:
+        """What can be charged by product: the one-off add-ons of the catalogue not archived,
+        by name."""
+        with self.db.session() as session:
+            plans = load_plans(session).values()
+        return sorted((p for p in plans if p.kind == ADDON and not p.recurring and not p.archived),
+                      key=lambda p: (p.name.lower(), p.id))
 
     def of_member(self, member_id: int) -> list[ChargeRecord]:
         """The member's charges, pending first, then billed, each newest first."""

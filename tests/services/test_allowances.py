@@ -136,3 +136,24 @@ def test_rule_27_a_move_keeps_the_products_units_the_packages_and_what_was_used(
     plans = {p["name"]: p for p in first["plans"]}
     assert plans["Meeting room hour"]["allowance_unit"] == HOURS
     assert plans["10 meeting hours"]["expires_months"] == 6
+
+
+def test_rule_27_only_a_one_off_add_on_is_sold_by_the_unit_and_a_package_lasts_1_to_120_months():
+    import pytest
+
+    from desktop.domain.model import Plan
+    from desktop.domain.periods import Frequency
+    from desktop.services.errors import ValidationError
+
+    world = World(date(2025, 1, 2))
+    for plan, field in (
+            (Plan("Locker", 2000, Frequency("month"), kind="addon", allowance_unit=HOURS),
+             "allowance_unit"),
+            (Plan("Desk", 2000, Frequency("month"), allowance_unit=HOURS), "allowance_unit"),
+            (Plan("Ten hours", 9000, None, kind="addon", expires_months=0), "expires_months"),
+            (Plan("Ten hours", 9000, None, kind="addon", expires_months=121),
+             "expires_months")):
+        with pytest.raises(ValidationError) as refused:
+            world.catalog.save_plan(plan)
+        assert [p.field for p in refused.value.problems] == [field]
+    assert world.catalog.plans() == []

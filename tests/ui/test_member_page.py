@@ -220,11 +220,11 @@ def test_a_narrow_member_page_folds_instead_of_scrolling_sideways(qtbot, ada_mem
     page.resize(1200, 800)
     page.show()
     qtbot.waitExposed(page)
-    qtbot.waitUntil(lambda: page.cards.per_row == 4 and page.actions.per_row == 3,
+    qtbot.waitUntil(lambda: page.cards.per_row == 4 and page.actions.per_row == 4,
                     timeout=2000)
     page.resize(330, 800)
     area = page.findChild(QScrollArea)
-    qtbot.waitUntil(lambda: page.cards.per_row < 4 and page.actions.per_row < 3,
+    qtbot.waitUntil(lambda: page.cards.per_row < 4 and page.actions.per_row < 4,
                     timeout=2000)
     qtbot.waitUntil(lambda: area.horizontalScrollBar().maximum() == 0, timeout=2000)
     assert area.widget().width() <= area.viewport().width()

@@ -271,3 +271,23 @@ def test_a_tax_category_the_catalog_refuses_is_marked_on_the_field(qtbot, fake_c
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert [p.tax_category for p in saves] == ["exempt"]
     assert fake_catalog.items[2].tax_category == "exempt"
+
+
+def test_rule_27_a_one_off_add_on_is_sold_by_the_unit_and_lasts_as_a_package(
+        qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter, kind=ADDON)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Only a one-off add-on has them: a recurring one does not show the fields.
+    assert not dialog.unit_edit.isVisible() and not dialog.months_spin.isVisible()
+    dialog.one_off_check.setChecked(True)
+    assert dialog.unit_edit.isVisible() and dialog.months_spin.isVisible()
+    qtbot.keyClicks(dialog.name_edit, "Meeting room hour")
+    dialog.price_edit.setText("15")
+    qtbot.keyClicks(dialog.unit_edit, "Meeting room hours")
+    dialog.months_spin.setValue(6)
+    plan = dialog.plan()
+    assert (plan.frequency, plan.allowance_unit, plan.expires_months) == (
+        None, "Meeting room hours", 6)
+    dialog.one_off_check.setChecked(False)
+    assert (dialog.plan().allowance_unit, dialog.plan().expires_months) == (None, None)

@@ -17,6 +17,7 @@ import pytest
 import ui_fakes as fakes
 from desktop.services.accounts import AccountService
 from desktop.services.catalog import CatalogService
+from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
@@ -30,6 +31,7 @@ from desktop.ui.window.context import (
     PROTOCOLS,
     AccountServiceProtocol,
     CatalogServiceProtocol,
+    ChargeServiceProtocol,
     ContractServiceProtocol,
     DocumentServiceProtocol,
     InvoiceServiceProtocol,
@@ -49,7 +51,8 @@ def fakes_as_services() -> None:
     settings: SettingsServiceProtocol = fakes.FakeSettings()
     accounts: AccountServiceProtocol = fakes.FakeAccounts(fakes.FakeMembers([]))
     payments: PaymentServiceProtocol = fakes.FakePayments()
-    del members, catalog, invoices, sweep, settings, accounts, payments
+    charges: ChargeServiceProtocol = fakes.FakeCharges()
+    del members, catalog, invoices, sweep, settings, accounts, payments, charges
 
 
 def real_services(db: Database, clock: FixedClock) -> None:
@@ -63,18 +66,20 @@ def real_services(db: Database, clock: FixedClock) -> None:
     payments: PaymentServiceProtocol = PaymentService(db, clock)
     documents: DocumentServiceProtocol = DocumentService(db, clock)
     accounts: AccountServiceProtocol = AccountService(db, clock)
+    charges: ChargeServiceProtocol = ChargeService(db, clock)
     del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
+    del charges
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
                           "invoices": fakes.FakeInvoices, "sweep": fakes.FakeSweep,
                           "settings": fakes.FakeSettings, "accounts": fakes.FakeAccounts,
-                          "payments": fakes.FakePayments}
+                          "payments": fakes.FakePayments, "charges": fakes.FakeCharges}
 REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
-                         "accounts": AccountService}
+                         "accounts": AccountService, "charges": ChargeService}
 
 
 def calls_of(protocol: type) -> list[str]:

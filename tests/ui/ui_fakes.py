@@ -292,6 +292,25 @@ class FakeAccounts:
         return Changes.of(members=[member_id], invoices=True, payments=True)
 
 
+class FakeCharges:
+    """ChargeService over a fixed product list: keeps each charge added (rule 27)."""
+
+    def __init__(self, products: list[Plan] | None = None):
+        self._products = list(products or [])
+        self.added: list[tuple[int, dict]] = []
+
+    def add(self, member_id: int, *, product: int | str | None = None, quantity: int = 1,
+            day: date | None = None, amount: int | None = None, description: str = "",
+            tax_category: str = "standard", kind: str = "charge") -> Changes:
+        self.added.append((member_id, dict(product=product, quantity=quantity, day=day,
+                                           amount=amount, description=description,
+                                           tax_category=tax_category, kind=kind)))
+        return Changes.of(members=[member_id], invoices=True, id=len(self.added))
+
+    def products(self) -> list[Plan]:
+        return list(self._products)
+
+
 class FakePayments:
     """PaymentService over a few open documents (id, number, what each lacks), oldest first:
     previews and records allocations as rule 21 says, and keeps what was recorded."""

@@ -80,6 +80,14 @@ class PlanDialog(FormDialog):
         self.one_off_check = QCheckBox(_("One-off (invoiced once)"), objectName="planOneOffCheck")
         self.archived_check = QCheckBox(_("Archived: no longer offered"),
                                         objectName="planArchivedCheck")
+        # Rule 27: a one-off add-on sold by the unit of an allowance (a meeting-room hour uses
+        # "Meeting room hours"), and how long a package's allowances last.
+        self.unit_edit = QLineEdit(objectName="planAllowanceUnitEdit")
+        self.unit_edit.setPlaceholderText(_("Not sold by the unit of an allowance"))
+        self.months_spin = QSpinBox(objectName="planExpiresMonths")
+        self.months_spin.setRange(0, 120)
+        self.months_spin.setSuffix(" " + _("months"))
+        self.months_spin.setSpecialValueText(_("12 months (the default)"))
 
         self.allowance_model = QStandardItemModel(0, 2, self)
         self.allowance_model.setHorizontalHeaderLabels([_("Allowance"), _("Per period")])
@@ -103,7 +111,8 @@ class PlanDialog(FormDialog):
         self.addon_view.setMinimumHeight(110)
 
         errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "tax_category",
-                                                "frequency", "deposit", "allowances", "addons")}
+                                                "frequency", "deposit", "allowances", "addons",
+                                                "allowance_unit", "expires_months")}
         form = self._form = QFormLayout()
         form.setVerticalSpacing(6)
         form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
@@ -121,8 +130,15 @@ class PlanDialog(FormDialog):
                                               self.one_off_check, error=errors["frequency"]))
         form.addRow(_("Refundable deposit"), field_box(self.deposit_edit, label(formatter.currency),
                                                     error=errors["deposit"]))
+        form.addRow(_("Uses allowance"), field_box(self.unit_edit,
+                                                   error=errors["allowance_unit"],
+                                                   stretch=False))
+        form.addRow(_("Package lasts"), field_box(self.months_spin,
+                                                  error=errors["expires_months"]))
         form.addRow("", self.archived_check)
-        for key, widget in (("name", self.name_edit), ("kind", self.kind_combo),
+        for key, widget in (("allowance_unit", self.unit_edit),
+                            ("expires_months", self.months_spin),
+                            ("name", self.name_edit), ("kind", self.kind_combo),
                             ("group", self.group_combo), ("price", self.price_edit),
                             ("tax_category", self.tax_combo), ("frequency", self.count_spin),
                             ("deposit", self.deposit_edit),
@@ -182,7 +198,8 @@ class PlanDialog(FormDialog):
                 self.price_edit.text(), self.tax_category(), self.deposit_edit.text(),
                 self.count_spin.value(), self.unit_combo.currentData(),
                 self.one_off_check.isChecked(),
-                self.archived_check.isChecked(), allowances, addons)
+                self.archived_check.isChecked(), allowances, addons, self.unit_edit.text(),
+                self.months_spin.value())
 
     def unsaved_sentence(self) -> str:
         if self.kind() == ADDON:
@@ -206,6 +223,8 @@ class PlanDialog(FormDialog):
             self.group_combo.setCurrentText(plan.group or "")
             self.archived_check.setChecked(plan.archived)
             self._show_category(plan.tax_category)
+            self.unit_edit.setText(plan.allowance_unit or "")
+            self.months_spin.setValue(plan.expires_months or 0)
             for name, quantity in sorted(dict(plan.allowances).items()):
                 self.add_allowance(name, quantity)
         self.price_edit.setText(f.money_plain(plan.price) if plan else "")
@@ -263,6 +282,12 @@ class PlanDialog(FormDialog):
                                      "frequency.")
         for widget in (self.count_spin, self.unit_combo):
             offer(widget, why)
+        # Rule 27: only a one-off add-on is sold by the unit, or lasts as a package.
+        one_off = self.kind() == ADDON and not recurring
+        for field in (self.unit_edit, self.months_spin):
+            row, _role = self._form.getWidgetPosition(field.parentWidget())
+            if row >= 0:
+                self._form.setRowVisible(row, one_off)
 
     # -- reading ----------------------------------------------------------------------------
     def _show_category(self, category: str) -> None:
@@ -327,7 +352,15 @@ class PlanDialog(FormDialog):
                     group=(self.group_combo.currentText().strip() or None) if is_plan else None,
                     archived=self.archived_check.isChecked(), kind=self.kind(),
                     allowances=self.allowances()[0], addons=self.offered_addons(),
-                    id=self.plan_id, tax_category=self.tax_category())
+                    id=self.plan_id, tax_category=self.tax_category(),
+                    **self._unit_fields(frequency is None))
+
+    def _unit_fields(self, one_off: bool) -> dict:
+        """Rule 27's fields, kept only where they apply (a one-off add-on)."""
+        if self.kind() != ADDON or not one_off:
+            return {}
+        return {"allowance_unit": self.unit_edit.text().strip() or None,
+                "expires_months": self.months_spin.value() or None}
 
     def submit(self) -> None:
         self.plan_id = self._run(self._catalog.save_plan, self.plan()).id

@@ -1,7 +1,7 @@
 """The member page (docs/design.md#screens): details, allowances, terms, contracts, and the
 member's account (rules 15, 21, 22, 23): documents of every type, payments and what they paid,
 credit balance, deposit required / held / requested, totals that add up on screen, and
-*Record payment…*, *Refund credit…* and *Return excess deposit…*."""
+*Record payment…*, *Refund credit…*, *Return excess deposit…* and *Add charge…* (rule 27)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ from desktop.ui.members.account import (
     return_refused,
     totals_sentence,
 )
+from desktop.ui.members.charge_dialog import ChargeDialog
 from desktop.ui.members.folding import FoldingRow
 from desktop.ui.members.timeline import TermTimeline
 
@@ -124,8 +125,10 @@ class MemberPage(QWidget):
     accountChanged = Signal(object)    # noqa: N815  (Changes: a deposit was returned)
 
     def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
-                 parent: QWidget | None = None, tools: Any = None, accounts: Any = None):
+                 parent: QWidget | None = None, tools: Any = None, accounts: Any = None,
+                 charges: Any = None):
         super().__init__(parent)
+        self._charges = charges
         self.setObjectName("memberPage")
         self._members, self._invoices = members, invoices
         self._tools = tools  # InvoiceTools: documents, payments and the clock
@@ -209,7 +212,10 @@ class MemberPage(QWidget):
             trailing_stretch=False)
         self.cards = FoldingRow([self.credit_card, self.outstanding_card, self.deposit_card,
                                  self.allowances_card], (1, 1, 1, 2), trailing_stretch=False)
-        self.actions = FoldingRow([self.pay_button, self.refund_button, self.return_button])
+        self.charge_button = QPushButton(_("Add c&harge…"), objectName="addChargeButton")
+        self.charge_button.clicked.connect(self.add_charge)
+        self.actions = FoldingRow([self.pay_button, self.refund_button, self.return_button,
+                                   self.charge_button])
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -352,6 +358,10 @@ class MemberPage(QWidget):
         offer(self.refund_button, refund_refused(s, f, self._tools is not None),
               _("Pay out the {amount} of credit left after it paid the member's open "
                 "documents.").format(amount=f.money(s.refundable)))
+        offer(self.charge_button, "" if self._charges is not None
+              else _("Charges cannot be recorded in this window."),
+              _("Record a charge (a meeting-room hour, a day pass, printing…) for the member's "
+                "next invoice; their allowances are used first."))
         offer(self.return_button, return_refused(s, f, self._accounts is not None and whole),
               _("Move the {amount} of deposit beyond what the member's contracts require to "
                 "the credit balance.").format(amount=f.money(s.deposit_excess)))
@@ -434,6 +444,19 @@ class MemberPage(QWidget):
         self.refresh()
         self.accountChanged.emit(changes)
         return changes
+
+    def add_charge(self) -> Any:
+        """Rule 27: a charge for the member's next invoice, after what their allowances
+        cover; the page shows the allowances used and every screen hears of it."""
+        if self._charges is None or self.detail is None:
+            return None
+        dialog = ChargeDialog(self._charges, self.detail.id, self.detail.name, self._formatter,
+                              self._clock.today(), self)
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        self.refresh()
+        self.accountChanged.emit(dialog.recorded)
+        return dialog.recorded
 
     def _money_changed(self, member_id: int) -> None:
         self.refresh()

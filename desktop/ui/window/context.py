@@ -152,6 +152,14 @@ class AccountServiceProtocol(Protocol):
     def return_excess_deposit(self, member_id: int) -> Changes: ...
 
 
+class ChargeServiceProtocol(Protocol):
+    def add(self, member_id: int, *, product: int | str | None = None, quantity: int = 1,
+            day: date | None = None, amount: int | None = None, description: str = "",
+            tax_category: str = "standard", kind: str = "charge") -> Changes: ...
+
+    def products(self) -> list[Plan]: ...
+
+
 class DocumentServiceProtocol(Protocol):
     def invoice(self, invoice: int | str) -> InvoiceDocument: ...
 
@@ -164,7 +172,7 @@ PROTOCOLS: dict[str, type] = {
     "catalog": CatalogServiceProtocol, "contracts": ContractServiceProtocol,
     "invoices": InvoiceServiceProtocol, "sweep": SweepServiceProtocol,
     "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
-    "accounts": AccountServiceProtocol,
+    "accounts": AccountServiceProtocol, "charges": ChargeServiceProtocol,
 }
 
 
@@ -190,6 +198,7 @@ class Services:
     payments: PaymentServiceProtocol | None = None
     documents: DocumentServiceProtocol | None = None
     accounts: AccountServiceProtocol | None = None
+    charges: ChargeServiceProtocol | None = None  # rule 27: *Add charge…* on the member page
     # desktop.formats.files.export_file bound to the database and today: export(format, path)
     # writes a whole-database export of the registry and returns what it counted
     export: Callable[[Format, Path], int] | None = None

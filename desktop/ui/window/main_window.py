@@ -196,7 +196,7 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
 
         page = MemberPage(self.services.members, self.services.invoices, self.formatter,
                           self.clock, tools=invoice_tools(self.services, self.clock),
-                          accounts=self.services.accounts)
+                          accounts=self.services.accounts, charges=self.services.charges)
         page.new_contract_button.setVisible(self._open_new_contract is not None)
         page.setMinimumWidth(380)
         sizes = self.splitter.sizes()
