@@ -31,6 +31,7 @@ from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
+from desktop.services.prices import PriceService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage import member_search, server
@@ -105,6 +106,7 @@ def build_services(db: Database, clock) -> Services:
         payments=build(PaymentService), documents=build(DocumentService),
         accounts=build(AccountService),
         charges=build(ChargeService),
+        prices=build(PriceService),
         export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
     )

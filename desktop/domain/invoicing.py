@@ -80,10 +80,12 @@ def _prorated(amount: int | Fraction, period: tuple[date, date], span: tuple[dat
     return round_minor(Fraction(amount) * prorated_fraction(period, span))
 
 
-def addon_amount_per_period(contract: Contract, item: ContractAddon) -> Fraction:
-    """A recurring add-on's price converted to the contract's billing period, exactly (rule 16)."""
+def addon_amount_per_period(contract: Contract, item: ContractAddon,
+                            on: date | None = None) -> Fraction:
+    """A recurring add-on's price converted to the contract's billing period, exactly (rule 16),
+    at its price in force on `on`, the period's first day (rule 24; None: its newest)."""
     own, billed = item.addon.frequency, contract.plan.frequency
-    price = Fraction(item.addon.price * item.quantity)
+    price = Fraction(item.addon.price_on(on) * item.quantity)
     if own is None or billed is None or own == billed:
         return price
     return price * own.periods_per_year / billed.periods_per_year
@@ -103,15 +105,17 @@ def period_lines(contract: Contract, period: tuple[date, date],
     An add-on is billed only from its start date: one starting inside the span is prorated from
     that day, one starting after it gets no line yet.
     """
+    # Rule 24: the prices in force when the period started (a catch-up or a late entry bills
+    # an earlier period at its own price).
     lines = [priced_line("plan", _described(contract.plan, contract.quantity),
-                         contract.unit_price * contract.quantity, contract.id, period, span,
-                         contract.plan.tax_category)]
+                         contract.unit_price_on(period[0]) * contract.quantity, contract.id,
+                         period, span, contract.plan.tax_category)]
     for item in contract.addons:
         held = held_span(item, span)
         if item.addon.recurring and days(overlap(period, held)) > 0:
             lines.append(priced_line("addon", _described(item.addon, item.quantity),
-                                     addon_amount_per_period(contract, item), contract.id,
-                                     period, held, item.addon.tax_category))
+                                     addon_amount_per_period(contract, item, period[0]),
+                                     contract.id, period, held, item.addon.tax_category))
     return lines
 
 
@@ -161,7 +165,7 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     """
     description = _described(item.addon, item.quantity)
     if not item.addon.recurring:
-        amount = item.addon.price * item.quantity
+        amount = item.addon.price_on(day) * item.quantity
         return [Line("addon", description, amount, contract.id, day, None,
                      tax_category=item.addon.tax_category)]
     start = day if item.start_date is None else max(day, item.start_date)
@@ -169,7 +173,7 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     if period is None or not (max(period[0], contract.start_date) <= start < period[1]):
         return []  # not yet invoiced: the add-on is billed from its start with a later invoice
     # Prorated over the whole period, like the plan (rule 3), for the days left in it.
-    return [priced_line("addon", description, addon_amount_per_period(contract, item),
+    return [priced_line("addon", description, addon_amount_per_period(contract, item, period[0]),
                         contract.id, period, (start, period[1]), item.addon.tax_category)]
 
 

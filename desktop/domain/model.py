@@ -67,10 +67,23 @@ class Plan:
     # package's allowances last this many months from purchase (None: the default, 12).
     allowance_unit: str | None = None
     expires_months: int | None = None
+    # Rule 24: the price history, (first day, price) oldest first; `price` is the newest.
+    prices: tuple[tuple[date, int], ...] = field(default=(), compare=False)
 
     @property
     def recurring(self) -> bool:
         return self.frequency is not None
+
+    def price_on(self, day: date | None) -> int:
+        """Rule 24: the price in force on the day (the newest without a history or a day)."""
+        if not self.prices or day is None:
+            return self.price
+        found = self.prices[0][1]
+        for start, price in self.prices:
+            if start > day:
+                break
+            found = price
+        return found
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,11 @@ class Contract:
     def unit_price(self) -> int:
         """The price of one unit for one period: the custom price, else the plan's."""
         return self.plan.price if self.custom_price is None else self.custom_price
+
+    def unit_price_on(self, day: date | None) -> int:
+        """Rule 24: the unit price of a period starting on the day: the custom price, else
+        the plan's price in force then (custom prices are untouched by price changes)."""
+        return self.plan.price_on(day) if self.custom_price is None else self.custom_price
 
     @property
     def price(self) -> int:

@@ -82,7 +82,8 @@ class PlanCatalog(dict):
 
 
 def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, Plan]:
-    """The whole catalog (plans and add-ons) as domain values by id; three queries.
+    """The whole catalog (plans and add-ons) as domain values by id, with each one's price
+    history (rule 24); four queries.
 
     A plan row the billing core refuses raises ValueError, unless skip_unreadable: then it is
     left out and only what needs it fails, with UnreadablePlan, so one broken plan does not stop
@@ -93,6 +94,11 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
             select(m.PlanAllowanceRow.plan_id, m.PlanAllowanceRow.name,
                    m.PlanAllowanceRow.quantity).order_by(m.PlanAllowanceRow.name)):
         allowances.setdefault(plan_id, {})[name] = quantity
+    prices: dict[int, list[tuple]] = {}
+    for plan_id, day, price in session.execute(
+            select(m.PlanPriceRow.plan_id, m.PlanPriceRow.from_day, m.PlanPriceRow.price)
+            .order_by(m.PlanPriceRow.plan_id, m.PlanPriceRow.from_day)):
+        prices.setdefault(plan_id, []).append((day, price))
     rows = session.execute(select(m.PlanRow.id, m.PlanRow.name, m.PlanRow.kind, m.PlanRow.price,
                                   m.PlanRow.frequency, m.PlanRow.deposit, m.PlanRow.group_name,
                                   m.PlanRow.archived, m.PlanRow.tax_category,
@@ -114,7 +120,8 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                                addons=tuple(sorted(offered.get(r.id, ()))), id=r.id,
                                tax_category=r.tax_category or STANDARD,
                                allowance_unit=r.allowance_unit or None,
-                               expires_months=r.expires_months)
+                               expires_months=r.expires_months,
+                               prices=tuple(prices.get(r.id, ())))
         except ValueError as exc:
             if not skip_unreadable:
                 raise

@@ -18,6 +18,7 @@ from desktop.ledger import audit
 from desktop.ledger.member_states import load_plans
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError, text_problems
+from desktop.services.prices import record_price
 from desktop.storage import models as m
 
 
@@ -214,10 +215,15 @@ class CatalogService:
             if problems:
                 raise ValidationError(problems)
             before = {} if row is None else plan_values(load_plans(session)[row.id])
+            old_price = None if row is None else row.price
             if row is None:
                 row = m.PlanRow()
                 session.add(row)
             _fill(session, row, plan)
+            if old_price is not None and plan.price != old_price:
+                # Rule 24: a new price applies from today; earlier periods keep the old one.
+                session.flush()
+                record_price(session, row, self.clock.today(), plan.price, old_price)
             session.flush()
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="plan", entity_id=row.id, before=before,

@@ -136,6 +136,19 @@ class PlanRow(Base):
     )
 
 
+class PlanPriceRow(Base):
+    """Rule 24 (migration 0013): a plan's price from a day on; the plan's `price` is its newest.
+    A plan whose price never changed has no rows."""
+
+    __tablename__ = "plan_prices"
+    __table_args__ = (UniqueConstraint("plan_id", "from_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    from_day: Mapped[date] = mapped_column(Date)
+    price: Mapped[int] = mapped_column(Money)
+
+
 class PlanAllowanceRow(Base):
     """A quantity a plan or add-on grants per period (meeting-room hours, ...)."""
 

@@ -84,13 +84,14 @@ def as_frontdesk_1(document: dict) -> dict:
     """The document as frontdesk/1 wrote it: invoices of one date and one rate, payments naming
     their invoice, without anything else frontdesk/2 added."""
     for section in ("history", "applied_transitions", "plan_changes", "sweep_runs",
-                    "credit_allocations"):
+                    "credit_allocations", "charges"):
         del document[section]
     for key in ("operator", "reduced_tax_rate", "exemption_reason", "credit_note_prefix",
                 "deposit_prefix"):
         del document["settings"][key]
     for plan in document["plans"]:
-        del plan["tax_category"]
+        for key in ("tax_category", "allowance_unit", "expires_months", "prices"):
+            del plan[key]
     for key, fields in (("members", ("archived",)), ("contracts", ("notes",))):
         for item in document[key]:
             for field in fields:

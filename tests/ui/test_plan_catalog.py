@@ -291,3 +291,29 @@ def test_rule_27_a_one_off_add_on_is_sold_by_the_unit_and_lasts_as_a_package(
         None, "Meeting room hours", 6)
     dialog.one_off_check.setChecked(False)
     assert (dialog.plan().allowance_unit, dialog.plan().expires_months) == (None, None)
+
+
+def test_rule_24_raise_prices_previews_then_raises_the_chosen_plans(qtbot, fake_catalog,
+                                                                   formatter):
+    from datetime import date
+
+    import ui_fakes as fakes
+    from desktop.ui.catalog.raise_prices import RaisePricesDialog
+
+    plans = fake_catalog.plans()
+    office = next(p for p in plans if p.name == "Private office")
+    prices = fakes.FakePrices({p.id: (p.name, p.price) for p in plans})
+    dialog = RaisePricesDialog(prices, plans, formatter, date(2024, 5, 1), office.id)
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == [office.id]
+    assert not dialog.ok_button.isEnabled()  # no percentage yet
+    qtbot.keyClicks(dialog.percent_edit, "1001")
+    assert dialog.problems.message("percent") == (
+        "The raise must be a percentage above 0 and at most 1000, such as 5 or 2.5.")
+    assert not dialog.ok_button.isEnabled()
+    dialog.percent_edit.setText("5")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.preview_label.text().splitlines()[1] == (
+        f"Private office: {formatter.money(180000)} → {formatter.money(189000)}, 1 contract")
+    dialog.ok_button.click()
+    assert prices.raised == [([office.id], "5", date(2024, 5, 1))]

@@ -24,6 +24,7 @@ from desktop.services.documents import DocumentService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
+from desktop.services.prices import PriceService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database
@@ -37,6 +38,7 @@ from desktop.ui.window.context import (
     InvoiceServiceProtocol,
     MemberServiceProtocol,
     PaymentServiceProtocol,
+    PriceServiceProtocol,
     SettingsServiceProtocol,
     SweepServiceProtocol,
 )
@@ -52,7 +54,8 @@ def fakes_as_services() -> None:
     accounts: AccountServiceProtocol = fakes.FakeAccounts(fakes.FakeMembers([]))
     payments: PaymentServiceProtocol = fakes.FakePayments()
     charges: ChargeServiceProtocol = fakes.FakeCharges()
-    del members, catalog, invoices, sweep, settings, accounts, payments, charges
+    prices: PriceServiceProtocol = fakes.FakePrices()
+    del members, catalog, invoices, sweep, settings, accounts, payments, charges, prices
 
 
 def real_services(db: Database, clock: FixedClock) -> None:
@@ -67,19 +70,22 @@ def real_services(db: Database, clock: FixedClock) -> None:
     documents: DocumentServiceProtocol = DocumentService(db, clock)
     accounts: AccountServiceProtocol = AccountService(db, clock)
     charges: ChargeServiceProtocol = ChargeService(db, clock)
+    prices: PriceServiceProtocol = PriceService(db, clock)
     del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
-    del charges
+    del charges, prices
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
                           "invoices": fakes.FakeInvoices, "sweep": fakes.FakeSweep,
                           "settings": fakes.FakeSettings, "accounts": fakes.FakeAccounts,
-                          "payments": fakes.FakePayments, "charges": fakes.FakeCharges}
+                          "payments": fakes.FakePayments, "charges": fakes.FakeCharges,
+                          "prices": fakes.FakePrices}
 REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
-                         "accounts": AccountService, "charges": ChargeService}
+                         "accounts": AccountService, "charges": ChargeService,
+                         "prices": PriceService}
 
 
 def calls_of(protocol: type) -> list[str]:

@@ -18,6 +18,7 @@ from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
 from desktop.services.payments import PlacedAllocation, Recorded
+from desktop.services.prices import PriceChange
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
 
 TODAY = date(2026, 3, 20)
@@ -309,6 +310,28 @@ class FakeCharges:
 
     def products(self) -> list[Plan]:
         return list(self._products)
+
+
+class FakePrices:
+    """PriceService over fixed prices (plan id -> price): a raise preview and what was raised."""
+
+    def __init__(self, prices: dict[int, tuple[str, int]] | None = None):
+        self.prices = dict(prices or {})
+        self.raised: list[tuple[list[int], str, date | None]] = []
+
+    def raise_preview(self, plan_ids: list[int], percent: str,
+                      day: date | None = None) -> list[PriceChange]:
+        from desktop.services.prices import percent_of, raised
+
+        rate = percent_of(percent)
+        return [PriceChange(i, self.prices[i][0], self.prices[i][1],
+                            raised(self.prices[i][1], rate), 1) for i in plan_ids]
+
+    def raise_prices(self, plan_ids: list[int], percent: str,
+                     day: date | None = None) -> Changes:
+        self.raise_preview(plan_ids, percent, day)
+        self.raised.append((list(plan_ids), percent, day))
+        return Changes(catalog=True)
 
 
 class FakePayments:

@@ -225,7 +225,7 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                             {"kind": "plan", "frequency": "1 month", "deposit": 0, "group": None,
                              "archived": False, "allowances": {}, "addons": []},
                             {"tax_category": STANDARD, "allowance_unit": None,
-                             "expires_months": None})
+                             "expires_months": None, "prices": []})
         if rec is None:
             continue
         name = reader.text(rec["name"], f"{place}.name", required=True)
@@ -266,13 +266,14 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         unit = reader.text(rec["allowance_unit"], f"{place}.allowance_unit", nullable=True)
         months = reader.integer(rec["expires_months"], f"{place}.expires_months", minimum=1,
                                 maximum=120, nullable=True)
+        prices = _read_prices(reader, rec["prices"], f"{place}.prices")
         if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances,
-                       category, unit, months):
+                       category, unit, months, prices):
             read.append((place, Plan(name=name, price=price, frequency=frequency, deposit=deposit,
                                      group=group, archived=archived, kind=kind,
                                      allowances=dict(sorted(allowances.items())),
                                      tax_category=category, allowance_unit=unit or None,
-                                     expires_months=months), addons))
+                                     expires_months=months, prices=prices), addons))
     kinds = {plan.name: plan.kind for _, plan, _ in read}
     plans = []
     for place, plan, addons in read:
@@ -286,6 +287,23 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                 reader.problem(f"{place}.addons[{j}]", f"{shown(name)} is not an add-on in plans.")
         plans.append(Plan(**{**plan.__dict__, "addons": tuple(sorted(set(offered)))}))
     return plans, named
+
+
+def _read_prices(reader: Reader, value, place: str):
+    """Rule 24: a plan's price history, each `{"from": DATE, "price"}`, days in order."""
+    prices: list[tuple[date, int]] = []
+    for j, item in enumerate(reader.items(value, place)):
+        rec = reader.record(item, f"{place}[{j}]", ("from", "price"), {})
+        if rec is None:
+            return BAD
+        day = reader.day(rec["from"], f"{place}[{j}].from")
+        price = reader.money(rec["price"], f"{place}[{j}].price", minimum=0)
+        if any_bad(day, price):
+            return BAD
+        if prices and day <= prices[-1][0]:
+            return reader.problem(f"{place}[{j}].from", "is not after the day before it.")
+        prices.append((day, price))
+    return tuple(prices)
 
 
 def read_members(reader: Reader, value) -> tuple[list[dict], set[str]]:

@@ -111,7 +111,8 @@ def export_document(session: Session) -> dict:
              "deposit": p.deposit, "group": p.group, "archived": p.archived,
              "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons),
              "tax_category": p.tax_category, "allowance_unit": p.allowance_unit,
-             "expires_months": p.expires_months}
+             "expires_months": p.expires_months,
+             "prices": [{"from": _iso(day), "price": price} for day, price in p.prices]}
             for _, p in sorted(plans.items())
         ],
         "members": [

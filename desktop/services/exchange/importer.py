@@ -121,6 +121,9 @@ def _write(session: Session, read: Document, now: datetime) -> None:
              group_name=p.group, archived=p.archived, tax_category=p.tax_category,
              allowance_unit=p.allowance_unit, expires_months=p.expires_months)
         for p in read.plans])
+    _insert(connection, m.PlanPriceRow, [
+        dict(plan_id=plan_ids[p.name], from_day=day, price=price)
+        for p in read.plans for day, price in p.prices])
     _insert(connection, m.PlanAllowanceRow, [
         dict(plan_id=plan_ids[p.name], name=name, quantity=quantity)
         for p in read.plans for name, quantity in p.allowances.items()])
@@ -191,7 +194,7 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
                             m.InvoiceRow.__table__, m.PaymentRow.__table__,
                             m.AllocationRow.__table__, m.ChargeRow.__table__,
-                            m.AllowanceUseRow.__table__])
+                            m.AllowanceUseRow.__table__, m.PlanPriceRow.__table__])
     _write_history(session, read, now, {"member": member_ids, "contract": ids, "plan": plan_ids})
 
 

@@ -29,6 +29,7 @@ from desktop.services.documents import InvoiceDocument
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import MemberDetail, MemberRow
 from desktop.services.payments import PlacedAllocation, Recorded
+from desktop.services.prices import PriceChange
 from desktop.services.settings import SiteSettings
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport
 
@@ -160,6 +161,14 @@ class ChargeServiceProtocol(Protocol):
     def products(self) -> list[Plan]: ...
 
 
+class PriceServiceProtocol(Protocol):
+    def raise_preview(self, plan_ids: list[int], percent: str,
+                      day: date | None = None) -> list[PriceChange]: ...
+
+    def raise_prices(self, plan_ids: list[int], percent: str,
+                     day: date | None = None) -> Changes: ...
+
+
 class DocumentServiceProtocol(Protocol):
     def invoice(self, invoice: int | str) -> InvoiceDocument: ...
 
@@ -173,6 +182,7 @@ PROTOCOLS: dict[str, type] = {
     "invoices": InvoiceServiceProtocol, "sweep": SweepServiceProtocol,
     "payments": PaymentServiceProtocol, "documents": DocumentServiceProtocol,
     "accounts": AccountServiceProtocol, "charges": ChargeServiceProtocol,
+    "prices": PriceServiceProtocol,
 }
 
 
@@ -199,6 +209,7 @@ class Services:
     documents: DocumentServiceProtocol | None = None
     accounts: AccountServiceProtocol | None = None
     charges: ChargeServiceProtocol | None = None  # rule 27: *Add charge…* on the member page
+    prices: PriceServiceProtocol | None = None  # rule 24: *Raise prices…* in the catalog
     # desktop.formats.files.export_file bound to the database and today: export(format, path)
     # writes a whole-database export of the registry and returns what it counted
     export: Callable[[Format, Path], int] | None = None

@@ -222,7 +222,8 @@ class MainWindow(SweepStatus, WindowActions, QMainWindow):
     def _build_plan_catalog(self) -> PlanCatalog:
         from desktop.ui.catalog.plan_catalog import PlanCatalog
 
-        return PlanCatalog(self.services.catalog, self.formatter, run=self.operations.run)
+        return PlanCatalog(self.services.catalog, self.formatter, run=self.operations.run,
+                           prices=self.services.prices, today=self.clock.today)
 
     def _build_invoices_page(self) -> InvoicesPage:
         from desktop.ui.invoices.invoices_page import InvoicesPage

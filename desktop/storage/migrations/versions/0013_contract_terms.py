@@ -7,7 +7,8 @@ Create Date: 2026-12-08
 The `charges` table: a member's charges (a catalogue product × quantity, or a described
 amount) waiting for their next document, and the document each was billed on (rule 27);
 `allowance_uses`, what each charge took from the member's allowances; the plans' allowance
-unit (a product sold by the unit) and a package's months of validity.
+unit (a product sold by the unit) and a package's months of validity; `plan_prices`, each
+plan's price history (rule 24).
 """
 
 import sqlalchemy as sa
@@ -68,6 +69,18 @@ def upgrade() -> None:
     )
     for column in ("charge_id", "contract_id"):
         op.create_index(op.f(f"ix_allowance_uses_{column}"), "allowance_uses", [column])
+    op.create_table(
+        "plan_prices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("from_day", sa.Date(), nullable=False),
+        sa.Column("price", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], ondelete="CASCADE",
+                                name=op.f("fk_plan_prices_plan_id_plans")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_prices")),
+        sa.UniqueConstraint("plan_id", "from_day", name=op.f("uq_plan_prices_plan_id_from_day")),
+    )
+    op.create_index(op.f("ix_plan_prices_plan_id"), "plan_prices", ["plan_id"])
     op.add_column("plans", sa.Column("allowance_unit", sa.String(), nullable=True))
     op.add_column("plans", sa.Column("expires_months", sa.Integer(), nullable=True))
 
@@ -76,5 +89,6 @@ def downgrade() -> None:
     with op.batch_alter_table("plans") as batch:
         batch.drop_column("expires_months")
         batch.drop_column("allowance_unit")
+    op.drop_table("plan_prices")
     op.drop_table("allowance_uses")
     op.drop_table("charges")
