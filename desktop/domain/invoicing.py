@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from desktop.domain.charges.billing import COVERED
+from desktop.domain.commitment.notice import TERMINATION_FEE
 from desktop.domain.contracts import current_period
 from desktop.domain.model import (
     ADDON,
@@ -34,7 +35,7 @@ UNUSED_TIME = M_("Unused time on {name}")
 DEPOSIT = M_("Refundable deposit ({plans})")
 DEPOSIT_REFUND = M_("Deposit refund")
 LINE_WORDINGS = {"unused": UNUSED_TIME, "deposit": DEPOSIT, "deposit_refund": DEPOSIT_REFUND,
-                 "charge": COVERED}
+                 "charge": COVERED, "termination_fee": TERMINATION_FEE}
 
 
 def line_wording(kind: str, params: Mapping[str, object]) -> Message | None:

@@ -69,6 +69,9 @@ class Plan:
     expires_months: int | None = None
     # Rule 24: the price history, (first day, price) oldest first; `price` is the newest.
     prices: tuple[tuple[date, int], ...] = field(default=(), compare=False)
+    # Rule 25: what ending a contract before its commitment end costs when the commitment is
+    # waived: None (nothing), "remaining" (the charges left in the commitment) or an amount.
+    early_termination_fee: int | str | None = None
 
     @property
     def recurring(self) -> bool:
@@ -131,6 +134,13 @@ class Contract:
     invoiced: tuple[InvoicedSpan, ...] = ()
     notes: str = ""
     id: int | str | None = None
+    # Rule 25: the commitment end (the first day without commitment), the notice period, the
+    # operator's waiver of both (recorded with the cancellation it allowed) and whether the
+    # contract ends at its commitment end instead of renewing.
+    commitment_end: date | None = None
+    notice: Frequency | None = None
+    notice_waived: bool = False
+    ends_at_commitment_end: bool = False
 
     @property
     def unit_price(self) -> int:
@@ -232,6 +242,7 @@ class BillingSettings:
     billing_day: int | None = None
     reduced_rate: Fraction = Fraction(0)
     payment_terms: int = 14
+    cancellations_on_boundary: bool = True  # rule 25: the earliest cancellation on a boundary
 
 
 @dataclass(frozen=True)

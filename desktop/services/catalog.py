@@ -105,6 +105,12 @@ def _unit_problems(plan: Plan) -> list[Problem]:
     if months is not None and (not isinstance(months, int) or not 1 <= months <= 120):
         problems.append(Problem("expires_months", _(
             "A package lasts from 1 to 120 months.")))
+    fee = plan.early_termination_fee
+    if fee is not None and fee != "remaining" and (
+            not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_AMOUNT):
+        problems.append(Problem("early_termination_fee", _(
+            "The early termination fee is none, the charges left in the commitment, or an "
+            "amount of 0 or more.")))
     return problems
 
 
@@ -149,6 +155,8 @@ def plan_values(plan: Plan) -> dict[str, str]:
         "Tax category": plan.tax_category,
         "Allowance used": plan.allowance_unit or "",
         "Package months": "" if plan.expires_months is None else str(plan.expires_months),
+        "Early termination fee": "" if plan.early_termination_fee is None
+        else str(plan.early_termination_fee),
     }
 
 
@@ -160,6 +168,8 @@ def _fill(session: Session, row: m.PlanRow, plan: Plan) -> None:
     row.tax_category = plan.tax_category
     row.allowance_unit = (plan.allowance_unit or "").strip() or None
     row.expires_months = plan.expires_months
+    fee = plan.early_termination_fee
+    row.early_termination_fee = None if fee is None else str(fee)
     row.group_name = (plan.group or "").strip() or None
     wanted = {str(k).strip(): v for k, v in dict(plan.allowances).items()}
     for allowance in list(row.allowances):

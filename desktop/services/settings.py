@@ -56,6 +56,8 @@ class SiteSettings:
     exemption_reason: str = ""
     credit_note_prefix: str = DEFAULTS["credit_note_prefix"]
     deposit_prefix: str = DEFAULTS["deposit_prefix"]
+    # Rule 25: the earliest cancellation is moved to the next period boundary (default on).
+    cancellations_on_boundary: bool = True
 
 
 def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
@@ -70,7 +72,8 @@ def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
                         row.reduced_tax_rate or DEFAULTS["reduced_tax_rate"],
                         row.exemption_reason or "",
                         row.credit_note_prefix or DEFAULTS["credit_note_prefix"],
-                        row.deposit_prefix or DEFAULTS["deposit_prefix"])
+                        row.deposit_prefix or DEFAULTS["deposit_prefix"],
+                        cancellations_on_boundary=row.cancellations_on_boundary is not False)
 
 
 def iban_problem(iban: str) -> str:
@@ -189,7 +192,8 @@ def _normalised(settings: SiteSettings) -> SiteSettings:
                         settings.invoice_prefix, settings.payment_terms, settings.logo or None,
                         str(settings.reduced_tax_rate).strip(),
                         (settings.exemption_reason or "").strip(), settings.credit_note_prefix,
-                        settings.deposit_prefix)
+                        settings.deposit_prefix,
+                        cancellations_on_boundary=bool(settings.cancellations_on_boundary))
 
 
 class SettingsService:
@@ -227,6 +231,7 @@ class SettingsService:
             row.exemption_reason = settings.exemption_reason
             row.credit_note_prefix = settings.credit_note_prefix
             row.deposit_prefix = settings.deposit_prefix
+            row.cancellations_on_boundary = bool(settings.cancellations_on_boundary)
             who = settings.operator or audit.SYSTEM
             audit.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
@@ -252,7 +257,8 @@ def _readable(settings: SiteSettings) -> dict[str, str]:
               "invoice_prefix": "Invoice number prefix", "payment_terms": "Payment terms (days)",
               "reduced_tax_rate": "Reduced tax rate", "exemption_reason": "Exemption reason",
               "credit_note_prefix": "Credit note number prefix",
-              "deposit_prefix": "Deposit number prefix"}
+              "deposit_prefix": "Deposit number prefix",
+              "cancellations_on_boundary": "Cancellations end on a period boundary"}
     values = {labels[k]: "" if v is None else str(v) for k, v in asdict(settings).items()
               if k in labels}
     # The logo's bytes would say nothing in the audit; its size (raw, in bytes) says it changed.

@@ -91,6 +91,8 @@ class SettingsRow(Base):
     exemption_reason: Mapped[str | None] = mapped_column(Text)
     credit_note_prefix: Mapped[str | None] = mapped_column(String)
     deposit_prefix: Mapped[str | None] = mapped_column(String)
+    # Rule 25 (migration 0013): the earliest cancellation falls on a period boundary (NULL: on).
+    cancellations_on_boundary: Mapped[bool | None] = mapped_column(Boolean)
 
 
 plan_addons = Table(
@@ -123,6 +125,9 @@ class PlanRow(Base):
     # by the unit), and how many months a package's allowances last (NULL: 12).
     allowance_unit: Mapped[str | None] = mapped_column(String)
     expires_months: Mapped[int | None] = mapped_column(Integer)
+    # Rule 25: NULL (no fee), "remaining" (the charges left in the commitment) or an amount in
+    # minor units written as digits.
+    early_termination_fee: Mapped[str | None] = mapped_column(String)
 
     allowances: Mapped[list[PlanAllowanceRow]] = relationship(
         back_populates="plan", lazy="selectin", cascade="all, delete-orphan",
@@ -217,6 +222,13 @@ class ContractRow(Base):
     # forecast find due contracts through an index instead of evaluating every contract.
     next_event_date: Mapped[date | None] = mapped_column(Date, index=True)
     version: Mapped[int] = mapped_column(Integer)
+    # Rule 25 (migration 0013): commitment end, notice period ("1 month"), the waiver recorded
+    # with the cancellation it allowed, and whether the contract ends at its commitment end.
+    commitment_end: Mapped[date | None] = mapped_column(Date)
+    notice: Mapped[str | None] = mapped_column(String)
+    notice_waived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    ends_at_commitment_end: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                         server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

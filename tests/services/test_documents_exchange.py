@@ -87,12 +87,15 @@ def as_frontdesk_1(document: dict) -> dict:
                     "credit_allocations", "charges"):
         del document[section]
     for key in ("operator", "reduced_tax_rate", "exemption_reason", "credit_note_prefix",
-                "deposit_prefix"):
+                "deposit_prefix", "cancellations_on_boundary"):
         del document["settings"][key]
     for plan in document["plans"]:
-        for key in ("tax_category", "allowance_unit", "expires_months", "prices"):
+        for key in ("tax_category", "allowance_unit", "expires_months", "prices",
+                    "early_termination_fee"):
             del plan[key]
-    for key, fields in (("members", ("archived",)), ("contracts", ("notes",))):
+    for key, fields in (("members", ("archived",)),
+                        ("contracts", ("notes", "commitment_end", "notice", "notice_waived",
+                                       "ends_at_commitment_end"))):
         for item in document[key]:
             for field in fields:
                 del item[field]

@@ -141,7 +141,8 @@ def read_settings(reader: Reader, value) -> dict:
     rec = reader.record({} if value is None else value, "settings", (),
                         {**{key: SETTINGS_DEFAULTS[key] for key in SETTINGS_KEYS}, "logo": None},
                         {"operator": SETTINGS_DEFAULTS["operator"],
-                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS}})
+                         **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS},
+                         "cancellations_on_boundary": True})
     if rec is None:
         return {}
     from desktop.i18n.formatting import Formatter
@@ -193,7 +194,9 @@ def read_settings(reader: Reader, value) -> dict:
                            maximum=365)
     return {"currency": currency, "locale": locale, "tax_rate": rate, "reduced_tax_rate": reduced,
             "billing_day": day,
-            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"])}
+            **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"]),
+            "cancellations_on_boundary": reader.flag(rec["cancellations_on_boundary"],
+                                                     "settings.cancellations_on_boundary")}
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -225,7 +228,8 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                             {"kind": "plan", "frequency": "1 month", "deposit": 0, "group": None,
                              "archived": False, "allowances": {}, "addons": []},
                             {"tax_category": STANDARD, "allowance_unit": None,
-                             "expires_months": None, "prices": []})
+                             "expires_months": None, "prices": [],
+                             "early_termination_fee": None})
         if rec is None:
             continue
         name = reader.text(rec["name"], f"{place}.name", required=True)
@@ -267,13 +271,17 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         months = reader.integer(rec["expires_months"], f"{place}.expires_months", minimum=1,
                                 maximum=120, nullable=True)
         prices = _read_prices(reader, rec["prices"], f"{place}.prices")
+        fee = rec["early_termination_fee"]
+        if fee != "remaining":
+            fee = reader.money(fee, f"{place}.early_termination_fee", minimum=0, nullable=True)
         if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances,
-                       category, unit, months, prices):
+                       category, unit, months, prices, fee):
             read.append((place, Plan(name=name, price=price, frequency=frequency, deposit=deposit,
                                      group=group, archived=archived, kind=kind,
                                      allowances=dict(sorted(allowances.items())),
                                      tax_category=category, allowance_unit=unit or None,
-                                     expires_months=months, prices=prices), addons))
+                                     expires_months=months, prices=prices,
+                                     early_termination_fee=fee), addons))
     kinds = {plan.name: plan.kind for _, plan, _ in read}
     plans = []
     for place, plan, addons in read:

@@ -104,7 +104,9 @@ def export_document(session: Session) -> dict:
         "settings": {**{key: _setting(settings, key) for key in SETTINGS_KEYS},
                      "logo": _logo(settings),
                      "operator": (settings.operator if settings is not None else None) or "",
-                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS}},
+                     **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS},
+                     "cancellations_on_boundary": settings is None
+                     or settings.cancellations_on_boundary is not False},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
@@ -112,7 +114,8 @@ def export_document(session: Session) -> dict:
              "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons),
              "tax_category": p.tax_category, "allowance_unit": p.allowance_unit,
              "expires_months": p.expires_months,
-             "prices": [{"from": _iso(day), "price": price} for day, price in p.prices]}
+             "prices": [{"from": _iso(day), "price": price} for day, price in p.prices],
+             "early_termination_fee": p.early_termination_fee}
             for _, p in sorted(plans.items())
         ],
         "members": [
@@ -132,7 +135,10 @@ def export_document(session: Session) -> dict:
              "prorate_last_invoice": bool(r.prorate_last_invoice),
              "prorate_first_invoice": bool(r.prorate_first_invoice),
              "predecessor": None if r.predecessor_id is None else ids[r.predecessor_id],
-             "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or ""}
+             "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or "",
+             "commitment_end": _iso(r.commitment_end), "notice": r.notice,
+             "notice_waived": bool(r.notice_waived),
+             "ends_at_commitment_end": bool(r.ends_at_commitment_end)}
             for r in contracts
         ],
         "documents": [_document(row, emails[row.member_id], lines.get(row.id, []))

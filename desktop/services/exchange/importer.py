@@ -119,7 +119,9 @@ def _write(session: Session, read: Document, now: datetime) -> None:
         dict(id=plan_ids[p.name], name=p.name, kind=p.kind, price=p.price,
              frequency=None if p.frequency is None else str(p.frequency), deposit=p.deposit,
              group_name=p.group, archived=p.archived, tax_category=p.tax_category,
-             allowance_unit=p.allowance_unit, expires_months=p.expires_months)
+             allowance_unit=p.allowance_unit, expires_months=p.expires_months,
+             early_termination_fee=None if p.early_termination_fee is None
+             else str(p.early_termination_fee))
         for p in read.plans])
     _insert(connection, m.PlanPriceRow, [
         dict(plan_id=plan_ids[p.name], from_day=day, price=price)

@@ -8,7 +8,9 @@ The `charges` table: a member's charges (a catalogue product × quantity, or a d
 amount) waiting for their next document, and the document each was billed on (rule 27);
 `allowance_uses`, what each charge took from the member's allowances; the plans' allowance
 unit (a product sold by the unit) and a package's months of validity; `plan_prices`, each
-plan's price history (rule 24).
+plan's price history (rule 24); the contracts' commitment end, notice, waiver and "ends at
+commitment end", the plans' early termination fee and the site's "cancellations end on a period
+boundary" (rule 25).
 """
 
 import sqlalchemy as sa
@@ -83,12 +85,26 @@ def upgrade() -> None:
     op.create_index(op.f("ix_plan_prices_plan_id"), "plan_prices", ["plan_id"])
     op.add_column("plans", sa.Column("allowance_unit", sa.String(), nullable=True))
     op.add_column("plans", sa.Column("expires_months", sa.Integer(), nullable=True))
+    op.add_column("plans", sa.Column("early_termination_fee", sa.String(), nullable=True))
+    op.add_column("contracts", sa.Column("commitment_end", sa.Date(), nullable=True))
+    op.add_column("contracts", sa.Column("notice", sa.String(), nullable=True))
+    op.add_column("contracts", sa.Column("notice_waived", sa.Boolean(), nullable=False,
+                                         server_default="0"))
+    op.add_column("contracts", sa.Column("ends_at_commitment_end", sa.Boolean(),
+                                         nullable=False, server_default="0"))
+    op.add_column("settings", sa.Column("cancellations_on_boundary", sa.Boolean(),
+                                        nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("settings") as batch:
+        batch.drop_column("cancellations_on_boundary")
+    with op.batch_alter_table("contracts") as batch:
+        for column in ("ends_at_commitment_end", "notice_waived", "notice", "commitment_end"):
+            batch.drop_column(column)
     with op.batch_alter_table("plans") as batch:
-        batch.drop_column("expires_months")
-        batch.drop_column("allowance_unit")
+        for column in ("early_termination_fee", "expires_months", "allowance_unit"):
+            batch.drop_column(column)
     op.drop_table("plan_prices")
     op.drop_table("allowance_uses")
     op.drop_table("charges")
