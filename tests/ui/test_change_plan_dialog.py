@@ -337,3 +337,17 @@ def test_a_contract_started_today_can_change_from_tomorrow(qtbot, open_dialog, w
     child(dialog, QRadioButton, "whenDateRadio").setChecked(True)
     assert child(dialog, DateField, "changeDateEdit").date() == QDate(2026, 3, 11)
     assert child(dialog, QPushButton, "applyButton").isEnabled()
+
+
+def test_rule_25_the_assistant_says_the_commitment_carries_over(open_dialog, world, formatter):
+    from PySide6.QtWidgets import QLabel
+
+    assert not child(open_dialog(world.active), QLabel, "commitmentNote").isVisible()
+    state = world.contracts.load(world.active)
+    world.contracts.save(state.contract.with_changes(commitment_end=date(2026, 9, 1),
+                                                     notice=Frequency("month")), state.version)
+    note = child(open_dialog(world.active), QLabel, "commitmentNote")
+    assert note.isVisible()
+    assert note.text() == (
+        f"Committed until {formatter.date(date(2026, 9, 1))}: the commitment and the notice "
+        "period carry over to the new plan, so changing plans ends neither.")

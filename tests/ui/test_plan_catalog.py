@@ -317,3 +317,20 @@ def test_rule_24_raise_prices_previews_then_raises_the_chosen_plans(qtbot, fake_
         f"Private office: {formatter.money(180000)} → {formatter.money(189000)}, 1 contract")
     dialog.ok_button.click()
     assert prices.raised == [([office.id], "5", date(2024, 5, 1))]
+
+
+def test_rule_25_a_plans_early_termination_fee_is_none_the_rest_or_an_amount(
+        qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name_edit, "Committed desk")
+    dialog.price_edit.setText("300")
+    assert dialog.plan().early_termination_fee is None
+    dialog.fee_combo.setCurrentIndex(1)
+    assert dialog.plan().early_termination_fee == "remaining"
+    dialog.fee_combo.setCurrentIndex(2)
+    dialog.fee_edit.setText("12x")
+    assert "is not an amount" in dialog.problems.message("early_termination_fee")
+    assert not dialog.ok_button.isEnabled()
+    dialog.fee_edit.setText("250")
+    assert dialog.plan().early_termination_fee == 25000

@@ -88,6 +88,14 @@ class PlanDialog(FormDialog):
         self.months_spin.setRange(0, 120)
         self.months_spin.setSuffix(" " + _("months"))
         self.months_spin.setSpecialValueText(_("12 months (the default)"))
+        # Rule 25: what ending before the commitment end costs when it is waived.
+        self.fee_combo = QComboBox(objectName="planTerminationFeeCombo")
+        self.fee_combo.addItem(_("None"), None)
+        self.fee_combo.addItem(_("The charges left in the commitment"), "remaining")
+        self.fee_combo.addItem(_("A fixed amount"), "amount")
+        self.fee_edit = QLineEdit(objectName="planTerminationFeeEdit")
+        self.fee_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fee_edit.setMaximumWidth(130)
 
         self.allowance_model = QStandardItemModel(0, 2, self)
         self.allowance_model.setHorizontalHeaderLabels([_("Allowance"), _("Per period")])
@@ -112,7 +120,8 @@ class PlanDialog(FormDialog):
 
         errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "tax_category",
                                                 "frequency", "deposit", "allowances", "addons",
-                                                "allowance_unit", "expires_months")}
+                                                "allowance_unit", "expires_months",
+                                                "early_termination_fee")}
         form = self._form = QFormLayout()
         form.setVerticalSpacing(6)
         form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
@@ -135,8 +144,12 @@ class PlanDialog(FormDialog):
                                                    stretch=False))
         form.addRow(_("Package lasts"), field_box(self.months_spin,
                                                   error=errors["expires_months"]))
+        form.addRow(_("Early termination fee"), field_box(
+            self.fee_combo, self.fee_edit, label(formatter.currency),
+            error=errors["early_termination_fee"]))
         form.addRow("", self.archived_check)
-        for key, widget in (("allowance_unit", self.unit_edit),
+        for key, widget in (("early_termination_fee", self.fee_combo),
+                            ("allowance_unit", self.unit_edit),
                             ("expires_months", self.months_spin),
                             ("name", self.name_edit), ("kind", self.kind_combo),
                             ("group", self.group_combo), ("price", self.price_edit),
@@ -199,7 +212,7 @@ class PlanDialog(FormDialog):
                 self.count_spin.value(), self.unit_combo.currentData(),
                 self.one_off_check.isChecked(),
                 self.archived_check.isChecked(), allowances, addons, self.unit_edit.text(),
-                self.months_spin.value())
+                self.months_spin.value(), self.fee_combo.currentIndex(), self.fee_edit.text())
 
     def unsaved_sentence(self) -> str:
         if self.kind() == ADDON:
@@ -225,6 +238,10 @@ class PlanDialog(FormDialog):
             self._show_category(plan.tax_category)
             self.unit_edit.setText(plan.allowance_unit or "")
             self.months_spin.setValue(plan.expires_months or 0)
+            fee = plan.early_termination_fee
+            self.fee_combo.setCurrentIndex(0 if fee is None else 1 if fee == "remaining" else 2)
+            if isinstance(fee, int):
+                self.fee_edit.setText(f.money_plain(fee))
             for name, quantity in sorted(dict(plan.allowances).items()):
                 self.add_allowance(name, quantity)
         self.price_edit.setText(f.money_plain(plan.price) if plan else "")
@@ -244,7 +261,10 @@ class PlanDialog(FormDialog):
                                else Qt.CheckState.Unchecked)
             self.addon_model.appendRow(item)
         self._kind_changed()
+        self._fee_chosen()
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.fee_combo.currentIndexChanged.connect(self._fee_chosen)
+        self.fee_edit.textChanged.connect(lambda: self.edited("early_termination_fee"))
 
     def add_allowance(self, name: str, quantity: int, edit: bool = False) -> None:
         quantity_item = QStandardItem(str(quantity))
@@ -273,6 +293,9 @@ class PlanDialog(FormDialog):
                 self._form.setRowVisible(row, not is_addon)
         for widget in (self.addon_view, self.addons_title):
             widget.setVisible(not is_addon)
+        row, _role = self._form.getWidgetPosition(self.fee_combo.parentWidget())
+        if row >= 0:  # rule 25: a plan's, not an add-on's
+            self._form.setRowVisible(row, not is_addon)
         self._one_off_toggled()
 
     def _one_off_toggled(self) -> None:
@@ -334,7 +357,19 @@ class PlanDialog(FormDialog):
             return None, _("The amount cannot be negative.")
         return amount, ""
 
+    def _fee_chosen(self) -> None:
+        self.fee_edit.setVisible(self.fee_combo.currentData() == "amount")
+        self.edited("early_termination_fee")
+
+    def termination_fee(self) -> tuple[int | str | None, str]:
+        """Rule 25's fee as chosen, and a sentence when the amount cannot be read."""
+        chosen = self.fee_combo.currentData()
+        if chosen != "amount":
+            return chosen, ""
+        return self._money(self.fee_edit)
+
     def check_locally(self) -> None:
+        self.problems.set_local("early_termination_fee", self.termination_fee()[1])
         self.problems.set_local("name", "" if self.name_edit.text().strip()
                                 else _("Enter the name of the plan."))
         self.problems.set_local("price", self._money(self.price_edit)[1])
@@ -356,8 +391,11 @@ class PlanDialog(FormDialog):
                     **self._unit_fields(frequency is None))
 
     def _unit_fields(self, one_off: bool) -> dict:
-        """Rule 27's fields, kept only where they apply (a one-off add-on)."""
-        if self.kind() != ADDON or not one_off:
+        """Rule 27's fields, kept only where they apply (a one-off add-on); rule 25's fee
+        (a plan's)."""
+        if self.kind() != ADDON:
+            return {"early_termination_fee": self.termination_fee()[0]}
+        if not one_off:
             return {}
         return {"allowance_unit": self.unit_edit.text().strip() or None,
                 "expires_months": self.months_spin.value() or None}
