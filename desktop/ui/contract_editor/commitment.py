@@ -75,6 +75,9 @@ class CommitmentTab(QWidget):
         form.addRow(_("Cancellation"), field_block(self.earliest, FieldMessage("waiveMessage"),
                                                    below=(self.waive_check,)))
         align_labels(form)
+        # Inputs below their row's first one are named for screen readers here.
+        self.end_edit.setAccessibleName(_("Commitment end"))
+        self.periods_spin.setAccessibleName(_("periods from the start"))
         self.commit_check.toggled.connect(self._commit_toggled)
         self.end_edit.dateChanged.connect(self._end_changed)
         self.periods_button.clicked.connect(self._from_periods)
