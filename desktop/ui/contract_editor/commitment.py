@@ -106,8 +106,10 @@ class CommitmentTab(QWidget):
             self.end_edit.setDate(to_qdate(draft.commitment_end or draft.start_date))
             self.ends_check.setChecked(draft.ends_at_commitment_end)
             self.waive_check.setChecked(draft.notice_waived)
+        why = ctx.ended() or ("" if committed else _(
+            "Tick “Committed until” to choose the commitment end."))
         for widget in (self.end_edit, self.ends_check):
-            widget.setEnabled(committed and not ctx.ended())
+            offer(widget, why)
         today = ctx.today
         earliest = None if today is None else earliest_cancellation(draft, today,
                                                                      ctx.on_boundary)
