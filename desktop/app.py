@@ -27,6 +27,7 @@ from desktop.services.banking.collection import CollectionService
 from desktop.services.banking.mandates import MandateService
 from desktop.services.banking.statements import StatementService
 from desktop.services.catalog import CatalogService
+from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock, SystemClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
@@ -34,6 +35,7 @@ from desktop.services.einvoice_data import EInvoiceDataService
 from desktop.services.invoices import InvoiceService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
+from desktop.services.prices import PriceService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage import member_search, server
@@ -107,6 +109,8 @@ def build_services(db: Database, clock) -> Services:
         restore=functools.partial(_restore_from, db, clock) if db.path else None,
         payments=build(PaymentService), documents=build(DocumentService),
         accounts=build(AccountService), einvoice_data=build(EInvoiceDataService),
+        charges=build(ChargeService),
+        prices=build(PriceService),
         export=lambda fmt, path: _export(db, fmt, path, clock.today()),
         check_file=db.check_file,
         mandates=build(MandateService), collection=build(CollectionService),

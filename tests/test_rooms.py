@@ -29,7 +29,7 @@ UI_ARROWS = {
     "change_plan": {"common"},
     "contract_editor": {"common", "change_plan"},
     "invoices": {"common"},
-    "members": {"common", "invoices"},
+    "members": {"common", "invoices", "catalog"},  # a charge's tax category (rule 27)
     "transitions": {"common"},
     "banking": {"common"},
     "mail": {"common"},

@@ -54,6 +54,12 @@ def change_now(contract: Contract, target: Plan, day: date, quantity: int | None
     ended = replace(contract, cancellation_date=day, prorate_last_invoice=True,
                     next_plan=contract.plan if contract.next_plan is None else contract.next_plan)
     term = successor_term(contract, day, target, quantity, new_id, addons, prorate_first=True)
+    # Rule 25: a change of plan is no cancellation: the commitment and the notice carry over
+    # to the new term, which is bound by them as the old one was (and no fee is due).
+    if contract.commitment_end is not None and contract.commitment_end > day:
+        term = replace(term, commitment_end=contract.commitment_end,
+                       ends_at_commitment_end=contract.ends_at_commitment_end)
+    term = replace(term, notice=contract.notice)
     return ended, term
 
 

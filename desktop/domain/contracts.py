@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from desktop.domain.model import ACTIVE, CANCELLED, INACTIVE, Contract, ContractAddon, Plan
-from desktop.domain.periods import Frequency, billing_day_anchor, period_containing
+from desktop.domain.periods import Frequency, billing_day_anchor, boundary, period_containing
 from desktop.domain.plan_changes import same_plan
 
 
@@ -96,16 +96,24 @@ def default_anchor(start: date, frequency: Frequency | None, billing_day: int | 
     return start
 
 
-def addon_counts_on(contract: Contract, item: ContractAddon, day: date) -> bool:
-    """Rule 16: whether an add-on's allowances count on the day.
+PACKAGE_MONTHS = 12  # rule 16: a package lasts 12 months from purchase unless it says otherwise
 
-    Held from its start date; a one-off package counts in the billing period it was bought in
-    only (its start date's period of the contract; the contract's start when it has none).
+
+def package_expiry(item: ContractAddon, bought: date) -> date:
+    """Rules 16, 27: the first day a package's allowances no longer count."""
+    months = item.addon.expires_months or PACKAGE_MONTHS
+    return boundary(bought, Frequency("month", months), 1)
+
+
+def addon_counts_on(contract: Contract, item: ContractAddon, day: date) -> bool:
+    """Rules 16, 27: whether an add-on's allowances count on the day.
+
+    Held from its start date; a one-off package from the day it was bought until it expires
+    (what was used of it is the charges', rule 27).
     """
     bought = item.start_date or contract.start_date
     if day < bought:
         return False
-    if item.addon.recurring or contract.plan.frequency is None:
+    if item.addon.recurring:
         return True
-    period = period_containing(contract.billing_anchor, contract.plan.frequency, bought)
-    return day < period[1]
+    return day < package_expiry(item, bought)

@@ -8,6 +8,8 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 
+from desktop.domain.charges.billing import COVERED
+from desktop.domain.commitment.notice import TERMINATION_FEE
 from desktop.domain.contracts import current_period
 from desktop.domain.model import (
     ADDON,
@@ -32,7 +34,8 @@ from desktop.domain.proration import overlap, prorated_fraction
 UNUSED_TIME = M_("Unused time on {name}")
 DEPOSIT = M_("Refundable deposit ({plans})")
 DEPOSIT_REFUND = M_("Deposit refund")
-LINE_WORDINGS = {"unused": UNUSED_TIME, "deposit": DEPOSIT, "deposit_refund": DEPOSIT_REFUND}
+LINE_WORDINGS = {"unused": UNUSED_TIME, "deposit": DEPOSIT, "deposit_refund": DEPOSIT_REFUND,
+                 "charge": COVERED, "termination_fee": TERMINATION_FEE}
 
 
 def line_wording(kind: str, params: Mapping[str, object]) -> Message | None:
@@ -78,10 +81,12 @@ def _prorated(amount: int | Fraction, period: tuple[date, date], span: tuple[dat
     return round_minor(Fraction(amount) * prorated_fraction(period, span))
 
 
-def addon_amount_per_period(contract: Contract, item: ContractAddon) -> Fraction:
-    """A recurring add-on's price converted to the contract's billing period, exactly (rule 16)."""
+def addon_amount_per_period(contract: Contract, item: ContractAddon,
+                            on: date | None = None) -> Fraction:
+    """A recurring add-on's price converted to the contract's billing period, exactly (rule 16),
+    at its price in force on `on`, the period's first day (rule 24; None: its newest)."""
     own, billed = item.addon.frequency, contract.plan.frequency
-    price = Fraction(item.addon.price * item.quantity)
+    price = Fraction(item.addon.price_on(on) * item.quantity)
     if own is None or billed is None or own == billed:
         return price
     return price * own.periods_per_year / billed.periods_per_year
@@ -101,15 +106,17 @@ def period_lines(contract: Contract, period: tuple[date, date],
     An add-on is billed only from its start date: one starting inside the span is prorated from
     that day, one starting after it gets no line yet.
     """
+    # Rule 24: the prices in force when the period started (a catch-up or a late entry bills
+    # an earlier period at its own price).
     lines = [priced_line("plan", _described(contract.plan, contract.quantity),
-                         contract.unit_price * contract.quantity, contract.id, period, span,
-                         contract.plan.tax_category)]
+                         contract.unit_price_on(period[0]) * contract.quantity, contract.id,
+                         period, span, contract.plan.tax_category)]
     for item in contract.addons:
         held = held_span(item, span)
         if item.addon.recurring and days(overlap(period, held)) > 0:
             lines.append(priced_line("addon", _described(item.addon, item.quantity),
-                                     addon_amount_per_period(contract, item), contract.id,
-                                     period, held, item.addon.tax_category))
+                                     addon_amount_per_period(contract, item, period[0]),
+                                     contract.id, period, held, item.addon.tax_category))
     return lines
 
 
@@ -159,7 +166,7 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     """
     description = _described(item.addon, item.quantity)
     if not item.addon.recurring:
-        amount = item.addon.price * item.quantity
+        amount = item.addon.price_on(day) * item.quantity
         return [Line("addon", description, amount, contract.id, day, None,
                      tax_category=item.addon.tax_category)]
     start = day if item.start_date is None else max(day, item.start_date)
@@ -167,7 +174,7 @@ def addon_added_lines(contract: Contract, item: ContractAddon, day: date) -> lis
     if period is None or not (max(period[0], contract.start_date) <= start < period[1]):
         return []  # not yet invoiced: the add-on is billed from its start with a later invoice
     # Prorated over the whole period, like the plan (rule 3), for the days left in it.
-    return [priced_line("addon", description, addon_amount_per_period(contract, item),
+    return [priced_line("addon", description, addon_amount_per_period(contract, item, period[0]),
                         contract.id, period, (start, period[1]), item.addon.tax_category)]
 
 

@@ -63,10 +63,30 @@ class Plan:
     addons: tuple[str, ...] = ()
     id: int | None = field(default=None, compare=False)
     tax_category: str = STANDARD
+    # Rule 27: a product sold by the unit names the allowance a charge of it uses up; a
+    # package's allowances last this many months from purchase (None: the default, 12).
+    allowance_unit: str | None = None
+    expires_months: int | None = None
+    # Rule 24: the price history, (first day, price) oldest first; `price` is the newest.
+    prices: tuple[tuple[date, int], ...] = field(default=(), compare=False)
+    # Rule 25: what ending a contract before its commitment end costs when the commitment is
+    # waived: None (nothing), "remaining" (the charges left in the commitment) or an amount.
+    early_termination_fee: int | str | None = None
 
     @property
     def recurring(self) -> bool:
         return self.frequency is not None
+
+    def price_on(self, day: date | None) -> int:
+        """Rule 24: the price in force on the day (the newest without a history or a day)."""
+        if not self.prices or day is None:
+            return self.price
+        found = self.prices[0][1]
+        for start, price in self.prices:
+            if start > day:
+                break
+            found = price
+        return found
 
 
 @dataclass(frozen=True)
@@ -114,11 +134,23 @@ class Contract:
     invoiced: tuple[InvoicedSpan, ...] = ()
     notes: str = ""
     id: int | str | None = None
+    # Rule 25: the commitment end (the first day without commitment), the notice period, the
+    # operator's waiver of both (recorded with the cancellation it allowed) and whether the
+    # contract ends at its commitment end instead of renewing.
+    commitment_end: date | None = None
+    notice: Frequency | None = None
+    notice_waived: bool = False
+    ends_at_commitment_end: bool = False
 
     @property
     def unit_price(self) -> int:
         """The price of one unit for one period: the custom price, else the plan's."""
         return self.plan.price if self.custom_price is None else self.custom_price
+
+    def unit_price_on(self, day: date | None) -> int:
+        """Rule 24: the unit price of a period starting on the day: the custom price, else
+        the plan's price in force then (custom prices are untouched by price changes)."""
+        return self.plan.price_on(day) if self.custom_price is None else self.custom_price
 
     @property
     def price(self) -> int:
@@ -148,10 +180,16 @@ class Charge:
     unit: str | None = None
     id: int | str | None = None
     document: str | None = field(default=None, compare=False)
+    covered: int = 0  # of the quantity, what the member's allowances took (rule 27)
+
+    @property
+    def billed_quantity(self) -> int:
+        return self.quantity - self.covered
 
     @property
     def amount(self) -> int:
-        return self.unit_amount * self.quantity
+        """What is billed: the excess over the allowances used."""
+        return self.unit_amount * self.billed_quantity
 
 
 @dataclass(frozen=True)
@@ -204,6 +242,7 @@ class BillingSettings:
     billing_day: int | None = None
     reduced_rate: Fraction = Fraction(0)
     payment_terms: int = 14
+    cancellations_on_boundary: bool = True  # rule 25: the earliest cancellation on a boundary
 
 
 @dataclass(frozen=True)

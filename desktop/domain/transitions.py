@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from desktop.domain.accounts import deposit_document, issue, vat_document
 from desktop.domain.charges.billing import charge_line, due_charges, next_charge_day
+from desktop.domain.commitment.notice import termination_lines
 from desktop.domain.contracts import (
     deposit_required,
     effective_cancellation,
@@ -153,12 +154,14 @@ def _invoice_on(contract: Contract,
 
 
 def _cancel_on(contract: Contract, day: date) -> tuple[Contract, list[Line], Transition]:
-    """Rules 5, 6, 8: the contract ends on its (effective) cancellation date."""
+    """Rules 5, 6, 8, 25: the contract ends on its (effective) cancellation date."""
     credits = []
     n = contract.next_invoice_date
     assert n is not None  # only a running contract is cancelled
     if contract.prorate_last_invoice and day < n:
         credits = unused_credit_lines(contract, day)
+    # Rule 25: ending before the commitment end, waived, costs the early termination fee.
+    credits += termination_lines(contract, day)
     ended = evolve(contract, cancellation_date=day, next_invoice_date=None, invoiced=())
     return ended, credits, _transition(contract, CANCELLATION, day, ENDED,
                                        plan=contract.plan.name)

@@ -98,6 +98,9 @@ CONTRACT_LABELS = {
     "next_invoice_date": "Next invoice date", "cancellation_date": "Cancellation date",
     "prorate_last_invoice": "Prorate last invoice",
     "prorate_first_invoice": "Prorate first invoice", "addons": "Add-ons", "notes": "Notes",
+    "commitment_end": "Commitment end", "notice": "Notice period",
+    "notice_waived": "Notice and commitment waived",
+    "ends_at_commitment_end": "Ends at commitment end",
 }
 # A member's money, audited by the sweep and by an invoice issued at once.
 MONEY_LABELS = {"credit_balance": "Credit balance", "deposit_held": "Deposit held"}
@@ -124,6 +127,10 @@ def contract_values(contract: Contract) -> dict[str, str]:
         label["addons"]: ", ".join(f"{a.addon.name} × {a.quantity}" if a.quantity != 1
                                    else a.addon.name for a in contract.addons),
         label["notes"]: contract.notes,
+        label["commitment_end"]: _date(contract.commitment_end),
+        label["notice"]: "" if contract.notice is None else str(contract.notice),
+        label["notice_waived"]: _yes_no(contract.notice_waived),
+        label["ends_at_commitment_end"]: _yes_no(contract.ends_at_commitment_end),
     }
 
 

@@ -14,21 +14,26 @@ from datetime import date, datetime
 from sqlalchemy import BindParameter, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop.domain.charges.allowances import Source, source_key
 from desktop.domain.model import STANDARD, Charge
 from desktop.ledger import audit
+from desktop.ledger.bulk_rows import insert_rows
 from desktop.ledger.errors import StaleEdit
 from desktop.storage import models as m
 
 _CHARGES = m.ChargeRow.__table__.c
 _PLANS = m.PlanRow.__table__.c
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+# Pending: not billed yet, and not taken whole by the allowances (those are never billed).
 _PENDING = (select(_CHARGES.id, _CHARGES.member_id, _CHARGES.day, _CHARGES.kind,
                    _CHARGES.description, _CHARGES.quantity, _CHARGES.unit_amount,
-                   _CHARGES.tax_category, _PLANS.name)
+                   _CHARGES.tax_category, _PLANS.name, _PLANS.allowance_unit, _CHARGES.covered)
             .select_from(m.ChargeRow.__table__.outerjoin(
                 m.PlanRow.__table__, _PLANS.id == _CHARGES.product_id))
-            .where(_CHARGES.member_id.in_(_IDS), _CHARGES.document_id.is_(None))
+            .where(_CHARGES.member_id.in_(_IDS), _CHARGES.document_id.is_(None),
+                   _CHARGES.quantity > _CHARGES.covered)
             .order_by(_CHARGES.member_id, _CHARGES.day, _CHARGES.id))
+_USES = m.AllowanceUseRow.__table__.c
 
 
 def pending_charges(session: Session,
@@ -39,28 +44,53 @@ def pending_charges(session: Session,
     ids = list(member_ids)
     for start in range(0, len(ids), 500):
         for (charge_id, member_id, day, kind, description, quantity, unit_amount, category,
-             product) in connection.execute(_PENDING, {"ids": ids[start:start + 500]}):
+             product, unit, covered) in connection.execute(_PENDING,
+                                                           {"ids": ids[start:start + 500]}):
             found.setdefault(member_id, []).append(Charge(
                 member_id, day, description, unit_amount, quantity, category or STANDARD,
-                kind, product, None, charge_id))
+                kind, product, unit, charge_id, None, covered or 0))
     return {member: tuple(charges) for member, charges in found.items()}
 
 
 def record_charge(session: Session, *, member_id: int, day: date, unit_amount: int,
                   description: str, quantity: int = 1, tax_category: str = STANDARD,
                   kind: str = "charge", product_id: int | None = None, now: datetime,
-                  who: str) -> int:
-    """Write one pending charge and its history row (rule 20) in the caller's transaction;
-    its id. The values are the caller's to check (the service refuses bad input)."""
+                  who: str, uses: Sequence[tuple[Source, int]] = ()) -> int:
+    """Write one pending charge, what it took from the allowances (`uses`, rule 27) and its
+    history row (rule 20) in the caller's transaction; its id. The values are the caller's
+    to check (the service refuses bad input)."""
+    covered = sum(quantity for _source, quantity in uses)
     row = m.ChargeRow(member_id=member_id, day=day, kind=kind, product_id=product_id,
                       description=description, quantity=quantity, unit_amount=unit_amount,
-                      tax_category=tax_category, recorded_at=now, recorded_by=who)
+                      tax_category=tax_category, recorded_at=now, recorded_by=who,
+                      covered=covered)
     session.add(row)
     session.flush()
+    insert_rows(session.connection(), m.AllowanceUseRow.__table__, [
+        dict(charge_id=row.id, kind=source.kind, contract_id=source.contract,
+             addon_id=source.addon, held_from=source.held_from,
+             period_start=source.period_start, unit=source.unit, quantity=taken)
+        for source, taken in uses])
+    said = f"{day.isoformat()}: {description} × {quantity} at {unit_amount}"
+    if covered:
+        said += f", {covered} from allowances"
     audit.write_event(session, at=now, who=who, entity="member", entity_id=member_id,
-                      member_id=member_id, field="Charge recorded",
-                      new=f"{day.isoformat()}: {description} × {quantity} at {unit_amount}")
+                      member_id=member_id, field="Charge recorded", new=said)
     return row.id
+
+
+def allowance_used(session: Session, member_id: int) -> dict[tuple[str, str], int]:
+    """What the member's charges took from each allowance source so far: (source key, unit)
+    -> quantity (rule 27)."""
+    query = (select(_USES.kind, _USES.contract_id, _USES.addon_id, _USES.held_from,
+                    _USES.period_start, _USES.unit, func.sum(_USES.quantity))
+             .join(m.ChargeRow.__table__, _CHARGES.id == _USES.charge_id)
+             .where(_CHARGES.member_id == member_id)
+             .group_by(_USES.kind, _USES.contract_id, _USES.addon_id, _USES.held_from,
+                       _USES.period_start, _USES.unit))
+    return {(source_key(kind, contract, addon, held_from, period_start), unit): int(total)
+            for kind, contract, addon, held_from, period_start, unit, total
+            in session.execute(query)}
 
 
 def mark_billed(session: Session, billed: Iterable[tuple[int, int]]) -> None:

@@ -13,14 +13,16 @@ from desktop.domain.contracts import next_event_date
 from desktop.domain.model import Contract
 
 # The columns a domain field gives as it is (the others: plan_id, next_plan_id, predecessor_id
-# from the plans and contract referred to, next_event_date computed).
+# from the plans and contract referred to, next_event_date computed, notice as its text).
 PLAIN = ("custom_price", "quantity", "start_date", "billing_anchor", "next_invoice_date",
-         "cancellation_date", "prorate_last_invoice", "prorate_first_invoice", "notes")
+         "cancellation_date", "prorate_last_invoice", "prorate_first_invoice", "notes",
+         "commitment_end", "notice_waived", "ends_at_commitment_end")
 
 # What a domain Contract is read from, in the order member_states unpacks the rows.
 READ = ("id", "member_id", "plan_id", "next_plan_id", "custom_price", "quantity", "start_date",
         "billing_anchor", "next_invoice_date", "cancellation_date", "prorate_last_invoice",
-        "prorate_first_invoice", "predecessor_id", "notes")
+        "prorate_first_invoice", "predecessor_id", "notes", "commitment_end", "notice",
+        "notice_waived", "ends_at_commitment_end")
 
 plain_values = attrgetter(*PLAIN)
 
@@ -31,6 +33,7 @@ def contract_columns(contract: Contract) -> dict:
         plan_id=contract.plan.id,
         next_plan_id=None if contract.next_plan is None else contract.next_plan.id,
         **dict(zip(PLAIN, plain_values(contract))),
+        notice=None if contract.notice is None else str(contract.notice),
         predecessor_id=contract.predecessor,
         next_event_date=next_event_date(contract),
     )

@@ -48,6 +48,8 @@ def _changed_values(before: Contract | None, after: Contract) -> dict:
         changed["next_plan_id"] = new_id
     if before.predecessor != after.predecessor:
         changed["predecessor_id"] = after.predecessor
+    if before.notice != after.notice:
+        changed["notice"] = None if after.notice is None else str(after.notice)
     if next_event_date(before) != (event := next_event_date(after)):
         changed["next_event_date"] = event
     return changed

@@ -55,14 +55,27 @@ def billing_settings(session: Session) -> BillingSettings:
     """The site's billing settings (defaults when the settings row does not exist yet)."""
     row = session.execute(select(m.SettingsRow.currency, m.SettingsRow.tax_rate,
                                  m.SettingsRow.billing_day, m.SettingsRow.reduced_tax_rate,
-                                 m.SettingsRow.payment_terms)
+                                 m.SettingsRow.payment_terms,
+                                 m.SettingsRow.cancellations_on_boundary)
                           .where(m.SettingsRow.id == 1)).first()
     if row is None:
         return BillingSettings()
     return BillingSettings(row.currency, parse_rate(row.tax_rate), row.billing_day,
                            parse_rate(row.reduced_tax_rate or "0"),
                            m.SETTINGS_DEFAULTS["payment_terms"] if row.payment_terms is None
-                           else row.payment_terms)
+                           else row.payment_terms,
+                           row.cancellations_on_boundary is not False)
+
+
+def stored_fee(text: str | None) -> int | str | None:
+    """Rule 25: a plan's early termination fee as stored: None, "remaining" or an amount."""
+    if not text:
+        return None
+    if text == "remaining":
+        return text
+    if text.isdigit():
+        return int(text)
+    raise ValueError(f"The early termination fee {text!r} cannot be read.")
 
 
 class PlanCatalog(dict):
@@ -82,7 +95,8 @@ class PlanCatalog(dict):
 
 
 def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, Plan]:
-    """The whole catalog (plans and add-ons) as domain values by id; three queries.
+    """The whole catalog (plans and add-ons) as domain values by id, with each one's price
+    history (rule 24); four queries.
 
     A plan row the billing core refuses raises ValueError, unless skip_unreadable: then it is
     left out and only what needs it fails, with UnreadablePlan, so one broken plan does not stop
@@ -93,9 +107,16 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
             select(m.PlanAllowanceRow.plan_id, m.PlanAllowanceRow.name,
                    m.PlanAllowanceRow.quantity).order_by(m.PlanAllowanceRow.name)):
         allowances.setdefault(plan_id, {})[name] = quantity
+    prices: dict[int, list[tuple]] = {}
+    for plan_id, day, price in session.execute(
+            select(m.PlanPriceRow.plan_id, m.PlanPriceRow.from_day, m.PlanPriceRow.price)
+            .order_by(m.PlanPriceRow.plan_id, m.PlanPriceRow.from_day)):
+        prices.setdefault(plan_id, []).append((day, price))
     rows = session.execute(select(m.PlanRow.id, m.PlanRow.name, m.PlanRow.kind, m.PlanRow.price,
                                   m.PlanRow.frequency, m.PlanRow.deposit, m.PlanRow.group_name,
-                                  m.PlanRow.archived, m.PlanRow.tax_category)).all()
+                                  m.PlanRow.archived, m.PlanRow.tax_category,
+                                  m.PlanRow.allowance_unit, m.PlanRow.expires_months,
+                                  m.PlanRow.early_termination_fee)).all()
     names = {r.id: r.name for r in rows}
     offered: dict[int, list[str]] = {}
     for plan_id, addon_id in session.execute(select(m.plan_addons.c.plan_id,
@@ -111,7 +132,11 @@ def load_plans(session: Session, *, skip_unreadable: bool = False) -> dict[int, 
                                archived=bool(r.archived), kind=r.kind,
                                allowances=allowances.get(r.id, {}),
                                addons=tuple(sorted(offered.get(r.id, ()))), id=r.id,
-                               tax_category=r.tax_category or STANDARD)
+                               tax_category=r.tax_category or STANDARD,
+                               allowance_unit=r.allowance_unit or None,
+                               expires_months=r.expires_months,
+                               prices=tuple(prices.get(r.id, ())),
+                               early_termination_fee=stored_fee(r.early_termination_fee))
         except ValueError as exc:
             if not skip_unreadable:
                 raise
@@ -179,10 +204,13 @@ def _contracts_where(session: Session, condition, plans: Mapping[int, Plan],
                  prorate_last_invoice=bool(prorate_last_invoice),
                  prorate_first_invoice=bool(prorate_first_invoice),
                  predecessor=predecessor_id, addons=tuple(addons.get(cid, ())),
-                 notes=notes or "", id=cid)
+                 notes=notes or "", id=cid, commitment_end=commitment_end,
+                 notice=parse_frequency(notice) if notice else None,
+                 notice_waived=bool(notice_waived), ends_at_commitment_end=bool(ends_at_end))
         for (cid, member_id, plan_id, next_plan_id, custom_price, quantity, start_date,
              billing_anchor, next_invoice_date, cancellation_date, prorate_last_invoice,
-             prorate_first_invoice, predecessor_id, notes) in rows
+             prorate_first_invoice, predecessor_id, notes, commitment_end, notice,
+             notice_waived, ends_at_end) in rows
     ]
     return _with_invoiced_spans(session, contracts)
 

@@ -18,6 +18,7 @@ from desktop.ledger import audit
 from desktop.ledger.member_states import load_plans
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, Refused, ValidationError, text_problems
+from desktop.services.prices import record_price
 from desktop.storage import models as m
 
 
@@ -84,8 +85,32 @@ def plan_problems(session: Session, plan: Plan) -> list[Problem]:
             problems.append(Problem("allowances",
                                     _("The allowance {name} must be a whole number, 0 or "
                                       "more.").format(name=allowance)))
+    problems += _unit_problems(plan)
     problems += _addon_problems(session, plan)
     problems += _kind_change_problems(session, plan)
+    return problems
+
+
+def _unit_problems(plan: Plan) -> list[Problem]:
+    """Rule 27: a product sold by the unit and a package's months are an add-on's."""
+    problems = text_problems({"allowance_unit": plan.allowance_unit})
+    try:
+        recurring = _frequency(plan.frequency) is not None
+    except ValueError:  # told as the frequency's problem
+        recurring = False
+    if (plan.allowance_unit or "").strip() and (plan.kind != ADDON or recurring):
+        problems.append(Problem("allowance_unit", _(
+            "Only a one-off add-on can be sold by the unit of an allowance.")))
+    months = plan.expires_months
+    if months is not None and (not isinstance(months, int) or not 1 <= months <= 120):
+        problems.append(Problem("expires_months", _(
+            "A package lasts from 1 to 120 months.")))
+    fee = plan.early_termination_fee
+    if fee is not None and fee != "remaining" and (
+            not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_AMOUNT):
+        problems.append(Problem("early_termination_fee", _(
+            "The early termination fee is none, the charges left in the commitment, or an "
+            "amount of 0 or more.")))
     return problems
 
 
@@ -128,6 +153,10 @@ def plan_values(plan: Plan) -> dict[str, str]:
         "Allowances": ", ".join(f"{k}: {v}" for k, v in sorted(dict(plan.allowances).items())),
         "Add-ons": ", ".join(sorted(plan.addons)),
         "Tax category": plan.tax_category,
+        "Allowance used": plan.allowance_unit or "",
+        "Package months": "" if plan.expires_months is None else str(plan.expires_months),
+        "Early termination fee": "" if plan.early_termination_fee is None
+        else str(plan.early_termination_fee),
     }
 
 
@@ -137,6 +166,10 @@ def _fill(session: Session, row: m.PlanRow, plan: Plan) -> None:
     row.frequency = None if frequency is None else str(frequency)
     row.deposit, row.archived = plan.deposit, bool(plan.archived)
     row.tax_category = plan.tax_category
+    row.allowance_unit = (plan.allowance_unit or "").strip() or None
+    row.expires_months = plan.expires_months
+    fee = plan.early_termination_fee
+    row.early_termination_fee = None if fee is None else str(fee)
     row.group_name = (plan.group or "").strip() or None
     wanted = {str(k).strip(): v for k, v in dict(plan.allowances).items()}
     for allowance in list(row.allowances):
@@ -192,10 +225,15 @@ class CatalogService:
             if problems:
                 raise ValidationError(problems)
             before = {} if row is None else plan_values(load_plans(session)[row.id])
+            old_price = None if row is None else row.price
             if row is None:
                 row = m.PlanRow()
                 session.add(row)
             _fill(session, row, plan)
+            if old_price is not None and plan.price != old_price:
+                # Rule 24: a new price applies from today; earlier periods keep the old one.
+                session.flush()
+                record_price(session, row, self.clock.today(), plan.price, old_price)
             session.flush()
             audit.write_changes(session, at=self.clock.now(), who=audit.operator(session),
                                 entity="plan", entity_id=row.id, before=before,

@@ -15,11 +15,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.charges.allowances import Balance, Source, balances, cover, sources_on
 from desktop.domain.limits import MAX_AMOUNT, MAX_QUANTITY, day_problem
-from desktop.domain.model import ADDON, CHARGE_KINDS, STANDARD, TAX_CATEGORIES, Problem
+from desktop.domain.model import ADDON, CHARGE_KINDS, STANDARD, TAX_CATEGORIES, Plan, Problem
 from desktop.i18n import _
 from desktop.ledger import audit
-from desktop.ledger.charges import record_charge
+from desktop.ledger.charges import allowance_used, record_charge
+from desktop.ledger.member_states import load_member_state, load_plans
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
 from desktop.storage import models as m
@@ -38,10 +40,12 @@ class ChargeRecord:
     tax_category: str
     product: str | None
     document: str | None
+    covered: int = 0  # of the quantity, what the allowances took
 
     @property
     def amount(self) -> int:
-        return self.unit_amount * self.quantity
+        """What is (or will be) billed: the excess over the allowances."""
+        return self.unit_amount * (self.quantity - self.covered)
 
 
 def _product(session: Session, product: int | str) -> m.PlanRow:
@@ -112,23 +116,38 @@ class ChargeService:
                                        kind=kind)
             if problems:
                 raise ValidationError(problems)
-            product_id = None
+            product_id: int | None = None
+            uses: list[tuple[Source, int]] = []
             if product is not None:
                 row = _product(session, product)
                 product_id, amount = row.id, row.price
                 description, tax_category = row.name, row.tax_category or STANDARD
                 if amount * quantity > MAX_AMOUNT:
                     raise ValidationError([Problem("quantity", _("The amount is too large."))])
+                if row.allowance_unit:
+                    # Rule 27: the member's allowances of that day first; the excess is billed.
+                    contracts = load_member_state(session, member_id).contracts
+                    uses, _excess = cover(quantity, row.allowance_unit,
+                                          sources_on(contracts, day),
+                                          allowance_used(session, member_id))
             assert amount is not None
             charge_id = record_charge(session, member_id=member_id, day=day, unit_amount=amount,
                                       description=description.strip(), quantity=quantity,
                                       tax_category=tax_category, kind=kind,
                                       product_id=product_id, now=self.clock.now(),
-                                      who=audit.operator(session))
+                                      who=audit.operator(session), uses=uses)
             # The member's next document changes; one without a contract is billed by the
             # next sweep, which the window runs on a change of transitions.
             return Changes.of(members=[member_id], invoices=True, transitions=True,
                               id=charge_id)
+
+    def products(self) -> list[Plan]:
+        """What can be charged by product: the one-off add-ons of the catalogue not archived,
+        by name."""
+        with self.db.session() as session:
+            plans = load_plans(session).values()
+        return sorted((p for p in plans if p.kind == ADDON and not p.recurring and not p.archived),
+                      key=lambda p: (p.name.lower(), p.id))
 
     def of_member(self, member_id: int) -> list[ChargeRecord]:
         """The member's charges, pending first, then billed, each newest first."""
@@ -136,10 +155,21 @@ class ChargeService:
         with self.db.session() as session:
             rows = session.execute(
                 select(c.id, c.day, c.kind, c.description, c.quantity, c.unit_amount,
-                       c.tax_category, plan.name, doc.number)
+                       c.tax_category, plan.name, doc.number, c.covered)
                 .outerjoin(plan, plan.id == c.product_id)
                 .outerjoin(doc, doc.id == c.document_id)
                 .where(c.member_id == member_id)).all()
         records = [ChargeRecord(*row) for row in rows]
         return sorted(records, key=lambda r: (r.document is not None, -r.day.toordinal(),
                                               -r.id))
+
+    def allowances(self, member_id: int, day: date | None = None) -> list[Balance]:
+        """The member's allowances on the day (default today), each with what it grants, what
+        was used and what is left (rule 27): plans' and recurring add-ons' of the period,
+        packages' until used or expired."""
+        day = self.clock.today() if day is None else day
+        with self.db.session() as session:
+            if session.get(m.MemberRow, member_id) is None:
+                raise NotFound(_("This member no longer exists."))
+            contracts = load_member_state(session, member_id).contracts
+            return balances(sources_on(contracts, day), allowance_used(session, member_id))

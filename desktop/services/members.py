@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import contracts as rules
+from desktop.domain.charges.allowances import Balance, balances, sources_on
 from desktop.domain.limits import email_key
 from desktop.domain.model import ACTIVE, Problem
 from desktop.domain.payments import due_date, payment_status
@@ -24,6 +25,7 @@ from desktop.domain.plan_changes import same_plan
 from desktop.domain.vat import compact, vat_id_problem
 from desktop.i18n import _
 from desktop.ledger import audit
+from desktop.ledger.charges import allowance_used
 from desktop.ledger.member_states import load_member_state
 from desktop.services.changes import Changes
 from desktop.services.errors import NotFound, ValidationError, text_problems
@@ -132,6 +134,9 @@ class MemberDetail:
     vat_id: str = ""
     outstanding: int = 0
     payments: list[AccountEntry] = field(default_factory=list)
+    # Rule 27: each allowance today with what it grants, what was used and what is left;
+    # `allowances` is what is left of each.
+    allowance_balances: tuple[Balance, ...] = ()
 
 
 def active_on(today: date):
@@ -362,16 +367,17 @@ class MemberService:
                 .order_by(doc.issue_date.desc(), doc.id.desc())).all()
             terms = payment_terms(session)
             statuses = {c.id: rules.status(c, today) for c in contracts}
+            held = balances(sources_on(contracts, today), allowance_used(session, member_id))
             return MemberDetail(
                 row.id, row.name, row.email, row.company or "", row.phone or "", row.notes or "",
                 row.credit_balance, row.deposit_held, row.archived,
                 "member" if ACTIVE in statuses.values() else "contact",
-                allowances_of([c for c in contracts if statuses[c.id] == ACTIVE], today),
+                {b.unit: b.left for b in held},
                 [_contract_row(c, statuses[c.id]) for c in contracts],
                 [_document_row(i, terms, today) for i in invoices],
                 row.billing_address or "", row.vat_id or "",
                 member_outstanding(session, [member_id]).get(member_id, 0),
-                account_entries(session, member_id))
+                account_entries(session, member_id), tuple(held))
 
     def create(self, name: str, email: str, company: str = "", phone: str = "",
                notes: str = "", billing_address: str = "", vat_id: str = "") -> Changes:
@@ -469,16 +475,3 @@ def account_entries(session: Session, member_id: int) -> list[AccountEntry]:
                   reverse=True)
 
 
-def allowances_of(active_contracts, today: date) -> dict[str, int]:
-    """Plan allowances x quantity plus add-on allowances x add-on quantity, summed
-    (docs/design.md#vocabulary)."""
-    totals: dict[str, int] = defaultdict(int)
-    for contract in active_contracts:
-        for name, amount in contract.plan.allowances.items():
-            totals[name] += amount * contract.quantity
-        for item in contract.addons:
-            if not rules.addon_counts_on(contract, item, today):
-                continue
-            for name, amount in item.addon.allowances.items():
-                totals[name] += amount * item.quantity
-    return dict(sorted(totals.items()))

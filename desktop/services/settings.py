@@ -58,6 +58,8 @@ class SiteSettings:
     exemption_reason: str = ""
     credit_note_prefix: str = DEFAULTS["credit_note_prefix"]
     deposit_prefix: str = DEFAULTS["deposit_prefix"]
+    # Rule 25: the earliest cancellation is moved to the next period boundary (default on).
+    cancellations_on_boundary: bool = True
     # Rule 28: the address in its parts (ISO country code), the contact and the tax number
     # e-invoices name; `address` stays the free text older documents printed.
     street: str = ""
@@ -101,7 +103,8 @@ def settings_of_row(row: m.SettingsRow | None) -> SiteSettings:
                         row.credit_note_prefix or DEFAULTS["credit_note_prefix"],
                         row.deposit_prefix or DEFAULTS["deposit_prefix"],
                         **{field: getattr(row, column) or ""
-                           for field, column in EINVOICE_COLUMNS.items()})
+                           for field, column in EINVOICE_COLUMNS.items()},
+                        cancellations_on_boundary=row.cancellations_on_boundary is not False)
 
 
 def iban_problem(iban: str) -> str:
@@ -227,7 +230,8 @@ def _normalised(settings: SiteSettings) -> SiteSettings:
                         settings.deposit_prefix,
                         **{field: (getattr(settings, field) or "").strip()
                            for field in EINVOICE_COLUMNS}
-                        | {"country": (settings.country or "").strip().upper()})
+                        | {"country": (settings.country or "").strip().upper()},
+                        cancellations_on_boundary=bool(settings.cancellations_on_boundary))
 
 
 class SettingsService:
@@ -267,6 +271,7 @@ class SettingsService:
             row.deposit_prefix = settings.deposit_prefix
             for field, column in EINVOICE_COLUMNS.items():
                 setattr(row, column, getattr(settings, field))
+            row.cancellations_on_boundary = bool(settings.cancellations_on_boundary)
             who = settings.operator or audit.SYSTEM
             audit.write_changes(
                 session, at=self.clock.now(), who=who, entity="settings", entity_id=1,
@@ -296,7 +301,8 @@ def _readable(settings: SiteSettings) -> dict[str, str]:
               "line2": "Address line 2", "postcode": "Postcode", "city": "City",
               "country": "Country", "contact_name": "Contact name",
               "contact_phone": "Contact phone", "contact_email": "Contact e-mail",
-              "tax_number": "Tax number"}
+              "tax_number": "Tax number",
+              "cancellations_on_boundary": "Cancellations end on a period boundary"}
     values = {labels[k]: "" if v is None else str(v) for k, v in asdict(settings).items()
               if k in labels}
     # The logo's bytes would say nothing in the audit; its size (raw, in bytes) says it changed.

@@ -114,6 +114,8 @@ class SettingsRow(Base):
     contact_phone: Mapped[str | None] = mapped_column(String)
     contact_email: Mapped[str | None] = mapped_column(String)
     tax_number: Mapped[str | None] = mapped_column(String)
+    # Rule 25 (migration 0013): the earliest cancellation falls on a period boundary (NULL: on).
+    cancellations_on_boundary: Mapped[bool | None] = mapped_column(Boolean)
 
 
 plan_addons = Table(
@@ -142,6 +144,13 @@ class PlanRow(Base):
     # Rule 17: "standard", "reduced", "zero" or "exempt" (checked by the catalogue).
     tax_category: Mapped[str] = mapped_column(String, default="standard",
                                               server_default="standard")
+    # Rule 27 (migration 0013): the allowance a charge of this product uses up (a product sold
+    # by the unit), and how many months a package's allowances last (NULL: 12).
+    allowance_unit: Mapped[str | None] = mapped_column(String)
+    expires_months: Mapped[int | None] = mapped_column(Integer)
+    # Rule 25: NULL (no fee), "remaining" (the charges left in the commitment) or an amount in
+    # minor units written as digits.
+    early_termination_fee: Mapped[str | None] = mapped_column(String)
 
     allowances: Mapped[list[PlanAllowanceRow]] = relationship(
         back_populates="plan", lazy="selectin", cascade="all, delete-orphan",
@@ -153,6 +162,19 @@ class PlanRow(Base):
         secondaryjoin=lambda: PlanRow.id == plan_addons.c.addon_id,
         lazy="selectin", order_by=lambda: PlanRow.name,
     )
+
+
+class PlanPriceRow(Base):
+    """Rule 24 (migration 0013): a plan's price from a day on; the plan's `price` is its newest.
+    A plan whose price never changed has no rows."""
+
+    __tablename__ = "plan_prices"
+    __table_args__ = (UniqueConstraint("plan_id", "from_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    from_day: Mapped[date] = mapped_column(Date)
+    price: Mapped[int] = mapped_column(Money)
 
 
 class PlanAllowanceRow(Base):
@@ -237,6 +259,13 @@ class ContractRow(Base):
     # forecast find due contracts through an index instead of evaluating every contract.
     next_event_date: Mapped[date | None] = mapped_column(Date, index=True)
     version: Mapped[int] = mapped_column(Integer)
+    # Rule 25 (migration 0013): commitment end, notice period ("1 month"), the waiver recorded
+    # with the cancellation it allowed, and whether the contract ends at its commitment end.
+    commitment_end: Mapped[date | None] = mapped_column(Date)
+    notice: Mapped[str | None] = mapped_column(String)
+    notice_waived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    ends_at_commitment_end: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                         server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -539,3 +568,26 @@ class ChargeRow(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     recorded_by: Mapped[str] = mapped_column(String, default="")
+    # Of the quantity, what the member's allowances took (the sum of its uses); only the rest
+    # is billed, and a charge they took whole is never billed.
+    covered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AllowanceUseRow(Base):
+    """What a charge took from one allowance source (rule 27): a contract's plan in a period,
+    a recurring add-on held from `held_from` in a period, or a package bought on `held_from`
+    (no period: it lasts until used or expired)."""
+
+    __tablename__ = "allowance_uses"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charges.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    addon_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    held_from: Mapped[dt.date | None] = mapped_column(Date)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(String)
+    quantity: Mapped[int] = mapped_column(Integer)

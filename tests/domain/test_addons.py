@@ -1,5 +1,6 @@
 """Rule 16 (add-ons held from their start date, packages once) and rule 10 (what a term copies)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -93,15 +94,18 @@ def test_rule_10_a_new_term_copies_recurring_addons_but_never_a_one_off_package(
     assert [a.addon.name for a in changed.addons] == ["Locker"]
 
 
-def test_rule_16_a_packages_allowance_counts_in_the_period_it_was_bought_in_only():
+def test_rule_27_a_packages_allowance_counts_from_purchase_until_it_expires():
     bought = ContractAddon(PACKAGE, 1, date(2024, 2, 10))
     c = contract(start=date(2024, 1, 15), next_invoice=date(2024, 3, 15), addons=(bought,))
-    # Billing periods run from the 15th: it was bought in [01-15, 02-15).
+    # Past the billing period it was bought in ([01-15, 02-15)), for 12 months.
     assert not addon_counts_on(c, bought, date(2024, 2, 9))
     assert addon_counts_on(c, bought, date(2024, 2, 10))
-    assert addon_counts_on(c, bought, date(2024, 2, 14))
-    assert not addon_counts_on(c, bought, date(2024, 2, 15))
-    assert not addon_counts_on(c, bought, date(2024, 6, 20))
+    assert addon_counts_on(c, bought, date(2024, 2, 15))
+    assert addon_counts_on(c, bought, date(2025, 2, 9))
+    assert not addon_counts_on(c, bought, date(2025, 2, 10))
+    short = ContractAddon(replace(PACKAGE, expires_months=3), 1, date(2024, 2, 10))
+    assert addon_counts_on(c, short, date(2024, 5, 9))
+    assert not addon_counts_on(c, short, date(2024, 5, 10))
     locker = ContractAddon(LOCKER, 1, date(2024, 2, 10))
     assert addon_counts_on(c, locker, date(2024, 6, 20))
     assert not addon_counts_on(c, locker, date(2024, 2, 9))

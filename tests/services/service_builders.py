@@ -38,12 +38,12 @@ class World:
 
     def plan(self, name: str, price: int, frequency: str | None = "1 month", *, deposit: int = 0,
              group: str | None = None, kind: str = PLAN, allowances=None, addons=(),
-             archived: bool = False) -> Plan:
+             archived: bool = False, **extra) -> Plan:
         plan_id = self.catalog.save_plan(Plan(
             name=name, price=price,
             frequency=None if frequency is None else parse_frequency(frequency),
             deposit=deposit, group=group, kind=kind, allowances=dict(allowances or {}),
-            addons=tuple(addons), archived=archived)).id
+            addons=tuple(addons), archived=archived, **extra)).id
         return self.plan_by_id(plan_id)
 
     def addon(self, name: str, price: int, frequency: str | None = "1 month", **extra) -> Plan:

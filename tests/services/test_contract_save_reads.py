@@ -16,7 +16,8 @@ from desktop.services.errors import StaleEdit, ValidationError
 TODAY = date(2024, 4, 11)
 # The statements of one Save of the contract below, in its one write transaction: BEGIN
 # IMMEDIATE (on PostgreSQL the writers' lock, and the change notice at the end); the row to
-# write, its version checked (2); the catalog (3: allowances, plans, offered add-ons); the
+# write, its version checked (2); the catalog (4: allowances, price history (rule 24), plans,
+# offered add-ons); the
 # contract as stored (3: row, add-ons, invoiced spans) and the term it continues (2); the chain's
 # next term, the site's formatter, the operator (3); the update and two history rows (3); then
 # the saved state: version, the member's state (8: with the site's VAT id, the member's open
@@ -25,9 +26,9 @@ TODAY = date(2024, 4, 11)
 # Before a Save read each thing once, the same Save (`save`, then `load(..., for_editor=True)`)
 # sent 49, 8 of them on the plans table; `save` alone 31, 7 on the plans, now 17 and 1.
 # One more since rule 29: the document a Save issues queues its message for members who receive
-# by mail, which asks the members table once.
-SAVE_STATEMENTS = 30
-SAVE_ALONE_STATEMENTS = 17
+# by mail, which asks the members table once; one more since rule 24: the plans' price history.
+SAVE_STATEMENTS = 32
+SAVE_ALONE_STATEMENTS = 18
 
 
 class Statements:

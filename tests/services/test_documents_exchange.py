@@ -88,13 +88,16 @@ def as_frontdesk_1(document: dict) -> dict:
         document.pop(section, None)
     for key in ("operator", "reduced_tax_rate", "exemption_reason", "credit_note_prefix",
                 "deposit_prefix", "creditor_id", "return_fee", "smtp", "reminders", "mail_texts",
-                "contact", "tax_number"):
+                "contact", "tax_number", "cancellations_on_boundary"):
         del document["settings"][key]
     for plan in document["plans"]:
-        del plan["tax_category"]
+        for key in ("tax_category", "allowance_unit", "expires_months", "prices",
+                    "early_termination_fee"):
+            del plan[key]
     for key, fields in (("members", ("archived", "iban", "mandate", "send_as", "mail_to",
                                      "address", "buyer_reference")),
-                        ("contracts", ("notes",))):
+                        ("contracts", ("notes", "commitment_end", "notice", "notice_waived",
+                                       "ends_at_commitment_end"))):
         for item in document[key]:
             for field in fields:
                 del item[field]

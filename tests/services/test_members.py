@@ -322,9 +322,9 @@ def test_allowances_sum_active_contracts_and_their_add_ons(world):
         ("active", "Hot desk", 40000), ("inactive", "Private office", 90000)]
 
 
-def test_rule_16_a_packages_allowance_counts_in_the_period_it_was_bought_in_only(world):
-    """The audit's case: 10 meeting-room hours bought on 2024-03-20 count until the period
-    [03-01, 04-01) ends, not in April."""
+def test_rule_27_a_packages_allowance_lasts_past_the_period_it_was_bought_in(world):
+    """The walk's case: ten meeting hours bought as a package showed that day and "None" in
+    the next period; they last until used or until the package expires (12 months)."""
     world.addon("10 meeting-room hours", 9000, None, allowances={"Meeting room hours": 10})
     desk = world.plan("Hot desk", 20000, allowances={"Meeting room hours": 4},
                       addons=("10 meeting-room hours",))
@@ -336,6 +336,8 @@ def test_rule_16_a_packages_allowance_counts_in_the_period_it_was_bought_in_only
     world.clock.set(date(2024, 3, 31))
     assert world.members.get(member).allowances == {"Meeting room hours": 14}
     world.clock.set(TODAY)
+    assert world.members.get(member).allowances == {"Meeting room hours": 14}
+    world.clock.set(date(2025, 3, 20))  # twelve months after it was bought: expired
     assert world.members.get(member).allowances == {"Meeting room hours": 4}
 
 

@@ -273,11 +273,14 @@ def test_changed_columns_are_those_whose_contract_columns_differ():
                  start_date=date(2024, 1, 2), billing_anchor=date(2024, 1, 9),
                  next_invoice_date=date(2024, 3, 1), cancellation_date=date(2024, 2, 10),
                  prorate_last_invoice=not base.prorate_last_invoice,
-                 prorate_first_invoice=not base.prorate_first_invoice, predecessor=3)
+                 prorate_first_invoice=not base.prorate_first_invoice, predecessor=3,
+                 commitment_end=date(2024, 7, 1), notice=monthly, notice_waived=True,
+                 ends_at_commitment_end=True)
     assert set(contract_columns(base)) == {
         "plan_id", "next_plan_id", "predecessor_id", "next_event_date", "custom_price",
         "quantity", "start_date", "billing_anchor", "next_invoice_date", "cancellation_date",
-        "prorate_last_invoice", "prorate_first_invoice", "notes"}
+        "prorate_last_invoice", "prorate_first_invoice", "notes", "commitment_end", "notice",
+        "notice_waived", "ends_at_commitment_end"}
     for one, two in itertools.combinations([None, *edits], 2):
         after = replace(base, **{name: edits[name] for name in (one, two) if name})
         old, new = contract_columns(base), contract_columns(after)

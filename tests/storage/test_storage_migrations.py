@@ -118,7 +118,11 @@ def test_a_file_at_0002_keeps_its_contracts_and_gains_an_empty_reference(tmp_pat
         columns = [row[1] for row in conn.execute("PRAGMA table_info(contracts)")]
         after = conn.execute(f"SELECT {', '.join(columns)} FROM contracts").fetchall()
         member = conn.execute("SELECT credit_balance, deposit_held FROM members").fetchall()
-    assert after == [before[0] + (None,)] and columns[-1] == "reference"
+    # 0003's reference, then 0013's commitment end, notice, waiver and "ends at commitment
+    # end" (rule 25), empty and off.
+    assert after == [before[0] + (None, None, None, 0, 0)]
+    assert columns[len(before[0]):] == ["reference", "commitment_end", "notice",
+                                        "notice_waived", "ends_at_commitment_end"]
     assert member == [(700, 5000)]
 
 

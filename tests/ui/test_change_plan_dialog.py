@@ -366,3 +366,17 @@ def test_no_line_of_the_comparison_hides_under_the_banner(qtbot, open_dialog, wo
     assert bottom <= scroll.viewport().height()
     viewport_bottom = scroll.viewport().mapTo(dialog, scroll.viewport().rect().bottomLeft()).y()
     assert viewport_bottom < banner.mapTo(dialog, banner.rect().topLeft()).y()
+
+
+def test_rule_25_the_assistant_says_the_commitment_carries_over(open_dialog, world, formatter):
+    from PySide6.QtWidgets import QLabel
+
+    assert not child(open_dialog(world.active), QLabel, "commitmentNote").isVisible()
+    state = world.contracts.load(world.active)
+    world.contracts.save(state.contract.with_changes(commitment_end=date(2026, 9, 1),
+                                                     notice=Frequency("month")), state.version)
+    note = child(open_dialog(world.active), QLabel, "commitmentNote")
+    assert note.isVisible()
+    assert note.text() == (
+        f"Committed until {formatter.date(date(2026, 9, 1))}: the commitment and the notice "
+        "period carry over to the new plan, so changing plans ends neither.")

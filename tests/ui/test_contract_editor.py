@@ -524,3 +524,43 @@ def test_a_contract_that_no_longer_exists_is_said_so(open_editor):
     assert child(editor, QLabel, "errorBannerText").text() == "This contract no longer exists."
     assert not child(editor, QPushButton, "saveButton").isEnabled()
     assert not child(editor, QTabWidget, "contractTabs").isEnabled()
+
+
+# Rule 25: the Terms tab --------------------------------------------------------------------------
+
+def test_rule_25_the_terms_tab_shows_and_enforces_the_earliest_cancellation(qtbot, open_editor,
+                                                                           world):
+    editor = open_editor(world.active)
+    tabs = child(editor, QTabWidget, "contractTabs")
+    assert [tabs.tabText(i).replace("&", "") for i in range(tabs.count())][2:4] == [
+        "Cancellation", "Terms"]
+    child(editor, QSpinBox, "commitmentPeriodsSpin").setValue(12)
+    with refreshed(qtbot, editor):
+        child(editor, QPushButton, "commitmentPeriodsButton").click()
+    assert editor.draft().commitment_end == date(2026, 6, 1)  # 12 months from 1 June 2025
+    notice = child(editor, QLineEdit, "noticeEdit")
+    qtbot.keyClicks(notice, "fortnight")
+    assert child(editor, QLabel, "noticeMessage").text() == (
+        "The notice period is a number of weeks, months or years, such as “1 month” or "
+        "“2 weeks”.")
+    assert not child(editor, QPushButton, "saveButton").isEnabled()
+    notice.clear()
+    with refreshed(qtbot, editor):
+        qtbot.keyClicks(notice, "1 month")
+    assert editor.draft().notice == Frequency("month")
+    assert child(editor, QLabel, "earliestCancellationLabel").text() == (
+        "The earliest cancellation date is 1 June 2026.")
+    with refreshed(qtbot, editor):
+        child(editor, DateField, "cancellationDateEdit").setDate(QDate(2026, 5, 1))
+    assert child(editor, QLabel, "cancellationDateMessage").text().startswith(
+        "The earliest cancellation date is 1 Jun 2026")
+    assert not child(editor, QPushButton, "saveButton").isEnabled()
+    with refreshed(qtbot, editor):
+        child(editor, QCheckBox, "waiveNoticeCheck").setChecked(True)
+    assert child(editor, QPushButton, "saveButton").isEnabled()
+    assert editor.save() is not False
+    saved = world.contracts.load(world.active)
+    assert (saved.contract.notice_waived, saved.contract.cancellation_date) == (
+        True, date(2026, 5, 1))
+    assert ("Mia", "on") in [(h.who, h.new) for h in saved.history
+                             if h.field == "Notice and commitment waived"]

@@ -93,7 +93,8 @@ def test_member_page_shows_details_money_and_contracts(qtbot, ada_members, fake_
     assert page.title.text() == "Ada Lovelace"
     assert page.credit_card.value.text() == formatter.money(1250)
     assert page.deposit_card.value.text() == formatter.money(50000)
-    assert "Meeting room hours" in page.allowances_card.value.text()
+    # Rule 27: used and left per allowance.
+    assert page.allowances_card.value.text() == "Meeting room hours: 7 left of 10 (3 used)"
     table = page.findChild(type(page.contract_table), "contractTable")
     model = table.model()
     assert model.rowCount() == 4
@@ -219,11 +220,11 @@ def test_a_narrow_member_page_folds_instead_of_scrolling_sideways(qtbot, ada_mem
     page.resize(1200, 800)
     page.show()
     qtbot.waitExposed(page)
-    qtbot.waitUntil(lambda: page.cards.per_row == 4 and page.actions.per_row == 3,
+    qtbot.waitUntil(lambda: page.cards.per_row == 4 and page.actions.per_row == 4,
                     timeout=2000)
     page.resize(330, 800)
     area = page.findChild(QScrollArea)
-    qtbot.waitUntil(lambda: page.cards.per_row < 4 and page.actions.per_row < 3,
+    qtbot.waitUntil(lambda: page.cards.per_row < 4 and page.actions.per_row < 4,
                     timeout=2000)
     qtbot.waitUntil(lambda: area.horizontalScrollBar().maximum() == 0, timeout=2000)
     assert area.widget().width() <= area.viewport().width()

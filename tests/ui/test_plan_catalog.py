@@ -271,3 +271,66 @@ def test_a_tax_category_the_catalog_refuses_is_marked_on_the_field(qtbot, fake_c
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert [p.tax_category for p in saves] == ["exempt"]
     assert fake_catalog.items[2].tax_category == "exempt"
+
+
+def test_rule_27_a_one_off_add_on_is_sold_by_the_unit_and_lasts_as_a_package(
+        qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter, kind=ADDON)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Only a one-off add-on has them: a recurring one does not show the fields.
+    assert not dialog.unit_edit.isVisible() and not dialog.months_spin.isVisible()
+    dialog.one_off_check.setChecked(True)
+    assert dialog.unit_edit.isVisible() and dialog.months_spin.isVisible()
+    qtbot.keyClicks(dialog.name_edit, "Meeting room hour")
+    dialog.price_edit.setText("15")
+    qtbot.keyClicks(dialog.unit_edit, "Meeting room hours")
+    dialog.months_spin.setValue(6)
+    plan = dialog.plan()
+    assert (plan.frequency, plan.allowance_unit, plan.expires_months) == (
+        None, "Meeting room hours", 6)
+    dialog.one_off_check.setChecked(False)
+    assert (dialog.plan().allowance_unit, dialog.plan().expires_months) == (None, None)
+
+
+def test_rule_24_raise_prices_previews_then_raises_the_chosen_plans(qtbot, fake_catalog,
+                                                                   formatter):
+    from datetime import date
+
+    import ui_fakes as fakes
+    from desktop.ui.catalog.raise_prices import RaisePricesDialog
+
+    plans = fake_catalog.plans()
+    office = next(p for p in plans if p.name == "Private office")
+    prices = fakes.FakePrices({p.id: (p.name, p.price) for p in plans})
+    dialog = RaisePricesDialog(prices, plans, formatter, date(2024, 5, 1), office.id)
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == [office.id]
+    assert not dialog.ok_button.isEnabled()  # no percentage yet
+    qtbot.keyClicks(dialog.percent_edit, "1001")
+    assert dialog.problems.message("percent") == (
+        "The raise must be a percentage above 0 and at most 1000, such as 5 or 2.5.")
+    assert not dialog.ok_button.isEnabled()
+    dialog.percent_edit.setText("5")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.preview_label.text().splitlines()[1] == (
+        f"Private office: {formatter.money(180000)} → {formatter.money(189000)}, 1 contract")
+    dialog.ok_button.click()
+    assert prices.raised == [([office.id], "5", date(2024, 5, 1))]
+
+
+def test_rule_25_a_plans_early_termination_fee_is_none_the_rest_or_an_amount(
+        qtbot, fake_catalog, formatter):
+    dialog = PlanDialog(fake_catalog, formatter)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name_edit, "Committed desk")
+    dialog.price_edit.setText("300")
+    assert dialog.plan().early_termination_fee is None
+    dialog.fee_combo.setCurrentIndex(1)
+    assert dialog.plan().early_termination_fee == "remaining"
+    dialog.fee_combo.setCurrentIndex(2)
+    dialog.fee_edit.setText("12x")
+    assert "is not an amount" in dialog.problems.message("early_termination_fee")
+    assert not dialog.ok_button.isEnabled()
+    dialog.fee_edit.setText("250")
+    assert dialog.plan().early_termination_fee == 25000

@@ -20,6 +20,7 @@ from desktop.services.banking.collection import CollectionService
 from desktop.services.banking.mandates import MandateService
 from desktop.services.banking.statements import StatementService
 from desktop.services.catalog import CatalogService
+from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService
@@ -28,6 +29,7 @@ from desktop.services.invoices import InvoiceService
 from desktop.services.mail.service import MailService
 from desktop.services.members import MemberService
 from desktop.services.payments import PaymentService
+from desktop.services.prices import PriceService
 from desktop.services.settings import SettingsService
 from desktop.services.sweep.service import SweepService
 from desktop.storage.database import Database
@@ -36,6 +38,7 @@ from desktop.ui.window.context import (
     AccountServiceProtocol,
     CatalogServiceProtocol,
     CollectionServiceProtocol,
+    ChargeServiceProtocol,
     ContractServiceProtocol,
     DocumentServiceProtocol,
     InvoiceServiceProtocol,
@@ -43,6 +46,7 @@ from desktop.ui.window.context import (
     MandateServiceProtocol,
     MemberServiceProtocol,
     PaymentServiceProtocol,
+    PriceServiceProtocol,
     SettingsServiceProtocol,
     StatementServiceProtocol,
     SweepServiceProtocol,
@@ -58,7 +62,9 @@ def fakes_as_services() -> None:
     settings: SettingsServiceProtocol = fakes.FakeSettings()
     accounts: AccountServiceProtocol = fakes.FakeAccounts(fakes.FakeMembers([]))
     payments: PaymentServiceProtocol = fakes.FakePayments()
-    del members, catalog, invoices, sweep, settings, accounts, payments
+    charges: ChargeServiceProtocol = fakes.FakeCharges()
+    prices: PriceServiceProtocol = fakes.FakePrices()
+    del members, catalog, invoices, sweep, settings, accounts, payments, charges, prices
 
 
 def real_services(db: Database, clock: FixedClock) -> None:
@@ -76,21 +82,25 @@ def real_services(db: Database, clock: FixedClock) -> None:
     collection: CollectionServiceProtocol = CollectionService(db, clock)
     statements: StatementServiceProtocol = StatementService(db, clock)
     mail: MailServiceProtocol = MailService(db, clock)
+    charges: ChargeServiceProtocol = ChargeService(db, clock)
+    prices: PriceServiceProtocol = PriceService(db, clock)
     del members, catalog, contracts, invoices, sweep, settings, payments, documents, accounts
-    del mandates, collection, statements, mail
+    del mandates, collection, statements, mail, charges, prices
 
 
 FAKES: dict[str, type] = {"members": fakes.FakeMembers, "catalog": fakes.FakeCatalog,
                           "invoices": fakes.FakeInvoices, "sweep": fakes.FakeSweep,
                           "settings": fakes.FakeSettings, "accounts": fakes.FakeAccounts,
-                          "payments": fakes.FakePayments}
+                          "payments": fakes.FakePayments, "charges": fakes.FakeCharges,
+                          "prices": fakes.FakePrices}
 REAL: dict[str, type] = {"members": MemberService, "catalog": CatalogService,
                          "contracts": ContractService, "invoices": InvoiceService,
                          "sweep": SweepService, "settings": SettingsService,
                          "payments": PaymentService, "documents": DocumentService,
                          "accounts": AccountService, "mandates": MandateService,
                          "collection": CollectionService, "statements": StatementService,
-                         "mail": MailService, "einvoice_data": EInvoiceDataService}
+                         "mail": MailService, "einvoice_data": EInvoiceDataService,
+                         "charges": ChargeService, "prices": PriceService}
 
 
 def calls_of(protocol: type) -> list[str]:

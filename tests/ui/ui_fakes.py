@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from desktop.domain.accounts import Totals
+from desktop.domain.charges.allowances import Balance
 from desktop.domain.model import ADDON, Invoice, Line, Plan, Problem, Transition
 from desktop.domain.payments import Payment
 from desktop.domain.periods import Frequency
@@ -17,6 +18,7 @@ from desktop.services.errors import NotFound, Refused, ValidationError
 from desktop.services.invoices import InvoiceSummary, InvoiceTotals
 from desktop.services.members import ContractRow, InvoiceRow, MemberDetail, MemberRow
 from desktop.services.payments import PlacedAllocation, Recorded
+from desktop.services.prices import PriceChange
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport, SweepRun
 
 TODAY = date(2026, 3, 20)
@@ -95,10 +97,13 @@ class FakeMembers:
         m = self.members.get(member_id)
         if m is None:
             raise NotFound("This member no longer exists.")
+        member = m.status == "member"
         return MemberDetail(m.id, m.name, m.email, m.company, m.phone, m.notes, m.credit_balance,
                             m.deposit_held, m.archived, m.status,
-                            {"Meeting room hours": 10} if m.status == "member" else {},
-                            list(m.contracts), list(m.invoices))
+                            {"Meeting room hours": 7} if member else {},
+                            list(m.contracts), list(m.invoices),
+                            allowance_balances=(Balance("Meeting room hours", 10, 3),)
+                            if member else ())
 
     def _problems(self, name, email, member_id):
         problems = []
@@ -286,6 +291,47 @@ class FakeAccounts:
         m.credit_balance += excess
         self.returned.append(member_id)
         return Changes.of(members=[member_id], invoices=True, payments=True)
+
+
+class FakeCharges:
+    """ChargeService over a fixed product list: keeps each charge added (rule 27)."""
+
+    def __init__(self, products: list[Plan] | None = None):
+        self._products = list(products or [])
+        self.added: list[tuple[int, dict]] = []
+
+    def add(self, member_id: int, *, product: int | str | None = None, quantity: int = 1,
+            day: date | None = None, amount: int | None = None, description: str = "",
+            tax_category: str = "standard", kind: str = "charge") -> Changes:
+        self.added.append((member_id, dict(product=product, quantity=quantity, day=day,
+                                           amount=amount, description=description,
+                                           tax_category=tax_category, kind=kind)))
+        return Changes.of(members=[member_id], invoices=True, id=len(self.added))
+
+    def products(self) -> list[Plan]:
+        return list(self._products)
+
+
+class FakePrices:
+    """PriceService over fixed prices (plan id -> price): a raise preview and what was raised."""
+
+    def __init__(self, prices: dict[int, tuple[str, int]] | None = None):
+        self.prices = dict(prices or {})
+        self.raised: list[tuple[list[int], str, date | None]] = []
+
+    def raise_preview(self, plan_ids: list[int], percent: str,
+                      day: date | None = None) -> list[PriceChange]:
+        from desktop.services.prices import percent_of, raised
+
+        rate = percent_of(percent)
+        return [PriceChange(i, self.prices[i][0], self.prices[i][1],
+                            raised(self.prices[i][1], rate), 1) for i in plan_ids]
+
+    def raise_prices(self, plan_ids: list[int], percent: str,
+                     day: date | None = None) -> Changes:
+        self.raise_preview(plan_ids, percent, day)
+        self.raised.append((list(plan_ids), percent, day))
+        return Changes(catalog=True)
 
 
 class FakePayments:

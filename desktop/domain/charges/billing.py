@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from desktop.domain.model import Charge, Contract, Line
+from desktop.domain.model import M_, Charge, Contract, Line, Message
+
+# A charge the allowances took part of says so on its line (issue 10: shown in the reader's
+# language, the English kept as the description).
+COVERED = M_("{name} × {billed} ({used} used, {covered} from allowances)")
 
 
 def running(contracts: Iterable[Contract]) -> bool:
@@ -19,8 +23,19 @@ def running(contracts: Iterable[Contract]) -> bool:
     return any(c.next_invoice_date is not None for c in contracts)
 
 
+def wording(charge: Charge) -> Message | None:
+    """The core's wording of a charge line when the allowances took part of it (rule 27)."""
+    if not charge.covered:
+        return None
+    return Message.of(COVERED, name=charge.description, billed=charge.billed_quantity,
+                      used=charge.quantity, covered=charge.covered)
+
+
 def described(charge: Charge) -> str:
-    """A charge line's text: the product and quantity, or the operator's description."""
+    """A charge line's text: the product and the quantity billed (what the allowances took
+    said beside it), or the operator's description."""
+    if (worded := wording(charge)) is not None:
+        return str(worded)
     if charge.product is not None and charge.quantity != 1:
         return f"{charge.description} × {charge.quantity}"
     return charge.description
@@ -29,7 +44,7 @@ def described(charge: Charge) -> str:
 def charge_line(charge: Charge) -> Line:
     """The line a charge stands on: its own kind, dated the day it was recorded for."""
     return Line(charge.kind, described(charge), charge.amount, None, charge.day, None,
-                tax_category=charge.tax_category)
+                wording=wording(charge), tax_category=charge.tax_category)
 
 
 def due_charges(pending: Iterable[Charge], day: date, invoiced: bool,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.change_now import successor_term
+from desktop.domain.commitment.notice import commitment_problems
 from desktop.domain.contracts import (
     default_anchor,
     effective_cancellation,
@@ -140,7 +141,11 @@ def _write_draft(session: Session, draft: Contract, version: int | None, today: 
         draft = replace(draft, member=original.member)
     draft = _normalised(draft, original)
     chain, fmt = load_chain(session, draft, plans), formatter(session)
+    # Rule 25's site setting, read only for a contract bound by commitment or notice.
+    on_boundary = (draft.commitment_end is None and draft.notice is None
+                   or billing_settings(session).cancellations_on_boundary)
     problems = (validate_contract(draft, original, list(plans.values()), today)
+                + commitment_problems(draft, original, today, on_boundary)
                 + chain_problems(chain, draft, original, fmt))
     if problems:
         raise ValidationError(problems)
@@ -226,12 +231,15 @@ class ContractService:
         basis = self.basis(draft, basis)
         original = basis.original
         draft = _normalised(draft, original)
+        on_boundary = basis.state.settings.cancellations_on_boundary
         return (validate_contract(draft, original, list(basis.plans), basis.today)
+                + commitment_problems(draft, original, basis.today, on_boundary)
                 + chain_problems(basis.chain, draft, original, basis.fmt))
 
     def describe(self, draft: Contract, basis: EditorBasis | None = None) -> list[str]:
         basis = self.basis(draft, basis)
-        return describe(draft, basis.today, basis.fmt)
+        return describe(draft, basis.today, basis.fmt,
+                        basis.state.settings.cancellations_on_boundary)
 
     def preview(self, draft: Contract, count: int = 3, basis: EditorBasis | None = None) -> list:
         """The next `count` invoices that bill this contract, with the draft in force, as the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from desktop.domain.commitment.notice import earliest_cancellation
 from desktop.domain.contracts import effective_cancellation, status
 from desktop.domain.model import ACTIVE, CANCELLED, M_, Contract, Invoice
 from desktop.domain.plan_changes import custom_price_blocks, same_plan
@@ -33,7 +34,8 @@ def with_contract(contracts, draft: Contract) -> tuple[Contract, ...]:
     return replaced if any(c.id == draft.id for c in contracts) else replaced + (draft,)
 
 
-def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
+def describe(draft: Contract, today: date, fmt: Formatter,
+             on_boundary: bool = True) -> list[str]:
     """The sentences the editor shows about what the draft will do, in the order they happen."""
     sentences = []
     n = draft.next_invoice_date
@@ -62,6 +64,11 @@ def describe(draft: Contract, today: date, fmt: Formatter) -> list[str]:
             plan=target.name, date=fmt.date(n)))  # rule 7
     if blocked:
         sentences.append(_(CUSTOM_PRICE_BLOCK))  # rule 9
+    earliest = earliest_cancellation(draft, today, on_boundary)
+    if earliest is not None:  # rule 25
+        sentences.append(_("The earliest cancellation date is {date}.").format(
+            date=fmt.date(earliest)) + (" " + _("Notice and commitment are waived.")
+                                        if draft.notice_waived else ""))
     return sentences
 
 

@@ -11,6 +11,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import TypeVar
 
+from desktop.domain.commitment.notice import commitment_problems
 from desktop.domain.contracts import default_anchor
 from desktop.domain.model import Contract, ContractAddon, Plan
 from desktop.domain.validation import validate_contract
@@ -99,7 +100,9 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
                              "billing_anchor": None, "next_invoice_date": _SAME,
                              "cancellation_date": None, "prorate_last_invoice": True,
                              "prorate_first_invoice": True, "predecessor": None, "status": None,
-                             "addons": []}, {"notes": ""})
+                             "addons": []},
+                            {"notes": "", "commitment_end": None, "notice": None,
+                             "notice_waived": False, "ends_at_commitment_end": False})
         if rec is None:
             continue
         cid = reader.text(rec["id"], f"{place}.id", required=True)
@@ -138,7 +141,13 @@ def read_contracts(reader: Reader, value, plans: dict[str, Plan], plan_names: se
                                               f"{place}.prorate_first_invoice"),
             predecessor=reader.text(rec["predecessor"], f"{place}.predecessor", nullable=True),
             addons=_contract_addons(reader, rec["addons"], place, plans, plan_names), id=cid,
-            notes=reader.text(rec["notes"], f"{place}.notes", multiline=True))
+            notes=reader.text(rec["notes"], f"{place}.notes", multiline=True),
+            commitment_end=reader.day(rec["commitment_end"], f"{place}.commitment_end",
+                                      nullable=True),
+            notice=reader.frequency(rec["notice"], f"{place}.notice", nullable=True),
+            notice_waived=reader.flag(rec["notice_waived"], f"{place}.notice_waived"),
+            ends_at_commitment_end=reader.flag(rec["ends_at_commitment_end"],
+                                               f"{place}.ends_at_commitment_end"))
         if values["plan"] is None:
             values["plan"] = reader.problem(f"{place}.plan", "cannot be empty.")
         # A bad id or member does not stop the contract's rules from being checked.
@@ -162,7 +171,8 @@ def _contract_problems(draft: Contract, catalog: list[Plan], today: date) -> lis
     validate_contract gets the contract as its own original: an imported contract is kept as it
     was, so the rules of an edit (selling an archived plan, moving invoiced dates) do not apply.
     """
-    problems = [(p.field, str(p.message)) for p in validate_contract(draft, draft, catalog, today)]
+    problems = [(p.field, str(p.message)) for p in validate_contract(draft, draft, catalog, today)
+                + commitment_problems(draft, draft, today, True)]
     fields = {field for field, _ in problems}
     if draft.next_invoice_date is None and draft.cancellation_date is None:
         problems.append(("cancellation_date", ("An ended contract (no next invoice date) "

@@ -119,7 +119,7 @@ def _read_sections(reader: Reader, doc: dict, today: date) -> Document:
                                          taken, numbers)
     refund_problems(reader, payments, documents, credit, members)
     charges = read_charges(reader, doc.get("charges"), emails, plan_names,
-                           {values["number"] for values, _lines in documents})
+                           {values["number"] for values, _lines in documents}, contract_ids)
     # Named as the document names them, read or not: a broken one is told once, at its place.
     given = doc.get("payments")
     history = read_history(reader, doc, Named(
@@ -143,7 +143,7 @@ def read_settings(reader: Reader, value) -> dict:
                         {"operator": SETTINGS_DEFAULTS["operator"],
                          **{key: SETTINGS_DEFAULTS[key] for key in ACCOUNT_SETTINGS},
                          **direct_debit.SETTINGS_ADDED, **mail.SETTINGS_ADDED,
-                         **einvoice_fields.SETTINGS_ADDED})
+                         **einvoice_fields.SETTINGS_ADDED, "cancellations_on_boundary": True})
     if rec is None:
         return {}
     address = einvoice_fields.split_settings_address(rec)
@@ -199,7 +199,9 @@ def read_settings(reader: Reader, value) -> dict:
             **identity, "payment_terms": terms, "logo": read_logo(reader, rec["logo"]),
             **direct_debit.read_settings(reader, rec),
             **mail.read_settings(reader, rec),
-            **einvoice_fields.read_settings(reader, rec, address)}
+            **einvoice_fields.read_settings(reader, rec, address),
+            "cancellations_on_boundary": reader.flag(rec["cancellations_on_boundary"],
+                                                     "settings.cancellations_on_boundary")}
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -230,7 +232,9 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         rec = reader.record(item, place, ("name", "price"),
                             {"kind": "plan", "frequency": "1 month", "deposit": 0, "group": None,
                              "archived": False, "allowances": {}, "addons": []},
-                            {"tax_category": STANDARD})
+                            {"tax_category": STANDARD, "allowance_unit": None,
+                             "expires_months": None, "prices": [],
+                             "early_termination_fee": None})
         if rec is None:
             continue
         name = reader.text(rec["name"], f"{place}.name", required=True)
@@ -268,12 +272,21 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
         if category not in TAX_CATEGORIES:  # reverse charge is a member's, never a plan's
             category = reader.problem(f"{place}.tax_category", f"{shown(category)} is not one "
                                                                f"of {', '.join(TAX_CATEGORIES)}.")
+        unit = reader.text(rec["allowance_unit"], f"{place}.allowance_unit", nullable=True)
+        months = reader.integer(rec["expires_months"], f"{place}.expires_months", minimum=1,
+                                maximum=120, nullable=True)
+        prices = _read_prices(reader, rec["prices"], f"{place}.prices")
+        fee = rec["early_termination_fee"]
+        if fee != "remaining":
+            fee = reader.money(fee, f"{place}.early_termination_fee", minimum=0, nullable=True)
         if not any_bad(name, kind, price, frequency, deposit, group, archived, allowances,
-                       category):
+                       category, unit, months, prices, fee):
             read.append((place, Plan(name=name, price=price, frequency=frequency, deposit=deposit,
                                      group=group, archived=archived, kind=kind,
                                      allowances=dict(sorted(allowances.items())),
-                                     tax_category=category), addons))
+                                     tax_category=category, allowance_unit=unit or None,
+                                     expires_months=months, prices=prices,
+                                     early_termination_fee=fee), addons))
     kinds = {plan.name: plan.kind for _, plan, _ in read}
     plans = []
     for place, plan, addons in read:
@@ -287,6 +300,23 @@ def read_plans(reader: Reader, value) -> tuple[list[Plan], set[str]]:
                 reader.problem(f"{place}.addons[{j}]", f"{shown(name)} is not an add-on in plans.")
         plans.append(Plan(**{**plan.__dict__, "addons": tuple(sorted(set(offered)))}))
     return plans, named
+
+
+def _read_prices(reader: Reader, value, place: str):
+    """Rule 24: a plan's price history, each `{"from": DATE, "price"}`, days in order."""
+    prices: list[tuple[date, int]] = []
+    for j, item in enumerate(reader.items(value, place)):
+        rec = reader.record(item, f"{place}[{j}]", ("from", "price"), {})
+        if rec is None:
+            return BAD
+        day = reader.day(rec["from"], f"{place}[{j}].from")
+        price = reader.money(rec["price"], f"{place}[{j}].price", minimum=0)
+        if any_bad(day, price):
+            return BAD
+        if prices and day <= prices[-1][0]:
+            return reader.problem(f"{place}[{j}].from", "is not after the day before it.")
+        prices.append((day, price))
+    return tuple(prices)
 
 
 def read_members(reader: Reader, value, today: date) -> tuple[list[dict], set[str]]:

@@ -110,13 +110,18 @@ def export_document(session: Session) -> dict:
                      **{key: _setting(settings, key) for key in ACCOUNT_SETTINGS},
                      **direct_debit.exported_settings(settings),
                      **mail.export_settings(settings),
-                     **einvoice_fields.export_settings(settings)},
+                     **einvoice_fields.export_settings(settings),
+                     "cancellations_on_boundary": settings is None
+                     or settings.cancellations_on_boundary is not False},
         "plans": [
             {"name": p.name, "kind": p.kind, "price": p.price,
              "frequency": None if p.frequency is None else str(p.frequency),
              "deposit": p.deposit, "group": p.group, "archived": p.archived,
              "allowances": dict(sorted(p.allowances.items())), "addons": list(p.addons),
-             "tax_category": p.tax_category}
+             "tax_category": p.tax_category, "allowance_unit": p.allowance_unit,
+             "expires_months": p.expires_months,
+             "prices": [{"from": _iso(day), "price": price} for day, price in p.prices],
+             "early_termination_fee": p.early_termination_fee}
             for _, p in sorted(plans.items())
         ],
         "members": [
@@ -138,7 +143,10 @@ def export_document(session: Session) -> dict:
              "prorate_last_invoice": bool(r.prorate_last_invoice),
              "prorate_first_invoice": bool(r.prorate_first_invoice),
              "predecessor": None if r.predecessor_id is None else ids[r.predecessor_id],
-             "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or ""}
+             "status": stored_status(r), "addons": addons.get(r.id, []), "notes": r.notes or "",
+             "commitment_end": _iso(r.commitment_end), "notice": r.notice,
+             "notice_waived": bool(r.notice_waived),
+             "ends_at_commitment_end": bool(r.ends_at_commitment_end)}
             for r in contracts
         ],
         "documents": [dict(_document(row, emails[row.member_id], lines.get(row.id, [])),
@@ -150,7 +158,7 @@ def export_document(session: Session) -> dict:
             for r in payments
         ],
         "credit_allocations": credit_allocations,
-        "charges": export_charges(session, emails, names, numbers),
+        "charges": export_charges(session, emails, names, numbers, ids),
         **export_history(session, refs),
     }
 

@@ -119,8 +119,14 @@ def _write(session: Session, read: Document, now: datetime) -> None:
     _insert(connection, m.PlanRow, [
         dict(id=plan_ids[p.name], name=p.name, kind=p.kind, price=p.price,
              frequency=None if p.frequency is None else str(p.frequency), deposit=p.deposit,
-             group_name=p.group, archived=p.archived, tax_category=p.tax_category)
+             group_name=p.group, archived=p.archived, tax_category=p.tax_category,
+             allowance_unit=p.allowance_unit, expires_months=p.expires_months,
+             early_termination_fee=None if p.early_termination_fee is None
+             else str(p.early_termination_fee))
         for p in read.plans])
+    _insert(connection, m.PlanPriceRow, [
+        dict(plan_id=plan_ids[p.name], from_day=day, price=price)
+        for p in read.plans for day, price in p.prices])
     _insert(connection, m.PlanAllowanceRow, [
         dict(plan_id=plan_ids[p.name], name=name, quantity=quantity)
         for p in read.plans for name, quantity in p.allowances.items()])
@@ -188,11 +194,14 @@ def _write(session: Session, read: Document, now: datetime) -> None:
              date=a["date"]) for a in read.credit_allocations]
     _insert(connection, m.AllocationRow, [dict(row, id=number)
                                           for number, row in enumerate(allocations, start=1)])
-    _insert(connection, m.ChargeRow, charge_rows(list(read.charges), member_ids, plan_ids,
-                                                 document_ids, now))
+    charges, uses = charge_rows(list(read.charges), member_ids, plan_ids, document_ids, ids,
+                                now)
+    _insert(connection, m.ChargeRow, charges)
+    _insert(connection, m.AllowanceUseRow, uses)
     follow_ids(connection, [m.PlanRow.__table__, m.MemberRow.__table__, m.ContractRow.__table__,
                             m.InvoiceRow.__table__, m.PaymentRow.__table__,
-                            m.AllocationRow.__table__, m.ChargeRow.__table__])
+                            m.AllocationRow.__table__, m.ChargeRow.__table__,
+                            m.AllowanceUseRow.__table__, m.PlanPriceRow.__table__])
     _write_history(session, read, now, {"member": member_ids, "contract": ids, "plan": plan_ids})
 
 

@@ -4,6 +4,7 @@ categories (rule 17), allowances, archive."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.model import ADDON, PLAN
 from desktop.i18n import _
 from desktop.ui.catalog.plan_dialog import PlanDialog
+from desktop.ui.catalog.raise_prices import RaisePricesDialog
 from desktop.ui.catalog.tax_category import category_name
 from desktop.ui.common.forms import run_modal
 from desktop.ui.common.icons import icon
@@ -117,10 +119,12 @@ class PlanCatalog(QWidget):
     """The catalog table with New plan / New add-on / Edit / Archive / Delete."""
 
     def __init__(self, catalog: Any, formatter: Any, parent: QWidget | None = None, *,
-                 run: Callable[..., Any] = run_alone):
+                 run: Callable[..., Any] = run_alone, prices: Any = None,
+                 today: Callable[[], date] | None = None):
         super().__init__(parent)
         self.setObjectName("planCatalog")
         self._catalog, self._formatter = catalog, formatter
+        self._prices, self._today = prices, today  # rule 24: *Raise prices…*
         # Every edit calls its service through `run` (the window's Operations.run), which tells
         # every other screen that the catalog changed; this page shows its own edit itself.
         self._run = partial(run, source=self)
@@ -171,6 +175,10 @@ class PlanCatalog(QWidget):
         # it needed 813 to 866 px in German, French and Spanish, wider than a 1600-px screen at
         # scale 2 (800 px), and the window grew past the screen's edge.
         shown = QHBoxLayout()
+        self.raise_button = QPushButton(_("Raise prices…"), objectName="raisePricesButton")
+        self.raise_button.clicked.connect(self.raise_prices)
+        self.raise_button.setVisible(prices is not None and today is not None)
+        shown.addWidget(self.raise_button)
         shown.addStretch(1)
         shown.addWidget(self.show_archived)
         layout = QVBoxLayout(self)
@@ -180,8 +188,9 @@ class PlanCatalog(QWidget):
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(label(_("A plan in a group offers only the plans of its group as next "
-                                 "plans; archived plans are never offered. Editing a plan's "
-                                 "price changes every contract on it without a custom price."),
+                                 "plans; archived plans are never offered. A plan's new price "
+                                 "applies to every contract on it without a custom price, for "
+                                 "the periods that start from then on."),
                                "muted", wrap=True))
         self.refresh()
 
@@ -288,6 +297,17 @@ class PlanCatalog(QWidget):
             show_error(self, _("Delete"), user_message(exc))
             return
         self._changed(None)
+
+    def raise_prices(self) -> None:
+        """Rule 24: the chosen plans raised by a percentage from a day, after a preview."""
+        if self._prices is None or self._today is None:
+            return
+        current = self.selected_plan()
+        dialog = RaisePricesDialog(self._prices, self.model.rows(), self._formatter,
+                                   self._today(), None if current is None else current.id,
+                                   self, run=self._run)
+        if run_modal(dialog) == RaisePricesDialog.DialogCode.Accepted:
+            self._changed(None if current is None else current.id)
 
     def _changed(self, plan_id: int | None) -> None:
         """Show this page's own edit (the other screens were told by `run`)."""

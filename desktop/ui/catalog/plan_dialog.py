@@ -80,6 +80,22 @@ class PlanDialog(FormDialog):
         self.one_off_check = QCheckBox(_("One-off (invoiced once)"), objectName="planOneOffCheck")
         self.archived_check = QCheckBox(_("Archived: no longer offered"),
                                         objectName="planArchivedCheck")
+        # Rule 27: a one-off add-on sold by the unit of an allowance (a meeting-room hour uses
+        # "Meeting room hours"), and how long a package's allowances last.
+        self.unit_edit = QLineEdit(objectName="planAllowanceUnitEdit")
+        self.unit_edit.setPlaceholderText(_("Not sold by the unit of an allowance"))
+        self.months_spin = QSpinBox(objectName="planExpiresMonths")
+        self.months_spin.setRange(0, 120)
+        self.months_spin.setSuffix(" " + _("months"))
+        self.months_spin.setSpecialValueText(_("12 months (the default)"))
+        # Rule 25: what ending before the commitment end costs when it is waived.
+        self.fee_combo = QComboBox(objectName="planTerminationFeeCombo")
+        self.fee_combo.addItem(_("None"), None)
+        self.fee_combo.addItem(_("The charges left in the commitment"), "remaining")
+        self.fee_combo.addItem(_("A fixed amount"), "amount")
+        self.fee_edit = QLineEdit(objectName="planTerminationFeeEdit")
+        self.fee_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fee_edit.setMaximumWidth(130)
 
         self.allowance_model = QStandardItemModel(0, 2, self)
         self.allowance_model.setHorizontalHeaderLabels([_("Allowance"), _("Per period")])
@@ -103,7 +119,9 @@ class PlanDialog(FormDialog):
         self.addon_view.setMinimumHeight(110)
 
         errors = {key: ErrorLabel() for key in ("name", "kind", "group", "price", "tax_category",
-                                                "frequency", "deposit", "allowances", "addons")}
+                                                "frequency", "deposit", "allowances", "addons",
+                                                "allowance_unit", "expires_months",
+                                                "early_termination_fee")}
         form = self._form = QFormLayout()
         form.setVerticalSpacing(6)
         form.addRow(_("Name"), field_box(self.name_edit, error=errors["name"], stretch=False))
@@ -121,8 +139,19 @@ class PlanDialog(FormDialog):
                                               self.one_off_check, error=errors["frequency"]))
         form.addRow(_("Refundable deposit"), field_box(self.deposit_edit, label(formatter.currency),
                                                     error=errors["deposit"]))
+        form.addRow(_("Uses allowance"), field_box(self.unit_edit,
+                                                   error=errors["allowance_unit"],
+                                                   stretch=False))
+        form.addRow(_("Package lasts"), field_box(self.months_spin,
+                                                  error=errors["expires_months"]))
+        form.addRow(_("Early termination fee"), field_box(
+            self.fee_combo, self.fee_edit, label(formatter.currency),
+            error=errors["early_termination_fee"]))
         form.addRow("", self.archived_check)
-        for key, widget in (("name", self.name_edit), ("kind", self.kind_combo),
+        for key, widget in (("early_termination_fee", self.fee_combo),
+                            ("allowance_unit", self.unit_edit),
+                            ("expires_months", self.months_spin),
+                            ("name", self.name_edit), ("kind", self.kind_combo),
                             ("group", self.group_combo), ("price", self.price_edit),
                             ("tax_category", self.tax_combo), ("frequency", self.count_spin),
                             ("deposit", self.deposit_edit),
@@ -182,7 +211,8 @@ class PlanDialog(FormDialog):
                 self.price_edit.text(), self.tax_category(), self.deposit_edit.text(),
                 self.count_spin.value(), self.unit_combo.currentData(),
                 self.one_off_check.isChecked(),
-                self.archived_check.isChecked(), allowances, addons)
+                self.archived_check.isChecked(), allowances, addons, self.unit_edit.text(),
+                self.months_spin.value(), self.fee_combo.currentIndex(), self.fee_edit.text())
 
     def unsaved_sentence(self) -> str:
         if self.kind() == ADDON:
@@ -206,6 +236,12 @@ class PlanDialog(FormDialog):
             self.group_combo.setCurrentText(plan.group or "")
             self.archived_check.setChecked(plan.archived)
             self._show_category(plan.tax_category)
+            self.unit_edit.setText(plan.allowance_unit or "")
+            self.months_spin.setValue(plan.expires_months or 0)
+            fee = plan.early_termination_fee
+            self.fee_combo.setCurrentIndex(0 if fee is None else 1 if fee == "remaining" else 2)
+            if isinstance(fee, int):
+                self.fee_edit.setText(f.money_plain(fee))
             for name, quantity in sorted(dict(plan.allowances).items()):
                 self.add_allowance(name, quantity)
         self.price_edit.setText(f.money_plain(plan.price) if plan else "")
@@ -225,7 +261,10 @@ class PlanDialog(FormDialog):
                                else Qt.CheckState.Unchecked)
             self.addon_model.appendRow(item)
         self._kind_changed()
+        self._fee_chosen()
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.fee_combo.currentIndexChanged.connect(self._fee_chosen)
+        self.fee_edit.textChanged.connect(lambda: self.edited("early_termination_fee"))
 
     def add_allowance(self, name: str, quantity: int, edit: bool = False) -> None:
         quantity_item = QStandardItem(str(quantity))
@@ -254,6 +293,9 @@ class PlanDialog(FormDialog):
                 self._form.setRowVisible(row, not is_addon)
         for widget in (self.addon_view, self.addons_title):
             widget.setVisible(not is_addon)
+        row, _role = self._form.getWidgetPosition(self.fee_combo.parentWidget())
+        if row >= 0:  # rule 25: a plan's, not an add-on's
+            self._form.setRowVisible(row, not is_addon)
         self._one_off_toggled()
 
     def _one_off_toggled(self) -> None:
@@ -263,6 +305,12 @@ class PlanDialog(FormDialog):
                                      "frequency.")
         for widget in (self.count_spin, self.unit_combo):
             offer(widget, why)
+        # Rule 27: only a one-off add-on is sold by the unit, or lasts as a package.
+        one_off = self.kind() == ADDON and not recurring
+        for field in (self.unit_edit, self.months_spin):
+            row, _role = self._form.getWidgetPosition(field.parentWidget())
+            if row >= 0:
+                self._form.setRowVisible(row, one_off)
 
     # -- reading ----------------------------------------------------------------------------
     def _show_category(self, category: str) -> None:
@@ -309,7 +357,19 @@ class PlanDialog(FormDialog):
             return None, _("The amount cannot be negative.")
         return amount, ""
 
+    def _fee_chosen(self) -> None:
+        self.fee_edit.setVisible(self.fee_combo.currentData() == "amount")
+        self.edited("early_termination_fee")
+
+    def termination_fee(self) -> tuple[int | str | None, str]:
+        """Rule 25's fee as chosen, and a sentence when the amount cannot be read."""
+        chosen = self.fee_combo.currentData()
+        if chosen != "amount":
+            return chosen, ""
+        return self._money(self.fee_edit)
+
     def check_locally(self) -> None:
+        self.problems.set_local("early_termination_fee", self.termination_fee()[1])
         self.problems.set_local("name", "" if self.name_edit.text().strip()
                                 else _("Enter the name of the plan."))
         self.problems.set_local("price", self._money(self.price_edit)[1])
@@ -327,7 +387,18 @@ class PlanDialog(FormDialog):
                     group=(self.group_combo.currentText().strip() or None) if is_plan else None,
                     archived=self.archived_check.isChecked(), kind=self.kind(),
                     allowances=self.allowances()[0], addons=self.offered_addons(),
-                    id=self.plan_id, tax_category=self.tax_category())
+                    id=self.plan_id, tax_category=self.tax_category(),
+                    **self._unit_fields(frequency is None))
+
+    def _unit_fields(self, one_off: bool) -> dict:
+        """Rule 27's fields, kept only where they apply (a one-off add-on); rule 25's fee
+        (a plan's)."""
+        if self.kind() != ADDON:
+            return {"early_termination_fee": self.termination_fee()[0]}
+        if not one_off:
+            return {}
+        return {"allowance_unit": self.unit_edit.text().strip() or None,
+                "expires_months": self.months_spin.value() or None}
 
     def submit(self) -> None:
         self.plan_id = self._run(self._catalog.save_plan, self.plan()).id

@@ -182,6 +182,19 @@ def blocked_reason(contract, plan, when: str) -> str:
     return ""
 
 
+def commitment_note(contract, fmt) -> str:
+    """Rule 25: a change of plan ends no commitment: it and the notice carry over to the new
+    plan (no early termination fee); "" for a contract bound by neither."""
+    if contract.commitment_end is not None:
+        return _("Committed until {date}: the commitment and the notice period carry over to "
+                 "the new plan, so changing plans ends neither.").format(
+            date=fmt.date(contract.commitment_end))
+    if contract.notice is not None:
+        return _("The notice period of {notice} carries over to the new plan.").format(
+            notice=fmt.frequency(contract.notice))
+    return ""
+
+
 def applied_sentence(fmt, contract, plan, quantity: int, when: str, option, chosen) -> str:
     """What was done, said once the change is applied."""
     pay_now = fmt.money(option.pay_now) if option is not None else ""

@@ -39,6 +39,7 @@ from desktop.ui.change_plan.comparison import (
     ComparisonModel,
     applied_sentence,
     blocked_reason,
+    commitment_note,
     fit_rows,
 )
 from desktop.ui.common.fields import (
@@ -157,6 +158,10 @@ class ChangePlanDialog(QDialog):
         grid.addWidget(self.nextReason, 2, 0, 1, 2)
         grid.addWidget(self.dateRadio, 3, 0)
         grid.addWidget(self.dateEdit, 3, 1, Qt.AlignLeft)
+        # Rule 25: a change of plan keeps the member's commitment and notice; said here.
+        self.commitmentNote = styled_label(role="hint")
+        self.commitmentNote.setObjectName("commitmentNote")
+        grid.addWidget(self.commitmentNote, 4, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         self.nowRadio.setChecked(True)
         right.addWidget(when_box)
@@ -230,6 +235,8 @@ class ChangePlanDialog(QDialog):
             plan=contract.plan.name, quantity=contract.quantity, price=price,
             frequency=frequency, day=fmt.date(contract.next_invoice_date)
             if contract.next_invoice_date else "—"))
+        self.commitmentNote.setText(commitment_note(contract, fmt))
+        self.commitmentNote.setVisible(bool(self.commitmentNote.text()))
         for option in options:
             self._options.setdefault(option.plan.name, []).append(option)
         self.nowRadio.setText(_("Now"))

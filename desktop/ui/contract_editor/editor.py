@@ -165,8 +165,8 @@ class ContractEditor(QWidget):
         ctx = self._context()
         self.general.load(contract, ctx, self._eligible(contract))
         self.dates.load(contract, ctx)
-        self.cancellation.load(contract, ctx)
-        self.new_term.load(contract, ctx)
+        for tab in (self.cancellation, self.new_term, self.commitment):
+            tab.load(contract, ctx)
         self.history.show_history(self.session.history)
         self.addons.load(contract, self.session.status, saved=contract.id is not None)
         self._show_header()
@@ -174,7 +174,7 @@ class ContractEditor(QWidget):
         self.refresh_later()
 
     def _context(self) -> EditorContext:
-        return EditorContext(self._fmt, self.session.status, self._plans)
+        return EditorContext(self._fmt, self.session.status, self._plans, self.session.basis)
 
     def _eligible(self, draft: Contract) -> list:
         try:
@@ -243,8 +243,8 @@ class ContractEditor(QWidget):
             self._show_start()
         self.general.update_derived(draft)
         self.dates.update_derived(draft)
-        self.cancellation.update_derived(draft, ctx)
-        self.new_term.update_derived(draft, ctx)
+        for tab in (self.cancellation, self.new_term, self.commitment):
+            tab.update_derived(draft, ctx)
         self._show_problems()
         self.refresh_later()
 
@@ -524,7 +524,7 @@ class ContractEditor(QWidget):
         # C++, where Python's collector cannot see the cycle, and the closed editor would never
         # be freed (the soak journey counts its widgets).
         self._date_fields = {}
-        for tab in (self.dates, self.cancellation):
+        for tab in (self.dates, self.cancellation, self.commitment):
             for field, (widget, _label) in tab.fields().items():
                 if isinstance(widget, DateField):
                     self._date_fields[widget] = field

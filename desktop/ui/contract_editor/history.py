@@ -31,6 +31,10 @@ def field_caption(name: str) -> str:
         "credit_balance": _("Credit balance"), "deposit_held": _("Deposit held"),
         "deposit": _("Deposit"), "frequency": _("Frequency"), "logo": _("Logo"),
         "archived": _("Archived"), "name": _("Name"), "kind": _("Kind"),
+        "commitment_end": _("Commitment end"), "notice_period": _("Notice period"),
+        "notice_and_commitment_waived": _("Notice and commitment waived"),
+        "ends_at_commitment_end": _("Ends at commitment end"),
+        "charge_recorded": _("Charge recorded"),
     }
     # Rows name a field by key ("next_invoice_date") or by the English label the audit stored
     # ("Next invoice date"); both read in the reader's language.
@@ -38,7 +42,8 @@ def field_caption(name: str) -> str:
     return captions.get(key, name.replace("_", " ").capitalize())
 
 
-_DATES = {"start_date", "billing_anchor", "next_invoice_date", "cancellation_date"}
+_DATES = {"start_date", "billing_anchor", "next_invoice_date", "cancellation_date",
+          "commitment_end"}
 _MONEY = {"custom_price", "price", "deposit", "credit_balance", "deposit_held",
           "payment_recorded", "credit_balance_refunded"}
 _PAYMENTS = {"payment_recorded", "credit_balance_refunded"}

@@ -16,6 +16,7 @@ from desktop.ui.common.fields import Banner, styled_label
 from desktop.ui.common.icons import icon
 from desktop.ui.common.screens import ScrolledTabs
 from desktop.ui.contract_editor.addons import AddonsBlock
+from desktop.ui.contract_editor.commitment import CommitmentTab
 from desktop.ui.contract_editor.dates import KeyDatesTab
 from desktop.ui.contract_editor.history import HistoryTab
 from desktop.ui.contract_editor.invoice_preview import InvoicePreview
@@ -52,6 +53,9 @@ def lay_out(editor) -> None:
     editor.dates = KeyDatesTab(fmt)
     editor.cancellation = CancellationTab(fmt)
     editor.new_term = NewTermTab(fmt)
+    editor.commitment = CommitmentTab(fmt)  # rule 25: the Terms tab
+    editor.commitment.edited.connect(editor._edit)
+    editor.commitment.localProblem.connect(editor._local_problem)
     editor.history = HistoryTab(fmt)
     editor.tabs = ScrolledTabs(objectName="contractTabs")
     editor.tabs.setIconSize(QSize(12, 12))
@@ -60,7 +64,7 @@ def lay_out(editor) -> None:
     editor.tabs.setElideMode(Qt.TextElideMode.ElideRight)
     editor.tabs.setUsesScrollButtons(False)
     for tab, caption in ((editor.general, _("General")), (editor.dates, _("Key dates")),
-                         (editor.cancellation, _("Cancellation")),
+                         (editor.cancellation, _("Cancellation")), (editor.commitment, _("Terms")),
                          (editor.new_term, _("New term")), (editor.history, _("History"))):
         editor.tabs.addTab(tab, caption)
     editor.addons = AddonsBlock(editor._contracts, editor._catalog, fmt)

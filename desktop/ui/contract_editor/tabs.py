@@ -52,6 +52,17 @@ class EditorContext:
     formatter: object
     status: str
     plans: list[Plan] = field(default_factory=list)
+    basis: object = None  # the editor's EditorBasis once read: today and the site's settings
+
+    @property
+    def today(self):
+        return getattr(self.basis, "today", None)
+
+    @property
+    def on_boundary(self) -> bool:
+        """Rule 25: the site's "cancellations end on a period boundary" (on by default)."""
+        state = getattr(self.basis, "state", None)
+        return getattr(getattr(state, "settings", None), "cancellations_on_boundary", True)
 
     @property
     def free(self) -> bool:

@@ -1,7 +1,7 @@
 """The member page (docs/design.md#screens): details, allowances, terms, contracts, and the
 member's account (rules 15, 21, 22, 23): documents of every type, payments and what they paid,
 credit balance, deposit required / held / requested, totals that add up on screen, and
-*Record payment…*, *Refund credit…* and *Return excess deposit…*."""
+*Record payment…*, *Refund credit…*, *Return excess deposit…* and *Add charge…* (rule 27)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ from desktop.ui.members.account import (
     totals_sentence,
 )
 from desktop.ui.members.einvoice_panel import EInvoicePanel
+from desktop.ui.members.charge_dialog import ChargeDialog
 from desktop.ui.members.folding import FoldingRow
 from desktop.ui.members.mandate import MandatePanel
 from desktop.ui.members.timeline import TermTimeline
@@ -127,8 +128,9 @@ class MemberPage(QWidget):
 
     def __init__(self, members: Any, invoices: Any, formatter: Any, clock: Any,
                  parent: QWidget | None = None, tools: Any = None, accounts: Any = None,
-                 mandates: Any = None, einvoice_data: Any = None):
+                 mandates: Any = None, einvoice_data: Any = None, charges: Any = None):
         super().__init__(parent)
+        self._charges = charges
         self.setObjectName("memberPage")
         self._members, self._invoices = members, invoices
         self._tools = tools  # InvoiceTools: documents, payments and the clock
@@ -169,7 +171,7 @@ class MemberPage(QWidget):
         self.credit_card.value.setObjectName("creditValue")
         self.outstanding_card = DetailCard(_("Outstanding"), "outstanding")
         self.deposit_card = DetailCard(_("Deposit held"), "deposit")
-        self.allowances_card = StatCard(_("Allowances this period"))
+        self.allowances_card = StatCard(_("Allowances"))
         self.allowances_card.value.setWordWrap(True)
         self.allowances_card.value.setObjectName("allowancesValue")
         self.pay_button = QPushButton(_("Record &payment…"), objectName="memberPaymentButton")
@@ -215,7 +217,10 @@ class MemberPage(QWidget):
             trailing_stretch=False)
         self.cards = FoldingRow([self.credit_card, self.outstanding_card, self.deposit_card,
                                  self.allowances_card], (1, 1, 1, 2), trailing_stretch=False)
-        self.actions = FoldingRow([self.pay_button, self.refund_button, self.return_button])
+        self.charge_button = QPushButton(_("Add c&harge…"), objectName="addChargeButton")
+        self.charge_button.clicked.connect(self.add_charge)
+        self.actions = FoldingRow([self.pay_button, self.refund_button, self.return_button,
+                                   self.charge_button])
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -321,10 +326,12 @@ class MemberPage(QWidget):
         self.archived_badge.set_badge(_("Archived") if d.archived else "", "archived")
         parts = [p for p in (d.company, d.email, d.phone) if p]
         self.subtitle.setText("  ·  ".join(parts))
-        allowances = sorted(d.allowances.items())
+        # Rule 27: what each allowance grants today, what was used of it and what is left.
+        held = getattr(d, "allowance_balances", ())
         self.allowances_card.set_value(
-            "  ·  ".join(_("{quantity} {name}").format(quantity=q, name=n) for n, q in allowances)
-            if allowances else _("None"))
+            "  ·  ".join(_("{name}: {left} left of {granted} ({used} used)").format(
+                name=b.unit, left=b.left, granted=b.granted, used=b.used) for b in held)
+            if held else _("None"))
         self.timeline.set_terms(list(d.contracts), self._clock.today())
         self.contract_model.set_rows(d.contracts)
         _fit_rows(self.contract_table, len(d.contracts))
@@ -367,6 +374,10 @@ class MemberPage(QWidget):
         offer(self.refund_button, refund_refused(s, f, self._tools is not None),
               _("Pay out the {amount} of credit left after it paid the member's open "
                 "documents.").format(amount=f.money(s.refundable)))
+        offer(self.charge_button, "" if self._charges is not None
+              else _("Charges cannot be recorded in this window."),
+              _("Record a charge (a meeting-room hour, a day pass, printing…) for the member's "
+                "next invoice; their allowances are used first."))
         offer(self.return_button, return_refused(s, f, self._accounts is not None and whole),
               _("Move the {amount} of deposit beyond what the member's contracts require to "
                 "the credit balance.").format(amount=f.money(s.deposit_excess)))
@@ -449,6 +460,19 @@ class MemberPage(QWidget):
         self.refresh()
         self.accountChanged.emit(changes)
         return changes
+
+    def add_charge(self) -> Any:
+        """Rule 27: a charge for the member's next invoice, after what their allowances
+        cover; the page shows the allowances used and every screen hears of it."""
+        if self._charges is None or self.detail is None:
+            return None
+        dialog = ChargeDialog(self._charges, self.detail.id, self.detail.name, self._formatter,
+                              self._clock.today(), self)
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        self.refresh()
+        self.accountChanged.emit(dialog.recorded)
+        return dialog.recorded
 
     def _money_changed(self, member_id: int) -> None:
         self.refresh()

@@ -38,6 +38,7 @@ from desktop.services.mail.texts import MailText
 from desktop.services.mail.transport import SmtpSettings
 from desktop.services.members import MemberDetail, MemberRow
 from desktop.services.payments import PlacedAllocation, Recorded
+from desktop.services.prices import PriceChange
 from desktop.services.settings import SiteSettings
 from desktop.services.sweep.service import AppliedRow, ForecastItem, SweepReport
 
@@ -161,6 +162,22 @@ class AccountServiceProtocol(Protocol):
     def return_excess_deposit(self, member_id: int) -> Changes: ...
 
 
+class ChargeServiceProtocol(Protocol):
+    def add(self, member_id: int, *, product: int | str | None = None, quantity: int = 1,
+            day: date | None = None, amount: int | None = None, description: str = "",
+            tax_category: str = "standard", kind: str = "charge") -> Changes: ...
+
+    def products(self) -> list[Plan]: ...
+
+
+class PriceServiceProtocol(Protocol):
+    def raise_preview(self, plan_ids: list[int], percent: str,
+                      day: date | None = None) -> list[PriceChange]: ...
+
+    def raise_prices(self, plan_ids: list[int], percent: str,
+                     day: date | None = None) -> Changes: ...
+
+
 class DocumentServiceProtocol(Protocol):
     def invoice(self, invoice: int | str) -> InvoiceDocument: ...
 
@@ -257,6 +274,7 @@ PROTOCOLS: dict[str, type] = {
     "collection": CollectionServiceProtocol, "statements": StatementServiceProtocol,
     "mail": MailServiceProtocol,
     "einvoice_data": EInvoiceDataProtocol,
+    "charges": ChargeServiceProtocol, "prices": PriceServiceProtocol,
 }
 
 
@@ -283,6 +301,8 @@ class Services:
     documents: DocumentServiceProtocol | None = None
     accounts: AccountServiceProtocol | None = None
     einvoice_data: EInvoiceDataProtocol | None = None
+    charges: ChargeServiceProtocol | None = None  # rule 27: *Add charge…* on the member page
+    prices: PriceServiceProtocol | None = None  # rule 24: *Raise prices…* in the catalog
     # desktop.formats.files.export_file bound to the database and today: export(format, path)
     # writes a whole-database export of the registry and returns what it counted
     export: Callable[[Format, Path], int] | None = None

@@ -201,7 +201,8 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
         page = MemberPage(self.services.members, self.services.invoices, self.formatter,
                           self.clock, tools=invoice_tools(self.services, self.clock),
                           accounts=self.services.accounts, mandates=self.services.mandates,
-                          einvoice_data=self.services.einvoice_data)
+                          einvoice_data=self.services.einvoice_data,
+                          charges=self.services.charges)
         page.new_contract_button.setVisible(self._open_new_contract is not None)
         page.setMinimumWidth(380)
         sizes = self.splitter.sizes()
@@ -227,7 +228,8 @@ class MainWindow(SweepStatus, WindowActions, BankingActions, QMainWindow):
     def _build_plan_catalog(self) -> PlanCatalog:
         from desktop.ui.catalog.plan_catalog import PlanCatalog
 
-        return PlanCatalog(self.services.catalog, self.formatter, run=self.operations.run)
+        return PlanCatalog(self.services.catalog, self.formatter, run=self.operations.run,
+                           prices=self.services.prices, today=self.clock.today)
 
     def _build_invoices_page(self) -> InvoicesPage:
         from desktop.ui.invoices.invoices_page import InvoicesPage
