@@ -177,7 +177,6 @@ class PlanCatalog(QWidget):
         shown = QHBoxLayout()
         self.raise_button = QPushButton(_("Raise prices…"), objectName="raisePricesButton")
         self.raise_button.clicked.connect(self.raise_prices)
-        self.raise_button.setVisible(prices is not None and today is not None)
         shown.addWidget(self.raise_button)
         shown.addStretch(1)
         shown.addWidget(self.show_archived)
@@ -192,6 +191,9 @@ class PlanCatalog(QWidget):
                                  "applies to every contract on it without a custom price, for "
                                  "the periods that start from then on."),
                                "muted", wrap=True))
+        # Hidden only once it has a parent: shown while it had none, it became a window of its
+        # own, which took the main window's activation (and the keyboard focus) with it.
+        self.raise_button.setVisible(prices is not None and today is not None)
         self.refresh()
 
     def set_formatter(self, formatter: Any) -> None:

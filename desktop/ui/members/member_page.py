@@ -46,8 +46,8 @@ from desktop.ui.members.account import (
     return_refused,
     totals_sentence,
 )
-from desktop.ui.members.einvoice_panel import EInvoicePanel
 from desktop.ui.members.charge_dialog import ChargeDialog
+from desktop.ui.members.einvoice_panel import EInvoicePanel
 from desktop.ui.members.folding import FoldingRow
 from desktop.ui.members.mandate import MandatePanel
 from desktop.ui.members.timeline import TermTimeline
@@ -217,7 +217,7 @@ class MemberPage(QWidget):
             trailing_stretch=False)
         self.cards = FoldingRow([self.credit_card, self.outstanding_card, self.deposit_card,
                                  self.allowances_card], (1, 1, 1, 2), trailing_stretch=False)
-        self.charge_button = QPushButton(_("Add c&harge…"), objectName="addChargeButton")
+        self.charge_button = QPushButton(_("Add char&ge…"), objectName="addChargeButton")
         self.charge_button.clicked.connect(self.add_charge)
         self.actions = FoldingRow([self.pay_button, self.refund_button, self.return_button,
                                    self.charge_button])
