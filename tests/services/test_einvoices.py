@@ -30,6 +30,8 @@ from desktop.documents.einvoice import (
 from desktop.documents.einvoice.facts import FACTURX, KINDS, UBL, XRECHNUNG, NotAnEInvoice
 from desktop.domain.addresses import Contact, PostalAddress
 from desktop.i18n.formatting import Formatter
+from desktop.services.banking.mandates import MandateService
+from desktop.services.charges import ChargeService
 from desktop.services.contracts.editing import ContractService
 from desktop.services.documents import DocumentService, InvoiceDocument
 from desktop.services.einvoice_data import EInvoiceDataService, MemberEInvoice
@@ -135,13 +137,31 @@ def corpus() -> dict[str, tuple[World, InvoiceDocument]]:
     ContractService(world.db, world.clock).change_plan(contract, cheap.id, "now")
     found["credit note"] = _last(world, fay, "credit_note")
 
+    # A pending charge (rule 27) billed with the plan on the member's next invoice.
+    gus = _member(world, "Gus Charged")
+    world.contract(gus, desk, APRIL_11)
+    ChargeService(world.db, world.clock).add(gus, amount=4500, description="Meeting room, "
+                                             "3 hours", day=APRIL_11)
+    world.run_until(gus, APRIL_11)
+    found["charge"] = _last(world, gus)
+
+    # Paid by SEPA direct debit (rule 30): the mandate, the creditor id, the debited account.
+    mandates = MandateService(world.db, world.clock)
+    mandates.save_creditor("DE98ZZZ09999999999")
+    hal = _member(world, "Hal Debited")
+    mandates.save(hal, reference="HAFEN-0001", signed=date(2024, 4, 1), debtor="Hal Debited",
+                  iban="DE89 3704 0044 0532 0130 00")
+    world.contract(hal, desk, APRIL_11)
+    world.run_until(hal, APRIL_11)
+    found["direct debit"] = _last(world, hal)
+
     service = DocumentService(world.db, world.clock)
     return {what: (world, service.invoice(number))
             for what, number in found.items()}
 
 
 CASES = ["plan, add-on and package", "mixed rates", "reverse charge", "credit applied",
-         "unused time", "credit note"]
+         "unused time", "credit note", "charge", "direct debit"]
 
 
 def test_the_data_comes_from_the_database(corpus):
@@ -286,3 +306,23 @@ def test_file_names(corpus):
     _world, doc = corpus["credit note"]
     assert einvoice_filename(doc, FACTURX) == f"{doc.invoice.number}.pdf"
     assert einvoice_filename(doc, XRECHNUNG) == f"{doc.invoice.number}.xml"
+
+
+def test_a_document_paid_by_direct_debit_names_its_mandate_creditor_and_account(corpus, qapp):
+    """Rule 28 with rule 30: payment means 59, BT-89 mandate, BT-90 creditor id, BT-91 the
+    member's account, in both syntaxes; no transfer to the site's account is asked for."""
+    _world, document = corpus["direct debit"]
+    cii = einvoice_bytes(document, Formatter("de_DE", "EUR"), XRECHNUNG).decode()
+    ubl = einvoice_bytes(document, Formatter("de_DE", "EUR"), UBL).decode()
+    assert "<ram:TypeCode>59</ram:TypeCode>" in cii
+    assert "<ram:DirectDebitMandateID>HAFEN-0001</ram:DirectDebitMandateID>" in cii
+    assert "<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>" in cii
+    assert "PayerPartyDebtorFinancialAccount" in cii and "PayeePartyCreditor" not in cii
+    assert "<cbc:PaymentMeansCode>59</cbc:PaymentMeansCode>" in ubl
+    assert '<cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID>' in ubl
+    assert "<cbc:ID>HAFEN-0001</cbc:ID>" in ubl and "DE89370400440532013000" in ubl
+
+
+def test_a_charge_is_its_own_line(corpus):
+    _world, document = corpus["charge"]
+    assert "charge" in {line.kind for line in document.invoice.lines}

@@ -119,10 +119,14 @@ def cii_xml(facts: EInvoiceFacts, kind: str) -> bytes:
               facts.delivery_date)
 
     settlement = _el(transaction, "ram:ApplicableHeaderTradeSettlement")
+    if facts.creditor_id:  # BT-90
+        _el(settlement, "ram:CreditorReferenceID", facts.creditor_id)
     _el(settlement, "ram:PaymentReference", facts.number)
     _el(settlement, "ram:InvoiceCurrencyCode", facts.currency)
     means = _el(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
     _el(means, "ram:TypeCode", facts.payment_code)
+    if facts.debtor_iban:  # BT-91
+        _el(_el(means, "ram:PayerPartyDebtorFinancialAccount"), "ram:IBANID", facts.debtor_iban)
     if facts.iban:
         _el(_el(means, "ram:PayeePartyCreditorFinancialAccount"), "ram:IBANID", facts.iban)
     for group in facts.groups:
@@ -140,9 +144,12 @@ def cii_xml(facts: EInvoiceFacts, kind: str) -> bytes:
         period = _el(settlement, "ram:BillingSpecifiedPeriod")
         _date(period, "ram:StartDateTime", facts.period[0])
         _date(period, "ram:EndDateTime", facts.period[1])
-    if facts.due_date is not None:
-        _date(_el(settlement, "ram:SpecifiedTradePaymentTerms"), "ram:DueDateDateTime",
-              facts.due_date)
+    if facts.due_date is not None or facts.mandate:
+        terms = _el(settlement, "ram:SpecifiedTradePaymentTerms")
+        if facts.due_date is not None:
+            _date(terms, "ram:DueDateDateTime", facts.due_date)
+        if facts.mandate:  # BT-89
+            _el(terms, "ram:DirectDebitMandateID", facts.mandate)
     totals = _el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     _el(totals, "ram:LineTotalAmount", _amount(facts.line_total))
     _el(totals, "ram:TaxBasisTotalAmount", _amount(facts.line_total))

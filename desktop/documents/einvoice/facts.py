@@ -42,6 +42,7 @@ UNIT_CODE = "C62"  # UN/ECE Rec. 20 "one": a line is one supply of its period
 # UNCL 4461: SEPA credit transfer to the site's IBAN; a credit note goes to the credit balance
 # (rule 17), a clearing between the partners; "not defined" when the site keeps no IBAN.
 CREDIT_TRANSFER, CLEARING, UNDEFINED = "58", "97", "1"
+DIRECT_DEBIT = "59"  # SEPA direct debit (rule 30): BT-89 mandate, BT-90 creditor, BT-91 account
 
 
 class NotAnEInvoice(ServiceError):
@@ -104,6 +105,11 @@ class EInvoiceFacts:
     notes: tuple[str, ...]
     period: tuple[date, date] | None
     delivery_date: date | None = None  # BT-72: the billing date (rule 18) the supply belongs to
+    # Rule 30: a document a direct debit pays names its mandate (BT-89), the site's creditor
+    # identifier (BT-90) and the member's account it is debited from (BT-91).
+    mandate: str = ""
+    creditor_id: str = ""
+    debtor_iban: str = ""
 
 
 def _missing(number: str, what: list[str]) -> NotAnEInvoice:
@@ -200,6 +206,9 @@ def facts_of(doc: InvoiceDocument, formatter: Formatter, kind: str) -> EInvoiceF
     if period is not None and period[1] < period[0]:
         period = None
     due = invoice.due_date or doc.standing.due_date
+    # Only an invoice is collected; a credit note is settled between the parties.
+    debit = doc.direct_debit if invoice.type == INVOICE and doc.direct_debit is not None \
+        and doc.direct_debit.mandate and doc.direct_debit.creditor_id else None
     return EInvoiceFacts(
         number=invoice.number or "", issue_date=invoice.issue_date,
         type_code=CREDIT_NOTE_CODE if invoice.type == CREDIT_NOTE else INVOICE_CODE,
@@ -208,7 +217,11 @@ def facts_of(doc: InvoiceDocument, formatter: Formatter, kind: str) -> EInvoiceF
         line_total=money(invoice.subtotal), tax_total=money(invoice.tax), grand_total=grand,
         prepaid=prepaid, payable=grand - prepaid,
         payment_code=(CLEARING if invoice.type == CREDIT_NOTE
+                      else DIRECT_DEBIT if debit is not None
                       else CREDIT_TRANSFER if site.iban.strip() else UNDEFINED),
-        iban="".join(site.iban.split()) if invoice.type == INVOICE else "",
+        iban="".join(site.iban.split()) if invoice.type == INVOICE and debit is None else "",
         preceding=tuple(invoice.credits), notes=notes, period=period,
-        delivery_date=invoice.billed_on)
+        delivery_date=invoice.billed_on,
+        mandate=debit.mandate if debit is not None else "",
+        creditor_id=debit.creditor_id if debit is not None else "",
+        debtor_iban="".join(debit.iban.split()) if debit is not None else "")

@@ -28,10 +28,12 @@ def _el(parent, tag: str, text: str | None = None, **attributes) -> etree._Eleme
     return element
 
 
-def _party(parent, tag: str, party: Party, *, seller: bool) -> None:
+def _party(parent, tag: str, party: Party, *, seller: bool, creditor_id: str = "") -> None:
     node = _el(_el(parent, tag), "cac:Party")
     if party.email:  # BT-34 / BT-49, the electronic address
         _el(node, "cbc:EndpointID", party.email, schemeID="EM")
+    if seller and creditor_id:  # BT-90, the SEPA creditor identifier
+        _el(_el(node, "cac:PartyIdentification"), "cbc:ID", creditor_id, schemeID="SEPA")
     address = _el(node, "cac:PostalAddress")
     for tag_name, value in (("cbc:StreetName", party.address.street),
                             ("cbc:AdditionalStreetName", party.address.line2),
@@ -87,7 +89,8 @@ def ubl_xml(facts: EInvoiceFacts) -> bytes:
     for number in facts.preceding:
         _el(_el(_el(root, "cac:BillingReference"), "cac:InvoiceDocumentReference"), "cbc:ID",
             number)
-    _party(root, "cac:AccountingSupplierParty", facts.seller, seller=True)
+    _party(root, "cac:AccountingSupplierParty", facts.seller, seller=True,
+           creditor_id=facts.creditor_id)
     _party(root, "cac:AccountingCustomerParty", facts.buyer, seller=False)
     if facts.delivery_date is not None:
         _el(_el(root, "cac:Delivery"), "cbc:ActualDeliveryDate", facts.delivery_date.isoformat())
@@ -98,6 +101,11 @@ def ubl_xml(facts: EInvoiceFacts) -> bytes:
     _el(means, "cbc:PaymentID", facts.number)
     if facts.iban:
         _el(_el(means, "cac:PayeeFinancialAccount"), "cbc:ID", facts.iban)
+    if facts.mandate:  # BT-89 and the account debited, BT-91
+        mandate = _el(means, "cac:PaymentMandate")
+        _el(mandate, "cbc:ID", facts.mandate)
+        if facts.debtor_iban:
+            _el(_el(mandate, "cac:PayerFinancialAccount"), "cbc:ID", facts.debtor_iban)
     total = _el(root, "cac:TaxTotal")
     money(total, "cbc:TaxAmount", facts.tax_total)
     for group in facts.groups:
