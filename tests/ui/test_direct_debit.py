@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
@@ -18,6 +18,7 @@ from desktop.services.clock import FixedClock
 from desktop.services.sample import demo
 from desktop.services.settings import SettingsService
 from desktop.storage.database import open_database
+from modal_dialogs import modal
 
 TODAY = date(2026, 11, 22)
 CREDITOR = "DE98ZZZ09999999999"
@@ -42,26 +43,6 @@ def window(qtbot, tmp_path):
     yield window
     window.scheduler.stop()
     window.database.dispose()
-
-
-def modal(name: str, act) -> list:
-    """Run `act(dialog)` on the modal dialog called `name` once it is shown."""
-    done = []
-
-    def poke():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != name:
-            QTimer.singleShot(20, poke)
-            return
-        try:
-            act(dialog)
-        finally:
-            done.append(dialog)
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, poke)
-    return done
 
 
 def show_member(qtbot, window, email: str):

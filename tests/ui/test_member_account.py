@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QWidget
 
 from desktop.app import create_main_window
@@ -18,6 +18,7 @@ from desktop.services.clock import FixedClock
 from desktop.services.sample import demo
 from desktop.storage.database import open_database
 from desktop.ui.invoices.member_payment import PAYS, MemberPaymentDialog
+from modal_dialogs import modal
 
 TODAY = date(2026, 11, 22)
 
@@ -36,26 +37,6 @@ def window(qtbot, tmp_path):
     yield window
     window.scheduler.stop()
     window.database.dispose()
-
-
-def modal(name: str, act) -> list:
-    """Run `act(dialog)` on the modal dialog called `name` once it is shown."""
-    done = []
-
-    def poke():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != name:
-            QTimer.singleShot(20, poke)
-            return
-        try:
-            act(dialog)
-        finally:
-            done.append(dialog)
-            if dialog.isVisible():  # a failed step must not leave the test waiting
-                dialog.reject() if name != "returnDepositBox" else dialog.done(0)
-
-    QTimer.singleShot(0, poke)
-    return done
 
 
 def show_member(qtbot, window, email: str):
