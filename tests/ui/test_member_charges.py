@@ -15,10 +15,10 @@ from desktop.app import create_main_window
 from desktop.domain.model import ContractAddon, Plan
 from desktop.ledger.contracts import save_contract
 from desktop.ledger.member_states import load_contract, load_plans
-from desktop.services import demo
 from desktop.services.catalog import CatalogService
 from desktop.services.charges import ChargeService
 from desktop.services.clock import FixedClock
+from desktop.services.sample import demo
 from desktop.storage import models as m
 from desktop.storage.database import open_database
 
