@@ -330,3 +330,22 @@ def test_reminders_and_texts_are_set_in_preferences(qtbot, database):
                                 ReminderLevel(14, fee_percent="2.5")]
     body = mail.texts()["de"]["document"].body
     assert mail.texts() == {"de": {"document": MailText("Ihre Rechnung {number}", body)}}
+
+
+def test_every_preferences_tab_title_shows_and_the_reminders_do_not_scroll_sideways(
+        qtbot, database):
+    """Seven tabs once outgrew the dialog (the last ones hid behind faint arrows), and the
+    reminder rows, side by side, made their tab scroll sideways."""
+    from desktop.ui.common.screens import ScrolledTabs
+
+    db, clock = database
+    mail = MailService(db, clock)
+    dialog = shown(qtbot, PreferencesDialog(SettingsService(db, clock), mail=mail,
+                                            passwords=SessionPassword(mail)))
+    bar = dialog.tabs.tabBar()
+    assert all(bar.rect().contains(bar.tabRect(i)) for i in range(bar.count()))
+    open_tab(qtbot, dialog, "&Reminders")
+    holder = super(ScrolledTabs, dialog.tabs).widget(dialog.tabs.currentIndex())
+    qtbot.waitUntil(lambda: holder.viewport().width() > 0)
+    assert not holder.horizontalScrollBar().isVisible()
+    assert holder.widget().minimumSizeHint().width() <= holder.viewport().width()

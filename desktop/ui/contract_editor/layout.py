@@ -66,7 +66,8 @@ def lay_out(editor) -> None:
     for tab, caption in ((editor.general, _("General")), (editor.dates, _("Key dates")),
                          (editor.cancellation, _("Cancellation")), (editor.commitment, _("Terms")),
                          (editor.new_term, _("New term")), (editor.history, _("History"))):
-        editor.tabs.addTab(tab, caption)
+        index = editor.tabs.addTab(tab, caption)
+        editor.tabs.setTabToolTip(index, caption.replace("&", ""))  # whole where it is elided
     editor.addons = AddonsBlock(editor._contracts, editor._catalog, fmt)
     editor.general.insert_above_notes(_("Add-ons"), editor.addons)
     editor.preview = InvoicePreview(fmt)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -35,6 +35,7 @@ from desktop.services.documents import BillTo, InvoiceDocument
 from desktop.services.payments import InvoiceStanding
 from desktop.services.settings import SiteSettings
 from desktop.ui.common.forms import run_modal
+from desktop.ui.common.screens import fit_to_screen
 from desktop.ui.common.widgets import (
     label,
     remember_folder,
@@ -91,7 +92,7 @@ class InvoiceView(QDialog):
         self.setObjectName("invoiceView")
         self._formatter, self._tools = formatter, tools
         self.setWindowTitle(window_title(document))
-        self.resize(820, 700)
+        self._fitted = False  # sized to the screen when first shown (showEvent)
 
         self.browser = QTextBrowser(objectName="invoiceDocument")
         self.browser.setAccessibleName(_("Invoice document"))
@@ -137,6 +138,12 @@ class InvoiceView(QDialog):
         layout.addWidget(self.sent_label)
         layout.addLayout(row)
         self.show_document(document)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._fitted:  # the first time: its page's size, or what the screen has, so
+            self._fitted = True  # Print, Save and Close stay on a 1600×1000 screen at 200 %
+            fit_to_screen(self, QSize(820, 700))
+        super().showEvent(event)
 
     def show_document(self, document: InvoiceDocument) -> None:
         self.document = document

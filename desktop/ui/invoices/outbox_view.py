@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.ui.common.screens import fit_to_screen
 from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.common.workers import run_alone
 from desktop.ui.invoices.sending import message_text, status_text
@@ -33,7 +34,7 @@ class OutboxView(QDialog):
         super().__init__(parent)
         self.setObjectName("outboxView")
         self.setWindowTitle(_("Outbox"))
-        self.resize(860, 460)
+        self._fitted = False  # sized to the screen when first shown (showEvent)
         self._mail, self._formatter, self._run, self._send_now = mail, formatter, run, send_now
         self.filter = QComboBox(objectName="outboxFilter")
         for statuses, text in ((((), _("All messages")), (("waiting", "sending"), _("Waiting")),
@@ -48,6 +49,13 @@ class OutboxView(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Read like the window's other lists: no row numbers or grid, headers over their text,
+        # each column as wide as what it holds and the problem taking what is left.
+        self.table.verticalHeader().setVisible(False)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selected)
         self.again_button = QPushButton(_("Send &again"), objectName="sendAgainButton")
@@ -88,9 +96,16 @@ class OutboxView(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.id)
                 self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
         self.empty_label.setText("" if self.entries else _("No messages here."))
         self.empty_label.setVisible(not self.entries)
         self._selected()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._fitted:  # the first time: as wide as it likes, or what the screen has
+            self._fitted = True
+            fit_to_screen(self, QSize(860, 460))
+        super().showEvent(event)
 
     def current(self) -> Any:
         row = self.table.currentRow()

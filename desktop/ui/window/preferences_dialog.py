@@ -178,7 +178,11 @@ class PreferencesDialog(FormDialog):
     def _preferred_size(self) -> QSize:
         """Wide enough for its fields, tall enough for every row of its tallest tab with its
         hints wrapped at that width (a form asks for less than it needs when hints wrap)."""
-        width = max(self.sizeHint().width(), 560)
+        # Wide enough to show every tab's title too: with seven tabs the bar outgrew 560 px and
+        # hid the last ones behind scroll arrows a person does not see.
+        bar = self.tabs.tabBar()
+        titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 40
+        width = max(self.sizeHint().width(), 560, titles)
         page_width = width - 60  # the dialog's and the tab frame's margins
         pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
         tallest = max(page.heightForWidth(page_width) if page.hasHeightForWidth()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -28,7 +29,7 @@ from desktop.i18n import _
 from desktop.i18n.messages import reason
 from desktop.services.errors import ValidationError
 from desktop.services.mail.texts import KEYS, PLACEHOLDERS, MailText, default_text
-from desktop.ui.common.forms import FormProblems, field_box
+from desktop.ui.common.forms import FormProblems
 from desktop.ui.common.widgets import ErrorLabel, label
 from desktop.ui.window.language import language_name
 
@@ -81,6 +82,23 @@ class ReminderRow:
         return ReminderLevel(self.days.value())
 
 
+def _two_lines(row: ReminderRow, error: QLabel) -> QWidget:
+    """A level's days on one line, its fee under them, then its problem: side by side they
+    were wider than the dialog (in German by 140 px) and the tab scrolled sideways."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(4)
+    for widgets in ((row.days,), (row.kind, row.fee)):
+        line = QHBoxLayout()
+        for widget in widgets:
+            line.addWidget(widget)
+        line.addStretch(1)
+        column.addLayout(line)
+    column.addWidget(error)
+    return box
+
+
 class RemindersTab(QWidget):
     def __init__(self, mail: Any, formatter: Any, problems: FormProblems,
                  edited: Callable[[str], None], parent: QWidget | None = None) -> None:
@@ -94,7 +112,7 @@ class RemindersTab(QWidget):
         form = QFormLayout(reminders)
         for n, row in enumerate(self.rows, start=1):
             error = ErrorLabel()
-            form.addRow(row.check, field_box(row.days, row.kind, row.fee, error=error))
+            form.addRow(row.check, _two_lines(row, error))
             problems.add(f"reminder{n}", row.days, error)
             for signal in (row.check.toggled, row.days.valueChanged,
                            row.kind.currentIndexChanged, row.fee.textChanged):
