@@ -10,7 +10,7 @@ from datetime import date, datetime
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -349,3 +349,18 @@ def test_every_preferences_tab_title_shows_and_the_reminders_do_not_scroll_sidew
     qtbot.waitUntil(lambda: holder.viewport().width() > 0)
     assert not holder.horizontalScrollBar().isVisible()
     assert holder.widget().minimumSizeHint().width() <= holder.viewport().width()
+
+
+def test_cancellations_on_a_period_boundary_is_a_site_setting_in_preferences(qtbot, database):
+    """Rule 25: the site's "cancellations end on a period boundary" (default on) is ticked
+    off by a click and saved."""
+    db, clock = database
+    settings = SettingsService(db, clock)
+    assert settings.get().cancellations_on_boundary is True
+    dialog = shown(qtbot, PreferencesDialog(settings))
+    box = dialog.findChild(QCheckBox, "cancellationsOnBoundary")
+    assert box.isChecked()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().bottomLeft() + QPoint(8, -8))
+    assert not box.isChecked()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert settings.get().cancellations_on_boundary is False

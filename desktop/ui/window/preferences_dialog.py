@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -94,6 +95,10 @@ class PreferencesDialog(FormDialog):
         self.billing_day_spin.setMinimumWidth(240)
 
         self._current = current
+        # Rule 25: the earliest cancellation moved to the next period boundary (default on).
+        self.boundary_check = QCheckBox(_("Move the earliest cancellation to the end of a "
+                                          "period"), objectName="cancellationsOnBoundary")
+        self.boundary_check.setChecked(current.cancellations_on_boundary is not False)
         form = QFormLayout()
         form.setVerticalSpacing(8)
         rows = (("operator", _("Operator"), self.operator_edit, ""),
@@ -109,7 +114,10 @@ class PreferencesDialog(FormDialog):
                 ("exemption_reason", _("Exemption reason"), self.exemption_edit,
                  _("Printed on the lines of exempt plans and add-ons.")),
                 ("billing_day", _("Default billing day"), self.billing_day_spin,
-                 _("New contracts bill on this day of the month (monthly and yearly plans).")))
+                 _("New contracts bill on this day of the month (monthly and yearly plans).")),
+                ("cancellations_on_boundary", _("Cancellations"), self.boundary_check,
+                 _("A contract's notice period then runs to the end of the period it ends "
+                   "in, as most contracts say.")))
         for key, caption, widget, hint in rows:
             error = ErrorLabel()
             # The short rate fields keep their width at the left; the others fill the row.
@@ -147,6 +155,7 @@ class PreferencesDialog(FormDialog):
         self.reduced_edit.textChanged.connect(lambda: self.edited("reduced_tax_rate"))
         self.exemption_edit.textChanged.connect(lambda: self.edited("exemption_reason"))
         self.billing_day_spin.valueChanged.connect(lambda: self.edited("billing_day"))
+        self.boundary_check.toggled.connect(lambda: self.edited("cancellations_on_boundary"))
         self.operator_edit.textChanged.connect(lambda: self.edited("operator"))
         for key, edit in (("site_name", self.site_name_edit), ("vat_id", self.vat_edit),
                           ("iban", self.iban_edit), *self.prefix_edits.items()):
@@ -324,6 +333,7 @@ class PreferencesDialog(FormDialog):
                        vat_id=self.vat_edit.text().strip(), iban=self.iban_edit.text().strip(),
                        invoice_prefix=self.prefix_edit.text().strip(),
                        payment_terms=self.terms_spin.value(), logo=self.logo,
+                       cancellations_on_boundary=self.boundary_check.isChecked(),
                        **self.einvoice_tab.values())
 
     def check_locally(self) -> None:
