@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.ui.common.screens import fit_to_screen
 from desktop.ui.common.tables import RowTableModel
 from desktop.ui.common.widgets import TableView, label, show_error, user_message
 
@@ -88,9 +90,15 @@ class BankEntriesDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(row)
         layout.addWidget(close)
-        self.resize(760, 380)
+        self._fitted = False  # sized to the screen when first shown (showEvent)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._fitted:  # wide enough for the remittance text people assign by, or what
+            self._fitted = True  # the screen has
+            fit_to_screen(self, QSize(1000, 420))
+        super().showEvent(event)
 
     def refresh(self) -> None:
         try:
