@@ -96,8 +96,8 @@ class PreferencesDialog(FormDialog):
 
         self._current = current
         # Rule 25: the earliest cancellation moved to the next period boundary (default on).
-        self.boundary_check = QCheckBox(_("Move the earliest cancellation to the end of a "
-                                          "period"), objectName="cancellationsOnBoundary")
+        self.boundary_check = QCheckBox(_("Only at the end of a period"),
+                                        objectName="cancellationsOnBoundary")
         self.boundary_check.setChecked(current.cancellations_on_boundary is not False)
         form = QFormLayout()
         form.setVerticalSpacing(8)
