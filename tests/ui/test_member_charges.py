@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from desktop.app import create_main_window
 from desktop.domain.model import ContractAddon, Plan
@@ -21,6 +21,7 @@ from desktop.services.clock import FixedClock
 from desktop.services.sample import demo
 from desktop.storage import models as m
 from desktop.storage.database import open_database
+from modal_dialogs import modal
 
 TODAY = date(2026, 11, 22)
 HOURS = "Meeting room hours"
@@ -57,22 +58,7 @@ def window(qtbot, tmp_path):
 
 
 def in_dialog(act) -> list:
-    done = []
-
-    def poke():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != "chargeDialog":
-            QTimer.singleShot(20, poke)
-            return
-        try:
-            act(dialog)
-        finally:
-            done.append(dialog)
-            if dialog.isVisible():
-                dialog.done(0)
-
-    QTimer.singleShot(0, poke)
-    return done
+    return modal("chargeDialog", act)
 
 
 def show(qtbot, window, member_id: int):
