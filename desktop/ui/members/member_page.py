@@ -327,7 +327,7 @@ class MemberPage(QWidget):
         parts = [p for p in (d.company, d.email, d.phone) if p]
         self.subtitle.setText("  ·  ".join(parts))
         # Rule 27: what each allowance grants today, what was used of it and what is left.
-        held = getattr(d, "allowance_balances", ())
+        held = d.allowance_balances
         self.allowances_card.set_value(
             "  ·  ".join(_("{name}: {left} left of {granted} ({used} used)").format(
                 name=b.unit, left=b.left, granted=b.granted, used=b.used) for b in held)
