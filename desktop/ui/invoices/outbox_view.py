@@ -27,6 +27,8 @@ from desktop.ui.common.widgets import show_error, user_message
 from desktop.ui.common.workers import run_alone
 from desktop.ui.invoices.sending import message_text, status_text
 
+TO = 3  # the recipient's column
+
 
 class OutboxView(QDialog):
     def __init__(self, mail: Any, formatter: Any, parent: QWidget | None = None, *,
@@ -94,9 +96,12 @@ class OutboxView(QDialog):
                     status_text(entry.status), f.datetime_short(when),
                     entry.failure_sentence)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # whole where its column is narrower
                 item.setData(Qt.ItemDataRole.UserRole, entry.id)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        # A long address would push When and Problem out of sight: it gives way first.
+        self.table.setColumnWidth(TO, min(self.table.columnWidth(TO), 260))
         self.empty_label.setText("" if self.entries else _("No messages here."))
         self.empty_label.setVisible(not self.entries)
         self._selected()
